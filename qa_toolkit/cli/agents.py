@@ -1,0 +1,64 @@
+"""`qa agents`: the agents whose interactions are scored."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+import typer
+
+from qa_toolkit.cli.common import AsUserOption, DbOption, JsonOption, acting_user, console, opened, print_json, print_table
+from qa_toolkit.services import people
+
+app = typer.Typer(help="Agents whose interactions are scored.", no_args_is_help=True)
+
+
+@app.command("add")
+def add(
+    external_id: Annotated[str, typer.Argument(help="The agent's id in your contact-center platform.")],
+    name: Annotated[str, typer.Argument(help="Full name, as shown in reports.")],
+    team: Annotated[str | None, typer.Option(help="Team name.")] = None,
+    hired_at: Annotated[str | None, typer.Option("--hired-at", help="Hire date, YYYY-MM-DD (tenure bands).")] = None,
+    db: DbOption = None,
+    as_user: AsUserOption = None,
+) -> None:
+    """Add an agent.
+
+    Example:
+
+        qa agents add a-17 "Dana Park" --team billing --hired-at 2025-03-01
+    """
+    hired = _parse_date(hired_at)
+    with opened(db) as database, database.session() as session:
+        agent = people.add_agent(session, external_id, name, team=team, hired_at=hired, actor=acting_user(as_user))
+        console.print(f"Added agent {agent.external_id} ({agent.name})")
+
+
+@app.command("list")
+def list_(
+    team: Annotated[str | None, typer.Option(help="Only this team.")] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List agents.
+
+    Example:
+
+        qa agents list --team billing --json
+    """
+    with opened(db) as database, database.session() as session:
+        rows = [people.agent_as_dict(a) for a in people.list_agents(session, team=team)]
+    if as_json:
+        print_json(rows)
+    else:
+        print_table("Agents", ["id", "name", "team", "hired"],
+                    [(r["external_id"], r["name"], r["team"], r["hired_at"]) for r in rows])
+
+
+def _parse_date(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param_hint="--hired-at") from None
