@@ -1,0 +1,109 @@
+"""Alembic migrations on both engines: empty → head → base, models agree, populated upgrades keep rows.
+
+Populated-upgrade pattern: ``SEEDS`` maps a revision to a function that inserts rows valid at that
+revision and ``CHECKS`` to one that asserts they are intact at head. Every new revision adds its own
+pair, so each later revision is tested against data written by the earlier schema.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Connection, inspect, text
+
+from qa_toolkit.errors import DatabaseError
+from qa_toolkit.storage import migrate
+from qa_toolkit.storage.database import create_db_engine, open_database
+from qa_toolkit.storage.models import Base
+
+
+def test_upgrade_to_head_then_downgrade_to_base(empty_db_url: str) -> None:
+    engine = create_db_engine(empty_db_url, create=True)
+    migrate.upgrade(engine)
+    assert migrate.current_revision(engine) == migrate.head_revision()
+    assert {"agents", "users", "interactions", "turns", "audit_events"} <= set(inspect(engine).get_table_names())
+    migrate.downgrade(engine, "base")
+    assert migrate.current_revision(engine) is None
+    assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
+    engine.dispose()
+
+
+def test_every_revision_downgrades_one_step_and_back(empty_db_url: str) -> None:
+    engine = create_db_engine(empty_db_url, create=True)
+    for revision in migrate.revisions():
+        migrate.upgrade(engine, revision)
+        migrate.downgrade(engine, "-1")
+        migrate.upgrade(engine, revision)
+        assert migrate.current_revision(engine) == revision
+    engine.dispose()
+
+
+def test_models_match_migrations(db_url: str) -> None:
+    engine = create_db_engine(db_url)
+    with engine.connect() as connection:
+        diff = compare_metadata(MigrationContext.configure(connection, opts={"compare_type": True}), Base.metadata)
+    engine.dispose()
+    assert diff == [], f"models and migrations disagree: add a revision for {diff}"
+
+
+def test_single_head() -> None:
+    from alembic.script import ScriptDirectory
+
+    assert len(ScriptDirectory.from_config(migrate.alembic_config()).get_heads()) == 1
+
+
+def _seed_0001(connection: Connection) -> None:
+    connection.execute(text("INSERT INTO agents (id, external_id, name, team, created_at) "
+                            "VALUES (1, 'a-1', 'José Zoë', 'billing', '2026-01-01 10:00:00')"))
+    connection.execute(text("INSERT INTO users (id, name, role, agent_id, created_at) "
+                            "VALUES (1, 'rita', 'reviewer', 1, '2026-01-01 10:00:00')"))
+    connection.execute(text(
+        "INSERT INTO interactions (id, source, external_id, channel, agent_id, tags, metadata, created_at, updated_at, csat) "
+        "VALUES (1, 'demo', 'c-1', 'chat', 1, '[\"refund\"]', '{}', '2026-01-01 10:00:00', '2026-01-01 10:00:00', 4)"))
+    connection.execute(text("INSERT INTO turns (id, interaction_id, \"index\", speaker, text) "
+                            "VALUES (1, 1, 0, 'customer', 'Hi, I was charged twice'), "
+                            "(2, 1, 1, 'agent', 'Sorry about that & <more>')"))
+
+
+def _check_0001(connection: Connection) -> None:
+    assert connection.execute(text("SELECT external_id, name, team FROM agents")).all() == [("a-1", "José Zoë", "billing")]
+    assert connection.execute(text("SELECT name, role, agent_id FROM users")).all() == [("rita", "reviewer", 1)]
+    assert connection.execute(text("SELECT source, external_id, channel, csat FROM interactions")).all() == [
+        ("demo", "c-1", "chat", 4)]
+    assert connection.execute(text("SELECT \"index\", speaker, text FROM turns ORDER BY \"index\"")).all() == [
+        (0, "customer", "Hi, I was charged twice"), (1, "agent", "Sorry about that & <more>")]
+
+
+SEEDS: dict[str, Callable[[Connection], None]] = {"0001": _seed_0001}
+CHECKS: dict[str, Callable[[Connection], None]] = {"0001": _check_0001}
+
+
+@pytest.mark.parametrize("revision", sorted(SEEDS))
+def test_upgrade_keeps_rows_written_at_earlier_revision(empty_db_url: str, revision: str) -> None:
+    engine = create_db_engine(empty_db_url, create=True)
+    migrate.upgrade(engine, revision)
+    with engine.begin() as connection:
+        SEEDS[revision](connection)
+    migrate.upgrade(engine, "head")
+    with engine.connect() as connection:
+        CHECKS[revision](connection)
+    engine.dispose()
+
+
+def test_commands_refuse_a_database_behind_head(empty_db_url: str) -> None:
+    engine = create_db_engine(empty_db_url, create=True)
+    migrate.upgrade(engine, migrate.revisions()[0])
+    engine.dispose()
+    if migrate.revisions()[0] == migrate.head_revision():
+        pytest.skip("only one revision")
+    with pytest.raises(DatabaseError, match="run `qa db upgrade"):
+        open_database(empty_db_url)
+
+
+def test_commands_refuse_an_uninitialised_database(empty_db_url: str) -> None:
+    create_db_engine(empty_db_url, create=True).dispose()
+    with pytest.raises(DatabaseError, match="is not initialised: run `qa init"):
+        open_database(empty_db_url)
