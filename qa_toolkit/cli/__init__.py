@@ -9,7 +9,6 @@ from __future__ import annotations
 import traceback
 from typing import Any
 
-import click
 import typer
 from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
@@ -30,10 +29,10 @@ def _validation_message(exc: ValidationError) -> str:
 class QAGroup(TyperGroup):
     """The top-level group: turns user errors into one line on stderr and a documented exit code."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: typer.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
+        except (typer.Exit, typer.Abort, typer.TyperException):
             raise
         except QAError as exc:
             self._fail(ctx, str(exc), exc.exit_code)
@@ -44,7 +43,7 @@ class QAGroup(TyperGroup):
             self._fail(ctx, f"database error: {reason}", EXIT_USER_ERROR)
 
     @staticmethod
-    def _fail(ctx: click.Context, message: str, code: int) -> None:
+    def _fail(ctx: typer.Context, message: str, code: int) -> None:
         if (ctx.obj or {}).get("verbose"):
             err_console.print(traceback.format_exc(), markup=False, highlight=False)
         err_console.print(f"Error: {message}", markup=False, highlight=False, soft_wrap=True)
@@ -72,19 +71,7 @@ def main(
 
 
 def _register() -> None:
-    from qa_toolkit.cli import (
-        agents,
-        db,
-        imports,
-        init,
-        placeholders,
-        rubric,
-        report,
-        review,
-        score,
-        transcribe,
-        users,
-    )
+    from qa_toolkit.cli import agents, audit, db, imports, init, models, report, review, rubric, score, transcribe, users
 
     init.register(app)
     app.add_typer(db.app, name="db")
@@ -96,7 +83,8 @@ def _register() -> None:
     app.add_typer(report.app, name="report")
     app.add_typer(agents.app, name="agents")
     app.add_typer(users.app, name="users")
-    del placeholders
+    app.add_typer(models.app, name="models")
+    app.add_typer(audit.app, name="audit")
 
 
 _register()

@@ -1,7 +1,119 @@
-"""`qa import`: Import chat logs (JSONL, CSV, text, ABCD, Zendesk, Intercom)."""
+"""`qa import`: import chat logs (canonical JSONL/JSON, CSV, text transcripts, ABCD, Zendesk, Intercom)."""
 
 from __future__ import annotations
 
-from qa_toolkit.cli.placeholders import placeholder
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
-app = placeholder("import", "Import chat logs (JSONL, CSV, text, ABCD, Zendesk, Intercom).")
+import enum
+import typer
+from rich.table import Table
+from rich.progress import BarColumn, DownloadColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+
+from qa_toolkit.cli.common import (
+    AsUserOption,
+    DbOption,
+    JsonOption,
+    acting_user,
+    console,
+    err_console,
+    opened,
+    print_json,
+)
+from qa_toolkit.errors import EXIT_PARTIAL
+from qa_toolkit.ingest import FORMATS
+
+if TYPE_CHECKING:
+    from qa_toolkit.ingest.model import RecordError
+    from qa_toolkit.services.chat_import import FileSummary
+
+app = typer.Typer(help="Import chat logs (JSONL, JSON, CSV, text, ABCD, Zendesk, Intercom).", no_args_is_help=True)
+
+MAX_PRINTED_ERRORS = 50
+Format = enum.Enum("Format", {name: name for name in FORMATS}, type=str)  # type: ignore[misc]
+
+
+@app.command("chats")
+def chats(
+    paths: Annotated[list[str], typer.Argument(help="Files, directories, .gz files, or - for stdin.", show_default=False)],
+    fmt: Annotated[Format, typer.Option("--format", help="Input format; auto detects it from each file's content.")] = Format.auto,
+    source: Annotated[str | None, typer.Option(help="Source name conversations are keyed by, with their id "
+                                               "(default: zendesk / intercom / abcd, else chat).", show_default=False)] = None,
+    mapping: Annotated[Path | None, typer.Option(help="CSV column mapping (YAML or TOML).", exists=True, dir_okay=False,
+                                                 show_default=False)] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Import nothing from a file that has any bad record.")] = False,
+    rejects: Annotated[Path | None, typer.Option(help="Write rejected raw records here (default: next to the "
+                                                 "database, e.g. qa.rejects.jsonl).", show_default=False)] = None,
+    no_redact: Annotated[bool, typer.Option("--no-redact", help="Store text as it is, without replacing card numbers, "
+                                            "SSNs, e-mails and phones (for data already clean; noted in the audit log).")] = False,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+    as_user: AsUserOption = None,
+) -> None:
+    """Import chat conversations, idempotently: unchanged ones are skipped, changed ones updated and audited.
+
+    Bad records are reported as file:line: field: reason, written to the rejects file, and the rest
+    is imported; the exit code is then 3. Personal data (cards, SSNs, e-mails, phones, IBANs) is
+    replaced by placeholders such as [CARD] unless --no-redact is given.
+
+    Example:
+
+        qa import chats samples/chats --source demo --db sqlite:///demo/qa.db
+    """
+    from qa_toolkit.ingest.formats.csv import load_mapping
+    from qa_toolkit.services.chat_import import import_chats
+
+    csv_mapping = load_mapping(mapping) if mapping else None
+    printed = 0
+
+    def on_reject(error: RecordError) -> None:
+        nonlocal printed
+        printed += 1
+        if printed <= MAX_PRINTED_ERRORS:
+            err_console.print(str(error), markup=False, highlight=False, soft_wrap=True)
+
+    with Progress(
+        TextColumn("[bold]{task.description}"), BarColumn(), DownloadColumn(),
+        TextColumn("{task.fields[records]:,} conversations"), TextColumn("{task.fields[rate]:,.0f}/s"),
+        TimeElapsedColumn(), console=err_console, disable=as_json or not err_console.is_terminal,
+    ) as bar:
+        tasks: dict[str, TaskID] = {}
+
+        def progress(summary: FileSummary, position: int, size: int | None) -> None:
+            if summary.file not in tasks:
+                tasks[summary.file] = bar.add_task(Path(summary.file).name, total=size, records=0, rate=0.0)
+            task = tasks[summary.file]
+            elapsed = bar.tasks[task].elapsed or 0.0
+            bar.update(task, completed=position, records=summary.read, rate=summary.read / elapsed if elapsed else 0.0)
+
+        with opened(db) as database:
+            result = import_chats(database, paths, fmt=fmt.value, source=source, mapping=csv_mapping, strict=strict,
+                                  rejects=rejects, redact=not no_redact, actor=acting_user(as_user),
+                                  progress=progress, on_reject=on_reject)
+    if printed > MAX_PRINTED_ERRORS:
+        err_console.print(f"... and {printed - MAX_PRINTED_ERRORS} more rejected records", highlight=False)
+    if as_json:
+        print_json(result.as_dict())
+    else:
+        rows = [(f.file, f.format, f.read, f.imported, f.updated, f.unchanged,
+                 f"{f.rejected} (strict: nothing imported)" if f.strict_skipped else f.rejected) for f in result.files]
+        if len(result.files) > 1:
+            totals = result.totals()
+            rows.append(("total", "", *totals.values()))
+        table = Table(title=f"Chat import (source: {result.source})")
+        table.add_column("file", overflow="fold")
+        for column in ("format", "read", "imported", "updated", "unchanged", "rejected"):
+            table.add_column(column, justify="left" if column == "format" else "right")
+        for row in rows:
+            table.add_row(*(str(value) for value in row))
+        console.print(table)
+        if result.agents_created:
+            console.print(f"Created {len(result.agents_created)} agent(s): {', '.join(sorted(result.agents_created)[:10])}"
+                          + (" ..." if len(result.agents_created) > 10 else ""), highlight=False)
+        if no_redact:
+            console.print("PII redaction was off (--no-redact): raw text stored; noted in the audit log.")
+    if result.rejected:
+        if result.rejects:
+            err_console.print(f"{result.rejected} record(s) rejected; raw records written to {result.rejects} "
+                              "(fix them and import that file again)", highlight=False, soft_wrap=True)
+        raise typer.Exit(EXIT_PARTIAL)

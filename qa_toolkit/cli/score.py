@@ -1,7 +1,200 @@
-"""`qa score`: Score interactions automatically and measure check accuracy."""
+"""`qa score`: score interactions automatically and measure check accuracy."""
 
 from __future__ import annotations
 
-from qa_toolkit.cli.placeholders import placeholder
+import os
+from datetime import datetime, timezone
+from typing import Annotated, Any
 
-app = placeholder("score", "Score interactions automatically and measure check accuracy.")
+import typer
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
+
+from qa_toolkit.cli.common import (
+    AsUserOption,
+    DbOption,
+    JsonOption,
+    acting_user,
+    console,
+    err_console,
+    opened,
+    print_json,
+    print_table,
+)
+from qa_toolkit.services import scoring
+
+app = typer.Typer(help="Score interactions automatically and measure check accuracy.", no_args_is_help=True)
+
+
+def _since(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date (YYYY-MM-DD or ISO-8601)", param_hint="--since") from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+@app.command("auto")
+def auto(
+    rubric: Annotated[str | None, typer.Option(help="Only this published rubric (default: every rubric, "
+                                                    "each on the channels and queues it names).")] = None,
+    since: Annotated[str | None, typer.Option(help="Only interactions started on or after this date.")] = None,
+    interactions: Annotated[str | None, typer.Option(
+        "--interactions", help="Filter: FIELD=VALUE[,...] with fields agent, team, tag, channel, queue, topic, "
+                               "source, id, customer, language; VALUE may be A|B.")] = None,
+    batch_size: Annotated[int, typer.Option(help="Interactions per transaction.", min=1)] = 1000,
+    workers: Annotated[int | None, typer.Option(help="Processes running the checks (default: CPU count, at "
+                                                     "most 4).", min=1, show_default=False)] = None,
+    db: DbOption = None,
+    as_user: AsUserOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Score every matching interaction that has no automated evaluation for the rubric's latest version.
+
+    Running it again scores only what is new; publishing a new rubric version adds evaluations
+    and never overwrites the old ones.
+
+    Example:
+
+        qa score auto --rubric support-chat --since 2026-10-01 --interactions queue=billing
+    """
+    workers = workers or min(4, os.cpu_count() or 1)
+    progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TaskProgressColumn(),
+                        TextColumn("{task.fields[rate]}"), TimeRemainingColumn(), console=err_console,
+                        disable=as_json, transient=False)
+    task: list[Any] = []
+    started: list[float] = []
+
+    def on_start(run: scoring.RubricRun, total: int) -> None:
+        import time
+
+        started[:] = [time.perf_counter()]
+        task[:] = [progress.add_task(f"{run.rubric} v{run.version}", total=total or 1, rate="",
+                                     completed=0 if total else 1)]
+
+    def on_progress(count: int) -> None:
+        import time
+
+        progress.advance(task[0], count)
+        done = progress.tasks[-1].completed
+        elapsed = time.perf_counter() - started[0]
+        progress.update(task[0], rate=f"{done / elapsed:,.0f}/s" if elapsed else "")
+
+    with opened(db) as database, progress:
+        runs = scoring.score_auto(database, rubric=rubric, since=_since(since), query=interactions,
+                                  batch_size=batch_size, workers=workers, actor=acting_user(as_user),
+                                  on_start=on_start, on_progress=on_progress)
+    if as_json:
+        print_json([run.as_dict() for run in runs])
+        return
+    print_table("Automated scoring", ["rubric", "version", "scored", "no score (all N/A)", "critical fails",
+                                      "mean score"],
+                [(r.rubric, r.version, r.scored, r.no_score, r.critical_failed,
+                  "" if r.mean_score is None else f"{r.mean_score:.1f}") for r in runs])
+    failing = sorted(((counts["fail"], key, r.rubric) for r in runs for key, counts in r.statuses.items()
+                      if counts["fail"]), reverse=True)[:5]
+    if failing:
+        console.print("Most failed: " + ", ".join(f"{key} ({count})" for count, key, _ in failing), highlight=False)
+
+
+@app.command("show")
+def show(
+    interaction: Annotated[str, typer.Argument(help="Interaction id (SOURCE:ID when ids repeat across sources).")],
+    rubric: Annotated[str | None, typer.Option(help="Only evaluations with this rubric.")] = None,
+    history: Annotated[bool, typer.Option("--history", help="Include superseded versions.")] = False,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Show an interaction's evaluations with every criterion's verdict and evidence.
+
+    Example:
+
+        qa score show c-001 --rubric support-chat
+    """
+    with opened(db) as database, database.session() as session:
+        found, evals = scoring.interaction_evaluations(session, interaction, rubric=rubric, include_history=history)
+        data = [scoring.evaluation_as_dict(e) for e in evals]
+        turns = {t.index: t for t in found.turns}
+        if as_json:
+            print_json(data)
+            return
+        if not data:
+            console.print(f"{found.external_id}: no evaluations yet (run `qa score auto`)", highlight=False)
+            return
+        for item in data:
+            _print_evaluation(item, turns)
+
+
+def _print_evaluation(item: dict[str, Any], turns: dict[int, Any]) -> None:
+    score = "no score (all N/A)" if item["score"] is None else f"{item['score']:.1f}"
+    flag = " [bold red]CRITICAL FAIL[/]" if item["critical_failed"] else ""
+    who = f" by {item['reviewer']}" if item["reviewer"] else ""
+    console.print(f"\n[bold]{escape(item['interaction'])}[/] ({item['channel']}, agent {escape(str(item['agent']))}) "
+                  f"— {item['rubric']} v{item['rubric_version']}, {item['kind']}{who}: [bold]{score}[/]{flag}",
+                  highlight=False)
+    console.print("categories: " + ", ".join(f"{k} {'N/A' if v is None else f'{v:.0f}'}"
+                                             for k, v in item["categories"].items()), highlight=False)
+    colours = {"pass": "green", "fail": "red", "na": "dim"}
+    for r in item["results"]:
+        status = r["status"].upper()
+        by = "" if r["decided_by"] == "auto" else " (reviewer)"
+        console.print(f"  [{colours[r['status']]}]{status:<4}[/] {r['criterion']}{by}: {escape(r['message'] or '')}",
+                      highlight=False)
+        for e in r["evidence"]:
+            if "measures" in e:
+                continue
+            where = f"turn {e['turn']}" if "turn" in e else ""
+            if "at_s" in e:
+                where += f" @ {e['at_s']:.1f}s"
+            who_said = f" {e['speaker']}" if "speaker" in e else ""
+            words = f" “{escape(e['quote'])}”" if "quote" in e else ""
+            note = f" ({escape(e['note'])})" if "note" in e else ""
+            console.print(f"       {where}{who_said}:{words}{note}", highlight=False, style="dim")
+        if r["comment"]:
+            console.print(f"       comment: {escape(r['comment'])}", highlight=False)
+    if item["comment"]:
+        console.print(f"  comment: {escape(item['comment'])}", highlight=False)
+
+
+@app.command("eval")
+def eval_(
+    labels: Annotated[str, typer.Argument(help="Canonical chat JSONL whose records carry a `labels` object.")],
+    rubric: Annotated[str | None, typer.Option(help="Use this rubric's check parameters (shipped name, file, or "
+                                                    "published rubric).")] = None,
+    show: Annotated[int, typer.Option(help="Disagreeing conversations listed per label.")] = 5,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Measure how often each automated check agrees with hand labels.
+
+    Per label: n, accuracy, precision, recall and F1 (mean absolute error for numbers, span
+    precision/recall for PII), and the disagreeing conversations with the check's evidence.
+
+    Example:
+
+        qa score eval tests/data/scoring/dev_set.jsonl --rubric support-chat
+    """
+    result = scoring.evaluate_labels(labels, rubric=rubric, db_url=db)
+    if as_json:
+        print_json(result)
+        return
+    rows = []
+    for r in result["labels"]:
+        if r["kind"] == "number":
+            rows.append((r["label"], r["check"], r["n"], "", "", "", "", r["mae"], len(r["disagreements"])))
+        else:
+            fmt = (lambda v: "" if v is None else f"{v:.2f}")
+            rows.append((r["label"], r["check"], r["n"], fmt(r.get("accuracy")), fmt(r["precision"]),
+                         fmt(r["recall"]), fmt(r["f1"]), "", len(r["disagreements"])))
+    print_table(f"Check accuracy on {result['conversations']} conversations"
+                + (f" (rubric {result['rubric']})" if result["rubric"] else ""),
+                ["label", "check", "n", "accuracy", "precision", "recall", "F1", "MAE", "disagree"], rows)
+    if result["ignored_labels"]:
+        console.print("Labels no check predicts (ignored): " + ", ".join(
+            f"{name} {hint}".strip() for name, hint in result["ignored_labels"].items()), highlight=False)
+    for r in result["labels"]:
+        for d in r["disagreements"][:show]:
+            console.print(f"[bold]{r['label']}[/] {escape(d['id'])}: expected {d['expected']!r}, got "
+                          f"{d['predicted']!r} — {escape(d['message'])}", highlight=False)

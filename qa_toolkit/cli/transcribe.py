@@ -2,6 +2,338 @@
 
 from __future__ import annotations
 
-from qa_toolkit.cli.placeholders import placeholder
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
 
-app = placeholder("transcribe", "Transcribe recorded calls with Whisper.")
+import typer
+
+from qa_toolkit.cli.common import (
+    AsUserOption,
+    DbOption,
+    JsonOption,
+    acting_user,
+    console,
+    database_url,
+    err_console,
+    opened,
+    print_json,
+    print_table,
+)
+from qa_toolkit.errors import EXIT_PARTIAL, QAError
+
+app = typer.Typer(help="Transcribe recorded calls with Whisper into speaker-labelled turns.", no_args_is_help=True)
+
+ModelOption = Annotated[str | None, typer.Option(
+    "--model", "-m", envvar="QA_WHISPER_MODEL", show_default=False,
+    help="A CTranslate2 model directory, a packaged model (tiny.en, base) or a Whisper model name "
+         "(downloaded where internet exists). Default: tiny.en.")]
+BackendOption = Annotated[str, typer.Option(
+    "--backend", help="faster-whisper (default; int8 on CPU, float16 on GPU) or openai-whisper.")]
+LanguageOption = Annotated[str, typer.Option("--language", help="Spoken language code; 'auto' to detect.")]
+VocabularyOption = Annotated[Path | None, typer.Option(
+    "--vocabulary", envvar="QA_VOCABULARY_FILE", show_default=False,
+    help="File of domain terms (one per line: company, product, place names) given to Whisper as a prompt.")]
+AgentChannelOption = Annotated[str, typer.Option(
+    "--agent-channel", help="Which channel of a stereo call is the agent: left or right.")]
+DeviceOption = Annotated[str, typer.Option("--device", help="auto, cpu or cuda.")]
+
+
+def _settings(model: str | None, backend: str, language: str, vocabulary: Path | None, agent_channel: str,
+              device: str, workers: int = 1, filename_pattern: str | None = None):  # type: ignore[no-untyped-def]
+    from qa_toolkit.services.transcription import TranscribeSettings
+    from qa_toolkit.transcribe.faster_backend import BACKENDS
+    from qa_toolkit.transcribe.vocabulary import read_vocabulary
+
+    if backend not in BACKENDS:
+        raise QAError(f"--backend {backend!r}: choose one of {', '.join(BACKENDS)}")
+    if agent_channel not in ("left", "right"):
+        raise QAError(f"--agent-channel {agent_channel!r}: choose left or right")
+    if workers < 1:
+        raise QAError(f"--workers {workers}: must be at least 1")
+    return TranscribeSettings(
+        model=model, backend=backend, language=None if language == "auto" else language,
+        vocabulary=read_vocabulary(vocabulary) if vocabulary else [], agent_channel=agent_channel,
+        filename_pattern=filename_pattern, workers=workers, device=device)
+
+
+@app.command("file")
+def file_(
+    audio: Annotated[list[Path], typer.Argument(help="Audio files (WAV, μ-law/A-law, MP3, OGG/Opus, M4A, FLAC).")],
+    model: ModelOption = None,
+    backend: BackendOption = "faster-whisper",
+    language: LanguageOption = "en",
+    output_format: Annotated[str, typer.Option("--output-format", "-f", help="json, srt, vtt or txt.")] = "txt",
+    output_dir: Annotated[Path | None, typer.Option(
+        "--output-dir", "-o", help="Write NAME.<format> files here instead of printing.")] = None,
+    store: Annotated[bool, typer.Option("--store/--no-store", help="Also store the transcripts in the database.")] = False,
+    vocabulary: VocabularyOption = None,
+    agent_channel: AgentChannelOption = "left",
+    device: DeviceOption = "auto",
+    db: DbOption = None,
+) -> None:
+    """Transcribe audio files and print (or write) the transcripts; stereo calls get agent/customer turns.
+
+    Example:
+
+        qa transcribe file samples/calls/call_01_billing.wav --output-format srt
+    """
+    from qa_toolkit.transcribe.audio import AudioError
+    from qa_toolkit.transcribe.formats import FORMATS, render
+    from qa_toolkit.transcribe.pipeline import transcribe_file
+
+    if output_format not in FORMATS:
+        raise QAError(f"--output-format {output_format!r}: choose one of {', '.join(FORMATS)}")
+    settings = _settings(model, backend, language, vocabulary, agent_channel, device)
+    stored = _store_files(audio, settings, db) if store else {}
+    loaded = settings.load_backend()
+    failed = 0
+    for path in audio:
+        transcript = stored.get(path)
+        if transcript is None:
+            try:
+                transcript = transcribe_file(path, loaded, settings.options(), agent_channel=settings.agent_channel)  # type: ignore[arg-type]
+            except AudioError as exc:
+                err_console.print(f"Error: {exc}", markup=False, highlight=False, soft_wrap=True)
+                failed += 1
+                continue
+        text = render(transcript, output_format)
+        if output_dir:
+            output_dir.mkdir(parents=True, exist_ok=True)
+            target = output_dir / f"{path.stem}.{output_format}"
+            target.write_text(text, encoding="utf-8")
+            err_console.print(f"Wrote {target} ({transcript.duration_s:.1f} s, RTF {transcript.rtf:.3f})")
+        else:
+            if len(audio) > 1 and output_format == "txt":
+                console.print(f"[bold]{path}[/bold]")
+            typer.echo(text, nl=False)
+    if failed:
+        raise typer.Exit(EXIT_PARTIAL if failed < len(audio) else 1)
+
+
+def _store_files(paths: list[Path], settings, db: str | None) -> dict:  # type: ignore[no-untyped-def]
+    """Register, transcribe and store each file; the fresh transcripts by path (failures are printed)."""
+    from qa_toolkit.services import transcription
+
+    transcripts = {}
+    with opened(db) as database:
+        existing = [p for p in paths if p.is_file()]
+        for path, row in zip(existing, transcription.register(database, existing), strict=True):
+            outcome = transcription.process(database, row.id, settings)
+            if outcome.status == "done":
+                err_console.print(f"Stored {path} as interaction {outcome.interaction_id}")
+                transcripts[path] = outcome.transcript
+            elif outcome.status == "failed":
+                err_console.print(f"Error: {outcome.reason}", markup=False, highlight=False, soft_wrap=True)
+                transcripts[path] = None
+            else:
+                err_console.print(f"{path}: already {row.status} (recording {row.id}), not stored again")
+    return {p: t for p, t in transcripts.items() if t is not None}
+
+
+@app.command("batch")
+def batch(
+    folder: Annotated[Path, typer.Argument(help="Folder with recordings (searched recursively).")],
+    workers: Annotated[int, typer.Option("--workers", "-w", help="Files transcribed at once.")] = 1,
+    since: Annotated[datetime | None, typer.Option(
+        "--since", formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"], help="Only files modified on or after this date.")] = None,
+    model: ModelOption = None,
+    backend: BackendOption = "faster-whisper",
+    language: LanguageOption = "en",
+    vocabulary: VocabularyOption = None,
+    agent_channel: AgentChannelOption = "left",
+    filename_pattern: Annotated[str | None, typer.Option(
+        "--filename-pattern", help="Metadata from file names, e.g. '{call_id}_{agent_id}_{started_at}.wav'.")] = None,
+    device: DeviceOption = "auto",
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Transcribe every new recording in a folder into the database (one transaction per file).
+
+    Files are recognised by content hash: renamed or re-copied files are not transcribed twice, and
+    a batch that was killed picks up where it stopped. Exit code 3 when any file failed.
+
+    Example:
+
+        qa transcribe batch samples/calls --workers 2
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+    from qa_toolkit.services import transcription
+
+    settings = _settings(model, backend, language, vocabulary, agent_channel, device, workers, filename_pattern)
+    progress = Progress(TextColumn("[bold]transcribing"), BarColumn(), MofNCompleteColumn(),
+                        TextColumn("{task.fields[hours]:.2f} h audio · RTF {task.fields[rtf]:.3f}"),
+                        TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
+                        console=err_console, transient=True, disable=as_json)
+    state = {"audio": 0.0, "busy": 0.0}
+    with opened(db) as database, progress:
+        task = progress.add_task("files", total=None, hours=0.0, rtf=0.0)
+
+        def registered(n: int, _: float) -> None:
+            progress.update(task, total=n)
+
+        def done(outcome: transcription.FileOutcome) -> None:
+            state["audio"] += outcome.duration_s
+            state["busy"] += outcome.seconds
+            rtf = state["busy"] / state["audio"] if state["audio"] else 0.0
+            progress.update(task, advance=1, hours=state["audio"] / 3600, rtf=rtf)
+            if outcome.status == "failed" and not as_json:
+                err_console.print(f"failed: {outcome.reason}", markup=False, highlight=False, soft_wrap=True)
+
+        report = transcription.run_batch(database, folder, settings, since=since,
+                                         on_registered=registered, on_file=done)
+    summary = {"done": report.count("done"), "failed": report.count("failed"), "skipped": report.count("skipped"),
+               "busy": report.count("busy"), "audio_s": round(report.audio_s, 1), "seconds": round(report.seconds, 1),
+               "rtf": round(report.rtf, 4)}
+    if as_json:
+        print_json({"summary": summary, "files": [o.__dict__ for o in report.outcomes]})
+    else:
+        print_table("Transcription batch", ["file", "status", "audio s", "interaction", "reason"],
+                    [(Path(o.path).name, o.status, f"{o.duration_s:.1f}", o.interaction_id, o.reason)
+                     for o in sorted(report.outcomes, key=lambda o: o.path)])
+        console.print(f"{summary['done']} done, {summary['failed']} failed, {summary['skipped']} already seen, "
+                      f"{summary['busy']} busy elsewhere · {report.audio_s / 60:.1f} min audio in "
+                      f"{report.seconds:.1f} s · RTF {report.rtf:.3f}")
+    if summary["failed"]:
+        raise typer.Exit(EXIT_PARTIAL)
+
+
+@app.command("status")
+def status(
+    state: Annotated[str | None, typer.Option("--status", help="Only pending, running, done or failed.")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many recordings.")] = 50,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List recordings by status (pending, running, done, failed) with failure reasons.
+
+    Example:
+
+        qa transcribe status --status failed
+    """
+    from qa_toolkit.services import transcription
+
+    with opened(db) as database:
+        counts = transcription.status_counts(database)
+        rows = transcription.list_recordings(database, status=state, limit=limit)
+    if as_json:
+        print_json({"counts": counts, "recordings": rows})
+        return
+    console.print(" · ".join(f"{k}: {v}" for k, v in counts.items()))
+    print_table("Recordings", ["id", "file", "status", "audio s", "model", "RTF", "interaction", "reason"],
+                [(r["id"], Path(r["file"]).name, r["status"] + (" (unassigned)" if r["unassigned"] else ""),
+                  None if r["duration_s"] is None else f"{r['duration_s']:.1f}", r["model"], r["rtf"],
+                  r["interaction_id"], r["reason"]) for r in rows])
+
+
+@app.command("retry")
+def retry(
+    ids: Annotated[list[int] | None, typer.Argument(help="Recording ids (default: every failed one).")] = None,
+    kind: Annotated[str | None, typer.Option(
+        "--kind", help="Only failures of this kind: empty, unsupported, corrupt, truncated, silent, metadata, error.")] = None,
+    db: DbOption = None,
+    as_user: AsUserOption = None,
+) -> None:
+    """Put failed recordings back to pending, so the next batch (or worker) transcribes them again.
+
+    Example:
+
+        qa transcribe retry --kind metadata
+    """
+    from qa_toolkit.services import transcription
+
+    with opened(db) as database:
+        count = transcription.retry_failed(database, ids=ids, kind=kind, actor=acting_user(as_user))
+    console.print(f"Re-queued {count} recording(s)")
+
+
+@app.command("eval")
+def eval_(
+    references: Annotated[Path, typer.Option(
+        "--references", "-r", help="JSON mapping audio files (relative to it) to reference transcripts.")],
+    model: ModelOption = None,
+    backend: BackendOption = "faster-whisper",
+    language: LanguageOption = "en",
+    vocabulary: VocabularyOption = None,
+    agent_channel: AgentChannelOption = "left",
+    device: DeviceOption = "auto",
+    as_json: JsonOption = False,
+) -> None:
+    """Word/character error rates (jiwer) and speaker attribution against reference transcripts.
+
+    Text is normalised first (lower-case, punctuation removed, contractions expanded, numbers as
+    words); see qa_toolkit/transcribe/evaluate.py.
+
+    Example:
+
+        qa transcribe eval --references samples/calls/references.json
+    """
+    from qa_toolkit.transcribe.evaluate import evaluate_files
+
+    settings = _settings(model, backend, language, vocabulary, agent_channel, device)
+    result = evaluate_files(references, settings.load_backend(), settings.options(), agent_channel=agent_channel)
+    data = result.as_dict()
+    if as_json:
+        print_json({"model": settings.model_label, "backend": backend, **data})
+        return
+    pct = lambda v: "" if v is None else f"{100 * v:.1f}%"  # noqa: E731
+    print_table(f"WER ({settings.model_label}, {backend})",
+                ["file", "words", "WER", "CER", "sub", "del", "ins", "speaker acc."],
+                [(f["file"], f["reference_words"], pct(f["wer"]), pct(f["cer"]), f["substitutions"],
+                  f["deletions"], f["insertions"], pct(f["speaker_accuracy"])) for f in data["files"]])
+    o = data["overall"]
+    console.print(f"overall WER {pct(o['wer'])} · CER {pct(o['cer'])} · {o['substitutions']} sub, "
+                  f"{o['deletions']} del, {o['insertions']} ins of {o['reference_words']} words"
+                  + (f" · speaker attribution {pct(o['speaker_accuracy'])}" if o["speaker_accuracy"] is not None else ""))
+
+
+@app.command("enqueue")
+def enqueue(
+    folder: Annotated[Path, typer.Argument(help="Folder with recordings (searched recursively).")],
+    since: Annotated[datetime | None, typer.Option(
+        "--since", formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"], help="Only files modified on or after this date.")] = None,
+    model: ModelOption = None,
+    language: LanguageOption = "en",
+    vocabulary: VocabularyOption = None,
+    agent_channel: AgentChannelOption = "left",
+    filename_pattern: Annotated[str | None, typer.Option("--filename-pattern", help="See `qa transcribe batch`.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Queue every new recording of a folder as one procrastinate job per file (PostgreSQL only).
+
+    Workers on any machine sharing the database (`qa transcribe worker`) pick the jobs up.
+
+    Example:
+
+        qa transcribe enqueue /srv/calls/2026-11-27 --db postgresql+psycopg://qa@dbhost/qa
+    """
+    from qa_toolkit.transcribe import queue
+
+    settings = _settings(model, "faster-whisper", language, vocabulary, agent_channel, "auto", 1, filename_pattern)
+    with opened(db) as database:
+        queued, known = queue.enqueue_folder(database, folder, settings, since=since)
+    console.print(f"Queued {queued} recording(s); {known} already done, failed or queued")
+
+
+@app.command("worker")
+def worker(
+    concurrency: Annotated[int, typer.Option("--concurrency", "-c", help="Jobs run at once by this worker.")] = 1,
+    nightly: Annotated[Path | None, typer.Option(
+        "--nightly-folder", envvar="QA_NIGHTLY_FOLDER",
+        help="Folder the periodic task enqueues every night at 01:00 (cron '0 1 * * *').")] = None,
+    wait: Annotated[bool, typer.Option("--wait/--burst", help="Keep waiting for jobs, or stop when the queue is empty.")] = True,
+    db: DbOption = None,
+) -> None:
+    """Run a procrastinate worker that transcribes queued recordings (PostgreSQL only).
+
+    Start one per machine; jobs of a worker that died are retried by the others (stalled-job
+    recovery), and storage is idempotent by content hash, so no file is lost or stored twice.
+
+    Example:
+
+        qa transcribe worker --concurrency 2 --db postgresql+psycopg://qa@dbhost/qa
+    """
+    from qa_toolkit.transcribe import queue
+
+    queue.run_worker(database_url(db), concurrency=concurrency, nightly_folder=nightly, wait=wait)

@@ -34,11 +34,13 @@ def record(
 
 
 def events(session: Session, *, entity_type: str | None = None, entity_id: str | None = None,
-           limit: int = 100) -> list[AuditEvent]:
-    """The newest audit events first, optionally for one kind of entity or one entity."""
+           limit: int = 100, actor: str | None = None) -> list[AuditEvent]:
+    """The newest audit events first, optionally for one kind of entity, one entity, or one actor."""
     query = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit)
     if entity_type:
         query = query.where(AuditEvent.entity_type == entity_type)
     if entity_id:
         query = query.where(AuditEvent.entity_id == entity_id)
+    if actor:
+        query = query.where(AuditEvent.actor == actor)
     return list(session.scalars(query))

@@ -23,6 +23,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy import false
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -115,6 +116,10 @@ class Interaction(Base):
     meta: Mapped[dict[str, Any]] = mapped_column("metadata", default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    # chat import (revision 0002): idempotent re-import, hand labels, whether PII was redacted
+    content_hash: Mapped[str | None] = mapped_column(String(64))
+    labels: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    pii_redacted: Mapped[bool | None]
 
     agent: Mapped[Agent | None] = relationship(back_populates="interactions")
     turns: Mapped[list[Turn]] = relationship(
@@ -139,6 +144,8 @@ class Turn(Base):
     end_s: Mapped[float | None] = mapped_column(Float)
     at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     text: Mapped[str] = mapped_column(Text)
+    # chat import (revision 0002): private notes the customer never saw
+    internal: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     interaction: Mapped[Interaction] = relationship(back_populates="turns")
 
@@ -157,3 +164,284 @@ class AuditEvent(Base):
     entity_id: Mapped[str | None] = mapped_column(String(300))
     before: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+
+
+# --- rubrics & scoring (revision 0003) ---
+
+EVALUATION_KINDS = ("auto", "review", "calibration")
+CRITERION_STATUSES = ("pass", "fail", "na")
+DECIDERS = ("auto", "user")
+
+
+class RubricVersion(Base):
+    """One published, immutable version of a rubric, keyed by the hash of its content."""
+
+    __tablename__ = "rubric_versions"
+    __table_args__ = (
+        UniqueConstraint("name", "version", name="uq_rubric_versions_name_version"),
+        UniqueConstraint("name", "content_hash", name="uq_rubric_versions_name_content_hash"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    channels: Mapped[list[str]] = mapped_column(default=list)
+    body: Mapped[dict[str, Any]] = mapped_column()
+    source: Mapped[str] = mapped_column(Text)
+    published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    published_by: Mapped[str | None] = mapped_column(String(200))
+
+
+class Evaluation(Base):
+    """A scored interaction against one rubric version: automated, a peer review, or calibration.
+
+    Disputes add a new version (``supersedes_id`` points at the previous one, which stops being
+    ``is_current``); calibration evaluations never count toward an agent's score.
+    """
+
+    __tablename__ = "evaluations"
+    __table_args__ = (
+        CheckConstraint(_in("kind", EVALUATION_KINDS), name="kind"),
+        Index("ix_evaluations_lookup", "interaction_id", "rubric_version_id", "kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    interaction_id: Mapped[int] = mapped_column(ForeignKey("interactions.id", ondelete="CASCADE"))
+    rubric_version_id: Mapped[int] = mapped_column(ForeignKey("rubric_versions.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    score: Mapped[float | None] = mapped_column(Float)
+    critical_failed: Mapped[bool] = mapped_column(default=False)
+    category_scores: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    comment: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    created_by: Mapped[str | None] = mapped_column(String(200))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("evaluations.id", ondelete="SET NULL"))
+    is_current: Mapped[bool] = mapped_column(default=True)
+
+    interaction: Mapped[Interaction] = relationship()
+    rubric_version: Mapped[RubricVersion] = relationship()
+    reviewer: Mapped[User | None] = relationship()
+    results: Mapped[list[CriterionResult]] = relationship(
+        back_populates="evaluation", order_by="CriterionResult.id", cascade="all, delete-orphan"
+    )
+
+
+class CriterionResult(Base):
+    """One criterion's verdict in an evaluation: value, 0–100 normalisation (None for N/A), evidence."""
+
+    __tablename__ = "criterion_results"
+    __table_args__ = (
+        UniqueConstraint("evaluation_id", "criterion_key", name="uq_criterion_results_evaluation_id_criterion_key"),
+        CheckConstraint(_in("status", CRITERION_STATUSES), name="status"),
+        CheckConstraint(_in("decided_by", DECIDERS), name="decided_by"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluations.id", ondelete="CASCADE"))
+    criterion_key: Mapped[str] = mapped_column(String(200))
+    category: Mapped[str] = mapped_column(String(200))
+    value: Mapped[float | None] = mapped_column(Float)
+    normalized: Mapped[float | None] = mapped_column(Float)
+    status: Mapped[str] = mapped_column(String(10))
+    message: Mapped[str | None] = mapped_column(Text)
+    evidence: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
+    confidence: Mapped[float | None] = mapped_column(Float)
+    comment: Mapped[str | None] = mapped_column(Text)
+    decided_by: Mapped[str] = mapped_column(String(10), default="auto")
+
+    evaluation: Mapped[Evaluation] = relationship(back_populates="results")
+
+
+# --- peer review (revision 0005) ---
+
+ASSIGNMENT_STATUSES = ("unassigned", "assigned", "draft", "submitted", "cancelled")
+DISPUTE_STATUSES = ("open", "accepted", "partial", "rejected")
+
+
+class ReviewSample(Base):
+    """One run of ``qa review sample``: which rubric version, how it was drawn (strategy, size, seed)."""
+
+    __tablename__ = "review_samples"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rubric_version_id: Mapped[int] = mapped_column(ForeignKey("rubric_versions.id"), index=True)
+    strategy: Mapped[str] = mapped_column(String(20))
+    params: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_by: Mapped[str | None] = mapped_column(String(200))
+
+    rubric_version: Mapped[RubricVersion] = relationship()
+
+
+class CalibrationSession(Base):
+    """Everyone scores the same interactions blind; the gold participant's scores are the reference."""
+
+    __tablename__ = "calibration_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str | None] = mapped_column(String(200))
+    rubric_version_id: Mapped[int] = mapped_column(ForeignKey("rubric_versions.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_by: Mapped[str | None] = mapped_column(String(200))
+
+    rubric_version: Mapped[RubricVersion] = relationship()
+    participants: Mapped[list[CalibrationParticipant]] = relationship(
+        back_populates="session", order_by="CalibrationParticipant.id", cascade="all, delete-orphan"
+    )
+
+
+class CalibrationParticipant(Base):
+    """A user taking part in a calibration session; ``is_gold`` marks the calibrator."""
+
+    __tablename__ = "calibration_participants"
+    __table_args__ = (
+        UniqueConstraint("session_id", "user_id", name="uq_calibration_participants_session_id_user_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("calibration_sessions.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    is_gold: Mapped[bool] = mapped_column(default=False)
+
+    session: Mapped[CalibrationSession] = relationship(back_populates="participants")
+    user: Mapped[User] = relationship()
+
+
+class ReviewAssignment(Base):
+    """One interaction for one reviewer to score against one rubric version (a sampled item until assigned).
+
+    ``draft`` holds unsubmitted scores and comments, so a session can be left and resumed;
+    ``evaluation_id`` is the evaluation the submission created.
+    """
+
+    __tablename__ = "review_assignments"
+    __table_args__ = (
+        CheckConstraint(_in("status", ASSIGNMENT_STATUSES), name="status"),
+        Index("ix_review_assignments_reviewer_status", "reviewer_id", "status"),
+        Index("ix_review_assignments_interaction_rubric", "interaction_id", "rubric_version_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sample_id: Mapped[int | None] = mapped_column(ForeignKey("review_samples.id", ondelete="CASCADE"), index=True)
+    calibration_session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("calibration_sessions.id", ondelete="CASCADE"), index=True)
+    interaction_id: Mapped[int] = mapped_column(ForeignKey("interactions.id", ondelete="CASCADE"))
+    rubric_version_id: Mapped[int] = mapped_column(ForeignKey("rubric_versions.id"))
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(String(20), default="unassigned")
+    blind: Mapped[bool] = mapped_column(default=False)
+    double: Mapped[bool] = mapped_column(default=False)
+    reason: Mapped[str | None] = mapped_column(String(200))
+    draft: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    evaluation_id: Mapped[int | None] = mapped_column(ForeignKey("evaluations.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    interaction: Mapped[Interaction] = relationship()
+    rubric_version: Mapped[RubricVersion] = relationship()
+    reviewer: Mapped[User | None] = relationship()
+    evaluation: Mapped[Evaluation | None] = relationship()
+
+
+class ReviewerCapacity(Base):
+    """How many open assignments a reviewer can hold at once."""
+
+    __tablename__ = "reviewer_capacities"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    capacity: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+class Dispute(Base):
+    """An agent's (or lead's) objection to an evaluation, and how it was resolved.
+
+    An accepted or partly accepted dispute points at the new evaluation version it created.
+    """
+
+    __tablename__ = "disputes"
+    __table_args__ = (CheckConstraint(_in("status", DISPUTE_STATUSES), name="status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluations.id", ondelete="CASCADE"), index=True)
+    raised_by: Mapped[str | None] = mapped_column(String(200))
+    reason: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="open", index=True)
+    resolution: Mapped[str | None] = mapped_column(Text)
+    resolved_by: Mapped[str | None] = mapped_column(String(200))
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    new_evaluation_id: Mapped[int | None] = mapped_column(ForeignKey("evaluations.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    evaluation: Mapped[Evaluation] = relationship(foreign_keys=[evaluation_id])
+    new_evaluation: Mapped[Evaluation | None] = relationship(foreign_keys=[new_evaluation_id])
+
+
+# --- transcription (revision 0004) ---
+
+RECORDING_STATUSES = ("pending", "running", "done", "failed")
+
+
+class Recording(Base):
+    """An audio file to transcribe, identified by the SHA-256 of its content (so renamed or re-copied
+    files are not transcribed twice), with its status, failure reason, timings and resulting interaction."""
+
+    __tablename__ = "recordings"
+    __table_args__ = (CheckConstraint(_in("status", RECORDING_STATUSES), name="status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    path: Mapped[str] = mapped_column(Text)
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(10), default="pending", index=True)
+    failure_kind: Mapped[str | None] = mapped_column(String(20))
+    reason: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    duration_s: Mapped[float | None] = mapped_column(Float)
+    channels: Mapped[int | None] = mapped_column(Integer)
+    codec: Mapped[str | None] = mapped_column(String(50))
+    model: Mapped[str | None] = mapped_column(String(200))
+    backend: Mapped[str | None] = mapped_column(String(50))
+    language: Mapped[str | None] = mapped_column(String(20))
+    timings: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    meta: Mapped[dict[str, Any]] = mapped_column("metadata", default=dict)
+    unassigned: Mapped[bool] = mapped_column(default=False)
+    worker: Mapped[str | None] = mapped_column(String(200))
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    interaction_id: Mapped[int | None] = mapped_column(
+        ForeignKey("interactions.id", ondelete="SET NULL"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+    interaction: Mapped[Interaction | None] = relationship()
+
+
+# --- chat import (revision 0002) ---
+
+PII_KINDS = ("card", "ssn", "email", "phone", "iban")
+
+
+class PIISpan(Base):
+    """Where personal data was found in a turn: its kind, offsets in the original text, who said it.
+
+    Never the value itself; the stored turn text has a placeholder such as ``[CARD]`` instead.
+    """
+
+    __tablename__ = "pii_spans"
+    __table_args__ = (
+        CheckConstraint(_in("kind", PII_KINDS), name="kind"),
+        CheckConstraint(_in("speaker", SPEAKERS), name="speaker"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    interaction_id: Mapped[int] = mapped_column(ForeignKey("interactions.id", ondelete="CASCADE"), index=True)
+    turn_index: Mapped[int] = mapped_column(Integer)
+    speaker: Mapped[str] = mapped_column(String(10))
+    kind: Mapped[str] = mapped_column(String(10), index=True)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)

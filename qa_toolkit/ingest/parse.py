@@ -1,0 +1,106 @@
+"""Turn a source into validated canonical conversations, whatever its format.
+
+:func:`detect` names the format from the content (not the file name); :func:`parse` yields one
+:class:`~qa_toolkit.ingest.model.Parsed` per input record: a conversation, or a
+``file:line: field: reason`` error and the raw record for the rejects file.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from qa_toolkit.errors import QAError
+from qa_toolkit.ingest import FORMATS
+from qa_toolkit.ingest.formats import abcd, intercom, text, zendesk
+from qa_toolkit.ingest.formats import csv as csv_format
+from qa_toolkit.ingest.jsonrecords import RawRecord, is_json_lines, json_records
+from qa_toolkit.ingest.model import FieldError, Parsed, RecordError, validate
+from qa_toolkit.ingest.sources import Source
+
+_JSON_KINDS: dict[str, Callable[[dict[str, Any]], dict[str, Any]] | None] = {
+    "jsonl": None, "json": None, "abcd": abcd.to_canonical, "zendesk": zendesk.to_canonical,
+    "intercom": intercom.to_canonical,
+}
+
+
+def _json_kind(record: Any, head: bytes) -> str:
+    if isinstance(record, dict):
+        for name, module in (("abcd", abcd), ("intercom", intercom), ("zendesk", zendesk)):
+            if module.matches(record):
+                return name
+    return "jsonl" if is_json_lines(head) else "json"
+
+
+def detect_container(source: Source) -> str:
+    """``json`` (JSON Lines or a JSON document), ``text`` or ``csv``, from the first bytes.
+
+    Raises:
+        QAError: none of them.
+    """
+    head = source.head.decode("utf-8", "replace").lstrip("\ufeff")
+    stripped = head.lstrip()
+    if not stripped:
+        return "json"  # an empty file: no records
+    if text.looks_like_text(head):
+        return "text"
+    if stripped[0] in "{[":
+        return "json"
+    if csv_format.looks_like_csv(head):
+        return "csv"
+    raise QAError(f"{source.name}: cannot tell the format from the content (not JSON, CSV with a header, "
+                  "or Agent:/Customer: lines): name it with --format")
+
+
+def parse(source: Source, fmt: str = "auto", mapping: csv_format.CsvMapping | None = None) -> tuple[str, Iterator[Parsed]]:
+    """The format used and the parsed records of ``source``.
+
+    Args:
+        fmt: one of :data:`FORMATS`; ``auto`` detects it from the content.
+        mapping: column mapping for CSV.
+    """
+    if fmt not in FORMATS:
+        raise QAError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
+    container = detect_container(source) if fmt == "auto" else {"csv": "csv", "text": "text"}.get(fmt, "json")
+    if container == "csv":
+        return "csv", _validated(source.name, csv_format.records(source, mapping), None)
+    if container == "text":
+        return "text", _validated(source.name, text.records(source), None)
+    raw = json_records(source.stream, source.head)
+    if fmt == "auto":
+        buffered: list[RawRecord] = []
+        for record in raw:
+            buffered.append(record)
+            if record.error is None:
+                break
+        first = next((r.value for r in buffered if r.error is None), None)
+        fmt = _json_kind(first, source.head) if first is not None else ("jsonl" if is_json_lines(source.head) else "json")
+        raw = itertools.chain(buffered, raw)
+    return fmt, _validated(source.name, raw, _JSON_KINDS[fmt])
+
+
+def _validated(name: str, records: Iterator[RawRecord],
+               mapper: Callable[[dict[str, Any]], dict[str, Any]] | None) -> Iterator[Parsed]:
+    for record in records:
+        if record.error is not None:
+            field, reason = record.error
+            yield Parsed(record.line, record.raw, error=RecordError(name, record.line, field, reason), header=record.header)
+            continue
+        value = record.value
+        if mapper is not None:
+            if not isinstance(value, dict):
+                yield Parsed(record.line, record.raw, error=RecordError(name, record.line, "record", "expected a JSON object"))
+                continue
+            try:
+                value = mapper(value)
+            except FieldError as exc:
+                yield Parsed(record.line, record.raw, error=RecordError(name, record.line, exc.field, exc.reason))
+                continue
+            except (AttributeError, TypeError, KeyError) as exc:
+                yield Parsed(record.line, record.raw, error=RecordError(name, record.line, "record",
+                                                                         f"unexpected structure: {exc}"))
+                continue
+        parsed = validate(value, file=name, line=record.line, raw=record.raw)
+        parsed.header = record.header
+        yield parsed

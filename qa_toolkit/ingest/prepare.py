@@ -1,0 +1,88 @@
+"""A canonical conversation as the rows to store: PII redacted, timestamps in UTC, a content hash.
+
+The hash covers exactly what is stored (after redaction), so re-importing an unchanged conversation
+is recognised as unchanged and an edited one as changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+from qa_toolkit.ingest import pii
+from qa_toolkit.ingest.model import AgentRef, Conversation
+
+
+@dataclass(slots=True)
+class PreparedConversation:
+    """Rows for one conversation: the interaction (without source/agent ids), turns and PII spans."""
+
+    external_id: str
+    agent: AgentRef
+    interaction: dict[str, Any]
+    turns: list[dict[str, Any]]
+    spans: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def content_hash(self) -> str:
+        return self.interaction["content_hash"]
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    return value.astimezone(timezone.utc) if value is not None else None
+
+
+def _iso(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+def prepare(conversation: Conversation, *, redact: bool = True) -> PreparedConversation:
+    """Redact (unless ``redact`` is False) and flatten a conversation into rows, with its content hash."""
+    turns: list[dict[str, Any]] = []
+    spans: list[dict[str, Any]] = []
+    for index, turn in enumerate(conversation.turns):
+        text = turn.text
+        if redact:
+            result = pii.redact(text)
+            if result.spans:
+                text = result.text
+                spans.extend({"turn_index": index, "speaker": turn.speaker, "kind": s.kind, "start": s.start, "end": s.end}
+                             for s in result.spans)
+        turns.append({"index": index, "speaker": turn.speaker, "at": _utc(turn.at), "start_s": turn.start_s,
+                      "end_s": turn.end_s, "text": text, "internal": turn.internal})
+    first_at = next((t["at"] for t in turns if t["at"] is not None), None)
+    last_at = next((t["at"] for t in reversed(turns) if t["at"] is not None), None)
+    started = _utc(conversation.started_at) or first_at
+    ended = _utc(conversation.ended_at) or last_at
+    duration = (ended - started).total_seconds() if started and ended and ended >= started else None
+    agent = conversation.agent
+    interaction: dict[str, Any] = {
+        "external_id": conversation.id,
+        "channel": conversation.channel,
+        "customer_external_id": conversation.customer.id if conversation.customer else None,
+        "started_at": started,
+        "ended_at": ended,
+        "duration_s": duration,
+        "queue": conversation.queue,
+        "topic": conversation.topic,
+        "language": conversation.language,
+        "csat": conversation.csat,
+        "nps": conversation.nps,
+        "ces": conversation.ces,
+        "resolved": conversation.resolved,
+        "escalated": conversation.escalated,
+        "tags": conversation.tags,
+        "metadata": conversation.metadata,
+        "labels": conversation.labels,
+        "pii_redacted": redact,
+    }
+    # JSON with sorted keys for the fields (metadata key order must not matter), repr for the turns (fast).
+    digest = hashlib.sha256(json.dumps([{k: _iso(v) for k, v in interaction.items()}, [agent.id, agent.name, agent.team]],
+                                       sort_keys=True, ensure_ascii=False, default=str).encode())
+    digest.update(repr([(t["speaker"], t["at"], t["start_s"], t["end_s"], t["text"], t["internal"])
+                        for t in turns]).encode("utf-8", "surrogatepass"))
+    interaction["content_hash"] = digest.hexdigest()
+    return PreparedConversation(conversation.id, agent, interaction, turns, spans)

@@ -1,0 +1,139 @@
+"""Empathy: when the customer is upset (VADER sentiment or frustration words), the agent acknowledges it.
+
+Also ``customer_sentiment``: how the customer sounds at the end (positive / neutral / negative).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from qa_toolkit.scoring import text
+from qa_toolkit.scoring.checks import CheckResult, Params, quote
+from qa_toolkit.scoring.view import InteractionView, TurnView
+
+FRUSTRATION = (
+    "frustrated", "frustrating", "annoyed", "annoying", "angry", "furious", "upset", "ridiculous", "unacceptable",
+    "fed up", "sick of", "waste of time", "wasted", "third time", "again and again", "still not", "still waiting",
+    "nobody helps", "no one helps", "terrible", "awful", "worst", "disappointed", "disgusted", "hopeless",
+    "useless", "joke", "absurd", "outrageous", "can't believe", "cannot believe", "unbelievable", "fuming",
+    "livid", "not happy", "very unhappy", "so unhappy", "stressed", "worried", "desperate", "scared", "panicking",
+    "charged twice", "overcharged", "losing my patience", "lost my patience", "locked out", "locking me out",
+    "damn", "scammed", "fraud", "hacked", "stolen", "rude", "oh great", "just great", "just wonderful",
+    "just perfect", "this is a joke", "good riddance", "never again", "idiot", "idiots", "stupid", "shut up",
+    "disgrace", "disgraceful", "breach", "forget it", "pathetic", "incompetent", "rubbish", "nonsense",
+    "excuse me", "what the hell",
+)
+THANKS = ("thanks", "thank you", "thx", "ty", "cheers", "merci", "gracias", "danke", "grazie", "obrigado", "谢谢",
+          "ありがとう", "appreciate")
+FRUSTRATION_REGEXES = (r"!{2,}",)
+NEUTRAL_ACKS = ("ok", "okay", "k", "fine", "alright", "all right", "sure", "noted", "right", "ok then", "will do",
+                "ok will do", "got it", "ok got it", "understood", "whatever")
+EMPATHY = (
+    "sorry", "apologize", "apologise", "apologies", "i understand", "i completely understand", "understand how",
+    "understand why", "understand your", "understandable", "that must be", "must have been", "i can imagine",
+    "i can see why", "i see why", "i hear you", "i get it", "i get that", "frustrating", "that's not okay",
+    "that's not ok", "not the experience", "i appreciate your patience", "thank you for your patience",
+    "thanks for your patience", "thank you for bearing with", "that sounds", "i'd feel the same",
+    "i would feel the same", "i'm here to help", "let me make this right", "let's get this sorted",
+    "i'll sort this out", "i know how", "i realise", "i realize", "totally get", "completely get", "unfortunate",
+    "regret", "my bad", "so annoying", "annoying for you", "stressful", "we messed up", "we made a mistake",
+    "you're right to", "you are right to", "fair enough", "lo siento", "désolé", "desole", "too long",
+    "what a pain", "no fun", "a lot to deal with", "maddening", "scary", "worrying", "i hear how",
+)
+EMPATHY_REGEXES = (
+    r"\bi(?:'d| would)\s+(?:be|feel)\s+(?:\w+\s+)?(?:annoyed|frustrated|upset|angry|worried|the same)(?:\s+too)?\b",
+    r"\b(?:so|really|very|truly|terribly)\s+sorry\b",
+)
+
+
+class EmpathyParams(Params):
+    threshold: float = -0.5
+    frustration_phrases: tuple[str, ...] = FRUSTRATION
+    frustration_regexes: tuple[str, ...] = FRUSTRATION_REGEXES
+    empathy_phrases: tuple[str, ...] = EMPATHY
+    empathy_regexes: tuple[str, ...] = EMPATHY_REGEXES
+    window: int = 2
+
+
+class SentimentParams(Params):
+    last_turns: int = 1
+    positive: float = 0.05
+    negative: float = -0.05
+    negative_phrases: tuple[str, ...] = FRUSTRATION
+    neutral_acks: tuple[str, ...] = NEUTRAL_ACKS
+    thanks_phrases: tuple[str, ...] = THANKS
+
+
+@lru_cache(maxsize=1)
+def _analyzer() -> Any:
+    try:
+        from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+    except ImportError as exc:  # pragma: no cover - depends on the installation
+        raise RuntimeError("the empathy checks need vaderSentiment: pip install 'qa-toolkit[scoring]'") from exc
+    return SentimentIntensityAnalyzer()
+
+
+def sentiment(sentence: str) -> float:
+    """VADER's compound sentiment of a text, −1 (negative) to 1 (positive)."""
+    return float(_analyzer().polarity_scores(sentence)["compound"])
+
+
+def _upset(turn: TurnView, p: EmpathyParams) -> tuple[str, float] | None:
+    match = text.first(turn.text, p.frustration_phrases, p.frustration_regexes)
+    if match:
+        return f"frustration words {turn.text[match.start:match.end]!r}", 0.85
+    score = sentiment(turn.text)
+    if score <= p.threshold:
+        return f"negative sentiment {score:+.2f}", min(1.0, 0.5 + abs(score) / 2)
+    return None
+
+
+def empathy(view: InteractionView, p: EmpathyParams) -> CheckResult:
+    """When the customer first sounds upset, the agent acknowledges it within the next ``window`` agent turns."""
+    turns = view.turns
+    for position, turn in enumerate(turns):
+        if turn.speaker != "customer":
+            continue
+        upset = _upset(turn, p)
+        if upset is None:
+            continue
+        reason, confidence = upset
+        trigger = quote(turn)
+        replies = [t for t in turns[position + 1:] if t.speaker == "agent"][: p.window]
+        if not replies:
+            continue  # upset in the last word: nothing the agent could answer
+        for reply in replies:
+            match = text.first(reply.text, p.empathy_phrases, p.empathy_regexes)
+            if match:
+                return CheckResult("pass", f"customer upset in turn {turn.index} ({reason}); agent acknowledged "
+                                   f"in turn {reply.index}", (trigger, quote(reply, match.start, match.end)),
+                                   confidence)
+        return CheckResult("fail", f"customer upset in turn {turn.index} ({reason}); no acknowledgement in the "
+                           f"next {len(replies)} agent turn(s)", (trigger, *(quote(r) for r in replies)), confidence)
+    return CheckResult("na", "the customer never sounded upset", (), 0.7)
+
+
+def customer_sentiment(view: InteractionView, p: SentimentParams) -> CheckResult:
+    """The customer's sentiment at the end (VADER on their last turn(s)): fails when negative."""
+    turns = view.by("customer")[-p.last_turns:]
+    if not turns:
+        return CheckResult("na", "no customer turns")
+    said = " ".join(t.text for t in turns)
+    score = sentiment(said)
+    label = "positive" if score >= p.positive else "negative" if score <= p.negative else "neutral"
+    bare = " ".join(text.normalize(said).replace(".", " ").replace("!", " ").split())
+    if bare in p.neutral_acks:
+        label, score = "neutral", 0.0
+    elif label != "negative" and text.first(said, p.negative_phrases):
+        label = "negative"
+    elif label == "neutral" and text.first(said, p.thanks_phrases):
+        label = "positive"
+    return CheckResult("fail" if label == "negative" else "pass", f"customer ends {label} ({score:+.2f})",
+                       tuple(quote(t) for t in turns), min(1.0, 0.5 + abs(score) / 2),
+                       {"sentiment_end": label, "compound": round(score, 3)})
+
+
+def register_checks(register) -> None:  # type: ignore[no-untyped-def]
+    register("empathy", empathy, EmpathyParams, empathy.__doc__)
+    register("customer_sentiment", customer_sentiment, SentimentParams, customer_sentiment.__doc__)

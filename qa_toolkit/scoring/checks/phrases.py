@@ -1,0 +1,173 @@
+"""Phrases and patterns: greeting, closing, required disclosure, prohibited language, any phrase."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from qa_toolkit.scoring import text
+from qa_toolkit.scoring.checks import CheckResult, Evidence, Params, quote
+from qa_toolkit.scoring.view import InteractionView, TurnView
+
+GREETINGS = (
+    "hello", "hi", "hey", "good morning", "good afternoon", "good evening", "welcome", "thanks for contacting",
+    "thank you for contacting", "thanks for reaching out", "thank you for reaching out", "thanks for calling",
+    "thank you for calling", "thanks for getting in touch", "my name is", "how can i help", "how may i help",
+    "how can i assist", "bonjour", "hola", "greetings", "howdy",
+)
+CLOSINGS = (
+    "anything else", "have a great day", "have a good day", "have a nice day", "have a lovely day",
+    "have a great evening", "have a good one", "goodbye", "bye", "take care", "thanks for contacting",
+    "thank you for contacting", "thank you for calling", "thanks for calling", "thanks for chatting",
+    "next steps", "you will receive", "you'll receive", "you'll get an email", "feel free to reach out",
+    "don't hesitate to contact", "don't hesitate to reach out", "enjoy your day", "glad i could help",
+)
+DISCLOSURE_REGEXES = (
+    r"\b(?:this|the|our|your)\s+(?:call|conversation|chat)s?\s+(?:may|will|might|is going to|are|is)\s+"
+    r"(?:be\s+)?(?:being\s+)?(?:monitored|recorded)",
+    r"\brecorded\s+for\s+(?:quality|training)",
+    r"\bmonitored\s+(?:and|or)\s+recorded\b",
+    r"\brecorded\s+(?:and|or)\s+monitored\b",
+)
+PROHIBITED = (
+    "calm down", "not my problem", "not my job", "shut up", "stupid", "idiot", "dumb",
+    "you people", "damn", "hell", "crap", "that's your problem", "deal with it", "i don't care",
+    "you should have read", "as i already said", "like i said", "bloody", "ridiculous question",
+)
+
+
+class GreetingParams(Params):
+    phrases: tuple[str, ...] = GREETINGS
+    regexes: tuple[str, ...] = ()
+    first_turns: int = 2
+
+
+class ClosingParams(Params):
+    phrases: tuple[str, ...] = CLOSINGS
+    regexes: tuple[str, ...] = ()
+    last_turns: int = 2
+
+
+class DisclosureParams(Params):
+    phrases: tuple[str, ...] = ()
+    regexes: tuple[str, ...] = DISCLOSURE_REGEXES
+    within_s: float | None = 30.0
+    within_turns: int | None = 4
+    speakers: tuple[str, ...] = ("agent", "system")
+    channels: tuple[str, ...] = ()
+
+
+class ProhibitedParams(Params):
+    phrases: tuple[str, ...] = PROHIBITED
+    regexes: tuple[str, ...] = ()
+    extra_phrases: tuple[str, ...] = ()
+    speaker: str = "agent"
+    negation: bool = True
+    negation_window: int = 6
+
+
+class PhraseParams(Params):
+    phrases: tuple[str, ...] = ()
+    regexes: tuple[str, ...] = ()
+    speaker: str = "agent"
+    where: Literal["any", "first", "last"] = "any"
+    turns: int = 2
+    required: bool = True
+
+
+def _search(turns: list[TurnView], phrases: tuple[str, ...], regexes: tuple[str, ...]) -> tuple[TurnView, text.Match] | None:
+    for turn in turns:
+        match = text.first(turn.text, phrases, regexes)
+        if match:
+            return turn, match
+    return None
+
+
+def greeting(view: InteractionView, p: GreetingParams) -> CheckResult:
+    """The agent greets in their first turn(s)."""
+    turns = view.by("agent")[: p.first_turns]
+    if not turns:
+        return CheckResult("na", "no agent turns")
+    hit = _search(turns, p.phrases, p.regexes)
+    if hit:
+        turn, match = hit
+        return CheckResult("pass", f"greeting in turn {turn.index}", (quote(turn, match.start, match.end),), 0.95)
+    return CheckResult("fail", f"no greeting in the agent's first {len(turns)} turn(s)",
+                       tuple(quote(t) for t in turns), 0.85)
+
+
+def closing(view: InteractionView, p: ClosingParams) -> CheckResult:
+    """The agent closes (anything else, next steps, goodbye) in their last turn(s)."""
+    turns = view.by("agent")[-p.last_turns:] if p.last_turns else []
+    if not turns:
+        return CheckResult("na", "no agent turns")
+    hit = _search(list(reversed(turns)), p.phrases, p.regexes)
+    if hit:
+        turn, match = hit
+        return CheckResult("pass", f"closing in turn {turn.index}", (quote(turn, match.start, match.end),), 0.9)
+    return CheckResult("fail", f"no closing in the agent's last {len(turns)} turn(s)",
+                       tuple(quote(t) for t in turns), 0.8)
+
+
+def disclosure(view: InteractionView, p: DisclosureParams) -> CheckResult:
+    """A required disclosure (e.g. "this call may be recorded") within the first N seconds or turns."""
+    if not view.turns:
+        return CheckResult("na", "no turns")
+    if p.channels and view.channel not in p.channels:
+        return CheckResult("na", f"not required for {view.channel}s")
+    for position, turn in enumerate(view.turns):
+        if turn.speaker not in p.speakers:
+            continue
+        match = text.first(turn.text, p.phrases, p.regexes)
+        if match is None:
+            continue
+        at = view.seconds(turn)
+        evidence = (quote(turn, match.start, match.end),)
+        late_s = p.within_s is not None and at is not None and at > p.within_s
+        late_turn = p.within_turns is not None and position >= p.within_turns and (at is None or p.within_s is None)
+        if late_s or late_turn:
+            where = f"{at:.0f} s" if at is not None else f"turn {turn.index}"
+            return CheckResult("fail", f"disclosure given late ({where})", evidence, 0.9, {"at_s": at})
+        return CheckResult("pass", f"disclosure in turn {turn.index}", evidence, 0.95, {"at_s": at})
+    return CheckResult("fail", "no disclosure", (), 0.85)
+
+
+def prohibited_language(view: InteractionView, p: ProhibitedParams) -> CheckResult:
+    """Prohibited words by the agent only (whole words; negated uses like "I won't tell you to calm down" pass)."""
+    phrases = p.phrases + p.extra_phrases
+    hits: list[Evidence] = []
+    for turn in view.by(p.speaker):
+        for match in text.find(turn.text, phrases, p.regexes, window=p.negation_window):
+            if p.negation and match.negated:
+                continue
+            hits.append(quote(turn, max(0, match.start - 20), match.end + 20))
+    if hits:
+        return CheckResult("fail", f"prohibited language in {len(hits)} place(s)", tuple(hits), 0.9,
+                           {"count": len(hits)})
+    if not view.by(p.speaker):
+        return CheckResult("na", f"no {p.speaker} turns")
+    return CheckResult("pass", f"no prohibited language by the {p.speaker}", (), 0.85, {"count": 0})
+
+
+def phrase(view: InteractionView, p: PhraseParams) -> CheckResult:
+    """Any configurable phrase list or regex, required (or forbidden) in a speaker's turns."""
+    turns = view.by(p.speaker)
+    if p.where == "first":
+        turns = turns[: p.turns]
+    elif p.where == "last":
+        turns = turns[-p.turns:]
+    if not turns:
+        return CheckResult("na", f"no {p.speaker} turns")
+    hit = _search(turns, p.phrases, p.regexes)
+    found = hit is not None
+    evidence = (quote(hit[0], hit[1].start, hit[1].end),) if hit else ()
+    ok = found == p.required
+    verb = "found" if found else "not found"
+    return CheckResult("pass" if ok else "fail", f"phrase {verb}", evidence, 0.9)
+
+
+def register_checks(register) -> None:  # type: ignore[no-untyped-def]
+    register("greeting", greeting, GreetingParams, greeting.__doc__)
+    register("closing", closing, ClosingParams, closing.__doc__)
+    register("disclosure", disclosure, DisclosureParams, disclosure.__doc__)
+    register("prohibited_language", prohibited_language, ProhibitedParams, prohibited_language.__doc__)
+    register("phrase", phrase, PhraseParams, phrase.__doc__)

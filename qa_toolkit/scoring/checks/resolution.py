@@ -1,0 +1,148 @@
+"""Resolution: the agent confirms and the customer agrees; escalation detected; first-contact resolution."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from qa_toolkit.scoring import text
+from qa_toolkit.scoring.checks import CheckResult, Evidence, Params, quote
+from qa_toolkit.scoring.view import InteractionView
+
+AGENT_RESOLVED = (
+    "resolved", "fixed", "sorted", "all set", "you're all set", "processed", "i've processed", "has been processed",
+    "i've issued", "has been issued", "i've refunded", "has been refunded", "refund is on its way", "i've updated",
+    "has been updated", "i've changed", "has been changed", "i've reset", "has been reset", "i've cancelled",
+    "has been cancelled", "i've canceled", "has been canceled", "should work now", "should now work",
+    "working now", "is now active", "has been applied", "i've applied", "i've credited", "has been credited",
+    "has been reactivated", "i've reactivated", "is back on", "good to go", "taken care of", "done for you",
+    "i've sent", "has been sent", "i've booked", "has been booked", "i've set up", "has been set up",
+    "i've removed", "has been removed", "i've waived", "has been waived", "i've unlocked", "has been unlocked",
+)
+CUSTOMER_AGREES = (
+    "thanks", "thank you", "thx", "ty", "cheers", "that worked", "it works", "works now", "working now", "perfect",
+    "great", "awesome", "brilliant", "excellent", "that's all", "that helps", "that helped", "appreciate it",
+    "much appreciated", "sorted", "problem solved", "all good", "wonderful", "fantastic", "gracias", "merci",
+    "lovely", "amazing", "ok", "okay", "fine", "alright", "all right", "will do", "got it", "cool", "nice",
+    "noted", "sounds good", "what a relief", "oh right",
+)
+CUSTOMER_UNRESOLVED = (
+    "still not working", "still doesn't work", "still does not work", "still broken", "didn't work", "did not work",
+    "doesn't work", "not resolved", "not fixed", "still waiting", "still have the problem", "still the same",
+    "that doesn't help", "that didn't help", "not what i asked", "useless", "i'll call back", "i will call back",
+    "i'll contact you again", "waste of time", "still not", "why ask", "we'll see", "rude", "not happy",
+)
+ESCALATION = (
+    "transfer you", "transferring you", "i'll transfer", "escalate", "escalating", "escalated", "my supervisor",
+    "a supervisor", "my manager", "a manager", "team lead", "another team", "another department",
+    "specialist team", "the specialist", "our specialists", "technical team", "tech team", "second line",
+    "second-line", "tier 2", "level 2", "connect you with", "put you through to", "hand this over",
+    "handing this over", "raise a ticket with", "raised a ticket with", "passed this to", "pass this to",
+    "forward this to", "forwarded this to", "refer this to", "referred this to", "pass you to", "passing you to",
+    "put you through", "another agent", "a colleague in", "our sales team",
+)
+AGENT_RESOLVED_REGEXES = (
+    r"\b(?:has|have|was|were|is|are)\s+(?:now\s+)?(?:been\s+)?(?:issued|processed|refunded|fixed|resolved|"
+    r"updated|changed|cancell?ed|canceled|applied|credited|removed|waived|unlocked|reactivated|booked|"
+    r"scheduled|arranged|corrected|lifted|restored)\b",
+)
+
+
+class ResolutionParams(Params):
+    agent_phrases: tuple[str, ...] = AGENT_RESOLVED
+    agent_regexes: tuple[str, ...] = AGENT_RESOLVED_REGEXES
+    customer_phrases: tuple[str, ...] = CUSTOMER_AGREES
+    unresolved_phrases: tuple[str, ...] = CUSTOMER_UNRESOLVED
+    require_customer: bool = True
+    escalation_phrases: tuple[str, ...] = ESCALATION
+
+
+class EscalationParams(Params):
+    phrases: tuple[str, ...] = ESCALATION
+    regexes: tuple[str, ...] = ()
+    speakers: tuple[str, ...] = ("agent", "system")
+
+
+class FcrParams(Params):
+    days: float = 7
+    match_on: tuple[str, ...] = ("queue", "topic")
+
+
+def resolution(view: InteractionView, p: ResolutionParams) -> CheckResult:
+    """Resolved: the agent confirms a fix (or answers) and the customer's last word agrees; not escalated,
+    not left with the customer saying it is still broken."""
+    if not view.by("agent"):
+        return CheckResult("na", "no agent turns")
+    agent_hit = None
+    for turn in view.by("agent"):
+        match = text.first(turn.text, p.agent_phrases, p.agent_regexes)
+        if match:
+            agent_hit = (turn, match)
+        escalated = text.first(turn.text, p.escalation_phrases)
+        if escalated:
+            return CheckResult("fail", f"escalated in turn {turn.index}, not resolved here",
+                               (quote(turn, escalated.start, escalated.end),), 0.8, {"resolved": False})
+    evidence: list[Evidence] = [quote(agent_hit[0], agent_hit[1].start, agent_hit[1].end)] if agent_hit else []
+    last_agent = view.by("agent")[-1].index
+    since = agent_hit[0].index if agent_hit else view.by("agent")[0].index
+    customer_after = [t for t in view.by("customer") if t.index > since]
+    for turn in customer_after:
+        match = text.first(turn.text, p.unresolved_phrases)
+        if match:
+            evidence.append(quote(turn, match.start, match.end))
+            return CheckResult("fail", f"the customer says it is not resolved (turn {turn.index})", tuple(evidence),
+                               0.85, {"resolved": False})
+    closing = [t for t in customer_after if t.index > last_agent] or customer_after[-1:]
+    ack = None
+    for turn in closing:
+        match = text.first(turn.text, p.customer_phrases)
+        if match:
+            ack = (turn, match)
+    if ack is None and p.require_customer:
+        what = f"resolution stated in turn {agent_hit[0].index}" if agent_hit else "no resolution stated"
+        return CheckResult("fail", f"{what}; the customer never confirmed", tuple(evidence), 0.6,
+                           {"resolved": False})
+    if ack is not None:
+        evidence.append(quote(ack[0], ack[1].start, ack[1].end))
+    if agent_hit:
+        return CheckResult("pass", f"resolution confirmed in turn {agent_hit[0].index}"
+                           + (f", customer agreed in turn {ack[0].index}" if ack else ""), tuple(evidence), 0.85,
+                           {"resolved": True})
+    return CheckResult("pass", f"question answered; customer agreed in turn {ack[0].index}", tuple(evidence), 0.65,
+                       {"resolved": True})
+
+
+def escalation(view: InteractionView, p: EscalationParams) -> CheckResult:
+    """Escalation to a supervisor or another team, said by the agent: fails when escalated (a measure, really)."""
+    for turn in view.turns:
+        if turn.speaker not in p.speakers:
+            continue
+        match = text.first(turn.text, p.phrases, p.regexes)
+        if match:
+            return CheckResult("fail", f"escalated in turn {turn.index}", (quote(turn, match.start, match.end),),
+                               0.85, {"escalated": True})
+    if not view.by("agent"):
+        return CheckResult("na", "no agent turns")
+    return CheckResult("pass", "not escalated", (), 0.8, {"escalated": False})
+
+
+def fcr(view: InteractionView, p: FcrParams) -> CheckResult:
+    """First-contact resolution: no contact by the same customer on the same queue/topic within ``days`` after."""
+    if view.customer_id is None or view.started_at is None:
+        return CheckResult("na", "customer or start time unknown", (), 1.0)
+    horizon = view.started_at + timedelta(days=p.days)
+    for other in view.other_contacts:
+        if other.started_at is None or not (view.started_at < other.started_at <= horizon):
+            continue
+        same = [field for field in p.match_on
+                if getattr(view, field) is not None and getattr(view, field) == getattr(other, field)]
+        if same:
+            days = (other.started_at - view.started_at).total_seconds() / 86400
+            note = f"repeat contact {other.external_id} after {days:.1f} days (same {', '.join(same)})"
+            return CheckResult("fail", note, (Evidence(note=note),), 0.95, {"fcr": False, "repeat": other.external_id})
+    return CheckResult("pass", f"no repeat contact within {p.days:g} days", (), 0.9, {"fcr": True})
+
+
+def register_checks(register) -> None:  # type: ignore[no-untyped-def]
+    register("resolution", resolution, ResolutionParams, resolution.__doc__)
+    register("escalation", escalation, EscalationParams, escalation.__doc__)
+    register("fcr", fcr, FcrParams, fcr.__doc__)

@@ -1,0 +1,135 @@
+"""Scoring an interaction view against a rubric: run each automated criterion's check, then the formula.
+
+Also turns a reviewer's manual values into the same shape, so automated and peer evaluations are
+stored and scored alike. A check's verdict maps onto the criterion's scale: pass → scale max,
+fail → scale min, not applicable → N/A when the criterion allows N/A, otherwise counted as met.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from qa_toolkit.errors import QAError
+from qa_toolkit.rubrics.model import Criterion, Rubric
+from qa_toolkit.scoring import formula
+from qa_toolkit.scoring.checks import Check, Params, get_check
+from qa_toolkit.scoring.view import InteractionView
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """One criterion's outcome, ready to store."""
+
+    key: str
+    category: str
+    value: float | None
+    normalized: float | None
+    status: str
+    message: str | None = None
+    evidence: list[dict[str, Any]] = field(default_factory=list)
+    confidence: float | None = None
+    comment: str | None = None
+    decided_by: str = "auto"
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """An evaluation's score, critical flag, category scores and verdicts."""
+
+    score: float | None
+    critical_failed: bool
+    categories: dict[str, float | None]
+    verdicts: list[Verdict]
+
+
+def _status(criterion: Criterion, normalized: float | None) -> str:
+    if normalized is None:
+        return "na"
+    return "pass" if normalized >= criterion.critical_threshold else "fail"
+
+
+def _inputs(rubric: Rubric, values: Mapping[str, float | None]) -> list[formula.CriterionInput]:
+    return [formula.CriterionInput(crit.key, cat.key, values[crit.key], crit.scale.min, crit.scale.max, crit.weight,
+                                   crit.critical, crit.critical_threshold, crit.bonus)
+            for cat, crit in rubric.criteria() if crit.key in values]
+
+
+def outcome(rubric: Rubric, verdicts: list[Verdict]) -> Outcome:
+    """Score verdicts (criteria without a verdict are N/A) with the rubric's weights."""
+    result = formula.score(_inputs(rubric, {v.key: v.value for v in verdicts}),
+                           {cat.key: cat.weight for cat in rubric.categories})
+    categories = {k: (None if s is None else round(s, 2)) for k, s in result.categories.items()}
+    return Outcome(None if result.score is None else round(result.score, 2), result.critical_failed, categories,
+                   verdicts)
+
+
+class ScoringPlan:
+    """A rubric compiled for automated scoring: each automated criterion with its check and parameters."""
+
+    def __init__(self, rubric: Rubric) -> None:
+        self.rubric = rubric
+        self.steps: list[tuple[str, Criterion, Check, Params]] = []
+        for cat, crit in rubric.criteria():
+            if crit.automated and crit.check:
+                check = get_check(crit.check)
+                self.steps.append((cat.key, crit, check, check.params.model_validate(crit.params)))
+
+    def evaluate(self, view: InteractionView) -> Outcome:
+        """Run every automated check on ``view`` and score the results."""
+        verdicts = []
+        for category, crit, check, params in self.steps:
+            result = check.function(view, params)
+            message = result.message
+            if result.status == "pass":
+                value: float | None = crit.scale.max
+            elif result.status == "fail":
+                value = crit.scale.min
+            elif crit.allow_na:
+                value = None
+            else:
+                value, message = crit.scale.max, f"not applicable, counted as met: {message}"
+            normalized = formula.normalize(value, crit.scale.min, crit.scale.max)
+            evidence = [e.as_dict() for e in result.evidence]
+            if result.measures:
+                evidence.append({"measures": result.measures})
+            verdicts.append(Verdict(crit.key, category, value, normalized, _status(crit, normalized), message,
+                                    evidence, round(result.confidence, 3)))
+        return outcome(self.rubric, verdicts)
+
+
+def manual_verdicts(rubric: Rubric, values: Mapping[str, float | None],
+                    comments: Mapping[str, str] | None = None) -> list[Verdict]:
+    """Verdicts from a reviewer's values (None = N/A), checked against the rubric.
+
+    Raises:
+        QAError: an unknown criterion, a value off the scale, or N/A where the criterion does not allow it.
+    """
+    comments = comments or {}
+    problems = []
+    verdicts = []
+    keys = [crit.key for _, crit in rubric.criteria()]
+    from qa_toolkit.rubrics.model import suggest
+
+    for key in [*values, *comments]:
+        if key not in keys:
+            problems.append(f"unknown criterion {key!r}{suggest(key, keys)}")
+    for cat, crit in rubric.criteria():
+        if crit.key not in values:
+            continue
+        value = values[crit.key]
+        if value is None and not crit.allow_na:
+            problems.append(f"{crit.key}: N/A is not allowed")
+            continue
+        if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))
+                                  or not crit.scale.allows(value)):
+            problems.append(f"{crit.key}: {value!r} is not on the scale {crit.scale.describe()}")
+            continue
+        normalized = formula.normalize(value, crit.scale.min, crit.scale.max)
+        message = "N/A" if value is None else f"{value:g} on {crit.scale.describe()}"
+        verdicts.append(Verdict(crit.key, cat.key, None if value is None else float(value), normalized,
+                                _status(crit, normalized), message, [], None, comments.get(crit.key), "user"))
+    if problems:
+        raise QAError("; ".join(dict.fromkeys(problems)))
+    return verdicts

@@ -1,0 +1,383 @@
+"""Import chat logs: parse each file as a stream, store conversations in batches, idempotently.
+
+A conversation is keyed by (source, id). Each batch is one transaction and holds whole
+conversations only, so a crash leaves no half-imported conversation. Re-importing an unchanged
+conversation does nothing; a changed one replaces its turns and PII spans and is audited. Agents the
+conversations name that do not exist yet are created (and audited). Rejected records are written, raw,
+to a rejects file for fixing and re-import.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import IO, Any
+
+from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy.orm import Session
+
+from qa_toolkit.config import get_settings
+from qa_toolkit.errors import QAError
+from qa_toolkit.ingest.formats.csv import CsvMapping
+from qa_toolkit.ingest.model import AgentRef, Parsed, RecordError
+from qa_toolkit.ingest.parse import parse
+from qa_toolkit.ingest.prepare import PreparedConversation, prepare
+from qa_toolkit.ingest.sources import Source, expand, open_source
+from qa_toolkit.services import audit
+from qa_toolkit.storage.database import Database, sqlite_path
+from qa_toolkit.storage.models import Agent, Interaction, PIISpan, Turn
+
+BATCH_SIZE = 1000
+INTERACTIONS = Interaction.__table__
+TURNS = Turn.__table__
+SPANS = PIISpan.__table__
+AGENTS = Agent.__table__
+_COMPARED = ("channel", "customer_external_id", "started_at", "ended_at", "queue", "topic", "language", "csat", "nps",
+             "ces", "resolved", "escalated", "tags", "metadata", "labels", "pii_redacted")
+
+
+@dataclass
+class FileSummary:
+    """What happened to one input file."""
+
+    file: str
+    format: str = ""
+    source: str = ""
+    read: int = 0
+    imported: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    strict_skipped: bool = False
+
+
+@dataclass
+class ImportSummary:
+    """What happened to all input files; ``rejects`` is where rejected records were written."""
+
+    source: str | None
+    files: list[FileSummary] = field(default_factory=list)
+    rejects: Path | None = None
+    agents_created: list[str] = field(default_factory=list)
+
+    @property
+    def rejected(self) -> int:
+        return sum(f.rejected for f in self.files)
+
+    def totals(self) -> dict[str, int]:
+        """Sums over all files."""
+        return {k: sum(getattr(f, k) for f in self.files) for k in ("read", "imported", "updated", "unchanged", "rejected")}
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"source": self.source, "files": [asdict(f) for f in self.files], "totals": self.totals(),
+                "rejects": str(self.rejects) if self.rejects else None, "agents_created": self.agents_created}
+
+
+Progress = Callable[[FileSummary, int, int | None], None]  # (file summary, bytes read, total bytes)
+
+
+def default_source(fmt: str) -> str:
+    """The source name when ``--source`` is not given: the platform's name, or ``chat``."""
+    return fmt if fmt in ("abcd", "zendesk", "intercom") else "chat"
+
+
+def default_rejects_path(db_url: str, suffix: str) -> Path:
+    """Next to a SQLite database file (``qa.rejects.jsonl``), else in the data directory."""
+    path = sqlite_path(db_url)
+    if path is not None:
+        return path.with_name(f"{path.stem}.rejects{suffix}")
+    return get_settings().data_dir / f"rejects{suffix}"
+
+
+class _RejectsWriter:
+    """Writes rejected raw records, opening the file on the first one."""
+
+    def __init__(self, path: Path | None, db_url: str) -> None:
+        self.path = path
+        self.db_url = db_url
+        self._file: IO[str] | None = None
+        self._headers: set[str] = set()
+
+    @property
+    def opened(self) -> bool:
+        """True once a rejected record was written."""
+        return self._file is not None
+
+    def write(self, parsed: Parsed, file_format: str) -> None:
+        if not parsed.raw:
+            return
+        if self._file is None:
+            suffix = {"csv": ".csv", "text": ".txt"}.get(file_format, ".jsonl")
+            self.path = self.path or default_rejects_path(self.db_url, suffix)
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._file = open(self.path, "w", encoding="utf-8", errors="surrogateescape", newline="")  # noqa: SIM115
+        if parsed.header and parsed.header not in self._headers:
+            self._headers.add(parsed.header)
+            self._file.write(parsed.header + "\n")
+        self._file.write(parsed.raw.rstrip("\n") + "\n")
+        if file_format == "text":
+            self._file.write("\n")
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+
+
+@contextmanager
+def _spooled_stdin() -> Iterator[str]:
+    with tempfile.NamedTemporaryFile(prefix="qa-stdin-", delete=False) as tmp:
+        shutil.copyfileobj(sys.stdin.buffer, tmp)
+    try:
+        yield tmp.name
+    finally:
+        Path(tmp.name).unlink(missing_ok=True)
+
+
+def import_chats(
+    database: Database,
+    paths: list[str],
+    *,
+    fmt: str = "auto",
+    source: str | None = None,
+    mapping: CsvMapping | None = None,
+    strict: bool = False,
+    rejects: Path | None = None,
+    redact: bool = True,
+    actor: str | None = None,
+    batch_size: int = BATCH_SIZE,
+    progress: Progress | None = None,
+    on_reject: Callable[[RecordError], None] | None = None,
+) -> ImportSummary:
+    """Import chat files (or ``-`` for stdin) into ``database``.
+
+    Args:
+        fmt: a format from :data:`qa_toolkit.ingest.FORMATS`; ``auto`` detects it per file.
+        source: the source name conversations are keyed by (default: :func:`default_source`).
+        strict: import nothing from a file that has any bad record.
+        rejects: where to write rejected raw records (default: :func:`default_rejects_path`).
+        redact: replace PII by placeholders (``False`` stores raw text; noted in the audit log).
+        progress: called after every batch; on_reject: called for every rejected record.
+
+    Returns:
+        Per-file counts of read, imported, updated, unchanged and rejected conversations.
+    """
+    files = expand(paths)
+    if files.count("-") > 1:
+        raise QAError("stdin (-) can be read only once")
+    run = _Import(database, fmt, source, mapping, redact, actor, batch_size, progress, on_reject,
+                  _RejectsWriter(rejects, database.url), ImportSummary(source=source))
+    try:
+        with ExitStack() as stack:
+            for path in files:
+                name = "<stdin>" if path == "-" else path
+                if path == "-" and strict:
+                    path = stack.enter_context(_spooled_stdin())
+                file = FileSummary(file=name)
+                run.summary.files.append(file)
+                if strict:
+                    run.check(path, file)
+                    if file.rejected:
+                        file.strict_skipped = True
+                        continue
+                    file.read = 0
+                run.load(path, file)
+    finally:
+        run.rejects.close()
+    summary = run.summary
+    summary.rejects = run.rejects.path if run.rejects.opened else None
+    if summary.source is None:
+        summary.source = ", ".join(dict.fromkeys(f.source for f in summary.files if f.source)) or None
+    return summary
+
+
+@contextmanager
+def _opened(path: str, name: str) -> Iterator[Source]:
+    with open_source(path) as src:
+        src.name = name
+        yield src
+
+
+def _guarded(records: Iterator[Parsed], src: Source) -> Iterator[Parsed]:
+    """The records, with a read error (truncated gzip, I/O error) turned into a final rejected record."""
+    line = 0
+    try:
+        for parsed in records:
+            line = parsed.line
+            yield parsed
+    except (OSError, EOFError) as exc:
+        yield Parsed(line + 1, "", error=RecordError(src.name, line + 1, "file", f"cannot read further: {exc}"))
+
+
+@dataclass
+class _Import:
+    """One import run: its options, the agents seen so far, the rejects file and the summary."""
+
+    database: Database
+    fmt: str
+    source: str | None
+    mapping: CsvMapping | None
+    redact: bool
+    actor: str | None
+    batch_size: int
+    progress: Progress | None
+    on_reject: Callable[[RecordError], None] | None
+    rejects: _RejectsWriter
+    summary: ImportSummary
+    agents: dict[str, int] = field(default_factory=dict)  # external id -> row id
+
+    def _records(self, src: Source, file: FileSummary) -> Iterator[Parsed]:
+        """Valid records; rejected ones are counted, written to the rejects file and reported."""
+        file.format, records = parse(src, self.fmt, self.mapping)
+        for parsed in _guarded(records, src):
+            file.read += 1
+            if parsed.error is None:
+                yield parsed
+                continue
+            file.rejected += 1
+            self.rejects.write(parsed, file.format)
+            if self.on_reject:
+                self.on_reject(parsed.error)
+
+    def check(self, path: str, file: FileSummary) -> None:
+        """Parse and validate a whole file without storing anything (``--strict``'s first pass)."""
+        with _opened(path, file.file) as src:
+            for _ in self._records(src, file):
+                pass
+
+    def load(self, path: str, file: FileSummary) -> None:
+        """Import one file in batches of whole conversations, then audit the import."""
+        with _opened(path, file.file) as src:
+            batch: dict[str, PreparedConversation] = {}
+            for parsed in self._records(src, file):
+                assert parsed.conversation is not None
+                file.source = file.source or self.source or default_source(file.format)
+                prepared = prepare(parsed.conversation, redact=self.redact)
+                if prepared.external_id in batch or len(batch) >= self.batch_size:
+                    self._store(file, list(batch.values()))
+                    batch = {}
+                    if self.progress:
+                        self.progress(file, src.position(), src.size)
+                batch[prepared.external_id] = prepared
+            if batch:
+                self._store(file, list(batch.values()))
+            if self.progress:
+                self.progress(file, src.size or src.position(), src.size)
+        file.source = file.source or self.source or default_source(file.format)
+        with self.database.session() as session:
+            audit.record(session, actor=self.actor, action="chats.import", entity_type="import",
+                         entity_id=f"{file.source}:{file.file}",
+                         after={"format": file.format, "read": file.read, "imported": file.imported,
+                                "updated": file.updated, "unchanged": file.unchanged, "rejected": file.rejected,
+                                "redaction": "on" if self.redact else "off (--no-redact: raw text stored)"})
+
+    def _store(self, file: FileSummary, batch: list[PreparedConversation]) -> None:
+        """Store one batch of whole conversations in one transaction."""
+        created = len(self.summary.agents_created)
+        try:
+            with self.database.session() as session:
+                self._ensure_agents(session, [p.agent for p in batch])
+                existing = {
+                    row.external_id: (row.id, row.content_hash)
+                    for row in session.execute(
+                        select(INTERACTIONS.c.id, INTERACTIONS.c.external_id, INTERACTIONS.c.content_hash)
+                        .where(INTERACTIONS.c.source == file.source,
+                               INTERACTIONS.c.external_id.in_([p.external_id for p in batch])))
+                }
+                new = [p for p in batch if p.external_id not in existing]
+                changed = [(existing[p.external_id][0], p) for p in batch
+                           if p.external_id in existing and existing[p.external_id][1] != p.content_hash]
+                ids: list[tuple[int, PreparedConversation]] = []
+                if new:
+                    rows = [{**p.interaction, "source": file.source, "agent_id": self.agents[p.agent.id]} for p in new]
+                    result = session.execute(
+                        insert(INTERACTIONS).returning(INTERACTIONS.c.id, sort_by_parameter_order=True), rows)
+                    ids.extend(zip(result.scalars().all(), new))
+                if changed:
+                    self._update(session, file.source, changed)
+                    ids.extend(changed)
+                turn_rows = [{**t, "interaction_id": iid} for iid, p in ids for t in p.turns]
+                if turn_rows:
+                    session.execute(insert(TURNS), turn_rows)
+                span_rows = [{**s, "interaction_id": iid} for iid, p in ids for s in p.spans]
+                if span_rows:
+                    session.execute(insert(SPANS), span_rows)
+        except BaseException:
+            # The transaction was rolled back: forget the agents it created.
+            for external_id in self.summary.agents_created[created:]:
+                self.agents.pop(external_id, None)
+            del self.summary.agents_created[created:]
+            raise
+        file.imported += len(new)
+        file.updated += len(changed)
+        file.unchanged += len(batch) - len(new) - len(changed)
+
+    def _ensure_agents(self, session: Session, refs: list[AgentRef]) -> None:
+        """Look up the agents of a batch; create (and audit) those that do not exist yet."""
+        wanted = {ref.id: ref for ref in refs if ref.id not in self.agents}
+        if not wanted:
+            return
+        query = select(AGENTS.c.external_id, AGENTS.c.id)
+        self.agents.update({row.external_id: row.id for row in session.execute(
+            query.where(AGENTS.c.external_id.in_(list(wanted))))})
+        missing = [{"external_id": ref.id, "name": ref.name or ref.id, "team": ref.team}
+                   for external_id, ref in wanted.items() if external_id not in self.agents]
+        if not missing:
+            return
+        session.execute(insert(AGENTS), missing)
+        self.agents.update({row.external_id: row.id for row in session.execute(
+            query.where(AGENTS.c.external_id.in_([agent["external_id"] for agent in missing])))})
+        for row in missing:
+            audit.record(session, actor=self.actor, action="agent.add", entity_type="agent", entity_id=row["external_id"],
+                         after={**row, "hired_at": None, "created_by": "chat import"})
+            self.summary.agents_created.append(row["external_id"])
+
+    def _update(self, session: Session, source: str, changed: list[tuple[int, PreparedConversation]]) -> None:
+        """Replace changed conversations (interaction row, turns, PII spans) and audit each change."""
+        ids = [iid for iid, _ in changed]
+        old_rows = {row.id: row._mapping for row in session.execute(select(INTERACTIONS).where(INTERACTIONS.c.id.in_(ids)))}
+        old_turns: dict[int, list[tuple[Any, ...]]] = {iid: [] for iid in ids}
+        for row in session.execute(select(TURNS.c.interaction_id, TURNS.c.speaker, TURNS.c.text, TURNS.c.internal)
+                                   .where(TURNS.c.interaction_id.in_(ids)).order_by(TURNS.c.interaction_id, TURNS.c.index)):
+            old_turns[row.interaction_id].append((row.speaker, row.text, row.internal))
+        for iid, prepared in changed:
+            before, after = _changes(old_rows[iid], old_turns[iid], prepared)
+            if old_rows[iid]["agent_id"] != self.agents[prepared.agent.id]:
+                before["agent_id"], after["agent"] = old_rows[iid]["agent_id"], prepared.agent.id
+            audit.record(session, actor=self.actor, action="interaction.update", entity_type="interaction",
+                         entity_id=f"{source}:{prepared.external_id}", before=before, after=after)
+        session.execute(delete(SPANS).where(SPANS.c.interaction_id.in_(ids)))
+        session.execute(delete(TURNS).where(TURNS.c.interaction_id.in_(ids)))
+        session.execute(
+            update(INTERACTIONS).where(INTERACTIONS.c.id == bindparam("_id")),
+            [{**prepared.interaction, "agent_id": self.agents[prepared.agent.id], "_id": iid,
+              "updated_at": datetime.now(timezone.utc)} for iid, prepared in changed],
+        )
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return (value.astimezone(timezone.utc) if value.tzinfo else value.replace(tzinfo=timezone.utc)).isoformat()
+    return value
+
+
+def _changes(old: Any, old_turns: list[tuple[Any, ...]],
+             prepared: PreparedConversation) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The audit record of an update: the fields that changed, before and after, and which turns."""
+    before: dict[str, Any] = {"content_hash": old["content_hash"]}
+    after: dict[str, Any] = {"content_hash": prepared.content_hash}
+    for column in _COMPARED:
+        old_value, new_value = _jsonable(old[column]), _jsonable(prepared.interaction[column])
+        if old_value != new_value:
+            before[column], after[column] = old_value, new_value
+    new_turns = [(t["speaker"], t["text"], t["internal"]) for t in prepared.turns]
+    if new_turns != old_turns:
+        before["turns"], after["turns"] = len(old_turns), len(new_turns)
+        after["turns_changed"] = [i for i in range(max(len(new_turns), len(old_turns)))
+                                  if i >= len(new_turns) or i >= len(old_turns) or new_turns[i] != old_turns[i]][:50]
+    return before, after

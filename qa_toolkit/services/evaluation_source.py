@@ -1,0 +1,216 @@
+"""The one adapter between the scoring tables (revision 0003) and the reports' plain records.
+
+Everything reports know about how evaluations and rubric versions are stored lives here:
+only current auto and peer-review evaluations are read (calibration ones never count).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Select, func, select
+from sqlalchemy.orm import Session
+
+from qa_toolkit.errors import NotFoundError
+from qa_toolkit.reports.period import Period
+from qa_toolkit.reports.records import (
+    EVALUATION_KINDS,
+    CriterionInfo,
+    CriterionResult,
+    Evaluation,
+    Quote,
+    RubricInfo,
+    TrainingModule,
+)
+from qa_toolkit.services.report_data import interaction_ref
+from qa_toolkit.storage import models as m
+
+
+def _label(raw: dict[str, Any], key: str) -> str:
+    for field in ("label", "title", "name", "question"):
+        value = raw.get(field)
+        if isinstance(value, str) and value and value != key:
+            return value
+    return key.replace("_", " ").capitalize()
+
+
+def _items(raw: Any) -> list[dict[str, Any]]:
+    """A rubric section written as a list of dicts or as a mapping key -> dict."""
+    if isinstance(raw, dict):
+        return [{"key": key, **(value or {})} for key, value in raw.items()]
+    return [item for item in raw or [] if isinstance(item, dict)]
+
+
+def _training(raw: Any) -> tuple[TrainingModule, ...]:
+    modules = []
+    for item in raw or []:
+        if isinstance(item, str):
+            modules.append(TrainingModule(item, item))
+        elif isinstance(item, dict):
+            key = str(item.get("key") or item.get("id") or item.get("title") or item.get("name"))
+            modules.append(TrainingModule(key, str(item.get("title") or item.get("name") or key), item.get("url")))
+    return tuple(modules)
+
+
+def rubric_info(name: str, body: dict[str, Any]) -> RubricInfo:
+    """A stored rubric body (the validated YAML) as :class:`RubricInfo`."""
+    categories: dict[str, str] = {}
+    criteria: dict[str, CriterionInfo] = {}
+    for category in _items(body.get("categories")):
+        category_key = str(category.get("key") or category.get("name"))
+        categories[category_key] = _label(category, category_key)
+        for criterion in _items(category.get("criteria")):
+            key = str(criterion["key"])
+            training = criterion.get("training_modules", criterion.get("training"))
+            criteria[key] = CriterionInfo(key, category_key, _label(criterion, key),
+                                          criterion.get("critical") not in (None, False, "none"),
+                                          _training(training))
+    return RubricInfo(name, categories, criteria)
+
+
+def load_rubric(session: Session, name: str | None = None) -> RubricInfo:
+    """The latest published version of rubric ``name`` (the most used one when None).
+
+    Raises:
+        NotFoundError: no such rubric, or nothing published yet.
+    """
+    query = select(m.RubricVersion).order_by(m.RubricVersion.version.desc())
+    if name is None:
+        names = _names_by_use(session)
+        if not names:
+            raise NotFoundError("no rubric has been published yet: publish one with `qa rubric publish FILE`")
+        name = names[0]
+    version = session.scalars(query.where(m.RubricVersion.name == name).limit(1)).first()
+    if version is None:
+        raise NotFoundError(f"unknown rubric {name!r}: publish it with `qa rubric publish FILE`")
+    return rubric_info(name, version.body)
+
+
+def _names_by_use(session: Session) -> list[str]:
+    used = session.execute(
+        select(m.RubricVersion.name, func.count(m.Evaluation.id))
+        .outerjoin(m.Evaluation, m.Evaluation.rubric_version_id == m.RubricVersion.id)
+        .group_by(m.RubricVersion.name).order_by(func.count(m.Evaluation.id).desc(), m.RubricVersion.name)
+    ).all()
+    return [row[0] for row in used]
+
+
+@dataclass(frozen=True)
+class _Turn:
+    speaker: str
+    text: str
+    start_s: float | None
+    at: datetime | None
+
+
+def _quote(item: dict[str, Any], turns: dict[int, _Turn]) -> Quote | None:
+    index = item.get("turn", item.get("turn_index", item.get("index")))
+    turn = turns.get(index) if isinstance(index, int) else None
+    quoted = item.get("text") or item.get("quote")
+    text, match = quoted, None
+    if turn is not None and (not quoted or str(quoted) in turn.text):
+        text, match = turn.text, (str(quoted) if quoted and quoted != turn.text else None)
+    if not text:
+        return None
+    start = item.get("start_s", turn.start_s if turn else None)
+    return Quote(turn=index if isinstance(index, int) else None,
+                 speaker=str(item.get("speaker") or (turn.speaker if turn else "")),
+                 text=str(text), start_s=start if isinstance(start, (int, float)) else None,
+                 at=turn.at if turn else None, match=match)
+
+
+def _filtered(query: Select[Any], rubric: str | None, period: Period | None, agents: Sequence[str] | None) -> Select[Any]:
+    query = (query.join(m.Interaction, m.Evaluation.interaction_id == m.Interaction.id)
+             .join(m.Agent, m.Interaction.agent_id == m.Agent.id)
+             .join(m.RubricVersion, m.Evaluation.rubric_version_id == m.RubricVersion.id)
+             .where(m.Evaluation.kind.in_(EVALUATION_KINDS), m.Evaluation.is_current.is_(True)))
+    if rubric is not None:
+        query = query.where(m.RubricVersion.name == rubric)
+    if period is not None:
+        query = query.where(m.Interaction.started_at >= period.start_at, m.Interaction.started_at < period.end_at)
+    if agents is not None:
+        query = query.where(m.Agent.external_id.in_(list(agents)))
+    return query
+
+
+def load_evaluations(session: Session, *, rubric: str | None = None, period: Period | None = None,
+                     agents: Sequence[str] | None = None, with_evidence: bool = True,
+                     with_results: bool = True) -> list[Evaluation]:
+    """Current auto and peer-review evaluations, as plain :class:`Evaluation` records.
+
+    Args:
+        rubric: only evaluations against versions of this rubric.
+        period: only evaluations of interactions that started in it.
+        agents: only these agents (external ids).
+        with_evidence: read the evidence and quoted turns (coaching needs them, KPIs and gaps do not).
+        with_results: read the criterion results (a score trend needs only the scores).
+    """
+    connection = session.connection()  # plain rows: no ORM loading for these column queries
+    E, CR = m.Evaluation, m.CriterionResult  # noqa: N806
+    heads = connection.execute(_filtered(
+        select(E.id, E.kind, E.score, E.critical_failed, E.category_scores, E.comment, E.created_at,
+               m.Interaction.id, m.Interaction.source, m.Interaction.external_id, m.Interaction.started_at,
+               m.Agent.external_id, m.RubricVersion.name, m.User.name)
+        .outerjoin(m.User, E.reviewer_id == m.User.id), rubric, period, agents)
+        .order_by(m.Interaction.started_at, E.id)).all()
+    results: dict[int, list[Any]] = {}
+    for row in [] if not with_results else connection.execute(_filtered(
+            select(CR.evaluation_id, CR.criterion_key, CR.normalized, CR.status, CR.comment)
+            .join(E, CR.evaluation_id == E.id), rubric, period, agents).order_by(CR.id)):
+        results.setdefault(row[0], []).append(row)
+    found: dict[tuple[int, str], tuple[str | None, list[Any]]] = {}
+    if with_evidence and with_results:  # the JSON evidence of failed criteria only: the rest is never quoted
+        for eid, key, message, evidence in connection.execute(_filtered(
+                select(CR.evaluation_id, CR.criterion_key, CR.message, CR.evidence)
+                .join(E, CR.evaluation_id == E.id).where(CR.status == "fail"), rubric, period, agents)):
+            found[(eid, key)] = (message, evidence or [])
+    interaction_of = {head[0]: head[7] for head in heads}
+    wanted = {interaction_of[eid] for eid, _ in found if eid in interaction_of}
+    turns = _turns(connection, wanted)
+    evaluations = []
+    for (eid, kind, score, critical, categories, comment, created, iid, source, external, started, agent,
+         rubric_name, reviewer) in heads:
+        its_turns = turns.get(iid, {})
+        criteria = []
+        for _, key, normalized, status, reviewer_note in results.get(eid, []):
+            if status == "fail" and (eid, key) in found:
+                message, evidence = found[(eid, key)]
+                quotes = tuple(q for q in (_quote(e, its_turns) for e in evidence if isinstance(e, dict)) if q)
+                criteria.append(CriterionResult(key, normalized, True, evidence=quotes, note=message,
+                                                comment=reviewer_note))
+            else:
+                criteria.append(CriterionResult(key, normalized, None if status == "na" else status == "fail",
+                                                comment=reviewer_note))
+        evaluations.append(Evaluation(
+            id=eid, kind=kind, rubric=rubric_name, agent=agent, interaction_id=iid,
+            interaction_ref=interaction_ref(source, external), at=started or created, score=score,
+            critical_failed=bool(critical),
+            categories={k: (float(v) if isinstance(v, (int, float)) else None) for k, v in (categories or {}).items()},
+            criteria=tuple(criteria), reviewer=reviewer, comment=comment))
+    return evaluations
+
+
+def _turns(connection: Connection, interaction_ids: Iterable[int]) -> dict[int, dict[int, _Turn]]:
+    ids = sorted(interaction_ids)
+    found: dict[int, dict[int, _Turn]] = {}
+    T = m.Turn  # noqa: N806
+    for start in range(0, len(ids), 500):
+        query = select(T.interaction_id, T.index, T.speaker, T.text, T.start_s, T.at).where(
+            T.interaction_id.in_(ids[start:start + 500]))
+        for interaction_id, index, speaker, text, start_s, at in connection.execute(query):
+            found.setdefault(interaction_id, {})[index] = _Turn(speaker, text, start_s, at)
+    return found
+
+
+def quality_by_interaction(evaluations: Iterable[Evaluation]) -> dict[int, tuple[float | None, float | None]]:
+    """Interaction id -> (mean auto score, mean review score), for the KPIs' IQS."""
+    sums: dict[int, list[list[float]]] = {}
+    for evaluation in evaluations:
+        if evaluation.score is None:
+            continue
+        slot = sums.setdefault(evaluation.interaction_id, [[], []])
+        slot[0 if evaluation.kind == "auto" else 1].append(evaluation.score)
+    return {key: (sum(a) / len(a) if a else None, sum(r) / len(r) if r else None) for key, (a, r) in sums.items()}

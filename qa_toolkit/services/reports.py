@@ -1,0 +1,201 @@
+"""Reports as plain data: KPIs, training gaps and coaching summaries, and writing their files.
+
+Each function reads the database once (through :mod:`report_data` and the one adapter to the
+scoring tables, :mod:`evaluation_source`) and hands plain records to the pure functions in
+:mod:`qa_toolkit.reports`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from qa_toolkit.errors import NotFoundError, QAError
+from qa_toolkit.reports import kpis as kpi
+from qa_toolkit.reports.coaching import CoachingReport, TeamContext, coaching_report, team_context
+from qa_toolkit.reports.gaps import GapReport, training_gaps
+from qa_toolkit.reports.period import Period, trailing_periods
+from qa_toolkit.reports.records import AgentInfo, Contact, Evaluation
+from qa_toolkit.services import evaluation_source as source
+from qa_toolkit.services.report_data import load_agents, load_contacts
+from qa_toolkit.storage.database import Database
+from qa_toolkit.storage.models import Interaction
+
+TREND_PERIODS = 6
+
+
+def latest_month(session: Session) -> Period:
+    """The calendar month of the latest interaction (the default reporting period).
+
+    Raises:
+        QAError: there are no interactions yet.
+    """
+    latest = session.scalar(select(func.max(Interaction.started_at)))
+    if latest is None:
+        raise QAError("no interactions to report on yet: import chats or transcribe calls first")
+    start = latest.date().replace(day=1)
+    end = (start.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    return Period(start, end)
+
+
+def _contacts(session: Session, period: Period | None, days: int,
+              quality: dict[int, tuple[float | None, float | None]] | None = None) -> tuple[list[Contact], dict[int, bool]]:
+    """The period's contacts and, for each, whether a repeat contact followed within ``days``
+    (read up to ``days`` after the period so that repeats just after it count)."""
+    wider = load_contacts(session, period, extend_days=days, quality=quality)
+    repeats = kpi.repeat_contacts(wider, days)
+    return ([c for c in wider if period.contains(c.started_at)] if period is not None else wider), repeats
+
+
+def kpi_report(session: Session, *, period: Period | None = None, by: str | None = None,
+               fcr_days: int = kpi.FCR_DAYS) -> list[kpi.KpiRow]:
+    """KPI rows per agent, team or queue (or just the total) for the interactions of ``period``.
+
+    Raises:
+        QAError: unknown grouping.
+    """
+    if by is not None and by not in kpi.GROUPINGS:
+        raise QAError(f"cannot group KPIs by {by!r}: choose one of {', '.join(kpi.GROUPINGS)}")
+    quality = source.quality_by_interaction(source.load_evaluations(session, period=period, with_evidence=False))
+    contacts, repeats = _contacts(session, period, fcr_days, quality)
+    return kpi.compute_kpis(contacts, by=by, repeats=repeats)
+
+
+def training_gap_report(session: Session, *, period: Period | None = None, rubric: str | None = None,
+                        team: str | None = None, fcr_days: int = kpi.FCR_DAYS, on: date | None = None) -> GapReport:
+    """The training-gap summary of ``period`` (default: the latest month) for one rubric.
+
+    Raises:
+        NotFoundError: unknown rubric or team, or nothing published yet.
+    """
+    period = period or latest_month(session)
+    info = source.load_rubric(session, rubric)
+    agents = {a.id: a for a in load_agents(session, team=team)}
+    if team is not None and not agents:
+        raise NotFoundError(f"no agents in team {team!r}")
+    previous = period.previous()
+    ids = list(agents)
+    contacts, repeats = _contacts(session, period, fcr_days)
+    contacts = [c for c in contacts if team is None or c.agent in agents]
+    return training_gaps(
+        evaluations=source.load_evaluations(session, rubric=info.name, period=period, agents=ids,
+                                            with_evidence=False),
+        previous=source.load_evaluations(session, rubric=info.name, period=previous, agents=ids,
+                                         with_evidence=False),
+        rubric=info, agents=agents, contacts=contacts, repeats=repeats,
+        period=str(period), previous_period=str(previous), on=on or period.end, team=team)
+
+
+@dataclass
+class CoachingBatch:
+    """What one coaching run produced: a report per agent with evaluations, and the agents skipped."""
+
+    period: Period
+    rubric: str
+    reports: list[CoachingReport] = field(default_factory=list)
+    skipped: list[AgentInfo] = field(default_factory=list)
+
+
+def _select_agents(session: Session, agent: str | None, team: str | None) -> list[AgentInfo]:
+    if agent is not None:
+        found = load_agents(session, ids=[agent])
+        if not found:
+            raise NotFoundError(f"unknown agent {agent!r}: add it with `qa agents add {agent} NAME`")
+        return found
+    found = load_agents(session, team=team)
+    if team is not None and not found:
+        raise NotFoundError(f"no agents in team {team!r}: see `qa agents list`")
+    return found
+
+
+def coaching_reports(session: Session, *, agent: str | None = None, team: str | None = None,
+                     period: Period | None = None, rubric: str | None = None,
+                     trend_periods: int = TREND_PERIODS, fcr_days: int = kpi.FCR_DAYS) -> CoachingBatch:
+    """Coaching summaries of one agent, one team, or everyone (both None) for ``period``.
+
+    Agents without evaluations in the period are listed in ``skipped`` (no report).
+
+    Raises:
+        NotFoundError: unknown agent, team or rubric.
+    """
+    chosen = _select_agents(session, agent, team)
+    period = period or latest_month(session)
+    info = source.load_rubric(session, rubric)
+    periods = trailing_periods(period, trend_periods)
+    window = Period(periods[0].start, period.end)
+    all_agents = {a.id: a for a in load_agents(session)}
+    teams = {a.team for a in chosen}
+    team_members = [a for a in all_agents.values() if a.team in teams]
+    members_by_team: dict[str | None, list[str]] = defaultdict(list)
+    for member in team_members:
+        members_by_team[member.team].append(member.id)
+    ids = [a.id for a in team_members]
+    current = source.load_evaluations(session, rubric=info.name, period=period, agents=ids)
+    earlier = [e for e in source.load_evaluations(session, rubric=info.name, period=window, agents=ids,
+                                                  with_results=False) if not period.contains(e.at)]
+    evaluations = earlier + current  # scores only before the period: the trend needs no more
+    by_agent: dict[str, list[Evaluation]] = defaultdict(list)
+    for evaluation in evaluations:
+        by_agent[evaluation.agent].append(evaluation)
+    contacts, repeats = _contacts(session, period, fcr_days)
+    contacts_by_agent: dict[str | None, list[Contact]] = defaultdict(list)
+    for contact in contacts:
+        contacts_by_agent[contact.agent].append(contact)
+
+    batch = CoachingBatch(period, info.name)
+    team_cache: dict[str | None, tuple[TeamContext, kpi.KpiRow]] = {}
+    for person in chosen:
+        if person.team not in team_cache:
+            members = members_by_team[person.team]
+            team_contacts = [c for i in members for c in contacts_by_agent.get(i, [])]
+            context = team_context([e for i in members for e in by_agent.get(i, [])], period=period, rubric=info,
+                                   size=len(members), trend_periods=periods)
+            team_cache[person.team] = (context, kpi.kpi_row("team", person.team or "", person.team or "",
+                                                            team_contacts, repeats))
+        team, team_kpis = team_cache[person.team]
+        mine = contacts_by_agent.get(person.id, [])
+        report = coaching_report(
+            person, period=period, rubric=info, evaluations=by_agent.get(person.id, []), team=team,
+            trend_periods=periods, kpis=kpi.kpi_row("agent", person.id, person.name, mine, repeats),
+            team_kpis=team_kpis)
+        if report is None:
+            batch.skipped.append(person)
+        else:
+            batch.reports.append(report)
+    return batch
+
+
+def coaching_filename(report: CoachingReport) -> str:
+    """``coaching-<agent id>-<period start>.pdf`` with unsafe characters replaced."""
+    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in report.agent.id)
+    return f"coaching-{safe}-{report.period.split('..')[0]}.pdf"
+
+
+def write_coaching_pdfs(database: Database, out_dir: Path, *, agent: str | None = None, team: str | None = None,
+                        period: Period | None = None, rubric: str | None = None,
+                        progress: Callable[[Iterator[CoachingReport], int], Iterator[CoachingReport]] | None = None,
+                        generated: date | None = None) -> tuple[CoachingBatch, list[Path]]:
+    """Compute the coaching reports and write one PDF per agent into ``out_dir`` (atomically).
+
+    Raises:
+        QAError: ``--agent`` names an agent with no evaluations in the period (nothing is written).
+    """
+    from qa_toolkit.reports.pdf import write_coaching_pdf
+
+    with database.session() as session:
+        batch = coaching_reports(session, agent=agent, team=team, period=period, rubric=rubric)
+    if agent is not None and batch.skipped:
+        raise QAError(f"agent {agent!r} has no evaluations for rubric {batch.rubric!r} in {batch.period}: "
+                      f"no coaching report written (score interactions with `qa score auto` first)")
+    items: Iterator[CoachingReport] = iter(batch.reports)
+    if progress is not None:
+        items = progress(items, len(batch.reports))
+    written = [write_coaching_pdf(report, out_dir / coaching_filename(report), generated=generated)
+               for report in items]
+    return batch, written

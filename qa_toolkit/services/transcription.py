@@ -1,0 +1,433 @@
+"""Transcribing recordings into the database: find, claim, transcribe, store, one transaction per file.
+
+A recording is identified by the SHA-256 of its content, so a renamed or re-copied file is not
+transcribed twice. Its row goes ``pending`` → ``running`` (claimed by ``host:pid``) → ``done`` or
+``failed`` (with the reason). Storing the interaction, its turns and the ``done`` status happens in
+one transaction that first re-reads the row: a file is stored at most once, however many batches
+or queue workers race for it. A batch killed at any point (even ``kill -9``) leaves its files
+``pending`` or ``running`` under a dead process id; the next run claims those again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+
+from qa_toolkit.errors import QAError
+from qa_toolkit.services import audit
+from qa_toolkit.storage.database import Database
+from qa_toolkit.storage.models import Agent, Interaction, PIISpan, Recording, Turn, utcnow
+from qa_toolkit.transcribe.audio import AUDIO_EXTENSIONS, AudioError
+from qa_toolkit.transcribe.backend import Backend, TranscriptionOptions
+from qa_toolkit.transcribe.metadata import MetadataError, RecordingMetadata, recording_metadata
+from qa_toolkit.transcribe.pipeline import Transcript, transcribe_file
+
+SOURCE = "call"
+STALE_AFTER = timedelta(hours=2)
+
+
+@dataclass
+class TranscribeSettings:
+    """How to transcribe: model, backend, options and where speakers sit.
+
+    Attributes:
+        model: ``--model`` (directory, packaged model or name); None = the default (tiny.en).
+        backend: ``faster-whisper`` or ``openai-whisper``.
+        language: spoken language (None = detect).
+        vocabulary: domain terms, passed to Whisper as an initial prompt.
+        agent_channel: which side of a stereo call is the agent (``left`` or ``right``).
+        filename_pattern: ``{call_id}_{agent_id}_{started_at}.wav``-style metadata from file names.
+        workers: files transcribed at once in a batch.
+        device: ``auto``, ``cpu`` or ``cuda``.
+    """
+
+    model: str | None = None
+    backend: str = "faster-whisper"
+    language: str | None = "en"
+    vocabulary: list[str] = field(default_factory=list)
+    agent_channel: str = "left"
+    filename_pattern: str | None = None
+    workers: int = 1
+    device: str = "auto"
+    vad_filter: bool = True
+
+    def options(self) -> TranscriptionOptions:
+        from qa_toolkit.transcribe.vocabulary import initial_prompt
+
+        return TranscriptionOptions(language=self.language, vad_filter=self.vad_filter,
+                                    initial_prompt=initial_prompt(self.vocabulary))
+
+    def load_backend(self) -> Backend:
+        from qa_toolkit.transcribe.faster_backend import load_backend
+
+        return load_backend(self.backend, self.model, self.device, self.workers)
+
+    @property
+    def model_label(self) -> str:
+        from qa_toolkit.transcribe.models import DEFAULT_MODEL
+
+        return self.model or DEFAULT_MODEL
+
+
+@dataclass
+class FileOutcome:
+    """What happened to one file in a batch."""
+
+    path: str
+    status: str  # done, failed, skipped (already done/failed), busy (another worker has it)
+    recording_id: int | None = None
+    interaction_id: int | None = None
+    reason: str | None = None
+    duration_s: float = 0.0
+    seconds: float = 0.0
+    transcript: Transcript | None = field(default=None, repr=False, compare=False)
+
+
+@dataclass
+class BatchReport:
+    """The outcome of a batch, file by file."""
+
+    outcomes: list[FileOutcome] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def count(self, status: str) -> int:
+        return sum(1 for o in self.outcomes if o.status == status)
+
+    @property
+    def audio_s(self) -> float:
+        return sum(o.duration_s for o in self.outcomes if o.status == "done")
+
+    @property
+    def rtf(self) -> float:
+        """Wall-clock seconds per second of audio transcribed."""
+        return self.seconds / self.audio_s if self.audio_s else 0.0
+
+
+def worker_id() -> str:
+    """This process as ``host:pid``."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def content_hash(path: Path) -> str:
+    """SHA-256 of the file's bytes, as hex."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def discover(folder: str | Path, since: datetime | None = None) -> list[Path]:
+    """The audio files under ``folder`` (recursively, by extension), modified at or after ``since``.
+
+    Raises:
+        QAError: ``folder`` is not a directory.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise QAError(f"{folder} is not a directory")
+    files = [p for p in sorted(folder.rglob("*")) if p.is_file() and p.suffix.lower() in AUDIO_EXTENSIONS]
+    if since is not None:
+        cutoff = since.timestamp()
+        files = [p for p in files if p.stat().st_mtime >= cutoff]
+    return files
+
+
+def register(database: Database, paths: Iterable[Path]) -> list[Recording]:
+    """The recording row of each file, inserting ``pending`` rows for new content (race-safe)."""
+    rows: list[Recording] = []
+    for path in paths:
+        digest = content_hash(path)
+        with database.session() as session:
+            row = session.scalar(select(Recording).where(Recording.content_hash == digest))
+            if row is None:
+                try:
+                    with session.begin_nested():
+                        row = Recording(content_hash=digest, path=str(path.resolve()),
+                                        size_bytes=path.stat().st_size, status="pending", timings={}, meta={})
+                        session.add(row)
+                except IntegrityError:  # another process registered the same content just now
+                    row = session.scalar(select(Recording).where(Recording.content_hash == digest))
+            elif row.status != "done" and row.path != str(path.resolve()) and not Path(row.path).exists():
+                row.path = str(path.resolve())  # moved since it was registered
+            assert row is not None
+            rows.append(row)
+    return rows
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _claim_is_stale(row: Recording, now: datetime, stale_after: timedelta) -> bool:
+    """A ``running`` claim whose process on this host is gone, or that is older than ``stale_after``."""
+    if row.worker:
+        host, _, pid = row.worker.rpartition(":")
+        if host == socket.gethostname() and pid.isdigit() and not _pid_alive(int(pid)):
+            return True
+    claimed = row.claimed_at
+    if claimed is not None and claimed.tzinfo is None:
+        claimed = claimed.replace(tzinfo=timezone.utc)
+    return claimed is None or now - claimed > stale_after
+
+
+def claim(database: Database, recording_id: int, *, worker: str | None = None,
+          take_running: bool = False, stale_after: timedelta = STALE_AFTER) -> bool:
+    """Mark a pending (or stale running) recording ``running`` for this worker; False if someone else has it.
+
+    Args:
+        take_running: also take a ``running`` row whatever its age (a queue job that the queue
+            itself re-runs after its worker died).
+    """
+    worker = worker or worker_id()
+    now = utcnow()
+    with database.session() as session:
+        row = session.get(Recording, recording_id, with_for_update=True)
+        if row is None or row.status in ("done", "failed"):
+            return False
+        if row.status == "running" and not take_running and not _claim_is_stale(row, now, stale_after):
+            return False
+        expected = row.status
+        result = session.execute(
+            update(Recording)
+            .where(Recording.id == recording_id, Recording.status == expected,
+                   Recording.worker.is_(None) if row.worker is None else Recording.worker == row.worker)
+            .values(status="running", worker=worker, claimed_at=now, attempts=Recording.attempts + 1,
+                    updated_at=now)
+        )
+        return result.rowcount == 1
+
+
+def fail(database: Database, recording_id: int, kind: str, reason: str) -> None:
+    """Record a failure with its kind (empty, unsupported, corrupt, truncated, silent, metadata, error)."""
+    with database.session() as session:
+        row = session.get(Recording, recording_id, with_for_update=True)
+        if row is None or row.status == "done":
+            return
+        row.status, row.failure_kind, row.reason = "failed", kind, reason
+        row.worker, row.finished_at = None, utcnow()
+
+
+def _redact(text: str) -> tuple[str, list[tuple[str, int, int]]]:
+    """PII redaction of one turn (the chat importer's redactor): redacted text, (kind, start, end) spans."""
+    from qa_toolkit.ingest.pii import redact
+
+    result = redact(text)
+    return result.text, [(span.kind, span.start, span.end) for span in result.spans]
+
+
+def store(database: Database, recording_id: int, transcript: Transcript, meta: RecordingMetadata,
+          settings: TranscribeSettings, *, actor: str | None = None) -> int | None:
+    """Store recording + interaction + turns (PII redacted) in one transaction.
+
+    Returns the interaction id, or None when the recording was stored already (by another worker).
+
+    Raises:
+        QAError: the call id is already used by an interaction from different audio.
+    """
+    with database.session() as session:
+        row = session.get(Recording, recording_id, with_for_update=True)
+        if row is None or row.status == "done":
+            return None
+        agent = session.scalar(select(Agent).where(Agent.external_id == meta.agent_id)) if meta.agent_id else None
+        unassigned = agent is None
+        external_id = meta.call_id or f"rec-{row.content_hash[:16]}"
+        clash = session.scalar(select(Interaction.id).where(Interaction.source == SOURCE,
+                                                            Interaction.external_id == external_id))
+        if clash is not None:
+            raise QAError(f"call id {external_id!r} is already stored (interaction {clash}) from different audio")
+        pii: dict[str, int] = {}
+        turns, spans = [], []
+        for index, turn in enumerate(transcript.turns):
+            text, found = _redact(turn.text)
+            for kind, start, end in found:
+                pii[kind] = pii.get(kind, 0) + 1
+                spans.append(PIISpan(turn_index=index, speaker=turn.speaker, kind=kind, start=start, end=end))
+            turns.append(Turn(index=index, speaker=turn.speaker, start_s=round(turn.start_s, 2),
+                              end_s=round(turn.end_s, 2), text=text))
+        ended = meta.started_at + timedelta(seconds=transcript.duration_s) if meta.started_at else None
+        interaction = Interaction(
+            source=SOURCE, external_id=external_id, channel="call", agent=agent,
+            customer_external_id=meta.customer_id, started_at=meta.started_at, ended_at=ended,
+            duration_s=round(transcript.duration_s, 2), queue=meta.queue, language=transcript.language,
+            tags=["unassigned"] if unassigned else [], content_hash=row.content_hash, pii_redacted=True,
+            meta={
+                "recording_id": row.id, "file": Path(row.path).name, "content_hash": row.content_hash,
+                "timing": transcript.timing.as_dict(), "channels": transcript.channels,
+                "unassigned": unassigned, "agent_external_id": meta.agent_id,
+                "model": settings.model_label, "backend": settings.backend, "pii_redacted": pii,
+                "metadata_sources": meta.sources, **({"extra": meta.extra} if meta.extra else {}),
+            },
+            turns=turns,
+        )
+        session.add(interaction)
+        session.flush()
+        for span in spans:
+            span.interaction_id = interaction.id
+        session.add_all(spans)
+        row.status, row.failure_kind, row.reason = "done", None, None
+        row.duration_s, row.channels, row.codec = transcript.duration_s, transcript.channels, transcript.codec
+        row.model, row.backend, row.language = settings.model_label, settings.backend, transcript.language
+        row.timings = {"decode_s": round(transcript.decode_s, 3), "transcribe_s": round(transcript.transcribe_s, 3),
+                       "rtf": round(transcript.rtf, 4)}
+        row.meta = meta.model_dump(mode="json", exclude_none=True)
+        row.unassigned, row.interaction_id, row.worker, row.finished_at = unassigned, interaction.id, None, utcnow()
+        audit.record(session, actor=actor, action="transcribe", entity_type="interaction",
+                     entity_id=str(interaction.id), after={"recording": row.id, "file": row.path,
+                                                           "turns": len(turns), "unassigned": unassigned})
+        return interaction.id
+
+
+def process(database: Database, recording_id: int, settings: TranscribeSettings, backend: Backend | None = None,
+            *, take_running: bool = False) -> FileOutcome:
+    """Claim, transcribe and store one registered recording; failures are recorded, never raised."""
+    started = time.perf_counter()
+    with database.session() as session:
+        row = session.get(Recording, recording_id)
+        if row is None:
+            raise QAError(f"no recording with id {recording_id}")
+        path = row.path
+        if row.status in ("done", "failed"):
+            return FileOutcome(path, "skipped", row.id, row.interaction_id, row.reason, row.duration_s or 0.0)
+    if not claim(database, recording_id, take_running=take_running):
+        return FileOutcome(path, "busy", recording_id)
+    kind = "error"
+    try:
+        kind = "metadata"
+        meta = recording_metadata(Path(path), settings.filename_pattern)
+        kind = "error"
+        backend = backend or settings.load_backend()
+        mono = meta.speaker or "unknown"
+        transcript = transcribe_file(path, backend, settings.options(),
+                                     agent_channel=meta.agent_channel or settings.agent_channel,  # type: ignore[arg-type]
+                                     mono_speaker=mono)
+        if not transcript.turns:
+            raise AudioError("silent", f"{path}: no speech found ({transcript.duration_s:.1f} s of audio)")
+        kind = "storage"
+        interaction_id = store(database, recording_id, transcript, meta, settings)
+    except AudioError as exc:
+        fail(database, recording_id, exc.kind, str(exc))
+        return FileOutcome(path, "failed", recording_id, reason=str(exc), seconds=time.perf_counter() - started)
+    except (MetadataError, QAError) as exc:
+        fail(database, recording_id, kind, f"{kind}: {exc}")
+        return FileOutcome(path, "failed", recording_id, reason=f"{kind}: {exc}",
+                           seconds=time.perf_counter() - started)
+    except SQLAlchemyError:
+        raise  # the database is gone: stop; the claim is taken over by the next run
+    except Exception as exc:  # noqa: BLE001 - one odd file must not stop the night's batch
+        reason = f"error: {path}: {exc.__class__.__name__}: {exc}"
+        fail(database, recording_id, "error", reason)
+        return FileOutcome(path, "failed", recording_id, reason=reason, seconds=time.perf_counter() - started)
+    return FileOutcome(path, "done" if interaction_id else "skipped", recording_id, interaction_id,
+                       duration_s=transcript.duration_s, seconds=time.perf_counter() - started, transcript=transcript)
+
+
+def run_batch(database: Database, folder: str | Path, settings: TranscribeSettings, *,
+              since: datetime | None = None,
+              on_registered: Callable[[int, float], None] | None = None,
+              on_file: Callable[[FileOutcome], None] | None = None) -> BatchReport:
+    """Transcribe every new recording under ``folder`` with ``settings.workers`` threads.
+
+    Files already done or failed are reported ``skipped`` (``qa transcribe retry`` re-queues
+    failed ones). ``on_registered(n_files, 0)`` is called once the files are known, ``on_file``
+    after each file.
+    """
+    started = time.perf_counter()
+    rows = register(database, discover(folder, since))
+    todo = [r for r in rows if r.status not in ("done", "failed")]
+    report = BatchReport([FileOutcome(r.path, "skipped", r.id, r.interaction_id, r.reason, r.duration_s or 0.0)
+                          for r in rows if r.status in ("done", "failed")])
+    if on_registered:
+        on_registered(len(todo), 0.0)
+    if not todo:
+        report.seconds = time.perf_counter() - started
+        return report
+    backend = settings.load_backend()
+    lock = threading.Lock()
+
+    def one(row: Recording) -> None:
+        outcome = process(database, row.id, settings, backend)
+        with lock:
+            report.outcomes.append(outcome)
+            if on_file:
+                on_file(outcome)
+
+    workers = max(1, settings.workers)
+    if workers == 1:
+        for row in todo:
+            one(row)
+    else:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            list(pool.map(one, todo))
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def status_counts(database: Database) -> dict[str, int]:
+    """Number of recordings per status."""
+    with database.session() as session:
+        rows = session.execute(select(Recording.status, func.count()).group_by(Recording.status)).all()
+    counts = {s: 0 for s in ("pending", "running", "done", "failed")}
+    counts.update({status: n for status, n in rows})
+    return counts
+
+
+def list_recordings(database: Database, *, status: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
+    """Recordings as plain data, newest first, optionally of one status."""
+    with database.session() as session:
+        query = select(Recording).order_by(Recording.id.desc()).limit(limit)
+        if status:
+            query = query.where(Recording.status == status)
+        return [recording_as_dict(r) for r in session.scalars(query)]
+
+
+def recording_as_dict(row: Recording) -> dict[str, Any]:
+    """A recording as plain data."""
+    return {
+        "id": row.id, "file": row.path, "status": row.status, "failure_kind": row.failure_kind,
+        "reason": row.reason, "attempts": row.attempts, "duration_s": row.duration_s, "channels": row.channels,
+        "model": row.model, "backend": row.backend, "unassigned": row.unassigned,
+        "interaction_id": row.interaction_id, "rtf": (row.timings or {}).get("rtf"), "worker": row.worker,
+    }
+
+
+def retry_failed(database: Database, *, ids: list[int] | None = None, kind: str | None = None,
+                 actor: str | None = None) -> int:
+    """Put failed recordings (all, or the given ids / failure kind) back to ``pending``; returns how many."""
+    with database.session() as session:
+        query = update(Recording).where(Recording.status == "failed")
+        if ids:
+            query = query.where(Recording.id.in_(ids))
+        if kind:
+            query = query.where(Recording.failure_kind == kind)
+        count = session.execute(query.values(status="pending", worker=None, updated_at=utcnow())).rowcount
+        audit.record(session, actor=actor, action="retry", entity_type="recording", entity_id=None,
+                     after={"count": count, "ids": ids, "kind": kind})
+        return count
+
+
+def pending_ids(database: Database, *, stale_after: timedelta = STALE_AFTER) -> list[int]:
+    """Recordings waiting to be transcribed: pending, or running under a stale claim."""
+    now = utcnow()
+    with database.session() as session:
+        rows = session.scalars(select(Recording).where(or_(Recording.status == "pending",
+                                                           Recording.status == "running"))).all()
+        return [r.id for r in rows if r.status == "pending" or _claim_is_stale(r, now, stale_after)]

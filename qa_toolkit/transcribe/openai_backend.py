@@ -1,0 +1,150 @@
+"""The openai-whisper backend (extra ``[openai-whisper]``; PyTorch, float32 on CPU).
+
+``model`` may be:
+
+1. an openai-whisper checkpoint file (``.pt``), e.g. one written by ``qa models export-openai``;
+2. a CTranslate2 Whisper directory, or a packaged model name (``tiny.en``, ``base``), converted
+   in memory with :mod:`qa_toolkit.transcribe.ct2_export` (same weights as the default backend);
+3. a Whisper model name, loaded with ``whisper.load_model(name)`` (downloads; needs internet).
+
+The options mean what they mean for faster-whisper: ``vad_filter`` runs faster-whisper's Silero
+VAD, transcribes only the speech (concatenated) and maps times back, exactly as faster-whisper
+does; ``hotwords`` (which openai-whisper lacks) go in front of the prompt of every window.
+"""
+
+from __future__ import annotations
+
+import base64
+import gzip
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from qa_toolkit.errors import QAError
+from qa_toolkit.transcribe.backend import Segment, TranscriptionOptions, Word
+from qa_toolkit.transcribe.ct2_export import MISSING_EXTRA, OpenAICheckpoint, convert, import_torch
+
+SAMPLE_RATE = 16_000
+
+
+class OpenAIWhisperBackend:
+    """A loaded openai-whisper model behind the :class:`~qa_toolkit.transcribe.backend.Backend` interface."""
+
+    name = "openai-whisper"
+
+    def __init__(self, model: Any, label: str, device: str = "cpu") -> None:
+        self.model, self.label, self.device = model, label, device
+
+    def transcribe(self, audio: np.ndarray, options: TranscriptionOptions) -> Iterator[Segment]:
+        """Transcribe 16 kHz mono float32 samples; segments in time order (computed at once)."""
+        audio = np.asarray(audio, dtype=np.float32)
+        speech_chunks = None
+        if options.vad_filter:
+            from faster_whisper.vad import collect_chunks, get_speech_timestamps
+
+            speech_chunks = get_speech_timestamps(audio)
+            if not speech_chunks:
+                return
+            audio = np.concatenate(collect_chunks(audio, speech_chunks)[0])
+        if audio.size == 0:
+            return
+        prompt = " ".join(p.strip() for p in (options.hotwords, options.initial_prompt) if p) or None
+        result = self.model.transcribe(
+            audio,
+            language=options.language,
+            word_timestamps=options.word_timestamps,
+            beam_size=options.beam_size,
+            best_of=5,  # faster-whisper's default for the temperature fallback
+            initial_prompt=prompt,
+            carry_initial_prompt=bool(options.hotwords),
+            condition_on_previous_text=False,  # as the faster-whisper backend: no repetition loops
+            fp16=self.device != "cpu",
+            verbose=None,
+        )
+        segments = [_segment(raw) for raw in result["segments"] if raw["text"].strip()]
+        if speech_chunks is not None:
+            from faster_whisper.transcribe import restore_speech_timestamps
+
+            segments = list(restore_speech_timestamps(segments, speech_chunks, SAMPLE_RATE))
+        yield from segments
+
+
+def _segment(raw: dict[str, Any]) -> Segment:
+    words = [Word(start=float(w["start"]), end=float(w["end"]), word=w["word"].strip(),
+                  probability=float(w["probability"])) for w in raw.get("words", [])]
+    return Segment(start=float(raw["start"]), end=float(raw["end"]), text=raw["text"].strip(), words=words,
+                   avg_logprob=float(raw["avg_logprob"]), no_speech_prob=float(raw["no_speech_prob"]))
+
+
+def load_openai_backend(model: str | Path | None = None, device: str = "cpu") -> OpenAIWhisperBackend:
+    """Load an openai-whisper model: a ``.pt`` checkpoint, a CTranslate2 directory or packaged
+    model (converted in memory), or a Whisper model name (downloaded by openai-whisper).
+
+    ``model`` None means the default model (tiny.en); ``device`` is ``cpu``, ``cuda`` or ``auto``.
+
+    Raises:
+        QAError: the extra is not installed, or ``model`` cannot be found or read.
+    """
+    try:
+        import whisper
+    except ImportError:
+        raise QAError(MISSING_EXTRA) from None
+    from qa_toolkit.transcribe.models import DEFAULT_MODEL, ModelNotFoundError, resolve_model
+
+    if device == "auto":
+        device = "cuda" if import_torch().cuda.is_available() else "cpu"
+    spec = str(model or DEFAULT_MODEL)
+    path = Path(spec).expanduser()
+    if path.is_file():
+        return OpenAIWhisperBackend(_from_checkpoint_file(path, device), path.stem, device)
+    if path.is_dir():
+        return OpenAIWhisperBackend(_from_checkpoint(convert(path), device), path.name, device)
+    try:
+        resolved = resolve_model(spec, allow_download=False)
+    except ModelNotFoundError:
+        resolved = None
+    if resolved is not None and resolved.path is not None:
+        return OpenAIWhisperBackend(_from_checkpoint(convert(resolved.path), device), spec, device)
+    if spec in whisper.available_models():
+        try:
+            return OpenAIWhisperBackend(whisper.load_model(spec, device=device), spec, device)
+        except OSError as exc:  # URLError and friends: no internet
+            raise QAError(f"openai-whisper could not download model {spec!r} ({exc}): pass a checkpoint "
+                          "(qa models export-openai CT2_DIR OUT.pt) or a CTranslate2 model directory") from None
+    raise QAError(f"openai-whisper model {spec!r} not found: not a checkpoint file, not a CTranslate2 "
+                  f"directory, not a packaged model and not one of {', '.join(whisper.available_models())}")
+
+
+def _from_checkpoint_file(path: Path, device: str) -> Any:
+    torch = import_torch()
+    try:
+        raw = torch.load(path, map_location=device, weights_only=True)
+    except Exception as exc:  # noqa: BLE001 - torch raises many kinds for a bad file
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
+        raise QAError(f"{path}: not a readable openai-whisper checkpoint ({reason[:200]})") from None
+    if not isinstance(raw, dict) or not {"dims", "model_state_dict"} <= raw.keys():
+        raise QAError(f"{path}: not an openai-whisper checkpoint (expected the keys 'dims' and "
+                      "'model_state_dict', as written by qa models export-openai)")
+    state = {k: v.cpu().numpy() for k, v in raw["model_state_dict"].items()}
+    return _from_checkpoint(OpenAICheckpoint(dims=raw["dims"], state_dict=state,
+                                             alignment_heads=raw.get("alignment_heads") or []), device)
+
+
+def _from_checkpoint(checkpoint: OpenAICheckpoint, device: str) -> Any:
+    """Build the model like ``whisper.load_model`` does, then apply the word-timestamp heads."""
+    torch = import_torch()
+    from whisper.model import ModelDimensions, Whisper
+
+    model = Whisper(ModelDimensions(**checkpoint.dims))
+    try:
+        model.load_state_dict({k: torch.from_numpy(np.asarray(a)) for k, a in checkpoint.state_dict.items()})
+    except RuntimeError as exc:
+        raise QAError(f"checkpoint does not fit its dims: {str(exc).splitlines()[0]}") from None
+    if checkpoint.alignment_heads:
+        mask = np.zeros((checkpoint.dims["n_text_layer"], checkpoint.dims["n_text_head"]), dtype=bool)
+        for layer, head in checkpoint.alignment_heads:
+            mask[layer, head] = True
+        model.set_alignment_heads(base64.b85encode(gzip.compress(mask.tobytes())))
+    return model.to(device)

@@ -1,0 +1,97 @@
+"""One recording, end to end: decode, transcribe each channel, merge into speaker turns, time the call.
+
+Stereo files: each channel is transcribed on its own (VAD on, word timestamps on) and labelled
+agent or customer (``agent_channel`` says which side the agent is on, ``left`` by default).
+Mono files get the single speaker ``unknown`` (or the one a sidecar names): there is no
+diarization here, and none is faked.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from qa_toolkit.transcribe.audio import DecodedAudio, decode
+from qa_toolkit.transcribe.backend import Backend, Segment, TranscriptionOptions
+from qa_toolkit.transcribe.turns import CallTiming, TurnText, call_timing, channel_words, merge_turns
+
+AgentChannel = Literal["left", "right"]
+
+
+@dataclass
+class Transcript:
+    """A transcribed recording.
+
+    Attributes:
+        turns: speaker turns in time order.
+        segments: the raw segments per speaker.
+        timing: talk time, silences, holds, overtalk.
+        duration_s: decoded audio length; ``channels``: the file's channel count.
+        decode_s, transcribe_s: wall-clock seconds spent on each step.
+    """
+
+    turns: list[TurnText]
+    segments: dict[str, list[Segment]]
+    timing: CallTiming
+    duration_s: float
+    channels: int
+    codec: str
+    language: str | None
+    decode_s: float = 0.0
+    transcribe_s: float = 0.0
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        """All turns' text, one line each."""
+        return "\n".join(f"{t.speaker}: {t.text}" for t in self.turns)
+
+    @property
+    def rtf(self) -> float:
+        """Realtime factor: processing seconds per audio second (lower is faster)."""
+        return (self.decode_s + self.transcribe_s) / self.duration_s if self.duration_s else 0.0
+
+
+def speakers_for(channels: int, agent_channel: AgentChannel = "left", mono_speaker: str = "unknown") -> list[str]:
+    """The speaker label of each channel: agent/customer for two channels, ``mono_speaker`` for one."""
+    if channels == 1:
+        return [mono_speaker]
+    pair = ["agent", "customer"] if agent_channel == "left" else ["customer", "agent"]
+    return pair + [f"channel{i + 1}" for i in range(2, channels)]
+
+
+def transcribe_audio(audio: DecodedAudio, backend: Backend, options: TranscriptionOptions | None = None, *,
+                     agent_channel: AgentChannel = "left", mono_speaker: str = "unknown") -> Transcript:
+    """Transcribe already decoded audio (see :func:`transcribe_file`)."""
+    options = options or TranscriptionOptions()
+    started = time.perf_counter()
+    speakers = speakers_for(audio.channel_count, agent_channel, mono_speaker)
+    segments: dict[str, list[Segment]] = {}
+    for speaker, samples in zip(speakers, audio.channels, strict=True):
+        if speaker.startswith("channel"):
+            continue  # a third or later channel is not part of an agent/customer call
+        segments[speaker] = list(backend.transcribe(samples, options))
+    words = {speaker: channel_words(segs) for speaker, segs in segments.items()}
+    return Transcript(
+        turns=merge_turns(words), segments=segments,
+        timing=call_timing(words, audio.duration_s),
+        duration_s=audio.duration_s, channels=audio.channel_count, codec=audio.codec,
+        language=options.language, transcribe_s=time.perf_counter() - started,
+    )
+
+
+def transcribe_file(path: str | Path, backend: Backend, options: TranscriptionOptions | None = None, *,
+                    agent_channel: AgentChannel = "left", mono_speaker: str = "unknown") -> Transcript:
+    """Decode ``path`` and transcribe it into speaker turns.
+
+    Raises:
+        AudioError: the file is empty, unsupported, corrupt, truncated or silent.
+    """
+    started = time.perf_counter()
+    audio = decode(path)
+    decode_s = time.perf_counter() - started
+    transcript = transcribe_audio(audio, backend, options, agent_channel=agent_channel, mono_speaker=mono_speaker)
+    transcript.decode_s = decode_s
+    return transcript

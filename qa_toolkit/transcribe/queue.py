@@ -1,0 +1,170 @@
+"""Many machines, one PostgreSQL database: transcription jobs on procrastinate.
+
+``qa transcribe enqueue DIR`` registers the folder's recordings (by content hash) and defers one
+job per new file; ``qa transcribe worker`` runs a procrastinate worker on any machine that shares
+the database (and sees the audio at the same path, e.g. on a network share). A job claims its
+recording, transcribes it and stores it in one transaction, exactly like ``qa transcribe batch``.
+
+Safety: each job carries the file's content hash as its procrastinate ``queueing_lock`` (a file is
+queued at most once at a time) and ``lock`` (never run twice at once). Workers send heartbeats;
+a periodic task re-queues the jobs of workers whose heartbeat stopped (killed, machine lost):
+stalled-job recovery. Storing is idempotent by content hash, so a file is never stored twice.
+A second periodic task enqueues ``$QA_NIGHTLY_FOLDER`` every night at 01:00 (files modified in
+the last two days; older ones are skipped cheaply anyway, by content hash), with ``$QA_WHISPER_MODEL``
+and ``$QA_VOCABULARY_FILE`` if set.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+import os
+from datetime import datetime, timedelta
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.engine import make_url
+
+from qa_toolkit.errors import QAError
+from qa_toolkit.services import transcription
+from qa_toolkit.services.transcription import TranscribeSettings
+from qa_toolkit.storage.database import Database, open_database
+
+QUEUE = "transcribe"
+NIGHTLY_CRON = "0 1 * * *"
+RECOVERY_CRON = "* * * * * */15"  # croniter's sixth field is seconds: every 15 s
+STALLED_AFTER_S = float(os.environ.get("QA_QUEUE_STALLED_AFTER", "60"))
+
+logger = logging.getLogger(__name__)
+
+
+def conninfo(url: str) -> str:
+    """The libpq connection string of a SQLAlchemy PostgreSQL URL.
+
+    Raises:
+        QAError: the URL is not PostgreSQL (the queue needs it; SQLite has ``qa transcribe batch``).
+    """
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "postgresql":
+        raise QAError(f"the job queue needs PostgreSQL (got {parsed.get_backend_name()}): pass "
+                      "--db postgresql+psycopg://user@host/dbname, or use `qa transcribe batch` on one machine")
+    return parsed.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+@lru_cache(maxsize=4)
+def make_app(url: str) -> Any:
+    """The procrastinate app for a database URL, with the transcription tasks registered."""
+    try:
+        import procrastinate
+    except ImportError as exc:
+        raise QAError("the job queue needs its extra: pip install 'qa-toolkit[queue]'") from exc
+
+    app = procrastinate.App(connector=procrastinate.PsycopgConnector(conninfo=conninfo(url)))
+
+    @app.task(name="qa.transcribe_recording", queue=QUEUE, pass_context=True,
+              retry=procrastinate.RetryStrategy(max_attempts=3, wait=30))
+    def transcribe_recording(context: Any, recording_id: int, settings: dict[str, Any]) -> str:
+        outcome = transcription.process(_database(url), recording_id, TranscribeSettings(**settings),
+                                        take_running=True)
+        logger.info("recording %s: %s %s", recording_id, outcome.status, outcome.reason or "")
+        return outcome.status
+
+    @app.periodic(cron=RECOVERY_CRON, periodic_id="recover-stalled")
+    @app.task(name="qa.recover_stalled", queue="maintenance", queueing_lock="recover-stalled")
+    async def recover_stalled(timestamp: int) -> int:
+        stalled = await app.job_manager.get_stalled_jobs(seconds_since_heartbeat=STALLED_AFTER_S)
+        for job in stalled:
+            logger.warning("re-queueing job %s of a stalled worker", job.id)
+            await app.job_manager.retry_job(job)
+        return len(list(stalled))
+
+    @app.periodic(cron=NIGHTLY_CRON, periodic_id="nightly-enqueue")
+    @app.task(name="qa.nightly_enqueue", queue="maintenance", queueing_lock="nightly-enqueue")
+    def nightly_enqueue(timestamp: int) -> int:
+        folder = os.environ.get("QA_NIGHTLY_FOLDER")
+        if not folder:
+            logger.info("QA_NIGHTLY_FOLDER is not set: nothing to enqueue tonight")
+            return 0
+        settings = TranscribeSettings(model=os.environ.get("QA_WHISPER_MODEL") or None)
+        if vocabulary := os.environ.get("QA_VOCABULARY_FILE"):
+            from qa_toolkit.transcribe.vocabulary import read_vocabulary
+
+            settings.vocabulary = read_vocabulary(vocabulary)
+        since = datetime.fromtimestamp(timestamp) - timedelta(days=2)  # yesterday's files, with a margin
+        queued, _known = enqueue_folder(_database(url), folder, settings, since=since, app=app)
+        return queued
+
+    app.transcribe_recording = transcribe_recording  # type: ignore[attr-defined]
+    return app
+
+
+@lru_cache(maxsize=4)
+def _database(url: str) -> Database:
+    return open_database(url)
+
+
+def ensure_schema(app: Any) -> None:
+    """Create procrastinate's tables in the database if they are not there yet."""
+    with app.open():
+        connector = app.connector.get_sync_connector()
+        exists = connector.execute_query_one("SELECT to_regclass('procrastinate_jobs') IS NOT NULL AS ok")
+        if not exists["ok"]:
+            app.schema_manager.apply_schema()
+
+
+def enqueue_folder(database: Database, folder: str | Path, settings: TranscribeSettings, *,
+                   since: datetime | None = None, app: Any = None) -> tuple[int, int]:
+    """Register the folder's recordings and defer one job per file not yet done, failed or queued.
+
+    Returns (jobs queued, files skipped).
+    """
+    from procrastinate.exceptions import AlreadyEnqueued
+
+    rows = transcription.register(database, transcription.discover(folder, since))
+    own_app = app is None
+    app = app or make_app(database.url)
+    if own_app:
+        ensure_schema(app)
+    payload = dataclasses.asdict(settings)
+    queued = skipped = 0
+
+    def defer_all() -> None:
+        nonlocal queued, skipped
+        for row in rows:
+            if row.status in ("done", "failed"):
+                skipped += 1
+                continue
+            try:
+                app.transcribe_recording.configure(queueing_lock=row.content_hash, lock=row.content_hash).defer(
+                    recording_id=row.id, settings=payload)
+                queued += 1
+            except AlreadyEnqueued:
+                skipped += 1
+
+    if own_app:
+        with app.open():
+            defer_all()
+    else:
+        defer_all()
+    return queued, skipped
+
+
+def run_worker(url: str, *, concurrency: int = 1, nightly_folder: Path | None = None, wait: bool = True) -> None:
+    """Run a procrastinate worker for the transcription and maintenance queues until stopped."""
+    if nightly_folder is not None:
+        os.environ["QA_NIGHTLY_FOLDER"] = str(nightly_folder)
+    _database(url)  # fail early, with the usual message, if the database is missing or not at head
+    app = make_app(url)
+    ensure_schema(app)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    heartbeat = max(1.0, STALLED_AFTER_S / 4)
+
+    async def main() -> None:
+        async with app.open_async():
+            await app.run_worker_async(queues=[QUEUE, "maintenance"], concurrency=concurrency, wait=wait,
+                                       name=transcription.worker_id(), update_heartbeat_interval=heartbeat,
+                                       stalled_worker_timeout=STALLED_AFTER_S)
+
+    asyncio.run(main())

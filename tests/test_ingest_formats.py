@@ -1,0 +1,229 @@
+"""Every chat format parses into the same canonical conversation; detection is by content."""
+
+from __future__ import annotations
+
+import gzip
+import shutil
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from qa_toolkit.errors import QAError
+from qa_toolkit.ingest.formats.csv import CsvMapping, load_mapping
+from qa_toolkit.ingest.formats.intercom import html_to_text
+from qa_toolkit.ingest.model import Parsed
+from qa_toolkit.ingest.parse import parse
+from qa_toolkit.ingest.prepare import prepare
+from qa_toolkit.ingest.sources import open_source
+
+DATA = Path(__file__).parent / "data" / "ingest"
+
+
+def parse_file(path: Path | str, fmt: str = "auto", mapping: CsvMapping | None = None) -> tuple[str, list[Parsed]]:
+    with open_source(str(path)) as source:
+        found, records = parse(source, fmt, mapping)
+        return found, list(records)
+
+
+def essentials(parsed: Parsed) -> dict[str, Any]:
+    """What every format must agree on, as stored (after redaction, timestamps in UTC)."""
+    assert parsed.error is None, str(parsed.error)
+    assert parsed.conversation is not None
+    rows = prepare(parsed.conversation)
+    return {
+        "id": rows.external_id, "agent": rows.agent.id, "customer": rows.interaction["customer_external_id"],
+        "started_at": rows.interaction["started_at"].isoformat(), "ended_at": rows.interaction["ended_at"].isoformat(),
+        "turns": [(t["speaker"], t["text"], t["at"].isoformat(), t["internal"]) for t in rows.turns],
+        "pii": [(s["turn_index"], s["speaker"], s["kind"], s["start"], s["end"]) for s in rows.spans],
+    }
+
+
+EXPECTED = {
+    "id": "4242", "agent": "17", "customer": "9",
+    "started_at": "2026-10-02T14:05:00+00:00", "ended_at": "2026-10-02T14:07:00+00:00",
+    "turns": [
+        ("customer", "Hi, I was charged twice", "2026-10-02T14:05:00+00:00", False),
+        ("agent", "Hello! I'm sorry about that.\nLet me check.", "2026-10-02T14:05:40+00:00", False),
+        ("system", "Refund approved by team lead", "2026-10-02T14:06:10+00:00", True),
+        ("customer", "Thanks! Send the receipt to [EMAIL] please.", "2026-10-02T14:07:00+00:00", False),
+    ],
+    "pii": [(3, "customer", "email", 28, 42)],
+}
+
+
+@pytest.mark.parametrize(("name", "fmt"), [
+    ("same.jsonl", "jsonl"), ("same.json", "json"), ("same.csv", "csv"), ("4242.txt", "text"),
+    ("zendesk_tickets.json", "zendesk"), ("intercom_conversations.json", "intercom"),
+])
+def test_every_format_gives_the_same_canonical_conversation(name: str, fmt: str) -> None:
+    found, records = parse_file(DATA / name)
+    assert found == fmt
+    assert essentials(records[0]) == EXPECTED
+
+
+@pytest.mark.parametrize("mapping", ["mapping.yaml", "mapping.toml"])
+def test_csv_with_a_mapping_file(mapping: str) -> None:
+    found, [record] = parse_file(DATA / "mapped.csv", mapping=load_mapping(DATA / mapping))
+    assert found == "csv"
+    assert essentials(record) == {**EXPECTED, "customer": None}
+
+
+def test_format_is_detected_from_content_not_extension(tmp_path: Path) -> None:
+    for name, fmt in [("same.jsonl", "jsonl"), ("same.csv", "csv"), ("4242.txt", "text"),
+                      ("zendesk_tickets.json", "zendesk"), ("intercom_conversations.json", "intercom")]:
+        renamed = tmp_path / f"{name}.dat"
+        shutil.copy(DATA / name, renamed)
+        assert parse_file(renamed)[0] == fmt
+
+
+def test_gzip_is_read_transparently(tmp_path: Path) -> None:
+    packed = tmp_path / "same.jsonl.gz"
+    packed.write_bytes(gzip.compress((DATA / "same.jsonl").read_bytes()))
+    found, records = parse_file(packed)
+    assert found == "jsonl"
+    assert [r.conversation.id for r in records if r.conversation] == ["4242", "4243"]
+    assert essentials(records[0]) == EXPECTED
+
+
+def test_canonical_extras_are_kept_and_labels_passed_through() -> None:
+    _, records = parse_file(DATA / "same.jsonl")
+    conversation = records[0].conversation
+    assert conversation is not None
+    assert conversation.labels == {"greeting": True}
+    assert (conversation.csat, conversation.resolved, conversation.tags, conversation.queue) == (4, True, ["refund"], "billing")
+
+
+def test_zendesk_and_intercom_fields(shared_dir: Path) -> None:
+    _, [ticket] = parse_file(DATA / "zendesk_tickets.json")
+    assert ticket.conversation is not None
+    assert ticket.conversation.agent.name == "Dana Park" and ticket.conversation.agent.team == "billing"
+    assert ticket.conversation.metadata == {"zendesk": {"status": "solved", "via": "chat", "satisfaction": "good", "group_id": 5}}
+    assert ticket.conversation.resolved is True and ticket.conversation.topic == "Charged twice"
+    _, [conversation] = parse_file(DATA / "intercom_conversations.json")
+    assert conversation.conversation is not None
+    assert conversation.conversation.csat == 4 and conversation.conversation.tags == ["refund"]
+    assert conversation.conversation.metadata == {"intercom": {"state": "closed"}}
+
+
+def test_abcd_real_data_speakers(shared_dir: Path) -> None:
+    found, records = parse_file(shared_dir / "data" / "abcd" / "abcd_train_first50.json")
+    assert found == "abcd"
+    assert [r.error for r in records if r.error] == []
+    assert len(records) == 50
+    speakers = Counter(t.speaker for r in records if r.conversation for t in r.conversation.turns)
+    assert speakers == {"agent": 456, "customer": 440, "system": 174}
+    first = records[0].conversation
+    assert first is not None
+    assert (first.id, first.queue, first.topic, first.agent.id) == ("3592", "product_defect", "return_size", "abcd-agent")
+    assert first.turns[6].text == "Account has been pulled up for Crystal Minh."
+    assert first.turns[6].speaker == "system"
+
+
+def test_abcd_plain_list_sample(shared_dir: Path) -> None:
+    found, records = parse_file(shared_dir / "data" / "abcd" / "abcd_sample.json")
+    assert found == "abcd"
+    assert [r.conversation.id for r in records if r.conversation] == ["3592", "9489", "3695"]
+    assert records[0].line == 1
+
+
+def test_text_without_a_date_gives_seconds_from_the_start(tmp_path: Path) -> None:
+    path = tmp_path / "t-7.txt"
+    path.write_text("# agent: a-1\n[23:59:50] Customer: hello\n[00:00:20] Agent: hi, how can I help?\nSystem: closed\n")
+    _, [record] = parse_file(path)
+    assert record.conversation is not None
+    assert record.conversation.id == "t-7"
+    assert [(t.speaker, t.start_s, t.at) for t in record.conversation.turns] == [
+        ("customer", 0.0, None), ("agent", 30.0, None), ("system", None, None)]
+
+
+def test_text_past_midnight_rolls_to_the_next_day(tmp_path: Path) -> None:
+    path = tmp_path / "late.txt"
+    path.write_text("# agent: a-1\n# started_at: 2026-10-31T23:59:00+01:00\n[23:59:30] Customer: hi\n[00:01:00] Agent: hello\n")
+    _, [record] = parse_file(path)
+    assert record.conversation is not None
+    assert [t.at.isoformat() for t in record.conversation.turns if t.at] == [
+        "2026-10-31T23:59:30+01:00", "2026-11-01T00:01:00+01:00"]
+
+
+def test_unknown_format_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "notes.md"
+    path.write_text("Just some notes\nwithout any structure\n")
+    with pytest.raises(QAError, match="cannot tell the format from the content"):
+        parse_file(path)
+
+
+def test_bad_mapping_files_are_explained(tmp_path: Path) -> None:
+    bad = tmp_path / "m.yaml"
+    bad.write_text("columns:\n  convo: ChatID\n")
+    with pytest.raises(QAError, match="columns: unknown field 'convo'"):
+        load_mapping(bad)
+    bad.write_text("speakers:\n  Bot: robot\n")
+    with pytest.raises(QAError, match="speakers.Bot: 'robot' is not agent, customer, system or note"):
+        load_mapping(bad)
+    bad.write_text("timezone: Mars/Olympus\n")
+    with pytest.raises(QAError, match="timezone: unknown zone 'Mars/Olympus'"):
+        load_mapping(bad)
+    bad.write_text("columns: [\n")
+    with pytest.raises(QAError, match="invalid mapping file"):
+        load_mapping(bad)
+
+
+def test_html_bodies_become_text() -> None:
+    assert html_to_text("<p>Hi&nbsp;there,</p><p>line <b>two</b><br>three</p>") == "Hi there,\nline two\nthree"
+
+
+def errors_of(path: Path, mapping: CsvMapping | None = None) -> list[str]:
+    return [str(r.error) for r in parse_file(path, mapping=mapping)[1] if r.error]
+
+
+def test_json_array_errors_name_the_record_line(tmp_path: Path) -> None:
+    path = tmp_path / "chats.json"
+    good = '{"id": "c-1", "agent": {"id": "a"}, "turns": [{"speaker": "agent", "text": "hi"}]}'
+    path.write_bytes(b"[\n" + good.encode() + b",\n" + b'{"id": "c-2", "agent": {"id": "a"},\n "turns": [{"speaker": "agent", '
+                     b'"text": "caf\xe9"}]},\n{"id": "c-3", "agent": {"id": "a"}, "turns": []},\n' + good.encode() + b"\n]\n")
+    assert errors_of(path) == [f"{path}:3: encoding: invalid UTF-8 on line 4 at byte 45",
+                               f"{path}:5: turns: empty conversation: at least one turn is required"]
+    path.write_text("[\n" + good + ",\n" + good[:30] + "\n")
+    found, records = parse_file(path)
+    assert [r.conversation.id for r in records if r.conversation] == ["c-1"]
+    assert str(records[-1].error).startswith(f"{path}:3: json: malformed JSON: ")
+
+
+def test_csv_errors(tmp_path: Path) -> None:
+    path = tmp_path / "chats.csv"
+    path.write_bytes(b"chat_id,speaker,message,agent_id\nc-1,customer,hi,a-1\nc-2,customer,caf\xe9,a-1\n"
+                     b"c-3,agent,\"two\nlines\",a-1\nc-1,agent,late,a-1\n,agent,no id,a-1\nc-4,agent,hello\n")
+    assert errors_of(path) == [
+        f"{path}:3: encoding: invalid UTF-8",
+        f"{path}:6: conversation_id: rows of conversation 'c-1' are not next to each other (sort the file by conversation)",
+        f"{path}:7: conversation_id: missing required field",
+        f"{path}:8: row: 3 columns, the header has 4",
+    ]
+    path.write_text("chat_id,message\nc-1,hi\n")
+    assert errors_of(path) == [f"{path}:1: header: no column for speaker (expected one of speaker, role, sender, "
+                               "sender_type, ...; or name it in --mapping)"]
+    path.write_text("chat_id,speaker,message\nc-1,customer,hi\n")
+    assert errors_of(path) == [f"{path}:2: agent.id: missing required field"]
+
+
+def test_text_errors(tmp_path: Path) -> None:
+    path = tmp_path / "t.txt"
+    path.write_text("# agent: a-1\nhello there\nAgent: hi\n")
+    assert errors_of(path) == [f"{path}:2: speaker: line does not start with Agent:, Customer:, System: or Note:"]
+    path.write_text("# agent: a-1\n# started_at: 2026-10-02T14:05:00Z\n[14:05] Customer: hi\n[25:61] Agent: hi\n")
+    assert errors_of(path) == [f"{path}:4: at: not a time of day: [25:61]"]
+    path.write_text("Customer: hi\nAgent: hello\n")
+    assert errors_of(path) == [f"{path}:1: agent.id: missing required field"]
+
+
+def test_truncated_gzip_is_reported_not_crashed(tmp_path: Path, db: Any) -> None:
+    from qa_toolkit.services.chat_import import import_chats
+
+    data = gzip.compress((DATA / "same.jsonl").read_bytes() * 200)
+    path = tmp_path / "cut.jsonl.gz"
+    path.write_bytes(data[: len(data) // 2])
+    summary = import_chats(db, [str(path)], rejects=tmp_path / "r.jsonl")
+    [file] = summary.files
+    assert file.rejected == 1 and file.imported >= 1

@@ -1,0 +1,77 @@
+"""PII detection and redaction: true and false positives for each kind, offsets in the original text."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa_toolkit.ingest.pii import PIISpan, find_pii, iban_valid, luhn_valid, redact
+
+
+def hits(text: str) -> list[tuple[str, str]]:
+    return [(span.kind, text[span.start:span.end]) for span in find_pii(text)]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # cards: Luhn-valid 13-19 digits, plain or split by spaces / dashes
+    ("card 4111111111111111 thanks", [("card", "4111111111111111")]),
+    ("card 4111 1111 1111 1111 thanks", [("card", "4111 1111 1111 1111")]),
+    ("card 4111-1111-1111-1111.", [("card", "4111-1111-1111-1111")]),
+    ("amex 3782 822463 10005 ok", [("card", "3782 822463 10005")]),
+    ("visa13 4222222222222 ok", [("card", "4222222222222")]),
+    ("19 digits 6011 0009 9013 9424 123 ok", [("card", "6011 0009 9013 9424")]),
+    ("card then expiry 4539 1488 0343 6467 12 27", [("card", "4539 1488 0343 6467")]),
+    # SSN, e-mail (inside punctuation), IBAN
+    ("my SSN is 078-05-1120.", [("ssn", "078-05-1120")]),
+    ("(mail: <john.doe+qa@example.co.uk>).", [("email", "john.doe+qa@example.co.uk")]),
+    ("write to \"ana@example.com\", please", [("email", "ana@example.com")]),
+    ("IBAN DE89 3704 0044 0532 0130 00 thanks", [("iban", "DE89 3704 0044 0532 0130 00")]),
+    ("IBAN GB82WEST12345698765432", [("iban", "GB82WEST12345698765432")]),
+    # phones in several formats (US default region, international with +)
+    ("call (415) 555-0132", [("phone", "(415) 555-0132")]),
+    ("call 415-555-0132 now", [("phone", "415-555-0132")]),
+    ("call 415.555.0132", [("phone", "415.555.0132")]),
+    ("call +1 415 555 0132", [("phone", "+1 415 555 0132")]),
+    ("ring +44 20 7946 0958 or +46 70 123 45 67", [("phone", "+44 20 7946 0958"), ("phone", "+46 70 123 45 67")]),
+])
+def test_finds_personal_data(text: str, expected: list[tuple[str, str]]) -> None:
+    assert hits(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "order 1234567812345678 shipped",  # 16 digits, fails Luhn: an order number, not a card
+    "order 4111 1111 1111 1112",  # Luhn-invalid card-like number
+    "tracking 123456789012",  # 12 digits: too short for a card, not a phone
+    "ticket 00012345678901234567890",  # 23 digits: too long for a card
+    "on 2026-10-02 at 14:05, ref RF-99812",
+    "SSN-like but invalid 000-12-3456 and 666-12-3456",
+    "not an e-mail: user@localhost or @handle",
+    "IBAN DE00 3704 0044 0532 0130 00 has a bad checksum",
+    "price 4,000.00 and 49.99",
+    "no personal data here at all",
+])
+def test_ignores_lookalikes(text: str) -> None:
+    assert find_pii(text) == []
+
+
+def test_redact_replaces_with_typed_placeholders_and_keeps_original_offsets() -> None:
+    text = "Card 4111 1111 1111 1111, SSN 078-05-1120, mail jo@example.com, phone (415) 555-0132."
+    result = redact(text)
+    assert result.text == "Card [CARD], SSN [SSN], mail [EMAIL], phone [PHONE]."
+    assert [(s.kind, text[s.start:s.end]) for s in result.spans] == [
+        ("card", "4111 1111 1111 1111"), ("ssn", "078-05-1120"), ("email", "jo@example.com"), ("phone", "(415) 555-0132")]
+    assert result.spans[0] == PIISpan("card", 5, 24)
+
+
+def test_redact_leaves_clean_text_alone() -> None:
+    result = redact("Hello! How can I help? Order 1234567812345678.")
+    assert result.text == "Hello! How can I help? Order 1234567812345678."
+    assert result.spans == ()
+
+
+def test_kinds_can_be_restricted() -> None:
+    assert redact("jo@example.com 4111111111111111", kinds={"email"}).text == "[EMAIL] 4111111111111111"
+
+
+def test_checksums() -> None:
+    assert luhn_valid("79927398713") and not luhn_valid("79927398710")
+    assert iban_valid("FR14 2004 1010 0505 0001 3M02 606") and not iban_valid("FR15 2004 1010 0505 0001 3M02 606")

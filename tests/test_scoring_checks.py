@@ -1,0 +1,286 @@
+"""Each automated check on positive, negative and not-applicable examples, including the hard cases."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from qa_toolkit.scoring.checks import check_names, get_check
+from qa_toolkit.scoring.view import ContactRef, InteractionView, PiiSpan, TurnView
+
+T0 = datetime(2026, 10, 5, 9, 0, tzinfo=timezone.utc)
+
+
+def view(*turns: tuple[str, str], channel: str = "chat", **fields) -> InteractionView:  # type: ignore[no-untyped-def]
+    return InteractionView("x-1", channel, tuple(TurnView(i, s, t) for i, (s, t) in enumerate(turns)), **fields)
+
+
+def timed(*turns: tuple[str, float, str]) -> InteractionView:
+    return InteractionView("x-1", "chat", tuple(TurnView(i, s, t, at=T0 + timedelta(seconds=o))
+                                                for i, (s, o, t) in enumerate(turns)), started_at=T0)
+
+
+def call(*turns: tuple[str, float, float, str], **fields) -> InteractionView:  # type: ignore[no-untyped-def]
+    return InteractionView("x-1", "call", tuple(TurnView(i, s, t, a, b) for i, (s, a, b, t) in enumerate(turns)),
+                           **fields)
+
+
+def run(name: str, v: InteractionView, **params):  # type: ignore[no-untyped-def]
+    return get_check(name)(v, params)
+
+
+def test_every_family_registers_its_checks() -> None:
+    assert {"greeting", "closing", "disclosure", "prohibited_language", "identity_before_account", "empathy",
+            "customer_sentiment", "resolution", "escalation", "fcr", "accuracy", "response_time", "talk_ratio",
+            "silence", "hold", "overtalk", "aht", "pii_exposure", "phrase"} <= set(check_names())
+
+
+@pytest.mark.parametrize(("turns", "status"), [
+    ([("agent", "Hello, how can I help?")], "pass"),
+    ([("customer", "hi"), ("agent", "¡Hola José! Un momento.")], "pass"),
+    ([("agent", "您好! Hello Li Lei")], "pass"),
+    ([("agent", "This bill can be split."), ("agent", "Done.")], "fail"),  # "hi" inside "this" is no greeting
+    ([("agent", "Reason?"), ("agent", "Cancelled."), ("agent", "Hello")], "fail"),  # too late
+    ([("customer", "hello?")], "na"),
+])
+def test_greeting(turns, status) -> None:  # type: ignore[no-untyped-def]
+    result = run("greeting", view(*turns))
+    assert result.status == status
+    if status == "pass":
+        assert result.evidence[0].speaker == "agent" and result.evidence[0].quote
+
+
+@pytest.mark.parametrize(("turns", "status"), [
+    ([("agent", "Hi"), ("agent", "Is there anything else I can help with?")], "pass"),
+    ([("agent", "Hi"), ("customer", "bye"), ("agent", "Ok.")], "fail"),
+])
+def test_closing(turns, status) -> None:  # type: ignore[no-untyped-def]
+    assert run("closing", view(*turns)).status == status
+
+
+@pytest.mark.parametrize(("turns", "status", "quote"), [
+    ([("agent", "Please calm down.")], "fail", "calm down"),
+    ([("agent", "Don't worry, calm down and tell me.")], "fail", "calm down"),  # the clause break ends the negation
+    ([("customer", "Calm down? Damn, you people!"), ("agent", "Hello, I'm sorry.")], "pass", None),
+    ([("agent", "I'm not going to tell you to calm down, you're right to be upset.")], "pass", None),
+    ([("agent", "Hello and welcome, here's the shell script.")], "pass", None),  # "hell" needs word boundaries
+    ([("agent", "Damn, these routers are crap.")], "fail", "Damn"),
+    ([("customer", "what the hell")], "na", None),
+])
+def test_prohibited_language_by_the_agent_only(turns, status, quote) -> None:  # type: ignore[no-untyped-def]
+    result = run("prohibited_language", view(*turns))
+    assert result.status == status
+    if quote:
+        assert quote in result.evidence[0].quote and result.evidence[0].speaker == "agent"
+
+
+def test_prohibited_language_extra_phrases_from_the_rubric() -> None:
+    v = view(("agent", "If you don't pay we will garnish your wages."))
+    assert run("prohibited_language", v).status == "pass"
+    assert run("prohibited_language", v, extra_phrases=["garnish"]).status == "fail"
+
+
+def test_disclosure_within_seconds_or_turns() -> None:
+    on_time = call(("system", 0, 5, "This call may be recorded for quality purposes."), ("agent", 5, 8, "Hi"))
+    late = call(("agent", 0, 5, "Hi"), ("customer", 5, 40, "..."), ("agent", 41, 45, "This call is being recorded."))
+    missing = call(("agent", 0, 5, "Hi there"))
+    assert run("disclosure", on_time).status == "pass"
+    result = run("disclosure", late)
+    assert result.status == "fail" and "late (41 s)" in result.message
+    assert run("disclosure", missing).status == "fail"
+    untimed = view(("agent", "Hi"), ("customer", "x"), ("customer", "y"), ("customer", "z"),
+                   ("agent", "Calls are recorded for training purposes."))
+    assert run("disclosure", untimed, within_turns=4).status == "fail"
+    assert run("disclosure", missing, channels=["chat"]).status == "na"
+
+
+@pytest.mark.parametrize(("turns", "status"), [
+    ([("agent", "Can you confirm your date of birth?"), ("customer", "1 May 1980"),
+      ("agent", "Thanks. Your balance is $20.")], "pass"),
+    ([("agent", "Your account shows an outstanding amount of $120."), ("agent", "Please confirm your date of birth.")],
+     "fail"),
+    ([("agent", "The address on file is 12 High St. Can you confirm your date of birth?")], "fail"),
+    ([("agent", "Our opening hours are 9 to 5.")], "na"),
+])
+def test_identity_verified_before_account_details(turns, status) -> None:  # type: ignore[no-untyped-def]
+    result = run("identity_before_account", view(*turns))
+    assert result.status == status
+    if status != "na":
+        assert result.evidence[-1].quote
+
+
+@pytest.mark.parametrize(("turns", "status"), [
+    ([("customer", "This is ridiculous, I was charged twice!"), ("agent", "I'm so sorry about that.")], "pass"),
+    ([("customer", "I've waited two weeks and I'm losing my patience."),
+      ("agent", "Two weeks is way too long, I'd be annoyed too.")], "pass"),  # unusual wording
+    ([("customer", "Your app is useless. Annoying!"), ("agent", "I don't understand what you mean.")], "fail"),
+    ([("customer", "This is unacceptable!!"), ("agent", "Reference?"), ("agent", "Checking."),
+      ("agent", "Sorry about the confusion.")], "fail"),  # acknowledged too late
+    ([("customer", "I'm not angry, just curious about the fee."), ("agent", "The fee is $5.")], "na"),
+    ([("customer", "What are your opening hours?"), ("agent", "9 to 5.")], "na"),
+])
+def test_empathy_when_the_customer_is_upset(turns, status) -> None:  # type: ignore[no-untyped-def]
+    result = run("empathy", view(*turns))
+    assert result.status == status
+    if status != "na":
+        assert result.evidence[0].speaker == "customer"
+
+
+@pytest.mark.parametrize(("last", "label"), [
+    ("Thank you so much, great help!", "positive"), ("This is useless, worst service ever.", "negative"),
+    ("ok.", "neutral"), ("Merci !", "positive"), ("Wow. Rude.", "negative"),
+])
+def test_customer_sentiment_at_the_end(last: str, label: str) -> None:
+    result = run("customer_sentiment", view(("agent", "Hi"), ("customer", last)))
+    assert result.measures["sentiment_end"] == label
+    assert result.status == ("fail" if label == "negative" else "pass")
+
+
+@pytest.mark.parametrize(("turns", "resolved"), [
+    ([("customer", "Charged twice."), ("agent", "I've refunded the duplicate."), ("customer", "Great, thanks!")], True),
+    ([("customer", "Box reboots."), ("agent", "I've reset it, should work now."),
+      ("customer", "It still doesn't work.")], False),
+    ([("customer", "Opening hours?"), ("agent", "9 to 5."), ("customer", "ok thanks")], True),
+    ([("customer", "Tax issue."), ("agent", "I'll transfer you to our specialist team."), ("customer", "OK.")], False),
+    ([("customer", "Refund?"), ("agent", "I've issued the refund.")], False),  # the customer never agreed
+])
+def test_resolution(turns, resolved) -> None:  # type: ignore[no-untyped-def]
+    result = run("resolution", view(*turns))
+    assert result.measures["resolved"] is resolved
+    assert result.status == ("pass" if resolved else "fail")
+
+
+@pytest.mark.parametrize(("text", "escalated"), [
+    ("I'm escalating this to my supervisor.", True), ("I'll transfer you to the fraud team.", True),
+    ("I can't transfer you, but I can help.", False), ("Let me check that for you.", False),
+])
+def test_escalation_by_the_agent(text: str, escalated: bool) -> None:
+    result = run("escalation", view(("customer", "Get me a manager!"), ("agent", text)))
+    assert result.measures["escalated"] is escalated
+
+
+def test_first_contact_resolution_sees_repeat_contacts_within_days() -> None:
+    base = dict(started_at=T0, customer_id="c-9", queue="billing", topic="refund")
+    again = ContactRef("x-2", T0 + timedelta(days=3), "billing", "other")
+    other_queue = ContactRef("x-3", T0 + timedelta(days=2), "tech", "wifi")
+    too_late = ContactRef("x-4", T0 + timedelta(days=9), "billing", "refund")
+    before = ContactRef("x-0", T0 - timedelta(days=1), "billing", "refund")
+    turns = (("agent", "Hi"),)
+    fail = run("fcr", view(*turns, other_contacts=(other_queue, again), **base))
+    assert fail.status == "fail" and fail.measures["repeat"] == "x-2" and "3.0 days (same queue)" in fail.message
+    assert run("fcr", view(*turns, other_contacts=(other_queue, too_late, before), **base)).status == "pass"
+    assert run("fcr", view(*turns, other_contacts=(too_late,), **base), days=10).status == "fail"
+    assert run("fcr", view(*turns)).status == "na"
+
+
+FACTS = [{"name": "refund window", "about": ["refund"], "claim": r"(\d+)\s*days", "expected": [30]}]
+
+
+@pytest.mark.parametrize(("text", "status"), [
+    ("You can get a refund within 30 days.", "pass"),
+    ("Refunds are possible for 14 days after delivery.", "fail"),
+    ("Delivery takes 14 days.", "na"),  # a number, but not about refunds
+])
+def test_accuracy_against_facts(text: str, status: str) -> None:
+    result = run("accuracy", view(("agent", text)), facts=FACTS)
+    assert result.status == status
+    if status == "fail":
+        assert result.evidence[0].quote == "14 days" and "expected 30" in result.evidence[0].note
+
+
+def test_chat_response_times() -> None:
+    v = timed(("customer", 0, "Hi?"), ("customer", 120, "Hello??"), ("agent", 420, "Sorry for the wait!"),
+              ("customer", 450, "Invoice please"), ("agent", 480, "Sent."))
+    result = run("response_time", v)
+    assert result.measures == {"first_response_s": 420.0, "longest_wait_s": 420.0}
+    assert result.status == "fail" and result.evidence[0].turn == 2
+    assert run("response_time", v, max_first_response_s=600, max_wait_s=600).status == "pass"
+    assert run("response_time", view(("customer", "hi"), ("agent", "hi"))).status == "na"
+
+
+CALL = call(("system", 0, 6, "This call may be recorded."), ("agent", 7, 12, "Thanks for calling, I'm Sam."),
+            ("customer", 11, 20, "I was double charged."), ("agent", 20.5, 28, "Let me put you on hold while I check."),
+            ("agent", 88, 96, "Thanks for holding, I've refunded it."), ("customer", 96.5, 100, "Great."),
+            ("customer", 115, 117, "Hello?"), ("agent", 117, 120, "Yes, anything else?"),
+            meta={"after_call_work_s": 30})
+
+
+def test_call_timings() -> None:
+    measures = run("talk_ratio", CALL).measures
+    assert measures == {"talk_ratio_agent": round(23.5 / 38, 3), "longest_silence_s": 15.0, "overtalk_s": 1.0,
+                        "hold_s": 60.0, "aht_s": 150.0}
+    assert run("talk_ratio", CALL).status == "pass"
+    silence = run("silence", CALL)
+    assert silence.status == "fail" and silence.evidence[0].turn == 5
+    hold = run("hold", CALL)
+    assert hold.status == "pass" and hold.evidence[0].note == "hold 60 s"
+    assert run("hold", CALL, max_hold_s=30).status == "fail"
+    assert run("overtalk", CALL).status == "pass" and run("overtalk", CALL, max_overtalk_s=0.5).status == "fail"
+    assert run("aht", CALL, max_aht_s=120).status == "fail"
+    assert run("talk_ratio", view(("agent", "hi"))).status == "na"
+
+
+def test_unannounced_hold_fails() -> None:
+    v = call(("agent", 0, 5, "Hi"), ("system", 6, 60, "[hold music]"), ("agent", 61, 65, "Back."))
+    result = run("hold", v)
+    assert result.status == "fail" and "not announced" in result.message
+
+
+def test_pii_agent_repeats_card_number_fails() -> None:
+    v = view(("agent", "Please type your full card number."), ("customer", "4111 1111 1111 1111"),
+             ("agent", "Charged 4111 1111 1111 1111."))
+    result = run("pii_exposure", v)
+    assert result.status == "fail"
+    notes = [e.note for e in result.evidence if e.note]
+    assert "agent wrote a card number" in notes and any("after the agent asked in turn 0" in n for n in notes)
+    assert [(s["type"], s["turn"]) for s in result.measures["spans"]] == [("card", 1), ("card", 2)]
+
+
+def test_pii_non_card_16_digits_and_customer_only_data() -> None:
+    order = view(("customer", "Where is order 1234567812345678?"), ("agent", "It ships today."))
+    assert run("pii_exposure", order).status == "na"
+    volunteered = view(("customer", "mail me at zoe.li@example.org"), ("agent", "Done."))
+    result = run("pii_exposure", volunteered)
+    assert result.status == "pass" and result.measures["spans"][0]["type"] == "email"
+
+
+def test_pii_uses_stored_spans_and_placeholders() -> None:
+    redacted = view(("customer", "my card is [CARD]"), ("agent", "Thanks, I've noted [CARD]."))
+    assert run("pii_exposure", redacted).status == "fail"
+    stored = view(("customer", "my card is [CARD]"), ("agent", "Thanks."),
+                  pii_spans=(PiiSpan("card", 0, 11, 30, "customer"),))
+    result = run("pii_exposure", stored)
+    assert result.status == "pass" and result.evidence[0].quote == "my card is [CARD]"
+
+
+def test_generic_phrase_check() -> None:
+    v = view(("agent", "Hi"), ("agent", "Your ticket number is 123."))
+    assert run("phrase", v, phrases=["ticket number"]).status == "pass"
+    assert run("phrase", v, phrases=["ticket number"], required=False).status == "fail"
+    assert run("phrase", v, regexes=[r"\bcase\s+\d+"], where="last", turns=1).status == "fail"
+
+
+WORDS = ["hello", "sorry", "calm down", "not", "refund", "30 days", "14 days", "your balance", "date of birth",
+         "transfer you", "thanks", "[CARD]", "4111 1111 1111 1111", "on hold", "¡hola!", "李雷", "😊", "", "!!", "?"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["agent", "customer", "system", "unknown"]),
+                          st.lists(st.sampled_from(WORDS), max_size=6).map(" ".join),
+                          st.one_of(st.none(), st.floats(min_value=0, max_value=600)),
+                          st.floats(min_value=0, max_value=30)), max_size=8),
+       st.sampled_from(["chat", "call", "email"]))
+def test_every_check_handles_any_conversation(turns, channel) -> None:  # type: ignore[no-untyped-def]
+    v = InteractionView("fuzz", channel, tuple(
+        TurnView(i, s, t, start, None if start is None else start + length,
+                 None if start is None else T0 + timedelta(seconds=start))
+        for i, (s, t, start, length) in enumerate(turns)), started_at=T0, customer_id="c", queue="q")
+    for name in check_names():
+        result = get_check(name)(v, {"facts": FACTS} if name == "accuracy" else None)
+        assert result.status in ("pass", "fail", "na")
+        assert 0.0 <= result.confidence <= 1.0
+        for evidence in result.evidence:
+            assert evidence.turn is None or 0 <= evidence.turn < len(turns)

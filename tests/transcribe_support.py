@@ -1,0 +1,52 @@
+"""Shared helpers for the transcription tests: sample calls and damaged copies of them."""
+
+from __future__ import annotations
+
+import wave
+from pathlib import Path
+
+SAMPLES = Path(__file__).resolve().parents[1] / "samples" / "calls"
+SAMPLE_CALLS = sorted(p for p in SAMPLES.iterdir() if p.suffix in {".wav", ".mp3", ".flac", ".ogg"})
+
+
+def make_bad_files(folder: Path) -> dict[str, str]:
+    """Write one file of each bad kind into ``folder``; returns file name → expected failure kind."""
+    folder.mkdir(parents=True, exist_ok=True)
+    wav = (SAMPLES / "call_01_billing.wav").read_bytes()
+    mp3 = (SAMPLES / "call_02_hold.mp3").read_bytes()
+    ogg = (SAMPLES / "call_05_password.ogg").read_bytes()
+    (folder / "empty.wav").write_bytes(b"")
+    (folder / "notes.mp3").write_text("this is a text file, not audio\n" * 20)
+    (folder / "cut.wav").write_bytes(wav[: len(wav) // 2])
+    (folder / "cut.mp3").write_bytes(mp3[: len(mp3) // 2])
+    (folder / "cut.ogg").write_bytes(ogg[: len(ogg) // 2])
+    damaged = bytearray(mp3)
+    third = len(damaged) // 3
+    damaged[third: 2 * third] = bytes((i * 73 + 41) % 256 for i in range(third))  # garbage in the middle
+    (folder / "garbled.mp3").write_bytes(bytes(damaged))
+    with wave.open(str(folder / "silence.wav"), "wb") as out:
+        out.setnchannels(2)
+        out.setsampwidth(2)
+        out.setframerate(8000)
+        out.writeframes(b"\0" * 8000 * 4 * 3)
+    return {"empty.wav": "empty", "notes.mp3": "unsupported", "cut.wav": "truncated", "cut.mp3": "truncated",
+            "cut.ogg": "truncated", "garbled.mp3": "corrupt", "silence.wav": "silent"}
+
+
+def encode(source: Path, target: Path, codec: str, container: str, rate: int = 48000) -> Path:
+    """Re-encode a sample call with PyAV (Opus in Ogg, AAC in M4A: formats sox cannot write)."""
+    import av
+    import numpy as np
+
+    from qa_toolkit.transcribe.audio import SAMPLE_RATE, decode
+
+    audio = decode(source)
+    frame = av.AudioFrame.from_ndarray(np.stack(audio.channels).astype(np.float32), format="fltp", layout="stereo")
+    frame.sample_rate = SAMPLE_RATE
+    with av.open(str(target), "w", format=container) as out:
+        stream = out.add_stream(codec, rate=rate, layout="stereo")
+        resampler = av.AudioResampler(format=stream.codec_context.format.name, layout="stereo", rate=rate)
+        for chunk in [*resampler.resample(frame), *resampler.resample(None), None]:
+            for packet in stream.encode(chunk):
+                out.mux(packet)
+    return target
