@@ -105,8 +105,16 @@ def test_stored_fields_timestamps_and_labels(db: Database) -> None:
         assert (row.source, row.channel, row.queue, row.topic, row.csat, row.nps, row.ces, row.resolved, row.escalated) == (
             "demo", "chat", "billing", "double charge", 5, 9, 2, True, False)
         assert row.customer_external_id == "cust-301" and row.tags == ["refund", "double-charge"]
-        assert row.labels == {"greeting": True, "verification": True, "empathy": True,
-                              "resolution_confirmed": True, "closing": True}
+        assert row.labels == {"greeting": True, "closing": True, "empathy_when_needed": None,
+                              "identity_verified_before_account_details": True, "prohibited_language_by_agent": False,
+                              "resolved": True, "escalated": False, "customer_sentiment_end": "neutral",
+                              "max_agent_response_gap_seconds": 40,
+                              "unredacted_pii": [{"type": "email", "turn": 2, "text": "[EMAIL]"}],
+                              "verification": True, "empathy": True, "resolution_confirmed": True}
+        # Hand labels quote the PII they mark: stored redacted like the turns, never raw.
+        stored = json.dumps([r.labels for r in session.scalars(select(Interaction))])
+        assert "example.com" not in stored and "4539 1488" not in stored and "5500-0000" not in stored
+        assert "[CARD]" in stored
         started = row.started_at if row.started_at.tzinfo else row.started_at.replace(tzinfo=timezone.utc)
         assert started.astimezone(timezone.utc).isoformat() == "2026-10-01T09:12:00+00:00"
         assert row.duration_s == 415.0

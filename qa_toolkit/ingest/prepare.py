@@ -39,6 +39,17 @@ def _iso(value: Any) -> Any:
     return value.isoformat() if isinstance(value, datetime) else value
 
 
+def _redact_values(value: Any) -> Any:
+    """Every string inside ``value`` (dicts and lists walked) with PII replaced by placeholders."""
+    if isinstance(value, str):
+        return pii.redact(value).text
+    if isinstance(value, dict):
+        return {key: _redact_values(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_redact_values(item) for item in value]
+    return value
+
+
 def prepare(conversation: Conversation, *, redact: bool = True) -> PreparedConversation:
     """Redact (unless ``redact`` is False) and flatten a conversation into rows, with its content hash."""
     turns: list[dict[str, Any]] = []
@@ -75,8 +86,9 @@ def prepare(conversation: Conversation, *, redact: bool = True) -> PreparedConve
         "resolved": conversation.resolved,
         "escalated": conversation.escalated,
         "tags": conversation.tags,
-        "metadata": conversation.metadata,
-        "labels": conversation.labels,
+        # Free-form fields can hold PII too (a hand label quoting a card number): never stored raw.
+        "metadata": _redact_values(conversation.metadata) if redact and conversation.metadata else conversation.metadata,
+        "labels": _redact_values(conversation.labels) if redact and conversation.labels else conversation.labels,
         "pii_redacted": redact,
     }
     # JSON with sorted keys for the fields (metadata key order must not matter), repr for the turns (fast).
