@@ -58,6 +58,7 @@ demo: $(VENV)/.installed-demo
 	$(QA) rubric publish support-chat support-call collections-compliance --as lee --db $(DEMO_DB)
 	$(QA) score auto --db $(DEMO_DB)
 	$(QA) score show c-1004 --db $(DEMO_DB)
+	$(QA) score show NW-1003 --db $(DEMO_DB)
 	@echo "== peer review: sample, assign, submit, calibrate, dispute"
 	$(QA) review sample --rubric support-chat --per-agent 1 --seed 7 --as lee --db $(DEMO_DB)
 	$(QA) review assign --reviewers maria,sam --seed 7 --as lee --db $(DEMO_DB)

@@ -17,7 +17,7 @@ def test_sample_calls_decode_to_two_16k_channels(path: Path) -> None:
     assert audio.channel_count == 2 and audio.source_rate == 8000
     assert audio.declared_s is not None and abs(audio.duration_s - audio.declared_s) < 0.1
     assert all(ch.dtype == np.float32 and len(ch) == len(audio.channels[0]) for ch in audio.channels)
-    assert 5 < audio.duration_s < 20
+    assert 5 < audio.duration_s < 27                 # scripted calls: 16.7 s (overtalk) to 26.2 s (hold)
 
 
 def test_codecs_of_the_samples() -> None:
@@ -43,7 +43,7 @@ def test_real_two_speaker_stereo_keeps_both_channels(shared_dir: Path) -> None:
 
 
 def test_wav_header_duration() -> None:
-    assert wav_declared_seconds(SAMPLES / "call_01_billing.wav") == pytest.approx(10.727, abs=0.001)
+    assert wav_declared_seconds(SAMPLES / "call_01_billing.wav") == pytest.approx(25.313, abs=0.001)
     assert wav_declared_seconds(SAMPLES / "call_02_hold.mp3") is None
 
 
@@ -63,7 +63,7 @@ def test_bad_file_kinds(bad_files: tuple[Path, dict[str, str]], name: str) -> No
 
 
 def test_truncated_wav_message_gives_both_durations(bad_files: tuple[Path, dict[str, str]]) -> None:
-    with pytest.raises(AudioError, match=r"decodes to 5\.4 s but declares 10\.7 s"):
+    with pytest.raises(AudioError, match=r"decodes to 12\.7 s but declares 25\.3 s"):
         decode(bad_files[0] / "cut.wav")
 
 
@@ -73,7 +73,7 @@ def test_opus_and_m4a_decode_with_both_channels(tmp_path: Path, codec: str, cont
 
     target = encode(SAMPLES / "call_03_overtalk.wav", tmp_path / f"call{suffix}", codec, container)
     audio = decode(target)
-    assert audio.channel_count == 2 and audio.duration_s == pytest.approx(6.97, abs=0.05)
+    assert audio.channel_count == 2 and audio.duration_s == pytest.approx(16.65, abs=0.05)
 
 
 def test_truncated_opus_is_detected(tmp_path: Path) -> None:

@@ -58,8 +58,8 @@ def test_batch_stores_calls_isolates_failures_and_is_idempotent(db: Database, tm
         billing = session.scalar(select(Interaction).where(Interaction.external_id == "NW-1001"))
         assert billing is not None and billing.agent is not None and billing.agent.external_id == "a-daniel"
         assert billing.queue == "billing" and billing.customer_external_id == "cust-771"
-        assert billing.started_at is not None and billing.duration_s == pytest.approx(10.73, abs=0.01)
-        assert [t.speaker for t in billing.turns] == ["agent", "customer", "agent"]
+        assert billing.started_at is not None and billing.duration_s == pytest.approx(25.31, abs=0.01)
+        assert [t.speaker for t in billing.turns] == ["agent", "customer"] * 3 + ["agent"]
         assert "northwind" in billing.turns[0].text.lower().replace(" ", "")
         assert all(t.start_s is not None and t.end_s is not None and t.start_s < t.end_s for t in billing.turns)
         hold = session.scalar(select(Interaction).where(Interaction.external_id == "NW-1002"))
@@ -185,9 +185,11 @@ def test_cli_eval_reports_wer_and_speaker_attribution(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     overall = data["overall"]
-    assert overall["reference_words"] == 24
-    assert overall["wer"] < 0.6 and overall["speaker_accuracy"] >= 0.9
-    assert overall["substitutions"] + overall["deletions"] + overall["insertions"] == round(overall["wer"] * 24)
+    # Measured with tiny.en on 2026-11-27: WER 33.3 % (17 errors in 51 words), speaker attribution 0.96.
+    # Bounds: WER 40 %, attribution 0.9.
+    assert overall["reference_words"] == 51
+    assert overall["wer"] < 0.40 and overall["speaker_accuracy"] >= 0.9
+    assert overall["substitutions"] + overall["deletions"] + overall["insertions"] == round(overall["wer"] * 51)
 
 
 def test_mono_calls_are_unknown_unless_the_sidecar_names_the_speaker(db: Database, tmp_path: Path,

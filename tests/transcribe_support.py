@@ -18,7 +18,7 @@ def make_bad_files(folder: Path) -> dict[str, str]:
     (folder / "empty.wav").write_bytes(b"")
     (folder / "notes.mp3").write_text("this is a text file, not audio\n" * 20)
     (folder / "cut.wav").write_bytes(wav[: len(wav) // 2])
-    (folder / "cut.mp3").write_bytes(mp3[: len(mp3) // 2])
+    (folder / "cut.mp3").write_bytes(mp3[: len(mp3) // 2 + 100])  # mid-frame (the sample has 288-byte frames)
     (folder / "cut.ogg").write_bytes(ogg[: len(ogg) // 2])
     damaged = bytearray(mp3)
     third = len(damaged) // 3

@@ -61,21 +61,27 @@ def json_records(stream: BinaryIO, head: bytes) -> Iterator[RawRecord]:
 
 def _json_lines(stream: BinaryIO) -> Iterator[RawRecord]:
     for number, data in enumerate(stream, start=1):
-        if number == 1 and data.startswith(b"\xef\xbb\xbf"):
-            data = data[3:]
-        if not data.strip():
-            continue
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            yield RawRecord(number, raw=data.decode("utf-8", "replace").rstrip("\r\n"),
-                            error=("encoding", f"invalid UTF-8 at byte {exc.start + 1}"))
-            continue
-        text = text.rstrip("\r\n")
-        try:
-            yield RawRecord(number, json.loads(text), raw=text)
-        except json.JSONDecodeError as exc:
-            yield RawRecord(number, raw=text, error=("json", f"malformed JSON: {exc.msg} at column {exc.colno}"))
+        record = json_line(number, data)
+        if record is not None:
+            yield record
+
+
+def json_line(number: int, data: bytes) -> RawRecord | None:
+    """Line ``number`` (1-based, as read, newline included) of a JSON Lines file; None when it is blank."""
+    if number == 1 and data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    if not data.strip():
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return RawRecord(number, raw=data.decode("utf-8", "replace").rstrip("\r\n"),
+                         error=("encoding", f"invalid UTF-8 at byte {exc.start + 1}"))
+    text = text.rstrip("\r\n")
+    try:
+        return RawRecord(number, json.loads(text), raw=text)
+    except json.JSONDecodeError as exc:
+        return RawRecord(number, raw=text, error=("json", f"malformed JSON: {exc.msg} at column {exc.colno}"))
 
 
 class _Collector:

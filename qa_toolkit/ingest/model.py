@@ -102,12 +102,14 @@ class Conversation(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _unknown_fields_to_metadata(cls, data: Any) -> Any:
-        if isinstance(data, dict):
-            extra = {k: v for k, v in data.items() if k not in cls.model_fields}
-            if extra:
-                data = {k: v for k, v in data.items() if k in cls.model_fields}
-                data["metadata"] = {**(data.get("metadata") or {}), **extra}
+        if isinstance(data, dict) and not _CONVERSATION_FIELDS.issuperset(data):
+            extra = {k: v for k, v in data.items() if k not in _CONVERSATION_FIELDS}
+            data = {k: v for k, v in data.items() if k in _CONVERSATION_FIELDS}
+            data["metadata"] = {**(data.get("metadata") or {}), **extra}
         return data
+
+
+_CONVERSATION_FIELDS = frozenset(Conversation.model_fields)
 
 
 @dataclass(frozen=True, slots=True)

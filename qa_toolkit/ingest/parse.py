@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import io
 import itertools
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -15,9 +16,9 @@ from qa_toolkit.errors import QAError
 from qa_toolkit.ingest import FORMATS
 from qa_toolkit.ingest.formats import abcd, intercom, text, zendesk
 from qa_toolkit.ingest.formats import csv as csv_format
-from qa_toolkit.ingest.jsonrecords import RawRecord, is_json_lines, json_records
+from qa_toolkit.ingest.jsonrecords import RawRecord, is_json_lines, json_line, json_records
 from qa_toolkit.ingest.model import FieldError, Parsed, RecordError, validate
-from qa_toolkit.ingest.sources import Source
+from qa_toolkit.ingest.sources import HEAD_BYTES, Source
 
 _JSON_KINDS: dict[str, Callable[[dict[str, Any]], dict[str, Any]] | None] = {
     "jsonl": None, "json": None, "abcd": abcd.to_canonical, "zendesk": zendesk.to_canonical,
@@ -80,27 +81,54 @@ def parse(source: Source, fmt: str = "auto", mapping: csv_format.CsvMapping | No
     return fmt, _validated(source.name, raw, _JSON_KINDS[fmt])
 
 
+def line_format(source: Source, fmt: str = "auto") -> str | None:
+    """The format of ``source`` when it is JSON Lines whose lines :func:`parse_line` can take one by one
+    (in worker processes, say), as :func:`parse` would name it; None for anything else, or when no valid
+    line in the first bytes tells the format."""
+    if fmt not in FORMATS:
+        raise QAError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
+    if fmt in ("csv", "text") or (fmt == "auto" and detect_container(source) != "json") or not is_json_lines(source.head):
+        return None
+    if fmt != "auto":
+        return fmt
+    lines = list(io.BytesIO(source.head))  # split as the stream is: at b"\n" only
+    if len(source.head) >= HEAD_BYTES and not lines[-1].endswith(b"\n"):
+        lines.pop()  # cut off by the end of the head
+    for number, data in enumerate(lines, start=1):
+        record = json_line(number, data)
+        if record is not None and record.error is None:
+            return _json_kind(record.value, source.head)
+    return None
+
+
+def parse_line(name: str, fmt: str, number: int, data: bytes) -> Parsed | None:
+    """Line ``number`` of a JSON Lines source in format ``fmt`` (see :func:`line_format`), parsed as
+    :func:`parse` would; None for a blank line."""
+    record = json_line(number, data)
+    return None if record is None else _validate(name, record, _JSON_KINDS[fmt])
+
+
 def _validated(name: str, records: Iterator[RawRecord],
                mapper: Callable[[dict[str, Any]], dict[str, Any]] | None) -> Iterator[Parsed]:
     for record in records:
-        if record.error is not None:
-            field, reason = record.error
-            yield Parsed(record.line, record.raw, error=RecordError(name, record.line, field, reason), header=record.header)
-            continue
-        value = record.value
-        if mapper is not None:
-            if not isinstance(value, dict):
-                yield Parsed(record.line, record.raw, error=RecordError(name, record.line, "record", "expected a JSON object"))
-                continue
-            try:
-                value = mapper(value)
-            except FieldError as exc:
-                yield Parsed(record.line, record.raw, error=RecordError(name, record.line, exc.field, exc.reason))
-                continue
-            except (AttributeError, TypeError, KeyError) as exc:
-                yield Parsed(record.line, record.raw, error=RecordError(name, record.line, "record",
-                                                                         f"unexpected structure: {exc}"))
-                continue
-        parsed = validate(value, file=name, line=record.line, raw=record.raw)
-        parsed.header = record.header
-        yield parsed
+        yield _validate(name, record, mapper)
+
+
+def _validate(name: str, record: RawRecord, mapper: Callable[[dict[str, Any]], dict[str, Any]] | None) -> Parsed:
+    if record.error is not None:
+        field, reason = record.error
+        return Parsed(record.line, record.raw, error=RecordError(name, record.line, field, reason), header=record.header)
+    value = record.value
+    if mapper is not None:
+        if not isinstance(value, dict):
+            return Parsed(record.line, record.raw, error=RecordError(name, record.line, "record", "expected a JSON object"))
+        try:
+            value = mapper(value)
+        except FieldError as exc:
+            return Parsed(record.line, record.raw, error=RecordError(name, record.line, exc.field, exc.reason))
+        except (AttributeError, TypeError, KeyError) as exc:
+            return Parsed(record.line, record.raw, error=RecordError(name, record.line, "record",
+                                                                      f"unexpected structure: {exc}"))
+    parsed = validate(value, file=name, line=record.line, raw=record.raw)
+    parsed.header = record.header
+    return parsed

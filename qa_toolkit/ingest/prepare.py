@@ -10,6 +10,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from functools import lru_cache
 from typing import Any
 
 from qa_toolkit.ingest import pii
@@ -29,6 +30,35 @@ class PreparedConversation:
     @property
     def content_hash(self) -> str:
         return self.interaction["content_hash"]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickled compactly, as plain values with timestamps as text: worker processes send these back.
+        agent = self.agent
+        turns = [(t["index"], t["speaker"], _iso(t["at"]), t["start_s"], t["end_s"], t["text"], t["internal"])
+                 for t in self.turns]
+        return _unpickle, (self.external_id, agent.id, agent.name, agent.team, {k: _iso(v) for k, v in self.interaction.items()},
+                           turns, [tuple(s.values()) for s in self.spans])
+
+
+_SPAN_KEYS = ("turn_index", "speaker", "kind", "start", "end")
+
+
+@lru_cache(maxsize=4096)
+def _agent(agent_id: str, name: str | None, team: str | None) -> AgentRef:
+    return AgentRef.model_construct(id=agent_id, name=name, team=team)
+
+
+def _unpickle(external_id: str, agent_id: str, name: str | None, team: str | None, interaction: dict[str, Any],
+              turns: list[tuple[Any, ...]], spans: list[tuple[Any, ...]]) -> PreparedConversation:
+    for key in ("started_at", "ended_at"):
+        if interaction[key] is not None:
+            interaction[key] = datetime.fromisoformat(interaction[key])
+    fromiso = datetime.fromisoformat
+    return PreparedConversation(
+        external_id, _agent(agent_id, name, team), interaction,
+        [{"index": i, "speaker": s, "at": at if at is None else fromiso(at), "start_s": b, "end_s": e, "text": x,
+          "internal": n} for i, s, at, b, e, x, n in turns],
+        [dict(zip(_SPAN_KEYS, span)) for span in spans])
 
 
 def _utc(value: datetime | None) -> datetime | None:

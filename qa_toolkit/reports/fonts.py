@@ -15,6 +15,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape
 
 from qa_toolkit.errors import QAError
@@ -133,6 +134,23 @@ class Fonts:
             else self.regular
 
 
+def _reuse_subsets(font: Any) -> Any:
+    """Let ``font`` (a reportlab ``TTFont``) reuse the subset files it already made in this process.
+
+    reportlab cuts a new font file out of the TrueType font for every 256-character subset of every
+    PDF; the bytes depend only on the characters and their order, which repeat across a batch of
+    reports (the same headings and labels come first in each). The file is the same either way.
+    """
+    make = font.face.makeSubset
+
+    @lru_cache(maxsize=64)
+    def cached(codes: tuple[int, ...]) -> bytes:
+        return make(list(codes))
+
+    font.face.makeSubset = lambda subset: cached(tuple(subset))
+    return font
+
+
 def _is_cjk(code: int) -> bool:
     return (0x2E80 <= code <= 0x9FFF or 0xAC00 <= code <= 0xD7AF or 0xF900 <= code <= 0xFAFF
             or 0xFF00 <= code <= 0xFFEF or 0x20000 <= code <= 0x2FA1F)
@@ -152,13 +170,13 @@ def load_fonts() -> Fonts:
 
     regular_path, bold_path = find_dejavu()
     try:
-        regular = TTFont(BASE, str(regular_path))
+        regular = _reuse_subsets(TTFont(BASE, str(regular_path)))
     except Exception as exc:  # noqa: BLE001 - reportlab raises plain exceptions for unreadable fonts
         raise FontNotFoundError(f"cannot use font {regular_path}: {exc}") from None
     pdfmetrics.registerFont(regular)
     bold_name = BASE
     if bold_path is not None:
-        pdfmetrics.registerFont(TTFont(BASE + "-Bold", str(bold_path)))
+        pdfmetrics.registerFont(_reuse_subsets(TTFont(BASE + "-Bold", str(bold_path))))
         bold_name = BASE + "-Bold"
     for bold, italic, name in ((0, 0, BASE), (1, 0, bold_name), (0, 1, BASE), (1, 1, bold_name)):
         addMapping(BASE, bold, italic, name)

@@ -51,6 +51,36 @@ def _kit() -> _Kit:
     rl_config.useA85 = 0  # binary streams: smaller files, and no time spent on ASCII85
     rl_config.shapeChecking = 0  # no attribute validation in charts (read when reportlab.graphics is imported)
     fonts = load_fonts()
+
+    parsed: dict[tuple[str, int], tuple[Any, str, list[Any]]] = {}  # (markup, id(style)) -> style, text, frags
+
+    class Para(Paragraph):  # type: ignore[misc]
+        """A Paragraph that parses each (markup, style) once per process and breaks its lines once
+        per width. A table wraps every cell twice (to size the row, then to draw it), which made
+        line breaking the largest cost of a report; headings, labels and stock phrases repeat in
+        every report. Parsed fragments are copied for each paragraph, never shared."""
+
+        def __init__(self, text: str | None, style: Any = None, *args: Any, **kwargs: Any) -> None:
+            if text is None or style is None or args or kwargs:  # e.g. the halves of a split paragraph
+                super().__init__(text, style, *args, **kwargs)
+                return
+            key = (text, id(style))
+            hit = parsed.get(key)
+            if hit is not None and hit[0] is style:
+                super().__init__(hit[1], style, frags=[f.clone() for f in hit[2]])
+                return
+            super().__init__(text, style)
+            if self.style is style and not self.bulletText and len(parsed) < 20_000:
+                parsed[key] = (style, self.text, [f.clone() for f in self.frags])
+
+        def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+            memo = self.__dict__.get("_qa_wrapped")
+            if memo is not None and memo[0] == available_width and "blPara" in self.__dict__:
+                return memo[1]
+            size = super().wrap(available_width, available_height)
+            self._qa_wrapped = (available_width, size)
+            return size
+
     base = ParagraphStyle("base", fontName=fonts.regular, fontSize=9, leading=12, textColor=colors.HexColor(INK))
 
     def style(name: str, **kw: Any) -> ParagraphStyle:
@@ -71,7 +101,7 @@ def _kit() -> _Kit:
         "cell": style("cell", fontSize=8, leading=10),
         "head": style("head", fontName=fonts.bold, fontSize=8, leading=10, textColor=colors.HexColor(NAVY)),
     }
-    rl = {"colors": colors, "mm": mm, "Paragraph": Paragraph, "Spacer": Spacer, "Table": Table,
+    rl = {"colors": colors, "mm": mm, "Paragraph": Para, "Spacer": Spacer, "Table": Table,
           "TableStyle": TableStyle, "KeepTogether": KeepTogether, "SimpleDocTemplate": SimpleDocTemplate}
     return _Kit(fonts, styles, rl)
 

@@ -7,8 +7,10 @@ scoring tables, :mod:`evaluation_source`) and hands plain records to the pure fu
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -28,6 +30,21 @@ from qa_toolkit.storage.database import Database
 from qa_toolkit.storage.models import Interaction
 
 TREND_PERIODS = 6
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while tens of thousands of rows become small records:
+    its repeated passes over the growing heap took a third of the reading and computing time of
+    a 200-agent coaching run. Memory is freed as usual (reference counting); any cycles are
+    collected once it is back on. Also usable as a decorator."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def latest_month(session: Session) -> Period:
@@ -53,6 +70,7 @@ def _contacts(session: Session, period: Period | None, days: int,
     return ([c for c in wider if period.contains(c.started_at)] if period is not None else wider), repeats
 
 
+@_gc_paused()
 def kpi_report(session: Session, *, period: Period | None = None, by: str | None = None,
                fcr_days: int = kpi.FCR_DAYS) -> list[kpi.KpiRow]:
     """KPI rows per agent, team or queue (or just the total) for the interactions of ``period``.
@@ -67,6 +85,7 @@ def kpi_report(session: Session, *, period: Period | None = None, by: str | None
     return kpi.compute_kpis(contacts, by=by, repeats=repeats)
 
 
+@_gc_paused()
 def training_gap_report(session: Session, *, period: Period | None = None, rubric: str | None = None,
                         team: str | None = None, fcr_days: int = kpi.FCR_DAYS, on: date | None = None) -> GapReport:
     """The training-gap summary of ``period`` (default: the latest month) for one rubric.
@@ -114,6 +133,7 @@ def _select_agents(session: Session, agent: str | None, team: str | None) -> lis
     return found
 
 
+@_gc_paused()
 def coaching_reports(session: Session, *, agent: str | None = None, team: str | None = None,
                      period: Period | None = None, rubric: str | None = None,
                      trend_periods: int = TREND_PERIODS, fcr_days: int = kpi.FCR_DAYS) -> CoachingBatch:

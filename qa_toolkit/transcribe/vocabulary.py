@@ -2,9 +2,10 @@
 
 A vocabulary file lists one term per line (``#`` starts a comment). The terms are passed to
 Whisper as an ``initial_prompt`` ("Glossary: Northwind Bank, Daniel, ...."), which biases decoding
-towards them. Measured on the sample calls (tiny.en): WER 24.8 % without, 22.2 % with the prompt,
-22.8 % with faster-whisper ``hotwords`` instead (which also raised CER from 12.6 % to 15.1 %);
-with base: 30.9 % → 24.2 % (prompt) / 25.5 % (hotwords). So the prompt it is; both backends take it.
+towards them. Measured on the sample calls (tiny.en): WER 24.1 % without, 22.0 % with the prompt.
+On the earlier, shorter sample scripts: 24.8 % → 22.2 % with the prompt, 22.8 % with faster-whisper
+``hotwords`` instead (which also raised CER from 12.6 % to 15.1 %); with base: 30.9 % → 24.2 % (prompt)
+/ 25.5 % (hotwords). So the prompt it is; both backends take it.
 """
 
 from __future__ import annotations

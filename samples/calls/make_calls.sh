@@ -7,6 +7,7 @@
 # after the previous one ended (a negative gap makes the speakers talk over each other, a long one is
 # a hold). Writes call_*.{wav,mp3,flac,ogg}, their sidecars and manifest.csv, and references.json
 # (the scripted text per call, per speaker and as ordered turns) for `qa transcribe eval`.
+# Formats, as call recorders write them: IMA ADPCM WAV, MP3, mu-law WAV, FLAC, Ogg Vorbis (~0.8 MB in all).
 set -euo pipefail
 cd "$(dirname "$0")"
 command -v espeak-ng >/dev/null && command -v sox >/dev/null || {
@@ -14,6 +15,7 @@ command -v espeak-ng >/dev/null && command -v sox >/dev/null || {
 
 AGENT_VOICE="en-us"          # espeak-ng voices: a male US voice for the agent ...
 CUSTOMER_VOICE="en-gb+f3"    # ... and a female British voice for the customer
+export SOX_OPTS="-R"         # repeatable: the same dither every run, so the same audio bytes
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 refs="$tmp/refs.tsv"; : >"$refs"
 
@@ -41,38 +43,57 @@ make_call() {
   sox -M "$tmp/left.wav" "$tmp/right.wav" "$@" "$name" pad 0 0.3
 }
 
-make_call call_01_billing.wav -b 16 -e signed-integer <<'EOF'
-agent|0.3|Thank you for calling Northwind Bank, this is Daniel. How can I help?
-customer|0.4|Hi, I was charged twice for my card payment.
-agent|0.4|Sorry about that. Let me check your account.
+# Three calls follow the script (recording disclosure, greeting, identity check before account
+# details, a resolution the customer confirms, a closing); two are flawed in different ways: call 3
+# never says the call may be recorded and orders a card without verifying the caller (critical
+# failures: it scores 0), call 4 states a 14-day refund window (policy: 30) and ends without a closing.
+make_call call_01_billing.wav -e ima-adpcm <<'EOF'
+agent|0.3|Hello, thanks for calling Northwind Bank, Daniel speaking. This call may be recorded for quality and training.
+customer|0.4|Hi, I was charged twice for one payment. That is so frustrating.
+agent|0.4|I'm sorry about that. For security, can you confirm your postcode?
+customer|0.4|It's M one, two A B.
+agent|0.4|Thanks. The duplicate charge has been refunded to your account.
+customer|0.4|Great, thank you so much.
+agent|0.4|Have a good day.
 EOF
 
 make_call call_02_hold.mp3 -C 32 <<'EOF'
-agent|0.3|Good morning, this is Northwind Bank.
-customer|0.4|I need to change the address on my account.
-agent|0.4|Sure, please hold while I open your file.
-agent|6.0|Thank you for holding. Your account is open now.
+agent|0.3|Good morning, Northwind Bank, this is Daniel. This call may be recorded.
+customer|0.4|Hi, I need to change my phone number.
+agent|0.4|Sure. Can you confirm your postcode?
+customer|0.4|It's L S one, four B X.
+agent|0.4|Let me check, one moment please.
+agent|6.0|Your phone number has been updated. Anything else?
+customer|0.4|No, that's all, thank you.
 EOF
 
 make_call call_03_overtalk.wav -e u-law <<'EOF'
-agent|0.3|Your new card will arrive within five working days.
+agent|0.3|Northwind cards, Maria speaking. How can I help?
+customer|0.4|Hi, I lost my card and need a new one.
+agent|0.4|Sorry to hear that. Your new card will arrive within five working days.
 customer|-1.4|Wait, five days is too long.
-agent|0.4|I can send it by express delivery.
-customer|0.4|Yes please.
+agent|0.4|It has been booked for express delivery.
+customer|0.4|Great, thank you.
+agent|0.4|Have a good day.
 EOF
 
 make_call call_04_refund.flac -b 16 <<'EOF'
-customer|0.3|Hello, I would like a refund for my order.
-agent|0.5|Of course. Can you give me the order number?
-customer|0.4|It is four five six seven.
-agent|0.4|Thank you, the refund is on its way.
+agent|0.3|Thank you for calling Northwind. My name is Maria. This call may be recorded.
+customer|0.4|Hello, I would like a refund for my order.
+agent|0.4|Of course. Can you confirm your full name?
+customer|0.4|Anna Smith, order four five six seven.
+agent|0.4|Thanks. Your refund has been issued. Our refund window is fourteen days.
+customer|0.4|Okay, thanks.
 EOF
 
 make_call call_05_password.ogg -C 3 <<'EOF'
-agent|0.3|Welcome to Northwind support, how can I help?
-customer|0.5|I forgot my password and cannot log in.
-agent|0.4|I will send you a reset link by email.
-customer|0.4|Perfect, thank you very much.
+agent|0.3|Welcome to Northwind support. This call may be recorded. How can I help?
+customer|0.4|Hi, I forgot my password and I'm locked out.
+agent|0.4|Sorry about that. To verify your identity, what is your date of birth?
+customer|0.4|July ninth, nineteen seventy five.
+agent|0.4|Thanks. A password reset link has been sent to your email.
+customer|0.4|Perfect, that works. Thank you.
+agent|0.4|Glad I could help. Goodbye.
 EOF
 
 # Metadata: calls 1 and 2 have sidecars, 3 and 4 are in manifest.csv, 5 has no agent (stored "unassigned").

@@ -5,6 +5,7 @@ Also ``customer_sentiment``: how the customer sounds at the end (positive / neut
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Any
 
@@ -18,16 +19,34 @@ FRUSTRATION = (
     "nobody helps", "no one helps", "terrible", "awful", "worst", "disappointed", "disgusted", "hopeless",
     "useless", "joke", "absurd", "outrageous", "can't believe", "cannot believe", "unbelievable", "fuming",
     "livid", "not happy", "very unhappy", "so unhappy", "stressed", "worried", "desperate", "scared", "panicking",
-    "charged twice", "overcharged", "losing my patience", "lost my patience", "locked out", "locking me out",
+    "overcharged",
+    "losing my patience", "lost my patience", "locked out", "locking me out",
     "damn", "scammed", "fraud", "hacked", "stolen", "rude", "oh great", "just great", "just wonderful",
     "just perfect", "this is a joke", "good riddance", "never again", "idiot", "idiots", "stupid", "shut up",
     "disgrace", "disgraceful", "breach", "forget it", "pathetic", "incompetent", "rubbish", "nonsense",
-    "excuse me", "what the hell",
+    "excuse me", "what the hell", "costing me", "cost me", "losing money", "lost money", "second time",
+    "yet again", "once again", "all over again", "for the last time", "speak to a manager", "speak to your manager",
+    "talk to a manager", "talk to your manager", "speak to a supervisor", "talk to a supervisor",
+    "speak to someone senior", "someone in charge",
 )
 THANKS = ("thanks", "thank you", "thx", "ty", "cheers", "merci", "gracias", "danke", "grazie", "obrigado", "谢谢",
           "ありがとう", "appreciate")
-FRUSTRATION_REGEXES = (r"!{2,}",)
-NEUTRAL_ACKS = ("ok", "okay", "k", "fine", "alright", "all right", "sure", "noted", "right", "ok then", "will do",
+FRUSTRATION_REGEXES = (
+    r"(?:^|[.!?]\s+)(?:now|right\s+now|immediately|today)\s*[.!]",  # an imperative "Now." as a sentence of its own
+)
+# repeated "!"/"?" after three or more words: "Why do you need that??" (not a bare "Hello??")
+REPEATED_PUNCTUATION = re.compile(r"[!?]{2,}")
+_WORD = re.compile(r"[\w']+")
+# shouting: a word of two or more capitals in a message that is not all capitals, unless it is an acronym
+SHOUTING = re.compile(r"(?<![\w'\"])[A-Z]{2,}(?![\w'\"])")
+ACRONYMS = frozenset({
+    "OK", "ID", "PIN", "SSN", "DOB", "ATM", "DSL", "SMS", "TV", "UK", "US", "USA", "EU", "IBAN", "CVV", "VAT",
+    "FAQ", "IT", "PC", "ISP", "URL", "QR", "GB", "MB", "KB", "TB", "PDF", "APP", "API", "VPN", "WIFI", "LTD",
+    "INC", "LLC", "PLC", "CEO", "AM", "PM", "GMT", "UTC", "EST", "PST", "CET", "USB", "SIM", "ETA", "NHS",
+    "HMRC", "DM", "PS", "FYI", "ASAP", "IOS", "HD", "UPS", "DHL", "EUR", "USD", "GBP", "NYC", "LA",
+})
+NEUTRAL_ACKS = ("ok", "okay", "k", "fine", "no", "nope", "nah",
+                "alright", "all right", "sure", "noted", "right", "ok then", "will do",
                 "ok will do", "got it", "ok got it", "understood", "whatever")
 EMPATHY = (
     "sorry", "apologize", "apologise", "apologies", "i understand", "i completely understand", "understand how",
@@ -39,11 +58,14 @@ EMPATHY = (
     "i'll sort this out", "i know how", "i realise", "i realize", "totally get", "completely get", "unfortunate",
     "regret", "my bad", "so annoying", "annoying for you", "stressful", "we messed up", "we made a mistake",
     "you're right to", "you are right to", "fair enough", "lo siento", "désolé", "desole", "too long",
-    "what a pain", "no fun", "a lot to deal with", "maddening", "scary", "worrying", "i hear how",
+    "what a pain", "no fun", "a lot to deal with", "maddening", "scary", "worrying", "i hear how", "alarming",
+    "distressing", "upsetting", "unsettling", "disruptive", "a shock", "a hassle", "inconvenience",
 )
 EMPATHY_REGEXES = (
     r"\bi(?:'d| would)\s+(?:be|feel)\s+(?:\w+\s+)?(?:annoyed|frustrated|upset|angry|worried|the same)(?:\s+too)?\b",
     r"\b(?:so|really|very|truly|terribly)\s+sorry\b",
+    # "an unknown payment is alarming", "that must be worrying", "it's concerning"
+    r"\b(?:is|was|must\s+be|sounds|can\s+be|that's|it's)\s+(?:\w+\s+)?(?:concerning|inconvenient|a\s+worry)\b",
 )
 
 
@@ -53,6 +75,8 @@ class EmpathyParams(Params):
     frustration_regexes: tuple[str, ...] = FRUSTRATION_REGEXES
     empathy_phrases: tuple[str, ...] = EMPATHY
     empathy_regexes: tuple[str, ...] = EMPATHY_REGEXES
+    shouting: bool = True
+    repeated_punctuation: bool = True
     window: int = 2
 
 
@@ -63,6 +87,9 @@ class SentimentParams(Params):
     negative_phrases: tuple[str, ...] = FRUSTRATION
     neutral_acks: tuple[str, ...] = NEUTRAL_ACKS
     thanks_phrases: tuple[str, ...] = THANKS
+
+
+_LEADING_NO = re.compile(r"^\s*(?:no|nope|nah)\b[\s,.!]*", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
@@ -79,10 +106,25 @@ def sentiment(sentence: str) -> float:
     return float(_analyzer().polarity_scores(sentence)["compound"])
 
 
+def shouted(said: str) -> str | None:
+    """A word in capitals for emphasis ("down AGAIN", "I have NO card"), not an acronym or an all-caps message."""
+    if said.upper() == said:
+        return None  # all capitals: a habit or a caps-lock, not emphasis
+    for m in SHOUTING.finditer(said):
+        if m.group(0) not in ACRONYMS:
+            return m.group(0)
+    return None
+
+
 def _upset(turn: TurnView, p: EmpathyParams) -> tuple[str, float] | None:
     match = text.first(turn.text, p.frustration_phrases, p.frustration_regexes)
     if match:
         return f"frustration words {turn.text[match.start:match.end]!r}", 0.85
+    if p.repeated_punctuation and (marks := REPEATED_PUNCTUATION.search(turn.text)):
+        if len(_WORD.findall(turn.text, 0, marks.start())) >= 3:
+            return f"repeated punctuation {marks.group(0)!r}", 0.75
+    if p.shouting and (word := shouted(turn.text)):
+        return f"shouting {word!r}", 0.75
     score = sentiment(turn.text)
     if score <= p.threshold:
         return f"negative sentiment {score:+.2f}", min(1.0, 0.5 + abs(score) / 2)
@@ -120,7 +162,8 @@ def customer_sentiment(view: InteractionView, p: SentimentParams) -> CheckResult
     if not turns:
         return CheckResult("na", "no customer turns")
     said = " ".join(t.text for t in turns)
-    score = sentiment(said)
+    # a leading "no" answers "anything else?", it is no sentiment: "No thanks, bye" is as positive as "thanks, bye"
+    score = sentiment(_LEADING_NO.sub("", said) or said)
     label = "positive" if score >= p.positive else "negative" if score <= p.negative else "neutral"
     bare = " ".join(text.normalize(said).replace(".", " ").replace("!", " ").split())
     if bare in p.neutral_acks:

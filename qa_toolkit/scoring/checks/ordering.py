@@ -1,6 +1,15 @@
-"""Ordering: identity verification happens before any account details are discussed."""
+"""Ordering: identity verification happens before any account details are discussed.
+
+Read sentence by sentence. Account details are fixed phrases ("your balance") and account *actions*
+(an action verb with an account object: "I've frozen the card", "the subscription was cancelled", "I can
+see both charges"). A sentence in which the agent asks for an identifier ("what is your account number?")
+is verification, never an account detail; an apology that echoes the customer's own words ("sorry your
+card is being declined") is not an account detail either.
+"""
 
 from __future__ import annotations
+
+import re
 
 from qa_toolkit.scoring import text
 from qa_toolkit.scoring.checks import CheckResult, Params, quote
@@ -12,7 +21,9 @@ VERIFICATION = (
     "last four digits", "last 4 digits", "postcode", "post code", "zip code", "confirm your full name",
     "confirm your address", "confirm the email", "confirm your email", "verification code", "one-time code",
     "mother's maiden name", "for security", "security purposes", "verify a few details", "identity check",
-    "confirm a few details", "you're verified", "you are verified", "thanks for verifying",
+    "confirm a few details", "you're verified", "you are verified", "thanks for verifying", "verified",
+    "for verification", "through security", "passed security", "security check", "security word",
+    "memorable word",
 )
 ACCOUNT_DETAILS = (
     "your balance", "balance is", "balance of", "your account shows", "your account has", "on your account",
@@ -23,43 +34,156 @@ ACCOUNT_DETAILS = (
     "from your account", "your profile", "on your profile", "your contact details", "your card", "the bill",
     "duplicate charge", "your direct debit", "your account number", "your premium", "your policy",
 )
+# what an account action acts on (account-level things; documents such as invoices, and a payment or refund on
+# its own, are not: "I've sent the invoice" is no account detail), and the action verbs
+_OBJECTS = (
+    r"(?:accounts?|cards?|subscriptions?|plans?|tariffs?|contracts?|charges?|chargebacks?|"
+    r"disputes?|limits?|balances?|bills?|direct\s+debits?|standing\s+orders?|credits?|"
+    r"fees?|discounts?|data|boosts?|bundles?|allowances?|(?:postal\s+|billing\s+)?address(?:es)?|"
+    r"transactions?|cancellations?|loans?|polic(?:y|ies)|premiums?|mandates?|overdrafts?|holds?)"
+)
+_VERBS = (
+    r"(?:refund(?:ed|ing)?|credit(?:ed|ing)?|cancell?(?:ed|ing)?|cancel|froze|frozen|freez(?:e|ing)|"
+    r"(?:un)?block(?:ed|ing)?|(?:un)?lock(?:ed|ing)?|suspend(?:ed|ing)?|reactivat(?:e|ed|ing)|clos(?:e|ed|ing)|"
+    r"open(?:ed|ing)?|switch(?:ed|ing)?|chang(?:e|ed|ing)|upgrad(?:e|ed|ing)|downgrad(?:e|ed|ing)|add(?:ed|ing)?|"
+    r"remov(?:e|ed|ing)|appl(?:y|ied|ying)|waiv(?:e|ed|ing)|revers(?:e|ed|ing)|issu(?:e|ed|ing)|"
+    r"updat(?:e|ed|ing)|rais(?:e|ed|ing)|lower(?:ed|ing)?|increas(?:e|ed|ing)|reduc(?:e|ed|ing)|sent|"
+    r"dispatch(?:ed|ing)?|process(?:ed|ing)?|extend(?:ed|ing)?|renew(?:ed|ing)?|paus(?:e|ed|ing)|set\s+up|reset)"
+)
+_PARTICIPLES = (
+    r"(?:refunded|credited|cancell?ed|frozen|(?:un)?blocked|(?:un)?locked|suspended|reactivated|closed|opened|"
+    r"switched|changed|upgraded|downgraded|added|removed|applied|waived|reversed|issued|updated|raised|"
+    r"lowered|increased|reduced|sent|dispatched|processed|extended|renewed|paused|set\s+up|reset)"
+)
+ACCOUNT_ACTION_REGEXES = (
+    # "I've frozen the card", "we have refunded the October charge", "I'll switch your plan"
+    rf"\b(?:i|we)(?:'ve|'ll|\s+have|\s+will|\s+just|\s+also|\s+now|\s+already)*\s+{_VERBS}"
+    rf"(?:\s+(?:(?!to\b|for\b)[^\s.?!;]+|to(?=\s+(?:the|your|a|an)\b))){{0,4}}?\s+{_OBJECTS}\b",
+    # "I've issued a refund of $49.99 to the card ending 8841": an action aimed at the card or account
+    rf"\b(?:i|we)(?:'ve|'ll|\s+have|\s+will|\s+just|\s+also|\s+now|\s+already)*\s+{_VERBS}"
+    r"(?:\s+[^\s.?!;]+){0,5}?\s+(?:to|from|on)\s+(?:the|your)\s+(?:card|account)\b",
+    # "the subscription was cancelled", "card was sent oct 4", "cancellation was not processed"
+    rf"\b{_OBJECTS}\s+(?:is|are|was|were|has\s+been|have\s+been|will\s+be)\s+(?:now\s+|not\s+|already\s+|just\s+)?"
+    rf"(?:been\s+)?{_PARTICIPLES}\b",
+    # "your new limit", "your next bill", "your current plan"
+    rf"\byour\s+(?:new|next|current|last|latest|old|monthly|annual|outstanding|remaining)\s+{_OBJECTS}\b",
+    # "I can see both charges", "I can see a fraud hold", "I'm seeing your cancellation request"
+    rf"\bi\s+(?:can\s+see|see|am\s+seeing|'m\s+seeing)\s+(?:[^\s.?!;]+\s+){{0,5}}?{_OBJECTS}\b",
+    # the agent reading out what the system says: "it says processed", "the system shows"
+    r"\b(?:it|the\s+system|our\s+system|my\s+screen|the\s+account|records?)\s+(?:says|shows)\b",
+    # a bare action as a whole sentence: "ok blocked.", "Done, cancelled."
+    r"(?:^|(?<=[.!?]\s))\W*(?:(?:ok(?:ay)?|done|right|sure|yes|all\s+done)\W+)?(?:blocked|frozen|cancell?ed|"
+    r"refunded|credited|switched|reversed|unblocked|reactivated|waived)\W*(?:[.!?]\s|$)",
+)
+# every account-action regex above needs one of these words: a turn without any skips them (speed)
+_TRIGGERS = frozenset(
+    f"{noun}{plural}" for noun in ("account", "card", "subscription", "plan", "tariff", "contract", "charge",
+                                   "chargeback", "dispute", "limit", "balance", "bill", "debit", "order", "credit",
+                                   "fee", "discount", "boost", "bundle", "allowance", "transaction", "cancellation",
+                                   "loan", "premium", "mandate", "overdraft", "hold")
+    for plural in ("", "s")
+) | {"data", "address", "addresses", "policy", "policies", "says", "shows", "blocked", "frozen", "cancelled",
+     "canceled", "refunded", "credited", "switched", "reversed", "unblocked", "reactivated", "waived"}
+IDENTIFIERS = (
+    "account number", "customer number", "customer id", "member number", "membership number", "member id",
+    "ssn", "social security", "national insurance", "date of birth", "dob", "birth date", "postcode",
+    "post code", "zip", "zip code", "email", "e-mail", "email address", "e-mail address", "phone number",
+    "mobile number", "telephone number", "full name", "account holder", "account holder's", "security word",
+    "memorable word", "security question", "security answer", "first line of your address",
+    "first line of the address", "last four digits", "last 4 digits",
+)
+REQUEST_REGEXES = (
+    r"\?", r"\b(?:confirm|provide|give\s+me|tell\s+me|send\s+me|need|may\s+i\s+have|what(?:'s|\s+is))\b",
+)
+ECHO_MARKERS = (
+    "sorry", "apologise", "apologize", "apologies", "i understand", "that must", "i can imagine", "i hear",
+    "sorry to hear",
+)
+_SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)|\n+")
+_WORDS = re.compile(r"[\w']+")
+_FILLER = frozenset({"your", "the", "a", "an", "on", "of", "to", "from", "is", "are", "was", "has", "have",
+                     "i", "we", "it", "my", "this", "that", "been", "be", "can", "see"})
 
 
 class OrderingParams(Params):
     verification_phrases: tuple[str, ...] = VERIFICATION
     verification_regexes: tuple[str, ...] = ()
     account_phrases: tuple[str, ...] = ACCOUNT_DETAILS
-    account_regexes: tuple[str, ...] = ()
+    account_regexes: tuple[str, ...] = ACCOUNT_ACTION_REGEXES
+    identifier_phrases: tuple[str, ...] = IDENTIFIERS
+    request_regexes: tuple[str, ...] = REQUEST_REGEXES
+    echo_markers: tuple[str, ...] = ECHO_MARKERS
     speaker: str = "agent"
+
+
+def _sentences(said: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for m in _SENTENCE_END.finditer(said):
+        spans.append((start, m.end()))
+        start = m.end()
+    if said[start:].strip():
+        spans.append((start, len(said)))
+    return spans
+
+
+def _account_regexes(said: str, p: OrderingParams) -> tuple[str, ...]:
+    """The account regexes worth running on ``said`` (the default ones only when a trigger word is there)."""
+    if p.account_regexes != ACCOUNT_ACTION_REGEXES or not _TRIGGERS.isdisjoint(_WORDS.findall(text.normalize(said))):
+        return p.account_regexes
+    return ()
+
+
+def _echoes(match: text.Match, customer_words: set[str]) -> bool:
+    """True when the account words matched are the customer's own (an apology repeating their complaint)."""
+    content = set(_WORDS.findall(text.normalize(match.text))) - _FILLER
+    return bool(content & customer_words)
 
 
 def identity_before_account(view: InteractionView, p: OrderingParams) -> CheckResult:
     """The agent verifies identity before discussing any account details (N/A when none are discussed)."""
     verified = account = None
-    for turn in view.by(p.speaker):
-        if verified is None:
-            m = text.first(turn.text, p.verification_phrases, p.verification_regexes)
-            if m:
-                verified = (turn, m)
-        a = text.first(turn.text, p.account_phrases, p.account_regexes)
-        if a:
-            # details in the same turn as the verification request come after it only if they follow it
-            if verified and verified[0] is turn and a.start < verified[1].start:
-                account = (turn, a)
-                verified = None
-            else:
-                account = (turn, a)
+    others: list[str] = []
+    for turn in view.turns:
+        if turn.speaker != p.speaker:
+            others.append(turn.text)
+            continue
+        said = turn.text  # each pattern is searched once per turn, then its matches are sorted into sentences
+        accounts = [m for m in text.find(said, p.account_phrases, _account_regexes(said, p)) if not m.negated]
+        idents = [m.start for m in text.find(said, p.identifier_phrases) if not m.negated]
+        verifs = ([m for m in text.find(said, p.verification_phrases, p.verification_regexes) if not m.negated]
+                  if verified is None else [])
+        if not accounts and not verifs and not idents:
+            continue  # nothing to judge in this turn (most turns)
+        requests = [m.start for m in text.find(said, (), p.request_regexes)] if idents else []
+        echoes = [m.start for m in text.find(said, p.echo_markers)] if accounts else []
+        customer_words = set(_WORDS.findall(text.normalize(" ".join(others)))) if echoes else set()
+        for s, e in _sentences(said):
+            asks = any(s <= i < e for i in idents) and any(s <= r < e for r in requests)
+            v = next((m for m in verifs if s <= m.start < e), None)
+            if verified is None and (v or asks):
+                verified = (turn, v.start, v.end) if v else (turn, s, e)
+            if asks:
+                continue  # asking for an identifier is verification, not an account detail
+            echo = any(s <= x < e for x in echoes)
+            a = next((m for m in accounts if s <= m.start < e and not (echo and _echoes(m, customer_words))), None)
+            if a is None:
+                continue
+            if v and verified and verified[0] is turn and verified[1] == v.start and a.start < v.start:
+                verified = None  # the details came first in the very sentence that verifies
+            account = (turn, a.start, a.end)
+            break
+        if account:
             break
     if account is None:
         return CheckResult("na", "no account details discussed", (), 0.8)
-    turn, match = account
-    details = quote(turn, match.start, match.end)
+    turn, start, end = account
+    details = quote(turn, start, end)
     if verified is None:
         return CheckResult("fail", f"account details in turn {turn.index} before any identity verification",
                            (details,), 0.85)
-    vturn, vmatch = verified
+    vturn, vstart, vend = verified
     return CheckResult("pass", f"identity verified in turn {vturn.index} before account details in turn {turn.index}",
-                       (quote(vturn, vmatch.start, vmatch.end), details), 0.9)
+                       (quote(vturn, vstart, vend), details), 0.9)
 
 
 def register_checks(register) -> None:  # type: ignore[no-untyped-def]

@@ -22,7 +22,8 @@ CUSTOMER_AGREES = (
     "thanks", "thank you", "thx", "ty", "cheers", "that worked", "it works", "works now", "working now", "perfect",
     "great", "awesome", "brilliant", "excellent", "that's all", "that helps", "that helped", "appreciate it",
     "much appreciated", "sorted", "problem solved", "all good", "wonderful", "fantastic", "gracias", "merci",
-    "lovely", "amazing", "ok", "okay", "fine", "alright", "all right", "will do", "got it", "cool", "nice",
+    "lovely", "amazing", "no thanks", "no thank you", "ok", "okay",
+    "fine", "alright", "all right", "will do", "got it", "cool", "nice",
     "noted", "sounds good", "what a relief", "oh right",
 )
 CUSTOMER_UNRESOLVED = (
@@ -38,12 +39,28 @@ ESCALATION = (
     "second-line", "tier 2", "level 2", "connect you with", "put you through to", "hand this over",
     "handing this over", "raise a ticket with", "raised a ticket with", "passed this to", "pass this to",
     "forward this to", "forwarded this to", "refer this to", "referred this to", "pass you to", "passing you to",
-    "put you through", "another agent", "a colleague in", "our sales team",
+    "put you through", "another agent", "a colleague in", "our sales team", "putting you through",
+    "connecting you", "team leader", "my team leader", "a team leader",
+)
+ESCALATION_REGEXES = (
+    # a bare "transferring" / "transferring you now" (not "transferring the money")
+    r"\btransferring(?:\s+(?:you|your\s+call|the\s+call|this\s+chat|the\s+chat))?(?:\s+now)?\s*(?:[.!]|$)",
+    # "I'll connect you now", "let me put you through", "I'm going to transfer you"
+    r"\b(?:i'll|i\s+will|let\s+me|i'm\s+going\s+to|i\s+am\s+going\s+to)\s+(?:now\s+)?"
+    r"(?:(?:connect|transfer)\s+you|put\s+you\s+(?:through|over|to))\b",
+    # "let me get my supervisor", "I'm fetching a manager"
+    r"\b(?:get|getting|fetch|fetching|grab|grabbing|call|calling)\s+(?:my|a|the)\s+"
+    r"(?:supervisor|manager|team\s+lead(?:er)?)\b",
 )
 AGENT_RESOLVED_REGEXES = (
     r"\b(?:has|have|was|were|is|are)\s+(?:now\s+)?(?:been\s+)?(?:issued|processed|refunded|fixed|resolved|"
     r"updated|changed|cancell?ed|canceled|applied|credited|removed|waived|unlocked|reactivated|booked|"
     r"scheduled|arranged|corrected|lifted|restored)\b",
+    # "I've just sent the invoice", "we have frozen the card", "I've also opened a chargeback"
+    r"\b(?:i've|i\s+have|we've|we\s+have)\s+(?:(?:just|now|also|already|gone\s+ahead\s+and)\s+)*(?:sent|issued|"
+    r"refunded|processed|fixed|resolved|updated|changed|cancell?ed|applied|credited|removed|waived|unlocked|"
+    r"unblocked|reactivated|booked|scheduled|arranged|corrected|lifted|restored|frozen|blocked|opened|switched|"
+    r"ordered|added|raised|reset|set\s+up|reversed)\b",
 )
 
 
@@ -54,11 +71,12 @@ class ResolutionParams(Params):
     unresolved_phrases: tuple[str, ...] = CUSTOMER_UNRESOLVED
     require_customer: bool = True
     escalation_phrases: tuple[str, ...] = ESCALATION
+    escalation_regexes: tuple[str, ...] = ESCALATION_REGEXES
 
 
 class EscalationParams(Params):
     phrases: tuple[str, ...] = ESCALATION
-    regexes: tuple[str, ...] = ()
+    regexes: tuple[str, ...] = ESCALATION_REGEXES
     speakers: tuple[str, ...] = ("agent", "system")
 
 
@@ -77,7 +95,7 @@ def resolution(view: InteractionView, p: ResolutionParams) -> CheckResult:
         match = text.first(turn.text, p.agent_phrases, p.agent_regexes)
         if match:
             agent_hit = (turn, match)
-        escalated = text.first(turn.text, p.escalation_phrases)
+        escalated = text.first(turn.text, p.escalation_phrases, p.escalation_regexes)
         if escalated:
             return CheckResult("fail", f"escalated in turn {turn.index}, not resolved here",
                                (quote(turn, escalated.start, escalated.end),), 0.8, {"resolved": False})
@@ -92,6 +110,8 @@ def resolution(view: InteractionView, p: ResolutionParams) -> CheckResult:
             return CheckResult("fail", f"the customer says it is not resolved (turn {turn.index})", tuple(evidence),
                                0.85, {"resolved": False})
     closing = [t for t in customer_after if t.index > last_agent] or customer_after[-1:]
+    if agent_hit:  # after a stated fix, any agreement counts ("ok", then "no" to "anything else?")
+        closing = customer_after
     ack = None
     for turn in closing:
         match = text.first(turn.text, p.customer_phrases)

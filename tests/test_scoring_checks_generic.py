@@ -1,0 +1,133 @@
+"""The generic behaviour of the phrase-based checks: account actions, identifier questions, echoes, frustration
+signals, acknowledgements, endings and hand-overs, on sentences of their own (not the sample chats)."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa_toolkit.scoring.checks import get_check
+from qa_toolkit.scoring.view import InteractionView, TurnView
+
+
+def view(*turns: tuple[str, str]) -> InteractionView:
+    return InteractionView("g-1", "chat", tuple(TurnView(i, s, t) for i, (s, t) in enumerate(turns)))
+
+
+def run(name: str, v: InteractionView, **params):  # type: ignore[no-untyped-def]
+    return get_check(name)(v, params)
+
+
+ASK = ("agent", "Could you tell me the postcode and date of birth on the account?")
+
+
+@pytest.mark.parametrize(("turns", "status", "detail"), [
+    # account actions (verb + account object) count as account details ...
+    ([("customer", "My kid ordered a game."), ("agent", "I've reversed the charge from the console store.")],
+     "fail", "reversed the charge"),
+    ([("customer", "Lost it."), ("agent", "We have now suspended the card and ordered a new one.")],
+     "fail", "suspended the card"),
+    ([("customer", "Too expensive."), ASK, ("customer", "E2 8AA, 3/3/93"),
+      ("agent", "Thanks. I've downgraded you to the basic plan from next month.")], "pass",
+     "downgraded you to the basic plan"),
+    ([("customer", "Gym membership."), ("agent", "Your contract has been paused for two months.")],
+     "fail", "contract has been paused"),
+    ([("customer", "Roaming?"), ("agent", "I've added a 5 GB roaming bundle for you.")], "fail",
+     "added a 5 GB roaming bundle"),
+    ([("customer", "Money back?"), ("agent", "I've credited £20 back to the card you used.")],
+     "fail", "credited £20 back to the card"),
+    ([("customer", "Why so high?"), ("agent", "Your latest bill includes a one-off connection fee.")],
+     "fail", "Your latest bill"),
+    ([("customer", "Did it go through?"), ("agent", "I can see three transfers and a pending transaction.")],
+     "fail", "I can see three transfers and a pending transaction"),
+    ([("customer", "Lock it please"), ("agent", "Done, frozen.")], "fail", "Done, frozen."),
+    # ... asking for an identifier is verification, not an account detail
+    ([("customer", "Change my tariff."), ("agent", "What's your customer number?"), ("customer", "77812"),
+      ("agent", "Thanks. I've switched your tariff to the evening one.")], "pass", "switched your tariff"),
+    ([("customer", "Help"), ("agent", "may i have the account holder's date of birth"), ("customer", "1 Jan 70"),
+      ("agent", "ok, your balance is 40 euros")], "pass", "your balance"),
+    ([("customer", "Address?"), ("agent", "I need the first line of your address and the zip, please."),
+      ("customer", "1 Main St, 10001"), ("agent", "Your direct debit was cancelled last week.")], "pass",
+     "direct debit"),
+    # an apology echoing the customer's own words is not an account detail
+    ([("customer", "My subscription renewed without asking!"),
+      ("agent", "I'm sorry your subscription renewed unexpectedly. Can you confirm your email on the account?"),
+      ("customer", "a@b.example"), ("agent", "Thanks, verified. I've cancelled the subscription.")], "pass",
+     "cancelled the subscription"),
+    # documents, general policy and advice are not account details
+    ([("customer", "Receipt please"), ("agent", "I've e-mailed the receipt to you.")], "na", None),
+    ([("customer", "How long?"), ("agent", "Refunds are usually issued within a week.")], "na", None),
+    ([("customer", "Money stuck"), ("agent", "I'm not transferring anything, the bank app does that.")], "na", None),
+])
+def test_identity_generic(turns, status, detail) -> None:  # type: ignore[no-untyped-def]
+    result = run("identity_before_account", view(*turns))
+    assert result.status == status, result.message
+    if detail:
+        assert detail in result.evidence[-1].quote
+
+
+@pytest.mark.parametrize(("customer", "upset"), [
+    ("The app crashed for the FIFTH time today.", True),  # shouting, not an acronym
+    ("I paid and got NOTHING.", True),
+    ("You cancelled my booking?! Without telling me?", True),
+    ("Where is my parcel, it was due on Monday??", True),
+    ("I need this fixed. Today.", True),  # a one-word imperative sentence
+    ("This mistake is costing me a fortune.", True),
+    ("It's the second time the same fault comes back.", True),
+    ("Please let me talk to your manager.", True),
+    ("My PIN and my IBAN are not shown in the app.", False),  # acronyms are no shouting
+    ("I'M WRITING FROM MY PHONE SO SORRY FOR CAPS", False),  # all capitals: a habit, not emphasis
+    ("Hi??", False),  # a bare nudge is no frustration
+    ("Could you switch it on now?", False),
+])
+def test_frustration_signals(customer: str, upset: bool) -> None:
+    result = run("empathy", view(("customer", customer), ("agent", "Let me check.")))
+    assert (result.status != "na") is upset, result.message
+
+
+@pytest.mark.parametrize("reply", [
+    "Right, an unknown withdrawal is alarming.",
+    "Having the heating fail in winter is so distressing.",
+    "That is a real inconvenience and I apologise.",
+    "A bill jumping like that must be concerning.",
+])
+def test_unusual_acknowledgements(reply: str) -> None:
+    assert run("empathy", view(("customer", "This is RIDICULOUS."), ("agent", reply))).status == "pass"
+
+
+@pytest.mark.parametrize(("last", "label"), [
+    ("Nope, cheers, bye!", "positive"),  # a leading "no" answers "anything else?"
+    ("no thank you, all good", "positive"),
+    ("Nope.", "neutral"),
+    ("nah", "neutral"),
+    ("Let me talk to a supervisor please.", "negative"),
+])
+def test_sentiment_endings(last: str, label: str) -> None:
+    result = run("customer_sentiment", view(("agent", "Anything else?"), ("customer", last)))
+    assert result.measures["sentiment_end"] == label
+
+
+@pytest.mark.parametrize(("turns", "resolved"), [
+    ([("customer", "Block it"), ("agent", "I've just blocked the card and ordered a replacement."),
+      ("customer", "okay"), ("agent", "Anything else?"), ("customer", "nope")], True),
+    ([("customer", "Statement?"), ("agent", "We have already sent it to your inbox."), ("customer", "no thanks")],
+     True),
+    ([("customer", "Block it"), ("agent", "I've blocked the card."), ("customer", "ok"),
+      ("customer", "It still doesn't work, the payment went through.")], False),
+])
+def test_resolution_generic(turns, resolved) -> None:  # type: ignore[no-untyped-def]
+    assert run("resolution", view(*turns)).measures["resolved"] is resolved
+
+
+@pytest.mark.parametrize(("reply", "escalated"), [
+    ("Transferring you now.", True),
+    ("ok, transferring", True),
+    ("One moment, I'm putting you through to billing.", True),
+    ("Let me get my supervisor for you.", True),
+    ("I'll connect you with our loans team leader.", True),
+    ("Let me put you on hold for a minute.", False),
+    ("I'm transferring the money back to your card.", False),
+    ("I won't transfer you, I can sort it myself.", False),
+])
+def test_escalation_generic(reply: str, escalated: bool) -> None:
+    result = run("escalation", view(("customer", "Can someone senior help?"), ("agent", reply)))
+    assert result.measures["escalated"] is escalated
