@@ -297,8 +297,8 @@ def export_openai(ct2_dir: str | Path, out: str | Path) -> OpenAICheckpoint:
     return checkpoint
 
 
-MISSING_EXTRA = ("the openai-whisper backend is not installed: pip install torch==2.13.0 (CPU-only build: "
-                 "add --index-url https://download.pytorch.org/whl/cpu), then "
+MISSING_EXTRA = ("the openai-whisper backend is not installed: pip install torch==2.13.0 (first, and the CPU-only "
+                 "build from PyTorch's CPU wheel index, or pip pulls a multi-GB CUDA build), then "
                  "pip install 'qa-toolkit[openai-whisper]'")
 
 
