@@ -15,7 +15,7 @@ from qa_toolkit.ingest.formats.csv import CsvMapping, load_mapping
 from qa_toolkit.ingest.formats.intercom import html_to_text
 from qa_toolkit.ingest.model import Parsed
 from qa_toolkit.ingest.parse import parse
-from qa_toolkit.ingest.prepare import prepare
+from qa_toolkit.ingest.prepare import TURN_FIELDS, prepare
 from qa_toolkit.ingest.sources import open_source
 
 DATA = Path(__file__).parent / "data" / "ingest"
@@ -32,11 +32,13 @@ def essentials(parsed: Parsed) -> dict[str, Any]:
     assert parsed.error is None, str(parsed.error)
     assert parsed.conversation is not None
     rows = prepare(parsed.conversation)
+    fields = rows.fields()
+    turns = [dict(zip(TURN_FIELDS, t)) for t in rows.turn_rows()]
     return {
-        "id": rows.external_id, "agent": rows.agent.id, "customer": rows.interaction["customer_external_id"],
-        "started_at": rows.interaction["started_at"].isoformat(), "ended_at": rows.interaction["ended_at"].isoformat(),
-        "turns": [(t["speaker"], t["text"], t["at"].isoformat(), t["internal"]) for t in rows.turns],
-        "pii": [(s["turn_index"], s["speaker"], s["kind"], s["start"], s["end"]) for s in rows.spans],
+        "id": rows.external_id, "agent": rows.agent.id, "customer": fields["customer_external_id"],
+        "started_at": fields["started_at"].isoformat(), "ended_at": fields["ended_at"].isoformat(),
+        "turns": [(t["speaker"], t["text"], t["at"].isoformat(), t["internal"]) for t in turns],
+        "pii": rows.span_rows(),
     }
 
 
@@ -87,6 +89,15 @@ def test_gzip_is_read_transparently(tmp_path: Path) -> None:
     assert essentials(records[0]) == EXPECTED
 
 
+def test_content_hash_is_stable_across_versions() -> None:
+    # Stored hashes decide "unchanged" on re-import: a new version must compute the same ones
+    # (these were computed by the first release), or every conversation would be re-imported as updated.
+    _, records = parse_file(DATA / "same.jsonl")
+    assert [prepare(r.conversation).content_hash for r in records if r.conversation] == [
+        "8dd6df0c69c3adfddadb066d981d91acbbca54055ad23761a99b8b1669b9897a",
+        "d9b2f76878f21ab8a6949b74f24d14a0566e051fbc390da548543f23027fd155"]
+
+
 def test_canonical_extras_are_kept_and_labels_passed_through() -> None:
     _, records = parse_file(DATA / "same.jsonl")
     conversation = records[0].conversation
@@ -112,13 +123,13 @@ def test_abcd_real_data_speakers(shared_dir: Path) -> None:
     assert found == "abcd"
     assert [r.error for r in records if r.error] == []
     assert len(records) == 50
-    speakers = Counter(t.speaker for r in records if r.conversation for t in r.conversation.turns)
+    speakers = Counter(t["speaker"] for r in records if r.conversation for t in r.conversation.turns)
     assert speakers == {"agent": 456, "customer": 440, "system": 174}
     first = records[0].conversation
     assert first is not None
     assert (first.id, first.queue, first.topic, first.agent.id) == ("3592", "product_defect", "return_size", "abcd-agent")
-    assert first.turns[6].text == "Account has been pulled up for Crystal Minh."
-    assert first.turns[6].speaker == "system"
+    assert first.turns[6]["text"] == "Account has been pulled up for Crystal Minh."
+    assert first.turns[6]["speaker"] == "system"
 
 
 def test_abcd_plain_list_sample(shared_dir: Path) -> None:
@@ -134,7 +145,7 @@ def test_text_without_a_date_gives_seconds_from_the_start(tmp_path: Path) -> Non
     _, [record] = parse_file(path)
     assert record.conversation is not None
     assert record.conversation.id == "t-7"
-    assert [(t.speaker, t.start_s, t.at) for t in record.conversation.turns] == [
+    assert [(t["speaker"], t.get("start_s"), t.get("at")) for t in record.conversation.turns] == [
         ("customer", 0.0, None), ("agent", 30.0, None), ("system", None, None)]
 
 
@@ -143,7 +154,7 @@ def test_text_past_midnight_rolls_to_the_next_day(tmp_path: Path) -> None:
     path.write_text("# agent: a-1\n# started_at: 2026-10-31T23:59:00+01:00\n[23:59:30] Customer: hi\n[00:01:00] Agent: hello\n")
     _, [record] = parse_file(path)
     assert record.conversation is not None
-    assert [t.at.isoformat() for t in record.conversation.turns if t.at] == [
+    assert [t["at"].isoformat() for t in record.conversation.turns if t.get("at")] == [
         "2026-10-31T23:59:30+01:00", "2026-11-01T00:01:00+01:00"]
 
 

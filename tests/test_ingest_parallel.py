@@ -79,10 +79,10 @@ def test_worker_processes_store_what_one_process_would(db: Database, tmp_path: P
         hashes = {eid: digest for eid, digest in session.execute(select(Interaction.external_id, Interaction.content_hash))}
     assert hashes == {p.external_id: p.content_hash for p in expected}
     first = stored(db)
-    spans = sorted((p.external_id, s["turn_index"], s["speaker"], s["kind"], s["start"], s["end"]) for p in expected for s in p.spans)
+    spans = sorted((p.external_id, *span) for p in expected for span in p.span_rows())
     assert first["spans"] == spans
     assert {s[3] for s in spans} == {"card", "email", "phone", "ssn"}
-    texts = sorted((p.external_id, t["index"], t["text"]) for p in expected for t in p.turns)
+    texts = sorted((p.external_id, turn[0], turn[5]) for p in expected for turn in p.turn_rows())
     assert [(eid, index, text) for eid, index, _, _, text, _ in first["turns"]] == texts
 
     again = import_chats(db, [str(path)], workers=1, rejects=tmp_path / "serial.jsonl")

@@ -13,6 +13,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Connection, inspect, text
+from sqlalchemy.exc import IntegrityError
 
 from qa_toolkit.errors import DatabaseError
 from qa_toolkit.storage import migrate
@@ -53,6 +54,17 @@ def test_single_head() -> None:
     from alembic.script import ScriptDirectory
 
     assert len(ScriptDirectory.from_config(migrate.alembic_config()).get_heads()) == 1
+
+
+def test_turn_speaker_check_holds_at_head(db_url: str) -> None:
+    """Revision 0006 rewrote the speaker check (CASE instead of IN): the same speakers pass, others fail."""
+    engine = create_db_engine(db_url)
+    with engine.begin() as connection:
+        _seed_0001(connection)
+        connection.execute(text("INSERT INTO turns (id, interaction_id, \"index\", speaker, text) VALUES (10, 1, 2, 'unknown', 'x')"))
+    with pytest.raises(IntegrityError, match="ck_turns_speaker|CHECK constraint failed"), engine.begin() as connection:
+        connection.execute(text("INSERT INTO turns (id, interaction_id, \"index\", speaker, text) VALUES (11, 1, 3, 'bot', 'x')"))
+    engine.dispose()
 
 
 def _seed_0001(connection: Connection) -> None:

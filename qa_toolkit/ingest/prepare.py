@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
 from typing import Any
@@ -17,30 +17,44 @@ from qa_toolkit.ingest import pii
 from qa_toolkit.ingest.model import AgentRef, Conversation
 
 
+INTERACTION_FIELDS = ("external_id", "channel", "customer_external_id", "started_at", "ended_at", "duration_s", "queue",
+                      "topic", "language", "csat", "nps", "ces", "resolved", "escalated", "tags", "metadata", "labels",
+                      "pii_redacted", "content_hash")
+TURN_FIELDS = ("index", "speaker", "at", "start_s", "end_s", "text", "internal")
+SPAN_FIELDS = ("turn_index", "speaker", "kind", "start", "end")
+
+
 @dataclass(slots=True)
 class PreparedConversation:
-    """Rows for one conversation: the interaction (without source/agent ids), turns and PII spans."""
+    """One conversation as the values to store: the interaction's in :data:`INTERACTION_FIELDS` order (the
+    source and agent row ids are added when it is stored), its turns and PII spans by column, one tuple per
+    field of :data:`TURN_FIELDS` and :data:`SPAN_FIELDS` (``spans`` is empty when there are none). Columns,
+    not rows: fewer objects to send between processes, and each column is bound with one ``map``."""
 
     external_id: str
     agent: AgentRef
-    interaction: dict[str, Any]
-    turns: list[dict[str, Any]]
-    spans: list[dict[str, Any]] = field(default_factory=list)
+    content_hash: str
+    interaction: tuple[Any, ...]
+    turns: tuple[tuple[Any, ...], ...]
+    spans: tuple[tuple[Any, ...], ...] = ()
 
-    @property
-    def content_hash(self) -> str:
-        return self.interaction["content_hash"]
+    def fields(self) -> dict[str, Any]:
+        """The interaction's values by field name."""
+        return dict(zip(INTERACTION_FIELDS, self.interaction))
+
+    def turn_rows(self) -> list[tuple[Any, ...]]:
+        """The turns as rows (values in :data:`TURN_FIELDS` order)."""
+        return list(zip(*self.turns))
+
+    def span_rows(self) -> list[tuple[Any, ...]]:
+        """The PII spans as rows (values in :data:`SPAN_FIELDS` order)."""
+        return list(zip(*self.spans))
 
     def __reduce__(self) -> tuple[Any, ...]:
-        # Pickled compactly, as plain values with timestamps as text: worker processes send these back.
+        # Pickled as plain values (worker processes send these back): a pydantic model pickles slowly.
         agent = self.agent
-        turns = [(t["index"], t["speaker"], _iso(t["at"]), t["start_s"], t["end_s"], t["text"], t["internal"])
-                 for t in self.turns]
-        return _unpickle, (self.external_id, agent.id, agent.name, agent.team, {k: _iso(v) for k, v in self.interaction.items()},
-                           turns, [tuple(s.values()) for s in self.spans])
-
-
-_SPAN_KEYS = ("turn_index", "speaker", "kind", "start", "end")
+        return _unpickle, (self.external_id, agent.id, agent.name, agent.team, self.content_hash, self.interaction,
+                           self.turns, self.spans)
 
 
 @lru_cache(maxsize=4096)
@@ -48,25 +62,14 @@ def _agent(agent_id: str, name: str | None, team: str | None) -> AgentRef:
     return AgentRef.model_construct(id=agent_id, name=name, team=team)
 
 
-def _unpickle(external_id: str, agent_id: str, name: str | None, team: str | None, interaction: dict[str, Any],
-              turns: list[tuple[Any, ...]], spans: list[tuple[Any, ...]]) -> PreparedConversation:
-    for key in ("started_at", "ended_at"):
-        if interaction[key] is not None:
-            interaction[key] = datetime.fromisoformat(interaction[key])
-    fromiso = datetime.fromisoformat
-    return PreparedConversation(
-        external_id, _agent(agent_id, name, team), interaction,
-        [{"index": i, "speaker": s, "at": at if at is None else fromiso(at), "start_s": b, "end_s": e, "text": x,
-          "internal": n} for i, s, at, b, e, x, n in turns],
-        [dict(zip(_SPAN_KEYS, span)) for span in spans])
+def _unpickle(external_id: str, agent_id: str, name: str | None, team: str | None, content_hash: str,
+              interaction: tuple[Any, ...], turns: tuple[tuple[Any, ...], ...],
+              spans: tuple[tuple[Any, ...], ...]) -> PreparedConversation:
+    return PreparedConversation(external_id, _agent(agent_id, name, team), content_hash, interaction, turns, spans)
 
 
 def _utc(value: datetime | None) -> datetime | None:
     return value.astimezone(timezone.utc) if value is not None else None
-
-
-def _iso(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, datetime) else value
 
 
 def _redact_values(value: Any) -> Any:
@@ -80,22 +83,29 @@ def _redact_values(value: Any) -> Any:
     return value
 
 
+def _json_default(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime) else str(value)
+
+
+_HASH_ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False, default=_json_default)
+
+
 def prepare(conversation: Conversation, *, redact: bool = True) -> PreparedConversation:
     """Redact (unless ``redact`` is False) and flatten a conversation into rows, with its content hash."""
-    turns: list[dict[str, Any]] = []
-    spans: list[dict[str, Any]] = []
-    for index, turn in enumerate(conversation.turns):
-        text = turn.text
-        if redact:
-            result = pii.redact(text)
-            if result.spans:
-                text = result.text
-                spans.extend({"turn_index": index, "speaker": turn.speaker, "kind": s.kind, "start": s.start, "end": s.end}
-                             for s in result.spans)
-        turns.append({"index": index, "speaker": turn.speaker, "at": _utc(turn.at), "start_s": turn.start_s,
-                      "end_s": turn.end_s, "text": text, "internal": turn.internal})
-    first_at = next((t["at"] for t in turns if t["at"] is not None), None)
-    last_at = next((t["at"] for t in reversed(turns) if t["at"] is not None), None)
+    texts = [turn["text"] for turn in conversation.turns]
+    spans: list[tuple[Any, ...]] = []
+    if redact:
+        for index, result in pii.redact_each(texts):
+            texts[index] = result.text
+            speaker = conversation.turns[index]["speaker"]
+            spans.extend((index, speaker, s.kind, s.start, s.end) for s in result.spans)
+    utc = timezone.utc
+    # Each turn's values after its index (TURN_FIELDS[1:]): what the content hash covers, too.
+    turns = [(turn["speaker"], at if (at := turn.get("at")) is None else at.astimezone(utc), turn.get("start_s"),
+              turn.get("end_s"), text, turn.get("internal", False))
+             for turn, text in zip(conversation.turns, texts)]
+    first_at = next((t[1] for t in turns if t[1] is not None), None)
+    last_at = next((t[1] for t in reversed(turns) if t[1] is not None), None)
     started = _utc(conversation.started_at) or first_at
     ended = _utc(conversation.ended_at) or last_at
     duration = (ended - started).total_seconds() if started and ended and ended >= started else None
@@ -122,9 +132,8 @@ def prepare(conversation: Conversation, *, redact: bool = True) -> PreparedConve
         "pii_redacted": redact,
     }
     # JSON with sorted keys for the fields (metadata key order must not matter), repr for the turns (fast).
-    digest = hashlib.sha256(json.dumps([{k: _iso(v) for k, v in interaction.items()}, [agent.id, agent.name, agent.team]],
-                                       sort_keys=True, ensure_ascii=False, default=str).encode())
-    digest.update(repr([(t["speaker"], t["at"], t["start_s"], t["end_s"], t["text"], t["internal"])
-                        for t in turns]).encode("utf-8", "surrogatepass"))
-    interaction["content_hash"] = digest.hexdigest()
-    return PreparedConversation(conversation.id, agent, interaction, turns, spans)
+    digest = hashlib.sha256(_HASH_ENCODER.encode([interaction, [agent.id, agent.name, agent.team]]).encode())
+    digest.update(repr(turns).encode("utf-8", "surrogatepass"))
+    content_hash = interaction["content_hash"] = digest.hexdigest()
+    return PreparedConversation(conversation.id, agent, content_hash, tuple(interaction.values()),
+                                (range(len(turns)), *zip(*turns)), tuple(zip(*spans)))

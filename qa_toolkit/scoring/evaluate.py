@@ -192,7 +192,8 @@ def evaluate(items: Iterable[tuple[InteractionView, Mapping[str, Any]]],
 
 def view_from_conversation(conversation: Any) -> InteractionView:
     """An interaction view of a canonical conversation (:class:`qa_toolkit.ingest.model.Conversation`)."""
-    turns = tuple(TurnView(i, t.speaker, t.text, t.start_s, t.end_s, t.at) for i, t in enumerate(conversation.turns))
+    turns = tuple(TurnView(i, t["speaker"], t["text"], t.get("start_s"), t.get("end_s"), t.get("at"))
+                  for i, t in enumerate(conversation.turns))
     return InteractionView(conversation.id, conversation.channel, turns, conversation.started_at, conversation.queue,
                            conversation.topic, conversation.customer.id if conversation.customer else None,
                            dict(conversation.metadata))

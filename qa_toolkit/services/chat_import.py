@@ -20,13 +20,12 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass, field
+from itertools import chain, repeat
 from datetime import datetime, timezone
-from functools import lru_cache
-from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import Dialect, Table, bindparam, delete, insert, select, update
+from sqlalchemy import Dialect, bindparam, delete, insert, select
 from sqlalchemy.orm import Session
 
 from qa_toolkit.config import get_settings
@@ -34,21 +33,28 @@ from qa_toolkit.errors import QAError
 from qa_toolkit.ingest.formats.csv import CsvMapping
 from qa_toolkit.ingest.model import AgentRef, Parsed, RecordError
 from qa_toolkit.ingest.parse import line_format, parse, parse_line
-from qa_toolkit.ingest.prepare import PreparedConversation, prepare
+from qa_toolkit.ingest.prepare import INTERACTION_FIELDS, SPAN_FIELDS, TURN_FIELDS, PreparedConversation, prepare
 from qa_toolkit.ingest.sources import Source, expand, open_source
 from qa_toolkit.services import audit
+from qa_toolkit.storage.bulk import binder, dialect_named, insert_rows, update_rows
 from qa_toolkit.storage.database import Database, sqlite_path
 from qa_toolkit.storage.models import Agent, Interaction, PIISpan, Turn, utcnow
 
 BATCH_SIZE = 1000
 PARALLEL_MIN_BYTES = 4 << 20  # JSON Lines files from this size on are parsed by worker processes (``workers=None``)
 _CHUNK_LINES = 250  # lines per task sent to a worker process
+_IN_FLIGHT_PER_WORKER = 8  # chunks sent ahead, so workers keep busy while a batch is stored; memory stays flat
 INTERACTIONS = Interaction.__table__
 TURNS = Turn.__table__
 SPANS = PIISpan.__table__
 AGENTS = Agent.__table__
-_TURN_COLUMNS = ("interaction_id", "index", "speaker", "at", "start_s", "end_s", "text", "internal")
-_SPAN_COLUMNS = ("interaction_id", "turn_index", "speaker", "kind", "start", "end")
+_STAMP_COLUMNS = ("source", "created_at", "updated_at")  # set when a conversation is first stored
+_TURN_COLUMNS = ("interaction_id", *TURN_FIELDS)
+_SPAN_COLUMNS = ("interaction_id", *SPAN_FIELDS)
+# Stored conversations of one source by external id (compiled once, the id list expanded per batch).
+_BY_EXTERNAL_ID = (select(INTERACTIONS.c.external_id, INTERACTIONS.c.id, INTERACTIONS.c.content_hash)
+                   .where(INTERACTIONS.c.source == bindparam("source"),
+                          INTERACTIONS.c.external_id.in_(bindparam("ids", expanding=True))))
 _COMPARED = ("channel", "customer_external_id", "started_at", "ended_at", "queue", "topic", "language", "csat", "nps",
              "ces", "resolved", "escalated", "tags", "metadata", "labels", "pii_redacted")
 
@@ -286,15 +292,21 @@ class _Import:
                 self._reject(parsed, file)
 
     def _prepared(self, src: Source, file: FileSummary) -> Iterator[PreparedConversation]:
-        """The valid records, prepared for storing: parsed here, or by worker processes for large JSON Lines."""
+        """The valid records, prepared and bound for storing: here, or by worker processes for large JSON Lines."""
         workers = self.workers
         if workers is None:
             workers = _cpu_count() if src.size is not None and src.size >= PARALLEL_MIN_BYTES else 1
         fmt = line_format(src, self.fmt) if workers > 1 else None
         if fmt is None:
+            dialect = self.database.engine.dialect
+            chunk: list[PreparedConversation] = []
             for parsed in self._records(src, file):
                 assert parsed.conversation is not None
-                yield prepare(parsed.conversation, redact=self.redact)
+                chunk.append(prepare(parsed.conversation, redact=self.redact))
+                if len(chunk) == _CHUNK_LINES:
+                    yield from bind_rows(chunk, dialect)
+                    chunk = []
+            yield from bind_rows(chunk, dialect)
             return
         file.format = fmt
         for item in self._in_workers(src, fmt, workers):
@@ -312,6 +324,7 @@ class _Import:
             context = multiprocessing.get_context("fork" if "fork" in methods else None)
             self._pool = ProcessPoolExecutor(workers, mp_context=context)
         pool = self._pool
+        drivername = self.database.engine.url.drivername
         pending: deque[Future[list[tuple[int, Parsed | PreparedConversation]]]] = deque()
         line = 0
 
@@ -327,17 +340,17 @@ class _Import:
             for number, data in enumerate(src.stream, start=1):
                 chunk.append((number, data))
                 if len(chunk) == _CHUNK_LINES:
-                    pending.append(pool.submit(_prepare_lines, src.name, fmt, self.redact, chunk))
+                    pending.append(pool.submit(_prepare_lines, src.name, fmt, self.redact, drivername, chunk))
                     chunk = []
-                    yield from finished(2 * workers)
+                    yield from finished(_IN_FLIGHT_PER_WORKER * workers)
         except (OSError, EOFError) as exc:
             if chunk:
-                pending.append(pool.submit(_prepare_lines, src.name, fmt, self.redact, chunk))
+                pending.append(pool.submit(_prepare_lines, src.name, fmt, self.redact, drivername, chunk))
             yield from finished(0)
             yield Parsed(line + 1, "", error=RecordError(src.name, line + 1, "file", f"cannot read further: {exc}"))
             return
         if chunk:
-            pending.append(pool.submit(_prepare_lines, src.name, fmt, self.redact, chunk))
+            pending.append(pool.submit(_prepare_lines, src.name, fmt, self.redact, drivername, chunk))
         yield from finished(0)
 
     def check(self, path: str, file: FileSummary) -> None:
@@ -371,38 +384,40 @@ class _Import:
                                 "redaction": "on" if self.redact else "off (--no-redact: raw text stored)"})
 
     def _store(self, file: FileSummary, batch: list[PreparedConversation]) -> None:
-        """Store one batch of whole conversations in one transaction."""
+        """Store one batch of whole, bound conversations in one transaction."""
         created = len(self.summary.agents_created)
         try:
             with self.database.session() as session:
+                connection = session.connection()
                 self._ensure_agents(session, [p.agent for p in batch])
-                existing = {
-                    row.external_id: (row.id, row.content_hash)
-                    for row in session.execute(
-                        select(INTERACTIONS.c.id, INTERACTIONS.c.external_id, INTERACTIONS.c.content_hash)
-                        .where(INTERACTIONS.c.source == file.source,
-                               INTERACTIONS.c.external_id.in_([p.external_id for p in batch])))
-                }
+                existing = {external_id: (iid, content_hash) for external_id, iid, content_hash in session.execute(
+                    _BY_EXTERNAL_ID, {"source": file.source, "ids": [p.external_id for p in batch]})}
                 new = [p for p in batch if p.external_id not in existing]
                 changed = [(existing[p.external_id][0], p) for p in batch
                            if p.external_id in existing and existing[p.external_id][1] != p.content_hash]
                 ids: list[tuple[int, PreparedConversation]] = []
+                now = utcnow()
                 if new:
-                    now, fields = utcnow(), tuple(new[0].interaction)
-                    values = itemgetter(*fields)
-                    _insert_rows(session, INTERACTIONS, (*fields, "source", "agent_id", "created_at", "updated_at"),
-                                 [(*values(p.interaction), file.source, self.agents[p.agent.id], now, now) for p in new])
-                    new_ids = {external_id: iid for external_id, iid in session.execute(
-                        select(INTERACTIONS.c.external_id, INTERACTIONS.c.id)
-                        .where(INTERACTIONS.c.source == file.source,
-                               INTERACTIONS.c.external_id.in_([p.external_id for p in new])))}
+                    stamp = binder(connection.dialect, INTERACTIONS, _STAMP_COLUMNS).bind_one((file.source, now, now))
+                    insert_rows(connection, INTERACTIONS, (*INTERACTION_FIELDS, "agent_id", *_STAMP_COLUMNS),
+                                [(*p.interaction, self.agents[p.agent.id], *stamp) for p in new])
+                    new_ids = {external_id: iid for external_id, iid, _ in session.execute(
+                        _BY_EXTERNAL_ID, {"source": file.source, "ids": [p.external_id for p in new]})}
                     ids.extend((new_ids[p.external_id], p) for p in new)
+                before = _stored(session, [iid for iid, _ in changed]) if changed else {}
                 if changed:
-                    self._update(session, file.source, changed)
+                    [updated_at] = binder(connection.dialect, INTERACTIONS, ("updated_at",)).bind_one((now,))
+                    session.execute(delete(SPANS).where(SPANS.c.interaction_id.in_(before)))
+                    session.execute(delete(TURNS).where(TURNS.c.interaction_id.in_(before)))
+                    update_rows(connection, INTERACTIONS, (*INTERACTION_FIELDS, "agent_id", "updated_at"),
+                                [(*p.interaction, self.agents[p.agent.id], updated_at, iid) for iid, p in changed])
                     ids.extend(changed)
-                turn_values, span_values = itemgetter(*_TURN_COLUMNS[1:]), itemgetter(*_SPAN_COLUMNS[1:])
-                _insert_rows(session, TURNS, _TURN_COLUMNS, [(iid, *turn_values(t)) for iid, p in ids for t in p.turns])
-                _insert_rows(session, SPANS, _SPAN_COLUMNS, [(iid, *span_values(s)) for iid, p in ids for s in p.spans])
+                insert_rows(connection, TURNS, _TURN_COLUMNS,
+                            chain.from_iterable(zip(repeat(iid, len(p.turns[0])), *p.turns) for iid, p in ids))
+                insert_rows(connection, SPANS, _SPAN_COLUMNS,
+                            chain.from_iterable(zip(repeat(iid, len(p.spans[0])), *p.spans) for iid, p in ids if p.spans))
+                if changed:
+                    self._audit_updates(session, file.source, changed, before)
         except BaseException:
             # The transaction was rolled back: forget the agents it created.
             for external_id in self.summary.agents_created[created:]:
@@ -433,88 +448,67 @@ class _Import:
                          after={**row, "hired_at": None, "created_by": "chat import"})
             self.summary.agents_created.append(row["external_id"])
 
-    def _update(self, session: Session, source: str, changed: list[tuple[int, PreparedConversation]]) -> None:
-        """Replace changed conversations (interaction row, turns, PII spans) and audit each change."""
-        ids = [iid for iid, _ in changed]
-        old_rows = {row.id: row._mapping for row in session.execute(select(INTERACTIONS).where(INTERACTIONS.c.id.in_(ids)))}
-        old_turns: dict[int, list[tuple[Any, ...]]] = {iid: [] for iid in ids}
-        for row in session.execute(select(TURNS.c.interaction_id, TURNS.c.speaker, TURNS.c.text, TURNS.c.internal)
-                                   .where(TURNS.c.interaction_id.in_(ids)).order_by(TURNS.c.interaction_id, TURNS.c.index)):
-            old_turns[row.interaction_id].append((row.speaker, row.text, row.internal))
+    def _audit_updates(self, session: Session, source: str, changed: list[tuple[int, PreparedConversation]],
+                       before: dict[int, _StoredConversation]) -> None:
+        """Audit each replaced conversation: the fields and turns that changed, as stored before and after."""
+        after = _stored(session, list(before))
         for iid, prepared in changed:
-            before, after = _changes(old_rows[iid], old_turns[iid], prepared)
-            if old_rows[iid]["agent_id"] != self.agents[prepared.agent.id]:
-                before["agent_id"], after["agent"] = old_rows[iid]["agent_id"], prepared.agent.id
+            old, new = _changes(before[iid], after[iid])
             audit.record(session, actor=self.actor, action="interaction.update", entity_type="interaction",
-                         entity_id=f"{source}:{prepared.external_id}", before=before, after=after)
-        session.execute(delete(SPANS).where(SPANS.c.interaction_id.in_(ids)))
-        session.execute(delete(TURNS).where(TURNS.c.interaction_id.in_(ids)))
-        session.execute(
-            update(INTERACTIONS).where(INTERACTIONS.c.id == bindparam("_id")),
-            [{**prepared.interaction, "agent_id": self.agents[prepared.agent.id], "_id": iid,
-              "updated_at": datetime.now(timezone.utc)} for iid, prepared in changed],
-        )
+                         entity_id=f"{source}:{prepared.external_id}", before=old, after=new)
 
 
 def _cpu_count() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def _prepare_lines(name: str, fmt: str, redact: bool,
+def _prepare_lines(name: str, fmt: str, redact: bool, drivername: str,
                    lines: list[tuple[int, bytes]]) -> list[tuple[int, Parsed | PreparedConversation]]:
-    """In a worker process: parse, validate and prepare JSON Lines; a rejected line stays a :class:`Parsed`."""
+    """In a worker process: parse, validate, prepare and bind JSON Lines; a rejected line stays a :class:`Parsed`."""
     results: list[tuple[int, Parsed | PreparedConversation]] = []
     for number, data in lines:
         parsed = parse_line(name, fmt, number, data)
         if parsed is not None:
             results.append((number, parsed if parsed.conversation is None else prepare(parsed.conversation, redact=redact)))
+    bind_rows([item for _, item in results if isinstance(item, PreparedConversation)], dialect_named(drivername))
     return results
 
 
-def _insert_rows(session: Session, table: Table, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
-    """Insert plain tuples (values in ``columns`` order) in the session's transaction with one DBAPI
-    ``executemany`` (PostgreSQL: one ``COPY``): the column types' bind processors are applied, but none of
-    Core's per-row parameter handling, which costs more than the insert itself for a million turns."""
-    if not rows:
-        return
-    connection = session.connection()
-    statement, processors = _insert_statement(connection.dialect, table, columns)
-    if statement is None:  # a driver with another parameter style: plain Core
-        session.execute(insert(table), [dict(zip(columns, row)) for row in rows])
-        return
-    if processors:  # column by column: one C-level map() per processed column
-        values = list(zip(*rows))
-        for position, process in processors:
-            values[position] = tuple(map(process, values[position]))
-        rows = list(zip(*values))
-    if statement.startswith("COPY"):
-        driver_connection = connection.connection.driver_connection
-        assert driver_connection is not None
-        with driver_connection.cursor() as cursor, cursor.copy(statement) as copy:
-            for row in rows:
-                copy.write_row(row)
-    else:
-        connection.exec_driver_sql(statement, rows)
+def bind_rows(conversations: list[PreparedConversation], dialect: Dialect) -> list[PreparedConversation]:
+    """Bind the conversations' values for ``dialect`` (see :mod:`qa_toolkit.storage.bulk`), in place, each
+    column of all of them at once; returns them."""
+    if not conversations:
+        return conversations
+    interactions = binder(dialect, INTERACTIONS, INTERACTION_FIELDS)
+    if interactions.needed:
+        for conversation, row in zip(conversations, interactions.bind([c.interaction for c in conversations])):
+            conversation.interaction = row
+    for table, fields, attribute in ((TURNS, TURN_FIELDS, "turns"), (SPANS, SPAN_FIELDS, "spans")):
+        having = [c for c in conversations if getattr(c, attribute)]
+        if not having:
+            continue
+        columns = binder(dialect, table, fields).bind_columns([getattr(c, attribute) for c in having])
+        for conversation, bound in zip(having, columns):
+            setattr(conversation, attribute, bound)
+    return conversations
 
 
-@lru_cache(maxsize=32)
-def _insert_statement(dialect: Dialect, table: Table,
-                      columns: tuple[str, ...]) -> tuple[str | None, list[tuple[int, Callable[[Any], Any]]]]:
-    """The statement for :func:`_insert_rows` (``COPY ... FROM STDIN`` for psycopg, several times faster than
-    INSERT; ``INSERT ... VALUES (?, ...)`` for other drivers with positional parameters, else None) and the
-    bind processors (SQLite: datetimes as text, for example) of the columns that have one."""
-    quote = dialect.identifier_preparer.quote
-    names = ", ".join(quote(c) for c in columns)
-    marker = {"qmark": "?", "format": "%s", "pyformat": "%s"}.get(dialect.paramstyle)
-    if dialect.driver == "psycopg":
-        statement: str | None = f"COPY {quote(table.name)} ({names}) FROM STDIN"
-    elif marker is not None:
-        statement = f"INSERT INTO {quote(table.name)} ({names}) VALUES ({', '.join([marker] * len(columns))})"
-    else:
-        statement = None
-    processors = [(position, process) for position, column in enumerate(columns)
-                  if (process := table.c[column].type.dialect_impl(dialect).bind_processor(dialect)) is not None]
-    return statement, processors
+@dataclass
+class _StoredConversation:
+    """An interaction as stored (values as read back) and its turns' (speaker, text, internal)."""
+
+    row: dict[str, Any]
+    turns: list[tuple[Any, ...]]
+
+
+def _stored(session: Session, ids: list[int]) -> dict[int, _StoredConversation]:
+    """The stored interactions ``ids``, with their turns."""
+    found = {row.id: _StoredConversation(dict(row._mapping), [])
+             for row in session.execute(select(INTERACTIONS).where(INTERACTIONS.c.id.in_(ids)))}
+    for row in session.execute(select(TURNS.c.interaction_id, TURNS.c.speaker, TURNS.c.text, TURNS.c.internal)
+                               .where(TURNS.c.interaction_id.in_(ids)).order_by(TURNS.c.interaction_id, TURNS.c.index)):
+        found[row.interaction_id].turns.append((row.speaker, row.text, row.internal))
+    return found
 
 
 def _jsonable(value: Any) -> Any:
@@ -523,18 +517,16 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def _changes(old: Any, old_turns: list[tuple[Any, ...]],
-             prepared: PreparedConversation) -> tuple[dict[str, Any], dict[str, Any]]:
+def _changes(old: _StoredConversation, new: _StoredConversation) -> tuple[dict[str, Any], dict[str, Any]]:
     """The audit record of an update: the fields that changed, before and after, and which turns."""
-    before: dict[str, Any] = {"content_hash": old["content_hash"]}
-    after: dict[str, Any] = {"content_hash": prepared.content_hash}
-    for column in _COMPARED:
-        old_value, new_value = _jsonable(old[column]), _jsonable(prepared.interaction[column])
+    before: dict[str, Any] = {"content_hash": old.row["content_hash"]}
+    after: dict[str, Any] = {"content_hash": new.row["content_hash"]}
+    for column in (*_COMPARED, "agent_id"):
+        old_value, new_value = _jsonable(old.row[column]), _jsonable(new.row[column])
         if old_value != new_value:
             before[column], after[column] = old_value, new_value
-    new_turns = [(t["speaker"], t["text"], t["internal"]) for t in prepared.turns]
-    if new_turns != old_turns:
-        before["turns"], after["turns"] = len(old_turns), len(new_turns)
-        after["turns_changed"] = [i for i in range(max(len(new_turns), len(old_turns)))
-                                  if i >= len(new_turns) or i >= len(old_turns) or new_turns[i] != old_turns[i]][:50]
+    if new.turns != old.turns:
+        before["turns"], after["turns"] = len(old.turns), len(new.turns)
+        after["turns_changed"] = [i for i in range(max(len(new.turns), len(old.turns)))
+                                  if i >= len(new.turns) or i >= len(old.turns) or new.turns[i] != old.turns[i]][:50]
     return before, after

@@ -51,6 +51,12 @@ def _in(column: str, values: tuple[str, ...]) -> str:
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
+def _one_of(column: str, values: tuple[str, ...]) -> str:
+    """``_in`` as a CASE expression, for tables written in bulk: SQLite evaluates an IN list by building a
+    lookup table for every inserted row (revision 0006)."""
+    return f"CASE {column} {' '.join(f'WHEN {v!r} THEN 1' for v in values)} ELSE 0 END = 1"
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map = {dict[str, Any]: JSONType, list[str]: JSONType}
@@ -133,7 +139,7 @@ class Turn(Base):
     __tablename__ = "turns"
     __table_args__ = (
         UniqueConstraint("interaction_id", "index", name="uq_turns_interaction_id_index"),
-        CheckConstraint(_in("speaker", SPEAKERS), name="speaker"),
+        CheckConstraint(_one_of("speaker", SPEAKERS), name="speaker"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -435,7 +441,7 @@ class PIISpan(Base):
     __tablename__ = "pii_spans"
     __table_args__ = (
         CheckConstraint(_in("kind", PII_KINDS), name="kind"),
-        CheckConstraint(_in("speaker", SPEAKERS), name="speaker"),
+        CheckConstraint(_one_of("speaker", SPEAKERS), name="speaker"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
