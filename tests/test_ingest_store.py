@@ -15,6 +15,7 @@ from qa_toolkit.ingest.model import RecordError
 from qa_toolkit.services import audit
 from qa_toolkit.services import chat_import
 from qa_toolkit.services.chat_import import import_chats
+from qa_toolkit.storage.bulk import estimated_rows
 from qa_toolkit.storage.database import Database
 from qa_toolkit.storage.models import Agent, AuditEvent, Interaction, PIISpan, Turn
 
@@ -244,3 +245,18 @@ def test_all_formats_and_real_abcd_import(db: Database, shared_dir: Path) -> Non
         assert sorted(rows) == [("abcd", "agent", 456), ("abcd", "customer", 440), ("abcd", "system", 174)]
         internal = session.execute(select(Interaction.source, Turn.text).join(Turn).where(Turn.internal.is_(True))).all()
         assert sorted(internal) == [("intercom", "Refund approved by team lead"), ("zendesk", "Refund approved by team lead")]
+
+
+def test_postgresql_planner_statistics_follow_a_bulk_import(db: Database, tmp_path: Path) -> None:
+    """A table the planner believes empty gets whole-table scans for every batch's lookups (imports slowed
+    quadratically): the import analyses the tables whenever they have doubled."""
+    path = write_jsonl(tmp_path / "many.jsonl", *[chat(f"c-{i}", ("customer", "hi"), ("agent", "hello")) for i in range(12)])
+    summary = import_chats(db, [str(path)], batch_size=3)
+    assert summary.totals()["imported"] == 12
+    with db.engine.connect() as connection:
+        if connection.dialect.name != "postgresql":
+            assert estimated_rows(connection, chat_import.INTERACTIONS) == 0
+            return
+        # Refreshed after 3, 6 (doubled) and 12 conversations; turns alike.
+        assert estimated_rows(connection, chat_import.INTERACTIONS) == 12
+        assert estimated_rows(connection, chat_import.TURNS) == 24

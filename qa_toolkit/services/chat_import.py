@@ -36,7 +36,7 @@ from qa_toolkit.ingest.parse import line_format, parse, parse_line
 from qa_toolkit.ingest.prepare import INTERACTION_FIELDS, SPAN_FIELDS, TURN_FIELDS, PreparedConversation, prepare
 from qa_toolkit.ingest.sources import Source, expand, open_source
 from qa_toolkit.services import audit
-from qa_toolkit.storage.bulk import binder, dialect_named, insert_rows, update_rows
+from qa_toolkit.storage.bulk import analyze, binder, dialect_named, estimated_rows, insert_rows, update_rows
 from qa_toolkit.storage.database import Database, sqlite_path
 from qa_toolkit.storage.models import Agent, Interaction, PIISpan, Turn, utcnow
 
@@ -266,6 +266,8 @@ class _Import:
     workers: int | None = None
     agents: dict[str, int] = field(default_factory=dict)  # external id -> row id
     _pool: ProcessPoolExecutor | None = None
+    _analysed_rows: int | None = None  # conversations the planner statistics knew of when last refreshed
+    _added_rows: int = 0  # conversations stored since
 
     def close(self) -> None:
         """Close the rejects file and stop the worker processes."""
@@ -427,6 +429,22 @@ class _Import:
         file.imported += len(new)
         file.updated += len(changed)
         file.unchanged += len(batch) - len(new) - len(changed)
+        self._keep_statistics_fresh(len(new))
+
+    def _keep_statistics_fresh(self, added: int) -> None:
+        """PostgreSQL: refresh the planner statistics whenever the conversations stored since the last
+        refresh outnumber those it knew of (so a few times per import; see :func:`~qa_toolkit.storage.bulk.analyze`)."""
+        if self.database.engine.dialect.name != "postgresql":
+            return
+        self._added_rows += added
+        if self._analysed_rows is None:
+            with self.database.engine.connect() as connection:
+                self._analysed_rows = estimated_rows(connection, INTERACTIONS)
+        if self._added_rows >= max(self.batch_size, self._analysed_rows):
+            with self.database.engine.begin() as connection:
+                analyze(connection, [INTERACTIONS, TURNS, SPANS])
+            self._analysed_rows += self._added_rows
+            self._added_rows = 0
 
     def _ensure_agents(self, session: Session, refs: list[AgentRef]) -> None:
         """Look up the agents of a batch; create (and audit) those that do not exist yet."""

@@ -146,3 +146,20 @@ def _marker(dialect: Dialect) -> str:
         return {"qmark": "?", "format": "%s", "pyformat": "%s"}[dialect.paramstyle]
     except KeyError:
         raise NotImplementedError(f"bulk writes need a driver with positional parameters, not {dialect.paramstyle}") from None
+
+
+def estimated_rows(connection: Connection, table: Table) -> int:
+    """PostgreSQL's estimate of the rows in ``table`` (0 when never analysed); 0 on other databases."""
+    if connection.dialect.name != "postgresql":
+        return 0
+    estimate = connection.exec_driver_sql("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", (table.name,)).scalar()
+    return max(int(estimate or 0), 0)
+
+
+def analyze(connection: Connection, tables: Sequence[Table]) -> None:
+    """Refresh PostgreSQL's planner statistics of ``tables`` (nothing elsewhere). A bulk load into a table
+    the planner believes small gets plans that scan it whole for every batch (its autovacuum catches up
+    only every minute or so): analysing whenever the table has doubled keeps lookups on their indexes."""
+    if connection.dialect.name == "postgresql":
+        quote = connection.dialect.identifier_preparer.quote
+        connection.exec_driver_sql(f"ANALYZE {', '.join(quote(t.name) for t in tables)}")
