@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import json
 import shutil
 from collections import Counter
 from pathlib import Path
@@ -116,6 +117,29 @@ def test_zendesk_and_intercom_fields(shared_dir: Path) -> None:
     assert conversation.conversation is not None
     assert conversation.conversation.csat == 4 and conversation.conversation.tags == ["refund"]
     assert conversation.conversation.metadata == {"intercom": {"state": "closed"}}
+
+
+def test_zendesk_list_response_with_side_loads_after_the_tickets(tmp_path: Path) -> None:
+    """`GET /api/v2/tickets?include=users,groups` puts users and groups at the top level, after the tickets."""
+    tickets = [{"id": 7, "requester_id": 9, "assignee_id": 17, "group_id": 5, "status": "open",
+                "comments": [{"author_id": 9, "body": "Hi", "created_at": "2026-10-02T14:05:00Z"},
+                             {"author_id": 31, "body": "I'm cc'd, same problem", "created_at": "2026-10-02T14:06:00Z"},
+                             {"author_id": 17, "body": "Hello both", "created_at": "2026-10-02T14:07:00Z"}]},
+               {"id": 8, "requester_id": 9, "assignee_id": 18, "users": [{"id": 18, "name": "Own Side-load", "role": "agent"}],
+                "comments": [{"author_id": 18, "body": "Hi again", "created_at": "2026-10-03T09:00:00Z"}]}]
+    document = {"tickets": tickets, "next_page": None, "count": 2,
+                "users": [{"id": 17, "name": "Dana Park", "role": "agent"}, {"id": 9, "name": "Jo Doe", "role": "end-user"},
+                          {"id": 31, "name": "Cc Person", "role": "end-user"}, {"id": 18, "name": "Top", "role": "agent"}],
+                "groups": [{"id": 5, "name": "billing"}]}
+    path = tmp_path / "tickets.json"
+    path.write_text(json.dumps(document, indent=1))
+    found, [first, second] = parse_file(path)
+    assert found == "zendesk" and first.error is None and second.error is None
+    assert first.conversation is not None and second.conversation is not None
+    assert (first.conversation.agent.name, first.conversation.agent.team) == ("Dana Park", "billing")
+    assert [t["speaker"] for t in first.conversation.turns] == ["customer", "customer", "agent"]
+    assert (first.line, second.line) == (3, 27)  # where each ticket starts in the file
+    assert second.conversation.agent.name == "Own Side-load"  # a ticket's own side-loads win
 
 
 def test_abcd_real_data_speakers(shared_dir: Path) -> None:

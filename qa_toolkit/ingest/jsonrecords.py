@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import codecs
 import json
+import pickle
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, BinaryIO
@@ -54,10 +56,18 @@ def is_json_lines(head: bytes) -> bool:
         return False
 
 
-def json_records(stream: BinaryIO, head: bytes) -> Iterator[RawRecord]:
-    """Records from JSON Lines or a JSON document, decided from the first bytes."""
+def json_records(stream: BinaryIO, head: bytes, side_loads: tuple[str, ...] = ()) -> Iterator[RawRecord]:
+    """Records from JSON Lines or a JSON document, decided from the first bytes.
+
+    Args:
+        side_loads: top-level lists of a wrapper document that each record needs (Zendesk's list API
+            side-loads ``users`` and ``groups`` beside ``tickets``, usually after them): the records are
+            then held in a temporary file until the document ends and get each such list under its key.
+    """
     if is_json_lines(head):
         yield from _json_lines(stream)
+    elif side_loads:
+        yield from _with_side_loads(stream, side_loads)
     else:
         yield from _json_document(stream)
 
@@ -137,7 +147,25 @@ class _Collector:
         pass
 
 
-def _json_document(stream: BinaryIO) -> Iterator[RawRecord]:
+def _with_side_loads(stream: BinaryIO, keys: tuple[str, ...]) -> Iterator[RawRecord]:
+    top: dict[str, Any] = {}
+    with tempfile.TemporaryFile(prefix="qa-records-") as spool:
+        count = 0
+        for record in _json_document(stream, top):
+            pickle.dump(record, spool, protocol=pickle.HIGHEST_PROTOCOL)
+            count += 1
+        loads = {key: top[key] for key in keys if isinstance(top.get(key), list)}
+        spool.seek(0)
+        for _ in range(count):
+            record = pickle.load(spool)
+            if loads and isinstance(record.value, dict):
+                for key, value in loads.items():
+                    record.value.setdefault(key, value)
+            yield record
+
+
+def _json_document(stream: BinaryIO, top: dict[str, Any] | None = None) -> Iterator[RawRecord]:
+    """Records of a JSON document; ``top`` (when given) receives the other keys of a wrapper object at the end."""
     collector = _Collector()
     parser = ijson.parse_coro(collector, use_float=True)
     decoder = codecs.getincrementaldecoder("utf-8")("strict")
@@ -168,6 +196,8 @@ def _json_document(stream: BinaryIO) -> Iterator[RawRecord]:
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else "unexpected end of input"
         yield RawRecord(line, error=("json", f"malformed JSON: {reason}; the rest of this file is skipped"))
         return
+    if top is not None and collector.found_list and collector.top is not None and isinstance(collector.top.value, dict):
+        top.update(collector.top.value)
     if collector.top_kind == "start_map" and not collector.found_list and collector.top is not None:
         value = collector.top.value
         first_bad = next(iter(bad_lines), None)

@@ -68,7 +68,8 @@ def parse(source: Source, fmt: str = "auto", mapping: csv_format.CsvMapping | No
         return "csv", _validated(source.name, csv_format.records(source, mapping), None)
     if container == "text":
         return "text", _validated(source.name, text.records(source), None)
-    raw = json_records(source.stream, source.head)
+    side_loads = zendesk.SIDE_LOADS if fmt in ("auto", "zendesk") and zendesk.is_list_response(source.head) else ()
+    raw = json_records(source.stream, source.head, side_loads)
     if fmt == "auto":
         buffered: list[RawRecord] = []
         for record in raw:

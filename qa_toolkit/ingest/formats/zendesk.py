@@ -4,7 +4,9 @@ A record is a ticket object (``id``, ``created_at``, ``requester_id``, ``assigne
 ``status``, ``tags``, ``via.channel``, ``satisfaction_rating``) with its ``comments`` list embedded
 (``author_id``, ``public``, ``plain_body``/``body``, ``created_at``), as the full JSON export writes it;
 or ``{"ticket": {...}, "comments": [...]}`` from the API. Side-loaded ``users`` (with ``role``) and
-``groups`` on the same record give agent names, speaker roles and the team.
+``groups`` on the same record, or at the top level of a list-API response (``{"tickets": [...],
+"users": [...], "groups": [...]}`` from ``?include=users,groups``), give agent names, speaker roles and
+the team.
 
 Speakers: private comments (``public: false``) are internal notes, stored as ``system`` turns flagged
 internal; otherwise an author whose side-loaded role is ``end-user`` or who is the requester is the
@@ -13,11 +15,18 @@ customer, and anybody else an agent.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from qa_toolkit.ingest.model import FieldError
 
+SIDE_LOADS = ("users", "groups")  # beside "tickets" in a list-API response with ?include=users,groups
 RESOLVED = {"solved": True, "closed": True, "new": False, "open": False, "pending": False, "hold": False}
+
+
+def is_list_response(head: bytes) -> bool:
+    """True when a JSON document starts as a list-API response: an object whose first key is ``tickets``."""
+    return re.match(rb'(?:\xef\xbb\xbf)?\s*\{\s*"tickets"\s*:', head) is not None
 
 
 def matches(record: dict[str, Any]) -> bool:
