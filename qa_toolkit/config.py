@@ -17,6 +17,12 @@ class Settings(BaseSettings):
             ``postgresql+psycopg://user@host/dbname`` for teams and multi-machine batches.
         user: the acting user's name (reviewer, lead, ...), used for the audit trail.
         data_dir: where the toolkit keeps files of its own (rejected records, model cache).
+        whisper_model: default ``--model`` of ``qa transcribe`` and of the queue's nightly task (None: tiny.en).
+        vocabulary_file: default ``--vocabulary`` (domain terms given to Whisper as a prompt).
+        model_cache: where packaged models are joined (default: ``<data_dir>/models``).
+        nightly_folder: the folder the queue workers' nightly task enqueues at 01:00.
+        queue_stalled_after: seconds without a heartbeat before a worker's job is retried elsewhere.
+        report_font: a TrueType font to embed in PDF reports instead of DejaVu Sans.
     """
 
     model_config = SettingsConfigDict(env_prefix="QA_", env_file=".env", extra="ignore")
@@ -24,6 +30,12 @@ class Settings(BaseSettings):
     database_url: str = "sqlite:///qa.db"
     user: str | None = None
     data_dir: Path = Field(default_factory=lambda: Path.home() / ".local" / "share" / "qa-toolkit")
+    whisper_model: str | None = None
+    vocabulary_file: Path | None = None
+    model_cache: Path | None = None
+    nightly_folder: Path | None = None
+    queue_stalled_after: float = Field(default=60.0, gt=0)
+    report_font: Path | None = None
 
 
 @lru_cache(maxsize=1)

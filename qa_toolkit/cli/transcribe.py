@@ -20,20 +20,22 @@ from qa_toolkit.cli.common import (
     print_json,
     print_table,
 )
+from qa_toolkit.config import get_settings
 from qa_toolkit.errors import EXIT_PARTIAL, QAError
 
 app = typer.Typer(help="Transcribe recorded calls with Whisper into speaker-labelled turns.", no_args_is_help=True)
 
 ModelOption = Annotated[str | None, typer.Option(
-    "--model", "-m", envvar="QA_WHISPER_MODEL", show_default=False,
+    "--model", "-m", show_default=False,
     help="A CTranslate2 model directory, a packaged model (tiny.en, base) or a Whisper model name "
-         "(downloaded where internet exists). Default: tiny.en.")]
+         "(downloaded where internet exists). Default: $QA_WHISPER_MODEL, else tiny.en.")]
 BackendOption = Annotated[str, typer.Option(
     "--backend", help="faster-whisper (default; int8 on CPU, float16 on GPU) or openai-whisper.")]
 LanguageOption = Annotated[str, typer.Option("--language", help="Spoken language code; 'auto' to detect.")]
 VocabularyOption = Annotated[Path | None, typer.Option(
-    "--vocabulary", envvar="QA_VOCABULARY_FILE", show_default=False,
-    help="File of domain terms (one per line: company, product, place names) given to Whisper as a prompt.")]
+    "--vocabulary", show_default=False,
+    help="File of domain terms (one per line: company, product, place names) given to Whisper as a prompt. "
+         "Default: $QA_VOCABULARY_FILE.")]
 AgentChannelOption = Annotated[str, typer.Option(
     "--agent-channel", help="Which channel of a stereo call is the agent: left or right.")]
 DeviceOption = Annotated[str, typer.Option("--device", help="auto, cpu or cuda.")]
@@ -51,6 +53,8 @@ def _settings(model: str | None, backend: str, language: str, vocabulary: Path |
         raise QAError(f"--agent-channel {agent_channel!r}: choose left or right")
     if workers < 1:
         raise QAError(f"--workers {workers}: must be at least 1")
+    config = get_settings()
+    model, vocabulary = model or config.whisper_model, vocabulary or config.vocabulary_file
     return TranscribeSettings(
         model=model, backend=backend, language=None if language == "auto" else language,
         vocabulary=read_vocabulary(vocabulary) if vocabulary else [], agent_channel=agent_channel,
@@ -320,8 +324,9 @@ def enqueue(
 def worker(
     concurrency: Annotated[int, typer.Option("--concurrency", "-c", help="Jobs run at once by this worker.")] = 1,
     nightly: Annotated[Path | None, typer.Option(
-        "--nightly-folder", envvar="QA_NIGHTLY_FOLDER",
-        help="Folder the periodic task enqueues every night at 01:00 (cron '0 1 * * *').")] = None,
+        "--nightly-folder", show_default=False,
+        help="Folder the periodic task enqueues every night at 01:00 (cron '0 1 * * *'). "
+             "Default: $QA_NIGHTLY_FOLDER.")] = None,
     wait: Annotated[bool, typer.Option("--wait/--burst", help="Keep waiting for jobs, or stop when the queue is empty.")] = True,
     db: DbOption = None,
 ) -> None:

@@ -10,7 +10,6 @@ one is installed (Droid Sans Fallback, WenQuanYi) or else in reportlab's built-i
 from __future__ import annotations
 
 import importlib.util
-import os
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -18,6 +17,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
+from qa_toolkit.config import get_settings
 from qa_toolkit.errors import QAError
 
 FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.local/share/fonts", "~/.fonts",
@@ -56,9 +56,9 @@ def find_dejavu() -> tuple[Path, Path | None]:
     Raises:
         FontNotFoundError: not installed; the message says how to install it.
     """
-    override = os.environ.get("QA_REPORT_FONT")
+    override = get_settings().report_font
     if override:
-        path = Path(override).expanduser()
+        path = override.expanduser()
         if not path.is_file():
             raise FontNotFoundError(f"QA_REPORT_FONT={override}: no such font file")
         bold = path.with_name(path.stem + "-Bold" + path.suffix)

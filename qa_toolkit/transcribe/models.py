@@ -86,11 +86,10 @@ def packaged_tiny_en() -> Path | None:
 
 def model_cache_dir() -> Path:
     """Where joined packaged models are kept (``$QA_MODEL_CACHE`` or ``<data dir>/models``)."""
-    if env := os.environ.get("QA_MODEL_CACHE"):
-        return Path(env)
     from qa_toolkit.config import get_settings
 
-    return get_settings().data_dir / "models"
+    settings = get_settings()
+    return settings.model_cache or settings.data_dir / "models"
 
 
 def packaged_base(cache: Path | None = None) -> Path | None:

@@ -19,7 +19,6 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
-import os
 from datetime import datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -27,6 +26,7 @@ from typing import Any
 
 from sqlalchemy.engine import make_url
 
+from qa_toolkit.config import get_settings
 from qa_toolkit.errors import QAError
 from qa_toolkit.services import transcription
 from qa_toolkit.services.transcription import TranscribeSettings
@@ -35,7 +35,6 @@ from qa_toolkit.storage.database import Database, open_database
 QUEUE = "transcribe"
 NIGHTLY_CRON = "0 1 * * *"
 RECOVERY_CRON = "* * * * * */15"  # croniter's sixth field is seconds: every 15 s
-STALLED_AFTER_S = float(os.environ.get("QA_QUEUE_STALLED_AFTER", "60"))
 
 logger = logging.getLogger(__name__)
 
@@ -54,8 +53,9 @@ def conninfo(url: str) -> str:
 
 
 @lru_cache(maxsize=4)
-def make_app(url: str) -> Any:
-    """The procrastinate app for a database URL, with the transcription tasks registered."""
+def make_app(url: str, nightly_folder: Path | None = None) -> Any:
+    """The procrastinate app for a database URL, with the transcription tasks registered; its nightly task
+    enqueues ``nightly_folder`` (default: the ``QA_NIGHTLY_FOLDER`` setting)."""
     try:
         import procrastinate
     except ImportError as exc:
@@ -74,7 +74,7 @@ def make_app(url: str) -> Any:
     @app.periodic(cron=RECOVERY_CRON, periodic_id="recover-stalled")
     @app.task(name="qa.recover_stalled", queue="maintenance", queueing_lock="recover-stalled")
     async def recover_stalled(timestamp: int) -> int:
-        stalled = await app.job_manager.get_stalled_jobs(seconds_since_heartbeat=STALLED_AFTER_S)
+        stalled = await app.job_manager.get_stalled_jobs(seconds_since_heartbeat=get_settings().queue_stalled_after)
         for job in stalled:
             logger.warning("re-queueing job %s of a stalled worker", job.id)
             await app.job_manager.retry_job(job)
@@ -83,12 +83,13 @@ def make_app(url: str) -> Any:
     @app.periodic(cron=NIGHTLY_CRON, periodic_id="nightly-enqueue")
     @app.task(name="qa.nightly_enqueue", queue="maintenance", queueing_lock="nightly-enqueue")
     def nightly_enqueue(timestamp: int) -> int:
-        folder = os.environ.get("QA_NIGHTLY_FOLDER")
+        config = get_settings()
+        folder = nightly_folder or config.nightly_folder
         if not folder:
             logger.info("QA_NIGHTLY_FOLDER is not set: nothing to enqueue tonight")
             return 0
-        settings = TranscribeSettings(model=os.environ.get("QA_WHISPER_MODEL") or None)
-        if vocabulary := os.environ.get("QA_VOCABULARY_FILE"):
+        settings = TranscribeSettings(model=config.whisper_model)
+        if vocabulary := config.vocabulary_file:
             from qa_toolkit.transcribe.vocabulary import read_vocabulary
 
             settings.vocabulary = read_vocabulary(vocabulary)
@@ -153,18 +154,17 @@ def enqueue_folder(database: Database, folder: str | Path, settings: TranscribeS
 
 def run_worker(url: str, *, concurrency: int = 1, nightly_folder: Path | None = None, wait: bool = True) -> None:
     """Run a procrastinate worker for the transcription and maintenance queues until stopped."""
-    if nightly_folder is not None:
-        os.environ["QA_NIGHTLY_FOLDER"] = str(nightly_folder)
     _database(url)  # fail early, with the usual message, if the database is missing or not at head
-    app = make_app(url)
+    app = make_app(url, nightly_folder)
     ensure_schema(app)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    heartbeat = max(1.0, STALLED_AFTER_S / 4)
+    stalled_after = get_settings().queue_stalled_after
+    heartbeat = max(1.0, stalled_after / 4)
 
     async def main() -> None:
         async with app.open_async():
             await app.run_worker_async(queues=[QUEUE, "maintenance"], concurrency=concurrency, wait=wait,
                                        name=transcription.worker_id(), update_heartbeat_interval=heartbeat,
-                                       stalled_worker_timeout=STALLED_AFTER_S)
+                                       stalled_worker_timeout=stalled_after)
 
     asyncio.run(main())
