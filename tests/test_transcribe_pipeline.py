@@ -88,3 +88,23 @@ def test_srt_and_vtt_are_valid(tiny) -> None:  # type: ignore[no-untyped-def]
         assert re.fullmatch(rf"{clock} --> {clock}", timing)
         assert re.fullmatch(r"<v (agent|customer)>[^<>]+", text)
     assert '"speaker": "agent"' in render(transcript, "json")
+
+
+def test_redacted_transcript_for_output_hides_personal_data() -> None:
+    from qa_toolkit.transcribe.backend import Word
+    from qa_toolkit.transcribe.formats import render
+    from qa_toolkit.transcribe.pipeline import Transcript
+    from qa_toolkit.transcribe.turns import TurnText, call_timing
+
+    said = "my card is 4111 1111 1111 1111 and my mail is jo@example.com"
+    words = [Word(0.0, 1.0, "my", 0.9), Word(1.0, 3.0, " card is 4111 1111 1111 1111", 0.9)]
+    turns = [TurnText("agent", 0.0, 1.0, "how can I help?", [Word(0.0, 1.0, "how can I help?", 0.9)]),
+             TurnText("customer", 1.0, 3.0, said, words)]
+    transcript = Transcript(turns=turns, segments={}, timing=call_timing({"customer": words}, 3.0), duration_s=3.0,
+                            channels=2, codec="pcm_s16le", language="en")
+    out = transcript.redacted()
+    assert out.text == "agent: how can I help?\ncustomer: my card is [CARD] and my mail is [EMAIL]"
+    assert [len(t.words) for t in out.turns] == [1, 0]
+    assert transcript.turns[1].text == said  # the original is untouched
+    for fmt in ("json", "srt", "vtt", "txt"):
+        assert "4111" not in render(out, fmt) and "jo@example.com" not in render(out, fmt)

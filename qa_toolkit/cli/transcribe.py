@@ -71,6 +71,10 @@ def file_(
     output_dir: Annotated[Path | None, typer.Option(
         "--output-dir", "-o", help="Write NAME.<format> files here instead of printing.")] = None,
     store: Annotated[bool, typer.Option("--store/--no-store", help="Also store the transcripts in the database.")] = False,
+    redact: Annotated[bool, typer.Option(
+        "--redact/--no-redact",
+        help="Replace card numbers, SSNs, e-mail addresses and phone numbers by placeholders in what is printed or "
+             "written, as the database stores them; --no-redact gives what was said.")] = True,
     vocabulary: VocabularyOption = None,
     agent_channel: AgentChannelOption = "left",
     device: DeviceOption = "auto",
@@ -101,7 +105,7 @@ def file_(
                 err_console.print(f"Error: {exc}", markup=False, highlight=False, soft_wrap=True)
                 failed += 1
                 continue
-        text = render(transcript, output_format)
+        text = render(transcript.redacted() if redact else transcript, output_format)
         if output_dir:
             output_dir.mkdir(parents=True, exist_ok=True)
             target = output_dir / f"{path.stem}.{output_format}"

@@ -9,7 +9,7 @@ diarization here, and none is faked.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
@@ -52,6 +52,17 @@ class Transcript:
     def rtf(self) -> float:
         """Realtime factor: processing seconds per audio second (lower is faster)."""
         return (self.decode_s + self.transcribe_s) / self.duration_s if self.duration_s else 0.0
+
+    def redacted(self) -> Transcript:
+        """A copy for output with personal data in the turns replaced by placeholders, as stored. A turn with a
+        hit loses its word timings (they would spell the number out); the raw segments are left out."""
+        from qa_toolkit.ingest.pii import redact
+
+        turns = []
+        for turn in self.turns:
+            result = redact(turn.text)
+            turns.append(replace(turn, text=result.text, words=[]) if result.spans else turn)
+        return replace(self, turns=turns, segments={})
 
 
 def speakers_for(channels: int, agent_channel: AgentChannel = "left", mono_speaker: str = "unknown") -> list[str]:
