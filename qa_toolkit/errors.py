@@ -8,6 +8,11 @@ EXIT_USAGE = 2
 EXIT_PARTIAL = 3
 
 
+def located(file: object, line: int, field: str, reason: str) -> str:
+    """Where bad input is and what is wrong with it, the way compilers say it: ``file:line: field: reason``."""
+    return f"{file}:{line}: {field}: {reason}"
+
+
 class QAError(Exception):
     """Something the user can fix: bad input, a missing record, a database to upgrade.
 

@@ -148,9 +148,9 @@ def test_unreviewed_auto_then_review_criterion_keeps_the_automated_verdict(team:
 
 
 @pytest.mark.parametrize(("name", "message"), [
-    ("unknown.yaml", r"unknown.yaml: line 3: scores.tnoe: unknown criterion 'tnoe' \(did you mean 'tone'\?\)"),
-    ("offscale.json", r"offscale.json: line 4: scores.tone: criterion 'tone': 7 is not on its scale \(1, 2, 3, 4, 5\)"),
-    ("na.yaml", r"na.yaml: line 3: scores.tone: criterion 'tone' does not allow N/A"),
+    ("unknown.yaml", r"unknown.yaml:3: scores.tnoe: unknown criterion 'tnoe' \(did you mean 'tone'\?\)"),
+    ("offscale.json", r"offscale.json:4: scores.tone: criterion 'tone': 7 is not on its scale \(1, 2, 3, 4, 5\)"),
+    ("na.yaml", r"na.yaml:3: scores.tone: criterion 'tone' does not allow N/A"),
 ])
 def test_submit_validation_errors_name_file_line_and_field(team: Database, name: str, message: str) -> None:
     sample_and_assign(team)

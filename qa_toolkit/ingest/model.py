@@ -32,6 +32,8 @@ from pydantic import (
 )
 from typing_extensions import NotRequired, TypedDict
 
+from qa_toolkit.errors import located
+
 MAX_TURN_CHARS = 100_000
 SPEAKERS = ("agent", "customer", "system")
 
@@ -127,7 +129,7 @@ class RecordError:
     reason: str
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.field}: {self.reason}"
+        return located(self.file, self.line, self.field, self.reason)
 
 
 @dataclass(slots=True)

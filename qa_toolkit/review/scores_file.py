@@ -21,7 +21,7 @@ from typing import Any
 
 import yaml
 
-from qa_toolkit.errors import QAError
+from qa_toolkit.errors import QAError, located
 from qa_toolkit.review.criteria import ReviewCriterion, Scoresheet, validate
 
 
@@ -76,7 +76,7 @@ def load_scores(path: Path, criteria: list[ReviewCriterion], *, required: set[st
                     validate({}, criteria, comments={key: value}, required=set())
             except QAError as exc:
                 line = _line_of(path, text, section, str(key))
-                raise QAError(f"{path}: line {line}: {section}.{key}: {exc}") from None
+                raise QAError(located(path, line, f"{section}.{key}", str(exc))) from None
     try:
         return validate(data["scores"], criteria, comments=data.get("comments"),
                         comment=data.get("comment"), required=required)

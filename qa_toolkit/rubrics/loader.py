@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from qa_toolkit.errors import QAError
+from qa_toolkit.errors import QAError, located
 from qa_toolkit.rubrics.model import Category, Criterion, Rubric, Scale, suggest
 
 LIBRARY = Path(__file__).parent / "library"
@@ -90,7 +90,7 @@ def _problem(name: str, lines: dict[tuple[Any, ...], tuple[int, int]], loc: tupl
     while probe and probe not in lines:
         probe = probe[:-1]
     line = (lines[probe][0] if key_line else lines[probe][1]) if probe else 1
-    return f"{name}:{line}: {_field(loc)}: {message}"
+    return located(name, line, _field(loc), message)
 
 
 def _pydantic_problems(name: str, exc: ValidationError, lines: dict[tuple[Any, ...], tuple[int, int]],
