@@ -20,8 +20,8 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass, field
-from itertools import chain, repeat
 from datetime import datetime, timezone
+from itertools import chain, repeat
 from pathlib import Path
 from typing import IO, Any
 

@@ -69,13 +69,11 @@ class RowBinder:
         return bool(self._processors)
 
     def bind(self, rows: Sequence[Row]) -> list[Row]:
-        """The rows with every value bound (one C-level ``map`` per processed column)."""
+        """The rows with every value bound (as :meth:`bind_columns`, on their columns)."""
         if not self._processors or not rows:
             return list(rows)
-        values = list(zip(*rows))
-        for position, process in self._processors:
-            values[position] = tuple(map(process, values[position]))
-        return list(zip(*values))
+        [columns] = self.bind_columns([tuple(zip(*rows))])
+        return list(zip(*columns))
 
     def bind_one(self, row: Row) -> Row:
         """One row, bound."""
