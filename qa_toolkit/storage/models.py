@@ -441,7 +441,7 @@ class PIISpan(Base):
     __tablename__ = "pii_spans"
     __table_args__ = (
         CheckConstraint(_in("kind", PII_KINDS), name="kind"),
-        CheckConstraint(_one_of("speaker", SPEAKERS), name="speaker"),
+        CheckConstraint(_in("speaker", SPEAKERS), name="speaker"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
