@@ -91,12 +91,31 @@ def test_gzip_is_read_transparently(tmp_path: Path) -> None:
 
 
 def test_content_hash_is_stable_across_versions() -> None:
-    # Stored hashes decide "unchanged" on re-import: a new version must compute the same ones
-    # (these were computed by the first release), or every conversation would be re-imported as updated.
+    # Stored hashes decide "unchanged" on re-import: a new version must compute the same ones, or every
+    # conversation would be re-imported as updated. Format 2's hashes (pinned since it came) and, on demand,
+    # the first format's (pinned since the first release), which the databases it filled still hold.
     _, records = parse_file(DATA / "same.jsonl")
-    assert [prepare(r.conversation).content_hash for r in records if r.conversation] == [
+    prepared = [prepare(r.conversation, legacy_hash=True) for r in records if r.conversation]
+    assert [p.content_hash for p in prepared] == [
+        "2:a97d6138b5056b35b33783ed118aa8552de35c1d96b3bc66daa945044549d4",
+        "2:a7de3d6624269d3eedfe9b21938402fddaf682020d247e9154bc3957ed00f9"]
+    assert [p.legacy_hash for p in prepared] == [
         "8dd6df0c69c3adfddadb066d981d91acbbca54055ad23761a99b8b1669b9897a",
         "d9b2f76878f21ab8a6949b74f24d14a0566e051fbc390da548543f23027fd155"]
+    assert prepare(records[0].conversation).legacy_hash is None  # only when asked for
+
+
+def test_content_hash_covers_what_orjson_cannot_write() -> None:
+    # Integers beyond 64 bits and lone surrogates take Python's json instead: still a stable hash, and a change counts.
+    _, records = parse_file(DATA / "same.jsonl")
+    conversation = records[0].conversation
+    assert conversation is not None
+    huge = conversation.model_copy(update={"metadata": {"order": 2**70}})
+    surrogate = conversation.model_copy(update={"metadata": {"note": "\ud800"}})
+    hashes = [prepare(c).content_hash for c in (conversation, huge, surrogate)]
+    assert len(set(hashes)) == 3 and all(h.startswith("2:") and len(h) == 64 for h in hashes)
+    assert prepare(huge).content_hash == hashes[1]
+    assert prepare(huge.model_copy(update={"metadata": {"order": 2**70 + 1}})).content_hash != hashes[1]
 
 
 def test_canonical_extras_are_kept_and_labels_passed_through() -> None:

@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from qa_toolkit.ingest.model import RecordError
+from qa_toolkit.ingest.model import RecordError, validate
+from qa_toolkit.ingest.prepare import prepare
 from qa_toolkit.services import audit
 from qa_toolkit.services import chat_import
 from qa_toolkit.services.chat_import import import_chats
@@ -176,6 +177,29 @@ def test_changed_conversation_is_updated_and_audited(db: Database, tmp_path: Pat
         assert (event.before["csat"], event.after["csat"]) == (3, 5)
         assert (event.before["turns"], event.after["turns"], event.after["turns_changed"]) == (3, 2, [1, 2])
         assert event.before["content_hash"] != event.after["content_hash"]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_hashes_stored_by_the_first_release_count_as_unchanged_and_are_renewed(db: Database, tmp_path: Path,
+                                                                              workers: int) -> None:
+    kept = chat("c-1", ("customer", "hi, mail me: jo@example.com"), ("agent", "hello"), csat=4, tags=["refund"],
+                labels={"greeting": True}, metadata={"zendesk": {"via": "web"}})
+    edited = chat("c-2", ("customer", "other"))
+    import_chats(db, [str(write_jsonl(tmp_path / "v1.jsonl", kept, edited))])
+    prepared = {r["id"]: prepare(validate(r, file="v1.jsonl", line=1, raw="").conversation, legacy_hash=True)
+                for r in (kept, edited)}
+    with db.session() as session:  # as the first release stored them
+        for row in session.scalars(select(Interaction)):
+            row.content_hash = prepared[row.external_id].legacy_hash
+
+    path = write_jsonl(tmp_path / "v2.jsonl", kept, chat("c-2", ("customer", "changed")))
+    summary = import_chats(db, [str(path)], workers=workers)
+    assert summary.totals() == {"read": 2, "imported": 0, "updated": 1, "unchanged": 1, "rejected": 0}
+    with db.session() as session:
+        hashes = {r.external_id: r.content_hash for r in session.execute(select(Interaction.external_id, Interaction.content_hash))}
+        assert hashes["c-1"] == prepared["c-1"].content_hash and hashes["c-2"].startswith("2:")
+        assert [e.entity_id for e in audit.events(session, entity_type="interaction")] == ["chat:c-2"]
+    assert import_chats(db, [str(path)], workers=workers).totals()["unchanged"] == 2
 
 
 def test_same_id_in_another_source_is_another_conversation(db: Database, tmp_path: Path) -> None:

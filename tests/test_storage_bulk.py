@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import insert, select
@@ -17,15 +18,25 @@ AGENTS = Agent.__table__
 INTERACTIONS = Interaction.__table__
 TURNS = Turn.__table__
 
-zones = st.builds(lambda minutes: timezone(timedelta(minutes=minutes)), st.integers(-23 * 60, 23 * 60))
+zones = st.builds(lambda seconds: timezone(timedelta(seconds=seconds)), st.integers(-86399, 86399))
+datetimes = st.one_of(st.datetimes(), st.datetimes(timezones=zones))
 
 
-@given(st.one_of(st.datetimes(), st.datetimes(timezones=zones)))
-def test_sqlite_datetime_fast_path_writes_what_sqlalchemy_writes(value: datetime) -> None:
+@given(st.lists(st.one_of(st.none(), datetimes), max_size=20))
+def test_sqlite_datetime_fast_path_writes_what_sqlalchemy_writes(values: list[datetime | None]) -> None:
     dialect = dialect_named("sqlite")
     sqlalchemy_process = sqlite.DATETIME().bind_processor(dialect)
     assert sqlalchemy_process is not None
-    assert binder(dialect, TURNS, ("at",)).bind_one((value,)) == (sqlalchemy_process(value),)
+    [[bound]] = binder(dialect, TURNS, ("at",)).bind_columns([(tuple(values),)])
+    assert bound == tuple(map(sqlalchemy_process, values))
+
+
+def test_sqlite_datetime_column_with_other_values_takes_sqlalchemys_path() -> None:
+    at = datetime(2026, 10, 2, 14, 5, tzinfo=timezone.utc)
+    rows = binder(dialect_named("sqlite"), TURNS, ("at",))
+    assert rows.bind_one((at,)) == ("2026-10-02 14:05:00.000000",)
+    with pytest.raises(TypeError, match="SQLite DateTime type only accepts Python datetime"):
+        rows.bind_columns([((at, "2026-10-02"),)])
 
 
 def test_bind_columns_binds_every_group_and_keeps_their_lengths() -> None:

@@ -25,7 +25,7 @@ from itertools import chain, repeat
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import Dialect, bindparam, delete, insert, select
+from sqlalchemy import Dialect, bindparam, delete, exists, insert, select
 from sqlalchemy.orm import Session
 
 from qa_toolkit.config import get_settings
@@ -33,7 +33,14 @@ from qa_toolkit.errors import QAError
 from qa_toolkit.ingest.formats.csv import CsvMapping
 from qa_toolkit.ingest.model import AgentRef, Parsed, RecordError
 from qa_toolkit.ingest.parse import line_format, parse, parse_line
-from qa_toolkit.ingest.prepare import INTERACTION_FIELDS, SPAN_FIELDS, TURN_FIELDS, PreparedConversation, prepare
+from qa_toolkit.ingest.prepare import (
+    HASH_PREFIX,
+    INTERACTION_FIELDS,
+    SPAN_FIELDS,
+    TURN_FIELDS,
+    PreparedConversation,
+    prepare,
+)
 from qa_toolkit.ingest.sources import Source, expand, open_source
 from qa_toolkit.services import audit
 from qa_toolkit.storage.bulk import analyze, binder, dialect_named, estimated_rows, insert_rows, update_rows
@@ -266,6 +273,7 @@ class _Import:
     workers: int | None = None
     agents: dict[str, int] = field(default_factory=dict)  # external id -> row id
     _pool: ProcessPoolExecutor | None = None
+    _legacy: dict[str, bool] = field(default_factory=dict)  # source -> may hold first-format content hashes
     _analysed_rows: int | None = None  # conversations the planner statistics knew of when last refreshed
     _added_rows: int = 0  # conversations stored since
 
@@ -302,23 +310,38 @@ class _Import:
         if fmt is None:
             dialect = self.database.engine.dialect
             chunk: list[PreparedConversation] = []
+            legacy_hash: bool | None = None
             for parsed in self._records(src, file):
                 assert parsed.conversation is not None
-                chunk.append(prepare(parsed.conversation, redact=self.redact))
+                if legacy_hash is None:  # the format, so the source, is known from the first record on
+                    legacy_hash = self._legacy_hashes(self.source or default_source(file.format))
+                chunk.append(prepare(parsed.conversation, redact=self.redact, legacy_hash=legacy_hash))
                 if len(chunk) == _CHUNK_LINES:
                     yield from bind_rows(chunk, dialect)
                     chunk = []
             yield from bind_rows(chunk, dialect)
             return
         file.format = fmt
-        for item in self._in_workers(src, fmt, workers):
+        options = _Preparing(self.redact, self._legacy_hashes(self.source or default_source(fmt)),
+                             self.database.engine.url.drivername)
+        for item in self._in_workers(src, fmt, options, workers):
             file.read += 1
             if isinstance(item, Parsed):
                 self._reject(item, file)
             else:
                 yield item
 
-    def _in_workers(self, src: Source, fmt: str, workers: int) -> Iterator[Parsed | PreparedConversation]:
+    def _legacy_hashes(self, source: str) -> bool:
+        """Whether conversations of ``source`` stored with a first-format content hash may be met, so that
+        hash is needed too; asked once per source and import."""
+        if source not in self._legacy:
+            with self.database.session() as session:
+                self._legacy[source] = bool(session.scalar(select(exists().where(
+                    INTERACTIONS.c.source == source, INTERACTIONS.c.content_hash.not_like(f"{HASH_PREFIX}%")))))
+        return self._legacy[source]
+
+    def _in_workers(self, src: Source, fmt: str, options: _Preparing,
+                    workers: int) -> Iterator[Parsed | PreparedConversation]:
         """Lines sent in chunks to worker processes, results back in order; a few chunks in flight at most,
         so memory stays flat. A read error ends the file as in :func:`_guarded`."""
         if self._pool is None:
@@ -326,7 +349,6 @@ class _Import:
             context = multiprocessing.get_context("fork" if "fork" in methods else None)
             self._pool = ProcessPoolExecutor(workers, mp_context=context)
         pool = self._pool
-        drivername = self.database.engine.url.drivername
         pending: deque[Future[list[tuple[int, Parsed | PreparedConversation]]]] = deque()
         line = 0
 
@@ -342,17 +364,17 @@ class _Import:
             for number, data in enumerate(src.stream, start=1):
                 chunk.append((number, data))
                 if len(chunk) == _CHUNK_LINES:
-                    pending.append(pool.submit(_prepare_lines, src.name, fmt, self.redact, drivername, chunk))
+                    pending.append(pool.submit(_prepare_lines, src.name, fmt, options, chunk))
                     chunk = []
                     yield from finished(_IN_FLIGHT_PER_WORKER * workers)
         except (OSError, EOFError) as exc:
             if chunk:
-                pending.append(pool.submit(_prepare_lines, src.name, fmt, self.redact, drivername, chunk))
+                pending.append(pool.submit(_prepare_lines, src.name, fmt, options, chunk))
             yield from finished(0)
             yield Parsed(line + 1, "", error=RecordError(src.name, line + 1, "file", f"cannot read further: {exc}"))
             return
         if chunk:
-            pending.append(pool.submit(_prepare_lines, src.name, fmt, self.redact, drivername, chunk))
+            pending.append(pool.submit(_prepare_lines, src.name, fmt, options, chunk))
         yield from finished(0)
 
     def check(self, path: str, file: FileSummary) -> None:
@@ -395,8 +417,17 @@ class _Import:
                 existing = {external_id: (iid, content_hash) for external_id, iid, content_hash in session.execute(
                     _BY_EXTERNAL_ID, {"source": file.source, "ids": [p.external_id for p in batch]})}
                 new = [p for p in batch if p.external_id not in existing]
-                changed = [(existing[p.external_id][0], p) for p in batch
-                           if p.external_id in existing and existing[p.external_id][1] != p.content_hash]
+                changed: list[tuple[int, PreparedConversation]] = []
+                rehashed: list[tuple[str, int]] = []  # unchanged, with a first-format hash: (new hash, row id)
+                for p in batch:
+                    iid, stored_hash = existing.get(p.external_id, (None, None))
+                    if iid is None or stored_hash == p.content_hash:
+                        continue
+                    if stored_hash is not None and stored_hash == p.legacy_hash:
+                        rehashed.append((p.content_hash, iid))
+                    else:
+                        changed.append((iid, p))
+                update_rows(connection, INTERACTIONS, ("content_hash",), rehashed)
                 ids: list[tuple[int, PreparedConversation]] = []
                 now = utcnow()
                 if new:
@@ -480,15 +511,26 @@ def _cpu_count() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def _prepare_lines(name: str, fmt: str, redact: bool, drivername: str,
+@dataclass(frozen=True)
+class _Preparing:
+    """How worker processes prepare conversations: redacted or not, with the old content hash too or not,
+    bound for which driver."""
+
+    redact: bool
+    legacy_hash: bool
+    drivername: str
+
+
+def _prepare_lines(name: str, fmt: str, options: _Preparing,
                    lines: list[tuple[int, bytes]]) -> list[tuple[int, Parsed | PreparedConversation]]:
     """In a worker process: parse, validate, prepare and bind JSON Lines; a rejected line stays a :class:`Parsed`."""
     results: list[tuple[int, Parsed | PreparedConversation]] = []
     for number, data in lines:
         parsed = parse_line(name, fmt, number, data)
         if parsed is not None:
-            results.append((number, parsed if parsed.conversation is None else prepare(parsed.conversation, redact=redact)))
-    bind_rows([item for _, item in results if isinstance(item, PreparedConversation)], dialect_named(drivername))
+            results.append((number, parsed if parsed.conversation is None else
+                            prepare(parsed.conversation, redact=options.redact, legacy_hash=options.legacy_hash)))
+    bind_rows([item for _, item in results if isinstance(item, PreparedConversation)], dialect_named(options.drivername))
     return results
 
 
