@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
-from qa_toolkit.ingest.pii import PIISpan, find_pii, iban_valid, luhn_valid, redact
+from qa_toolkit.ingest.pii import PIISpan, find_pii, iban_valid, luhn_valid, redact, redact_each
 
 
 def hits(text: str) -> list[tuple[str, str]]:
@@ -75,3 +77,16 @@ def test_kinds_can_be_restricted() -> None:
 def test_checksums() -> None:
     assert luhn_valid("79927398713") and not luhn_valid("79927398710")
     assert iban_valid("FR14 2004 1010 0505 0001 3M02 606") and not iban_valid("FR15 2004 1010 0505 0001 3M02 606")
+
+
+pieces = st.sampled_from(["4539 1488 0343 6467", "078-05-1120", "(212) 555-0187", "jo@example.com", "555 0187", "12",
+                          "3-5", "@", " ", "\n", "ok", ", ", "1", "-"])
+texts = st.lists(st.lists(pieces, max_size=8).map("".join), max_size=8)
+
+
+@given(texts)
+@example(["call 212 5", "55 0187", "no"])  # digits of one run on both sides of the line between two turns
+@example(["4539 1488 0343 6467", "", "x@example.com"])
+def test_redact_each_finds_what_redact_finds_in_each_text(turns: list[str]) -> None:
+    expected = [(position, redact(text)) for position, text in enumerate(turns) if redact(text).spans]
+    assert list(redact_each(turns)) == expected

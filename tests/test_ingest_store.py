@@ -162,7 +162,7 @@ def test_changed_conversation_is_updated_and_audited(db: Database, tmp_path: Pat
     original = chat("c-1", ("customer", "hi"), ("agent", "hello"), ("customer", "mail me: jo@example.com"), csat=3)
     path = write_jsonl(tmp_path / "v1.jsonl", original, chat("c-2", ("customer", "other")))
     import_chats(db, [str(path)])
-    changed = chat("c-1", ("customer", "hi"), ("agent", "Hello! How can I help?"), csat=5)
+    changed = chat("c-1", ("customer", "hi"), ("agent", "Hello! How can I help?"), csat=5, agent="a-2")
     path = write_jsonl(tmp_path / "v2.jsonl", changed, chat("c-2", ("customer", "other")))
     summary = import_chats(db, [str(path)], actor="lee")
     assert summary.totals() == {"read": 2, "imported": 0, "updated": 1, "unchanged": 1, "rejected": 0}
@@ -175,6 +175,7 @@ def test_changed_conversation_is_updated_and_audited(db: Database, tmp_path: Pat
         assert (event.actor, event.action, event.entity_id) == ("lee", "interaction.update", "chat:c-1")
         assert event.before is not None and event.after is not None
         assert (event.before["csat"], event.after["csat"]) == (3, 5)
+        assert (event.before["agent"], event.after["agent"]) == ("a-1", "a-2")
         assert (event.before["turns"], event.after["turns"], event.after["turns_changed"]) == (3, 2, [1, 2])
         assert event.before["content_hash"] != event.after["content_hash"]
 

@@ -555,7 +555,8 @@ def bind_rows(conversations: list[PreparedConversation], dialect: Dialect) -> li
 
 @dataclass
 class _StoredConversation:
-    """An interaction as stored (values as read back) and its turns' (speaker, text, internal)."""
+    """An interaction as stored (values as read back, with its agent's external id as ``agent``) and its
+    turns' (speaker, text, internal)."""
 
     row: dict[str, Any]
     turns: list[tuple[Any, ...]]
@@ -563,8 +564,9 @@ class _StoredConversation:
 
 def _stored(session: Session, ids: list[int]) -> dict[int, _StoredConversation]:
     """The stored interactions ``ids``, with their turns."""
-    found = {row.id: _StoredConversation(dict(row._mapping), [])
-             for row in session.execute(select(INTERACTIONS).where(INTERACTIONS.c.id.in_(ids)))}
+    query = (select(INTERACTIONS, AGENTS.c.external_id.label("agent"))
+             .outerjoin(AGENTS, AGENTS.c.id == INTERACTIONS.c.agent_id).where(INTERACTIONS.c.id.in_(ids)))
+    found = {row.id: _StoredConversation(dict(row._mapping), []) for row in session.execute(query)}
     for row in session.execute(select(TURNS.c.interaction_id, TURNS.c.speaker, TURNS.c.text, TURNS.c.internal)
                                .where(TURNS.c.interaction_id.in_(ids)).order_by(TURNS.c.interaction_id, TURNS.c.index)):
         found[row.interaction_id].turns.append((row.speaker, row.text, row.internal))
@@ -581,7 +583,7 @@ def _changes(old: _StoredConversation, new: _StoredConversation) -> tuple[dict[s
     """The audit record of an update: the fields that changed, before and after, and which turns."""
     before: dict[str, Any] = {"content_hash": old.row["content_hash"]}
     after: dict[str, Any] = {"content_hash": new.row["content_hash"]}
-    for column in (*_COMPARED, "agent_id"):
+    for column in (*_COMPARED, "agent"):
         old_value, new_value = _jsonable(old.row[column]), _jsonable(new.row[column])
         if old_value != new_value:
             before[column], after[column] = old_value, new_value
