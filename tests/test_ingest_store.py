@@ -237,23 +237,23 @@ def test_strict_imports_nothing_from_a_file_with_a_bad_record(db: Database, tmp_
 def test_a_crash_mid_import_leaves_only_whole_conversations(db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = write_jsonl(tmp_path / "many.jsonl", *[chat(f"c-{i}", ("customer", "hi"), ("agent", "hello"), agent=f"a-{i}")
                                                    for i in range(5)])
-    real_insert_rows = chat_import.insert_rows
+    real_insert_columns = chat_import.insert_columns
     calls = {"turns": 0}
 
-    def failing_insert_rows(connection, table, columns, rows):  # type: ignore[no-untyped-def]
+    def failing_insert_columns(connection, table, columns, values):  # type: ignore[no-untyped-def]
         if table is chat_import.TURNS:
             calls["turns"] += 1
             if calls["turns"] == 2:
                 raise RuntimeError("killed")
-        return real_insert_rows(connection, table, columns, rows)
+        return real_insert_columns(connection, table, columns, values)
 
-    monkeypatch.setattr(chat_import, "insert_rows", failing_insert_rows)
+    monkeypatch.setattr(chat_import, "insert_columns", failing_insert_columns)
     with pytest.raises(RuntimeError, match="killed"):
         import_chats(db, [str(path)], batch_size=2)
     assert counts(db) == (2, 4, 0)
     with db.session() as session:
         assert sorted(session.scalars(select(Agent.external_id))) == ["a-0", "a-1"]
-    monkeypatch.setattr(chat_import, "insert_rows", real_insert_rows)
+    monkeypatch.setattr(chat_import, "insert_columns", real_insert_columns)
     summary = import_chats(db, [str(path)], batch_size=2)
     assert summary.totals()["imported"] == 3 and summary.totals()["unchanged"] == 2
     assert counts(db) == (5, 10, 0)

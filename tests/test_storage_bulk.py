@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from sqlalchemy import insert, select
 from sqlalchemy.dialects import sqlite
 
-from qa_toolkit.storage.bulk import RowBinder, binder, dialect_named, insert_rows, update_rows
+from qa_toolkit.storage.bulk import RowBinder, binder, dialect_named, insert_columns, insert_rows, update_rows
 from qa_toolkit.storage.database import Database
 from qa_toolkit.storage.models import Agent, Interaction, Turn
 
@@ -76,3 +76,26 @@ def test_bulk_insert_and_update_store_what_core_would(db: Database) -> None:
     with db.session() as session:
         after = {row.external_id: (row.csat, row.tags) for row in session.execute(select(INTERACTIONS))}
         assert after == {"core": (None, ["refund", "é"]), "bulk": (5, ["billing"])}
+
+
+def test_insert_columns_leaves_out_only_what_stores_null_anyway(db: Database) -> None:
+    at = datetime(2026, 10, 2, 14, 5, tzinfo=timezone.utc)
+    columns = ("interaction_id", "index", "speaker", "text", "start_s", "at", "internal")
+    with db.session() as session:
+        connection = session.connection()
+        agent_id = session.execute(insert(AGENTS).values(external_id="a-1", name="A").returning(AGENTS.c.id)).scalar_one()
+        iid = session.execute(insert(INTERACTIONS).values(
+            source="s", external_id="c-1", channel="chat", agent_id=agent_id, tags=[], metadata={}, created_at=at,
+            updated_at=at).returning(INTERACTIONS.c.id)).scalar_one()
+        [bound] = binder(connection.dialect, TURNS, columns).bind_columns(
+            [((iid, iid), (0, 1), ("agent", "customer"), ("a", "b"), (None, None), (None, at), (True, False))])
+        insert_columns(connection, TURNS, columns, bound)
+        insert_columns(connection, TURNS, columns, [[] for _ in columns])  # no rows: nothing to do
+    with db.session() as session:
+        rows = session.execute(select(TURNS.c.index, TURNS.c.start_s, TURNS.c.at, TURNS.c.internal)
+                               .order_by(TURNS.c.index)).all()
+    assert [(r.index, r.start_s, r.at.replace(tzinfo=None) if r.at else None, r.internal) for r in rows] == [
+        (0, None, None, True), (1, None, at.replace(tzinfo=None), False)]
+    with pytest.raises(Exception, match="internal"), db.session() as session:  # None, not the server default
+        insert_columns(session.connection(), TURNS, ("interaction_id", "index", "speaker", "text", "internal"),
+                       [[iid], [2], ["agent"], ["c"], [None]])

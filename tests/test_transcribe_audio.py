@@ -84,3 +84,23 @@ def test_truncated_opus_is_detected(tmp_path: Path) -> None:
     with pytest.raises(AudioError, match="no complete end-of-stream page") as info:
         decode(tmp_path / "cut.opus")
     assert info.value.kind == "truncated"
+
+
+def test_truncated_m4a_is_detected(tmp_path: Path) -> None:
+    # Recorders write an M4A's index (the moov box) last: a file cut anywhere has none, so it cannot be
+    # opened at all; that is a truncated recording, not an unsupported format.
+    from transcribe_support import encode
+
+    data = encode(SAMPLES / "call_03_overtalk.wav", tmp_path / "call.m4a", "aac", "mp4").read_bytes()
+    (tmp_path / "cut.m4a").write_bytes(data[: len(data) // 2])
+    with pytest.raises(AudioError, match=r"cut\.m4a is an MP4/M4A file whose 'mdat' box needs [\d,]+ bytes, but the file has") as info:
+        decode(tmp_path / "cut.m4a")
+    assert info.value.kind == "truncated"
+    (tmp_path / "unfinished.m4a").write_bytes(data[: data.index(b"moov") - 4])
+    with pytest.raises(AudioError, match="without its index") as info:
+        decode(tmp_path / "unfinished.m4a")
+    assert info.value.kind == "truncated"
+    (tmp_path / "notes.m4a").write_bytes(b"not audio at all, just text\n" * 20)
+    with pytest.raises(AudioError) as info:
+        decode(tmp_path / "notes.m4a")
+    assert info.value.kind == "unsupported"

@@ -43,7 +43,7 @@ from qa_toolkit.ingest.prepare import (
 )
 from qa_toolkit.ingest.sources import Source, expand, open_source
 from qa_toolkit.services import audit
-from qa_toolkit.storage.bulk import analyze, binder, dialect_named, estimated_rows, insert_rows, update_rows
+from qa_toolkit.storage.bulk import analyze, binder, dialect_named, estimated_rows, insert_columns, update_rows
 from qa_toolkit.storage.database import Database, sqlite_path
 from qa_toolkit.storage.models import Agent, Interaction, PIISpan, Turn, utcnow
 
@@ -432,8 +432,8 @@ class _Import:
                 now = utcnow()
                 if new:
                     stamp = binder(connection.dialect, INTERACTIONS, _STAMP_COLUMNS).bind_one((file.source, now, now))
-                    insert_rows(connection, INTERACTIONS, (*INTERACTION_FIELDS, "agent_id", *_STAMP_COLUMNS),
-                                [(*p.interaction, self.agents[p.agent.id], *stamp) for p in new])
+                    insert_columns(connection, INTERACTIONS, (*INTERACTION_FIELDS, "agent_id", *_STAMP_COLUMNS),
+                                   list(zip(*[(*p.interaction, self.agents[p.agent.id], *stamp) for p in new])))
                     new_ids = {external_id: iid for external_id, iid, _ in session.execute(
                         _BY_EXTERNAL_ID, {"source": file.source, "ids": [p.external_id for p in new]})}
                     ids.extend((new_ids[p.external_id], p) for p in new)
@@ -445,10 +445,8 @@ class _Import:
                     update_rows(connection, INTERACTIONS, (*INTERACTION_FIELDS, "agent_id", "updated_at"),
                                 [(*p.interaction, self.agents[p.agent.id], updated_at, iid) for iid, p in changed])
                     ids.extend(changed)
-                insert_rows(connection, TURNS, _TURN_COLUMNS,
-                            chain.from_iterable(zip(repeat(iid, len(p.turns[0])), *p.turns) for iid, p in ids))
-                insert_rows(connection, SPANS, _SPAN_COLUMNS,
-                            chain.from_iterable(zip(repeat(iid, len(p.spans[0])), *p.spans) for iid, p in ids if p.spans))
+                insert_columns(connection, TURNS, _TURN_COLUMNS, _by_column([(iid, p.turns) for iid, p in ids]))
+                insert_columns(connection, SPANS, _SPAN_COLUMNS, _by_column([(iid, p.spans) for iid, p in ids if p.spans]))
                 if changed:
                     self._audit_updates(session, file.source, changed, before)
         except BaseException:
@@ -551,6 +549,16 @@ def bind_rows(conversations: list[PreparedConversation], dialect: Dialect) -> li
         for conversation, bound in zip(having, columns):
             setattr(conversation, attribute, bound)
     return conversations
+
+
+def _by_column(conversations: list[tuple[int, tuple[tuple[Any, ...], ...]]]) -> list[list[Any]]:
+    """Rows of many conversations held by column (their turns or spans), each row led by its conversation's
+    row id, as one list per column."""
+    if not conversations:
+        return []
+    ids = list(chain.from_iterable(repeat(iid, len(columns[0])) for iid, columns in conversations))
+    return [ids, *(list(chain.from_iterable(columns[i] for _, columns in conversations))
+                   for i in range(len(conversations[0][1])))]
 
 
 @dataclass

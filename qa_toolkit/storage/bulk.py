@@ -137,6 +137,17 @@ def insert_rows(connection: Connection, table: Table, columns: Sequence[str], ro
         cursor.close()
 
 
+def insert_columns(connection: Connection, table: Table, columns: Sequence[str], values: Sequence[Sequence[Any]]) -> None:
+    """Insert bound rows given by column (``values[i]`` holds column ``columns[i]`` of every row), as
+    :func:`insert_rows`. A column that is None in every row is left out when leaving it out stores NULL
+    too (it has no server default): SQLite stores rows faster without it than with a NULL bound in each."""
+    if not values or not len(values[0]):
+        return
+    kept = [i for i, name in enumerate(columns)
+            if table.c[name].server_default is not None or values[i].count(None) != len(values[i])]
+    insert_rows(connection, table, [columns[i] for i in kept], zip(*[values[i] for i in kept]))
+
+
 def update_rows(connection: Connection, table: Table, columns: Sequence[str], rows: Sequence[Row]) -> None:
     """Update rows by primary key ``id``: each row holds bound values in ``columns`` order, then the id."""
     if not rows:

@@ -104,6 +104,9 @@ def decode(path: str | Path) -> DecodedAudio:
     try:
         container = av.open(str(path))
     except (av.error.InvalidDataError, UnicodeDecodeError) as exc:
+        if cut := mp4_shortfall(path):
+            raise AudioError("truncated", f"{path} is an MP4/M4A file {cut}: it was cut short or never "
+                                          "finished writing") from None
         raise AudioError("unsupported", f"{path} is not a recognised audio file ({exc.__class__.__name__})") from None
     except av.error.FFmpegError as exc:
         raise AudioError("corrupt", f"{path} cannot be opened: {exc}") from None
@@ -193,6 +196,34 @@ def ogg_ends_cleanly(path: Path) -> bool:
         return False
     complete = len(page) >= 27 + segments + sum(page[27:27 + segments])
     return complete and bool(page[5] & 0x04)
+
+
+def mp4_shortfall(path: Path) -> str | None:
+    """Why an MP4/M4A file (``ftyp`` first) is incomplete: a top-level box that runs past the end of the
+    file, or no ``moov`` box (the index, which most recorders write last); None when it is complete or not MP4."""
+    size = path.stat().st_size
+    boxes: list[bytes] = []
+    with path.open("rb") as fh:
+        offset = 0
+        while offset + 8 <= size:
+            fh.seek(offset)
+            box_size, kind = struct.unpack(">I4s", fh.read(8))
+            if box_size == 1:  # 64-bit size after the type
+                extended = fh.read(8)
+                box_size = struct.unpack(">Q", extended)[0] if len(extended) == 8 else 0
+            elif box_size == 0:  # up to the end of the file
+                box_size = size - offset
+            if not boxes and kind != b"ftyp":
+                return None
+            boxes.append(kind)
+            if box_size < 8:
+                return None  # not a box structure: leave it to the decoder's verdict
+            if offset + box_size > size:
+                return f"whose {kind.decode('latin-1')!r} box needs {offset + box_size:,} bytes, but the file has {size:,}"
+            offset += box_size
+    if boxes and b"moov" not in boxes:
+        return "without its index (no 'moov' box)"
+    return None
 
 
 def is_dual_mono(left: np.ndarray, right: np.ndarray) -> bool:
