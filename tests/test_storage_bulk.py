@@ -19,7 +19,7 @@ INTERACTIONS = Interaction.__table__
 TURNS = Turn.__table__
 
 zones = st.builds(lambda seconds: timezone(timedelta(seconds=seconds)), st.integers(-86399, 86399))
-datetimes = st.one_of(st.datetimes(), st.datetimes(timezones=zones))
+datetimes = st.one_of(st.datetimes(), st.datetimes(timezones=st.just(timezone.utc)), st.datetimes(timezones=zones))
 
 
 @given(st.lists(st.one_of(st.none(), datetimes), max_size=20))

@@ -9,9 +9,8 @@ the bound rows go to the driver in one ``executemany`` (PostgreSQL with psycopg:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import lru_cache
 from itertools import chain
 from typing import Any
@@ -32,22 +31,19 @@ def dialect_named(drivername: str) -> Dialect:
     return URL.create(drivername).get_dialect()()
 
 
-_OFFSET = re.compile(rb'(?:Z|[+-]\d\d:\d\d)"')
-_WHOLE_SECOND = re.compile(rb'(?<=:\d\d)"')  # literal replacements: re.sub's fast path
-
-
 def _sqlite_datetimes(process: Callable[[Any], Any]) -> Callable[[list[Any]], list[Any]]:
-    """SQLite's DATETIME bind processor over a whole column, with a fast path when every value is a
-    datetime or None: the same text (its default storage format, ``2026-10-01 06:27:36.000000``,
-    timezone dropped) from one ``orjson`` pass over the column, rewritten with three byte-level
-    substitutions; anything else goes through SQLAlchemy's processor value by value."""
+    """SQLite's DATETIME bind processor over a whole column, with a fast path when every value is None or a
+    naive or UTC datetime: the same text (its default storage format, ``2026-10-01 06:27:36.000000``,
+    timezone dropped) from one ``orjson`` pass over the column; anything else goes through SQLAlchemy's
+    processor value by value."""
 
     def bind(values: list[Any]) -> list[Any]:
-        if not all(value.__class__ is datetime or value is None for value in values):
+        if not all(value is None or (value.__class__ is datetime and (value.tzinfo is None or value.tzinfo is UTC))
+                   for value in values):
             return list(map(process, values))
-        text = orjson.dumps(values, option=orjson.OPT_UTC_Z)  # "2026-10-01T06:27:36Z", microseconds when not 0
-        text = _WHOLE_SECOND.sub(b'.000000"', _OFFSET.sub(b'"', text)).replace(b"T", b" ")
-        return orjson.loads(text)
+        # "2026-10-01T06:27:36Z", with microseconds when they are not 0
+        text = orjson.dumps(values, option=orjson.OPT_UTC_Z).replace(b'Z"', b'"').replace(b"T", b" ")
+        return [value if value is None or len(value) != 19 else value + ".000000" for value in orjson.loads(text)]
 
     return bind
 
