@@ -106,3 +106,41 @@ def test_two_workers_one_killed_mid_file_every_file_once(queue_db_url: str, tmp_
                 proc.kill()
                 proc.wait()
         db.close()
+
+
+def test_nightly_task_queues_the_folders_recent_recordings_once(queue_db_url: str, tmp_path: Path) -> None:
+    from qa_toolkit.transcribe.queue import NIGHTLY_CRON, ensure_schema, make_app
+
+    folder = tmp_path / "calls"
+    recent = copy_samples(folder, ["call_01_billing.wav", "call_03_overtalk.wav"])
+    old = folder / "last_month.wav"
+    call = recent[1].read_bytes()
+    old.write_bytes(call[:-1] + bytes([call[-1] ^ 1]))  # other content: a recording of its own
+    month_ago = time.time() - 30 * 86400
+    os.utime(old, (month_ago, month_ago))
+
+    app = make_app(queue_db_url, folder)
+    ensure_schema(app)
+    [nightly] = [p for (name, _), p in app.periodic_registry.periodic_tasks.items() if name == "qa.nightly_enqueue"]
+    assert nightly.cron == NIGHTLY_CRON == "0 1 * * *"
+    with app.open():
+        assert nightly.task(timestamp=int(time.time())) == 2  # the files of the last two days
+        assert nightly.task(timestamp=int(time.time())) == 0  # queued already: once per file
+    engine = create_engine(queue_db_url)
+    try:
+        with engine.connect() as connection:
+            queued = connection.execute(text(
+                "SELECT r.path FROM procrastinate_jobs j JOIN recordings r ON r.id = (j.args->>'recording_id')::int "
+                "WHERE j.task_name = 'qa.transcribe_recording' AND j.status = 'todo'")).scalars().all()
+    finally:
+        engine.dispose()
+    assert sorted(Path(p).name for p in queued) == ["call_01_billing.wav", "call_03_overtalk.wav"]
+
+
+def test_nightly_task_without_a_folder_queues_nothing(queue_db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from qa_toolkit.transcribe.queue import make_app
+
+    monkeypatch.delenv("QA_NIGHTLY_FOLDER", raising=False)
+    app = make_app(queue_db_url)
+    [nightly] = [p for (name, _), p in app.periodic_registry.periodic_tasks.items() if name == "qa.nightly_enqueue"]
+    assert nightly.task(timestamp=int(time.time())) == 0
