@@ -511,7 +511,7 @@ def _cpu_count() -> int:
 
 @dataclass(frozen=True)
 class _Preparing:
-    """How worker processes prepare conversations: redacted or not, with the old content hash too or not,
+    """How worker processes prepare conversations: redacted or not, with the first-format content hash too or not,
     bound for which driver."""
 
     redact: bool
