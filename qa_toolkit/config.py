@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated, Any
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class Settings(BaseSettings):
@@ -23,6 +24,8 @@ class Settings(BaseSettings):
         nightly_folder: the folder the queue workers' nightly task enqueues at 01:00.
         queue_stalled_after: seconds without a heartbeat before a worker's job is retried elsewhere.
         report_font: a TrueType font to embed in PDF reports instead of DejaVu Sans.
+        phone_regions: where phone numbers written without a country code are from, for PII redaction
+            (``QA_PHONE_REGIONS=US,GB``; ISO 3166-1 region codes). Numbers with ``+`` are found anyway.
     """
 
     model_config = SettingsConfigDict(env_prefix="QA_", env_file=".env", extra="ignore")
@@ -36,6 +39,22 @@ class Settings(BaseSettings):
     nightly_folder: Path | None = None
     queue_stalled_after: float = Field(default=60.0, gt=0)
     report_font: Path | None = None
+    phone_regions: Annotated[tuple[str, ...], NoDecode] = ("US",)
+
+    @field_validator("phone_regions", mode="before")
+    @classmethod
+    def _known_regions(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = [part.strip().upper() for part in value.split(",") if part.strip()]
+        if not value:
+            raise ValueError("name at least one region, e.g. US")
+        import phonenumbers
+
+        unknown = [region for region in value if region not in phonenumbers.SUPPORTED_REGIONS]
+        if unknown:
+            hint = " (the United Kingdom is GB)" if "UK" in unknown else ""
+            raise ValueError(f"{', '.join(unknown)}: not a region code (ISO 3166-1 alpha-2, e.g. US, GB, DE){hint}")
+        return tuple(value)
 
 
 @lru_cache(maxsize=1)

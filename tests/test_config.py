@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -32,3 +33,29 @@ def test_a_bad_setting_names_the_variable(monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setenv("QA_QUEUE_STALLED_AFTER", "-3")
     with pytest.raises(ValidationError, match="queue_stalled_after"):
         get_settings()
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("UK", "UK: not a region code (ISO 3166-1 alpha-2, e.g. US, GB, DE) (the United Kingdom is GB)"),
+    ("US,XX", "XX: not a region code"),
+    (" , ", "name at least one region"),
+])
+def test_phone_regions_must_be_region_codes(monkeypatch: pytest.MonkeyPatch, value: str, message: str) -> None:
+    monkeypatch.setenv("QA_PHONE_REGIONS", value)
+    with pytest.raises(ValidationError, match=re.escape(message)):
+        get_settings()
+
+
+def test_a_bad_phone_region_stops_an_import_with_one_line(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from qa_toolkit.cli import app
+
+    chats = tmp_path / "chats.jsonl"
+    chats.write_text('{"id": "c-1", "agent": {"id": "a-1"}, "turns": [{"speaker": "customer", "text": "hi"}]}\n')
+    assert CliRunner().invoke(app, ["init"]).exit_code == 0
+    monkeypatch.setenv("QA_PHONE_REGIONS", "UK")
+    get_settings.cache_clear()  # a new process reads the settings anew
+    result = CliRunner().invoke(app, ["import", "chats", str(chats)])
+    assert result.exit_code == 1
+    assert "phone_regions: Value error, UK: not a region code" in result.output and "GB" in result.output

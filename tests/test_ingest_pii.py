@@ -90,3 +90,22 @@ texts = st.lists(st.lists(pieces, max_size=8).map("".join), max_size=8)
 def test_redact_each_finds_what_redact_finds_in_each_text(turns: list[str]) -> None:
     expected = [(position, redact(text)) for position, text in enumerate(turns) if redact(text).spans]
     assert list(redact_each(turns)) == expected
+
+
+def test_phone_numbers_without_country_code_are_found_for_the_regions_named() -> None:
+    text = "call 07911 123456 or (415) 555-0132"
+    assert hits(text) == [("phone", "(415) 555-0132")]  # the default region: US
+    both = [(s.kind, text[s.start:s.end]) for s in find_pii(text, regions=("US", "GB"))]
+    assert both == [("phone", "07911 123456"), ("phone", "(415) 555-0132")]
+    assert [text[s.start:s.end] for s in find_pii(text, regions=("GB",))] == ["07911 123456"]
+    # one number that is valid in both regions' formats is one hit, not two
+    assert len(find_pii("ring +44 20 7946 0958", regions=("US", "GB"))) == 1
+
+
+def test_the_phone_regions_setting_is_the_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    from qa_toolkit.config import get_settings
+
+    monkeypatch.setenv("QA_PHONE_REGIONS", "us, gb")
+    get_settings.cache_clear()
+    assert get_settings().phone_regions == ("US", "GB")
+    assert redact("call 07911 123456").text == "call [PHONE]"

@@ -147,6 +147,21 @@ def test_pii_is_redacted_and_spans_kept_without_values(db: Database) -> None:
                          ("iban", "customer", 1), ("phone", "agent", 1), ("phone", "customer", 2), ("ssn", "customer", 1)]
 
 
+@pytest.mark.parametrize("workers", [1, 2])
+def test_phone_numbers_of_the_regions_set_are_redacted(db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                       workers: int) -> None:
+    from qa_toolkit.config import get_settings
+
+    monkeypatch.setenv("QA_PHONE_REGIONS", "US,GB")
+    get_settings.cache_clear()
+    path = write_jsonl(tmp_path / "uk.jsonl", chat("c-1", ("customer", "call me on 07911 123456"), ("agent", "will do")))
+    import_chats(db, [str(path)], workers=workers)
+    with db.session() as session:
+        assert session.scalars(select(Turn.text).order_by(Turn.index)).all() == ["call me on [PHONE]", "will do"]
+        assert [(s.kind, s.speaker, s.start, s.end) for s in session.scalars(select(PIISpan))] == [
+            ("phone", "customer", 11, 23)]
+
+
 def test_no_redact_stores_raw_text_and_says_so_in_the_audit_log(db: Database, tmp_path: Path) -> None:
     path = write_jsonl(tmp_path / "raw.jsonl", chat("c-1", ("customer", "card 4111 1111 1111 1111")))
     import_chats(db, [str(path)], redact=False, actor="rita")

@@ -101,17 +101,23 @@ def _cards(text: str) -> Iterable[PIISpan]:
                 i = best[0] + 1
 
 
-def _phones(text: str, region: str) -> Iterable[PIISpan]:
-    for match in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.VALID):
-        yield PIISpan("phone", match.start, match.end)
+def _phones(text: str, regions: Sequence[str] | None) -> Iterable[PIISpan]:
+    if regions is None:
+        from qa_toolkit.config import get_settings
+
+        regions = get_settings().phone_regions
+    for region in regions:  # the same number found for two regions is dropped as an overlap
+        for match in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.VALID):
+            yield PIISpan("phone", match.start, match.end)
 
 
-def find_pii(text: str, *, kinds: Collection[str] = KINDS, region: str = "US") -> list[PIISpan]:
+def find_pii(text: str, *, kinds: Collection[str] = KINDS, regions: Sequence[str] | None = None) -> list[PIISpan]:
     """All non-overlapping hits in ``text``, in order.
 
     Args:
         kinds: which kinds to look for (default: all of :data:`KINDS`).
-        region: default region for phone numbers written without a country code.
+        regions: where phone numbers written without a country code may be from (region codes such as
+            ``US``, ``GB``); None: the ``QA_PHONE_REGIONS`` setting (default US).
     """
     has_at = "@" in text
     # Most text has no digit at all: one cheap scan spares the slower seven-digit pattern.
@@ -136,7 +142,7 @@ def find_pii(text: str, *, kinds: Collection[str] = KINDS, region: str = "US") -
         for span in found:
             rest = rest[:span.start] + " " * (span.end - span.start) + rest[span.end:]
         if rest is text or _SEVEN_DIGITS.search(rest):
-            found.extend(_phones(rest, region))
+            found.extend(_phones(rest, regions))
     kept: list[PIISpan] = []
     for span in found:  # first claim wins
         if all(span.end <= other.start or span.start >= other.end for other in kept):
@@ -144,9 +150,10 @@ def find_pii(text: str, *, kinds: Collection[str] = KINDS, region: str = "US") -
     return sorted(kept, key=lambda s: s.start)
 
 
-def redact(text: str, *, kinds: Collection[str] = KINDS, region: str = "US") -> RedactedText:
-    """Replace every hit by its typed placeholder (``[CARD]``, ``[SSN]``, ``[EMAIL]``, ``[PHONE]``, ``[IBAN]``)."""
-    spans = find_pii(text, kinds=kinds, region=region)
+def redact(text: str, *, kinds: Collection[str] = KINDS, regions: Sequence[str] | None = None) -> RedactedText:
+    """Replace every hit by its typed placeholder (``[CARD]``, ``[SSN]``, ``[EMAIL]``, ``[PHONE]``, ``[IBAN]``);
+    ``regions`` as in :func:`find_pii`."""
+    spans = find_pii(text, kinds=kinds, regions=regions)
     if not spans:
         return RedactedText(text, ())
     parts: list[str] = []
@@ -159,7 +166,8 @@ def redact(text: str, *, kinds: Collection[str] = KINDS, region: str = "US") -> 
     return RedactedText("".join(parts), tuple(spans))
 
 
-def redact_each(texts: Sequence[str], *, kinds: Collection[str] = KINDS, region: str = "US") -> Iterator[tuple[int, RedactedText]]:
+def redact_each(texts: Sequence[str], *, kinds: Collection[str] = KINDS,
+                regions: Sequence[str] | None = None) -> Iterator[tuple[int, RedactedText]]:
     """:func:`redact` over many texts (the turns of a conversation): ``(position, result)`` for each text
     with at least one hit. One cheap scan of all texts together spares the per-text work when none
     can hold anything (no ``@`` and no run of seven digits anywhere), as in most conversations."""
@@ -167,6 +175,6 @@ def redact_each(texts: Sequence[str], *, kinds: Collection[str] = KINDS, region:
     if "@" not in joined and (_DIGIT.search(joined) is None or _SEVEN_DIGITS.search(joined) is None):
         return
     for position, text in enumerate(texts):
-        result = redact(text, kinds=kinds, region=region)
+        result = redact(text, kinds=kinds, regions=regions)
         if result.spans:
             yield position, result

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -81,14 +82,14 @@ def _utc(value: datetime | None) -> datetime | None:
     return value.astimezone(timezone.utc) if value is not None else None
 
 
-def _redact_values(value: Any) -> Any:
+def _redact_values(value: Any, regions: Sequence[str] | None) -> Any:
     """Every string inside ``value`` (dicts and lists walked) with PII replaced by placeholders."""
     if isinstance(value, str):
-        return pii.redact(value).text
+        return pii.redact(value, regions=regions).text
     if isinstance(value, dict):
-        return {key: _redact_values(item) for key, item in value.items()}
+        return {key: _redact_values(item, regions) for key, item in value.items()}
     if isinstance(value, list):
-        return [_redact_values(item) for item in value]
+        return [_redact_values(item, regions) for item in value]
     return value
 
 
@@ -118,13 +119,14 @@ def legacy_content_hash(interaction: dict[str, Any], agent: list[str | None], tu
     return digest.hexdigest()
 
 
-def prepare(conversation: Conversation, *, redact: bool = True, legacy_hash: bool = False) -> PreparedConversation:
+def prepare(conversation: Conversation, *, redact: bool = True, legacy_hash: bool = False,
+            phone_regions: Sequence[str] | None = None) -> PreparedConversation:
     """Redact (unless ``redact`` is False) and flatten a conversation into rows, with its content hash
-    (and its first-format hash too, with ``legacy_hash``)."""
+    (and its first-format hash too, with ``legacy_hash``). ``phone_regions``: see :func:`pii.find_pii`."""
     texts = [turn["text"] for turn in conversation.turns]
     spans: list[tuple[Any, ...]] = []
     if redact:
-        for index, result in pii.redact_each(texts):
+        for index, result in pii.redact_each(texts, regions=phone_regions):
             texts[index] = result.text
             speaker = conversation.turns[index]["speaker"]
             spans.extend((index, speaker, s.kind, s.start, s.end) for s in result.spans)
@@ -156,8 +158,9 @@ def prepare(conversation: Conversation, *, redact: bool = True, legacy_hash: boo
         "escalated": conversation.escalated,
         "tags": conversation.tags,
         # Free-form fields can hold PII too (a hand label quoting a card number): never stored raw.
-        "metadata": _redact_values(conversation.metadata) if redact and conversation.metadata else conversation.metadata,
-        "labels": _redact_values(conversation.labels) if redact and conversation.labels else conversation.labels,
+        "metadata": (_redact_values(conversation.metadata, phone_regions) if redact and conversation.metadata
+                     else conversation.metadata),
+        "labels": _redact_values(conversation.labels, phone_regions) if redact and conversation.labels else conversation.labels,
         "pii_redacted": redact,
     }
     agent_values = [agent.id, agent.name, agent.team]

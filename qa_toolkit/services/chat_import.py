@@ -271,6 +271,7 @@ class _Import:
     rejects: _RejectsWriter
     summary: ImportSummary
     workers: int | None = None
+    phone_regions: tuple[str, ...] = field(default_factory=lambda: get_settings().phone_regions)
     agents: dict[str, int] = field(default_factory=dict)  # external id -> row id
     _pool: ProcessPoolExecutor | None = None
     _legacy: dict[str, bool] = field(default_factory=dict)  # source -> may hold first-format content hashes
@@ -315,14 +316,15 @@ class _Import:
                 assert parsed.conversation is not None
                 if legacy_hash is None:  # the format, so the source, is known from the first record on
                     legacy_hash = self._legacy_hashes(self.source or default_source(file.format))
-                chunk.append(prepare(parsed.conversation, redact=self.redact, legacy_hash=legacy_hash))
+                chunk.append(prepare(parsed.conversation, redact=self.redact, legacy_hash=legacy_hash,
+                                     phone_regions=self.phone_regions))
                 if len(chunk) == _CHUNK_LINES:
                     yield from bind_rows(chunk, dialect)
                     chunk = []
             yield from bind_rows(chunk, dialect)
             return
         file.format = fmt
-        options = _Preparing(self.redact, self._legacy_hashes(self.source or default_source(fmt)),
+        options = _Preparing(self.redact, self._legacy_hashes(self.source or default_source(fmt)), self.phone_regions,
                              self.database.engine.url.drivername)
         for item in self._in_workers(src, fmt, options, workers):
             file.read += 1
@@ -512,10 +514,11 @@ def _cpu_count() -> int:
 @dataclass(frozen=True)
 class _Preparing:
     """How worker processes prepare conversations: redacted or not, with the first-format content hash too or not,
-    bound for which driver."""
+    phone numbers of which regions, bound for which driver."""
 
     redact: bool
     legacy_hash: bool
+    phone_regions: tuple[str, ...]
     drivername: str
 
 
@@ -527,7 +530,8 @@ def _prepare_lines(name: str, fmt: str, options: _Preparing,
         parsed = parse_line(name, fmt, number, data)
         if parsed is not None:
             results.append((number, parsed if parsed.conversation is None else
-                            prepare(parsed.conversation, redact=options.redact, legacy_hash=options.legacy_hash)))
+                            prepare(parsed.conversation, redact=options.redact, legacy_hash=options.legacy_hash,
+                                    phone_regions=options.phone_regions)))
     bind_rows([item for _, item in results if isinstance(item, PreparedConversation)], dialect_named(options.drivername))
     return results
 
