@@ -418,17 +418,7 @@ class _Import:
                 self._ensure_agents(session, [p.agent for p in batch])
                 existing = {external_id: (iid, content_hash) for external_id, iid, content_hash in session.execute(
                     _BY_EXTERNAL_ID, {"source": file.source, "ids": [p.external_id for p in batch]})}
-                new = [p for p in batch if p.external_id not in existing]
-                changed: list[tuple[int, PreparedConversation]] = []
-                rehashed: list[tuple[str, int]] = []  # unchanged, with a first-format hash: (new hash, row id)
-                for p in batch:
-                    iid, stored_hash = existing.get(p.external_id, (None, None))
-                    if iid is None or stored_hash == p.content_hash:
-                        continue
-                    if stored_hash is not None and stored_hash == p.legacy_hash:
-                        rehashed.append((p.content_hash, iid))
-                    else:
-                        changed.append((iid, p))
+                new, changed, rehashed = _sorted_out(batch, existing)
                 update_rows(connection, INTERACTIONS, ("content_hash",), rehashed)
                 ids: list[tuple[int, PreparedConversation]] = []
                 now = utcnow()
@@ -485,7 +475,7 @@ class _Import:
         query = select(AGENTS.c.external_id, AGENTS.c.id)
         self.agents.update({row.external_id: row.id for row in session.execute(
             query.where(AGENTS.c.external_id.in_(list(wanted))))})
-        missing = [{"external_id": ref.id, "name": ref.name or ref.id, "team": ref.team}
+        missing: list[dict[str, Any]] = [{"external_id": ref.id, "name": ref.name or ref.id, "team": ref.team}
                    for external_id, ref in wanted.items() if external_id not in self.agents]
         if not missing:
             return
@@ -505,6 +495,28 @@ class _Import:
             old, new = _changes(before[iid], after[iid])
             audit.record(session, actor=self.actor, action="interaction.update", entity_type="interaction",
                          entity_id=f"{source}:{prepared.external_id}", before=old, after=new)
+
+
+def _sorted_out(batch: list[PreparedConversation], stored: dict[str, tuple[int, str | None]]) -> tuple[
+        list[PreparedConversation], list[tuple[int, PreparedConversation]], list[tuple[str, int]]]:
+    """A batch against the stored (row id, content hash) by external id: the new conversations, the changed
+    ones (with their row ids), and the unchanged ones stored with a first-format hash, as (new hash, row
+    id) for renewing it. The rest are unchanged."""
+    new: list[PreparedConversation] = []
+    changed: list[tuple[int, PreparedConversation]] = []
+    rehashed: list[tuple[str, int]] = []
+    for p in batch:
+        if p.external_id not in stored:
+            new.append(p)
+            continue
+        iid, stored_hash = stored[p.external_id]
+        if stored_hash == p.content_hash:
+            continue
+        if stored_hash is not None and stored_hash == p.legacy_hash:
+            rehashed.append((p.content_hash, iid))
+        else:
+            changed.append((iid, p))
+    return new, changed, rehashed
 
 
 def _cpu_count() -> int:
