@@ -476,7 +476,7 @@ class _Import:
         self.agents.update({row.external_id: row.id for row in session.execute(
             query.where(AGENTS.c.external_id.in_(list(wanted))))})
         missing: list[dict[str, Any]] = [{"external_id": ref.id, "name": ref.name or ref.id, "team": ref.team}
-                   for external_id, ref in wanted.items() if external_id not in self.agents]
+                                         for external_id, ref in wanted.items() if external_id not in self.agents]
         if not missing:
             return
         session.execute(insert(AGENTS), missing)
