@@ -20,12 +20,13 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from datetime import datetime, timezone
 from itertools import chain, repeat
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import Dialect, bindparam, delete, exists, insert, select
+from sqlalchemy import ARRAY, Dialect, Select, String, any_, bindparam, delete, exists, insert, select
 from sqlalchemy.orm import Session
 
 from qa_toolkit.config import get_settings
@@ -58,10 +59,6 @@ AGENTS = Agent.__table__
 _STAMP_COLUMNS = ("source", "created_at", "updated_at")  # set when a conversation is first stored
 _TURN_COLUMNS = ("interaction_id", *TURN_FIELDS)
 _SPAN_COLUMNS = ("interaction_id", *SPAN_FIELDS)
-# Stored conversations of one source by external id (compiled once, the id list expanded per batch).
-_BY_EXTERNAL_ID = (select(INTERACTIONS.c.external_id, INTERACTIONS.c.id, INTERACTIONS.c.content_hash)
-                   .where(INTERACTIONS.c.source == bindparam("source"),
-                          INTERACTIONS.c.external_id.in_(bindparam("ids", expanding=True))))
 _COMPARED = ("channel", "customer_external_id", "started_at", "ended_at", "queue", "topic", "language", "csat", "nps",
              "ces", "resolved", "escalated", "tags", "metadata", "labels", "pii_redacted")
 
@@ -416,8 +413,9 @@ class _Import:
             with self.database.session() as session:
                 connection = session.connection()
                 self._ensure_agents(session, [p.agent for p in batch])
+                by_external_id = _by_external_id(connection.dialect.name)
                 existing = {external_id: (iid, content_hash) for external_id, iid, content_hash in session.execute(
-                    _BY_EXTERNAL_ID, {"source": file.source, "ids": [p.external_id for p in batch]})}
+                    by_external_id, {"source": file.source, "ids": [p.external_id for p in batch]})}
                 new, changed, rehashed = _sorted_out(batch, existing)
                 update_rows(connection, INTERACTIONS, ("content_hash",), rehashed)
                 ids: list[tuple[int, PreparedConversation]] = []
@@ -427,7 +425,7 @@ class _Import:
                     insert_columns(connection, INTERACTIONS, (*INTERACTION_FIELDS, "agent_id", *_STAMP_COLUMNS),
                                    list(zip(*[(*p.interaction, self.agents[p.agent.id], *stamp) for p in new])))
                     new_ids = {external_id: iid for external_id, iid, _ in session.execute(
-                        _BY_EXTERNAL_ID, {"source": file.source, "ids": [p.external_id for p in new]})}
+                        by_external_id, {"source": file.source, "ids": [p.external_id for p in new]})}
                     ids.extend((new_ids[p.external_id], p) for p in new)
                 before = _stored(session, [iid for iid, _ in changed]) if changed else {}
                 if changed:
@@ -495,6 +493,18 @@ class _Import:
             old, new = _changes(before[iid], after[iid])
             audit.record(session, actor=self.actor, action="interaction.update", entity_type="interaction",
                          entity_id=f"{source}:{prepared.external_id}", before=old, after=new)
+
+
+@lru_cache(maxsize=4)
+def _by_external_id(dialect_name: str) -> Select[str, int, str | None]:
+    """Stored conversations of one source (row id, content hash) by external id: the id list expanded per
+    batch, or on PostgreSQL one array parameter (``= ANY``), so the statement stays the same and psycopg
+    parses it once."""
+    external_id = INTERACTIONS.c.external_id
+    wanted = (external_id == any_(bindparam("ids", type_=ARRAY(String))) if dialect_name == "postgresql"
+              else external_id.in_(bindparam("ids", expanding=True)))
+    return select(external_id, INTERACTIONS.c.id, INTERACTIONS.c.content_hash).where(
+        INTERACTIONS.c.source == bindparam("source"), wanted)
 
 
 def _sorted_out(batch: list[PreparedConversation], stored: dict[str, tuple[int, str | None]]) -> tuple[
