@@ -44,8 +44,8 @@ class Settings(BaseSettings):
     @field_validator("phone_regions", mode="before")
     @classmethod
     def _known_regions(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            value = [part.strip().upper() for part in value.split(",") if part.strip()]
+        parts = value.split(",") if isinstance(value, str) else value
+        value = [str(part).strip().upper() for part in parts if str(part).strip()]
         if not value:
             raise ValueError("name at least one region, e.g. US")
         import phonenumbers

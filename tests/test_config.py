@@ -59,3 +59,9 @@ def test_a_bad_phone_region_stops_an_import_with_one_line(monkeypatch: pytest.Mo
     result = CliRunner().invoke(app, ["import", "chats", str(chats)])
     assert result.exit_code == 1
     assert "phone_regions: Value error, UK: not a region code" in result.output and "GB" in result.output
+
+
+def test_phone_regions_given_in_code_are_normalised_too() -> None:
+    from qa_toolkit.config import Settings
+
+    assert Settings(phone_regions=("gb", " us ")).phone_regions == ("GB", "US")
