@@ -171,3 +171,20 @@ def test_real_qa_subprocess_reads_gzipped_stdin(tmp_path: Path) -> None:
     with database.session() as session:
         assert session.scalar(select(func.count()).select_from(Interaction)) == 20
     database.close()
+
+
+def test_the_summary_names_files_within_the_folder_they_share(db_url: str, tmp_path: Path) -> None:
+    from qa_toolkit.cli.imports import _common_folder
+
+    assert _common_folder(["d/a/x.jsonl", "d/b/y.csv"]) == ("d", ["a/x.jsonl", "b/y.csv"])
+    assert _common_folder(["d/x.jsonl"]) == ("", ["d/x.jsonl"])
+    assert _common_folder(["x.jsonl", "y.jsonl"]) == ("", ["x.jsonl", "y.jsonl"])
+    assert _common_folder(["/d/x.jsonl", "d/y.jsonl"]) == ("", ["/d/x.jsonl", "d/y.jsonl"])
+    assert _common_folder(["d/x.jsonl", "<stdin>"]) == ("", ["d/x.jsonl", "<stdin>"])
+    for name in ("one", "two"):
+        (tmp_path / "exports" / name).mkdir(parents=True)
+        (tmp_path / "exports" / name / "chats.jsonl").write_text(GOOD.replace("c-1", f"c-{name}") + "\n")
+    result = qa("import", "chats", str(tmp_path / "exports"), "--db", db_url)
+    assert result.exit_code == 0, result.output
+    assert f"files in {tmp_path / 'exports'}" in result.output
+    assert "one/chats.jsonl" in result.output and str(tmp_path / "exports" / "one") not in result.output

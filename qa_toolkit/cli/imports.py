@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -95,12 +96,14 @@ def chats(
     if as_json:
         print_json(result.as_dict())
     else:
-        rows = [(f.file, f.format, f.read, f.imported, f.updated, f.unchanged,
-                 f"{f.rejected} (strict: nothing imported)" if f.strict_skipped else f.rejected) for f in result.files]
+        folder, names = _common_folder([f.file for f in result.files])
+        rows = [(name, f.format, f.read, f.imported, f.updated, f.unchanged,
+                 f"{f.rejected} (strict: nothing imported)" if f.strict_skipped else f.rejected)
+                for name, f in zip(names, result.files)]
         if len(result.files) > 1:
             totals = result.totals()
             rows.append(("total", "", *totals.values()))
-        table = Table(title=f"Chat import (source: {result.source})")
+        table = Table(title=f"Chat import (source: {result.source})" + (f"\nfiles in {folder}" if folder else ""))
         table.add_column("file", overflow="fold")
         for column in ("format", "read", "imported", "updated", "unchanged", "rejected"):
             table.add_column(column, justify="left" if column == "format" else "right")
@@ -117,3 +120,17 @@ def chats(
             err_console.print(f"{result.rejected} record(s) rejected; raw records written to {result.rejects} "
                               "(fix them and import that file again)", highlight=False, soft_wrap=True)
         raise typer.Exit(EXIT_PARTIAL)
+
+
+def _common_folder(files: list[str]) -> tuple[str, list[str]]:
+    """The folder several files share (longer than ``.``) and their names within it, so a summary table
+    stays narrow; ``("", files)`` for one file, stdin among them, or nothing shared."""
+    if len(files) < 2 or "<stdin>" in files:
+        return "", files
+    try:
+        folder = os.path.commonpath([os.path.dirname(f) for f in files])
+    except ValueError:  # absolute and relative paths mixed
+        return "", files
+    if folder in ("", "."):
+        return "", files
+    return folder, [os.path.relpath(f, folder) for f in files]
