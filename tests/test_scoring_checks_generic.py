@@ -75,6 +75,8 @@ def test_identity_generic(turns, status, detail) -> None:  # type: ignore[no-unt
     ("It's the second time the same fault comes back.", True),
     ("Please let me talk to your manager.", True),
     ("My PIN and my IBAN are not shown in the app.", False),  # acronyms are no shouting
+    ("My customer number is CN-448812, can you check it?", False),  # nor are identifiers
+    ("The order ref is 5521-XK, and the parcel is FINALLY here.", True),
     ("I'M WRITING FROM MY PHONE SO SORRY FOR CAPS", False),  # all capitals: a habit, not emphasis
     ("Hi??", False),  # a bare nudge is no frustration
     ("Could you switch it on now?", False),

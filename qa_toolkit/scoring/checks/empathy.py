@@ -38,7 +38,8 @@ FRUSTRATION_REGEXES = (
 REPEATED_PUNCTUATION = re.compile(r"[!?]{2,}")
 _WORD = re.compile(r"[\w']+")
 # shouting: a word of two or more capitals in a message that is not all capitals, unless it is an acronym
-SHOUTING = re.compile(r"(?<![\w'\"])[A-Z]{2,}(?![\w'\"])")
+# or part of an identifier joined by a dash ("CN-448812", "ORD-5521-B")
+SHOUTING = re.compile(r"(?<![\w'\"])(?<!\w-)[A-Z]{2,}(?![\w'\"]|-\w)")
 ACRONYMS = frozenset({
     "OK", "ID", "PIN", "SSN", "DOB", "ATM", "DSL", "SMS", "TV", "UK", "US", "USA", "EU", "IBAN", "CVV", "VAT",
     "FAQ", "IT", "PC", "ISP", "URL", "QR", "GB", "MB", "KB", "TB", "PDF", "APP", "API", "VPN", "WIFI", "LTD",
