@@ -56,6 +56,10 @@ def test_greeting(turns, status) -> None:  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize(("turns", "status"), [
     ([("agent", "Hi"), ("agent", "Is there anything else I can help with?")], "pass"),
     ([("agent", "Hi"), ("customer", "bye"), ("agent", "Ok.")], "fail"),
+    ([("agent", "Done. Have a great weekend!")], "pass"),
+    ([("agent", "All sorted, have a lovely rest of your day.")], "pass"),
+    ([("agent", "Have a good one")], "pass"),
+    ([("agent", "You have a great deal on that plan.")], "fail"),
 ])
 def test_closing(turns, status) -> None:  # type: ignore[no-untyped-def]
     assert run("closing", view(*turns)).status == status

@@ -15,11 +15,15 @@ GREETINGS = (
     "how can i assist", "bonjour", "hola", "greetings", "howdy",
 )
 CLOSINGS = (
-    "anything else", "have a great day", "have a good day", "have a nice day", "have a lovely day",
-    "have a great evening", "have a good one", "goodbye", "bye", "take care", "thanks for contacting",
+    "anything else", "goodbye", "bye", "take care", "thanks for contacting",
     "thank you for contacting", "thank you for calling", "thanks for calling", "thanks for chatting",
     "next steps", "you will receive", "you'll receive", "you'll get an email", "feel free to reach out",
     "don't hesitate to contact", "don't hesitate to reach out", "enjoy your day", "glad i could help",
+)
+# "have a great day", "have a lovely weekend", "have a good rest of your day", "have a good one"
+CLOSING_REGEXES = (
+    r"\bhave an? (?:(?:really|very) )?(?:great|good|nice|lovely|wonderful|fantastic|brilliant|pleasant|safe) "
+    r"(?:day|evening|night|weekend|afternoon|morning|week|holiday|trip|one|rest of (?:the|your) (?:day|week|evening))\b",
 )
 DISCLOSURE_REGEXES = (
     r"\b(?:this|the|our|your)\s+(?:call|conversation|chat)s?\s+(?:may|will|might|is going to|are|is)\s+"
@@ -43,7 +47,7 @@ class GreetingParams(Params):
 
 class ClosingParams(Params):
     phrases: tuple[str, ...] = CLOSINGS
-    regexes: tuple[str, ...] = ()
+    regexes: tuple[str, ...] = CLOSING_REGEXES
     last_turns: int = 2
 
 
