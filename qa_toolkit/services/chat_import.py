@@ -20,8 +20,8 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass, field
-from functools import lru_cache
 from datetime import datetime, timezone
+from functools import lru_cache
 from itertools import chain, repeat
 from pathlib import Path
 from typing import IO, Any
@@ -312,7 +312,7 @@ class _Import:
             for parsed in self._records(src, file):
                 assert parsed.conversation is not None
                 if legacy_hash is None:  # the format, so the source, is known from the first record on
-                    legacy_hash = self._legacy_hashes(self.source or default_source(file.format))
+                    legacy_hash = self._legacy_hashes(self._source_for(file.format))
                 chunk.append(prepare(parsed.conversation, redact=self.redact, legacy_hash=legacy_hash,
                                      phone_regions=self.phone_regions))
                 if len(chunk) == _CHUNK_LINES:
@@ -321,7 +321,7 @@ class _Import:
             yield from bind_rows(chunk, dialect)
             return
         file.format = fmt
-        options = _Preparing(self.redact, self._legacy_hashes(self.source or default_source(fmt)), self.phone_regions,
+        options = _Preparing(self.redact, self._legacy_hashes(self._source_for(fmt)), self.phone_regions,
                              self.database.engine.url.drivername)
         for item in self._in_workers(src, fmt, options, workers):
             file.read += 1
@@ -329,6 +329,10 @@ class _Import:
                 self._reject(item, file)
             else:
                 yield item
+
+    def _source_for(self, fmt: str) -> str:
+        """The source conversations of a file in format ``fmt`` are keyed by."""
+        return self.source or default_source(fmt)
 
     def _legacy_hashes(self, source: str) -> bool:
         """Whether conversations of ``source`` stored with a first-format content hash may be met, so that
@@ -387,7 +391,7 @@ class _Import:
         with _opened(path, file.file) as src:
             batch: dict[str, PreparedConversation] = {}
             for prepared in self._prepared(src, file):
-                file.source = file.source or self.source or default_source(file.format)
+                file.source = file.source or self._source_for(file.format)
                 if prepared.external_id in batch or len(batch) >= self.batch_size:
                     self._store(file, list(batch.values()))
                     batch = {}
@@ -398,7 +402,7 @@ class _Import:
                 self._store(file, list(batch.values()))
             if self.progress:
                 self.progress(file, src.size or src.position(), src.size)
-        file.source = file.source or self.source or default_source(file.format)
+        file.source = file.source or self._source_for(file.format)
         with self.database.session() as session:
             audit.record(session, actor=self.actor, action="chats.import", entity_type="import",
                          entity_id=f"{file.source}:{file.file}",
