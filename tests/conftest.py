@@ -99,7 +99,10 @@ def db(db_url: str) -> Iterator[Database]:
 
 @pytest.fixture(scope="session")
 def shared_dir() -> Path:
-    """../shared beside the checkout: real public data for tests (never copied into the project)."""
-    if not SHARED.is_dir():
-        pytest.fail(f"{SHARED} is missing: the tests read real data from ../shared beside the checkout")
+    """../shared beside the checkout: real public data for tests (never copied into the project).
+
+    A clone of this repository alone has no ../shared: the tests that read it skip and say why."""
+    if not (SHARED / "data").is_dir():
+        pytest.skip(f"{SHARED} is absent: this test reads real public data from ../shared beside the checkout "
+                    "(see README.md, Tests); the rest of the suite runs without it")
     return SHARED
