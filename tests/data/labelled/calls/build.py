@@ -2,7 +2,7 @@
 
     python tests/data/labelled/calls/build.py                  # render every call, then write the labels
     python tests/data/labelled/calls/build.py --only LC-T-004  # render one call again, then the labels
-    python tests/data/labelled/calls/build.py --labels-only    # labels from the committed ground truth
+    python tests/data/labelled/calls/build.py --labels-only    # labels and references from the committed truth
     python tests/data/labelled/calls/build.py --check          # validate only; exit 1 if anything is out of date
     python tests/data/labelled/calls/build.py --stats          # calls per domain, class balance, audio size
 
@@ -11,7 +11,8 @@ Layout, per split (``dev``, ``test``)::
     SPLIT/scripts/LC-D-001.yaml   one call script for tools/synth_calls.py (call id = file name)
     SPLIT/hand_labels.yaml        per call id: domain, styles, holds_announced, labels (by hand), note
     SPLIT/audio/                  what the synthesizer writes: the recording, NAME.json (metadata sidecar),
-                                  NAME.truth.json (ground truth), NAME.rttm, references.json
+                                  NAME.truth.json (ground truth), NAME.rttm, and references.json
+                                  (the scripted text for ``qa transcribe eval``, speakers named by channel)
     SPLIT/labels.jsonl            {"source": "call", "id": ..., "labels": {...}}, one call a line
 
 What this script decides and nothing more: it renders (``tools/synth_calls.py``), checks every hand
@@ -229,24 +230,32 @@ def labels_of_split(split: str, roster: dict[str, Any]) -> list[dict[str, Any]]:
     return records
 
 
+def references(split: str) -> str:
+    """The split's ``qa transcribe eval`` references file: each call's scripted text, its turns named by the
+    channel they are on (``agent`` left, ``customer`` right), as ``qa transcribe`` names a stereo call's speakers
+    (a colleague, a team lead or an IVR prompt on the agent's line is ``agent``)."""
+    out: dict[str, Any] = {}
+    for path in sorted((HERE / split / "scripts").glob("*.yaml")):
+        truth_path = HERE / split / "audio" / f"{path.stem}.truth.json"
+        if not truth_path.exists():
+            continue
+        truth = json.loads(truth_path.read_text(encoding="utf-8"))
+        turns = [{"speaker": "customer" if t["side"] == "right" else "agent", "start_s": t["start_s"],
+                  "text": t["text"]} for t in truth["turns"]]
+        out[truth["file"]] = {"text": " ".join(t["text"] for t in turns), "turns": turns}
+    return json.dumps({"references": out}, indent=2) + "\n"
+
+
 def render(split: str, only: set[str] | None) -> None:
-    """Render a split's scripts (all, or the call ids in ``only``) into SPLIT/audio, then its references file."""
+    """Render a split's scripts (all, or the call ids in ``only``) into SPLIT/audio."""
     synth = _synth()
-    folder = HERE / split
-    out = folder / "audio"
-    scripts = sorted((folder / "scripts").glob("*.yaml"))
-    for path in scripts:
+    for path in sorted((HERE / split / "scripts").glob("*.yaml")):
         if only is not None and path.stem not in only:
             continue
         for script in synth.load_scripts(path):
-            result = synth.synthesize(script, out)
+            result = synth.synthesize(script, HERE / split / "audio")
             print(f"{split}/{result['file']}: {result['duration_s']:.1f} s, {len(result['turns'])} turns",
                   file=sys.stderr)
-    truths = [json.loads(t.read_text(encoding="utf-8")) for p in scripts
-              if (t := out / f"{p.stem}.truth.json").exists()]
-    (out / "references.json").unlink(missing_ok=True)
-    if truths:
-        synth.merge_references(out / "references.json", truths)
 
 
 def stats() -> str:
@@ -310,15 +319,16 @@ def main(argv: list[str] | None = None) -> int:
         except SourceError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 1
-        out = HERE / split / "labels.jsonl"
-        text = "".join(json.dumps(r) + "\n" for r in records)
-        if args.check:
-            if (out.read_text(encoding="utf-8") if out.exists() else "") != text:
-                print(f"{split}/labels.jsonl is out of date: run python {Path(__file__).name} --labels-only",
-                      file=sys.stderr)
-                stale = True
-        else:
-            out.write_text(text, encoding="utf-8")
+        built = {HERE / split / "labels.jsonl": "".join(json.dumps(r) + "\n" for r in records),
+                 HERE / split / "audio" / "references.json": references(split)}
+        for out, text in built.items():
+            if args.check:
+                if (out.read_text(encoding="utf-8") if out.exists() else "") != text:
+                    print(f"{out.relative_to(HERE)} is out of date: run python {Path(__file__).name} "
+                          "--labels-only", file=sys.stderr)
+                    stale = True
+            else:
+                out.write_text(text, encoding="utf-8")
         print(f"{split}: {len(records)} calls")
     return 1 if stale else 0
 
