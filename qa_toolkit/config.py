@@ -26,6 +26,12 @@ class Settings(BaseSettings):
         report_font: a TrueType font to embed in PDF reports instead of DejaVu Sans.
         phone_regions: where phone numbers written without a country code are from, for PII redaction
             (``QA_PHONE_REGIONS=US,GB``; ISO 3166-1 region codes). Numbers with ``+`` are found anyway.
+        pii_card_keep_last: digits of a card number its placeholder keeps (``QA_PII_CARD_KEEP_LAST=4``:
+            ``[CARD ending 1111]``); 0 keeps none.
+        pii_account_patterns: regular expressions for account numbers, over the normalised text (spoken
+            digits as digits); group 1, when there is one, is the number. A JSON list
+            (``QA_PII_ACCOUNT_PATTERNS='["(?i)member id (\\d{8})"]'``); unset: "account number" followed by
+            6-16 digits.
     """
 
     model_config = SettingsConfigDict(env_prefix="QA_", env_file=".env", extra="ignore")
@@ -40,6 +46,20 @@ class Settings(BaseSettings):
     queue_stalled_after: float = Field(default=60.0, gt=0)
     report_font: Path | None = None
     phone_regions: Annotated[tuple[str, ...], NoDecode] = ("US",)
+    pii_card_keep_last: int = Field(default=0, ge=0, le=4)
+    pii_account_patterns: tuple[str, ...] | None = None
+
+    @field_validator("pii_account_patterns")
+    @classmethod
+    def _compiled(cls, value: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        import re
+
+        for pattern in value or ():
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"{pattern!r} is not a regular expression: {exc}") from None
+        return value
 
     @field_validator("phone_regions", mode="before")
     @classmethod

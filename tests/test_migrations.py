@@ -188,10 +188,21 @@ def _check_0003(connection: Connection) -> None:
         ("greeting", "pass", 100.0)]
 
 
+def _seed_0007(connection: Connection) -> None:
+    _seed_0002(connection)
+    connection.execute(text("INSERT INTO pii_spans (interaction_id, turn_index, speaker, kind, start, \"end\", "
+                            "start_s, end_s) VALUES (2, 0, 'customer', 'cvv', 30, 43, 12.25, 13.5)"))
+
+
+def _check_0007(connection: Connection) -> None:
+    assert connection.execute(text("SELECT kind, start, start_s, end_s FROM pii_spans ORDER BY id")).all() == [
+        ("card", 5, None, None), ("cvv", 30, 12.25, 13.5)]
+
+
 SEEDS: dict[str, Callable[[Connection], None]] = {"0001": _seed_0001, "0002": _seed_0002, "0003": _seed_0003,
-                                                  "0004": _seed_0004, "0005": _seed_0005}
+                                                  "0004": _seed_0004, "0005": _seed_0005, "0007": _seed_0007}
 CHECKS: dict[str, Callable[[Connection], None]] = {"0001": _check_0001, "0002": _check_0002, "0003": _check_0003,
-                                                   "0004": _check_0004, "0005": _check_0005}
+                                                   "0004": _check_0004, "0005": _check_0005, "0007": _check_0007}
 
 
 @pytest.mark.parametrize("revision", sorted(SEEDS))
@@ -220,3 +231,17 @@ def test_commands_refuse_an_uninitialised_database(empty_db_url: str) -> None:
     create_db_engine(empty_db_url, create=True).dispose()
     with pytest.raises(DatabaseError, match="is not initialised: run `qa init"):
         open_database(empty_db_url)
+
+
+def test_pii_kind_check_holds_at_head(db_url: str) -> None:
+    """Revision 0007 added the kinds cvv, expiry and account: they pass, an unknown kind fails."""
+    engine = create_db_engine(db_url, create=True)
+    migrate.upgrade(engine, "head")
+    with engine.begin() as connection:
+        _seed_0002(connection)
+        for kind in ("cvv", "expiry", "account"):
+            connection.execute(text("INSERT INTO pii_spans (interaction_id, turn_index, speaker, kind, start, \"end\") "
+                                    f"VALUES (2, 0, 'customer', '{kind}', 0, 3)"))
+    with pytest.raises(IntegrityError), engine.begin() as connection:
+        connection.execute(text("INSERT INTO pii_spans (interaction_id, turn_index, speaker, kind, start, \"end\") "
+                                "VALUES (2, 0, 'customer', 'name', 0, 3)"))

@@ -1,4 +1,5 @@
-"""Find and redact personal data in text: card numbers, US SSNs, e-mail addresses, phone numbers, IBANs.
+"""Find and redact personal data in text: card numbers (with the CVV and expiry given after them), US SSNs,
+e-mail addresses, phone numbers, IBANs and account numbers, written or spoken.
 
 The API is two functions over plain text, shared by chat import and call transcripts::
 
@@ -12,6 +13,14 @@ Spans carry the kind and the offsets in the *original* text, never the raw value
 stored next to the redacted text. Card numbers must be 13–19 digits (single spaces or dashes
 between groups allowed) and pass the Luhn check; IBANs must pass the ISO 13616 mod-97 check;
 phone numbers are found by the ``phonenumbers`` library (Google's libphonenumber).
+
+Spoken forms count the same: the detectors also read the text as :func:`qa_toolkit.ingest.spoken.normalise`
+writes it ("four oh one two, …" as ``4012 …``, "maria dot lopez at example dot com" as an address), and
+a hit there spans the words it came from. A security code or expiry date counts only right after a card
+number and after a cue ("security code", "CVV", "expires"); an SSN written as nine bare digits only after
+"social security" or "SSN". Account numbers follow the ``QA_PII_ACCOUNT_PATTERNS`` setting (regular
+expressions over the normalised text; group 1, when there is one, is the number). With
+``QA_PII_CARD_KEEP_LAST=4`` a card's placeholder keeps its last four digits (``[CARD ending 1111]``).
 """
 
 from __future__ import annotations
@@ -20,10 +29,15 @@ import re
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
+from functools import lru_cache
+
 import phonenumbers
 
-KINDS = ("card", "ssn", "email", "phone", "iban")
+from qa_toolkit.ingest.spoken import Normalised, might_hold_spoken, normalise
+
+KINDS = ("card", "ssn", "email", "phone", "iban", "cvv", "expiry", "account")
 PLACEHOLDERS = {kind: f"[{kind.upper()}]" for kind in KINDS}
+AFTER_CARD_CHARS = 160  # how far after a card number its security code and expiry date are looked for
 
 # Groups of digits separated by one space or dash: the candidates for card numbers.
 _DIGIT_RUN = re.compile(r"(?<![\w-])\d+(?:[ -]\d+)*(?![\w])")
@@ -37,12 +51,19 @@ _SEVEN_DIGITS = re.compile(r"\d(?:\D{0,3}\d){6}")  # seven digits, at most three
 _DIGITS = re.compile(r"\d+")
 _DIGIT = re.compile(r"\d")
 _NOT_DIGIT = re.compile(r"\D")
+_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
+_CVV = re.compile(r"(?i)\b(?:security code|security number|cvv2?|cvc2?|cv2|card verification(?: code| value)?|"
+                  r"(?:three|3|four|4) digits? (?:code )?on the back|code on the back)\b\D{0,30}?(?<!\d)(\d{3,4})(?!\d)")
+_EXPIRY = re.compile(rf"(?i)\b(?:expir\w*|exp|valid (?:thru|through|until|till)|good (?:thru|through))\b\W*"
+                     rf"(?:date\W+)?(?:is\W+)?(?:(?:the\s+)?end of\s+)?"
+                     rf"((?:{_MONTHS})\s*(?:of\s+)?(?:20)?\d{{2}}|(?:0?[1-9]|1[0-2])\s?(?:/|-|slash)?\s?(?:20)?\d{{2}})(?!\d)")
+_SSN_CUED = re.compile(r"(?i)\b(?:social security|social|ssn|s s n)\b\D{0,30}?(?<![\d-])((?:\d[ -]?){8}\d)(?![\d-])")
+_ACCOUNT_DEFAULT = (r"(?i)\baccount (?:number|no\.?|#)\D{0,12}?(?<!\d)((?:\d[ -]?){5,15}\d)(?!\d)",)
 
 
 @dataclass(frozen=True, slots=True)
 class PIISpan:
-    """One hit: its kind (``card``, ``ssn``, ``email``, ``phone``, ``iban``) and ``[start, end)`` offsets
-    in the original text."""
+    """One hit: its kind (one of :data:`KINDS`) and ``[start, end)`` offsets in the original text."""
 
     kind: str
     start: int
@@ -68,6 +89,13 @@ def luhn_valid(digits: str) -> bool:
                 value -= 9
         total += value
     return total % 10 == 0
+
+
+def ssn_valid(digits: str) -> bool:
+    """True for nine digits that can be a US SSN (area not 000, 666 or 9xx; group not 00; serial not 0000)."""
+    area, group, serial = digits[:3], digits[3:5], digits[5:]
+    return (len(digits) == 9 and area not in ("000", "666") and area[0] != "9" and group != "00"
+            and serial != "0000")
 
 
 def iban_valid(candidate: str) -> bool:
@@ -111,14 +139,8 @@ def _phones(text: str, regions: Sequence[str] | None) -> Iterable[PIISpan]:
             yield PIISpan("phone", match.start, match.end)
 
 
-def find_pii(text: str, *, kinds: Collection[str] = KINDS, regions: Sequence[str] | None = None) -> list[PIISpan]:
-    """All non-overlapping hits in ``text``, in order.
-
-    Args:
-        kinds: which kinds to look for (default: all of :data:`KINDS`).
-        regions: where phone numbers written without a country code may be from (region codes such as
-            ``US``, ``GB``); None: the ``QA_PHONE_REGIONS`` setting (default US).
-    """
+def _detect(text: str, kinds: Collection[str], regions: Sequence[str] | None) -> list[PIISpan]:
+    """The written-form detectors over one text (first claim wins, see :func:`find_pii`)."""
     has_at = "@" in text
     # Most text has no digit at all: one cheap scan spares the slower seven-digit pattern.
     many_digits = _DIGIT.search(text) is not None and _SEVEN_DIGITS.search(text) is not None
@@ -131,8 +153,12 @@ def find_pii(text: str, *, kinds: Collection[str] = KINDS, regions: Sequence[str
             found.extend(_cards(text))
         if "ssn" in kinds:
             found.extend(PIISpan("ssn", m.start(), m.end()) for m in _SSN.finditer(text))
+            found.extend(PIISpan("ssn", m.start(1), m.end(1)) for m in _SSN_CUED.finditer(text)
+                         if ssn_valid(_NOT_DIGIT.sub("", m.group(1))))
         if "iban" in kinds:
             found.extend(PIISpan("iban", m.start(), m.end()) for m in _IBAN.finditer(text) if iban_valid(m.group()))
+        if "account" in kinds:
+            found.extend(_accounts(text))
     if has_at and "email" in kinds:
         found.extend(PIISpan("email", m.start(), m.end()) for m in _EMAIL.finditer(text))
     if many_digits and "phone" in kinds:
@@ -143,16 +169,103 @@ def find_pii(text: str, *, kinds: Collection[str] = KINDS, regions: Sequence[str
             rest = rest[:span.start] + " " * (span.end - span.start) + rest[span.end:]
         if rest is text or _SEVEN_DIGITS.search(rest):
             found.extend(_phones(rest, regions))
+    return found
+
+
+def _accounts(text: str) -> Iterable[PIISpan]:
+    from qa_toolkit.config import get_settings
+
+    for pattern in _account_patterns(get_settings().pii_account_patterns):
+        for m in pattern.finditer(text):
+            group = 1 if pattern.groups else 0
+            if m.end(group) > m.start(group):
+                yield PIISpan("account", m.start(group), m.end(group))
+
+
+@lru_cache(maxsize=8)
+def _account_patterns(patterns: tuple[str, ...] | None) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(p) for p in (_ACCOUNT_DEFAULT if patterns is None else patterns))
+
+
+def after_card(text: str, card_end: int, kinds: Collection[str] = KINDS) -> list[PIISpan]:
+    """The security code and expiry date given right after a card number that ends at ``card_end``
+    (within :data:`AFTER_CARD_CHARS`, after a cue such as "security code" or "expires")."""
+    window = text[card_end:card_end + AFTER_CARD_CHARS]
+    found = []
+    for kind, pattern in (("cvv", _CVV), ("expiry", _EXPIRY)):
+        if kind in kinds and (m := pattern.search(window)):
+            found.append(PIISpan(kind, card_end + m.start(1), card_end + m.end(1)))
+    return found
+
+
+def _first_claims(spans: Iterable[PIISpan]) -> list[PIISpan]:
     kept: list[PIISpan] = []
-    for span in found:  # first claim wins
+    for span in spans:  # first claim wins
         if all(span.end <= other.start or span.start >= other.end for other in kept):
             kept.append(span)
     return sorted(kept, key=lambda s: s.start)
 
 
-def redact(text: str, *, kinds: Collection[str] = KINDS, regions: Sequence[str] | None = None) -> RedactedText:
-    """Replace every hit by its typed placeholder (``[CARD]``, ``[SSN]``, ``[EMAIL]``, ``[PHONE]``, ``[IBAN]``);
-    ``regions`` as in :func:`find_pii`."""
+def find_pii(text: str, *, kinds: Collection[str] = KINDS, regions: Sequence[str] | None = None) -> list[PIISpan]:
+    """All non-overlapping hits in ``text``, written or spoken, in order.
+
+    Args:
+        kinds: which kinds to look for (default: all of :data:`KINDS`).
+        regions: where phone numbers written without a country code may be from (region codes such as
+            ``US``, ``GB``); None: the ``QA_PHONE_REGIONS`` setting (default US).
+    """
+    found = _detect(text, kinds, regions)
+    norm = None
+    if might_hold_spoken(text):
+        norm = normalise(text)
+        if norm.text != text:
+            for span in _detect(norm.text, kinds, regions):
+                start, end = norm.source(span.start, span.end)
+                found.append(PIISpan(span.kind, start, end))
+    found = _first_claims(found)
+    cards = [s for s in found if s.kind == "card"]
+    if cards and ("cvv" in kinds or "expiry" in kinds):
+        norm = norm or normalise(text)
+        extra = []
+        for card in cards:
+            end = _normalised_offset(norm, card.end)
+            for span in after_card(norm.text, end, kinds):
+                start, stop = norm.source(span.start, span.end)
+                extra.append(PIISpan(span.kind, start, stop))
+        found = _first_claims([*found, *extra])
+    return found
+
+
+def _normalised_offset(norm: Normalised, source_offset: int) -> int:
+    """The offset in the normalised text where the source text up to ``source_offset`` ends."""
+    for out_start, out_end, src_start, src_end in norm.pieces:
+        if src_end >= source_offset:
+            return out_end if src_start < source_offset else out_start
+    return len(norm.text)
+
+
+def card_placeholder(value: str, keep_last: int | None = None) -> str:
+    """``[CARD]``, or ``[CARD ending 1111]`` when the last digits are kept (``QA_PII_CARD_KEEP_LAST``)."""
+    if keep_last is None:
+        from qa_toolkit.config import get_settings
+
+        keep_last = get_settings().pii_card_keep_last
+    if not keep_last:
+        return PLACEHOLDERS["card"]
+    digits = _NOT_DIGIT.sub("", normalise(value).text)
+    return f"[CARD ending {digits[-keep_last:]}]"
+
+
+def placeholder(kind: str, value: str, keep_last: int | None = None) -> str:
+    """The placeholder that replaces ``value`` (the original text of a hit of ``kind``)."""
+    return card_placeholder(value, keep_last) if kind == "card" else PLACEHOLDERS[kind]
+
+
+def redact(text: str, *, kinds: Collection[str] = KINDS, regions: Sequence[str] | None = None,
+           keep_last: int | None = None) -> RedactedText:
+    """Replace every hit by its typed placeholder (``[CARD]``, ``[SSN]``, ``[EMAIL]``, ``[PHONE]``, ``[IBAN]``,
+    ``[CVV]``, ``[EXPIRY]``, ``[ACCOUNT]``); ``regions`` as in :func:`find_pii`; ``keep_last`` digits of a card
+    stay in its placeholder (None: the ``QA_PII_CARD_KEEP_LAST`` setting)."""
     spans = find_pii(text, kinds=kinds, regions=regions)
     if not spans:
         return RedactedText(text, ())
@@ -160,7 +273,7 @@ def redact(text: str, *, kinds: Collection[str] = KINDS, regions: Sequence[str] 
     position = 0
     for span in spans:
         parts.append(text[position:span.start])
-        parts.append(PLACEHOLDERS[span.kind])
+        parts.append(placeholder(span.kind, text[span.start:span.end], keep_last))
         position = span.end
     parts.append(text[position:])
     return RedactedText("".join(parts), tuple(spans))
@@ -172,7 +285,8 @@ def redact_each(texts: Sequence[str], *, kinds: Collection[str] = KINDS,
     with at least one hit. One cheap scan of all texts together spares the per-text work when none
     can hold anything (no ``@`` and no run of seven digits anywhere), as in most conversations."""
     joined = "\n".join(texts)
-    if "@" not in joined and (_DIGIT.search(joined) is None or _SEVEN_DIGITS.search(joined) is None):
+    if ("@" not in joined and (_DIGIT.search(joined) is None or _SEVEN_DIGITS.search(joined) is None)
+            and not might_hold_spoken(joined)):
         return
     for position, text in enumerate(texts):
         result = redact(text, kinds=kinds, regions=regions)

@@ -429,7 +429,7 @@ class Recording(Base):
 
 # --- chat import (revision 0002) ---
 
-PII_KINDS = ("card", "ssn", "email", "phone", "iban")
+PII_KINDS = ("card", "ssn", "email", "phone", "iban", "cvv", "expiry", "account")
 
 
 class PIISpan(Base):
@@ -451,3 +451,6 @@ class PIISpan(Base):
     kind: Mapped[str] = mapped_column(String(10), index=True)
     start: Mapped[int] = mapped_column(Integer)
     end: Mapped[int] = mapped_column(Integer)
+    # spoken PII (revision 0007): where in the recording it was said
+    start_s: Mapped[float | None] = mapped_column(Float)
+    end_s: Mapped[float | None] = mapped_column(Float)

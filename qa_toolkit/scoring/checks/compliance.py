@@ -19,7 +19,7 @@ CARD_REQUESTS = (
     "your card number", "type your card", "send me your card", "give me your card", "read me your card",
     "security code", "cvv", "cvc", "full social security", "your social security number", "your ssn",
 )
-_PLACEHOLDER = re.compile(r"\[(CARD|SSN|EMAIL|PHONE|IBAN)\]")
+_PLACEHOLDER = re.compile(r"\[(CARD|SSN|EMAIL|PHONE|IBAN|CVV|EXPIRY|ACCOUNT)(?: ending \d{1,4})?\]")
 
 
 def spans_in(view: InteractionView) -> tuple[PiiSpan, ...]:

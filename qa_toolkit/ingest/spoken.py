@@ -1,0 +1,317 @@
+"""Spoken numbers and e-mail addresses written out as digits and ``@``, with a map back to the source text.
+
+Whisper writes what callers read out as words or broken digit groups: "four oh one two, eight eight
+eight eight", "double five", "forty one eleven", "maria dot lopez at example dot com", "m a r i a".
+:func:`normalise` turns such text into the form the PII detectors read::
+
+    >>> n = normalise("it's four oh one two, double eight 88 and maria dot lopez at example dot com")
+    >>> n.text
+    "it's 4012 8888 and maria.lopez@example.com"
+
+Numbers: digit words (``oh``/``o``/``nought`` as zero next to other digits), ``double``/``triple X``,
+compound numbers parsed by text2num ("forty one" → 41, "two hundred and fifty" → 250, "nineteen
+seventy five" → 19 75), digits and words mixed, hyphenated words. A run of them becomes one digit
+string; where the speaker paused (a comma, a hyphen or a full stop between groups) a single space
+stays, so "4012, 8888" reads as two groups of one number, as a written card number would.
+
+E-mail addresses: ``at`` between a local part and a domain that ends in a known top-level domain,
+``dot``/``period``/``point``, ``underscore``, ``dash``/``hyphen``, and letters spelled one by one.
+
+:meth:`Normalised.source` maps a ``[start, end)`` range of the normalised text back to the range
+of the source text it came from (whole words), so a span found in the digits can be redacted in
+the words, and, for a call, timed by the words' timestamps.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+UNITS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+         "nine": 9, "nought": 0}
+ZEROS = {"oh", "o"}  # zero only next to other digits ("oh, okay" stays a word)
+TEENS_TENS = {"ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+              "nineteen", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"}
+SCALES = {"hundred", "thousand", "million"}
+REPEATS = {"double": 2, "triple": 3}
+NUMBER_WORDS = set(UNITS) | TEENS_TENS | SCALES
+TLDS = {"com", "org", "net", "edu", "gov", "io", "co", "uk", "us", "de", "fr", "ca", "au", "info", "biz", "me",
+        "ie", "nl", "es", "it", "mail", "online"}
+DOT_WORDS = {"dot", "period", "point"}
+JOIN_WORDS = {"underscore": "_", "dash": "-", "hyphen": "-", "minus": "-"}
+
+_TOKEN = re.compile(r"\S+")
+_CORE = re.compile(r"^([^\w@+]*)(.*?)([^\w]*)$", re.S)
+_DIGITS = re.compile(r"\d+")
+_SOFT_SEPARATOR = re.compile(r"^[\s,.;:\-–—…]*$")  # what may stand between two groups of one number
+_EMAIL_TOKEN = re.compile(r"^[a-z0-9][a-z0-9._%+-]*$", re.I)
+# Cheap pre-check: a run of number words or digits long enough to hold PII, or "at ... dot".
+_WORDS_ALT = "|".join(sorted(NUMBER_WORDS | ZEROS | set(REPEATS), key=len, reverse=True))
+_SPOKEN_RUN = re.compile(rf"(?i)(?:\b(?:{_WORDS_ALT}|\d+)\b[\s,.\-]*(?:and\s+)?){{4}}")
+_SPOKEN_AT = re.compile(r"(?i)\bat\b[\w\s.-]{1,80}?\b(?:dot|period|point)\b|\w\.\w{2,}\b")
+
+
+@dataclass(frozen=True, slots=True)
+class _Token:
+    start: int  # core's range in the source text
+    end: int
+    core: str
+    lead: str
+    trail: str
+
+    @property
+    def word(self) -> str:
+        return self.core.lower()
+
+
+@dataclass(frozen=True)
+class Normalised:
+    """Normalised text and, per piece of it, the source range it came from."""
+
+    text: str
+    pieces: tuple[tuple[int, int, int, int], ...]  # (out_start, out_end, src_start, src_end), in order
+
+    def source(self, start: int, end: int) -> tuple[int, int]:
+        """The source range a ``[start, end)`` range of the normalised text came from."""
+        if not self.pieces:
+            return start, end
+        starts = [p[0] for p in self.pieces]
+        i = max(0, bisect.bisect_right(starts, start) - 1)
+        j = max(i, bisect.bisect_left(starts, end) - 1)
+        return self.pieces[i][2], self.pieces[j][3]
+
+
+def might_hold_spoken(text: str) -> bool:
+    """True when the text has a run of number words or a spoken ``at ... dot``: worth normalising."""
+    return _SPOKEN_RUN.search(text) is not None or _SPOKEN_AT.search(text) is not None
+
+
+def _tokens(text: str) -> list[_Token]:
+    tokens = []
+    for match in _TOKEN.finditer(text):
+        lead, core, trail = _CORE.match(match.group()).groups()  # type: ignore[union-attr]
+        start = match.start() + len(lead)
+        parts = core.split("-")
+        if len(parts) > 1 and all(p.lower() in NUMBER_WORDS or p.lower() in ZEROS or p.isdigit() for p in parts):
+            pos = start  # "four-one-one-one", "4111-1111", "twenty-one": parts with hyphens between
+            for k, part in enumerate(parts):
+                tokens.append(_Token(pos, pos + len(part), part, lead if k == 0 else "",
+                                     trail if k == len(parts) - 1 else ""))
+                pos += len(part) + 1
+            continue
+        tokens.append(_Token(start, start + len(core), core, lead, trail))
+    return tokens
+
+
+def _is_number(tokens: list[_Token], i: int) -> bool:
+    word = tokens[i].word
+    if word in NUMBER_WORDS or _DIGITS.fullmatch(word):
+        return True
+    if word in REPEATS:
+        return i + 1 < len(tokens) and (tokens[i + 1].word in UNITS or tokens[i + 1].word in ZEROS
+                                        or (tokens[i + 1].word.isdigit() and len(tokens[i + 1].word) == 1))
+    if word in ZEROS:
+        near = [j for j in (i - 1, i + 1) if 0 <= j < len(tokens) and not (j == i - 1 and tokens[j].trail.strip())
+                and not (j == i + 1 and tokens[i].trail.strip())]
+        return any(tokens[j].word in UNITS or tokens[j].word in TEENS_TENS or tokens[j].word.isdigit()
+                   or tokens[j].word in ZEROS or (j == i - 1 and tokens[j].word in REPEATS) for j in near)
+    if word == "and":  # "two hundred and fifty"
+        return (0 < i < len(tokens) - 1 and tokens[i - 1].word in SCALES and not tokens[i - 1].trail.strip()
+                and tokens[i + 1].word in NUMBER_WORDS)
+    return False
+
+
+@lru_cache(maxsize=4096)
+def _compound(words: tuple[str, ...]) -> int | None:
+    """``forty one`` → 41, ``two hundred and fifty`` → 250 (text2num); None when the words are no one number."""
+    if len(words) == 1:
+        word = words[0]
+        if word in UNITS:
+            return UNITS[word]
+    if words[-1] == "and" or words[0] == "and":
+        return None
+    try:
+        from text_to_num import text2num
+    except ImportError:  # the parser is optional: single digit words and digits still work
+        return None
+    try:
+        return int(text2num(" ".join(words), "en"))
+    except ValueError:
+        return None
+
+
+def _groups(tokens: list[_Token]) -> list[tuple[str, int, int]]:
+    """Parse one run of number tokens into (digits, first token, last token + 1), longest compound first."""
+    groups: list[tuple[str, int, int]] = []
+    i = 0
+    while i < len(tokens):
+        word = tokens[i].word
+        if word == "and":
+            i += 1
+            continue
+        if _DIGITS.fullmatch(word):
+            groups.append((word, i, i + 1))
+            i += 1
+            continue
+        if word in ZEROS:
+            groups.append(("0", i, i + 1))
+            i += 1
+            continue
+        if word in REPEATS and i + 1 < len(tokens):
+            nxt = tokens[i + 1].word
+            digit = "0" if nxt in ZEROS else str(UNITS[nxt]) if nxt in UNITS else nxt
+            groups.append((digit * REPEATS[word], i, i + 2))
+            i += 2
+            continue
+        best = None
+        for j in range(min(len(tokens), i + 8), i, -1):
+            words = tuple(t.word for t in tokens[i:j])
+            if any(w not in NUMBER_WORDS and w != "and" for w in words):
+                continue
+            if j - i > 1 and (not any(w in TEENS_TENS or w in SCALES for w in words) or "zero" in words
+                              or "nought" in words):
+                continue  # "four zero one": digits one by one
+            if any(tokens[k].trail.strip() for k in range(i, j - 1)):
+                continue  # a pause inside: not one compound number
+            value = _compound(words)
+            if value is not None:
+                best = (str(value), i, j)
+                break
+        if best is None:
+            groups.append((word, i, i + 1))  # cannot happen for number words; kept for safety
+            i += 1
+        else:
+            groups.append(best)
+            i = best[2]
+    return groups
+
+
+def _email_at(tokens: list[_Token], at: int) -> tuple[int, int, str] | None:
+    """An e-mail address spoken around the ``at`` token: (first token, last token + 1, address)."""
+    # Domain: label (dot label)* ending in a known TLD, or a token written with dots ("example.com").
+    domain: list[str] = []
+    j = at + 1
+    while j < len(tokens):
+        word = tokens[j].word
+        if "." in word and _EMAIL_TOKEN.match(word):
+            domain.append(word)
+            j += 1
+        elif word not in DOT_WORDS and re.fullmatch(r"[a-z0-9-]+", word):
+            if domain and not domain[-1].endswith(".") and not tokens[j - 1].word in DOT_WORDS:
+                break
+            domain.append(word)
+            j += 1
+        elif word in DOT_WORDS and domain:
+            domain.append(".")
+            j += 1
+        else:
+            break
+        if tokens[j - 1].trail.strip(". ") and j < len(tokens):
+            break
+    text = "".join(domain).strip(".")
+    if not text or text.rsplit(".", 1)[-1] not in TLDS or "." not in text:
+        return None
+    while domain and not "".join(domain).rstrip(".").endswith(text.rsplit(".", 1)[-1]):
+        domain.pop()
+        j -= 1
+    # Local part, backwards: words join through dot/underscore/dash; letters spelled one by one join
+    # each other; spoken digits join whatever stands before them ("smith seven five" is smith75).
+    local: list[str] = []
+    i = at - 1
+    structured = False  # joiners, spelled letters or digits: an address, not "meet at example dot com"
+    while i >= 0:
+        tok = tokens[i]
+        word = tok.word
+        if tok.trail.strip() and i != at - 1:
+            break
+        if word in DOT_WORDS or word in JOIN_WORDS:
+            if not local or local[0] in "._-":
+                break
+            local.insert(0, "." if word in DOT_WORDS else JOIN_WORDS[word])
+            structured = True
+            i -= 1
+            continue
+        value = str(UNITS[word]) if word in UNITS else word
+        if not _EMAIL_TOKEN.match(value):
+            break
+        if local and local[0] not in "._-":
+            after = local[0]
+            letter_after = len(after) == 1 and after.isalpha()
+            digit_after = after.isdigit()
+            if not ((len(value) == 1 and value.isalnum() and (letter_after or digit_after))
+                    or (digit_after and not value.isdigit())):
+                break
+        structured = structured or len(value) == 1 or value.isdigit() or "." in value
+        local.insert(0, value)
+        i -= 1
+    if not local or local[0] in "._-":
+        return None
+    if not structured:  # one plain word before "at": only after a cue such as "e-mail" or "address"
+        before = " ".join(t.word for t in tokens[max(0, i - 7): i + 1])
+        if not re.search(r"e-?mail|address|\bmail\b", before):
+            return None
+    return i + 1, j, "".join(local) + "@" + text
+
+
+def normalise(text: str) -> Normalised:
+    """Spoken numbers as digits and spoken e-mail addresses as addresses (see the module docstring)."""
+    tokens = _tokens(text)
+    # first token → (end token, [(replacement text, source start, source end)])
+    replaced: dict[int, tuple[int, list[tuple[str, int, int]]]] = {}
+    for k, tok in enumerate(tokens):
+        if tok.word == "at" and not tok.trail.strip() and k > 0:
+            hit = _email_at(tokens, k)
+            if hit and all(t not in replaced for t in range(hit[0], hit[1])):
+                replaced[hit[0]] = (hit[1], [(hit[2], tokens[hit[0]].start, tokens[hit[1] - 1].end)])
+    taken = {t for first, (end, _) in replaced.items() for t in range(first, end)}
+    k = 0
+    while k < len(tokens):
+        if k in taken or not _is_number(tokens, k):
+            k += 1
+            continue
+        end = k + 1
+        while (end < len(tokens) and end not in taken and _is_number(tokens, end)
+               and _SOFT_SEPARATOR.match(tokens[end - 1].trail + tokens[end].lead)):
+            end += 1
+        while end - 1 > k and tokens[end - 1].word in REPEATS:
+            end -= 1
+        run = tokens[k:end]
+        if len(run) > 1 or run[0].word not in ZEROS:
+            parts: list[tuple[str, int, int]] = []
+            for digits, a, b in _groups(run):
+                if parts and run[a - 1].trail.strip():
+                    parts.append((" ", run[a - 1].end, run[a].start))
+                parts.append((digits, run[a].start, run[b - 1].end))
+            replaced[k] = (end, parts)
+        k = end
+    # Write the output: replaced runs as one piece over their source range, the rest unchanged.
+    out: list[str] = []
+    pieces: list[tuple[int, int, int, int]] = []
+    pos = 0  # source position copied up to
+    length = 0
+
+    def emit(piece: str, src_start: int, src_end: int) -> None:
+        nonlocal length
+        if piece:
+            pieces.append((length, length + len(piece), src_start, src_end))
+            out.append(piece)
+            length += len(piece)
+
+    k = 0
+    while k < len(tokens):
+        if k not in replaced:
+            k += 1
+            continue
+        end, parts = replaced[k]
+        first, last = tokens[k], tokens[end - 1]
+        for a in range(pos, first.start):  # unchanged text, char by char
+            emit(text[a], a, a + 1)
+        for piece, src_start, src_end in parts:
+            emit(piece, src_start, src_end)
+        pos = last.end
+        k = end
+    for a in range(pos, len(text)):
+        emit(text[a], a, a + 1)
+    return Normalised("".join(out), tuple(pieces))

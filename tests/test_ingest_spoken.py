@@ -1,0 +1,117 @@
+"""Spoken PII: numbers and e-mail addresses as callers say them (and as Whisper writes them), and the
+numbers that must stay (amounts, dates, times, order numbers, extensions, counts)."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa_toolkit.ingest.pii import find_pii, redact
+from qa_toolkit.ingest.spoken import normalise
+
+
+def hits(text: str) -> list[tuple[str, str]]:
+    return [(span.kind, text[span.start:span.end]) for span in find_pii(text)]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("four oh one two, double eight", "4012 88"),
+    ("forty one eleven twenty two", "411122"),
+    ("two hundred and fifty dollars", "250 dollars"),
+    ("four-one-one-one", "4111"),
+    ("triple seven double oh", "77700"),
+    ("nineteen oh five", "1905"),
+    ("oh, okay, one moment", "oh, okay, 1 moment"),  # "oh" alone is a word
+    ("m a r i a at gmail dot com", "maria@gmail.com"),
+    ("my email is maria at example dot com", "my email is maria@example.com"),
+    ("john underscore smith seven five at yahoo dot co dot uk please", "john_smith75@yahoo.co.uk please"),
+    ("it's j dot doe at example dot org", "it's j.doe@example.org"),
+    ("maria.lopez at example.com", "maria.lopez@example.com"),
+    ("meet at example dot com", "meet at example dot com"),  # one plain word before "at" and no cue
+])
+def test_normalise(text: str, expected: str) -> None:
+    assert normalise(text).text == expected
+
+
+def test_normalised_ranges_map_back_to_whole_words() -> None:
+    text = "my card is four one one one, one two"
+    norm = normalise(text)
+    start = norm.text.index("4111")
+    assert text[slice(*norm.source(start, start + 4))] == "four one one one"
+    assert text[slice(*norm.source(start, len(norm.text)))] == "four one one one, one two"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # cards in words, digits, broken groups, "oh", double/triple, pairs, mixed
+    ("my card is four five three nine, one four eight eight, oh three four three, six four six seven",
+     [("card", "four five three nine, one four eight eight, oh three four three, six four six seven")]),
+    ("It's 4539, 1488, 0343, 6467.", [("card", "4539, 1488, 0343, 6467")]),
+    ("it's 4 5 3 9 1 4 8 8 0 3 4 3 6 4 6 7 thanks", [("card", "4 5 3 9 1 4 8 8 0 3 4 3 6 4 6 7")]),
+    ("four five three nine one four double eight oh three four three six four six seven",
+     [("card", "four five three nine one four double eight oh three four three six four six seven")]),
+    ("forty five thirty nine, fourteen eighty eight, oh three forty three, sixty four sixty seven",
+     [("card", "forty five thirty nine, fourteen eighty eight, oh three forty three, sixty four sixty seven")]),
+    ("card 4539 one four eight eight 0343 six four six seven", [("card", "4539 one four eight eight 0343 six four six seven")]),
+    # CVV and expiry right after a card, after a cue
+    ("4539 1488 0343 6467, the security code is one two three and it expires oh four twenty eight",
+     [("card", "4539 1488 0343 6467"), ("cvv", "one two three"), ("expiry", "oh four twenty eight")]),
+    ("4539 1488 0343 6467 expiry april twenty twenty eight cvv 987",
+     [("card", "4539 1488 0343 6467"), ("expiry", "april twenty twenty eight"), ("cvv", "987")]),
+    # SSN: formatted, or nine digits after a cue
+    ("my social is one two three, four five, six seven eight nine", [("ssn", "one two three, four five, six seven eight nine")]),
+    ("SSN one two three four five six seven eight nine", [("ssn", "one two three four five six seven eight nine")]),
+    # phones
+    ("call me on two one two, five five five, oh one four seven", [("phone", "two one two, five five five, oh one four seven")]),
+    ("it's four one five double five five oh one three two", [("phone", "four one five double five five oh one three two")]),
+    ("plus four four twenty seven nine four six oh nine five eight", []),  # "+" not spoken as such: no region GB
+    # e-mails spoken and spelled
+    ("maria dot lopez at example dot com", [("email", "maria dot lopez at example dot com")]),
+    ("it's m a r i a underscore l o p e z at gmail dot com", [("email", "m a r i a underscore l o p e z at gmail dot com")]),
+    ("my email is anna at northwind dot co dot uk", [("email", "anna at northwind dot co dot uk")]),
+    # account numbers (default pattern: after "account number")
+    ("account number one two three four five six seven eight", [("account", "one two three four five six seven eight")]),
+])
+def test_finds_spoken_personal_data(text: str, expected: list[tuple[str, str]]) -> None:
+    assert hits(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "that's two hundred and fifty dollars, refunded on the twenty first of may",
+    "your order number is four five six seven eight nine one two three four five six seven",  # fails Luhn
+    "ticket one two three four five six seven eight nine zero one two three four",
+    "extension two three four five",
+    "it arrives in five to seven working days, at three thirty pm",
+    "July ninth, nineteen seventy five",
+    "I have two kids, three dogs and one question",
+    "the total was one thousand two hundred and thirty four dollars and fifty six cents",
+    "the code on the box is one two three",  # a code without a card before it
+    "one one one one one one one one",  # eight digits: no kind of PII
+    "meet me at the office dot com is not an address",
+    "I'll look at it, dot the i's",
+])
+def test_keeps_false_positives_intact(text: str) -> None:
+    assert find_pii(text) == []
+    assert redact(text).text == text
+
+
+def test_keep_last_four_of_a_card(monkeypatch: pytest.MonkeyPatch) -> None:
+    from qa_toolkit.config import get_settings
+
+    text = "it's four five three nine, one four eight eight, oh three four three, six four six seven thanks"
+    assert redact(text).text == "it's [CARD] thanks"
+    assert redact(text, keep_last=4).text == "it's [CARD ending 6467] thanks"
+    monkeypatch.setenv("QA_PII_CARD_KEEP_LAST", "4")
+    get_settings.cache_clear()
+    assert redact(text).text == "it's [CARD ending 6467] thanks"
+
+
+def test_account_patterns_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    from qa_toolkit.config import get_settings
+
+    monkeypatch.setenv("QA_PII_ACCOUNT_PATTERNS", '["(?i)member (?:id|number) (\\\\d{8})"]')
+    get_settings.cache_clear()
+    assert redact("member id one two three four five six seven eight").text == "member id [ACCOUNT]"
+    assert redact("account number 12345678").text == "account number 12345678"  # default pattern replaced
+    monkeypatch.setenv("QA_PII_ACCOUNT_PATTERNS", '["(unclosed"]')
+    get_settings.cache_clear()
+    with pytest.raises(ValueError, match="not a regular expression"):
+        get_settings()
