@@ -54,6 +54,11 @@ demo: $(VENV)/.installed-demo
 	$(QA) transcribe status --db $(DEMO_DB)
 	$(QA) transcribe file samples/calls/call_03_overtalk.wav --output-format srt --output-dir demo/out
 	$(QA) transcribe eval --references samples/calls/references.json --json > demo/out/transcribe_eval.json
+	@echo "== spoken personal data: a customer reads a card number and spells an e-mail address"
+	$(QA) transcribe batch samples/pii_call --redact-audio demo/redacted --db $(DEMO_DB)
+	$(QA) transcribe file samples/pii_call/call_06_card.mp3
+	@echo "-- the redacted audio, transcribed again as said:"
+	$(QA) transcribe file demo/redacted/call_06_card.mp3 --no-redact
 	@echo "== rubrics and automated scores"
 	$(QA) rubric publish support-chat support-call collections-compliance --as lee --db $(DEMO_DB)
 	$(QA) score auto --db $(DEMO_DB)

@@ -104,7 +104,10 @@ def test_redacted_transcript_for_output_hides_personal_data() -> None:
                             channels=2, codec="pcm_s16le", language="en")
     out = transcript.redacted()
     assert out.text == "agent: how can I help?\ncustomer: my card is [CARD] and my mail is [EMAIL]"
-    assert [len(t.words) for t in out.turns] == [1, 0]
+    # the span's words become one placeholder word with their timing; the others stay
+    assert [(w.word, w.start, w.end) for w in out.turns[1].words] == [
+        ("my", 0.0, 1.0), ("[CARD]", 1.0, 3.0), ("[EMAIL]", 1.0, 3.0)]
+    assert [(s.kind, s.turn, s.start_s, s.end_s) for s in out.pii_spans] == [("card", 1, 1.0, 3.0), ("email", 1, 1.0, 3.0)]
     assert transcript.turns[1].text == said  # the original is untouched
     for fmt in ("json", "srt", "vtt", "txt"):
         assert "4111" not in render(out, fmt) and "jo@example.com" not in render(out, fmt)

@@ -170,7 +170,7 @@ def eval_(
     """Measure how often each automated check agrees with hand labels.
 
     Per label: n, accuracy, precision, recall and F1 (mean absolute error for numbers, span
-    precision/recall for PII), and the disagreeing conversations with the check's evidence.
+    precision/recall for PII, per PII type too), and the disagreeing conversations with the check's evidence.
 
     Example:
 
@@ -188,6 +188,9 @@ def eval_(
             fmt = (lambda v: "" if v is None else f"{v:.2f}")
             rows.append((r["label"], r["check"], r["n"], fmt(r.get("accuracy")), fmt(r["precision"]),
                          fmt(r["recall"]), fmt(r["f1"]), "", len(r["disagreements"])))
+            for kind, m in (r.get("by_type") or {}).items():  # PII spans: one row per type
+                rows.append((f"  {kind}", "", f"{m['spans_labelled']} spans", "", fmt(m["precision"]),
+                             fmt(m["recall"]), fmt(m["f1"]), "", ""))
     print_table(f"Check accuracy on {result['conversations']} conversations"
                 + (f" (rubric {result['rubric']})" if result["rubric"] else ""),
                 ["label", "check", "n", "accuracy", "precision", "recall", "F1", "MAE", "disagree"], rows)

@@ -39,10 +39,19 @@ VocabularyOption = Annotated[Path | None, typer.Option(
 AgentChannelOption = Annotated[str, typer.Option(
     "--agent-channel", help="Which channel of a stereo call is the agent: left or right.")]
 DeviceOption = Annotated[str, typer.Option("--device", help="auto, cpu or cuda.")]
+RedactAudioOption = Annotated[Path | None, typer.Option(
+    "--redact-audio", show_default=False,
+    help="Write a copy of each recording into this folder with spoken personal data (cards, CVV, expiry, SSNs, "
+         "phones, e-mails, accounts) silenced on every channel; same format, rate, channels and duration.")]
+RedactMarginOption = Annotated[float, typer.Option(
+    "--redact-margin", min=0.0, max=5.0, help="Seconds muted before and after each span in --redact-audio copies.")]
+RedactToneOption = Annotated[bool, typer.Option(
+    "--redact-tone", help="A 1 kHz tone over each span in --redact-audio copies instead of silence.")]
 
 
 def _settings(model: str | None, backend: str, language: str, vocabulary: Path | None, agent_channel: str,
-              device: str, workers: int = 1, filename_pattern: str | None = None):  # type: ignore[no-untyped-def]
+              device: str, workers: int = 1, filename_pattern: str | None = None,  # type: ignore[no-untyped-def]
+              redact_audio: Path | None = None, redact_margin: float = 0.25, redact_tone: bool = False):
     from qa_toolkit.services.transcription import TranscribeSettings
     from qa_toolkit.transcribe.faster_backend import BACKENDS
     from qa_toolkit.transcribe.vocabulary import read_vocabulary
@@ -53,12 +62,16 @@ def _settings(model: str | None, backend: str, language: str, vocabulary: Path |
         raise QAError(f"--agent-channel {agent_channel!r}: choose left or right")
     if workers < 1:
         raise QAError(f"--workers {workers}: must be at least 1")
+    if redact_audio is not None and redact_audio.exists() and not redact_audio.is_dir():
+        raise QAError(f"--redact-audio {redact_audio}: not a folder")
     config = get_settings()
     model, vocabulary = model or config.whisper_model, vocabulary or config.vocabulary_file
     return TranscribeSettings(
         model=model, backend=backend, language=None if language == "auto" else language,
         vocabulary=read_vocabulary(vocabulary) if vocabulary else [], agent_channel=agent_channel,
-        filename_pattern=filename_pattern, workers=workers, device=device)
+        filename_pattern=filename_pattern, workers=workers, device=device,
+        redact_audio=str(redact_audio) if redact_audio else None, redact_audio_margin_s=redact_margin,
+        redact_audio_tone=redact_tone)
 
 
 @app.command("file")
@@ -78,6 +91,9 @@ def file_(
     vocabulary: VocabularyOption = None,
     agent_channel: AgentChannelOption = "left",
     device: DeviceOption = "auto",
+    redact_audio: RedactAudioOption = None,
+    redact_margin: RedactMarginOption = 0.25,
+    redact_tone: RedactToneOption = False,
     db: DbOption = None,
 ) -> None:
     """Transcribe audio files and print (or write) the transcripts; stereo calls get agent/customer turns.
@@ -85,14 +101,17 @@ def file_(
     Example:
 
         qa transcribe file samples/calls/call_01_billing.wav --output-format srt
+        qa transcribe file samples/calls/call_06_card.flac --redact-audio redacted/
     """
+    from qa_toolkit.services.transcription import RedactionError, redact_call
     from qa_toolkit.transcribe.audio import AudioError
     from qa_toolkit.transcribe.formats import FORMATS, render
     from qa_toolkit.transcribe.pipeline import transcribe_file
 
     if output_format not in FORMATS:
         raise QAError(f"--output-format {output_format!r}: choose one of {', '.join(FORMATS)}")
-    settings = _settings(model, backend, language, vocabulary, agent_channel, device)
+    settings = _settings(model, backend, language, vocabulary, agent_channel, device,
+                         redact_audio=redact_audio, redact_margin=redact_margin, redact_tone=redact_tone)
     stored = _store_files(audio, settings, db) if store else {}
     loaded = settings.load_backend()
     failed = 0
@@ -101,7 +120,13 @@ def file_(
         if transcript is None:
             try:
                 transcript = transcribe_file(path, loaded, settings.options(), agent_channel=settings.agent_channel)  # type: ignore[arg-type]
-            except AudioError as exc:
+                if redact or settings.redact_audio:
+                    redacted, written = redact_call(path, transcript, settings)
+                    if written:
+                        err_console.print(f"Wrote {written} ({len(redacted.pii_spans)} span(s) silenced)",
+                                          markup=False, highlight=False, soft_wrap=True)
+                    transcript = redacted if redact else transcript
+            except (AudioError, RedactionError) as exc:
                 err_console.print(f"Error: {exc}", markup=False, highlight=False, soft_wrap=True)
                 failed += 1
                 continue
@@ -129,7 +154,9 @@ def _store_files(paths: list[Path], settings, db: str | None) -> dict:  # type: 
         for path, row in zip(existing, transcription.register(database, existing), strict=True):
             outcome = transcription.process(database, row.id, settings)
             if outcome.status == "done":
-                err_console.print(f"Stored {path} as interaction {outcome.interaction_id}")
+                err_console.print(f"Stored {path} as interaction {outcome.interaction_id}"
+                                  + (f"; redacted audio: {outcome.redacted_audio}" if outcome.redacted_audio else ""),
+                                  markup=False, highlight=False, soft_wrap=True)
                 transcripts[path] = outcome.transcript
             elif outcome.status == "failed":
                 err_console.print(f"Error: {outcome.reason}", markup=False, highlight=False, soft_wrap=True)
@@ -153,6 +180,9 @@ def batch(
     filename_pattern: Annotated[str | None, typer.Option(
         "--filename-pattern", help="Metadata from file names, e.g. '{call_id}_{agent_id}_{started_at}.wav'.")] = None,
     device: DeviceOption = "auto",
+    redact_audio: RedactAudioOption = None,
+    redact_margin: RedactMarginOption = 0.25,
+    redact_tone: RedactToneOption = False,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -169,7 +199,8 @@ def batch(
 
     from qa_toolkit.services import transcription
 
-    settings = _settings(model, backend, language, vocabulary, agent_channel, device, workers, filename_pattern)
+    settings = _settings(model, backend, language, vocabulary, agent_channel, device, workers, filename_pattern,
+                         redact_audio, redact_margin, redact_tone)
     progress = Progress(TextColumn("[bold]transcribing"), BarColumn(), MofNCompleteColumn(),
                         TextColumn("{task.fields[hours]:.2f} h audio · RTF {task.fields[rtf]:.3f}"),
                         TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
@@ -195,7 +226,7 @@ def batch(
                "busy": report.count("busy"), "audio_s": round(report.audio_s, 1), "seconds": round(report.seconds, 1),
                "rtf": round(report.rtf, 4)}
     if as_json:
-        print_json({"summary": summary, "files": [o.__dict__ for o in report.outcomes]})
+        print_json({"summary": summary, "files": [o.as_dict() for o in report.outcomes]})
     else:
         print_table("Transcription batch", ["file", "status", "audio s", "interaction", "reason"],
                     [(Path(o.path).name, o.status, f"{o.duration_s:.1f}", o.interaction_id, o.reason)
@@ -306,6 +337,9 @@ def enqueue(
     vocabulary: VocabularyOption = None,
     agent_channel: AgentChannelOption = "left",
     filename_pattern: Annotated[str | None, typer.Option("--filename-pattern", help="See `qa transcribe batch`.")] = None,
+    redact_audio: RedactAudioOption = None,
+    redact_margin: RedactMarginOption = 0.25,
+    redact_tone: RedactToneOption = False,
     db: DbOption = None,
 ) -> None:
     """Queue every new recording of a folder as one procrastinate job per file (PostgreSQL only).
@@ -318,7 +352,8 @@ def enqueue(
     """
     from qa_toolkit.transcribe import queue
 
-    settings = _settings(model, "faster-whisper", language, vocabulary, agent_channel, "auto", 1, filename_pattern)
+    settings = _settings(model, "faster-whisper", language, vocabulary, agent_channel, "auto", 1, filename_pattern,
+                         redact_audio.resolve() if redact_audio else None, redact_margin, redact_tone)
     with opened(db) as database:
         queued, known = queue.enqueue_folder(database, folder, settings, since=since)
     console.print(f"Queued {queued} recording(s); {known} already done, failed or queued")

@@ -53,10 +53,17 @@ _DIGIT = re.compile(r"\d")
 _NOT_DIGIT = re.compile(r"\D")
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 _CVV = re.compile(r"(?i)\b(?:security code|security number|cvv2?|cvc2?|cv2|card verification(?: code| value)?|"
-                  r"(?:three|3|four|4) digits? (?:code )?on the back|code on the back)\b\D{0,30}?(?<!\d)(\d{3,4})(?!\d)")
+                  r"(?:three|3|four|4) digits? (?:code )?on the back|code on the back|(?<!zip )(?<!post )(?<!postal )(?<!area )code)\b(?:(?!expir|exp\b)\D){0,30}?"
+                  r"(?<!\d)(\d{3,4})(?!\d)")
 _EXPIRY = re.compile(rf"(?i)\b(?:expir\w*|exp|valid (?:thru|through|until|till)|good (?:thru|through))\b\W*"
                      rf"(?:date\W+)?(?:is\W+)?(?:(?:the\s+)?end of\s+)?"
                      rf"((?:{_MONTHS})\s*(?:of\s+)?(?:20)?\d{{2}}|(?:0?[1-9]|1[0-2])\s?(?:/|-|slash)?\s?(?:20)?\d{{2}})(?!\d)")
+# A card number asked for or announced just before: 12-19 digits count even when they fail Luhn (a digit
+# misheard by speech recognition must not let the rest of the number through), unless another kind of
+# number is named closer to them.
+_CARD_CUE = re.compile(r"(?i)\b(?:card|long number|number on the front|visa|mastercard|amex|debit|credit)\b")
+_OTHER_NUMBER_CUE = re.compile(r"(?i)\b(?:order|ticket|reference|ref|tracking|confirmation|case|invoice|account|"
+                               r"phone|mobile|extension|ext|routing|member|policy|claim)\b")
 _SSN_CUED = re.compile(r"(?i)\b(?:social security|social|ssn|s s n)\b\D{0,30}?(?<![\d-])((?:\d[ -]?){8}\d)(?![\d-])")
 _ACCOUNT_DEFAULT = (r"(?i)\baccount (?:number|no\.?|#)\D{0,12}?(?<!\d)((?:\d[ -]?){5,15}\d)(?!\d)",)
 
@@ -129,6 +136,24 @@ def _cards(text: str) -> Iterable[PIISpan]:
                 i = best[0] + 1
 
 
+def _cued_cards(text: str, claimed: Sequence[PIISpan]) -> Iterable[PIISpan]:
+    for match in _DIGIT_RUN.finditer(text):
+        digits = _NOT_DIGIT.sub("", match.group())
+        if not 12 <= len(digits) <= 19:
+            continue
+        if any(match.start() < s.end and s.start < match.end() for s in claimed):
+            continue
+        before = text[max(0, match.start() - 80):match.start()]
+        cue = None
+        for cue in _CARD_CUE.finditer(before):
+            pass
+        if cue is None:
+            continue
+        if any(m.start() > cue.start() for m in _OTHER_NUMBER_CUE.finditer(before)):
+            continue
+        yield PIISpan("card", match.start(), match.end())
+
+
 def _phones(text: str, regions: Sequence[str] | None) -> Iterable[PIISpan]:
     if regions is None:
         from qa_toolkit.config import get_settings
@@ -151,10 +176,13 @@ def _detect(text: str, kinds: Collection[str], regions: Sequence[str] | None) ->
     if many_digits:
         if "card" in kinds:
             found.extend(_cards(text))
+            found.extend(_cued_cards(text, found))
         if "ssn" in kinds:
             found.extend(PIISpan("ssn", m.start(), m.end()) for m in _SSN.finditer(text))
-            found.extend(PIISpan("ssn", m.start(1), m.end(1)) for m in _SSN_CUED.finditer(text)
-                         if ssn_valid(_NOT_DIGIT.sub("", m.group(1))))
+            low = text.lower()
+            if "social" in low or "ssn" in low or "s s n" in low:
+                found.extend(PIISpan("ssn", m.start(1), m.end(1)) for m in _SSN_CUED.finditer(text)
+                             if ssn_valid(_NOT_DIGIT.sub("", m.group(1))))
         if "iban" in kinds:
             found.extend(PIISpan("iban", m.start(), m.end()) for m in _IBAN.finditer(text) if iban_valid(m.group()))
         if "account" in kinds:
@@ -175,7 +203,10 @@ def _detect(text: str, kinds: Collection[str], regions: Sequence[str] | None) ->
 def _accounts(text: str) -> Iterable[PIISpan]:
     from qa_toolkit.config import get_settings
 
-    for pattern in _account_patterns(get_settings().pii_account_patterns):
+    patterns = get_settings().pii_account_patterns
+    if patterns is None and "account" not in text.lower():
+        return  # the default pattern needs the word
+    for pattern in _account_patterns(patterns):
         for m in pattern.finditer(text):
             group = 1 if pattern.groups else 0
             if m.end(group) > m.start(group):
@@ -192,10 +223,15 @@ def after_card(text: str, card_end: int, kinds: Collection[str] = KINDS) -> list
     (within :data:`AFTER_CARD_CHARS`, after a cue such as "security code" or "expires")."""
     window = text[card_end:card_end + AFTER_CARD_CHARS]
     found = []
-    for kind, pattern in (("cvv", _CVV), ("expiry", _EXPIRY)):
-        if kind in kinds and (m := pattern.search(window)):
-            found.append(PIISpan(kind, card_end + m.start(1), card_end + m.end(1)))
-    return found
+    for kind, pattern in (("expiry", _EXPIRY), ("cvv", _CVV)):
+        if kind not in kinds:
+            continue
+        for m in pattern.finditer(window):
+            start, end = card_end + m.start(1), card_end + m.end(1)
+            if all(end <= s.start or start >= s.end for s in found):
+                found.append(PIISpan(kind, start, end))
+                break
+    return sorted(found, key=lambda s: s.start)
 
 
 def _first_claims(spans: Iterable[PIISpan]) -> list[PIISpan]:
@@ -228,7 +264,7 @@ def find_pii(text: str, *, kinds: Collection[str] = KINDS, regions: Sequence[str
         norm = norm or normalise(text)
         extra = []
         for card in cards:
-            end = _normalised_offset(norm, card.end)
+            end = normalised_offset(norm, card.end)
             for span in after_card(norm.text, end, kinds):
                 start, stop = norm.source(span.start, span.end)
                 extra.append(PIISpan(span.kind, start, stop))
@@ -236,7 +272,7 @@ def find_pii(text: str, *, kinds: Collection[str] = KINDS, regions: Sequence[str
     return found
 
 
-def _normalised_offset(norm: Normalised, source_offset: int) -> int:
+def normalised_offset(norm: Normalised, source_offset: int) -> int:
     """The offset in the normalised text where the source text up to ``source_offset`` ends."""
     for out_start, out_end, src_start, src_end in norm.pieces:
         if src_end >= source_offset:

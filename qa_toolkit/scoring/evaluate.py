@@ -3,8 +3,8 @@
 Input: canonical chat JSONL whose ``labels`` object holds any of the labels in :data:`LABELS`.
 Booleans (and null, "does not apply") get accuracy and precision / recall / F1 for ``true``;
 numbers get the mean absolute error; ``customer_sentiment_end`` gets accuracy and macro F1; PII
-spans get span precision and recall (a found span counts when it overlaps a labelled one of
-the same type in the same turn).
+spans get span precision and recall, overall and per PII type (a found span counts when it overlaps a
+labelled one of the same type in the same turn), for chats and calls alike.
 """
 
 from __future__ import annotations
@@ -144,6 +144,7 @@ def evaluate(items: Iterable[tuple[InteractionView, Mapping[str, Any]]],
     reports: dict[str, LabelReport] = {}
     pairs: dict[str, list[tuple[Any, Any]]] = {}
     span_counts: dict[str, list[int]] = {}
+    type_counts: dict[str, dict[str, list[int]]] = {}  # per label, per PII type: the same four counts
     for view, labels in items:
         for name, expected in labels.items():
             spec = LABELS.get(name)
@@ -162,6 +163,13 @@ def evaluate(items: Iterable[tuple[InteractionView, Mapping[str, Any]]],
                 counts[1] += len(found)
                 counts[2] += sum(1 for w in wanted if any(_overlaps(f, w) for f in found))
                 counts[3] += len(wanted)
+                by_type = type_counts.setdefault(name, {})
+                for kind in {t for t, *_ in found} | {t for t, *_ in wanted}:
+                    typed = by_type.setdefault(kind, [0, 0, 0, 0])
+                    typed[0] += sum(1 for f in found if f[0] == kind and any(_overlaps(f, w) for w in wanted))
+                    typed[1] += sum(1 for f in found if f[0] == kind)
+                    typed[2] += sum(1 for w in wanted if w[0] == kind and any(_overlaps(f, w) for f in found))
+                    typed[3] += sum(1 for w in wanted if w[0] == kind)
                 agree = len(found) == len(wanted) and all(any(_overlaps(f, w) for w in wanted) for f in found)
                 if not agree:
                     texts = {t.index: t.text for t in view.turns}
@@ -186,7 +194,11 @@ def evaluate(items: Iterable[tuple[InteractionView, Mapping[str, Any]]],
             mf, f, mw, w = span_counts[name]
             precision, recall = _ratio(mf, f), _ratio(mw, w)
             report.metrics = {"precision": precision, "recall": recall, "f1": _f1(precision, recall),
-                              "spans_found": f, "spans_labelled": w}
+                              "spans_found": f, "spans_labelled": w, "by_type": {
+                                  kind: {"precision": _ratio(c[0], c[1]), "recall": _ratio(c[2], c[3]),
+                                         "f1": _f1(_ratio(c[0], c[1]), _ratio(c[2], c[3])),
+                                         "spans_found": c[1], "spans_labelled": c[3]}
+                                  for kind, c in sorted(type_counts.get(name, {}).items())}}
     return [reports[name] for name in LABELS if name in reports]
 
 

@@ -51,6 +51,10 @@ class TranscribeSettings:
         filename_pattern: ``{call_id}_{agent_id}_{started_at}.wav``-style metadata from file names.
         workers: files transcribed at once in a batch.
         device: ``auto``, ``cpu`` or ``cuda``.
+        redact_audio: a folder for redacted copies of the recordings (spoken personal data silenced on
+            every channel); None writes none.
+        redact_audio_margin_s: seconds muted before and after each span.
+        redact_audio_tone: a 1 kHz tone over the spans instead of silence.
     """
 
     model: str | None = None
@@ -62,6 +66,9 @@ class TranscribeSettings:
     workers: int = 1
     device: str = "auto"
     vad_filter: bool = True
+    redact_audio: str | None = None
+    redact_audio_margin_s: float = 0.25
+    redact_audio_tone: bool = False
 
     def options(self) -> TranscriptionOptions:
         from qa_toolkit.transcribe.vocabulary import initial_prompt
@@ -92,7 +99,14 @@ class FileOutcome:
     reason: str | None = None
     duration_s: float = 0.0
     seconds: float = 0.0
-    transcript: Transcript | None = field(default=None, repr=False, compare=False)
+    transcript: Transcript | None = field(default=None, repr=False, compare=False)  # in memory only: as said
+    redacted_audio: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain data for ``--json`` (never the transcript)."""
+        return {"path": self.path, "status": self.status, "recording_id": self.recording_id,
+                "interaction_id": self.interaction_id, "reason": self.reason, "duration_s": self.duration_s,
+                "seconds": self.seconds, "redacted_audio": self.redacted_audio}
 
 
 @dataclass
@@ -226,17 +240,42 @@ def fail(database: Database, recording_id: int, kind: str, reason: str) -> None:
         row.worker, row.finished_at = None, utcnow()
 
 
-def _redact(text: str) -> tuple[str, list[tuple[str, int, int]]]:
-    """PII redaction of one turn (the chat importer's redactor): redacted text, (kind, start, end) spans."""
-    from qa_toolkit.ingest.pii import redact
+class RedactionError(QAError):
+    """Personal data could not be taken out of a call: it is not stored. The message names the file only."""
 
-    result = redact(text)
-    return result.text, [(span.kind, span.start, span.end) for span in result.spans]
+
+def redact_call(path: str | Path, transcript: Transcript, settings: TranscribeSettings) -> tuple[Transcript, str | None]:
+    """The transcript with personal data replaced by placeholders and, with ``settings.redact_audio``, a
+    redacted copy of the recording written there; returns (redacted transcript, redacted audio path or None).
+
+    Raises:
+        RedactionError: anything went wrong; its message names the file, never what was said.
+    """
+    from qa_toolkit.transcribe.audio_redact import AudioRedactionError, redact_audio
+
+    try:
+        redacted = transcript.redacted()
+    except Exception as exc:  # noqa: BLE001 - whatever it was, the clear text must not be stored
+        raise RedactionError(f"{path}: personal data could not be redacted ({exc.__class__.__name__}); "
+                             "not stored") from None
+    if not settings.redact_audio:
+        return redacted, None
+    target = Path(settings.redact_audio) / Path(path).name
+    try:
+        written = redact_audio(path, target, [(s.start_s, s.end_s) for s in redacted.pii_spans],
+                               margin_s=settings.redact_audio_margin_s, tone=settings.redact_audio_tone)
+    except AudioRedactionError as exc:
+        raise RedactionError(f"audio redaction: {exc}; not stored") from None
+    return redacted, str(written.path.resolve())
 
 
 def store(database: Database, recording_id: int, transcript: Transcript, meta: RecordingMetadata,
-          settings: TranscribeSettings, *, actor: str | None = None) -> int | None:
+          settings: TranscribeSettings, *, actor: str | None = None, redacted_audio: str | None = None) -> int | None:
     """Store recording + interaction + turns (PII redacted) in one transaction.
+
+    The transcript is redacted here unless it is already (:meth:`Transcript.redacted`): turns keep their
+    timing, spans are stored with kind, offsets and time, never their text. ``redacted_audio``: where the
+    redacted copy of the recording is (recorded in the interaction's metadata).
 
     Returns the interaction id, or None when the recording was stored already (by another worker).
 
@@ -254,15 +293,15 @@ def store(database: Database, recording_id: int, transcript: Transcript, meta: R
                                                             Interaction.external_id == external_id))
         if clash is not None:
             raise QAError(f"call id {external_id!r} is already stored (interaction {clash}) from different audio")
+        transcript = transcript.redacted()
         pii: dict[str, int] = {}
-        turns, spans = [], []
-        for index, turn in enumerate(transcript.turns):
-            text, found = _redact(turn.text)
-            for kind, start, end in found:
-                pii[kind] = pii.get(kind, 0) + 1
-                spans.append(PIISpan(turn_index=index, speaker=turn.speaker, kind=kind, start=start, end=end))
-            turns.append(Turn(index=index, speaker=turn.speaker, start_s=round(turn.start_s, 2),
-                              end_s=round(turn.end_s, 2), text=text))
+        spans = []
+        for span in transcript.pii_spans:
+            pii[span.kind] = pii.get(span.kind, 0) + 1
+            spans.append(PIISpan(turn_index=span.turn, speaker=span.speaker, kind=span.kind, start=span.start,
+                                 end=span.end, start_s=round(span.start_s, 2), end_s=round(span.end_s, 2)))
+        turns = [Turn(index=index, speaker=turn.speaker, start_s=round(turn.start_s, 2), end_s=round(turn.end_s, 2),
+                      text=turn.text) for index, turn in enumerate(transcript.turns)]
         ended = meta.started_at + timedelta(seconds=transcript.duration_s) if meta.started_at else None
         interaction = Interaction(
             source=SOURCE, external_id=external_id, channel="call", agent=agent,
@@ -275,6 +314,7 @@ def store(database: Database, recording_id: int, transcript: Transcript, meta: R
                 "unassigned": unassigned, "agent_external_id": meta.agent_id,
                 "model": settings.model_label, "backend": settings.backend, "pii_redacted": pii,
                 "metadata_sources": meta.sources, **({"extra": meta.extra} if meta.extra else {}),
+                **({"redacted_audio": redacted_audio} if redacted_audio else {}),
             },
             turns=turns,
         )
@@ -287,7 +327,7 @@ def store(database: Database, recording_id: int, transcript: Transcript, meta: R
         row.duration_s, row.channels, row.codec = transcript.duration_s, transcript.channels, transcript.codec
         row.model, row.backend, row.language = settings.model_label, settings.backend, transcript.language
         row.timings = {"decode_s": round(transcript.decode_s, 3), "transcribe_s": round(transcript.transcribe_s, 3),
-                       "rtf": round(transcript.rtf, 4)}
+                       "redact_s": round(transcript.redact_s, 4), "rtf": round(transcript.rtf, 4)}
         row.meta = meta.model_dump(mode="json", exclude_none=True)
         row.unassigned, row.interaction_id, row.worker, row.finished_at = unassigned, interaction.id, None, utcnow()
         audit.record(session, actor=actor, action="transcribe", entity_type="interaction",
@@ -321,10 +361,15 @@ def process(database: Database, recording_id: int, settings: TranscribeSettings,
                                      mono_speaker=mono)
         if not transcript.turns:
             raise AudioError("silent", f"{path}: no speech found ({transcript.duration_s:.1f} s of audio)")
+        kind = "redaction"
+        redacted, redacted_audio = redact_call(path, transcript, settings)
         kind = "storage"
-        interaction_id = store(database, recording_id, transcript, meta, settings)
+        interaction_id = store(database, recording_id, redacted, meta, settings, redacted_audio=redacted_audio)
     except AudioError as exc:
         fail(database, recording_id, exc.kind, str(exc))
+        return FileOutcome(path, "failed", recording_id, reason=str(exc), seconds=time.perf_counter() - started)
+    except RedactionError as exc:
+        fail(database, recording_id, "redaction", str(exc))
         return FileOutcome(path, "failed", recording_id, reason=str(exc), seconds=time.perf_counter() - started)
     except (MetadataError, QAError) as exc:
         fail(database, recording_id, kind, f"{kind}: {exc}")
@@ -337,7 +382,8 @@ def process(database: Database, recording_id: int, settings: TranscribeSettings,
         fail(database, recording_id, "error", reason)
         return FileOutcome(path, "failed", recording_id, reason=reason, seconds=time.perf_counter() - started)
     return FileOutcome(path, "done" if interaction_id else "skipped", recording_id, interaction_id,
-                       duration_s=transcript.duration_s, seconds=time.perf_counter() - started, transcript=transcript)
+                       duration_s=transcript.duration_s, seconds=time.perf_counter() - started, transcript=transcript,
+                       redacted_audio=redacted_audio)
 
 
 def run_batch(database: Database, folder: str | Path, settings: TranscribeSettings, *,

@@ -57,6 +57,8 @@ def to_dict(transcript: Transcript) -> dict[str, Any]:
                    "words": [{"start": round(w.start, 2), "end": round(w.end, 2), "word": w.word,
                               "probability": round(w.probability, 3)} for w in t.words]}
                   for t in transcript.turns],
+        **({"pii_spans": [{"kind": s.kind, "turn": s.turn, "speaker": s.speaker, "start_s": round(s.start_s, 2),
+                           "end_s": round(s.end_s, 2)} for s in transcript.pii_spans]} if transcript.pii_redacted else {}),
     }
 
 

@@ -11,11 +11,14 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from qa_toolkit.transcribe.audio import DecodedAudio, decode
 from qa_toolkit.transcribe.backend import Backend, Segment, TranscriptionOptions
 from qa_toolkit.transcribe.turns import CallTiming, TurnText, call_timing, channel_words, merge_turns
+
+if TYPE_CHECKING:
+    from qa_toolkit.transcribe.redaction import CallSpan
 
 AgentChannel = Literal["left", "right"]
 
@@ -29,7 +32,8 @@ class Transcript:
         segments: the raw segments per speaker.
         timing: talk time, silences, holds, overtalk.
         duration_s: decoded audio length; ``channels``: the file's channel count.
-        decode_s, transcribe_s: wall-clock seconds spent on each step.
+        decode_s, transcribe_s, redact_s: wall-clock seconds spent on each step.
+        pii_spans, pii_redacted: after :meth:`redacted`, the personal data found and that it is redacted.
     """
 
     turns: list[TurnText]
@@ -42,6 +46,9 @@ class Transcript:
     decode_s: float = 0.0
     transcribe_s: float = 0.0
     warnings: list[str] = field(default_factory=list)
+    pii_spans: list[CallSpan] = field(default_factory=list)
+    pii_redacted: bool = False
+    redact_s: float = 0.0
 
     @property
     def text(self) -> str:
@@ -53,16 +60,19 @@ class Transcript:
         """Realtime factor: processing seconds per audio second (lower is faster)."""
         return (self.decode_s + self.transcribe_s) / self.duration_s if self.duration_s else 0.0
 
-    def redacted(self) -> Transcript:
-        """A copy for output with personal data in the turns replaced by placeholders, as stored. A turn with a
-        hit loses its word timings (they would spell the number out); the raw segments are left out."""
-        from qa_toolkit.ingest.pii import redact
+    def redacted(self, *, keep_last: int | None = None) -> Transcript:
+        """A copy with personal data in the turns replaced by typed placeholders, as stored: each span's words
+        become one placeholder word with their timing (see :mod:`qa_toolkit.transcribe.redaction`); the raw
+        segments are left out. ``pii_spans`` holds the spans found (kinds, offsets, times; never values)."""
+        if self.pii_redacted:
+            return self
+        from qa_toolkit.transcribe.redaction import find_call_pii, redact_turns
 
-        turns = []
-        for turn in self.turns:
-            result = redact(turn.text)
-            turns.append(replace(turn, text=result.text, words=[]) if result.spans else turn)
-        return replace(self, turns=turns, segments={})
+        started = time.perf_counter()
+        spans = find_call_pii(self.turns)
+        turns = redact_turns(self.turns, spans, keep_last=keep_last)
+        return replace(self, turns=turns, segments={}, pii_spans=spans, pii_redacted=True,
+                       redact_s=time.perf_counter() - started)
 
 
 def speakers_for(channels: int, agent_channel: AgentChannel = "left", mono_speaker: str = "unknown") -> list[str]:

@@ -1,0 +1,192 @@
+"""Spoken-PII benchmark (issue 14): span recall and precision per PII type on the synthesized call set,
+through real Whisper (tiny.en and base) and on the reference text; redaction overhead; audio redaction speed.
+
+    python bench/spoken_pii.py                       # test split, tiny.en and base
+    python bench/spoken_pii.py --split dev --models tiny.en
+
+The call set is ``bench/data/spoken_pii/calls.yaml`` (made by ``make_scripts.py`` there), rendered on
+first use into ``bench/data/spoken_pii/audio/`` by ``tools/synth_calls.py`` (``pip install -e '.[synth]'``):
+30 calls where customers read cards (with expiry and CVV), SSNs, phones, account numbers and e-mails in
+every style, each span timed to the sample, and 10 calls full of numbers that are not PII. Every third call
+is the dev split (the detector may be tuned on it); results are reported on the test split.
+
+Matching: a span found counts as correct when it overlaps a labelled span of the same type in time
+(ASR) or in characters of the same turn (reference text); a labelled span counts as found when such a
+span overlaps it. Precision = correct found / found; recall = found labelled / labelled.
+
+Redaction overhead: seconds spent finding and redacting PII in the transcript / seconds decoding and
+transcribing, summed over the calls (target <= 2 %). Audio redaction speed: audio seconds / seconds
+spent writing the redacted copy (PyAV decode + mute + encode; target >= 50x real time).
+Writes ``bench/results/spoken_pii.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+SET = ROOT / "bench" / "data" / "spoken_pii"
+AUDIO = SET / "audio"
+RESULTS = ROOT / "bench" / "results" / "spoken_pii.json"
+KINDS = ("card", "expiry", "cvv", "ssn", "phone", "email", "account")
+
+
+def render() -> None:
+    """Render the call set once (deterministic: the same script gives the same bytes)."""
+    scripts = SET / "calls.yaml"
+    stamp = AUDIO / ".rendered"
+    if stamp.exists() and stamp.read_text() == scripts.read_text():
+        return
+    print("rendering the call set with tools/synth_calls.py ...", file=sys.stderr)
+    subprocess.run([sys.executable, str(ROOT / "tools" / "synth_calls.py"), str(scripts), "--out", str(AUDIO)],
+                   check=True)
+    stamp.write_text(scripts.read_text())
+
+
+def write_labelled() -> Path:
+    """``labelled_calls.jsonl``: the set's scripted turns as canonical call records with ``unredacted_pii``
+    labels, so that ``qa score eval`` measures the PII check per type on calls as it does on chats."""
+    out = SET / "labelled_calls.jsonl"
+    lines = []
+    for truth_file in sorted(AUDIO.glob("*.truth.json")):
+        truth = json.loads(truth_file.read_text())
+        meta = truth["metadata"]
+        turns = [{"speaker": "customer" if t["speaker"] == "customer" else "agent", "text": t["text"],
+                  "start_s": t["start_s"], "end_s": t["end_s"]} for t in truth["turns"]]
+        labels = [{"type": s["kind"], "turn": s["turn"], "text": s["text"]} for s in truth["spans"]]
+        lines.append(json.dumps({"id": meta["call_id"], "channel": "call", "agent": {"id": meta["agent_id"]},
+                                 "queue": meta["queue"], "split": meta["split"], "turns": turns,
+                                 "labels": {"unredacted_pii": labels}}))
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return out
+
+
+def load_set(split: str) -> list[dict[str, Any]]:
+    calls = []
+    for truth_file in sorted(AUDIO.glob("*.truth.json")):
+        truth = json.loads(truth_file.read_text())
+        if split == "all" or truth["metadata"]["split"] == split:
+            truth["path"] = AUDIO / truth["file"]
+            calls.append(truth)
+    return calls
+
+
+class Counts:
+    """Matched found / found and matched labelled / labelled, per kind."""
+
+    def __init__(self) -> None:
+        self.c = {k: [0, 0, 0, 0] for k in KINDS}
+        self.misses: list[str] = []
+        self.false: list[str] = []
+
+    def add(self, call: str, found: list[tuple[str, Any]], wanted: list[tuple[str, Any]], overlap: Any) -> None:
+        for kind, f in found:
+            ok = any(k == kind and overlap(f, w) for k, w in wanted)
+            self.c[kind][0] += ok
+            self.c[kind][1] += 1
+            if not ok:
+                self.false.append(f"{call}: {kind} {f}")
+        for kind, w in wanted:
+            ok = any(k == kind and overlap(f, w) for k, f in found)
+            self.c[kind][2] += ok
+            self.c[kind][3] += 1
+            if not ok:
+                self.misses.append(f"{call}: {kind} {w}")
+
+    def report(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for kind, (mf, f, mw, w) in self.c.items():
+            out[kind] = {"precision": round(mf / f, 4) if f else None, "recall": round(mw / w, 4) if w else None,
+                         "found": f, "labelled": w}
+        mf, f, mw, w = (sum(v[i] for v in self.c.values()) for i in range(4))
+        out["all"] = {"precision": round(mf / f, 4) if f else None, "recall": round(mw / w, 4) if w else None,
+                      "found": f, "labelled": w}
+        return {"per_type": out, "misses": self.misses, "false_positives": self.false}
+
+
+def reference_text(calls: list[dict[str, Any]]) -> dict[str, Any]:
+    """The detector on the scripted text (turns as said, no ASR)."""
+    from qa_toolkit.transcribe.redaction import find_call_pii
+    from qa_toolkit.transcribe.turns import TurnText
+
+    counts = Counts()
+    for call in calls:
+        turns = [TurnText(t["speaker"] if t["speaker"] != "customer" else "customer", t["start_s"], t["end_s"],
+                          t["text"]) for t in call["turns"]]
+        turns = [TurnText("agent" if t.speaker != "customer" else "customer", t.start_s, t.end_s, t.text) for t in turns]
+        found = [(s.kind, (s.turn, s.start, s.end)) for s in find_call_pii(turns)]
+        wanted = [(s["kind"], (s["turn"], s["start_char"], s["end_char"])) for s in call["spans"]]
+        counts.add(call["file"], found, wanted, lambda f, w: f[0] == w[0] and f[1] < w[2] and w[1] < f[2])
+    return counts.report()
+
+
+def through_asr(calls: list[dict[str, Any]], model: str, work: Path) -> dict[str, Any]:
+    from qa_toolkit.transcribe.audio_redact import redact_audio
+    from qa_toolkit.transcribe.backend import TranscriptionOptions
+    from qa_toolkit.transcribe.faster_backend import load_backend
+    from qa_toolkit.transcribe.pipeline import transcribe_file
+
+    backend = load_backend("faster-whisper", model, "auto", 1)
+    counts = Counts()
+    asr_s = redact_s = audio_s = audio_redact_s = 0.0
+    for call in calls:
+        transcript = transcribe_file(call["path"], backend, TranscriptionOptions(language="en"))
+        redacted = transcript.redacted()
+        asr_s += transcript.decode_s + transcript.transcribe_s
+        redact_s += redacted.redact_s
+        found = [(s.kind, (s.start_s, s.end_s)) for s in redacted.pii_spans]
+        wanted = [(s["kind"], (s["start_s"], s["end_s"])) for s in call["spans"]]
+        counts.add(call["file"], found, wanted, lambda f, w: f[0] < w[1] and w[0] < f[1])
+        started = time.perf_counter()
+        redact_audio(call["path"], work / call["file"], [f for _, f in found])
+        audio_redact_s += time.perf_counter() - started
+        audio_s += transcript.duration_s
+        print(f"  {model} {call['file']}: {len(found)} found, {len(wanted)} labelled", file=sys.stderr)
+    return {**counts.report(), "audio_s": round(audio_s, 1), "asr_s": round(asr_s, 2), "redact_s": round(redact_s, 3),
+            "redaction_overhead": round(redact_s / asr_s, 4), "audio_redact_s": round(audio_redact_s, 2),
+            "audio_redaction_x_realtime": round(audio_s / audio_redact_s, 1)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--models", default="tiny.en,base")
+    parser.add_argument("--split", default="test", choices=["dev", "test", "all"])
+    args = parser.parse_args()
+    render()
+    write_labelled()
+    calls = load_set(args.split)
+    result: dict[str, Any] = {
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores (shared with other work)", "split": args.split,
+        "calls": len(calls), "audio_s": round(sum(c["duration_s"] for c in calls), 1),
+        "reference_text": reference_text(calls), "asr": {}}
+    with tempfile.TemporaryDirectory() as tmp:
+        for model in args.models.split(","):
+            result["asr"][model] = through_asr(calls, model, Path(tmp))
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(result, indent=2) + "\n")
+    rows = [("reference text", result["reference_text"])] + [(m, r) for m, r in result["asr"].items()]
+    print(f"{len(calls)} calls ({args.split} split), {result['audio_s'] / 60:.1f} min of audio")
+    print(f"{'':16}" + "".join(f"{k:>14}" for k in (*KINDS, "all")))
+    for name, r in rows:
+        cells = []
+        for k in (*KINDS, "all"):
+            v = r["per_type"][k]
+            cells.append("-" if v["recall"] is None else f"{v['recall']:.2f}/{v['precision'] if v['precision'] is not None else 0:.2f}")
+        print(f"{name + ' R/P':16}" + "".join(f"{c:>14}" for c in cells))
+    for model, r in result["asr"].items():
+        print(f"{model}: redaction {100 * r['redaction_overhead']:.2f} % of transcription time; "
+              f"audio redaction {r['audio_redaction_x_realtime']:.0f}x real time")
+    print(f"wrote {RESULTS.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

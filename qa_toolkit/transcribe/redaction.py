@@ -1,0 +1,172 @@
+"""Personal data in a call transcript, found over the words and timed by them.
+
+The detector is the one chat import uses (:func:`qa_toolkit.ingest.pii.find_pii`), run over each
+speaker's consecutive turns joined together (a customer reads a card in four groups while the agent
+says "mhm" in between: those are four customer turns, one number), and over the whole conversation
+for a security code or expiry date asked for by one speaker and given by the other right after a card.
+A span that crosses turns is split into one piece per turn. Each piece is timed by the words it covers.
+
+Redaction replaces each piece's words by one word, the typed placeholder (``[CARD]``), that keeps their
+start and end, so turns, timing checks and evidence still line up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, replace
+
+from qa_toolkit.ingest.pii import KINDS, after_card, find_pii, normalised_offset, placeholder
+from qa_toolkit.ingest.spoken import normalise
+from qa_toolkit.transcribe.backend import Word
+from qa_toolkit.transcribe.turns import TurnText
+
+JOIN_GAP_S = 15.0  # turns of one speaker this close together are read as one stretch (a card in groups)
+_SEPARATOR = " "
+_EDGE = " ,.;:!?-"  # what a span piece cut at a turn boundary does not keep at its ends
+
+
+@dataclass(frozen=True, slots=True)
+class CallSpan:
+    """One piece of personal data in one turn: kind, ``[start, end)`` in the turn's original text, and when it
+    was said (seconds from the start of the recording)."""
+
+    kind: str
+    turn: int
+    speaker: str
+    start: int
+    end: int
+    start_s: float
+    end_s: float
+
+
+def _word_offsets(turn: TurnText) -> list[tuple[int, int, Word]]:
+    """Each word's ``[start, end)`` in the turn text (the words joined by single spaces)."""
+    out, pos = [], 0
+    for word in turn.words:
+        token = word.word.strip()
+        if not token:
+            continue
+        start = turn.text.find(token, pos)
+        if start < 0:
+            return []  # text and words disagree: time the span by the whole turn
+        out.append((start, start + len(token), word))
+        pos = start + len(token)
+    return out
+
+
+def _timed(turn: TurnText, start: int, end: int, offsets: list[tuple[int, int, Word]]) -> tuple[float, float]:
+    covered = [w for s, e, w in offsets if s < end and e > start]
+    if not covered:
+        return turn.start_s, turn.end_s
+    return min(w.start for w in covered), max(w.end for w in covered)
+
+
+class _Joined:
+    """Several turns' texts joined by spaces, with the map back to (turn, offset)."""
+
+    def __init__(self, turns: Sequence[tuple[int, TurnText]]) -> None:
+        self.turns = list(turns)
+        self.starts: list[int] = []
+        parts, pos = [], 0
+        for _, turn in self.turns:
+            self.starts.append(pos)
+            parts.append(turn.text)
+            pos += len(turn.text) + len(_SEPARATOR)
+        self.text = _SEPARATOR.join(parts)
+
+    def pieces(self, start: int, end: int) -> list[tuple[int, int, int]]:
+        """``[start, end)`` of the joined text as (turn position, start, end) pieces within each turn."""
+        out = []
+        for position, ((_, turn), base) in enumerate(zip(self.turns, self.starts)):
+            s, e = max(start, base), min(end, base + len(turn.text))
+            piece = self.text[s:e]
+            s, e = s + len(piece) - len(piece.lstrip(_EDGE)), e - len(piece) + len(piece.rstrip(_EDGE))
+            if s < e:
+                out.append((position, s - base, e - base))
+        return out
+
+
+def _chains(turns: Sequence[TurnText], join_gap_s: float) -> list[list[tuple[int, TurnText]]]:
+    """Runs of one speaker's turns, each less than ``join_gap_s`` after the previous one of that speaker."""
+    chains: list[list[tuple[int, TurnText]]] = []
+    last: dict[str, list[tuple[int, TurnText]]] = {}
+    for index, turn in enumerate(turns):
+        chain = last.get(turn.speaker)
+        if chain is not None and turn.start_s - chain[-1][1].end_s <= join_gap_s:
+            chain.append((index, turn))
+        else:
+            chain = [(index, turn)]
+            chains.append(chain)
+            last[turn.speaker] = chain
+    return chains
+
+
+def find_call_pii(turns: Sequence[TurnText], *, kinds: Collection[str] = KINDS, regions: Sequence[str] | None = None,
+                  join_gap_s: float = JOIN_GAP_S) -> list[CallSpan]:
+    """The personal data in a call's turns, one :class:`CallSpan` per kind and turn piece, in turn order."""
+    offsets = [_word_offsets(t) for t in turns]
+    found: dict[int, list[tuple[str, int, int]]] = {}
+
+    def claim(joined: _Joined, kind: str, start: int, end: int) -> None:
+        for position, s, e in joined.pieces(start, end):
+            index = joined.turns[position][0]
+            mine = found.setdefault(index, [])
+            if all(e <= o_s or s >= o_e for _, o_s, o_e in mine):
+                mine.append((kind, s, e))
+
+    cards = False
+    for chain in _chains(turns, join_gap_s):
+        joined = _Joined(chain)
+        for span in find_pii(joined.text, kinds=kinds, regions=regions):
+            claim(joined, span.kind, span.start, span.end)
+            cards = cards or span.kind == "card"
+    if cards and ("cvv" in kinds or "expiry" in kinds):
+        # A code or date asked for by one speaker and given by the other, right after the card.
+        whole = _Joined(list(enumerate(turns)))
+        norm = normalise(whole.text)
+        for index, spans in list(found.items()):
+            for kind, _s, e in spans:
+                if kind != "card":
+                    continue
+                position = [i for i, _ in whole.turns].index(index)
+                card_end = normalised_offset(norm, whole.starts[position] + e)
+                for extra in after_card(norm.text, card_end, kinds):
+                    claim(whole, extra.kind, *norm.source(extra.start, extra.end))
+    spans = []
+    for index in sorted(found):
+        turn = turns[index]
+        for kind, start, end in sorted(found[index], key=lambda x: x[1]):
+            start_s, end_s = _timed(turn, start, end, offsets[index])
+            spans.append(CallSpan(kind, index, turn.speaker, start, end, start_s, end_s))
+    return spans
+
+
+def redact_turns(turns: Sequence[TurnText], spans: Sequence[CallSpan], *,
+                 keep_last: int | None = None) -> list[TurnText]:
+    """Copies of the turns with each span's text and words replaced by its placeholder word (timings kept)."""
+    by_turn: dict[int, list[CallSpan]] = {}
+    for span in spans:
+        by_turn.setdefault(span.turn, []).append(span)
+    out = []
+    for index, turn in enumerate(turns):
+        mine = sorted(by_turn.get(index, []), key=lambda s: s.start)
+        if not mine:
+            out.append(turn)
+            continue
+        offsets = _word_offsets(turn)
+        text, words, pos, kept = [], [], 0, 0
+        for span in mine:
+            mark = placeholder(span.kind, turn.text[span.start:span.end], keep_last)
+            text.append(turn.text[pos:span.start])
+            text.append(mark)
+            pos = span.end
+            while kept < len(offsets) and offsets[kept][1] <= span.start:
+                words.append(offsets[kept][2])
+                kept += 1
+            while kept < len(offsets) and offsets[kept][0] < span.end:
+                kept += 1  # the span's words (a word half inside goes whole)
+            words.append(Word(span.start_s, span.end_s, mark, 1.0))
+        text.append(turn.text[pos:])
+        words.extend(w for _, _, w in offsets[kept:])
+        out.append(replace(turn, text="".join(text), words=words if offsets else []))
+    return out

@@ -1,0 +1,110 @@
+"""Spoken PII end to end, through real Whisper (tiny.en) on the shipped sample call where a customer reads a
+card number (with expiry and security code) and spells an e-mail address: nothing of it reaches the
+database, the ``--json`` output or the redacted audio; a recording that cannot be redacted is not stored."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy import String, Text, select
+from typer.testing import CliRunner
+
+from qa_toolkit.cli import app
+from qa_toolkit.storage.database import Database
+from qa_toolkit.storage.models import Base, Interaction, PIISpan, Recording
+
+pytestmark = pytest.mark.slow
+
+SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "pii_call"
+GSM = Path(__file__).resolve().parent / "data" / "calls" / "gsm_call.wav"
+# What the customer says, in every form it could be written: none of it may be stored.
+SAID = ["4539", "1488", "0343", "6467", "453914880343", "four five three nine", "4 -5 -3 -9", "1 -4 -8 -8",
+        "0428", "lopez", "l o p e z", "example.com", "example dot com", "maria.lopez"]
+
+
+def stage(tmp_path: Path, *extra: Path) -> Path:
+    folder = tmp_path / "calls"
+    folder.mkdir()
+    for name in ("call_06_card.mp3", "call_06_card.json"):
+        shutil.copy(SAMPLE / name, folder / name)
+    for path in extra:
+        shutil.copy(path, folder / path.name)
+    return folder
+
+
+def every_stored_text(db: Database) -> str:
+    """Every string and JSON value of every row of every table, lower-cased, in one text."""
+    parts = []
+    with db.session() as session:
+        for table in Base.metadata.sorted_tables:
+            for row in session.execute(select(table)).mappings():
+                for column in table.columns:
+                    value = row[column.key]
+                    if value is not None and (isinstance(column.type, (String, Text)) or isinstance(value, dict | list)):
+                        parts.append(json.dumps(value) if isinstance(value, dict | list) else str(value))
+    return "\n".join(parts).lower()
+
+
+def test_batch_stores_nothing_in_clear_and_writes_silenced_audio(db_url: str, db: Database, tmp_path: Path) -> None:
+    from qa_toolkit.transcribe.faster_backend import load_backend
+    from qa_toolkit.transcribe.pipeline import transcribe_file
+
+    folder = stage(tmp_path)
+    runner = CliRunner()
+    assert runner.invoke(app, ["agents", "add", "a-maria", "Maria Ruiz", "--db", db_url]).exit_code == 0
+    result = runner.invoke(app, ["transcribe", "batch", str(folder), "--redact-audio", str(tmp_path / "redacted"),
+                                 "--db", db_url, "--json"])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert out["summary"]["done"] == 1
+    assert not any(s in result.stdout.lower() for s in SAID)
+
+    stored = every_stored_text(db)
+    assert "[card]" in stored and "[email]" in stored and "[expiry]" in stored and "[cvv]" in stored
+    leaked = [s for s in SAID if s in stored]
+    assert leaked == []
+    truth = json.loads((SAMPLE / "call_06_card.truth.json").read_text())
+    with db.session() as session:
+        spans = session.scalars(select(PIISpan).order_by(PIISpan.start_s)).all()
+        interaction = session.scalars(select(Interaction)).one()
+        recording = session.scalars(select(Recording)).one()
+        assert sorted(s.kind for s in spans) == sorted(s["kind"] for s in truth["spans"])
+        for span, labelled in zip(spans, truth["spans"], strict=True):  # timed where it was said
+            assert span.kind == labelled["kind"] and span.speaker == "customer"
+            assert span.start_s < labelled["end_s"] and labelled["start_s"] < span.end_s
+        redacted_audio = Path(interaction.meta["redacted_audio"])
+        assert interaction.meta["pii_redacted"]["card"] == 2
+        assert recording.timings["redact_s"] < 0.02 * recording.timings["transcribe_s"]
+    assert redacted_audio == (tmp_path / "redacted" / "call_06_card.mp3").resolve()
+
+    again = transcribe_file(redacted_audio, load_backend("faster-whisper", "tiny.en", "cpu", 1)).redacted()
+    assert again.pii_spans == []
+    assert not any(s in again.text.lower() for s in SAID)
+
+
+def test_a_recording_that_cannot_be_redacted_is_not_stored(db_url: str, db: Database, tmp_path: Path) -> None:
+    folder = stage(tmp_path, GSM)
+    (folder / "call_06_card.mp3").unlink()
+    result = CliRunner().invoke(app, ["transcribe", "batch", str(folder), "--redact-audio", str(tmp_path / "redacted"),
+                                      "--db", db_url])
+    assert result.exit_code == 3
+    with db.session() as session:
+        (row,) = session.scalars(select(Recording)).all()
+        assert (row.status, row.failure_kind) == ("failed", "redaction")
+        assert "gsm_call.wav" in row.reason and "can be read but not written" in row.reason
+        assert session.scalars(select(Interaction)).all() == []
+    assert not (tmp_path / "redacted").exists() or list((tmp_path / "redacted").iterdir()) == []
+
+
+def test_transcribe_file_prints_placeholders_and_no_redact_is_explicit(tmp_path: Path) -> None:
+    runner = CliRunner()
+    redacted = runner.invoke(app, ["transcribe", "file", str(SAMPLE / "call_06_card.mp3"), "-f", "json"])
+    assert redacted.exit_code == 0
+    data = json.loads(redacted.stdout)
+    assert {s["kind"] for s in data["pii_spans"]} == {"card", "expiry", "cvv", "email"}
+    assert not any(s in redacted.stdout.lower() for s in SAID)
+    said = runner.invoke(app, ["transcribe", "file", str(SAMPLE / "call_06_card.mp3"), "--no-redact"])
+    assert "[CARD]" not in said.stdout and "expires" in said.stdout

@@ -1,0 +1,112 @@
+"""Spoken PII in call transcripts (found over words, timed by them, split across turns) and in the audio."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from qa_toolkit.transcribe.backend import Word
+from qa_toolkit.transcribe.redaction import find_call_pii, redact_turns
+from qa_toolkit.transcribe.turns import TurnText
+
+SAMPLES = Path(__file__).resolve().parents[1] / "samples" / "calls"
+GSM = Path(__file__).resolve().parent / "data" / "calls" / "gsm_call.wav"
+
+
+def turn(speaker: str, start: float, text: str, step: float = 0.4) -> TurnText:
+    """A turn whose words are timed ``step`` seconds apart from ``start``."""
+    words = [Word(round(start + i * step, 2), round(start + (i + 1) * step, 2), w, 0.9)
+             for i, w in enumerate(text.split())]
+    return TurnText(speaker, start, words[-1].end, text, words)
+
+
+def test_card_read_in_two_turns_with_the_agent_in_between() -> None:
+    turns = [turn("agent", 0.0, "Can I take the card number?"),
+             turn("customer", 3.0, "Sure, it's 4 -5 -3 -9, 1 -4 -8 -8."),
+             turn("agent", 7.0, "Mhm."),
+             turn("customer", 8.0, "0 -3 -4 -3, 6 -4 -6 -7."),
+             turn("agent", 11.0, "And the expiry date and the security code?"),
+             turn("customer", 14.0, "It expires oh four twenty eight and the code is 1 -2 -3."),
+             turn("agent", 19.0, "Thanks, paid. Card ending 6467, and your order number is 4 5 6 7 8 9 1 2 3 4 5 6.")]
+    spans = find_call_pii(turns)
+    assert [(s.kind, s.turn, turns[s.turn].text[s.start:s.end]) for s in spans] == [
+        ("card", 1, "4 -5 -3 -9, 1 -4 -8 -8"), ("card", 3, "0 -3 -4 -3, 6 -4 -6 -7"),
+        ("expiry", 5, "oh four twenty eight"), ("cvv", 5, "1 -2 -3")]
+    assert (spans[0].start_s, spans[0].end_s) == (3.8, 7.0)  # the words "4" ... "-8." of turn 1
+    assert spans[2].speaker == "customer" and spans[2].start_s == pytest.approx(14.8)
+
+    redacted = redact_turns(turns, spans)
+    assert redacted[1].text == "Sure, it's [CARD]."
+    assert redacted[5].text == "It expires [EXPIRY] and the code is [CVV]."
+    assert [(w.word, w.start, w.end) for w in redacted[1].words] == [
+        ("Sure,", 3.0, 3.4), ("it's", 3.4, 3.8), ("[CARD]", 3.8, 7.0)]
+    assert redacted[6] is turns[6]  # the last four and the order number stay
+    assert (redacted[1].start_s, redacted[1].end_s) == (turns[1].start_s, turns[1].end_s)
+    assert redact_turns(turns, spans, keep_last=4)[3].text == "[CARD ending 6467]."
+
+
+def test_turns_far_apart_are_not_one_number() -> None:
+    turns = [turn("customer", 0.0, "four five three nine one four eight eight"),
+             turn("agent", 5.0, "Let me check something for you."),
+             turn("customer", 60.0, "oh three four three six four six seven")]
+    assert find_call_pii(turns) == []
+
+
+def test_spoken_email_and_phone_are_timed_by_their_words() -> None:
+    turns = [turn("customer", 2.0, "my email is m a r i a dot lopez at example dot com and my number is "
+                                   "two one two, five five five, oh one four seven")]
+    spans = find_call_pii(turns)
+    assert [s.kind for s in spans] == ["email", "phone"]
+    words = turns[0].words
+    assert (spans[0].start_s, spans[0].end_s) == (words[3].start, words[13].end)
+    assert redact_turns(turns, spans)[0].text == "my email is [EMAIL] and my number is [PHONE]"
+
+
+def decoded(path: Path) -> tuple[list[np.ndarray], str, int, int]:
+    from qa_toolkit.transcribe.audio import decode
+
+    audio = decode(path)
+    return audio.channels, audio.codec, audio.source_rate, audio.file_channels
+
+
+@pytest.mark.parametrize("name", ["call_01_billing.wav", "call_02_hold.mp3", "call_03_overtalk.wav",
+                                  "call_04_refund.flac", "call_05_password.ogg"])
+def test_audio_redaction_keeps_format_and_silences_both_channels(tmp_path: Path, name: str) -> None:
+    from qa_toolkit.transcribe.audio import SAMPLE_RATE
+    from qa_toolkit.transcribe.audio_redact import redact_audio
+
+    source = SAMPLES / name
+    out = redact_audio(source, tmp_path / name, [(2.0, 3.0), (3.2, 4.0)], margin_s=0.25)
+    assert out.intervals == ((1.75, 4.25),)
+    before, codec, rate, channels = decoded(source)
+    after, codec2, rate2, channels2 = decoded(out.path)
+    assert (codec2, rate2, channels2) == (codec, rate, channels) and channels == 2
+    assert len(after[0]) / SAMPLE_RATE == pytest.approx(len(before[0]) / SAMPLE_RATE, abs=0.15)
+    inside = slice(int(1.8 * SAMPLE_RATE), int(4.2 * SAMPLE_RATE))
+    assert max(np.abs(c[inside]).max() for c in before) > 0.05
+    assert max(np.abs(c[inside]).max() for c in after) < 0.01  # both channels: crosstalk leaks too
+    outside = slice(int(5 * SAMPLE_RATE), int(9 * SAMPLE_RATE))
+    for b, a in zip(before, after):
+        assert np.corrcoef(b[outside], a[outside])[0, 1] > 0.95  # the rest is the same audio
+    assert [p.name for p in tmp_path.iterdir()] == [name]  # no temporary file left
+
+
+def test_audio_redaction_with_a_tone(tmp_path: Path) -> None:
+    from qa_toolkit.transcribe.audio import SAMPLE_RATE
+    from qa_toolkit.transcribe.audio_redact import redact_audio
+
+    out = redact_audio(SAMPLES / "call_04_refund.flac", tmp_path / "x.flac", [(2.0, 3.0)], tone=True)
+    channels, *_ = decoded(out.path)
+    part = channels[1][int(2.0 * SAMPLE_RATE):int(3.0 * SAMPLE_RATE)]
+    spectrum = np.abs(np.fft.rfft(part))
+    assert np.fft.rfftfreq(len(part), 1 / SAMPLE_RATE)[spectrum.argmax()] == pytest.approx(1000, abs=5)
+
+
+def test_unwritable_codec_gives_a_clear_error_and_no_file(tmp_path: Path) -> None:
+    from qa_toolkit.transcribe.audio_redact import AudioRedactionError, redact_audio
+
+    with pytest.raises(AudioRedactionError, match="gsm_call.wav: codec gsm_ms can be read but not written"):
+        redact_audio(GSM, tmp_path / "out" / "gsm_call.wav", [(0.5, 1.0)])
+    assert list((tmp_path / "out").iterdir()) == []
