@@ -110,3 +110,14 @@ def test_unwritable_codec_gives_a_clear_error_and_no_file(tmp_path: Path) -> Non
     with pytest.raises(AudioRedactionError, match="gsm_call.wav: codec gsm_ms can be read but not written"):
         redact_audio(GSM, tmp_path / "out" / "gsm_call.wav", [(0.5, 1.0)])
     assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_numbers_the_other_speaker_asked_for() -> None:
+    """The SSN's cue is in the agent's question; an SSN then a phone read by the customer are no card."""
+    turns = [turn("agent", 0.0, "What's your Social Security number?"),
+             turn("customer", 3.0, "Sure, it's 698 -76 -8325"),
+             turn("agent", 6.0, "Is there a number we can text?"),
+             turn("customer", 9.0, "-617 -251222")]  # a digit lost by speech recognition: no valid number
+    spans = find_call_pii(turns)
+    assert [(s.kind, s.turn) for s in spans] == [("ssn", 1), ("phone", 3)]
+    assert find_call_pii([turn("customer", 0.0, "my order number is 123 456 7890")]) == []

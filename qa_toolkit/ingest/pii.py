@@ -64,6 +64,12 @@ _EXPIRY = re.compile(rf"(?i)\b(?:expir\w*|exp|valid (?:thru|through|until|till)|
 _CARD_CUE = re.compile(r"(?i)\b(?:card|long number|number on the front|visa|mastercard|amex|debit|credit)\b")
 _OTHER_NUMBER_CUE = re.compile(r"(?i)\b(?:order|ticket|reference|ref|tracking|confirmation|case|invoice|account|"
                                r"phone|mobile|extension|ext|routing|member|policy|claim)\b")
+_NOT_A_PHONE_CUE = re.compile(r"(?i)\b(?:order|ticket|reference|ref|tracking|confirmation|case|invoice|account|"
+                              r"member|policy|claim|serial|card)\s+(?:number|no\.?|#|id)\b")
+_PHONE_CUE = re.compile(r"(?i)\b(?:phone|mobile|cell|call|reach|text|ring|fax)\b")
+_PHONE_ASKED = re.compile(r"(?i)\b(?:phone|mobile|cell|call me|call you|reach me|reach you|text me|call back|callback|"
+                          r"number (?:we|i) can (?:call|text|reach))\b")
+_LOOSE_DIGITS = re.compile(r"(?<!\d)\d(?:[ -]?\d)+(?!\d)")
 _SSN_CUED = re.compile(r"(?i)\b(?:social security|social|ssn|s s n)\b\D{0,30}?(?<![\d-])((?:\d[ -]?){8}\d)(?![\d-])")
 _ACCOUNT_DEFAULT = (r"(?i)\baccount (?:number|no\.?|#)\D{0,12}?(?<!\d)((?:\d[ -]?){5,15}\d)(?!\d)",)
 
@@ -154,6 +160,21 @@ def _cued_cards(text: str, claimed: Sequence[PIISpan]) -> Iterable[PIISpan]:
         yield PIISpan("card", match.start(), match.end())
 
 
+def _cued_phones(text: str, claimed: Sequence[PIISpan]) -> Iterable[PIISpan]:
+    """9-12 digits right after a phone cue ("call me on", "a number we can text"): a phone number even where
+    speech recognition lost or added a digit and it is no valid number any more."""
+    for match in _LOOSE_DIGITS.finditer(text):
+        digits = _NOT_DIGIT.sub("", match.group())
+        if not 9 <= len(digits) <= 12 or any(match.start() < s.end and s.start < match.end() for s in claimed):
+            continue
+        before = text[max(0, match.start() - 60):match.start()]
+        cue = None
+        for cue in _PHONE_ASKED.finditer(before):
+            pass
+        if cue is not None and not any(m.start() > cue.start() for m in _NOT_A_PHONE_CUE.finditer(before)):
+            yield PIISpan("phone", match.start(), match.end())
+
+
 def _phones(text: str, regions: Sequence[str] | None) -> Iterable[PIISpan]:
     if regions is None:
         from qa_toolkit.config import get_settings
@@ -161,6 +182,11 @@ def _phones(text: str, regions: Sequence[str] | None) -> Iterable[PIISpan]:
         regions = get_settings().phone_regions
     for region in regions:  # the same number found for two regions is dropped as an overlap
         for match in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.VALID):
+            if (match.start > 0 and text[match.start - 1].isdigit()) or text[match.end:match.end + 1].isdigit():
+                continue  # ten digits out of a longer number (an order number read out)
+            before = text[max(0, match.start - 40):match.start]
+            if _NOT_A_PHONE_CUE.search(before) and not _PHONE_CUE.search(before):
+                continue  # "my order number is ...": a number named as something else
             yield PIISpan("phone", match.start, match.end)
 
 
@@ -174,15 +200,15 @@ def _detect(text: str, kinds: Collection[str], regions: Sequence[str] | None) ->
     found: list[PIISpan] = []
     # Order matters: the more specific detectors claim their text first.
     if many_digits:
-        if "card" in kinds:
-            found.extend(_cards(text))
-            found.extend(_cued_cards(text, found))
-        if "ssn" in kinds:
+        if "ssn" in kinds:  # before cards: an SSN and a phone number read one after the other are no card
             found.extend(PIISpan("ssn", m.start(), m.end()) for m in _SSN.finditer(text))
             low = text.lower()
             if "social" in low or "ssn" in low or "s s n" in low:
                 found.extend(PIISpan("ssn", m.start(1), m.end(1)) for m in _SSN_CUED.finditer(text)
                              if ssn_valid(_NOT_DIGIT.sub("", m.group(1))))
+        if "card" in kinds:
+            found.extend(c for c in _cards(text) if not any(c.start < s.end and s.start < c.end for s in found))
+            found.extend(_cued_cards(text, found))
         if "iban" in kinds:
             found.extend(PIISpan("iban", m.start(), m.end()) for m in _IBAN.finditer(text) if iban_valid(m.group()))
         if "account" in kinds:
@@ -197,6 +223,7 @@ def _detect(text: str, kinds: Collection[str], regions: Sequence[str] | None) ->
             rest = rest[:span.start] + " " * (span.end - span.start) + rest[span.end:]
         if rest is text or _SEVEN_DIGITS.search(rest):
             found.extend(_phones(rest, regions))
+            found.extend(_cued_phones(text, found))
     return found
 
 

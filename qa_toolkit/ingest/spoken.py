@@ -35,7 +35,7 @@ ZEROS = {"oh", "o"}  # zero only next to other digits ("oh, okay" stays a word)
 TEENS_TENS = {"ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
               "nineteen", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"}
 SCALES = {"hundred", "thousand", "million"}
-REPEATS = {"double": 2, "triple": 3}
+REPEATS = {"double": 2, "triple": 3, "treble": 3}
 NUMBER_WORDS = set(UNITS) | TEENS_TENS | SCALES
 TLDS = {"com", "org", "net", "edu", "gov", "io", "co", "uk", "us", "de", "fr", "ca", "au", "info", "biz", "me",
         "ie", "nl", "es", "it", "mail", "online"}
@@ -69,7 +69,7 @@ def _trie(words: set[str]) -> str:
 
 
 _WORDS_ALT = _trie(NUMBER_WORDS | ZEROS | set(REPEATS))
-_SPOKEN_RUN = re.compile(rf"(?:\b(?:{_WORDS_ALT}|\d+)\b[\s,.\-]*(?:and\s+)?){{4}}")  # on lower-cased text
+_SPOKEN_RUN = re.compile(rf"(?:\b(?:{_WORDS_ALT}|\d+)\b[\s,.\-]*(?:and\s+)?){{3}}")  # on lower-cased text
 _NUMBER_WORD = re.compile(rf"\b(?:{_WORDS_ALT})\b")
 _ODD_DIGITS = re.compile(r"\d(?: -|, ?|\. )\d|\b[a-z]\d\b")  # "4 -5 -3", "4539, 1488", "l3"
 _SPOKEN_AT = re.compile(r"\bat\b[\w\s.-]{1,80}?(?:\b(?:dot|period|point)\b|\.\s?[a-z]{2,}\b)")
@@ -111,9 +111,9 @@ def might_hold_spoken(text: str) -> bool:
     low = text.lower()  # matching lower-cased text is twice as fast as ignoring case
     if "at" in low and _SPOKEN_AT.search(low) is not None:
         return True
-    if _NUMBER_WORD.search(low) is None and _ODD_DIGITS.search(low) is None:
-        return False
-    return _SPOKEN_RUN.search(low) is not None
+    if _ODD_DIGITS.search(low) is not None:
+        return True
+    return _NUMBER_WORD.search(low) is not None and _SPOKEN_RUN.search(low) is not None
 
 
 def _tokens(text: str) -> list[_Token]:
@@ -287,6 +287,14 @@ def _email_at(tokens: list[_Token], at: int) -> tuple[int, int, str] | None:
         value = str(UNITS[word]) if word in UNITS else word
         if not _EMAIL_TOKEN.match(value):
             break
+        if tok.lead == ".":  # "j .smith at": Whisper's dot before a word
+            if local and local[0] not in "._-" and not (local[0].isdigit() or len(local[0]) == 1):
+                break
+            local.insert(0, value)
+            local.insert(0, ".")
+            structured = True
+            i -= 1
+            continue
         if local and local[0] not in "._-":
             after = local[0]
             letter_after = len(after) == 1 and after.isalpha()

@@ -3,7 +3,8 @@
 The detector is the one chat import uses (:func:`qa_toolkit.ingest.pii.find_pii`), run over each
 speaker's consecutive turns joined together (a customer reads a card in four groups while the agent
 says "mhm" in between: those are four customer turns, one number), and over the whole conversation
-for a security code or expiry date asked for by one speaker and given by the other right after a card.
+for a security code or expiry date asked for by one speaker and given by the other right after a card,
+and for an SSN or account number the other speaker asked for.
 A span that crosses turns is split into one piece per turn. Each piece is timed by the words it covers.
 
 Redaction replaces each piece's words by one word, the typed placeholder (``[CARD]``), that keeps their
@@ -20,8 +21,9 @@ from qa_toolkit.ingest.spoken import normalise
 from qa_toolkit.transcribe.backend import Word
 from qa_toolkit.transcribe.turns import TurnText
 
+CUED_KINDS = ("ssn", "account", "phone")  # kinds the other speaker's words may name
 JOIN_GAP_S = 15.0  # turns of one speaker this close together are read as one stretch (a card in groups)
-_SEPARATOR = " "
+_SEPARATOR = ", "  # a turn boundary reads as a pause: digit groups on both sides stay groups
 _EDGE = " ,.;:!?-"  # what a span piece cut at a turn boundary does not keep at its ends
 
 
@@ -108,12 +110,20 @@ def find_call_pii(turns: Sequence[TurnText], *, kinds: Collection[str] = KINDS, 
     found: dict[int, list[tuple[str, int, int]]] = {}
 
     def claim(joined: _Joined, kind: str, start: int, end: int) -> None:
-        for position, s, e in joined.pieces(start, end):
-            index = joined.turns[position][0]
-            mine = found.setdefault(index, [])
-            if all(e <= o_s or s >= o_e for _, o_s, o_e in mine):
-                mine.append((kind, s, e))
+        """Claim a span (all its pieces) unless any piece overlaps one claimed before."""
+        pieces = [(joined.turns[position][0], s, e) for position, s, e in joined.pieces(start, end)]
+        if any(not (e <= o_s or s >= o_e) for index, s, e in pieces for _, o_s, o_e in found.get(index, [])):
+            return
+        for index, s, e in pieces:
+            found.setdefault(index, []).append((kind, s, e))
 
+    # Numbers named by the other speaker ("What's your social security number?" / "one two three, ..."):
+    # the whole conversation in order, for the kinds that need such a cue, claimed first.
+    cued = [k for k in CUED_KINDS if k in kinds]
+    whole = _Joined(list(enumerate(turns)))
+    if cued:
+        for span in find_pii(whole.text, kinds=cued, regions=regions):
+            claim(whole, span.kind, span.start, span.end)
     cards = False
     for chain in _chains(turns, join_gap_s):
         joined = _Joined(chain)
@@ -122,7 +132,6 @@ def find_call_pii(turns: Sequence[TurnText], *, kinds: Collection[str] = KINDS, 
             cards = cards or span.kind == "card"
     if cards and ("cvv" in kinds or "expiry" in kinds):
         # A code or date asked for by one speaker and given by the other, right after the card.
-        whole = _Joined(list(enumerate(turns)))
         norm = normalise(whole.text)
         for index, spans in list(found.items()):
             for kind, _s, e in spans:
