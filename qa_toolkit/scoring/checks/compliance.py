@@ -1,7 +1,8 @@
 """Compliance: personal data exposed in the conversation.
 
 Takes the interaction's PII spans (stored by the importer, or found in the text when it was not
-redacted; placeholders such as ``[CARD]`` in redacted text count as spans too). Fails when the agent
+redacted, by the same detector: per turn for chats, over the whole conversation for calls;
+placeholders such as ``[CARD]`` in redacted text count as spans too). Fails when the agent
 writes or repeats a card number or SSN, or asks for the full card number and the customer gives it.
 """
 
@@ -32,6 +33,18 @@ def spans_in(view: InteractionView) -> tuple[PiiSpan, ...]:
     for turn in view.turns:
         for m in _PLACEHOLDER.finditer(turn.text):
             found.append(PiiSpan(m.group(1).lower(), turn.index, m.start(), m.end(), turn.speaker, m.group(0)))
+    if view.channel == "call":
+        # Calls: the detector that redacts transcripts (a card read over several turns, an SSN the agent
+        # asked for), over the turns as they are.
+        from qa_toolkit.transcribe.redaction import find_call_pii
+        from qa_toolkit.transcribe.turns import TurnText
+
+        turns = [TurnText(t.speaker, t.start_s or 0.0, t.end_s or 0.0, t.text) for t in view.turns]
+        for c in find_call_pii(turns):
+            turn = view.turns[c.turn]
+            found.append(PiiSpan(c.kind, turn.index, c.start, c.end, turn.speaker, turn.text[c.start:c.end]))
+        return tuple(found)
+    for turn in view.turns:
         for s in find_pii(turn.text):
             found.append(PiiSpan(s.kind, turn.index, s.start, s.end, turn.speaker, turn.text[s.start:s.end]))
     return tuple(found)
