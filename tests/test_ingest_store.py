@@ -143,7 +143,7 @@ def test_pii_is_redacted_and_spans_kept_without_values(db: Database) -> None:
         turn = session.scalar(select(Turn.text).join(Interaction).where(Interaction.external_id == "c-1003", Turn.index == 2))
         assert turn == "12 March 1988, SW1A 1AA. Here is the card so you can check it: [CARD]"
         kinds = sorted(session.execute(select(PIISpan.kind, PIISpan.speaker, func.count()).group_by(PIISpan.kind, PIISpan.speaker)).all())
-        assert kinds == [("card", "customer", 2), ("email", "agent", 2), ("email", "customer", 4),
+        assert kinds == [("card", "customer", 2), ("cvv", "customer", 1), ("email", "agent", 2), ("email", "customer", 4),
                          ("iban", "customer", 1), ("phone", "agent", 1), ("phone", "customer", 2), ("ssn", "customer", 1)]
 
 
