@@ -62,8 +62,8 @@ _EXPIRY = re.compile(rf"(?i)\b(?:expir\w*|exp|valid (?:thru|through|until|till)|
 # misheard by speech recognition must not let the rest of the number through), unless another kind of
 # number is named closer to them.
 _CARD_CUE = re.compile(r"(?i)\b(?:card|long number|number on the front|visa|mastercard|amex|debit|credit)\b")
-_OTHER_NUMBER_CUE = re.compile(r"(?i)\b(?:order|ticket|reference|ref|tracking|confirmation|case|invoice|account|"
-                               r"phone|mobile|extension|ext|routing|member|policy|claim)\b")
+_OTHER_NUMBER_CUE = re.compile(r"(?i)\b(?:(?:order|ticket|reference|ref|tracking|confirmation|case|invoice|account|"
+                               r"routing|member|policy|claim)\s+(?:number|no\.?|#|id)|phone|mobile|extension|ext)\b")
 _NOT_A_PHONE_CUE = re.compile(r"(?i)\b(?:order|ticket|reference|ref|tracking|confirmation|case|invoice|account|"
                               r"member|policy|claim|serial|card)\s+(?:number|no\.?|#|id)\b")
 _PHONE_CUE = re.compile(r"(?i)\b(?:phone|mobile|cell|call|reach|text|ring|fax)\b")
@@ -71,7 +71,7 @@ _PHONE_ASKED = re.compile(r"(?i)\b(?:phone|mobile|cell|call me|call you|reach me
                           r"number (?:we|i) can (?:call|text|reach))\b")
 _LOOSE_DIGITS = re.compile(r"(?<!\d)\d(?:[ -]?\d)+(?!\d)")
 _SSN_CUED = re.compile(r"(?i)\b(?:social security|social|ssn|s s n)\b\D{0,30}?(?<![\d-])((?:\d[ -]?){8}\d)(?![\d-])")
-_ACCOUNT_DEFAULT = (r"(?i)\baccount (?:number|no\.?|#)\D{0,12}?(?<!\d)((?:\d[ -]?){5,15}\d)(?!\d)",)
+_ACCOUNT_DEFAULT = (r"(?i)\baccount (?:number|no\.?|#)\D{0,40}?(?<!\d)((?:\d[ -]?){5,15}\d)(?!\d)",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,8 +182,9 @@ def _phones(text: str, regions: Sequence[str] | None) -> Iterable[PIISpan]:
         regions = get_settings().phone_regions
     for region in regions:  # the same number found for two regions is dropped as an overlap
         for match in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.VALID):
-            if (match.start > 0 and text[match.start - 1].isdigit()) or text[match.end:match.end + 1].isdigit():
-                continue  # ten digits out of a longer number (an order number read out)
+            before, after = text[:match.start].rstrip(" -."), text[match.end:].lstrip(" -.")
+            if before[-1:].isdigit() or after[:1].isdigit():
+                continue  # ten digits out of a longer number (an order number read out, "7 -1 -6 -1 ...")
             before = text[max(0, match.start - 40):match.start]
             if _NOT_A_PHONE_CUE.search(before) and not _PHONE_CUE.search(before):
                 continue  # "my order number is ...": a number named as something else

@@ -149,7 +149,7 @@ def _is_number(tokens: list[_Token], i: int) -> bool:
         return any(0 <= j < len(tokens) and _DIGITS.fullmatch(tokens[j].word) for j in (i - 1, i + 1))
     if word in REPEATS:
         return i + 1 < len(tokens) and (tokens[i + 1].word in UNITS or tokens[i + 1].word in ZEROS
-                                        or (tokens[i + 1].word.isdigit() and len(tokens[i + 1].word) == 1))
+                                        or tokens[i + 1].word.isdigit())
     if word in ZEROS:
         near = [j for j in (i - 1, i + 1) if 0 <= j < len(tokens) and not (j == i - 1 and tokens[j].trail.strip())
                 and not (j == i + 1 and tokens[i].trail.strip())]
@@ -206,6 +206,11 @@ def _groups(tokens: list[_Token]) -> list[tuple[str, int, int]]:
         if garbled := _GARBLED.match(word):
             groups.append((("0" if garbled.group(1) in "ol" else "") + garbled.group(2), i, i + 1))
             i += 1
+            continue
+        if word in REPEATS and i + 1 < len(tokens) and _DIGITS.fullmatch(tokens[i + 1].word):
+            digits = tokens[i + 1].word  # "treble 508928": Whisper wrote the repeated digit once, the rest after
+            groups.append((digits[0] * REPEATS[word] + digits[1:], i, i + 2))
+            i += 2
             continue
         if word in REPEATS and i + 1 < len(tokens):
             nxt = tokens[i + 1].word
