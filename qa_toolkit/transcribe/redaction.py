@@ -39,6 +39,7 @@ class CallSpan:
     end: int
     start_s: float
     end_s: float
+    last_piece: bool = True  # False for the pieces of a value split across turns before its last one
 
 
 def _word_offsets(turn: TurnText) -> list[tuple[int, int, Word]]:
@@ -108,14 +109,17 @@ def find_call_pii(turns: Sequence[TurnText], *, kinds: Collection[str] = KINDS, 
     """The personal data in a call's turns, one :class:`CallSpan` per kind and turn piece, in turn order."""
     offsets = [_word_offsets(t) for t in turns]
     found: dict[int, list[tuple[str, int, int]]] = {}
+    not_last: set[tuple[int, int]] = set()  # (turn, start) of pieces before the last one of their value
 
     def claim(joined: _Joined, kind: str, start: int, end: int) -> None:
         """Claim a span (all its pieces) unless any piece overlaps one claimed before."""
         pieces = [(joined.turns[position][0], s, e) for position, s, e in joined.pieces(start, end)]
         if any(not (e <= o_s or s >= o_e) for index, s, e in pieces for _, o_s, o_e in found.get(index, [])):
             return
-        for index, s, e in pieces:
+        for n, (index, s, e) in enumerate(pieces):
             found.setdefault(index, []).append((kind, s, e))
+            if n < len(pieces) - 1:
+                not_last.add((index, s))
 
     # Numbers named by the other speaker ("What's your social security number?" / "one two three, ..."):
     # the whole conversation in order, for the kinds that need such a cue, claimed first.
@@ -146,7 +150,8 @@ def find_call_pii(turns: Sequence[TurnText], *, kinds: Collection[str] = KINDS, 
         turn = turns[index]
         for kind, start, end in sorted(found[index], key=lambda x: x[1]):
             start_s, end_s = _timed(turn, start, end, offsets[index])
-            spans.append(CallSpan(kind, index, turn.speaker, start, end, start_s, end_s))
+            spans.append(CallSpan(kind, index, turn.speaker, start, end, start_s, end_s,
+                                  (index, start) not in not_last))
     return spans
 
 
@@ -165,7 +170,8 @@ def redact_turns(turns: Sequence[TurnText], spans: Sequence[CallSpan], *,
         offsets = _word_offsets(turn)
         text, words, pos, kept = [], [], 0, 0
         for span in mine:
-            mark = placeholder(span.kind, turn.text[span.start:span.end], keep_last)
+            # the last digits are kept in the last piece only: an earlier piece's last digits are the middle
+            mark = placeholder(span.kind, turn.text[span.start:span.end], keep_last if span.last_piece else 0)
             text.append(turn.text[pos:span.start])
             text.append(mark)
             pos = span.end
