@@ -290,7 +290,11 @@ def find_pii(text: str, *, kinds: Collection[str] = KINDS, regions: Sequence[str
     if might_hold_spoken(text):
         norm = normalise(text)
         if norm.text != text:
-            for span in _detect(norm.text, kinds, regions):
+            # Only what normalising wrote can hold more: digits it joined or spelled, an address it made.
+            made = "".join(norm.text[p[0]:p[1]] for p in norm.pieces if not p[4])
+            spoken_kinds = kinds if sum(c.isdigit() for c in made) >= 7 else [k for k in kinds if k == "email"]
+            for span in _detect(norm.text, spoken_kinds, regions) if spoken_kinds and (
+                    "@" in made or spoken_kinds is kinds) else ():
                 start, end = norm.source(span.start, span.end)
                 found.append(PIISpan(span.kind, start, end))
     found = _first_claims(found)
@@ -309,10 +313,7 @@ def find_pii(text: str, *, kinds: Collection[str] = KINDS, regions: Sequence[str
 
 def normalised_offset(norm: Normalised, source_offset: int) -> int:
     """The offset in the normalised text where the source text up to ``source_offset`` ends."""
-    for out_start, out_end, src_start, src_end in norm.pieces:
-        if src_end >= source_offset:
-            return out_end if src_start < source_offset else out_start
-    return len(norm.text)
+    return norm.offset(source_offset)
 
 
 def card_placeholder(value: str, keep_last: int | None = None) -> str:

@@ -71,8 +71,8 @@ def _trie(words: set[str]) -> str:
 _WORDS_ALT = _trie(NUMBER_WORDS | ZEROS | set(REPEATS))
 _SPOKEN_RUN = re.compile(rf"(?:\b(?:{_WORDS_ALT}|\d+)\b[\s,.\-]*(?:and\s+)?){{3}}")  # on lower-cased text
 _NUMBER_WORD = re.compile(rf"\b(?:{_WORDS_ALT})\b")
-_ODD_DIGITS = re.compile(r"\d(?: -|, ?|\. )\d|\b[a-z]\d\b")  # "4 -5 -3", "4539, 1488", "l3"
-_SPOKEN_AT = re.compile(r"\bat\b[\w\s.-]{1,80}?(?:\b(?:dot|period|point)\b|\.\s?[a-z]{2,}\b)")
+_ODD_DIGITS = re.compile(r"\d(?: -|, |\. )\d|\b[ol]\d\b")  # "4 -5 -3", "4539, 1488", "l3" (not "1,200")
+_SPOKEN_AT = re.compile(rf"\bat\b[\w\s.-]{{1,80}}?(?:\b(?:dot|period|point)\b|\.(?:{_trie(TLDS)})\b)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,16 +93,29 @@ class Normalised:
     """Normalised text and, per piece of it, the source range it came from."""
 
     text: str
-    pieces: tuple[tuple[int, int, int, int], ...]  # (out_start, out_end, src_start, src_end), in order
+    # (out_start, out_end, src_start, src_end, copied): in order; a copied piece is source text unchanged,
+    # mapped character by character, any other maps as a whole
+    pieces: tuple[tuple[int, int, int, int, bool], ...]
 
     def source(self, start: int, end: int) -> tuple[int, int]:
         """The source range a ``[start, end)`` range of the normalised text came from."""
         if not self.pieces:
             return start, end
         starts = [p[0] for p in self.pieces]
-        i = max(0, bisect.bisect_right(starts, start) - 1)
-        j = max(i, bisect.bisect_left(starts, end) - 1)
-        return self.pieces[i][2], self.pieces[j][3]
+        first = self.pieces[max(0, bisect.bisect_right(starts, start) - 1)]
+        last = self.pieces[max(0, bisect.bisect_left(starts, end) - 1)]
+        src_start = first[2] + (start - first[0]) if first[4] else first[2]
+        src_end = last[2] + (end - last[0]) if last[4] else last[3]
+        return src_start, max(src_start, src_end)
+
+    def offset(self, source_offset: int) -> int:
+        """The offset in the normalised text where the source text up to ``source_offset`` ends."""
+        for out_start, out_end, src_start, src_end, copied in self.pieces:
+            if src_end >= source_offset:
+                if copied:
+                    return out_start + max(0, source_offset - src_start)
+                return out_end if src_start < source_offset else out_start
+        return len(self.text)
 
 
 def might_hold_spoken(text: str) -> bool:
@@ -354,14 +367,14 @@ def normalise(text: str) -> Normalised:
         k = end
     # Write the output: replaced runs as one piece over their source range, the rest unchanged.
     out: list[str] = []
-    pieces: list[tuple[int, int, int, int]] = []
+    pieces: list[tuple[int, int, int, int, bool]] = []
     pos = 0  # source position copied up to
     length = 0
 
-    def emit(piece: str, src_start: int, src_end: int) -> None:
+    def emit(piece: str, src_start: int, src_end: int, copied: bool = False) -> None:
         nonlocal length
         if piece:
-            pieces.append((length, length + len(piece), src_start, src_end))
+            pieces.append((length, length + len(piece), src_start, src_end, copied))
             out.append(piece)
             length += len(piece)
 
@@ -372,12 +385,10 @@ def normalise(text: str) -> Normalised:
             continue
         end, parts = replaced[k]
         first, last = tokens[k], tokens[end - 1]
-        for a in range(pos, first.start):  # unchanged text, char by char
-            emit(text[a], a, a + 1)
+        emit(text[pos:first.start], pos, first.start, True)  # unchanged text
         for piece, src_start, src_end in parts:
             emit(piece, src_start, src_end)
         pos = last.end
         k = end
-    for a in range(pos, len(text)):
-        emit(text[a], a, a + 1)
+    emit(text[pos:], pos, len(text), True)
     return Normalised("".join(out), tuple(pieces))
