@@ -101,7 +101,7 @@ def file_(
     Example:
 
         qa transcribe file samples/calls/call_01_billing.wav --output-format srt
-        qa transcribe file samples/calls/call_06_card.flac --redact-audio redacted/
+        qa transcribe file samples/pii_call/call_06_card.mp3 --redact-audio redacted/
     """
     from qa_toolkit.services.transcription import RedactionError, redact_call
     from qa_toolkit.transcribe.audio import AudioError
