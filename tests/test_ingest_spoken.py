@@ -67,6 +67,9 @@ def test_normalised_ranges_map_back_to_whole_words() -> None:
     ("maria dot lopez at example dot com", [("email", "maria dot lopez at example dot com")]),
     ("it's m a r i a underscore l o p e z at gmail dot com", [("email", "m a r i a underscore l o p e z at gmail dot com")]),
     ("my email is anna at northwind dot co dot uk", [("email", "anna at northwind dot co dot uk")]),
+    # an IBAN after the word "card" is an IBAN, not a card number read with a digit misheard
+    ("I want to pay my card bill from my French account. IBAN FR14 2004 1010 0505 0001 3M02 606",
+     [("iban", "FR14 2004 1010 0505 0001 3M02 606")]),
     # account numbers (default pattern: after "account number")
     ("account number one two three four five six seven eight", [("account", "one two three four five six seven eight")]),
 ])

@@ -214,11 +214,11 @@ def _detect(text: str, kinds: Collection[str], regions: Sequence[str] | None) ->
             if "social" in low or "ssn" in low or "s s n" in low:
                 found.extend(PIISpan("ssn", m.start(1), m.end(1)) for m in _SSN_CUED.finditer(text)
                              if ssn_valid(_NOT_DIGIT.sub("", m.group(1))))
+        if "iban" in kinds:  # checksummed, and its digits must not be read as a card after "card"
+            found.extend(PIISpan("iban", m.start(), m.end()) for m in _IBAN.finditer(text) if iban_valid(m.group()))
         if "card" in kinds:
             found.extend(c for c in _cards(text) if not any(c.start < s.end and s.start < c.end for s in found))
             found.extend(_cued_cards(text, found))
-        if "iban" in kinds:
-            found.extend(PIISpan("iban", m.start(), m.end()) for m in _IBAN.finditer(text) if iban_valid(m.group()))
         if "account" in kinds:
             found.extend(_accounts(text))
     if has_at and "email" in kinds:
