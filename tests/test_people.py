@@ -53,4 +53,4 @@ def test_list_filters_by_team_and_role(db: Database) -> None:
     with db.session() as session:
         assert [a.external_id for a in people.list_agents(session, team="tech")] == ["a-2"]
         assert [people.user_as_dict(u) for u in people.list_users(session, role="reviewer")] == [
-            {"name": "rita", "role": "reviewer", "agent": "a-2"}]
+            {"name": "rita", "role": "reviewer", "agent": "a-2", "team": None, "can_log_in": False}]

@@ -71,9 +71,10 @@ def main(
 
 
 def _register() -> None:
-    from qa_toolkit.cli import agents, audit, db, imports, init, models, report, review, rubric, score, transcribe, users
+    from qa_toolkit.cli import agents, audit, db, imports, init, models, report, review, rubric, score, serve, transcribe, users
 
     init.register(app)
+    serve.register(app)
     app.add_typer(db.app, name="db")
     app.add_typer(imports.app, name="import")
     app.add_typer(transcribe.app, name="transcribe")

@@ -25,7 +25,8 @@ def agent_as_dict(agent: Agent) -> dict[str, Any]:
 
 def user_as_dict(user: User) -> dict[str, Any]:
     """A user as plain data."""
-    return {"name": user.name, "role": user.role, "agent": user.agent.external_id if user.agent else None}
+    return {"name": user.name, "role": user.role, "agent": user.agent.external_id if user.agent else None,
+            "team": user.team, "can_log_in": user.password_hash is not None}
 
 
 def get_agent(session: Session, external_id: str) -> Agent:
@@ -78,8 +79,9 @@ def get_user(session: Session, name: str) -> User:
 
 
 def add_user(session: Session, name: str, role: str, *, agent_external_id: str | None = None,
-             actor: str | None = None) -> User:
-    """Add a user; ``agent_external_id`` links a user who is also an agent (no self-review).
+             team: str | None = None, actor: str | None = None) -> User:
+    """Add a user; ``agent_external_id`` links a user who is also an agent (no self-review); ``team`` is
+    the team a lead looks after (in the web view a lead sees that team's agents).
 
     Raises:
         QAError: unknown role. NotFoundError: unknown agent. AlreadyExistsError: name taken.
@@ -89,7 +91,7 @@ def add_user(session: Session, name: str, role: str, *, agent_external_id: str |
     if session.scalar(select(User.id).where(User.name == name)) is not None:
         raise AlreadyExistsError(f"user {name!r} already exists")
     agent = get_agent(session, agent_external_id) if agent_external_id else None
-    user = User(name=name, role=role, agent=agent)
+    user = User(name=name, role=role, agent=agent, team=team)
     session.add(user)
     session.flush()
     audit.record(session, actor=actor, action="user.add", entity_type="user", entity_id=name,
@@ -103,3 +105,18 @@ def list_users(session: Session, *, role: str | None = None) -> list[User]:
     if role:
         query = query.where(User.role == role)
     return list(session.scalars(query))
+
+
+def set_team(session: Session, name: str, team: str | None, *, actor: str | None = None) -> User:
+    """Set (None: clear) the team a user looks after.
+
+    Raises:
+        NotFoundError: unknown user.
+    """
+    user = get_user(session, name)
+    before = user_as_dict(user)
+    user.team = team
+    session.flush()
+    audit.record(session, actor=actor, action="user.team", entity_type="user", entity_id=name,
+                 before=before, after=user_as_dict(user))
+    return user

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, false, select, true
 from sqlalchemy.orm import Session
 
 from qa_toolkit.errors import NotFoundError, QAError
-from qa_toolkit.storage.models import User
+from qa_toolkit.storage.models import Agent, Interaction, ReviewAssignment, User
 
 MANAGE = ("lead", "admin")
 REVIEW = ("reviewer", "lead", "trainer", "admin")
@@ -41,3 +43,99 @@ def require(session: Session, name: str | None, roles: tuple[str, ...], action: 
     if user.role not in roles:
         raise NotAllowedError(f"{user.name} ({user.role}) may not {action}: only {', '.join(roles)} may")
     return user
+
+
+# ---------------------------------------------------------------- what each user may read (CLI and web view)
+
+SEE_EVERYONE = ("admin", "trainer")
+SEE_OVERVIEW = ("lead", "trainer", "admin")
+SEE_GAPS = ("lead", "trainer", "admin")
+SEE_CALIBRATION = ("reviewer", "lead", "trainer", "admin")
+OPEN_ASSIGNMENT = ("assigned", "draft")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose agents' interactions and evaluations a user may read.
+
+    ``everyone`` for admins and trainers; a lead's ``team`` (set with ``qa users add --team``, else
+    the team of the agent they are); an agent user's own ``agent_id``; reviewers none (they see the
+    interactions assigned to them, see :func:`may_see_interaction`).
+    """
+
+    user: User
+    everyone: bool = False
+    team: str | None = None
+    agent_id: int | None = None
+
+    @property
+    def nobody(self) -> bool:
+        """True when the scope holds no agent at all."""
+        return not self.everyone and self.team is None and self.agent_id is None
+
+    def agent_condition(self) -> ColumnElement[bool]:
+        """A SQL condition on :class:`Agent` rows that keeps the visible agents only."""
+        if self.everyone:
+            return true()
+        if self.team is not None:
+            return Agent.team == self.team
+        if self.agent_id is not None:
+            return Agent.id == self.agent_id
+        return false()
+
+    def sees_agent(self, agent: Agent | None) -> bool:
+        """Whether this agent (None: an interaction with no agent) is in the scope."""
+        if self.everyone:
+            return True
+        if agent is None:
+            return False
+        return (self.team is not None and agent.team == self.team) or (
+            self.agent_id is not None and agent.id == self.agent_id)
+
+
+def scope(user: User) -> Scope:
+    """The agents ``user`` may read about (see :class:`Scope`)."""
+    if user.role in SEE_EVERYONE:
+        return Scope(user, everyone=True)
+    if user.role == "lead":
+        team = user.team or (user.agent.team if user.agent else None)
+        return Scope(user, team=team)
+    if user.role == "agent":
+        return Scope(user, agent_id=user.agent_id)
+    return Scope(user)
+
+
+def require_page(user: User, roles: tuple[str, ...], what: str) -> None:
+    """Raise :class:`NotAllowedError` unless the user's role is one of ``roles``."""
+    if user.role not in roles:
+        raise NotAllowedError(f"{user.name} ({user.role}) may not see {what}: only {', '.join(roles)} may")
+
+
+def assigned_to(session: Session, user: User, interaction_id: int) -> list[ReviewAssignment]:
+    """The user's review assignments (any but cancelled) on an interaction."""
+    return list(session.scalars(select(ReviewAssignment).where(
+        ReviewAssignment.reviewer_id == user.id, ReviewAssignment.interaction_id == interaction_id,
+        ReviewAssignment.status != "cancelled")))
+
+
+def may_see_interaction(session: Session, user: User, interaction: Interaction) -> bool:
+    """An interaction is visible when its agent is in the user's scope or it is assigned to the user."""
+    return scope(user).sees_agent(interaction.agent) or bool(assigned_to(session, user, interaction.id))
+
+
+def blind_to(session: Session, user: User, interaction_id: int) -> bool:
+    """Blind review holds: the user has an open blind assignment on this interaction, so the agent, the
+    automated verdicts and other people's scores stay hidden until they submit."""
+    return any(a.blind and a.status in OPEN_ASSIGNMENT for a in assigned_to(session, user, interaction_id))
+
+
+def may_see_calibration(session: Session, user: User, calibration_id: int) -> bool:
+    """Leads, trainers and admins see every calibration report; a reviewer only a session they took
+    part in, once they have submitted all of their items in it (blind until then)."""
+    if user.role in ("lead", "trainer", "admin"):
+        return True
+    if user.role not in SEE_CALIBRATION:
+        return False
+    statuses = list(session.scalars(select(ReviewAssignment.status).where(
+        ReviewAssignment.calibration_session_id == calibration_id, ReviewAssignment.reviewer_id == user.id)))
+    return bool(statuses) and all(s == "submitted" for s in statuses)

@@ -88,6 +88,9 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(20))
     agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # web log-in (revision 0008): argon2 hash of the password (None: cannot log in); a lead's team
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    team: Mapped[str | None] = mapped_column(String(200))
 
     agent: Mapped[Agent | None] = relationship()
 

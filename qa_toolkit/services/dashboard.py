@@ -1,0 +1,201 @@
+"""The overview a lead opens first: quality and customer KPIs of a period, by team and queue, with a trend.
+
+Aggregated in the database (two grouped queries, whatever the number of interactions) so the page
+stays fast on 100k interactions; the formulas are those of :mod:`qa_toolkit.reports.kpis` (CSAT,
+NPS, escalation rate) and of the score formula (IQS = mean evaluation score, pass rate = share at or
+above the rubric's pass mark). FCR and handle time need every contact of a customer and the
+metadata of each call: the agent page and ``qa report kpis`` show them.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field, fields
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Integer, case, cast, func, literal, select
+from sqlalchemy.orm import Session
+
+from qa_toolkit.reports.period import Period
+from qa_toolkit.services.roles import Scope
+from qa_toolkit.storage.models import Agent, Evaluation, Interaction, RubricVersion
+
+DEFAULT_PASS_MARK = 80.0
+NO_TEAM = "(no team)"
+NO_QUEUE = "(no queue)"
+
+
+@dataclass
+class Tally:
+    """Sums over a group of interactions, from which every KPI of the overview follows."""
+
+    contacts: int = 0
+    scored: int = 0
+    score_sum: float = 0.0
+    passed: int = 0
+    reviewed: int = 0
+    review_sum: float = 0.0
+    csat_n: int = 0
+    csat_hits: int = 0
+    nps_n: int = 0
+    promoters: int = 0
+    detractors: int = 0
+    escalation_n: int = 0
+    escalated: int = 0
+    resolved_n: int = 0
+    resolved: int = 0
+
+    def add(self, other: Tally) -> None:
+        """Add another group's sums to this one."""
+        for item in fields(self):
+            setattr(self, item.name, getattr(self, item.name) + getattr(other, item.name))
+
+    @staticmethod
+    def _pct(hits: float, n: int) -> float | None:
+        return 100.0 * hits / n if n else None
+
+    @property
+    def iqs(self) -> float | None:
+        """Mean automated evaluation score (0–100)."""
+        return self.score_sum / self.scored if self.scored else None
+
+    @property
+    def pass_rate(self) -> float | None:
+        """% of automated evaluations at or above their rubric's pass mark."""
+        return self._pct(self.passed, self.scored)
+
+    @property
+    def review_iqs(self) -> float | None:
+        """Mean peer-review score (0–100)."""
+        return self.review_sum / self.reviewed if self.reviewed else None
+
+    @property
+    def csat(self) -> float | None:
+        """% of CSAT answers that are 4 or 5."""
+        return self._pct(self.csat_hits, self.csat_n)
+
+    @property
+    def nps(self) -> float | None:
+        """% promoters − % detractors."""
+        return self._pct(self.promoters - self.detractors, self.nps_n)
+
+    @property
+    def escalation_rate(self) -> float | None:
+        """% escalated of the interactions where it is known."""
+        return self._pct(self.escalated, self.escalation_n)
+
+    @property
+    def resolution_rate(self) -> float | None:
+        """% resolved of the interactions where it is known."""
+        return self._pct(self.resolved, self.resolved_n)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The KPIs with the counts they come from."""
+        return {"contacts": self.contacts, "iqs": self.iqs, "iqs_n": self.scored, "pass_rate": self.pass_rate,
+                "review_iqs": self.review_iqs, "review_n": self.reviewed, "csat": self.csat, "csat_n": self.csat_n,
+                "nps": self.nps, "nps_n": self.nps_n, "escalation_rate": self.escalation_rate,
+                "escalation_n": self.escalation_n, "resolution_rate": self.resolution_rate,
+                "resolution_n": self.resolved_n}
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    """One day or week of the trend: its first day and the KPIs of the interactions started in it."""
+
+    start: date
+    tally: Tally
+
+
+@dataclass(frozen=True)
+class Overview:
+    """The overview of one period for the user's scope."""
+
+    period: Period
+    total: Tally
+    by_team: dict[str, Tally] = field(default_factory=dict)
+    by_queue: dict[str, Tally] = field(default_factory=dict)
+    trend: tuple[TrendPoint, ...] = ()
+    trend_step: str = "day"
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain data for the JSON API."""
+        return {"period": str(self.period), "total": self.total.as_dict(),
+                "by_team": [{"team": k, **v.as_dict()} for k, v in self.by_team.items()],
+                "by_queue": [{"queue": k, **v.as_dict()} for k, v in self.by_queue.items()],
+                "trend_step": self.trend_step,
+                "trend": [{"start": p.start.isoformat(), **p.tally.as_dict()} for p in self.trend]}
+
+
+def _day(session: Session, column: Any) -> Any:
+    """The UTC calendar day of a timestamp column, in SQL."""
+    if session.get_bind().dialect.name == "postgresql":
+        return func.to_char(func.timezone("UTC", column), "YYYY-MM-DD")
+    return func.substr(column, 1, 10)  # SQLite stores UTC timestamps as ISO text
+
+
+def _pass_marks(session: Session) -> dict[int, float]:
+    marks = {}
+    for version_id, body in session.execute(select(RubricVersion.id, RubricVersion.body)):
+        mark = (body or {}).get("pass_mark")
+        marks[version_id] = float(mark) if isinstance(mark, (int, float)) else DEFAULT_PASS_MARK
+    return marks
+
+
+def _as_int(condition: Any) -> Any:
+    return func.sum(case((condition, 1), else_=0))
+
+
+def _as_day(value: Any) -> date | None:
+    if value is None:
+        return None
+    if isinstance(value, (date, datetime)):
+        return value if isinstance(value, date) and not isinstance(value, datetime) else value.date()
+    return date.fromisoformat(str(value)[:10])
+
+
+def overview(session: Session, scope: Scope, period: Period) -> Overview:
+    """KPIs of the interactions that started in ``period``, of the agents in ``scope``: in total, by
+    team, by queue, and a trend (by day for up to 62 days, else by week)."""
+    I, E = Interaction, Evaluation  # noqa: N806
+    team = func.coalesce(Agent.team, literal(NO_TEAM))
+    queue = func.coalesce(I.queue, literal(NO_QUEUE))
+    day = _day(session, I.started_at)
+    where = [I.started_at >= period.start_at, I.started_at < period.end_at, scope.agent_condition()]
+    groups: dict[tuple[str, str, date | None], Tally] = defaultdict(Tally)
+
+    contacts = (select(team, queue, day, func.count(), func.count(I.csat), _as_int(I.csat >= 4), func.count(I.nps),
+                       _as_int(I.nps >= 9), _as_int(I.nps <= 6), func.count(I.escalated), _as_int(I.escalated),
+                       func.count(I.resolved), _as_int(I.resolved))
+                .select_from(I).outerjoin(Agent, I.agent_id == Agent.id).where(*where).group_by(team, queue, day))
+    for row in session.execute(contacts):
+        tally = groups[(row[0], row[1], _as_day(row[2]))]
+        (tally.contacts, tally.csat_n, tally.csat_hits, tally.nps_n, tally.promoters, tally.detractors,
+         tally.escalation_n, tally.escalated, tally.resolved_n, tally.resolved) = (int(v or 0) for v in row[3:])
+
+    marks = _pass_marks(session)
+    mark = case(marks, value=E.rubric_version_id, else_=DEFAULT_PASS_MARK) if marks else literal(DEFAULT_PASS_MARK)
+    is_auto = E.kind == "auto"
+    scores = (select(team, queue, day, _as_int(is_auto & E.score.is_not(None)),
+                     func.sum(case((is_auto, E.score), else_=0.0)), _as_int(is_auto & (E.score >= mark)),
+                     _as_int((E.kind == "review") & E.score.is_not(None)),
+                     func.sum(case((E.kind == "review", E.score), else_=0.0)))
+              .select_from(E).join(I, E.interaction_id == I.id).outerjoin(Agent, I.agent_id == Agent.id)
+              .where(*where, E.is_current.is_(True), E.kind.in_(("auto", "review")))
+              .group_by(team, queue, day))
+    for row in session.execute(scores):
+        tally = groups[(row[0], row[1], _as_day(row[2]))]
+        tally.scored, tally.score_sum, tally.passed = int(row[3] or 0), float(row[4] or 0), int(row[5] or 0)
+        tally.reviewed, tally.review_sum = int(row[6] or 0), float(row[7] or 0)
+
+    weekly = period.days > 62
+    total, by_team, by_queue = Tally(), defaultdict(Tally), defaultdict(Tally)
+    by_step: dict[date, Tally] = defaultdict(Tally)
+    for (team_name, queue_name, when), tally in groups.items():
+        total.add(tally)
+        by_team[team_name].add(tally)
+        by_queue[queue_name].add(tally)
+        if when is not None:
+            by_step[when - timedelta(days=when.weekday()) if weekly else when].add(tally)
+    return Overview(period, total, dict(sorted(by_team.items())), dict(sorted(by_queue.items())),
+                    tuple(TrendPoint(k, v) for k, v in sorted(by_step.items())), "week" if weekly else "day")

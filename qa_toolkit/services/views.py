@@ -1,0 +1,407 @@
+"""What each page of the web view (and its JSON twin under /api) shows, as plain data, after the role checks.
+
+The web view is a second face over the same services as the CLI: these functions call the report,
+review, calibration and scoring services and decide who sees what through :mod:`roles` only. Every
+function takes the logged-in :class:`User` and raises :class:`NotAllowedError` (a page the role may
+not see) or :class:`NotFoundError` (an id that does not exist, or one the user may not see: other
+agents' interactions are "not found", so ids tell nothing).
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from dataclasses import asdict
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from qa_toolkit.errors import NotFoundError, QAError
+from qa_toolkit.reports.coaching import CoachingReport
+from qa_toolkit.reports.period import Period, parse_period
+from qa_toolkit.review.session import timestamp
+from qa_toolkit.services import calibration, dashboard, people, reports, review, roles, scoring
+from qa_toolkit.services.people import get_agent
+from qa_toolkit.storage.models import (
+    CalibrationSession,
+    Evaluation,
+    Interaction,
+    PIISpan,
+    Recording,
+    ReviewAssignment,
+    User,
+)
+
+PAGES = {  # page -> roles that open it (agents and reviewers have their own start pages)
+    "overview": roles.SEE_OVERVIEW,
+    "training-gaps": roles.SEE_GAPS,
+    "queue": roles.REVIEW,
+    "calibration": roles.SEE_CALIBRATION,
+}
+
+
+def home(user: User) -> str:
+    """Where a user lands after logging in: leads, trainers and admins the overview, reviewers their
+    queue, agents their own page."""
+    if user.role in roles.SEE_OVERVIEW:
+        return "/"
+    if user.role == "agent":
+        return f"/agents/{user.agent.external_id}" if user.agent else "/no-access"
+    return "/queue"
+
+
+def menu(user: User) -> list[tuple[str, str]]:
+    """The navigation links this user's role opens: (path, label)."""
+    links = []
+    if user.role in roles.SEE_OVERVIEW:
+        links.append(("/", "Overview"))
+    if user.role == "agent" and user.agent:
+        links.append((f"/agents/{user.agent.external_id}", "My evaluations"))
+    if user.role in roles.SEE_GAPS:
+        links.append(("/training-gaps", "Training gaps"))
+    if user.role in roles.REVIEW:
+        links.append(("/queue", "Review queue"))
+    if user.role in roles.SEE_CALIBRATION:
+        links.append(("/calibration", "Calibration"))
+    return links
+
+
+def period_of(session: Session, text: str | None) -> Period:
+    """``?period=``: ``YYYY-MM`` or ``A..B``; empty means the month of the latest interaction.
+
+    Raises:
+        QAError: not a period (the message shows the forms).
+    """
+    if text:
+        return parse_period(text)
+    return reports.latest_month(session)
+
+
+def _scope_note(scope: roles.Scope) -> str | None:
+    if scope.everyone:
+        return None
+    if scope.team is not None:
+        return f"team {scope.team}"
+    if scope.nobody:
+        return "no team: ask an admin to set yours (`qa users set-team NAME TEAM`)"
+    return None
+
+
+# ---------------------------------------------------------------- overview
+
+def overview(session: Session, user: User, period: Period) -> dict[str, Any]:
+    """IQS, pass rate and KPIs of the period by team and queue, for the user's agents."""
+    roles.require_page(user, PAGES["overview"], "the overview")
+    scope = roles.scope(user)
+    data = dashboard.overview(session, scope, period)
+    agents = [{"id": a.external_id, "name": a.name, "team": a.team or dashboard.NO_TEAM}
+              for a in people.list_agents(session) if scope.sees_agent(a)]
+    agents.sort(key=lambda a: (a["team"], a["name"].lower()))
+    return {"scope": _scope_note(scope), **data.as_dict(), "agents": agents}
+
+
+# ---------------------------------------------------------------- agent page
+
+def _agent_in_scope(session: Session, user: User, external_id: str) -> Any:
+    try:
+        agent = get_agent(session, external_id)
+    except NotFoundError:
+        agent = None
+    if agent is None or not roles.scope(user).sees_agent(agent):
+        raise NotFoundError(f"no agent {external_id!r} among those you may see")
+    return agent
+
+
+def _hidden_interactions(session: Session, user: User) -> set[int]:
+    """Interactions on which the user has an open blind assignment (their scores stay hidden)."""
+    return set(session.scalars(select(ReviewAssignment.interaction_id).where(
+        ReviewAssignment.reviewer_id == user.id, ReviewAssignment.blind.is_(True),
+        ReviewAssignment.status.in_(roles.OPEN_ASSIGNMENT))))
+
+
+def coaching(session: Session, user: User, external_id: str, period: Period,
+             rubric: str | None = None) -> CoachingReport | None:
+    """The coaching report of one agent the user may see (None: no evaluations in the period)."""
+    _agent_in_scope(session, user, external_id)
+    batch = reports.coaching_reports(session, agent=external_id, period=period, rubric=rubric)
+    return batch.reports[0] if batch.reports else None
+
+
+def agent_page(session: Session, user: User, external_id: str, period: Period,
+               rubric: str | None = None) -> dict[str, Any]:
+    """An agent's page: the coaching report's content (trend, categories, strengths, gaps with
+    evidence, critical fails, comments, KPIs against the team, training) and their evaluations."""
+    agent = _agent_in_scope(session, user, external_id)
+    report = coaching(session, user, external_id, period, rubric)
+    hidden = _hidden_interactions(session, user)
+    kinds = ("auto", "review") if user.role == "agent" else ("auto", "review", "calibration")
+    rows = []
+    for evaluation in scoring.evaluations(session, agents=[external_id], since=period.start_at,
+                                          until=period.end_at, kinds=kinds):
+        secret = evaluation.interaction_id in hidden
+        rows.append({
+            "id": evaluation.id, "interaction": evaluation.interaction.external_id,
+            "interaction_id": evaluation.interaction_id, "started_at": evaluation.interaction.started_at,
+            "rubric": f"{evaluation.rubric_version.name} v{evaluation.rubric_version.version}",
+            "kind": evaluation.kind, "reviewer": None if secret or not evaluation.reviewer else evaluation.reviewer.name,
+            "score": None if secret else evaluation.score,
+            "critical_failed": None if secret else evaluation.critical_failed,
+            "failed": [] if secret else [r.criterion_key for r in evaluation.results if r.status == "fail"],
+            "hidden": secret})
+    return {"agent": {"id": agent.external_id, "name": agent.name, "team": agent.team,
+                      "hired_at": agent.hired_at},
+            "period": str(period), "coaching": asdict(report) if report else None,
+            "evaluations": rows, "check_accuracy": None}
+
+
+def coaching_pdf(session: Session, user: User, external_id: str, period: Period, out_dir: Path,
+                 rubric: str | None = None) -> Path:
+    """Write the agent's coaching PDF (the one ``qa report coaching`` writes) into ``out_dir``.
+
+    Raises:
+        NotFoundError: unknown agent or not visible. QAError: no evaluations in the period.
+    """
+    from qa_toolkit.reports.pdf import write_coaching_pdf
+
+    report = coaching(session, user, external_id, period, rubric)
+    if report is None:
+        raise NotFoundError(f"agent {external_id!r} has no evaluations in {period}: no coaching report")
+    return write_coaching_pdf(report, out_dir / reports.coaching_filename(report))
+
+
+# ---------------------------------------------------------------- interaction page
+
+def _visible_interaction(session: Session, user: User, ref: str) -> Interaction:
+    try:
+        interaction = scoring.get_interaction(session, ref)
+    except NotFoundError:
+        interaction = None
+    if interaction is None or not roles.may_see_interaction(session, user, interaction):
+        raise NotFoundError(f"no interaction {ref!r} among those you may see")
+    return interaction
+
+
+def _segments(text: str, quotes: list[tuple[str, list[str]]]) -> list[dict[str, Any]]:
+    """The turn's text cut into plain and highlighted pieces: each quoted string found in it is marked
+    with the criteria that quoted it (the whole turn when the evidence quotes no words)."""
+    marks: list[tuple[int, int, list[str]]] = []
+    for quote, criteria in quotes:
+        at = text.find(quote) if quote else -1
+        if quote and at >= 0:
+            marks.append((at, at + len(quote), criteria))
+    if not marks:
+        whole = sorted({c for _, criteria in quotes for c in criteria})
+        return [_with_verdict({"text": text, "criteria": whole})]
+    marks.sort()
+    pieces, position = [], 0
+    for start, end, criteria in marks:
+        if start < position:  # overlapping quotes: extend the previous mark
+            pieces[-1]["criteria"] = sorted(set(pieces[-1]["criteria"]) | set(criteria))
+            continue
+        if start > position:
+            pieces.append({"text": text[position:start], "criteria": []})
+        pieces.append({"text": text[start:end], "criteria": sorted(set(criteria))})
+        position = end
+    if position < len(text):
+        pieces.append({"text": text[position:], "criteria": []})
+    return [_with_verdict(p) for p in pieces]
+
+
+def _with_verdict(piece: dict[str, Any]) -> dict[str, Any]:
+    piece["verdict"] = "fail" if any(c.endswith(":fail") for c in piece["criteria"]) else "pass"
+    return piece
+
+
+def _evidence_turns(evidence: list[Any]) -> list[tuple[int, str]]:
+    found = []
+    for item in evidence or []:
+        if isinstance(item, dict):
+            turn = item.get("turn", item.get("turn_index"))
+            if isinstance(turn, int):
+                quote = item.get("match") or item.get("quote") or item.get("text") or ""
+                found.append((turn, str(quote)))
+    return found
+
+
+def interaction_page(session: Session, user: User, ref: str) -> dict[str, Any]:
+    """One interaction: its turns with timings, each evaluation's verdicts with their evidence marked in
+    the transcript, and whether a (redacted) recording can be played. Blind review holds: a user with an
+    open blind assignment on it sees neither the agent nor any score until they submit."""
+    interaction = _visible_interaction(session, user, ref)
+    blind = roles.blind_to(session, user, interaction.id)
+    evaluations: list[Evaluation] = []
+    if not blind:
+        query = (select(Evaluation).where(Evaluation.interaction_id == interaction.id, Evaluation.is_current.is_(True))
+                 .options(selectinload(Evaluation.results), selectinload(Evaluation.rubric_version),
+                          selectinload(Evaluation.reviewer))
+                 .order_by(Evaluation.created_at.desc(), Evaluation.id.desc()))
+        if user.role == "agent":
+            query = query.where(Evaluation.kind != "calibration")
+        evaluations = list(session.scalars(query))
+    marks: dict[int, list[tuple[str, list[str]]]] = {}
+    anchored: set[str] = set()
+    shown = []
+    for evaluation in evaluations:
+        results = []
+        for result in evaluation.results:
+            turns = _evidence_turns(result.evidence)
+            if result.status == "fail" or (result.status == "pass" and evaluation.kind == "auto"):
+                for turn, quote in turns:
+                    marks.setdefault(turn, []).append((quote, [f"{result.criterion_key}:{result.status}"]))
+            results.append({"criterion": result.criterion_key, "category": result.category, "status": result.status,
+                            "value": result.value, "normalized": result.normalized, "message": result.message,
+                            "confidence": result.confidence, "comment": result.comment,
+                            "decided_by": result.decided_by, "evidence_turns": sorted({t for t, _ in turns}),
+                            "evidence": result.evidence, "check_accuracy": None,
+                            "anchor": result.criterion_key not in anchored})
+            anchored.add(result.criterion_key)
+        shown.append({"id": evaluation.id, "kind": evaluation.kind,
+                      "rubric": f"{evaluation.rubric_version.name} v{evaluation.rubric_version.version}",
+                      "reviewer": evaluation.reviewer.name if evaluation.reviewer else None,
+                      "score": evaluation.score, "critical_failed": evaluation.critical_failed,
+                      "categories": evaluation.category_scores, "comment": evaluation.comment,
+                      "created_at": evaluation.created_at, "version": evaluation.version, "results": results})
+    origin = interaction.started_at or next((t.at for t in interaction.turns if t.at is not None), None)
+    turns = []
+    for turn in interaction.turns:
+        turns.append({"index": turn.index, "speaker": turn.speaker, "internal": turn.internal,
+                      "time": timestamp(turn.start_s, turn.at, origin), "start_s": turn.start_s, "end_s": turn.end_s,
+                      "text": turn.text, "segments": _segments(turn.text, marks.get(turn.index, []))})
+    agent = interaction.agent
+    audio = _audio(session, interaction)
+    return {
+        "interaction": {
+            "id": interaction.id, "ref": f"{interaction.source}:{interaction.external_id}",
+            "external_id": interaction.external_id, "source": interaction.source, "channel": interaction.channel,
+            "agent": None if blind or agent is None else {"id": agent.external_id, "name": agent.name,
+                                                          "team": agent.team},
+            "started_at": interaction.started_at, "duration_s": interaction.duration_s, "queue": interaction.queue,
+            "topic": interaction.topic, "csat": interaction.csat, "nps": interaction.nps,
+            "resolved": interaction.resolved, "escalated": interaction.escalated, "tags": interaction.tags},
+        "blind": blind, "turns": turns, "evaluations": shown,
+        "audio": {"available": audio[0] is not None, "redacted": audio[1], "reason": audio[2]}
+        if interaction.channel == "call" else None,
+    }
+
+
+def _redacted_copy(recording: Recording) -> Path | None:
+    """Where the redacted copy of a recording is, when one was written (``redacted_audio`` in its
+    metadata; issue 14's ``--redact-audio`` records it)."""
+    value = (recording.meta or {}).get("redacted_audio")
+    return Path(value) if isinstance(value, str) and value else None
+
+
+def _audio(session: Session, interaction: Interaction) -> tuple[Path | None, bool, str | None]:
+    """(file to play, whether it is redacted, why nothing plays). Never the original where a redacted copy
+    exists; an original whose transcript had personal data redacted is withheld until a redacted copy exists."""
+    recording = session.scalar(select(Recording).where(Recording.interaction_id == interaction.id)
+                               .order_by(Recording.id.desc()).limit(1))
+    if recording is None:
+        return None, False, "no recording is stored for this call"
+    redacted = _redacted_copy(recording)
+    if redacted is not None:
+        if redacted.is_file():
+            return redacted, True, None
+        return None, True, "the redacted recording is missing from its folder"
+    has_pii = session.scalar(select(PIISpan.id).where(PIISpan.interaction_id == interaction.id).limit(1))
+    if has_pii is not None:
+        return None, False, ("personal data was redacted from this call's transcript: its audio plays once a "
+                             "redacted copy exists (qa transcribe --redact-audio)")
+    original = Path(recording.path)
+    if not original.is_file():
+        return None, False, "the recording is missing from its folder"
+    return original, False, None
+
+
+def audio_file(session: Session, user: User, ref: str) -> tuple[Path, str]:
+    """The audio file of a call the user may see, and its media type (see :func:`_audio`).
+
+    Raises:
+        NotFoundError: not visible, not a call, no playable recording, or blind.
+    """
+    interaction = _visible_interaction(session, user, ref)
+    path, _, reason = _audio(session, interaction)
+    if path is None:
+        raise NotFoundError(f"no audio for interaction {ref!r}: {reason}")
+    return path, mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+
+
+# ---------------------------------------------------------------- training gaps, queue, calibration
+
+def training_gaps(session: Session, user: User, period: Period, rubric: str | None = None) -> dict[str, Any]:
+    """The training-gap summary (a lead's of their team; trainers and admins everyone's)."""
+    roles.require_page(user, PAGES["training-gaps"], "training gaps")
+    scope = roles.scope(user)
+    if scope.nobody:
+        raise roles.NotAllowedError(f"{user.name} has no team: ask an admin to set it (`qa users set-team`)")
+    report = reports.training_gap_report(session, period=period, rubric=rubric,
+                                         team=None if scope.everyone else scope.team)
+    return {"scope": _scope_note(scope), "period": report.period, "previous_period": report.previous_period,
+            "rubric": report.rubric, "team": report.team, "evaluations": report.evaluations,
+            "interactions": report.interactions,
+            "criteria": [r.as_dict() for r in report.ranked("criterion")],
+            "categories": [r.as_dict() for r in report.ranked("category")],
+            "cohorts": [r.as_dict() for r in report.rows if r.level == "criterion" and r.cohort_type != "all"],
+            "modules": [{"module": asdict(m.module), "criteria": list(m.criteria),
+                         "agents": [{"id": a, "name": n, "failure_pct": p} for a, n, p in m.agents]}
+                        for m in report.modules]}
+
+
+def queue(session: Session, user: User) -> dict[str, Any]:
+    """The user's review assignments, open first (blind ones without the agent)."""
+    roles.require_page(user, PAGES["queue"], "a review queue")
+    items = review.queue(session, user.name, include_done=True)
+    rows = [review.assignment_as_dict(item, hide_agent=True) for item in items]
+    rows.sort(key=lambda r: (r["status"] == "submitted", r["id"]))
+    return {"reviewer": user.name, "open": sum(r["status"] != "submitted" for r in rows), "assignments": rows}
+
+
+def calibrations(session: Session, user: User) -> dict[str, Any]:
+    """Calibration sessions the user may read (reviewers: those they took part in and finished)."""
+    roles.require_page(user, PAGES["calibration"], "calibration results")
+    rows = []
+    for item in session.scalars(select(CalibrationSession).order_by(CalibrationSession.id)):
+        if not roles.may_see_calibration(session, user, item.id):
+            continue
+        try:
+            result = calibration.build_report(session, item)
+        except QAError:
+            result = None
+        rows.append({"id": item.id, "name": item.name, "rubric": f"{item.rubric_version.name} v{item.rubric_version.version}",
+                     "created_at": item.created_at, "participants": [p.user.name for p in item.participants],
+                     "overall_agreement": result.overall_agreement if result else None,
+                     "calibrated": result.calibrated if result else None, "ready": result is not None})
+    return {"sessions": rows}
+
+
+def calibration_report(session: Session, user: User, session_id: int) -> dict[str, Any]:
+    """One calibration session's report: each reviewer against the gold, agreement and alpha per criterion.
+
+    Raises:
+        NotFoundError: no such session, or not one the user may read. QAError: the gold has not scored yet.
+    """
+    roles.require_page(user, PAGES["calibration"], "calibration results")
+    item = session.get(CalibrationSession, session_id)
+    if item is None or not roles.may_see_calibration(session, user, session_id):
+        raise NotFoundError(f"no calibration session {session_id} among those you may see")
+    result = calibration.build_report(session, item)
+    names = {i.id: i.external_id for i in session.scalars(select(Interaction).where(
+        Interaction.id.in_({e.interaction_id for e in result.evaluations})))}
+    data = result.as_dict()
+    for row in data["evaluations"]:
+        row["interaction"] = names.get(row["interaction_id"])
+    return {"id": item.id, "name": item.name, "rubric": f"{item.rubric_version.name} v{item.rubric_version.version}",
+            **data}
+
+
+def jsonable(value: Any) -> Any:
+    """Dates as ISO strings, recursively (for the JSON API)."""
+    if isinstance(value, dict):
+        return {k: jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return value
