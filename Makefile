@@ -44,7 +44,8 @@ demo: $(VENV)/.installed-demo
 	$(QA) agents add a-daniel "Daniel Moss" --team billing --hired-at 2025-09-01 --db $(DEMO_DB)
 	$(QA) agents add a-maria "Maria Lopez" --team cards --hired-at 2024-02-12 --db $(DEMO_DB)
 	$(QA) users add maria --role reviewer --db $(DEMO_DB)
-	$(QA) users add lee --role lead --db $(DEMO_DB)
+	$(QA) users add lee --role lead --team billing --db $(DEMO_DB)
+	$(QA) users add ada --role admin --db $(DEMO_DB)
 	@echo "== chats (a second import changes nothing)"
 	$(QA) import chats samples/chats --source demo --db $(DEMO_DB)
 	$(QA) import chats samples/chats --source demo --db $(DEMO_DB)
@@ -90,7 +91,11 @@ demo: $(VENV)/.installed-demo
 	$(QA) report kpis --by team --db $(DEMO_DB)
 	$(QA) report kpis --by agent --format csv --out demo/out/kpis.csv --db $(DEMO_DB)
 	$(QA) db current --check --db $(DEMO_DB)
-	@echo "Done: the database is demo/qa.db, reports are in demo/out/"
+	@echo "== web view log-ins (demo passwords: NAME-demo-pass)"
+	for who in ada lee maria dana; do \
+	  printf '%s\n' "$$who-demo-pass" | $(QA) users set-password $$who --password-stdin --as ada --db $(DEMO_DB) || exit 1; \
+	done
+	@echo "Done: the database is demo/qa.db, reports are in demo/out/; web view: .venv/bin/qa serve --db $(DEMO_DB)"
 
 # Submit each open assignment of the reviewers in WHO with their demo scores file.
 demo-submit:

@@ -59,8 +59,8 @@ def _rubric_body() -> dict[str, Any]:
     return body_of(Rubric.model_validate(data))
 
 
-def seed(url: str, agents: int, per_agent: int, rng: random.Random) -> None:
-    """Create the database and insert agents, chats, turns, a rubric version and evaluations."""
+def seed(url: str, agents: int, per_agent: int, rng: random.Random, teams: int = 10) -> None:
+    """Create the database and insert agents (in ``teams`` teams), chats, turns, a rubric version and evaluations."""
     from qa_toolkit.services import schema
     from qa_toolkit.storage import models as m
     from qa_toolkit.storage.database import open_database
@@ -79,7 +79,7 @@ def seed(url: str, agents: int, per_agent: int, rng: random.Random) -> None:
         session.flush()
         session.execute(insert(m.Agent), [
             {"id": i + 1, "external_id": f"ag-{i + 1:03d}", "name": f"{rng.choice(FIRST)} {rng.choice(LAST)}",
-             "team": f"team-{i % 10 + 1:02d}", "hired_at": date(2020, 1, 1) + timedelta(days=rng.randrange(2300)),
+             "team": f"team-{i % teams + 1:02d}", "hired_at": date(2020, 1, 1) + timedelta(days=rng.randrange(2300)),
              "created_at": start} for i in range(agents)])
         interactions, turns, evaluations, results = [], [], [], []
         n = 0

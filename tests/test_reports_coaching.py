@@ -163,3 +163,19 @@ def test_importing_the_cli_does_not_load_reportlab() -> None:
 
     code = "import sys, qa_toolkit.cli; print(any(m.startswith('reportlab') for m in sys.modules))"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout == "False\n"
+
+
+def test_one_agents_report_counts_repeat_contacts_handled_by_other_teams(seeded: Database) -> None:
+    """`--agent` reads only the team's contacts, plus later contacts of the same customers: a repeat
+    handled by another team still makes the first contact unresolved (same FCR as `--all`)."""
+    from reports_factory import agent, at, interaction
+
+    with seeded.session() as session:
+        other = agent(session, "a-9", "Other Team", team="tech")
+        interaction(session, other, "r2", at(11), customer_external_id="c2", queue="billing")  # 2 days after a-1's i3
+    with seeded.session() as session:
+        alone = reports.coaching_reports(session, agent="a-1", period=OCTOBER).reports[0]
+        everyone = next(r for r in reports.coaching_reports(session, period=OCTOBER).reports if r.agent.id == "a-1")
+    assert alone.kpis == everyone.kpis and alone.team_kpis == everyone.team_kpis
+    assert alone.kpis is not None and alone.kpis.fcr_n == 5
+    assert alone.kpis.fcr == pytest.approx(60.0)  # i1 (repeat: i2) and i3 (repeat: r2, by a-9) of 5 were not

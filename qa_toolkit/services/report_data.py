@@ -41,29 +41,40 @@ def load_agents(session: Session, *, ids: Iterable[str] | None = None, team: str
 
 
 def load_contacts(session: Session, period: Period | None = None, *, extend_days: int = 0,
-                  quality: dict[int, tuple[float | None, float | None]] | None = None) -> list[Contact]:
+                  quality: dict[int, tuple[float | None, float | None]] | None = None,
+                  agents: Iterable[str] | None = None, customers: Iterable[str] | None = None) -> list[Contact]:
     """Interactions as :class:`Contact` rows.
 
     Args:
         period: only interactions that started in it (all when None); ``extend_days`` widens the end
             (to see repeat contacts just after the period).
         quality: interaction id -> (auto score, review score), from the evaluations.
+        agents: only these agents' interactions (external ids).
+        customers: only these customers' interactions (read in slices of 500 ids).
     """
     query = (select(Interaction, Agent.external_id, Agent.name, Agent.team)
              .outerjoin(Agent, Interaction.agent_id == Agent.id).order_by(Interaction.id))
     if period is not None:
         query = query.where(Interaction.started_at >= period.start_at,
                             Interaction.started_at < period.end_at + timedelta(days=extend_days))
+    if agents is not None:
+        query = query.where(Agent.external_id.in_(list(agents)))
+    if customers is not None:
+        wanted = sorted(set(customers))
+        queries = [query.where(Interaction.customer_external_id.in_(wanted[i:i + 500]))
+                   for i in range(0, len(wanted), 500)]
+    else:
+        queries = [query]
     quality = quality or {}
     contacts = []
-    for row, agent_id, agent_name, team in session.execute(query):
-        meta: dict[str, Any] = row.meta or {}
-        auto, review = quality.get(row.id, (None, None))
-        contacts.append(Contact(
-            id=row.id, ref=interaction_ref(row.source, row.external_id), agent=agent_id, agent_name=agent_name,
-            team=team, queue=row.queue, topic=row.topic, customer=row.customer_external_id, channel=row.channel,
-            started_at=row.started_at, resolved_at=_resolved_at(row), handle_s=handle_time(row.duration_s, meta),
-            csat=row.csat, nps=row.nps, ces=row.ces, resolved=row.resolved, escalated=row.escalated,
-            quality=auto, review_quality=review))
+    for one in queries:
+        for row, agent_id, agent_name, team in session.execute(one):
+            meta: dict[str, Any] = row.meta or {}
+            auto, review = quality.get(row.id, (None, None))
+            contacts.append(Contact(
+                id=row.id, ref=interaction_ref(row.source, row.external_id), agent=agent_id, agent_name=agent_name,
+                team=team, queue=row.queue, topic=row.topic, customer=row.customer_external_id, channel=row.channel,
+                started_at=row.started_at, resolved_at=_resolved_at(row), handle_s=handle_time(row.duration_s, meta),
+                csat=row.csat, nps=row.nps, ces=row.ces, resolved=row.resolved, escalated=row.escalated,
+                quality=auto, review_quality=review))
     return contacts
-

@@ -62,12 +62,21 @@ def latest_month(session: Session) -> Period:
 
 
 def _contacts(session: Session, period: Period | None, days: int,
-              quality: dict[int, tuple[float | None, float | None]] | None = None) -> tuple[list[Contact], dict[int, bool]]:
-    """The period's contacts and, for each, whether a repeat contact followed within ``days``
-    (read up to ``days`` after the period so that repeats just after it count)."""
-    wider = load_contacts(session, period, extend_days=days, quality=quality)
+              quality: dict[int, tuple[float | None, float | None]] | None = None,
+              agents: list[str] | None = None) -> tuple[list[Contact], dict[int, bool]]:
+    """The period's contacts (of ``agents`` only, when given) and, for each, whether a repeat contact
+    followed within ``days`` (read up to ``days`` after the period so that repeats just after it count;
+    a repeat handled by any other agent counts too)."""
+    wider = load_contacts(session, period, extend_days=days, quality=quality, agents=agents)
+    if agents is not None:
+        known = {c.id for c in wider}
+        wider += [c for c in load_contacts(session, period, extend_days=days, quality=quality,
+                                           customers={c.customer for c in wider if c.customer})
+                  if c.id not in known]
     repeats = kpi.repeat_contacts(wider, days)
-    return ([c for c in wider if period.contains(c.started_at)] if period is not None else wider), repeats
+    chosen = set(agents) if agents is not None else None
+    return ([c for c in wider if (period is None or period.contains(c.started_at))
+             and (chosen is None or c.agent in chosen)]), repeats
 
 
 @_gc_paused()
@@ -163,7 +172,8 @@ def coaching_reports(session: Session, *, agent: str | None = None, team: str | 
     by_agent: dict[str, list[Evaluation]] = defaultdict(list)
     for evaluation in evaluations:
         by_agent[evaluation.agent].append(evaluation)
-    contacts, repeats = _contacts(session, period, fcr_days)
+    narrow = agent is not None or team is not None  # only the chosen agents' teams: not every contact
+    contacts, repeats = _contacts(session, period, fcr_days, agents=ids if narrow else None)
     contacts_by_agent: dict[str | None, list[Contact]] = defaultdict(list)
     for contact in contacts:
         contacts_by_agent[contact.agent].append(contact)

@@ -1,0 +1,210 @@
+"""Benchmark of the web view (issue 18): server time of the overview and of an agent page over 100k interactions.
+
+Data (seeded, as in bench/reports.py): 500 agents in 25 teams of 20, 200 chats each (100,000
+interactions of 6 turns over six months, May to October 2026), each scored against the shipped
+``support-chat`` rubric with pass/fail verdicts and quoted evidence; on SQLite and on PostgreSQL.
+
+`qa serve`'s app runs under uvicorn in this process; pages are fetched over HTTP by a logged-in
+admin, and the server time is the app's own ``Server-Timing`` header (routing, role checks,
+database, rendering). Each page is fetched ``--repeats`` times after one warm-up; the median and
+the worst are reported. Measured:
+
+  overview (month)     /?period=2026-10            the default view: the latest month (~17k interactions)
+  overview (100k)      /?period=2026-05..2026-10   every one of the 100,000 interactions
+  agent page           /agents/ag-007?period=2026-10   coaching content, evaluations, KPIs against the team
+  baseline: log-in page   /login                   the floor of a request through the same stack
+  baseline: kpi report    ``reports.kpi_report(by=team)`` + ``by=queue`` for 2026-10, what
+                          ``qa report kpis`` computes (the overview before it aggregated in SQL)
+
+Goals: overview < 300 ms, agent page < 150 ms. Writes bench/results/web.json.
+
+    .venv/bin/python bench/web.py                       # SQLite and PostgreSQL (seeding takes minutes)
+    .venv/bin/python bench/web.py --engines sqlite --agents 100   # quicker
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import statistics
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+RESULTS = ROOT / "bench" / "results" / "web.json"
+PG_SERVER = os.environ.get("QA_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+GOALS_MS = {"overview (month)": 300.0, "overview (100k)": 300.0, "agent page": 150.0}
+PASSWORD = "bench-admin-password"
+
+
+def _prepare(url: str, agents: int, per_agent: int, teams: int) -> None:
+    from reports import seed
+
+    from qa_toolkit.services import accounts, people
+    from qa_toolkit.storage.database import open_database
+
+    seed(url, agents, per_agent, random.Random(18), teams=teams)
+    database = open_database(url)
+    with database.session() as session:
+        people.add_user(session, "ada", "admin")
+        accounts.set_password(session, "ada", PASSWORD, actor="ada")
+    if database.engine.dialect.name == "postgresql":
+        with database.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            from sqlalchemy import text
+
+            connection.execute(text("VACUUM ANALYZE"))
+    else:
+        with database.engine.begin() as connection:
+            from sqlalchemy import text
+
+            connection.execute(text("ANALYZE"))
+    database.close()
+
+
+def _serve(url: str) -> tuple[Any, threading.Thread, str]:
+    import socket
+
+    import uvicorn
+
+    from qa_toolkit.web.app import create_app
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(url, secret_key="s" * 48), host="127.0.0.1", port=port,
+                                           log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.05)
+    return server, thread, f"http://127.0.0.1:{port}"
+
+
+def _server_ms(response: Any) -> float:
+    value = response.headers["server-timing"]
+    return float(value.split("dur=")[1])
+
+
+def _measure(client: Any, path: str, repeats: int) -> dict[str, Any]:
+    first = client.get(path)
+    assert first.status_code == 200, (path, first.status_code, first.text[:300])
+    server, wall = [], []
+    for _ in range(repeats):
+        began = time.perf_counter()
+        response = client.get(path)
+        wall.append((time.perf_counter() - began) * 1000)
+        assert response.status_code == 200
+        server.append(_server_ms(response))
+    return {"path": path, "server_ms_median": round(statistics.median(server), 1),
+            "server_ms_max": round(max(server), 1), "wall_ms_median": round(statistics.median(wall), 1),
+            "first_ms": round(_server_ms(first), 1), "bytes": len(first.content)}
+
+
+def _kpi_baseline(url: str, repeats: int) -> dict[str, Any]:
+    from qa_toolkit.reports.period import parse_period
+    from qa_toolkit.services import reports
+    from qa_toolkit.storage.database import open_database
+
+    database = open_database(url)
+    times = []
+    for _ in range(max(1, repeats // 5)):
+        with database.session() as session:
+            began = time.perf_counter()
+            reports.kpi_report(session, period=parse_period("2026-10"), by="team")
+            reports.kpi_report(session, period=parse_period("2026-10"), by="queue")
+            times.append((time.perf_counter() - began) * 1000)
+    database.close()
+    return {"server_ms_median": round(statistics.median(times), 1), "server_ms_max": round(max(times), 1)}
+
+
+def run_engine(engine: str, url: str, args: argparse.Namespace) -> dict[str, Any]:
+    import re
+
+    import httpx
+
+    began = time.perf_counter()
+    _prepare(url, args.agents, args.per_agent, args.teams)
+    seeded = time.perf_counter() - began
+    server, thread, base = _serve(url)
+    try:
+        with httpx.Client(base_url=base, follow_redirects=False, timeout=120) as client:
+            token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text).group(1)  # type: ignore[union-attr]
+            assert client.post("/login", data={"username": "ada", "password": PASSWORD,
+                                               "csrf_token": token}).status_code == 303
+            pages = {
+                "overview (month)": "/?period=2026-10",
+                "overview (100k)": "/?period=2026-05-01..2026-10-31",
+                "agent page": "/agents/ag-007?period=2026-10",
+                "baseline: log-in page": "/login",
+            }
+            rows = {name: _measure(client, path, args.repeats) for name, path in pages.items()}
+            check = client.get("/api/overview?period=2026-05-01..2026-10-31").json()
+            assert check["total"]["contacts"] == args.agents * args.per_agent, check["total"]
+    finally:
+        server.should_exit = True
+        thread.join(10)
+    rows["baseline: kpi report (month)"] = _kpi_baseline(url, args.repeats)
+    floor = rows["baseline: log-in page"]["server_ms_median"] or 0.1
+    for name, goal in GOALS_MS.items():
+        rows[name]["goal_ms"] = goal
+        rows[name]["meets_goal"] = rows[name]["server_ms_median"] < goal
+        rows[name]["ratio_to_login_page"] = round(rows[name]["server_ms_median"] / floor, 1)
+    rows["overview (month)"]["ratio_to_kpi_report"] = round(
+        rows["overview (month)"]["server_ms_median"] / rows["baseline: kpi report (month)"]["server_ms_median"], 3)
+    return {"engine": engine, "seed_s": round(seeded, 1), "pages": rows}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--engines", default="sqlite,postgresql")
+    parser.add_argument("--agents", type=int, default=500)
+    parser.add_argument("--per-agent", type=int, default=200)
+    parser.add_argument("--teams", type=int, default=25)
+    parser.add_argument("--repeats", type=int, default=15)
+    args = parser.parse_args()
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for engine in args.engines.split(","):
+            if engine == "sqlite":
+                results.append(run_engine(engine, f"sqlite:///{Path(tmp) / 'web.db'}", args))
+                continue
+            name = f"qa_bench_web_{uuid.uuid4().hex[:8]}"
+            admin = create_engine(PG_SERVER, isolation_level="AUTOCOMMIT")
+            with admin.connect() as connection:
+                connection.execute(text(f'CREATE DATABASE "{name}"'))
+            try:
+                url = make_url(PG_SERVER).set(database=name).render_as_string(hide_password=False)
+                results.append(run_engine(engine, url, args))
+            finally:
+                with admin.connect() as connection:
+                    connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+                admin.dispose()
+    for result in results:
+        print(f"\n{result['engine']} (seeded in {result['seed_s']} s)")
+        for name, row in result["pages"].items():
+            goal = f"  goal < {row['goal_ms']:.0f} ms: {'met' if row['meets_goal'] else 'NOT met'}" if "goal_ms" in row else ""
+            print(f"  {name:30s} median {row['server_ms_median']:8.1f} ms  max {row['server_ms_max']:8.1f} ms{goal}")
+    payload = {"benchmark": "web", "interactions": args.agents * args.per_agent, "agents": args.agents,
+               "teams": args.teams, "repeats": args.repeats, "machine": platform.platform(),
+               "cpus": os.cpu_count(), "note": "server time = the app's Server-Timing header; the machine was shared",
+               "results": results}
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(payload, indent=2) + "\n")
+    print(f"\nwrote {RESULTS.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
