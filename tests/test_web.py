@@ -423,3 +423,31 @@ def test_set_password_from_the_cli(db_url: str, tmp_path: Path) -> None:
         stored = session.scalar(text("SELECT password_hash FROM users WHERE name = 'lee'"))
         assert stored.startswith("$argon2id$") and "typed-twice-pass" not in stored
     database.close()
+
+
+def test_the_overview_follows_every_change_of_the_data(web: TestClient, demo_db: Database) -> None:
+    """The overview's aggregates are reused only while the data is unchanged."""
+    from qa_toolkit.storage.models import Agent
+
+    as_user(web, "lee")
+    first = web.get("/api/overview", params={"period": PERIOD}).json()["total"]
+    assert web.get("/api/overview", params={"period": PERIOD}).json()["total"] == first
+    in_billing = (select(Interaction).join(Agent, Interaction.agent_id == Agent.id)
+                  .where(Agent.team == "billing", Interaction.channel == "chat").order_by(Interaction.id))
+    with demo_db.session() as session:
+        happy = session.scalars(in_billing.where(Interaction.csat >= 4)).first()
+        happy_id, happy_csat, happy.csat = happy.id, happy.csat, 1
+    changed = web.get("/api/overview", params={"period": PERIOD}).json()["total"]
+    assert changed["csat_n"] == first["csat_n"] and changed["csat"] < first["csat"]
+    with demo_db.session() as session:
+        session.get(Interaction, happy_id).csat = happy_csat
+        chat = session.scalars(in_billing).first()
+        version_id = session.scalar(select(Evaluation.rubric_version_id).where(Evaluation.interaction_id == chat.id))
+        extra = Evaluation(interaction_id=chat.id, rubric_version_id=version_id, kind="review", score=13.0,
+                           category_scores={})
+        session.add(extra)
+    after = web.get("/api/overview", params={"period": PERIOD}).json()["total"]
+    assert after["review_n"] == first["review_n"] + 1 and after["csat"] == pytest.approx(first["csat"])
+    with demo_db.session() as session:
+        session.delete(session.get(Evaluation, extra.id))
+    assert web.get("/api/overview", params={"period": PERIOD}).json()["total"] == first

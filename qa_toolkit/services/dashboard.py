@@ -9,7 +9,8 @@ metadata of each call: the agent page and ``qa report kpis`` show them.
 
 from __future__ import annotations
 
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -154,9 +155,49 @@ def _as_day(value: Any) -> date | None:
     return date.fromisoformat(str(value)[:10])
 
 
+_CACHE: OrderedDict[tuple[Any, ...], tuple[tuple[Any, ...], Overview]] = OrderedDict()
+_CACHE_SIZE = 64
+_CACHE_LOCK = threading.Lock()
+
+
+def data_stamp(session: Session) -> tuple[Any, ...]:
+    """What the overview's numbers depend on, in a few cheap aggregates: interactions (count, newest id,
+    latest update), evaluations (count, newest id: a review, re-score or dispute adds one), published
+    rubric versions, and every agent's team. Equal stamps mean equal overviews."""
+    interactions = session.execute(select(func.count(), func.max(Interaction.id), func.max(Interaction.updated_at))
+                                   .select_from(Interaction)).one()
+    evaluations = session.execute(select(func.count(), func.max(Evaluation.id),
+                                         func.sum(case((Evaluation.is_current, 1), else_=0)))
+                                  .select_from(Evaluation)).one()
+    rubrics = session.scalar(select(func.max(RubricVersion.id)))
+    teams = hash(tuple(session.execute(select(Agent.id, Agent.team).order_by(Agent.id)).all()))
+    return (session.get_bind().url.render_as_string(), tuple(interactions), tuple(evaluations), rubrics, teams)
+
+
 def overview(session: Session, scope: Scope, period: Period) -> Overview:
     """KPIs of the interactions that started in ``period``, of the agents in ``scope``: in total, by
-    team, by queue, and a trend (by day for up to 62 days, else by week)."""
+    team, by queue, and a trend (by day for up to 62 days, else by week).
+
+    Computed once per period and scope while the data stays the same (see :func:`data_stamp`); the
+    next request after any import, scoring run, review or agent change computes it afresh."""
+    key = (str(period), scope.everyone, scope.team, scope.agent_id)
+    stamp = data_stamp(session)
+    with _CACHE_LOCK:
+        cached = _CACHE.get(key)
+        if cached is not None and cached[0] == stamp:
+            _CACHE.move_to_end(key)
+            return cached[1]
+    result = compute_overview(session, scope, period)
+    with _CACHE_LOCK:
+        _CACHE[key] = (stamp, result)
+        _CACHE.move_to_end(key)
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return result
+
+
+def compute_overview(session: Session, scope: Scope, period: Period) -> Overview:
+    """:func:`overview` without the cache: two grouped queries over the period's interactions."""
     I, E = Interaction, Evaluation  # noqa: N806
     team = func.coalesce(Agent.team, literal(NO_TEAM))
     queue = func.coalesce(I.queue, literal(NO_QUEUE))
