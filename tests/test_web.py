@@ -451,3 +451,15 @@ def test_the_overview_follows_every_change_of_the_data(web: TestClient, demo_db:
     with demo_db.session() as session:
         session.delete(session.get(Evaluation, extra.id))
     assert web.get("/api/overview", params={"period": PERIOD}).json()["total"] == first
+
+
+def test_qa_serve_says_what_is_wrong_in_one_line(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from qa_toolkit.cli import app
+
+    runner = CliRunner()
+    missing = runner.invoke(app, ["serve", "--db", f"sqlite:///{tmp_path / 'none.db'}"])
+    assert missing.exit_code == 1 and "no database at" in missing.output and "Traceback" not in missing.output
+    assert "--port" in runner.invoke(app, ["serve", "--help"]).output
+    assert runner.invoke(app, ["serve", "--port", "0"]).exit_code == 2
