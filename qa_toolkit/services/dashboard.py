@@ -202,7 +202,9 @@ def compute_overview(session: Session, scope: Scope, period: Period) -> Overview
     team = func.coalesce(Agent.team, literal(NO_TEAM))
     queue = func.coalesce(I.queue, literal(NO_QUEUE))
     day = _day(session, I.started_at)
-    where = [I.started_at >= period.start_at, I.started_at < period.end_at, scope.agent_condition()]
+    where = [I.started_at >= period.start_at, I.started_at < period.end_at]
+    if not scope.everyone:  # by agent id, so a team's period is read through the (agent, start) index
+        where.append(I.agent_id.in_(select(Agent.id).where(scope.agent_condition())))
     groups: dict[tuple[str, str, date | None], Tally] = defaultdict(Tally)
 
     contacts = (select(team, queue, day, func.count(), func.count(I.csat), _as_int(I.csat >= 4), func.count(I.nps),

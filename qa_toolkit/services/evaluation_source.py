@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Select, func, select
+from sqlalchemy import Connection, Select, func, literal, select
 from sqlalchemy.orm import Session
 
 from qa_toolkit.errors import NotFoundError
@@ -90,12 +90,13 @@ def load_rubric(session: Session, name: str | None = None) -> RubricInfo:
 
 
 def _names_by_use(session: Session) -> list[str]:
-    used = session.execute(
-        select(m.RubricVersion.name, func.count(m.Evaluation.id))
-        .outerjoin(m.Evaluation, m.Evaluation.rubric_version_id == m.RubricVersion.id)
-        .group_by(m.RubricVersion.name).order_by(func.count(m.Evaluation.id).desc(), m.RubricVersion.name)
-    ).all()
-    return [row[0] for row in used]
+    """Rubric names, the most evaluated first (counted on the evaluations' rubric-version index alone)."""
+    counts = dict(session.execute(select(m.Evaluation.rubric_version_id, func.count())
+                                  .group_by(m.Evaluation.rubric_version_id)).all())
+    used: dict[str, int] = {}
+    for version_id, name in session.execute(select(m.RubricVersion.id, m.RubricVersion.name)):
+        used[name] = used.get(name, 0) + counts.get(version_id, 0)
+    return sorted(used, key=lambda name: (-used[name], name))
 
 
 @dataclass(frozen=True)
@@ -146,12 +147,13 @@ def load_evaluations(session: Session, *, rubric: str | None = None, period: Per
         period: only evaluations of interactions that started in it.
         agents: only these agents (external ids).
         with_evidence: read the evidence and quoted turns (coaching needs them, KPIs and gaps do not).
-        with_results: read the criterion results (a score trend needs only the scores).
+        with_results: read the criterion results and category scores (a score trend needs only the scores).
     """
     connection = session.connection()  # plain rows: no ORM loading for these column queries
     E, CR = m.Evaluation, m.CriterionResult  # noqa: N806
     heads = connection.execute(_filtered(
-        select(E.id, E.kind, E.score, E.critical_failed, E.category_scores, E.comment, E.created_at,
+        select(E.id, E.kind, E.score, E.critical_failed, E.category_scores if with_results else literal(None),
+               E.comment, E.created_at,
                m.Interaction.id, m.Interaction.source, m.Interaction.external_id, m.Interaction.started_at,
                m.Agent.external_id, m.RubricVersion.name, m.User.name)
         .outerjoin(m.User, E.reviewer_id == m.User.id), rubric, period, agents)

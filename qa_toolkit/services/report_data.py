@@ -20,14 +20,14 @@ def interaction_ref(source: str, external_id: str) -> str:
     return f"{source}:{external_id}"
 
 
-def _resolved_at(row: Interaction) -> datetime | None:
-    value = (row.meta or {}).get("resolved_at")
+def _resolved_at(meta: dict[str, Any], ended_at: datetime | None) -> datetime | None:
+    value = meta.get("resolved_at")
     if isinstance(value, str):
         try:
             return datetime.fromisoformat(value)
         except ValueError:
             pass
-    return row.ended_at
+    return ended_at
 
 
 def load_agents(session: Session, *, ids: Iterable[str] | None = None, team: str | None = None) -> list[AgentInfo]:
@@ -52,13 +52,16 @@ def load_contacts(session: Session, period: Period | None = None, *, extend_days
         agents: only these agents' interactions (external ids).
         customers: only these customers' interactions (read in slices of 500 ids).
     """
-    query = (select(Interaction, Agent.external_id, Agent.name, Agent.team)
-             .outerjoin(Agent, Interaction.agent_id == Agent.id).order_by(Interaction.id))
+    I = Interaction  # noqa: N806 - plain columns, not ORM objects: a period holds tens of thousands
+    query = (select(I.id, I.source, I.external_id, I.customer_external_id, I.channel, I.queue, I.topic, I.started_at,
+                    I.ended_at, I.duration_s, I.meta, I.csat, I.nps, I.ces, I.resolved, I.escalated,
+                    Agent.external_id, Agent.name, Agent.team)
+             .outerjoin(Agent, I.agent_id == Agent.id).order_by(I.id))
     if period is not None:
         query = query.where(Interaction.started_at >= period.start_at,
                             Interaction.started_at < period.end_at + timedelta(days=extend_days))
-    if agents is not None:
-        query = query.where(Agent.external_id.in_(list(agents)))
+    if agents is not None:  # by agent id, so the (agent, start) index serves it, not the outer join
+        query = query.where(I.agent_id.in_(select(Agent.id).where(Agent.external_id.in_(list(agents)))))
     if customers is not None:
         wanted = sorted(set(customers))
         queries = [query.where(Interaction.customer_external_id.in_(wanted[i:i + 500]))
@@ -68,13 +71,14 @@ def load_contacts(session: Session, period: Period | None = None, *, extend_days
     quality = quality or {}
     contacts = []
     for one in queries:
-        for row, agent_id, agent_name, team in session.execute(one):
-            meta: dict[str, Any] = row.meta or {}
-            auto, review = quality.get(row.id, (None, None))
+        for (iid, source, external, customer, channel, queue, topic, started, ended, duration, meta, csat, nps, ces,
+             resolved, escalated, agent_id, agent_name, team) in session.execute(one):
+            meta = meta or {}
+            auto, review = quality.get(iid, (None, None))
             contacts.append(Contact(
-                id=row.id, ref=interaction_ref(row.source, row.external_id), agent=agent_id, agent_name=agent_name,
-                team=team, queue=row.queue, topic=row.topic, customer=row.customer_external_id, channel=row.channel,
-                started_at=row.started_at, resolved_at=_resolved_at(row), handle_s=handle_time(row.duration_s, meta),
-                csat=row.csat, nps=row.nps, ces=row.ces, resolved=row.resolved, escalated=row.escalated,
+                id=iid, ref=interaction_ref(source, external), agent=agent_id, agent_name=agent_name,
+                team=team, queue=queue, topic=topic, customer=customer, channel=channel,
+                started_at=started, resolved_at=_resolved_at(meta, ended), handle_s=handle_time(duration, meta),
+                csat=csat, nps=nps, ces=ces, resolved=resolved, escalated=escalated,
                 quality=auto, review_quality=review))
     return contacts

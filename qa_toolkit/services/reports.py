@@ -22,7 +22,7 @@ from qa_toolkit.errors import NotFoundError, QAError
 from qa_toolkit.reports import kpis as kpi
 from qa_toolkit.reports.coaching import CoachingReport, TeamContext, coaching_report, team_context
 from qa_toolkit.reports.gaps import GapReport, training_gaps
-from qa_toolkit.reports.period import Period, trailing_periods
+from qa_toolkit.reports.period import Period, as_utc, trailing_periods
 from qa_toolkit.reports.records import AgentInfo, Contact, Evaluation
 from qa_toolkit.services import evaluation_source as source
 from qa_toolkit.services.report_data import load_agents, load_contacts
@@ -68,11 +68,13 @@ def _contacts(session: Session, period: Period | None, days: int,
     followed within ``days`` (read up to ``days`` after the period so that repeats just after it count;
     a repeat handled by any other agent counts too)."""
     wider = load_contacts(session, period, extend_days=days, quality=quality, agents=agents)
-    if agents is not None:
+    if agents is not None:  # every contact of their customers (by the customer index), kept if in the window
         known = {c.id for c in wider}
-        wider += [c for c in load_contacts(session, period, extend_days=days, quality=quality,
+        end = period.end_at + timedelta(days=days) if period is not None else None
+        wider += [c for c in load_contacts(session, quality=quality,
                                            customers={c.customer for c in wider if c.customer})
-                  if c.id not in known]
+                  if c.id not in known and (period is None or (c.started_at is not None
+                                                                and period.start_at <= as_utc(c.started_at) < end))]
     repeats = kpi.repeat_contacts(wider, days)
     chosen = set(agents) if agents is not None else None
     return ([c for c in wider if (period is None or period.contains(c.started_at))
@@ -165,10 +167,17 @@ def coaching_reports(session: Session, *, agent: str | None = None, team: str | 
     for member in team_members:
         members_by_team[member.team].append(member.id)
     ids = [a.id for a in team_members]
-    current = source.load_evaluations(session, rubric=info.name, period=period, agents=ids)
-    earlier = [e for e in source.load_evaluations(session, rubric=info.name, period=window, agents=ids,
-                                                  with_results=False) if not period.contains(e.at)]
-    evaluations = earlier + current  # scores only before the period: the trend needs no more
+    chosen_ids = {a.id for a in chosen}
+    teammates = [i for i in ids if i not in chosen_ids]
+    current = source.load_evaluations(session, rubric=info.name, period=period, agents=sorted(chosen_ids))
+    if teammates:  # their rates and scores count, but only the chosen agents' evidence is quoted
+        current += source.load_evaluations(session, rubric=info.name, period=period, agents=teammates,
+                                           with_evidence=False)
+    earlier = []
+    if window.start < period.start:  # scores only before the period: the trend needs no more
+        before = Period(window.start, period.start - timedelta(days=1))
+        earlier = source.load_evaluations(session, rubric=info.name, period=before, agents=ids, with_results=False)
+    evaluations = earlier + current
     by_agent: dict[str, list[Evaluation]] = defaultdict(list)
     for evaluation in evaluations:
         by_agent[evaluation.agent].append(evaluation)

@@ -22,7 +22,7 @@ from qa_toolkit.errors import NotFoundError, QAError
 from qa_toolkit.reports.coaching import CoachingReport
 from qa_toolkit.reports.period import Period, parse_period
 from qa_toolkit.review.session import timestamp
-from qa_toolkit.services import calibration, dashboard, people, reports, review, roles, scoring
+from qa_toolkit.services import calibration, dashboard, evaluation_source, people, reports, review, roles, scoring
 from qa_toolkit.services.people import get_agent
 from qa_toolkit.storage.models import (
     CalibrationSession,
@@ -132,23 +132,22 @@ def coaching(session: Session, user: User, external_id: str, period: Period,
 def agent_page(session: Session, user: User, external_id: str, period: Period,
                rubric: str | None = None) -> dict[str, Any]:
     """An agent's page: the coaching report's content (trend, categories, strengths, gaps with
-    evidence, critical fails, comments, KPIs against the team, training) and their evaluations."""
+    evidence, critical fails, comments, KPIs against the team, training) and their current automated
+    and peer-review evaluations of the period (calibration ones never count toward an agent)."""
     agent = _agent_in_scope(session, user, external_id)
     report = coaching(session, user, external_id, period, rubric)
     hidden = _hidden_interactions(session, user)
-    kinds = ("auto", "review") if user.role == "agent" else ("auto", "review", "calibration")
     rows = []
-    for evaluation in scoring.evaluations(session, agents=[external_id], since=period.start_at,
-                                          until=period.end_at, kinds=kinds):
+    for evaluation in evaluation_source.load_evaluations(session, period=period, agents=[external_id],
+                                                         with_evidence=False):
         secret = evaluation.interaction_id in hidden
         rows.append({
-            "id": evaluation.id, "interaction": evaluation.interaction.external_id,
-            "interaction_id": evaluation.interaction_id, "started_at": evaluation.interaction.started_at,
-            "rubric": f"{evaluation.rubric_version.name} v{evaluation.rubric_version.version}",
-            "kind": evaluation.kind, "reviewer": None if secret or not evaluation.reviewer else evaluation.reviewer.name,
+            "id": evaluation.id, "interaction": evaluation.interaction_ref.split(":", 1)[1],
+            "interaction_id": evaluation.interaction_id, "started_at": evaluation.at, "rubric": evaluation.rubric,
+            "kind": evaluation.kind, "reviewer": None if secret else evaluation.reviewer,
             "score": None if secret else evaluation.score,
             "critical_failed": None if secret else evaluation.critical_failed,
-            "failed": [] if secret else [r.criterion_key for r in evaluation.results if r.status == "fail"],
+            "failed": [] if secret else [r.key for r in evaluation.criteria if r.failed],
             "hidden": secret})
     return {"agent": {"id": agent.external_id, "name": agent.name, "team": agent.team,
                       "hired_at": agent.hired_at},
