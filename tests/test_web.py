@@ -240,6 +240,27 @@ def test_blind_review_hides_the_agent_and_every_score_until_submitted(web: TestC
     assert web.get("/api/calibration").json()["sessions"] == []
 
 
+def test_a_lead_with_an_open_blind_review_sees_no_score_of_it_even_in_aggregates(web: TestClient) -> None:
+    as_user(web, "leo")  # lead of cards, holds an open blind review of Kenji's c-1004
+    data = web.get("/api/interactions/c-1004").json()
+    assert data["blind"] is True and data["evaluations"] == [] and data["interaction"]["agent"] is None
+    kenji = web.get("/api/agents/a-60", params={"period": PERIOD}).json()
+    assert kenji["coaching"] is None and "c-1004" in kenji["blind"]
+    assert all(row["score"] is None for row in kenji["evaluations"] if row["interaction"] == "c-1004")
+    assert "open blind reviews" in html.unescape(web.get("/agents/a-60", params={"period": PERIOD}).text)
+    assert web.get("/agents/a-60/coaching.pdf", params={"period": PERIOD}).status_code == 403
+    gaps = web.get("/api/training-gaps", params={"period": PERIOD})
+    assert gaps.status_code == 403 and "c-1004" in gaps.json()["detail"]
+    jose = web.get("/api/agents/a-45", params={"period": PERIOD}).json()  # another cards agent: not affected
+    assert jose["coaching"] is not None and jose["blind"] is None
+    mine = web.get("/api/overview", params={"period": PERIOD}).json()["total"]
+    trainer = TestClient(web.app, follow_redirects=False)
+    as_user(trainer, "tina")
+    everyone = next(r for r in trainer.get("/api/overview", params={"period": PERIOD}).json()["by_team"]
+                    if r["team"] == "cards")
+    assert mine["contacts"] == everyone["contacts"] and mine["iqs_n"] == everyone["iqs_n"] - 1
+
+
 def test_a_reviewer_who_submitted_reads_the_calibration_report(web: TestClient) -> None:
     as_user(web, "sam")
     data = web.get("/api/calibration/1").json()
@@ -463,3 +484,20 @@ def test_qa_serve_says_what_is_wrong_in_one_line(tmp_path: Path) -> None:
     assert missing.exit_code == 1 and "no database at" in missing.output and "Traceback" not in missing.output
     assert "--port" in runner.invoke(app, ["serve", "--help"]).output
     assert runner.invoke(app, ["serve", "--port", "0"]).exit_code == 2
+
+
+def test_a_server_error_is_a_page_without_a_traceback(demo_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    from qa_toolkit.services import views
+
+    client = TestClient(create_app(demo_db, secret_key="k" * 48), follow_redirects=False,
+                        raise_server_exceptions=False)
+    as_user(client, "ada")
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(views, "overview", broken)
+    api = client.get("/api/overview")
+    assert api.status_code == 500 and "secret internals" not in api.text and "in its log" in api.json()["detail"]
+    page = client.get("/")
+    assert page.status_code == 500 and "Traceback" not in page.text and "Server error" in page.text

@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"
 PASSWORDS = {"ada": "ada-admin-pass-1", "lee": "lee-lead-pass-1", "dana": "dana-agent-pass-1",
              "kim": "kim-agent-pass-1", "maria": "maria-review-pass-1", "sam": "sam-review-pass-1",
-             "tina": "tina-trainer-pass-1"}
+             "tina": "tina-trainer-pass-1", "leo": "leo-lead-pass-12"}
 HOSTILE = "<script>window.__pwned = 1</script><img src=x onerror=\"window.__pwned = 2\"> & \"quotes\""
 CALL_TURNS = [
     ("agent", 0.0, 3.5, "Thank you for calling Northwind billing, this is Dana, how can I help you today?"),
@@ -82,6 +82,7 @@ def seed_demo(url: str, folder: Path) -> None:
             people.add_user(session, "dana", "agent", agent_external_id="a-17")
             people.add_user(session, "kim", "agent", agent_external_id="a-45")
             people.add_user(session, "tina", "trainer")
+            people.add_user(session, "leo", "lead", team="cards")
             agents = {a.external_id: a for a in people.list_agents(session)}
             _call(session, agents, external_id="NW-2001", wav=SAMPLES / "calls" / "call_01_billing.wav", pii=False)
             _call(session, agents, external_id="NW-2002", wav=SAMPLES / "calls" / "call_03_overtalk.wav", pii=True)
@@ -89,8 +90,10 @@ def seed_demo(url: str, folder: Path) -> None:
                 rubrics.publish_file(session, name, actor="lee")
         scoring.score_auto(database, workers=1)
         with database.session() as session:
-            # dana's c-1001 reviewed by maria; kim's (a-45) c-1003 assigned blind to maria and left open
-            for ref, reviewer, blind in (("c-1001", "maria", False), ("c-1003", "maria", True)):
+            # dana's c-1001 reviewed by maria; kim's (a-45) c-1003 assigned blind to maria and left open;
+            # Kenji's (a-60, cards) c-1004 assigned blind to leo, the lead of cards, and left open
+            for ref, reviewer, blind in (("c-1001", "maria", False), ("c-1003", "maria", True),
+                                         ("c-1004", "leo", True)):
                 version = scoring.latest_version_for(session, "support-chat")
                 interaction = scoring.get_interaction(session, ref)
                 user = session.scalar(select(User).where(User.name == reviewer))

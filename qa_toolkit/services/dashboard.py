@@ -174,20 +174,21 @@ def data_stamp(session: Session) -> tuple[Any, ...]:
     return (session.get_bind().url.render_as_string(), tuple(interactions), tuple(evaluations), rubrics, teams)
 
 
-def overview(session: Session, scope: Scope, period: Period) -> Overview:
+def overview(session: Session, scope: Scope, period: Period, hidden: frozenset[int] = frozenset()) -> Overview:
     """KPIs of the interactions that started in ``period``, of the agents in ``scope``: in total, by
     team, by queue, and a trend (by day for up to 62 days, else by week).
 
     Computed once per period and scope while the data stays the same (see :func:`data_stamp`); the
-    next request after any import, scoring run, review or agent change computes it afresh."""
-    key = (str(period), scope.everyone, scope.team, scope.agent_id)
+    next request after any import, scoring run, review or agent change computes it afresh. ``hidden``
+    interactions (the viewer's open blind reviews) count as contacts but not in any score."""
+    key = (str(period), scope.everyone, scope.team, scope.agent_id, hidden)
     stamp = data_stamp(session)
     with _CACHE_LOCK:
         cached = _CACHE.get(key)
         if cached is not None and cached[0] == stamp:
             _CACHE.move_to_end(key)
             return cached[1]
-    result = compute_overview(session, scope, period)
+    result = compute_overview(session, scope, period, hidden)
     with _CACHE_LOCK:
         _CACHE[key] = (stamp, result)
         _CACHE.move_to_end(key)
@@ -196,7 +197,7 @@ def overview(session: Session, scope: Scope, period: Period) -> Overview:
     return result
 
 
-def compute_overview(session: Session, scope: Scope, period: Period) -> Overview:
+def compute_overview(session: Session, scope: Scope, period: Period, hidden: frozenset[int] = frozenset()) -> Overview:
     """:func:`overview` without the cache: two grouped queries over the period's interactions."""
     I, E = Interaction, Evaluation  # noqa: N806
     team = func.coalesce(Agent.team, literal(NO_TEAM))
@@ -224,7 +225,8 @@ def compute_overview(session: Session, scope: Scope, period: Period) -> Overview
                      _as_int((E.kind == "review") & E.score.is_not(None)),
                      func.sum(case((E.kind == "review", E.score), else_=0.0)))
               .select_from(E).join(I, E.interaction_id == I.id).outerjoin(Agent, I.agent_id == Agent.id)
-              .where(*where, E.is_current.is_(True), E.kind.in_(("auto", "review")))
+              .where(*where, E.is_current.is_(True), E.kind.in_(("auto", "review")),
+                     *([E.interaction_id.not_in(sorted(hidden))] if hidden else []))
               .group_by(team, queue, day))
     for row in session.execute(scores):
         tally = groups[(row[0], row[1], _as_day(row[2]))]

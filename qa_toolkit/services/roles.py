@@ -129,13 +129,22 @@ def blind_to(session: Session, user: User, interaction_id: int) -> bool:
     return any(a.blind and a.status in OPEN_ASSIGNMENT for a in assigned_to(session, user, interaction_id))
 
 
+def hidden_from(session: Session, user: User) -> set[int]:
+    """The interactions the user holds open blind reviews of: their scores (alone or inside aggregates)
+    stay hidden from them until they submit."""
+    return set(session.scalars(select(ReviewAssignment.interaction_id).where(
+        ReviewAssignment.reviewer_id == user.id, ReviewAssignment.blind.is_(True),
+        ReviewAssignment.status.in_(OPEN_ASSIGNMENT))))
+
+
 def may_see_calibration(session: Session, user: User, calibration_id: int) -> bool:
-    """Leads, trainers and admins see every calibration report; a reviewer only a session they took
-    part in, once they have submitted all of their items in it (blind until then)."""
-    if user.role in ("lead", "trainer", "admin"):
-        return True
+    """Leads, trainers and admins see every calibration report, reviewers only sessions they took part
+    in; nobody while they still have items of the session to score (blind until then)."""
     if user.role not in SEE_CALIBRATION:
         return False
     statuses = list(session.scalars(select(ReviewAssignment.status).where(
-        ReviewAssignment.calibration_session_id == calibration_id, ReviewAssignment.reviewer_id == user.id)))
-    return bool(statuses) and all(s == "submitted" for s in statuses)
+        ReviewAssignment.calibration_session_id == calibration_id, ReviewAssignment.reviewer_id == user.id,
+        ReviewAssignment.status != "cancelled")))
+    if any(s in OPEN_ASSIGNMENT for s in statuses):
+        return False
+    return user.role in ("lead", "trainer", "admin") or bool(statuses)

@@ -30,7 +30,6 @@ from qa_toolkit.storage.models import (
     Interaction,
     PIISpan,
     Recording,
-    ReviewAssignment,
     User,
 )
 
@@ -95,7 +94,7 @@ def overview(session: Session, user: User, period: Period) -> dict[str, Any]:
     """IQS, pass rate and KPIs of the period by team and queue, for the user's agents."""
     roles.require_page(user, PAGES["overview"], "the overview")
     scope = roles.scope(user)
-    data = dashboard.overview(session, scope, period)
+    data = dashboard.overview(session, scope, period, hidden=frozenset(roles.hidden_from(session, user)))
     agents = [{"id": a.external_id, "name": a.name, "team": a.team or dashboard.NO_TEAM}
               for a in people.list_agents(session) if scope.sees_agent(a)]
     agents.sort(key=lambda a: (a["team"], a["name"].lower()))
@@ -114,17 +113,32 @@ def _agent_in_scope(session: Session, user: User, external_id: str) -> Any:
     return agent
 
 
-def _hidden_interactions(session: Session, user: User) -> set[int]:
-    """Interactions on which the user has an open blind assignment (their scores stay hidden)."""
-    return set(session.scalars(select(ReviewAssignment.interaction_id).where(
-        ReviewAssignment.reviewer_id == user.id, ReviewAssignment.blind.is_(True),
-        ReviewAssignment.status.in_(roles.OPEN_ASSIGNMENT))))
+def _blind_note(session: Session, user: User, agent_id: int | None = None) -> str | None:
+    """Why scores are withheld: the user holds open blind reviews (of this agent's interactions, when
+    given); None when nothing is withheld."""
+    hidden = roles.hidden_from(session, user)
+    if agent_id is not None and hidden:
+        hidden = set(session.scalars(select(Interaction.id).where(Interaction.id.in_(hidden),
+                                                                  Interaction.agent_id == agent_id)))
+    if not hidden:
+        return None
+    refs = sorted(session.scalars(select(Interaction.external_id).where(Interaction.id.in_(hidden))))
+    return (f"{user.name} holds open blind reviews ({', '.join(refs[:5])}{', ...' if len(refs) > 5 else ''}): "
+            "these scores stay hidden until you submit (`qa review submit`)")
 
 
 def coaching(session: Session, user: User, external_id: str, period: Period,
              rubric: str | None = None) -> CoachingReport | None:
-    """The coaching report of one agent the user may see (None: no evaluations in the period)."""
-    _agent_in_scope(session, user, external_id)
+    """The coaching report of one agent the user may see (None: no evaluations in the period).
+
+    Raises:
+        NotAllowedError: the user holds open blind reviews of this agent's interactions (the report's
+            scores would include them).
+    """
+    agent = _agent_in_scope(session, user, external_id)
+    note = _blind_note(session, user, agent.id)
+    if note:
+        raise roles.NotAllowedError(note)
     batch = reports.coaching_reports(session, agent=external_id, period=period, rubric=rubric)
     return batch.reports[0] if batch.reports else None
 
@@ -135,8 +149,9 @@ def agent_page(session: Session, user: User, external_id: str, period: Period,
     evidence, critical fails, comments, KPIs against the team, training) and their current automated
     and peer-review evaluations of the period (calibration ones never count toward an agent)."""
     agent = _agent_in_scope(session, user, external_id)
-    report = coaching(session, user, external_id, period, rubric)
-    hidden = _hidden_interactions(session, user)
+    blind = _blind_note(session, user, agent.id)
+    report = None if blind else coaching(session, user, external_id, period, rubric)
+    hidden = roles.hidden_from(session, user)
     rows = []
     for evaluation in evaluation_source.load_evaluations(session, period=period, agents=[external_id],
                                                          with_evidence=False):
@@ -151,7 +166,7 @@ def agent_page(session: Session, user: User, external_id: str, period: Period,
             "hidden": secret})
     return {"agent": {"id": agent.external_id, "name": agent.name, "team": agent.team,
                       "hired_at": agent.hired_at},
-            "period": str(period), "coaching": asdict(report) if report else None,
+            "period": str(period), "coaching": asdict(report) if report else None, "blind": blind,
             "evaluations": rows, "check_accuracy": None}
 
 
@@ -335,6 +350,9 @@ def training_gaps(session: Session, user: User, period: Period, rubric: str | No
     scope = roles.scope(user)
     if scope.nobody:
         raise roles.NotAllowedError(f"{user.name} has no team: ask an admin to set it (`qa users set-team`)")
+    note = _blind_note(session, user)
+    if note:
+        raise roles.NotAllowedError(note)
     report = reports.training_gap_report(session, period=period, rubric=rubric,
                                          team=None if scope.everyone else scope.team)
     return {"scope": _scope_note(scope), "period": report.period, "previous_period": report.previous_period,

@@ -8,6 +8,7 @@ Every handler opens a database session, asks :mod:`qa_toolkit.services.views` fo
 
 from __future__ import annotations
 
+import logging
 import tempfile
 import time
 from collections.abc import Awaitable, Callable, Iterator
@@ -36,6 +37,7 @@ from qa_toolkit.storage.models import User
 from qa_toolkit.web import auth, charts
 
 HERE = Path(__file__).parent
+LOG = logging.getLogger("qa_toolkit.web")
 PERIOD_HELP = "YYYY-MM or START..END (inclusive ISO dates); default: the month of the latest interaction"
 Period = Annotated[str | None, Query(max_length=40, description=PERIOD_HELP)]
 Rubric = Annotated[str | None, Query(max_length=200, description="Rubric name (default: the most used one)")]
@@ -173,6 +175,16 @@ def create_app(database: Database | str, *, secret_key: str | None = None, https
             where = ".".join(str(p) for p in error.get("loc", ()) if p not in ("query", "path", "body"))
             parts.append(f"{where}: {error.get('msg')}")
         return _error(request, 422, "Bad request", "; ".join(parts) or "bad request")
+
+    @app.exception_handler(Exception)
+    async def server_error(request: Request, exc: Exception) -> Response:
+        LOG.error("%s %s failed", request.method, request.url.path, exc_info=exc)
+        message = "something went wrong on the server: the error is in its log"
+        if _wants_json(request):
+            return JSONResponse({"detail": message}, status_code=500)
+        return templates.TemplateResponse(request, "error.html", {"user": None, "menu": [], "csrf": "",
+                                                                  "path": request.url.path, "title": "Server error",
+                                                                  "message": message}, status_code=500)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
