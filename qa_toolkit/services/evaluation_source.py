@@ -161,13 +161,13 @@ def load_evaluations(session: Session, *, rubric: str | None = None, period: Per
     results: dict[int, list[Any]] = {}
     for row in [] if not with_results else connection.execute(_filtered(
             select(CR.evaluation_id, CR.criterion_key, CR.normalized, CR.status, CR.comment)
-            .join(E, CR.evaluation_id == E.id), rubric, period, agents).order_by(CR.id)):
+            .join(E, CR.evaluation_id == E.id), rubric, period, agents).order_by(CR.id)).all():
         results.setdefault(row[0], []).append(row)
     found: dict[tuple[int, str], tuple[str | None, list[Any]]] = {}
     if with_evidence and with_results:  # the JSON evidence of failed criteria only: the rest is never quoted
         for eid, key, message, evidence in connection.execute(_filtered(
                 select(CR.evaluation_id, CR.criterion_key, CR.message, CR.evidence)
-                .join(E, CR.evaluation_id == E.id).where(CR.status == "fail"), rubric, period, agents)):
+                .join(E, CR.evaluation_id == E.id).where(CR.status == "fail"), rubric, period, agents)).all():
             found[(eid, key)] = (message, evidence or [])
     interaction_of = {head[0]: head[7] for head in heads}
     wanted = {interaction_of[eid] for eid, _ in found if eid in interaction_of}

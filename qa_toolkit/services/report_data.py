@@ -42,7 +42,7 @@ def load_agents(session: Session, *, ids: Iterable[str] | None = None, team: str
 
 def load_contacts(session: Session, period: Period | None = None, *, extend_days: int = 0,
                   quality: dict[int, tuple[float | None, float | None]] | None = None,
-                  agents: Iterable[str] | None = None, customers: Iterable[str] | None = None) -> list[Contact]:
+                  agents: Iterable[str] | None = None) -> list[Contact]:
     """Interactions as :class:`Contact` rows.
 
     Args:
@@ -50,7 +50,6 @@ def load_contacts(session: Session, period: Period | None = None, *, extend_days
             (to see repeat contacts just after the period).
         quality: interaction id -> (auto score, review score), from the evaluations.
         agents: only these agents' interactions (external ids).
-        customers: only these customers' interactions (read in slices of 500 ids).
     """
     I = Interaction  # noqa: N806 - plain columns, not ORM objects: a period holds tens of thousands
     query = (select(I.id, I.source, I.external_id, I.customer_external_id, I.channel, I.queue, I.topic, I.started_at,
@@ -62,23 +61,30 @@ def load_contacts(session: Session, period: Period | None = None, *, extend_days
                             Interaction.started_at < period.end_at + timedelta(days=extend_days))
     if agents is not None:  # by agent id, so the (agent, start) index serves it, not the outer join
         query = query.where(I.agent_id.in_(select(Agent.id).where(Agent.external_id.in_(list(agents)))))
-    if customers is not None:
-        wanted = sorted(set(customers))
-        queries = [query.where(Interaction.customer_external_id.in_(wanted[i:i + 500]))
-                   for i in range(0, len(wanted), 500)]
-    else:
-        queries = [query]
     quality = quality or {}
     contacts = []
-    for one in queries:
-        for (iid, source, external, customer, channel, queue, topic, started, ended, duration, meta, csat, nps, ces,
-             resolved, escalated, agent_id, agent_name, team) in session.execute(one):
-            meta = meta or {}
-            auto, review = quality.get(iid, (None, None))
-            contacts.append(Contact(
-                id=iid, ref=interaction_ref(source, external), agent=agent_id, agent_name=agent_name,
-                team=team, queue=queue, topic=topic, customer=customer, channel=channel,
-                started_at=started, resolved_at=_resolved_at(meta, ended), handle_s=handle_time(duration, meta),
-                csat=csat, nps=nps, ces=ces, resolved=resolved, escalated=escalated,
-                quality=auto, review_quality=review))
+    for (iid, source, external, customer, channel, queue, topic, started, ended, duration, meta, csat, nps, ces,
+         resolved, escalated, agent_id, agent_name, team) in session.execute(query):
+        meta = meta or {}
+        auto, review = quality.get(iid, (None, None))
+        contacts.append(Contact(
+            id=iid, ref=interaction_ref(source, external), agent=agent_id, agent_name=agent_name,
+            team=team, queue=queue, topic=topic, customer=customer, channel=channel,
+            started_at=started, resolved_at=_resolved_at(meta, ended), handle_s=handle_time(duration, meta),
+            csat=csat, nps=nps, ces=ces, resolved=resolved, escalated=escalated,
+            quality=auto, review_quality=review))
+    return contacts
+
+
+def load_repeat_keys(session: Session, customers: Iterable[str]) -> list[Contact]:
+    """Every interaction of these customers with only what finding repeat contacts needs (id, customer,
+    queue, topic, start), read through the customer index in slices of 500 ids."""
+    I = Interaction  # noqa: N806
+    wanted = sorted(set(customers))
+    contacts = []
+    for start in range(0, len(wanted), 500):
+        query = select(I.id, I.customer_external_id, I.queue, I.topic, I.started_at).where(
+            I.customer_external_id.in_(wanted[start:start + 500]))
+        for iid, customer, queue, topic, started in session.execute(query):
+            contacts.append(Contact(id=iid, ref="", customer=customer, queue=queue, topic=topic, started_at=started))
     return contacts

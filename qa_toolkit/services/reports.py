@@ -25,7 +25,7 @@ from qa_toolkit.reports.gaps import GapReport, training_gaps
 from qa_toolkit.reports.period import Period, as_utc, trailing_periods
 from qa_toolkit.reports.records import AgentInfo, Contact, Evaluation
 from qa_toolkit.services import evaluation_source as source
-from qa_toolkit.services.report_data import load_agents, load_contacts
+from qa_toolkit.services.report_data import load_agents, load_contacts, load_repeat_keys
 from qa_toolkit.storage.database import Database
 from qa_toolkit.storage.models import Interaction
 
@@ -68,17 +68,15 @@ def _contacts(session: Session, period: Period | None, days: int,
     followed within ``days`` (read up to ``days`` after the period so that repeats just after it count;
     a repeat handled by any other agent counts too)."""
     wider = load_contacts(session, period, extend_days=days, quality=quality, agents=agents)
-    if agents is not None:  # every contact of their customers (by the customer index), kept if in the window
+    others: list[Contact] = []
+    if agents is not None:  # their customers' other contacts (by the customer index), kept if in the window
         known = {c.id for c in wider}
         end = period.end_at + timedelta(days=days) if period is not None else None
-        wider += [c for c in load_contacts(session, quality=quality,
-                                           customers={c.customer for c in wider if c.customer})
+        others = [c for c in load_repeat_keys(session, {c.customer for c in wider if c.customer})
                   if c.id not in known and (period is None or (c.started_at is not None
                                                                 and period.start_at <= as_utc(c.started_at) < end))]
-    repeats = kpi.repeat_contacts(wider, days)
-    chosen = set(agents) if agents is not None else None
-    return ([c for c in wider if (period is None or period.contains(c.started_at))
-             and (chosen is None or c.agent in chosen)]), repeats
+    repeats = kpi.repeat_contacts(wider + others, days)
+    return ([c for c in wider if period.contains(c.started_at)] if period is not None else wider), repeats
 
 
 @_gc_paused()
