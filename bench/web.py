@@ -119,6 +119,40 @@ def _measure(client: Any, path: str, repeats: int, cold: bool = False) -> dict[s
             "first_ms": round(_server_ms(first), 1), "bytes": len(first.content)}
 
 
+def _service_cpu(url: str, repeats: int, teams: int) -> dict[str, Any]:
+    """CPU time of each page's service call in this process (time.process_time): what a request costs
+    the server when the machine is not shared (the wall-clock times above include waiting for a CPU)."""
+    from qa_toolkit.reports.period import parse_period
+    from qa_toolkit.services import dashboard, people, views
+    from qa_toolkit.storage.database import open_database
+
+    database = open_database(url)
+    calls = {"overview (month, admin, cold)": ("ada", lambda s, u: views.overview(s, u, parse_period("2026-10")), True),
+             "overview (all, admin, cold)": ("ada", lambda s, u: views.overview(
+                 s, u, parse_period("2026-05-01..2026-10-31")), True),
+             "overview (all, lead, cold)": ("lee", lambda s, u: views.overview(
+                 s, u, parse_period("2026-05-01..2026-10-31")), True),
+             "overview (all, admin, warm)": ("ada", lambda s, u: views.overview(
+                 s, u, parse_period("2026-05-01..2026-10-31")), False),
+             "agent page (lead)": ("lee", lambda s, u: views.agent_page(s, u, "ag-007", parse_period("2026-10")),
+                                   False)}
+    rows = {}
+    for name, (who, call, cold) in calls.items():
+        times = []
+        for _ in range(repeats):
+            if cold:
+                with dashboard._CACHE_LOCK:
+                    dashboard._CACHE.clear()
+            with database.session() as session:
+                user = people.get_user(session, who)
+                began = time.process_time()
+                call(session, user)
+                times.append((time.process_time() - began) * 1000)
+        rows[name] = {"cpu_ms_median": round(statistics.median(times), 1), "cpu_ms_min": round(min(times), 1)}
+    database.close()
+    return rows
+
+
 def _kpi_baseline(url: str, repeats: int) -> dict[str, Any]:
     from qa_toolkit.reports.period import parse_period
     from qa_toolkit.services import reports
@@ -168,6 +202,7 @@ def run_engine(engine: str, url: str, args: argparse.Namespace) -> dict[str, Any
         server.should_exit = True
         thread.join(10)
     rows["baseline: kpi report (month)"] = _kpi_baseline(url, args.repeats)
+    cpu = _service_cpu(url, args.repeats, args.teams)
     floor = rows["baseline: log-in page"]["server_ms_median"] or 0.1
     kpi_ms = rows["baseline: kpi report (month)"]["server_ms_median"]
     for name, row in rows.items():
@@ -176,7 +211,8 @@ def run_engine(engine: str, url: str, args: argparse.Namespace) -> dict[str, Any
             row.update(goal_ms=goal, meets_goal=row["server_ms_median"] < goal,
                        ratio_to_login_page=round(row["server_ms_median"] / floor, 1),
                        ratio_to_kpi_report=round(row["server_ms_median"] / kpi_ms, 4))
-    return {"engine": engine, "seed_s": round(seeded, 1), "pages": rows}
+    return {"engine": engine, "seed_s": round(seeded, 1), "pages": rows, "service_cpu": cpu,
+            "load_average": os.getloadavg()}
 
 
 def main() -> None:
@@ -213,6 +249,9 @@ def main() -> None:
         for name, row in result["pages"].items():
             goal = f"  goal < {row['goal_ms']:.0f} ms: {'met' if row['meets_goal'] else 'NOT met'}" if "goal_ms" in row else ""
             print(f"  {name:52s} median {row['server_ms_median']:8.1f} ms  max {row['server_ms_max']:8.1f} ms{goal}")
+        for name, row in result["service_cpu"].items():
+            print(f"  CPU of the service call: {name:28s} median {row['cpu_ms_median']:8.1f} ms  min {row['cpu_ms_min']:8.1f} ms")
+        print(f"  load average at the end: {', '.join(f'{v:.1f}' for v in result['load_average'])}")
     payload = {"benchmark": "web", "interactions": args.agents * args.per_agent, "agents": args.agents,
                "teams": args.teams, "repeats": args.repeats, "machine": platform.platform(),
                "cpus": os.cpu_count(), "note": "server time = the app's Server-Timing header; the machine was shared",
