@@ -215,6 +215,16 @@ def run_engine(engine: str, url: str, args: argparse.Namespace) -> dict[str, Any
             "load_average": os.getloadavg()}
 
 
+def _print(result: dict[str, Any]) -> None:
+    print(f"\n{result['engine']} (seeded in {result['seed_s']} s)")
+    for name, row in result["pages"].items():
+        goal = f"  goal < {row['goal_ms']:.0f} ms: {'met' if row['meets_goal'] else 'NOT met'}" if "goal_ms" in row else ""
+        print(f"  {name:52s} median {row['server_ms_median']:8.1f} ms  max {row['server_ms_max']:8.1f} ms{goal}")
+    for name, row in result["service_cpu"].items():
+        print(f"  CPU of the service call: {name:28s} median {row['cpu_ms_median']:8.1f} ms  min {row['cpu_ms_min']:8.1f} ms")
+    print(f"  load average at the end: {', '.join(f'{v:.1f}' for v in result['load_average'])}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--engines", default="sqlite,postgresql")
@@ -232,6 +242,7 @@ def main() -> None:
         for engine in args.engines.split(","):
             if engine == "sqlite":
                 results.append(run_engine(engine, f"sqlite:///{Path(tmp) / 'web.db'}", args))
+                _print(results[-1])
                 continue
             name = f"qa_bench_web_{uuid.uuid4().hex[:8]}"
             admin = create_engine(PG_SERVER, isolation_level="AUTOCOMMIT")
@@ -240,18 +251,11 @@ def main() -> None:
             try:
                 url = make_url(PG_SERVER).set(database=name).render_as_string(hide_password=False)
                 results.append(run_engine(engine, url, args))
+                _print(results[-1])
             finally:
                 with admin.connect() as connection:
                     connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
                 admin.dispose()
-    for result in results:
-        print(f"\n{result['engine']} (seeded in {result['seed_s']} s)")
-        for name, row in result["pages"].items():
-            goal = f"  goal < {row['goal_ms']:.0f} ms: {'met' if row['meets_goal'] else 'NOT met'}" if "goal_ms" in row else ""
-            print(f"  {name:52s} median {row['server_ms_median']:8.1f} ms  max {row['server_ms_max']:8.1f} ms{goal}")
-        for name, row in result["service_cpu"].items():
-            print(f"  CPU of the service call: {name:28s} median {row['cpu_ms_median']:8.1f} ms  min {row['cpu_ms_min']:8.1f} ms")
-        print(f"  load average at the end: {', '.join(f'{v:.1f}' for v in result['load_average'])}")
     payload = {"benchmark": "web", "interactions": args.agents * args.per_agent, "agents": args.agents,
                "teams": args.teams, "repeats": args.repeats, "machine": platform.platform(),
                "cpus": os.cpu_count(), "note": "server time = the app's Server-Timing header; the machine was shared",
