@@ -329,6 +329,12 @@ def test_calls_play_their_audio_to_those_who_may_see_them_and_never_unredacted(w
     withheld = web.get("/api/interactions/NW-2002").json()
     assert withheld["audio"]["available"] is False and "redacted copy" in withheld["audio"]["reason"]
     assert web.get("/interactions/NW-2002/audio").status_code == 404
+    redacted = web.get("/interactions/NW-2003/audio")  # a redacted copy exists: that, never the original
+    assert redacted.status_code == 200
+    assert redacted.content == (SAMPLES / "calls" / "call_01_billing.wav").read_bytes()
+    assert redacted.content != (SAMPLES / "calls" / "call_03_overtalk.wav").read_bytes()
+    assert web.get("/api/interactions/NW-2003").json()["audio"] == {"available": True, "redacted": True,
+                                                                    "reason": None}
     kim = TestClient(web.app, follow_redirects=False)
     as_user(kim, "kim")
     assert kim.get("/interactions/NW-2001/audio").status_code == 404

@@ -46,11 +46,13 @@ def _hostile_chat(folder: Path) -> Path:
     return path
 
 
-def _call(session, agents, *, external_id: str, wav: Path, pii: bool) -> None:  # type: ignore[no-untyped-def]
+def _call(session, agents, *, external_id: str, wav: Path, pii: bool,  # type: ignore[no-untyped-def]
+          redacted: Path | None = None) -> None:
     started = datetime(2026, 11, 18, 15, 0, tzinfo=timezone.utc)
     interaction = Interaction(source="calls", external_id=external_id, channel="call", agent=agents["a-17"],
                               started_at=started, ended_at=started + timedelta(seconds=25), duration_s=25.0,
-                              queue="billing", customer_external_id=f"cust-{external_id}", pii_redacted=True)
+                              queue="billing", customer_external_id=f"cust-{external_id}", pii_redacted=True,
+                              meta={"redacted_audio": str(redacted)} if redacted else {})
     interaction.turns = [Turn(index=i, speaker=speaker, start_s=start, end_s=end, text=text)
                          for i, (speaker, start, end, text) in enumerate(CALL_TURNS)]
     session.add(interaction)
@@ -86,6 +88,10 @@ def seed_demo(url: str, folder: Path) -> None:
             agents = {a.external_id: a for a in people.list_agents(session)}
             _call(session, agents, external_id="NW-2001", wav=SAMPLES / "calls" / "call_01_billing.wav", pii=False)
             _call(session, agents, external_id="NW-2002", wav=SAMPLES / "calls" / "call_03_overtalk.wav", pii=True)
+            copy = folder / "redacted-NW-2003.wav"  # stands for the copy `--redact-audio` writes
+            copy.write_bytes((SAMPLES / "calls" / "call_01_billing.wav").read_bytes())
+            _call(session, agents, external_id="NW-2003", wav=SAMPLES / "calls" / "call_03_overtalk.wav", pii=True,
+                  redacted=copy)
             for name in ("support-chat", "support-call"):
                 rubrics.publish_file(session, name, actor="lee")
         scoring.score_auto(database, workers=1)

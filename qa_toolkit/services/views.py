@@ -300,25 +300,25 @@ def interaction_page(session: Session, user: User, ref: str) -> dict[str, Any]:
     }
 
 
-def _redacted_copy(recording: Recording) -> Path | None:
-    """Where the redacted copy of a recording is, when one was written (``redacted_audio`` in its
-    metadata; issue 14's ``--redact-audio`` records it)."""
-    value = (recording.meta or {}).get("redacted_audio")
+def _redacted_copy(interaction: Interaction) -> Path | None:
+    """Where the redacted copy of a call's recording is, when ``qa transcribe --redact-audio`` wrote one
+    (``redacted_audio`` in the interaction's metadata)."""
+    value = (interaction.meta or {}).get("redacted_audio")
     return Path(value) if isinstance(value, str) and value else None
 
 
 def _audio(session: Session, interaction: Interaction) -> tuple[Path | None, bool, str | None]:
     """(file to play, whether it is redacted, why nothing plays). Never the original where a redacted copy
     exists; an original whose transcript had personal data redacted is withheld until a redacted copy exists."""
-    recording = session.scalar(select(Recording).where(Recording.interaction_id == interaction.id)
-                               .order_by(Recording.id.desc()).limit(1))
-    if recording is None:
-        return None, False, "no recording is stored for this call"
-    redacted = _redacted_copy(recording)
+    redacted = _redacted_copy(interaction)
     if redacted is not None:
         if redacted.is_file():
             return redacted, True, None
         return None, True, "the redacted recording is missing from its folder"
+    recording = session.scalar(select(Recording).where(Recording.interaction_id == interaction.id)
+                               .order_by(Recording.id.desc()).limit(1))
+    if recording is None:
+        return None, False, "no recording is stored for this call"
     has_pii = session.scalar(select(PIISpan.id).where(PIISpan.interaction_id == interaction.id).limit(1))
     if has_pii is not None:
         return None, False, ("personal data was redacted from this call's transcript: its audio plays once a "

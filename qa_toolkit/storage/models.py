@@ -102,7 +102,7 @@ class Interaction(Base):
     __table_args__ = (
         UniqueConstraint("source", "external_id", name="uq_interactions_source_external_id"),
         CheckConstraint(_in("channel", CHANNELS), name="channel"),
-        Index("ix_interactions_agent_started", "agent_id", "started_at"),  # an agent's or team's period (0007)
+        Index("ix_interactions_agent_started", "agent_id", "started_at"),  # an agent's or team's period (0008)
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
