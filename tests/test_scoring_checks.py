@@ -283,7 +283,8 @@ def test_every_check_handles_any_conversation(turns, channel) -> None:  # type: 
                  None if start is None else T0 + timedelta(seconds=start))
         for i, (s, t, start, length) in enumerate(turns)), started_at=T0, customer_id="c", queue="q")
     for name in check_names():
-        result = get_check(name)(v, {"facts": FACTS} if name == "accuracy" else None)
+        params = {"accuracy": {"facts": FACTS}, "semantic": {"exemplars": ["I have reset your password."]}}
+        result = get_check(name)(v, params.get(name))
         assert result.status in ("pass", "fail", "na")
         assert 0.0 <= result.confidence <= 1.0
         for evidence in result.evidence:

@@ -131,8 +131,8 @@ def _check_params(name: str, rubric: Rubric, lines: dict[tuple[Any, ...], tuple[
             try:
                 model.model_validate(criterion.params)
             except ValidationError as exc:
-                problems += _pydantic_problems(name, exc, lines, ("categories", i, "criteria", j, "params"),
-                                               fields=list(model.model_fields))
+                problems += [f"{problem} (criterion {criterion.key})" for problem in _pydantic_problems(
+                    name, exc, lines, ("categories", i, "criteria", j, "params"), fields=list(model.model_fields))]
     return problems
 
 

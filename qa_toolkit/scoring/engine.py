@@ -7,7 +7,7 @@ fail → scale min, not applicable → N/A when the criterion allows N/A, otherw
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -75,6 +75,15 @@ class ScoringPlan:
             if crit.automated and crit.check:
                 check = get_check(crit.check)
                 self.steps.append((cat.key, crit, check, check.params.model_validate(crit.params)))
+        self.semantic = any(uses_exemplars(params) for _, _, _, params in self.steps)
+
+    def evaluate_many(self, views: Sequence[InteractionView]) -> list[Outcome]:
+        """Score a batch: with semantic checks, every sentence of the batch is embedded in one call first."""
+        if self.semantic:
+            from qa_toolkit.scoring import semantic
+
+            semantic.prefetch(t.text for view in views for t in view.turns if t.speaker in ("agent", "customer"))
+        return [self.evaluate(view) for view in views]
 
     def evaluate(self, view: InteractionView) -> Outcome:
         """Run every automated check on ``view`` and score the results."""
@@ -97,6 +106,13 @@ class ScoringPlan:
             verdicts.append(Verdict(crit.key, category, value, normalized, _status(crit, normalized), message,
                                     evidence, round(result.confidence, 3)))
         return outcome(self.rubric, verdicts)
+
+
+def uses_exemplars(params: Params) -> bool:
+    """Whether check parameters carry exemplars (the check then needs the sentence embedding)."""
+    from qa_toolkit.scoring.semantic import Exemplars
+
+    return any(isinstance(getattr(params, name), Exemplars) for name in type(params).model_fields)
 
 
 def manual_verdicts(rubric: Rubric, values: Mapping[str, float | None],

@@ -190,7 +190,7 @@ def _score_ids(version_id: int, ids: list[int], actor: str | None) -> list[tuple
     plan: ScoringPlan = _WORKER["plan"]
     with database.session() as session:
         views = load_views(session, ids)
-    results = [(iid, plan.evaluate(views[iid])) for iid in ids]
+    results = list(zip(ids, plan.evaluate_many([views[iid] for iid in ids])))
     with database.session() as session:
         _store(session, version_id, results, actor)
     return [(out.score, out.critical_failed, [f"{v.key}:{v.status}" for v in out.verdicts]) for _, out in results]
@@ -272,7 +272,7 @@ def score_auto(database: Database, *, rubric: str | None = None, since: datetime
             continue
         plan = ScoringPlan(model)
         for batch in _batches(database, pending, batch_size):
-            results = [(iid, plan.evaluate(view)) for iid, view in batch]
+            results = list(zip([iid for iid, _ in batch], plan.evaluate_many([view for _, view in batch])))
             with database.session() as session:
                 _store(session, version_id, results, actor)
             for _, result in results:

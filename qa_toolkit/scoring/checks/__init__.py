@@ -30,13 +30,15 @@ class Params(BaseModel):
 
 @dataclass(frozen=True, slots=True)
 class Evidence:
-    """Why a check decided: a turn, the words quoted from it, timings, a note."""
+    """Why a check decided: a turn, the words quoted from it, timings, a note, and for a semantic match
+    the cosine similarity to the closest exemplar."""
 
     turn: int | None = None
     speaker: str | None = None
     quote: str | None = None
     at_s: float | None = None
     note: str | None = None
+    similarity: float | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """Plain data without empty fields."""

@@ -9,8 +9,9 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from qa_toolkit.scoring import text
-from qa_toolkit.scoring.checks import CheckResult, Params, quote
+from qa_toolkit.scoring import semantic, text
+from qa_toolkit.scoring.checks import CheckResult, Evidence, Params, quote
+from qa_toolkit.scoring.semantic import Exemplars
 from qa_toolkit.scoring.view import InteractionView, TurnView
 
 FRUSTRATION = (
@@ -78,6 +79,8 @@ class EmpathyParams(Params):
     empathy_regexes: tuple[str, ...] = EMPATHY_REGEXES
     shouting: bool = True
     repeated_punctuation: bool = True
+    upset_exemplars: Exemplars | None = None
+    empathy_exemplars: Exemplars | None = None
     window: int = 2
 
 
@@ -88,6 +91,9 @@ class SentimentParams(Params):
     negative_phrases: tuple[str, ...] = FRUSTRATION
     neutral_acks: tuple[str, ...] = NEUTRAL_ACKS
     thanks_phrases: tuple[str, ...] = THANKS
+    positive_exemplars: Exemplars | None = None
+    negative_exemplars: Exemplars | None = None
+    vader: bool = True
 
 
 _LEADING_NO = re.compile(r"^\s*(?:no|nope|nah)\b[\s,.!]*", re.IGNORECASE)
@@ -126,6 +132,8 @@ def _upset(turn: TurnView, p: EmpathyParams) -> tuple[str, float] | None:
             return f"repeated punctuation {marks.group(0)!r}", 0.75
     if p.shouting and (word := shouted(turn.text)):
         return f"shouting {word!r}", 0.75
+    if sem := semantic.match([turn], p.upset_exemplars):
+        return f"sounds upset, like “{sem.exemplar}” ({sem.similarity:.2f})", sem.confidence
     score = sentiment(turn.text)
     if score <= p.threshold:
         return f"negative sentiment {score:+.2f}", min(1.0, 0.5 + abs(score) / 2)
@@ -148,10 +156,12 @@ def empathy(view: InteractionView, p: EmpathyParams) -> CheckResult:
             continue  # upset in the last word: nothing the agent could answer
         for reply in replies:
             match = text.first(reply.text, p.empathy_phrases, p.empathy_regexes)
-            if match:
+            said: Evidence | None = quote(reply, match.start, match.end) if match else None
+            if said is None and (sem := semantic.match([reply], p.empathy_exemplars)):
+                said = semantic.evidence(sem)
+            if said is not None:
                 return CheckResult("pass", f"customer upset in turn {turn.index} ({reason}); agent acknowledged "
-                                   f"in turn {reply.index}", (trigger, quote(reply, match.start, match.end)),
-                                   confidence)
+                                   f"in turn {reply.index}", (trigger, said), confidence)
         return CheckResult("fail", f"customer upset in turn {turn.index} ({reason}); no acknowledgement in the "
                            f"next {len(replies)} agent turn(s)", (trigger, *(quote(r) for r in replies)), confidence)
     return CheckResult("na", "the customer never sounded upset", (), 0.7)
@@ -164,17 +174,25 @@ def customer_sentiment(view: InteractionView, p: SentimentParams) -> CheckResult
         return CheckResult("na", "no customer turns")
     said = " ".join(t.text for t in turns)
     # a leading "no" answers "anything else?", it is no sentiment: "No thanks, bye" is as positive as "thanks, bye"
-    score = sentiment(_LEADING_NO.sub("", said) or said)
+    score = sentiment(_LEADING_NO.sub("", said) or said) if p.vader else 0.0
     label = "positive" if score >= p.positive else "negative" if score <= p.negative else "neutral"
     bare = " ".join(text.normalize(said).replace(".", " ").replace("!", " ").split())
+    evidence: tuple[Evidence, ...] = tuple(quote(t) for t in turns)
+    negative = semantic.best(turns, p.negative_exemplars) if p.negative_exemplars else None
+    positive = semantic.best(turns, p.positive_exemplars) if p.positive_exemplars else None
     if bare in p.neutral_acks:
         label, score = "neutral", 0.0
+    elif negative and negative.matched and not (positive and positive.matched
+                                                and positive.similarity > negative.similarity):
+        label, evidence = "negative", (semantic.evidence(negative),)
     elif label != "negative" and text.first(said, p.negative_phrases):
         label = "negative"
+    elif positive and positive.matched:
+        label, evidence = "positive", (semantic.evidence(positive),)
     elif label == "neutral" and text.first(said, p.thanks_phrases):
         label = "positive"
     return CheckResult("fail" if label == "negative" else "pass", f"customer ends {label} ({score:+.2f})",
-                       tuple(quote(t) for t in turns), min(1.0, 0.5 + abs(score) / 2),
+                       evidence, min(1.0, 0.5 + abs(score) / 2),
                        {"sentiment_end": label, "compound": round(score, 3)})
 
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 
-from qa_toolkit.scoring import text
-from qa_toolkit.scoring.checks import CheckResult, Params, quote
-from qa_toolkit.scoring.view import InteractionView
+from qa_toolkit.scoring import semantic, text
+from qa_toolkit.scoring.checks import CheckResult, Evidence, Params, quote
+from qa_toolkit.scoring.semantic import Exemplars, Hit
+from qa_toolkit.scoring.view import InteractionView, TurnView
 
 VERIFICATION = (
     "verify your identity", "verify your account", "confirm your identity", "verify you", "confirm your date of birth",
@@ -113,6 +114,8 @@ class OrderingParams(Params):
     identifier_phrases: tuple[str, ...] = IDENTIFIERS
     request_regexes: tuple[str, ...] = REQUEST_REGEXES
     echo_markers: tuple[str, ...] = ECHO_MARKERS
+    verification_exemplars: Exemplars | None = None
+    account_exemplars: Exemplars | None = None
     speaker: str = "agent"
 
 
@@ -139,9 +142,18 @@ def _echoes(match: text.Match, customer_words: set[str]) -> bool:
     return bool(content & customer_words)
 
 
+def _in(hits: list[Hit], start: int, end: int) -> Hit | None:
+    return next((h for h in hits if h.matched and start <= h.start < end), None)
+
+
 def identity_before_account(view: InteractionView, p: OrderingParams) -> CheckResult:
-    """The agent verifies identity before discussing any account details (N/A when none are discussed)."""
-    verified = account = None
+    """The agent verifies identity before discussing any account details (N/A when none are discussed).
+
+    With exemplars, a sentence also counts as verification (``verification_exemplars``: asking for or
+    confirming identity) or as an account detail (``account_exemplars``: disclosing or changing something
+    of the customer's account) by meaning; a sentence like both counts as the one it is closer to."""
+    verified: tuple[TurnView, Evidence] | None = None
+    account: tuple[TurnView, Evidence] | None = None
     others: list[str] = []
     for turn in view.turns:
         if turn.speaker != p.speaker:
@@ -152,7 +164,10 @@ def identity_before_account(view: InteractionView, p: OrderingParams) -> CheckRe
         idents = [m.start for m in text.find(said, p.identifier_phrases) if not m.negated]
         verifs = ([m for m in text.find(said, p.verification_phrases, p.verification_regexes) if not m.negated]
                   if verified is None else [])
-        if not accounts and not verifs and not idents:
+        sem_verifs = semantic.hits([turn], p.verification_exemplars) if p.verification_exemplars else []
+        sem_accounts = semantic.hits([turn], p.account_exemplars) if p.account_exemplars else []
+        if (not accounts and not verifs and not idents and not any(h.matched for h in sem_verifs)
+                and not any(h.matched for h in sem_accounts)):
             continue  # nothing to judge in this turn (most turns)
         requests = [m.start for m in text.find(said, (), p.request_regexes)] if idents else []
         echoes = [m.start for m in text.find(said, p.echo_markers)] if accounts else []
@@ -160,30 +175,37 @@ def identity_before_account(view: InteractionView, p: OrderingParams) -> CheckRe
         for s, e in _sentences(said):
             asks = any(s <= i < e for i in idents) and any(s <= r < e for r in requests)
             v = next((m for m in verifs if s <= m.start < e), None)
-            if verified is None and (v or asks):
-                verified = (turn, v.start, v.end) if v else (turn, s, e)
-            if asks:
+            sem_a = _in(sem_accounts, s, e)
+            sem_v = _in(sem_verifs, s, e)
+            if sem_v and sem_a:  # like both: the closer one decides
+                sem_v, sem_a = (sem_v, None) if sem_v.similarity >= sem_a.similarity else (None, sem_a)
+            if verified is None and (v or asks or sem_v):
+                verified = (turn, quote(turn, v.start, v.end) if v else semantic.evidence(sem_v) if sem_v and not asks
+                            else quote(turn, s, e))
+                fresh = True
+            else:
+                fresh = False
+            if asks or (sem_v and not accounts):
                 continue  # asking for an identifier is verification, not an account detail
             echo = any(s <= x < e for x in echoes)
             a = next((m for m in accounts if s <= m.start < e and not (echo and _echoes(m, customer_words))), None)
-            if a is None:
+            if a is None and sem_a is None:
                 continue
-            if v and verified and verified[0] is turn and verified[1] == v.start and a.start < v.start:
+            if fresh and v and a is not None and a.start < v.start:
                 verified = None  # the details came first in the very sentence that verifies
-            account = (turn, a.start, a.end)
+            account = (turn, quote(turn, a.start, a.end) if a else semantic.evidence(sem_a))
             break
         if account:
             break
     if account is None:
         return CheckResult("na", "no account details discussed", (), 0.8)
-    turn, start, end = account
-    details = quote(turn, start, end)
+    turn, details = account
     if verified is None:
         return CheckResult("fail", f"account details in turn {turn.index} before any identity verification",
                            (details,), 0.85)
-    vturn, vstart, vend = verified
+    vturn, proof = verified
     return CheckResult("pass", f"identity verified in turn {vturn.index} before account details in turn {turn.index}",
-                       (quote(vturn, vstart, vend), details), 0.9)
+                       (proof, details), 0.9)
 
 
 def register_checks(register) -> None:  # type: ignore[no-untyped-def]

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
-from qa_toolkit.scoring import text
+from pydantic import model_validator
+
+from qa_toolkit.scoring import semantic, text
 from qa_toolkit.scoring.checks import CheckResult, Evidence, Params, quote
+from qa_toolkit.scoring.semantic import Exemplars
 from qa_toolkit.scoring.view import InteractionView, TurnView
 
 GREETINGS = (
@@ -42,18 +45,21 @@ PROHIBITED = (
 class GreetingParams(Params):
     phrases: tuple[str, ...] = GREETINGS
     regexes: tuple[str, ...] = ()
+    exemplars: Exemplars | None = None
     first_turns: int = 2
 
 
 class ClosingParams(Params):
     phrases: tuple[str, ...] = CLOSINGS
     regexes: tuple[str, ...] = CLOSING_REGEXES
+    exemplars: Exemplars | None = None
     last_turns: int = 2
 
 
 class DisclosureParams(Params):
     phrases: tuple[str, ...] = ()
     regexes: tuple[str, ...] = DISCLOSURE_REGEXES
+    exemplars: Exemplars | None = None
     within_s: float | None = 30.0
     within_turns: int | None = 4
     speakers: tuple[str, ...] = ("agent", "system")
@@ -64,6 +70,7 @@ class ProhibitedParams(Params):
     phrases: tuple[str, ...] = PROHIBITED
     regexes: tuple[str, ...] = ()
     extra_phrases: tuple[str, ...] = ()
+    exemplars: Exemplars | None = None
     speaker: str = "agent"
     negation: bool = True
     negation_window: int = 6
@@ -72,10 +79,25 @@ class ProhibitedParams(Params):
 class PhraseParams(Params):
     phrases: tuple[str, ...] = ()
     regexes: tuple[str, ...] = ()
+    exemplars: Exemplars | None = None
     speaker: str = "agent"
     where: Literal["any", "first", "last"] = "any"
     turns: int = 2
     required: bool = True
+
+
+class SemanticParams(PhraseParams):
+    """The ``semantic`` check: like ``phrase``, but exemplars are required (phrases optional)."""
+
+    exemplars: Exemplars
+
+    @model_validator(mode="before")
+    @classmethod
+    def _needs_exemplars(cls, data: Any) -> Any:
+        if isinstance(data, dict) and not data.get("exemplars"):
+            raise ValueError("a semantic check needs exemplars: {positive: [sentences], negative: [sentences], "
+                             "threshold: 0.6}")
+        return data
 
 
 def _search(turns: list[TurnView], phrases: tuple[str, ...], regexes: tuple[str, ...]) -> tuple[TurnView, text.Match] | None:
@@ -95,6 +117,9 @@ def greeting(view: InteractionView, p: GreetingParams) -> CheckResult:
     if hit:
         turn, match = hit
         return CheckResult("pass", f"greeting in turn {turn.index}", (quote(turn, match.start, match.end),), 0.95)
+    if sem := semantic.match(turns, p.exemplars):
+        return CheckResult("pass", f"greeting in turn {sem.turn.index} (similarity {sem.similarity:.2f})",
+                           (semantic.evidence(sem),), sem.confidence)
     return CheckResult("fail", f"no greeting in the agent's first {len(turns)} turn(s)",
                        tuple(quote(t) for t in turns), 0.85)
 
@@ -108,6 +133,9 @@ def closing(view: InteractionView, p: ClosingParams) -> CheckResult:
     if hit:
         turn, match = hit
         return CheckResult("pass", f"closing in turn {turn.index}", (quote(turn, match.start, match.end),), 0.9)
+    if sem := semantic.match(turns, p.exemplars):
+        return CheckResult("pass", f"closing in turn {sem.turn.index} (similarity {sem.similarity:.2f})",
+                           (semantic.evidence(sem),), sem.confidence)
     return CheckResult("fail", f"no closing in the agent's last {len(turns)} turn(s)",
                        tuple(quote(t) for t in turns), 0.8)
 
@@ -122,10 +150,11 @@ def disclosure(view: InteractionView, p: DisclosureParams) -> CheckResult:
         if turn.speaker not in p.speakers:
             continue
         match = text.first(turn.text, p.phrases, p.regexes)
-        if match is None:
+        sem = semantic.match([turn], p.exemplars) if match is None else None
+        if match is None and sem is None:
             continue
         at = view.seconds(turn)
-        evidence = (quote(turn, match.start, match.end),)
+        evidence = (quote(turn, match.start, match.end),) if match else (semantic.evidence(sem),)
         late_s = p.within_s is not None and at is not None and at > p.within_s
         late_turn = p.within_turns is not None and position >= p.within_turns and (at is None or p.within_s is None)
         if late_s or late_turn:
@@ -144,6 +173,8 @@ def prohibited_language(view: InteractionView, p: ProhibitedParams) -> CheckResu
             if p.negation and match.negated:
                 continue
             hits.append(quote(turn, max(0, match.start - 20), match.end + 20))
+    if not hits and (sem := semantic.match(view.by(p.speaker), p.exemplars)):
+        hits.append(semantic.evidence(sem))
     if hits:
         return CheckResult("fail", f"prohibited language in {len(hits)} place(s)", tuple(hits), 0.9,
                            {"count": len(hits)})
@@ -162,8 +193,9 @@ def phrase(view: InteractionView, p: PhraseParams) -> CheckResult:
     if not turns:
         return CheckResult("na", f"no {p.speaker} turns")
     hit = _search(turns, p.phrases, p.regexes)
-    found = hit is not None
-    evidence = (quote(hit[0], hit[1].start, hit[1].end),) if hit else ()
+    sem = None if hit else semantic.match(turns, p.exemplars)
+    found = hit is not None or sem is not None
+    evidence = (quote(hit[0], hit[1].start, hit[1].end),) if hit else (semantic.evidence(sem),) if sem else ()
     ok = found == p.required
     verb = "found" if found else "not found"
     return CheckResult("pass" if ok else "fail", f"phrase {verb}", evidence, 0.9)
@@ -175,3 +207,5 @@ def register_checks(register) -> None:  # type: ignore[no-untyped-def]
     register("disclosure", disclosure, DisclosureParams, disclosure.__doc__)
     register("prohibited_language", prohibited_language, ProhibitedParams, prohibited_language.__doc__)
     register("phrase", phrase, PhraseParams, phrase.__doc__)
+    register("semantic", phrase, SemanticParams, "Sentences like the rubric's exemplars (by meaning, with the "
+             "sentence embedding), required (or forbidden) in a speaker's turns; phrases optional.")

