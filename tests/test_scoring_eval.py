@@ -37,8 +37,11 @@ def test_eval_on_the_small_file_gives_the_known_figures() -> None:
     # greeting: labels T,T,T,F; predicted T,F,T,T -> tp 2, fp 1 (s-4), fn 1 (s-2)
     assert {k: labels["greeting"][k] for k in ("n", "accuracy", "precision", "recall", "f1")} == {
         "n": 4, "accuracy": 0.5, "precision": 0.6667, "recall": 0.6667, "f1": 0.6667}
-    assert [d["id"] for d in labels["greeting"]["disagreements"]] == ["s-2", "s-4"]
-    s2 = labels["greeting"]["disagreements"][0]
+    assert {k: labels["greeting"][k] for k in ("support", "tp", "fp", "fn", "tn")} == {
+        "support": 3, "tp": 2, "fp": 1, "fn": 1, "tn": 0}
+    # the worst first: the check was surer of the wrong greeting in s-4 (0.95) than of the miss in s-2 (0.85)
+    assert [(d["id"], d["confidence"]) for d in labels["greeting"]["disagreements"]] == [("s-4", 0.95), ("s-2", 0.85)]
+    s2 = labels["greeting"]["disagreements"][1]
     assert (s2["expected"], s2["predicted"]) == (True, False) and "no greeting" in s2["message"]
     assert s2["evidence"][0]["quote"] == "It ships today. Calm down."
     assert labels["empathy_when_needed"]["f1"] == 1.0 and labels["empathy_when_needed"]["n"] == 3

@@ -180,24 +180,45 @@ def eval_(
     if as_json:
         print_json(result)
         return
+    _print_eval(result, show)
+
+
+def _print_eval(result: dict[str, Any], show: int) -> None:
+    """The per-label table (support, precision, recall, F1, confusion counts) and the worst disagreements."""
     rows = []
+    fmt = (lambda v: "" if v is None else f"{v:.2f}")
     for r in result["labels"]:
         if r["kind"] == "number":
-            rows.append((r["label"], r["check"], r["n"], "", "", "", "", r["mae"], len(r["disagreements"])))
+            rows.append((r["label"], r["check"], r["n"], "", "", "", "", "", "", r["mae"], len(r["disagreements"])))
+            continue
+        if r["kind"] == "binary":
+            support, counts = r["support"], f"{r['tp']}/{r['fp']}/{r['fn']}/{r['tn']}"
+        elif r["kind"] == "category":
+            support, counts = " ".join(f"{k}:{v}" for k, v in r["support"].items()), ""
         else:
-            fmt = (lambda v: "" if v is None else f"{v:.2f}")
-            rows.append((r["label"], r["check"], r["n"], fmt(r.get("accuracy")), fmt(r["precision"]),
-                         fmt(r["recall"]), fmt(r["f1"]), "", len(r["disagreements"])))
-            for kind, m in (r.get("by_type") or {}).items():  # PII spans: one row per type
-                rows.append((f"  {kind}", "", f"{m['spans_labelled']} spans", "", fmt(m["precision"]),
-                             fmt(m["recall"]), fmt(m["f1"]), "", ""))
+            support, counts = r.get("spans_labelled", ""), ""
+        rows.append((r["label"], r["check"], r["n"], support, fmt(r.get("accuracy")), fmt(r["precision"]),
+                     fmt(r["recall"]), fmt(r["f1"]), counts, "", len(r["disagreements"])))
+        for kind, m in (r.get("by_type") or {}).items():  # PII spans: one row per type
+            rows.append((f"  {kind}", "", "", f"{m['spans_labelled']} spans", "", fmt(m["precision"]),
+                         fmt(m["recall"]), fmt(m["f1"]), "", "", ""))
     print_table(f"Check accuracy on {result['conversations']} conversations"
                 + (f" (rubric {result['rubric']})" if result["rubric"] else ""),
-                ["label", "check", "n", "accuracy", "precision", "recall", "F1", "MAE", "disagree"], rows)
+                ["label", "check", "n", "support", "accuracy", "precision", "recall", "F1", "tp/fp/fn/tn", "MAE",
+                 "disagree"], rows)
     if result["ignored_labels"]:
         console.print("Labels no check predicts (ignored): " + ", ".join(
             f"{name} {hint}".strip() for name, hint in result["ignored_labels"].items()), highlight=False)
+    for problem in result.get("problems", []):
+        err_console.print(f"[yellow]{escape(problem)}[/]", highlight=False)
     for r in result["labels"]:
         for d in r["disagreements"][:show]:
             console.print(f"[bold]{r['label']}[/] {escape(d['id'])}: expected {d['expected']!r}, got "
                           f"{d['predicted']!r} — {escape(d['message'])}", highlight=False)
+            for e in d["evidence"]:
+                if "quote" not in e and "note" not in e:
+                    continue
+                where = f"turn {e['turn']}" if "turn" in e else ""
+                similar = f" similarity {e['similarity']:.2f}" if "similarity" in e else ""
+                words = f" “{escape(e['quote'])}”" if "quote" in e else f" ({escape(e['note'])})"
+                console.print(f"    {where}{similar}:{words}", highlight=False, style="dim")

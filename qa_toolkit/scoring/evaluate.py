@@ -49,6 +49,7 @@ LABELS: dict[str, Label] = {
     "prohibited_language_by_agent": Label("prohibited_language", "binary", lambda r: r.status == "fail"),
     "resolved": Label("resolution", "binary", _measure("resolved")),
     "escalated": Label("escalation", "binary", _measure("escalated")),
+    "hold_etiquette": Label("hold_etiquette", "binary", _status_is("pass")),
     "unredacted_pii": Label("pii_exposure", "spans", lambda r: r.measures.get("spans", [])),
     "max_agent_response_gap_seconds": Label("response_time", "number", _measure("longest_wait_s")),
     "customer_sentiment_end": Label("customer_sentiment", "category", _measure("sentiment_end")),
@@ -96,6 +97,25 @@ def binary_metrics(pairs: Iterable[tuple[Any, Any]]) -> dict[str, float | None]:
             "recall": recall, "f1": _f1(precision, recall)}
 
 
+def confusion(pairs: Iterable[tuple[Any, Any]]) -> dict[str, int]:
+    """Support (labelled true) and the confusion counts of ``true``: tp, fp, fn, tn (null counts as not true)."""
+    pairs = list(pairs)
+    tp = sum(1 for e, p in pairs if e is True and p is True)
+    fp = sum(1 for e, p in pairs if e is not True and p is True)
+    fn = sum(1 for e, p in pairs if e is True and p is not True)
+    return {"support": tp + fn, "tp": tp, "fp": fp, "fn": fn, "tn": len(pairs) - tp - fp - fn}
+
+
+def category_confusion(pairs: Iterable[tuple[Any, Any]]) -> dict[str, Any]:
+    """Support per labelled class and the confusion matrix ``expected -> predicted -> count``."""
+    matrix: dict[str, dict[str, int]] = {}
+    for e, p in pairs:
+        row = matrix.setdefault(str(e), {})
+        row[str(p)] = row.get(str(p), 0) + 1
+    return {"support": {k: sum(v.values()) for k, v in sorted(matrix.items())},
+            "confusion": {k: dict(sorted(v.items())) for k, v in sorted(matrix.items())}}
+
+
 def category_metrics(pairs: Iterable[tuple[Any, Any]]) -> dict[str, float | None]:
     """Accuracy and macro-averaged precision, recall and F1 over the labelled classes."""
     pairs = list(pairs)
@@ -140,7 +160,10 @@ def evaluate(items: Iterable[tuple[InteractionView, Mapping[str, Any]]],
         items: (interaction view, its labels) pairs.
         params: check name → parameters (e.g. taken from a rubric); defaults otherwise.
     """
-    params = params or {}
+    items = list(items)
+    checks = {LABELS[name].check for _, labels in items for name in labels if name in LABELS}
+    validated = {name: get_check(name).params.model_validate((params or {}).get(name) or {}) for name in checks}
+    _prefetch(items, validated)
     reports: dict[str, LabelReport] = {}
     pairs: dict[str, list[tuple[Any, Any]]] = {}
     span_counts: dict[str, list[int]] = {}
@@ -151,7 +174,7 @@ def evaluate(items: Iterable[tuple[InteractionView, Mapping[str, Any]]],
             if spec is None:
                 continue
             check = get_check(spec.check)
-            result = check(view, params.get(spec.check))
+            result = check(view, validated[spec.check])
             predicted = spec.read(result)
             report = reports.setdefault(name, LabelReport(name, spec.check, spec.kind))
             report.n += 1
@@ -181,13 +204,15 @@ def evaluate(items: Iterable[tuple[InteractionView, Mapping[str, Any]]],
                     or expected is not None and predicted is not None and abs(float(expected) - float(predicted)) <= spec.tolerance)
             if not agree:
                 report.disagreements.append({"id": view.external_id, "expected": expected, "predicted": predicted,
-                                             "message": result.message,
+                                             "confidence": round(result.confidence, 3), "message": result.message,
                                              "evidence": [e.as_dict() for e in result.evidence]})
     for name, report in reports.items():
+        # the worst first: the check was most sure of itself where it disagrees
+        report.disagreements.sort(key=lambda d: -d["confidence"])
         if report.kind == "binary":
-            report.metrics = binary_metrics(pairs[name])
+            report.metrics = {**binary_metrics(pairs[name]), **confusion(pairs[name])}
         elif report.kind == "category":
-            report.metrics = category_metrics(pairs[name])
+            report.metrics = {**category_metrics(pairs[name]), **category_confusion(pairs[name])}
         elif report.kind == "number":
             report.metrics = number_metrics(pairs[name])
         else:
@@ -200,6 +225,16 @@ def evaluate(items: Iterable[tuple[InteractionView, Mapping[str, Any]]],
                                          "spans_found": c[1], "spans_labelled": c[3]}
                                   for kind, c in sorted(type_counts.get(name, {}).items())}}
     return [reports[name] for name in LABELS if name in reports]
+
+
+def _prefetch(items: list[tuple[InteractionView, Mapping[str, Any]]], params: Mapping[str, Any]) -> None:
+    """Embed every sentence once, in one batch, when a check's parameters carry exemplars."""
+    from qa_toolkit.scoring.engine import uses_exemplars
+
+    if any(uses_exemplars(p) for p in params.values()):
+        from qa_toolkit.scoring import semantic
+
+        semantic.prefetch(t.text for view, _ in items for t in view.turns if t.speaker in ("agent", "customer"))
 
 
 def view_from_conversation(conversation: Any) -> InteractionView:

@@ -1,23 +1,48 @@
 """Timing: chat response times; call talk ratio, silences, holds, overtalk and handle time.
 
 Chats use each turn's timestamp (or start offset). Calls use each turn's start and end seconds.
-A *wait* runs from the customer's first unanswered message to the agent's next turn. A *hold*
-is a system turn that mentions hold, or a silence right after the agent announced one ("let me
-put you on hold", "bear with me"); any other gap between turns is a *silence*.
+A *wait* runs from the customer's first unanswered message to the agent's next turn; on a call,
+where turns have an end, from the end of the customer's turn to the start of the agent's reply. A
+*hold* is a system turn that mentions hold, or a silence right after the agent announced one ("let
+me put you on hold", "bear with me"); any other gap between turns is a *silence*. Hold etiquette:
+the agent asks or announces before the wait and thanks the customer (or apologises) after it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from qa_toolkit.scoring import text
+from qa_toolkit.scoring import semantic, text
 from qa_toolkit.scoring.checks import CheckResult, Evidence, Params, quote
+from qa_toolkit.scoring.semantic import Exemplars
 from qa_toolkit.scoring.view import InteractionView, TurnView
 
 HOLD_ANNOUNCEMENTS = (
     "on hold", "hold for", "hold on", "hold the line", "bear with me", "one moment", "just a moment",
     "give me a moment", "give me a minute", "just a minute", "one minute", "one sec", "a few moments",
-    "let me check", "while i check", "while i look",
+    "let me check", "while i check", "while i look", "please hold", "please wait", "hang on", "hang tight",
+    "give me a sec", "give me a second", "just a sec", "just a second", "one second", "a couple of minutes",
+    "a few minutes", "a minute or two", "wait a moment", "allow me a moment", "back in a moment",
+    "be right back", "brb", "while i look into", "let me look into", "let me pull up", "let me look that up",
+    "let me find", "let me have a look", "let me take a look", "let me quickly check", "i'll just check",
+    "i'll check", "checking now", "checking that now", "let me see",
+)
+HOLD_REGEXES = (
+    # "place you on a brief hold", "put you on hold for a moment", "putting you on a short hold"
+    r"\b(?:put|place|placing|putting)\s+you\s+on\s+(?:a\s+)?(?:\w+\s+)?hold\b",
+    r"\b(?:mind|okay|ok|alright|fine)\s+(?:if\s+i\s+)?(?:to\s+)?(?:hold|wait)(?:ing)?\b",
+)
+THANKS_FOR_WAITING = (
+    "thanks for waiting", "thank you for waiting", "thanks for holding", "thank you for holding",
+    "thanks for your patience", "thank you for your patience", "appreciate your patience",
+    "thanks for bearing with me", "thank you for bearing with me", "thanks for bearing with us",
+    "thank you for bearing with us", "sorry for the wait", "sorry about the wait", "sorry to keep you waiting",
+    "sorry for keeping you waiting", "apologies for the wait", "thanks for hanging on", "thanks for holding on",
+    "thank you for holding on", "thanks for hanging in there", "sorry for the delay", "apologies for the delay",
+    "sorry about the delay", "thank you for being patient", "thanks for being patient", "appreciate you waiting",
+    "appreciate you holding", "thanks for the patience", "thanks so much for waiting", "thank you so much for waiting",
+    "thanks for your time while i checked", "sorry that took a while", "sorry that took so long",
+    "sorry it took a while", "sorry it took so long", "ty for waiting", "thx for waiting", "thanks for the wait",
 )
 
 
@@ -56,7 +81,9 @@ def chat_times(view: InteractionView) -> ChatTimes:
         at = view.seconds(turn)
         if at is None:
             continue
-        if turn.speaker == "customer" and waiting_since is None:
+        if turn.speaker == "customer" and turn.end_s is not None:
+            waiting_since = turn.end_s  # a call: the wait starts when the customer stops talking
+        elif turn.speaker == "customer" and waiting_since is None:
             waiting_since = at
         elif turn.speaker == "agent" and waiting_since is not None:
             wait = max(0.0, at - waiting_since)
@@ -140,6 +167,16 @@ class HoldParams(Params):
     announcement_phrases: tuple[str, ...] = HOLD_ANNOUNCEMENTS
 
 
+class HoldEtiquetteParams(Params):
+    announcement_phrases: tuple[str, ...] = HOLD_ANNOUNCEMENTS
+    announcement_regexes: tuple[str, ...] = HOLD_REGEXES
+    thanks_phrases: tuple[str, ...] = THANKS_FOR_WAITING
+    announcement_exemplars: Exemplars | None = None
+    thanks_exemplars: Exemplars | None = None
+    window: int = 2
+    min_hold_s: float = 5.0
+
+
 class OvertalkParams(Params):
     max_overtalk_s: float = 5
 
@@ -216,6 +253,62 @@ def hold(view: InteractionView, p: HoldParams) -> CheckResult:
                        evidence, 0.9, _call_measures(times))
 
 
+def _said(turn: TurnView, phrases: tuple[str, ...], regexes: tuple[str, ...],
+          exemplars: Exemplars | None) -> Evidence | None:
+    match = text.first(turn.text, phrases, regexes)
+    if match:
+        return quote(turn, match.start, match.end)
+    sem = semantic.match([turn], exemplars)
+    return semantic.evidence(sem) if sem else None
+
+
+def _stored_holds(view: InteractionView, min_hold_s: float) -> list[tuple[float, float]]:
+    """Holds of a call: the transcription's timing block (silences from word timings), else turn gaps."""
+    timing = view.meta.get("timing") if isinstance(view.meta, dict) else None
+    if isinstance(timing, dict) and isinstance(timing.get("holds"), list):
+        return [(float(h[0]), float(h[1])) for h in timing["holds"]
+                if isinstance(h, (list, tuple)) and len(h) == 2 and float(h[1]) - float(h[0]) >= min_hold_s]
+    times = call_times(view)
+    return [(s, e) for s, e, _, _ in times.holds if e - s >= min_hold_s] if times else []
+
+
+def hold_etiquette(view: InteractionView, p: HoldEtiquetteParams) -> CheckResult:
+    """The agent asks or announces before putting the customer on hold (or making them wait while they check)
+    and thanks them, or apologises for the wait, in one of their next ``window`` turns; N/A without a hold."""
+    agent = view.by("agent")
+    announced = [(i, e) for i, t in enumerate(agent[:-1])
+                 if (e := _said(t, p.announcement_phrases, p.announcement_regexes, p.announcement_exemplars))]
+    thanked = [(i, e) for i, t in enumerate(agent)
+               if (e := _said(t, p.thanks_phrases, (), p.thanks_exemplars))]
+    silent: list[Evidence] = []
+    for start, end in _stored_holds(view, p.min_hold_s):  # a call's silence that no announcement explains
+        before = [i for i, t in enumerate(agent) if t.end_s is not None and t.end_s <= start + 0.5]
+        if not before or before[-1] not in {i for i, _ in announced}:
+            silent.append(Evidence(turn=agent[before[-1]].index if before else None, at_s=round(start, 1),
+                                   note=f"{end - start:.0f} s of silence, not announced"))
+    if not announced and not thanked and not silent:
+        return CheckResult("na", "no hold or wait", (), 0.7)
+    problems, evidence = [], []
+    for i, said in announced:
+        evidence.append(said)
+        back = next(((j, e) for j, e in thanked if i < j <= i + p.window), None)
+        if back is None:
+            problems.append(f"no thanks for waiting after the hold in turn {agent[i].index}")
+        else:
+            evidence.append(back[1])
+    for j, said in thanked:
+        if not any(i < j <= i + p.window for i, _ in announced):
+            problems.append(f"thanked for waiting in turn {agent[j].index} without asking first")
+            evidence.append(said)
+    if silent:
+        problems.append(f"{len(silent)} hold(s) not announced")
+        evidence += silent
+    if problems:
+        return CheckResult("fail", "; ".join(problems), tuple(evidence), 0.8)
+    return CheckResult("pass", f"{len(announced)} hold(s) announced and the customer thanked after each",
+                       tuple(evidence), 0.85)
+
+
 def overtalk(view: InteractionView, p: OvertalkParams) -> CheckResult:
     """Call: agent and customer talk over each other for at most ``max_overtalk_s`` seconds in total."""
     times = call_times(view)
@@ -242,4 +335,5 @@ def register_checks(register) -> None:  # type: ignore[no-untyped-def]
     register("silence", silence, SilenceParams, silence.__doc__)
     register("hold", hold, HoldParams, hold.__doc__)
     register("overtalk", overtalk, OvertalkParams, overtalk.__doc__)
+    register("hold_etiquette", hold_etiquette, HoldEtiquetteParams, hold_etiquette.__doc__)
     register("aht", aht, AhtParams, aht.__doc__)
