@@ -71,12 +71,14 @@ def main(
 
 
 def _register() -> None:
-    from qa_toolkit.cli import agents, audit, db, imports, init, models, report, review, rubric, score, serve, transcribe, users
+    from qa_toolkit.cli import (agents, audit, db, export, imports, init, models, report, review, rubric, score, serve,
+                                transcribe, users)
 
     init.register(app)
     serve.register(app)
     app.add_typer(db.app, name="db")
     app.add_typer(imports.app, name="import")
+    app.add_typer(export.app, name="export")
     app.add_typer(transcribe.app, name="transcribe")
     app.add_typer(rubric.app, name="rubric")
     app.add_typer(score.app, name="score")

@@ -160,23 +160,39 @@ def _print_evaluation(item: dict[str, Any], turns: dict[int, Any]) -> None:
 
 @app.command("eval")
 def eval_(
-    labels: Annotated[str, typer.Argument(help="Canonical chat JSONL whose records carry a `labels` object.")],
+    file: Annotated[str | None, typer.Argument(help="Canonical chat JSONL whose records carry a `labels` object "
+                                                    "(the checks run on the file's text).")] = None,
+    labels: Annotated[str | None, typer.Option(
+        "--labels", help="Labels of STORED interactions: JSON Lines of {source, id, labels} (canonical records "
+                         "work too); the checks run on what the database holds, transcribed calls included.")] = None,
     rubric: Annotated[str | None, typer.Option(help="Use this rubric's check parameters (shipped name, file, or "
                                                     "published rubric).")] = None,
-    show: Annotated[int, typer.Option(help="Disagreeing conversations listed per label.")] = 5,
+    show: Annotated[int, typer.Option(help="Disagreements listed per label, the worst first.")] = 5,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Measure how often each automated check agrees with hand labels.
 
-    Per label: n, accuracy, precision, recall and F1 (mean absolute error for numbers, span
-    precision/recall for PII, per PII type too), and the disagreeing conversations with the check's evidence.
+    Per label: n, support, accuracy, precision, recall, F1 and the confusion counts (tp/fp/fn/tn;
+    mean absolute error for numbers, span precision/recall for PII, per PII type too), and the
+    disagreements the check was surest of, with its evidence (turn, quote, similarity).
 
-    Example:
+    Examples:
 
         qa score eval tests/data/scoring/dev_set.jsonl --rubric support-chat
+
+        qa score eval --db sqlite:///qa.db --labels calls_labels.jsonl --rubric support-call
     """
-    result = scoring.evaluate_labels(labels, rubric=rubric, db_url=db)
+    if (file is None) == (labels is None):
+        raise typer.BadParameter("give a labelled FILE, or --labels with --db for stored interactions",
+                                 param_hint="FILE / --labels")
+    if labels is not None:
+        from qa_toolkit.services.stored_eval import evaluate_stored
+
+        with opened(db) as database:
+            result = evaluate_stored(database, labels, rubric=rubric)
+    else:
+        result = scoring.evaluate_labels(str(file), rubric=rubric, db_url=db)
     if as_json:
         print_json(result)
         return

@@ -496,30 +496,37 @@ def check_params(rubric: Rubric) -> dict[str, Any]:
     return params
 
 
+def rubric_check_params(rubric: str | None, db_url: str | None = None) -> dict[str, Any]:
+    """The check parameters of ``rubric``: a shipped name, a file, or a rubric published in ``db_url``
+    ({} without a rubric: every check's defaults)."""
+    from qa_toolkit.rubrics import load_rubric
+    from qa_toolkit.services.rubrics import resolve_file
+
+    if not rubric:
+        return {}
+    try:
+        model = load_rubric(resolve_file(rubric)).rubric
+    except NotFoundError:
+        from qa_toolkit.config import get_settings
+        from qa_toolkit.storage.database import open_database
+
+        database = open_database(db_url or get_settings().database_url)
+        try:
+            with database.session() as session:
+                model = rubric_of(get_version(session, rubric))
+        finally:
+            database.close()
+    return check_params(model)
+
+
 def evaluate_labels(path: str, *, rubric: str | None = None, db_url: str | None = None) -> dict[str, Any]:
     """Run ``qa score eval``: the checks against the hand labels in a canonical JSONL file.
 
     ``rubric`` (a shipped name, a file, or a rubric published in ``db_url``) supplies the checks' parameters.
     """
-    from qa_toolkit.rubrics import load_rubric
     from qa_toolkit.scoring.evaluate import evaluate, ignored_labels, read_labelled
-    from qa_toolkit.services.rubrics import resolve_file
 
-    params: dict[str, Any] = {}
-    if rubric:
-        try:
-            model = load_rubric(resolve_file(rubric)).rubric
-        except NotFoundError:
-            from qa_toolkit.config import get_settings
-            from qa_toolkit.storage.database import open_database
-
-            database = open_database(db_url or get_settings().database_url)
-            try:
-                with database.session() as session:
-                    model = rubric_of(get_version(session, rubric))
-            finally:
-                database.close()
-        params = check_params(model)
+    params = rubric_check_params(rubric, db_url)
     items = read_labelled(path)
     reports = evaluate(items, params)
     return {"file": str(path), "rubric": rubric, "conversations": len(items),
