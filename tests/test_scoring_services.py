@@ -182,7 +182,7 @@ def test_parallel_scoring_matches_serial(db: Database) -> None:
     assert (run.scored, run.critical_failed) == (12, 6)
     with db.session() as session:
         assert session.scalar(select(func.count()).select_from(Evaluation)) == 12
-        assert session.scalar(select(func.count()).select_from(CriterionResult)) == 12 * 11
+        assert session.scalar(select(func.count()).select_from(CriterionResult)) == 12 * 13  # 13 automated criteria
         scores = dict(session.execute(select(Interaction.external_id, Evaluation.score).join(Evaluation)).all())
         assert scores["p-0"] == 0.0 and scores["p-1"] == scores["p-3"] > 80
 

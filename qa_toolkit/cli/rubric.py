@@ -32,6 +32,42 @@ def validate(
                       f"{len(rubric.criteria())} criteria, hash {loaded.content_hash[:12]}", highlight=False, soft_wrap=True)
 
 
+@app.command("calibrate")
+def calibrate(
+    file: Annotated[str, typer.Argument(help="Rubric YAML file (or name of a shipped rubric).")],
+    labels: Annotated[str, typer.Option("--labels", help="Canonical chat JSONL with hand labels (a development "
+                                                         "split: measure on another one).")],
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the calibrated rubric here.",
+                                             dir_okay=False)] = None,
+    write: Annotated[bool, typer.Option("--write", help="Rewrite FILE in place (comments and layout kept).")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Fit the thresholds and margins of every exemplar block to hand labels.
+
+    Only the numbers change; the sentences stay as written. Prints each criterion's F1 on the labels
+    before and after, and the values chosen.
+
+    Example:
+
+        qa rubric calibrate my-rubric.yaml --labels dev.jsonl --out my-rubric.calibrated.yaml
+    """
+    text, fitted, changed = rubrics.calibrate_file(file, labels)
+    target = rubrics.resolve_file(file) if write else out
+    if target is not None:
+        target.write_text(text, encoding="utf-8")
+    if as_json:
+        print_json({"rubric": str(file), "labels": labels, "changed": changed, "written": str(target) if target
+                    else None, "criteria": [f.as_dict() for f in fitted]})
+        return
+    fmt = (lambda v: "" if v is None else f"{v:.2f}")
+    print_table(f"Calibrated on {labels}", ["criterion", "label", "n", "F1 before", "F1 after", "values"],
+                [(f.criterion, f.label, f.n, fmt(f.f1_before), fmt(f.f1_after),
+                  ", ".join(f"{k} {b:g}→{a:g}" for k, (b, a) in f.thresholds.items() if a != b) or "unchanged")
+                 for f in fitted])
+    console.print(f"{changed} value(s) changed" + (f", written to {target}" if target else
+                                                   " (use --out FILE or --write to keep them)"), highlight=False)
+
+
 @app.command("publish")
 def publish(
     files: Annotated[list[str], typer.Argument(help="Rubric YAML files, or names of shipped rubrics (support-chat).")],

@@ -166,7 +166,8 @@ def eval_(
         "--labels", help="Labels of STORED interactions: JSON Lines of {source, id, labels} (canonical records "
                          "work too); the checks run on what the database holds, transcribed calls included.")] = None,
     rubric: Annotated[str | None, typer.Option(help="Use this rubric's check parameters (shipped name, file, or "
-                                                    "published rubric).")] = None,
+                                                    "published rubric; several comma-separated: the first that "
+                                                    "uses a check wins).")] = None,
     show: Annotated[int, typer.Option(help="Disagreements listed per label, the worst first.")] = 5,
     db: DbOption = None,
     as_json: JsonOption = False,
@@ -177,9 +178,9 @@ def eval_(
     mean absolute error for numbers, span precision/recall for PII, per PII type too), and the
     disagreements the check was surest of, with its evidence (turn, quote, similarity).
 
-    Examples:
+    Example:
 
-        qa score eval tests/data/scoring/dev_set.jsonl --rubric support-chat
+        qa score eval tests/data/labelled/chats_dev.jsonl --rubric support-chat
 
         qa score eval --db sqlite:///qa.db --labels calls_labels.jsonl --rubric support-call
     """

@@ -146,12 +146,21 @@ class Encoder:
         if self._model is None:
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
             os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+            os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+            os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
             path = model_path()
             try:
+                import transformers
                 from sentence_transformers import SentenceTransformer
             except ImportError:
                 raise QAError("semantic checks need sentence-transformers: pip install 'qa-toolkit[semantic]' "
                               "(torch==2.13.0 first for the CPU build)") from None
+            transformers.utils.logging.disable_progress_bar()
+            threads = os.environ.get("QA_EMBEDDING_THREADS")
+            if threads:
+                import torch
+
+                torch.set_num_threads(max(1, int(threads)))
             self._model = SentenceTransformer(path, device="cpu")
         return self._model
 

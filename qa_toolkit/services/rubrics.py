@@ -110,3 +110,21 @@ def list_versions(session: Session, name: str | None = None) -> list[RubricVersi
 def rubric_of(version: RubricVersion) -> Rubric:
     """The rubric model stored in a version."""
     return Rubric.model_validate(version.body)
+
+
+def calibrate_file(name_or_path: str | Path, labels: str | Path) -> tuple[str, list[Any], int]:
+    """Fit the exemplar thresholds and margins of a rubric file to hand labels (canonical JSONL).
+
+    Returns the rubric text with the new values written in place, what was fitted per criterion, and how
+    many values changed.
+
+    Raises:
+        RubricError: the rubric is invalid. QAError: the labels file is unreadable or malformed.
+    """
+    from qa_toolkit.scoring.calibrate import calibrate, write_thresholds
+    from qa_toolkit.scoring.evaluate import read_labelled
+
+    loaded = load_rubric(resolve_file(name_or_path))
+    new_params, fitted = calibrate(loaded.rubric, read_labelled(labels))
+    text, changed = write_thresholds(loaded.source, loaded.rubric, new_params)
+    return text, fitted, changed

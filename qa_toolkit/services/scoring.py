@@ -178,8 +178,11 @@ _WORKER: dict[str, Any] = {}
 
 
 def _init_worker(url: str, body: dict[str, Any]) -> None:
+    import os
+
     from qa_toolkit.storage.database import open_database
 
+    os.environ.setdefault("QA_EMBEDDING_THREADS", "1")  # one torch thread per worker process (semantic checks)
     _WORKER["plan"] = ScoringPlan(Rubric.model_validate(body))
     _WORKER["database"] = open_database(url, require_head=False)
 
@@ -498,25 +501,27 @@ def check_params(rubric: Rubric) -> dict[str, Any]:
 
 def rubric_check_params(rubric: str | None, db_url: str | None = None) -> dict[str, Any]:
     """The check parameters of ``rubric``: a shipped name, a file, or a rubric published in ``db_url``
-    ({} without a rubric: every check's defaults)."""
+    ({} without a rubric: every check's defaults). Several rubrics, comma-separated: the first one that
+    uses a check gives its parameters."""
     from qa_toolkit.rubrics import load_rubric
     from qa_toolkit.services.rubrics import resolve_file
 
-    if not rubric:
-        return {}
-    try:
-        model = load_rubric(resolve_file(rubric)).rubric
-    except NotFoundError:
-        from qa_toolkit.config import get_settings
-        from qa_toolkit.storage.database import open_database
-
-        database = open_database(db_url or get_settings().database_url)
+    params: dict[str, Any] = {}
+    for name in [n.strip() for n in (rubric or "").split(",") if n.strip()]:
         try:
-            with database.session() as session:
-                model = rubric_of(get_version(session, rubric))
-        finally:
-            database.close()
-    return check_params(model)
+            model = load_rubric(resolve_file(name)).rubric
+        except NotFoundError:
+            from qa_toolkit.config import get_settings
+            from qa_toolkit.storage.database import open_database
+
+            database = open_database(db_url or get_settings().database_url)
+            try:
+                with database.session() as session:
+                    model = rubric_of(get_version(session, name))
+            finally:
+                database.close()
+        params = {**check_params(model), **params}
+    return params
 
 
 def evaluate_labels(path: str, *, rubric: str | None = None, db_url: str | None = None) -> dict[str, Any]:

@@ -62,6 +62,8 @@ class DisclosureParams(Params):
     exemplars: Exemplars | None = None
     within_s: float | None = 30.0
     within_turns: int | None = 4
+    within_agent_turns: int | None = None
+    timed_channels: tuple[str, ...] = ("call", "chat", "email")
     speakers: tuple[str, ...] = ("agent", "system")
     channels: tuple[str, ...] = ()
 
@@ -141,12 +143,15 @@ def closing(view: InteractionView, p: ClosingParams) -> CheckResult:
 
 
 def disclosure(view: InteractionView, p: DisclosureParams) -> CheckResult:
-    """A required disclosure (e.g. "this call may be recorded") within the first N seconds or turns."""
+    """A required disclosure (e.g. "this call may be recorded") within the first N seconds (on the channels in
+    ``timed_channels``), turns, or agent turns."""
     if not view.turns:
         return CheckResult("na", "no turns")
     if p.channels and view.channel not in p.channels:
         return CheckResult("na", f"not required for {view.channel}s")
+    agent_turns = 0
     for position, turn in enumerate(view.turns):
+        agent_turns += turn.speaker == "agent"
         if turn.speaker not in p.speakers:
             continue
         match = text.first(turn.text, p.phrases, p.regexes)
@@ -154,9 +159,11 @@ def disclosure(view: InteractionView, p: DisclosureParams) -> CheckResult:
         if match is None and sem is None:
             continue
         at = view.seconds(turn)
-        evidence = (quote(turn, match.start, match.end),) if match else (semantic.evidence(sem),)
-        late_s = p.within_s is not None and at is not None and at > p.within_s
-        late_turn = p.within_turns is not None and position >= p.within_turns and (at is None or p.within_s is None)
+        evidence = (quote(turn, match.start, match.end),) if match else (semantic.evidence(sem),)  # type: ignore[arg-type]
+        within_s = p.within_s if view.channel in p.timed_channels else None
+        late_s = within_s is not None and at is not None and at > within_s
+        late_turn = p.within_turns is not None and position >= p.within_turns and (at is None or within_s is None)
+        late_turn = late_turn or (p.within_agent_turns is not None and agent_turns > p.within_agent_turns)
         if late_s or late_turn:
             where = f"{at:.0f} s" if at is not None else f"turn {turn.index}"
             return CheckResult("fail", f"disclosure given late ({where})", evidence, 0.9, {"at_s": at})
