@@ -74,15 +74,22 @@ def test_eval_over_stored_interactions_matches_the_file_and_reports_unknown_ids(
     lines.append({"source": "dev", "id": "nope-1", "labels": {"greeting": True}})
     labels.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
     stored = evaluate_stored(db, labels, rubric="support-chat")
-    from_file = evaluate_labels(str(DEV), rubric="support-chat")
     assert stored["conversations"] == 46 and stored["problems"] == ["dev:nope-1: not stored (left out)"]
+    # what is stored (redacted text, PII spans from the database) is what is measured: the same figures as
+    # the exported records carrying the original labels
+    exported = tmp_path / "exported.jsonl"
+    originals = {r["id"]: r["labels"] for r in records}
+    exported.write_text("".join(json.dumps({**r, "labels": originals[r["id"]]}) + "\n"
+                                for r in _exported(db, "source=dev")), encoding="utf-8")
+    from_export = evaluate_labels(str(exported), rubric="support-chat")
     by_label = {r["label"]: r for r in stored["labels"]}
-    for expected in from_file["labels"]:
-        if expected["label"] == "unredacted_pii":  # stored text is redacted: spans come from the database
+    for expected in from_export["labels"]:
+        if expected["label"] == "unredacted_pii":  # spans: the stored ones vs those found in redacted text
             continue
         got = by_label[expected["label"]]
         assert (got["n"], got.get("f1"), got.get("mae")) == (expected["n"], expected.get("f1"), expected.get("mae")), \
             expected["label"]
+    assert by_label["greeting"]["f1"] == 1.0 and by_label["unredacted_pii"]["recall"] == 1.0
 
 
 def test_eval_cli_needs_a_file_or_labels(db_url: str, db: Database, tmp_path: Path) -> None:
