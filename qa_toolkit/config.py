@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -32,6 +32,13 @@ class Settings(BaseSettings):
             digits as digits); group 1, when there is one, is the number. A JSON list
             (``QA_PII_ACCOUNT_PATTERNS='["(?i)member id (\\d{8})"]'``); unset: "account number" followed by
             6-16 digits.
+        llm_base_url: an OpenAI-compatible endpoint for ``llm_judge`` checks (llama.cpp server, Ollama, vLLM:
+            ``http://127.0.0.1:8080/v1``); None: LLM checks are not configured.
+        llm_model: the model name sent to it. llm_api_key: its key, if it needs one.
+        llm_response_format: ``json_schema`` (OpenAI, vLLM, llama-server) or ``json_object`` (llama-cpp-python's
+            server, which takes the schema inside ``json_object``).
+        llm_timeout: seconds per request; llm_retries: retries with exponential backoff; llm_concurrency:
+            requests in flight at once.
     """
 
     model_config = SettingsConfigDict(env_prefix="QA_", env_file=".env", extra="ignore")
@@ -60,6 +67,13 @@ class Settings(BaseSettings):
             except re.error as exc:
                 raise ValueError(f"{pattern!r} is not a regular expression: {exc}") from None
         return value
+    llm_base_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: str | None = None
+    llm_response_format: Literal["json_schema", "json_object"] = "json_schema"
+    llm_timeout: float = Field(default=60.0, gt=0)
+    llm_retries: int = Field(default=2, ge=0)
+    llm_concurrency: int = Field(default=4, ge=1)
 
     @field_validator("phone_regions", mode="before")
     @classmethod

@@ -128,11 +128,42 @@ def _check_params(name: str, rubric: Rubric, lines: dict[tuple[Any, ...], tuple[
                                              "params given but no check"))
                 continue
             model = get_check(criterion.check).params
+            where = ("categories", i, "criteria", j, "params")
             try:
                 model.model_validate(criterion.params)
             except ValidationError as exc:
                 problems += [f"{problem} (criterion {criterion.key})" for problem in _pydantic_problems(
-                    name, exc, lines, ("categories", i, "criteria", j, "params"), fields=list(model.model_fields))]
+                    name, exc, lines, where, fields=list(model.model_fields))]
+                continue
+            if criterion.check == "llm_judge":
+                problems += _llm_problems(name, criterion, lines, (*where[:-1], "check"), where)
+    return problems
+
+
+def _llm_problems(name: str, criterion: Criterion, lines: dict[tuple[Any, ...], tuple[int, int]],
+                  check_at: tuple[Any, ...], params_at: tuple[Any, ...]) -> list[str]:
+    """An LLM judge needs an endpoint, and its fallback must be another known check with valid params."""
+    from qa_toolkit.config import Settings
+    from qa_toolkit.scoring.checks import check_names, get_check
+
+    problems = []
+    if not Settings().llm_base_url:
+        problems.append(_problem(name, lines, check_at, "the llm_judge check needs an OpenAI-compatible endpoint: "
+                                 f"set QA_LLM_BASE_URL and QA_LLM_MODEL (criterion {criterion.key})"))
+    fallback = criterion.params.get("fallback")
+    if fallback is None:
+        return problems
+    names = [n for n in check_names() if n != "llm_judge"]
+    if fallback not in names:
+        problems.append(_problem(name, lines, (*params_at, "fallback"), f"unknown check {fallback!r}"
+                                 f"{suggest(str(fallback), names)} (criterion {criterion.key})"))
+        return problems
+    model = get_check(fallback).params
+    try:
+        model.model_validate(criterion.params.get("fallback_params") or {})
+    except ValidationError as exc:
+        problems += [f"{problem} (criterion {criterion.key})" for problem in _pydantic_problems(
+            name, exc, lines, (*params_at, "fallback_params"), fields=list(model.model_fields))]
     return problems
 
 

@@ -74,15 +74,24 @@ class ScoringPlan:
         for cat, crit in rubric.criteria():
             if crit.automated and crit.check:
                 check = get_check(crit.check)
-                self.steps.append((cat.key, crit, check, check.params.model_validate(crit.params)))
+                params = crit.params
+                if crit.check == "llm_judge":  # the judge is asked the criterion's own question
+                    params = {"question": crit.question, "guidance": crit.guidance, **params}
+                self.steps.append((cat.key, crit, check, check.params.model_validate(params)))
         self.semantic = any(uses_exemplars(params) for _, _, _, params in self.steps)
+        self.llm = [(crit.key, params) for _, crit, check, params in self.steps if check.name == "llm_judge"]
 
     def evaluate_many(self, views: Sequence[InteractionView]) -> list[Outcome]:
-        """Score a batch: with semantic checks, every sentence of the batch is embedded in one call first."""
+        """Score a batch: with semantic checks, every sentence of the batch is embedded in one call first; with LLM
+        judges, their questions are asked concurrently first."""
         if self.semantic:
             from qa_toolkit.scoring import semantic
 
             semantic.prefetch(t.text for view in views for t in view.turns if t.speaker in ("agent", "customer"))
+        if self.llm:  # every judge question of the batch, concurrently
+            from qa_toolkit.scoring.checks import llm
+
+            llm.prefetch(views, [params for _, params in self.llm])  # type: ignore[misc]
         return [self.evaluate(view) for view in views]
 
     def evaluate(self, view: InteractionView) -> Outcome:

@@ -24,7 +24,7 @@ from qa_toolkit.rubrics import Rubric
 from qa_toolkit.scoring import formula
 from qa_toolkit.scoring.engine import Outcome, ScoringPlan, Verdict, manual_verdicts, outcome
 from qa_toolkit.scoring.view import ContactRef, InteractionView, PiiSpan, TurnView
-from qa_toolkit.services import audit
+from qa_toolkit.services import audit, llm_cache
 from qa_toolkit.services.rubrics import get_version, latest_versions, rubric_of
 from qa_toolkit.storage.database import Database
 from qa_toolkit.storage.models import (
@@ -193,7 +193,7 @@ def _score_ids(version_id: int, ids: list[int], actor: str | None) -> list[tuple
     plan: ScoringPlan = _WORKER["plan"]
     with database.session() as session:
         views = load_views(session, ids)
-    results = list(zip(ids, plan.evaluate_many([views[iid] for iid in ids])))
+    results = list(zip(ids, llm_cache.evaluate(database, version_id, plan, [views[iid] for iid in ids])))
     with database.session() as session:
         _store(session, version_id, results, actor)
     return [(out.score, out.critical_failed, [f"{v.key}:{v.status}" for v in out.verdicts]) for _, out in results]
@@ -275,7 +275,8 @@ def score_auto(database: Database, *, rubric: str | None = None, since: datetime
             continue
         plan = ScoringPlan(model)
         for batch in _batches(database, pending, batch_size):
-            results = list(zip([iid for iid, _ in batch], plan.evaluate_many([view for _, view in batch])))
+            results = list(zip([iid for iid, _ in batch],
+                               llm_cache.evaluate(database, version_id, plan, [view for _, view in batch])))
             with database.session() as session:
                 _store(session, version_id, results, actor)
             for _, result in results:

@@ -458,3 +458,32 @@ class PIISpan(Base):
     # spoken PII (revision 0007): where in the recording it was said
     start_s: Mapped[float | None] = mapped_column(Float)
     end_s: Mapped[float | None] = mapped_column(Float)
+
+
+# --- LLM judge cache (revision 0009) ---
+
+LLM_VERDICTS = ("yes", "no", "na", "unverified")
+
+
+class LlmJudgement(Base):
+    """An LLM judge's answer, kept so a rescore asks the model only about what changed: keyed by rubric
+    version, criterion, the conversation's content hash (as the model saw it), model and prompt hash."""
+
+    __tablename__ = "llm_judgements"
+    __table_args__ = (
+        UniqueConstraint("rubric_version_id", "criterion_key", "content_hash", "model", "prompt_hash",
+                         name="uq_llm_judgements_key"),
+        CheckConstraint(_in("verdict", LLM_VERDICTS), name="verdict"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rubric_version_id: Mapped[int] = mapped_column(ForeignKey("rubric_versions.id", ondelete="CASCADE"))
+    criterion_key: Mapped[str] = mapped_column(String(200))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    model: Mapped[str] = mapped_column(String(200))
+    prompt_hash: Mapped[str] = mapped_column(String(64))
+    verdict: Mapped[str] = mapped_column(String(10))
+    turn: Mapped[int | None] = mapped_column(Integer)
+    quote: Mapped[str | None] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

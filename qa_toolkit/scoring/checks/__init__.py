@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict
 from qa_toolkit.scoring.view import InteractionView, TurnView
 
 Status = Literal["pass", "fail", "na"]
-FAMILIES = ("phrases", "ordering", "empathy", "resolution", "accuracy", "timing", "compliance")
+FAMILIES = ("phrases", "ordering", "empathy", "resolution", "accuracy", "timing", "compliance", "llm")
 
 
 class Params(BaseModel):
