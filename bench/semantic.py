@@ -264,16 +264,24 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=5000, help="synthetic chats for `qa score auto` (per rubric)")
     parser.add_argument("--llm-n", type=int, default=20, help="dev conversations the LLM judge scores")
     parser.add_argument("--no-llm", action="store_true", help="skip the LLM judge")
+    parser.add_argument("--only", default="accuracy,throughput,score_auto,llm",
+                        help="parts to run (the others are kept from the last results file)")
     args = parser.parse_args()
-    result: dict[str, Any] = {"benchmark": "semantic", "python": platform.python_version(),
+    parts = set(args.only.split(","))
+    previous = json.loads(RESULTS.read_text()) if RESULTS.exists() and parts != {"accuracy", "throughput",
+                                                                                   "score_auto", "llm"} else {}
+    result: dict[str, Any] = {**previous, "benchmark": "semantic", "python": platform.python_version(),
                               "cpus": os.cpu_count(), "load_average_before": list(os.getloadavg())}
-    result["accuracy"] = accuracy()
-    print(json.dumps(result["accuracy"], indent=1))
-    result["throughput_evaluate_many"] = throughput()
-    print(json.dumps(result["throughput_evaluate_many"], indent=1))
-    result["score_auto"] = score_auto(args.n)
-    print(json.dumps(result["score_auto"], indent=1))
-    if not args.no_llm:
+    if "accuracy" in parts:
+        result["accuracy"] = accuracy()
+        print(json.dumps(result["accuracy"], indent=1))
+    if "throughput" in parts:
+        result["throughput_evaluate_many"] = throughput()
+        print(json.dumps(result["throughput_evaluate_many"], indent=1))
+    if "score_auto" in parts:
+        result["score_auto"] = score_auto(args.n)
+        print(json.dumps(result["score_auto"], indent=1))
+    if not args.no_llm and "llm" in parts:
         try:
             result["llm_judge"] = llm_judge(args.llm_n)
             print(json.dumps(result["llm_judge"], indent=1))

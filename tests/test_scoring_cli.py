@@ -26,7 +26,8 @@ def test_rubric_validate_ok_and_errors(tmp_path: Path) -> None:
     bad.write_text(library()["support-chat"].read_text().replace("check: empathy", "check: emphaty"))
     result = qa("rubric", "validate", str(bad))
     assert result.exit_code == 1
-    assert f"Error: {bad}:173: categories[1].criteria[0].check: unknown check 'emphaty' (did you mean 'empathy'?)" \
+    line = bad.read_text().splitlines().index("        check: emphaty") + 1
+    assert f"Error: {bad}:{line}: categories[1].criteria[0].check: unknown check 'emphaty' (did you mean 'empathy'?)" \
         in result.output
     assert "Traceback" not in result.output
     assert qa("rubric", "validate", str(tmp_path / "none.yaml")).exit_code == 1

@@ -292,7 +292,11 @@ def _score_parallel(database: Database, version_id: int, body: dict[str, Any], p
     """Worker processes each load, score and store their own slices of interaction ids (disjoint)."""
     import multiprocessing
 
-    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    import sys
+
+    # a process that has run torch (semantic checks) must not fork: its OpenMP threads deadlock the children
+    fork = "fork" in multiprocessing.get_all_start_methods() and "torch" not in sys.modules
+    context = multiprocessing.get_context("fork" if fork else "spawn")
     url = database.engine.url.render_as_string(hide_password=False)
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=(url, body)) as pool:
         inflight: list[Future[list[tuple[float | None, bool, list[str]]]]] = []
