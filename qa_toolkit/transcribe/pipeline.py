@@ -2,8 +2,8 @@
 
 Stereo files: each channel is transcribed on its own (VAD on, word timestamps on) and labelled
 agent or customer (``agent_channel`` says which side the agent is on, ``left`` by default).
-Mono files get the single speaker ``unknown`` (or the one a sidecar names): there is no
-diarization here, and none is faked.
+Mono files get the single speaker ``unknown`` (or the one a sidecar names), unless ``diarize`` is
+on: then the words are attributed to diarized speakers and roles (:mod:`qa_toolkit.transcribe.speakers`).
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from qa_toolkit.transcribe.audio import DecodedAudio, decode
-from qa_toolkit.transcribe.backend import Backend, Segment, TranscriptionOptions
+from qa_toolkit.transcribe.backend import Backend, Segment, TranscriptionOptions, Word
+from qa_toolkit.transcribe.speakers import SpeakerHints
 from qa_toolkit.transcribe.turns import CallTiming, TurnText, call_timing, channel_words, merge_turns
 
 if TYPE_CHECKING:
@@ -49,6 +50,8 @@ class Transcript:
     pii_spans: list[CallSpan] = field(default_factory=list)
     pii_redacted: bool = False
     redact_s: float = 0.0
+    speakers: dict[str, object] | None = None  # mono calls: diarization and role attribution, see speakers.py
+    diarize_s: float = 0.0
 
     @property
     def text(self) -> str:
@@ -58,7 +61,7 @@ class Transcript:
     @property
     def rtf(self) -> float:
         """Realtime factor: processing seconds per audio second (lower is faster)."""
-        return (self.decode_s + self.transcribe_s) / self.duration_s if self.duration_s else 0.0
+        return (self.decode_s + self.transcribe_s + self.diarize_s) / self.duration_s if self.duration_s else 0.0
 
     def redacted(self, *, keep_last: int | None = None) -> Transcript:
         """A copy with personal data in the turns replaced by typed placeholders, as stored: each span's words
@@ -84,7 +87,8 @@ def speakers_for(channels: int, agent_channel: AgentChannel = "left", mono_speak
 
 
 def transcribe_audio(audio: DecodedAudio, backend: Backend, options: TranscriptionOptions | None = None, *,
-                     agent_channel: AgentChannel = "left", mono_speaker: str = "unknown") -> Transcript:
+                     agent_channel: AgentChannel = "left", mono_speaker: str = "unknown",
+                     diarize: bool = False, hints: SpeakerHints | None = None) -> Transcript:
     """Transcribe already decoded audio (see :func:`transcribe_file`)."""
     options = options or TranscriptionOptions()
     started = time.perf_counter()
@@ -95,16 +99,46 @@ def transcribe_audio(audio: DecodedAudio, backend: Backend, options: Transcripti
             continue  # a third or later channel is not part of an agent/customer call
         segments[speaker] = list(backend.transcribe(samples, options))
     words = {speaker: channel_words(segs) for speaker, segs in segments.items()}
+    transcribe_s = time.perf_counter() - started
+    attribution, diarize_s = None, 0.0
+    if diarize and audio.channel_count == 1 and mono_speaker == "unknown":
+        started = time.perf_counter()
+        words, attribution = _diarized_words(audio, words[mono_speaker], hints)
+        diarize_s = time.perf_counter() - started
+    turns = merge_turns(words)
+    for turn in turns:
+        turn.speaker = turn.speaker.split("#")[0]  # undecided speakers: unknown#1, unknown#2 → unknown
+    timing_words: dict[str, list[Word]] = {}
+    for key, role_words in words.items():
+        timing_words.setdefault(key.split("#")[0], []).extend(role_words)
     return Transcript(
-        turns=merge_turns(words), segments=segments,
-        timing=call_timing(words, audio.duration_s),
+        turns=turns, segments=segments,
+        timing=call_timing(timing_words, audio.duration_s),
         duration_s=audio.duration_s, channels=audio.channel_count, codec=audio.codec,
-        language=options.language, transcribe_s=time.perf_counter() - started,
+        language=options.language, transcribe_s=transcribe_s, diarize_s=diarize_s, speakers=attribution,
     )
 
 
+def _diarized_words(audio: DecodedAudio, words: list[Word],
+                    hints: SpeakerHints | None) -> tuple[dict[str, list[Word]], dict[str, object]]:
+    """A mono call's words by role, and the attribution summary (engine, speakers, roles, confidence, review)."""
+    from qa_toolkit.transcribe.diarize import ENGINE, diarize
+    from qa_toolkit.transcribe.speakers import MIN_CALL_S, attribute
+
+    if not words:
+        return {"unknown": []}, {"engine": ENGINE, "speakers": 0, "needs_review": False, "reason": "no speech"}
+    if audio.duration_s < MIN_CALL_S:
+        return {"unknown": words}, {"engine": ENGINE, "speakers": None, "needs_review": True,
+                                    "reason": f"too short to tell speakers apart ({audio.duration_s:.1f} s "
+                                              f"< {MIN_CALL_S:.0f} s)"}
+    diarization = diarize(audio.channels[0])
+    grouped, attribution = attribute(words, diarization, hints)
+    return grouped, {"engine": ENGINE, **attribution.as_dict()}
+
+
 def transcribe_file(path: str | Path, backend: Backend, options: TranscriptionOptions | None = None, *,
-                    agent_channel: AgentChannel = "left", mono_speaker: str = "unknown") -> Transcript:
+                    agent_channel: AgentChannel = "left", mono_speaker: str = "unknown",
+                    diarize: bool = False, hints: SpeakerHints | None = None) -> Transcript:
     """Decode ``path`` and transcribe it into speaker turns.
 
     Raises:
@@ -113,6 +147,7 @@ def transcribe_file(path: str | Path, backend: Backend, options: TranscriptionOp
     started = time.perf_counter()
     audio = decode(path)
     decode_s = time.perf_counter() - started
-    transcript = transcribe_audio(audio, backend, options, agent_channel=agent_channel, mono_speaker=mono_speaker)
+    transcript = transcribe_audio(audio, backend, options, agent_channel=agent_channel, mono_speaker=mono_speaker,
+                                  diarize=diarize, hints=hints)
     transcript.decode_s = decode_s
     return transcript

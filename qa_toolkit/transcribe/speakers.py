@@ -1,0 +1,245 @@
+"""Mono calls: words to diarized speakers, speakers to roles (agent, customer, agent_2, other), with a confidence.
+
+1. **Words to speakers.** Each Whisper word goes to the diarized speaker who covers most of it (the
+   nearest within 1 s when nobody does), word by word, so a speaker change inside a Whisper segment
+   is kept. The words of each role then form turns exactly as on the stereo path
+   (:func:`qa_toolkit.transcribe.turns.merge_turns`).
+2. **Which speaker is the agent.** Up to three kinds of evidence, each naming one speaker with a
+   confidence:
+
+   * *voice*: the call's agent has an enrolled voice (``qa agents enroll-voice``): the speaker whose
+     voice is closest to it, if the similarity is at least ``VOICE_MIN_SIMILARITY``; the confidence
+     grows with the margin over the next speaker;
+   * *words*: agent phrases ("thanks for calling", "how can I help", "can you confirm", "is there
+     anything else", ...) minus customer phrases ("my account", "I was charged", "I'd like to", ...)
+     per speaker; confidence ``1 - 0.5 ** margin`` (one phrase more than the next speaker gives 0.5);
+   * *first speaker*: the recording's metadata says who speaks first (``first_speaker: agent`` for
+     inbound lines, ``customer`` for outbound calls); confidence ``FIRST_SPEAKER_CONFIDENCE``.
+
+   Evidence for the same speaker adds up (``1 - Π(1 - c)``); evidence for different speakers
+   counts against it: confidence = support(best) × (1 − support(runner-up)). Below
+   ``MIN_CONFIDENCE`` the turns stay ``unknown`` (still split where the speaker changes) and the
+   call is flagged for human review: never a silent guess.
+3. **The others.** Of the remaining speakers, one whose voice matches another enrolled agent, or
+   who speaks like an agent (at least two phrases more than customer phrases), is ``agent_2``
+   (a transfer, a supervisor); the one who talks most of the rest is the ``customer``; anyone
+   else is ``other``.
+
+Calls under ``MIN_CALL_S`` seconds are not diarized: too little speech to tell voices apart.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+
+from qa_toolkit.transcribe.backend import Word
+from qa_toolkit.transcribe.diarize import Diarization
+
+MIN_CALL_S = 5.0
+MIN_CONFIDENCE = 0.6
+VOICE_MIN_SIMILARITY = 0.75
+VOICE_FULL_MARGIN = 0.15
+FIRST_SPEAKER_CONFIDENCE = 0.8
+STAFF_PHRASES = 2  # net agent phrases that make a second speaker agent-side staff
+REVIEW_TAG = "review-speakers"
+
+_AGENT_PHRASES = [
+    r"thanks? (you )?for (calling|contacting|holding|waiting|your patience)", r"\bhow (can|may) i (help|assist)",
+    r"\bwhat can i do for you", r"\bmy name is\b", r"\byou're through to\b|\byou are through to\b",
+    r"\byou've reached\b|\byou have reached\b", r"\b\w+ speaking\b", r"\bwelcome to\b", r"\bcalling from\b",
+    r"\bcalls? (may|will|is going to) be recorded", r"\bcan you (please )?(confirm|verify|tell me|read me)",
+    r"\bcould you (please )?(confirm|verify|read me)", r"\bfor (security|verification)\b",
+    r"\bverify your\b", r"\banything else\b", r"\bplease hold\b|\bone moment\b|\bbear with me\b",
+    r"\bi('ll| will) (transfer|put you through|bring|pass you)", r"\bi('ve| have) (refunded|issued|updated|booked|"
+    r"sent|opened|credited|reviewed|applied|added|cancelled|reset|raised|arranged)",
+    r"\bhave a (good|great|nice|lovely) (day|evening|afternoon|weekend)", r"\bsorry to hear\b",
+    r"\bi('m| am) (so )?sorry (about|for)\b", r"\bthis is \w+ (in|from)\b", r"\b(got|have) your details\b",
+    r"\b(taking|take) over\b", r"\b(team|department|accounts|claims) (supervisor|team|manager)\b",
+    r"\bi('ll| will) (correct|send|arrange|refund|remove|book|credit|check|look into|open)\b",
+    r"\byou('ll| will) (get|receive|be able)\b", r"\blet me (check|take|look|see|bring)\b", r"\bgo ahead\b", r"\bi understand\b", r"\byour (new )?(card|refund|account|claim|"
+    r"order|bill|payment|parcel) (will|has|is)\b", r"\bglad i could help\b", r"\byou're welcome\b",
+]
+_CUSTOMER_PHRASES = [
+    r"\bmy (account|card|bill|order|parcel|password|phone|internet|car|policy|loan|meter|payment|refund)\b",
+    r"\bi (was|have been|got|'ve been) (charged|billed)", r"\bi('d| would) like\b", r"\bi (want|need) to\b",
+    r"\bi (lost|forgot|can't|cannot|never)\b", r"\b(speak|talk) to (a|your) (manager|supervisor)",
+    r"\bthank you so much\b|\bthanks very much\b|\bthat's all\b|\bthat's everything\b",
+    r"\bis there (no|any) way\b", r"\bwill (it|they) be\b", r"\bi('m| am) locked out\b",
+]
+_AGENT_RE = [re.compile(p) for p in _AGENT_PHRASES]
+_CUSTOMER_RE = [re.compile(p) for p in _CUSTOMER_PHRASES]
+
+Role = Literal["agent", "customer", "agent_2", "other", "unknown"]
+
+
+@dataclass
+class SpeakerHints:
+    """What is known besides the audio: the call's agent's enrolled voice, other agents' voices, who speaks first."""
+
+    agent_voice: np.ndarray | None = None
+    other_agent_voices: dict[str, np.ndarray] = field(default_factory=dict)
+    first_speaker: Literal["agent", "customer"] | None = None
+
+
+@dataclass
+class Attribution:
+    """Which role each diarized speaker has, how sure, and why.
+
+    Attributes:
+        roles: diarized speaker → role (``unknown`` for every speaker when not confident).
+        confidence: how sure the agent choice is (0–1).
+        evidence: one line per piece of evidence, for people.
+        needs_review: the roles could not be decided: a person should listen.
+        reason: why it needs review (or why there was no diarization).
+    """
+
+    roles: dict[int, str]
+    confidence: float
+    evidence: list[str] = field(default_factory=list)
+    needs_review: bool = False
+    reason: str | None = None
+    speakers: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready, for the interaction's metadata."""
+        return {"speakers": self.speakers, "roles": {str(k): v for k, v in self.roles.items()},
+                "confidence": round(self.confidence, 3), "evidence": self.evidence,
+                "needs_review": self.needs_review, **({"reason": self.reason} if self.reason else {})}
+
+
+def words_to_speakers(words: list[Word], diarization: Diarization) -> list[int | None]:
+    """The diarized speaker of each word (None when no speech segment is near it)."""
+    out: list[int | None] = []
+    for word in words:
+        speaker = diarization.speaker_at(word.start, word.end)
+        out.append(speaker if speaker is not None else (out[-1] if out else None))
+    return out
+
+
+def phrase_counts(text: str) -> tuple[int, int]:
+    """(agent phrases, customer phrases) found in ``text``."""
+    lowered = text.lower().replace("’", "'")
+    return sum(1 for p in _AGENT_RE if p.search(lowered)), sum(1 for p in _CUSTOMER_RE if p.search(lowered))
+
+
+def _support(picks: list[tuple[int, float]]) -> dict[int, float]:
+    missing: dict[int, float] = {}
+    for speaker, conf in picks:
+        missing[speaker] = missing.get(speaker, 1.0) * (1.0 - conf)
+    return {speaker: 1.0 - m for speaker, m in missing.items()}
+
+
+def assign_roles(words: list[Word], owners: list[int | None], diarization: Diarization,
+                 hints: SpeakerHints | None = None) -> Attribution:
+    """Decide the role of each diarized speaker who said any word (see the module docstring)."""
+    hints = hints or SpeakerHints()
+    said: dict[int, list[str]] = {}
+    for word, owner in zip(words, owners, strict=True):
+        if owner is not None:
+            said.setdefault(owner, []).append(word.word.strip())
+    speakers = sorted(said, key=lambda k: owners.index(k))
+    if not speakers:
+        return Attribution({}, 0.0, needs_review=True, reason="no words to attribute")
+    text = {k: " ".join(said[k]) for k in speakers}
+    counts = {k: phrase_counts(text[k]) for k in speakers}
+    net = {k: counts[k][0] - counts[k][1] for k in speakers}
+    picks: list[tuple[int, float]] = []
+    evidence: list[str] = []
+
+    voice_sim: dict[int, float] = {}
+    if hints.agent_voice is not None:
+        voice_sim = {k: float(np.dot(hints.agent_voice, diarization.voices[k])) for k in speakers
+                     if k in diarization.voices}
+        if voice_sim:
+            best = max(voice_sim, key=lambda k: voice_sim[k])
+            others = [v for k, v in voice_sim.items() if k != best]
+            margin = voice_sim[best] - max(others) if others else voice_sim[best] - VOICE_MIN_SIMILARITY
+            conf = min(1.0, max(0.0, margin) / VOICE_FULL_MARGIN) if voice_sim[best] >= VOICE_MIN_SIMILARITY else 0.0
+            evidence.append(f"voice: speaker {best} matches the enrolled agent voice (similarity "
+                            f"{voice_sim[best]:.2f}, margin {margin:.2f}) → {conf:.2f}")
+            if conf > 0:
+                picks.append((best, conf))
+
+    staff_like = [k for k in speakers if net[k] >= STAFF_PHRASES]
+    if len(staff_like) >= 2:  # a transfer or a supervisor: the call's agent is the first of them to speak
+        lead = staff_like[0]
+        rest_net = [net[k] for k in speakers if k not in staff_like]
+        margin = net[lead] - (max(rest_net) if rest_net else 0)
+    else:
+        ranked = sorted(speakers, key=lambda k: (-net[k], speakers.index(k)))
+        lead = ranked[0]
+        margin = net[lead] - (net[ranked[1]] if len(ranked) > 1 else 0)
+    if margin > 0:
+        conf = 1.0 - 0.5 ** margin
+        picks.append((lead, conf))
+        evidence.append(f"words: speaker {lead} uses {counts[lead][0]} agent and {counts[lead][1]} customer "
+                        f"phrase(s), {margin} more than the customer side → {conf:.2f}")
+    else:
+        evidence.append("words: no speaker uses clearly more agent phrases than the others")
+
+    if hints.first_speaker:
+        first = speakers[0]
+        if hints.first_speaker == "agent":
+            picks.append((first, FIRST_SPEAKER_CONFIDENCE))
+            evidence.append(f"metadata: the agent speaks first (speaker {first}) → {FIRST_SPEAKER_CONFIDENCE:.2f}")
+        elif len(speakers) == 2:
+            picks.append((speakers[1], FIRST_SPEAKER_CONFIDENCE))
+            evidence.append(f"metadata: the customer speaks first, so the agent is speaker {speakers[1]} "
+                            f"→ {FIRST_SPEAKER_CONFIDENCE:.2f}")
+
+    if len(speakers) == 1 and counts[speakers[0]][0] and counts[speakers[0]][1]:
+        evidence.append(f"one voice found, but its words sound like both sides ({counts[speakers[0]][0]} agent, "
+                        f"{counts[speakers[0]][1]} customer phrase(s))")
+        return _undecided(speakers, 0.0, evidence, "one voice found, but the words sound like both agent and customer")
+    support = _support(picks)
+    if not support:
+        return _undecided(speakers, 0.0, evidence, "no evidence of which speaker is the agent")
+    order = sorted(support, key=lambda k: -support[k])
+    agent = order[0]
+    confidence = support[agent] * (1.0 - (support[order[1]] if len(order) > 1 else 0.0))
+    if confidence < MIN_CONFIDENCE:
+        return _undecided(speakers, confidence, evidence,
+                          f"the agent could not be told apart with confidence ({confidence:.2f} < {MIN_CONFIDENCE})")
+
+    roles: dict[int, str] = {agent: "agent"}
+    rest = [k for k in speakers if k != agent]
+    staff = set()
+    for k in rest:
+        matches = [name for name, voice in hints.other_agent_voices.items()
+                   if k in diarization.voices and float(np.dot(voice, diarization.voices[k])) >= VOICE_MIN_SIMILARITY]
+        if matches:
+            staff.add(k)
+            evidence.append(f"voice: speaker {k} sounds like agent {matches[0]} → agent_2")
+        elif net[k] >= STAFF_PHRASES and len(rest) > 1:
+            staff.add(k)
+            evidence.append(f"words: speaker {k} also speaks like an agent ({counts[k][0]} agent phrases) → agent_2")
+    talk = {k: len(said[k]) for k in rest}
+    customers = sorted((k for k in rest if k not in staff), key=lambda k: -talk[k])
+    if not customers and rest:  # everyone sounds like staff: the one who talks least like an agent is the customer
+        customers = [min(rest, key=lambda k: (net[k], -talk[k]))]
+        staff.discard(customers[0])
+    for k in rest:
+        roles[k] = "agent_2" if k in staff else ("customer" if customers and k == customers[0] else "other")
+    return Attribution(roles, confidence, evidence, speakers=len(speakers))
+
+
+def _undecided(speakers: list[int], confidence: float, evidence: list[str], reason: str) -> Attribution:
+    return Attribution({k: "unknown" for k in speakers}, confidence, evidence, needs_review=True, reason=reason,
+                       speakers=len(speakers))
+
+
+def attribute(words: list[Word], diarization: Diarization,
+              hints: SpeakerHints | None = None) -> tuple[dict[str, list[Word]], Attribution]:
+    """Words grouped by role (``unknown`` speakers keep apart as ``unknown#N``) and the attribution."""
+    owners = words_to_speakers(words, diarization)
+    attribution = assign_roles(words, owners, diarization, hints)
+    grouped: dict[str, list[Word]] = {}
+    for word, owner in zip(words, owners, strict=True):
+        role = attribution.roles.get(owner, "unknown") if owner is not None else "unknown"
+        key = f"unknown#{owner}" if role == "unknown" and owner is not None else role
+        grouped.setdefault(key, []).append(word)
+    return grouped, attribution

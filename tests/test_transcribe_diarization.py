@@ -1,0 +1,196 @@
+"""Mono calls: diarization (real Resemblyzer + Silero VAD), words to speakers, roles with a confidence.
+
+The calls in tests/data/diarization/ are rendered by tools/synth_calls.py from calls.yaml there, so
+who said what and when is known exactly (NAME.truth.json, NAME.rttm).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from qa_toolkit.transcribe.audio import decode
+from qa_toolkit.transcribe.backend import Word
+from qa_toolkit.transcribe.diarize import Diarization, SpeakerSegment, available
+from qa_toolkit.transcribe.speakers import SpeakerHints, assign_roles, attribute, words_to_speakers
+
+pytestmark = pytest.mark.skipif(not available(), reason="needs the diarization extra: pip install '.[diarization]'")
+
+DATA = Path(__file__).parent / "data" / "diarization"
+
+
+def _words(*items: tuple[float, float, str]) -> list[Word]:
+    return [Word(s, e, w, 1.0) for s, e, w in items]
+
+
+def _said(text: str, start: float, step: float = 0.3) -> list[tuple[float, float, str]]:
+    return [(start + i * step, start + i * step + step * 0.9, w) for i, w in enumerate(text.split())]
+
+
+def _two_speakers(first: str, second: str) -> tuple[list[Word], Diarization]:
+    a, b = _said(first, 0.0), _said(second, 20.0)
+    voices = {1: np.eye(4)[0], 2: np.eye(4)[1]}
+    return _words(*a, *b), Diarization([SpeakerSegment(0, 19, 1), SpeakerSegment(20, 40, 2)], voices)
+
+
+# --- roles: pure logic on a known diarization ------------------------------------------------------
+
+
+def test_agent_from_what_they_say() -> None:
+    words, diar = _two_speakers("I was charged twice on my account and I want to know why",
+                                "thanks for calling Northwind how can I help I'm sorry about that can you confirm your postcode")
+    owners = words_to_speakers(words, diar)
+    result = assign_roles(words, owners, diar)
+    assert result.roles == {1: "customer", 2: "agent"} and not result.needs_review
+    assert result.confidence > 0.9 and any(line.startswith("words: speaker 2") for line in result.evidence)
+
+
+def test_first_speaker_from_metadata_decides_when_the_words_do_not() -> None:
+    words, diar = _two_speakers("good morning", "good morning to you too")
+    plain = assign_roles(words, words_to_speakers(words, diar), diar)
+    assert plain.needs_review and set(plain.roles.values()) == {"unknown"} and "no evidence" in (plain.reason or "")
+    hinted = assign_roles(words, words_to_speakers(words, diar), diar, SpeakerHints(first_speaker="customer"))
+    assert hinted.roles == {1: "customer", 2: "agent"} and hinted.confidence == pytest.approx(0.8)
+
+
+def test_enrolled_voice_identifies_the_agent() -> None:
+    words, diar = _two_speakers("good morning", "good morning to you too")
+    voice = np.array([0.1, 0.99, 0.0, 0.0])
+    result = assign_roles(words, words_to_speakers(words, diar), diar, SpeakerHints(agent_voice=voice / np.linalg.norm(voice)))
+    assert result.roles == {1: "customer", 2: "agent"} and result.confidence > 0.9
+    assert result.evidence[0].startswith("voice: speaker 2 matches")
+
+
+def test_conflicting_evidence_is_flagged_never_guessed() -> None:
+    words, diar = _two_speakers("thanks for calling how can I help", "hello I was charged twice on my account")
+    # the words say speaker 1 is the agent, the metadata says the customer spoke first: 0.75 vs 0.8
+    result = assign_roles(words, words_to_speakers(words, diar), diar, SpeakerHints(first_speaker="customer"))
+    assert result.needs_review and set(result.roles.values()) == {"unknown"} and result.confidence < 0.6
+
+
+def test_one_voice_that_sounds_like_both_sides_is_flagged() -> None:
+    words = _words(*_said("thanks for calling how can I help I was charged twice on my account", 0.0))
+    diar = Diarization([SpeakerSegment(0, 30, 1)], {1: np.eye(4)[0]})
+    result = assign_roles(words, words_to_speakers(words, diar), diar)
+    assert result.needs_review and result.roles == {1: "unknown"} and "both" in (result.reason or "")
+
+
+def test_third_speaker_is_agent_2_when_staff_else_other() -> None:
+    agent = _said("thanks for calling how can I help I'll transfer you now please hold", 0.0)
+    customer = _said("I want to close my account I was charged twice", 10.0)
+    second = _said("hello this is Sam from the retention team I've got your details I've opened the request", 20.0)
+    voices = {1: np.eye(4)[0], 2: np.eye(4)[1], 3: np.eye(4)[2]}
+    diar = Diarization([SpeakerSegment(0, 9.9, 1), SpeakerSegment(10, 19.9, 2), SpeakerSegment(20, 40, 3)], voices)
+    words = _words(*agent, *customer, *second)
+    result = assign_roles(words, words_to_speakers(words, diar), diar)
+    assert result.roles == {1: "agent", 2: "customer", 3: "agent_2"}
+    son = _said("the router lights go red every evening around eight", 20.0)
+    words = _words(*agent, *customer, *son)
+    assert assign_roles(words, words_to_speakers(words, diar), diar).roles == {1: "agent", 2: "customer", 3: "other"}
+
+
+def test_words_are_split_at_a_speaker_change_inside_a_segment() -> None:
+    words = _words((0.0, 0.4, "Thanks"), (0.5, 0.9, "for"), (1.0, 1.4, "calling."), (1.6, 2.0, "Hi,"), (2.1, 2.5, "hello."))
+    diar = Diarization([SpeakerSegment(0.0, 1.5, 1), SpeakerSegment(1.5, 2.6, 2)], {1: np.eye(4)[0], 2: np.eye(4)[1]})
+    assert words_to_speakers(words, diar) == [1, 1, 1, 2, 2]
+    grouped, _ = attribute(words, diar, SpeakerHints(first_speaker="agent"))
+    assert [w.word for w in grouped["agent"]] == ["Thanks", "for", "calling."]
+    assert [w.word for w in grouped["customer"]] == ["Hi,", "hello."]
+
+
+# --- real diarization on rendered calls ------------------------------------------------------------
+
+
+def _der(name: str, diarization: Diarization) -> float:
+    from pyannote.core import Annotation, Segment
+    from pyannote.metrics.diarization import DiarizationErrorRate
+
+    reference, hypothesis = Annotation(), Annotation()
+    for line in (DATA / f"{name}.rttm").read_text().splitlines():
+        fields = line.split()
+        reference[Segment(float(fields[3]), float(fields[3]) + float(fields[4]))] = fields[7]
+    for seg in diarization.segments:
+        hypothesis[Segment(seg.start, seg.end)] = str(seg.speaker)
+    return float(DiarizationErrorRate(collar=0.25)(reference, hypothesis))
+
+
+@pytest.mark.parametrize(("name", "speakers", "max_der"), [("two_voices", 2, 0.15), ("transfer", 3, 0.25)])
+def test_diarization_counts_speakers_and_finds_when_they_speak(name: str, speakers: int, max_der: float) -> None:
+    from qa_toolkit.transcribe.diarize import diarize
+
+    result = diarize(decode(DATA / f"{name}.flac").channels[0])
+    assert result.speakers == list(range(1, speakers + 1))
+    assert _der(name, result) <= max_der
+    for voice in result.voices.values():
+        assert np.linalg.norm(voice) == pytest.approx(1.0, abs=1e-5)
+
+
+def test_hold_music_is_nobody() -> None:
+    from qa_toolkit.transcribe.diarize import diarize
+
+    result = diarize(decode(DATA / "hold_music.flac").channels[0])
+    assert len(result.speakers) <= 1 and sum(result.speech_s.values()) < 2.0
+
+
+# --- the whole pipeline with tiny.en ---------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def tiny():  # type: ignore[no-untyped-def]
+    from qa_toolkit.transcribe.faster_backend import load_backend
+
+    return load_backend("faster-whisper", "tiny.en")
+
+
+def _speaker_accuracy(name: str, transcript) -> float:  # type: ignore[no-untyped-def]
+    from qa_toolkit.transcribe.evaluate import Reference, score
+
+    truth = json.loads((DATA / f"{name}.truth.json").read_text())
+    turns = [(t["speaker"], t["text"]) for t in truth["turns"]]
+    hyp = [(t.speaker, t.text) for t in transcript.turns]
+    result = score(name, Reference(" ".join(t for _, t in turns), turns), " ".join(t for _, t in hyp), hyp)
+    assert result.speaker_accuracy is not None
+    return result.speaker_accuracy
+
+
+@pytest.mark.slow
+def test_mono_call_gets_agent_and_customer_turns(tiny) -> None:  # type: ignore[no-untyped-def]
+    from qa_toolkit.transcribe.pipeline import transcribe_file
+
+    transcript = transcribe_file(DATA / "two_voices.flac", tiny, diarize=True)
+    assert [t.speaker for t in transcript.turns] == ["agent", "customer"] * 3
+    assert _speaker_accuracy("two_voices", transcript) >= 0.95
+    assert transcript.speakers is not None and transcript.speakers["speakers"] == 2
+    assert not transcript.speakers["needs_review"] and transcript.diarize_s > 0
+    assert transcript.timing.talk_s["agent"] > 3 and transcript.timing.talk_s["customer"] > 3
+
+
+@pytest.mark.slow
+def test_transfer_labels_the_second_agent(tiny) -> None:  # type: ignore[no-untyped-def]
+    from qa_toolkit.transcribe.pipeline import transcribe_file
+
+    transcript = transcribe_file(DATA / "transfer.flac", tiny, diarize=True)
+    assert [t.speaker for t in transcript.turns] == ["agent", "customer", "agent", "agent_2", "customer", "agent_2"]
+    assert _speaker_accuracy("transfer", transcript) >= 0.95
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("name", "reason"), [("short", "too short"), ("one_voice", "could not")])
+def test_short_and_one_voice_calls_stay_unknown_and_flagged(tiny, name: str, reason: str) -> None:  # type: ignore[no-untyped-def]
+    from qa_toolkit.transcribe.pipeline import transcribe_file
+
+    transcript = transcribe_file(DATA / f"{name}.flac", tiny, diarize=True)
+    assert transcript.turns and {t.speaker for t in transcript.turns} == {"unknown"}
+    assert transcript.speakers is not None and transcript.speakers["needs_review"]
+    assert reason in str(transcript.speakers["reason"])
+
+
+@pytest.mark.slow
+def test_without_diarization_a_mono_call_is_one_unknown_speaker(tiny) -> None:  # type: ignore[no-untyped-def]
+    from qa_toolkit.transcribe.pipeline import transcribe_file
+
+    transcript = transcribe_file(DATA / "two_voices.flac", tiny)
+    assert {t.speaker for t in transcript.turns} == {"unknown"} and transcript.speakers is None
