@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -53,6 +54,50 @@ def list_(
     else:
         print_table("Agents", ["id", "name", "team", "hired"],
                     [(r["external_id"], r["name"], r["team"], r["hired_at"]) for r in rows])
+
+
+@app.command("enroll-voice")
+def enroll_voice(
+    agent: Annotated[str, typer.Argument(help="The agent's id (as in `qa agents list`).")],
+    files: Annotated[list[Path], typer.Argument(help="Recordings of this agent alone (any audio format; "
+                                                     "30 s or more of speech in all is best).")],
+    db: DbOption = None,
+    as_user: AsUserOption = None,
+) -> None:
+    """Enroll an agent's voice, so mono calls tell this agent apart by voice.
+
+    Stores one speaker embedding (256 numbers, never the audio); enrolling again replaces it.
+    Needs the diarization extra.
+
+    Example:
+
+        qa agents enroll-voice a-17 dana-intro.wav dana-voicemail.mp3
+    """
+    from qa_toolkit.services import voices
+
+    with opened(db) as database, database.session() as session:
+        result = voices.enroll_voice(session, agent, files, actor=acting_user(as_user))
+    console.print(f"{'Replaced' if result['replaced'] else 'Enrolled'} the voice of {result['agent']} from "
+                  f"{result['files']} file(s), {result['seconds']:.1f} s of audio")
+
+
+@app.command("forget-voice")
+def forget_voice(
+    agent: Annotated[str, typer.Argument(help="The agent's id.")],
+    db: DbOption = None,
+    as_user: AsUserOption = None,
+) -> None:
+    """Delete an agent's enrolled voice.
+
+    Example:
+
+        qa agents forget-voice a-17
+    """
+    from qa_toolkit.services import voices
+
+    with opened(db) as database, database.session() as session:
+        voices.forget_voice(session, agent, actor=acting_user(as_user))
+    console.print(f"Deleted the enrolled voice of {agent}")
 
 
 def _parse_date(value: str | None) -> date | None:

@@ -39,6 +39,11 @@ VocabularyOption = Annotated[Path | None, typer.Option(
 AgentChannelOption = Annotated[str, typer.Option(
     "--agent-channel", help="Which channel of a stereo call is the agent: left or right.")]
 DeviceOption = Annotated[str, typer.Option("--device", help="auto, cpu or cuda.")]
+DiarizeOption = Annotated[bool, typer.Option(
+    "--diarize/--no-diarize",
+    help="Mono calls: tell the speakers apart and label agent, customer, agent_2, other (needs the diarization "
+         "extra); undecided calls keep 'unknown' and are tagged review-speakers.")]
+
 RedactAudioOption = Annotated[Path | None, typer.Option(
     "--redact-audio", show_default=False,
     help="Write a copy of each recording into this folder with spoken personal data (cards, CVV, expiry, SSNs, "
@@ -51,7 +56,8 @@ RedactToneOption = Annotated[bool, typer.Option(
 
 def _settings(model: str | None, backend: str, language: str, vocabulary: Path | None, agent_channel: str,
               device: str, workers: int = 1, filename_pattern: str | None = None,  # type: ignore[no-untyped-def]
-              redact_audio: Path | None = None, redact_margin: float = 0.25, redact_tone: bool = False):
+              redact_audio: Path | None = None, redact_margin: float = 0.25, redact_tone: bool = False,
+              diarize: bool = True):
     from qa_toolkit.services.transcription import TranscribeSettings
     from qa_toolkit.transcribe.faster_backend import BACKENDS
     from qa_toolkit.transcribe.vocabulary import read_vocabulary
@@ -71,7 +77,18 @@ def _settings(model: str | None, backend: str, language: str, vocabulary: Path |
         vocabulary=read_vocabulary(vocabulary) if vocabulary else [], agent_channel=agent_channel,
         filename_pattern=filename_pattern, workers=workers, device=device,
         redact_audio=str(redact_audio) if redact_audio else None, redact_audio_margin_s=redact_margin,
-        redact_audio_tone=redact_tone)
+        redact_audio_tone=redact_tone, diarize=_diarize(diarize))
+
+
+def _diarize(wanted: bool) -> bool:
+    """Diarize mono calls when asked and installed (a note on stderr when asked but not installed)."""
+    from qa_toolkit.transcribe.diarize import available
+
+    if wanted and not available():
+        err_console.print("note: mono calls keep the speaker 'unknown': pip install 'qa-toolkit[diarization]' "
+                          "to tell their speakers apart", highlight=False)
+        return False
+    return wanted
 
 
 @app.command("file")
@@ -94,6 +111,7 @@ def file_(
     redact_audio: RedactAudioOption = None,
     redact_margin: RedactMarginOption = 0.25,
     redact_tone: RedactToneOption = False,
+    diarize: DiarizeOption = True,
     db: DbOption = None,
 ) -> None:
     """Transcribe audio files and print (or write) the transcripts; stereo calls get agent/customer turns.
@@ -111,7 +129,7 @@ def file_(
     if output_format not in FORMATS:
         raise QAError(f"--output-format {output_format!r}: choose one of {', '.join(FORMATS)}")
     settings = _settings(model, backend, language, vocabulary, agent_channel, device,
-                         redact_audio=redact_audio, redact_margin=redact_margin, redact_tone=redact_tone)
+                         redact_audio=redact_audio, redact_margin=redact_margin, redact_tone=redact_tone, diarize=diarize)
     stored = _store_files(audio, settings, db) if store else {}
     loaded = settings.load_backend()
     failed = 0
@@ -119,7 +137,8 @@ def file_(
         transcript = stored.get(path)
         if transcript is None:
             try:
-                transcript = transcribe_file(path, loaded, settings.options(), agent_channel=settings.agent_channel)  # type: ignore[arg-type]
+                transcript = transcribe_file(path, loaded, settings.options(), agent_channel=settings.agent_channel,  # type: ignore[arg-type]
+                                             diarize=settings.diarize)
                 if redact or settings.redact_audio:
                     redacted, written = redact_call(path, transcript, settings)
                     if written:
@@ -183,6 +202,7 @@ def batch(
     redact_audio: RedactAudioOption = None,
     redact_margin: RedactMarginOption = 0.25,
     redact_tone: RedactToneOption = False,
+    diarize: DiarizeOption = True,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -200,7 +220,7 @@ def batch(
     from qa_toolkit.services import transcription
 
     settings = _settings(model, backend, language, vocabulary, agent_channel, device, workers, filename_pattern,
-                         redact_audio, redact_margin, redact_tone)
+                         redact_audio, redact_margin, redact_tone, diarize)
     progress = Progress(TextColumn("[bold]transcribing"), BarColumn(), MofNCompleteColumn(),
                         TextColumn("{task.fields[hours]:.2f} h audio · RTF {task.fields[rtf]:.3f}"),
                         TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),

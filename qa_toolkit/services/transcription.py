@@ -33,6 +33,7 @@ from qa_toolkit.transcribe.audio import AUDIO_EXTENSIONS, AudioError
 from qa_toolkit.transcribe.backend import Backend, TranscriptionOptions
 from qa_toolkit.transcribe.metadata import MetadataError, RecordingMetadata, recording_metadata
 from qa_toolkit.transcribe.pipeline import Transcript, transcribe_file
+from qa_toolkit.transcribe.speakers import REVIEW_TAG, SpeakerHints
 
 SOURCE = "call"
 STALE_AFTER = timedelta(hours=2)
@@ -55,6 +56,7 @@ class TranscribeSettings:
             every channel); None writes none.
         redact_audio_margin_s: seconds muted before and after each span.
         redact_audio_tone: a 1 kHz tone over the spans instead of silence.
+        diarize: tell the speakers of mono calls apart (needs the diarization extra; see transcribe/speakers.py).
     """
 
     model: str | None = None
@@ -69,6 +71,7 @@ class TranscribeSettings:
     redact_audio: str | None = None
     redact_audio_margin_s: float = 0.25
     redact_audio_tone: bool = False
+    diarize: bool = True
 
     def options(self) -> TranscriptionOptions:
         from qa_toolkit.transcribe.vocabulary import initial_prompt
@@ -230,6 +233,23 @@ def claim(database: Database, recording_id: int, *, worker: str | None = None,
         return result.rowcount == 1
 
 
+def diarization_available() -> bool:
+    """Whether mono calls can be diarized here (the diarization extra is installed)."""
+    from qa_toolkit.transcribe.diarize import available
+
+    return available()
+
+
+def speaker_hints(database: Database, meta: RecordingMetadata) -> SpeakerHints:
+    """What helps tell a mono call's agent apart: the agent's enrolled voice, other agents' voices, who speaks first."""
+    from qa_toolkit.services.voices import enrolled_voices
+
+    with database.session() as session:
+        voices = enrolled_voices(session)
+    agent_voice = voices.pop(meta.agent_id, None) if meta.agent_id else None
+    return SpeakerHints(agent_voice=agent_voice, other_agent_voices=voices, first_speaker=meta.first_speaker)
+
+
 def fail(database: Database, recording_id: int, kind: str, reason: str) -> None:
     """Record a failure with its kind (empty, unsupported, corrupt, truncated, silent, metadata, error)."""
     with database.session() as session:
@@ -307,7 +327,9 @@ def store(database: Database, recording_id: int, transcript: Transcript, meta: R
             source=SOURCE, external_id=external_id, channel="call", agent=agent,
             customer_external_id=meta.customer_id, started_at=meta.started_at, ended_at=ended,
             duration_s=round(transcript.duration_s, 2), queue=meta.queue, language=transcript.language,
-            tags=["unassigned"] if unassigned else [], content_hash=row.content_hash, pii_redacted=True,
+            tags=(["unassigned"] if unassigned else []) + (
+                [REVIEW_TAG] if transcript.speakers and transcript.speakers.get("needs_review") else []),
+            content_hash=row.content_hash, pii_redacted=True,
             meta={
                 "recording_id": row.id, "file": Path(row.path).name, "content_hash": row.content_hash,
                 "timing": transcript.timing.as_dict(), "channels": transcript.channels,
@@ -315,6 +337,7 @@ def store(database: Database, recording_id: int, transcript: Transcript, meta: R
                 "model": settings.model_label, "backend": settings.backend, "pii_redacted": pii,
                 "metadata_sources": meta.sources, **({"extra": meta.extra} if meta.extra else {}),
                 **({"redacted_audio": redacted_audio} if redacted_audio else {}),
+                **({"speakers": transcript.speakers} if transcript.speakers else {}),
             },
             turns=turns,
         )
@@ -358,7 +381,8 @@ def process(database: Database, recording_id: int, settings: TranscribeSettings,
         mono = meta.speaker or "unknown"
         transcript = transcribe_file(path, backend, settings.options(),
                                      agent_channel=meta.agent_channel or settings.agent_channel,  # type: ignore[arg-type]
-                                     mono_speaker=mono)
+                                     mono_speaker=mono, diarize=settings.diarize and diarization_available(),
+                                     hints=speaker_hints(database, meta) if settings.diarize else None)
         if not transcript.turns:
             raise AudioError("silent", f"{path}: no speech found ({transcript.duration_s:.1f} s of audio)")
         kind = "redaction"

@@ -38,7 +38,7 @@ NAMING_CONVENTION = {
 JSONType = JSON().with_variant(JSONB(), "postgresql")
 
 CHANNELS = ("call", "chat", "email")
-SPEAKERS = ("agent", "customer", "system", "unknown")
+SPEAKERS = ("agent", "customer", "system", "unknown", "agent_2", "other")  # agent_2, other: revision 0010
 ROLES = ("reviewer", "lead", "trainer", "agent", "admin")
 
 
@@ -487,3 +487,26 @@ class LlmJudgement(Base):
     quote: Mapped[str | None] = mapped_column(Text)
     reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+# --- voices enrolled per agent (revision 0010) ---
+
+
+class AgentVoice(Base):
+    """An agent's enrolled voice: one speaker embedding (a unit vector, never audio) per embedding engine.
+
+    Mono calls of this agent are then attributed by voice (``qa agents enroll-voice``).
+    """
+
+    __tablename__ = "agent_voices"
+    __table_args__ = (UniqueConstraint("agent_id", "engine", name="uq_agent_voices_agent_id_engine"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agent_id: Mapped[int] = mapped_column(ForeignKey("agents.id", ondelete="CASCADE"), index=True)
+    engine: Mapped[str] = mapped_column(String(50))
+    embedding: Mapped[list[float]] = mapped_column(JSONType)
+    files: Mapped[int] = mapped_column(Integer)
+    speech_s: Mapped[float] = mapped_column(Float)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    agent: Mapped[Agent] = relationship()

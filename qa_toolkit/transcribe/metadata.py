@@ -23,7 +23,8 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 from qa_toolkit.errors import QAError
 
 MANIFEST = "manifest.csv"
-FIELDS = ("call_id", "agent_id", "started_at", "queue", "customer_id", "language", "agent_channel", "speaker")
+FIELDS = ("call_id", "agent_id", "started_at", "queue", "customer_id", "language", "agent_channel", "speaker",
+          "first_speaker")
 
 
 class MetadataError(QAError):
@@ -43,6 +44,7 @@ class RecordingMetadata(BaseModel):
     language: str | None = None
     agent_channel: Literal["left", "right"] | None = None
     speaker: Literal["agent", "customer", "unknown"] | None = None  # who speaks on a mono recording
+    first_speaker: Literal["agent", "customer"] | None = None  # who speaks first on a mono call (diarization hint)
     sources: list[str] = []
 
     @field_validator("*", mode="before")

@@ -41,8 +41,8 @@ from qa_toolkit.transcribe.diarize import Diarization
 
 MIN_CALL_S = 5.0
 MIN_CONFIDENCE = 0.6
-VOICE_MIN_SIMILARITY = 0.75
-VOICE_FULL_MARGIN = 0.15
+VOICE_MIN_SIMILARITY = 0.92  # Resemblyzer: the same voice 0.95-0.98 on the dev calls, others up to 0.92
+VOICE_FULL_MARGIN = 0.1
 FIRST_SPEAKER_CONFIDENCE = 0.8
 STAFF_PHRASES = 2  # net agent phrases that make a second speaker agent-side staff
 REVIEW_TAG = "review-speakers"
