@@ -194,3 +194,48 @@ def test_without_diarization_a_mono_call_is_one_unknown_speaker(tiny) -> None:  
 
     transcript = transcribe_file(DATA / "two_voices.flac", tiny)
     assert {t.speaker for t in transcript.turns} == {"unknown"} and transcript.speakers is None
+
+
+# --- qa transcribe eval: speaker-attributed WER and DER -------------------------------------------
+
+
+def test_speaker_attributed_wer_counts_misattributed_words_twice() -> None:
+    from qa_toolkit.transcribe.evaluate import speaker_attributed_wer
+
+    ref = [("agent", "thanks for calling"), ("customer", "hi there")]
+    assert speaker_attributed_wer(ref, [("agent", "thanks for calling"), ("customer", "hi there")]) == 0.0
+    # "hi" said by the customer but given to the agent: one deletion (customer) + one insertion (agent)
+    assert speaker_attributed_wer(ref, [("agent", "thanks for calling hi"), ("customer", "there")]) == pytest.approx(2 / 5)
+    # unknown matches nobody: every word is a deletion and an insertion
+    assert speaker_attributed_wer(ref, [("unknown", "thanks for calling hi there")]) == pytest.approx(10 / 5)
+    assert speaker_attributed_wer([("supervisor", "hello")], [("agent_2", "hello")]) == 0.0
+
+
+def test_der_and_a_bad_rttm_line(tmp_path: Path) -> None:
+    from qa_toolkit.errors import QAError
+    from qa_toolkit.transcribe.evaluate import diarization_error, read_rttm
+
+    reference = read_rttm(DATA / "two_voices.rttm")
+    assert reference[0][2] == "agent" and len(reference) == 6
+    perfect = diarization_error(reference, [(s, e, f"spk{who}") for s, e, who in reference])
+    speech = sum(e - s for s, e, _ in reference)
+    assert perfect["der"] == 0.0 and 0.8 * speech < perfect["total"] < speech  # the collar leaves out turn edges
+    swapped = diarization_error(reference, [(s, e, "x") for s, e, _ in reference])  # one label for both
+    assert 0.2 < swapped["der"] < 0.6 and swapped["confusion"] > 0
+    bad = tmp_path / "bad.rttm"
+    bad.write_text("SPEAKER call 1 0.30 x <NA> <NA> agent <NA> <NA>\n")
+    with pytest.raises(QAError, match=r"bad.rttm:1: not an RTTM SPEAKER line"):
+        read_rttm(bad)
+
+
+@pytest.mark.slow
+def test_eval_reports_der_and_speaker_attribution_for_mono_calls(tiny) -> None:  # type: ignore[no-untyped-def]
+    from qa_toolkit.transcribe.evaluate import evaluate_files
+
+    result = evaluate_files(DATA / "references.json", tiny, diarize=True).as_dict()
+    overall = result["overall"]
+    assert overall["speaker_accuracy"] >= 0.95
+    assert overall["der"] is not None and overall["der"] < 0.35
+    assert overall["wer"] <= overall["sa_wer"] < overall["wer"] + 0.05
+    plain = evaluate_files(DATA / "references.json", tiny).as_dict()["overall"]
+    assert plain["speaker_accuracy"] is None and plain["der"] is None  # no diarization: nothing to score

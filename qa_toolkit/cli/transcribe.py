@@ -317,12 +317,14 @@ def eval_(
     vocabulary: VocabularyOption = None,
     agent_channel: AgentChannelOption = "left",
     device: DeviceOption = "auto",
+    diarize: DiarizeOption = True,
     as_json: JsonOption = False,
 ) -> None:
-    """Word/character error rates (jiwer) and speaker attribution against reference transcripts.
+    """Word/character error rates (jiwer), speaker attribution, speaker-attributed WER and DER against references.
 
     Text is normalised first (lower-case, punctuation removed, contractions expanded, numbers as
-    words); see qa_toolkit/transcribe/evaluate.py.
+    words); see qa_toolkit/transcribe/evaluate.py. DER needs who spoke when: an "rttm" file named in the
+    entry, or NAME.rttm beside the audio (tools/synth_calls.py writes one per call).
 
     Example:
 
@@ -330,21 +332,25 @@ def eval_(
     """
     from qa_toolkit.transcribe.evaluate import evaluate_files
 
-    settings = _settings(model, backend, language, vocabulary, agent_channel, device)
-    result = evaluate_files(references, settings.load_backend(), settings.options(), agent_channel=agent_channel)
+    settings = _settings(model, backend, language, vocabulary, agent_channel, device, diarize=diarize)
+    result = evaluate_files(references, settings.load_backend(), settings.options(), agent_channel=agent_channel,
+                            diarize=settings.diarize)
     data = result.as_dict()
     if as_json:
         print_json({"model": settings.model_label, "backend": backend, **data})
         return
     pct = lambda v: "" if v is None else f"{100 * v:.1f}%"  # noqa: E731
     print_table(f"WER ({settings.model_label}, {backend})",
-                ["file", "words", "WER", "CER", "sub", "del", "ins", "speaker acc."],
+                ["file", "words", "WER", "CER", "sub", "del", "ins", "speaker acc.", "SA-WER", "DER"],
                 [(f["file"], f["reference_words"], pct(f["wer"]), pct(f["cer"]), f["substitutions"],
-                  f["deletions"], f["insertions"], pct(f["speaker_accuracy"])) for f in data["files"]])
+                  f["deletions"], f["insertions"], pct(f["speaker_accuracy"]), pct(f["sa_wer"]), pct(f["der"]))
+                 for f in data["files"]])
     o = data["overall"]
     console.print(f"overall WER {pct(o['wer'])} · CER {pct(o['cer'])} · {o['substitutions']} sub, "
                   f"{o['deletions']} del, {o['insertions']} ins of {o['reference_words']} words"
-                  + (f" · speaker attribution {pct(o['speaker_accuracy'])}" if o["speaker_accuracy"] is not None else ""))
+                  + (f" · speaker attribution {pct(o['speaker_accuracy'])}" if o["speaker_accuracy"] is not None else "")
+                  + (f" · SA-WER {pct(o['sa_wer'])}" if o["sa_wer"] is not None else "")
+                  + (f" · DER {pct(o['der'])}" if o["der"] is not None else ""))
 
 
 @app.command("enqueue")

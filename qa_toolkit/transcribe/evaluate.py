@@ -10,9 +10,17 @@ Normalisation (applied to reference and hypothesis alike, see :func:`normalize`)
 4. every other character that is not a letter, digit or space becomes a space (hyphens split words);
 5. runs of spaces collapse to one.
 
-Speaker attribution (two-channel calls whose reference has turns): reference and hypothesis words
-are aligned by jiwer; of the reference words that have a counterpart (hit or substitution),
-the share whose hypothesis word carries the same speaker.
+Speaker attribution (two-channel calls, and mono calls that were diarized, whose reference has turns):
+reference and hypothesis words are aligned by jiwer; of the reference words that have a counterpart
+(hit or substitution), the share whose hypothesis word carries the same speaker. Speaker-attributed
+WER: each speaker's reference words against the words attributed to that speaker, errors summed over
+speakers, over all reference words (words said by the wrong speaker count twice, as a deletion and an
+insertion; ``unknown`` matches nobody). A reference speaker ``supervisor`` counts as ``agent_2``.
+
+DER (diarization error rate, pyannote.metrics, 0.25 s collar, overlap scored): missed speech, false
+alarm and speaker confusion over reference speech, where the reference says who spoke when (an
+``rttm`` file named in the entry, or ``NAME.rttm`` beside the audio); the hypothesis is each
+speaker's words.
 """
 
 from __future__ import annotations
@@ -84,10 +92,13 @@ class FileScore:
     wer: float
     cer: float
     speaker_accuracy: float | None = None
+    sa_wer: float | None = None
+    der: float | None = None
+    der_parts: dict[str, float] | None = None  # seconds: total reference speech, missed, false alarm, confusion
     hypothesis: str = ""
 
     def as_dict(self) -> dict[str, Any]:
-        return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in self.__dict__.items()}
+        return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in self.__dict__.items() if k != "der_parts"}
 
 
 @dataclass
@@ -101,6 +112,20 @@ class Evaluation:
         words = sum(f.reference_words for f in self.files)
         errors = sum(f.substitutions + f.deletions + f.insertions for f in self.files)
         return errors / words if words else 0.0
+
+    @property
+    def sa_wer(self) -> float | None:
+        """Speaker-attributed WER over the files that have it (errors over their reference words)."""
+        scored = [f for f in self.files if f.sa_wer is not None]
+        words = sum(f.reference_words for f in scored)
+        return sum(f.sa_wer * f.reference_words for f in scored) / words if words else None  # type: ignore[operator]
+
+    @property
+    def der(self) -> float | None:
+        """DER over the files that have a who-spoke-when reference (error seconds over speech seconds)."""
+        parts = [f.der_parts for f in self.files if f.der_parts]
+        total = sum(p["total"] for p in parts)
+        return sum(p["missed"] + p["false_alarm"] + p["confusion"] for p in parts) / total if total else None
 
     @property
     def speaker_accuracy(self) -> float | None:
@@ -117,6 +142,8 @@ class Evaluation:
             "insertions": sum(f.insertions for f in self.files),
             "reference_words": sum(f.reference_words for f in self.files),
             "speaker_accuracy": None if self.speaker_accuracy is None else round(self.speaker_accuracy, 4),
+            "sa_wer": None if self.sa_wer is None else round(self.sa_wer, 4),
+            "der": None if self.der is None else round(self.der, 4),
         }
         return {"overall": total, "files": [f.as_dict() for f in self.files]}
 
@@ -127,6 +154,7 @@ class Reference:
 
     text: str
     turns: list[tuple[str, str]] | None = None
+    rttm: Path | None = None
 
 
 def read_references(path: str | Path) -> dict[str, Reference]:
@@ -157,7 +185,10 @@ def read_references(path: str | Path) -> dict[str, Reference]:
             except (TypeError, KeyError) as exc:
                 raise QAError(f"{path}: references[{name!r}].turns: each turn needs speaker and text ({exc})") from None
             text = entry.get("text") or " ".join(t for _, t in pairs or [])
-            out[name] = Reference(text, pairs)
+            rttm = entry.get("rttm")
+            if rttm is not None and not isinstance(rttm, str):
+                raise QAError(f"{path}: references[{name!r}].rttm must be a file name (relative to {path.name})")
+            out[name] = Reference(text, pairs, path.parent / rttm if rttm else None)
         else:
             raise QAError(f"{path}: references[{name!r}] must be a string or an object with 'text'")
     return out
@@ -174,11 +205,88 @@ def score(file: str, reference: Reference, hypothesis: str,
         raise QAError(f"reference for {file} is empty after normalisation")
     words = jiwer.process_words(ref, hyp or "<empty>")
     chars = jiwer.process_characters(ref, hyp or "<empty>")
-    accuracy = None
+    accuracy = sa_wer = None
     if reference.turns and hypothesis_turns:
         accuracy = _speaker_accuracy(reference.turns, hypothesis_turns, norm)
+        sa_wer = speaker_attributed_wer(reference.turns, hypothesis_turns, norm)
     return FileScore(file, len(ref.split()), words.substitutions, words.deletions, words.insertions,
-                     words.wer, chars.cer, accuracy, hypothesis)
+                     words.wer, chars.cer, accuracy, sa_wer, hypothesis=hypothesis)
+
+
+ROLE_ALIASES = {"supervisor": "agent_2"}
+
+
+def speaker_attributed_wer(ref_turns: list[tuple[str, str]], hyp_turns: list[tuple[str, str]],
+                           norm: Callable[[str], str] = normalize) -> float | None:
+    """Each speaker's reference words against the words attributed to that speaker: errors summed / reference words."""
+    import jiwer
+
+    def by_speaker(turns: list[tuple[str, str]]) -> dict[str, str]:
+        out: dict[str, list[str]] = {}
+        for speaker, text in turns:
+            out.setdefault(ROLE_ALIASES.get(speaker, speaker), []).append(norm(text))
+        return {k: " ".join(v).strip() for k, v in out.items()}
+
+    ref, hyp = by_speaker(ref_turns), by_speaker(hyp_turns)
+    words = sum(len(t.split()) for t in ref.values())
+    if not words:
+        return None
+    errors = 0
+    for speaker in set(ref) | set(hyp):
+        r, h = ref.get(speaker, ""), hyp.get(speaker, "") if speaker != "unknown" else ""
+        if not r:
+            errors += len(h.split())
+        elif not h:
+            errors += len(r.split())
+        else:
+            out = jiwer.process_words(r, h)
+            errors += out.substitutions + out.deletions + out.insertions
+    errors += sum(len(t.split()) for k, t in hyp.items() if k == "unknown" and k not in ref)
+    return errors / words
+
+
+def read_rttm(path: Path) -> list[tuple[float, float, str]]:
+    """(start, end, speaker) of each SPEAKER line of an RTTM file.
+
+    Raises:
+        QAError: a malformed line (file and line named).
+    """
+    out = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        fields = line.split()
+        if not fields or fields[0] != "SPEAKER":
+            continue
+        try:
+            start, duration = float(fields[3]), float(fields[4])
+            out.append((start, start + duration, fields[7]))
+        except (IndexError, ValueError):
+            raise QAError(f"{path}:{number}: not an RTTM SPEAKER line (type file chan start dur ... name ...)") from None
+    return out
+
+
+def diarization_error(reference: list[tuple[float, float, str]],
+                      hypothesis: list[tuple[float, float, str]]) -> dict[str, float]:
+    """DER and its parts (seconds) with pyannote.metrics: 0.25 s collar, overlapping speech scored."""
+    try:
+        from pyannote.core import Annotation, Segment
+        from pyannote.metrics.diarization import DiarizationErrorRate
+    except ImportError:
+        raise QAError("DER needs pyannote.metrics: pip install 'qa-toolkit[diarization]'") from None
+    ref, hyp = Annotation(), Annotation()
+    for start, end, speaker in reference:
+        ref[Segment(start, end)] = ROLE_ALIASES.get(speaker, speaker)
+    for start, end, speaker in hypothesis:
+        if end > start:
+            hyp[Segment(start, end), len(hyp)] = speaker
+    metric = DiarizationErrorRate(collar=0.25, skip_overlap=False)
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "uem approximated by the union of reference and hypothesis extents"
+        parts = metric(ref, hyp, detailed=True)
+    return {"der": float(parts["diarization error rate"]), "total": float(parts["total"]),
+            "missed": float(parts["missed detection"]), "false_alarm": float(parts["false alarm"]),
+            "confusion": float(parts["confusion"])}
 
 
 def _labelled(turns: list[tuple[str, str]], norm: Callable[[str], str]) -> tuple[list[str], list[str]]:
@@ -209,12 +317,13 @@ def _speaker_accuracy(ref_turns: list[tuple[str, str]], hyp_turns: list[tuple[st
 
 
 def evaluate_files(references_path: str | Path, backend: Any, options: Any = None, *,
-                   agent_channel: str = "left",
+                   agent_channel: str = "left", diarize: bool = False,
                    on_file: Callable[[FileScore], None] | None = None) -> Evaluation:
-    """Transcribe every file named in a references file (paths relative to it) and score it.
+    """Transcribe every file named in a references file (paths relative to it) and score it; mono calls are
+    diarized when ``diarize`` is on.
 
     Raises:
-        QAError: a referenced audio file is missing or cannot be transcribed.
+        QAError: a referenced audio or RTTM file is missing or cannot be read.
     """
     from qa_toolkit.transcribe.audio import AudioError
     from qa_toolkit.transcribe.pipeline import transcribe_file
@@ -225,13 +334,21 @@ def evaluate_files(references_path: str | Path, backend: Any, options: Any = Non
         audio = references_path.parent / name
         if not audio.is_file():
             raise QAError(f"{references_path}: references[{name!r}]: no audio file at {audio}")
+        rttm = reference.rttm or (audio.with_suffix(".rttm") if audio.with_suffix(".rttm").is_file() else None)
+        if rttm is not None and not rttm.is_file():
+            raise QAError(f"{references_path}: references[{name!r}].rttm: no file at {rttm}")
         try:
-            transcript = transcribe_file(audio, backend, options, agent_channel=agent_channel)  # type: ignore[arg-type]
+            transcript = transcribe_file(audio, backend, options, agent_channel=agent_channel,  # type: ignore[arg-type]
+                                         diarize=diarize)
         except AudioError as exc:
             raise QAError(f"{audio}: {exc}") from None
         turns = [(t.speaker, t.text) for t in transcript.turns]
-        result = score(name, reference, " ".join(t for _, t in turns),
-                       turns if transcript.channels == 2 else None)
+        has_speakers = transcript.channels == 2 or transcript.speakers is not None
+        result = score(name, reference, " ".join(t for _, t in turns), turns if has_speakers else None)
+        if rttm is not None and has_speakers:
+            spoken = [(w.start, w.end, t.speaker) for t in transcript.turns for w in t.words]
+            parts = diarization_error(read_rttm(rttm), spoken)
+            result.der, result.der_parts = parts["der"], parts
         scores.append(result)
         if on_file:
             on_file(result)
