@@ -125,3 +125,17 @@ def test_batch_stores_roles_by_enrolled_voice_and_flags_what_it_cannot_tell(db: 
         assert "review-speakers" not in two.tags
         assert {t.speaker for t in short.turns} == {"unknown"} and "review-speakers" in short.tags
         assert "too short" in short.meta["speakers"]["reason"]
+
+
+@pytest.mark.slow
+def test_batch_cli_counts_calls_that_need_speaker_review(db_url: str, tmp_path: Path) -> None:
+    folder = tmp_path / "calls"
+    folder.mkdir()
+    shutil.copy(DATA / "two_voices.flac", folder / "two.flac")
+    shutil.copy(DATA / "short.flac", folder / "short.flac")
+    runner = CliRunner()
+    result = runner.invoke(app, ["transcribe", "batch", str(folder), "--db", db_url])
+    assert result.exit_code == 0, result.output
+    assert "1 mono call(s) need a person to tell who is speaking: tagged review-speakers" in result.output
+    again = runner.invoke(app, ["transcribe", "batch", str(folder), "--no-diarize", "--json", "--db", db_url])
+    assert json.loads(again.output)["summary"]["skipped"] == 2  # already stored: nothing half-done, nothing twice

@@ -242,9 +242,11 @@ def batch(
 
         report = transcription.run_batch(database, folder, settings, since=since,
                                          on_registered=registered, on_file=done)
+    review = sum(1 for o in report.outcomes if o.status == "done" and o.transcript is not None
+                 and o.transcript.speakers and o.transcript.speakers.get("needs_review"))
     summary = {"done": report.count("done"), "failed": report.count("failed"), "skipped": report.count("skipped"),
                "busy": report.count("busy"), "audio_s": round(report.audio_s, 1), "seconds": round(report.seconds, 1),
-               "rtf": round(report.rtf, 4)}
+               "rtf": round(report.rtf, 4), "speaker_review": review}
     if as_json:
         print_json({"summary": summary, "files": [o.as_dict() for o in report.outcomes]})
     else:
@@ -254,6 +256,8 @@ def batch(
         console.print(f"{summary['done']} done, {summary['failed']} failed, {summary['skipped']} already seen, "
                       f"{summary['busy']} busy elsewhere · {report.audio_s / 60:.1f} min audio in "
                       f"{report.seconds:.1f} s · RTF {report.rtf:.3f}")
+        if review:
+            console.print(f"{review} mono call(s) need a person to tell who is speaking: tagged review-speakers")
     if summary["failed"]:
         raise typer.Exit(EXIT_PARTIAL)
 

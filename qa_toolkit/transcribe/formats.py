@@ -59,6 +59,7 @@ def to_dict(transcript: Transcript) -> dict[str, Any]:
                   for t in transcript.turns],
         **({"pii_spans": [{"kind": s.kind, "turn": s.turn, "speaker": s.speaker, "start_s": round(s.start_s, 2),
                            "end_s": round(s.end_s, 2)} for s in transcript.pii_spans]} if transcript.pii_redacted else {}),
+        **({"speakers": transcript.speakers} if transcript.speakers else {}),  # mono calls: roles, confidence, review
     }
 
 
