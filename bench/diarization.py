@@ -43,7 +43,8 @@ SCRIPTS = ROOT / "bench" / "diarization"
 CACHE = ROOT / "bench" / "results" / "diarization-audio"
 SHARED = ROOT.parent / "shared" / "data" / "speech"
 SAMPLES = ROOT / "samples" / "calls"
-ROLE_ALIASES = {"supervisor": "agent_2"}
+ROLE_ALIASES = {"supervisor": "agent_2", "ivr": "other"}
+LABELLED = ROOT / "tests" / "data" / "labelled" / "calls" / "test" / "audio"
 
 
 def render(split: str) -> list[Path]:
@@ -96,6 +97,19 @@ def rendered(paths: list[Path]) -> list[dict]:
         truth = json.loads(path.with_suffix(".truth.json").read_text())
         out.append({"name": path.name, "samples": decode(path).channels[0], "rttm": read_rttm(path.with_suffix(".rttm")),
                     "turns": [(t["speaker"], t["text"]) for t in truth["turns"]]})
+    return out
+
+
+def labelled_mixdowns() -> list[dict]:
+    """The labelled call set's test split (stereo, issue 15) mixed down to mono, with its truth."""
+    out = []
+    for truth_path in sorted(LABELLED.glob("*.truth.json")):
+        truth = json.loads(truth_path.read_text())
+        path = next(p for p in truth_path.parent.glob(truth_path.name.replace(".truth.json", ".*"))
+                    if p.suffix in (".mp3", ".ogg", ".opus", ".wav", ".flac", ".m4a"))
+        audio = decode(path)
+        out.append({"name": f"labelled:{path.name}", "samples": np.mean(np.stack(audio.channels), axis=0).astype(np.float32),
+                    "rttm": read_rttm(path.with_suffix(".rttm")), "turns": [(t["speaker"], t["text"]) for t in truth["turns"]]})
     return out
 
 
@@ -162,13 +176,13 @@ def compare_engines(files: list[dict]) -> dict:
     return out
 
 
-def pipeline(files: list[dict]) -> dict:
+def pipeline(files: list[dict], first_speaker: str | None = None) -> dict:
     """tiny.en, then diarization + roles, on each call; word-to-role accuracy and the diarization's share of time."""
     from qa_toolkit.transcribe.backend import TranscriptionOptions
     from qa_toolkit.transcribe.diarize import ENGINE, diarize
     from qa_toolkit.transcribe.evaluate import Reference, score
     from qa_toolkit.transcribe.faster_backend import load_backend
-    from qa_toolkit.transcribe.speakers import attribute
+    from qa_toolkit.transcribe.speakers import SpeakerHints, attribute
     from qa_toolkit.transcribe.turns import channel_words, merge_turns
 
     backend = load_backend("faster-whisper", "tiny.en", "cpu", 1)
@@ -179,7 +193,8 @@ def pipeline(files: list[dict]) -> dict:
     for f in files:
         segments, asr_cpu, asr_wall = timed(lambda: list(backend.transcribe(f["samples"], options)))
         words = channel_words(segments)
-        (grouped, attribution), dia_cpu, dia_wall = timed(lambda: attribute(words, diarize(f["samples"])))
+        (grouped, attribution), dia_cpu, dia_wall = timed(lambda: attribute(words, diarize(f["samples"]),
+                                                                           SpeakerHints(first_speaker=first_speaker)))
         turns = [(t.speaker.split("#")[0], t.text) for t in merge_turns(grouped)]
         ref_turns = [(ROLE_ALIASES.get(s, s), t) for s, t in f["turns"]]
         result = score(f["name"], Reference(" ".join(t for _, t in ref_turns), ref_turns),
@@ -207,7 +222,8 @@ def pipeline(files: list[dict]) -> dict:
 
     groups: dict[str, list[dict]] = {}
     for r in rows:
-        key = ("shipped samples (espeak, one voice: see README)" if r["file"].startswith("shipped:") else
+        key = ("labelled call set, test split (mixed down)" if r["file"].startswith("labelled:") else
+               "shipped samples (espeak, one voice: see README)" if r["file"].startswith("shipped:") else
                "sample scripts, espeak voices" if r["file"].startswith("es_") else
                "sample scripts, piper voices" if r["file"].startswith("pp_") else
                "three speakers / overlap" if r["file"].startswith("t3_") else "dev calls")
@@ -236,9 +252,22 @@ def peak_rss_mb(path: Path, with_diarization: bool) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", choices=["test", "dev"], default="test")
+    parser.add_argument("--labelled", action="store_true",
+                        help="only the pipeline on the labelled call set's test split, mixed down to mono")
+    parser.add_argument("--first-speaker", choices=["agent", "customer"],
+                        help="with --labelled: tell the pipeline who speaks first (as a sidecar's first_speaker would)")
     parser.add_argument("--memory-only", action="store_true", help="only the peak-memory measurement")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "diarization.json")
     args = parser.parse_args()
+    if args.labelled:
+        result = pipeline(labelled_mixdowns(), args.first_speaker)
+        result["first_speaker_hint"] = args.first_speaker
+        out = args.out.with_name("diarization_labelled_calls" + (f"_first_{args.first_speaker}" if args.first_speaker
+                                                                  else "") + ".json")
+        out.write_text(json.dumps(result, indent=2) + "\n")
+        print(json.dumps(result["all"], indent=2))
+        print(f"wrote {out}")
+        return 0
     synth = rendered(render(args.split))
     calls = synth + (sample_mixdowns() if args.split == "test" else [])
     print(f"{len(calls)} calls ({sum(len(f['samples']) for f in calls) / 16000:.0f} s of audio)", file=sys.stderr)
