@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
@@ -68,6 +68,82 @@ def calibrate(
                                                    " (use --out FILE or --write to keep them)"), highlight=False)
 
 
+@app.command("tune")
+def tune(
+    rubric: Annotated[str, typer.Argument(help="Rubric to tune: a file, a shipped rubric, or a published rubric's "
+                                               "name (its latest version).")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Write the draft rubric here (publish it with "
+                                                          "`qa rubric publish DRAFT.yaml`).", dir_okay=False)],
+    from_reviews: Annotated[bool, typer.Option("--from-reviews", help="Tune on the stored reviews and "
+                                                                      "calibration scores.")] = False,
+    labels: Annotated[str | None, typer.Option("--labels", help="Tune on a labelled canonical JSONL file "
+                                                                "(what `qa score eval FILE` reads).")] = None,
+    period: Annotated[str | None, typer.Option("--period", help="With --from-reviews: reviews given in "
+                                                                "START..END or a month YYYY-MM.")] = None,
+    fit_share: Annotated[float, typer.Option("--fit-share", min=0.2, max=0.9,
+                                             help="Share of the labels, the oldest, that the tuning fits on; "
+                                                  "the rest measures it.")] = 0.6,
+    min_labels: Annotated[int, typer.Option("--min-labels", min=1,
+                                            help="Refuse to tune a check with fewer labels in the fitting "
+                                                 "part.")] = 20,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Propose a new rubric version tuned on the team's labels: thresholds re-calibrated and exemplars added
+    from the disagreements, fitted on the oldest labels and measured on the newest.
+
+    Prints each check's F1 before and after on the held-out labels; checks with too few labels are
+    refused. The draft records the labels' window and the measured accuracy; `qa rubric publish` stores
+    them with the version.
+
+    Example:
+
+        qa rubric tune support-chat --from-reviews --period 2026-10 --out support-chat.draft.yaml
+
+        qa rubric tune support-chat --labels dev.jsonl --out support-chat.draft.yaml
+    """
+    from qa_toolkit.reports.period import parse_period
+    from qa_toolkit.services.rubric_tune import tune_rubric
+
+    if from_reviews == (labels is not None):
+        raise typer.BadParameter("give --from-reviews or --labels FILE (one of them)", param_hint="--from-reviews")
+    if period is not None and not from_reviews:
+        raise typer.BadParameter("--period goes with --from-reviews", param_hint="--period")
+    if labels is not None and not (Path(rubric).exists() or rubric in rubrics.library()):
+        with opened(db) as database:
+            result = tune_rubric(rubric, labels=labels, database=database, fit_share=fit_share,
+                                 min_labels=min_labels)
+    elif labels is not None:
+        result = tune_rubric(rubric, labels=labels, fit_share=fit_share, min_labels=min_labels)
+    else:
+        with opened(db) as database:
+            result = tune_rubric(rubric, database=database, period=parse_period(period) if period else None,
+                                 fit_share=fit_share, min_labels=min_labels)
+    out.write_text(result.pop("draft"), encoding="utf-8")
+    result["written"] = str(out)
+    if as_json:
+        print_json(result)
+        return
+    fmt = (lambda v: "" if v is None else f"{v:.2f}")
+    window = f", {result['window'][0][:10]} to {result['window'][1][:10]}" if result["window"] else ""
+    print_table(f"{result['rubric']} tuned on {result['labels']}: {result['interactions']} interactions{window}; "
+                f"fitted on the first {result['fitted_on']}, measured on the last {result['held_out']}",
+                ["criterion", "check", "fit", "held out", "F1 before", "F1 after", "change"],
+                [(c["criterion"], c["check"], c["fitted_on"], c["held_out"], fmt(c["f1_before"]), fmt(c["f1_after"]),
+                  c["refused"] or "; ".join(
+                      [f"{k} {v['before']:g}→{v['after']:g}" for k, v in c["thresholds"].items()]
+                      + ([f"{len(c['exemplars_added'])} exemplar(s) added"] if c["exemplars_added"] else []))
+                  or "unchanged") for c in result["criteria"]])
+    for c in result["criteria"]:
+        for added in c["exemplars_added"]:
+            console.print(f"  {c['criterion']}: {added['block']} + {added['as']} “{escape(added['sentence'])}”",
+                          highlight=False)
+    for note in result["notes"]:
+        console.print(f"note: {escape(note)}", highlight=False)
+    console.print(f"Draft written to {out}: check it with `qa score eval FILE --rubric {out}`, publish it with "
+                  f"`qa rubric publish {out}`", highlight=False)
+
+
 @app.command("publish")
 def publish(
     files: Annotated[list[str], typer.Argument(help="Rubric YAML files, or names of shipped rubrics (support-chat).")],
@@ -86,6 +162,18 @@ def publish(
             v = result.version
             what = "published" if result.created else "unchanged, already published as"
             console.print(f"{v.name}: {what} version {v.version} ({v.content_hash[:12]})", highlight=False)
+            measured = v.body.get("measured")
+            if measured:
+                console.print(f"  {_measured_line(measured)}", highlight=False)
+
+
+def _measured_line(measured: dict[str, Any]) -> str:
+    window = measured.get("window")
+    when = f" given {window[0][:10]} to {window[1][:10]}" if window else ""
+    scores = ", ".join(f"{k} {v['f1']:.2f}" for k, v in measured.get("criteria", {}).items()
+                       if v.get("f1") is not None)
+    return (f"tuned on {measured['labels']}{when} (fitted on {measured['fitted_on']}, measured on "
+            f"{measured['held_out']}); held-out F1: {scores or 'none'}")
 
 
 @app.command("list")
@@ -142,6 +230,8 @@ def _print_rubric(rubric: Rubric, header: str) -> None:
     console.print(f"[bold]{rubric.title or rubric.name}[/bold] — {header}", highlight=False)
     if rubric.description:
         console.print(rubric.description.strip(), highlight=False)
+    if rubric.measured is not None:
+        console.print(_measured_line(rubric.measured.model_dump(mode="json")), highlight=False)
     console.print(f"channels: {', '.join(rubric.channels)}"
                   + (f"; queues: {', '.join(rubric.queues)}" if rubric.queues else "")
                   + f"; pass mark {rubric.pass_mark:g}", highlight=False)

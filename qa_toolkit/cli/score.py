@@ -169,6 +169,16 @@ def eval_(
                                                     "published rubric; several comma-separated: the first that "
                                                     "uses a check wins).")] = None,
     show: Annotated[int, typer.Option(help="Disagreements listed per label, the worst first.")] = 5,
+    from_reviews: Annotated[bool, typer.Option(
+        "--from-reviews", help="Measure the checks against the stored peer reviews and calibration scores "
+                               "(every criterion a person answered that a check answers too).")] = False,
+    period: Annotated[str | None, typer.Option(
+        "--period", help="With --from-reviews: reviews given in START..END (inclusive ISO dates) or a month "
+                         "YYYY-MM.")] = None,
+    drift_margin: Annotated[float, typer.Option(
+        "--drift-margin", min=0.0, max=1.0,
+        help="With --from-reviews: a check whose agreement with the reviews is below the accuracy recorded for "
+             "its rubric version by more than this has drifted (exit status 3).")] = 0.10,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -183,7 +193,20 @@ def eval_(
         qa score eval tests/data/labelled/chats_dev.jsonl --rubric support-chat
 
         qa score eval --db sqlite:///qa.db --labels calls_labels.jsonl --rubric support-call
+
+        qa score eval --from-reviews --rubric support-chat --period 2026-10
+
+    With --from-reviews the exit status is 3 when a check drifted: its agreement with the reviews fell
+    below the accuracy recorded for its rubric version (by `qa rubric tune`) by more than --drift-margin.
     """
+    if from_reviews:
+        if file is not None or labels is not None:
+            raise typer.BadParameter("--from-reviews reads the stored reviews: give no FILE or --labels",
+                                     param_hint="--from-reviews")
+        _eval_reviews(db, rubric, period, show, as_json, drift_margin)
+        return
+    if period is not None:
+        raise typer.BadParameter("--period goes with --from-reviews", param_hint="--period")
     if (file is None) == (labels is None):
         raise typer.BadParameter("give a labelled FILE, or --labels with --db for stored interactions",
                                  param_hint="FILE / --labels")
@@ -239,3 +262,67 @@ def _print_eval(result: dict[str, Any], show: int) -> None:
                 similar = f" similarity {e['similarity']:.2f}" if "similarity" in e else ""
                 words = f" “{escape(e['quote'])}”" if "quote" in e else f" ({escape(e['note'])})"
                 console.print(f"    {where}{similar}:{words}", highlight=False, style="dim")
+
+
+def _eval_reviews(db: str | None, rubric: str | None, period: str | None, show: int, as_json: bool,
+                  margin: float) -> None:
+    """``--from-reviews``: the per-check table, the breakdowns, the reviewers, what was left out, the worst."""
+    from qa_toolkit.reports.period import parse_period
+    from qa_toolkit.services.review_eval import evaluate_reviews
+
+    with opened(db) as database:
+        result = evaluate_reviews(database, rubric=rubric, period=parse_period(period) if period else None,
+                                  worst=show, margin=margin)
+    if as_json:
+        print_json(result)
+    else:
+        _print_reviews(result)
+        for item in result["drift"]:
+            err_console.print(f"[bold red]DRIFT[/] {item['criterion']} ({item['check']}): {escape(item['text'])}; "
+                              "reports mark its figures unreliable", highlight=False)
+    if result["drift"]:
+        raise typer.Exit(3)
+
+
+def _print_reviews(result: dict[str, Any]) -> None:
+    fmt = (lambda v: "" if v is None else f"{v:.2f}")
+    where = "".join([f" of {result['rubric']}" if result["rubric"] else "",
+                     f" in {result['period']}" if result["period"] else ""])
+    if not result["checks"]:
+        console.print(f"No review answers{where} to compare with an automated check: reviewers score "
+                      "automated criteria with `qa review start`.", highlight=False)
+    else:
+        print_table(f"Checks against the reviewers{where}: {result['labels']} labels "
+                    f"({result['gold_labels']} calibration gold); positive class: fail",
+                    ["criterion", "check", "n", "agreement", "override rate", "precision", "recall", "F1",
+                     "reviewers: fail", "check: fail"],
+                    [(c["criterion"], c["check"], c["n"], fmt(c["agreement"]), fmt(c["override_rate"]),
+                      fmt(c["precision"]), fmt(c["recall"]), fmt(c["f1"]), c["reviewer_fail"], c["check_fail"])
+                     for c in result["checks"]])
+        for name, title in (("week", "week"), ("team", "team"), ("channel", "channel"),
+                            ("check_version", "check version")):
+            print_table(f"By {title}", ["criterion", title, "n", "agreement", "F1"],
+                        [(c["criterion"], group, m["n"], fmt(m["agreement"]), fmt(m["f1"]))
+                         for c in result["checks"] for group, m in c["by"][name].items()])
+    if result["reviewers"]:
+        print_table("Reviewers", ["reviewer", "answers", "agreement", "against", "compared", "weight", "standing"],
+                    [(r["reviewer"], r["answers"], fmt(r["agreement"]), r["against"], r["compared"], f"{r['weight']:g}",
+                      r["standing"]) for r in result["reviewers"]])
+    for note in result["notes"]:
+        console.print(f"note: {escape(note)}", highlight=False)
+    for reason, count in result["left_out"].items():
+        if count:
+            console.print(f"left out: {count} — {escape(reason)}", highlight=False)
+    if result["worst_disagreements"]:
+        console.print("\n[bold]Worst disagreements[/] (the check surest of itself first, calibration gold first):",
+                      highlight=False)
+    for d in result["worst_disagreements"]:
+        console.print(f"[bold]{d['criterion']}[/] {escape(d['interaction'])}: check {d['check_said']}, "
+                      f"{escape(d['by'])} {d['reviewers_said']} — {escape(d['message'] or '')}", highlight=False)
+        for e in d["evidence"]:
+            if "quote" in e or "note" in e:
+                turn = f"turn {e['turn']}: " if "turn" in e else ""
+                words = f"“{e['quote']}”" if "quote" in e else f"({e['note']})"
+                console.print(f"    check's evidence: {turn}{escape(words)}", highlight=False, style="dim")
+        if d["comment"]:
+            console.print(f"    reviewer's comment: {escape(d['comment'])}", highlight=False)

@@ -14,7 +14,7 @@ from datetime import datetime
 
 from qa_toolkit.reports.kpis import KpiRow
 from qa_toolkit.reports.period import Period
-from qa_toolkit.reports.records import AgentInfo, Evaluation, Quote, RubricInfo, TrainingModule
+from qa_toolkit.reports.records import AgentInfo, CheckAccuracy, Evaluation, Quote, RubricInfo, TrainingModule
 from qa_toolkit.reports.verdicts import mean_score, verdicts
 
 TOP_GAPS = 3
@@ -65,6 +65,7 @@ class CriterionStanding:
     team_failure_pct: float | None
     evidence: tuple[Evidence, ...] = ()
     training: tuple[TrainingModule, ...] = ()
+    accuracy: CheckAccuracy | None = None  # the automated check's measured accuracy (None: scored by people)
 
 
 @dataclass(frozen=True)
@@ -256,7 +257,8 @@ def _standings(chosen: Sequence[Evaluation], theirs: Mapping[str, tuple[int, int
         standings.append(CriterionStanding(
             key=key, label=info.label, category=rubric.categories.get(info.category, info.category),
             critical=info.critical, evaluations=total, failures=fails, failure_pct=100.0 * fails / total,
-            team_failure_pct=100.0 * team_fails / team_total if team_total else None, training=info.training))
+            team_failure_pct=100.0 * team_fails / team_total if team_total else None, training=info.training,
+            accuracy=info.accuracy))
     return standings
 
 

@@ -89,10 +89,20 @@ class GapRow:
     impact: float
     rank: int
     training: str
+    check_f1: float | None = None  # an automated criterion's measured accuracy (held-out F1), n, and
+    check_n: int | None = None  # why its figures are unreliable (reviews drifted away from it)
+    check_unreliable: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """The row as plain data (one tidy CSV/JSON record)."""
         return asdict(self)
+
+    @property
+    def check_text(self) -> str:
+        """The automated check's measured accuracy for people: ``F1 0.82 (n 77)``, ``UNRELIABLE``, or empty."""
+        if self.check_unreliable:
+            return "UNRELIABLE"
+        return f"F1 {self.check_f1:.2f} (n {self.check_n or 0})" if self.check_f1 is not None else ""
 
 
 @dataclass(frozen=True)
@@ -225,10 +235,19 @@ def training_gaps(
             for cohort, members in groups.items():
                 rows.append(_row(level, key, label, category, critical, training, cohort_type, cohort, members,
                                  earlier.get(cohort, []), volume.get((cohort_type, cohort), len(members))))
-    ranked = _ranked(rows)
+    ranked = [_with_accuracy(row, rubric) for row in _ranked(rows)]
     verdict_count = len(verdicts(e for e in evaluations if e.rubric == rubric.name))
     return GapReport(period, previous_period, rubric.name, team, verdict_count, len(contacts), tuple(ranked),
                      tuple(module_needs(now, rubric, agents)))
+
+
+def _with_accuracy(row: GapRow, rubric: RubricInfo) -> GapRow:
+    info = rubric.criteria.get(row.key) if row.level == "criterion" else None
+    if info is None or info.accuracy is None:
+        return row
+    a = info.accuracy
+    return replace(row, check_f1=a.f1 if a.f1 is not None else a.accuracy, check_n=a.n or None,
+                   check_unreliable=a.unreliable)
 
 
 def _contact_cohorts(contact: Contact, agent: AgentInfo | None, on: date) -> dict[str, str]:

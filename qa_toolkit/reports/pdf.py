@@ -416,6 +416,15 @@ def _quote_line(b: _Builder, quote: Any) -> str:
             f'{quoted(b, quote)}')
 
 
+def _accuracy_markup(b: _Builder, accuracy: Any) -> str:
+    """`` · auto-check F1 0.82 (n 77)`` beside an automated criterion's figures; unreliable ones in red."""
+    if accuracy is None:
+        return ""
+    if accuracy.unreliable:
+        return f' · <font color="{GAP}"><b>auto-check unreliable</b>: {b.esc(accuracy.unreliable)}</font>'
+    return f" · auto-{b.esc(accuracy.text())}"
+
+
 def _gap_block(b: _Builder, number: int, gap: CriterionStanding, width_mm: float) -> Any:
     colors = b.colors
     team = f" · team {fmt.pct(gap.team_failure_pct)}" if gap.team_failure_pct is not None else ""
@@ -423,7 +432,7 @@ def _gap_block(b: _Builder, number: int, gap: CriterionStanding, width_mm: float
     rows: list[list[Any]] = [
         [b.m(f'<font color="{GAP}">{number}</font>  {b.esc(gap.label)}{critical}', "h3")],
         [b.m(f'{b.esc(gap.category)} · failed {gap.failures} of {gap.evaluations} '
-             f'(<b>{fmt.pct(gap.failure_pct)}</b>){team}', "small")],
+             f'(<b>{fmt.pct(gap.failure_pct)}</b>){team}{_accuracy_markup(b, gap.accuracy)}', "small")],
     ]
     for evidence in gap.evidence:
         lines = [f'<font color="{MUTED}" size="7.5">Interaction {b.esc(evidence.interaction)} · '
@@ -492,7 +501,7 @@ def coaching_story(report: CoachingReport, *, generated: date | None = None) -> 
             team_part = f" (team {fmt.pct(100 - s.team_failure_pct)})" if s.team_failure_pct is not None else ""
             story.append(b.m(f'<font color="{AGENT}">✔</font>  <b>{b.esc(s.label)}</b> — passed '
                              f'{s.evaluations - s.failures} of {s.evaluations} ({fmt.pct(100 - s.failure_pct)})'
-                             f'{team_part}'))
+                             f'{team_part}{_accuracy_markup(b, s.accuracy)}'))
     else:
         story.append(b.p("No criterion stands out yet: keep collecting evaluations.", "small"))
 
@@ -577,16 +586,17 @@ def write_coaching_pdf(report: CoachingReport, path: Path, *, generated: date | 
 
 
 def _gap_rows(b: _Builder, rows: list[GapRow], with_cohort: bool, what: str = "Criterion") -> Any:
-    header = (["Cohort"] if with_cohort else []) + ["#", what, "Fail %", "95 % CI", "Agents", "Trend", "Impact"]
+    header = (["Cohort"] if with_cohort else []) + ["#", what, "Fail %", "95 % CI", "Agents", "Trend", "Impact",
+                                                     "Auto-check"]
     table: list[list[Any]] = [header]
     for row in rows:
         values = ([b.p(row.cohort, "cell")] if with_cohort else []) + [
             str(row.rank), b.p(row.label + (" (critical)" if row.critical else ""), "cell"), fmt.pct(row.failure_pct),
             f"{fmt.score(row.ci_low_pct, 0)}–{fmt.score(row.ci_high_pct, 0)}",
             f"{row.agents_affected}/{row.agents_evaluated}", fmt.signed(row.trend_pts, 0, " pts"),
-            f"{row.impact:.1f}"]
+            f"{row.impact:.1f}", b.p(row.check_text, "cell")]
         table.append(values)
-    widths = ([26] if with_cohort else []) + [7, 59 if with_cohort else 85, 15, 17, 15, 18, 16]
+    widths = ([26] if with_cohort else []) + [7, 37 if with_cohort else 63, 14, 16, 14, 16, 14, 22]
     return b.table(table, widths, right_from=3 if with_cohort else 2)
 
 
@@ -601,6 +611,11 @@ def write_gaps_pdf(report: GapReport, path: Path, *, generated: date | None = No
     story.append(b.p("Impact = failure rate × interactions in the cohort × outcome weight; outcome weight = "
                      "(1 + extra escalation, low-CSAT and repeat-contact rate when the criterion fails) × 2 for "
                      "critical criteria. Fail % with a Wilson 95 % interval; trend in percentage points.", "small"))
+    unreliable = sorted({(r.label, r.check_unreliable) for r in report.rows if r.check_unreliable})
+    for label, why in unreliable:
+        story.append(b.m(f'<font color="{GAP}"><b>Unreliable:</b></font> {b.esc(label)}: {b.esc(why)}', "small"))
+    story.append(b.p("Auto-check: the automated check's F1 measured on held-out review labels when its rubric "
+                     "version was tuned (n labels); UNRELIABLE when recent reviews disagree with it.", "small"))
     story.append(b.h2("Criteria, whole floor"))
     story.append(_gap_rows(b, report.ranked("criterion")[:15], False))
     story.append(b.h2("Categories"))

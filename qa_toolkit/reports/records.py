@@ -65,14 +65,37 @@ class TrainingModule:
 
 
 @dataclass(frozen=True)
+class CheckAccuracy:
+    """An automated check's measured accuracy: held-out F1 and accuracy recorded when its rubric version
+    was tuned (``qa rubric tune``), and why its figures are unreliable when reviews drifted away."""
+
+    check: str
+    f1: float | None = None
+    accuracy: float | None = None
+    n: int = 0
+    unreliable: str | None = None
+
+    def text(self) -> str:
+        """``check F1 0.82 (n 77)``, ``check not measured``, with ``UNRELIABLE`` and why when it drifted."""
+        if self.f1 is None and self.accuracy is None:
+            shown = "check not measured"
+        else:
+            figure = f"F1 {self.f1:.2f}" if self.f1 is not None else f"accuracy {self.accuracy:.2f}"
+            shown = f"check {figure} (n {self.n})"
+        return shown + (f" — UNRELIABLE: {self.unreliable}" if self.unreliable else "")
+
+
+@dataclass(frozen=True)
 class CriterionInfo:
-    """A rubric criterion: where it sits, what it asks, what it costs to fail."""
+    """A rubric criterion: where it sits, what it asks, what it costs to fail, and for an automated one
+    its check's measured accuracy."""
 
     key: str
     category: str
     label: str
     critical: bool = False
     training: tuple[TrainingModule, ...] = ()
+    accuracy: CheckAccuracy | None = None
 
 
 @dataclass(frozen=True)

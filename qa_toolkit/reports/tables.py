@@ -73,13 +73,19 @@ def gaps_markdown(report: GapReport, limit: int = 15) -> str:
              "Impact = failure rate × interactions in the cohort × outcome weight "
              "(1 + extra escalation, low-CSAT and repeat-contact rate when failing; × 2 if critical).", ""]
     for level, title in (("criterion", "Criteria"), ("category", "Categories")):
-        lines += [f"## {title}", "", "| # | Name | Fail % | 95 % CI | Agents affected | Trend | Impact | Training |",
-                  "|---:|---|---:|---:|---:|---:|---:|---|"]
+        lines += [f"## {title}", "", "| # | Name | Fail % | 95 % CI | Agents affected | Trend | Impact | Training "
+                                     "| Auto-check accuracy |",
+                  "|---:|---|---:|---:|---:|---:|---:|---|---|"]
         for row in report.ranked(level)[:limit]:
             lines.append(f"| {row.rank} | {_md_escape(row.label)}{' (critical)' if row.critical else ''} | "
                          f"{fmt.pct(row.failure_pct, 1)} | {fmt.score(row.ci_low_pct)}–{fmt.score(row.ci_high_pct)} | "
                          f"{row.agents_affected}/{row.agents_evaluated} | {fmt.signed(row.trend_pts, 1, ' pts')} | "
-                         f"{row.impact:.1f} | {_md_escape(row.training)} |")
+                         f"{row.impact:.1f} | {_md_escape(row.training)} | {row.check_text} |")
+        lines.append("")
+    unreliable = sorted({(r.label, r.check_unreliable) for r in report.rows if r.check_unreliable})
+    for label, why in unreliable:
+        lines.append(f"**Unreliable:** {_md_escape(label)}: {_md_escape(why)}")
+    if unreliable:
         lines.append("")
     lines += ["## Training modules", ""]
     for need in report.modules:

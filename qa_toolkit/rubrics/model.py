@@ -6,7 +6,7 @@ from __future__ import annotations
 import difflib
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_serializer, model_validator
 
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*$", max_length=200)]
 Channel = Literal["call", "chat", "email"]
@@ -142,6 +142,17 @@ class Category(_Strict):
     criteria: list[Criterion] = Field(min_length=1)
 
 
+class Measured(_Strict):
+    """How a tuned version's checks were measured (``qa rubric tune``): the labels, the window of time they
+    were given in, how many fitted and how many measured, and each criterion's held-out F1 and accuracy."""
+
+    labels: str
+    window: tuple[str, str] | None = None
+    fitted_on: int = Field(default=0, ge=0)
+    held_out: int = Field(default=0, ge=0)
+    criteria: dict[str, dict[str, float | int | None]] = Field(default_factory=dict)
+
+
 class Rubric(_Strict):
     """A scorecard: which channels (and optionally queues) it applies to and its weighted categories."""
 
@@ -152,6 +163,15 @@ class Rubric(_Strict):
     queues: list[str] = Field(default_factory=list)
     pass_mark: float = Field(default=80.0, ge=0, le=100)
     categories: list[Category] = Field(min_length=1)
+    measured: Measured | None = None
+
+    @model_serializer(mode="wrap")
+    def _without_unmeasured(self, handler: Any) -> Any:
+        """No ``measured: null`` in the stored body, so rubrics without it keep their content hash."""
+        data = handler(self)
+        if isinstance(data, dict) and data.get("measured") is None:
+            data.pop("measured", None)
+        return data
 
     @model_validator(mode="after")
     def _unique_keys(self) -> Rubric:

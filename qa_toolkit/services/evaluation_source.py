@@ -18,6 +18,7 @@ from qa_toolkit.errors import NotFoundError
 from qa_toolkit.reports.period import Period
 from qa_toolkit.reports.records import (
     EVALUATION_KINDS,
+    CheckAccuracy,
     CriterionInfo,
     CriterionResult,
     Evaluation,
@@ -59,15 +60,21 @@ def rubric_info(name: str, body: dict[str, Any]) -> RubricInfo:
     """A stored rubric body (the validated YAML) as :class:`RubricInfo`."""
     categories: dict[str, str] = {}
     criteria: dict[str, CriterionInfo] = {}
+    measured = (body.get("measured") or {}).get("criteria") or {}
     for category in _items(body.get("categories")):
         category_key = str(category.get("key") or category.get("name"))
         categories[category_key] = _label(category, category_key)
         for criterion in _items(category.get("criteria")):
             key = str(criterion["key"])
             training = criterion.get("training_modules", criterion.get("training"))
+            accuracy = None
+            if criterion.get("check") and (criterion.get("mode") or "auto") != "manual":
+                figures = measured.get(key) or {}
+                accuracy = CheckAccuracy(str(criterion["check"]), figures.get("f1"), figures.get("accuracy"),
+                                         int(figures.get("n") or 0))
             criteria[key] = CriterionInfo(key, category_key, _label(criterion, key),
                                           criterion.get("critical") not in (None, False, "none"),
-                                          _training(training))
+                                          _training(training), accuracy)
     return RubricInfo(name, categories, criteria)
 
 

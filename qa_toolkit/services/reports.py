@@ -25,6 +25,7 @@ from qa_toolkit.reports.gaps import GapReport, training_gaps
 from qa_toolkit.reports.period import Period, as_utc, trailing_periods
 from qa_toolkit.reports.records import AgentInfo, Contact, Evaluation
 from qa_toolkit.services import evaluation_source as source
+from qa_toolkit.services import review_eval
 from qa_toolkit.services.report_data import load_agents, load_contacts, load_repeat_keys
 from qa_toolkit.storage.database import Database
 from qa_toolkit.storage.models import Interaction
@@ -103,7 +104,7 @@ def training_gap_report(session: Session, *, period: Period | None = None, rubri
         NotFoundError: unknown rubric or team, or nothing published yet.
     """
     period = period or latest_month(session)
-    info = source.load_rubric(session, rubric)
+    info = review_eval.mark_unreliable(session, source.load_rubric(session, rubric))
     agents = {a.id: a for a in load_agents(session, team=team)}
     if team is not None and not agents:
         raise NotFoundError(f"no agents in team {team!r}")
@@ -155,7 +156,7 @@ def coaching_reports(session: Session, *, agent: str | None = None, team: str | 
     """
     chosen = _select_agents(session, agent, team)
     period = period or latest_month(session)
-    info = source.load_rubric(session, rubric)
+    info = review_eval.mark_unreliable(session, source.load_rubric(session, rubric))
     periods = trailing_periods(period, trend_periods)
     window = Period(periods[0].start, period.end)
     all_agents = {a.id: a for a in load_agents(session)}
