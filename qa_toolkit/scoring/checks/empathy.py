@@ -38,6 +38,7 @@ FRUSTRATION_REGEXES = (
 # repeated "!"/"?" after three or more words: "Why do you need that??" (not a bare "Hello??")
 REPEATED_PUNCTUATION = re.compile(r"[!?]{2,}")
 _WORD = re.compile(r"[\w']+")
+_VOWEL = re.compile(r"[AEIOUY]")
 # shouting: a word of two or more capitals in a message that is not all capitals, unless it is an acronym
 # or part of an identifier joined by a dash ("CN-448812", "ORD-5521-B")
 SHOUTING = re.compile(r"(?<![\w'\"])(?<!\w-)[A-Z]{2,}(?![\w'\"]|-\w)")
@@ -118,7 +119,7 @@ def shouted(said: str) -> str | None:
     if said.upper() == said:
         return None  # all capitals: a habit or a caps-lock, not emphasis
     for m in SHOUTING.finditer(said):
-        if m.group(0) not in ACRONYMS:
+        if m.group(0) not in ACRONYMS and _VOWEL.search(m.group(0)):  # "CSV", "GDPR": acronyms without vowels
             return m.group(0)
     return None
 

@@ -52,6 +52,14 @@ ESCALATION_REGEXES = (
     # "let me get my supervisor", "I'm fetching a manager"
     r"\b(?:get|getting|fetch|fetching|grab|grabbing|call|calling)\s+(?:my|a|the)\s+"
     r"(?:supervisor|manager|team\s+lead(?:er)?)\b",
+    # a hand-over to another team: "I'm passing it to our branch team", "I've sent your details to our specialist
+    # underwriters", "I've raised a chargeback with our Disputes Team" (not "I've sent the invoice to your inbox")
+    r"\b(?:pass(?:ed|ing)?|sen[dt]|sending|forward(?:ed|ing)?|referr?(?:ed|ing)?|hand(?:ed|ing)?|rais(?:ed|ing)|"
+    r"open(?:ed|ing)?|log(?:ged|ging)|book(?:ed|ing)?)\b[^.;!?]{0,60}?\b(?:to|with)\s+(?:our|the)\s+"
+    r"(?:[\w-]+\s+){0,3}?(?:team|engineers|underwriters|partner|department|desk|specialists|assessors?|"
+    r"colleagues|people|unit|panel)\b",
+    # a system line: "Chat transferred to queue: broadband-tech"
+    r"\b(?:chat|call|conversation)\s+transferred\b",
 )
 AGENT_RESOLVED_REGEXES = (
     r"\b(?:has|have|was|were|is|are)\s+(?:now\s+)?(?:been\s+)?(?:issued|processed|refunded|fixed|resolved|"
