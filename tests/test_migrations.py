@@ -7,6 +7,7 @@ pair, so each later revision is tested against data written by the earlier schem
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -212,12 +213,25 @@ def _check_0008(connection: Connection) -> None:
         ("lee", "$argon2id$v=19$x", "billing")]
 
 
+def _seed_0011(connection: Connection) -> None:
+    _seed_0004(connection)
+    connection.execute(text("UPDATE recordings SET provenance = '{\"model\": \"tiny.en\", "
+                            "\"options\": {\"temperature\": [0.0]}}' WHERE id = 1"))
+
+
+def _check_0011(connection: Connection) -> None:
+    _check_0004(connection)
+    raw = connection.execute(text("SELECT provenance FROM recordings WHERE id = 1")).scalar_one()
+    value = raw if isinstance(raw, dict) else json.loads(raw)
+    assert value == {"model": "tiny.en", "options": {"temperature": [0.0]}}
+
+
 SEEDS: dict[str, Callable[[Connection], None]] = {"0001": _seed_0001, "0002": _seed_0002, "0003": _seed_0003,
                                                   "0004": _seed_0004, "0005": _seed_0005, "0007": _seed_0007,
-                                                  "0008": _seed_0008}
+                                                  "0008": _seed_0008, "0011": _seed_0011}
 CHECKS: dict[str, Callable[[Connection], None]] = {"0001": _check_0001, "0002": _check_0002, "0003": _check_0003,
                                                    "0004": _check_0004, "0005": _check_0005, "0007": _check_0007,
-                                                   "0008": _check_0008}
+                                                   "0008": _check_0008, "0011": _check_0011}
 
 
 @pytest.mark.parametrize("revision", sorted(SEEDS))

@@ -93,7 +93,8 @@ def _diarize(wanted: bool) -> bool:
 
 @app.command("file")
 def file_(
-    audio: Annotated[list[Path], typer.Argument(help="Audio files (WAV, μ-law/A-law, MP3, OGG/Opus, M4A, FLAC).")],
+    audio: Annotated[list[Path] | None, typer.Argument(
+        help="Audio files (WAV, μ-law/A-law, MP3, OGG/Opus, M4A, FLAC).", show_default=False)] = None,
     model: ModelOption = None,
     backend: BackendOption = "faster-whisper",
     language: LanguageOption = "en",
@@ -112,15 +113,32 @@ def file_(
     redact_margin: RedactMarginOption = 0.25,
     redact_tone: RedactToneOption = False,
     diarize: DiarizeOption = True,
+    reproduce: Annotated[int | None, typer.Option(
+        "--reproduce", metavar="INTERACTION", show_default=False,
+        help="Transcribe a stored call's recording again with the options, model and settings stored with it "
+             "and compare with the stored turns: exit 0 when identical, 4 when anything differs.")] = None,
     db: DbOption = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Transcribe audio files and print (or write) the transcripts; stereo calls get agent/customer turns.
+
+    Decoding is deterministic: the same file, model and options give the same transcript, run after run.
 
     Example:
 
         qa transcribe file samples/calls/call_01_billing.wav --output-format srt
         qa transcribe file samples/pii_call/call_06_card.mp3 --redact-audio redacted/
+        qa transcribe file --reproduce 12
     """
+    if reproduce is not None:
+        if audio:
+            raise QAError("--reproduce INTERACTION takes no audio files: the stored recording is used")
+        _reproduce(reproduce, db, as_json)
+        return
+    if not audio:
+        raise QAError("give audio files to transcribe, or --reproduce INTERACTION")
+    if as_json:
+        raise QAError("--json goes with --reproduce: for transcripts as JSON use --output-format json")
     from qa_toolkit.services.transcription import RedactionError, redact_call
     from qa_toolkit.transcribe.audio import AudioError
     from qa_toolkit.transcribe.formats import FORMATS, render
@@ -161,6 +179,38 @@ def file_(
             typer.echo(text, nl=False)
     if failed:
         raise typer.Exit(EXIT_PARTIAL if failed < len(audio) else 1)
+
+
+EXIT_DIFFERS = 4
+
+
+def _reproduce(interaction_id: int, db: str | None, as_json: bool) -> None:
+    """Re-run a stored transcript and report any difference (exit 4 when there is one)."""
+    from qa_toolkit.services.reproduce import reproduce
+
+    with opened(db) as database:
+        result = reproduce(database, interaction_id)
+    if as_json:
+        print_json(result.as_dict())
+    else:
+        for change in result.environment:
+            err_console.print(f"note: changed since it was transcribed: {change}", markup=False, highlight=False,
+                              soft_wrap=True)
+        if result.identical:
+            console.print(f"Interaction {interaction_id} ({result.file}): reproduced, {result.turns_now} turns "
+                          "identical", markup=False, highlight=False)
+        else:
+            print_table(f"Interaction {interaction_id} ({result.file}): {len(result.differences)} difference(s)",
+                        ["turn", "field", "stored", "now"],
+                        [(d["turn"], d["field"], _shown(d["stored"]), _shown(d["now"])) for d in result.differences])
+    if not result.identical:
+        raise typer.Exit(EXIT_DIFFERS)
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, dict):
+        return f"{value['speaker']} {value['start_s']}-{value['end_s']} s: {value['text']}"
+    return "" if value is None else str(value)
 
 
 def _store_files(paths: list[Path], settings, db: str | None) -> dict:  # type: ignore[no-untyped-def]

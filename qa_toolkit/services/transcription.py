@@ -36,6 +36,7 @@ from qa_toolkit.transcribe.pipeline import Transcript, transcribe_file
 from qa_toolkit.transcribe.speakers import REVIEW_TAG, SpeakerHints
 
 SOURCE = "call"
+ASR_REVIEW_TAG = "review-asr"  # a segment the hallucination guard could not clean (see transcribe/guard.py)
 STALE_AFTER = timedelta(hours=2)
 
 
@@ -328,7 +329,8 @@ def store(database: Database, recording_id: int, transcript: Transcript, meta: R
             customer_external_id=meta.customer_id, started_at=meta.started_at, ended_at=ended,
             duration_s=round(transcript.duration_s, 2), queue=meta.queue, language=transcript.language,
             tags=(["unassigned"] if unassigned else []) + (
-                [REVIEW_TAG] if transcript.speakers and transcript.speakers.get("needs_review") else []),
+                [REVIEW_TAG] if transcript.speakers and transcript.speakers.get("needs_review") else []) + (
+                [ASR_REVIEW_TAG] if any("unresolved" in f["flags"] for f in transcript.flags) else []),
             content_hash=row.content_hash, pii_redacted=True,
             meta={
                 "recording_id": row.id, "file": Path(row.path).name, "content_hash": row.content_hash,
@@ -338,6 +340,7 @@ def store(database: Database, recording_id: int, transcript: Transcript, meta: R
                 "metadata_sources": meta.sources, **({"extra": meta.extra} if meta.extra else {}),
                 **({"redacted_audio": redacted_audio} if redacted_audio else {}),
                 **({"speakers": transcript.speakers} if transcript.speakers else {}),
+                **({"asr_flags": transcript.flags} if transcript.flags else {}),
             },
             turns=turns,
         )
@@ -352,6 +355,7 @@ def store(database: Database, recording_id: int, transcript: Transcript, meta: R
         row.timings = {"decode_s": round(transcript.decode_s, 3), "transcribe_s": round(transcript.transcribe_s, 3),
                        "redact_s": round(transcript.redact_s, 4), "rtf": round(transcript.rtf, 4)}
         row.meta = meta.model_dump(mode="json", exclude_none=True)
+        row.provenance = transcript.provenance or None
         row.unassigned, row.interaction_id, row.worker, row.finished_at = unassigned, interaction.id, None, utcnow()
         audit.record(session, actor=actor, action="transcribe", entity_type="interaction",
                      entity_id=str(interaction.id), after={"recording": row.id, "file": row.path,
@@ -383,6 +387,9 @@ def process(database: Database, recording_id: int, settings: TranscribeSettings,
                                      agent_channel=meta.agent_channel or settings.agent_channel,  # type: ignore[arg-type]
                                      mono_speaker=mono, diarize=settings.diarize and diarization_available(),
                                      hints=speaker_hints(database, meta) if settings.diarize else None)
+        transcript.provenance["pipeline"] = {
+            "agent_channel": meta.agent_channel or settings.agent_channel, "mono_speaker": mono,
+            "diarize": settings.diarize and diarization_available(), "filename_pattern": settings.filename_pattern}
         if not transcript.turns:
             raise AudioError("silent", f"{path}: no speech found ({transcript.duration_s:.1f} s of audio)")
         kind = "redaction"

@@ -419,6 +419,8 @@ class Recording(Base):
     language: Mapped[str | None] = mapped_column(String(20))
     timings: Mapped[dict[str, Any]] = mapped_column(default=dict)
     meta: Mapped[dict[str, Any]] = mapped_column("metadata", default=dict)
+    # what the transcript was made with (options, model, model hash, versions): revision 0011
+    provenance: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     unassigned: Mapped[bool] = mapped_column(default=False)
     worker: Mapped[str | None] = mapped_column(String(200))
     claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from typing import Protocol
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -29,11 +29,19 @@ class Segment:
     words: list[Word] = field(default_factory=list)
     avg_logprob: float = 0.0
     no_speech_prob: float = 0.0
+    compression_ratio: float = 0.0
+    flags: list[str] = field(default_factory=list)  # set by the hallucination guard (see guard.py)
 
 
 @dataclass
 class TranscriptionOptions:
-    """Options every backend understands."""
+    """Options every backend understands, all explicit so that a stored transcript can be re-run.
+
+    Decoding is deterministic by default: beam search at temperature 0 only, no temperature
+    fallback (which samples at random when a window fails the compression-ratio or log-prob test),
+    no conditioning on the previous window's text. Windows that fail those tests are handled by the
+    hallucination guard (:mod:`qa_toolkit.transcribe.guard`), which re-decodes them deterministically.
+    """
 
     language: str | None = "en"
     word_timestamps: bool = True
@@ -41,6 +49,32 @@ class TranscriptionOptions:
     beam_size: int = 5
     initial_prompt: str | None = None
     hotwords: str | None = None
+    temperature: tuple[float, ...] = (0.0,)
+    best_of: int = 5
+    patience: float = 1.0
+    length_penalty: float = 1.0
+    repetition_penalty: float = 1.0
+    no_repeat_ngram_size: int = 0
+    compression_ratio_threshold: float = 2.4
+    log_prob_threshold: float = -1.0
+    no_speech_threshold: float = 0.6
+    condition_on_previous_text: bool = False
+    guard: bool = True
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain data, as stored with each transcript (``temperature`` as a list)."""
+        data = asdict(self)
+        data["temperature"] = list(self.temperature)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TranscriptionOptions:
+        """Options from :meth:`as_dict` (unknown keys ignored: written by a newer version)."""
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in known}
+        if "temperature" in values:
+            values["temperature"] = tuple(float(t) for t in values["temperature"])
+        return cls(**values)
 
 
 class Backend(Protocol):
@@ -50,4 +84,8 @@ class Backend(Protocol):
 
     def transcribe(self, audio: np.ndarray, options: TranscriptionOptions) -> Iterable[Segment]:
         """Transcribe one channel of 16 kHz mono float32 samples; segments in time order."""
+        ...
+
+    def provenance(self) -> dict[str, object]:
+        """Backend, model, model hash, device, threads and package versions (see provenance.py)."""
         ...

@@ -40,6 +40,7 @@ class FasterWhisperBackend:
         self.device = pick_device(device)
         self.compute_type = compute_type or ("float16" if self.device == "cuda" else "int8")
         threads = cpu_threads or max(1, (os.cpu_count() or 1) // max(1, workers))
+        self.cpu_threads = threads
         try:
             self._model = WhisperModel(model.load_arg, device=self.device, compute_type=self.compute_type,
                                        cpu_threads=threads, num_workers=max(1, workers),
@@ -56,25 +57,40 @@ class FasterWhisperBackend:
         """Transcribe 16 kHz mono float32 samples; segments are produced lazily, in time order."""
         segments, _info = self._model.transcribe(
             audio, language=options.language, word_timestamps=options.word_timestamps,
-            vad_filter=options.vad_filter, beam_size=options.beam_size,
+            vad_filter=options.vad_filter, beam_size=options.beam_size, best_of=options.best_of,
+            patience=options.patience, length_penalty=options.length_penalty,
+            repetition_penalty=options.repetition_penalty, no_repeat_ngram_size=options.no_repeat_ngram_size,
+            temperature=list(options.temperature), compression_ratio_threshold=options.compression_ratio_threshold,
+            log_prob_threshold=options.log_prob_threshold, no_speech_threshold=options.no_speech_threshold,
             initial_prompt=options.initial_prompt, hotwords=options.hotwords,
-            condition_on_previous_text=False,
+            condition_on_previous_text=options.condition_on_previous_text,
         )
         for seg in segments:
             yield Segment(
                 start=float(seg.start), end=float(seg.end), text=seg.text.strip(),
                 words=[Word(float(w.start), float(w.end), w.word.strip(), float(w.probability)) for w in seg.words or []],
                 avg_logprob=float(seg.avg_logprob), no_speech_prob=float(seg.no_speech_prob),
+                compression_ratio=float(seg.compression_ratio),
             )
+
+    def provenance(self) -> dict[str, object]:
+        """What decides this backend's output besides the options: model, its hash, device, threads, versions."""
+        from qa_toolkit.transcribe.provenance import model_hash, package_versions
+
+        return {"backend": self.name, "model": self.model.label, "model_source": self.model.source,
+                "model_path": str(self.model.path) if self.model.source == "directory" else None,
+                "model_hash": model_hash(self.model.path) if self.model.path else None,
+                "device": self.device, "compute_type": self.compute_type, "cpu_threads": self.cpu_threads,
+                "versions": package_versions(("faster-whisper", "ctranslate2", "av", "onnxruntime", "numpy"))}
 
 
 _lock = threading.Lock()
 
 
 @lru_cache(maxsize=4)
-def _cached(backend: str, model: str | None, device: str, workers: int) -> Backend:
+def _cached(backend: str, model: str | None, device: str, workers: int, cpu_threads: int | None) -> Backend:
     if backend == "faster-whisper":
-        return FasterWhisperBackend(resolve_model(model), device=device, workers=workers)
+        return FasterWhisperBackend(resolve_model(model), device=device, workers=workers, cpu_threads=cpu_threads)
     if backend == "openai-whisper":
         try:
             from qa_toolkit.transcribe.openai_backend import load_openai_backend
@@ -86,11 +102,14 @@ def _cached(backend: str, model: str | None, device: str, workers: int) -> Backe
 
 
 def load_backend(backend: str = "faster-whisper", model: str | None = None, device: str = "auto",
-                 workers: int = 1) -> Backend:
+                 workers: int = 1, cpu_threads: int | None = None) -> Backend:
     """Load (once per process) the named backend with the model ``--model`` resolves to.
+
+    ``cpu_threads`` None: the CPU's cores shared among ``workers`` (the output does not depend on it:
+    decoding is deterministic, see :class:`~qa_toolkit.transcribe.backend.TranscriptionOptions`).
 
     Raises:
         QAError: unknown backend, its extra not installed, or the model cannot be resolved.
     """
     with _lock:
-        return _cached(backend, model, device, workers)
+        return _cached(backend, model, device, workers, cpu_threads)

@@ -34,8 +34,20 @@ class OpenAIWhisperBackend:
 
     name = "openai-whisper"
 
-    def __init__(self, model: Any, label: str, device: str = "cpu") -> None:
-        self.model, self.label, self.device = model, label, device
+    def __init__(self, model: Any, label: str, device: str = "cpu", source: Path | None = None) -> None:
+        self.model, self.label, self.device, self.source = model, label, device, source
+
+    def provenance(self) -> dict[str, object]:
+        """Model, the hash of the files it was loaded from, device, torch threads and package versions."""
+        from qa_toolkit.transcribe.provenance import file_hash, model_hash, package_versions
+
+        digest = None
+        if self.source is not None:
+            digest = model_hash(self.source) if self.source.is_dir() else file_hash(self.source)
+        return {"backend": self.name, "model": self.label, "model_hash": digest, "device": self.device,
+                "compute_type": "float16" if self.device != "cpu" else "float32",
+                "cpu_threads": import_torch().get_num_threads(),
+                "versions": package_versions(("openai-whisper", "torch", "numpy", "faster-whisper", "onnxruntime"))}
 
     def transcribe(self, audio: np.ndarray, options: TranscriptionOptions) -> Iterator[Segment]:
         """Transcribe 16 kHz mono float32 samples; segments in time order (computed at once)."""
@@ -56,10 +68,16 @@ class OpenAIWhisperBackend:
             language=options.language,
             word_timestamps=options.word_timestamps,
             beam_size=options.beam_size,
-            best_of=5,  # faster-whisper's default for the temperature fallback
+            best_of=options.best_of,
+            patience=options.patience,
+            length_penalty=None if options.length_penalty == 1.0 else options.length_penalty,
+            temperature=tuple(options.temperature),
+            compression_ratio_threshold=options.compression_ratio_threshold,
+            logprob_threshold=options.log_prob_threshold,
+            no_speech_threshold=options.no_speech_threshold,
             initial_prompt=prompt,
             carry_initial_prompt=bool(options.hotwords),
-            condition_on_previous_text=False,  # as the faster-whisper backend: no repetition loops
+            condition_on_previous_text=options.condition_on_previous_text,
             fp16=self.device != "cpu",
             verbose=None,
         )
@@ -75,7 +93,8 @@ def _segment(raw: dict[str, Any]) -> Segment:
     words = [Word(start=float(w["start"]), end=float(w["end"]), word=w["word"].strip(),
                   probability=float(w["probability"])) for w in raw.get("words", [])]
     return Segment(start=float(raw["start"]), end=float(raw["end"]), text=raw["text"].strip(), words=words,
-                   avg_logprob=float(raw["avg_logprob"]), no_speech_prob=float(raw["no_speech_prob"]))
+                   avg_logprob=float(raw["avg_logprob"]), no_speech_prob=float(raw["no_speech_prob"]),
+                   compression_ratio=float(raw.get("compression_ratio", 0.0)))
 
 
 def load_openai_backend(model: str | Path | None = None, device: str = "cpu") -> OpenAIWhisperBackend:
@@ -98,15 +117,15 @@ def load_openai_backend(model: str | Path | None = None, device: str = "cpu") ->
     spec = str(model or DEFAULT_MODEL)
     path = Path(spec).expanduser()
     if path.is_file():
-        return OpenAIWhisperBackend(_from_checkpoint_file(path, device), path.stem, device)
+        return OpenAIWhisperBackend(_from_checkpoint_file(path, device), path.stem, device, path)
     if path.is_dir():
-        return OpenAIWhisperBackend(_from_checkpoint(convert(path), device), path.name, device)
+        return OpenAIWhisperBackend(_from_checkpoint(convert(path), device), path.name, device, path)
     try:
         resolved = resolve_model(spec, allow_download=False)
     except ModelNotFoundError:
         resolved = None
     if resolved is not None and resolved.path is not None:
-        return OpenAIWhisperBackend(_from_checkpoint(convert(resolved.path), device), spec, device)
+        return OpenAIWhisperBackend(_from_checkpoint(convert(resolved.path), device), spec, device, resolved.path)
     if spec in whisper.available_models():
         try:
             return OpenAIWhisperBackend(whisper.load_model(spec, device=device), spec, device)

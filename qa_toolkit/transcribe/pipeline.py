@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Literal
 
 from qa_toolkit.transcribe.audio import DecodedAudio, decode
 from qa_toolkit.transcribe.backend import Backend, Segment, TranscriptionOptions, Word
+from qa_toolkit.transcribe.guard import guard
 from qa_toolkit.transcribe.speakers import SpeakerHints
 from qa_toolkit.transcribe.turns import CallTiming, TurnText, call_timing, channel_words, merge_turns
 
@@ -52,6 +53,8 @@ class Transcript:
     redact_s: float = 0.0
     speakers: dict[str, object] | None = None  # mono calls: diarization and role attribution, see speakers.py
     diarize_s: float = 0.0
+    flags: list[dict[str, object]] = field(default_factory=list)  # segments the hallucination guard touched
+    provenance: dict[str, object] = field(default_factory=dict)  # options, model, hash, versions (provenance.py)
 
     @property
     def text(self) -> str:
@@ -94,10 +97,18 @@ def transcribe_audio(audio: DecodedAudio, backend: Backend, options: Transcripti
     started = time.perf_counter()
     speakers = speakers_for(audio.channel_count, agent_channel, mono_speaker)
     segments: dict[str, list[Segment]] = {}
+    flags: list[dict[str, object]] = []
     for speaker, samples in zip(speakers, audio.channels, strict=True):
         if speaker.startswith("channel"):
             continue  # a third or later channel is not part of an agent/customer call
-        segments[speaker] = list(backend.transcribe(samples, options))
+        removed: list[Segment] = []
+        if options.guard:
+            segments[speaker] = guard(backend.transcribe(samples, options), samples, backend.transcribe, options,
+                                      removed)
+        else:
+            segments[speaker] = list(backend.transcribe(samples, options))
+        flags += [{"speaker": speaker, "start_s": round(seg.start, 2), "end_s": round(seg.end, 2), "flags": seg.flags}
+                  for seg in sorted([*segments[speaker], *removed], key=lambda s: s.start) if seg.flags]
     words = {speaker: channel_words(segs) for speaker, segs in segments.items()}
     transcribe_s = time.perf_counter() - started
     attribution, diarize_s = None, 0.0
@@ -116,7 +127,14 @@ def transcribe_audio(audio: DecodedAudio, backend: Backend, options: Transcripti
         timing=call_timing(timing_words, audio.duration_s),
         duration_s=audio.duration_s, channels=audio.channel_count, codec=audio.codec,
         language=options.language, transcribe_s=transcribe_s, diarize_s=diarize_s, speakers=attribution,
+        flags=flags, provenance=provenance(backend, options),
     )
+
+
+def provenance(backend: Backend, options: TranscriptionOptions) -> dict[str, object]:
+    """What the transcript was made with: the backend's model, hash, device, threads and versions, and the options."""
+    describe = getattr(backend, "provenance", None)
+    return {**(describe() if describe else {"backend": getattr(backend, "name", None)}), "options": options.as_dict()}
 
 
 def _diarized_words(audio: DecodedAudio, words: list[Word],

@@ -1,0 +1,74 @@
+"""What a transcript was made with, so it can be made again: options, model and its hash, package versions.
+
+Stored with each transcript (``recordings.provenance``); ``qa transcribe file --reproduce INTERACTION``
+re-runs the recording with the stored options and compares (:func:`differences`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+_hashes: dict[tuple[str, int, int], str] = {}
+_lock = threading.Lock()
+
+
+def model_hash(directory: Path) -> str:
+    """SHA-256 over a model directory's files (name and content, sorted by name), as ``sha256:HEX``.
+
+    Computed once per process for each directory (keyed by path, total size and newest mtime).
+    """
+    files = sorted(p for p in Path(directory).iterdir() if p.is_file() and not p.name.endswith(".tmp"))
+    key = (str(Path(directory).resolve()), sum(p.stat().st_size for p in files),
+           max((p.stat().st_mtime_ns for p in files), default=0))
+    with _lock:
+        if key in _hashes:
+            return _hashes[key]
+        digest = hashlib.sha256()
+        for path in files:
+            digest.update(path.name.encode() + b"\0")
+            with path.open("rb") as fh:
+                for block in iter(lambda: fh.read(1 << 20), b""):
+                    digest.update(block)
+        _hashes[key] = f"sha256:{digest.hexdigest()}"
+        return _hashes[key]
+
+
+def file_hash(path: Path) -> str:
+    """SHA-256 of one file (an openai-whisper checkpoint), as ``sha256:HEX``."""
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return f"sha256:{digest.hexdigest()}"
+
+
+def package_versions(names: tuple[str, ...]) -> dict[str, str | None]:
+    """Installed versions of ``names`` plus qa-toolkit itself (None where a package is missing)."""
+    versions: dict[str, str | None] = {}
+    for name in ("qa-toolkit", *names):
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = None
+    return versions
+
+
+# Keys whose difference makes a re-run not comparable (the output may differ for that reason alone).
+ENVIRONMENT_KEYS = ("backend", "model", "model_hash", "device", "compute_type", "cpu_threads")
+
+
+def environment_changes(stored: dict[str, Any], current: dict[str, Any]) -> list[str]:
+    """What differs between a stored provenance and this machine's: ``model_hash: sha256:ab… → sha256:cd…``."""
+    changes = [f"{key}: {stored.get(key)} → {current.get(key)}" for key in ENVIRONMENT_KEYS
+               if stored.get(key) != current.get(key)]
+    old, new = stored.get("versions") or {}, current.get("versions") or {}
+    changes += [f"{name} {old.get(name)} → {new.get(name)}" for name in sorted(set(old) | set(new))
+                if old.get(name) != new.get(name)]
+    old_opts, new_opts = stored.get("options") or {}, current.get("options") or {}
+    changes += [f"option {key}: {old_opts.get(key)!r} → {new_opts.get(key)!r}"
+                for key in sorted(set(old_opts) | set(new_opts)) if old_opts.get(key) != new_opts.get(key)]
+    return changes
