@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -123,9 +124,19 @@ def test_cli_batch_exit_3_when_a_file_fails(tmp_path: Path) -> None:
     (folder / "empty.wav").write_bytes(b"")
     result = CliRunner().invoke(app, ["transcribe", "batch", str(folder), "--db", url])
     assert result.exit_code == 3, result.output
-    assert "empty: " in result.output and "1 done, 1 failed" in result.output
+    assert "empty: " in result.output and "2 files: 1 done, 1 failed (empty 1)" in result.output
+    assert "0.00 h audio in " in result.output  # call_03 is 13 s
+    as_json = CliRunner().invoke(app, ["transcribe", "batch", str(folder), "--db", url, "--json"])
+    assert json.loads(as_json.output)["summary"]["failures"] == {}  # both seen already: nothing failed this time
     status = CliRunner().invoke(app, ["transcribe", "status", "--db", url, "--json"])
     assert '"done": 1' in status.output and '"failed": 1' in status.output
+    overall = json.loads(status.output)["summary"]
+    assert overall["files"] == 2 and overall["failures"] == {"empty": 1}
+    assert overall["audio_h"] == round(overall["audio_s"] / 3600, 3) and 0 < overall["rtf"] < 10
+    call_s = max(f["duration_s"] for f in json.loads(as_json.output)["files"])
+    assert call_s > 10 and overall["audio_s"] == pytest.approx(call_s, abs=0.05)
+    text = CliRunner().invoke(app, ["transcribe", "status", "--db", url])
+    assert "2 files: 1 done, 1 failed (empty 1) · 0.00 h audio transcribed · RTF " in text.output
     retried = CliRunner().invoke(app, ["transcribe", "retry", "--db", url])
     assert retried.exit_code == 0 and "Re-queued 1" in retried.output
 

@@ -272,12 +272,13 @@ def batch(
     settings = _settings(model, backend, language, vocabulary, agent_channel, device, workers, filename_pattern,
                          redact_audio, redact_margin, redact_tone, diarize)
     progress = Progress(TextColumn("[bold]transcribing"), BarColumn(), MofNCompleteColumn(),
-                        TextColumn("{task.fields[hours]:.2f} h audio · RTF {task.fields[rtf]:.3f}"),
+                        TextColumn("{task.fields[hours]:.2f} h audio · RTF {task.fields[rtf]:.3f} · "
+                                   "{task.fields[failed]} failed"),
                         TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
                         console=err_console, transient=True, disable=as_json)
-    state = {"audio": 0.0, "busy": 0.0}
+    state = {"audio": 0.0, "busy": 0.0, "failed": 0}
     with opened(db) as database, progress:
-        task = progress.add_task("files", total=None, hours=0.0, rtf=0.0)
+        task = progress.add_task("files", total=None, hours=0.0, rtf=0.0, failed=0)
 
         def registered(n: int, _: float) -> None:
             progress.update(task, total=n)
@@ -286,7 +287,8 @@ def batch(
             state["audio"] += outcome.duration_s
             state["busy"] += outcome.seconds
             rtf = state["busy"] / state["audio"] if state["audio"] else 0.0
-            progress.update(task, advance=1, hours=state["audio"] / 3600, rtf=rtf)
+            state["failed"] += outcome.status == "failed"
+            progress.update(task, advance=1, hours=state["audio"] / 3600, rtf=rtf, failed=state["failed"])
             if outcome.status == "failed" and not as_json:
                 err_console.print(f"failed: {outcome.reason}", markup=False, highlight=False, soft_wrap=True)
 
@@ -294,22 +296,29 @@ def batch(
                                          on_registered=registered, on_file=done)
     review = sum(1 for o in report.outcomes if o.status == "done" and o.transcript is not None
                  and o.transcript.speakers and o.transcript.speakers.get("needs_review"))
-    summary = {"done": report.count("done"), "failed": report.count("failed"), "skipped": report.count("skipped"),
-               "busy": report.count("busy"), "audio_s": round(report.audio_s, 1), "seconds": round(report.seconds, 1),
-               "rtf": round(report.rtf, 4), "speaker_review": review}
+    summary = {"files": len(report.outcomes), "done": report.count("done"), "failed": report.count("failed"),
+               "skipped": report.count("skipped"), "busy": report.count("busy"), "audio_s": round(report.audio_s, 1),
+               "audio_h": round(report.audio_s / 3600, 3), "seconds": round(report.seconds, 1),
+               "rtf": round(report.rtf, 4), "failures": report.failures(), "speaker_review": review}
     if as_json:
         print_json({"summary": summary, "files": [o.as_dict() for o in report.outcomes]})
     else:
         print_table("Transcription batch", ["file", "status", "audio s", "interaction", "reason"],
                     [(Path(o.path).name, o.status, f"{o.duration_s:.1f}", o.interaction_id, o.reason)
                      for o in sorted(report.outcomes, key=lambda o: o.path)])
-        console.print(f"{summary['done']} done, {summary['failed']} failed, {summary['skipped']} already seen, "
-                      f"{summary['busy']} busy elsewhere · {report.audio_s / 60:.1f} min audio in "
-                      f"{report.seconds:.1f} s · RTF {report.rtf:.3f}")
+        console.print(f"{summary['files']} files: {summary['done']} done, {summary['failed']} failed"
+                      f"{_kinds(report.failures())}, {summary['skipped']} already seen, {summary['busy']} busy "
+                      f"elsewhere · {report.audio_s / 3600:.2f} h audio in {report.seconds:.1f} s · RTF {report.rtf:.3f}",
+                      markup=False, highlight=False)
         if review:
             console.print(f"{review} mono call(s) need a person to tell who is speaking: tagged review-speakers")
     if summary["failed"]:
         raise typer.Exit(EXIT_PARTIAL)
+
+
+def _kinds(failures: dict[str, int]) -> str:
+    """`` (truncated 2, silent 1)`` or nothing."""
+    return f" ({', '.join(f'{kind} {n}' for kind, n in failures.items())})" if failures else ""
 
 
 @app.command("status")
@@ -329,11 +338,16 @@ def status(
 
     with opened(db) as database:
         counts = transcription.status_counts(database)
+        overall = transcription.summary(database)
         rows = transcription.list_recordings(database, status=state, limit=limit)
     if as_json:
-        print_json({"counts": counts, "recordings": rows})
+        print_json({"counts": counts, "summary": overall, "recordings": rows})
         return
     console.print(" · ".join(f"{k}: {v}" for k, v in counts.items()))
+    console.print(f"{overall['files']} files: {counts['done']} done, {counts['failed']} failed"
+                  f"{_kinds(overall['failures'])} · {overall['audio_s'] / 3600:.2f} h audio transcribed"
+                  + (f" · RTF {overall['rtf']:.3f}" if overall["rtf"] is not None else ""),
+                  markup=False, highlight=False)
     print_table("Recordings", ["id", "file", "status", "audio s", "model", "RTF", "interaction", "reason"],
                 [(r["id"], Path(r["file"]).name, r["status"] + (" (unassigned)" if r["unassigned"] else ""),
                   None if r["duration_s"] is None else f"{r['duration_s']:.1f}", r["model"], r["rtf"],

@@ -105,12 +105,13 @@ class FileOutcome:
     seconds: float = 0.0
     transcript: Transcript | None = field(default=None, repr=False, compare=False)  # in memory only: as said
     redacted_audio: str | None = None
+    failure_kind: str | None = None  # empty, unsupported, corrupt, truncated, silent, metadata, redaction, ...
 
     def as_dict(self) -> dict[str, Any]:
         """Plain data for ``--json`` (never the transcript)."""
         return {"path": self.path, "status": self.status, "recording_id": self.recording_id,
-                "interaction_id": self.interaction_id, "reason": self.reason, "duration_s": self.duration_s,
-                "seconds": self.seconds, "redacted_audio": self.redacted_audio}
+                "interaction_id": self.interaction_id, "reason": self.reason, "failure_kind": self.failure_kind,
+                "duration_s": self.duration_s, "seconds": self.seconds, "redacted_audio": self.redacted_audio}
 
 
 @dataclass
@@ -131,6 +132,14 @@ class BatchReport:
     def rtf(self) -> float:
         """Wall-clock seconds per second of audio transcribed."""
         return self.seconds / self.audio_s if self.audio_s else 0.0
+
+    def failures(self) -> dict[str, int]:
+        """Failed files per failure kind, most first."""
+        kinds: dict[str, int] = {}
+        for outcome in self.outcomes:
+            if outcome.status == "failed":
+                kinds[outcome.failure_kind or "error"] = kinds.get(outcome.failure_kind or "error", 0) + 1
+        return dict(sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
 def worker_id() -> str:
@@ -398,20 +407,23 @@ def process(database: Database, recording_id: int, settings: TranscribeSettings,
         interaction_id = store(database, recording_id, redacted, meta, settings, redacted_audio=redacted_audio)
     except AudioError as exc:
         fail(database, recording_id, exc.kind, str(exc))
-        return FileOutcome(path, "failed", recording_id, reason=str(exc), seconds=time.perf_counter() - started)
+        return FileOutcome(path, "failed", recording_id, reason=str(exc), seconds=time.perf_counter() - started,
+                           failure_kind=exc.kind)
     except RedactionError as exc:
         fail(database, recording_id, "redaction", str(exc))
-        return FileOutcome(path, "failed", recording_id, reason=str(exc), seconds=time.perf_counter() - started)
+        return FileOutcome(path, "failed", recording_id, reason=str(exc), seconds=time.perf_counter() - started,
+                           failure_kind="redaction")
     except (MetadataError, QAError) as exc:
         fail(database, recording_id, kind, f"{kind}: {exc}")
         return FileOutcome(path, "failed", recording_id, reason=f"{kind}: {exc}",
-                           seconds=time.perf_counter() - started)
+                           seconds=time.perf_counter() - started, failure_kind=kind)
     except SQLAlchemyError:
         raise  # the database is gone: stop; the claim is taken over by the next run
     except Exception as exc:  # noqa: BLE001 - one odd file must not stop the night's batch
         reason = f"error: {path}: {exc.__class__.__name__}: {exc}"
         fail(database, recording_id, "error", reason)
-        return FileOutcome(path, "failed", recording_id, reason=reason, seconds=time.perf_counter() - started)
+        return FileOutcome(path, "failed", recording_id, reason=reason, seconds=time.perf_counter() - started,
+                           failure_kind="error")
     return FileOutcome(path, "done" if interaction_id else "skipped", recording_id, interaction_id,
                        duration_s=transcript.duration_s, seconds=time.perf_counter() - started, transcript=transcript,
                        redacted_audio=redacted_audio)
@@ -465,6 +477,23 @@ def status_counts(database: Database) -> dict[str, int]:
     counts = {s: 0 for s in ("pending", "running", "done", "failed")}
     counts.update({status: n for status, n in rows})
     return counts
+
+
+def summary(database: Database) -> dict[str, Any]:
+    """What the recordings add up to: files per status, hours of audio done, the real-time factor of the
+    transcription (processing seconds per audio second, over done files), failures per kind, flagged calls."""
+    with database.session() as session:
+        done = session.execute(select(Recording.duration_s, Recording.timings)
+                               .where(Recording.status == "done")).all()
+        kinds = session.execute(select(Recording.failure_kind, func.count()).where(Recording.status == "failed")
+                                .group_by(Recording.failure_kind)).all()
+    audio_s = sum(d or 0.0 for d, _ in done)
+    busy_s = sum((t or {}).get("rtf", 0.0) * (d or 0.0) for d, t in done)
+    failures = {kind or "error": n for kind, n in sorted(kinds, key=lambda kv: (-kv[1], kv[0] or ""))}
+    counts = status_counts(database)
+    return {"files": sum(counts.values()), "counts": counts, "audio_s": round(audio_s, 1),
+            "audio_h": round(audio_s / 3600, 3),
+            "rtf": round(busy_s / audio_s, 4) if audio_s else None, "failures": failures}
 
 
 def list_recordings(database: Database, *, status: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
