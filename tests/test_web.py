@@ -202,6 +202,33 @@ def test_a_lead_sees_their_team_and_the_same_numbers_as_the_kpi_report(web: Test
     assert "Overview" in page.text and "Dana Park" in page.text and "Kenji" not in page.text
 
 
+def test_a_long_period_trends_by_week_with_the_same_totals(web: TestClient, demo_db: Database) -> None:
+    """Over more than 62 days the trend is summed by week (Monday first) in the database: each week holds
+    exactly the interactions (and automated scores) that started in it."""
+    from collections import Counter
+    from datetime import timedelta
+
+    as_user(web, "ada")
+    data = web.get("/api/overview", params={"period": "2026-06-01..2026-11-30"}).json()
+    assert data["trend_step"] == "week" and data["trend"]
+    with demo_db.session() as session:
+        started = [s for s in session.scalars(select(Interaction.started_at)) if s is not None
+                   and parse_period("2026-06-01..2026-11-30").contains(s)]
+        scores = session.execute(select(Interaction.started_at, Evaluation.score).join(
+            Evaluation, Evaluation.interaction_id == Interaction.id).where(
+            Evaluation.kind == "auto", Evaluation.is_current.is_(True), Evaluation.score.is_not(None))).all()
+    monday = lambda at: (at.date() - timedelta(days=at.weekday())).isoformat()  # noqa: E731
+    expected = Counter(monday(s) for s in started)
+    assert {p["start"]: p["contacts"] for p in data["trend"]} == dict(expected)
+    assert data["total"]["contacts"] == len(started) == sum(p["contacts"] for p in data["trend"])
+    period = parse_period("2026-06-01..2026-11-30")
+    auto = [(monday(at), score) for at, score in scores if period.contains(at)]
+    for point in data["trend"]:
+        mine = [score for week, score in auto if week == point["start"]]
+        assert point["iqs_n"] == len(mine)
+        assert point["iqs"] == (pytest.approx(sum(mine) / len(mine)) if mine else None)
+
+
 def test_an_admin_sees_everything(web: TestClient) -> None:
     as_user(web, "ada")
     data = web.get("/api/overview", params={"period": PERIOD}).json()

@@ -9,13 +9,14 @@ metadata of each call: the agent page and ``qa report kpis`` show them.
 
 from __future__ import annotations
 
+import operator
 import threading
-from collections import OrderedDict, defaultdict
-from dataclasses import dataclass, field, fields
-from datetime import date, datetime, timedelta
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
-from sqlalchemy import Integer, case, cast, func, literal, select
+from sqlalchemy import case, func, literal, select
 from sqlalchemy.orm import Session
 
 from qa_toolkit.reports.period import Period
@@ -46,11 +47,6 @@ class Tally:
     escalated: int = 0
     resolved_n: int = 0
     resolved: int = 0
-
-    def add(self, other: Tally) -> None:
-        """Add another group's sums to this one."""
-        for item in fields(self):
-            setattr(self, item.name, getattr(self, item.name) + getattr(other, item.name))
 
     @staticmethod
     def _pct(hits: float, n: int) -> float | None:
@@ -128,11 +124,13 @@ class Overview:
                 "trend": [{"start": p.start.isoformat(), **p.tally.as_dict()} for p in self.trend]}
 
 
-def _day(session: Session, column: Any) -> Any:
-    """The UTC calendar day of a timestamp column, in SQL."""
+def _step(session: Session, column: Any, weekly: bool) -> Any:
+    """The UTC calendar day (or the Monday of its week) of a timestamp column, as ISO text, in SQL."""
     if session.get_bind().dialect.name == "postgresql":
-        return func.to_char(func.timezone("UTC", column), "YYYY-MM-DD")
-    return func.substr(column, 1, 10)  # SQLite stores UTC timestamps as ISO text
+        utc = func.timezone("UTC", column)
+        return func.to_char(func.date_trunc("week", utc) if weekly else utc, "YYYY-MM-DD")
+    day = func.substr(column, 1, 10)  # SQLite stores UTC timestamps as ISO text
+    return func.date(day, "-6 days", "weekday 1") if weekly else day
 
 
 def _pass_marks(session: Session) -> dict[int, float]:
@@ -147,31 +145,25 @@ def _as_int(condition: Any) -> Any:
     return func.sum(case((condition, 1), else_=0))
 
 
-def _as_day(value: Any) -> date | None:
-    if value is None:
-        return None
-    if isinstance(value, (date, datetime)):
-        return value if isinstance(value, date) and not isinstance(value, datetime) else value.date()
-    return date.fromisoformat(str(value)[:10])
-
-
 _CACHE: OrderedDict[tuple[Any, ...], tuple[tuple[Any, ...], Overview]] = OrderedDict()
 _CACHE_SIZE = 64
 _CACHE_LOCK = threading.Lock()
 
 
 def data_stamp(session: Session) -> tuple[Any, ...]:
-    """What the overview's numbers depend on, in a few cheap aggregates: interactions (count, newest id,
-    latest update), evaluations (count, newest id: a review, re-score or dispute adds one), published
-    rubric versions, and every agent's team. Equal stamps mean equal overviews."""
-    interactions = session.execute(select(func.count(), func.max(Interaction.id), func.max(Interaction.updated_at))
-                                   .select_from(Interaction)).one()
-    evaluations = session.execute(select(func.count(), func.max(Evaluation.id),
-                                         func.sum(case((Evaluation.is_current, 1), else_=0)))
-                                  .select_from(Evaluation)).one()
-    rubrics = session.scalar(select(func.max(RubricVersion.id)))
+    """What the overview's numbers depend on, in a few cheap aggregates read in one round-trip (index
+    lookups and index-only counts): interactions (count, newest id, latest update), evaluations (count,
+    newest id, current ones: a review, re-score or dispute adds one), the newest rubric version, and
+    every agent's team. Equal stamps mean equal overviews."""
+    I, E = Interaction, Evaluation  # noqa: N806
+    counts = session.execute(select(
+        select(func.count()).select_from(I).scalar_subquery(), select(func.max(I.id)).scalar_subquery(),
+        select(func.max(I.updated_at)).scalar_subquery(), select(func.count()).select_from(E).scalar_subquery(),
+        select(func.max(E.id)).scalar_subquery(),
+        select(func.count()).select_from(E).where(E.is_current.is_(True)).scalar_subquery(),
+        select(func.max(RubricVersion.id)).scalar_subquery())).one()
     teams = hash(tuple(session.execute(select(Agent.id, Agent.team).order_by(Agent.id)).all()))
-    return (session.get_bind().url.render_as_string(), tuple(interactions), tuple(evaluations), rubrics, teams)
+    return (session.get_bind().url.render_as_string(), tuple(counts), teams)
 
 
 def overview(session: Session, scope: Scope, period: Period, hidden: frozenset[int] = frozenset()) -> Overview:
@@ -197,50 +189,64 @@ def overview(session: Session, scope: Scope, period: Period, hidden: frozenset[i
     return result
 
 
+_CONTACT_SUMS = ("contacts", "csat_n", "csat_hits", "nps_n", "promoters", "detractors", "escalation_n", "escalated",
+                 "resolved_n", "resolved")
+_SCORE_SUMS = ("scored", "score_sum", "passed", "reviewed", "review_sum")
+_SUMS = _CONTACT_SUMS + _SCORE_SUMS
+
+
+def _tally(sums: list[float]) -> Tally:
+    return Tally(**{name: (float(v) if name.endswith("_sum") else int(v)) for name, v in zip(_SUMS, sums)})
+
+
 def compute_overview(session: Session, scope: Scope, period: Period, hidden: frozenset[int] = frozenset()) -> Overview:
-    """:func:`overview` without the cache: two grouped queries over the period's interactions."""
+    """:func:`overview` without the cache: two grouped queries over the period's interactions (by team,
+    queue and trend step, summed from covering indexes), added up by team, queue and step here."""
     I, E = Interaction, Evaluation  # noqa: N806
+    weekly = period.days > 62
     team = func.coalesce(Agent.team, literal(NO_TEAM))
     queue = func.coalesce(I.queue, literal(NO_QUEUE))
-    day = _day(session, I.started_at)
+    step = _step(session, I.started_at, weekly)
     where = [I.started_at >= period.start_at, I.started_at < period.end_at]
     if not scope.everyone:  # by agent id, so a team's period is read through the (agent, start) index
         where.append(I.agent_id.in_(select(Agent.id).where(scope.agent_condition())))
-    groups: dict[tuple[str, str, date | None], Tally] = defaultdict(Tally)
+    groups: dict[tuple[str, str, str | None], list[float]] = {}
+    width = len(_SUMS)
 
-    contacts = (select(team, queue, day, func.count(), func.count(I.csat), _as_int(I.csat >= 4), func.count(I.nps),
+    contacts = (select(team, queue, step, func.count(), func.count(I.csat), _as_int(I.csat >= 4), func.count(I.nps),
                        _as_int(I.nps >= 9), _as_int(I.nps <= 6), func.count(I.escalated), _as_int(I.escalated),
                        func.count(I.resolved), _as_int(I.resolved))
-                .select_from(I).outerjoin(Agent, I.agent_id == Agent.id).where(*where).group_by(team, queue, day))
+                .select_from(I).outerjoin(Agent, I.agent_id == Agent.id).where(*where).group_by(team, queue, step))
     for row in session.execute(contacts):
-        tally = groups[(row[0], row[1], _as_day(row[2]))]
-        (tally.contacts, tally.csat_n, tally.csat_hits, tally.nps_n, tally.promoters, tally.detractors,
-         tally.escalation_n, tally.escalated, tally.resolved_n, tally.resolved) = (int(v or 0) for v in row[3:])
+        groups[(row[0], row[1], row[2])] = [v or 0 for v in row[3:]] + [0] * len(_SCORE_SUMS)
 
     marks = _pass_marks(session)
     mark = case(marks, value=E.rubric_version_id, else_=DEFAULT_PASS_MARK) if marks else literal(DEFAULT_PASS_MARK)
     is_auto = E.kind == "auto"
-    scores = (select(team, queue, day, _as_int(is_auto & E.score.is_not(None)),
+    scores = (select(team, queue, step, _as_int(is_auto & E.score.is_not(None)),
                      func.sum(case((is_auto, E.score), else_=0.0)), _as_int(is_auto & (E.score >= mark)),
                      _as_int((E.kind == "review") & E.score.is_not(None)),
                      func.sum(case((E.kind == "review", E.score), else_=0.0)))
               .select_from(E).join(I, E.interaction_id == I.id).outerjoin(Agent, I.agent_id == Agent.id)
               .where(*where, E.is_current.is_(True), E.kind.in_(("auto", "review")),
                      *([E.interaction_id.not_in(sorted(hidden))] if hidden else []))
-              .group_by(team, queue, day))
+              .group_by(team, queue, step))
+    offset = len(_CONTACT_SUMS)
     for row in session.execute(scores):
-        tally = groups[(row[0], row[1], _as_day(row[2]))]
-        tally.scored, tally.score_sum, tally.passed = int(row[3] or 0), float(row[4] or 0), int(row[5] or 0)
-        tally.reviewed, tally.review_sum = int(row[6] or 0), float(row[7] or 0)
+        sums = groups.setdefault((row[0], row[1], row[2]), [0] * width)
+        sums[offset:] = [v or 0 for v in row[3:]]
 
-    weekly = period.days > 62
-    total, by_team, by_queue = Tally(), defaultdict(Tally), defaultdict(Tally)
-    by_step: dict[date, Tally] = defaultdict(Tally)
-    for (team_name, queue_name, when), tally in groups.items():
-        total.add(tally)
-        by_team[team_name].add(tally)
-        by_queue[queue_name].add(tally)
+    total = [0.0] * width
+    by_team: dict[str, list[float]] = {}
+    by_queue: dict[str, list[float]] = {}
+    by_step: dict[str, list[float]] = {}
+    for (team_name, queue_name, when), sums in groups.items():
+        targets = [total, by_team.setdefault(team_name, [0.0] * width), by_queue.setdefault(queue_name, [0.0] * width)]
         if when is not None:
-            by_step[when - timedelta(days=when.weekday()) if weekly else when].add(tally)
-    return Overview(period, total, dict(sorted(by_team.items())), dict(sorted(by_queue.items())),
-                    tuple(TrendPoint(k, v) for k, v in sorted(by_step.items())), "week" if weekly else "day")
+            targets.append(by_step.setdefault(str(when)[:10], [0.0] * width))
+        for target in targets:
+            target[:] = map(operator.add, target, sums)
+    return Overview(period, _tally(total), {k: _tally(v) for k, v in sorted(by_team.items())},
+                    {k: _tally(v) for k, v in sorted(by_queue.items())},
+                    tuple(TrendPoint(date.fromisoformat(k), _tally(v)) for k, v in sorted(by_step.items())),
+                    "week" if weekly else "day")

@@ -22,9 +22,10 @@ from qa_toolkit.errors import NotFoundError, QAError
 from qa_toolkit.reports.coaching import CoachingReport
 from qa_toolkit.reports.period import Period, parse_period
 from qa_toolkit.review.session import timestamp
-from qa_toolkit.services import calibration, dashboard, evaluation_source, people, reports, review, roles, scoring
+from qa_toolkit.services import calibration, dashboard, evaluation_source, reports, review, roles, scoring
 from qa_toolkit.services.people import get_agent
 from qa_toolkit.storage.models import (
+    Agent,
     CalibrationSession,
     Evaluation,
     Interaction,
@@ -95,9 +96,10 @@ def overview(session: Session, user: User, period: Period) -> dict[str, Any]:
     roles.require_page(user, PAGES["overview"], "the overview")
     scope = roles.scope(user)
     data = dashboard.overview(session, scope, period, hidden=frozenset(roles.hidden_from(session, user)))
-    agents = [{"id": a.external_id, "name": a.name, "team": a.team or dashboard.NO_TEAM}
-              for a in people.list_agents(session) if scope.sees_agent(a)]
-    agents.sort(key=lambda a: (a["team"], a["name"].lower()))
+    agents = [{"id": external_id, "name": name, "team": team or dashboard.NO_TEAM}
+              for external_id, name, team in session.execute(
+                  select(Agent.external_id, Agent.name, Agent.team).where(scope.agent_condition()))]
+    agents.sort(key=lambda a: (a["team"], a["name"].lower(), a["id"]))
     return {"scope": _scope_note(scope), **data.as_dict(), "agents": agents}
 
 

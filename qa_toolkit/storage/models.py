@@ -103,6 +103,9 @@ class Interaction(Base):
         UniqueConstraint("source", "external_id", name="uq_interactions_source_external_id"),
         CheckConstraint(_in("channel", CHANNELS), name="channel"),
         Index("ix_interactions_agent_started", "agent_id", "started_at"),  # an agent's or team's period (0008)
+        # the overview sums a period from this index alone (0012)
+        Index("ix_interactions_overview", "started_at", "agent_id", "queue", "csat", "nps", "escalated", "resolved"),
+        Index("ix_interactions_updated_at", "updated_at"),  # the overview's cache stamp (0012)
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -214,6 +217,7 @@ class Evaluation(Base):
     __table_args__ = (
         CheckConstraint(_in("kind", EVALUATION_KINDS), name="kind"),
         Index("ix_evaluations_lookup", "interaction_id", "rubric_version_id", "kind"),
+        Index("ix_evaluations_overview", "interaction_id", "is_current", "kind", "rubric_version_id", "score"),  # 0012
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
