@@ -23,6 +23,8 @@ from qa_toolkit.cli.common import (
 )
 from qa_toolkit.errors import EXIT_PARTIAL
 from qa_toolkit.ingest import FORMATS
+from qa_toolkit.ingest.limits import DEFAULT as DEFAULT_LIMITS
+from qa_toolkit.ingest.limits import Limits, parse_size
 
 if TYPE_CHECKING:
     from qa_toolkit.ingest.model import RecordError
@@ -47,6 +49,16 @@ def chats(
                                                  "database, e.g. qa.rejects.jsonl).", show_default=False)] = None,
     no_redact: Annotated[bool, typer.Option("--no-redact", help="Store text as it is, without replacing card numbers, "
                                             "SSNs, e-mails and phones (for data already clean; noted in the audit log).")] = False,
+    max_record_bytes: Annotated[str, typer.Option(help="Largest record: a JSON Lines line, a record of a JSON document, "
+                                                  "a CSV line or field, a text transcript (bytes; K, M, G suffixes).",
+                                                  rich_help_panel="Limits")] = "16M",
+    max_turns: Annotated[int, typer.Option(min=1, help="Most turns (messages, CSV rows) in one conversation.",
+                                           rich_help_panel="Limits")] = DEFAULT_LIMITS.max_turns,
+    max_depth: Annotated[int, typer.Option(min=1, max=1000, help="Deepest nesting of objects and lists in a JSON record.",
+                                           rich_help_panel="Limits")] = DEFAULT_LIMITS.max_depth,
+    max_decompressed_bytes: Annotated[str | None, typer.Option(
+        help="Most bytes a .gz input may expand to (K, M, G suffixes; default: 100 times its compressed size, "
+             "at least 1G).", rich_help_panel="Limits", show_default=False)] = None,
     db: DbOption = None,
     as_json: JsonOption = False,
     as_user: AsUserOption = None,
@@ -54,7 +66,8 @@ def chats(
     """Import chat conversations, idempotently: unchanged ones are skipped, changed ones updated and audited.
 
     Bad records are reported as file:line: field: reason, written to the rejects file, and the rest
-    is imported; the exit code is then 3. Personal data (cards, SSNs, e-mails, phones, IBANs) is
+    is imported; the exit code is then 3. A record past a limit (size, turns, nesting) is rejected the
+    same way; a .gz file that expands past its limit ends there. Personal data (cards, SSNs, e-mails, phones, IBANs) is
     replaced by placeholders such as [CARD] unless --no-redact is given.
 
     Example:
@@ -65,6 +78,9 @@ def chats(
     from qa_toolkit.services.chat_import import import_chats
 
     csv_mapping = load_mapping(mapping) if mapping else None
+    limits = Limits(max_depth=max_depth, max_record_bytes=parse_size(max_record_bytes, "--max-record-bytes"),
+                    max_turns=max_turns, max_decompressed_bytes=None if max_decompressed_bytes is None
+                    else parse_size(max_decompressed_bytes, "--max-decompressed-bytes"))
     printed = 0
 
     def on_reject(error: RecordError) -> None:
@@ -90,7 +106,7 @@ def chats(
         with opened(db) as database:
             result = import_chats(database, paths, fmt=fmt.value, source=source, mapping=csv_mapping, strict=strict,
                                   rejects=rejects, redact=not no_redact, actor=acting_user(as_user),
-                                  progress=progress, on_reject=on_reject)
+                                  progress=progress, on_reject=on_reject, limits=limits)
     if printed > MAX_PRINTED_ERRORS:
         err_console.print(f"... and {printed - MAX_PRINTED_ERRORS} more rejected records", highlight=False)
     if as_json:

@@ -7,6 +7,10 @@
   well-known key (``train`` for ABCD, ``tickets`` for Zendesk, ``conversations`` for Intercom, ...),
   or a single record. Parsed incrementally with ijson, so memory does not grow with the file; a
   syntax error ends the file there (records before it are kept).
+
+Both are bounded by :class:`~qa_toolkit.ingest.limits.Limits`: a line or record over ``max_record_bytes``
+or nested deeper than ``max_depth`` is one rejected record (never held in memory whole; in a JSON
+document the rest of the file is then skipped, as after a syntax error).
 """
 
 from __future__ import annotations
@@ -22,6 +26,8 @@ from typing import Any, BinaryIO
 import ijson
 import orjson
 from ijson.common import ObjectBuilder
+
+from qa_toolkit.ingest.limits import DEFAULT, Limits, depth_over, size
 
 LIST_KEYS = ("train", "dev", "test", "tickets", "conversations", "items", "data", "records")
 _LINE_LIMIT = 1 << 16
@@ -56,30 +62,59 @@ def is_json_lines(head: bytes) -> bool:
         return False
 
 
-def json_records(stream: BinaryIO, head: bytes, side_loads: tuple[str, ...] = ()) -> Iterator[RawRecord]:
+def json_records(stream: BinaryIO, head: bytes, side_loads: tuple[str, ...] = (),
+                 limits: Limits = DEFAULT) -> Iterator[RawRecord]:
     """Records from JSON Lines or a JSON document, decided from the first bytes.
 
     Args:
         side_loads: top-level lists of a wrapper document that each record needs (Zendesk's list API
             side-loads ``users`` and ``groups`` beside ``tickets``, usually after them): the records are
             then held in a temporary file until the document ends and get each such list under its key.
+        limits: record size and nesting depth.
     """
     if is_json_lines(head):
-        yield from _json_lines(stream)
+        yield from _json_lines(stream, limits)
     elif side_loads:
-        yield from _with_side_loads(stream, side_loads)
+        yield from _with_side_loads(stream, side_loads, limits)
     else:
-        yield from _json_document(stream)
+        yield from _json_document(stream, limits=limits)
 
 
-def _json_lines(stream: BinaryIO) -> Iterator[RawRecord]:
-    for number, data in enumerate(stream, start=1):
-        record = json_line(number, data)
+def bounded_lines(stream: BinaryIO, max_bytes: int) -> Iterator[tuple[int, bytes | None]]:
+    """The lines of ``stream`` (split at ``\\n``), numbered from 1; ``None`` for a line longer than ``max_bytes``,
+    which is read past in pieces, never held whole."""
+    number = 0
+    while True:
+        data = stream.readline(max_bytes + 1)
+        if not data:
+            return
+        number += 1
+        if len(data) <= max_bytes or data.endswith(b"\n"):
+            yield number, data
+            continue
+        while data and not data.endswith(b"\n"):
+            data = stream.readline(1 << 20)
+        yield number, None
+
+
+def too_long(number: int, limits: Limits) -> RawRecord:
+    """The rejected record of a line over ``limits.max_record_bytes``."""
+    return RawRecord(number, error=("record", f"line longer than {size(limits.max_record_bytes)} (--max-record-bytes); "
+                                              "not written to the rejects file"))
+
+
+def _json_lines(stream: BinaryIO, limits: Limits) -> Iterator[RawRecord]:
+    for number, data in bounded_lines(stream, limits.max_record_bytes):
+        record = too_long(number, limits) if data is None else json_line(number, data, limits)
         if record is not None:
             yield record
 
 
-def json_line(number: int, data: bytes) -> RawRecord | None:
+def _too_deep(limits: Limits) -> tuple[str, str]:
+    return "record", f"nested deeper than {limits.max_depth} levels (--max-depth)"
+
+
+def json_line(number: int, data: bytes, limits: Limits = DEFAULT) -> RawRecord | None:
     """Line ``number`` (1-based, as read, newline included) of a JSON Lines file; None when it is blank."""
     if number == 1 and data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
@@ -91,67 +126,107 @@ def json_line(number: int, data: bytes) -> RawRecord | None:
         return RawRecord(number, raw=data.decode("utf-8", "replace").rstrip("\r\n"),
                          error=("encoding", f"invalid UTF-8 at byte {exc.start + 1}"))
     text = text.rstrip("\r\n")
+    # Nesting can only pass the limit with as many brackets: most lines are never walked.
+    nested = data.count(b"{") + data.count(b"[") > limits.max_depth
     try:
-        return RawRecord(number, orjson.loads(text), raw=text)
-    except orjson.JSONDecodeError:
-        pass
-    try:  # what orjson refuses but Python's json takes (NaN, integers past 64 bits), or the error as json words it
-        return RawRecord(number, json.loads(text), raw=text)
-    except json.JSONDecodeError as exc:
-        return RawRecord(number, raw=text, error=("json", f"malformed JSON: {exc.msg} at column {exc.colno}"))
+        value = orjson.loads(text)
+    except orjson.JSONDecodeError as exc:
+        if "recursion" in str(exc):
+            return RawRecord(number, raw=text, error=_too_deep(limits))
+        try:  # what orjson refuses but Python's json takes (NaN, integers past 64 bits), or the error as json words it
+            value = json.loads(text)
+        except json.JSONDecodeError as exc:
+            return RawRecord(number, raw=text, error=("json", f"malformed JSON: {exc.msg} at column {exc.colno}"))
+        except RecursionError:
+            return RawRecord(number, raw=text, error=_too_deep(limits))
+    if nested and depth_over(value, limits.max_depth):
+        return RawRecord(number, raw=text, error=_too_deep(limits))
+    return RawRecord(number, value, raw=text)
+
+
+class _TooDeep(Exception):
+    """The document nests deeper than the limit outside a record: the rest of it cannot be read."""
 
 
 class _Collector:
-    """Receives ijson events; builds records at the record prefixes and the top-level object apart."""
+    """Receives ijson's basic events; builds records at the record positions (items of a top-level list, or
+    of a list under one of :data:`LIST_KEYS` in a top-level object) and the top-level object apart.
 
-    def __init__(self) -> None:
+    Basic events carry no prefix (ijson's prefixes cost memory that grows with depth squared): positions
+    are tracked here. A record nested deeper than ``max_depth`` is not built; it becomes an error record.
+    """
+
+    def __init__(self, max_depth: int) -> None:
         self.line = 1
-        self.records: list[tuple[int, Any]] = []
+        self.records: list[tuple[int, Any, bool]] = []  # (line, value, too deep)
         self.top: ObjectBuilder | None = None
         self.top_kind: str | None = None
         self.found_list = False
+        self.in_record = False
+        self.completed = 0  # records completed so far
+        self._max_depth = max_depth
+        self._open: list[bool] = []  # containers open outside a record: is it a list of records?
+        self._key: str | None = None  # the last key of the top-level object
         self._builder: ObjectBuilder | None = None
-        self._depth = 0
-        self._start = 0
-        self._record_prefixes = {"item"} | {f"{key}.item" for key in LIST_KEYS}
+        self._depth = 0  # containers open inside the record being read
+        self.start = 0  # the line the record being read starts on
+        self._deep = False
 
-    def send(self, event: tuple[str, str, Any]) -> None:
-        prefix, kind, value = event
-        if self._builder is not None:
-            self._builder.event(kind, value)
-            if kind in ("start_map", "start_array"):
-                self._depth += 1
-            elif kind in ("end_map", "end_array"):
-                self._depth -= 1
-                if self._depth == 0:
-                    self.records.append((self._start, self._builder.value))
-                    self._builder = None
+    def send(self, event: tuple[str, Any]) -> None:
+        kind, value = event
+        opens, closes = kind in ("start_map", "start_array"), kind in ("end_map", "end_array")
+        if self.in_record:
+            self._depth += opens - closes
+            if self._depth > self._max_depth and not self._deep:
+                self._deep, self._builder = True, None
+            if self._builder is not None:
+                self._builder.event(kind, value)
+            if self._depth == 0:
+                self._finish(self._builder.value if self._builder is not None else None)
             return
-        if prefix == "":
-            if self.top_kind is None:
-                self.top_kind = kind
-        if prefix in self._record_prefixes and (prefix == "item") == (self.top_kind == "start_array"):
+        level = len(self._open)
+        if level == 0 and self.top_kind is None:
+            self.top_kind = kind
+        at_record = not closes and kind != "map_key" and (
+            (level == 1 and self.top_kind == "start_array") or (level == 2 and self._open[1]))
+        if at_record:
             self.found_list = True
-            if kind in ("start_map", "start_array"):
-                self._builder, self._depth, self._start = ObjectBuilder(), 1, self.line
+            if opens:
+                self.in_record, self._depth, self.start, self._deep = True, 1, self.line, False
+                self._builder = ObjectBuilder()
                 self._builder.event(kind, value)
             else:
-                self.records.append((self.line, value))
+                self.start = self.line
+                self._finish(value)
             return
+        if opens:
+            is_list = level == 1 and self.top_kind == "start_map" and kind == "start_array" and self._key in LIST_KEYS
+            self._open.append(is_list)
+            if len(self._open) > self._max_depth:
+                raise _TooDeep
+        elif closes:
+            self._open.pop()
+        elif kind == "map_key" and level == 1:
+            self._key = value
         if self.top_kind == "start_map":
             if self.top is None:
                 self.top = ObjectBuilder()
             self.top.event(kind, value)
 
+    def _finish(self, value: Any) -> None:
+        self.records.append((self.start, value, self._deep))
+        self.in_record, self._builder, self._deep = False, None, False
+        self.completed += 1
+
     def close(self) -> None:
         pass
 
 
-def _with_side_loads(stream: BinaryIO, keys: tuple[str, ...]) -> Iterator[RawRecord]:
+def _with_side_loads(stream: BinaryIO, keys: tuple[str, ...], limits: Limits = DEFAULT) -> Iterator[RawRecord]:
     top: dict[str, Any] = {}
     with tempfile.TemporaryFile(prefix="qa-records-") as spool:
         count = 0
-        for record in _json_document(stream, top):
+        for record in _json_document(stream, top, limits):
             pickle.dump(record, spool, protocol=pickle.HIGHEST_PROTOCOL)
             count += 1
         loads = {key: top[key] for key in keys if isinstance(top.get(key), list)}
@@ -164,14 +239,21 @@ def _with_side_loads(stream: BinaryIO, keys: tuple[str, ...]) -> Iterator[RawRec
             yield record
 
 
-def _json_document(stream: BinaryIO, top: dict[str, Any] | None = None) -> Iterator[RawRecord]:
-    """Records of a JSON document; ``top`` (when given) receives the other keys of a wrapper object at the end."""
-    collector = _Collector()
-    parser = ijson.parse_coro(collector, use_float=True)
+def _json_document(stream: BinaryIO, top: dict[str, Any] | None = None, limits: Limits = DEFAULT) -> Iterator[RawRecord]:
+    """Records of a JSON document; ``top`` (when given) receives the other keys of a wrapper object at the end.
+
+    Bytes read since the last record ended (or the list of records began) are bounded by
+    ``limits.max_record_bytes``: past it, the record in progress is rejected and the rest of the file skipped
+    (the parser holds an unfinished record or string in memory, so it cannot skip just that record).
+    """
+    collector = _Collector(limits.max_depth)
+    parser = ijson.basic_parse_coro(collector, use_float=True)
     decoder = codecs.getincrementaldecoder("utf-8")("strict")
     bad_lines: dict[int, int] = {}  # line -> byte offset of the first invalid byte
     line = 0
     ended_line = True
+    read = boundary = 0  # bytes read; where the last record ended
+    completed = -1
     try:
         while True:
             chunk = stream.readline(_LINE_LIMIT)
@@ -188,13 +270,26 @@ def _json_document(stream: BinaryIO, top: dict[str, Any] | None = None) -> Itera
                 decoder.reset()
                 chunk = chunk.decode("utf-8", "replace").encode("utf-8")
             parser.send(chunk)
-            yield from _drain(collector, bad_lines, line)
+            read += len(chunk)
+            if collector.completed != completed or (collector.found_list and not collector.in_record and boundary == 0):
+                completed, boundary = collector.completed, read
+            yield from _drain(collector, bad_lines, line, limits)
+            if read - boundary > limits.max_record_bytes:
+                start = collector.start if collector.in_record else line if collector.found_list else 1
+                yield RawRecord(start, error=("record", f"record larger than {size(limits.max_record_bytes)} "
+                                                        "(--max-record-bytes); the rest of this file is skipped"))
+                return
         parser.close()
-        yield from _drain(collector, bad_lines, line)
+        yield from _drain(collector, bad_lines, line, limits)
     except (ijson.JSONError, ijson.IncompleteJSONError) as exc:
-        yield from _drain(collector, {}, line)
+        yield from _drain(collector, {}, line, limits)
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else "unexpected end of input"
         yield RawRecord(line, error=("json", f"malformed JSON: {reason}; the rest of this file is skipped"))
+        return
+    except _TooDeep:
+        yield from _drain(collector, {}, line, limits)
+        yield RawRecord(line, error=("record", f"nested deeper than {limits.max_depth} levels (--max-depth); "
+                                               "the rest of this file is skipped"))
         return
     if top is not None and collector.found_list and collector.top is not None and isinstance(collector.top.value, dict):
         top.update(collector.top.value)
@@ -208,11 +303,13 @@ def _json_document(stream: BinaryIO, top: dict[str, Any] | None = None) -> Itera
             yield RawRecord(1, value, raw=_dump(value))
 
 
-def _drain(collector: _Collector, bad_lines: dict[int, int], line: int) -> Iterator[RawRecord]:
+def _drain(collector: _Collector, bad_lines: dict[int, int], line: int, limits: Limits) -> Iterator[RawRecord]:
     records, collector.records = collector.records, []
-    for start, value in records:
+    for start, value, deep in records:
         bad = [n for n in bad_lines if start <= n <= line]
-        if bad:
+        if deep:
+            yield RawRecord(start, error=_too_deep(limits))
+        elif bad:
             yield RawRecord(start, raw=_dump(value), error=("encoding", f"invalid UTF-8 on line {bad[0]} at byte {bad_lines[bad[0]] + 1}"))
         else:
             yield RawRecord(start, value, raw=_dump(value))

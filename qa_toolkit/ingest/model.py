@@ -17,6 +17,7 @@ not know are kept in ``metadata``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -161,7 +162,7 @@ def validate(data: Any, *, file: str, line: int, raw: str) -> Parsed:
     if not isinstance(data, dict):
         return Parsed(line, raw, error=RecordError(file, line, "record", f"expected a JSON object, got {type(data).__name__}"))
     try:
-        return Parsed(line, raw, conversation=Conversation.model_validate(data))
+        conversation = Conversation.model_validate(data)
     except ValidationError as exc:
         errors = exc.errors(include_url=False)
         first = errors[0]
@@ -183,3 +184,21 @@ def validate(data: Any, *, file: str, line: int, raw: str) -> Parsed:
         if len(errors) > 1:
             reason += f" (and {len(errors) - 1} more)"
         return Parsed(line, raw, error=RecordError(file, line, _error_field(first["loc"]), reason))
+    where = _out_of_range(conversation)
+    if where is not None:
+        return Parsed(line, raw, error=RecordError(file, line, where, "timestamp out of range once converted to UTC "
+                                                                      "(years 1 to 9999)"))
+    return Parsed(line, raw, conversation=conversation)
+
+
+def _out_of_range(conversation: Conversation) -> str | None:
+    """The field of the first timestamp that has no UTC equivalent (``0001-01-01T00:00:00+01:00``), if any."""
+    stamps: list[tuple[str, datetime | None]] = [("started_at", conversation.started_at), ("ended_at", conversation.ended_at)]
+    stamps += [(f"turns.{i}.at", turn.get("at")) for i, turn in enumerate(conversation.turns)]
+    for field, stamp in stamps:
+        if stamp is not None and stamp.year in (1, 9999):
+            try:
+                stamp.astimezone(timezone.utc)
+            except OverflowError:
+                return field
+    return None

@@ -17,6 +17,7 @@ from qa_toolkit.ingest import FORMATS
 from qa_toolkit.ingest.formats import abcd, intercom, text, zendesk
 from qa_toolkit.ingest.formats import csv as csv_format
 from qa_toolkit.ingest.jsonrecords import RawRecord, is_json_lines, json_line, json_records
+from qa_toolkit.ingest.limits import DEFAULT, Limits
 from qa_toolkit.ingest.model import FieldError, Parsed, RecordError, validate
 from qa_toolkit.ingest.sources import HEAD_BYTES, Source
 
@@ -54,22 +55,24 @@ def detect_container(source: Source) -> str:
                   "or Agent:/Customer: lines): name it with --format")
 
 
-def parse(source: Source, fmt: str = "auto", mapping: csv_format.CsvMapping | None = None) -> tuple[str, Iterator[Parsed]]:
+def parse(source: Source, fmt: str = "auto", mapping: csv_format.CsvMapping | None = None,
+          limits: Limits = DEFAULT) -> tuple[str, Iterator[Parsed]]:
     """The format used and the parsed records of ``source``.
 
     Args:
         fmt: one of :data:`FORMATS`; ``auto`` detects it from the content.
         mapping: column mapping for CSV.
+        limits: record size, nesting depth and turns per conversation.
     """
     if fmt not in FORMATS:
         raise QAError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
     container = detect_container(source) if fmt == "auto" else {"csv": "csv", "text": "text"}.get(fmt, "json")
     if container == "csv":
-        return "csv", _validated(source.name, csv_format.records(source, mapping), None)
+        return "csv", _validated(source.name, csv_format.records(source, mapping, limits), None, limits)
     if container == "text":
-        return "text", _validated(source.name, text.records(source), None)
+        return "text", _validated(source.name, text.records(source, limits), None, limits)
     side_loads = zendesk.SIDE_LOADS if fmt in ("auto", "zendesk") and zendesk.is_list_response(source.head) else ()
-    raw = json_records(source.stream, source.head, side_loads)
+    raw = json_records(source.stream, source.head, side_loads, limits)
     if fmt == "auto":
         buffered: list[RawRecord] = []
         for record in raw:
@@ -79,7 +82,7 @@ def parse(source: Source, fmt: str = "auto", mapping: csv_format.CsvMapping | No
         first = next((r.value for r in buffered if r.error is None), None)
         fmt = _json_kind(first, source.head) if first is not None else ("jsonl" if is_json_lines(source.head) else "json")
         raw = itertools.chain(buffered, raw)
-    return fmt, _validated(source.name, raw, _JSON_KINDS[fmt])
+    return fmt, _validated(source.name, raw, _JSON_KINDS[fmt], limits)
 
 
 def line_format(source: Source, fmt: str = "auto") -> str | None:
@@ -102,20 +105,21 @@ def line_format(source: Source, fmt: str = "auto") -> str | None:
     return None
 
 
-def parse_line(name: str, fmt: str, number: int, data: bytes) -> Parsed | None:
+def parse_line(name: str, fmt: str, number: int, data: bytes, limits: Limits = DEFAULT) -> Parsed | None:
     """Line ``number`` of a JSON Lines source in format ``fmt`` (see :func:`line_format`), parsed as
     :func:`parse` would; None for a blank line."""
-    record = json_line(number, data)
-    return None if record is None else _validate(name, record, _JSON_KINDS[fmt])
+    record = json_line(number, data, limits)
+    return None if record is None else _validate(name, record, _JSON_KINDS[fmt], limits)
 
 
 def _validated(name: str, records: Iterator[RawRecord],
-               mapper: Callable[[dict[str, Any]], dict[str, Any]] | None) -> Iterator[Parsed]:
+               mapper: Callable[[dict[str, Any]], dict[str, Any]] | None, limits: Limits = DEFAULT) -> Iterator[Parsed]:
     for record in records:
-        yield _validate(name, record, mapper)
+        yield _validate(name, record, mapper, limits)
 
 
-def _validate(name: str, record: RawRecord, mapper: Callable[[dict[str, Any]], dict[str, Any]] | None) -> Parsed:
+def _validate(name: str, record: RawRecord, mapper: Callable[[dict[str, Any]], dict[str, Any]] | None,
+              limits: Limits = DEFAULT) -> Parsed:
     if record.error is not None:
         field, reason = record.error
         return Parsed(record.line, record.raw, error=RecordError(name, record.line, field, reason), header=record.header)
@@ -130,6 +134,36 @@ def _validate(name: str, record: RawRecord, mapper: Callable[[dict[str, Any]], d
         except (AttributeError, TypeError, KeyError) as exc:
             return Parsed(record.line, record.raw, error=RecordError(name, record.line, "record",
                                                                       f"unexpected structure: {exc}"))
+    if "\x00" in record.raw or "\\u0000" in record.raw:
+        where = _nul_field(record.value)
+        if where is not None:
+            return Parsed(record.line, record.raw, header=record.header, error=RecordError(
+                name, record.line, where, "contains a NUL character (U+0000), which cannot be stored: remove it"))
+    turns = value.get("turns") if isinstance(value, dict) else None
+    if isinstance(turns, list) and len(turns) > limits.max_turns:
+        return Parsed(record.line, record.raw, error=RecordError(
+            name, record.line, "turns", f"{len(turns):,} turns, more than {limits.max_turns:,} (--max-turns)"),
+            header=record.header)
     parsed = validate(value, file=name, line=record.line, raw=record.raw)
     parsed.header = record.header
     return parsed
+
+
+def _nul_field(value: Any) -> str | None:
+    """The path (``turns.2.text``) of the first string or key in ``value`` holding a NUL character, if any:
+    PostgreSQL stores no NUL in text or JSON, so such records are rejected on every database alike."""
+    stack: list[tuple[str, Any]] = [("", value)]
+    while stack:
+        path, item = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return path or "record"
+        elif isinstance(item, dict):
+            for key, child in reversed(item.items()):
+                where = f"{path}.{key}" if path else str(key)
+                if isinstance(key, str) and "\x00" in key:
+                    return where.replace("\x00", "\\u0000")
+                stack.append((where, child))
+        elif isinstance(item, list):
+            stack.extend((f"{path}.{i}" if path else str(i), child) for i, child in reversed(list(enumerate(item))))
+    return None

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from qa_toolkit.errors import QAError
+from qa_toolkit.ingest.limits import DEFAULT, GZIP_FLOOR, GZIP_RATIO, Limits, size
 
 HEAD_BYTES = 64 * 1024
 EXTENSIONS = (".jsonl", ".ndjson", ".json", ".csv", ".tsv", ".txt")
@@ -38,6 +39,56 @@ class _Chained(io.RawIOBase):
             self._head = self._head[n:]
             return n
         data = self._rest.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+class InputLimitError(OSError):
+    """Input past a limit that ends the file there (read errors end a file as one rejected record)."""
+
+
+class _Bounded(io.RawIOBase):
+    """The decompressed stream of a ``.gz`` input, ended with :class:`InputLimitError` once it expands past
+    ``limit`` bytes, or (``limit`` None) past :data:`GZIP_RATIO` times the compressed bytes read so far and
+    :data:`GZIP_FLOOR`: a gzip bomb stops within seconds, whatever its size."""
+
+    def __init__(self, stream: BinaryIO, compressed: _Counting, limit: int | None) -> None:
+        self._stream = stream
+        self._compressed = compressed
+        self._limit = limit
+        self.read_bytes = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def, override]
+        data = self._stream.read(len(buffer))
+        self.read_bytes += len(data)
+        if self._limit is not None:
+            if self.read_bytes > self._limit:
+                raise InputLimitError(f"decompressed size over {size(self._limit)} (--max-decompressed-bytes); "
+                                      "the rest of this file is skipped")
+        elif self.read_bytes > GZIP_FLOOR and self.read_bytes > GZIP_RATIO * self._compressed.count:
+            raise InputLimitError(f"expands more than {GZIP_RATIO} times ({size(GZIP_FLOOR)} or more from "
+                                  f"{self._compressed.count:,} compressed bytes), like a gzip bomb; the rest of this "
+                                  "file is skipped (allow it with --max-decompressed-bytes)")
+        buffer[: len(data)] = data
+        return len(data)
+
+
+class _Counting(io.RawIOBase):
+    """A raw stream that counts the bytes read through it."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self._stream = stream
+        self.count = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def, override]
+        data = self._stream.read(len(buffer))
+        self.count += len(data)
         buffer[: len(data)] = data
         return len(data)
 
@@ -97,8 +148,9 @@ def _read_head(stream: BinaryIO) -> bytes:
 
 
 @contextmanager
-def open_source(path: str) -> Iterator[Source]:
-    """Open a file, a ``.gz`` file (detected by its magic bytes) or ``-`` (stdin) as a :class:`Source`."""
+def open_source(path: str, limits: Limits = DEFAULT) -> Iterator[Source]:
+    """Open a file, a ``.gz`` file (detected by its magic bytes) or ``-`` (stdin) as a :class:`Source`;
+    a ``.gz`` file's decompressed size is bounded by ``limits``."""
     if path == "-":
         raw: BinaryIO = sys.stdin.buffer
         name, size, outer = "<stdin>", None, None
@@ -110,7 +162,11 @@ def open_source(path: str) -> Iterator[Source]:
         name, size, outer = path, Path(path).stat().st_size, raw
     try:
         magic = raw.peek(2)[:2] if hasattr(raw, "peek") else b""
-        stream: BinaryIO = gzip.GzipFile(fileobj=raw, mode="rb") if magic == b"\x1f\x8b" else raw
+        stream: BinaryIO = raw
+        if magic == b"\x1f\x8b":
+            compressed = _Counting(raw)
+            stream = io.BufferedReader(_Bounded(gzip.GzipFile(fileobj=compressed, mode="rb"), compressed,  # type: ignore[arg-type]
+                                                limits.max_decompressed_bytes), buffer_size=HEAD_BYTES)
         try:
             head = _read_head(stream)
         except (OSError, EOFError) as exc:

@@ -32,6 +32,8 @@ from sqlalchemy.orm import Session
 from qa_toolkit.config import get_settings
 from qa_toolkit.errors import QAError
 from qa_toolkit.ingest.formats.csv import CsvMapping
+from qa_toolkit.ingest.jsonrecords import bounded_lines, too_long
+from qa_toolkit.ingest.limits import DEFAULT, Limits
 from qa_toolkit.ingest.model import AgentRef, Parsed, RecordError
 from qa_toolkit.ingest.parse import line_format, parse, parse_line
 from qa_toolkit.ingest.prepare import (
@@ -175,6 +177,7 @@ def import_chats(
     progress: Progress | None = None,
     on_reject: Callable[[RecordError], None] | None = None,
     workers: int | None = None,
+    limits: Limits = DEFAULT,
 ) -> ImportSummary:
     """Import chat files (or ``-`` for stdin) into ``database``.
 
@@ -188,6 +191,8 @@ def import_chats(
         workers: processes that parse, validate and redact JSON Lines input while this one stores the
             batches (``None``: one per CPU for files of :data:`PARALLEL_MIN_BYTES` or more; ``1``: none).
             The result is the same either way.
+        limits: record size, nesting depth, turns per conversation, decompressed size (see
+            :class:`~qa_toolkit.ingest.limits.Limits`); a record past one is rejected.
 
     Returns:
         Per-file counts of read, imported, updated, unchanged and rejected conversations.
@@ -196,7 +201,7 @@ def import_chats(
     if files.count("-") > 1:
         raise QAError("stdin (-) can be read only once")
     run = _Import(database, fmt, source, mapping, redact, actor, batch_size, progress, on_reject,
-                  _RejectsWriter(rejects, database.url), ImportSummary(source=source), workers)
+                  _RejectsWriter(rejects, database.url), ImportSummary(source=source), workers, limits)
     try:
         with ExitStack() as stack:
             stack.enter_context(_fewer_gc_passes())
@@ -235,8 +240,8 @@ def _fewer_gc_passes() -> Iterator[None]:
 
 
 @contextmanager
-def _opened(path: str, name: str) -> Iterator[Source]:
-    with open_source(path) as src:
+def _opened(path: str, name: str, limits: Limits = DEFAULT) -> Iterator[Source]:
+    with open_source(path, limits) as src:
         src.name = name
         yield src
 
@@ -268,6 +273,7 @@ class _Import:
     rejects: _RejectsWriter
     summary: ImportSummary
     workers: int | None = None
+    limits: Limits = DEFAULT
     phone_regions: tuple[str, ...] = field(default_factory=lambda: get_settings().phone_regions)
     agents: dict[str, int] = field(default_factory=dict)  # external id -> row id
     _pool: ProcessPoolExecutor | None = None
@@ -291,7 +297,7 @@ class _Import:
 
     def _records(self, src: Source, file: FileSummary) -> Iterator[Parsed]:
         """Valid records; rejected ones are counted, written to the rejects file and reported."""
-        file.format, records = parse(src, self.fmt, self.mapping)
+        file.format, records = parse(src, self.fmt, self.mapping, self.limits)
         for parsed in _guarded(records, src):
             file.read += 1
             if parsed.error is None:
@@ -322,7 +328,7 @@ class _Import:
             return
         file.format = fmt
         options = _Preparing(self.redact, self._legacy_hashes(self._source_for(fmt)), self.phone_regions,
-                             self.database.engine.url.drivername)
+                             self.database.engine.url.drivername, self.limits)
         for item in self._in_workers(src, fmt, options, workers):
             file.read += 1
             if isinstance(item, Parsed):
@@ -364,8 +370,9 @@ class _Import:
 
         chunk: list[tuple[int, bytes]] = []
         try:
-            for number, data in enumerate(src.stream, start=1):
-                chunk.append((number, data))
+            for number, data in bounded_lines(src.stream, self.limits.max_record_bytes):
+                # a line over the size limit (read past, not held) goes as its negated number: rejected in order
+                chunk.append((number, data) if data is not None else (-number, b""))
                 if len(chunk) == _CHUNK_LINES:
                     pending.append(pool.submit(_prepare_lines, src.name, fmt, options, chunk))
                     chunk = []
@@ -382,13 +389,13 @@ class _Import:
 
     def check(self, path: str, file: FileSummary) -> None:
         """Parse and validate a whole file without storing anything (``--strict``'s first pass)."""
-        with _opened(path, file.file) as src:
+        with _opened(path, file.file, self.limits) as src:
             for _ in self._records(src, file):
                 pass
 
     def load(self, path: str, file: FileSummary) -> None:
         """Import one file in batches of whole conversations, then audit the import."""
-        with _opened(path, file.file) as src:
+        with _opened(path, file.file, self.limits) as src:
             batch: dict[str, PreparedConversation] = {}
             for prepared in self._prepared(src, file):
                 file.source = file.source or self._source_for(file.format)
@@ -546,6 +553,7 @@ class _Preparing:
     legacy_hash: bool
     phone_regions: tuple[str, ...]
     drivername: str
+    limits: Limits = DEFAULT
 
 
 def _prepare_lines(name: str, fmt: str, options: _Preparing,
@@ -553,7 +561,12 @@ def _prepare_lines(name: str, fmt: str, options: _Preparing,
     """In a worker process: parse, validate, prepare and bind JSON Lines; a rejected line stays a :class:`Parsed`."""
     results: list[tuple[int, Parsed | PreparedConversation]] = []
     for number, data in lines:
-        parsed = parse_line(name, fmt, number, data)
+        if number < 0:  # a line over the size limit, read past by the main process
+            record = too_long(-number, options.limits)
+            assert record.error is not None
+            results.append((-number, Parsed(-number, "", error=RecordError(name, -number, *record.error))))
+            continue
+        parsed = parse_line(name, fmt, number, data, options.limits)
         if parsed is not None:
             results.append((number, parsed if parsed.conversation is None else
                             prepare(parsed.conversation, redact=options.redact, legacy_hash=options.legacy_hash,

@@ -36,9 +36,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from qa_toolkit.errors import QAError
 from qa_toolkit.ingest.jsonrecords import RawRecord
+from qa_toolkit.ingest.limits import DEFAULT, Limits, size
 from qa_toolkit.ingest.sources import Source
-
-csv.field_size_limit(1 << 24)
 
 DEFAULT_COLUMNS: dict[str, tuple[str, ...]] = {
     "conversation_id": ("conversation_id", "conversation", "conversationid", "chat_id", "chatid", "ticket_id",
@@ -145,12 +144,52 @@ class _Conversation:
         self.values: dict[str, str] = {}
         self.turns: list[dict[str, Any]] = []
         self.error: tuple[int, str, str] | None = None
+        self.partial = False  # rows are missing (past a limit): the rejects file does not get it
 
 
-def records(source: Source, mapping: CsvMapping | None = None) -> Iterator[RawRecord]:
-    """One :class:`RawRecord` per conversation, its value a canonical conversation dict."""
+class _Lines:
+    """The lines of a text stream for :func:`csv.reader`, each at most ``limit`` characters: a longer line is
+    read past in pieces (never held whole), given to the reader as an empty line and noted in ``overlong``.
+    ``first`` is the start of the first line read since :meth:`mark` (where the next row starts)."""
+
+    def __init__(self, text: io.TextIOBase, limit: int) -> None:
+        self._text = text
+        self._limit = limit
+        self.overlong = False
+        self.first: str | None = None
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def mark(self) -> None:
+        """A row was read: the next line read starts the next one."""
+        self.first = None
+        self.overlong = False
+
+    def __next__(self) -> str:
+        line = self._text.readline(self._limit + 1)
+        if not line:
+            raise StopIteration
+        if self.first is None:
+            self.first = line[: 1 << 16]
+        if len(line) <= self._limit or line.endswith(("\n", "\r")):
+            return line
+        while line and not line.endswith(("\n", "\r")):
+            line = self._text.readline(1 << 20)
+        self.overlong = True
+        return "\n"
+
+
+def records(source: Source, mapping: CsvMapping | None = None, limits: Limits = DEFAULT) -> Iterator[RawRecord]:
+    """One :class:`RawRecord` per conversation, its value a canonical conversation dict.
+
+    A line or field longer than ``limits.max_record_bytes`` (characters) rejects the conversation before it and
+    the one after it (the row may belong to either), neither written to the rejects file; so does a conversation
+    of more than ``limits.max_turns`` rows."""
     mapping = mapping or CsvMapping()
+    csv.field_size_limit(limits.max_record_bytes)
     text = io.TextIOWrapper(source.stream, encoding="utf-8-sig", errors="surrogateescape", newline="")
+    lines = _Lines(text, limits.max_record_bytes)
     first_line = source.head.decode("utf-8", "replace").lstrip("\ufeff").split("\n", 1)[0]
     delimiter = mapping.delimiter
     if delimiter is None:
@@ -158,11 +197,18 @@ def records(source: Source, mapping: CsvMapping | None = None) -> Iterator[RawRe
             delimiter = csv.Sniffer().sniff(first_line, delimiters=",;\t|").delimiter
         except csv.Error:
             delimiter = ","
-    reader = csv.reader(text, delimiter=delimiter)
+    reader = csv.reader(lines, delimiter=delimiter)
     try:
         header = next(reader)
     except StopIteration:
         return
+    except csv.Error as exc:
+        yield RawRecord(1, error=("header", f"not readable as CSV: {exc}"))
+        return
+    if lines.overlong:
+        yield RawRecord(1, error=("header", f"line longer than {size(limits.max_record_bytes)} (--max-record-bytes)"))
+        return
+    lines.mark()
     index = {_norm(h): i for i, h in enumerate(header)}
     columns: dict[str, int] = {}
     for field, names in DEFAULT_COLUMNS.items():
@@ -200,13 +246,54 @@ def records(source: Source, mapping: CsvMapping | None = None) -> Iterator[RawRe
     def finish(conv: _Conversation) -> RawRecord:
         if conv.error is not None:
             line, field, reason = conv.error
-            return RawRecord(line, raw=raw(conv.rows), error=(field, reason), header=header_line)
+            return RawRecord(line, raw="" if conv.partial else raw(conv.rows), error=(field, reason), header=header_line)
         return RawRecord(conv.line, _canonical(conv), raw=raw(conv.rows), header=header_line)
 
+    def unreadable(conv: _Conversation, line: int, reason: str, known: bool) -> None:
+        conv.partial = True
+        if conv.error is None:
+            conv.error = (line, "row", reason + ("" if known else "; the conversation is rejected as that row may "
+                                                 "belong to it") + " (not written to the rejects file)")
+
+    def row_id(start: str | None) -> str | None:
+        """The conversation id of an unreadable row, from the start of its first line, when complete there."""
+        fields = next(csv.reader([start or ""], delimiter=delimiter), [])
+        at = columns["conversation_id"]
+        return fields[at].strip() if at < len(fields) - 1 else None
+
     previous_end = 1
-    for row in reader:
+    bad_row: tuple[int, str] | None = None  # an unreadable row, of no known conversation: the next one may start with it
+    while True:
         line = previous_end + 1
+        try:
+            row = next(reader)
+            problem = None
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            row, problem = [], f"{exc}"
         previous_end = reader.line_num
+        if lines.overlong:
+            problem = f"line longer than {size(limits.max_record_bytes)} (--max-record-bytes)"
+        start = lines.first
+        lines.mark()
+        if problem is not None:
+            cid = row_id(start)
+            if cid is None:
+                bad_row = (line, problem)
+                if current is not None:
+                    unreadable(current, line, problem, known=False)
+                else:
+                    yield RawRecord(line, error=("row", f"{problem} (not written to the rejects file)"), header=header_line)
+                continue
+            if current is None or cid != current.id:
+                if current is not None:
+                    yield finish(current)
+                current = _Conversation(cid, line)
+                seen.add(cid)
+            unreadable(current, line, problem, known=True)
+            bad_row = None
+            continue
         if not any(cell.strip() for cell in row):
             continue
         cell = lambda field: row[columns[field]].strip() if field in columns and columns[field] < len(row) else ""  # noqa: E731
@@ -219,6 +306,17 @@ def records(source: Source, mapping: CsvMapping | None = None) -> Iterator[RawRe
                 current.error = (line, "conversation_id", f"rows of conversation {cid!r} are not next to each other "
                                                           "(sort the file by conversation)")
             seen.add(cid)
+            if bad_row is not None:
+                unreadable(current, *bad_row, known=False)
+        bad_row = None
+        if len(current.rows) >= limits.max_turns:
+            if not current.partial:
+                current.partial = True
+                current.rows = []
+                current.turns = []
+                current.error = (current.line, "turns", f"more than {limits.max_turns:,} rows (--max-turns); "
+                                                        "not written to the rejects file")
+            continue
         current.rows.append(row)
         if current.error is not None:
             continue

@@ -58,7 +58,10 @@ def _time(value: Any, field: str) -> str | None:
     if value is None:
         return None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return datetime.fromtimestamp(value, tz=timezone.utc).isoformat()
+        try:
+            return datetime.fromtimestamp(value, tz=timezone.utc).isoformat()
+        except (OverflowError, OSError, ValueError):
+            raise FieldError(field, "Unix time out of range (years 1 to 9999)") from None
     if isinstance(value, str):
         return value
     raise FieldError(field, f"expected Unix seconds, got {value!r}")

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from qa_toolkit.ingest.jsonrecords import RawRecord
+from qa_toolkit.ingest.limits import DEFAULT, Limits, size
 from qa_toolkit.ingest.sources import Source
 
 LABELS: dict[str, tuple[str, bool]] = {
@@ -54,9 +55,12 @@ def looks_like_text(text: str) -> bool:
     return False
 
 
-def records(source: Source) -> Iterator[RawRecord]:
-    """The file's one conversation as a canonical conversation dict."""
-    data = source.stream.read()
+def records(source: Source, limits: Limits = DEFAULT) -> Iterator[RawRecord]:
+    """The file's one conversation as a canonical conversation dict (up to ``limits.max_record_bytes``)."""
+    data = source.stream.read(limits.max_record_bytes + 1)
+    if len(data) > limits.max_record_bytes:
+        yield RawRecord(1, error=("record", f"transcript larger than {size(limits.max_record_bytes)} (--max-record-bytes)"))
+        return
     try:
         content = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -137,8 +141,11 @@ def _resolve_times(turns: list[dict[str, Any]], clocks: list[tuple[int, str]], s
             return turn["_line"], f"not a time of day: [{stamp}]"
         if start is not None:
             at = datetime.combine(start.date(), time(h, m, s), tzinfo=start.tzinfo)
-            while previous is not None and at < previous:
-                at += timedelta(days=1)  # the chat went past midnight
+            try:
+                while previous is not None and at < previous:
+                    at += timedelta(days=1)  # the chat went past midnight
+            except OverflowError:
+                return turn["_line"], f"time [{stamp}] past the year 9999"
             previous = at
             turn["at"] = at.isoformat()
         else:
