@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import resource
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
+from qa_toolkit import safe_yaml
 from qa_toolkit.rubrics import RubricError, library, load_rubric, parse_rubric
 from qa_toolkit.rubrics.loader import content_hash
 
@@ -145,3 +150,54 @@ def test_fact_without_a_capturing_group_is_rejected() -> None:
                            "            - {name: x, about: [refund], claim: 'days', expected: [1]}")
     with pytest.raises(RubricError, match=r"params.facts\[0\].claim: the regex 'days' needs a group"):
         parse_rubric(source, "mini.yaml")
+
+
+# ---------------------------------------------------------------- hostile YAML (issue 20, item 10)
+
+BOMB = """name: bomb
+a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
+b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
+c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
+d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
+e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
+f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
+g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
+h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]
+i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
+"""
+
+
+def _validate_capped(path: Path) -> subprocess.CompletedProcess[str]:
+    """`qa rubric validate PATH` in a subprocess capped at 600 MiB of address space (the bomb needs over 4 GB)."""
+    qa_bin = shutil.which("qa", path=str(Path(sys.executable).parent)) or "qa"
+    limit = 600 << 20
+    return subprocess.run([qa_bin, "rubric", "validate", str(path)], capture_output=True, text=True, timeout=120,
+                          preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_AS, (limit, limit)), check=False)
+
+
+def test_a_yaml_alias_bomb_is_refused_with_file_line_field_reason(tmp_path: Path) -> None:
+    path = tmp_path / "bomb.yaml"
+    path.write_text(BOMB, encoding="utf-8")
+    assert len(BOMB) < 400
+    done = _validate_capped(path)
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr and "MemoryError" not in done.stderr
+    assert f"{path}:7: f: expands to more than 100,000 values" in " ".join(done.stderr.split())
+
+
+def test_python_tags_and_recursive_aliases_are_refused(tmp_path: Path) -> None:
+    source = library()["support-chat"].read_text(encoding="utf-8")
+    tagged = source.replace("name: support-chat", "name: !!python/object/apply:os.system [echo owned]", 1)
+    assert tagged != source
+    with pytest.raises(RubricError) as caught:
+        parse_rubric(tagged, "tagged.yaml")
+    line = tagged.splitlines().index("name: !!python/object/apply:os.system [echo owned]") + 1
+    assert caught.value.problems == [f"tagged.yaml:{line}: name: tag !!python/object/apply:os.system is not allowed: "
+                                     "plain YAML values only (strings, numbers, booleans, lists, mappings)"]
+    with pytest.raises(RubricError, match=r"loop.yaml:1: a\[1\]: an alias inside the value it refers to"):
+        parse_rubric("a: &x [1, *x]\n", "loop.yaml")
+    with pytest.raises(RubricError, match=r"deep.yaml:1: rubric: nested too deeply"):
+        parse_rubric("[" * 100_000, "deep.yaml")
+    # anchors, aliases and merge keys used as intended still work
+    assert safe_yaml.load("base: &b {x: 1}\nc:\n  <<: *b\n  y: 2\nd: *b\n")[1] == {
+        "base": {"x": 1}, "c": {"x": 1, "y": 2}, "d": {"x": 1}}

@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from qa_toolkit import safe_yaml
 from qa_toolkit.errors import QAError, located
 from qa_toolkit.rubrics.model import Category, Criterion, Rubric, Scale, suggest
 
@@ -178,9 +179,11 @@ def _inline_facts(data: Any, base: Path | None) -> None:
                 path = Path(params.pop("facts_file"))
                 path = path if path.is_absolute() or base is None else base / path
                 try:
-                    facts = yaml.safe_load(path.read_text(encoding="utf-8"))
-                except (OSError, yaml.YAMLError) as exc:
+                    _, facts = safe_yaml.load(path.read_text(encoding="utf-8"))
+                except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
                     raise RubricError([f"{path}: cannot read facts file: {exc}"]) from None
+                except safe_yaml.YamlProblem as exc:
+                    raise RubricError([located(path, exc.line, exc.field or "facts", exc.reason)]) from None
                 params["facts"] = [*(params.get("facts") or []), *(facts.get("facts", facts) if isinstance(facts, dict) else facts or [])]
 
 
@@ -191,16 +194,17 @@ def parse_rubric(source: str, name: str = "<rubric>", base: Path | None = None) 
         RubricError: every problem, each as ``file:line: field: reason`` with did-you-mean hints.
     """
     try:
-        node = yaml.compose(source)
+        node, data = safe_yaml.load(source)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else 1
         raise RubricError([f"{name}:{line}: not valid YAML: {getattr(exc, 'problem', exc)}"]) from None
+    except safe_yaml.YamlProblem as exc:
+        raise RubricError([located(name, exc.line, exc.field or "rubric", exc.reason)]) from None
     if node is None:
         raise RubricError([f"{name}:1: the file is empty"])
     lines: dict[tuple[Any, ...], tuple[int, int]] = {}
     _lines(node, (), lines)
-    data = yaml.safe_load(source)
     if not isinstance(data, dict):
         raise RubricError([f"{name}:1: a rubric is a mapping with name, channels and categories"])
     _inline_facts(data, base)
