@@ -21,7 +21,7 @@ def qa(*args: str):  # type: ignore[no-untyped-def]
 
 def test_rubric_validate_ok_and_errors(tmp_path: Path) -> None:
     ok = qa("rubric", "validate", "support-chat", "support-call")
-    assert ok.exit_code == 0 and "rubric 'support-call'" in ok.output and "15 criteria" in ok.output
+    assert ok.exit_code == 0 and "rubric 'support-call'" in ok.output and "18 criteria" in ok.output
     bad = tmp_path / "bad.yaml"
     bad.write_text(library()["support-chat"].read_text().replace("check: empathy", "check: emphaty"))
     result = qa("rubric", "validate", str(bad))

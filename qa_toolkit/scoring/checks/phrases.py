@@ -15,8 +15,12 @@ GREETINGS = (
     "hello", "hi", "hey", "good morning", "good afternoon", "good evening", "welcome", "thanks for contacting",
     "thank you for contacting", "thanks for reaching out", "thank you for reaching out", "thanks for calling",
     "thank you for calling", "thanks for getting in touch", "my name is", "how can i help", "how may i help",
-    "how can i assist", "bonjour", "hola", "greetings", "howdy",
+    "how can i assist", "bonjour", "hola", "greetings", "howdy", "good day", "what can i do for you",
+    "you're through to", "you are through to", "you're speaking to", "you're speaking with", "you speak with",
+    "speaking",
 )
+# spoken openings: "Morning, Harbor Mutual billing", "Afternoon! Hannah here"
+GREETING_REGEXES = (r"^\W*(?:good\s+)?(?:morning|afternoon|evening)\b",)
 CLOSINGS = (
     "anything else", "goodbye", "bye", "take care", "thanks for contacting",
     "thank you for contacting", "thank you for calling", "thanks for calling", "thanks for chatting",
@@ -44,7 +48,7 @@ PROHIBITED = (
 
 class GreetingParams(Params):
     phrases: tuple[str, ...] = GREETINGS
-    regexes: tuple[str, ...] = ()
+    regexes: tuple[str, ...] = GREETING_REGEXES
     exemplars: Exemplars | None = None
     first_turns: int = 2
 
