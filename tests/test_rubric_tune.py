@@ -16,6 +16,7 @@ from tests.learn_helpers import seed_chats, submit_review
 
 runner = CliRunner()
 DEV = Path(__file__).parent / "data" / "labelled" / "chats_dev.jsonl"
+SEMANTIC = Path(__file__).parent / "data" / "learn" / "learn-semantic.yaml"
 
 
 def _first(n: int, tmp_path: Path) -> Path:
@@ -26,26 +27,29 @@ def _first(n: int, tmp_path: Path) -> Path:
 
 
 def test_tune_on_labels_writes_a_draft_that_loads_and_records_its_measure(tmp_path: Path) -> None:
-    labels = _first(60, tmp_path)
+    labels = _first(40, tmp_path)
     out = tmp_path / "draft.yaml"
-    result = runner.invoke(app, ["rubric", "tune", "support-chat", "--labels", str(labels), "--out", str(out),
+    result = runner.invoke(app, ["rubric", "tune", str(SEMANTIC), "--labels", str(labels), "--out", str(out),
                                  "--min-labels", "10", "--json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert (data["interactions"], data["fitted_on"], data["held_out"]) == (60, 36, 24)
+    assert (data["interactions"], data["fitted_on"], data["held_out"]) == (40, 24, 16)
     rows = {c["criterion"]: c for c in data["criteria"]}
-    assert rows["greeting"]["fitted_on"] == 36 and rows["greeting"]["held_out"] == 24
+    assert rows["greeting"]["fitted_on"] == 24 and rows["greeting"]["held_out"] == 16
     assert rows["no_card_in_chat"]["refused"] == "nothing to tune (no exemplars in a measured check)"
     for row in rows.values():
         if row["refused"] is None:
             assert row["f1_after"] is not None or row["f1_before"] is None
     draft = load_rubric(out).rubric  # loads, validates
-    assert draft.name == "support-chat" and draft.measured is not None
-    assert draft.measured.labels == str(labels) and (draft.measured.fitted_on, draft.measured.held_out) == (36, 24)
+    assert draft.name == "learn-semantic" and draft.measured is not None
+    assert draft.measured.labels == str(labels) and (draft.measured.fitted_on, draft.measured.held_out) == (24, 16)
     assert draft.measured.window is not None and draft.measured.window[0].startswith("2026-07-06")
-    assert draft.measured.criteria["greeting"]["n"] == 24
+    assert draft.measured.criteria["greeting"]["n"] == 16
+    closing = draft.criterion("closing")[1].params["exemplars"]
+    assert "margin" in closing or rows["closing"]["thresholds"] == {}  # a tuned block without one gains the line
     text = out.read_text(encoding="utf-8")
-    assert text.startswith("# support-chat: the everyday scorecard")  # comments and layout kept
+    assert text.startswith("# learn-semantic: three checks by meaning")  # comments and layout kept
+    assert set(rows) == {"greeting", "closing", "no_escalation", "no_card_in_chat"}
     for row in rows.values():  # every added exemplar is in the draft, under its block
         for added in row["exemplars_added"]:
             crit = draft.criterion(row["criterion"])[1]
@@ -55,32 +59,30 @@ def test_tune_on_labels_writes_a_draft_that_loads_and_records_its_measure(tmp_pa
 
 def test_too_few_labels_refuses_every_check(tmp_path: Path) -> None:
     labels = _first(20, tmp_path)
-    result = tune_rubric("support-chat", labels=labels)  # 12 in the fitting part, 20 needed
+    result = tune_rubric(str(SEMANTIC), labels=labels)  # 12 in the fitting part, 20 needed
     refused = {c["criterion"]: c["refused"] for c in result["criteria"]}
     assert refused["greeting"] == "too few labels to tune: 12 in the fitting part, 20 needed"
     assert all(c["thresholds"] == {} and c["exemplars_added"] == [] for c in result["criteria"])
-    original = load_rubric(Path(__file__).parents[1] / "qa_toolkit/rubrics/library/support-chat.yaml").rubric
     draft = yaml.safe_load(result["draft"])
-    assert draft["categories"] == yaml.safe_load(
-        (Path(__file__).parents[1] / "qa_toolkit/rubrics/library/support-chat.yaml").read_text())["categories"]
-    assert original.measured is None
+    assert draft["categories"] == yaml.safe_load(SEMANTIC.read_text())["categories"]  # nothing tuned
+    assert draft["measured"]["fitted_on"] == 12 and load_rubric(SEMANTIC).rubric.measured is None
 
 
 def test_publish_records_the_window_and_accuracy(tmp_path: Path, db_url: str) -> None:
     labels = _first(40, tmp_path)
     out = tmp_path / "draft.yaml"
-    assert runner.invoke(app, ["rubric", "publish", "support-chat", "--db", db_url]).exit_code == 0
-    tuned = runner.invoke(app, ["rubric", "tune", "support-chat", "--labels", str(labels), "--out", str(out),
+    assert runner.invoke(app, ["rubric", "publish", str(SEMANTIC), "--db", db_url]).exit_code == 0
+    tuned = runner.invoke(app, ["rubric", "tune", str(SEMANTIC), "--labels", str(labels), "--out", str(out),
                                 "--min-labels", "5"])
     assert tuned.exit_code == 0, tuned.output
-    assert "fitted on the first 24, measured on the last 16" in tuned.output
+    assert "F1 before" in tuned.output and "Draft written to" in tuned.output
     published = runner.invoke(app, ["rubric", "publish", str(out), "--db", db_url])
     assert published.exit_code == 0, published.output
-    assert "support-chat: published version 2" in published.output
+    assert "learn-semantic: published version 2" in published.output
     assert f"tuned on {labels} given 2026-07-06" in published.output
-    shown = json.loads(runner.invoke(app, ["rubric", "show", "support-chat", "--db", db_url, "--json"]).output)
+    shown = json.loads(runner.invoke(app, ["rubric", "show", "learn-semantic", "--db", db_url, "--json"]).output)
     assert shown["measured"]["held_out"] == 16 and "greeting" in shown["measured"]["criteria"]
-    v1 = json.loads(runner.invoke(app, ["rubric", "show", "support-chat", "--version", "1", "--db", db_url,
+    v1 = json.loads(runner.invoke(app, ["rubric", "show", "learn-semantic", "--version", "1", "--db", db_url,
                                         "--json"]).output)
     assert "measured" not in v1  # the untuned version's body (and hash) are as before
     # the draft measures like any rubric

