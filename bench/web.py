@@ -100,15 +100,14 @@ def _server_ms(response: Any) -> float:
 def _measure(client: Any, path: str, repeats: int, cold: bool = False) -> dict[str, Any]:
     """Server time of ``path``: warm (the overview's cache holds the result) or ``cold`` (emptied before
     each request, as after any change of the data)."""
-    from qa_toolkit.services import dashboard
+    from qa_toolkit.services import page_cache
 
     first = client.get(path)
     assert first.status_code == 200, (path, first.status_code, first.text[:300])
     server, wall = [], []
     for _ in range(repeats):
         if cold:
-            with dashboard._CACHE_LOCK:
-                dashboard._CACHE.clear()
+            page_cache.clear()
         began = time.perf_counter()
         response = client.get(path)
         wall.append((time.perf_counter() - began) * 1000)
@@ -123,7 +122,7 @@ def _service_cpu(url: str, repeats: int, teams: int) -> dict[str, Any]:
     """CPU time of each page's service call in this process (time.process_time): what a request costs
     the server when the machine is not shared (the wall-clock times above include waiting for a CPU)."""
     from qa_toolkit.reports.period import parse_period
-    from qa_toolkit.services import dashboard, people, views
+    from qa_toolkit.services import page_cache, people, views
     from qa_toolkit.storage.database import open_database
 
     database = open_database(url)
@@ -141,8 +140,7 @@ def _service_cpu(url: str, repeats: int, teams: int) -> dict[str, Any]:
         times = []
         for _ in range(repeats):
             if cold:
-                with dashboard._CACHE_LOCK:
-                    dashboard._CACHE.clear()
+                page_cache.clear()
             with database.session() as session:
                 user = people.get_user(session, who)
                 began = time.process_time()

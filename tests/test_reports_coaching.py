@@ -179,3 +179,37 @@ def test_one_agents_report_counts_repeat_contacts_handled_by_other_teams(seeded:
     assert alone.kpis == everyone.kpis and alone.team_kpis == everyone.team_kpis
     assert alone.kpis is not None and alone.kpis.fcr_n == 5
     assert alone.kpis.fcr == pytest.approx(60.0)  # i1 (repeat: i2) and i3 (repeat: r2, by a-9) of 5 were not
+
+
+def test_one_agents_report_reuses_the_team_side_only_while_the_data_is_unchanged(seeded: Database) -> None:
+    """The web view's agent page (cache=True): the second agent of a team reads the team's numbers from
+    the cache, equal to a report computed from scratch; any new evaluation makes them be computed again."""
+    from sqlalchemy import select
+
+    from qa_toolkit.services import page_cache
+    from qa_toolkit.storage.models import Evaluation, Interaction
+
+    page_cache.clear()
+    with seeded.session() as session:
+        plain = {a: reports.coaching_reports(session, agent=a, period=OCTOBER).reports[0] for a in ("a-1", "a-2")}
+        cached = {a: reports.coaching_reports(session, agent=a, period=OCTOBER, cache=True).reports[0]
+                  for a in ("a-2", "a-1")}  # a-1's team side comes from a-2's request
+    assert cached == plain
+    assert plain["a-1"].team_score == pytest.approx(_score(A1 + A2))
+    assert [(g.failures, g.evaluations) for g in cached["a-1"].gaps] == [(2, 5), (2, 5), (1, 5)]
+    assert cached["a-1"].gaps[1].team_failure_pct == pytest.approx(100 / 3)
+    with seeded.session() as session:  # a zero-scored review of one of a-2's auto-scored interactions
+        auto = session.scalars(select(Evaluation).join(Interaction, Evaluation.interaction_id == Interaction.id)
+                               .where(Evaluation.kind == "auto", Interaction.started_at >= OCTOBER.start_at,
+                                      Interaction.started_at < OCTOBER.end_at).order_by(Evaluation.id)).all()
+        a1_interactions = {e.interaction_id for e in session.scalars(select(Evaluation).where(
+            Evaluation.interaction_id.in_([e.interaction_id for e in auto])))
+            if e.interaction.agent is not None and e.interaction.agent.external_id == "a-1"}
+        target = next(e for e in auto if e.interaction_id not in a1_interactions)
+        session.add(Evaluation(interaction_id=target.interaction_id, rubric_version_id=target.rubric_version_id,
+                               kind="review", score=0.0, category_scores={}))
+    with seeded.session() as session:
+        again = reports.coaching_reports(session, agent="a-1", period=OCTOBER, cache=True).reports[0]
+        fresh = reports.coaching_reports(session, agent="a-1", period=OCTOBER).reports[0]
+    assert again == fresh and again.team_score is not None
+    assert again.team_score < plain["a-1"].team_score  # type: ignore[operator]

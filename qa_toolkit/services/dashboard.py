@@ -10,8 +10,6 @@ metadata of each call: the agent page and ``qa report kpis`` show them.
 from __future__ import annotations
 
 import operator
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -20,6 +18,7 @@ from sqlalchemy import case, func, literal, select
 from sqlalchemy.orm import Session
 
 from qa_toolkit.reports.period import Period
+from qa_toolkit.services import page_cache
 from qa_toolkit.services.roles import Scope
 from qa_toolkit.storage.models import Agent, Evaluation, Interaction, RubricVersion
 
@@ -145,47 +144,20 @@ def _as_int(condition: Any) -> Any:
     return func.sum(case((condition, 1), else_=0))
 
 
-_CACHE: OrderedDict[tuple[Any, ...], tuple[tuple[Any, ...], Overview]] = OrderedDict()
-_CACHE_SIZE = 64
-_CACHE_LOCK = threading.Lock()
-
-
-def data_stamp(session: Session) -> tuple[Any, ...]:
-    """What the overview's numbers depend on, in a few cheap aggregates read in one round-trip (index
-    lookups and index-only counts): interactions (count, newest id, latest update), evaluations (count,
-    newest id, current ones: a review, re-score or dispute adds one), the newest rubric version, and
-    every agent's team. Equal stamps mean equal overviews."""
-    I, E = Interaction, Evaluation  # noqa: N806
-    counts = session.execute(select(
-        select(func.count()).select_from(I).scalar_subquery(), select(func.max(I.id)).scalar_subquery(),
-        select(func.max(I.updated_at)).scalar_subquery(), select(func.count()).select_from(E).scalar_subquery(),
-        select(func.max(E.id)).scalar_subquery(),
-        select(func.count()).select_from(E).where(E.is_current.is_(True)).scalar_subquery(),
-        select(func.max(RubricVersion.id)).scalar_subquery())).one()
-    teams = hash(tuple(session.execute(select(Agent.id, Agent.team).order_by(Agent.id)).all()))
-    return (session.get_bind().url.render_as_string(), tuple(counts), teams)
-
-
 def overview(session: Session, scope: Scope, period: Period, hidden: frozenset[int] = frozenset()) -> Overview:
     """KPIs of the interactions that started in ``period``, of the agents in ``scope``: in total, by
     team, by queue, and a trend (by day for up to 62 days, else by week).
 
-    Computed once per period and scope while the data stays the same (see :func:`data_stamp`); the
+    Computed once per period and scope while the data stays the same (see :func:`page_cache.data_stamp`); the
     next request after any import, scoring run, review or agent change computes it afresh. ``hidden``
     interactions (the viewer's open blind reviews) count as contacts but not in any score."""
-    key = (str(period), scope.everyone, scope.team, scope.agent_id, hidden)
-    stamp = data_stamp(session)
-    with _CACHE_LOCK:
-        cached = _CACHE.get(key)
-        if cached is not None and cached[0] == stamp:
-            _CACHE.move_to_end(key)
-            return cached[1]
+    key = ("overview", str(period), scope.everyone, scope.team, scope.agent_id, hidden)
+    stamp = page_cache.data_stamp(session)
+    cached = page_cache.get(key, stamp)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
     result = compute_overview(session, scope, period, hidden)
-    with _CACHE_LOCK:
-        _CACHE[key] = (stamp, result)
-        _CACHE.move_to_end(key)
-        while len(_CACHE) > _CACHE_SIZE:
-            _CACHE.popitem(last=False)
+    page_cache.put(key, stamp, result)
     return result
 
 

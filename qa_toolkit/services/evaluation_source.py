@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Select, func, literal, select
+from sqlalchemy import Connection, Select, case, func, literal, select
 from sqlalchemy.orm import Session
 
 from qa_toolkit.errors import NotFoundError
@@ -146,7 +146,7 @@ def _filtered(query: Select[Any], rubric: str | None, period: Period | None, age
 
 def load_evaluations(session: Session, *, rubric: str | None = None, period: Period | None = None,
                      agents: Sequence[str] | None = None, with_evidence: bool = True,
-                     with_results: bool = True) -> list[Evaluation]:
+                     with_results: bool = True, with_criteria: bool = True) -> list[Evaluation]:
     """Current auto and peer-review evaluations, as plain :class:`Evaluation` records.
 
     Args:
@@ -155,6 +155,8 @@ def load_evaluations(session: Session, *, rubric: str | None = None, period: Per
         agents: only these agents (external ids).
         with_evidence: read the evidence and quoted turns (coaching needs them, KPIs and gaps do not).
         with_results: read the criterion results and category scores (a score trend needs only the scores).
+        with_criteria: read the criterion results (without them: the category scores only; a team's failure
+            counts come from :func:`failure_counts`, summed in the database).
     """
     connection = session.connection()  # plain rows: no ORM loading for these column queries
     E, CR = m.Evaluation, m.CriterionResult  # noqa: N806
@@ -166,12 +168,12 @@ def load_evaluations(session: Session, *, rubric: str | None = None, period: Per
         .outerjoin(m.User, E.reviewer_id == m.User.id), rubric, period, agents)
         .order_by(m.Interaction.started_at, E.id)).all()
     results: dict[int, list[Any]] = {}
-    for row in [] if not with_results else connection.execute(_filtered(
+    for row in [] if not (with_results and with_criteria) else connection.execute(_filtered(
             select(CR.evaluation_id, CR.criterion_key, CR.normalized, CR.status, CR.comment)
             .join(E, CR.evaluation_id == E.id), rubric, period, agents).order_by(CR.id)).all():
         results.setdefault(row[0], []).append(row)
     found: dict[tuple[int, str], tuple[str | None, list[Any]]] = {}
-    if with_evidence and with_results:  # the JSON evidence of failed criteria only: the rest is never quoted
+    if with_evidence and with_results and with_criteria:  # the JSON evidence of failed criteria only: the rest is never quoted
         for eid, key, message, evidence in connection.execute(_filtered(
                 select(CR.evaluation_id, CR.criterion_key, CR.message, CR.evidence)
                 .join(E, CR.evaluation_id == E.id).where(CR.status == "fail"), rubric, period, agents)).all():
@@ -200,6 +202,22 @@ def load_evaluations(session: Session, *, rubric: str | None = None, period: Per
             categories={k: (float(v) if isinstance(v, (int, float)) else None) for k, v in (categories or {}).items()},
             criteria=tuple(criteria), reviewer=reviewer, comment=comment))
     return evaluations
+
+
+def failure_counts(session: Session, evaluation_ids: Iterable[int]) -> dict[str, tuple[int, int]]:
+    """Criterion key -> (failures, verdicts that are not N/A) over these evaluations, summed in the database
+    (what :func:`qa_toolkit.reports.coaching.failure_counts` computes from loaded criteria)."""
+    CR = m.CriterionResult  # noqa: N806
+    ids = sorted(set(evaluation_ids))
+    counts: dict[str, list[int]] = {}
+    for start in range(0, len(ids), 5000):
+        query = (select(CR.criterion_key, func.sum(case((CR.status == "fail", 1), else_=0)), func.count())
+                 .where(CR.evaluation_id.in_(ids[start:start + 5000]), CR.status != "na").group_by(CR.criterion_key))
+        for key, fails, total in session.connection().execute(query):
+            slot = counts.setdefault(key, [0, 0])
+            slot[0] += int(fails or 0)
+            slot[1] += int(total)
+    return {key: (fails, total) for key, (fails, total) in counts.items()}
 
 
 def _turns(connection: Connection, interaction_ids: Iterable[int]) -> dict[int, dict[int, _Turn]]:

@@ -11,7 +11,7 @@ import gc
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -25,7 +25,7 @@ from qa_toolkit.reports.gaps import GapReport, training_gaps
 from qa_toolkit.reports.period import Period, as_utc, trailing_periods
 from qa_toolkit.reports.records import AgentInfo, Contact, Evaluation
 from qa_toolkit.services import evaluation_source as source
-from qa_toolkit.services import review_eval
+from qa_toolkit.services import page_cache, review_eval
 from qa_toolkit.services.report_data import load_agents, load_contacts, load_repeat_keys
 from qa_toolkit.storage.database import Database
 from qa_toolkit.storage.models import Interaction
@@ -146,32 +146,46 @@ def _select_agents(session: Session, agent: str | None, team: str | None) -> lis
 @_gc_paused()
 def coaching_reports(session: Session, *, agent: str | None = None, team: str | None = None,
                      period: Period | None = None, rubric: str | None = None,
-                     trend_periods: int = TREND_PERIODS, fcr_days: int = kpi.FCR_DAYS) -> CoachingBatch:
+                     trend_periods: int = TREND_PERIODS, fcr_days: int = kpi.FCR_DAYS,
+                     cache: bool = False) -> CoachingBatch:
     """Coaching summaries of one agent, one team, or everyone (both None) for ``period``.
 
-    Agents without evaluations in the period are listed in ``skipped`` (no report).
+    Agents without evaluations in the period are listed in ``skipped`` (no report). With ``cache``, each
+    team's side of the reports (scores, trend, category means, failure counts, KPIs: numbers only) is
+    kept in :mod:`page_cache` while the data is unchanged, so the next agent of the same team reads only
+    their own evaluations and contacts.
 
     Raises:
         NotFoundError: unknown agent, team or rubric.
     """
     chosen = _select_agents(session, agent, team)
     period = period or latest_month(session)
+    stamp = page_cache.data_stamp(session) if cache else None
+    if rubric is None and stamp is not None:  # the most used rubric: a count over every evaluation
+        rubric = page_cache.get(("most-used-rubric",), stamp)
+        if rubric is None:
+            rubric = source.load_rubric(session).name
+            page_cache.put(("most-used-rubric",), stamp, rubric)
     info = review_eval.mark_unreliable(session, source.load_rubric(session, rubric))
     periods = trailing_periods(period, trend_periods)
     window = Period(periods[0].start, period.end)
-    all_agents = {a.id: a for a in load_agents(session)}
-    teams = {a.team for a in chosen}
-    team_members = [a for a in all_agents.values() if a.team in teams]
+    team_cache: dict[str | None, tuple[TeamContext, kpi.KpiRow]] = {}
+    for name in {a.team for a in chosen} if stamp is not None else ():
+        found = page_cache.get(_team_key(name, period, info.name, periods, fcr_days), stamp)  # type: ignore[arg-type]
+        if found is not None:
+            team_cache[name] = found
+    teams = {a.team for a in chosen if a.team not in team_cache}
+    team_members = [a for a in load_agents(session) if a.team in teams] if teams else []
     members_by_team: dict[str | None, list[str]] = defaultdict(list)
     for member in team_members:
         members_by_team[member.team].append(member.id)
-    ids = [a.id for a in team_members]
     chosen_ids = {a.id for a in chosen}
+    ids = sorted(chosen_ids | {a.id for a in team_members})
     teammates = [i for i in ids if i not in chosen_ids]
     current = source.load_evaluations(session, rubric=info.name, period=period, agents=sorted(chosen_ids))
     if teammates:  # their rates and scores count, but only the chosen agents' evidence is quoted
         current += source.load_evaluations(session, rubric=info.name, period=period, agents=teammates,
-                                           with_evidence=False)
+                                           with_evidence=False, with_criteria=False)
     earlier = []
     if window.start < period.start:  # scores only before the period: the trend needs no more
         before = Period(window.start, period.start - timedelta(days=1))
@@ -187,15 +201,20 @@ def coaching_reports(session: Session, *, agent: str | None = None, team: str | 
         contacts_by_agent[contact.agent].append(contact)
 
     batch = CoachingBatch(period, info.name)
-    team_cache: dict[str | None, tuple[TeamContext, kpi.KpiRow]] = {}
     for person in chosen:
         if person.team not in team_cache:
             members = members_by_team[person.team]
             team_contacts = [c for i in members for c in contacts_by_agent.get(i, [])]
             context = team_context([e for i in members for e in by_agent.get(i, [])], period=period, rubric=info,
                                    size=len(members), trend_periods=periods)
+            # teammates' criteria were not loaded: the team's failure counts are summed in the database
+            context = replace(context, verdicts=(),
+                              failures=source.failure_counts(session, (e.id for e in context.verdicts)))
             team_cache[person.team] = (context, kpi.kpi_row("team", person.team or "", person.team or "",
                                                             team_contacts, repeats))
+            if stamp is not None:
+                page_cache.put(_team_key(person.team, period, info.name, periods, fcr_days), stamp,
+                               team_cache[person.team])
         team, team_kpis = team_cache[person.team]
         mine = contacts_by_agent.get(person.id, [])
         report = coaching_report(
@@ -207,6 +226,10 @@ def coaching_reports(session: Session, *, agent: str | None = None, team: str | 
         else:
             batch.reports.append(report)
     return batch
+
+
+def _team_key(team: str | None, period: Period, rubric: str, periods: list[Period], fcr_days: int) -> tuple[str, ...]:
+    return ("coaching-team", repr(team), str(period), rubric, ",".join(map(str, periods)), str(fcr_days))
 
 
 def coaching_filename(report: CoachingReport) -> str:

@@ -141,7 +141,7 @@ def coaching(session: Session, user: User, external_id: str, period: Period,
     note = _blind_note(session, user, agent.id)
     if note:
         raise roles.NotAllowedError(note)
-    batch = reports.coaching_reports(session, agent=external_id, period=period, rubric=rubric)
+    batch = reports.coaching_reports(session, agent=external_id, period=period, rubric=rubric, cache=True)
     return batch.reports[0] if batch.reports else None
 
 
