@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -24,6 +25,11 @@ from qa_toolkit.storage.database import Database, open_database
 PG_SERVER_URL = os.environ.get("QA_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 ENGINES = ["sqlite", "postgresql"]
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+# Property-based tests: the same examples every run (derandomized, no example database), no deadline
+# (CI machines are slow and shared); each test keeps its own example count small, so they run in seconds.
+settings.register_profile("qa", derandomize=True, database=None, deadline=None, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "qa"))
 
 
 @pytest.fixture(autouse=True)

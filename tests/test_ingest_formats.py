@@ -251,7 +251,8 @@ def test_csv_errors(tmp_path: Path) -> None:
                      b"c-3,agent,\"two\nlines\",a-1\nc-1,agent,late,a-1\n,agent,no id,a-1\nc-4,agent,hello\n")
     assert errors_of(path) == [
         f"{path}:3: encoding: invalid UTF-8",
-        f"{path}:6: conversation_id: rows of conversation 'c-1' are not next to each other (sort the file by conversation)",
+        f"{path}:6: conversation_id: rows of this conversation are not next to each other (also from line 2 on; "
+        "sort the file by conversation)",
         f"{path}:7: conversation_id: missing required field",
         f"{path}:8: row: 3 columns, the header has 4",
     ]
@@ -275,7 +276,9 @@ def test_text_errors(tmp_path: Path) -> None:
 def test_truncated_gzip_is_reported_not_crashed(tmp_path: Path, db: Any) -> None:
     from qa_toolkit.services.chat_import import import_chats
 
-    data = gzip.compress((DATA / "same.jsonl").read_bytes() * 200)
+    lines = [json.dumps({"id": f"c-{i}", "agent": {"id": "a-1"}, "turns": [{"speaker": "customer", "text": f"hi {i}"}]})
+             for i in range(2000)]  # distinct ids: the same id twice in one file is rejected
+    data = gzip.compress("\n".join(lines).encode())
     path = tmp_path / "cut.jsonl.gz"
     path.write_bytes(data[: len(data) // 2])
     summary = import_chats(db, [str(path)], rejects=tmp_path / "r.jsonl")

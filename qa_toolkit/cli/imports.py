@@ -45,8 +45,10 @@ def chats(
     mapping: Annotated[Path | None, typer.Option(help="CSV column mapping (YAML or TOML).", exists=True, dir_okay=False,
                                                  show_default=False)] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Import nothing from a file that has any bad record.")] = False,
-    rejects: Annotated[Path | None, typer.Option(help="Write rejected raw records here (default: next to the "
-                                                 "database, e.g. qa.rejects.jsonl).", show_default=False)] = None,
+    rejects: Annotated[Path | None, typer.Option(help="Write rejected records to this new file (default: next to "
+                                                 "the database, e.g. qa.rejects-20261206T094128Z.jsonl; an existing "
+                                                 "file is never overwritten: NAME-2.jsonl is written instead).",
+                                                 show_default=False)] = None,
     no_redact: Annotated[bool, typer.Option("--no-redact", help="Store text as it is, without replacing card numbers, "
                                             "SSNs, e-mails and phones (for data already clean; noted in the audit log).")] = False,
     max_record_bytes: Annotated[str, typer.Option(help="Largest record: a JSON Lines line, a record of a JSON document, "
@@ -65,8 +67,9 @@ def chats(
 ) -> None:
     """Import chat conversations, idempotently: unchanged ones are skipped, changed ones updated and audited.
 
-    Bad records are reported as file:line: field: reason, written to the rejects file, and the rest
-    is imported; the exit code is then 3. A record past a limit (size, turns, nesting) is rejected the
+    Bad records are reported as file:line: field: reason (never the field's value), written to a new
+    rejects file per format (owner-only, personal data redacted unless --no-redact), and the rest is
+    imported; the exit code is then 3. A record past a limit (size, turns, nesting) is rejected the
     same way; a .gz file that expands past its limit ends there. Personal data (cards, SSNs, e-mails, phones, IBANs) is
     replaced by placeholders such as [CARD] unless --no-redact is given.
 
@@ -133,8 +136,11 @@ def chats(
             console.print("PII redaction was off (--no-redact): raw text stored; noted in the audit log.")
     if result.rejected:
         if result.rejects:
-            err_console.print(f"{result.rejected} record(s) rejected; raw records written to {result.rejects} "
-                              "(fix them and import that file again)", highlight=False, soft_wrap=True)
+            redacted = "" if no_redact else " (personal data redacted)"
+            files = " and ".join(str(path) for path in result.rejects)
+            err_console.print(f"{result.rejected} record(s) rejected; written{redacted} to {files} "
+                              f"(fix them and import {'that file' if len(result.rejects) == 1 else 'those files'} "
+                              "again)", highlight=False, soft_wrap=True)
         raise typer.Exit(EXIT_PARTIAL)
 
 

@@ -16,6 +16,7 @@ document the rest of the file is then skipped, as after a syntax error).
 from __future__ import annotations
 
 import codecs
+import io
 import json
 import pickle
 import tempfile
@@ -49,30 +50,51 @@ def _is_wrapper(value: Any) -> bool:
 
 
 def is_json_lines(head: bytes) -> bool:
-    """True when the content is JSON Lines rather than one JSON document."""
+    """True when the content is JSON Lines rather than one JSON document, whatever the length of its lines.
+
+    ``head`` is the content's first bytes (all of it when shorter than :data:`~qa_toolkit.ingest.sources.HEAD_BYTES`):
+    JSON Lines when the first line is an object that is not a wrapper of records (see :data:`LIST_KEYS`). A first
+    line longer than the head (a conversation of hundreds of turns) is JSON Lines unless its first keys show a
+    wrapper; either way a single object on one line is read the same.
+    """
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if not text.startswith(b"{"):
         return False
     first, newline, _ = text.partition(b"\n")
     if not newline and len(head) >= _LINE_LIMIT:
-        return False
+        return not _starts_wrapper(first)
     try:
         return not _is_wrapper(json.loads(first))
     except ValueError:
         return False
 
 
+def _starts_wrapper(start: bytes) -> bool:
+    """True when the start of a JSON object (cut anywhere) holds a list under one of :data:`LIST_KEYS` at its top level."""
+    key = None
+    try:
+        for prefix, event, value in ijson.parse(io.BytesIO(start)):
+            if prefix == "" and event == "map_key":
+                key = value
+            elif prefix == key and key in LIST_KEYS and event == "start_array":
+                return True
+    except (ijson.JSONError, ijson.IncompleteJSONError):
+        pass
+    return False
+
+
 def json_records(stream: BinaryIO, head: bytes, side_loads: tuple[str, ...] = (),
-                 limits: Limits = DEFAULT) -> Iterator[RawRecord]:
-    """Records from JSON Lines or a JSON document, decided from the first bytes.
+                 limits: Limits = DEFAULT, lines: bool | None = None) -> Iterator[RawRecord]:
+    """Records from JSON Lines or a JSON document, decided from the first bytes (see :func:`is_json_lines`).
 
     Args:
+        lines: JSON Lines (True) or a document (False) whatever the first bytes look like (``--format``).
         side_loads: top-level lists of a wrapper document that each record needs (Zendesk's list API
             side-loads ``users`` and ``groups`` beside ``tickets``, usually after them): the records are
             then held in a temporary file until the document ends and get each such list under its key.
         limits: record size and nesting depth.
     """
-    if is_json_lines(head):
+    if lines if lines is not None else is_json_lines(head):
         yield from _json_lines(stream, limits)
     elif side_loads:
         yield from _with_side_loads(stream, side_loads, limits)

@@ -170,17 +170,17 @@ def validate(data: Any, *, file: str, line: int, raw: str) -> Parsed:
         if first["type"] == "string_too_long" and first["loc"][-1:] == ("text",):
             reason = f"turn text is longer than {MAX_TURN_CHARS:,} characters"
         elif first["type"] == "timezone_aware":
-            reason = f"timestamp {first['input']!r} has no timezone (add Z or +hh:mm)"
+            reason = "timestamp has no timezone (add Z or +hh:mm)"
         elif first["type"] == "too_short" and first["loc"] == ("turns",):
             reason = "empty conversation: at least one turn is required"
         elif first["type"] in ("datetime_from_date_parsing", "datetime_parsing", "datetime_type"):
-            reason = f"not an ISO-8601 timestamp: {first['input']!r}"
+            reason = "not an ISO-8601 timestamp"
         elif first["type"] == "missing":
             reason = "missing required field"
         elif first["type"] == "string_too_short":
             reason = "must not be empty"
         elif first["type"] == "literal_error":
-            reason = f"{first['input']!r} is not one of {first['ctx']['expected']}"
+            reason = f"not one of {first['ctx']['expected']}"
         if len(errors) > 1:
             reason += f" (and {len(errors) - 1} more)"
         return Parsed(line, raw, error=RecordError(file, line, _error_field(first["loc"]), reason))

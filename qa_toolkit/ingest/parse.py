@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from qa_toolkit.errors import QAError
-from qa_toolkit.ingest import FORMATS
+from qa_toolkit.ingest import FORMATS, pii
 from qa_toolkit.ingest.formats import abcd, intercom, text, zendesk
 from qa_toolkit.ingest.formats import csv as csv_format
 from qa_toolkit.ingest.jsonrecords import RawRecord, is_json_lines, json_line, json_records
@@ -72,7 +72,7 @@ def parse(source: Source, fmt: str = "auto", mapping: csv_format.CsvMapping | No
     if container == "text":
         return "text", _validated(source.name, text.records(source, limits), None, limits)
     side_loads = zendesk.SIDE_LOADS if fmt in ("auto", "zendesk") and zendesk.is_list_response(source.head) else ()
-    raw = json_records(source.stream, source.head, side_loads, limits)
+    raw = json_records(source.stream, source.head, side_loads, limits, lines=_forced_lines(fmt))
     if fmt == "auto":
         buffered: list[RawRecord] = []
         for record in raw:
@@ -85,13 +85,20 @@ def parse(source: Source, fmt: str = "auto", mapping: csv_format.CsvMapping | No
     return fmt, _validated(source.name, raw, _JSON_KINDS[fmt], limits)
 
 
+def _forced_lines(fmt: str) -> bool | None:
+    """``--format jsonl`` reads JSON Lines whatever the first bytes look like; other formats: None (detected)."""
+    return True if fmt == "jsonl" else None
+
+
 def line_format(source: Source, fmt: str = "auto") -> str | None:
     """The format of ``source`` when it is JSON Lines whose lines :func:`parse_line` can take one by one
     (in worker processes, say), as :func:`parse` would name it; None for anything else, or when no valid
     line in the first bytes tells the format."""
     if fmt not in FORMATS:
         raise QAError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
-    if fmt in ("csv", "text") or (fmt == "auto" and detect_container(source) != "json") or not is_json_lines(source.head):
+    if fmt in ("csv", "text") or (fmt == "auto" and detect_container(source) != "json"):
+        return None
+    if fmt != "jsonl" and not is_json_lines(source.head):
         return None
     if fmt != "auto":
         return fmt
@@ -132,8 +139,8 @@ def _validate(name: str, record: RawRecord, mapper: Callable[[dict[str, Any]], d
         except FieldError as exc:
             return Parsed(record.line, record.raw, error=RecordError(name, record.line, exc.field, exc.reason))
         except (AttributeError, TypeError, KeyError) as exc:
-            return Parsed(record.line, record.raw, error=RecordError(name, record.line, "record",
-                                                                      f"unexpected structure: {exc}"))
+            reason = pii.redact(f"unexpected structure: {exc}").text  # the message may quote a value
+            return Parsed(record.line, record.raw, error=RecordError(name, record.line, "record", reason))
     if "\x00" in record.raw or "\\u0000" in record.raw:
         where = _nul_field(record.value)
         if where is not None:

@@ -351,6 +351,21 @@ def redact(text: str, *, kinds: Collection[str] = KINDS, regions: Sequence[str] 
     return RedactedText("".join(parts), tuple(spans))
 
 
+def redact_values(value: object, *, regions: Sequence[str] | None = None) -> object:
+    """``value`` with :func:`redact` applied to every string inside it (dicts and lists walked, keys kept) and
+    to integers of seven digits or more (a card or phone number given as a number becomes its placeholder)."""
+    if isinstance(value, str):
+        return redact(value, regions=regions).text
+    if isinstance(value, dict):
+        return {key: redact_values(item, regions=regions) for key, item in value.items()}
+    if isinstance(value, list):
+        return [redact_values(item, regions=regions) for item in value]
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 1_000_000:
+        text = redact(str(value), regions=regions).text
+        return value if text == str(value) else text
+    return value
+
+
 def redact_each(texts: Sequence[str], *, kinds: Collection[str] = KINDS,
                 regions: Sequence[str] | None = None) -> Iterator[tuple[int, RedactedText]]:
     """:func:`redact` over many texts (the turns of a conversation): ``(position, result)`` for each text

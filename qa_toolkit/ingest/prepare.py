@@ -29,6 +29,7 @@ INTERACTION_FIELDS = ("external_id", "channel", "customer_external_id", "started
                       "pii_redacted", "content_hash")
 TURN_FIELDS = ("index", "speaker", "at", "start_s", "end_s", "text", "internal")
 SPAN_FIELDS = ("turn_index", "speaker", "kind", "start", "end")
+_SHORT_FIELDS = ("customer_external_id", "queue", "topic")  # redacted like turn text, as tags are
 
 
 @dataclass(slots=True)
@@ -82,17 +83,6 @@ def _utc(value: datetime | None) -> datetime | None:
     return value.astimezone(timezone.utc) if value is not None else None
 
 
-def _redact_values(value: Any, regions: Sequence[str] | None) -> Any:
-    """Every string inside ``value`` (dicts and lists walked) with PII replaced by placeholders."""
-    if isinstance(value, str):
-        return pii.redact(value, regions=regions).text
-    if isinstance(value, dict):
-        return {key: _redact_values(item, regions) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_redact_values(item, regions) for item in value]
-    return value
-
-
 def _json_default(value: Any) -> Any:
     return value.isoformat() if isinstance(value, datetime) else str(value)
 
@@ -144,7 +134,7 @@ def prepare(conversation: Conversation, *, redact: bool = True, legacy_hash: boo
     interaction: dict[str, Any] = {
         "external_id": conversation.id,
         "channel": conversation.channel,
-        "customer_external_id": conversation.customer.id if conversation.customer else None,
+        "customer_external_id": conversation.customer.id if conversation.customer else None,  # these four: below
         "started_at": started,
         "ended_at": ended,
         "duration_s": duration,
@@ -158,11 +148,20 @@ def prepare(conversation: Conversation, *, redact: bool = True, legacy_hash: boo
         "escalated": conversation.escalated,
         "tags": conversation.tags,
         # Free-form fields can hold PII too (a hand label quoting a card number): never stored raw.
-        "metadata": (_redact_values(conversation.metadata, phone_regions) if redact and conversation.metadata
+        "metadata": (pii.redact_values(conversation.metadata, regions=phone_regions) if redact and conversation.metadata
                      else conversation.metadata),
-        "labels": _redact_values(conversation.labels, phone_regions) if redact and conversation.labels else conversation.labels,
+        "labels": (pii.redact_values(conversation.labels, regions=phone_regions) if redact and conversation.labels
+                   else conversation.labels),
         "pii_redacted": redact,
     }
+    if redact:  # so can the customer id, queue, topic and tags (an e-mail address as customer id)
+        short = [interaction[key] or "" for key in _SHORT_FIELDS] + interaction["tags"]
+        for position, result in pii.redact_each(short, regions=phone_regions):
+            if position < len(_SHORT_FIELDS):
+                interaction[_SHORT_FIELDS[position]] = result.text
+            else:
+                interaction["tags"] = [*interaction["tags"]]
+                interaction["tags"][position - len(_SHORT_FIELDS)] = result.text
     agent_values = [agent.id, agent.name, agent.team]
     old = legacy_content_hash(interaction, agent_values, turns) if legacy_hash else None
     digest = interaction["content_hash"] = content_hash(interaction, agent_values, turns)

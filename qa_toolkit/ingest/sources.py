@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,6 +21,11 @@ from qa_toolkit.ingest.limits import DEFAULT, GZIP_FLOOR, GZIP_RATIO, Limits, si
 
 HEAD_BYTES = 64 * 1024
 EXTENSIONS = (".jsonl", ".ndjson", ".json", ".csv", ".tsv", ".txt")
+REJECTS_MARK = ".rejects"
+"""In the name of every rejects file an import writes by default (``qa.rejects-STAMP.jsonl``): a directory
+walk skips such files, so a database kept in the imported folder does not make the next import read its
+own rejects; named as a PATH, a rejects file is imported."""
+_REJECTS_NAME = re.compile(re.escape(REJECTS_MARK) + r"[.-]")
 
 
 class _Chained(io.RawIOBase):
@@ -112,7 +118,8 @@ class Source:
 
 
 def expand(paths: list[str]) -> list[str]:
-    """Files to import, in order: directories are walked (sorted) for known chat-file extensions."""
+    """Files to import, in order: directories are walked (sorted) for known chat-file extensions, rejects files
+    (see :data:`REJECTS_MARK`) and hidden files left out."""
     result: list[str] = []
     for raw in paths:
         if raw == "-":
@@ -122,7 +129,7 @@ def expand(paths: list[str]) -> list[str]:
         if path.is_dir():
             found = sorted(
                 p for p in path.rglob("*")
-                if p.is_file() and not p.name.startswith(".")
+                if p.is_file() and not p.name.startswith(".") and not _REJECTS_NAME.search(p.name)
                 and p.name.removesuffix(".gz").lower().endswith(EXTENSIONS)
             )
             if not found:

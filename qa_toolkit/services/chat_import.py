@@ -3,8 +3,8 @@
 A conversation is keyed by (source, id). Each batch is one transaction and holds whole
 conversations only, so a crash leaves no half-imported conversation. Re-importing an unchanged
 conversation does nothing; a changed one replaces its turns and PII spans and is audited. Agents the
-conversations name that do not exist yet are created (and audited). Rejected records are written, raw,
-to a rejects file for fixing and re-import.
+conversations name that do not exist yet are created (and audited). Rejected records are written to new
+rejects files (see :mod:`qa_toolkit.services.rejects`) for fixing and re-import.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from datetime import datetime, timezone
 from functools import lru_cache
 from itertools import chain, repeat
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from sqlalchemy import ARRAY, Dialect, Select, String, any_, bindparam, delete, exists, insert, select
 from sqlalchemy.orm import Session
@@ -46,8 +46,9 @@ from qa_toolkit.ingest.prepare import (
 )
 from qa_toolkit.ingest.sources import Source, expand, open_source
 from qa_toolkit.services import audit
+from qa_toolkit.services.rejects import RejectsWriter
 from qa_toolkit.storage.bulk import analyze, binder, dialect_named, estimated_rows, insert_columns, update_rows
-from qa_toolkit.storage.database import Database, sqlite_path
+from qa_toolkit.storage.database import Database
 from qa_toolkit.storage.models import Agent, Interaction, PIISpan, Turn, utcnow
 
 BATCH_SIZE = 1000
@@ -82,11 +83,11 @@ class FileSummary:
 
 @dataclass
 class ImportSummary:
-    """What happened to all input files; ``rejects`` is where rejected records were written."""
+    """What happened to all input files; ``rejects`` are the files rejected records were written to."""
 
     source: str | None
     files: list[FileSummary] = field(default_factory=list)
-    rejects: Path | None = None
+    rejects: list[Path] = field(default_factory=list)
     agents_created: list[str] = field(default_factory=list)
 
     @property
@@ -99,7 +100,7 @@ class ImportSummary:
 
     def as_dict(self) -> dict[str, Any]:
         return {"source": self.source, "files": [asdict(f) for f in self.files], "totals": self.totals(),
-                "rejects": str(self.rejects) if self.rejects else None, "agents_created": self.agents_created}
+                "rejects": [str(path) for path in self.rejects], "agents_created": self.agents_created}
 
 
 Progress = Callable[[FileSummary, int, int | None], None]  # (file summary, bytes read, total bytes)
@@ -108,48 +109,6 @@ Progress = Callable[[FileSummary, int, int | None], None]  # (file summary, byte
 def default_source(fmt: str) -> str:
     """The source name when ``--source`` is not given: the platform's name, or ``chat``."""
     return fmt if fmt in ("abcd", "zendesk", "intercom") else "chat"
-
-
-def default_rejects_path(db_url: str, suffix: str) -> Path:
-    """Next to a SQLite database file (``qa.rejects.jsonl``), else in the data directory."""
-    path = sqlite_path(db_url)
-    if path is not None:
-        return path.with_name(f"{path.stem}.rejects{suffix}")
-    return get_settings().data_dir / f"rejects{suffix}"
-
-
-class _RejectsWriter:
-    """Writes rejected raw records, opening the file on the first one."""
-
-    def __init__(self, path: Path | None, db_url: str) -> None:
-        self.path = path
-        self.db_url = db_url
-        self._file: IO[str] | None = None
-        self._headers: set[str] = set()
-
-    @property
-    def opened(self) -> bool:
-        """True once a rejected record was written."""
-        return self._file is not None
-
-    def write(self, parsed: Parsed, file_format: str) -> None:
-        if not parsed.raw:
-            return
-        if self._file is None:
-            suffix = {"csv": ".csv", "text": ".txt"}.get(file_format, ".jsonl")
-            self.path = self.path or default_rejects_path(self.db_url, suffix)
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._file = open(self.path, "w", encoding="utf-8", errors="surrogateescape", newline="")  # noqa: SIM115
-        if parsed.header and parsed.header not in self._headers:
-            self._headers.add(parsed.header)
-            self._file.write(parsed.header + "\n")
-        self._file.write(parsed.raw.rstrip("\n") + "\n")
-        if file_format == "text":
-            self._file.write("\n")
-
-    def close(self) -> None:
-        if self._file is not None:
-            self._file.close()
 
 
 @contextmanager
@@ -185,8 +144,9 @@ def import_chats(
         fmt: a format from :data:`qa_toolkit.ingest.FORMATS`; ``auto`` detects it per file.
         source: the source name conversations are keyed by (default: :func:`default_source`).
         strict: import nothing from a file that has any bad record.
-        rejects: where to write rejected raw records (default: :func:`default_rejects_path`).
-        redact: replace PII by placeholders (``False`` stores raw text; noted in the audit log).
+        rejects: where to write rejected records (see :class:`~qa_toolkit.services.rejects.RejectsWriter`).
+        redact: replace PII by placeholders, in stored text and rejected records (``False`` stores raw
+            text; noted in the audit log).
         progress: called after every batch; on_reject: called for every rejected record.
         workers: processes that parse, validate and redact JSON Lines input while this one stores the
             batches (``None``: one per CPU for files of :data:`PARALLEL_MIN_BYTES` or more; ``1``: none).
@@ -201,7 +161,8 @@ def import_chats(
     if files.count("-") > 1:
         raise QAError("stdin (-) can be read only once")
     run = _Import(database, fmt, source, mapping, redact, actor, batch_size, progress, on_reject,
-                  _RejectsWriter(rejects, database.url), ImportSummary(source=source), workers, limits)
+                  RejectsWriter(rejects, database.url, redact=redact, delimiter=mapping.delimiter if mapping else None),
+                  ImportSummary(source=source), workers, limits)
     try:
         with ExitStack() as stack:
             stack.enter_context(_fewer_gc_passes())
@@ -221,7 +182,7 @@ def import_chats(
     finally:
         run.close()
     summary = run.summary
-    summary.rejects = run.rejects.path if run.rejects.opened else None
+    summary.rejects = run.rejects.paths
     if summary.source is None:
         summary.source = ", ".join(dict.fromkeys(f.source for f in summary.files if f.source)) or None
     return summary
@@ -270,7 +231,7 @@ class _Import:
     batch_size: int
     progress: Progress | None
     on_reject: Callable[[RecordError], None] | None
-    rejects: _RejectsWriter
+    rejects: RejectsWriter
     summary: ImportSummary
     workers: int | None = None
     limits: Limits = DEFAULT
@@ -296,10 +257,14 @@ class _Import:
             self.on_reject(parsed.error)
 
     def _records(self, src: Source, file: FileSummary) -> Iterator[Parsed]:
-        """Valid records; rejected ones are counted, written to the rejects file and reported."""
+        """Valid records; rejected ones (an id met before in the file too) are counted, written to the rejects
+        file and reported."""
         file.format, records = parse(src, self.fmt, self.mapping, self.limits)
+        seen: dict[str, int] = {}
         for parsed in _guarded(records, src):
             file.read += 1
+            if parsed.conversation is not None:
+                _check_unique(parsed, parsed.conversation.id, src.name, seen)
             if parsed.error is None:
                 yield parsed
             else:
@@ -329,12 +294,18 @@ class _Import:
         file.format = fmt
         options = _Preparing(self.redact, self._legacy_hashes(self._source_for(fmt)), self.phone_regions,
                              self.database.engine.url.drivername, self.limits)
-        for item in self._in_workers(src, fmt, options, workers):
+        seen: dict[str, int] = {}
+        for number, data, item in self._in_workers(src, fmt, options, workers):
             file.read += 1
-            if isinstance(item, Parsed):
-                self._reject(item, file)
-            else:
-                yield item
+            if isinstance(item, PreparedConversation):
+                duplicate = Parsed(number, "")
+                _check_unique(duplicate, item.external_id, src.name, seen)
+                if duplicate.error is None:
+                    yield item
+                    continue
+                item = duplicate
+                item.raw = data.decode("utf-8", "replace").removeprefix("\ufeff").rstrip("\r\n")
+            self._reject(item, file)
 
     def _source_for(self, fmt: str) -> str:
         """The source conversations of a file in format ``fmt`` are keyed by."""
@@ -350,23 +321,25 @@ class _Import:
         return self._legacy[source]
 
     def _in_workers(self, src: Source, fmt: str, options: _Preparing,
-                    workers: int) -> Iterator[Parsed | PreparedConversation]:
-        """Lines sent in chunks to worker processes, results back in order; a few chunks in flight at most,
-        so memory stays flat. A read error ends the file as in :func:`_guarded`."""
+                    workers: int) -> Iterator[tuple[int, bytes, Parsed | PreparedConversation]]:
+        """Lines sent in chunks to worker processes, results back in order with each line's number and bytes; a
+        few chunks in flight at most, so memory stays flat. A read error ends the file as in :func:`_guarded`."""
         if self._pool is None:
             methods = multiprocessing.get_all_start_methods()
             context = multiprocessing.get_context("fork" if "fork" in methods else None)
             self._pool = ProcessPoolExecutor(workers, mp_context=context)
         pool = self._pool
-        pending: deque[Future[list[tuple[int, Parsed | PreparedConversation]]]] = deque()
+        pending: deque[tuple[Future[list[tuple[int, Parsed | PreparedConversation]]], list[tuple[int, bytes]]]] = deque()
         line = 0
 
-        def finished(in_flight: int) -> Iterator[Parsed | PreparedConversation]:
+        def finished(in_flight: int) -> Iterator[tuple[int, bytes, Parsed | PreparedConversation]]:
             nonlocal line
             while len(pending) > in_flight:
-                for number, item in pending.popleft().result():
+                future, lines = pending.popleft()
+                data = dict(lines)
+                for number, item in future.result():
                     line = number
-                    yield item
+                    yield number, data.get(number, b""), item  # a line over the size limit: not held
 
         chunk: list[tuple[int, bytes]] = []
         try:
@@ -374,17 +347,18 @@ class _Import:
                 # a line over the size limit (read past, not held) goes as its negated number: rejected in order
                 chunk.append((number, data) if data is not None else (-number, b""))
                 if len(chunk) == _CHUNK_LINES:
-                    pending.append(pool.submit(_prepare_lines, src.name, fmt, options, chunk))
+                    pending.append((pool.submit(_prepare_lines, src.name, fmt, options, chunk), chunk))
                     chunk = []
                     yield from finished(_IN_FLIGHT_PER_WORKER * workers)
         except (OSError, EOFError) as exc:
             if chunk:
-                pending.append(pool.submit(_prepare_lines, src.name, fmt, options, chunk))
+                pending.append((pool.submit(_prepare_lines, src.name, fmt, options, chunk), chunk))
             yield from finished(0)
-            yield Parsed(line + 1, "", error=RecordError(src.name, line + 1, "file", f"cannot read further: {exc}"))
+            yield line + 1, b"", Parsed(line + 1, "", error=RecordError(src.name, line + 1, "file",
+                                                                         f"cannot read further: {exc}"))
             return
         if chunk:
-            pending.append(pool.submit(_prepare_lines, src.name, fmt, options, chunk))
+            pending.append((pool.submit(_prepare_lines, src.name, fmt, options, chunk), chunk))
         yield from finished(0)
 
     def check(self, path: str, file: FileSummary) -> None:
@@ -538,6 +512,17 @@ def _sorted_out(batch: list[PreparedConversation], stored: dict[str, tuple[int, 
         else:
             changed.append((iid, p))
     return new, changed, rehashed
+
+
+def _check_unique(parsed: Parsed, external_id: str, name: str, seen: dict[str, int]) -> None:
+    """Reject ``parsed`` when a record of the same file had its id (``seen``: id -> line); else note its line."""
+    first = seen.get(external_id)
+    if first is None:
+        seen[external_id] = parsed.line
+    else:
+        parsed.conversation = None
+        parsed.error = RecordError(name, parsed.line, "id", f"duplicate id: the conversation on line {first} has it "
+                                                            "(one record per conversation and file)")
 
 
 def _cpu_count() -> int:

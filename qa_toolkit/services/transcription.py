@@ -26,6 +26,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from qa_toolkit.errors import QAError
+from qa_toolkit.ingest.pii import redact_values
 from qa_toolkit.services import audit
 from qa_toolkit.storage.database import Database
 from qa_toolkit.storage.models import Agent, Interaction, PIISpan, Recording, Turn, utcnow
@@ -324,6 +325,9 @@ def store(database: Database, recording_id: int, transcript: Transcript, meta: R
         if clash is not None:
             raise QAError(f"call id {external_id!r} is already stored (interaction {clash}) from different audio")
         transcript = transcript.redacted()
+        # The customer id, queue and unknown fields of the metadata can hold PII too (an e-mail address).
+        private = {key: redact_values(value) for key, value in meta.model_dump(mode="json", exclude_none=True).items()
+                   if key in ("customer_id", "queue") or key in meta.extra}
         pii: dict[str, int] = {}
         spans = []
         for span in transcript.pii_spans:
@@ -335,8 +339,8 @@ def store(database: Database, recording_id: int, transcript: Transcript, meta: R
         ended = meta.started_at + timedelta(seconds=transcript.duration_s) if meta.started_at else None
         interaction = Interaction(
             source=SOURCE, external_id=external_id, channel="call", agent=agent,
-            customer_external_id=meta.customer_id, started_at=meta.started_at, ended_at=ended,
-            duration_s=round(transcript.duration_s, 2), queue=meta.queue, language=transcript.language,
+            customer_external_id=private.get("customer_id"), started_at=meta.started_at, ended_at=ended,
+            duration_s=round(transcript.duration_s, 2), queue=private.get("queue"), language=transcript.language,
             tags=(["unassigned"] if unassigned else []) + (
                 [REVIEW_TAG] if transcript.speakers and transcript.speakers.get("needs_review") else []) + (
                 [ASR_REVIEW_TAG] if any("unresolved" in f["flags"] for f in transcript.flags) else []),
@@ -346,7 +350,8 @@ def store(database: Database, recording_id: int, transcript: Transcript, meta: R
                 "timing": transcript.timing.as_dict(), "channels": transcript.channels,
                 "unassigned": unassigned, "agent_external_id": meta.agent_id,
                 "model": settings.model_label, "backend": settings.backend, "pii_redacted": pii,
-                "metadata_sources": meta.sources, **({"extra": meta.extra} if meta.extra else {}),
+                "metadata_sources": meta.sources,
+                **({"extra": {key: private.get(key) for key in meta.extra}} if meta.extra else {}),
                 **({"redacted_audio": redacted_audio} if redacted_audio else {}),
                 **({"speakers": transcript.speakers} if transcript.speakers else {}),
                 **({"asr_flags": transcript.flags} if transcript.flags else {}),
@@ -363,7 +368,7 @@ def store(database: Database, recording_id: int, transcript: Transcript, meta: R
         row.model, row.backend, row.language = settings.model_label, settings.backend, transcript.language
         row.timings = {"decode_s": round(transcript.decode_s, 3), "transcribe_s": round(transcript.transcribe_s, 3),
                        "redact_s": round(transcript.redact_s, 4), "rtf": round(transcript.rtf, 4)}
-        row.meta = meta.model_dump(mode="json", exclude_none=True)
+        row.meta = {**meta.model_dump(mode="json", exclude_none=True), **private}
         row.provenance = transcript.provenance or None
         row.unassigned, row.interaction_id, row.worker, row.finished_at = unassigned, interaction.id, None, utcnow()
         audit.record(session, actor=actor, action="transcribe", entity_type="interaction",

@@ -74,7 +74,7 @@ def _validate(data: dict[str, object], where: str) -> RecordingMetadata:
     except ValidationError as exc:
         err = exc.errors()[0]
         field = ".".join(str(p) for p in err["loc"]) or "?"
-        raise MetadataError(f"{where}: field {field!r}: {err['msg']} (got {err.get('input')!r})") from None
+        raise MetadataError(f"{where}: field {field!r}: {err['msg']}") from None  # never the value: it may be PII
 
 
 def read_sidecar(audio: Path) -> dict[str, object] | None:

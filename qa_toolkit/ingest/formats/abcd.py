@@ -35,7 +35,7 @@ def to_canonical(record: dict[str, Any]) -> dict[str, Any]:
             raise FieldError(f"original.{i}", "expected a [speaker, text] pair")
         speaker, text = pair
         if speaker not in SPEAKERS:
-            raise FieldError(f"original.{i}.speaker", f"unknown ABCD speaker {speaker!r} (expected agent, customer or action)")
+            raise FieldError(f"original.{i}.speaker", "unknown ABCD speaker (expected agent, customer or action)")
         turns.append({"speaker": SPEAKERS[speaker], "text": text})
     scenario = record.get("scenario") or {}
     personal = scenario.get("personal") or {}

@@ -240,7 +240,7 @@ def records(source: Source, mapping: CsvMapping | None = None, limits: Limits = 
         return out.getvalue().rstrip("\n")
 
     header_line = raw([header])
-    seen: set[str] = set()
+    seen: dict[str, int] = {}  # conversation id -> the line its rows start on
     current: _Conversation | None = None
 
     def finish(conv: _Conversation) -> RawRecord:
@@ -290,7 +290,7 @@ def records(source: Source, mapping: CsvMapping | None = None, limits: Limits = 
                 if current is not None:
                     yield finish(current)
                 current = _Conversation(cid, line)
-                seen.add(cid)
+                seen.setdefault(cid, line)
             unreadable(current, line, problem, known=True)
             bad_row = None
             continue
@@ -303,9 +303,9 @@ def records(source: Source, mapping: CsvMapping | None = None, limits: Limits = 
                 yield finish(current)
             current = _Conversation(cid, line)
             if cid in seen:
-                current.error = (line, "conversation_id", f"rows of conversation {cid!r} are not next to each other "
-                                                          "(sort the file by conversation)")
-            seen.add(cid)
+                current.error = (line, "conversation_id", "rows of this conversation are not next to each other "
+                                                          f"(also from line {seen[cid]} on; sort the file by conversation)")
+            seen.setdefault(cid, line)
             if bad_row is not None:
                 unreadable(current, *bad_row, known=False)
         bad_row = None
@@ -334,8 +334,8 @@ def records(source: Source, mapping: CsvMapping | None = None, limits: Limits = 
                     current.values[field] = value
         word = cell("speaker")
         if word.lower() not in speakers:
-            current.error = (line, "speaker", f"unknown speaker {word!r} (expected agent, customer or system; "
-                                              "map other values under speakers: in --mapping)")
+            current.error = (line, "speaker", f"{'unknown' if word else 'missing'} speaker (expected agent, customer or "
+                                              "system; map other values under speakers: in --mapping)")
             continue
         speaker, internal = speakers[word.lower()]
         if "internal" in columns and cell("internal").lower() in TRUE:

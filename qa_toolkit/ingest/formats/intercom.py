@@ -64,7 +64,7 @@ def _time(value: Any, field: str) -> str | None:
             raise FieldError(field, "Unix time out of range (years 1 to 9999)") from None
     if isinstance(value, str):
         return value
-    raise FieldError(field, f"expected Unix seconds, got {value!r}")
+    raise FieldError(field, f"expected Unix seconds, got {type(value).__name__}")
 
 
 def matches(record: dict[str, Any]) -> bool:
@@ -98,7 +98,7 @@ def to_canonical(record: dict[str, Any]) -> dict[str, Any]:
         elif kind in AUTHORS:
             speaker, internal = AUTHORS[kind], False
         else:
-            raise FieldError(f"conversation_parts.{i}.author.type", f"unknown author type {kind!r}")
+            raise FieldError(f"conversation_parts.{i}.author.type", f"unknown author type (expected {', '.join(AUTHORS)})")
         turns.append({"speaker": speaker, "text": html_to_text(body), "at": _time(created, f"conversation_parts.{i}.created_at"),
                       "internal": internal})
     assignee = record.get("admin_assignee_id")

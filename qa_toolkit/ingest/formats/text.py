@@ -124,7 +124,7 @@ def _resolve_times(turns: list[dict[str, Any]], clocks: list[tuple[int, str]], s
         try:
             start = datetime.fromisoformat(started)
         except ValueError:
-            return 1, f"started_at: not an ISO-8601 timestamp: {started!r}"
+            return 1, "started_at: not an ISO-8601 timestamp"
     first: float | None = None
     previous: datetime | None = None
     for index, stamp in clocks:
