@@ -45,28 +45,29 @@ demo: $(VENV)/.installed-demo
 	@echo "== people"
 	$(QA) agents add a-daniel "Daniel Moss" --team billing --hired-at 2025-09-01 --db $(DEMO_DB)
 	$(QA) agents add a-maria "Maria Lopez" --team cards --hired-at 2024-02-12 --db $(DEMO_DB)
-	$(QA) users add maria --role reviewer --db $(DEMO_DB)
-	$(QA) users add lee --role lead --team billing --db $(DEMO_DB)
+	@echo "-- the first user is an admin; once users exist every change says who makes it (--as)"
 	$(QA) users add ada --role admin --db $(DEMO_DB)
+	$(QA) users add maria --role reviewer --as ada --db $(DEMO_DB)
+	$(QA) users add lee --role lead --team billing --as ada --db $(DEMO_DB)
 	@echo "== chats (a second import changes nothing)"
-	$(QA) import chats samples/chats --source demo --db $(DEMO_DB)
-	$(QA) import chats samples/chats --source demo --db $(DEMO_DB)
-	$(QA) users add sam --role reviewer --agent a-22 --db $(DEMO_DB)
+	$(QA) import chats samples/chats --source demo --as lee --db $(DEMO_DB)
+	$(QA) import chats samples/chats --source demo --as lee --db $(DEMO_DB)
+	$(QA) users add sam --role reviewer --agent a-22 --as ada --db $(DEMO_DB)
 	@echo "== calls"
-	$(QA) transcribe batch samples/calls --vocabulary samples/calls/vocabulary.txt --db $(DEMO_DB)
+	$(QA) transcribe batch samples/calls --vocabulary samples/calls/vocabulary.txt --as lee --db $(DEMO_DB)
 	$(QA) transcribe status --db $(DEMO_DB)
 	$(QA) transcribe file samples/calls/call_03_overtalk.wav --output-format srt --output-dir demo/out
 	$(QA) transcribe eval --references samples/calls/references.json --json > demo/out/transcribe_eval.json
 	@echo "== spoken personal data: a customer reads a card number and spells an e-mail address"
-	$(QA) transcribe batch samples/pii_call --redact-audio demo/redacted --db $(DEMO_DB)
+	$(QA) transcribe batch samples/pii_call --redact-audio demo/redacted --as lee --db $(DEMO_DB)
 	$(QA) transcribe file samples/pii_call/call_06_card.mp3
 	@echo "-- the redacted audio, transcribed again as said:"
 	$(QA) transcribe file demo/redacted/call_06_card.mp3 --no-redact
 	@echo "== rubrics and automated scores"
 	$(QA) rubric publish support-chat support-call collections-compliance --as lee --db $(DEMO_DB)
-	$(QA) score auto --db $(DEMO_DB)
-	$(QA) score show c-1004 --db $(DEMO_DB)
-	$(QA) score show NW-1003 --db $(DEMO_DB)
+	$(QA) score auto --as lee --db $(DEMO_DB)
+	$(QA) score show c-1004 --as ada --db $(DEMO_DB)
+	$(QA) score show NW-1003 --as ada --db $(DEMO_DB)
 	@echo "== peer review: sample, assign, submit, calibrate, dispute"
 	$(QA) review sample --rubric support-chat --per-agent 1 --seed 7 --as lee --db $(DEMO_DB)
 	$(QA) review assign --reviewers maria,sam --seed 7 --as lee --db $(DEMO_DB)
@@ -78,7 +79,7 @@ demo: $(VENV)/.installed-demo
 	$(QA) review calibrate report 1 --as lee --db $(DEMO_DB)
 	$(QA) review calibrate report 1 --csv --as lee --db $(DEMO_DB) > demo/out/calibration-1.csv
 	$(QA) review reviewers --as lee --db $(DEMO_DB)
-	$(QA) users add dana --role agent --agent a-17 --db $(DEMO_DB)
+	$(QA) users add dana --role agent --agent a-17 --as ada --db $(DEMO_DB)
 	ev=$$($(QA) review evaluations --json --as dana --db $(DEMO_DB) | \
 	    $(PY) -c 'import json,sys; print([e["id"] for e in json.load(sys.stdin) if e["kind"] == "review"][0])') && \
 	  $(QA) review dispute $$ev --reason "The customer thanked me twice" --as dana --db $(DEMO_DB)

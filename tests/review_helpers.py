@@ -21,11 +21,11 @@ def seed_team(db: Database, *, chats_per_agent: int = 4) -> None:
         for n, name in ((1, "Dana Park"), (2, "Eli Moreau"), (3, "Tom Reyes")):
             people.add_agent(session, f"a-{n}", name, team="billing")
         people.add_user(session, "ada", "admin")
-        people.add_user(session, "lee", "lead")
-        people.add_user(session, "maria", "reviewer")
-        people.add_user(session, "tom", "reviewer", agent_external_id="a-3")
-        people.add_user(session, "dana", "agent", agent_external_id="a-1")
-        people.add_user(session, "tina", "trainer")
+        people.add_user(session, "lee", "lead", actor="ada")
+        people.add_user(session, "maria", "reviewer", actor="ada")
+        people.add_user(session, "tom", "reviewer", agent_external_id="a-3", actor="ada")
+        people.add_user(session, "dana", "agent", agent_external_id="a-1", actor="ada")
+        people.add_user(session, "tina", "trainer", actor="ada")
         agents = {a.external_id: a for a in people.list_agents(session)}
         number = 0
         for external in ("a-1", "a-2", "a-3"):

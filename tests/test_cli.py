@@ -57,12 +57,14 @@ def test_init_agents_and_users_round_trip(empty_db_url: str) -> None:
     assert qa("init", "--db", empty_db_url).exit_code == 0
     assert qa("agents", "add", "a-17", "Dana Park", "--team", "billing", "--hired-at", "2025-03-01",
               "--db", empty_db_url).exit_code == 0
-    result = qa("users", "add", "rita", "--role", "reviewer", "--agent", "a-17", "--db", empty_db_url)
+    assert qa("users", "add", "ada", "--role", "admin", "--db", empty_db_url).exit_code == 0
+    result = qa("users", "add", "rita", "--role", "reviewer", "--agent", "a-17", "--as", "ada", "--db", empty_db_url)
     assert result.exit_code == 0, result.output
     agents = json.loads(qa("agents", "list", "--json", "--db", empty_db_url).stdout)
     assert agents == [{"external_id": "a-17", "name": "Dana Park", "team": "billing", "hired_at": "2025-03-01"}]
     users = json.loads(qa("users", "list", "--json", "--db", empty_db_url).stdout)
-    assert users == [{"name": "rita", "role": "reviewer", "agent": "a-17", "team": None, "can_log_in": False}]
+    assert users == [{"name": "ada", "role": "admin", "agent": None, "team": None, "can_log_in": False},
+                     {"name": "rita", "role": "reviewer", "agent": "a-17", "team": None, "can_log_in": False}]
     table = qa("agents", "list", "--db", empty_db_url).stdout
     assert "Dana Park" in table and "billing" in table
 
@@ -89,7 +91,7 @@ def test_duplicate_agent_is_a_one_line_user_error(db_url: str) -> None:
 
 
 def test_unknown_agent_is_a_one_line_user_error(db_url: str) -> None:
-    result = qa("users", "add", "rita", "--agent", "ghost", "--db", db_url)
+    result = qa("users", "add", "rita", "--role", "admin", "--agent", "ghost", "--db", db_url)
     assert result.exit_code == 1
     assert _error_line(result) == "Error: unknown agent 'ghost': add it with `qa agents add ghost NAME`"
 
@@ -129,7 +131,7 @@ def test_init_refuses_an_initialised_database(db_url: str) -> None:
 
 
 def test_downgrade_and_upgrade_from_the_cli(db_url: str) -> None:
-    result = qa("db", "downgrade", "base", "--db", db_url, "--json")
+    result = qa("db", "downgrade", "base", "--yes", "--db", db_url, "--json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["current"] is None
     assert json.loads(qa("db", "upgrade", "--db", db_url, "--json").stdout)["current"] == migrate.head_revision()

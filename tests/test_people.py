@@ -33,10 +33,12 @@ def test_duplicate_agent_is_rejected_and_first_kept(db: Database) -> None:
 
 
 def test_user_linked_to_unknown_agent_is_rejected(db: Database) -> None:
-    with pytest.raises(NotFoundError, match="unknown agent 'ghost'"), db.session() as session:
-        people.add_user(session, "maria", "reviewer", agent_external_id="ghost")
     with db.session() as session:
-        assert people.list_users(session) == []
+        people.add_user(session, "ada", "admin")
+    with pytest.raises(NotFoundError, match="unknown agent 'ghost'"), db.session() as session:
+        people.add_user(session, "maria", "reviewer", agent_external_id="ghost", actor="ada")
+    with db.session() as session:
+        assert [u.name for u in people.list_users(session)] == ["ada"]
 
 
 def test_user_roles_are_checked(db: Database) -> None:
@@ -48,8 +50,9 @@ def test_list_filters_by_team_and_role(db: Database) -> None:
     with db.session() as session:
         people.add_agent(session, "a-1", "One", team="billing")
         people.add_agent(session, "a-2", "Two", team="tech")
-        people.add_user(session, "lee", "lead")
-        people.add_user(session, "rita", "reviewer", agent_external_id="a-2")
+        people.add_user(session, "ada", "admin")
+        people.add_user(session, "lee", "lead", actor="ada")
+        people.add_user(session, "rita", "reviewer", agent_external_id="a-2", actor="ada")
     with db.session() as session:
         assert [a.external_id for a in people.list_agents(session, team="tech")] == ["a-2"]
         assert [people.user_as_dict(u) for u in people.list_users(session, role="reviewer")] == [

@@ -268,6 +268,34 @@ def test_rejected_dispute_keeps_the_evaluation(team: Database) -> None:
         assert done.new_evaluation_id is None and session.get(Evaluation, evaluation_id).is_current
 
 
+def test_nobody_resolves_a_dispute_about_their_own_interaction(team: Database) -> None:
+    """Issue 20 item 18: a lead linked to an agent cannot resolve a dispute on that agent's interaction, and
+    nobody resolves a dispute they raised themselves."""
+    with team.session() as session:
+        from qa_toolkit.services import people
+
+        people.add_user(session, "lou", "lead", agent_external_id="a-1", actor="ada")
+    sample_and_assign(team)
+    with team.session() as session:
+        item = next(i for i in review.queue(session, "maria") if i.interaction.agent.external_id == "a-1")
+        evaluation_id = review.submit_file(session, item.id, DATA / "good.yaml", actor="maria").id
+        dispute_id = disputes.raise_dispute(session, evaluation_id, "too harsh", actor="lou").id
+    with pytest.raises(NotAllowedError, match=f"lou may not resolve dispute {dispute_id}: it is about their own "
+                       "interaction"), team.session() as session:
+        disputes.resolve(session, dispute_id, "accepted", rescore=DATA / "rescore.yaml", actor="lou")
+    with team.session() as session:
+        other = next(i for i in review.queue(session, "maria") if i.interaction.agent.external_id != "a-1")
+        other_eval = review.submit_file(session, other.id, DATA / "good.yaml", actor="maria").id
+        own_raise = disputes.raise_dispute(session, other_eval, "check this", actor="lee").id
+    with pytest.raises(NotAllowedError, match="lee may not resolve dispute .*: they raised it"), \
+            team.session() as session:
+        disputes.resolve(session, own_raise, "rejected", actor="lee")
+    with team.session() as session:
+        assert disputes.resolve(session, dispute_id, "rejected", actor="lee").status == "rejected"
+        assert disputes.resolve(session, own_raise, "rejected", actor="ada").resolved_by == "ada"
+        assert session.get(Evaluation, evaluation_id).is_current
+
+
 def test_every_change_writes_an_audit_event(team: Database) -> None:
     sample_and_assign(team)
     assignment = first_of(team, "maria")
@@ -276,7 +304,7 @@ def test_every_change_writes_an_audit_event(team: Database) -> None:
     with team.session() as session:
         evaluation = review.submit_file(session, assignment, DATA / "good.yaml", actor="maria")
         dispute = disputes.raise_dispute(session, evaluation.id, "why?", actor="lee")
-        disputes.resolve(session, dispute.id, "partial", rescore=DATA / "rescore.yaml", actor="lee")
+        disputes.resolve(session, dispute.id, "partial", rescore=DATA / "rescore.yaml", actor="ada")
     with team.session() as session:
         actions = Counter(e.action for e in audit.events(session, limit=1000))
         [draft] = audit.events(session, entity_type="assignment", entity_id=str(assignment), actor="maria", limit=10)[1:]

@@ -190,7 +190,9 @@ def test_parallel_scoring_matches_serial(db: Database) -> None:
 def test_review_evaluation_overrides_auto_and_keeps_both(db: Database) -> None:
     with db.session() as session:
         add_conversation(session, GOOD)
-        people.add_user(session, "rita", "reviewer")
+        people.add_user(session, "ada", "admin")
+        people.add_user(session, "lee", "lead", actor="ada")
+        people.add_user(session, "rita", "reviewer", actor="ada")
     _publish(db, "support-chat")
     scoring.score_auto(db)
     with db.session() as session:

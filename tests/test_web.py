@@ -453,7 +453,7 @@ def test_set_password_from_the_cli(db_url: str, tmp_path: Path) -> None:
 
     runner = CliRunner()
     for args in (["users", "add", "ada", "--role", "admin"], ["users", "add", "lee", "--role", "lead",
-                                                             "--team", "billing"]):
+                                                             "--team", "billing", "--as", "ada"]):
         assert runner.invoke(app, [*args, "--db", db_url]).exit_code == 0
     result = runner.invoke(app, ["users", "set-password", "lee", "--password-stdin", "--as", "ada", "--db", db_url],
                            input="a-long-password-1\n")

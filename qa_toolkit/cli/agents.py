@@ -8,8 +8,9 @@ from typing import Annotated
 
 import typer
 
-from qa_toolkit.cli.common import AsUserOption, DbOption, JsonOption, acting_user, console, opened, print_json, print_table
+from qa_toolkit.cli.common import AsUserOption, DbOption, JsonOption, acting_user, authorize, console, opened, print_json, print_table
 from qa_toolkit.services import people
+from qa_toolkit.services.roles import MANAGE
 
 app = typer.Typer(help="Agents whose interactions are scored.", no_args_is_help=True)
 
@@ -75,8 +76,10 @@ def enroll_voice(
     """
     from qa_toolkit.services import voices
 
-    with opened(db) as database, database.session() as session:
-        result = voices.enroll_voice(session, agent, files, actor=acting_user(as_user))
+    with opened(db) as database:
+        actor = authorize(database, as_user, MANAGE, "enroll voices")
+        with database.session() as session:
+            result = voices.enroll_voice(session, agent, files, actor=actor)
     console.print(f"{'Replaced' if result['replaced'] else 'Enrolled'} the voice of {result['agent']} from "
                   f"{result['files']} file(s), {result['seconds']:.1f} s of audio")
 
@@ -95,8 +98,10 @@ def forget_voice(
     """
     from qa_toolkit.services import voices
 
-    with opened(db) as database, database.session() as session:
-        voices.forget_voice(session, agent, actor=acting_user(as_user))
+    with opened(db) as database:
+        actor = authorize(database, as_user, MANAGE, "delete voices")
+        with database.session() as session:
+            voices.forget_voice(session, agent, actor=actor)
     console.print(f"Deleted the enrolled voice of {agent}")
 
 

@@ -58,6 +58,18 @@ def opened(db: str | None) -> Iterator[Database]:
         database.close()
 
 
+def authorize(database: Database, as_user: str | None, allowed: tuple[str, ...], action: str) -> str | None:
+    """Check, before a command changes anything, that the acting user (``--as`` or ``$QA_USER``) may
+    ``action``: once users exist, a known user with one of the ``allowed`` roles (see
+    :func:`qa_toolkit.services.roles.authorize`). Returns the user's name, for the audit trail."""
+    from qa_toolkit.services import roles
+
+    name = acting_user(as_user)
+    with database.session() as session:
+        user = roles.authorize(session, name, allowed, action)
+    return user.name if user is not None else name
+
+
 def print_json(data: Any) -> None:
     """Print data as indented JSON on stdout (dates and other objects as strings)."""
     sys.stdout.write(json.dumps(data, indent=2, default=str, ensure_ascii=False) + "\n")

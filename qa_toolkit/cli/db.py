@@ -6,10 +6,10 @@ from typing import Annotated
 
 import typer
 
-from qa_toolkit.cli.common import DbOption, JsonOption, console, database_url, print_json
-from qa_toolkit.errors import DatabaseError
+from qa_toolkit.cli.common import AsUserOption, DbOption, JsonOption, acting_user, console, database_url, err_console, print_json
+from qa_toolkit.errors import DatabaseError, QAError
 from qa_toolkit.services import schema
-from qa_toolkit.storage.database import safe_url
+from qa_toolkit.storage.database import safe_url, sqlite_path
 
 app = typer.Typer(help="Database schema: show the revision, upgrade, downgrade.", no_args_is_help=True)
 
@@ -51,14 +51,18 @@ def upgrade(
     revision: Annotated[str, typer.Argument(help="Target revision.")] = "head",
     db: DbOption = None,
     no_backup: NoBackup = False,
+    as_user: AsUserOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Upgrade the schema (to the latest revision by default). SQLite files are backed up first.
 
+    Once the database has users, only an admin upgrades it.
+
     Example:
 
-        qa db upgrade --db postgresql+psycopg://qa@dbhost/qa
+        qa db upgrade --db postgresql+psycopg://qa@dbhost/qa --as ada
     """
+    schema.require_admin(database_url(db), acting_user(as_user), "upgrade the database")
     _show(schema.upgrade_database(database_url(db), revision, backup=not no_backup), as_json)
 
 
@@ -67,12 +71,30 @@ def downgrade(
     revision: Annotated[str, typer.Argument(help="Target revision: -1 for one step, base for none.")] = "-1",
     db: DbOption = None,
     no_backup: NoBackup = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation (scripts).")] = False,
+    as_user: AsUserOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Downgrade the schema (one revision by default). SQLite files are backed up first.
+    """Downgrade the schema (one revision by default): the tables and columns of newer revisions are dropped,
+    with the data in them. Asks for confirmation (or --yes); once the database has users, only an admin may.
+
+    SQLite files are copied to a backup first. A PostgreSQL database is not: back it up yourself, e.g.
+    `pg_dump --format=custom --file qa-before-downgrade.dump DBNAME` (restore with `pg_restore --clean`).
 
     Example:
 
-        qa db downgrade -1
+        qa db downgrade -1 --as ada
     """
-    _show(schema.downgrade_database(database_url(db), revision, backup=not no_backup), as_json)
+    url = database_url(db)
+    schema.require_admin(url, acting_user(as_user), "downgrade the database")
+    if not yes:
+        if sqlite_path(url) is None:
+            err_console.print("PostgreSQL is not backed up by qa: first run `pg_dump --format=custom --file "
+                              "qa-before-downgrade.dump DBNAME` (restore with `pg_restore --clean`).",
+                              highlight=False, soft_wrap=True)
+        elif no_backup:
+            err_console.print("--no-backup: the SQLite file is not copied first.", highlight=False)
+        if not typer.confirm(f"Downgrade {safe_url(url)} to {revision}? Tables and columns of newer revisions are "
+                             "dropped with their data", default=False, err=True):
+            raise QAError("downgrade cancelled: nothing changed (pass --yes to skip this question)")
+    _show(schema.downgrade_database(url, revision, backup=not no_backup), as_json)

@@ -15,13 +15,14 @@ from qa_toolkit.cli.common import (
     AsUserOption,
     DbOption,
     JsonOption,
-    acting_user,
+    authorize,
     console,
     err_console,
     opened,
     print_json,
 )
 from qa_toolkit.errors import EXIT_PARTIAL
+from qa_toolkit.services.roles import MANAGE
 from qa_toolkit.ingest import FORMATS
 from qa_toolkit.ingest.limits import DEFAULT as DEFAULT_LIMITS
 from qa_toolkit.ingest.limits import Limits, parse_size
@@ -107,8 +108,9 @@ def chats(
             bar.update(task, completed=position, records=summary.read, rate=summary.read / elapsed if elapsed else 0.0)
 
         with opened(db) as database:
+            actor = authorize(database, as_user, MANAGE, "import chats")
             result = import_chats(database, paths, fmt=fmt.value, source=source, mapping=csv_mapping, strict=strict,
-                                  rejects=rejects, redact=not no_redact, actor=acting_user(as_user),
+                                  rejects=rejects, redact=not no_redact, actor=actor,
                                   progress=progress, on_reject=on_reject, limits=limits)
     if printed > MAX_PRINTED_ERRORS:
         err_console.print(f"... and {printed - MAX_PRINTED_ERRORS} more rejected records", highlight=False)

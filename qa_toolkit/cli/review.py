@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -319,7 +318,9 @@ def calibrate_report(
         print_json(result.as_dict())
         return
     if as_csv:
-        writer = csv.writer(sys.stdout)
+        from qa_toolkit.reports.csvsafe import Writer
+
+        writer = Writer(sys.stdout)
         writer.writerow(["reviewer", "evaluations", "mean_deviation", "mean_abs_deviation", "overall_agreement",
                          "criterion_agreement", "calibrated"])
         for r in result.reviewers:

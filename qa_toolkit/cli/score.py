@@ -15,13 +15,14 @@ from qa_toolkit.cli.common import (
     DbOption,
     JsonOption,
     acting_user,
+    authorize,
     console,
     err_console,
     opened,
     print_json,
     print_table,
 )
-from qa_toolkit.services import scoring
+from qa_toolkit.services import roles, scoring
 
 app = typer.Typer(help="Score interactions automatically and measure check accuracy.", no_args_is_help=True)
 
@@ -82,9 +83,11 @@ def auto(
         elapsed = time.perf_counter() - started[0]
         progress.update(task[0], rate=f"{done / elapsed:,.0f}/s" if elapsed else "")
 
+    with opened(db) as database:
+        actor = authorize(database, as_user, roles.MANAGE, "score interactions")
     with opened(db) as database, progress:
         runs = scoring.score_auto(database, rubric=rubric, since=_since(since), query=interactions,
-                                  batch_size=batch_size, workers=workers, actor=acting_user(as_user),
+                                  batch_size=batch_size, workers=workers, actor=actor,
                                   on_start=on_start, on_progress=on_progress)
     if as_json:
         print_json([run.as_dict() for run in runs])
@@ -93,6 +96,10 @@ def auto(
                                       "mean score"],
                 [(r.rubric, r.version, r.scored, r.no_score, r.critical_failed,
                   "" if r.mean_score is None else f"{r.mean_score:.1f}") for r in runs])
+    skipped = sum(r.skipped for r in runs)
+    if skipped:
+        console.print(f"{skipped} interaction(s) were scored meanwhile by another `qa score auto` run: kept as it "
+                      "stored them", highlight=False)
     failing = sorted(((counts["fail"], key, r.rubric) for r in runs for key, counts in r.statuses.items()
                       if counts["fail"]), reverse=True)[:5]
     if failing:
@@ -105,16 +112,24 @@ def show(
     rubric: Annotated[str | None, typer.Option(help="Only evaluations with this rubric.")] = None,
     history: Annotated[bool, typer.Option("--history", help="Include superseded versions.")] = False,
     db: DbOption = None,
+    as_user: AsUserOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Show an interaction's evaluations with every criterion's verdict and evidence.
 
+    Once the database has users, you say who you are (--as): leads see their team's agents, agents their
+    own interactions, reviewers those assigned to them, and blind reviews stay blind until submitted.
+
     Example:
 
-        qa score show c-001 --rubric support-chat
+        qa score show c-001 --rubric support-chat --as lee
     """
     with opened(db) as database, database.session() as session:
+        reader = roles.reader(session, acting_user(as_user))
         found, evals = scoring.interaction_evaluations(session, interaction, rubric=rubric, include_history=history)
+        roles.check_may_read(session, reader, found)
+        if reader is not None and reader.role == "agent":
+            evals = [e for e in evals if e.kind != "calibration"]
         data = [scoring.evaluation_as_dict(e) for e in evals]
         turns = {t.index: t for t in found.turns}
         if as_json:

@@ -12,7 +12,7 @@ from qa_toolkit.cli.common import (
     AsUserOption,
     DbOption,
     JsonOption,
-    acting_user,
+    authorize,
     console,
     database_url,
     err_console,
@@ -22,6 +22,7 @@ from qa_toolkit.cli.common import (
 )
 from qa_toolkit.config import get_settings
 from qa_toolkit.errors import EXIT_PARTIAL, QAError
+from qa_toolkit.services.roles import MANAGE
 
 app = typer.Typer(help="Transcribe recorded calls with Whisper into speaker-labelled turns.", no_args_is_help=True)
 
@@ -254,6 +255,7 @@ def batch(
     redact_tone: RedactToneOption = False,
     diarize: DiarizeOption = True,
     db: DbOption = None,
+    as_user: AsUserOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Transcribe every new recording in a folder into the database (one transaction per file).
@@ -278,6 +280,7 @@ def batch(
                         console=err_console, transient=True, disable=as_json)
     state = {"audio": 0.0, "busy": 0.0, "failed": 0}
     with opened(db) as database, progress:
+        authorize(database, as_user, MANAGE, "transcribe calls into the database")
         task = progress.add_task("files", total=None, hours=0.0, rtf=0.0, failed=0)
 
         def registered(n: int, _: float) -> None:
@@ -371,7 +374,8 @@ def retry(
     from qa_toolkit.services import transcription
 
     with opened(db) as database:
-        count = transcription.retry_failed(database, ids=ids, kind=kind, actor=acting_user(as_user))
+        actor = authorize(database, as_user, MANAGE, "retry failed recordings")
+        count = transcription.retry_failed(database, ids=ids, kind=kind, actor=actor)
     console.print(f"Re-queued {count} recording(s)")
 
 
@@ -435,6 +439,7 @@ def enqueue(
     redact_margin: RedactMarginOption = 0.25,
     redact_tone: RedactToneOption = False,
     db: DbOption = None,
+    as_user: AsUserOption = None,
 ) -> None:
     """Queue every new recording of a folder as one procrastinate job per file (PostgreSQL only).
 
@@ -449,6 +454,7 @@ def enqueue(
     settings = _settings(model, "faster-whisper", language, vocabulary, agent_channel, "auto", 1, filename_pattern,
                          redact_audio.resolve() if redact_audio else None, redact_margin, redact_tone)
     with opened(db) as database:
+        authorize(database, as_user, MANAGE, "queue calls")
         queued, known = queue.enqueue_folder(database, folder, settings, since=since)
     console.print(f"Queued {queued} recording(s); {known} already done, failed or queued")
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Sequence
 from dataclasses import asdict, fields
 from typing import Any
 
+from qa_toolkit.reports import csvsafe
 from qa_toolkit.reports import format as fmt
 from qa_toolkit.reports.gaps import GapReport, GapRow
 from qa_toolkit.reports.kpis import KpiRow
@@ -22,12 +22,9 @@ def _rounded(row: dict[str, Any], digits: int = 4) -> dict[str, Any]:
 
 
 def to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
-    """Rows as CSV with a header line (empty cells for None)."""
+    """Rows as CSV with a header line (empty cells for None; formula-like text neutralised, see csvsafe)."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(columns), lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: "" if v is None else v for k, v in _rounded(row).items()})
+    csvsafe.write_dicts(buffer, [_rounded(row) for row in rows], columns)
     return buffer.getvalue()
 
 

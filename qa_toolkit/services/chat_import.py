@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import ARRAY, Dialect, Select, String, any_, bindparam, delete, exists, insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from qa_toolkit.config import get_settings
@@ -52,6 +53,7 @@ from qa_toolkit.storage.database import Database
 from qa_toolkit.storage.models import Agent, Interaction, PIISpan, Turn, utcnow
 
 BATCH_SIZE = 1000
+STORE_ATTEMPTS = 3  # a batch that met another import's rows is stored again against them
 PARALLEL_MIN_BYTES = 4 << 20  # JSON Lines files from this size on are parsed by worker processes (``workers=None``)
 _CHUNK_LINES = 250  # lines per task sent to a worker process
 _IN_FLIGHT_PER_WORKER = 8  # chunks sent ahead, so workers keep busy while a batch is stored; memory stays flat
@@ -392,6 +394,20 @@ class _Import:
                                 "redaction": "on" if self.redact else "off (--no-redact: raw text stored)"})
 
     def _store(self, file: FileSummary, batch: list[PreparedConversation]) -> None:
+        """Store one batch; when another import stored some of the same conversations or agents at the same
+        time (a unique constraint stops the second copy), the batch is rolled back and stored again against
+        what is now there (those conversations count as unchanged or updated)."""
+        for attempt in range(1, STORE_ATTEMPTS + 1):
+            try:
+                self._store_once(file, batch)
+                return
+            except _conflicts() as exc:
+                if attempt == STORE_ATTEMPTS:
+                    reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+                    raise QAError(f"{file.file}: another import kept storing the same conversations at the same "
+                                  f"time ({reason}); what was stored stays: run the import again") from None
+
+    def _store_once(self, file: FileSummary, batch: list[PreparedConversation]) -> None:
         """Store one batch of whole, bound conversations in one transaction."""
         created = len(self.summary.agents_created)
         try:
@@ -478,6 +494,16 @@ class _Import:
             old, new = _changes(before[iid], after[iid])
             audit.record(session, actor=self.actor, action="interaction.update", entity_type="interaction",
                          entity_id=f"{source}:{prepared.external_id}", before=old, after=new)
+
+
+@lru_cache(maxsize=1)
+def _conflicts() -> tuple[type[Exception], ...]:
+    """A unique constraint stopped a row: SQLAlchemy's error, or psycopg's from a PostgreSQL COPY."""
+    try:
+        import psycopg
+    except ImportError:
+        return (IntegrityError,)
+    return (IntegrityError, psycopg.IntegrityError)
 
 
 @lru_cache(maxsize=4)

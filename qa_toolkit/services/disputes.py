@@ -69,7 +69,8 @@ def resolve(session: Session, dispute_id: int, decision: str, *, rescore: Path |
     The new version keeps every criterion the rescore file does not change (value, comment, who decided).
 
     Raises:
-        NotAllowedError: only leads and admins resolve. QAError: not open, unknown decision, missing rescore.
+        NotAllowedError: only leads and admins resolve, never a dispute they raised or one about their own
+            interaction (a lead who is also an agent). QAError: not open, unknown decision, missing rescore.
     """
     user = roles.require(session, actor, roles.MANAGE, "resolve disputes")
     if decision not in DECISIONS:
@@ -79,6 +80,12 @@ def resolve(session: Session, dispute_id: int, decision: str, *, rescore: Path |
         raise NotFoundError(f"no dispute {dispute_id}")
     if dispute.status != "open":
         raise QAError(f"dispute {dispute_id} is already {dispute.status}")
+    if user.agent_id is not None and dispute.evaluation.interaction.agent_id == user.agent_id:
+        raise roles.NotAllowedError(f"{user.name} may not resolve dispute {dispute_id}: it is about their own "
+                                    "interaction (another lead or an admin resolves it)")
+    if dispute.raised_by == user.name:
+        raise roles.NotAllowedError(f"{user.name} may not resolve dispute {dispute_id}: they raised it "
+                                    "(another lead or an admin resolves it)")
     before = dispute_as_dict(dispute)
     old = dispute.evaluation
     if decision == "rejected":

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qa_toolkit.errors import AlreadyExistsError, NotFoundError, QAError
-from qa_toolkit.services import audit
+from qa_toolkit.services import audit, roles
 from qa_toolkit.storage.models import ROLES, Agent, User
 
 
@@ -43,11 +43,12 @@ def get_agent(session: Session, external_id: str) -> Agent:
 
 def add_agent(session: Session, external_id: str, name: str, *, team: str | None = None,
               hired_at: date | None = None, actor: str | None = None) -> Agent:
-    """Add an agent.
+    """Add an agent (once users exist: leads and admins).
 
     Raises:
-        AlreadyExistsError: an agent with this external id exists.
+        AlreadyExistsError: an agent with this external id exists. NotAllowedError: see :func:`roles.authorize`.
     """
+    roles.authorize(session, actor, roles.MANAGE, "add agents")
     if session.scalar(select(Agent.id).where(Agent.external_id == external_id)) is not None:
         raise AlreadyExistsError(f"agent {external_id!r} already exists")
     agent = Agent(external_id=external_id, name=name, team=team, hired_at=hired_at)
@@ -84,10 +85,17 @@ def add_user(session: Session, name: str, role: str, *, agent_external_id: str |
     the team a lead looks after (in the web view a lead sees that team's agents).
 
     Raises:
-        QAError: unknown role. NotFoundError: unknown agent. AlreadyExistsError: name taken.
+        QAError: unknown role; the first user is not an admin. NotFoundError: unknown agent.
+        AlreadyExistsError: name taken. NotAllowedError: once users exist, only admins add users.
     """
     if role not in ROLES:
         raise QAError(f"unknown role {role!r}: choose one of {', '.join(ROLES)}")
+    if not roles.has_users(session):
+        if role != "admin":
+            raise QAError(f"the first user must be an admin (who then adds the others): "
+                          f"`qa users add NAME --role admin`, then `qa users add {name} --role {role} --as NAME`")
+    else:
+        roles.require(session, actor, roles.ADMIN, "add users")
     if session.scalar(select(User.id).where(User.name == name)) is not None:
         raise AlreadyExistsError(f"user {name!r} already exists")
     agent = get_agent(session, agent_external_id) if agent_external_id else None
@@ -108,11 +116,12 @@ def list_users(session: Session, *, role: str | None = None) -> list[User]:
 
 
 def set_team(session: Session, name: str, team: str | None, *, actor: str | None = None) -> User:
-    """Set (None: clear) the team a user looks after.
+    """Set (None: clear) the team a user looks after (admins only).
 
     Raises:
-        NotFoundError: unknown user.
+        NotFoundError: unknown user. NotAllowedError: not an admin.
     """
+    roles.require(session, actor, roles.ADMIN, "set teams")
     user = get_user(session, name)
     before = user_as_dict(user)
     user.team = team

@@ -22,6 +22,7 @@ from qa_toolkit.review.criteria import Scoresheet, validate
 from qa_toolkit.review.scores_file import load_scores
 from qa_toolkit.review.session import AutoVerdict, ReviewContext, TranscriptLine, timestamp
 from qa_toolkit.services import audit, review_scoring, roles
+from qa_toolkit.storage import locks
 from qa_toolkit.storage.models import (
     Agent,
     Evaluation,
@@ -119,6 +120,8 @@ def sample(session: Session, *, rubric: str, per_agent: int | None = None, perce
         QAError: bad sample options, or nothing left to sample.
     """
     roles.require(session, actor, roles.MANAGE, "draw review samples")
+    # samples drawn at the same time would pick the same interactions: the second waits for the first
+    locks.serialize(session, "qa review", table="review_assignments")
     version = review_scoring.latest_version(session, rubric)
     pool = candidates(session, version, since=since, with_sentiment=strategy == "targeted")
     picks = sampling.sample(pool, per_agent=per_agent, percent=percent, strategy=strategy, stratify_by=stratify_by,
@@ -178,6 +181,8 @@ def assign(session: Session, *, reviewers: Sequence[str], sample_id: int | None 
         QAError: nothing to assign, or no fair way to place every item (see :func:`fair.assign`).
     """
     roles.require(session, actor, roles.MANAGE, "assign reviews")
+    # a second `qa review assign` at the same time waits for this one, then sees what it assigned
+    locks.serialize(session, "qa review", table="review_assignments")
     users = [roles.acting(session, name) for name in reviewers]
     for user in users:
         if user.role not in roles.REVIEW:
@@ -349,7 +354,8 @@ class EvaluationFilter:
 
 
 def evaluations(session: Session, actor: str | None, where: EvaluationFilter = EvaluationFilter()) -> list[Evaluation]:
-    """Evaluations the actor may see: agents only their own; ``history`` includes superseded versions."""
+    """Evaluations the actor may see: agents only their own, nobody those of an interaction they hold an open
+    blind review of; ``history`` includes superseded versions."""
     user = roles.acting(session, actor)
     query = (select(Evaluation).join(Interaction).order_by(Evaluation.interaction_id, Evaluation.id)
              .options(selectinload(Evaluation.results)))
@@ -364,4 +370,7 @@ def evaluations(session: Session, actor: str | None, where: EvaluationFilter = E
         query = query.where(Interaction.external_id == where.interaction)
     if not where.history:
         query = query.where(Evaluation.is_current.is_(True))
+    hidden = roles.hidden_from(session, user)
+    if hidden:  # blind review holds: nothing of an interaction under open blind review by this user
+        query = query.where(Evaluation.interaction_id.not_in(hidden))
     return list(session.scalars(query))

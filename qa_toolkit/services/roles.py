@@ -45,6 +45,37 @@ def require(session: Session, name: str | None, roles: tuple[str, ...], action: 
     return user
 
 
+# ---------------------------------------------------------------- who may change what (CLI and services)
+
+ADMIN = ("admin",)
+PUBLISH = ("lead", "trainer", "admin")
+
+
+def has_users(session: Session) -> bool:
+    """Whether any user exists: until then the database is a single-user set-up and needs no ``--as``."""
+    return session.scalar(select(User.id).limit(1)) is not None
+
+
+def authorize(session: Session, name: str | None, roles: tuple[str, ...], action: str) -> User | None:
+    """The user allowed to make a change: once users exist, a known user (``--as``, checked against the
+    users table) whose role is one of ``roles``. A database without users is a single-user set-up: a
+    change needs nobody (None; a ``--as`` name is only recorded in the audit trail).
+
+    Raises:
+        QAError: nobody named. NotFoundError: unknown user. NotAllowedError: the role may not do ``action``.
+    """
+    if not has_users(session):
+        return None
+    return require(session, name, roles, action)
+
+
+def reader(session: Session, name: str | None) -> User | None:
+    """The user reading: once users exist, a known user (``--as``) is needed; before, nobody (None)."""
+    if not has_users(session):
+        return None
+    return acting(session, name)
+
+
 # ---------------------------------------------------------------- what each user may read (CLI and web view)
 
 SEE_EVERYONE = ("admin", "trainer")
@@ -135,6 +166,26 @@ def hidden_from(session: Session, user: User) -> set[int]:
     return set(session.scalars(select(ReviewAssignment.interaction_id).where(
         ReviewAssignment.reviewer_id == user.id, ReviewAssignment.blind.is_(True),
         ReviewAssignment.status.in_(OPEN_ASSIGNMENT))))
+
+
+def check_may_read(session: Session, user: User | None, interaction: Interaction) -> None:
+    """Raise unless ``user`` may read this interaction's evaluations (None: a database without users).
+
+    Blind review holds on every read path: a reviewer with an open blind assignment on the interaction
+    sees none of its evaluations (nor its agent) until they submit.
+
+    Raises:
+        NotAllowedError: an open blind review, or the interaction is outside the user's scope.
+    """
+    if user is None:
+        return
+    if blind_to(session, user, interaction.id):
+        raise NotAllowedError(f"{user.name} has an open blind review of {interaction.external_id}: its agent and "
+                              "evaluations stay hidden until they submit it")
+    if not may_see_interaction(session, user, interaction):
+        raise NotAllowedError(f"{user.name} ({user.role}) may not see {interaction.external_id}: it is outside "
+                              "their scope (leads see their team's agents, agents their own interactions, "
+                              "reviewers what is assigned to them)")
 
 
 def may_see_calibration(session: Session, user: User, calibration_id: int) -> bool:

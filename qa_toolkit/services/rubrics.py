@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from qa_toolkit.errors import NotFoundError
 from qa_toolkit.rubrics import LoadedRubric, Rubric, library, load_rubric
-from qa_toolkit.services import audit
+from qa_toolkit.services import audit, roles
 from qa_toolkit.storage.models import RubricVersion
 
 
@@ -46,7 +46,12 @@ def version_as_dict(version: RubricVersion) -> dict[str, Any]:
 
 
 def publish(session: Session, loaded: LoadedRubric, *, actor: str | None = None) -> Published:
-    """Store a rubric as a new immutable version, unless the same content is already published."""
+    """Store a rubric as a new immutable version, unless the same content is already published.
+
+    Raises:
+        NotAllowedError: once users exist, only leads, trainers and admins publish (see :func:`roles.authorize`).
+    """
+    roles.authorize(session, actor, roles.PUBLISH, "publish rubrics")
     rubric = loaded.rubric
     existing = session.scalar(select(RubricVersion).where(RubricVersion.name == rubric.name,
                                                           RubricVersion.content_hash == loaded.content_hash))

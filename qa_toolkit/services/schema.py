@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine, inspect, text
 
-from qa_toolkit.errors import DatabaseError
+from qa_toolkit.errors import DatabaseError, NotFoundError, QAError
+from qa_toolkit.services.roles import NotAllowedError
 from qa_toolkit.storage import migrate
 from qa_toolkit.storage.database import create_db_engine, safe_url
 
@@ -70,6 +71,32 @@ def upgrade_database(url: str, revision: str = "head", *, backup: bool = True) -
         return SchemaStatus(url=url, current=migrate.current_revision(engine), head=migrate.head_revision(), backup=copy)
     finally:
         engine.dispose()
+
+
+def require_admin(url: str, actor: str | None, action: str) -> None:
+    """Schema changes are an admin's: once the database holds users, ``actor`` must be one with the admin role.
+
+    Read with plain SQL, so that it works at any revision.
+
+    Raises:
+        QAError: nobody named. NotFoundError: unknown user. NotAllowedError: not an admin.
+    """
+    engine = create_db_engine(url)
+    try:
+        if "users" not in inspect(engine).get_table_names():
+            return
+        with engine.connect() as connection:
+            if connection.execute(text("SELECT 1 FROM users LIMIT 1")).first() is None:
+                return
+            if not actor:
+                raise QAError(f"this database has users: {action} needs an admin, pass --as USER or set QA_USER")
+            role = connection.execute(text("SELECT role FROM users WHERE name = :name"), {"name": actor}).scalar()
+    finally:
+        engine.dispose()
+    if role is None:
+        raise NotFoundError(f"unknown user {actor!r}: add it with `qa users add {actor} --role ROLE`")
+    if role != "admin":
+        raise NotAllowedError(f"{actor} ({role}) may not {action}: only admin may")
 
 
 def downgrade_database(url: str, revision: str, *, backup: bool = True) -> SchemaStatus:

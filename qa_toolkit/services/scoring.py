@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, Text, cast, exists, func, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload
 
 from qa_toolkit.errors import NotFoundError, QAError
@@ -140,6 +141,8 @@ class RubricRun:
     version: int
     matched: int = 0
     scored: int = 0
+    skipped: int = 0  # scored meanwhile by another run at the same time (stored once, by that run)
+    changed: int = 0  # new evaluations whose score differs from the previous rubric version's
     no_score: int = 0
     critical_failed: int = 0
     score_sum: float = 0.0
@@ -151,13 +154,11 @@ class RubricRun:
         count = self.scored - self.no_score
         return round(self.score_sum / count, 2) if count else None
 
-    def add(self, result: Outcome) -> None:
-        """Count one new evaluation."""
-        self.add_summary(result.score, result.critical_failed, [f"{v.key}:{v.status}" for v in result.verdicts])
-
-    def add_summary(self, score: float | None, critical_failed: bool, statuses: list[str]) -> None:
+    def add_summary(self, score: float | None, critical_failed: bool, statuses: list[str],
+                    changed: bool = False) -> None:
         """Count one new evaluation from its score, critical flag and ``key:status`` verdicts."""
         self.scored += 1
+        self.changed += changed
         if score is None:
             self.no_score += 1
         else:
@@ -171,7 +172,14 @@ class RubricRun:
     def as_dict(self) -> dict[str, Any]:
         """Plain data for ``--json``."""
         return {"rubric": self.rubric, "version": self.version, "scored": self.scored, "no_score": self.no_score,
-                "critical_failed": self.critical_failed, "mean_score": self.mean_score, "criteria": self.statuses}
+                "critical_failed": self.critical_failed, "mean_score": self.mean_score, "skipped": self.skipped,
+                "changed": self.changed, "criteria": self.statuses}
+
+    def counts(self) -> dict[str, Any]:
+        """What the run's audit event records."""
+        return {"rubric": self.rubric, "version": self.version, "matched": self.matched, "scored": self.scored,
+                "no_score": self.no_score, "critical_failed": self.critical_failed, "mean_score": self.mean_score,
+                "skipped": self.skipped, "changed": self.changed}
 
 
 _WORKER: dict[str, Any] = {}
@@ -187,35 +195,88 @@ def _init_worker(url: str, body: dict[str, Any]) -> None:
     _WORKER["database"] = open_database(url, require_head=False)
 
 
-def _score_ids(version_id: int, ids: list[int], actor: str | None) -> list[tuple[float | None, bool, list[str]]]:
-    """In a worker process: load, score and store these interactions; a summary goes back."""
+Summary = tuple[float | None, bool, list[str], bool]  # score, critical fail, key:status verdicts, score changed
+
+
+def _summary(out: Outcome, changed: bool) -> Summary:
+    return out.score, out.critical_failed, [f"{v.key}:{v.status}" for v in out.verdicts], changed
+
+
+def _score_ids(version_id: int, ids: list[int], actor: str | None) -> tuple[list[Summary], int]:
+    """In a worker process: load, score and store these interactions; the stored ones' summaries and the
+    number skipped (scored by another run meanwhile) go back."""
     database: Database = _WORKER["database"]
     plan: ScoringPlan = _WORKER["plan"]
     with database.session() as session:
         views = load_views(session, ids)
     results = list(zip(ids, llm_cache.evaluate(database, version_id, plan, [views[iid] for iid in ids])))
     with database.session() as session:
-        _store(session, version_id, results, actor)
-    return [(out.score, out.critical_failed, [f"{v.key}:{v.status}" for v in out.verdicts]) for _, out in results]
+        stored = _store(session, version_id, results, actor)
+    return [_summary(out, changed) for _, out, changed in stored], len(results) - len(stored)
 
 
-def _store(session: Session, version_id: int, results: list[tuple[int, Outcome]], actor: str | None) -> None:
-    """Insert evaluations and their criterion results with two Core executemany statements."""
+def _store(session: Session, version_id: int, results: list[tuple[int, Outcome]],
+           actor: str | None) -> list[tuple[int, Outcome, bool]]:
+    """Insert evaluations and their criterion results with two Core executemany statements.
+
+    An interaction that another run scored meanwhile is left as that run stored it (the partial unique
+    index ``uq_evaluations_current_auto`` allows one current automated evaluation per interaction and
+    rubric version). A new evaluation whose score differs from the interaction's automated score under
+    the rubric's previous version gets an ``evaluation.score_change`` audit event.
+
+    Returns:
+        The stored results, each with whether its score changed.
+    """
     if not results:
-        return
+        return []
     now = utcnow()
     rows = [{"interaction_id": iid, "rubric_version_id": version_id, "kind": "auto", "score": out.score,
              "critical_failed": out.critical_failed, "category_scores": out.categories, "created_at": now,
              "created_by": actor, "version": 1, "is_current": True} for iid, out in results]
     connection = session.connection()
     evaluations = Evaluation.__table__
-    ids = connection.execute(
-        evaluations.insert().returning(evaluations.c.id, sort_by_parameter_order=True), rows).scalars().all()
+    insert = (postgresql.insert(evaluations) if connection.dialect.name == "postgresql"
+              else sqlite.insert(evaluations))
+    ids = dict(connection.execute(insert.on_conflict_do_nothing().returning(
+        evaluations.c.interaction_id, evaluations.c.id), rows).all())
+    stored = [(iid, out) for iid, out in results if iid in ids]
+    if not stored:
+        return []
     connection.execute(CriterionResult.__table__.insert(), [
-        {"evaluation_id": eid, "criterion_key": v.key, "category": v.category, "value": v.value,
+        {"evaluation_id": ids[iid], "criterion_key": v.key, "category": v.category, "value": v.value,
          "normalized": v.normalized, "status": v.status, "message": v.message, "evidence": v.evidence,
          "confidence": v.confidence, "comment": None, "decided_by": "auto"}
-        for eid, (_, out) in zip(ids, results) for v in out.verdicts])
+        for iid, out in stored for v in out.verdicts])
+    previous = _previous_scores(session, version_id, [iid for iid, _ in stored])
+    changed = []
+    for iid, out in stored:
+        before = previous.get(iid)
+        differs = before is not None and before[2] != out.score
+        if differs:
+            audit.record(session, actor=actor, action="evaluation.score_change", entity_type="evaluation",
+                         entity_id=ids[iid], before={"evaluation": before[0], "rubric_version": before[1],
+                                                     "score": before[2]},
+                         after={"evaluation": ids[iid], "rubric_version": version_id, "score": out.score,
+                                "critical_failed": out.critical_failed})
+        changed.append((iid, out, differs))
+    return changed
+
+
+def _previous_scores(session: Session, version_id: int,
+                     interaction_ids: list[int]) -> dict[int, tuple[int, int, float | None]]:
+    """Interaction → (evaluation id, rubric version id, score) of its current automated evaluation under
+    the newest earlier version of the same rubric."""
+    version = session.get(RubricVersion, version_id)
+    if version is None or version.version == 1:
+        return {}
+    rows = session.execute(
+        select(Evaluation.interaction_id, Evaluation.id, Evaluation.rubric_version_id, Evaluation.score)
+        .join(RubricVersion, Evaluation.rubric_version_id == RubricVersion.id)
+        .where(RubricVersion.name == version.name, RubricVersion.version < version.version,
+               Evaluation.kind == "auto", Evaluation.is_current.is_(True),
+               Evaluation.interaction_id.in_(interaction_ids))
+        .order_by(RubricVersion.version)).all()
+    return {iid: (eid, vid, score) for iid, eid, vid, score in rows}  # the newest earlier version wins
 
 
 def _pending_ids(database: Database, query: Select[Any], batch_size: int) -> Iterator[list[int]]:
@@ -278,11 +339,16 @@ def score_auto(database: Database, *, rubric: str | None = None, since: datetime
             results = list(zip([iid for iid, _ in batch],
                                llm_cache.evaluate(database, version_id, plan, [view for _, view in batch])))
             with database.session() as session:
-                _store(session, version_id, results, actor)
-            for _, result in results:
-                run.add(result)
+                stored = _store(session, version_id, results, actor)
+            for _, result, changed in stored:
+                run.add_summary(*_summary(result, changed))
+            run.skipped += len(results) - len(stored)
             if on_progress:
                 on_progress(len(results))
+    with database.session() as session:
+        audit.record(session, actor=actor, action="score.auto", entity_type="scoring_run", entity_id=None,
+                     after={"rubric": rubric, "since": since.isoformat() if since else None, "interactions": query,
+                            "runs": [run.counts() for run in runs]})
     return runs
 
 
@@ -299,15 +365,16 @@ def _score_parallel(database: Database, version_id: int, body: dict[str, Any], p
     context = multiprocessing.get_context("fork" if fork else "spawn")
     url = database.engine.url.render_as_string(hide_password=False)
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=(url, body)) as pool:
-        inflight: list[Future[list[tuple[float | None, bool, list[str]]]]] = []
+        inflight: list[Future[tuple[list[Summary], int]]] = []
 
         def drain(limit: int) -> None:
             while len(inflight) > limit:
-                summary = inflight.pop(0).result()
-                for score, critical, statuses in summary:
-                    run.add_summary(score, critical, statuses)
+                summary, skipped = inflight.pop(0).result()
+                for item in summary:
+                    run.add_summary(*item)
+                run.skipped += skipped
                 if on_progress:
-                    on_progress(len(summary))
+                    on_progress(len(summary) + skipped)
 
         size = max(1, batch_size // workers)
         for ids in _pending_ids(database, pending, batch_size):

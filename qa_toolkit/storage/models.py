@@ -23,7 +23,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy import false
+from sqlalchemy import false, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -218,6 +218,10 @@ class Evaluation(Base):
         CheckConstraint(_in("kind", EVALUATION_KINDS), name="kind"),
         Index("ix_evaluations_lookup", "interaction_id", "rubric_version_id", "kind"),
         Index("ix_evaluations_overview", "interaction_id", "is_current", "kind", "rubric_version_id", "score"),  # 0012
+        # one current automated evaluation per interaction and rubric version, however many runs overlap
+        Index("uq_evaluations_current_auto", "interaction_id", "rubric_version_id", unique=True,
+              sqlite_where=text("kind = 'auto' AND is_current = 1"),
+              postgresql_where=text("kind = 'auto' AND is_current = true")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -272,6 +276,8 @@ class CriterionResult(Base):
 # --- peer review (revision 0005) ---
 
 ASSIGNMENT_STATUSES = ("unassigned", "assigned", "draft", "submitted", "cancelled")
+OPEN_ASSIGNMENT_ROWS = ("reviewer_id IS NOT NULL AND calibration_session_id IS NULL "
+                        "AND status IN ('assigned', 'draft')")
 DISPUTE_STATUSES = ("open", "accepted", "partial", "rejected")
 
 
@@ -336,6 +342,9 @@ class ReviewAssignment(Base):
         CheckConstraint(_in("status", ASSIGNMENT_STATUSES), name="status"),
         Index("ix_review_assignments_reviewer_status", "reviewer_id", "status"),
         Index("ix_review_assignments_interaction_rubric", "interaction_id", "rubric_version_id"),
+        # a reviewer holds at most one open assignment of an interaction and rubric version (calibration apart)
+        Index("uq_review_assignments_open", "reviewer_id", "interaction_id", "rubric_version_id", unique=True,
+              sqlite_where=text(OPEN_ASSIGNMENT_ROWS), postgresql_where=text(OPEN_ASSIGNMENT_ROWS)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

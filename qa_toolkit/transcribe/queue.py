@@ -98,6 +98,7 @@ def make_app(url: str, nightly_folder: Path | None = None) -> Any:
         return queued
 
     app.transcribe_recording = transcribe_recording  # type: ignore[attr-defined]
+    app.qa_conninfo = conninfo(url)  # type: ignore[attr-defined]
     return app
 
 
@@ -107,12 +108,25 @@ def _database(url: str) -> Database:
 
 
 def ensure_schema(app: Any) -> None:
-    """Create procrastinate's tables in the database if they are not there yet."""
-    with app.open():
-        connector = app.connector.get_sync_connector()
-        exists = connector.execute_query_one("SELECT to_regclass('procrastinate_jobs') IS NOT NULL AS ok")
-        if not exists["ok"]:
-            app.schema_manager.apply_schema()
+    """Create procrastinate's tables in the database if they are not there yet.
+
+    Under an advisory lock, so that two first ``qa transcribe enqueue`` (or worker) runs on a fresh
+    database take turns: the second waits, then finds the schema there.
+    """
+    import psycopg
+
+    from qa_toolkit.storage.locks import lock_key
+
+    key = lock_key("qa transcribe queue schema")
+    with psycopg.connect(app.qa_conninfo, autocommit=True) as connection:
+        connection.execute("SELECT pg_advisory_lock(%s)", (key,))
+        try:
+            row = connection.execute("SELECT to_regclass('procrastinate_jobs') IS NOT NULL").fetchone()
+            if not (row and row[0]):
+                with connection.transaction():
+                    connection.execute(app.schema_manager.get_schema())
+        finally:
+            connection.execute("SELECT pg_advisory_unlock(%s)", (key,))
 
 
 def enqueue_folder(database: Database, folder: str | Path, settings: TranscribeSettings, *,
