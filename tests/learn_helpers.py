@@ -20,12 +20,13 @@ START = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)
 
 def seed_chats(db: Database, count: int = 12) -> None:
     """Chats c-1..c-N: odd ones open with a greeting, even ones do not; the agent of c-1..c-6 is in team
-    billing, of the rest in team cards. Users: lee (lead, the gold), maria and tom (reviewers)."""
+    billing, of the rest in team cards. Users: ada (admin), lee (lead, the gold), maria and tom (reviewers)."""
     with db.session() as session:
         people.add_agent(session, "a-1", "Dana Park", team="billing")
         people.add_agent(session, "a-2", "Eli Moreau", team="cards")
+        people.add_user(session, "ada", "admin")  # the first user is an admin, who adds the others
         for name, role in (("lee", "lead"), ("maria", "reviewer"), ("tom", "reviewer")):
-            people.add_user(session, name, role)
+            people.add_user(session, name, role, actor="ada")
         agents = {a.external_id: a for a in people.list_agents(session)}
         for n in range(1, count + 1):
             started = START + timedelta(days=n)
