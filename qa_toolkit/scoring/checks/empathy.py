@@ -31,7 +31,22 @@ FRUSTRATION = (
     "speak to someone senior", "someone in charge",
 )
 THANKS = ("thanks", "thank you", "thx", "ty", "cheers", "merci", "gracias", "danke", "grazie", "obrigado", "谢谢",
-          "ありがとう", "appreciate")
+          "ありがとう", "appreciate", "ta", "thank u", "tysm", "many thanks", "you're a star", "you are a star",
+          "lifesaver", "life saver")
+# how a customer ends unhappily, beyond the frustration words: complaints, leaving, rejecting the answer, sarcasm
+NEGATIVE_END = FRUSTRATION + (
+    "complaint", "complain", "ombudsman", "reporting you", "report you", "competitor", "go elsewhere",
+    "going elsewhere", "take my business", "never order", "never use", "never buy", "not an answer",
+    "non-answer", "not sorted", "don't bother", "attitude", "you must be joking", "you're joking",
+    "are you serious", "whatever", "charming", "thanks for nothing", "cheers for nothing", "fat lot of good",
+    "i'll be leaving", "i'm leaving", "cancel everything", "so that's it then", "so i'm stuck",
+)
+# sarcasm at the end: a bare "wow", or a bare "fantastic." / "brilliant." after bad news
+SARCASM_REGEXES = (
+    r"^\W*wow\b(?!\W+(?:thanks?|thank\s+you|amazing|great|that\s+was\s+quick|so\s+quick))",
+    r"(?:^|[.!?]\s+)[^.!?]*\b(?:again|days|weeks|months|more|wait)\b[^.!?]*[.!?]?\s*"
+    r"(?:brilliant|fantastic|great|wonderful|perfect|lovely|marvellous|amazing)\W*$",
+)
 FRUSTRATION_REGEXES = (
     r"(?:^|[.!?]\s+)(?:now|right\s+now|immediately|today)\s*[.!]",  # an imperative "Now." as a sentence of its own
 )
@@ -50,7 +65,7 @@ ACRONYMS = frozenset({
 })
 NEUTRAL_ACKS = ("ok", "okay", "k", "fine", "no", "nope", "nah",
                 "alright", "all right", "sure", "noted", "right", "ok then", "will do",
-                "ok will do", "got it", "ok got it", "understood", "whatever")
+                "ok will do", "got it", "ok got it", "understood")
 EMPATHY = (
     "sorry", "apologize", "apologise", "apologies", "i understand", "i completely understand", "understand how",
     "understand why", "understand your", "understandable", "that must be", "must have been", "i can imagine",
@@ -87,9 +102,10 @@ class EmpathyParams(Params):
 
 class SentimentParams(Params):
     last_turns: int = 1
-    positive: float = 0.05
+    positive: float = 0.5
     negative: float = -0.05
-    negative_phrases: tuple[str, ...] = FRUSTRATION
+    negative_phrases: tuple[str, ...] = NEGATIVE_END
+    negative_regexes: tuple[str, ...] = SARCASM_REGEXES
     neutral_acks: tuple[str, ...] = NEUTRAL_ACKS
     thanks_phrases: tuple[str, ...] = THANKS
     positive_exemplars: Exemplars | None = None
@@ -169,29 +185,37 @@ def empathy(view: InteractionView, p: EmpathyParams) -> CheckResult:
 
 
 def customer_sentiment(view: InteractionView, p: SentimentParams) -> CheckResult:
-    """The customer's sentiment at the end (VADER on their last turn(s)): fails when negative."""
+    """The customer's sentiment at the end (their last turn): negative when it complains, rejects, threatens to
+    leave or is sarcastic; positive when it thanks (sincerely) or sounds happy; neutral otherwise (a bare "ok").
+    Fails when negative. The order: a bare acknowledgement, then negative evidence (exemplars, phrases, sarcasm),
+    then positive evidence (exemplars, thanks), then VADER's compound score against ``positive``/``negative``."""
     turns = view.by("customer")[-p.last_turns:]
     if not turns:
         return CheckResult("na", "no customer turns")
     said = " ".join(t.text for t in turns)
     # a leading "no" answers "anything else?", it is no sentiment: "No thanks, bye" is as positive as "thanks, bye"
     score = sentiment(_LEADING_NO.sub("", said) or said) if p.vader else 0.0
-    label = "positive" if score >= p.positive else "negative" if score <= p.negative else "neutral"
     bare = " ".join(text.normalize(said).replace(".", " ").replace("!", " ").split())
     evidence: tuple[Evidence, ...] = tuple(quote(t) for t in turns)
     negative = semantic.best(turns, p.negative_exemplars) if p.negative_exemplars else None
     positive = semantic.best(turns, p.positive_exemplars) if p.positive_exemplars else None
+    negative_words = text.first(said, p.negative_phrases, p.negative_regexes)
     if bare in p.neutral_acks:
         label, score = "neutral", 0.0
     elif negative and negative.matched and not (positive and positive.matched
                                                 and positive.similarity > negative.similarity):
         label, evidence = "negative", (semantic.evidence(negative),)
-    elif label != "negative" and text.first(said, p.negative_phrases):
+    elif negative_words:
         label = "negative"
+        turn = next((t for t in turns if text.first(t.text, p.negative_phrases, p.negative_regexes)), turns[-1])
+        found = text.first(turn.text, p.negative_phrases, p.negative_regexes)
+        evidence = (quote(turn, found.start, found.end),) if found else evidence
     elif positive and positive.matched:
         label, evidence = "positive", (semantic.evidence(positive),)
-    elif label == "neutral" and text.first(said, p.thanks_phrases):
+    elif text.first(said, p.thanks_phrases):
         label = "positive"
+    else:
+        label = "positive" if score >= p.positive else "negative" if score <= p.negative else "neutral"
     return CheckResult("fail" if label == "negative" else "pass", f"customer ends {label} ({score:+.2f})",
                        evidence, min(1.0, 0.5 + abs(score) / 2),
                        {"sentiment_end": label, "compound": round(score, 3)})
