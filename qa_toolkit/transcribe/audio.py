@@ -11,6 +11,7 @@ than its container declares (PyAV ``container.duration``, the WAV header's data 
 from __future__ import annotations
 
 import struct
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,6 +51,7 @@ class DecodedAudio:
     container: str
     declared_s: float | None
     file_channels: int = 0
+    offset_s: float = 0.0  # where this window starts in the recording (see decode_windows)
 
     @property
     def duration_s(self) -> float:
@@ -87,12 +89,37 @@ def wav_declared_seconds(path: Path) -> float | None:
     return None
 
 
+WINDOW_S = 300.0     # long recordings are decoded and transcribed this many seconds at a time
+CUT_SEARCH_S = 10.0  # ... cut at the quietest 100 ms within this many seconds after the window's end
+_FRAME = SAMPLE_RATE // 10
+
+
 def decode(path: str | Path) -> DecodedAudio:
-    """Decode every channel of ``path`` to 16 kHz float32.
+    """Decode every channel of ``path`` to 16 kHz float32, all at once (see :func:`decode_windows`).
 
     Raises:
         AudioError: empty, unsupported (no audio stream, unknown format), corrupt (decoding
             error), truncated (decoded over 1 s shorter than declared) or silent.
+    """
+    windows = list(decode_windows(path, window_s=None))
+    first = windows[0]
+    if len(windows) > 1:
+        first.channels = [np.concatenate([w.channels[i] for w in windows]) for i in range(first.channel_count)]
+    return first
+
+
+def decode_windows(path: str | Path, window_s: float | None = WINDOW_S) -> Iterator[DecodedAudio]:
+    """Decode ``path`` window by window: memory stays flat however long the recording is.
+
+    Each window is a :class:`DecodedAudio` of about ``window_s`` seconds (None: the whole file in one),
+    cut at the quietest 100 ms of the ``CUT_SEARCH_S`` seconds after the nominal end, so that a word is
+    rarely split; ``offset_s`` says where it starts. The samples are exactly those of a whole-file decode.
+    A two-channel file whose first window's channels carry the same signal is treated as mono throughout.
+    The checks run as the audio streams by: a damaged or silent file raises after its last window
+    (a truncated or silent recording is found only at its end), so nothing decoded from it should be kept.
+
+    Raises:
+        AudioError: as :func:`decode`.
     """
     import av
 
@@ -117,49 +144,88 @@ def decode(path: str | Path) -> DecodedAudio:
         n_channels = stream.codec_context.channels or 1
         layout = stream.codec_context.layout.name if stream.codec_context.layout else None
         resampler = av.AudioResampler(format="fltp", layout=layout or n_channels, rate=SAMPLE_RATE)
-        chunks: list[np.ndarray] = []
+        codec, fmt, rate = stream.codec_context.name, container.format.name, stream.codec_context.sample_rate
+        declared = wav_declared_seconds(path) if fmt == "wav" else _declared_seconds(container, stream)
+        window = None if window_s is None else int(window_s * SAMPLE_RATE)
+        pending: list[np.ndarray] = []
+        pending_n = 0
+        offset = 0
+        peak = 0.0
+        keep: int | None = None  # channels kept: 1 for a dual-mono file, decided on the first window
         decoded_until = 0.0
         last_packet = b""
-        try:
-            for packet in container.demux(stream):
-                if packet.size:
-                    last_packet = bytes(packet)
-                for frame in packet.decode():
-                    if frame.pts is not None and frame.time_base is not None:
-                        decoded_until = float(frame.pts * frame.time_base)
-                    for out in resampler.resample(frame):
-                        chunks.append(out.to_ndarray())
-            for out in resampler.resample(None):
-                chunks.append(out.to_ndarray())
-        except av.error.FFmpegError as exc:
-            raise AudioError("corrupt", f"{path} fails to decode near {decoded_until:.1f} s: {exc}") from None
-        if stream.codec_context.name.startswith("mp3") and (cut := mp3_frame_shortfall(last_packet)):
-            raise AudioError("truncated", f"{path} ends in the middle of an MP3 frame ({cut[0]} of {cut[1]} bytes): "
-                                          f"the file was cut short after {decoded_until:.1f} s")
+
+        def emit(samples: np.ndarray) -> DecodedAudio:
+            nonlocal keep, offset, peak
+            file_channels = samples.shape[0]
+            if keep is None:
+                keep = 1 if file_channels == 2 and is_dual_mono(samples[0], samples[1]) else file_channels
+            samples = samples[:keep]
+            if samples.size:
+                peak = max(peak, float(np.abs(samples).max()))
+            audio = DecodedAudio(channels=[np.ascontiguousarray(samples[i]) for i in range(samples.shape[0])],
+                                 file_channels=file_channels,
+                                 source_rate=rate, codec=codec, container=fmt, declared_s=declared,
+                                 offset_s=offset / SAMPLE_RATE)
+            offset += samples.shape[1]
+            return audio
+
+        def frames() -> Iterator[np.ndarray]:
+            nonlocal decoded_until, last_packet
+            try:
+                for packet in container.demux(stream):
+                    if packet.size:
+                        last_packet = bytes(packet)
+                    for frame in packet.decode():
+                        if frame.pts is not None and frame.time_base is not None:
+                            decoded_until = float(frame.pts * frame.time_base)
+                        for out in resampler.resample(frame):
+                            yield out.to_ndarray()
+                for out in resampler.resample(None):
+                    yield out.to_ndarray()
+            except av.error.FFmpegError as exc:
+                raise AudioError("corrupt", f"{path} fails to decode near {decoded_until:.1f} s: {exc}") from None
+
+        for chunk in frames():
+            pending.append(chunk.astype(np.float32, copy=False))
+            pending_n += chunk.shape[1]
+            if window is not None and pending_n >= window + int(CUT_SEARCH_S * SAMPLE_RATE):
+                joined = np.concatenate(pending, axis=1)
+                pending.clear()
+                cut = quiet_cut(joined, window)
+                head, rest = joined[:, :cut].copy(), joined[:, cut:].copy()
+                del joined  # copies, so that no window keeps the whole joined block alive
+                pending, pending_n = [rest], rest.shape[1]
+                yield emit(head)
+                del head
+        if stream.codec_context.name.startswith("mp3") and (cut_mp3 := mp3_frame_shortfall(last_packet)):
+            raise AudioError("truncated", f"{path} ends in the middle of an MP3 frame ({cut_mp3[0]} of {cut_mp3[1]} "
+                                          f"bytes): the file was cut short after {decoded_until:.1f} s")
         if container.format.name == "ogg" and not ogg_ends_cleanly(path):
             raise AudioError("truncated", f"{path} has no complete end-of-stream page: "
                                           f"the file was cut short after {decoded_until:.1f} s")
-        declared = _declared_seconds(container, stream)
-        codec, fmt, rate = stream.codec_context.name, container.format.name, stream.codec_context.sample_rate
-    if not chunks:
+    if offset == 0 and pending_n == 0:
         raise AudioError("empty", f"{path} holds no audio samples")
-    samples = np.concatenate(chunks, axis=1).astype(np.float32, copy=False)
-    file_channels = samples.shape[0]
-    if file_channels == 2 and is_dual_mono(samples[0], samples[1]):
-        samples = samples[:1]
-    audio = DecodedAudio(
-        channels=[np.ascontiguousarray(samples[i]) for i in range(samples.shape[0])], file_channels=file_channels,
-        source_rate=rate, codec=codec, container=fmt,
-        declared_s=wav_declared_seconds(path) if fmt == "wav" else declared,
-    )
-    if audio.declared_s is not None and audio.declared_s - audio.duration_s > TRUNCATION_TOLERANCE_S:
-        raise AudioError("truncated", f"{path} decodes to {audio.duration_s:.1f} s but declares "
-                                      f"{audio.declared_s:.1f} s: the file was cut short")
-    if audio.duration_s < 0.1:
-        raise AudioError("empty", f"{path} holds only {audio.duration_s * 1000:.0f} ms of audio")
-    if max(float(np.abs(ch).max()) for ch in audio.channels) < SILENCE_PEAK:
-        raise AudioError("silent", f"{path} is silent ({audio.duration_s:.1f} s below -55 dBFS)")
-    return audio
+    total_s = (offset + pending_n) / SAMPLE_RATE
+    if declared is not None and declared - total_s > TRUNCATION_TOLERANCE_S:
+        raise AudioError("truncated", f"{path} decodes to {total_s:.1f} s but declares "
+                                      f"{declared:.1f} s: the file was cut short")
+    if total_s < 0.1:
+        raise AudioError("empty", f"{path} holds only {total_s * 1000:.0f} ms of audio")
+    last = emit(np.concatenate(pending, axis=1) if pending else np.zeros((n_channels, 0), np.float32))
+    if peak < SILENCE_PEAK:
+        raise AudioError("silent", f"{path} is silent ({total_s:.1f} s below -55 dBFS)")
+    yield last
+
+
+def quiet_cut(samples: np.ndarray, at: int) -> int:
+    """Where to end a window: the start of the quietest 100 ms (all channels) from ``at`` on."""
+    tail = samples[:, at:]
+    n = tail.shape[1] // _FRAME
+    if n == 0:
+        return at
+    energy = np.square(tail[:, : n * _FRAME]).sum(axis=0).reshape(n, _FRAME).sum(axis=1)
+    return at + int(np.argmin(energy)) * _FRAME
 
 
 _MP3_BITRATES = {

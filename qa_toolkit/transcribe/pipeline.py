@@ -9,11 +9,14 @@ on: then the words are attributed to diarized speakers and roles (:mod:`qa_toolk
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from qa_toolkit.transcribe.audio import DecodedAudio, decode
+import numpy as np
+
+from qa_toolkit.transcribe.audio import SILENCE_PEAK, DecodedAudio, decode_windows
 from qa_toolkit.transcribe.backend import Backend, Segment, TranscriptionOptions, Word
 from qa_toolkit.transcribe.guard import guard
 from qa_toolkit.transcribe.speakers import SpeakerHints
@@ -23,6 +26,7 @@ if TYPE_CHECKING:
     from qa_toolkit.transcribe.redaction import CallSpan
 
 AgentChannel = Literal["left", "right"]
+DIARIZE_MAX_S = 3600.0  # a longer mono call is not diarized (its samples would be kept whole): needs review
 
 
 @dataclass
@@ -93,28 +97,83 @@ def transcribe_audio(audio: DecodedAudio, backend: Backend, options: Transcripti
                      agent_channel: AgentChannel = "left", mono_speaker: str = "unknown",
                      diarize: bool = False, hints: SpeakerHints | None = None) -> Transcript:
     """Transcribe already decoded audio (see :func:`transcribe_file`)."""
-    options = options or TranscriptionOptions()
-    started = time.perf_counter()
-    speakers = speakers_for(audio.channel_count, agent_channel, mono_speaker)
+    return transcribe_windows([audio], backend, options, agent_channel=agent_channel, mono_speaker=mono_speaker,
+                               diarize=diarize, hints=hints)
+
+
+def _channel_segments(window: DecodedAudio, speakers: list[str], backend: Backend, options: TranscriptionOptions,
+                      ) -> tuple[dict[str, list[Segment]], list[dict[str, object]]]:
+    """One window's segments per speaker (times from the start of the recording) and the guard's flags."""
     segments: dict[str, list[Segment]] = {}
     flags: list[dict[str, object]] = []
-    for speaker, samples in zip(speakers, audio.channels, strict=True):
+    for speaker, samples in zip(speakers, window.channels, strict=True):
         if speaker.startswith("channel"):
             continue  # a third or later channel is not part of an agent/customer call
         removed: list[Segment] = []
-        if options.guard:
-            segments[speaker] = guard(backend.transcribe(samples, options), samples, backend.transcribe, options,
-                                      removed)
+        if not samples.size or float(np.abs(samples).max()) < SILENCE_PEAK:
+            found: list[Segment] = []  # nothing to hear: no need to ask Whisper
+        elif options.guard:
+            found = guard(backend.transcribe(samples, options), samples, backend.transcribe, options, removed)
         else:
-            segments[speaker] = list(backend.transcribe(samples, options))
-        flags += [{"speaker": speaker, "start_s": round(seg.start, 2), "end_s": round(seg.end, 2), "flags": seg.flags}
-                  for seg in sorted([*segments[speaker], *removed], key=lambda s: s.start) if seg.flags]
-    words = {speaker: channel_words(segs) for speaker, segs in segments.items()}
-    transcribe_s = time.perf_counter() - started
-    attribution, diarize_s = None, 0.0
-    if diarize and audio.channel_count == 1 and mono_speaker == "unknown":
+            found = list(backend.transcribe(samples, options))
+        segments[speaker] = [shifted(seg, window.offset_s) for seg in found]
+        flags += [{"speaker": speaker, "start_s": round(seg.start + window.offset_s, 2),
+                   "end_s": round(seg.end + window.offset_s, 2), "flags": seg.flags}
+                  for seg in sorted([*found, *removed], key=lambda s: s.start) if seg.flags]
+    return segments, flags
+
+
+def shifted(segment: Segment, offset_s: float) -> Segment:
+    """The segment with its times (and its words') moved ``offset_s`` later."""
+    if not offset_s:
+        return segment
+    return replace(segment, start=segment.start + offset_s, end=segment.end + offset_s,
+                   words=[Word(w.start + offset_s, w.end + offset_s, w.word, w.probability) for w in segment.words])
+
+
+def transcribe_windows(windows: Iterable[DecodedAudio], backend: Backend, options: TranscriptionOptions | None,
+                        *, agent_channel: AgentChannel, mono_speaker: str, diarize: bool,
+                        hints: SpeakerHints | None) -> Transcript:
+    """Transcribe a recording window by window (one window: all of it) into one transcript."""
+    options = options or TranscriptionOptions()
+    segments: dict[str, list[Segment]] = {}
+    flags: list[dict[str, object]] = []
+    decode_s = transcribe_s = 0.0
+    first: DecodedAudio | None = None
+    mono: list[np.ndarray] = []  # a mono call's samples, kept for diarization up to DIARIZE_MAX_S
+    duration_s = 0.0
+    iterator = iter(windows)
+    while True:
         started = time.perf_counter()
-        words, attribution = _diarized_words(audio, words[mono_speaker], hints)
+        window = next(iterator, None)
+        decode_s += time.perf_counter() - started
+        if window is None:
+            break
+        first = first or window
+        duration_s = window.offset_s + window.duration_s
+        if diarize and window.channel_count == 1 and duration_s <= DIARIZE_MAX_S:
+            mono.append(window.channels[0])
+        started = time.perf_counter()
+        speakers = speakers_for(first.channel_count, agent_channel, mono_speaker)
+        found, window_flags = _channel_segments(window, speakers, backend, options)
+        for speaker, segs in found.items():
+            segments.setdefault(speaker, []).extend(segs)
+        flags += window_flags
+        transcribe_s += time.perf_counter() - started
+    assert first is not None, "decode_windows yields at least one window or raises"
+    words = {speaker: channel_words(segs) for speaker, segs in segments.items()}
+    attribution, diarize_s = None, 0.0
+    if diarize and first.channel_count == 1 and mono_speaker == "unknown":
+        started = time.perf_counter()
+        if duration_s <= DIARIZE_MAX_S:
+            whole = replace(first, channels=[mono[0] if len(mono) == 1 else np.concatenate(mono)], offset_s=0.0)
+            words, attribution = _diarized_words(whole, words[mono_speaker], hints)
+        else:
+            from qa_toolkit.transcribe.diarize import ENGINE
+
+            attribution = {"engine": ENGINE, "speakers": None, "needs_review": True,
+                           "reason": f"too long to tell speakers apart ({duration_s / 60:.0f} min > "
+                                     f"{DIARIZE_MAX_S / 60:.0f} min)"}
         diarize_s = time.perf_counter() - started
     turns = merge_turns(words)
     for turn in turns:
@@ -124,10 +183,10 @@ def transcribe_audio(audio: DecodedAudio, backend: Backend, options: Transcripti
         timing_words.setdefault(key.split("#")[0], []).extend(role_words)
     return Transcript(
         turns=turns, segments=segments,
-        timing=call_timing(timing_words, audio.duration_s),
-        duration_s=audio.duration_s, channels=audio.channel_count, codec=audio.codec,
-        language=options.language, transcribe_s=transcribe_s, diarize_s=diarize_s, speakers=attribution,
-        flags=flags, provenance=provenance(backend, options),
+        timing=call_timing(timing_words, duration_s),
+        duration_s=duration_s, channels=first.channel_count, codec=first.codec,
+        language=options.language, decode_s=decode_s, transcribe_s=transcribe_s, diarize_s=diarize_s,
+        speakers=attribution, flags=flags, provenance=provenance(backend, options),
     )
 
 
@@ -159,13 +218,11 @@ def transcribe_file(path: str | Path, backend: Backend, options: TranscriptionOp
                     diarize: bool = False, hints: SpeakerHints | None = None) -> Transcript:
     """Decode ``path`` and transcribe it into speaker turns.
 
+    The file is decoded and transcribed in windows of about 5 minutes (cut where it is quiet), so memory
+    stays flat however long the recording is; mono calls are diarized up to ``DIARIZE_MAX_S``.
+
     Raises:
         AudioError: the file is empty, unsupported, corrupt, truncated or silent.
     """
-    started = time.perf_counter()
-    audio = decode(path)
-    decode_s = time.perf_counter() - started
-    transcript = transcribe_audio(audio, backend, options, agent_channel=agent_channel, mono_speaker=mono_speaker,
-                                  diarize=diarize, hints=hints)
-    transcript.decode_s = decode_s
-    return transcript
+    return transcribe_windows(decode_windows(path), backend, options, agent_channel=agent_channel,
+                               mono_speaker=mono_speaker, diarize=diarize, hints=hints)
