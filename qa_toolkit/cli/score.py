@@ -155,8 +155,15 @@ def _print_evaluation(item: dict[str, Any], turns: dict[int, Any]) -> None:
     for r in item["results"]:
         status = r["status"].upper()
         by = "" if r["decided_by"] == "auto" else " (reviewer)"
-        console.print(f"  [{colours[r['status']]}]{status:<4}[/] {r['criterion']}{by}: {escape(r['message'] or '')}",
-                      highlight=False)
+        measured = r.get("check_accuracy")
+        accuracy = ""
+        if measured:
+            figure = f"F1 {measured['f1']:.2f}" if measured.get("f1") is not None else \
+                f"accuracy {measured.get('accuracy') or 0:.2f}"
+            shown = f"[check {figure}, n {measured.get('n', 0)}]"
+            accuracy = f" [dim]{escape(shown)}[/]"
+        console.print(f"  [{colours[r['status']]}]{status:<4}[/] {r['criterion']}{by}: {escape(r['message'] or '')}"
+                      f"{accuracy}", highlight=False)
         for e in r["evidence"]:
             if "measures" in e:
                 continue

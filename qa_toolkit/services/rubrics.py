@@ -133,3 +133,10 @@ def calibrate_file(name_or_path: str | Path, labels: str | Path) -> tuple[str, l
     new_params, fitted = calibrate(loaded.rubric, read_labelled(labels))
     text, changed = write_thresholds(loaded.source, loaded.rubric, new_params)
     return text, fitted, changed
+
+
+def check_accuracy(body: dict[str, Any], key: str) -> dict[str, Any] | None:
+    """The measured accuracy (held-out ``f1``, ``accuracy``, ``n``) a tuned version recorded for criterion
+    ``key`` (``qa rubric tune``), None when it was not measured or the criterion has no check."""
+    figures = ((body.get("measured") or {}).get("criteria") or {}).get(key)
+    return dict(figures) if figures else None

@@ -428,8 +428,16 @@ def evaluation_as_dict(evaluation: Evaluation) -> dict[str, Any]:
         "categories": evaluation.category_scores, "comment": evaluation.comment,
         "created_at": evaluation.created_at.isoformat(), "created_by": evaluation.created_by,
         "version": evaluation.version, "supersedes": evaluation.supersedes_id, "is_current": evaluation.is_current,
-        "results": [result_as_dict(r) for r in evaluation.results],
+        "results": [{**result_as_dict(r), "check_accuracy": _accuracy(evaluation, r)} for r in evaluation.results],
     }
+
+
+def _accuracy(evaluation: Evaluation, result: CriterionResult) -> dict[str, Any] | None:
+    """The measured accuracy of the check behind an automated verdict (recorded by ``qa rubric tune``)."""
+    from qa_toolkit.services.rubrics import check_accuracy
+
+    return check_accuracy(evaluation.rubric_version.body, result.criterion_key) if result.decided_by == "auto" \
+        else None
 
 
 def _with_everything(query: Select[Any]) -> Select[Any]:

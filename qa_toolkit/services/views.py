@@ -172,6 +172,14 @@ def agent_page(session: Session, user: User, external_id: str, period: Period,
             "evaluations": rows, "check_accuracy": None}
 
 
+def _f1(body: dict[str, Any], key: str) -> float | None:
+    """The held-out F1 recorded for an automated criterion's check when its rubric version was tuned."""
+    from qa_toolkit.services.rubrics import check_accuracy
+
+    figures = check_accuracy(body, key)
+    return None if figures is None else figures.get("f1")
+
+
 def coaching_pdf(session: Session, user: User, external_id: str, period: Period, out_dir: Path,
                  rubric: str | None = None) -> Path:
     """Write the agent's coaching PDF (the one ``qa report coaching`` writes) into ``out_dir``.
@@ -270,7 +278,9 @@ def interaction_page(session: Session, user: User, ref: str) -> dict[str, Any]:
                             "value": result.value, "normalized": result.normalized, "message": result.message,
                             "confidence": result.confidence, "comment": result.comment,
                             "decided_by": result.decided_by, "evidence_turns": sorted({t for t, _ in turns}),
-                            "evidence": result.evidence, "check_accuracy": None,
+                            "evidence": result.evidence,
+                            "check_accuracy": _f1(evaluation.rubric_version.body, result.criterion_key)
+                            if result.decided_by == "auto" else None,
                             "anchor": result.criterion_key not in anchored})
             anchored.add(result.criterion_key)
         shown.append({"id": evaluation.id, "kind": evaluation.kind,
