@@ -264,3 +264,35 @@ def test_timestamps_at_the_ends_of_the_range_are_per_record_errors(db_url: str, 
     assert f"{path}:3: turns.0.at: timestamp out of range once converted to UTC" in done.stderr
     assert f"{intercom}:2: created_at: Unix time out of range (years 1 to 9999)" in done.stderr
     assert stored(db_url) == ["c-1", "c-4", "c-max", "i-2"]
+
+
+def test_stored_dates_at_the_ends_of_the_range_stop_no_command(db_url: str, tmp_path: Path) -> None:
+    samples = Path(__file__).resolve().parents[1] / "samples" / "chats"
+    path = tmp_path / "extremes.jsonl"
+    late = conversation("c-max", started_at="9999-12-31T00:00:00Z")
+    late["turns"][1]["at"] = "9999-12-31T23:59:59Z"
+    path.write_text(json.dumps(late) + "\n" + line("c-min", started_at="0001-01-01T00:00:00Z") + "\n", encoding="utf-8")
+    runner = CliRunner()
+
+    def qa(*args: str) -> Any:
+        result = runner.invoke(app, [*args, "--db", db_url])
+        assert result.exit_code == 0, (result.output, result.exception)
+        return result
+
+    rubric = tmp_path / "tiny.yaml"
+    rubric.write_text("name: tiny\nchannels: [chat]\ncategories:\n  - key: basics\n    criteria:\n"
+                      "      - key: greeting\n        question: Did the agent greet?\n        check: greeting\n",
+                      encoding="utf-8")
+    qa("import", "chats", str(samples), str(path), "--source", "demo")
+    qa("rubric", "publish", str(rubric), "--as", "lee")
+    runs = json.loads(qa("score", "auto", "--rubric", "tiny", "--workers", "1", "--json").stdout)
+    assert runs[0]["scored"] == 22
+    # the default period is the latest month of the real data, not year 9999's
+    done = qa("report", "coaching", "--all", "--out", str(tmp_path / "coaching"))
+    assert "Wrote 6 coaching PDFs" in done.stdout and "2026-10-01..2026-10-31" in done.stdout
+    qa("report", "training-gaps", "--format", "json", "--out", str(tmp_path / "gaps.json"))
+    assert json.loads((tmp_path / "gaps.json").read_text())["period"] == "2026-10-01..2026-10-31"
+    for period in ("9999-12", "0001-01"):
+        qa("report", "coaching", "--all", "--period", period, "--out", str(tmp_path / period))
+        qa("report", "training-gaps", "--period", period, "--format", "csv", "--out", str(tmp_path / f"{period}.csv"))
+        assert (tmp_path / f"{period}.csv").read_text().count("\n") > 1

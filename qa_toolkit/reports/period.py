@@ -32,8 +32,9 @@ class Period:
 
     @cached_property
     def end_at(self) -> datetime:
-        """The first instant after the period (UTC), exclusive."""
-        return datetime.combine(self.end + timedelta(days=1), time.min, tzinfo=timezone.utc)
+        """The first instant after the period (UTC), exclusive (the last instant there is, for a period
+        ending on 9999-12-31)."""
+        return later(datetime.combine(self.end, time.min, tzinfo=timezone.utc), timedelta(days=1))
 
     @cached_property
     def _naive(self) -> tuple[datetime, datetime]:
@@ -49,14 +50,39 @@ class Period:
         return self.start_at <= moment < self.end_at
 
     def previous(self) -> Period:
-        """The period of the same length just before this one (a month before a month)."""
-        if self.start.day == 1 and self.end == _month_end(self.end) and self.start.month == self.end.month:
-            before = self.start - timedelta(days=1)
-            return Period(before.replace(day=1), before)
-        return Period(self.start - timedelta(days=self.days), self.start - timedelta(days=1))
+        """The period of the same length just before this one (a month before a month).
+
+        Raises:
+            QAError: it would start before 0001-01-01.
+        """
+        try:
+            if self.start.day == 1 and self.end == _month_end(self.end) and self.start.month == self.end.month:
+                before = self.start - timedelta(days=1)
+                return Period(before.replace(day=1), before)
+            return Period(self.start - timedelta(days=self.days), self.start - timedelta(days=1))
+        except OverflowError:
+            raise QAError(f"no period before {self}: dates start at 0001-01-01") from None
 
     def __str__(self) -> str:
         return f"{self.start.isoformat()}..{self.end.isoformat()}"
+
+
+LAST_INSTANT = datetime.max.replace(tzinfo=timezone.utc)
+
+
+def later(moment: datetime, delta: timedelta) -> datetime:
+    """``moment + delta``, or the last instant there is when that passes the year 9999 (a stored
+    9999-12-31 must not stop a report)."""
+    try:
+        return moment + delta
+    except OverflowError:
+        return LAST_INSTANT if moment.tzinfo is not None else LAST_INSTANT.replace(tzinfo=None)
+
+
+def month_of(day: date) -> Period:
+    """The calendar month ``day`` falls in."""
+    start = day.replace(day=1)
+    return Period(start, _month_end(start))
 
 
 def as_utc(moment: datetime) -> datetime:
@@ -94,5 +120,8 @@ def trailing_periods(period: Period, count: int) -> list[Period]:
     """``count`` consecutive periods ending with ``period``, oldest first."""
     periods = [period]
     while len(periods) < count:
-        periods.insert(0, periods[0].previous())
+        try:
+            periods.insert(0, periods[0].previous())
+        except QAError:  # none before 0001-01-01: a shorter trend
+            break
     return periods

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from qa_toolkit.reports.period import Period
+from qa_toolkit.reports.period import Period, later
 from qa_toolkit.reports.kpis import handle_time
 from qa_toolkit.reports.records import AgentInfo, Contact
 from qa_toolkit.storage.models import Agent, Interaction
@@ -58,7 +58,7 @@ def load_contacts(session: Session, period: Period | None = None, *, extend_days
              .outerjoin(Agent, I.agent_id == Agent.id).order_by(I.id))
     if period is not None:
         query = query.where(Interaction.started_at >= period.start_at,
-                            Interaction.started_at < period.end_at + timedelta(days=extend_days))
+                            Interaction.started_at < later(period.end_at, timedelta(days=extend_days)))
     if agents is not None:  # by agent id, so the (agent, start) index serves it, not the outer join
         query = query.where(I.agent_id.in_(select(Agent.id).where(Agent.external_id.in_(list(agents)))))
     quality = quality or {}

@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -22,7 +22,7 @@ from qa_toolkit.errors import NotFoundError, QAError
 from qa_toolkit.reports import kpis as kpi
 from qa_toolkit.reports.coaching import CoachingReport, TeamContext, coaching_report, team_context
 from qa_toolkit.reports.gaps import GapReport, training_gaps
-from qa_toolkit.reports.period import Period, as_utc, trailing_periods
+from qa_toolkit.reports.period import Period, as_utc, later, month_of, trailing_periods
 from qa_toolkit.reports.records import AgentInfo, Contact, Evaluation
 from qa_toolkit.services import evaluation_source as source
 from qa_toolkit.services import page_cache, review_eval
@@ -54,12 +54,14 @@ def latest_month(session: Session) -> Period:
     Raises:
         QAError: there are no interactions yet.
     """
-    latest = session.scalar(select(func.max(Interaction.started_at)))
+    # Interactions dated years ahead (a stored 9999-12-31) do not pick the month: the latest one before
+    # then does, when there is one.
+    soon = later(datetime.now(timezone.utc), timedelta(days=3653))
+    latest = (session.scalar(select(func.max(Interaction.started_at)).where(Interaction.started_at <= soon))
+              or session.scalar(select(func.max(Interaction.started_at))))
     if latest is None:
         raise QAError("no interactions to report on yet: import chats or transcribe calls first")
-    start = latest.date().replace(day=1)
-    end = (start.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
-    return Period(start, end)
+    return month_of(latest.date())
 
 
 def _contacts(session: Session, period: Period | None, days: int,
@@ -72,7 +74,7 @@ def _contacts(session: Session, period: Period | None, days: int,
     others: list[Contact] = []
     if agents is not None:  # their customers' other contacts (by the customer index), kept if in the window
         known = {c.id for c in wider}
-        end = period.end_at + timedelta(days=days) if period is not None else None
+        end = later(period.end_at, timedelta(days=days)) if period is not None else None
         others = [c for c in load_repeat_keys(session, {c.customer for c in wider if c.customer})
                   if c.id not in known and (period is None or (c.started_at is not None
                                                                 and period.start_at <= as_utc(c.started_at) < end))]
@@ -108,7 +110,10 @@ def training_gap_report(session: Session, *, period: Period | None = None, rubri
     agents = {a.id: a for a in load_agents(session, team=team)}
     if team is not None and not agents:
         raise NotFoundError(f"no agents in team {team!r}")
-    previous = period.previous()
+    try:
+        previous: Period | None = period.previous()
+    except QAError:  # a period at the start of year 1: nothing before it
+        previous = None
     ids = list(agents)
     contacts, repeats = _contacts(session, period, fcr_days)
     contacts = [c for c in contacts if team is None or c.agent in agents]
@@ -116,9 +121,9 @@ def training_gap_report(session: Session, *, period: Period | None = None, rubri
         evaluations=source.load_evaluations(session, rubric=info.name, period=period, agents=ids,
                                             with_evidence=False),
         previous=source.load_evaluations(session, rubric=info.name, period=previous, agents=ids,
-                                         with_evidence=False),
+                                         with_evidence=False) if previous is not None else [],
         rubric=info, agents=agents, contacts=contacts, repeats=repeats,
-        period=str(period), previous_period=str(previous), on=on or period.end, team=team)
+        period=str(period), previous_period=str(previous or "none"), on=on or period.end, team=team)
 
 
 @dataclass
