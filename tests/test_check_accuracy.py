@@ -37,10 +37,10 @@ def _tuned(db: Database, tmp_path: Path) -> None:
 
 def test_score_show_and_reports_show_the_measured_accuracy(db: Database, db_url: str, tmp_path: Path) -> None:
     _tuned(db, tmp_path)
-    shown = runner.invoke(app, ["score", "show", "c-1", "--rubric", "learn-test", "--db", db_url])
+    shown = runner.invoke(app, ["score", "show", "c-1", "--rubric", "learn-test", "--db", db_url, "--as", "ada"])
     assert shown.exit_code == 0, shown.output
     assert "greeting: greeting in turn 1 [check F1 0.95, n 40]" in shown.output
-    data = json.loads(runner.invoke(app, ["score", "show", "c-1", "--db", db_url, "--json"]).output)
+    data = json.loads(runner.invoke(app, ["score", "show", "c-1", "--db", db_url, "--json", "--as", "ada"]).output)
     v2 = next(e for e in data if e["rubric_version"] == 2)
     accuracy = {r["criterion"]: r["check_accuracy"] for r in v2["results"]}
     assert accuracy["greeting"] == {"f1": 0.95, "accuracy": 0.95, "n": 40} and accuracy["closing"] is None
