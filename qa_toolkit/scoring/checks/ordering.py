@@ -85,6 +85,16 @@ _TRIGGERS = frozenset(
     for plural in ("", "s")
 ) | {"data", "address", "addresses", "policy", "policies", "says", "shows", "blocked", "frozen", "cancelled",
      "canceled", "refunded", "credited", "switched", "reversed", "unblocked", "reactivated", "waived"}
+# the agent saying the customer passed verification ("that all matches", "found you"): what they say next is
+# about the account, even in words no list holds ("your bag was traced to Frankfurt")
+CONFIRMED = (
+    "that matches", "that all matches", "all matches", "it matches", "everything matches", "details match",
+    "is matching", "it is matching", "that's correct", "that is correct", "it is correct", "all correct",
+    "you're verified", "you are verified", "you're confirmed", "you are confirmed", "that checks out",
+    "found you", "found your account", "found the account", "found it", "thanks for confirming",
+    "thank you for confirming", "passed security", "you're through security", "that's all verified",
+    "verified, thanks", "got you", "pulled up your account", "i have your account", "i've got your account",
+)
 IDENTIFIERS = (
     "account number", "customer number", "customer id", "member number", "membership number", "member id",
     "ssn", "social security", "national insurance", "date of birth", "dob", "birth date", "postcode",
@@ -116,6 +126,7 @@ class OrderingParams(Params):
     echo_markers: tuple[str, ...] = ECHO_MARKERS
     verification_exemplars: Exemplars | None = None
     account_exemplars: Exemplars | None = None
+    confirmed_phrases: tuple[str, ...] = CONFIRMED
     speaker: str = "agent"
 
 
@@ -198,6 +209,10 @@ def identity_before_account(view: InteractionView, p: OrderingParams) -> CheckRe
         if account:
             break
     if account is None:
+        confirmed = _confirmed(view, p, verified)
+        if confirmed is not None:  # verified, then helped with the account in words no list or exemplar holds
+            return CheckResult("pass", f"identity confirmed in turn {confirmed.turn} before the account was discussed",
+                               (confirmed,), 0.6)
         return CheckResult("na", "no account details discussed", (), 0.8)
     turn, details = account
     if verified is None:
@@ -206,6 +221,19 @@ def identity_before_account(view: InteractionView, p: OrderingParams) -> CheckRe
     vturn, proof = verified
     return CheckResult("pass", f"identity verified in turn {vturn.index} before account details in turn {turn.index}",
                        (proof, details), 0.9)
+
+
+def _confirmed(view: InteractionView, p: OrderingParams, verified: tuple[TurnView, Evidence] | None) -> Evidence | None:
+    """The agent's confirmation that verification passed, in or after the verifying turn and followed by more
+    agent turns (the help that came after it), else None."""
+    if verified is None or not p.confirmed_phrases:
+        return None
+    agent = [t for t in view.turns if t.speaker == p.speaker and t.index >= verified[0].index]
+    for position, turn in enumerate(agent[:-1]):
+        match = text.first(turn.text, p.confirmed_phrases)
+        if match:
+            return quote(turn, match.start, match.end)
+    return None
 
 
 def register_checks(register) -> None:  # type: ignore[no-untyped-def]
