@@ -1,7 +1,7 @@
 """Property-based tests of chat import (issue 20): random valid records with random corruptions store exactly
 the valid ones, report each invalid one once and duplicate nothing; a card number, SSN, phone number or
-e-mail address put in any field of a record, in JSON Lines or CSV, is never stored, written or printed in
-clear. SQLite and PostgreSQL; each example imports under a source of its own, so examples share a database.
+e-mail address put in any field of a record, in JSON Lines, a JSON document, CSV or a text transcript, is never
+stored, written or printed in clear. SQLite and PostgreSQL; each example imports under a source of its own, so examples share a database.
 
 Example counts are small and the profile derandomized (see conftest.py): these run in seconds, the same
 examples every run.
@@ -102,6 +102,71 @@ def test_the_store_holds_exactly_the_valid_records(db: Database, tmp_path: Path,
     assert again.totals()["unchanged"] == len(valid) and again.totals()["imported"] == 0
 
 
+CSV_HEADER = ["chat_id", "timestamp", "speaker", "message", "agent_id", "csat"]
+# A CSV corruption: (row index in the conversation or None for all rows, column, bad value), or an extra cell.
+CSV_CORRUPTIONS: dict[str, tuple[int | None, str, str]] = {
+    "speaker": (-1, "speaker", "robot"),
+    "naive time": (0, "timestamp", "2026-10-02 14:05:00"),
+    "bad time": (0, "timestamp", "yesterday"),
+    "csat": (None, "csat", "9"),
+    "columns": (0, "extra", "one cell too many"),
+}
+
+
+@settings(max_examples=12, suppress_health_check=SHARED)
+@given(records=st.lists(st.tuples(st.lists(TEXT, min_size=1, max_size=4),
+                                  st.none() | st.sampled_from(sorted(CSV_CORRUPTIONS)) | st.just("duplicate")),
+                        min_size=1, max_size=20))
+def test_csv_import_holds_exactly_the_valid_conversations(db: Database, tmp_path: Path,
+                                                          records: list[tuple[list[str], str | None]]) -> None:
+    run = next(_counter)
+    source = f"prop-csv-{run}"
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_HEADER)
+    line = 1
+    valid: list[str] = []
+    invalid: list[range] = []  # the lines of each invalid conversation
+    previous = None
+    for n, (turns, corruption) in enumerate(records):
+        cid = f"c-{n}"
+        if corruption == "duplicate":
+            # the id of an earlier conversation, not right after it (rows next to each other are one conversation)
+            if valid and previous != valid[0]:
+                cid = valid[0]
+            else:
+                corruption = None
+        rows = [{"chat_id": cid, "timestamp": f"2026-10-02T14:{i:02d}:00Z", "speaker": ("customer", "agent")[i % 2],
+                 "message": t, "agent_id": "a-prop", "csat": "4"} for i, t in enumerate(turns)]
+        if corruption in CSV_CORRUPTIONS:
+            index, column, value = CSV_CORRUPTIONS[corruption]
+            for row in rows if index is None else [rows[index]]:
+                row[column] = value
+        for row in rows:
+            writer.writerow([row[c] for c in CSV_HEADER] + ([row["extra"]] if "extra" in row else []))
+        if corruption is None:
+            valid.append(cid)
+        else:
+            invalid.append(range(line + 1, line + 1 + len(rows)))
+        line += len(rows)
+        previous = cid
+    path = tmp_path / f"run-{run}.csv"
+    path.write_text(out.getvalue(), encoding="utf-8")
+    errors: list[RecordError] = []
+    summary = import_chats(db, [str(path)], source=source, rejects=tmp_path / f"run-{run}.rejects.csv",
+                           on_reject=errors.append)
+    assert len(errors) == len(invalid)  # each invalid conversation reported once, at one of its lines
+    assert all(error.line in lines for error, lines in zip(sorted(errors, key=lambda e: e.line), invalid)), errors
+    assert summary.totals() == {"read": len(records), "imported": len(valid), "updated": 0, "unchanged": 0,
+                                "rejected": len(invalid)}
+    with db.session() as session:
+        ids = list(session.scalars(select(Interaction.external_id).where(Interaction.source == source)))
+    assert sorted(ids) == sorted(valid)
+    if invalid:  # the rejects file holds the header and every row of the rejected conversations
+        rejected_rows = list(csv.reader(io.StringIO((tmp_path / f"run-{run}.rejects.csv").read_text(encoding="utf-8"))))
+        assert rejected_rows[0] == CSV_HEADER and len(rejected_rows) == 1 + sum(len(lines) for lines in invalid)
+
+
 # --- redaction --------------------------------------------------------------------------------------------
 
 CARDS = ["4111111111111111", "5500000000000004", "340000000000009", "6011000000000004", "4012888888881881"]
@@ -166,6 +231,16 @@ def _as_csv(record: dict[str, Any]) -> str:
     return out.getvalue()
 
 
+def _as_text(record: dict[str, Any]) -> str:
+    """The record as a text transcript: header lines, then one ``Speaker: text`` line per turn."""
+    headers = {"id": record["id"], "agent": record["agent"]["id"], "customer": (record.get("customer") or {}).get("id"),
+               "tags": ", ".join(record.get("tags", [])) or None,
+               **{key: record.get(key) for key in ("topic", "queue", "csat", "channel", "started_at")}}
+    lines = [f"# {key}: {value}" for key, value in headers.items() if value]
+    lines += [f"{turn['speaker'].capitalize()}: {turn['text']}" for turn in record["turns"]]
+    return "\n".join(lines) + "\n"
+
+
 def _stored_text(db: Database) -> str:
     """Every text the database holds, as one string (all tables, all columns)."""
     parts: list[str] = []
@@ -178,24 +253,30 @@ def _stored_text(db: Database) -> str:
 
 @settings(max_examples=20, suppress_health_check=SHARED)
 @given(secret=SECRET, field=st.sampled_from(STORED_FIELDS + REJECTED_FIELDS), words=TEXT,
-       fmt=st.sampled_from(["jsonl", "csv"]))
+       fmt=st.sampled_from(["jsonl", "json", "csv", "txt"]))
 def test_pii_in_any_field_is_never_stored_written_or_printed_in_clear(db: Database, tmp_path: Path, secret: str,
                                                                       field: str, words: str, fmt: str) -> None:
     run = next(_counter)
     record = _with_secret(field, secret, words)
     path = tmp_path / f"pii-{run}.{fmt}"
+    if fmt in ("csv", "txt") and field in ("metadata", "label"):  # no such fields: in a turn instead
+        record.pop("crm_note", None)
+        record.pop("labels", None)
+        record["turns"][0]["text"] = f"{words} {secret}"
     if fmt == "csv":
-        if field in ("metadata", "label"):
-            record.pop("crm_note", None)
-            record.pop("labels", None)
-            record["turns"][0]["text"] = f"{words} {secret}"
         path.write_text(_as_csv(record), encoding="utf-8")
+    elif fmt == "txt":
+        path.write_text(_as_text(record), encoding="utf-8")
+    elif fmt == "json":
+        path.write_text(json.dumps([record], indent=1), encoding="utf-8")
     else:
         path.write_text(json.dumps(record) + "\n", encoding="utf-8")
     rejects = tmp_path / f"pii-{run}-rejects.{fmt}"
     result = CliRunner().invoke(app, ["import", "chats", str(path), "--source", f"pii-{run}", "--rejects", str(rejects),
                                       "--db", db.url, "--json"])
     assert result.exit_code in (0, 3), result.output
+    if fmt in ("jsonl", "json"):  # stored, or rejected for the bad value
+        assert result.exit_code == (0 if field in STORED_FIELDS else 3), result.output
     assert "Traceback" not in result.output
     written = "".join(p.read_text(encoding="utf-8") for p in tmp_path.glob(f"pii-{run}-rejects*"))
     stored = _stored_text(db)
