@@ -136,3 +136,22 @@ def test_rejects_are_redacted_owner_only_and_errors_never_echo_values(db_url: st
     assert stat.S_IMODE(raw.stat().st_mode) == 0o600
     for value in PII:
         assert value not in result.output, value
+
+
+def test_rejects_into_a_folder_and_a_folder_that_cannot_be_written(db_url: str, tmp_path: Path) -> None:
+    path = tmp_path / "mixed.jsonl"
+    path.write_text(record("c-1") + "\n" + record("c-2", "robot") + "\n", encoding="utf-8")
+    folder = tmp_path / "rejects"
+    folder.mkdir()
+    result = qa("import", "chats", str(path), "--rejects", str(folder), "--db", db_url, "--json")
+    assert result.exit_code == 3
+    [written] = folder.glob("qa.rejects-*.jsonl")
+    assert json.loads(result.stdout)["rejects"] == [str(written)]
+    not_a_folder = tmp_path / "notes.txt"
+    not_a_folder.write_text("a file, not a folder")
+    other = tmp_path / "other.jsonl"
+    other.write_text(record("c-3") + "\n", encoding="utf-8")
+    refused = qa("import", "chats", str(other), "--rejects", str(not_a_folder / "r.jsonl"), "--db", db_url)
+    assert refused.exit_code == 1 and "Traceback" not in refused.output
+    assert refused.output.strip().endswith("cannot write the rejects file there (the folder is not writable)")
+    assert stored(db_url) == ["c-1"]  # refused before anything was read

@@ -46,8 +46,9 @@ def chats(
     mapping: Annotated[Path | None, typer.Option(help="CSV column mapping (YAML or TOML).", exists=True, dir_okay=False,
                                                  show_default=False)] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Import nothing from a file that has any bad record.")] = False,
-    rejects: Annotated[Path | None, typer.Option(help="Write rejected records to this new file (default: next to "
-                                                 "the database, e.g. qa.rejects-20261206T094128Z.jsonl; an existing "
+    rejects: Annotated[Path | None, typer.Option(help="Write rejected records to this new file or into this folder "
+                                                 "(default: next to the database, e.g. "
+                                                 "qa.rejects-20261206T094128Z.jsonl; an existing "
                                                  "file is never overwritten: NAME-2.jsonl is written instead).",
                                                  show_default=False)] = None,
     no_redact: Annotated[bool, typer.Option("--no-redact", help="Store text as it is, without replacing card numbers, "

@@ -20,6 +20,7 @@ import json
 import orjson
 
 from qa_toolkit.config import get_settings
+from qa_toolkit.errors import QAError
 from qa_toolkit.ingest import pii
 from qa_toolkit.ingest.model import Parsed
 from qa_toolkit.ingest.sources import REJECTS_MARK
@@ -43,16 +44,22 @@ def default_rejects_path(db_url: str, suffix: str, stamp: str) -> Path:
 
 
 def _create(path: Path) -> tuple[Path, IO[str]]:
-    """A new file at ``path`` (or, when that exists, ``NAME-2.EXT``, ``NAME-3.EXT``, ...), mode 0600."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """A new file at ``path`` (or, when that exists, ``NAME-2.EXT``, ``NAME-3.EXT``, ...), mode 0600.
+
+    Raises:
+        QAError: the folder cannot be written to.
+    """
     candidate, n = path, 1
     while True:
         try:
+            path.parent.mkdir(parents=True, exist_ok=True)
             fd = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         except FileExistsError:
             n += 1
             candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
             continue
+        except OSError as exc:
+            raise QAError(f"{candidate}: cannot write the rejects file: {exc.strerror}") from None
         os.fchmod(fd, 0o600)
         return candidate, open(fd, "w", encoding="utf-8", errors="surrogateescape", newline="")  # noqa: SIM115
 
@@ -88,13 +95,15 @@ class RejectsWriter:
 
     Args:
         path: the file named with ``--rejects`` (its suffix is changed for the records of another
-            format), or None for :func:`default_rejects_path`.
+            format), a folder to write them in, or None for :func:`default_rejects_path`.
         redact: replace PII in the records (see :func:`redact_raw`).
         delimiter: the CSV delimiter (None: sniffed from the header line).
     """
 
     def __init__(self, path: Path | None, db_url: str, *, redact: bool = True, delimiter: str | None = None) -> None:
         self.path = path
+        if path is not None and not path.is_dir() and not _writable_folder(path.parent):
+            raise QAError(f"{path}: cannot write the rejects file there (the folder is not writable)")
         self.db_url = db_url
         self.redact = redact
         self.delimiter = delimiter
@@ -109,6 +118,8 @@ class RejectsWriter:
     def _target(self, suffix: str) -> Path:
         if self.path is None:
             return default_rejects_path(self.db_url, suffix, self.stamp)
+        if self.path.is_dir():  # --rejects FOLDER: the default name in it
+            return self.path / f"qa{REJECTS_MARK}-{self.stamp}{suffix}"
         return self.path if self.path.suffix.lower() == suffix else self.path.with_name(self.path.stem + suffix)
 
     def write(self, parsed: Parsed, file_format: str) -> None:
@@ -137,6 +148,13 @@ class RejectsWriter:
     def close(self) -> None:
         for _, out in self._files.values():
             out.close()
+
+
+def _writable_folder(folder: Path) -> bool:
+    """True when ``folder``, or the nearest folder above it that exists (where it would be made), can be written to."""
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    return folder.is_dir() and os.access(folder, os.W_OK | os.X_OK)
 
 
 def _sniffed(header: str) -> str:
