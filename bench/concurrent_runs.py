@@ -1,8 +1,8 @@
 """Benchmark: two runs of one command at the same time, on SQLite and PostgreSQL — nothing lost, nothing
 duplicated (issue 20's goal), and what running them at once costs against one run alone.
 
-    .venv/bin/python bench/concurrent_runs.py              # 5,000 chats, SQLite and PostgreSQL
-    .venv/bin/python bench/concurrent_runs.py --n 2000 --engines sqlite
+    .venv/bin/python bench/concurrent_runs.py              # 2,000 chats, SQLite and PostgreSQL (~5 min here)
+    .venv/bin/python bench/concurrent_runs.py --n 500 --engines sqlite
 
 For each engine and each of ``qa import chats`` (one file of --n conversations), ``qa score auto``
 (the review-test rubric) and ``qa review assign`` (a 100 % sample to three reviewers), on a fresh
@@ -113,7 +113,7 @@ def prepare(url: str, step: str, chats: Path) -> None:
             for name in ("r1", "r2", "r3"):
                 people.add_user(session, name, "reviewer", actor="ada")
             rubrics.publish_file(session, RUBRIC, actor="lee")
-        if step == "assign":
+        if step == "review assign":
             with database.session() as session:
                 review.sample(session, rubric="review-test", percent=100, seed=1, actor="lee")
     finally:
@@ -179,7 +179,7 @@ def case(engine: str, step: str, n: int, folder: Path, chats: Path) -> dict[str,
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n", type=int, default=5000, help="conversations (default 5000)")
+    parser.add_argument("--n", type=int, default=2000, help="conversations (default 2000)")
     parser.add_argument("--engines", default="sqlite,postgresql", help="sqlite,postgresql")
     options = parser.parse_args()
     cases = []

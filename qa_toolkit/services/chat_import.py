@@ -498,12 +498,15 @@ class _Import:
 
 @lru_cache(maxsize=1)
 def _conflicts() -> tuple[type[Exception], ...]:
-    """A unique constraint stopped a row: SQLAlchemy's error, or psycopg's from a PostgreSQL COPY."""
+    """A unique constraint stopped a row: SQLAlchemy's error, or the driver's own from the bulk inserts that
+    bypass SQLAlchemy (sqlite3's ``executemany``, psycopg's ``COPY``)."""
+    import sqlite3
+
     try:
         import psycopg
     except ImportError:
-        return (IntegrityError,)
-    return (IntegrityError, psycopg.IntegrityError)
+        return (IntegrityError, sqlite3.IntegrityError)
+    return (IntegrityError, sqlite3.IntegrityError, psycopg.IntegrityError)
 
 
 @lru_cache(maxsize=4)
