@@ -42,7 +42,8 @@ def stored_hashes(url: str) -> dict[str, str]:
     return {name: hashlib.sha256(json.dumps(t).encode()).hexdigest() for name, t in turns.items()}
 
 
-def one_run(folder: Path, work: Path, model: str, workers: int) -> tuple[dict[str, str], float, float]:
+def one_run(folder: Path, work: Path, model: str, workers: int,
+            backend: str = "faster-whisper") -> tuple[dict[str, str], float, float]:
     from qa_toolkit.services import schema, transcription
     from qa_toolkit.services.transcription import TranscribeSettings
     from qa_toolkit.storage.database import open_database
@@ -52,7 +53,8 @@ def one_run(folder: Path, work: Path, model: str, workers: int) -> tuple[dict[st
     schema.init_database(url)
     database = open_database(url)
     started = time.perf_counter()
-    report = transcription.run_batch(database, folder, TranscribeSettings(model=model, workers=workers, diarize=False))
+    report = transcription.run_batch(database, folder, TranscribeSettings(model=model, workers=workers, diarize=False,
+                                                                         backend=backend))
     seconds = time.perf_counter() - started
     database.close()
     failed = [o.path for o in report.outcomes if o.status != "done"]
@@ -67,13 +69,14 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5, help="runs per --workers value")
     parser.add_argument("--workers", default="1,2", help="comma-separated --workers values")
     parser.add_argument("--model", default="tiny.en")
+    parser.add_argument("--backend", default="faster-whisper", help="faster-whisper or openai-whisper")
     parser.add_argument("--name", default=None, help="results file suffix (default: the folder's name)")
     args = parser.parse_args()
     runs: list[dict[str, object]] = []
     with tempfile.TemporaryDirectory() as tmp:
         for workers in (int(w) for w in args.workers.split(",")):
             for run in range(args.runs):
-                hashes, seconds, audio_s = one_run(args.folder, Path(tmp), args.model, workers)
+                hashes, seconds, audio_s = one_run(args.folder, Path(tmp), args.model, workers, args.backend)
                 runs.append({"workers": workers, "run": run, "seconds": round(seconds, 1), "hashes": hashes})
                 print(f"workers {workers} run {run + 1}: {len(hashes)} files, {audio_s:.0f} s audio in {seconds:.1f} s",
                       flush=True)
@@ -81,14 +84,14 @@ def main() -> None:
     per_file = {name: len({r["hashes"].get(name) for r in runs}) == 1 for name in files}  # type: ignore[attr-defined]
     identical = sum(per_file.values())
     print(f"{identical}/{len(files)} files byte-identical over {len(runs)} runs "
-          f"(workers {args.workers}, {args.runs} runs each, {args.model})")
+          f"(workers {args.workers}, {args.runs} runs each, {args.model}, {args.backend})")
     for name, same in per_file.items():
         if not same:
             print(f"  differs: {name}")
-    name = args.name or args.folder.name
+    name = args.name or args.folder.name + ("" if args.backend == "faster-whisper" else f"_{args.backend}")
     out = ROOT / "bench" / "results" / f"transcribe_determinism{'' if name == 'calls' else '_' + name}.json"
     out.write_text(json.dumps({"folder": str(args.folder.relative_to(ROOT)) if args.folder.is_relative_to(ROOT)
-                               else str(args.folder), "model": args.model, "workers": args.workers,
+                               else str(args.folder), "model": args.model, "backend": args.backend, "workers": args.workers,
                                "runs_per_workers": args.runs, "files": len(files), "identical_files": identical,
                                "differing": [n for n, s in per_file.items() if not s], "runs": runs},
                               indent=2) + "\n")

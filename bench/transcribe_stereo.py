@@ -1,0 +1,160 @@
+"""Stereo speed on realistic calls (issue 16 item 3): our pipeline (per channel: Silero VAD skips the
+stretches where that side is silent, word timestamps, word merge, hallucination guard) vs naive
+whole-channel decoding (no VAD, no word timestamps, turns by segment start), same loaded model, same
+calls, in one run; WER of both against the scripted text; time per stage of the full batch.
+
+    python bench/transcribe_stereo.py                          # tiny.en, 3 labelled test calls
+    python bench/transcribe_stereo.py --model base --calls 2
+
+The calls are the labelled call set's test split (synthesized 8 kHz telephone stereo, 40-110 s, agent left),
+the first ``--calls`` of them. Nothing is tuned here. Times are wall-clock and CPU (process time, all
+threads): the machine is shared, so the CPU ratio is the steadier one. Stage times come from a full
+``qa transcribe batch`` into a fresh SQLite database (decode, VAD measured on its own, ASR = transcription
+minus VAD, merge, redaction, database write = the rest). Writes ``bench/results/transcribe_stereo.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+LABELLED = ROOT / "tests" / "data" / "labelled" / "calls"
+CALLS = LABELLED / "test" / "audio"
+RESULTS = ROOT / "bench" / "results" / "transcribe_stereo.json"
+
+
+def timed(fn, *args, **kwargs):  # type: ignore[no-untyped-def]
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = fn(*args, **kwargs)
+    return result, time.perf_counter() - wall, time.process_time() - cpu
+
+
+def naive(audio, model):  # type: ignore[no-untyped-def]
+    labelled = []
+    for speaker, samples in zip(("agent", "customer"), audio.channels):
+        segments, _ = model.transcribe(samples, language="en", beam_size=5, temperature=0.0, vad_filter=False,
+                                       word_timestamps=False, condition_on_previous_text=False)
+        labelled.extend((seg.start, speaker, seg.text.strip()) for seg in segments)
+    return [(speaker, text) for _, speaker, text in sorted(labelled)]
+
+
+def ours(audio, backend, options=None):  # type: ignore[no-untyped-def]
+    from qa_toolkit.transcribe.pipeline import transcribe_audio
+
+    return [(t.speaker, t.text) for t in transcribe_audio(audio, backend, options).turns]
+
+
+def wer(turns_by_file: dict[str, list[tuple[str, str]]]) -> dict[str, float | None]:
+    from qa_toolkit.transcribe.evaluate import Evaluation, read_references, score
+
+    refs = read_references(CALLS / "references.json")
+    evaluation = Evaluation([score(name, refs[name], " ".join(t for _, t in turns), turns)
+                             for name, turns in turns_by_file.items()])
+    return {"wer": round(evaluation.wer, 4), "speaker_accuracy": None if evaluation.speaker_accuracy is None
+            else round(evaluation.speaker_accuracy, 4)}
+
+
+def stages(files: list[Path], model: str, work: Path) -> dict[str, float]:
+    """Seconds per stage of a full batch of ``files`` (fresh SQLite database)."""
+    from faster_whisper.vad import get_speech_timestamps
+
+    from qa_toolkit.services import schema, transcription
+    from qa_toolkit.services.transcription import TranscribeSettings
+    from qa_toolkit.storage.database import open_database
+    from qa_toolkit.transcribe.audio import decode
+    from qa_toolkit.transcribe.turns import channel_words, merge_turns
+
+    folder = work / "batch"
+    folder.mkdir()
+    for path in files:
+        shutil.copy(path, folder / path.name)
+        shutil.copy(path.with_suffix(".json"), folder / path.with_suffix(".json").name)
+    url = f"sqlite:///{work / 'stages.db'}"
+    schema.init_database(url)
+    database = open_database(url)
+    report = transcription.run_batch(database, folder, TranscribeSettings(model=model, diarize=False))
+    database.close()
+    total = {"decode": 0.0, "vad": 0.0, "asr": 0.0, "merge": 0.0, "redaction": 0.0, "database_write": 0.0}
+    for outcome in report.outcomes:
+        t = outcome.transcript
+        assert t is not None, outcome.reason
+        vad_s = 0.0
+        for samples in decode(outcome.path).channels:
+            started = time.perf_counter()
+            get_speech_timestamps(samples)
+            vad_s += time.perf_counter() - started
+        started = time.perf_counter()
+        merge_turns({s: channel_words(segs) for s, segs in t.segments.items()})
+        merge_s = time.perf_counter() - started
+        total["decode"] += t.decode_s
+        total["vad"] += vad_s
+        total["asr"] += max(0.0, t.transcribe_s - vad_s - merge_s)
+        total["merge"] += merge_s
+        total["redaction"] += t.redact_s
+        total["database_write"] += max(0.0, outcome.seconds - t.decode_s - t.transcribe_s - t.redact_s)
+    return {k: round(v, 3) for k, v in total.items()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", default="tiny.en")
+    parser.add_argument("--calls", type=int, default=3)
+    parser.add_argument("--split", default="test", choices=["dev", "test"])
+    parser.add_argument("--beam", type=int, default=None, help="our beam size (default: the pipeline's)")
+    args = parser.parse_args()
+    global CALLS
+    CALLS = LABELLED / args.split / "audio"
+    os.environ.setdefault("QA_DATA_DIR", tempfile.mkdtemp(prefix="qa-bench-data-"))
+    from qa_toolkit.transcribe.audio import decode
+    from qa_toolkit.transcribe.faster_backend import load_backend
+
+    files = sorted(p for p in CALLS.iterdir() if p.suffix in {".mp3", ".ogg"})[: args.calls]
+    backend = load_backend("faster-whisper", args.model, "cpu", 1)
+    model = backend._model  # type: ignore[attr-defined]  # the very same loaded model
+    decoded = {p.name: decode(p) for p in files}
+    audio_s = sum(a.duration_s for a in decoded.values())
+    ours(decoded[files[0].name], backend)  # warm up (first-call allocations) before timing
+    runs = {}
+    from qa_toolkit.transcribe.backend import TranscriptionOptions
+
+    options = TranscriptionOptions() if args.beam is None else TranscriptionOptions(beam_size=args.beam)
+    for name, fn, arg in (("naive_whole_channel", naive, model), ("ours_per_channel_vad", ours, backend)):
+        turns, wall, cpu = {}, 0.0, 0.0
+        for file, audio in decoded.items():
+            turns[file], w, c = timed(fn, audio, arg) if fn is naive else timed(fn, audio, arg, options)
+            wall, cpu = wall + w, cpu + c
+        runs[name] = {"wall_s": round(wall, 2), "cpu_s": round(cpu, 2), "rtf_wall": round(wall / audio_s, 4),
+                      "rtf_cpu": round(cpu / audio_s, 4), **wer(turns)}
+        print(name, json.dumps(runs[name]), flush=True)
+    n, o = runs["naive_whole_channel"], runs["ours_per_channel_vad"]
+    with tempfile.TemporaryDirectory() as tmp:
+        stage_s = stages(files, args.model, Path(tmp))
+    result = {
+        "model": args.model, "split": args.split, "our_beam_size": options.beam_size,
+        "calls": [p.name for p in files], "audio_s": round(audio_s, 1),
+        "machine": {"cpu_count": os.cpu_count(), "load_average": [round(x, 1) for x in os.getloadavg()]},
+        **runs,
+        "speedup_wall": round(n["wall_s"] / o["wall_s"], 3), "speedup_cpu": round(n["cpu_s"] / o["cpu_s"], 3),
+        "wer_not_worse": (o["wer"] or 0) <= (n["wer"] or 0),
+        "met": min(n["wall_s"] / o["wall_s"], n["cpu_s"] / o["cpu_s"]) >= 1.5 and (o["wer"] or 0) <= (n["wer"] or 0),
+        "stages_s": stage_s,
+    }
+    print(f"{args.model}: ours {o['wall_s']} s wall / {o['cpu_s']} s CPU (WER {o['wer']}) vs naive {n['wall_s']} s / "
+          f"{n['cpu_s']} s (WER {n['wer']}) for {audio_s:.0f} s of stereo calls: {result['speedup_wall']}x wall, "
+          f"{result['speedup_cpu']}x CPU; stages {stage_s}")
+    existing = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    existing[args.model if args.split == "test" else f"{args.model} ({args.split})"] = result
+    RESULTS.write_text(json.dumps(existing, indent=2) + "\n")
+    print(f"wrote {RESULTS.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
