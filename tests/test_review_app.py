@@ -168,3 +168,55 @@ def test_quitting_saves_a_draft_that_the_next_session_resumes(assigned: tuple[Da
         assert {r.criterion_key: (r.value, r.comment) for r in evaluation.results} == {
             "greeting": (1.0, None), "tone": (3.0, "curt"), "resolved": (None, None)}
         assert evaluation.score == pytest.approx(75.0)  # only communication scored: (100 + 50) / 2
+
+
+def test_feedback_keys_mark_the_verdict_the_evidence_and_the_missing_turn(db: Database) -> None:
+    """w, e and t on an automated verdict: stored with the review, audited, counted by eval --from-reviews."""
+    from typer.testing import CliRunner
+
+    from qa_toolkit.cli import app
+    from qa_toolkit.storage.models import AuditEvent, EvidenceFeedback
+
+    seed_team(db)
+    with db.session() as session:
+        review.sample(session, rubric="review-test", per_agent=1, seed=1, actor="lee")
+    with db.session() as session:
+        review.assign(session, reviewers=["maria"], blind=False, actor="lee")
+        item = review.next_open(session, "maria")
+        external, item_id = item.interaction.external_id, item.id
+    add_auto_evaluation(db, external, greeting=1.0)
+    keys = ["w", "e", "t", *"9", "enter", "t", *"2", "enter", "w", "w", "j", "4", "j", "2", "s", "q"]
+    run_session(db, keys)
+    with db.session() as session:
+        evaluation_id = session.get(ReviewAssignment, item_id).evaluation_id
+        rows = session.scalars(select(EvidenceFeedback).order_by(EvidenceFeedback.kind)).all()
+        assert [(r.criterion_key, r.kind, r.turn, r.evaluation_id) for r in rows] == [
+            ("greeting", "missing_evidence", 2, evaluation_id), ("greeting", "wrong_evidence", None, evaluation_id),
+            ("greeting", "wrong_verdict", None, evaluation_id)]  # turn 9 refused; w pressed three times: on
+        audited = session.scalars(select(AuditEvent).where(AuditEvent.action == "evidence.feedback")).all()
+        assert sorted(a.after["kind"] for a in audited) == ["missing_evidence", "wrong_evidence", "wrong_verdict"]
+        assert all(a.actor == "maria" and a.after["interaction"] == external for a in audited)
+    out = CliRunner().invoke(app, ["score", "eval", "--from-reviews", "--db", db.url, "--json"])
+    assert out.exit_code == 0, out.output
+    import json
+
+    assert json.loads(out.output)["feedback"] == {
+        "greeting": {"wrong_verdict": 1, "wrong_evidence": 1, "missing_evidence": 1}}
+
+
+def test_feedback_keys_need_a_visible_automated_verdict() -> None:
+    async def scenario() -> None:
+        app = ReviewApp(context(blind=True), on_save=lambda sheet: None, on_submit=lambda sheet: (1, None))
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("w")
+            assert "automated verdicts are hidden" in screen_text(app)
+            assert app.sheet.feedback == {}
+        app = ReviewApp(context(blind=False), on_save=lambda sheet: None, on_submit=lambda sheet: (1, None))
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("j", "w")
+            assert "tone has no automated verdict" in screen_text(app)
+            await pilot.press("k", "e")
+            assert app.sheet.feedback == {"greeting": {"wrong_evidence": True}}
+            assert "its quote is wrong evidence" in screen_text(app)
+
+    asyncio.run(scenario())

@@ -330,6 +330,11 @@ def _print_reviews(result: dict[str, Any]) -> None:
         print_table("Reviewers", ["reviewer", "answers", "agreement", "against", "compared", "weight", "standing"],
                     [(r["reviewer"], r["answers"], fmt(r["agreement"]), r["against"], r["compared"], f"{r['weight']:g}",
                       r["standing"]) for r in result["reviewers"]])
+    if result.get("feedback"):
+        print_table("Feedback on automated evidence (review app: w, e, t)",
+                    ["criterion", "verdict marked wrong", "quote marked wrong evidence", "turn pointed at"],
+                    [(key, k["wrong_verdict"], k["wrong_evidence"], k["missing_evidence"])
+                     for key, k in result["feedback"].items()])
     for note in result["notes"]:
         console.print(f"note: {escape(note)}", highlight=False)
     for reason, count in result["left_out"].items():

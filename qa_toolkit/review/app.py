@@ -5,6 +5,11 @@ Keyboard first: ``j``/``k`` move between criteria, digits score, ``+``/``-`` ste
 ``q`` saves a draft and quits (the draft is there next time). In blind mode the agent's name, the
 automated score and verdicts and other reviews appear only after submitting.
 
+Feedback on an automated verdict (stored with the review, counted by ``qa score eval --from-reviews``,
+turned into exemplars by ``qa rubric tune``): ``w`` marks the verdict wrong, ``e`` marks its quote as
+wrong evidence, ``t`` points at the turn that holds the evidence the check missed (type its number).
+Each key again takes the mark back.
+
 The app only draws and edits a :class:`~qa_toolkit.review.session.ReviewContext`; saving and
 submitting go through the callbacks the caller passes (the services), which validate and store.
 """
@@ -54,6 +59,9 @@ class ReviewApp(App[str]):
         Binding("n", "na", "N/A"),
         Binding("c", "comment", "comment"),
         Binding("o", "overall", "overall comment"),
+        Binding("w", "wrong_verdict", "verdict wrong"),
+        Binding("e", "wrong_evidence", "evidence wrong"),
+        Binding("t", "point", "evidence in turn"),
         Binding("s", "submit", "submit"),
         Binding("q", "quit_draft", "save draft & quit"),
         *[Binding(str(d), f"score({d})", show=False) for d in range(10)],
@@ -66,6 +74,7 @@ class ReviewApp(App[str]):
         self.cursor = 0
         self.submitted: tuple[int, float | None] | None = None
         self.editing: str | None = None  # criterion key, "" for the overall comment
+        self.pointing = False  # the input box asks for a turn number (missing evidence)
         self._save = on_save
         self._submit = on_submit
         self.title = f"qa review: {context.interaction}"
@@ -161,6 +170,11 @@ class ReviewApp(App[str]):
             if self.revealed and criterion.key in self.context.auto:
                 verdict = self.context.auto[criterion.key]
                 text.append(f"  auto: {verdict.status}", style="dim")
+            marks = self.sheet.feedback.get(criterion.key, {})
+            if marks:
+                text.append(" " + " ".join(
+                    {"wrong_verdict": "✗verdict", "wrong_evidence": "✗evidence"}.get(k, f"→turn {v}")
+                    for k, v in sorted(marks.items())), style="bold yellow")
             text.append("\n")
         if self.sheet.comment:
             text.append(f"\nOverall comment: {self.sheet.comment}\n", style="italic")
@@ -182,6 +196,11 @@ class ReviewApp(App[str]):
             text.append(f"\nAutomated: {value} ({verdict.status}) {verdict.message or ''}", style="cyan")
         if self.sheet.comments.get(criterion.key):
             text.append(f"\nComment: {self.sheet.comments[criterion.key]}")
+        marks = self.sheet.feedback.get(criterion.key, {})
+        if marks:
+            said = [{"wrong_verdict": "the verdict is wrong", "wrong_evidence": "its quote is wrong evidence"}.get(
+                k, f"the evidence is in turn {v}") for k, v in sorted(marks.items())]
+            text.append(f"\nYour feedback: {'; '.join(said)}", style="yellow")
         return text
 
     def status(self, message: str, *, error: bool = False) -> None:
@@ -239,6 +258,44 @@ class ReviewApp(App[str]):
         box.focus()
         self.status("Type the comment; Enter keeps it, Escape cancels.")
 
+    def _auto_verdict(self) -> bool:
+        """Whether the current criterion has an automated verdict the reviewer can see (feedback needs one)."""
+        if self._locked():
+            return False
+        if not self.revealed:
+            self.status("Blind review: the automated verdicts are hidden, so there is nothing to give feedback on.",
+                        error=True)
+            return False
+        if self.current.key not in self.context.auto:
+            self.status(f"{self.current.key} has no automated verdict to give feedback on.", error=True)
+            return False
+        return True
+
+    def action_wrong_verdict(self) -> None:
+        if self._auto_verdict():
+            on = self.sheet.toggle(self.current.key, "wrong_verdict")
+            self.status(f"{self.current.key}: automated verdict {'marked wrong' if on else 'mark taken back'}")
+            self.refresh_all()
+
+    def action_wrong_evidence(self) -> None:
+        if self._auto_verdict():
+            on = self.sheet.toggle(self.current.key, "wrong_evidence")
+            self.status(f"{self.current.key}: quote {'marked as wrong evidence' if on else 'mark taken back'}")
+            self.refresh_all()
+
+    def action_point(self) -> None:
+        if not self._auto_verdict():
+            return
+        if "missing_evidence" in self.sheet.feedback.get(self.current.key, {}):
+            self.sheet.toggle(self.current.key, "missing_evidence",
+                              self.sheet.feedback[self.current.key]["missing_evidence"])
+            self.status(f"{self.current.key}: pointer taken back")
+            self.refresh_all()
+            return
+        self.pointing = True
+        self._edit(self.current.key, "")
+        self.status("Type the number of the turn that holds the evidence; Enter keeps it, Escape cancels.")
+
     def action_comment(self) -> None:
         if not self._locked():
             self._edit(self.current.key, self.sheet.comments.get(self.current.key, ""))
@@ -252,11 +309,24 @@ class ReviewApp(App[str]):
         box.remove_class("editing")
         box.disabled = True
         self.editing = None
+        self.pointing = False
         self.set_focus(None)
         self.refresh_all()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         text = event.value.strip()
+        if self.pointing:
+            key = self.editing or ""
+            turns = {line.index for line in self.context.transcript}
+            if not text.isdigit() or int(text) not in turns:
+                self._close_editor()
+                self.status(f"No turn {text!r}: turns are numbered {min(turns, default=0)}–{max(turns, default=0)}.",
+                            error=True)
+                return
+            self.sheet.toggle(key, "missing_evidence", int(text))
+            self._close_editor()
+            self.status(f"{key}: the evidence the check missed is in turn {text}")
+            return
         if self.editing == "":
             self.sheet.comment = text or None
         elif self.editing:
@@ -276,7 +346,8 @@ class ReviewApp(App[str]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """While a comment is being typed, keys go to the input box, not to the bindings."""
         return self.editing is None or action not in {
-            "move", "step", "na", "comment", "overall", "submit", "quit_draft", "score"}
+            "move", "step", "na", "comment", "overall", "submit", "quit_draft", "score", "wrong_verdict",
+            "wrong_evidence", "point"}
 
     def action_submit(self) -> None:
         if self._locked():

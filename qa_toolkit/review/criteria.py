@@ -92,23 +92,42 @@ class ReviewCriterion:
         return ", ".join(f"{p.value:g}={p.label}" if p.label != f"{p.value:g}" else f"{p.value:g}" for p in self.points)
 
 
+FEEDBACK = ("wrong_verdict", "wrong_evidence", "missing_evidence")
+
+
 @dataclass
 class Scoresheet:
-    """A reviewer's scores (``"na"`` for N/A), a comment per criterion, and an overall comment."""
+    """A reviewer's scores (``"na"`` for N/A), a comment per criterion, an overall comment, and feedback on
+    the automated verdicts: criterion key → {``wrong_verdict``: True, ``wrong_evidence``: True,
+    ``missing_evidence``: turn index}."""
 
     values: dict[str, Value] = field(default_factory=dict)
     comments: dict[str, str] = field(default_factory=dict)
     comment: str | None = None
+    feedback: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         """Plain data (what drafts store)."""
-        return {"values": dict(self.values), "comments": dict(self.comments), "comment": self.comment}
+        return {"values": dict(self.values), "comments": dict(self.comments), "comment": self.comment,
+                "feedback": {k: dict(v) for k, v in self.feedback.items()}}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any] | None) -> Scoresheet:
         """Back from :meth:`as_dict` (an empty sheet for None)."""
         data = data or {}
-        return cls(dict(data.get("values") or {}), dict(data.get("comments") or {}), data.get("comment"))
+        feedback = {str(k): dict(v) for k, v in (data.get("feedback") or {}).items() if isinstance(v, dict)}
+        return cls(dict(data.get("values") or {}), dict(data.get("comments") or {}), data.get("comment"), feedback)
+
+    def toggle(self, key: str, kind: str, value: Any = True) -> bool:
+        """Set (or, when already so, clear) one kind of feedback on criterion ``key``; whether it is now set."""
+        marks = self.feedback.setdefault(key, {})
+        if marks.get(kind) == value:
+            del marks[kind]
+        else:
+            marks[kind] = value
+        if not marks:
+            del self.feedback[key]
+        return kind in self.feedback.get(key, {})
 
 
 def closest(key: str, keys: list[str]) -> str:

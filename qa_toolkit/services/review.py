@@ -322,12 +322,18 @@ def submit(session: Session, assignment_id: int, sheet: Scoresheet, *, actor: st
     auto = review_scoring.auto_evaluation(session, item.interaction_id, item.rubric_version)
     automated = set(review_scoring.results_of(auto))
     required = {c.key for c in criteria if c.mode == "manual" or c.key not in automated}
+    feedback = dict(sheet.feedback)
     sheet = validate(dict(sheet.values), criteria, comments=sheet.comments, comment=sheet.comment, required=required)
     before = assignment_as_dict(item)
     evaluation = review_scoring.create_evaluation(
         session, interaction=item.interaction, version=item.rubric_version,
         kind="calibration" if item.calibration_session_id else "review", reviewer=item.reviewer, sheet=sheet,
         auto=auto, actor=actor)
+    if feedback:
+        from qa_toolkit.services import evidence_feedback
+
+        evidence_feedback.store(session, interaction=item.interaction, evaluation=evaluation, auto=auto,
+                                reviewer=item.reviewer, feedback=feedback, actor=actor)
     item.status, item.evaluation_id, item.draft = "submitted", evaluation.id, None
     item.submitted_at = evaluation.created_at
     session.flush()

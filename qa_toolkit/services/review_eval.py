@@ -93,5 +93,6 @@ def evaluate_reviews(database: Database, *, rubric: str | None = None, period: P
         "reviewers": [r.as_dict() for r in labels.reviewers],
         "left_out": dict(sorted(labels.left_out.items())),
         "notes": labels.notes,
+        "feedback": labels.feedback,
         "drift": [{**d, "text": drift_text(d)} for d in drifted],
     }

@@ -71,6 +71,7 @@ class ReviewLabels:
     accepted: Counter[str] = field(default_factory=Counter)  # criterion -> verdicts left as the check had them
     left_out: Counter[str] = field(default_factory=Counter)  # reason -> count
     notes: list[str] = field(default_factory=list)
+    feedback: dict[str, dict[str, int]] = field(default_factory=dict)  # criterion -> kind -> count (review app)
 
 
 @dataclass(frozen=True)
@@ -214,6 +215,9 @@ def collect(session: Session, *, rubric: str | None = None, period: Period | Non
                              + (f" ({reviewer.answers} answers not counted)" if reviewer.weight == 0 else
                                 f" (weight {reviewer.weight:g})"))
     out.pairs = _vote(answers, people, autos, out)
+    from qa_toolkit.services.evidence_feedback import counts
+
+    out.feedback = counts(session, [e.id for e in human])
     return out
 
 

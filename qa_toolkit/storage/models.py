@@ -525,3 +525,30 @@ class AgentVoice(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     agent: Mapped[Agent] = relationship()
+
+
+# --- feedback on automated evidence (revision 0014) ---
+
+FEEDBACK_KINDS = ("wrong_verdict", "wrong_evidence", "missing_evidence")
+
+
+class EvidenceFeedback(Base):
+    """A reviewer's word on an automated verdict during a review: the verdict is wrong, its quote is wrong
+    evidence, or a turn holds the evidence the check missed (``turn``). Counted by ``qa score eval
+    --from-reviews``; the turns pointed at become exemplars in ``qa rubric tune``."""
+
+    __tablename__ = "evidence_feedback"
+    __table_args__ = (
+        CheckConstraint(_in("kind", FEEDBACK_KINDS), name="kind"),
+        Index("ix_evidence_feedback_interaction_criterion", "interaction_id", "criterion_key"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    interaction_id: Mapped[int] = mapped_column(ForeignKey("interactions.id", ondelete="CASCADE"))
+    evaluation_id: Mapped[int | None] = mapped_column(ForeignKey("evaluations.id", ondelete="SET NULL"))
+    auto_evaluation_id: Mapped[int | None] = mapped_column(ForeignKey("evaluations.id", ondelete="SET NULL"))
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    criterion_key: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))
+    turn: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
