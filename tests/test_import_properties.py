@@ -186,7 +186,7 @@ EMAIL = st.tuples(st.from_regex(r"[a-z]{1,8}(\.[a-z]{1,8})?", fullmatch=True), s
                   st.sampled_from(["com", "org", "net", "de"])).map(lambda t: f"{t[0]}@{t[1]}.{t[2]}")
 SECRET = st.one_of(CARD, SSN, PHONE, EMAIL)
 # Where the value goes: stored fields (redacted), and fields whose bad value gets the record rejected.
-STORED_FIELDS = ["turn", "tag", "topic", "queue", "customer", "metadata", "label"]
+STORED_FIELDS = ["turn", "tag", "topic", "queue", "customer", "metadata", "metadata key", "label"]
 REJECTED_FIELDS = ["speaker", "started_at", "csat", "channel"]
 
 
@@ -209,6 +209,8 @@ def _with_secret(field: str, secret: str, words: str) -> dict[str, Any]:
         record["customer"] = {"id": secret}
     elif field == "metadata":
         record["crm_note"] = value  # an unknown field: kept as metadata
+    elif field == "metadata key":
+        record["contacts"] = {secret: {"note": words}, "other": 1}
     elif field == "label":
         record["labels"] = {"greeting": True, "note": value}
     elif field == "speaker":
@@ -259,8 +261,9 @@ def test_pii_in_any_field_is_never_stored_written_or_printed_in_clear(db: Databa
     run = next(_counter)
     record = _with_secret(field, secret, words)
     path = tmp_path / f"pii-{run}.{fmt}"
-    if fmt in ("csv", "txt") and field in ("metadata", "label"):  # no such fields: in a turn instead
+    if fmt in ("csv", "txt") and field in ("metadata", "metadata key", "label"):  # no such fields: in a turn instead
         record.pop("crm_note", None)
+        record.pop("contacts", None)
         record.pop("labels", None)
         record["turns"][0]["text"] = f"{words} {secret}"
     if fmt == "csv":

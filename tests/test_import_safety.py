@@ -98,3 +98,13 @@ def test_tags_topic_queue_and_customer_id_are_redacted_like_turns(db: Database, 
     with db.session() as session:
         row = session.scalar(select(Interaction))
         assert row is not None and row.customer_external_id == "jo.smith@example.com"
+
+
+def test_metadata_keyed_by_personal_data_is_redacted_and_nothing_lost(db: Database, tmp_path: Path) -> None:
+    path = write(tmp_path / "keys.jsonl", chat("c-1", contacts={"jo@example.com": "primary", "al@example.org": "backup",
+                                                                "count": 2}))
+    import_chats(db, [str(path)])
+    with db.session() as session:
+        row = session.scalar(select(Interaction))
+        assert row is not None
+        assert row.meta["contacts"] == {"[EMAIL]": "primary", "[EMAIL] (2)": "backup", "count": 2}

@@ -352,12 +352,22 @@ def redact(text: str, *, kinds: Collection[str] = KINDS, regions: Sequence[str] 
 
 
 def redact_values(value: object, *, regions: Sequence[str] | None = None) -> object:
-    """``value`` with :func:`redact` applied to every string inside it (dicts and lists walked, keys kept) and
-    to integers of seven digits or more (a card or phone number given as a number becomes its placeholder)."""
+    """``value`` with :func:`redact` applied to every string inside it (dicts and lists walked, keys too: an
+    object keyed by e-mail address) and to integers of seven digits or more (a card or phone number given as a
+    number becomes its placeholder). Keys that become the same get `` (2)``, `` (3)``, ... so none is lost."""
     if isinstance(value, str):
         return redact(value, regions=regions).text
     if isinstance(value, dict):
-        return {key: redact_values(item, regions=regions) for key, item in value.items()}
+        out: dict[object, object] = {}
+        for key, item in value.items():
+            if isinstance(key, str):
+                key = base = redact(key, regions=regions).text
+                n = 1
+                while key in out:
+                    n += 1
+                    key = f"{base} ({n})"
+            out[key] = redact_values(item, regions=regions)
+        return out
     if isinstance(value, list):
         return [redact_values(item, regions=regions) for item in value]
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 1_000_000:
