@@ -33,6 +33,7 @@ import tempfile
 import time
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import insert
@@ -59,8 +60,10 @@ def _rubric_body() -> dict[str, Any]:
     return body_of(Rubric.model_validate(data))
 
 
-def seed(url: str, agents: int, per_agent: int, rng: random.Random, teams: int = 10) -> None:
-    """Create the database and insert agents (in ``teams`` teams), chats, turns, a rubric version and evaluations."""
+def seed(url: str, agents: int, per_agent: int, rng: random.Random, teams: int = 10,
+         write: Callable[[Any, Any, list[dict[str, Any]]], None] | None = None) -> None:
+    """Create the database and insert agents (in ``teams`` teams), chats, turns, a rubric version and evaluations
+    (the bulk tables through ``write(session, model, rows)`` when given, e.g. PostgreSQL's COPY)."""
     from qa_toolkit.services import schema
     from qa_toolkit.storage import models as m
     from qa_toolkit.storage.database import open_database
@@ -119,6 +122,9 @@ def seed(url: str, agents: int, per_agent: int, rng: random.Random, teams: int =
                                     "version": 1, "is_current": True})
         for table, rows in ((m.Interaction, interactions), (m.Turn, turns), (m.Evaluation, evaluations),
                             (m.CriterionResult, results)):
+            if write is not None:
+                write(session, table, rows)
+                continue
             for i in range(0, len(rows), 5000):
                 session.execute(insert(table), rows[i:i + 5000])
     database.close()

@@ -14,14 +14,17 @@ admin (who sees everyone) and a lead (who sees a team of 20), and the server tim
       cold: the overview's cache emptied before each request (as after any change of the data);
       warm: the same data again (a lead's repeated views between two imports)
   agent page           /agents/ag-007?period=2026-10   coaching content, evaluations, KPIs against the team
+      cold: the page cache emptied before each request; warm: the team's side of the page cached (as for the
+      next agent of the same team), the agent's own evaluations, evidence and KPIs read afresh
   baseline: log-in page   /login                   the floor of a request through the same stack
   baseline: kpi report    ``reports.kpi_report(by=team)`` + ``by=queue`` for 2026-10, what
                           ``qa report kpis`` computes (the overview before it aggregated in SQL)
 
 Goals: overview < 300 ms, agent page < 150 ms. Writes bench/results/web.json.
 
-    .venv/bin/python bench/web.py                       # SQLite and PostgreSQL (seeding takes minutes)
+    .venv/bin/python bench/web.py                       # SQLite and PostgreSQL (seeding takes minutes; COPY on PostgreSQL)
     .venv/bin/python bench/web.py --engines sqlite --agents 100   # quicker
+    .venv/bin/python bench/web.py --keep /tmp/qa-bench-web   # seed once, measure again on the kept data
 """
 
 from __future__ import annotations
@@ -47,13 +50,29 @@ PG_SERVER = os.environ.get("QA_BENCH_POSTGRES_URL", "postgresql+psycopg://postgr
 PASSWORD = "bench-admin-password"
 
 
+def _copy(session: Any, model: Any, rows: list[dict[str, Any]]) -> None:
+    """Write ``rows`` into ``model``'s table with PostgreSQL's COPY (minutes faster than INSERTs at 2M rows)."""
+    from sqlalchemy import JSON
+
+    table = model.__table__
+    names = [c.name for c in table.columns if c.name in rows[0] or c.key in rows[0]]
+    keys = [c.key if c.key in rows[0] else c.name for c in table.columns if c.name in names]
+    json_columns = {c.name for c in table.columns if isinstance(c.type, JSON)}
+    cursor = session.connection().connection.driver_connection.cursor()
+    columns = ", ".join(f'"{n}"' for n in names)
+    with cursor.copy(f'COPY "{table.name}" ({columns}) FROM STDIN') as copy:
+        for row in rows:
+            copy.write_row([json.dumps(row[k]) if n in json_columns else row[k] for n, k in zip(names, keys)])
+
+
 def _prepare(url: str, agents: int, per_agent: int, teams: int) -> None:
     from reports import seed
 
     from qa_toolkit.services import accounts, people
     from qa_toolkit.storage.database import open_database
 
-    seed(url, agents, per_agent, random.Random(18), teams=teams)
+    seed(url, agents, per_agent, random.Random(18), teams=teams,
+         write=_copy if url.startswith("postgresql") else None)
     database = open_database(url)
     with database.session() as session:
         people.add_user(session, "ada", "admin")
@@ -71,6 +90,27 @@ def _prepare(url: str, agents: int, per_agent: int, teams: int) -> None:
 
             connection.execute(text("ANALYZE"))
     database.close()
+
+
+def _seeded(url: str, interactions: int) -> bool:
+    """Whether ``url`` holds this benchmark's data already (``--keep``): at the latest revision, with the
+    expected number of interactions and the benchmark's users."""
+    from sqlalchemy import func, select
+
+    from qa_toolkit.errors import QAError
+    from qa_toolkit.storage.database import open_database
+    from qa_toolkit.storage.models import Interaction, User
+
+    try:
+        database = open_database(url)
+    except QAError:
+        return False
+    try:
+        with database.session() as session:
+            return (session.scalar(select(func.count()).select_from(Interaction)) == interactions
+                    and session.scalar(select(func.count()).select_from(User)) == 2)
+    finally:
+        database.close()
 
 
 def _serve(url: str) -> tuple[Any, threading.Thread, str]:
@@ -98,8 +138,8 @@ def _server_ms(response: Any) -> float:
 
 
 def _measure(client: Any, path: str, repeats: int, cold: bool = False) -> dict[str, Any]:
-    """Server time of ``path``: warm (the overview's cache holds the result) or ``cold`` (emptied before
-    each request, as after any change of the data)."""
+    """Server time of ``path``: warm (the page cache holds the overview, the team side of the agent page)
+    or ``cold`` (emptied before each request, as after any change of the data)."""
     from qa_toolkit.services import page_cache
 
     first = client.get(path)
@@ -133,8 +173,10 @@ def _service_cpu(url: str, repeats: int, teams: int) -> dict[str, Any]:
                  s, u, parse_period("2026-05-01..2026-10-31")), True),
              "overview (all, admin, warm)": ("ada", lambda s, u: views.overview(
                  s, u, parse_period("2026-05-01..2026-10-31")), False),
-             "agent page (lead)": ("lee", lambda s, u: views.agent_page(s, u, "ag-007", parse_period("2026-10")),
-                                   False)}
+             "agent page (lead, cold)": ("lee", lambda s, u: views.agent_page(s, u, "ag-007", parse_period("2026-10")),
+                                         True),
+             "agent page (lead, warm)": ("lee", lambda s, u: views.agent_page(s, u, "ag-007", parse_period("2026-10")),
+                                         False)}
     rows = {}
     for name, (who, call, cold) in calls.items():
         times = []
@@ -174,8 +216,11 @@ def run_engine(engine: str, url: str, args: argparse.Namespace) -> dict[str, Any
     import httpx
 
     began = time.perf_counter()
-    _prepare(url, args.agents, args.per_agent, args.teams)
+    reused = args.keep and _seeded(url, args.agents * args.per_agent)
+    if not reused:
+        _prepare(url, args.agents, args.per_agent, args.teams)
     seeded = time.perf_counter() - began
+    load_before = os.getloadavg()
     server, thread, base = _serve(url)
     try:
         rows: dict[str, Any] = {}
@@ -191,7 +236,9 @@ def run_engine(engine: str, url: str, args: argparse.Namespace) -> dict[str, Any
                     for cold in (True, False):
                         name = f"overview ({label}, {who}, {'cold' if cold else 'warm'})"
                         rows[name] = _measure(client, f"/?period={period}", args.repeats, cold=cold)
-                rows[f"agent page ({who})"] = _measure(client, "/agents/ag-007?period=2026-10", args.repeats)
+                for cold in (True, False):
+                    rows[f"agent page ({who}, {'cold' if cold else 'warm'})"] = _measure(
+                        client, "/agents/ag-007?period=2026-10", args.repeats, cold=cold)
                 if user == "ada":
                     rows["baseline: log-in page"] = _measure(client, "/login", args.repeats)
                     check = client.get("/api/overview?period=2026-05-01..2026-10-31").json()
@@ -209,18 +256,20 @@ def run_engine(engine: str, url: str, args: argparse.Namespace) -> dict[str, Any
             row.update(goal_ms=goal, meets_goal=row["server_ms_median"] < goal,
                        ratio_to_login_page=round(row["server_ms_median"] / floor, 1),
                        ratio_to_kpi_report=round(row["server_ms_median"] / kpi_ms, 4))
-    return {"engine": engine, "seed_s": round(seeded, 1), "pages": rows, "service_cpu": cpu,
-            "load_average": os.getloadavg()}
+    return {"engine": engine, "seed_s": None if reused else round(seeded, 1), "reused_data": bool(reused),
+            "pages": rows, "service_cpu": cpu, "load_average_before": load_before, "load_average": os.getloadavg()}
 
 
 def _print(result: dict[str, Any]) -> None:
-    print(f"\n{result['engine']} (seeded in {result['seed_s']} s)")
+    origin = "data kept from an earlier run" if result["reused_data"] else f"seeded in {result['seed_s']} s"
+    print(f"\n{result['engine']} ({origin})")
     for name, row in result["pages"].items():
         goal = f"  goal < {row['goal_ms']:.0f} ms: {'met' if row['meets_goal'] else 'NOT met'}" if "goal_ms" in row else ""
         print(f"  {name:52s} median {row['server_ms_median']:8.1f} ms  max {row['server_ms_max']:8.1f} ms{goal}")
     for name, row in result["service_cpu"].items():
         print(f"  CPU of the service call: {name:28s} median {row['cpu_ms_median']:8.1f} ms  min {row['cpu_ms_min']:8.1f} ms")
-    print(f"  load average at the end: {', '.join(f'{v:.1f}' for v in result['load_average'])}")
+    print(f"  load average before: {', '.join(f'{v:.1f}' for v in result['load_average_before'])}; "
+          f"at the end: {', '.join(f'{v:.1f}' for v in result['load_average'])}")
 
 
 def main() -> None:
@@ -229,30 +278,45 @@ def main() -> None:
     parser.add_argument("--agents", type=int, default=500)
     parser.add_argument("--per-agent", type=int, default=200)
     parser.add_argument("--teams", type=int, default=25)
-    parser.add_argument("--repeats", type=int, default=15)
+    parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--keep", metavar="DIR", type=Path,
+                        help="keep the seeded data (SQLite file in DIR, PostgreSQL database qa_bench_web_AGENTSxN) "
+                             "and measure on it again next time instead of seeding (seeding takes minutes)")
     args = parser.parse_args()
 
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
 
     results = []
+    size = f"{args.agents}x{args.per_agent}"
     with tempfile.TemporaryDirectory() as tmp:
         for engine in args.engines.split(","):
             if engine == "sqlite":
-                results.append(run_engine(engine, f"sqlite:///{Path(tmp) / 'web.db'}", args))
+                folder = args.keep or Path(tmp)
+                folder.mkdir(parents=True, exist_ok=True)
+                path = folder / f"web-{size}.db"
+                if args.keep and path.exists() and not _seeded(f"sqlite:///{path}", args.agents * args.per_agent):
+                    path.unlink()
+                results.append(run_engine(engine, f"sqlite:///{path}", args))
                 _print(results[-1])
                 continue
-            name = f"qa_bench_web_{uuid.uuid4().hex[:8]}"
+            name = f"qa_bench_web_{size}" if args.keep else f"qa_bench_web_{uuid.uuid4().hex[:8]}"
             admin = create_engine(PG_SERVER, isolation_level="AUTOCOMMIT")
+            url = make_url(PG_SERVER).set(database=name).render_as_string(hide_password=False)
             with admin.connect() as connection:
-                connection.execute(text(f'CREATE DATABASE "{name}"'))
+                exists = connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})
+                if exists and not _seeded(url, args.agents * args.per_agent):
+                    connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+                    exists = None
+                if not exists:
+                    connection.execute(text(f'CREATE DATABASE "{name}"'))
             try:
-                url = make_url(PG_SERVER).set(database=name).render_as_string(hide_password=False)
                 results.append(run_engine(engine, url, args))
                 _print(results[-1])
             finally:
-                with admin.connect() as connection:
-                    connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+                if not args.keep:
+                    with admin.connect() as connection:
+                        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
                 admin.dispose()
     payload = {"benchmark": "web", "interactions": args.agents * args.per_agent, "agents": args.agents,
                "teams": args.teams, "repeats": args.repeats, "machine": platform.platform(),

@@ -182,7 +182,7 @@ def test_one_agents_report_counts_repeat_contacts_handled_by_other_teams(seeded:
 
 
 def test_one_agents_report_reuses_the_team_side_only_while_the_data_is_unchanged(seeded: Database) -> None:
-    """The web view's agent page (cache=True): the second agent of a team reads the team's numbers from
+    """The web view's agent page (with a data stamp): the second agent of a team reads the team's numbers from
     the cache, equal to a report computed from scratch; any new evaluation makes them be computed again."""
     from sqlalchemy import select
 
@@ -192,7 +192,8 @@ def test_one_agents_report_reuses_the_team_side_only_while_the_data_is_unchanged
     page_cache.clear()
     with seeded.session() as session:
         plain = {a: reports.coaching_reports(session, agent=a, period=OCTOBER).reports[0] for a in ("a-1", "a-2")}
-        cached = {a: reports.coaching_reports(session, agent=a, period=OCTOBER, cache=True).reports[0]
+        stamp = page_cache.data_stamp(session)
+        cached = {a: reports.coaching_reports(session, agent=a, period=OCTOBER, stamp=stamp).reports[0]
                   for a in ("a-2", "a-1")}  # a-1's team side comes from a-2's request
     assert cached == plain
     assert plain["a-1"].team_score == pytest.approx(_score(A1 + A2))
@@ -209,7 +210,8 @@ def test_one_agents_report_reuses_the_team_side_only_while_the_data_is_unchanged
         session.add(Evaluation(interaction_id=target.interaction_id, rubric_version_id=target.rubric_version_id,
                                kind="review", score=0.0, category_scores={}))
     with seeded.session() as session:
-        again = reports.coaching_reports(session, agent="a-1", period=OCTOBER, cache=True).reports[0]
+        again = reports.coaching_reports(session, agent="a-1", period=OCTOBER,
+                                         stamp=page_cache.data_stamp(session)).reports[0]
         fresh = reports.coaching_reports(session, agent="a-1", period=OCTOBER).reports[0]
     assert again == fresh and again.team_score is not None
     assert again.team_score < plain["a-1"].team_score  # type: ignore[operator]

@@ -2,8 +2,8 @@
 
 Each entry is stored with the :func:`data_stamp` of the moment it was computed and used only while the
 stamp is the same, so the first request after any import, scoring run, review, dispute or agent change
-computes afresh (in this process or another: the stamp is read from the database). Entries hold numbers
-only (aggregates, team contexts), never transcript text.
+computes afresh (in this process or another: the stamp is read from the database). Entries live in this
+process's memory only (a coaching report quotes stored, already redacted turns, as the page does).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from qa_toolkit.storage.models import Agent, Evaluation, Interaction, RubricVersion
+from qa_toolkit.storage.models import Agent, Evaluation, Interaction, RubricVersion, Turn
 
 SIZE = 128
 _ENTRIES: OrderedDict[tuple[Any, ...], tuple[tuple[Any, ...], Any]] = OrderedDict()
@@ -24,18 +24,19 @@ _LOCK = threading.Lock()
 
 def data_stamp(session: Session) -> tuple[Any, ...]:
     """What the cached numbers depend on, in a few cheap aggregates read in one round-trip (index lookups
-    and index-only counts): interactions (count, newest id, latest update), evaluations (count, newest id,
-    current ones: a review, re-score or dispute adds one), the newest rubric version, and every agent's
-    team. Equal stamps mean equal data."""
+    and index-only counts): interactions (count, newest id, latest update), evaluations (count, newest id:
+    a review, re-score or dispute adds one and only then retires the one it replaces), the newest rubric version and turn (stored
+    turns are replaced, never edited), and every agent's id, name, team and hire date. Equal stamps mean
+    equal data."""
     I, E = Interaction, Evaluation  # noqa: N806
     counts = session.execute(select(
         select(func.count()).select_from(I).scalar_subquery(), select(func.max(I.id)).scalar_subquery(),
         select(func.max(I.updated_at)).scalar_subquery(), select(func.count()).select_from(E).scalar_subquery(),
         select(func.max(E.id)).scalar_subquery(),
-        select(func.count()).select_from(E).where(E.is_current.is_(True)).scalar_subquery(),
-        select(func.max(RubricVersion.id)).scalar_subquery())).one()
-    teams = hash(tuple(session.execute(select(Agent.id, Agent.team).order_by(Agent.id)).all()))
-    return (session.get_bind().url.render_as_string(), tuple(counts), teams)
+        select(func.max(RubricVersion.id)).scalar_subquery(), select(func.max(Turn.id)).scalar_subquery())).one()
+    agents = hash(tuple(session.execute(select(Agent.id, Agent.external_id, Agent.name, Agent.team, Agent.hired_at)
+                                        .order_by(Agent.id)).all()))
+    return (session.get_bind().url.render_as_string(), tuple(counts), agents)
 
 
 def get(key: tuple[Any, ...], stamp: tuple[Any, ...]) -> Any | None:

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -152,20 +153,19 @@ def _select_agents(session: Session, agent: str | None, team: str | None) -> lis
 def coaching_reports(session: Session, *, agent: str | None = None, team: str | None = None,
                      period: Period | None = None, rubric: str | None = None,
                      trend_periods: int = TREND_PERIODS, fcr_days: int = kpi.FCR_DAYS,
-                     cache: bool = False) -> CoachingBatch:
+                     stamp: tuple[Any, ...] | None = None) -> CoachingBatch:
     """Coaching summaries of one agent, one team, or everyone (both None) for ``period``.
 
-    Agents without evaluations in the period are listed in ``skipped`` (no report). With ``cache``, each
-    team's side of the reports (scores, trend, category means, failure counts, KPIs: numbers only) is
-    kept in :mod:`page_cache` while the data is unchanged, so the next agent of the same team reads only
-    their own evaluations and contacts.
+    Agents without evaluations in the period are listed in ``skipped`` (no report). With a ``stamp``
+    (:func:`page_cache.data_stamp`), each team's side of the reports (scores, trend, category means,
+    failure counts, KPIs: numbers only) is kept in :mod:`page_cache` while the data is unchanged, so the
+    next agent of the same team reads only their own evaluations and contacts.
 
     Raises:
         NotFoundError: unknown agent, team or rubric.
     """
     chosen = _select_agents(session, agent, team)
     period = period or latest_month(session)
-    stamp = page_cache.data_stamp(session) if cache else None
     if rubric is None and stamp is not None:  # the most used rubric: a count over every evaluation
         rubric = page_cache.get(("most-used-rubric",), stamp)
         if rubric is None:

@@ -22,7 +22,16 @@ from qa_toolkit.errors import NotFoundError, QAError
 from qa_toolkit.reports.coaching import CoachingReport
 from qa_toolkit.reports.period import Period, parse_period
 from qa_toolkit.review.session import timestamp
-from qa_toolkit.services import calibration, dashboard, evaluation_source, reports, review, roles, scoring
+from qa_toolkit.services import (
+    calibration,
+    dashboard,
+    evaluation_source,
+    page_cache,
+    reports,
+    review,
+    roles,
+    scoring,
+)
 from qa_toolkit.services.people import get_agent
 from qa_toolkit.storage.models import (
     Agent,
@@ -141,8 +150,15 @@ def coaching(session: Session, user: User, external_id: str, period: Period,
     note = _blind_note(session, user, agent.id)
     if note:
         raise roles.NotAllowedError(note)
-    batch = reports.coaching_reports(session, agent=external_id, period=period, rubric=rubric, cache=True)
-    return batch.reports[0] if batch.reports else None
+    stamp = page_cache.data_stamp(session)
+    key = ("coaching", agent.id, str(period), rubric)
+    found = page_cache.get(key, stamp)
+    if found is not None:
+        return found[0]  # type: ignore[no-any-return]
+    batch = reports.coaching_reports(session, agent=external_id, period=period, rubric=rubric, stamp=stamp)
+    report = batch.reports[0] if batch.reports else None
+    page_cache.put(key, stamp, (report,))
+    return report
 
 
 def agent_page(session: Session, user: User, external_id: str, period: Period,
