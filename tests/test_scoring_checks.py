@@ -289,3 +289,10 @@ def test_every_check_handles_any_conversation(turns, channel) -> None:  # type: 
         assert 0.0 <= result.confidence <= 1.0
         for evidence in result.evidence:
             assert evidence.turn is None or 0 <= evidence.turn < len(turns)
+
+
+def test_a_stated_fix_stands_without_the_customers_word_when_confirm_fix_is_off() -> None:
+    turns = [("customer", "Refund?"), ("agent", "I've issued the refund.")]
+    assert run("resolution", view(*turns), confirm_fix=False).measures["resolved"] is True
+    objected = [*turns, ("customer", "It still doesn't work.")]
+    assert run("resolution", view(*objected), confirm_fix=False).measures["resolved"] is False

@@ -79,6 +79,7 @@ class ResolutionParams(Params):
     customer_phrases: tuple[str, ...] = CUSTOMER_AGREES
     unresolved_phrases: tuple[str, ...] = CUSTOMER_UNRESOLVED
     require_customer: bool = True
+    confirm_fix: bool = True  # a stated fix needs the customer's agreement too (False: it stands unless they object)
     escalation_phrases: tuple[str, ...] = ESCALATION
     escalation_regexes: tuple[str, ...] = ESCALATION_REGEXES
     resolved_exemplars: Exemplars | None = None
@@ -138,7 +139,7 @@ def resolution(view: InteractionView, p: ResolutionParams) -> CheckResult:
         match = text.first(turn.text, p.customer_phrases)
         if match:
             ack = (turn, match)
-    if ack is None and p.require_customer:
+    if ack is None and p.require_customer and (agent_hit is None or p.confirm_fix):
         what = f"resolution stated in turn {agent_hit[0].index}" if agent_hit else "no resolution stated"
         return CheckResult("fail", f"{what}; the customer never confirmed", tuple(evidence), 0.6,
                            {"resolved": False})
