@@ -108,3 +108,14 @@ def test_metadata_keyed_by_personal_data_is_redacted_and_nothing_lost(db: Databa
         row = session.scalar(select(Interaction))
         assert row is not None
         assert row.meta["contacts"] == {"[EMAIL]": "primary", "[EMAIL] (2)": "backup", "count": 2}
+
+
+def test_a_first_line_nested_too_deep_to_load_is_still_detected_as_json_lines(db: Database, tmp_path: Path) -> None:
+    # 9,000 levels in 54 KB, inside the 64 KiB head: detection itself must not die of a RecursionError
+    deep = '{"a":' * 9000 + "1" + "}" * 9000
+    path = tmp_path / "deep.jsonl"
+    path.write_text(deep + "\n" + json.dumps(chat("c-1")) + "\n", encoding="utf-8")
+    errors: list[RecordError] = []
+    summary = import_chats(db, [str(path)], rejects=tmp_path / "r.jsonl", on_reject=errors.append)
+    assert [(e.line, e.field) for e in errors] == [(1, "record")]
+    assert (summary.files[0].format, summary.files[0].imported) == ("jsonl", 1) and stored(db) == ["c-1"]

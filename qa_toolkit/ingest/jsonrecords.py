@@ -67,6 +67,8 @@ def is_json_lines(head: bytes) -> bool:
         return not _is_wrapper(json.loads(first))
     except ValueError:
         return False
+    except RecursionError:  # one object on one line, nested too deep to load here: its first keys tell
+        return not _starts_wrapper(first)
 
 
 def _starts_wrapper(start: bytes) -> bool:
