@@ -78,6 +78,8 @@ EMPATHY = (
     "you're right to", "you are right to", "fair enough", "lo siento", "désolé", "desole", "too long",
     "what a pain", "no fun", "a lot to deal with", "maddening", "scary", "worrying", "i hear how", "alarming",
     "distressing", "upsetting", "unsettling", "disruptive", "a shock", "a hassle", "inconvenience",
+    "oh no", "last thing you need", "awful", "horrible", "such a pain", "rotten", "a nightmare", "gutting",
+    "miserable", "must be hard", "can't have been easy", "so hard", "heartbreaking", "i'm sorry", "dreadful",
 )
 EMPATHY_REGEXES = (
     r"\bi(?:'d| would)\s+(?:be|feel)\s+(?:\w+\s+)?(?:annoyed|frustrated|upset|angry|worried|the same)(?:\s+too)?\b",
@@ -145,14 +147,14 @@ def _upset(turn: TurnView, p: EmpathyParams) -> tuple[str, float] | None:
     if match:
         return f"frustration words {turn.text[match.start:match.end]!r}", 0.85
     if p.repeated_punctuation and (marks := REPEATED_PUNCTUATION.search(turn.text)):
-        if len(_WORD.findall(turn.text, 0, marks.start())) >= 3:
+        if len(_WORD.findall(turn.text, 0, marks.start())) >= 3 and sentiment(turn.text) < 0.3:  # not excitement
             return f"repeated punctuation {marks.group(0)!r}", 0.75
     if p.shouting and (word := shouted(turn.text)):
         return f"shouting {word!r}", 0.75
     if sem := semantic.match([turn], p.upset_exemplars):
         return f"sounds upset, like “{sem.exemplar}” ({sem.similarity:.2f})", sem.confidence
-    score = sentiment(turn.text)
-    if score <= p.threshold:
+    score = sentiment(_LEADING_NO.sub("", turn.text) or turn.text)
+    if score <= p.threshold and not text.first(turn.text, THANKS):  # "nope, that's perfect, thank you!"
         return f"negative sentiment {score:+.2f}", min(1.0, 0.5 + abs(score) / 2)
     return None
 
