@@ -8,20 +8,18 @@ off (``--no-redact``), personal data in the records is replaced by placeholders 
 
 from __future__ import annotations
 
-import csv
-import io
+import json
 import os
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO
-
-import json
 
 import orjson
 
 from qa_toolkit.config import get_settings
 from qa_toolkit.errors import QAError
 from qa_toolkit.ingest import pii
+from qa_toolkit.ingest.formats import csv as csv_format
 from qa_toolkit.ingest.model import Parsed
 from qa_toolkit.ingest.sources import REJECTS_MARK
 from qa_toolkit.storage.database import sqlite_path
@@ -68,13 +66,7 @@ def redact_raw(raw: str, file_format: str, delimiter: str | None = None) -> str:
     """A raw rejected record with PII replaced by placeholders, still in its format: JSON values one by
     one (a line that is no valid JSON as text), CSV cells one by one, text line by line."""
     if file_format == "csv":
-        rows = list(csv.reader(io.StringIO(raw), delimiter=delimiter or ","))
-        redacted = [[pii.redact(cell).text for cell in row] for row in rows]
-        if redacted == rows:
-            return raw
-        out = io.StringIO()
-        csv.writer(out, delimiter=delimiter or ",", lineterminator="\n").writerows(redacted)
-        return out.getvalue().rstrip("\n")
+        return csv_format.map_cells(raw, delimiter or ",", lambda cell: pii.redact(cell).text)
     if file_format == "text":
         return "\n".join(pii.redact(line).text for line in raw.split("\n"))
     try:
@@ -129,7 +121,7 @@ class RejectsWriter:
         suffix = suffix_for(file_format)
         delimiter = self.delimiter
         if file_format == "csv" and delimiter is None:
-            delimiter = _sniffed(parsed.header)
+            delimiter = csv_format.sniffed_delimiter(parsed.header)
         raw, header = parsed.raw, parsed.header
         if self.redact:
             raw = redact_raw(raw, file_format, delimiter)
@@ -155,10 +147,3 @@ def _writable_folder(folder: Path) -> bool:
     while not folder.exists() and folder != folder.parent:
         folder = folder.parent
     return folder.is_dir() and os.access(folder, os.W_OK | os.X_OK)
-
-
-def _sniffed(header: str) -> str:
-    try:
-        return csv.Sniffer().sniff(header, delimiters=",;\t|").delimiter
-    except csv.Error:
-        return ","

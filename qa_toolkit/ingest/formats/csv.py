@@ -25,7 +25,7 @@ import csv
 import io
 import re
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -346,6 +346,26 @@ def records(source: Source, mapping: CsvMapping | None = None, limits: Limits = 
         current.turns.append(turn)
     if current is not None:
         yield finish(current)
+
+
+def sniffed_delimiter(header: str) -> str:
+    """The delimiter of a CSV header line, as :func:`records` sniffs it (``,`` when it cannot tell)."""
+    try:
+        return csv.Sniffer().sniff(header, delimiters=",;\t|").delimiter
+    except csv.Error:
+        return ","
+
+
+def map_cells(raw: str, delimiter: str, change: Callable[[str], str]) -> str:
+    """CSV rows as :func:`records` keeps them for the rejects file, with ``change`` applied to every cell
+    (``raw`` itself when no cell changes)."""
+    rows = list(csv.reader(io.StringIO(raw), delimiter=delimiter))
+    changed = [[change(cell) for cell in row] for row in rows]
+    if changed == rows:
+        return raw
+    out = io.StringIO()
+    csv.writer(out, delimiter=delimiter, lineterminator="\n").writerows(changed)
+    return out.getvalue().rstrip("\n")
 
 
 def _timestamp(value: str, zone: ZoneInfo | None) -> str:
