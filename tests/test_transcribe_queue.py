@@ -144,3 +144,39 @@ def test_nightly_task_without_a_folder_queues_nothing(queue_db_url: str, monkeyp
     app = make_app(queue_db_url)
     [nightly] = [p for (name, _), p in app.periodic_registry.periodic_tasks.items() if name == "qa.nightly_enqueue"]
     assert nightly.task(timestamp=int(time.time())) == 0
+
+
+def test_two_first_enqueues_on_a_fresh_database_take_turns(tmp_path: Path) -> None:
+    """Issue 20 item 7: two first `qa transcribe enqueue` runs on a fresh database both create the queue's
+    tables if missing; they take turns (an advisory lock), so neither crashes and each file is queued once."""
+    if os.environ.get("QA_TEST_POSTGRES") == "skip":
+        pytest.skip("QA_TEST_POSTGRES=skip: PostgreSQL tests skipped on purpose")
+    folder = tmp_path / "calls"
+    files = copy_samples(folder, ["call_01_billing.wav", "call_03_overtalk.wav"])
+    admin = create_engine(PG_SERVER_URL, isolation_level="AUTOCOMMIT")
+    try:
+        for _ in range(3):  # the race needs both runs to find the tables missing: try a few fresh databases
+            name = f"qa_queue_{uuid.uuid4().hex[:10]}"
+            with admin.connect() as connection:
+                connection.execute(text(f'CREATE DATABASE "{name}"'))
+            url = make_url(PG_SERVER_URL).set(database=name).render_as_string(hide_password=False)
+            try:
+                schema.init_database(url)
+                procs = [subprocess.Popen([*QA, "transcribe", "enqueue", str(folder), "--db", url],
+                                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                         for _ in range(2)]
+                outputs = [proc.communicate(timeout=120) for proc in procs]
+                for proc, (out, err) in zip(procs, outputs):
+                    assert proc.returncode == 0 and "Traceback" not in err, err
+                queued = sum(int(out.split()[1]) for out, _ in outputs)  # "Queued N recording(s); ..."
+                engine = create_engine(url)
+                with engine.connect() as connection:
+                    jobs = connection.execute(text("SELECT count(*) FROM procrastinate_jobs "
+                                                   "WHERE task_name = 'qa.transcribe_recording'")).scalar()
+                engine.dispose()
+                assert queued == jobs == len(files)
+            finally:
+                with admin.connect() as connection:
+                    connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        admin.dispose()
