@@ -7,6 +7,7 @@ a ``qa import chats`` option.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from qa_toolkit.errors import QAError
@@ -65,17 +66,16 @@ def size(value: int) -> str:
 
 
 def depth_over(value: object, limit: int) -> bool:
-    """True when lists and dicts nest deeper than ``limit`` in ``value`` (walked without recursion)."""
-    stack: list[tuple[object, int]] = [(value, 1)]
+    """True when lists and dicts nest deeper than ``limit`` in ``value`` (walked without recursion, holding one
+    iterator per open level)."""
+    stack: list[Iterator[object]] = [iter((value,))]
     while stack:
-        item, depth = stack.pop()
-        if isinstance(item, dict):
-            children = item.values()
-        elif isinstance(item, list):
-            children = item
+        for item in stack[-1]:
+            if isinstance(item, (dict, list)):
+                if len(stack) > limit:
+                    return True
+                stack.append(iter(item.values() if isinstance(item, dict) else item))
+                break
         else:
-            continue
-        if depth > limit:
-            return True
-        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+            stack.pop()
     return False

@@ -148,9 +148,9 @@ def _validate(name: str, record: RawRecord, mapper: Callable[[dict[str, Any]], d
                 name, record.line, where, "contains a NUL character (U+0000), which cannot be stored: remove it"))
     turns = value.get("turns") if isinstance(value, dict) else None
     if isinstance(turns, list) and len(turns) > limits.max_turns:
-        return Parsed(record.line, record.raw, error=RecordError(
-            name, record.line, "turns", f"{len(turns):,} turns, more than {limits.max_turns:,} (--max-turns)"),
-            header=record.header)
+        return Parsed(record.line, "", error=RecordError(  # not held twice (redacted) for the rejects file
+            name, record.line, "turns", f"{len(turns):,} turns, more than {limits.max_turns:,} (--max-turns); "
+                                        "not written to the rejects file"), header=record.header)
     parsed = validate(value, file=name, line=record.line, raw=record.raw)
     parsed.header = record.header
     return parsed
