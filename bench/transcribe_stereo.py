@@ -151,7 +151,7 @@ def main() -> None:
           f"{n['cpu_s']} s (WER {n['wer']}) for {audio_s:.0f} s of stereo calls: {result['speedup_wall']}x wall, "
           f"{result['speedup_cpu']}x CPU; stages {stage_s}")
     existing = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
-    existing[args.model if args.split == "test" else f"{args.model} ({args.split})"] = result
+    existing[f"{args.model}, {args.split} split, beam {options.beam_size}"] = result
     RESULTS.write_text(json.dumps(existing, indent=2) + "\n")
     print(f"wrote {RESULTS.relative_to(ROOT)}")
 

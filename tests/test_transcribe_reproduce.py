@@ -97,3 +97,21 @@ def test_workers_1_and_2_store_byte_identical_transcripts(tmp_path: Path) -> Non
         dumps.append(_stored(database))
         database.close()
     assert len(dumps[0]) > 1000 and dumps[0] == dumps[1]
+
+
+def test_beam_size_is_an_option_stored_with_the_transcript(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'qa.db'}"
+    assert CliRunner().invoke(app, ["init", "--db", url]).exit_code == 0
+    call = str(SAMPLES / "call_03_overtalk.wav")
+    greedy = CliRunner().invoke(app, ["transcribe", "file", call, "--beam-size", "1", "--store", "--db", url])
+    assert greedy.exit_code == 0, greedy.output
+    database = open_database(url)
+    with database.session() as session:
+        row = session.scalars(select(Recording)).one()
+        assert row.provenance["options"]["beam_size"] == 1
+        interaction_id = row.interaction_id
+    database.close()
+    again = CliRunner().invoke(app, ["transcribe", "file", "--reproduce", str(interaction_id), "--db", url])
+    assert again.exit_code == 0 and "identical" in again.output
+    bad = CliRunner().invoke(app, ["transcribe", "file", call, "--beam-size", "0"])
+    assert bad.exit_code == 2

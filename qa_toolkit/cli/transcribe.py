@@ -45,6 +45,11 @@ DiarizeOption = Annotated[bool, typer.Option(
     help="Mono calls: tell the speakers apart and label agent, customer, agent_2, other (needs the diarization "
          "extra); undecided calls keep 'unknown' and are tagged review-speakers.")]
 
+BeamOption = Annotated[int, typer.Option(
+    "--beam-size", min=1, max=10,
+    help="Beam search width: 5, or 1 for greedy decoding (on CPU about 1.5x faster on stereo calls, WER "
+         "about the same; see the README). Both are deterministic.")]
+
 RedactAudioOption = Annotated[Path | None, typer.Option(
     "--redact-audio", show_default=False,
     help="Write a copy of each recording into this folder with spoken personal data (cards, CVV, expiry, SSNs, "
@@ -58,7 +63,7 @@ RedactToneOption = Annotated[bool, typer.Option(
 def _settings(model: str | None, backend: str, language: str, vocabulary: Path | None, agent_channel: str,
               device: str, workers: int = 1, filename_pattern: str | None = None,  # type: ignore[no-untyped-def]
               redact_audio: Path | None = None, redact_margin: float = 0.25, redact_tone: bool = False,
-              diarize: bool = True):
+              diarize: bool = True, beam_size: int = 5):
     from qa_toolkit.services.transcription import TranscribeSettings
     from qa_toolkit.transcribe.faster_backend import BACKENDS
     from qa_toolkit.transcribe.vocabulary import read_vocabulary
@@ -78,7 +83,7 @@ def _settings(model: str | None, backend: str, language: str, vocabulary: Path |
         vocabulary=read_vocabulary(vocabulary) if vocabulary else [], agent_channel=agent_channel,
         filename_pattern=filename_pattern, workers=workers, device=device,
         redact_audio=str(redact_audio) if redact_audio else None, redact_audio_margin_s=redact_margin,
-        redact_audio_tone=redact_tone, diarize=_diarize(diarize))
+        redact_audio_tone=redact_tone, diarize=_diarize(diarize), beam_size=beam_size)
 
 
 def _diarize(wanted: bool) -> bool:
@@ -114,6 +119,7 @@ def file_(
     redact_margin: RedactMarginOption = 0.25,
     redact_tone: RedactToneOption = False,
     diarize: DiarizeOption = True,
+    beam_size: BeamOption = 5,
     reproduce: Annotated[int | None, typer.Option(
         "--reproduce", metavar="INTERACTION", show_default=False,
         help="Transcribe a stored call's recording again with the options, model and settings stored with it "
@@ -148,7 +154,8 @@ def file_(
     if output_format not in FORMATS:
         raise QAError(f"--output-format {output_format!r}: choose one of {', '.join(FORMATS)}")
     settings = _settings(model, backend, language, vocabulary, agent_channel, device,
-                         redact_audio=redact_audio, redact_margin=redact_margin, redact_tone=redact_tone, diarize=diarize)
+                         redact_audio=redact_audio, redact_margin=redact_margin, redact_tone=redact_tone, diarize=diarize,
+                         beam_size=beam_size)
     stored = _store_files(audio, settings, db) if store else {}
     loaded = settings.load_backend()
     failed = 0
@@ -254,6 +261,7 @@ def batch(
     redact_margin: RedactMarginOption = 0.25,
     redact_tone: RedactToneOption = False,
     diarize: DiarizeOption = True,
+    beam_size: BeamOption = 5,
     db: DbOption = None,
     as_user: AsUserOption = None,
     as_json: JsonOption = False,
@@ -272,7 +280,7 @@ def batch(
     from qa_toolkit.services import transcription
 
     settings = _settings(model, backend, language, vocabulary, agent_channel, device, workers, filename_pattern,
-                         redact_audio, redact_margin, redact_tone, diarize)
+                         redact_audio, redact_margin, redact_tone, diarize, beam_size)
     progress = Progress(TextColumn("[bold]transcribing"), BarColumn(), MofNCompleteColumn(),
                         TextColumn("{task.fields[hours]:.2f} h audio · RTF {task.fields[rtf]:.3f} · "
                                    "{task.fields[failed]} failed"),
@@ -390,6 +398,7 @@ def eval_(
     agent_channel: AgentChannelOption = "left",
     device: DeviceOption = "auto",
     diarize: DiarizeOption = True,
+    beam_size: BeamOption = 5,
     as_json: JsonOption = False,
 ) -> None:
     """Word/character error rates (jiwer), speaker attribution, speaker-attributed WER and DER against references.
@@ -404,7 +413,8 @@ def eval_(
     """
     from qa_toolkit.transcribe.evaluate import evaluate_files
 
-    settings = _settings(model, backend, language, vocabulary, agent_channel, device, diarize=diarize)
+    settings = _settings(model, backend, language, vocabulary, agent_channel, device, diarize=diarize,
+                         beam_size=beam_size)
     result = evaluate_files(references, settings.load_backend(), settings.options(), agent_channel=agent_channel,
                             diarize=settings.diarize)
     data = result.as_dict()

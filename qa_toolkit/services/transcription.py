@@ -59,6 +59,7 @@ class TranscribeSettings:
         redact_audio_margin_s: seconds muted before and after each span.
         redact_audio_tone: a 1 kHz tone over the spans instead of silence.
         diarize: tell the speakers of mono calls apart (needs the diarization extra; see transcribe/speakers.py).
+        beam_size: beam search width (1: greedy decoding, faster on CPU; both deterministic).
     """
 
     model: str | None = None
@@ -70,6 +71,7 @@ class TranscribeSettings:
     workers: int = 1
     device: str = "auto"
     vad_filter: bool = True
+    beam_size: int = 5
     redact_audio: str | None = None
     redact_audio_margin_s: float = 0.25
     redact_audio_tone: bool = False
@@ -78,7 +80,7 @@ class TranscribeSettings:
     def options(self) -> TranscriptionOptions:
         from qa_toolkit.transcribe.vocabulary import initial_prompt
 
-        return TranscriptionOptions(language=self.language, vad_filter=self.vad_filter,
+        return TranscriptionOptions(language=self.language, vad_filter=self.vad_filter, beam_size=self.beam_size,
                                     initial_prompt=initial_prompt(self.vocabulary))
 
     def load_backend(self) -> Backend:
