@@ -58,12 +58,12 @@ def test_drift_exits_3_and_marks_reports_unreliable(db: Database, db_url: str, t
     _tuned(db, tmp_path)
     for n in range(1, 13):  # reviewers see a greeting in every chat; the check in half of them
         submit_review(db, f"c-{n}", "maria", {"greeting": 1, "polite": 5, "tone": 4})
-    result = runner.invoke(app, ["score", "eval", "--from-reviews", "--rubric", "learn-test", "--db", db_url])
+    result = runner.invoke(app, ["score", "eval", "--from-reviews", "--as", "lee", "--rubric", "learn-test", "--db", db_url])
     assert result.exit_code == 3, result.output
     assert "DRIFT greeting (greeting): agreement 0.50 with 12 reviews" in result.output
     assert "below the 0.95 recorded for learn-test v2 by more than 0.10" in result.output
     assert "polite" not in result.output.split("DRIFT", 1)[1]  # polite agrees: no drift
-    loose = runner.invoke(app, ["score", "eval", "--from-reviews", "--db", db_url, "--drift-margin", "0.5",
+    loose = runner.invoke(app, ["score", "eval", "--from-reviews", "--as", "lee", "--db", db_url, "--drift-margin", "0.5",
                                 "--json"])
     assert loose.exit_code == 0 and json.loads(loose.output)["drift"] == []
     with db.session() as session:

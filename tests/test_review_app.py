@@ -196,7 +196,7 @@ def test_feedback_keys_mark_the_verdict_the_evidence_and_the_missing_turn(db: Da
         audited = session.scalars(select(AuditEvent).where(AuditEvent.action == "evidence.feedback")).all()
         assert sorted(a.after["kind"] for a in audited) == ["missing_evidence", "wrong_evidence", "wrong_verdict"]
         assert all(a.actor == "maria" and a.after["interaction"] == external for a in audited)
-    out = CliRunner().invoke(app, ["score", "eval", "--from-reviews", "--db", db.url, "--json"])
+    out = CliRunner().invoke(app, ["score", "eval", "--from-reviews", "--as", "lee", "--db", db.url, "--json"])
     assert out.exit_code == 0, out.output
     import json
 

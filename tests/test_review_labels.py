@@ -89,22 +89,24 @@ def test_reviews_and_gold_become_labels(db: Database) -> None:
 
 def test_cli_from_reviews_table_and_json(db: Database, db_url: str) -> None:
     _team(db)
-    out = runner.invoke(app, ["score", "eval", "--from-reviews", "--rubric", "learn-test", "--db", db_url])
+    out = runner.invoke(app, ["score", "eval", "--from-reviews", "--as", "lee", "--rubric", "learn-test", "--db", db_url])
     assert out.exit_code == 0, out.output
     assert "Checks against the reviewers of learn-test: 23 labels (12 calibration gold)" in out.output
     assert "greeted a colleague, not the customer" in out.output
     assert "left out: 1 — N/A answered by people where the check gave a verdict" in out.output
     assert "reviewer tom: agreement 0.00" in out.output
-    data = json.loads(runner.invoke(app, ["score", "eval", "--from-reviews", "--db", db_url, "--json",
+    data = json.loads(runner.invoke(app, ["score", "eval", "--from-reviews", "--as", "lee", "--db", db_url, "--json",
                                           "--period", "2026-11-09..2026-11-30"]).output)
     # only maria's reviews of c-7..c-12 (given on 2026-11-09 and later; the calibration ran today)
     assert data["period"] == "2026-11-09..2026-11-30"
     assert {c["criterion"]: c["n"] for c in data["checks"]} == {"greeting": 6, "polite": 5}
-    bad = runner.invoke(app, ["score", "eval", "--from-reviews", "x.jsonl", "--db", db_url])
+    refused = runner.invoke(app, ["score", "eval", "--from-reviews", "--as", "maria", "--db", db_url])
+    assert refused.exit_code != 0 and "maria" in refused.output and "tom" not in refused.output
+    bad = runner.invoke(app, ["score", "eval", "--from-reviews", "--as", "lee", "x.jsonl", "--db", db_url])
     assert bad.exit_code != 0 and "give no FILE" in bad.output
 
 
 def test_no_reviews_says_so(db: Database, db_url: str) -> None:
     seed_chats(db, count=2)
-    out = runner.invoke(app, ["score", "eval", "--from-reviews", "--db", db_url])
+    out = runner.invoke(app, ["score", "eval", "--from-reviews", "--as", "lee", "--db", db_url])
     assert out.exit_code == 0 and "No review answers to compare" in out.output

@@ -95,7 +95,7 @@ def test_tune_from_reviews_uses_review_labels(db: Database, db_url: str, tmp_pat
     for n in range(1, 13):
         submit_review(db, f"c-{n}", "maria", {"greeting": 1 if n % 2 else 0, "polite": 5, "tone": 3})
     out = tmp_path / "draft.yaml"
-    result = runner.invoke(app, ["rubric", "tune", "learn-test", "--from-reviews", "--out", str(out),
+    result = runner.invoke(app, ["rubric", "tune", "learn-test", "--from-reviews", "--as", "lee", "--out", str(out),
                                  "--db", db_url, "--json", "--min-labels", "5"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
@@ -109,9 +109,20 @@ def test_tune_from_reviews_uses_review_labels(db: Database, db_url: str, tmp_pat
 
 def test_tune_without_labels_is_a_clear_error(db: Database, db_url: str, tmp_path: Path) -> None:
     seed_chats(db, count=2)
-    result = runner.invoke(app, ["rubric", "tune", "learn-test", "--from-reviews", "--out",
+    result = runner.invoke(app, ["rubric", "tune", "learn-test", "--from-reviews", "--as", "lee", "--out",
                                  str(tmp_path / "d.yaml"), "--db", db_url])
     assert result.exit_code != 0
     assert "no labels to tune learn-test on (reviews of learn-test)" in result.output
     both = runner.invoke(app, ["rubric", "tune", "learn-test", "--out", str(tmp_path / "d.yaml")])
     assert both.exit_code != 0 and "give --from-reviews or --labels FILE" in both.output
+
+
+def test_unknown_labels_get_a_line(tmp_path: Path) -> None:
+    rows = [json.loads(line) for line in DEV.read_text(encoding="utf-8").splitlines()[:20]]
+    for row in rows:
+        row["labels"]["greetng"] = row["labels"].pop("greeting")
+    path = tmp_path / "typo.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    result = tune_rubric(str(SEMANTIC), labels=path)
+    assert "labels no check predicts (ignored): greetng" in result["notes"]
+    assert "greeting" not in {c["criterion"] for c in result["criteria"]}

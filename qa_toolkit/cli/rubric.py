@@ -8,7 +8,8 @@ from typing import Annotated, Any
 import typer
 from rich.markup import escape
 
-from qa_toolkit.cli.common import AsUserOption, DbOption, JsonOption, acting_user, console, opened, print_json, print_table
+from qa_toolkit.cli.common import (AsUserOption, DbOption, JsonOption, acting_user, authorize, console, opened,
+                                    print_json, print_table)
 from qa_toolkit.rubrics import Rubric, load_rubric
 from qa_toolkit.services import rubrics
 
@@ -87,6 +88,7 @@ def tune(
                                             help="Refuse to tune a check with fewer labels in the fitting "
                                                  "part.")] = 20,
     db: DbOption = None,
+    as_user: AsUserOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Propose a new rubric version tuned on the team's labels: thresholds re-calibrated and exemplars added
@@ -109,14 +111,15 @@ def tune(
         raise typer.BadParameter("give --from-reviews or --labels FILE (one of them)", param_hint="--from-reviews")
     if period is not None and not from_reviews:
         raise typer.BadParameter("--period goes with --from-reviews", param_hint="--period")
-    if labels is not None and not (Path(rubric).exists() or rubric in rubrics.library()):
+    if labels is not None and (Path(rubric).exists() or (db is None and rubric in rubrics.library())):
+        result = tune_rubric(rubric, labels=labels, fit_share=fit_share, min_labels=min_labels)
+    elif labels is not None:  # a published rubric: its latest version
         with opened(db) as database:
             result = tune_rubric(rubric, labels=labels, database=database, fit_share=fit_share,
                                  min_labels=min_labels)
-    elif labels is not None:
-        result = tune_rubric(rubric, labels=labels, fit_share=fit_share, min_labels=min_labels)
     else:
         with opened(db) as database:
+            authorize(database, as_user, ("lead", "trainer", "admin"), "tune a rubric on the reviews")
             result = tune_rubric(rubric, database=database, period=parse_period(period) if period else None,
                                  fit_share=fit_share, min_labels=min_labels)
     out.write_text(result.pop("draft"), encoding="utf-8")

@@ -197,6 +197,7 @@ def eval_(
     period: Annotated[str | None, typer.Option(
         "--period", help="With --from-reviews: reviews given in START..END (inclusive ISO dates) or a month "
                          "YYYY-MM.")] = None,
+    as_user: AsUserOption = None,
     drift_margin: Annotated[float, typer.Option(
         "--drift-margin", min=0.0, max=1.0,
         help="With --from-reviews: a check whose agreement with the reviews is below the accuracy recorded for "
@@ -225,7 +226,7 @@ def eval_(
         if file is not None or labels is not None:
             raise typer.BadParameter("--from-reviews reads the stored reviews: give no FILE or --labels",
                                      param_hint="--from-reviews")
-        _eval_reviews(db, rubric, period, show, as_json, drift_margin)
+        _eval_reviews(db, rubric, period, show, as_json, drift_margin, as_user)
         return
     if period is not None:
         raise typer.BadParameter("--period goes with --from-reviews", param_hint="--period")
@@ -287,12 +288,13 @@ def _print_eval(result: dict[str, Any], show: int) -> None:
 
 
 def _eval_reviews(db: str | None, rubric: str | None, period: str | None, show: int, as_json: bool,
-                  margin: float) -> None:
+                  margin: float, as_user: str | None) -> None:
     """``--from-reviews``: the per-check table, the breakdowns, the reviewers, what was left out, the worst."""
     from qa_toolkit.reports.period import parse_period
     from qa_toolkit.services.review_eval import evaluate_reviews
 
     with opened(db) as database:
+        authorize(database, as_user, LEADS, "measure the checks against the reviewers (their names and comments)")
         result = evaluate_reviews(database, rubric=rubric, period=parse_period(period) if period else None,
                                   worst=show, margin=margin)
     if as_json:
@@ -306,6 +308,9 @@ def _eval_reviews(db: str | None, rubric: str | None, period: str | None, show: 
         raise typer.Exit(3)
 
 
+LEADS = ("lead", "trainer", "admin")
+
+
 def _print_reviews(result: dict[str, Any]) -> None:
     fmt = (lambda v: "" if v is None else f"{v:.2f}")
     where = "".join([f" of {result['rubric']}" if result["rubric"] else "",
@@ -316,8 +321,7 @@ def _print_reviews(result: dict[str, Any]) -> None:
     else:
         print_table(f"Checks against the reviewers{where}: {result['labels']} labels "
                     f"({result['gold_labels']} calibration gold); positive class: fail",
-                    ["criterion", "check", "n", "agreement", "override rate", "precision", "recall", "F1",
-                     "reviewers: fail", "check: fail"],
+                    ["criterion", "check", "n", "agree", "override", "P", "R", "F1", "people fail", "check fail"],
                     [(c["criterion"], c["check"], c["n"], fmt(c["agreement"]), fmt(c["override_rate"]),
                       fmt(c["precision"]), fmt(c["recall"]), fmt(c["f1"]), c["reviewer_fail"], c["check_fail"])
                      for c in result["checks"]])

@@ -5,7 +5,8 @@ the exemplar thresholds are re-calibrated (:func:`qa_toolkit.scoring.calibrate.c
 exemplars are added from the disagreements: a sentence the check matched where people said no
 becomes a negative of the block it matched; the sentence closest to a block where the check missed
 what people saw becomes a positive (or the turn a reviewer pointed at). An addition is kept only
-when it raises the fitting part's score. For speed the search sees at most the newest
+when it raises the fitting part's score by about two labels' worth, and re-calibrated thresholds only
+when they raise it by :data:`MIN_GAIN` (smaller gains on a few labels are noise). For speed the search sees at most the newest
 :data:`SEARCH_CAP` labels of the fitting part, on a 0.05 grid, one round. Each criterion's F1 and accuracy before and after are then
 measured on the held-out part, which tuning never saw. A check with too few labels in the fitting
 part is refused, not tuned.
@@ -27,6 +28,7 @@ from qa_toolkit.scoring.view import InteractionView
 MIN_LABELS = 20
 MAX_CANDIDATES = 4  # per check and direction: each is one more evaluation of the fitting part
 SEARCH_CAP = 200  # the search fits on at most this many of the newest labels of the fitting part (speed)
+MIN_GAIN = 0.02  # re-calibrated thresholds must raise the fitting part's score by this much, or are not kept
 
 Item = tuple[InteractionView, dict[str, Any]]
 
@@ -200,13 +202,16 @@ def tune(rubric: Rubric, items: Sequence[Item], *, fit_share: float = 0.6, min_l
         subset = [(v, {label: labels[label]}) for v, labels in search if label in labels]
         params = calibrated.get(report.criterion, dict(crit.params))
         score = _objective(subset, report.check, params)
+        base = _objective(subset, report.check, crit.params)
+        if score < base + MIN_GAIN:  # a gain this small on a few labels is noise: keep what the team has
+            params, score = dict(crit.params), base
         for name, polarity, sentence in _candidates(subset, report.check, label, params, fields, pointers,
                                                    report.criterion):
             if sentence in _block(params, name).get(polarity, []):
                 continue
             trial = _add(params, name, polarity, sentence)
             trial_score = _objective(subset, report.check, trial)
-            if trial_score > score + 1e-9:
+            if trial_score >= score + 1.0 / len(subset):  # at least about two more labels right
                 params, score = trial, trial_score
                 report.added.append({"block": name, "as": polarity, "sentence": sentence})
         report.thresholds = {f"{name}.{key}": (_value(crit.params, name, key), _value(params, name, key))

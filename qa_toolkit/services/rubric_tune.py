@@ -38,16 +38,20 @@ STATUS_LABELS: dict[str, tuple[str, dict[str, Any]]] = {
 
 
 def _base(database: Database | None, rubric: str) -> LoadedRubric:
-    """The rubric to tune: a file or shipped rubric, else the latest published version's source."""
-    path = Path(rubric)
-    if path.exists() or database is None:
-        from qa_toolkit.services.rubrics import resolve_file
+    """The rubric to tune: a file; else the latest published version of that name (a tuned one included);
+    else the shipped rubric of that name."""
+    from qa_toolkit.errors import NotFoundError
+    from qa_toolkit.services.rubrics import resolve_file
 
+    if Path(rubric).exists() or database is None:
         return load_rubric(resolve_file(rubric))
     from qa_toolkit.services import review_scoring
 
     with database.session() as session:
-        version = review_scoring.latest_version(session, rubric)
+        try:
+            version = review_scoring.latest_version(session, rubric)
+        except NotFoundError:
+            return load_rubric(resolve_file(rubric))
         return parse_rubric(version.source, f"{version.name} v{version.version}")
 
 
