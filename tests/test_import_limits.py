@@ -296,3 +296,20 @@ def test_stored_dates_at_the_ends_of_the_range_stop_no_command(db_url: str, tmp_
         qa("report", "coaching", "--all", "--period", period, "--out", str(tmp_path / period))
         qa("report", "training-gaps", "--period", period, "--format", "csv", "--out", str(tmp_path / f"{period}.csv"))
         assert (tmp_path / f"{period}.csv").read_text().count("\n") > 1
+
+
+def test_a_mapping_file_alias_bomb_and_a_text_transcript_past_year_9999(db_url: str, tmp_path: Path) -> None:
+    bomb = tmp_path / "mapping.yaml"
+    rows = ["columns: {text: body}", 'a: &a ["x","x","x","x","x","x","x","x","x","x"]']
+    rows += [f"{name}: &{name} [{','.join([f'*{prev}'] * 10)}]" for prev, name in zip("abcdef", "bcdefg")]
+    bomb.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    chats = tmp_path / "chats.csv"
+    chats.write_text(CSV_HEADER + "A,a-1,customer,hello\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["import", "chats", str(chats), "--mapping", str(bomb), "--db", db_url])
+    assert result.exit_code == 1 and result.exception is not None and isinstance(result.exception, SystemExit)
+    assert f"{bomb}:6: e: expands to more than 100,000 values" in " ".join(result.output.split())
+    transcript = tmp_path / "late.txt"
+    transcript.write_text("# id: t-1\n# agent: a-1\n# started_at: 9999-12-31T23:00:00+00:00\n"
+                          "[23:59:00] Customer: hello\n[00:01:00] Agent: hi\n", encoding="utf-8")
+    done, result = imported_here(db_url, transcript)
+    assert done.exit_code == 3 and f"{transcript}:5: at: time [00:01:00] past the year 9999" in done.stderr

@@ -21,6 +21,7 @@ from typing import Any
 
 import yaml
 
+from qa_toolkit import safe_yaml
 from qa_toolkit.errors import QAError, located
 from qa_toolkit.review.criteria import ReviewCriterion, Scoresheet, validate
 
@@ -55,9 +56,11 @@ def load_scores(path: Path, criteria: list[ReviewCriterion], *, required: set[st
         raise QAError(f"{path}: no such scores file")
     text = path.read_text(encoding="utf-8")
     try:
-        data: Any = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
+        data: Any = json.loads(text) if path.suffix.lower() == ".json" else safe_yaml.load(text)[1]
     except json.JSONDecodeError as exc:
         raise QAError(f"{path}: line {exc.lineno}: not valid JSON: {exc.msg}") from None
+    except safe_yaml.YamlProblem as exc:
+        raise QAError(located(path, exc.line, exc.field or "scores", exc.reason)) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}: " if mark else ""

@@ -34,6 +34,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from qa_toolkit import safe_yaml
 from qa_toolkit.errors import QAError
 from qa_toolkit.ingest.jsonrecords import RawRecord
 from qa_toolkit.ingest.limits import DEFAULT, Limits, size
@@ -95,11 +96,13 @@ def load_mapping(path: str | Path) -> CsvMapping:
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
-        data = tomllib.loads(text) if path.suffix.lower() == ".toml" else yaml.safe_load(text)
+        data = tomllib.loads(text) if path.suffix.lower() == ".toml" else safe_yaml.load(text)[1]
     except OSError as exc:
         raise QAError(f"{path}: cannot read mapping: {exc.strerror}") from None
     except (yaml.YAMLError, tomllib.TOMLDecodeError) as exc:
         raise QAError(f"{path}: invalid mapping file: {str(exc).splitlines()[0]}") from None
+    except safe_yaml.YamlProblem as exc:
+        raise QAError(f"{path}:{exc.line}: {exc.field or 'mapping'}: {exc.reason}") from None
     try:
         mapping = CsvMapping.model_validate(data or {})
     except ValidationError as exc:
