@@ -2,6 +2,10 @@
 
     .venv/bin/python bench/semantic.py                 # accuracy + scoring throughput (+ LLM judge if installed)
     .venv/bin/python bench/semantic.py --no-llm --n 2000
+    .venv/bin/python bench/semantic.py --only accuracy --no-llm --calls-db test=sqlite:///calls-test.db
+
+4. Calls through ASR (``--calls-db SPLIT=URL``, after ``qa transcribe batch tests/data/labelled/calls/SPLIT/audio
+   --db URL``): per-label F1 of the support-call rubric on the stored, transcribed calls (``qa score eval --db``).
 
 1. Accuracy: per-check F1 on the labelled dev split (where the thresholds were calibrated) and on the
    test split (never tuned on), for the shipped rubrics as they are (keyword + semantic) and with every
@@ -81,6 +85,33 @@ def accuracy() -> dict[str, Any]:
                 value = r.metrics.get("f1") if r.kind != "number" else r.metrics.get("mae")
                 row[f"{split}_{variant}"] = value
                 row[f"{split}_n"] = r.n
+    return out
+
+
+CALLS = ROOT / "tests" / "data" / "labelled" / "calls"
+
+
+def calls(databases: list[str]) -> dict[str, Any]:
+    """Per-label F1 (MAE for numbers) of the support-call rubric on labelled calls transcribed into databases.
+
+    Each ``SPLIT=URL`` names a database into which ``qa transcribe batch tests/data/labelled/calls/SPLIT/audio``
+    stored that split (tiny.en by default); the labels are ``calls/SPLIT/labels.jsonl``.
+    """
+    from qa_toolkit.services.stored_eval import evaluate_stored
+    from qa_toolkit.storage.database import open_database
+
+    out: dict[str, Any] = {}
+    for item in databases:
+        split, url = item.split("=", 1)
+        database = open_database(url)
+        try:
+            result = evaluate_stored(database, CALLS / split / "labels.jsonl", rubric="support-call")
+        finally:
+            database.close()
+        for r in result["labels"]:
+            row = out.setdefault(r["label"], {"check": r["check"]})
+            row[split] = r.get("f1") if r["kind"] != "number" else r.get("mae")
+            row[f"{split}_n"] = r["n"]
     return out
 
 
@@ -266,6 +297,9 @@ def main() -> None:
     parser.add_argument("--no-llm", action="store_true", help="skip the LLM judge")
     parser.add_argument("--only", default="accuracy,throughput,score_auto,llm",
                         help="parts to run (the others are kept from the last results file)")
+    parser.add_argument("--calls-db", action="append", default=[], metavar="SPLIT=URL",
+                        help="measure the labelled calls of SPLIT (dev, test) transcribed into the database URL "
+                             "(part `calls`; transcribe first, see tests/data/labelled/calls/README.md)")
     args = parser.parse_args()
     parts = set(args.only.split(","))
     previous = json.loads(RESULTS.read_text()) if RESULTS.exists() and parts != {"accuracy", "throughput",
@@ -275,6 +309,9 @@ def main() -> None:
     if "accuracy" in parts:
         result["accuracy"] = accuracy()
         print(json.dumps(result["accuracy"], indent=1))
+    if args.calls_db:
+        result["calls_tiny_en"] = calls(args.calls_db)
+        print(json.dumps(result["calls_tiny_en"], indent=1))
     if "throughput" in parts:
         result["throughput_evaluate_many"] = throughput()
         print(json.dumps(result["throughput_evaluate_many"], indent=1))
