@@ -86,6 +86,13 @@ demo: $(VENV)/.installed-demo
 	$(QA) review resolve 1 --partial --rescore samples/review/rescore.yaml --comment "Tone was fine on re-listen" \
 	    --as lee --db $(DEMO_DB)
 	$(QA) audit log --entity dispute --as lee --db $(DEMO_DB)
+	@echo "== learning from the reviewers: reviews as labels, a draft tuned on them, published, scoring"
+	$(QA) score eval --from-reviews --rubric support-chat --as lee --db $(DEMO_DB) || [ $$? -eq 3 ]
+	$(QA) rubric tune support-chat --from-reviews --min-labels 2 --out demo/out/support-chat.tuned.yaml \
+	    --as lee --db $(DEMO_DB)
+	$(QA) rubric publish demo/out/support-chat.tuned.yaml --as lee --db $(DEMO_DB)
+	$(QA) score auto --rubric support-chat --as lee --db $(DEMO_DB)
+	$(QA) score show c-1001 --rubric support-chat --as ada --db $(DEMO_DB)
 	@echo "== reports"
 	$(QA) report coaching --all --period 2026-10-01..2026-11-30 --out demo/out/coaching --db $(DEMO_DB)
 	$(QA) report training-gaps --period 2026-10-01..2026-11-30 --format pdf --out demo/out/training-gaps.pdf --db $(DEMO_DB)
