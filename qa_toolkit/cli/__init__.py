@@ -40,6 +40,9 @@ class QAGroup(TyperGroup):
             self._fail(ctx, _validation_message(exc), EXIT_USER_ERROR)
         except SQLAlchemyError as exc:
             reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+            if reason == "database is locked":  # SQLite's 30 s busy timeout ran out
+                reason += (": another qa command kept writing to it for over 30 s; what this one "
+                           "stored stays: run it again when the other one ends")
             self._fail(ctx, f"database error: {reason}", EXIT_USER_ERROR)
 
     @staticmethod
