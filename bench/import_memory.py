@@ -13,7 +13,7 @@ the same run, a file of 1,000 small conversations. Cases:
   it is rejected (``--max-record-bytes``, ``--max-turns``) with memory bounded; with ``--raised`` it is
   imported, which shows what holding it costs;
 - the largest line the default limits let through: 16 MiB of the smallest turns (rejected after parsing,
-  by ``--max-turns``): the most memory one record can take;
+  by ``--max-turns``), and 16 MiB of tiny objects in ``metadata`` (imported): what one record can cost;
 - a 200 MiB line inside a 200 KB ``.jsonl.gz`` between two valid records.
 
 Writes ``bench/results/import_memory.json``. Goal: every case with the default limits <= 500 MB.
@@ -70,11 +70,17 @@ def write_long_csv(path: Path, turns: int) -> None:
         out.write("last,a-1,customer,bye\n")
 
 
-def write_worst(path: Path, size: int = 16 << 20) -> None:
-    """A line just under ``--max-record-bytes``, every turn as small as it can be: the most values parsed per byte."""
-    turn = b'{"speaker":"agent","text":"ok"},'
+def write_worst(path: Path, size: int = 16 << 20, turn: bytes = b'{"speaker":"agent","text":"ok"},',
+                key: bytes = b"turns") -> None:
+    """A line just under ``--max-record-bytes`` holding the smallest objects it can: the most values parsed per
+    byte; in ``turns`` (rejected by ``--max-turns`` after parsing) or in ``metadata`` (imported)."""
     count = (size - 200) // len(turn)
-    path.write_bytes(b'{"id":"w","agent":{"id":"a-1"},"turns":[' + turn * (count - 1) + b'{"speaker":"agent","text":"x"}]}\n')
+    items = turn * (count - 1) + turn.rstrip(b",")
+    if key == b"turns":
+        body = b'"turns":[' + items + b"]"
+    else:
+        body = b'"turns":[{"speaker":"agent","text":"hi"}],"metadata":{"x":[' + items + b"]}"
+    path.write_bytes(b'{"id":"w","agent":{"id":"a-1"},' + body + b"}\n")
 
 
 def write_huge_gz(path: Path, size: int) -> None:
@@ -133,6 +139,9 @@ def main() -> None:
         worst = folder / "worst.jsonl"
         write_worst(worst)
         plan.append(("largest line the limits let through: 16 MiB of tiny turns", worst, ()))
+        objects = folder / "objects.jsonl"
+        write_worst(objects, turn=b'{"k":"v"},', key=b"metadata")
+        plan.append(("16 MiB of tiny objects in metadata (imported)", objects, ()))
         huge = folder / "huge.jsonl.gz"
         write_huge_gz(huge, 200 << 20)
         plan.append(("a 200 MiB line in a .jsonl.gz", huge, ()))
