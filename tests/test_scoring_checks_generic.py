@@ -133,3 +133,57 @@ def test_resolution_generic(turns, resolved) -> None:  # type: ignore[no-untyped
 def test_escalation_generic(reply: str, escalated: bool) -> None:
     result = run("escalation", view(("customer", "Can someone senior help?"), ("agent", reply)))
     assert result.measures["escalated"] is escalated
+
+
+@pytest.mark.parametrize(("last", "label"), [
+    ("ok I'll wait for the call", "neutral"),  # VADER scores "ok" +0.30: only above 0.5 is it positive
+    ("nope all good", "neutral"),
+    ("wow, charming", "negative"),  # sarcasm: a bare "wow"
+    ("so i wait AGAIN. brilliant.", "negative"),
+    ("ok then I'll go with your competitor", "negative"),
+    ("you are a STAR thank you so much", "positive"),
+    ("ta", "positive"),
+    ("whatever", "negative"),
+])
+def test_sentiment_ends_as_the_labelled_set_reads_them(last: str, label: str) -> None:
+    result = run("customer_sentiment", view(("agent", "Anything else?"), ("customer", last)))
+    assert result.measures["sentiment_end"] == label
+
+
+@pytest.mark.parametrize(("said", "greeted"), [
+    ("Morning, Harbor billing, what can I do for you?", True),
+    ("Riverside Energy, you speak with Dmitri.", True),
+    ("Account number?", False),
+])
+def test_spoken_greetings(said: str, greeted: bool) -> None:
+    assert (run("greeting", view(("agent", said), ("customer", "hi"))).status == "pass") is greeted
+
+
+@pytest.mark.parametrize(("said", "escalated"), [
+    ("Closing a saver early goes through our branch team, so I'm passing it to them.", False),  # "to them"
+    ("I've sent your details to our specialist underwriters and they'll phone you.", True),
+    ("I've raised a chargeback with our Disputes Team, who will contact you.", True),
+    ("I've sent the invoice to your billing inbox.", False),
+])
+def test_a_hand_over_to_another_team_is_an_escalation(said: str, escalated: bool) -> None:
+    result = run("escalation", view(("customer", "Help"), ("agent", said)))
+    assert result.measures["escalated"] is escalated
+
+
+def test_confirmed_verification_then_help_passes_identity_without_listed_account_words() -> None:
+    turns = (("customer", "Where is my bag?"), ("agent", "Can you confirm your date of birth and postcode?"),
+             ("customer", "2/2/1979, S11 8YR"), ("agent", "Thank you, that matches."),
+             ("agent", "It was traced to Frankfurt and reached the hotel on Tuesday."))
+    result = run("identity_before_account", view(*turns))
+    assert result.status == "pass" and result.evidence[0].quote == "that matches"
+    unconfirmed = run("identity_before_account", view(*turns[:3], ("agent", "Thanks."), turns[4]))
+    assert unconfirmed.status == "na"
+
+
+def test_excitement_and_thanks_are_not_upset() -> None:
+    assert run("empathy", view(("customer", "so excited, off to New York for my 30th next week!! will my phone work there?"),
+                               ("agent", "Yes, it will."))).status == "na"
+    assert run("empathy", view(("customer", "Hi"), ("agent", "Anything else?"),
+                               ("customer", "nope, that's perfect, thank you!"), ("agent", "Bye!"))).status == "na"
+    assert run("empathy", view(("customer", "My flight got cancelled and I'm panicking"),
+                               ("agent", "Oh no, right before the wedding, let's find you a seat."))).status == "pass"
