@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/learn.py            # simulated team, learning curve, tuning time (a few minutes)
     .venv/bin/python bench/learn.py --quick    # simulated team only
+    .venv/bin/python bench/learn.py --only curve   # one part: team, curve or time
 
 A simulated team from the labelled dev split (tests/data/labelled/chats_dev.jsonl, the only split
 tuning may see), used in time order as the team's reviews: the first 60 % tune, the last 40 % measure.
@@ -112,22 +113,26 @@ def tuning_time(rubric: Any, items: list[Any], n: int = 1000) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="only the simulated team")
+    parser.add_argument("--only", choices=("team", "curve", "time"), help="run one part only")
     args = parser.parse_args()
     rubric, items = _rubric(), _items()
     result: dict[str, Any] = {"when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
                               "machine": f"{platform.machine()}, {platform.processor() or 'cpu'}",
                               "labels": str(DEV.relative_to(ROOT)), "rubric": RUBRIC, "interactions": len(items)}
-    result["simulated_team"] = team = simulated_team(rubric, items)
-    print(f"simulated team: fitted on {team['fitted_on']}, measured on {team['held_out']} ({team['seconds']} s)")
-    for key, row in team["criteria"].items():
-        print(f"  {key:<24} F1 {row['f1_before']} -> {row['f1_after']}" + (f"  ({row['refused']})" if row["refused"]
-                                                                          else ""))
-    print(f"  worst check {team['worst_check']}: {team['worst_before']} -> {team['worst_after']} "
-          f"(gain {team['worst_gain']:+.2f}); largest loss {team['largest_loss']:+.2f}")
-    if not args.quick:
+    parts = {args.only} if args.only else {"team"} if args.quick else {"team", "curve", "time"}
+    if "team" in parts:
+        result["simulated_team"] = team = simulated_team(rubric, items)
+        print(f"simulated team: fitted on {team['fitted_on']}, measured on {team['held_out']} ({team['seconds']} s)")
+        for key, row in team["criteria"].items():
+            print(f"  {key:<24} F1 {row['f1_before']} -> {row['f1_after']}"
+                  + (f"  ({row['refused']})" if row["refused"] else ""))
+        print(f"  worst check {team['worst_check']}: {team['worst_before']} -> {team['worst_after']} "
+              f"(gain {team['worst_gain']:+.2f}); largest loss {team['largest_loss']:+.2f}")
+    if "curve" in parts:
         result["learning_curve"] = learning_curve(rubric, items)
         for n, point in result["learning_curve"].items():
             print(f"  {n} reviews: " + (json.dumps(point["f1"]) if point["available"] else point["why"]))
+    if "time" in parts:
         result["tuning_time"] = timing = tuning_time(rubric, items)
         print(f"tuning from {timing['reviews']} reviews: {timing['seconds']} s")
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
