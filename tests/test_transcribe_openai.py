@@ -271,3 +271,18 @@ def test_missing_extra_names_the_install_commands(monkeypatch: pytest.MonkeyPatc
         load_openai_backend("tiny.en")
     assert "pip install torch==2.13.0" in str(info.value)
     assert "pip install 'qa-toolkit[openai-whisper]'" in str(info.value)
+
+
+def test_two_threads_share_one_model_safely(tiny_en_checkpoint: Path, shared_dir: Path) -> None:
+    """--workers 2: openai-whisper's word-timestamp hooks on the shared model made concurrent calls fail
+    ("cannot reshape tensor of 0 elements"); the backend now runs one transcription at a time."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from qa_toolkit.transcribe.openai_backend import load_openai_backend
+
+    backend = load_openai_backend(tiny_en_checkpoint)
+    audio = _audio(shared_dir, "jfk.flac")
+    alone = [s.text for s in backend.transcribe(audio, TranscriptionOptions())]
+    with ThreadPoolExecutor(2) as pool:
+        both = list(pool.map(lambda _: [s.text for s in backend.transcribe(audio, TranscriptionOptions())], range(2)))
+    assert alone and both == [alone, alone]

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import gzip
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,8 @@ class OpenAIWhisperBackend:
 
     def __init__(self, model: Any, label: str, device: str = "cpu", source: Path | None = None) -> None:
         self.model, self.label, self.device, self.source = model, label, device, source
+        # openai-whisper's word timestamps hook into the shared model: one transcription at a time
+        self._lock = threading.Lock()
 
     def provenance(self) -> dict[str, object]:
         """Model, the hash of the files it was loaded from, device, torch threads and package versions."""
@@ -63,7 +66,17 @@ class OpenAIWhisperBackend:
         if audio.size == 0:
             return
         prompt = " ".join(p.strip() for p in (options.hotwords, options.initial_prompt) if p) or None
-        result = self.model.transcribe(
+        with self._lock:
+            result = self._transcribe(audio, options, prompt)
+        segments = [_segment(raw) for raw in result["segments"] if raw["text"].strip()]
+        if speech_chunks is not None:
+            from faster_whisper.transcribe import restore_speech_timestamps
+
+            segments = list(restore_speech_timestamps(segments, speech_chunks, SAMPLE_RATE))
+        yield from segments
+
+    def _transcribe(self, audio: np.ndarray, options: TranscriptionOptions, prompt: str | None) -> dict[str, Any]:
+        return self.model.transcribe(
             audio,
             language=options.language,
             word_timestamps=options.word_timestamps,
@@ -81,12 +94,6 @@ class OpenAIWhisperBackend:
             fp16=self.device != "cpu",
             verbose=None,
         )
-        segments = [_segment(raw) for raw in result["segments"] if raw["text"].strip()]
-        if speech_chunks is not None:
-            from faster_whisper.transcribe import restore_speech_timestamps
-
-            segments = list(restore_speech_timestamps(segments, speech_chunks, SAMPLE_RATE))
-        yield from segments
 
 
 def _segment(raw: dict[str, Any]) -> Segment:
