@@ -12,6 +12,8 @@ from pathlib import Path
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
+from import_support import stored
+
 from qa_toolkit.cli import app
 from qa_toolkit.storage.database import open_database, sqlite_path
 from qa_toolkit.storage.models import AuditEvent, Interaction, Turn
@@ -26,15 +28,6 @@ BAD = json.dumps({"id": "c-2", "agent": {"id": "a-1"}, "turns": [{"speaker": "ro
 
 def qa(*args: str, input: bytes | str | None = None):  # type: ignore[no-untyped-def]
     return runner.invoke(app, list(args), input=input)
-
-
-def stored(db_url: str) -> list[str]:
-    database = open_database(db_url)
-    try:
-        with database.session() as session:
-            return sorted(session.scalars(select(Interaction.external_id)))
-    finally:
-        database.close()
 
 
 def test_import_samples_prints_a_summary_and_reimport_is_unchanged(db_url: str) -> None:

@@ -14,13 +14,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
 from typer.testing import CliRunner
+
+from import_support import stored
 
 from qa_toolkit.cli import app
 
-from qa_toolkit.storage.database import open_database
-from qa_toolkit.storage.models import Interaction
 
 QA = shutil.which("qa", path=str(Path(sys.executable).parent)) or "qa"
 MIB = 1 << 20
@@ -66,15 +65,6 @@ def imported_here(db_url: str, *paths: Path | str, options: tuple[str, ...] = ()
     assert done.exception is None or isinstance(done.exception, SystemExit), done.exception
     assert "Traceback" not in done.stderr
     return done, json.loads(done.stdout)
-
-
-def stored(db_url: str) -> list[str]:
-    database = open_database(db_url)
-    try:
-        with database.session() as session:
-            return sorted(session.scalars(select(Interaction.external_id)))
-    finally:
-        database.close()
 
 
 def deep(levels: int) -> str:

@@ -8,12 +8,11 @@ import json
 import stat
 from pathlib import Path
 
-from sqlalchemy import select
 from typer.testing import CliRunner
 
+from import_support import stored
+
 from qa_toolkit.cli import app
-from qa_toolkit.storage.database import open_database
-from qa_toolkit.storage.models import Interaction
 
 runner = CliRunner()
 CARD, SSN, EMAIL, PHONE = "4111 1111 1111 1111", "123-45-6789", "jo.smith@example.com", "(415) 555-2671"
@@ -26,15 +25,6 @@ def qa(*args: str):  # type: ignore[no-untyped-def]
 
 def record(cid: str, speaker: str = "customer", text: str = "hi", **extra: object) -> str:
     return json.dumps({"id": cid, "agent": {"id": "a-1"}, "turns": [{"speaker": speaker, "text": text}], **extra})
-
-
-def stored(db_url: str) -> list[str]:
-    database = open_database(db_url)
-    try:
-        with database.session() as session:
-            return sorted(session.scalars(select(Interaction.external_id)))
-    finally:
-        database.close()
 
 
 def test_reimporting_the_rejects_file_loses_nothing(db_url: str, tmp_path: Path) -> None:
