@@ -12,8 +12,10 @@ the same run, a file of 1,000 small conversations. Cases:
 - one conversation of 2M turns as one JSON Lines line (90 MB) and as 2M CSV rows: with the default limits
   it is rejected (``--max-record-bytes``, ``--max-turns``) with memory bounded; with ``--raised`` it is
   imported, which shows what holding it costs;
-- the largest line the default limits let through: 16 MiB of the smallest turns (rejected after parsing,
-  by ``--max-turns``), and 16 MiB of tiny objects in ``metadata`` (imported): what one record can cost;
+- the largest line ``--max-record-bytes`` lets through: 16 MiB of the smallest turns, and 16 MiB of 1.6M tiny
+  objects in ``metadata``: both rejected by ``--max-values`` (1M values) before anything is built;
+- the most values ``--max-values`` lets through, in the costliest shapes: tiny objects, and chains of one-key
+  objects 50 deep, in ``metadata`` (imported): what one record can cost;
 - a 200 MiB line inside a 200 KB ``.jsonl.gz`` between two valid records.
 
 Writes ``bench/results/import_memory.json``. Goal: every case with the default limits <= 500 MB.
@@ -83,6 +85,14 @@ def write_worst(path: Path, size: int = 16 << 20, turn: bytes = b'{"speaker":"ag
     path.write_bytes(b'{"id":"w","agent":{"id":"a-1"},' + body + b"}\n")
 
 
+def write_values(path: Path, values: int, item: bytes, per_item: int) -> None:
+    """One record of ``values`` JSON values or just under: copies of ``item`` (``per_item`` values each) in
+    ``metadata``, beside the 10 values of a minimal record."""
+    count = (values - 10) // per_item
+    path.write_bytes(b'{"id":"v","agent":{"id":"a-1"},"turns":[{"speaker":"agent","text":"hi"}],"metadata":{"x":['
+                     + b",".join([item] * count) + b"]}}\n")
+
+
 def write_huge_gz(path: Path, size: int) -> None:
     with gzip.open(path, "wb", compresslevel=1) as out:
         out.write(conversation(0))
@@ -118,6 +128,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--conversations", type=int, default=100_000)
     parser.add_argument("--turns", type=int, default=2_000_000, help="turns of the one long conversation")
+    parser.add_argument("--values", type=int, default=1_000_000, help="values of the largest records let through "
+                        "(the default --max-values)")
     parser.add_argument("--raised", action="store_true", help="also import the long conversation with limits raised")
     args = parser.parse_args()
     cases: list[dict[str, object]] = []
@@ -138,10 +150,16 @@ def main() -> None:
         plan.append((f"one conversation of {args.turns:,} turns, CSV (default limits)", long_csv, ()))
         worst = folder / "worst.jsonl"
         write_worst(worst)
-        plan.append(("largest line the limits let through: 16 MiB of tiny turns", worst, ()))
+        plan.append(("largest line --max-record-bytes lets through: 16 MiB of tiny turns", worst, ()))
         objects = folder / "objects.jsonl"
         write_worst(objects, turn=b'{"k":"v"},', key=b"metadata")
-        plan.append(("16 MiB of tiny objects in metadata (imported)", objects, ()))
+        plan.append(("16 MiB of 1.6M tiny objects in metadata", objects, ()))
+        most = folder / "most.jsonl"
+        write_values(most, args.values, b'{"k":"v"}', 2)
+        plan.append((f"{args.values:,} values as tiny objects in metadata", most, ()))
+        chains = folder / "chains.jsonl"
+        write_values(chains, args.values, b'{"k":' * 50 + b"0" + b"}" * 50, 51)
+        plan.append((f"{args.values:,} values as one-key objects 50 deep", chains, ()))
         huge = folder / "huge.jsonl.gz"
         write_huge_gz(huge, 200 << 20)
         plan.append(("a 200 MiB line in a .jsonl.gz", huge, ()))

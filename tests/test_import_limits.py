@@ -104,6 +104,41 @@ def test_max_depth_is_configurable(db_url: str, tmp_path: Path) -> None:
     assert done.exit_code == 0 and stored(db_url) == ["c-1"]
 
 
+# ------------------------------------------------------------------ values per record (item 12)
+
+def test_a_record_of_1_6_million_tiny_objects_is_rejected_before_it_is_built(db_url: str, tmp_path: Path) -> None:
+    # 16 MiB, under --max-record-bytes: imported, it peaked at 885 MB (bench/import_memory.py); over this limit on main
+    objects = b",".join([b'{"k":"v"}'] * 1_600_000)
+    path = tmp_path / "objects.jsonl"
+    path.write_bytes(line("c-1").encode() + b"\n"
+                     + line("c-2", metadata={"x": "MANY"}).encode().replace(b'"MANY"', b"[" + objects + b"]") + b"\n"
+                     + line("c-3").encode() + b"\n")
+    done, result = imported(db_url, path)
+    assert done.returncode == 3
+    assert (f"{path}:2: record: more than 1,000,000 JSON values (objects, lists, strings, numbers; --max-values); "
+            "not written to the rejects file") in done.stderr
+    assert result["totals"]["imported"] == 2 and result["totals"]["rejected"] == 1
+    assert stored(db_url) == ["c-1", "c-3"]
+
+
+def test_max_values_is_configurable_and_counts_values_not_commas(db_url: str, tmp_path: Path) -> None:
+    # c-2 holds 40 values (13 and 27 numbers); c-1 and c-3 hold 2,000 commas and brackets in their text, 13 values
+    text = "a, [b], {c}, " * 500
+    path = tmp_path / "values.jsonl"
+    path.write_text("\n".join([line("c-1", topic=text[:200], note=text), line("c-2", metadata={"x": list(range(27))}),
+                               line("c-3", note=text)]) + "\n", encoding="utf-8")
+    document = tmp_path / "values.json"
+    document.write_text("[\n" + ",\n".join(path.read_text(encoding="utf-8").splitlines()) + "\n]\n", encoding="utf-8")
+    for source, number in ((path, 2), (document, 3)):
+        done, result = imported_here(db_url, source, options=("--max-values", "39", "--source", source.suffix))
+        assert done.exit_code == 3, done.stderr
+        assert f"{source}:{number}: record: more than 39 JSON values" in done.stderr
+        assert result["totals"]["imported"] == 2 and result["totals"]["rejected"] == 1
+        done, result = imported_here(db_url, source, options=("--max-values", "40", "--source", source.suffix))
+        assert done.exit_code == 0, done.stderr
+        assert result["totals"]["imported"] == 1 and result["totals"]["unchanged"] == 2
+
+
 # ------------------------------------------------------------------ huge lines and gzip (item 9)
 
 def _huge_line(size: int) -> bytes:

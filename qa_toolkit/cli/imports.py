@@ -58,6 +58,9 @@ def chats(
                                                   rich_help_panel="Limits")] = "16M",
     max_turns: Annotated[int, typer.Option(min=1, help="Most turns (messages, CSV rows) in one conversation.",
                                            rich_help_panel="Limits")] = DEFAULT_LIMITS.max_turns,
+    max_values: Annotated[int, typer.Option(min=1, help="Most JSON values (objects, lists, strings, numbers) in one "
+                                            "record: what parsing it builds in memory.",
+                                            rich_help_panel="Limits")] = DEFAULT_LIMITS.max_values,
     max_depth: Annotated[int, typer.Option(min=1, max=1000, help="Deepest nesting of objects and lists in a JSON record.",
                                            rich_help_panel="Limits")] = DEFAULT_LIMITS.max_depth,
     max_decompressed_bytes: Annotated[str | None, typer.Option(
@@ -71,7 +74,7 @@ def chats(
 
     Bad records are reported as file:line: field: reason (never the field's value), written to a new
     rejects file per format (owner-only, personal data redacted unless --no-redact), and the rest is
-    imported; the exit code is then 3. A record past a limit (size, turns, nesting) is rejected the
+    imported; the exit code is then 3. A record past a limit (size, turns, values, nesting) is rejected the
     same way; a .gz file that expands past its limit ends there. Personal data (cards, SSNs, e-mails, phones, IBANs) is
     replaced by placeholders such as [CARD] unless --no-redact is given.
 
@@ -84,7 +87,7 @@ def chats(
 
     csv_mapping = load_mapping(mapping) if mapping else None
     limits = Limits(max_depth=max_depth, max_record_bytes=parse_size(max_record_bytes, "--max-record-bytes"),
-                    max_turns=max_turns, max_decompressed_bytes=None if max_decompressed_bytes is None
+                    max_turns=max_turns, max_values=max_values, max_decompressed_bytes=None if max_decompressed_bytes is None
                     else parse_size(max_decompressed_bytes, "--max-decompressed-bytes"))
     printed = 0
 

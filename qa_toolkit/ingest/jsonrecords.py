@@ -10,7 +10,8 @@
 
 Both are bounded by :class:`~qa_toolkit.ingest.limits.Limits`: a line or record over ``max_record_bytes``
 or nested deeper than ``max_depth`` is one rejected record (never held in memory whole; in a JSON
-document the rest of the file is then skipped, as after a syntax error).
+document the rest of the file is then skipped, as after a syntax error); one holding more than ``max_values``
+values is counted, never built, and rejected alone.
 """
 
 from __future__ import annotations
@@ -134,8 +135,32 @@ def _json_lines(stream: BinaryIO, limits: Limits) -> Iterator[RawRecord]:
             yield record
 
 
-def _too_deep(limits: Limits) -> tuple[str, str]:
-    return "record", f"nested deeper than {limits.max_depth} levels (--max-depth)"
+def _too_deep(max_depth: int) -> tuple[str, str]:
+    return "record", f"nested deeper than {max_depth} levels (--max-depth)"
+
+
+def _too_many(max_values: int) -> tuple[str, str]:
+    return "record", (f"more than {max_values:,} JSON values (objects, lists, strings, numbers; --max-values); "
+                      "not written to the rejects file")
+
+
+_NOT_VALUES = frozenset(("map_key", "end_map", "end_array"))
+
+
+def values_over(data: bytes, limit: int) -> bool:
+    """True when the JSON text ``data`` holds more than ``limit`` values (objects, lists, strings, numbers,
+    booleans, nulls; keys are not counted), counted from ijson's events without building any; False for
+    malformed JSON, which the parser that builds values words."""
+    count = 0
+    try:
+        for event, _ in ijson.basic_parse(io.BytesIO(data), use_float=True):
+            if event not in _NOT_VALUES:
+                count += 1
+                if count > limit:
+                    return True
+    except (ijson.JSONError, ijson.IncompleteJSONError):
+        return False
+    return False
 
 
 def json_line(number: int, data: bytes, limits: Limits = DEFAULT) -> RawRecord | None:
@@ -144,6 +169,9 @@ def json_line(number: int, data: bytes, limits: Limits = DEFAULT) -> RawRecord |
         data = data[3:]
     if not data.strip():
         return None
+    # A value takes a comma or opens a bracket (but the first): only lines with that many are counted.
+    if data.count(b",") + data.count(b"{") + data.count(b"[") >= limits.max_values and values_over(data, limits.max_values):
+        return RawRecord(number, error=_too_many(limits.max_values))
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -156,15 +184,15 @@ def json_line(number: int, data: bytes, limits: Limits = DEFAULT) -> RawRecord |
         value = orjson.loads(text)
     except orjson.JSONDecodeError as exc:
         if "recursion" in str(exc):
-            return RawRecord(number, raw=text, error=_too_deep(limits))
+            return RawRecord(number, raw=text, error=_too_deep(limits.max_depth))
         try:  # what orjson refuses but Python's json takes (NaN, integers past 64 bits), or the error as json words it
             value = json.loads(text)
         except json.JSONDecodeError as exc:
             return RawRecord(number, raw=text, error=("json", f"malformed JSON: {exc.msg} at column {exc.colno}"))
         except RecursionError:
-            return RawRecord(number, raw=text, error=_too_deep(limits))
+            return RawRecord(number, raw=text, error=_too_deep(limits.max_depth))
     if nested and depth_over(value, limits.max_depth):
-        return RawRecord(number, raw=text, error=_too_deep(limits))
+        return RawRecord(number, raw=text, error=_too_deep(limits.max_depth))
     return RawRecord(number, value, raw=text)
 
 
@@ -177,32 +205,38 @@ class _Collector:
     of a list under one of :data:`LIST_KEYS` in a top-level object) and the top-level object apart.
 
     Basic events carry no prefix (ijson's prefixes cost memory that grows with depth squared): positions
-    are tracked here. A record nested deeper than ``max_depth`` is not built; it becomes an error record.
+    are tracked here. A record nested deeper than ``max_depth``, or holding more than ``max_values`` values, is
+    not built (it is still read through); it becomes an error record.
     """
 
-    def __init__(self, max_depth: int) -> None:
+    def __init__(self, max_depth: int, max_values: int = DEFAULT.max_values) -> None:
         self.line = 1
-        self.records: list[tuple[int, Any, bool]] = []  # (line, value, too deep)
+        self.records: list[tuple[int, Any, tuple[str, str] | None]] = []  # (line, value, why it was not built)
         self.top: ObjectBuilder | None = None
         self.top_kind: str | None = None
         self.found_list = False
         self.in_record = False
         self.completed = 0  # records completed so far
         self._max_depth = max_depth
+        self._max_values = max_values
+        self._values = 0  # values in the record being read
         self._open: list[bool] = []  # containers open outside a record: is it a list of records?
         self._key: str | None = None  # the last key of the top-level object
         self._builder: ObjectBuilder | None = None
         self._depth = 0  # containers open inside the record being read
         self.start = 0  # the line the record being read starts on
-        self._deep = False
+        self._skipped: tuple[str, str] | None = None  # why the record being read is not built
 
     def send(self, event: tuple[str, Any]) -> None:
         kind, value = event
         opens, closes = kind in ("start_map", "start_array"), kind in ("end_map", "end_array")
         if self.in_record:
             self._depth += opens - closes
-            if self._depth > self._max_depth and not self._deep:
-                self._deep, self._builder = True, None
+            self._values += not closes and kind != "map_key"
+            if self._skipped is None and self._depth > self._max_depth:
+                self._skipped, self._builder = _too_deep(self._max_depth), None
+            elif self._skipped is None and self._values > self._max_values:
+                self._skipped, self._builder = _too_many(self._max_values), None
             if self._builder is not None:
                 self._builder.event(kind, value)
             if self._depth == 0:
@@ -216,7 +250,7 @@ class _Collector:
         if at_record:
             self.found_list = True
             if opens:
-                self.in_record, self._depth, self.start, self._deep = True, 1, self.line, False
+                self.in_record, self._depth, self._values, self.start, self._skipped = True, 1, 1, self.line, None
                 self._builder = ObjectBuilder()
                 self._builder.event(kind, value)
             else:
@@ -238,8 +272,8 @@ class _Collector:
             self.top.event(kind, value)
 
     def _finish(self, value: Any) -> None:
-        self.records.append((self.start, value, self._deep))
-        self.in_record, self._builder, self._deep = False, None, False
+        self.records.append((self.start, value, self._skipped))
+        self.in_record, self._builder, self._skipped = False, None, None
         self.completed += 1
 
     def close(self) -> None:
@@ -270,7 +304,7 @@ def _json_document(stream: BinaryIO, top: dict[str, Any] | None = None, limits: 
     ``limits.max_record_bytes``: past it, the record in progress is rejected and the rest of the file skipped
     (the parser holds an unfinished record or string in memory, so it cannot skip just that record).
     """
-    collector = _Collector(limits.max_depth)
+    collector = _Collector(limits.max_depth, limits.max_values)
     parser = ijson.basic_parse_coro(collector, use_float=True)
     decoder = codecs.getincrementaldecoder("utf-8")("strict")
     bad_lines: dict[int, int] = {}  # line -> byte offset of the first invalid byte
@@ -329,10 +363,10 @@ def _json_document(stream: BinaryIO, top: dict[str, Any] | None = None, limits: 
 
 def _drain(collector: _Collector, bad_lines: dict[int, int], line: int, limits: Limits) -> Iterator[RawRecord]:
     records, collector.records = collector.records, []
-    for start, value, deep in records:
+    for start, value, skipped in records:
         bad = [n for n in bad_lines if start <= n <= line]
-        if deep:
-            yield RawRecord(start, error=_too_deep(limits))
+        if skipped is not None:
+            yield RawRecord(start, error=skipped)
         elif bad:
             yield RawRecord(start, raw=_dump(value), error=("encoding", f"invalid UTF-8 on line {bad[0]} at byte {bad_lines[bad[0]] + 1}"))
         else:

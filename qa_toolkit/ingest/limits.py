@@ -24,6 +24,8 @@ class Limits:
         max_depth: nesting of a record's objects and lists (JSON).
         max_record_bytes: a JSON Lines line, a record of a JSON document, a CSV line or field.
         max_turns: turns (messages) of one conversation.
+        max_values: JSON values (objects, lists, strings, numbers, booleans, nulls) in one record: what parsing it
+            builds, so what it costs in memory (up to about 350 bytes a value while it is parsed, redacted and stored).
         max_decompressed_bytes: what a ``.gz`` input may expand to; ``None``: :data:`GZIP_RATIO` times its
             compressed size read so far, and at least :data:`GZIP_FLOOR` (a gzip bomb expands about 1,000 times,
             chat exports 5 to 20 times).
@@ -32,6 +34,7 @@ class Limits:
     max_depth: int = 100
     max_record_bytes: int = 16 * MIB
     max_turns: int = 50_000
+    max_values: int = 1_000_000
     max_decompressed_bytes: int | None = None
 
 
