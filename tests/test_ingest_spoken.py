@@ -27,6 +27,13 @@ def hits(text: str) -> list[tuple[str, str]]:
     ("it's j dot doe at example dot org", "it's j.doe@example.org"),
     ("maria.lopez at example.com", "maria.lopez@example.com"),
     ("meet at example dot com", "meet at example dot com"),  # one plain word before "at" and no cue
+    # as Whisper writes what was spelled or joined: letters with hyphens, digits and dashes in one word
+    ("it's S-O-F-I-A dot Kowalski at gmail.com", "it's sofia.kowalski@gmail.com"),
+    ("send it to Sofia H-A-D-D-A-D at mailbox.org.", "send it to sofiahaddad@mailbox.org."),
+    ("it's omar-kowalski83 at northwind.co.uk", "it's omar-kowalski83@northwind.co.uk"),
+    ("oh, it's LH1982 at mailbox.org", "oh, it's lh1982@mailbox.org"),
+    ("what's your e-mail? It's Anna Okafor at gmail.com", "what's your e-mail? It's annaokafor@gmail.com"),
+    ("Anna Okafor at gmail.com", "Anna Okafor at gmail.com"),  # plain words, no cue: not an address
 ])
 def test_normalise(text: str, expected: str) -> None:
     assert normalise(text).text == expected

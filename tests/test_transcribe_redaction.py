@@ -65,6 +65,36 @@ def test_spoken_email_and_phone_are_timed_by_their_words() -> None:
     assert redact_turns(turns, spans)[0].text == "my email is [EMAIL] and my number is [PHONE]"
 
 
+def test_numbers_read_around_the_agents_mhm_after_the_agents_question() -> None:
+    """An account number read in two groups with "Okay." between them, the cue only in the agent's question;
+    an e-mail address said as a name, the "e-mail" only in the agent's question."""
+    turns = [turn("agent", 0.0, "First, what's your account number?"),
+             turn("customer", 3.0, "It's two eight eight three,"),
+             turn("agent", 5.0, "Okay."),
+             turn("customer", 6.0, "one zero eight six."),
+             turn("agent", 9.0, "And what e-mail address should we use?"),
+             turn("customer", 12.0, "Oh, it's Anna Okafor at gmail.com."),
+             turn("agent", 16.0, "Okay. It takes ten business days, that's the fourteenth of May.")]
+    spans = find_call_pii(turns)
+    assert [(s.kind, s.turn, turns[s.turn].text[s.start:s.end]) for s in spans] == [
+        ("account", 1, "two eight eight three"), ("account", 3, "one zero eight six"),
+        ("email", 5, "Anna Okafor at gmail.com")]
+
+
+@pytest.mark.parametrize(("text", "backchannel"), [
+    ("Mhm.", True), ("Okay.", True), ("Uh huh.", True), ("Go on.", True), ("Got it, thanks.", True),
+    ("Sure 5149 3129", False), ("okay four five", False), ("Okay, and what's the expiry date?", False), ("", False)])
+def test_backchannels(text: str, backchannel: bool) -> None:
+    from qa_toolkit.transcribe.redaction import is_backchannel
+
+    assert is_backchannel(text) is backchannel
+
+
+def test_no_address_without_a_cue_or_a_spelled_part() -> None:
+    turns = [turn("customer", 0.0, "I was looking at google.com yesterday, and Anna Okafor at gmail.com too")]
+    assert find_call_pii(turns) == []
+
+
 def decoded(path: Path) -> tuple[list[np.ndarray], str, int, int]:
     from qa_toolkit.transcribe.audio import decode
 

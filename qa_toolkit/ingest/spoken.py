@@ -47,6 +47,15 @@ _CORE = re.compile(r"^([^\w@+]*)(.*?)([^\w]*)$", re.S)
 _DIGITS = re.compile(r"\d+")
 _SOFT_SEPARATOR = re.compile(r"^[\s,.;:\-–—…]*$")  # what may stand between two groups of one number
 _EMAIL_TOKEN = re.compile(r"^[a-z0-9][a-z0-9._%+-]*$", re.I)
+_SPELLED = re.compile(r"^(?:[a-z0-9]-)+[a-z0-9]$")  # Whisper's "S-O-F-I-A" for letters spelled out
+_STRUCTURED_TOKEN = re.compile(r"[\d._-]")  # "lh1982", "omar-kowalski83", "j.smith": an address's local part
+_NAME_WORD = re.compile(r"^[a-z]{2,}$")
+EMAIL_CUE_WORDS = 14  # how many words before an address a cue ("e-mail", "address") may stand
+# Words that lead in to an address and are no part of it ("it's anna okafor at ...").
+LEAD_WORDS = {"is", "it", "its", "it's", "to", "me", "my", "at", "email", "e-mail", "mail", "address", "oh", "yes",
+              "yeah", "sure", "please", "that's", "thats", "send", "use", "the", "and", "so", "um", "uh", "okay", "ok",
+              "right", "well", "like", "via", "on", "under", "new", "old", "was", "be", "would", "should", "try",
+              "write", "reach", "contact", "copy", "from", "for", "with", "by", "or", "but", "then", "now", "this"}
 # Cheap pre-check: a run of number words or digits long enough to hold PII, or "at ... dot".
 def _trie(words: set[str]) -> str:
     """One regular expression alternation for ``words`` as a prefix tree (far faster than a flat one)."""
@@ -286,7 +295,8 @@ def _email_at(tokens: list[_Token], at: int) -> tuple[int, int, str] | None:
         domain.pop()
         j -= 1
     # Local part, backwards: words join through dot/underscore/dash; letters spelled one by one join
-    # each other; spoken digits join whatever stands before them ("smith seven five" is smith75).
+    # each other (also as Whisper writes them, "S-O-F-I-A"); spoken digits join whatever stands before them
+    # ("smith seven five" is smith75).
     local: list[str] = []
     i = at - 1
     structured = False  # joiners, spelled letters or digits: an address, not "meet at example dot com"
@@ -303,6 +313,9 @@ def _email_at(tokens: list[_Token], at: int) -> tuple[int, int, str] | None:
             i -= 1
             continue
         value = str(UNITS[word]) if word in UNITS else word
+        if _SPELLED.match(value):
+            value = value.replace("-", "")  # "o-k-a-f-o-r": letters spelled one by one
+            structured = True
         if not _EMAIL_TOKEN.match(value):
             break
         if tok.lead == ".":  # "j .smith at": Whisper's dot before a word
@@ -322,15 +335,21 @@ def _email_at(tokens: list[_Token], at: int) -> tuple[int, int, str] | None:
             if not ((len(value) == 1 and value.isalnum() and (letter_after or digit_after or spelled_run))
                     or (digit_after and not value.isdigit())):
                 break
-        structured = structured or len(value) == 1 or value.isdigit() or "." in value
+        structured = structured or len(value) == 1 or bool(_STRUCTURED_TOKEN.search(value))
         local.insert(0, value)
         i -= 1
     if not local or local[0] in "._-":
         return None
-    if not structured:  # one plain word before "at": only after a cue such as "e-mail" or "address"
-        before = " ".join(t.word for t in tokens[max(0, i - 7): i + 1])
-        if not re.search(r"e-?mail|address|\bmail\b", before):
-            return None
+    cued = re.search(r"e-?mail|address|\bmail\b", " ".join(t.word for t in tokens[max(0, i - EMAIL_CUE_WORDS): i + 1]))
+    if not structured and not cued:  # plain words before "at": only after a cue such as "e-mail" or "address"
+        return None
+    # A name said before the address's spelled or joined part ("john l o p e z at", "anna okafor at" after
+    # "what's your e-mail?"): one more plain word, two after a cue, never a word that only leads in.
+    for _ in range(2 if cued else 1):
+        if i < 0 or tokens[i].trail.strip() or tokens[i].word in LEAD_WORDS or not _NAME_WORD.match(tokens[i].word):
+            break
+        local.insert(0, tokens[i].word)
+        i -= 1
     return i + 1, j, "".join(local) + "@" + text
 
 

@@ -13,6 +13,7 @@ start and end, so turns, timing checks and evidence still line up.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 
@@ -21,10 +22,14 @@ from qa_toolkit.ingest.spoken import normalise
 from qa_toolkit.transcribe.backend import Word
 from qa_toolkit.transcribe.turns import TurnText
 
-CUED_KINDS = ("ssn", "account", "phone")  # kinds the other speaker's words may name
+CUED_KINDS = ("ssn", "account", "phone", "email")  # kinds the other speaker's words may name
 JOIN_GAP_S = 15.0  # turns of one speaker this close together are read as one stretch (a card in groups)
 _SEPARATOR = ", "  # a turn boundary reads as a pause: digit groups on both sides stay groups
-_EDGE = " ,.;:!?-"  # what a span piece cut at a turn boundary does not keep at its ends
+_EDGE = " ,.;:!?-"
+_WORD = re.compile(r"[a-z0-9']+")
+BACKCHANNEL_WORDS = {"mhm", "mm", "hmm", "mmhmm", "uh", "huh", "um", "ah", "okay", "ok", "yep", "yup", "yeah", "yes",
+                     "right", "alright", "go", "on", "got", "it", "sure", "thanks", "thank", "you", "i", "see",
+                     "great", "perfect", "and", "continue", "next"}  # what a span piece cut at a turn boundary does not keep at its ends
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +94,12 @@ class _Joined:
         return out
 
 
+def is_backchannel(text: str) -> bool:
+    """True for a short acknowledgement ("Mhm.", "Okay.", "Uh huh.", "Go on.") that carries nothing itself."""
+    words = _WORD.findall(text.lower())
+    return 0 < len(words) <= 4 and all(w in BACKCHANNEL_WORDS for w in words)
+
+
 def _chains(turns: Sequence[TurnText], join_gap_s: float) -> list[list[tuple[int, TurnText]]]:
     """Runs of one speaker's turns, each less than ``join_gap_s`` after the previous one of that speaker."""
     chains: list[list[tuple[int, TurnText]]] = []
@@ -124,7 +135,8 @@ def find_call_pii(turns: Sequence[TurnText], *, kinds: Collection[str] = KINDS, 
     # Numbers named by the other speaker ("What's your social security number?" / "one two three, ..."):
     # the whole conversation in order, for the kinds that need such a cue, claimed first.
     cued = [k for k in CUED_KINDS if k in kinds]
-    whole = _Joined(list(enumerate(turns)))
+    # The other speaker's "mhm" between the groups of one number is no part of the conversation's numbers.
+    whole = _Joined([(i, t) for i, t in enumerate(turns) if not is_backchannel(t.text)])
     if cued:
         for span in find_pii(whole.text, kinds=cued, regions=regions):
             claim(whole, span.kind, span.start, span.end)
@@ -141,7 +153,10 @@ def find_call_pii(turns: Sequence[TurnText], *, kinds: Collection[str] = KINDS, 
             for kind, _s, e in spans:
                 if kind != "card":
                     continue
-                position = [i for i, _ in whole.turns].index(index)
+                positions = [i for i, _ in whole.turns]
+                if index not in positions:
+                    continue
+                position = positions.index(index)
                 card_end = normalised_offset(norm, whole.starts[position] + e)
                 for extra in after_card(norm.text, card_end, kinds):
                     claim(whole, extra.kind, *norm.source(extra.start, extra.end))
