@@ -117,7 +117,32 @@ categories:
     ({"exemplars": {"positive": []}}, "at least 1 item"),
     ({"exemplars": {"positive": ["ok", 3]}}, "every exemplar is a non-empty sentence"),
     ({"exemplars": {"positives": ["hi"]}}, "Extra inputs are not permitted"),
+    ({"exemplars": {"positive": ["Calm down."], "negative": ["Hello."], "model": "linear"}},
+     "model: linear learns from both lists"),
+    ({"exemplars": {"positive": ["Calm down."], "model": "knn"}}, "Input should be 'nearest' or 'linear'"),
 ])
 def test_bad_exemplars_are_rejected(params: dict, message: str) -> None:  # type: ignore[type-arg]
     with pytest.raises(ValidationError, match=message.split("\n")[0]):
         get_check("semantic").params.model_validate(params)
+
+
+RUDE = ["Calm down, you're overreacting.", "That's not my problem.", "You should have read the contract.",
+        "Stop wasting my time.", "Pay now or we take you to court."]
+ORDINARY = ["I'm sorry about the wait.", "Your refund is on its way.", "Could you confirm your date of birth?",
+            "Is there anything else I can help with?", "Let me check that for you.", "The engineer comes on Monday.",
+            "I understand why you're upset.", "Returns are accepted within 30 days."]
+
+
+def test_a_linear_block_learns_the_direction_between_its_lists() -> None:
+    """``model: linear``: a sentence near no single exemplar is still read by the side it falls on."""
+    block = {"positive": RUDE, "negative": ORDINARY, "regularization": 0.01}
+    linear = Exemplars.model_validate({**block, "model": "linear", "threshold": 0.5})
+    nearest = Exemplars.model_validate({**block, "threshold": 0.5})
+    turn = TurnView(0, "agent", "That's on you, not us. Thanks for waiting, the parcel arrives tomorrow.")
+    rude, ordinary = semantic.hits([turn], linear)
+    assert rude.matched and not ordinary.matched
+    assert rude.similarity > 0.55 and ordinary.similarity < 0.1  # probabilities, not cosines
+    assert not semantic.hits([turn], nearest)[0].matched  # no exemplar is that close
+    weights, bias = semantic.classifier(linear)
+    again = semantic.classifier(Exemplars.model_validate({**block, "model": "linear"}))
+    assert (weights == again[0]).all() and bias == again[1]  # the same sentences, the same classifier

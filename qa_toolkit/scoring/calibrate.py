@@ -73,6 +73,11 @@ def _value(params: Mapping[str, Any], name: str, key: str = "threshold") -> floa
     return float(Exemplars.model_fields[key].default)
 
 
+def _value_of(params: Mapping[str, Any], name: str, key: str) -> Any:
+    block = params[name]
+    return block.get(key) if isinstance(block, dict) else None
+
+
 def _plateau_middle(scores: list[tuple[float, float]]) -> float:
     """The threshold in the middle of the longest run of best scores (the grid in order)."""
     best = max(score for _, score in scores)
@@ -105,7 +110,8 @@ def calibrate(rubric: Rubric, items: Iterable[tuple[InteractionView, Mapping[str
         if not subset or not fields:
             continue
         params = dict(crit.params)
-        knobs = [(name, key) for name in fields for key in ("threshold", "margin")]
+        knobs = [(name, key) for name in fields for key in ("threshold", "margin")
+                 if key == "threshold" or _value_of(params, name, "model") != "linear"]  # a classifier has no margin
         before = {f"{name}.{key}": _value(params, name, key) for name, key in knobs}
         f1_before = _f1(subset, crit.check, params)
         for _ in range(rounds):

