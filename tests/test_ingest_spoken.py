@@ -77,6 +77,13 @@ def test_normalised_ranges_map_back_to_whole_words() -> None:
     # an IBAN after the word "card" is an IBAN, not a card number read with a digit misheard
     ("I want to pay my card bill from my French account. IBAN FR14 2004 1010 0505 0001 3M02 606",
      [("iban", "FR14 2004 1010 0505 0001 3M02 606")]),
+    # as speech recognition writes them: a code's digits as words that sound like them, an address whose "at"
+    # was lost but whose letters were spelled after "e-mail"
+    ("4983 4441 7476 6140, expires 0529 and the security code is too late for.",
+     [("card", "4983 4441 7476 6140"), ("expiry", "0529"), ("cvv", "too late for")]),
+    ("a receipt by email?, Yes, please send it to John L. O. P. E. Z. Pro undot me.", [("email", "L. O. P. E. Z.")]),
+    ("4983 4441 7476 6140, the security code is on the back, two for one deal",  # words, no code
+     [("card", "4983 4441 7476 6140")]),
     # account numbers (default pattern: after "account number")
     ("account number one two three four five six seven eight", [("account", "one two three four five six seven eight")]),
 ])
@@ -99,6 +106,7 @@ def test_finds_spoken_personal_data(text: str, expected: list[tuple[str, str]]) 
     "my order number is 4, 0, 1, 2, 8, 8, 8, 8, 8, 8, 8, 8, 1, 5, 7, 3",
     "meet me at the office dot com is not an address",
     "I'll look at it, dot the i's",
+    "I sent an email to the U S A team",  # three capitals: an abbreviation, not a spelled address
 ])
 def test_keeps_false_positives_intact(text: str) -> None:
     assert find_pii(text) == []

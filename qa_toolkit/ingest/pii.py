@@ -37,6 +37,7 @@ from qa_toolkit.ingest.spoken import Normalised, might_hold_spoken, normalise
 
 KINDS = ("card", "ssn", "email", "phone", "iban", "cvv", "expiry", "account")
 PLACEHOLDERS = {kind: f"[{kind.upper()}]" for kind in KINDS}
+SPELLED_AFTER_CUE_CHARS = 160  # how far after "e-mail" letters spelled one by one count as an address
 AFTER_CARD_CHARS = 160  # how far after a card number its security code and expiry date are looked for
 
 # Groups of digits separated by one space or dash: the candidates for card numbers.
@@ -55,6 +56,15 @@ _MONTHS = "january|february|march|april|may|june|july|august|september|october|n
 _CVV = re.compile(r"(?i)\b(?:security code|security number|cvv2?|cvc2?|cv2|card verification(?: code| value)?|"
                   r"(?:three|3|four|4) digits? (?:code )?on the back|code on the back|(?<!zip )(?<!post )(?<!postal )(?<!area )code)\b(?:(?!expir|exp\b)\D){0,30}?"
                   r"(?<!\d)(\d{3,4})(?!\d)")
+_EMAIL_CUE = re.compile(r"(?i)\be-?mail\b")
+_SPELLED_RUN = re.compile(r"(?i)(?<![\w'])(?:[a-z]\.?[ -]+){3,}[a-z](?![\w'])\.?|(?<![\w'-])(?:[a-z]-){3,}[a-z](?![\w'-])")
+# Speech recognition writes a code's digits as words that sound like them ("the security code is too late for"
+# for "two eight four"): right after the code's cue, up to four words to the end of the sentence, at least two of
+# them digits or such words, are the code.
+_DIGIT_SOUNDS = r"(?:\d+|zero|oh|one|won|two|to|too|three|tree|four|for|fore|five|six|seven|eight|ate|nine)"
+_CVV_HEARD = re.compile(r"(?i)\b(?:security code|security number|cvv2?|cvc2?|cv2|code on the back)\b(?:\s+is)?[\s,:?]+(?:it'?s\s+)?"
+                        rf"((?=(?:[a-z']+\s+)*?{_DIGIT_SOUNDS}\b[\s,]+(?:[a-z']+\s+)*?{_DIGIT_SOUNDS}\b)"
+                        r"[a-z0-9']+(?:[\s,]+[a-z0-9']+){1,3})(?=\s*(?:[.?!]|$))")
 _EXPIRY = re.compile(rf"(?i)\b(?:expir\w*|exp|valid (?:thru|through|until|till)|good (?:thru|through))\b\W*"
                      rf"(?:date\W+)?(?:is\W+)?(?:(?:the\s+)?end of\s+)?"
                      rf"((?:{_MONTHS})\s*(?:of\s+)?(?:20)?\d{{2}}|(?:0?[1-9]|1[0-2])\s?(?:/|-|slash)?\s?(?:20)?\d{{2}})(?!\d)")
@@ -253,12 +263,23 @@ def _account_patterns(patterns: tuple[str, ...] | None) -> tuple[re.Pattern[str]
     return tuple(re.compile(p) for p in (_ACCOUNT_DEFAULT if patterns is None else patterns))
 
 
+def _spelled_after_email_cue(text: str) -> Iterable[PIISpan]:
+    """Letters spelled one by one ("L. O. P. E. Z.", "O-K-A-F-O-R") soon after "e-mail": part of an address even
+    where speech recognition lost its "at" or mangled its domain ("John L. O. P. E. Z. Pro undot me")."""
+    for cue in _EMAIL_CUE.finditer(text):
+        window_end = min(len(text), cue.end() + SPELLED_AFTER_CUE_CHARS)
+        for m in _SPELLED_RUN.finditer(text, cue.end(), window_end):
+            yield PIISpan("email", m.start(), m.end())
+
+
 def after_card(text: str, card_end: int, kinds: Collection[str] = KINDS) -> list[PIISpan]:
     """The security code and expiry date given right after a card number that ends at ``card_end``
     (within :data:`AFTER_CARD_CHARS`, after a cue such as "security code" or "expires")."""
     window = text[card_end:card_end + AFTER_CARD_CHARS]
     found = []
-    for kind, pattern in (("expiry", _EXPIRY), ("cvv", _CVV)):
+    for kind, pattern in (("expiry", _EXPIRY), ("cvv", _CVV), ("cvv", _CVV_HEARD)):
+        if any(s.kind == kind for s in found):
+            continue
         if kind not in kinds:
             continue
         for m in pattern.finditer(window):
@@ -297,6 +318,8 @@ def find_pii(text: str, *, kinds: Collection[str] = KINDS, regions: Sequence[str
                     "@" in made or spoken_kinds is kinds) else ():
                 start, end = norm.source(span.start, span.end)
                 found.append(PIISpan(span.kind, start, end))
+    if "email" in kinds and "mail" in text.lower():
+        found.extend(_spelled_after_email_cue(text))
     found = _first_claims(found)
     cards = [s for s in found if s.kind == "card"]
     if cards and ("cvv" in kinds or "expiry" in kinds):
