@@ -159,8 +159,13 @@ class TeamContext:
 
 
 def team_context(team_evaluations: Sequence[Evaluation], *, period: Period, rubric: RubricInfo, size: int,
-                 trend_periods: Sequence[Period] = ()) -> TeamContext:
-    """The team's verdicts, scores, trend, category means and failure counts for ``period``."""
+                 trend_periods: Sequence[Period] = (), earlier_trend: Sequence[float | None] | None = None) -> TeamContext:
+    """The team's verdicts, scores, trend, category means and failure counts for ``period``.
+
+    Args:
+        earlier_trend: the team's scores in the trend periods before ``period``, computed elsewhere (in the
+            database); None: from ``team_evaluations``, which must then cover every trend period.
+    """
     mine = [e for e in team_evaluations if e.rubric == rubric.name]
     periods = list(trend_periods or [period])
     by_period: dict[Period, list[Evaluation]] = defaultdict(list)
@@ -176,7 +181,8 @@ def team_context(team_evaluations: Sequence[Evaluation], *, period: Period, rubr
     return TeamContext(
         verdicts=tuple(chosen), score=mean_score(chosen),
         agent_scores={agent: mean_score(items) for agent, items in per_agent.items()},
-        trend=tuple(mean_score(verdicts(by_period.get(p, []))) for p in periods),
+        trend=(tuple(mean_score(verdicts(by_period.get(p, []))) for p in periods) if earlier_trend is None
+               else (*earlier_trend, mean_score(chosen))),
         categories=category_means(chosen), failures=failure_counts(chosen), size=size)
 
 

@@ -1,9 +1,11 @@
 """The overview a lead opens first: quality and customer KPIs of a period, by team and queue, with a trend.
 
-Aggregated in the database (two grouped queries, whatever the number of interactions) so the page
-stays fast on 100k interactions; the formulas are those of :mod:`qa_toolkit.reports.kpis` (CSAT,
-NPS, escalation rate) and of the score formula (IQS = mean evaluation score, pass rate = share at or
-above the rubric's pass mark). FCR and handle time need every contact of a customer and the
+Read from the rollups (sums per UTC day, team and queue, kept in the same transaction as the data,
+see :mod:`qa_toolkit.storage.rollups`), so the page reads a few thousand group rows whatever the number of
+interactions; :func:`scan_overview` groups the tables themselves and gives the same figures (a lead of
+an unusual scope, and the tests that compare the two). The formulas are those of
+:mod:`qa_toolkit.reports.kpis` (CSAT, NPS, escalation rate) and of the score formula (IQS = mean
+automated evaluation score, pass rate = share at or above the rubric's pass mark). FCR and handle time need every contact of a customer and the
 metadata of each call: the agent page and ``qa report kpis`` show them.
 """
 
@@ -11,7 +13,7 @@ from __future__ import annotations
 
 import operator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import case, func, literal, select, text
@@ -20,11 +22,12 @@ from sqlalchemy.orm import Session
 from qa_toolkit.reports.period import Period
 from qa_toolkit.services import page_cache
 from qa_toolkit.services.roles import Scope
-from qa_toolkit.storage.models import Agent, Evaluation, Interaction, RubricVersion
+from qa_toolkit.storage import rollups
+from qa_toolkit.storage.models import Agent, Evaluation, Interaction, OverviewFact, OverviewRollup
 
-DEFAULT_PASS_MARK = 80.0
-NO_TEAM = "(no team)"
-NO_QUEUE = "(no queue)"
+DEFAULT_PASS_MARK = rollups.DEFAULT_PASS_MARK
+NO_TEAM = rollups.NO_TEAM
+NO_QUEUE = rollups.NO_QUEUE
 WORK_MEM = "64MB"  # PostgreSQL's memory for the overview's grouping (the default 4MB sorts 100k rows on disk)
 
 
@@ -133,14 +136,6 @@ def _step(session: Session, column: Any, weekly: bool) -> Any:
     return func.date(day, "-6 days", "weekday 1") if weekly else day
 
 
-def _pass_marks(session: Session) -> dict[int, float]:
-    marks = {}
-    for version_id, body in session.execute(select(RubricVersion.id, RubricVersion.body)):
-        mark = (body or {}).get("pass_mark")
-        marks[version_id] = float(mark) if isinstance(mark, (int, float)) else DEFAULT_PASS_MARK
-    return marks
-
-
 def _as_int(condition: Any) -> Any:
     return func.sum(case((condition, 1), else_=0))
 
@@ -162,10 +157,9 @@ def overview(session: Session, scope: Scope, period: Period, hidden: frozenset[i
     return result
 
 
-_CONTACT_SUMS = ("contacts", "csat_n", "csat_hits", "nps_n", "promoters", "detractors", "escalation_n", "escalated",
-                 "resolved_n", "resolved")
-_SCORE_SUMS = ("scored", "score_sum", "passed", "reviewed", "review_sum")
-_SUMS = _CONTACT_SUMS + _SCORE_SUMS
+_CONTACT_SUMS = rollups.CONTACT_SUMS
+_SCORE_SUMS = rollups.SCORE_SUMS
+_SUMS = rollups.SUMS
 
 
 def _tally(sums: list[float]) -> Tally:
@@ -173,8 +167,50 @@ def _tally(sums: list[float]) -> Tally:
 
 
 def compute_overview(session: Session, scope: Scope, period: Period, hidden: frozenset[int] = frozenset()) -> Overview:
-    """:func:`overview` without the cache: two grouped queries over the period's interactions (by team,
-    queue and trend step, summed from covering indexes), added up by team, queue and step here."""
+    """:func:`overview` without the cache: the period's rollup rows (everyone's, or one team's) added up
+    by team, queue and trend step, less the scores of ``hidden`` interactions; other scopes are scanned
+    (:func:`scan_overview`)."""
+    if not (scope.everyone or (scope.team is not None and scope.team != NO_TEAM)):
+        return scan_overview(session, scope, period, hidden)
+    connection = session.connection()
+    rollups.refresh(connection)  # changes written without a session's commit (a bare connection) count too
+    R, F = OverviewRollup, OverviewFact  # noqa: N806
+    weekly = period.days > 62
+    first, last = period.start.isoformat(), period.end.isoformat()
+    where = [R.day >= first, R.day <= last] + ([] if scope.everyone else [R.team == scope.team])
+    groups: dict[tuple[str, str, Any], list[float]] = {}
+    steps: dict[str, str] = {}
+    for day, team_name, queue_name, *sums in session.execute(
+            select(R.day, R.team, R.queue, *(getattr(R, name) for name in _SUMS)).where(*where)):
+        when = steps.get(day)
+        if when is None:
+            when = steps[day] = (_monday(day) if weekly else day)
+        key = (team_name, queue_name, when)
+        found = groups.get(key)
+        if found is None:
+            groups[key] = list(sums)
+        else:
+            found[:] = map(operator.add, found, sums)
+    if hidden:  # the viewer's open blind reviews: contacts, but not scores
+        offset = len(_CONTACT_SUMS)
+        query = (select(F.day, F.team, F.queue, *(getattr(F, name) for name in _SCORE_SUMS))
+                 .where(F.interaction_id.in_(sorted(hidden)), F.day >= first, F.day <= last))
+        if not scope.everyone:
+            query = query.where(F.team == scope.team)
+        for day, team_name, queue_name, *sums in session.execute(query):
+            target = groups[(team_name, queue_name, _monday(day) if weekly else day)]
+            target[offset:] = map(operator.sub, target[offset:], sums)
+    return _fold(period, groups, weekly)
+
+
+def _monday(day: str) -> str:
+    start = date.fromisoformat(day)
+    return (start - timedelta(days=start.weekday())).isoformat()
+
+
+def scan_overview(session: Session, scope: Scope, period: Period, hidden: frozenset[int] = frozenset()) -> Overview:
+    """The overview grouped from the tables (no rollups): two grouped queries over the period's
+    interactions (by team, queue and trend step, summed from covering indexes), added up here."""
     I, E = Interaction, Evaluation  # noqa: N806
     weekly = period.days > 62
     team = func.coalesce(Agent.team, literal(NO_TEAM))
@@ -195,7 +231,7 @@ def compute_overview(session: Session, scope: Scope, period: Period, hidden: fro
     for row in session.execute(contacts):
         groups[(row[0], row[1], row[2])] = [v or 0 for v in row[3:]] + [0] * len(_SCORE_SUMS)
 
-    marks = _pass_marks(session)
+    marks = rollups.pass_marks(session)
     mark = case(marks, value=E.rubric_version_id, else_=DEFAULT_PASS_MARK) if marks else literal(DEFAULT_PASS_MARK)
     is_auto = E.kind == "auto"
     scores = (select(team, queue, step, _as_int(is_auto & E.score.is_not(None)),
@@ -210,7 +246,12 @@ def compute_overview(session: Session, scope: Scope, period: Period, hidden: fro
     for row in session.execute(scores):
         sums = groups.setdefault((row[0], row[1], row[2]), [0] * width)
         sums[offset:] = [v or 0 for v in row[3:]]
+    return _fold(period, groups, weekly)
 
+
+def _fold(period: Period, groups: dict[tuple[str, str, Any], list[float]], weekly: bool) -> Overview:
+    """The overview from sums per (team, queue, trend step): in total, by team, by queue and by step."""
+    width = len(_SUMS)
     total = [0.0] * width
     by_team: dict[str, list[float]] = {}
     by_queue: dict[str, list[float]] = {}

@@ -204,6 +204,28 @@ def load_evaluations(session: Session, *, rubric: str | None = None, period: Per
     return evaluations
 
 
+def verdict_sums(session: Session, *, rubric: str, periods: Sequence[Period],
+                 agents: Sequence[str]) -> dict[tuple[str, int], tuple[float, int]]:
+    """(agent, index in ``periods``) -> (sum, number) of the scores of the verdicts (one evaluation per
+    interaction: the latest review, else the latest automated one, as :func:`~qa_toolkit.reports.verdicts.verdicts`
+    chooses) of the interactions that started in each period, chosen and summed in the database: a trend
+    without loading the evaluations."""
+    if not periods or not agents:
+        return {}
+    E, I = m.Evaluation, m.Interaction  # noqa: N806
+    bucket = case(*[((I.started_at >= p.start_at) & (I.started_at < p.end_at), index)
+                    for index, p in enumerate(periods)], else_=None)
+    rank = func.row_number().over(partition_by=E.interaction_id,
+                                  order_by=(case((E.kind == "review", 1), else_=0).desc(), E.id.desc()))
+    ranked = _filtered(select(m.Agent.external_id.label("agent"), bucket.label("bucket"), E.score.label("score"),
+                              rank.label("rank")), rubric, Period(periods[0].start, periods[-1].end),
+                       agents).subquery()
+    query = (select(ranked.c.agent, ranked.c.bucket, func.sum(ranked.c.score), func.count(ranked.c.score))
+             .where(ranked.c.rank == 1, ranked.c.bucket.is_not(None)).group_by(ranked.c.agent, ranked.c.bucket))
+    return {(agent, int(index)): (float(total or 0.0), int(n))
+            for agent, index, total, n in session.connection().execute(query)}
+
+
 def failure_counts(session: Session, evaluation_ids: Iterable[int]) -> dict[str, tuple[int, int]]:
     """Criterion key -> (failures, verdicts that are not N/A) over these evaluations, summed in the database
     (what :func:`qa_toolkit.reports.coaching.failure_counts` computes from loaded criteria)."""

@@ -15,7 +15,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from qa_toolkit.storage.models import Agent, Evaluation, Interaction, RubricVersion, Turn
+from qa_toolkit.storage import rollups
+from qa_toolkit.storage.models import Turn
 
 SIZE = 128
 _ENTRIES: OrderedDict[tuple[Any, ...], tuple[tuple[Any, ...], Any]] = OrderedDict()
@@ -23,20 +24,12 @@ _LOCK = threading.Lock()
 
 
 def data_stamp(session: Session) -> tuple[Any, ...]:
-    """What the cached numbers depend on, in a few cheap aggregates read in one round-trip (index lookups
-    and index-only counts): interactions (count, newest id, latest update), evaluations (count, newest id:
-    a review, re-score or dispute adds one and only then retires the one it replaces), the newest rubric version and turn (stored
-    turns are replaced, never edited), and every agent's id, name, team and hire date. Equal stamps mean
-    equal data."""
-    I, E = Interaction, Evaluation  # noqa: N806
-    counts = session.execute(select(
-        select(func.count()).select_from(I).scalar_subquery(), select(func.max(I.id)).scalar_subquery(),
-        select(func.max(I.updated_at)).scalar_subquery(), select(func.count()).select_from(E).scalar_subquery(),
-        select(func.max(E.id)).scalar_subquery(),
-        select(func.max(RubricVersion.id)).scalar_subquery(), select(func.max(Turn.id)).scalar_subquery())).one()
-    agents = hash(tuple(session.execute(select(Agent.id, Agent.external_id, Agent.name, Agent.team, Agent.hired_at)
-                                        .order_by(Agent.id)).all()))
-    return (session.get_bind().url.render_as_string(), tuple(counts), agents)
+    """What the cached numbers depend on, read in one round-trip whatever the size of the data: the
+    rollups' refresh count and pending changes (triggers note every write to interactions, evaluations,
+    agents and rubric versions, see :mod:`qa_toolkit.storage.rollups`) and the newest turn (stored turns
+    are replaced with their interaction, never edited). Equal stamps mean equal data."""
+    values = session.execute(select(*rollups.stamp_columns(), select(func.max(Turn.id)).scalar_subquery())).one()
+    return (session.get_bind().url.render_as_string(), *values)
 
 
 def get(key: tuple[Any, ...], stamp: tuple[Any, ...]) -> Any | None:

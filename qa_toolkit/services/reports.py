@@ -192,9 +192,14 @@ def coaching_reports(session: Session, *, agent: str | None = None, team: str | 
         current += source.load_evaluations(session, rubric=info.name, period=period, agents=teammates,
                                            with_evidence=False, with_criteria=False)
     earlier = []
-    if window.start < period.start:  # scores only before the period: the trend needs no more
+    earlier_sums: dict[tuple[str, int], tuple[float, int]] = {}
+    if window.start < period.start:  # the chosen agents' scores before the period; their teams' trend in SQL
         before = Period(window.start, period.start - timedelta(days=1))
-        earlier = source.load_evaluations(session, rubric=info.name, period=before, agents=ids, with_results=False)
+        earlier = source.load_evaluations(session, rubric=info.name, period=before, agents=sorted(chosen_ids),
+                                          with_results=False)
+        if team_members:
+            earlier_sums = source.verdict_sums(session, rubric=info.name, periods=periods[:-1],
+                                               agents=[a.id for a in team_members])
     evaluations = earlier + current
     by_agent: dict[str, list[Evaluation]] = defaultdict(list)
     for evaluation in evaluations:
@@ -211,7 +216,8 @@ def coaching_reports(session: Session, *, agent: str | None = None, team: str | 
             members = members_by_team[person.team]
             team_contacts = [c for i in members for c in contacts_by_agent.get(i, [])]
             context = team_context([e for i in members for e in by_agent.get(i, [])], period=period, rubric=info,
-                                   size=len(members), trend_periods=periods)
+                                   size=len(members), trend_periods=periods,
+                                   earlier_trend=_team_trend(earlier_sums, members, len(periods) - 1))
             # teammates' criteria were not loaded: the team's failure counts are summed in the database
             context = replace(context, verdicts=(),
                               failures=source.failure_counts(session, (e.id for e in context.verdicts)))
@@ -231,6 +237,17 @@ def coaching_reports(session: Session, *, agent: str | None = None, team: str | 
         else:
             batch.reports.append(report)
     return batch
+
+
+def _team_trend(sums: dict[tuple[str, int], tuple[float, int]], members: list[str],
+                periods: int) -> list[float | None]:
+    """A team's mean verdict score in each of the first ``periods`` trend periods, from :func:`source.verdict_sums`."""
+    trend: list[float | None] = []
+    for index in range(periods):
+        total = sum(sums.get((member, index), (0.0, 0))[0] for member in members)
+        count = sum(sums.get((member, index), (0.0, 0))[1] for member in members)
+        trend.append(total / count if count else None)
+    return trend
 
 
 def _team_key(team: str | None, period: Period, rubric: str, periods: list[Period], fcr_days: int) -> tuple[str, ...]:

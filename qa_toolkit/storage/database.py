@@ -89,7 +89,10 @@ class Database:
     engine: Engine
 
     def __post_init__(self) -> None:
+        from qa_toolkit.storage import rollups
+
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        rollups.keep_current(self._sessions)  # the overview's rollups change in the same transaction as the data
 
     @contextmanager
     def session(self) -> Iterator[Session]:

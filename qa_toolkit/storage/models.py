@@ -552,3 +552,68 @@ class EvidenceFeedback(Base):
     kind: Mapped[str] = mapped_column(String(20))
     turn: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class OverviewSums:
+    """The sums every overview figure follows from (see :class:`qa_toolkit.services.dashboard.Tally`)."""
+
+    contacts: Mapped[int] = mapped_column(Integer, default=0)
+    csat_n: Mapped[int] = mapped_column(Integer, default=0)
+    csat_hits: Mapped[int] = mapped_column(Integer, default=0)
+    nps_n: Mapped[int] = mapped_column(Integer, default=0)
+    promoters: Mapped[int] = mapped_column(Integer, default=0)
+    detractors: Mapped[int] = mapped_column(Integer, default=0)
+    escalation_n: Mapped[int] = mapped_column(Integer, default=0)
+    escalated: Mapped[int] = mapped_column(Integer, default=0)
+    resolved_n: Mapped[int] = mapped_column(Integer, default=0)
+    resolved: Mapped[int] = mapped_column(Integer, default=0)
+    scored: Mapped[int] = mapped_column(Integer, default=0)
+    score_sum: Mapped[float] = mapped_column(Float, default=0.0)
+    passed: Mapped[int] = mapped_column(Integer, default=0)
+    reviewed: Mapped[int] = mapped_column(Integer, default=0)
+    review_sum: Mapped[float] = mapped_column(Float, default=0.0)
+
+
+class OverviewFact(OverviewSums, Base):
+    """One interaction's share of the overview (revision 0015): its UTC day, team and queue, and its sums.
+    Kept by :mod:`qa_toolkit.storage.rollups` in the transaction that changes the interaction, its current
+    evaluations or its agent. No foreign key: a deleted interaction's row is what tells which group it left."""
+
+    __tablename__ = "overview_facts"
+    __table_args__ = (Index("ix_overview_facts_group", "day", "team", "queue"),)
+
+    interaction_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    day: Mapped[str] = mapped_column(String(10))
+    team: Mapped[str] = mapped_column(String(200))
+    queue: Mapped[str] = mapped_column(String(200))
+    agent_id: Mapped[int | None] = mapped_column(Integer, index=True)
+
+
+class OverviewRollup(OverviewSums, Base):
+    """The overview's sums per UTC day, team and queue (revision 0015): the facts of that group added up."""
+
+    __tablename__ = "overview_rollups"
+
+    day: Mapped[str] = mapped_column(String(10), primary_key=True)
+    team: Mapped[str] = mapped_column(String(200), primary_key=True)
+    queue: Mapped[str] = mapped_column(String(200), primary_key=True)
+
+
+class RollupChange(Base):
+    """A change not yet folded into the rollups (revision 0015), written by database triggers on interactions,
+    evaluations, agents and rubric versions: the interaction or agent it touched (neither: a new rubric version)."""
+
+    __tablename__ = "rollup_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    interaction_id: Mapped[int | None] = mapped_column(Integer)
+    agent_id: Mapped[int | None] = mapped_column(Integer)
+
+
+class RollupState(Base):
+    """One row: how many times the rollups were brought up to date (revision 0015); the web view's cache stamp."""
+
+    __tablename__ = "rollup_state"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    version: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,0 +1,171 @@
+"""The overview's rollups, kept in the transaction that changes the data they sum (revision 0015).
+
+Database triggers on interactions, evaluations, agents and rubric versions note each change in
+``rollup_changes`` (whatever writes it: the ORM, a bulk Core insert, a cascade, plain SQL). Before a
+session commits, :func:`refresh` folds the noted changes in: each touched interaction's row of
+``overview_facts`` (its UTC day, team, queue and sums: contacts, CSAT, NPS, escalation, resolution,
+current automated and review scores, passes) is computed again from the tables, and every
+``overview_rollups`` group (day, team, queue) it left or joined is summed again from the facts. So the
+rollups always equal what grouping the tables would give, and the overview reads a few thousand
+group rows instead of every interaction. ``rollup_state.version`` counts the refreshes: with the
+changes still pending it is the web view's cache stamp, read in one round-trip.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import Connection, delete, event, func, insert, select, text, tuple_, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from qa_toolkit.storage.models import (
+    Agent,
+    Evaluation,
+    Interaction,
+    OverviewFact,
+    OverviewRollup,
+    RollupChange,
+    RollupState,
+    RubricVersion,
+)
+
+DEFAULT_PASS_MARK = 80.0
+NO_TEAM = "(no team)"
+NO_QUEUE = "(no queue)"
+CONTACT_SUMS = ("contacts", "csat_n", "csat_hits", "nps_n", "promoters", "detractors", "escalation_n", "escalated",
+                "resolved_n", "resolved")
+SCORE_SUMS = ("scored", "score_sum", "passed", "reviewed", "review_sum")
+SUMS = CONTACT_SUMS + SCORE_SUMS
+LOCK_KEY = 180015  # PostgreSQL advisory lock: one refresh at a time, each seeing the one before it
+CHUNK = 2000
+GROUP_CHUNK = 300
+
+
+def pass_marks(connection: Connection | Session) -> dict[int, float]:
+    """Rubric version id -> its pass mark (``pass_mark`` in the body, else 80)."""
+    marks = {}
+    for version_id, body in connection.execute(select(RubricVersion.id, RubricVersion.body)):
+        mark = (body or {}).get("pass_mark")
+        marks[version_id] = float(mark) if isinstance(mark, (int, float)) else DEFAULT_PASS_MARK
+    return marks
+
+
+def day_of(moment: datetime) -> str:
+    """The UTC calendar day of a stored timestamp (SQLite keeps UTC as naive text: its own date)."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(timezone.utc)
+    return moment.date().isoformat()
+
+
+def _chunks(values: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    items = sorted(values)
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def facts(connection: Connection, interaction_ids: list[int], marks: dict[int, float]) -> list[dict[str, Any]]:
+    """The ``overview_facts`` rows of these interactions, from the tables (those without a start have none)."""
+    I, E = Interaction, Evaluation  # noqa: N806
+    rows: dict[int, dict[str, Any]] = {}
+    for iid, started, agent_id, team, queue, csat, nps, escalated, resolved in connection.execute(
+            select(I.id, I.started_at, I.agent_id, Agent.team, I.queue, I.csat, I.nps, I.escalated, I.resolved)
+            .outerjoin(Agent, I.agent_id == Agent.id).where(I.id.in_(interaction_ids))):
+        if started is None:
+            continue
+        rows[iid] = {"interaction_id": iid, "day": day_of(started), "team": NO_TEAM if team is None else team,
+                     "queue": NO_QUEUE if queue is None else queue, "agent_id": agent_id, "contacts": 1,
+                     "csat_n": int(csat is not None), "csat_hits": int(csat is not None and csat >= 4),
+                     "nps_n": int(nps is not None), "promoters": int(nps is not None and nps >= 9),
+                     "detractors": int(nps is not None and nps <= 6),
+                     "escalation_n": int(escalated is not None), "escalated": int(bool(escalated)),
+                     "resolved_n": int(resolved is not None), "resolved": int(bool(resolved)),
+                     "scored": 0, "score_sum": 0.0, "passed": 0, "reviewed": 0, "review_sum": 0.0}
+    if not rows:
+        return []
+    for iid, kind, version_id, score in connection.execute(
+            select(E.interaction_id, E.kind, E.rubric_version_id, E.score)
+            .where(E.interaction_id.in_(list(rows)), E.is_current.is_(True), E.kind.in_(("auto", "review")))):
+        row = rows[iid]
+        if score is None:
+            continue
+        if kind == "auto":
+            row["scored"] += 1
+            row["score_sum"] += score
+            row["passed"] += int(score >= marks.get(version_id, DEFAULT_PASS_MARK))
+        else:
+            row["reviewed"] += 1
+            row["review_sum"] += score
+    return list(rows.values())
+
+
+def _table_exists(connection: Connection) -> bool:
+    if connection.dialect.name == "postgresql":
+        return connection.scalar(text("SELECT to_regclass('rollup_changes') IS NOT NULL")) is True
+    return connection.scalar(text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'rollup_changes'")) == 1
+
+
+def pending(connection: Connection) -> bool:
+    """Whether changes wait to be folded into the rollups (False on a database before revision 0015)."""
+    return _table_exists(connection) and connection.scalar(select(RollupChange.id).limit(1)) is not None
+
+
+def refresh(connection: Connection) -> int:
+    """Fold every pending change into the facts and rollups, in the caller's transaction; the number of
+    interactions whose facts were computed again."""
+    if connection.scalar(select(RollupChange.id).limit(1)) is None:
+        return 0
+    if connection.dialect.name == "postgresql":  # the next refresh waits for this one's commit and sees it
+        connection.execute(select(func.pg_advisory_xact_lock(LOCK_KEY)))
+    changes = connection.execute(select(RollupChange.id, RollupChange.interaction_id, RollupChange.agent_id)).all()
+    if not changes:
+        return 0
+    top = max(c.id for c in changes)
+    touched = {c.interaction_id for c in changes if c.interaction_id is not None}
+    agents = sorted({c.agent_id for c in changes if c.agent_id is not None})
+    for chunk in _chunks(agents, CHUNK):  # an agent's change (team, removal) moves all their interactions
+        touched.update(connection.scalars(select(Interaction.id).where(Interaction.agent_id.in_(chunk))))
+        touched.update(connection.scalars(select(OverviewFact.interaction_id).where(OverviewFact.agent_id.in_(chunk))))
+    marks = pass_marks(connection)
+    groups: set[tuple[str, str, str]] = set()
+    F = OverviewFact  # noqa: N806
+    for chunk in _chunks(touched, CHUNK):
+        groups.update(tuple(r) for r in connection.execute(
+            select(F.day, F.team, F.queue).where(F.interaction_id.in_(chunk)).distinct()))
+        connection.execute(delete(F).where(F.interaction_id.in_(chunk)))
+        rows = facts(connection, chunk, marks)
+        if rows:
+            connection.execute(insert(F), rows)
+            groups.update((r["day"], r["team"], r["queue"]) for r in rows)
+    R = OverviewRollup  # noqa: N806
+    sums = [func.sum(getattr(F, name)) for name in SUMS]
+    for chunk in _chunks(groups, GROUP_CHUNK):
+        connection.execute(delete(R).where(tuple_(R.day, R.team, R.queue).in_(chunk)))
+        connection.execute(insert(R).from_select(
+            ["day", "team", "queue", *SUMS],
+            select(F.day, F.team, F.queue, *sums).where(tuple_(F.day, F.team, F.queue).in_(chunk))
+            .group_by(F.day, F.team, F.queue)))
+    connection.execute(delete(RollupChange).where(RollupChange.id <= top))
+    connection.execute(update(RollupState).where(RollupState.id == 1).values(version=RollupState.version + 1))
+    return len(touched)
+
+
+def stamp_columns() -> list[Any]:
+    """What the rollups (and every figure computed from the same tables) depend on, as scalar subqueries to
+    read in one round-trip: the refresh count, and the changes still pending (none after a session's commit)."""
+    return [select(RollupState.version).where(RollupState.id == 1).scalar_subquery(),
+            select(func.count(RollupChange.id)).scalar_subquery(),
+            select(func.max(RollupChange.id)).scalar_subquery()]
+
+
+def _before_commit(session: Session) -> None:
+    session.flush()  # commit flushes after this hook: the triggers must have seen everything first
+    connection = session.connection()
+    if pending(connection):
+        refresh(connection)
+
+
+def keep_current(sessions: sessionmaker[Session]) -> None:
+    """Refresh the rollups before each commit of a session from ``sessions`` that changed what they sum."""
+    event.listen(sessions, "before_commit", _before_commit)
