@@ -308,6 +308,8 @@ def main() -> None:
     parser.add_argument("--keep", metavar="DIR", type=Path,
                         help="keep the seeded data (SQLite file in DIR, PostgreSQL database qa_bench_web_AGENTSxN) "
                              "and measure on it again next time instead of seeding (seeding takes minutes)")
+    parser.add_argument("--out", type=Path, default=RESULTS, help="the results file (default: %(default)s); the "
+                        "results of engines not measured in this run are kept from it")
     args = parser.parse_args()
 
     from sqlalchemy import create_engine, text
@@ -344,13 +346,17 @@ def main() -> None:
                     with admin.connect() as connection:
                         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
                 admin.dispose()
+    if args.out.exists():  # an engine measured in an earlier run (--engines) keeps its results
+        ran = {r["engine"] for r in results}
+        earlier = [r for r in json.loads(args.out.read_text()).get("results", []) if r["engine"] not in ran]
+        results = earlier + results
     payload = {"benchmark": "web", "interactions": args.agents * args.per_agent, "agents": args.agents,
                "teams": args.teams, "repeats": args.repeats, "machine": platform.platform(),
                "cpus": os.cpu_count(), "note": "server time = the app's Server-Timing header; the machine was shared",
                "results": results}
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(payload, indent=2) + "\n")
-    print(f"\nwrote {RESULTS.relative_to(ROOT)}")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(payload, indent=2) + "\n")
+    print(f"\nwrote {args.out}")
 
 
 if __name__ == "__main__":
