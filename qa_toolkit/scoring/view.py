@@ -7,6 +7,9 @@ from datetime import datetime
 from typing import Any
 
 
+OPENING_TURNS = 2  # a call's turns on the agent's line before the customer speaks that can be its opening
+
+
 @dataclass(frozen=True, slots=True)
 class TurnView:
     """One turn: its position, who spoke, when (seconds from the start and/or a timestamp) and what."""
@@ -59,6 +62,19 @@ class InteractionView:
     def by(self, speaker: str) -> list[TurnView]:
         """The turns of one speaker, in order."""
         return [t for t in self.turns if t.speaker == speaker]
+
+    def after_opening(self) -> list[TurnView]:
+        """The turns after a call's opening. What the agent's line says before the customer speaks (at most its
+        first ``OPENING_TURNS`` turns: speech recognition may lose the customer's first words) is an IVR prompt
+        ("press one for cards", "connecting you to an advisor") and the greeting; other channels keep every turn."""
+        if self.channel != "call":
+            return list(self.turns)
+        opening: set[int] = set()
+        for turn in self.turns:
+            if turn.speaker == "customer" or len(opening) == OPENING_TURNS:
+                break
+            opening.add(turn.index)
+        return [t for t in self.turns if t.index not in opening]
 
     def seconds(self, turn: TurnView) -> float | None:
         """When a turn started, in seconds from the start of the interaction (timestamps or offsets)."""

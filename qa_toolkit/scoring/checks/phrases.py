@@ -19,8 +19,9 @@ GREETINGS = (
     "you're through to", "you are through to", "you're speaking to", "you're speaking with", "you speak with",
     "speaking",
 )
-# spoken openings: "Morning, Harbor Mutual billing", "Afternoon! Hannah here"
-GREETING_REGEXES = (r"^\W*(?:good\s+)?(?:morning|afternoon|evening)\b",)
+# spoken openings: "Morning, Harbor Mutual billing", "Afternoon! Hannah here", also where a call's turn starts with
+# what the line said before the agent ("... connecting you to an advisor now. Afternoon, home support.")
+GREETING_REGEXES = (r"(?:^|(?<=[.!?])\s)\W*(?:good\s+)?(?:morning|afternoon|evening)\b",)
 CLOSINGS = (
     "anything else", "goodbye", "bye", "take care", "thanks for contacting",
     "thank you for contacting", "thank you for calling", "thanks for calling", "thanks for chatting",
@@ -43,6 +44,17 @@ PROHIBITED = (
     "calm down", "not my problem", "not my job", "shut up", "stupid", "idiot", "dumb",
     "you people", "damn", "hell", "crap", "that's your problem", "deal with it", "i don't care",
     "you should have read", "as i already said", "like i said", "bloody", "ridiculous question",
+    "that's on you", "your own fault", "your fault", "stop shouting",
+)
+PROHIBITED_REGEXES = (
+    # the you-people insult: "folks like you always say that", "people like you", "your sort"
+    r"\b(?:folks|people|types?|sorts?)\s+like\s+you\b",
+    r"\byour\s+(?:sort|type)\b(?!\s+(?:of|code|number))",
+    # blaming the customer: "if you'd actually read it", "if you had bothered to check"
+    r"\bif\s+you(?:'d|\s+had)\s+(?:actually\s+|just\s+|even\s+|bothered\s+to\s+|taken\s+the\s+time\s+to\s+)*"
+    r"(?:read|listened|checked|looked|paid\s+attention)\b",
+    # calm down in other words: "take it down a notch", "tone it down"
+    r"\b(?:take|bring|tone|turn|keep)\s+it\s+down\b",
 )
 
 
@@ -74,7 +86,7 @@ class DisclosureParams(Params):
 
 class ProhibitedParams(Params):
     phrases: tuple[str, ...] = PROHIBITED
-    regexes: tuple[str, ...] = ()
+    regexes: tuple[str, ...] = PROHIBITED_REGEXES
     extra_phrases: tuple[str, ...] = ()
     exemplars: Exemplars | None = None
     speaker: str = "agent"
@@ -179,12 +191,13 @@ def prohibited_language(view: InteractionView, p: ProhibitedParams) -> CheckResu
     """Prohibited words by the agent only (whole words; negated uses like "I won't tell you to calm down" pass)."""
     phrases = p.phrases + p.extra_phrases
     hits: list[Evidence] = []
-    for turn in view.by(p.speaker):
+    spoken = [t for t in view.after_opening() if t.speaker == p.speaker]  # a call's IVR prompt is not the agent
+    for turn in spoken:
         for match in text.find(turn.text, phrases, p.regexes, window=p.negation_window):
             if p.negation and match.negated:
                 continue
             hits.append(quote(turn, max(0, match.start - 20), match.end + 20))
-    if not hits and (sem := semantic.match(view.by(p.speaker), p.exemplars)):
+    if not hits and (sem := semantic.match(spoken, p.exemplars)):
         hits.append(semantic.evidence(sem))
     if hits:
         return CheckResult("fail", f"prohibited language in {len(hits)} place(s)", tuple(hits), 0.9,

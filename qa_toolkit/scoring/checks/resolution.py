@@ -60,6 +60,14 @@ ESCALATION_REGEXES = (
     r"colleagues|people|unit|panel)\b",
     # a system line: "Chat transferred to queue: broadband-tech"
     r"\b(?:chat|call|conversation)\s+transferred\b",
+    # "I'm going to bring in Marcus, who runs the desk", "I'm sending you over to them now"
+    r"\b(?:bring|bringing|get|getting)\s+in\s+(?:my\s+|a\s+|our\s+)?(?:colleague|supervisor|manager|team\s+lead(?:er)?|"
+    r"specialist|[A-Z]?[a-z]+,?\s+who)\b",
+    r"\b(?:send|sending|pass|passing|put|putting)\s+you\s+(?:over|across)\b",
+    # someone new on the agent's line: "Tier two, Ravi speaking", "it's Karen Holt, I lead the collections team"
+    r"^\W*(?:[\w'-]+[\s,]+){0,3}[\w'-]+\s+speaking\b",
+    r"\bi\s+(?:lead|run|manage|supervise)\s+the\s+(?:[\w-]+\s+){0,2}(?:team|desk|department)\b",
+    r"\b(?:i'm|i\s+am)\s+(?:the|a)\s+(?:team\s+lead(?:er)?|supervisor|(?:duty\s+)?manager)\b",
 )
 AGENT_RESOLVED_REGEXES = (
     r"\b(?:has|have|was|were|is|are)\s+(?:now\s+)?(?:been\s+)?(?:issued|processed|refunded|fixed|resolved|"
@@ -105,12 +113,15 @@ def resolution(view: InteractionView, p: ResolutionParams) -> CheckResult:
     if not view.by("agent"):
         return CheckResult("na", "no agent turns")
     agent_hit: tuple[TurnView, Evidence] | None = None
+    spoken = {t.index for t in view.after_opening()}
     for turn in view.by("agent"):
         match = text.first(turn.text, p.agent_phrases, p.agent_regexes)
         if match:
             agent_hit = (turn, quote(turn, match.start, match.end))
         elif sem := semantic.match([turn], p.resolved_exemplars):
             agent_hit = (turn, semantic.evidence(sem))
+        if turn.index not in spoken:
+            continue
         escalated = text.first(turn.text, p.escalation_phrases, p.escalation_regexes)
         if escalated:
             return CheckResult("fail", f"escalated in turn {turn.index}, not resolved here",
@@ -155,7 +166,7 @@ def resolution(view: InteractionView, p: ResolutionParams) -> CheckResult:
 
 def escalation(view: InteractionView, p: EscalationParams) -> CheckResult:
     """Escalation to a supervisor or another team, said by the agent: fails when escalated (a measure, really)."""
-    for turn in view.turns:
+    for turn in view.after_opening():
         if turn.speaker not in p.speakers:
             continue
         match = text.first(turn.text, p.phrases, p.regexes)

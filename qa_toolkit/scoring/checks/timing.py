@@ -10,7 +10,7 @@ the agent asks or announces before the wait and thanks the customer (or apologis
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from qa_toolkit.scoring import semantic, text
 from qa_toolkit.scoring.checks import CheckResult, Evidence, Params, quote
@@ -28,6 +28,9 @@ HOLD_ANNOUNCEMENTS = (
     "i'll check", "checking now", "checking that now", "let me see",
 )
 HOLD_REGEXES = (
+    # "are you okay to stay on?", "would you mind staying on the line", "can you remain on the line?"
+    r"\b(?:stay|staying|remain|remaining)\s+on\s+(?:the\s+line|for\s+(?:a|one|two|just)\b)",
+    r"\b(?:okay|ok|alright|all\s+right|able|happy|mind)\s+(?:to\s+)?(?:stay|staying|hang|hanging|hold|holding)\s+on\b",
     # "place you on a brief hold", "put you on hold for a moment", "putting you on a short hold"
     r"\b(?:put|place|placing|putting)\s+you\s+on\s+(?:a\s+)?(?:\w+\s+)?hold\b",
     r"\b(?:mind|okay|ok|alright|fine)\s+(?:if\s+i\s+)?(?:to\s+)?(?:hold|wait)(?:ing)?\b",
@@ -43,6 +46,9 @@ THANKS_FOR_WAITING = (
     "appreciate you holding", "thanks for the patience", "thanks so much for waiting", "thank you so much for waiting",
     "thanks for your time while i checked", "sorry that took a while", "sorry that took so long",
     "sorry it took a while", "sorry it took so long", "ty for waiting", "thx for waiting", "thanks for the wait",
+    "thanks for staying on", "thank you for staying on", "thanks for sticking with me",
+    "thank you for sticking with me",
+    "thanks for hanging about", "thanks for giving me that time", "thank you for giving me that time",
 )
 
 
@@ -262,6 +268,28 @@ def _said(turn: TurnView, phrases: tuple[str, ...], regexes: tuple[str, ...],
     return semantic.evidence(sem) if sem else None
 
 
+def _announced(turn: TurnView, p: HoldEtiquetteParams) -> Evidence | None:
+    """An announced wait in one of the turn's sentences; a sentence that thanks for the wait ("thanks for
+    staying on the line") announces none, however much it sounds like "stay on the line"."""
+    for start, end in semantic.sentences(turn.text):
+        sentence = replace(turn, text=turn.text[start:end])
+        if _said(sentence, p.thanks_phrases, (), p.thanks_exemplars):
+            continue
+        if said := _said(sentence, p.announcement_phrases, p.announcement_regexes, p.announcement_exemplars):
+            return said
+    return None
+
+
+def _waited(view: InteractionView, turn: TurnView, following: TurnView, min_hold_s: float) -> bool:
+    """Whether the customer could have been kept waiting after ``turn``: on a timed call, a silence of at least
+    ``min_hold_s`` before the agent's next turn (a closing "anything more while you're on?" is answered at
+    once and puts nobody on hold); elsewhere, always."""
+    between = [t for t in view.turns if turn.index <= t.index <= following.index]
+    if view.channel != "call" or any(t.start_s is None or t.end_s is None for t in between):
+        return True
+    return any(b.start_s - a.end_s >= min_hold_s for a, b in zip(between, between[1:]))  # type: ignore[operator]
+
+
 def _stored_holds(view: InteractionView, min_hold_s: float) -> list[tuple[float, float]]:
     """Holds of a call: the transcription's timing block (silences from word timings), else turn gaps."""
     timing = view.meta.get("timing") if isinstance(view.meta, dict) else None
@@ -276,10 +304,10 @@ def hold_etiquette(view: InteractionView, p: HoldEtiquetteParams) -> CheckResult
     """The agent asks or announces before putting the customer on hold (or making them wait while they check)
     and thanks them, or apologises for the wait, in one of their next ``window`` turns; N/A without a hold."""
     agent = view.by("agent")
-    announced = [(i, e) for i, t in enumerate(agent[:-1])
-                 if (e := _said(t, p.announcement_phrases, p.announcement_regexes, p.announcement_exemplars))]
     thanked = [(i, e) for i, t in enumerate(agent)
                if (e := _said(t, p.thanks_phrases, (), p.thanks_exemplars))]
+    announced = [(i, e) for i, t in enumerate(agent[:-1])
+                 if _waited(view, t, agent[i + 1], p.min_hold_s) and (e := _announced(t, p))]
     silent: list[Evidence] = []
     for start, end in _stored_holds(view, p.min_hold_s):  # a call's silence that no announcement explains
         before = [i for i, t in enumerate(agent) if t.end_s is not None and t.end_s <= start + 0.5]

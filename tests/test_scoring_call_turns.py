@@ -1,0 +1,81 @@
+"""Checks on call transcripts (issue 15): a channel's turn holds whatever that line said (an IVR prompt, then the
+agent), holds show as silence, and a colleague who takes over speaks on the agent's line. Sentences of our own,
+not the labelled calls."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa_toolkit.scoring.checks import get_check
+from qa_toolkit.scoring.view import InteractionView, TurnView
+
+
+def call(*turns: tuple[str, str, float, float]) -> InteractionView:
+    return InteractionView("c-1", "call", tuple(TurnView(i, s, t, a, b) for i, (s, t, a, b) in enumerate(turns)))
+
+
+def run(name: str, view: InteractionView):  # type: ignore[no-untyped-def]
+    return get_check(name)(view, {})
+
+
+def test_a_hold_asked_for_and_thanked_passes_and_a_closing_question_is_no_hold() -> None:
+    result = run("hold_etiquette", call(
+        ("agent", "Okay. Are you alright to stay on the line while I look at the ledger?", 0.0, 4.0),
+        ("customer", "Sure, go ahead.", 4.5, 5.5),
+        ("agent", "Thanks for staying on the line. It was a duplicate, it's refunded.", 21.0, 25.0),
+        ("agent", "Anything more I can look at while you're on the line?", 25.5, 28.0),
+        ("customer", "No, that's it.", 28.5, 29.5),
+        ("agent", "Take care.", 30.0, 31.0)))
+    assert result.status == "pass", result.message
+    assert [e.quote for e in result.evidence] == ["alright to stay on", "Thanks for staying on"]
+
+
+def test_thanks_for_the_wait_does_not_announce_another_one() -> None:
+    result = run("hold_etiquette", call(
+        ("agent", "Can you hold on for me a moment?", 0.0, 2.0),
+        ("agent", "Thanks for holding on. Your order is packed.", 12.0, 15.0),
+        ("customer", "Great.", 15.5, 16.0),
+        ("agent", "Bye now.", 16.5, 17.0)))
+    assert result.status == "pass", result.message
+
+
+@pytest.mark.parametrize(("said", "escalated"), [
+    ("I can't book partner airlines myself, so I'm going to bring in Dana, who runs the desk tonight.", True),
+    ("That's one for our tier two engineers. I'm sending you over to them now.", True),
+    ("Tier two, Sam speaking. I hear your exports are failing?", True),
+    ("Hello, it's Morgan Reid, I lead the complaints team here.", True),
+    ("I'll put you up in a hotel near the airport tonight.", False),
+    ("I'm sending you the form by email now.", False),
+])
+def test_a_hand_over_on_the_agents_line_is_an_escalation(said: str, escalated: bool) -> None:
+    result = run("escalation", call(("agent", "Billing, Alex speaking.", 0.0, 2.0),
+                                    ("customer", "My bill is wrong.", 2.5, 4.0),
+                                    ("agent", said, 4.5, 9.0)))
+    assert result.measures["escalated"] is escalated, result.message
+
+
+def test_the_ivr_connecting_the_caller_is_no_escalation_but_is_followed_by_a_greeting() -> None:
+    view = call(("agent", "Calls are recorded for training. Connecting you to an advisor now. Afternoon, home "
+                          "support, how can I help?", 0.0, 8.0),
+                ("customer", "My lamp arrived broken.", 8.5, 10.0),
+                ("agent", "Oh no, I'll send a new one today.", 10.5, 13.0))
+    assert run("escalation", view).measures["escalated"] is False
+    resolution = run("resolution", view)
+    assert "escalated" not in resolution.message
+    assert run("greeting", call(("agent", "You're through to an advisor. Afternoon, billing.", 0.0, 3.0),
+                                ("customer", "Hi.", 3.5, 4.0))).status == "pass"
+
+
+@pytest.mark.parametrize(("said", "prohibited"), [
+    ("Yeah, folks like you always say they've paid.", True),
+    ("If you'd actually read it you wouldn't need to call.", True),
+    ("You need to take it down a notch, sir.", True),
+    ("It's in the contract. That's on you, mate.", True),
+    ("Nobody here will tell you it's your fault.", False),
+    ("Customers like you get the loyalty discount automatically.", False),
+    ("If you'd like to read it, I'll email the contract.", False),
+])
+def test_insults_blame_and_calm_down_in_other_words(said: str, prohibited: bool) -> None:
+    result = run("prohibited_language", call(("customer", "I never agreed to this.", 0.0, 2.0),
+                                             ("agent", said, 2.5, 6.0)))
+    assert (result.status == "fail") is prohibited, result.message
