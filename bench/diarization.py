@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import subprocess
 import sys
@@ -44,14 +45,20 @@ CACHE = ROOT / "bench" / "results" / "diarization-audio"
 SHARED = ROOT.parent / "shared" / "data" / "speech"
 SAMPLES = ROOT / "samples" / "calls"
 ROLE_ALIASES = {"supervisor": "agent_2", "ivr": "other"}
-LABELLED = ROOT / "tests" / "data" / "labelled" / "calls" / "test" / "audio"
+LABELLED = ROOT / "tests" / "data" / "labelled" / "calls"
 
 
 def render(split: str) -> list[Path]:
-    """The split's rendered calls (rendering what is missing)."""
+    """The split's rendered calls (rendered again when a script is newer than them or a call is missing)."""
+    import yaml
+
     out = CACHE / split
     out.mkdir(parents=True, exist_ok=True)
     scripts = sorted((SCRIPTS / split).glob("*.yaml"))
+    names = [c["file"] for s in scripts for c in yaml.safe_load(s.read_text())["calls"]]
+    have = [out / n for n in names if (out / n).is_file()]
+    if len(have) == len(names) and min(p.stat().st_mtime for p in have) > max(s.stat().st_mtime for s in scripts):
+        return sorted(have)
     subprocess.run([sys.executable, str(ROOT / "tools" / "synth_calls.py"), *map(str, scripts), "--out", str(out)],
                    check=True, stdout=subprocess.DEVNULL)
     return sorted(out.glob("*.wav"))
@@ -100,10 +107,10 @@ def rendered(paths: list[Path]) -> list[dict]:
     return out
 
 
-def labelled_mixdowns() -> list[dict]:
-    """The labelled call set's test split (stereo, issue 15) mixed down to mono, with its truth."""
+def labelled_mixdowns(split: str = "test") -> list[dict]:
+    """The labelled call set's ``split`` (stereo, issue 15) mixed down to mono, with its truth."""
     out = []
-    for truth_path in sorted(LABELLED.glob("*.truth.json")):
+    for truth_path in sorted((LABELLED / split / "audio").glob("*.truth.json")):
         truth = json.loads(truth_path.read_text())
         path = next(p for p in truth_path.parent.glob(truth_path.name.replace(".truth.json", ".*"))
                     if p.suffix in (".mp3", ".ogg", ".opus", ".wav", ".flac", ".m4a"))
@@ -180,7 +187,7 @@ def pipeline(files: list[dict], first_speaker: str | None = None) -> dict:
     """tiny.en, then diarization + roles, on each call; word-to-role accuracy and the diarization's share of time."""
     from qa_toolkit.transcribe.backend import TranscriptionOptions
     from qa_toolkit.transcribe.diarize import ENGINE, diarize
-    from qa_toolkit.transcribe.evaluate import Reference, score
+    from qa_toolkit.transcribe.evaluate import Reference, role_accuracy, score
     from qa_toolkit.transcribe.faster_backend import load_backend
     from qa_toolkit.transcribe.speakers import SpeakerHints, attribute
     from qa_toolkit.transcribe.turns import channel_words, merge_turns
@@ -199,7 +206,10 @@ def pipeline(files: list[dict], first_speaker: str | None = None) -> dict:
         ref_turns = [(ROLE_ALIASES.get(s, s), t) for s, t in f["turns"]]
         result = score(f["name"], Reference(" ".join(t for _, t in ref_turns), ref_turns),
                        " ".join(t for _, t in turns), turns)
+        by_role = role_accuracy(ref_turns, turns)
         rows.append({"file": f["name"], "role_accuracy": round(result.speaker_accuracy or 0.0, 4),
+                     "by_role": {role: list(counts) for role, counts in sorted(by_role.items())},
+                     "reason": attribution.reason,
                      "words": result.reference_words, "wer": round(result.wer, 4), "sa_wer": round(result.sa_wer or 0, 4),
                      "speakers": attribution.speakers, "true_speakers": len({s for s, _ in f["turns"]}),
                      "confidence": round(attribution.confidence, 3), "needs_review": attribution.needs_review,
@@ -211,8 +221,16 @@ def pipeline(files: list[dict], first_speaker: str | None = None) -> dict:
         words = sum(r["words"] for r in selected)
         decided = [r for r in selected if not r["needs_review"]]
         decided_words = sum(r["words"] for r in decided)
+        by_role: dict[str, list[int]] = {}
+        for r in selected:
+            for role, (aligned, right) in r["by_role"].items():
+                tally = by_role.setdefault(role, [0, 0])
+                tally[0] += aligned
+                tally[1] += right
         return {
             "calls": len(selected), "flagged_for_review": len(selected) - len(decided),
+            "role_accuracy_by_role": {role: round(right / aligned, 4) for role, (aligned, right) in sorted(by_role.items())
+                                      if aligned},
             "role_accuracy_all_words": round(sum(r["role_accuracy"] * r["words"] for r in selected) / words, 4),
             "role_accuracy_decided_calls": round(sum(r["role_accuracy"] * r["words"] for r in decided) / decided_words, 4)
             if decided_words else None,
@@ -226,7 +244,9 @@ def pipeline(files: list[dict], first_speaker: str | None = None) -> dict:
                "shipped samples (espeak, one voice: see README)" if r["file"].startswith("shipped:") else
                "sample scripts, espeak voices" if r["file"].startswith("es_") else
                "sample scripts, piper voices" if r["file"].startswith("pp_") else
-               "three speakers / overlap" if r["file"].startswith("t3_") else "dev calls")
+               "three speakers / overlap" if r["file"].startswith("t3_") else
+               "three speakers, new (close voices)" if r["file"].startswith("n3_") else
+               "three speakers, dev (close voices)" if r["file"].startswith("d3_") else "dev calls")
         groups.setdefault(key, []).append(r)
     return {"engine": ENGINE, "groups": {k: group(v) for k, v in groups.items()}, "all": group(rows),
             "per_file": rows}
@@ -257,20 +277,34 @@ def main() -> int:
     parser.add_argument("--first-speaker", choices=["agent", "customer"],
                         help="with --labelled: tell the pipeline who speaks first (as a sidecar's first_speaker would)")
     parser.add_argument("--memory-only", action="store_true", help="only the peak-memory measurement")
+    parser.add_argument("--pipeline-only", action="store_true",
+                        help="only the whole pipeline on the split's calls (no engine comparison, no memory): "
+                             "writes diarization_pipeline_SPLIT.json beside --out")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "diarization.json")
     args = parser.parse_args()
     if args.labelled:
-        result = pipeline(labelled_mixdowns(), args.first_speaker)
-        result["first_speaker_hint"] = args.first_speaker
-        out = args.out.with_name("diarization_labelled_calls" + (f"_first_{args.first_speaker}" if args.first_speaker
-                                                                  else "") + ".json")
+        result = pipeline(labelled_mixdowns(args.split), args.first_speaker)
+        result["split"], result["first_speaker_hint"] = args.split, args.first_speaker
+        out = args.out.with_name("diarization_labelled_calls" + ("_dev" if args.split == "dev" else "") +
+                                 (f"_first_{args.first_speaker}" if args.first_speaker else "") + ".json")
         out.write_text(json.dumps(result, indent=2) + "\n")
+        result["load_average"] = os.getloadavg()
         print(json.dumps(result["all"], indent=2))
         print(f"wrote {out}")
         return 0
     synth = rendered(render(args.split))
     calls = synth + (sample_mixdowns() if args.split == "test" else [])
     print(f"{len(calls)} calls ({sum(len(f['samples']) for f in calls) / 16000:.0f} s of audio)", file=sys.stderr)
+    if args.pipeline_only:
+        result = {"split": args.split, "load_average": os.getloadavg(), **pipeline(calls)}
+        out = args.out.with_name(f"diarization_pipeline_{args.split}.json")
+        out.write_text(json.dumps(result, indent=2) + "\n")
+        for name, g in {**result["groups"], "all": result["all"]}.items():
+            print(f"{name:40s} {g['calls']:3d} flagged {g['flagged_for_review']:3d} acc {g['role_accuracy_all_words']:.3f} "
+                  f"decided {g['role_accuracy_decided_calls']} by role {g['role_accuracy_by_role']} "
+                  f"dia/asr wall {g['diarize_share_of_asr_wall']:.3f}")
+        print(f"wrote {out}")
+        return 0
     longest = max(render(args.split), key=lambda p: p.stat().st_size)
     memory = {"file": longest.name, "tiny.en": peak_rss_mb(longest, False),
               "tiny.en + diarization": peak_rss_mb(longest, True)}

@@ -104,6 +104,76 @@ def test_words_are_split_at_a_speaker_change_inside_a_segment() -> None:
     assert [w.word for w in grouped["customer"]] == ["Hi,", "hello."]
 
 
+def _merged(second_voice_at: float) -> Diarization:
+    """Speaker 1 talks 0-10 s in one voice and 30-40 s in another (``second_voice_at`` cosine similarity to the
+    first: a supervisor whose voice the clustering merged with the agent's); speaker 2 talks 10-30 s."""
+    rng = np.random.default_rng(7)
+    first, customer = np.eye(8)[0], np.eye(8)[1]
+    second = second_voice_at * first + np.sqrt(1 - second_voice_at ** 2) * np.eye(8)[2]
+    spans, vectors, labels = [], [], []
+    for start, end, voice, speaker in [(0, 10, first, 1), (10, 30, customer, 2), (30, 40, second, 1)]:
+        for t in np.arange(start, end - 1.5 + 1e-9, 0.5):
+            spans.append((float(t), float(t) + 1.5))
+            noisy = voice + rng.normal(0, 0.02, 8)
+            vectors.append(noisy / np.linalg.norm(noisy))
+            labels.append(speaker)
+    vectors_, labels_ = np.array(vectors), np.array(labels)
+    voices = {k: vectors_[labels_ == k].mean(axis=0) / np.linalg.norm(vectors_[labels_ == k].mean(axis=0)) for k in (1, 2)}
+    segments = [SpeakerSegment(0, 10, 1), SpeakerSegment(10, 30, 2), SpeakerSegment(30, 40, 1)]
+    return Diarization(segments, voices, spans=spans, vectors=vectors_, labels=labels_)
+
+
+def test_a_second_voice_inside_one_speaker_is_found_and_split_off() -> None:
+    from qa_toolkit.transcribe.diarize import second_voice, split_speaker
+
+    diar = _merged(0.8)
+    split = second_voice(diar, 1)
+    assert split is not None and split.distance == pytest.approx(0.2, abs=0.02) and split.windows >= 5
+    assert second_voice(diar, 2) is None  # one voice
+    assert second_voice(_merged(0.95), 1) is None  # 0.05 apart: the same person
+    divided = split_speaker(diar, split)
+    assert divided.speakers == [1, 2, 3]
+    assert [(s.start, round(s.end), s.speaker) for s in divided.segments] == [(0, 10, 1), (10, 30, 2), (30, 40, 3)]
+
+
+_AGENT = "thanks for calling Northwind how can I help let me check that for you"
+
+
+def _three_words(third: str) -> list[Word]:
+    """The agent 0-10 s, the customer 10-30 s, ``third`` from 30 s (in the agent's voice cluster of ``_merged``)."""
+    return _words(*_said(_AGENT, 0.0), *_said("I was charged twice on my account and I want my money back", 10.0),
+                  *_said(third, 30.0))
+
+
+def test_a_supervisor_merged_with_the_agent_becomes_agent_2() -> None:
+    words = _three_words("hello this is Grace the team supervisor I've refunded both charges you'll get it tomorrow")
+    grouped, result = attribute(words, _merged(0.8))
+    assert result.roles == {1: "agent", 2: "customer", 3: "agent_2"} and not result.needs_review
+    assert any("speaker 1 may be two people" in line and "agent_2" in line for line in result.evidence)
+    assert " ".join(w.word for w in grouped["agent_2"]).startswith("hello this is Grace")
+
+
+def test_a_second_voice_the_words_cannot_place_stays_unknown_and_flagged() -> None:
+    someone = "okay so what happens now is it done or not"
+    words = _three_words(someone)
+    grouped, result = attribute(words, _merged(0.8))
+    assert result.needs_review and result.roles == {1: "agent", 2: "customer", 3: "unknown"}
+    assert "may be two people" in (result.reason or "") and result.speakers == 3
+    assert len(grouped["agent"]) == len(_AGENT.split()) and len(grouped["unknown#3"]) == len(someone.split())
+    # the same words in one voice: nothing to flag
+    _, one_voice = attribute(words, _merged(0.98))
+    assert one_voice.roles == {1: "agent", 2: "customer"} and not one_voice.needs_review
+
+
+def test_a_customer_who_talks_like_staff_is_flagged() -> None:
+    words, diar = _two_speakers("thanks for calling Northwind how can I help",
+                                "hello I'm Rachel the team supervisor I've approved a full refund you'll get it "
+                                "in three days is there anything else")
+    _, result = attribute(words, diar, SpeakerHints(first_speaker="agent"))
+    assert result.needs_review and result.roles == {1: "agent", 2: "unknown"}
+    assert "staff member may speak in the same voice" in (result.reason or "")
+
+
 # --- real diarization on rendered calls ------------------------------------------------------------
 
 
@@ -212,6 +282,15 @@ def test_speaker_attributed_wer_counts_misattributed_words_twice() -> None:
     # unknown matches nobody: every word is a deletion and an insertion
     assert speaker_attributed_wer(ref, [("unknown", "thanks for calling hi there")]) == pytest.approx(10 / 5)
     assert speaker_attributed_wer([("supervisor", "hello")], [("agent_2", "hello")]) == 0.0
+
+
+def test_role_accuracy_counts_the_words_of_each_reference_speaker() -> None:
+    from qa_toolkit.transcribe.evaluate import role_accuracy
+
+    ref = [("agent", "thanks for calling"), ("customer", "hi there"), ("agent_2", "hello this is Sam")]
+    hyp = [("agent", "thanks for calling hi"), ("customer", "there"), ("unknown", "hello this is Sam")]
+    assert role_accuracy(ref, hyp) == {"agent": (3, 3), "customer": (2, 1), "agent_2": (4, 0)}
+    assert role_accuracy(ref, []) == {}
 
 
 def test_der_and_a_bad_rttm_line(tmp_path: Path) -> None:

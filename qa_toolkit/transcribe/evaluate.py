@@ -300,20 +300,31 @@ def _labelled(turns: list[tuple[str, str]], norm: Callable[[str], str]) -> tuple
 
 def _speaker_accuracy(ref_turns: list[tuple[str, str]], hyp_turns: list[tuple[str, str]],
                       norm: Callable[[str], str]) -> float | None:
+    counts = role_accuracy(ref_turns, hyp_turns, norm)
+    matched = sum(m for m, _ in counts.values())
+    return sum(c for _, c in counts.values()) / matched if matched else None
+
+
+def role_accuracy(ref_turns: list[tuple[str, str]], hyp_turns: list[tuple[str, str]],
+                  norm: Callable[[str], str] = normalize) -> dict[str, tuple[int, int]]:
+    """Per reference speaker: (reference words aligned to a hypothesis word, how many of those carry the
+    same speaker). Alignment by jiwer over the whole call's words."""
     import jiwer
 
     ref_words, ref_speakers = _labelled(ref_turns, norm)
     hyp_words, hyp_speakers = _labelled(hyp_turns, norm)
     if not ref_words or not hyp_words:
-        return None
+        return {}
     out = jiwer.process_words(" ".join(ref_words), " ".join(hyp_words))
-    matched = correct = 0
+    counts: dict[str, list[int]] = {}
     for chunk in out.alignments[0]:
         if chunk.type in ("equal", "substitute"):
             for offset in range(chunk.ref_end_idx - chunk.ref_start_idx):
-                matched += 1
-                correct += ref_speakers[chunk.ref_start_idx + offset] == hyp_speakers[chunk.hyp_start_idx + offset]
-    return correct / matched if matched else None
+                who = ref_speakers[chunk.ref_start_idx + offset]
+                tally = counts.setdefault(who, [0, 0])
+                tally[0] += 1
+                tally[1] += who == hyp_speakers[chunk.hyp_start_idx + offset]
+    return {who: (m, c) for who, (m, c) in counts.items()}
 
 
 def evaluate_files(references_path: str | Path, backend: Any, options: Any = None, *,

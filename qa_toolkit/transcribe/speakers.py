@@ -26,6 +26,13 @@
    who speaks like an agent (at least two phrases more than customer phrases), is ``agent_2``
    (a transfer, a supervisor); the one who talks most of the rest is the ``customer``; anyone
    else is ``other``.
+4. **A voice that may be two people.** A supervisor whose voice is near the agent's or the
+   customer's is clustered with them. Each speaker's windows are cut in two by voice
+   (:func:`qa_toolkit.transcribe.diarize.second_voice`); when the halves are far enough apart, the
+   second half becomes a speaker of its own and steps 2-3 run again. If that makes it ``agent_2``
+   (it talks like staff), or decides a call that had one voice, the split stands. Otherwise the
+   voice who spoke first keeps its role, the later voice stays ``unknown`` and the call is flagged.
+   A ``customer`` who talks like staff (at least ``STAFF_PHRASES`` net agent phrases) is flagged too.
 
 Calls under ``MIN_CALL_S`` seconds are not diarized: too little speech to tell voices apart.
 """
@@ -39,7 +46,7 @@ from typing import Any, Literal
 import numpy as np
 
 from qa_toolkit.transcribe.backend import Word
-from qa_toolkit.transcribe.diarize import Diarization
+from qa_toolkit.transcribe.diarize import Diarization, second_voice, split_speaker
 
 MIN_CALL_S = 5.0
 MIN_CONFIDENCE = 0.6
@@ -57,7 +64,11 @@ _AGENT_PHRASES = [
     r"\bcould you (please )?(confirm|verify|read me)", r"\bfor (security|verification)\b",
     r"\bverify your\b", r"\banything else\b", r"\bplease hold\b|\bone moment\b|\bbear with me\b",
     r"\bi('ll| will) (transfer|put you through|bring|pass you)", r"\bi('ve| have) (refunded|issued|updated|booked|"
-    r"sent|opened|credited|reviewed|applied|added|cancelled|reset|raised|arranged)",
+    r"sent|opened|credited|reviewed|applied|added|cancelled|reset|raised|arranged|approved|removed|waived|gone through)",
+    # a supervisor or second agent joining (tuned on bench/diarization/dev and the labelled calls' dev split)
+    r"\b(thanks?|thank you|cheers) for (staying|hanging) on\b", r"\bi (lead|manage|run|supervise) (the|this|our)\b",
+    r"\b(duty|shift|team|floor) (manager|supervisor|leader|lead)\b", r"\b(filled me in|passed me|told me about)\b",
+    r"\bwe('ll| will) (refund|send|call|arrange|cover|credit|reimburse)\b",
     r"\bhave a (good|great|nice|lovely) (day|evening|afternoon|weekend)", r"\bsorry to hear\b",
     r"\bi('m| am) (so )?sorry (about|for)\b", r"\bthis is \w+ (in|from)\b", r"\b(got|have) your details\b",
     r"\b(taking|take) over\b", r"\b(team|department|accounts|claims) (supervisor|team|manager)\b",
@@ -236,12 +247,77 @@ def _undecided(speakers: list[int], confidence: float, evidence: list[str], reas
 
 def attribute(words: list[Word], diarization: Diarization,
               hints: SpeakerHints | None = None) -> tuple[dict[str, list[Word]], Attribution]:
-    """Words grouped by role (``unknown`` speakers keep apart as ``unknown#N``) and the attribution."""
+    """Words grouped by role (``unknown`` speakers keep apart as ``unknown#N``) and the attribution.
+
+    Before the words are grouped, each speaker whose voice may be two people (a supervisor or a
+    relative merged with someone, see :func:`qa_toolkit.transcribe.diarize.second_voice`) is split in
+    two. When the second voice speaks like staff (``agent_2``), or the split turns a one-voice call
+    into agent and customer, that is the answer. Otherwise the voice who spoke first keeps its role,
+    the second voice's words stay ``unknown`` and the call is flagged for review; so is a call whose
+    customer talks like staff (a supervisor in the customer's voice): that speaker becomes ``unknown``.
+    """
     owners = words_to_speakers(words, diarization)
     attribution = assign_roles(words, owners, diarization, hints)
+    for speaker in [k for k in diarization.speakers if k in attribution.roles]:
+        split = second_voice(diarization, speaker)
+        if split is None:
+            continue
+        line = (f"voice: speaker {speaker} may be two people (halves {split.distance:.2f} apart, "
+                f"{split.windows} windows in the smaller)")
+        divided = split_speaker(diarization, split)
+        divided_owners = words_to_speakers(words, divided)
+        trial = assign_roles(words, divided_owners, divided, hints)
+        new = max(divided.speakers)
+        if _separated(attribution, trial, speaker, new):
+            diarization, owners, attribution = divided, divided_owners, trial
+            attribution.evidence.append(f"{line} → the second voice (speaker {new}) is {trial.roles[new]}")
+        elif not attribution.needs_review:  # the voice who spoke first keeps the role; the later one is unknown
+            diarization, owners = divided, divided_owners
+            attribution.speakers += 1
+            _flag_speaker(attribution, new, f"{line}: the second voice (speaker {new}) joins later and its "
+                                            f"words do not say who it is")
+        else:
+            attribution.evidence.append(f"{line}: splitting it does not decide the roles either")
+    _flag_staff_talking_customer(attribution, _said_by(words, owners))
     grouped: dict[str, list[Word]] = {}
     for word, owner in zip(words, owners, strict=True):
         role = attribution.roles.get(owner, "unknown") if owner is not None else "unknown"
         key = f"unknown#{owner}" if role == "unknown" and owner is not None else role
         grouped.setdefault(key, []).append(word)
     return grouped, attribution
+
+
+def _flag_staff_talking_customer(attribution: Attribution, said: dict[int, str]) -> None:
+    """Flag a customer who talks like staff: a supervisor or second agent may be speaking in their voice."""
+    for speaker, role in list(attribution.roles.items()):
+        agent_phrases, customer_phrases = phrase_counts(said.get(speaker, ""))
+        if role == "customer" and agent_phrases - customer_phrases >= STAFF_PHRASES:
+            _flag_speaker(attribution, speaker, f"words: the customer (speaker {speaker}) uses {agent_phrases} agent "
+                                                f"phrase(s): a staff member may speak in the same voice")
+
+
+def _said_by(words: list[Word], owners: list[int | None]) -> dict[int, str]:
+    said: dict[int, list[str]] = {}
+    for word, owner in zip(words, owners, strict=True):
+        if owner is not None:
+            said.setdefault(owner, []).append(word.word.strip())
+    return {k: " ".join(v) for k, v in said.items()}
+
+
+def _separated(before: Attribution, after: Attribution, speaker: int, new: int) -> bool:
+    """Whether splitting ``speaker`` (its second voice: ``new``) gave roles the words back up: a one-voice call
+    now decided as two people, or the second voice a staff member (``agent_2``) and nobody else's role changed."""
+    if after.needs_review or after.roles.get(speaker) == after.roles.get(new):
+        return False
+    if before.needs_review:
+        return len(before.roles) == 1
+    unchanged = all(after.roles.get(k) == role for k, role in before.roles.items() if k != speaker)
+    return unchanged and after.roles.get(speaker) == before.roles[speaker] and after.roles.get(new) == "agent_2"
+
+
+def _flag_speaker(attribution: Attribution, speaker: int, why: str) -> None:
+    """Leave one speaker's words ``unknown`` and flag the call for review, saying why."""
+    attribution.roles[speaker] = "unknown"
+    attribution.evidence.append(why)
+    attribution.needs_review = True
+    attribution.reason = "; ".join(filter(None, [attribution.reason, why.split(": ", 1)[-1]]))
