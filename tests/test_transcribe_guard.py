@@ -131,3 +131,49 @@ def test_silence_hold_music_and_noise_give_no_text(tiny, tmp_path: Path, kind: s
     raw = transcribe_file(path, tiny, TranscriptionOptions(vad_filter=False), diarize=False)
     assert raw.turns == [], raw.text
     assert all("removed" in f["flags"] for f in raw.flags)
+
+
+def test_a_loop_over_several_segments_is_cut_and_flagged() -> None:
+    speech = _call_channel()
+    segments = [_segment("Finally, we'll call the phone.", 0.0), *(_segment("We'll call the phone.", 2.0 + 2 * i)
+                                                                  for i in range(5)), _segment("Goodbye now.", 13.0)]
+    assert all(problems(s) == [] for s in segments)  # each one alone looks like speech
+    calls: list[TranscriptionOptions] = []
+
+    def decoder(window: np.ndarray, options: TranscriptionOptions) -> list[Segment]:  # the model loops again
+        calls.append(options)
+        return [_segment("We'll call the phone.", float(i)) for i in range(4)]
+
+    removed: list[Segment] = []
+    kept = guard(segments, speech, decoder, TranscriptionOptions(), removed)
+    assert [s.text for s in kept] == ["Finally, we'll call the phone.", "Goodbye now."]
+    assert kept[0].flags == ["repetition", "unresolved"] and kept[1].flags == []
+    assert len(removed) == 5 and all(r.text == "" and "removed" in r.flags for r in removed)
+    assert len(calls) == 1 and not calls[0].guard
+
+
+def test_a_loop_over_several_segments_that_decodes_cleanly_is_replaced() -> None:
+    speech = _call_channel()
+    segments = [_segment("Hello.", 0.0), *(_segment("please hold", 2.0 + i) for i in range(5))]
+
+    def decoder(window: np.ndarray, options: TranscriptionOptions) -> list[Segment]:
+        return [_segment("please hold while I check your account")]
+
+    kept = guard(segments, speech, decoder, TranscriptionOptions())
+    assert [s.text for s in kept] == ["Hello.", "please hold while I check your account"]
+    assert kept[1].flags == ["redecoded"] and kept[1].start == pytest.approx(2.0 - 0.2)
+
+
+def test_the_same_short_reply_now_and_then_is_speech() -> None:
+    segments = [_segment("Okay, thank you.", 5.0 * i) for i in range(6)]  # while the other side talks
+    kept = guard(segments, _call_channel(), lambda window, options: [], TranscriptionOptions())
+    assert [s.text for s in kept] == ["Okay, thank you."] * 6 and all(not s.flags for s in kept)
+
+
+def test_a_loop_that_starts_back_to_back_is_cut_wherever_it_goes_on() -> None:
+    back_to_back = [_segment("We'll call the phone.", 1.3 * i) for i in range(4)]
+    later = [_segment("We'll call the phone.", 20.0 + 6 * i) for i in range(3)]  # between the other side's turns
+    removed: list[Segment] = []
+    kept = guard([*back_to_back, *later], _call_channel(), lambda window, options: [], TranscriptionOptions(),
+                 removed)
+    assert [s.text for s in kept] == ["We'll call the phone."] and len(removed) == 6

@@ -25,6 +25,19 @@ def pick_device(device: str = "auto") -> str:
     return "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
 
 
+def decoding_kwargs(options: TranscriptionOptions) -> dict[str, object]:
+    """``WhisperModel.transcribe`` keyword arguments for ``options``, every one explicit."""
+    return {"language": options.language, "word_timestamps": options.word_timestamps,
+            "vad_filter": options.vad_filter, "beam_size": options.beam_size, "best_of": options.best_of,
+            "patience": options.patience, "length_penalty": options.length_penalty,
+            "repetition_penalty": options.repetition_penalty, "no_repeat_ngram_size": options.no_repeat_ngram_size,
+            "temperature": list(options.temperature),
+            "compression_ratio_threshold": options.compression_ratio_threshold,
+            "log_prob_threshold": options.log_prob_threshold, "no_speech_threshold": options.no_speech_threshold,
+            "initial_prompt": options.initial_prompt, "hotwords": options.hotwords,
+            "condition_on_previous_text": options.condition_on_previous_text}
+
+
 class FasterWhisperBackend:
     """A loaded faster-whisper model; safe to call from ``workers`` threads at once."""
 
@@ -55,16 +68,7 @@ class FasterWhisperBackend:
 
     def transcribe(self, audio: np.ndarray, options: TranscriptionOptions) -> Iterator[Segment]:
         """Transcribe 16 kHz mono float32 samples; segments are produced lazily, in time order."""
-        segments, _info = self._model.transcribe(
-            audio, language=options.language, word_timestamps=options.word_timestamps,
-            vad_filter=options.vad_filter, beam_size=options.beam_size, best_of=options.best_of,
-            patience=options.patience, length_penalty=options.length_penalty,
-            repetition_penalty=options.repetition_penalty, no_repeat_ngram_size=options.no_repeat_ngram_size,
-            temperature=list(options.temperature), compression_ratio_threshold=options.compression_ratio_threshold,
-            log_prob_threshold=options.log_prob_threshold, no_speech_threshold=options.no_speech_threshold,
-            initial_prompt=options.initial_prompt, hotwords=options.hotwords,
-            condition_on_previous_text=options.condition_on_previous_text,
-        )
+        segments, _info = self._model.transcribe(audio, **decoding_kwargs(options))
         for seg in segments:
             yield Segment(
                 start=float(seg.start), end=float(seg.end), text=seg.text.strip(),

@@ -30,6 +30,7 @@ COMPRESSION_RATIO_MAX = 2.4  # Whisper's own threshold for text too repetitive t
 MIN_CHARS_FOR_RATIO = 40     # short texts compress badly whatever they say
 NO_SPEECH_PROB = 0.6         # with avg_logprob below -1: Whisper's own "this is silence"
 WINDOW_MARGIN_S = 0.2
+MAX_LOOP_GAP_S = 1.0         # a loop over several segments has MIN_REPEATS of them back to back
 _ANNOTATION = re.compile(r"^[\s\W]*([\[(][^\])]*[\])][\s\W]*)+$|^[\s♪♫\W_]*$")
 
 
@@ -155,7 +156,63 @@ def guard(segments: Iterable[Segment], audio: np.ndarray, decode: Decoder, optio
             continue
         fixed = collapse(segment)
         kept.append(replace(fixed, flags=[*persisting, "unresolved"]))
-    return kept
+    return _across_segments(kept, audio, decode, options, removed)
+
+
+def _tokens(segment: Segment) -> list[str]:
+    return [w.word for w in segment.words] if segment.words else segment.text.split()
+
+
+def _back_to_back(run: list[Segment]) -> int:
+    """The most segments of ``run`` in a row with at most ``MAX_LOOP_GAP_S`` between them."""
+    best = count = 1 if run else 0
+    for a, b in zip(run, run[1:]):
+        count = count + 1 if b.start - a.end <= MAX_LOOP_GAP_S else 1
+        best = max(best, count)
+    return best
+
+
+def _across_segments(kept: list[Segment], audio: np.ndarray, decode: Decoder, options: TranscriptionOptions,
+                     removed: list[Segment]) -> list[Segment]:
+    """Loops that run over several segments ("We'll call the phone." as segment after segment, each one too
+    short to loop on its own; at least ``MIN_REPEATS`` of them back to back): their stretch of audio is re-decoded
+    with safer options; when that loops too, the repeats are cut (segments left empty go to ``removed``) and the
+    segments that held them are flagged."""
+    while True:
+        owner = [k for k, seg in enumerate(kept) for _ in _tokens(seg)]
+        loop = find_loop([t for seg in kept for t in _tokens(seg)])
+        if loop is None or owner[loop.start] == owner[loop.start + loop.unit * loop.repeats - 1]:
+            return kept  # none, or one inside a single segment (already dealt with)
+        first, last = owner[loop.start], owner[loop.start + loop.unit * loop.repeats - 1]
+        if loop.unit < 2 or _back_to_back(kept[first:last + 1]) < MIN_REPEATS:
+            return kept  # "Okay, thank you." now and then while the other side talks is speech, not a loop
+        start = max(0.0, kept[first].start - WINDOW_MARGIN_S)
+        end = min(len(audio) / SAMPLE_RATE, kept[last].end + WINDOW_MARGIN_S)
+        window = audio[int(start * SAMPLE_RATE): int(end * SAMPLE_RATE)]
+        redone = [_shifted(s, start) for s in decode(window, safer(options)) if not is_non_speech(s)] \
+            if len(window) else []
+        if redone and not any(problems(s) for s in redone) and find_loop(
+                [t for s in redone for t in _tokens(s)]) is None:
+            kept = [*kept[:first], *(replace(s, flags=["redecoded"]) for s in redone), *kept[last + 1:]]
+            continue
+        cut = set(range(loop.start + loop.unit, loop.start + loop.unit * loop.repeats))
+        fixed: list[Segment] = []
+        position = 0
+        for k, seg in enumerate(kept):
+            tokens = _tokens(seg)
+            keep = [i for i in range(len(tokens)) if position + i not in cut]
+            position += len(tokens)
+            if not first <= k <= last:
+                fixed.append(seg)
+                continue
+            flags = sorted({*seg.flags, "repetition", "unresolved"})
+            if not keep:
+                removed.append(replace(seg, words=[], text="", flags=[*flags, "removed"]))
+                continue
+            words = [seg.words[i] for i in keep] if seg.words else []
+            text = " ".join(w.word for w in words) if words else " ".join(tokens[i] for i in keep)
+            fixed.append(replace(seg, words=words, text=text, flags=flags))
+        kept = fixed
 
 
 def has_speech(window: np.ndarray) -> bool:
