@@ -75,6 +75,8 @@ def test_identity_generic(turns, status, detail) -> None:  # type: ignore[no-unt
     ("It's the second time the same fault comes back.", True),
     ("Please let me talk to your manager.", True),
     ("My PIN and my IBAN are not shown in the app.", False),  # acronyms are no shouting
+    ("Thank you. 02/07/1958, ZIP 43215.", False),  # nor are short codes ("ZIP", "PAC", "ADJ")
+    ("My parcel says delivered and it is NOT here.", True),  # a short word shouted is
     ("My customer number is CN-448812, can you check it?", False),  # nor are identifiers
     ("The order ref is 5521-XK, and the parcel is FINALLY here.", True),
     ("I'M WRITING FROM MY PHONE SO SORRY FOR CAPS", False),  # all capitals: a habit, not emphasis
@@ -160,14 +162,27 @@ def test_spoken_greetings(said: str, greeted: bool) -> None:
 
 
 @pytest.mark.parametrize(("said", "escalated"), [
-    ("Closing a saver early goes through our branch team, so I'm passing it to them.", False),  # "to them"
+    # the team named first, then "to them": the branch team takes the case (as ld-0097 is labelled)
+    ("Closing a saver early goes through our branch team, so I'm passing it to them.", True),
+    ("That's handled by our airport desk, so I'm sending your booking over to them.", True),
+    ("I'll flag it to our security team, they'll email you the log today.", True),
+    ("Sven (Support Engineering) joined the chat", True),
+    ("Let me ask my supervisor, one moment please.", False),  # approval asked, the agent keeps the case
+    ("Asked my team leader, we can do six months at 51.70.", False),
     ("I've sent your details to our specialist underwriters and they'll phone you.", True),
     ("I've raised a chargeback with our Disputes Team, who will contact you.", True),
     ("I've sent the invoice to your billing inbox.", False),
 ])
 def test_a_hand_over_to_another_team_is_an_escalation(said: str, escalated: bool) -> None:
-    result = run("escalation", view(("customer", "Help"), ("agent", said)))
+    speaker = "system" if said.endswith("joined the chat") else "agent"
+    result = run("escalation", view(("customer", "Help"), ("agent", "Hi, let me look."), (speaker, said)))
     assert result.measures["escalated"] is escalated
+
+
+def test_a_bot_routing_the_chat_to_the_agent_is_no_escalation() -> None:
+    routed = view(("system", "Virtual assistant: I'm connecting you with a member of our team."),
+                  ("customer", "my bill went up"), ("agent", "Hi, I can help with that."))
+    assert run("escalation", routed).measures["escalated"] is False
 
 
 def test_confirmed_verification_then_help_passes_identity_without_listed_account_words() -> None:

@@ -45,3 +45,16 @@ def test_call_response_gap_starts_when_the_customer_stops_talking() -> None:
              TurnView(2, "agent", "I'm sorry to hear that.", 12.5, 14.0))
     result = get_check("response_time")(InteractionView("c", "call", turns))
     assert result.measures["longest_wait_s"] == 3.5  # 12.5 - 9.0, not 12.5 - 3.0
+
+
+def test_a_sentence_that_thanks_for_the_wait_announces_none() -> None:
+    """"Apologies for the delay, one moment was more like five!" holds announcement words ("one moment"): it closes
+    the wait, it does not start a new one that would need thanks of its own."""
+    result = get_check("hold_etiquette")(chat(
+        ("customer", "my card was charged twice"),
+        ("agent", "Give me two ticks while I pull up Saturday's activity, hang on."),
+        ("customer", "np"),
+        ("agent", "Apologies for the delay, one moment was more like five! I've raised a dispute on the second one."),
+        ("customer", "brilliant thanks"),
+        ("agent", "Anything else today?")))
+    assert result.status == "pass", result.message

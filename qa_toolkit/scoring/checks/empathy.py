@@ -63,6 +63,12 @@ ACRONYMS = frozenset({
     "INC", "LLC", "PLC", "CEO", "AM", "PM", "GMT", "UTC", "EST", "PST", "CET", "USB", "SIM", "ETA", "NHS",
     "HMRC", "DM", "PS", "FYI", "ASAP", "IOS", "HD", "UPS", "DHL", "EUR", "USD", "GBP", "NYC", "LA",
 })
+# words of two or three letters that are shouted, not acronyms ("I have NO card", "it is NOT here", "WHY")
+SHORT_SHOUTS = frozenset({
+    "NO", "NOT", "NOW", "WHY", "HOW", "YOU", "ALL", "ANY", "ONE", "TWO", "BUT", "WAS", "DID", "CAN", "ARE", "HAD",
+    "HAS", "YET", "OUT", "OFF", "AGO", "ME", "MY", "IS", "AM", "DO", "SO", "TOO", "YES", "NEW", "OLD", "BAD", "SAD",
+    "MAD", "BIG", "LOT", "GET", "GOT", "PAY", "PAID", "WAY", "DAY", "EVER", "ONLY",
+})
 NEUTRAL_ACKS = ("ok", "okay", "k", "fine", "no", "nope", "nah",
                 "alright", "all right", "sure", "noted", "right", "ok then", "will do",
                 "ok will do", "got it", "ok got it", "understood")
@@ -137,8 +143,9 @@ def shouted(said: str) -> str | None:
     if said.upper() == said:
         return None  # all capitals: a habit or a caps-lock, not emphasis
     for m in SHOUTING.finditer(said):
-        if m.group(0) not in ACRONYMS and _VOWEL.search(m.group(0)):  # "CSV", "GDPR": acronyms without vowels
-            return m.group(0)
+        word = m.group(0)
+        if word not in ACRONYMS and _VOWEL.search(word) and (len(word) > 3 or word in SHORT_SHOUTS):
+            return word  # "CSV", "GDPR": acronyms without vowels; "ZIP", "PAC", "ADJ": short codes, not emphasis
     return None
 
 

@@ -102,6 +102,9 @@ IDENTIFIERS = (
     "mobile number", "telephone number", "full name", "account holder", "account holder's", "security word",
     "memorable word", "security question", "security answer", "first line of your address",
     "first line of the address", "last four digits", "last 4 digits",
+    # a surname or an address asked for with a reference is verification too ("booking ref and your last name?")
+    "last name", "surname", "family name", "name on the account", "name on the booking", "name on the policy",
+    "address", "pin", "account pin", "last four", "last 4",
 )
 REQUEST_REGEXES = (
     r"\?", r"\b(?:confirm|provide|give\s+me|tell\s+me|send\s+me|need|may\s+i\s+have|what(?:'s|\s+is))\b",

@@ -34,14 +34,14 @@ CUSTOMER_UNRESOLVED = (
     "i'll contact you again", "waste of time", "still not", "why ask", "we'll see", "rude", "not happy",
 )
 ESCALATION = (
-    "transfer you", "transferring you", "i'll transfer", "escalate", "escalating", "escalated", "my supervisor",
-    "a supervisor", "my manager", "a manager", "team lead", "another team", "another department",
+    "transfer you", "transferring you", "i'll transfer", "escalate", "escalating", "escalated",
+    "a supervisor", "a manager", "another team", "another department",
     "specialist team", "the specialist", "our specialists", "technical team", "tech team", "second line",
     "second-line", "tier 2", "level 2", "connect you with", "put you through to", "hand this over",
     "handing this over", "raise a ticket with", "raised a ticket with", "passed this to", "pass this to",
     "forward this to", "forwarded this to", "refer this to", "referred this to", "pass you to", "passing you to",
     "put you through", "another agent", "a colleague in", "our sales team", "putting you through",
-    "connecting you", "team leader", "my team leader", "a team leader",
+    "connecting you",
 )
 ESCALATION_REGEXES = (
     # a bare "transferring" / "transferring you now" (not "transferring the money")
@@ -58,8 +58,18 @@ ESCALATION_REGEXES = (
     r"open(?:ed|ing)?|log(?:ged|ging)|book(?:ed|ing)?)\b[^.;!?]{0,60}?\b(?:to|with)\s+(?:our|the)\s+"
     r"(?:[\w-]+\s+){0,3}?(?:team|engineers|underwriters|partner|department|desk|specialists|assessors?|"
     r"colleagues|people|unit|panel)\b",
-    # a system line: "Chat transferred to queue: broadband-tech"
-    r"\b(?:chat|call|conversation)\s+transferred\b",
+    # a system line: "Chat transferred to queue: broadband-tech", "Chat moved to queue: Complaints", "Sven joined the chat"
+    r"\b(?:chat|call|conversation)\s+(?:transferred|moved|routed|reassigned)\b",
+    r"\b(?:joined|will\s+join|is\s+joining)\s+(?:this|the)\s+(?:chat|call|conversation)\b",
+    # the team was named before: "that's handled by our branch team, so I'm passing it to them", "I've sent them
+    # your order", "I'm sending your booking over to them"
+    r"\b(?:pass|send|sen[dt]|hand|forward|refer|mov|transferr?)\w*\s+(?:(?:it|this|that|them|the\s+\w+|your\s+\w+)\s+)?"
+    r"(?:(?:over|on|across)\s+)?to\s+them\b",
+    r"\b(?:sent|sending|passed|passing|forwarded|forwarding|handed|handing)\s+them\s+(?:your|the|all)\b",
+    # "I'll flag it to our security team", "I've looped in our tier-2 engineers", "I've asked the underwriting team to"
+    r"\b(?:flag(?:ged|ging)?|loop(?:ed|ing)?\s+in|pag(?:ed|ing))\b[^.;!?]{0,40}?\b(?:team|engineers|desk|department|"
+    r"specialists|unit|colleagues)\b",
+    r"\b(?:asked|asking)\s+(?:the|our)\s+(?:[\w-]+\s+){0,3}?(?:team|desk|department|engineers|underwriters)\s+to\b",
     # "I'm going to bring in Marcus, who runs the desk", "I'm sending you over to them now"
     r"\b(?:bring|bringing|get|getting)\s+in\s+(?:my\s+|a\s+|our\s+)?(?:colleague|supervisor|manager|team\s+lead(?:er)?|"
     r"specialist|[A-Z]?[a-z]+,?\s+who)\b",
@@ -165,9 +175,13 @@ def resolution(view: InteractionView, p: ResolutionParams) -> CheckResult:
 
 
 def escalation(view: InteractionView, p: EscalationParams) -> CheckResult:
-    """Escalation to a supervisor or another team, said by the agent: fails when escalated (a measure, really)."""
+    """Escalation to a supervisor or another team, said by the agent: fails when escalated (a measure, really).
+    A call's opening (an IVR prompt) and system lines before the agent's first turn (a bot "connecting you with
+    our team") route the contact to this agent; they are no hand-over."""
+    first_agent = next((t.index for t in view.turns if t.speaker == "agent"), None)
     for turn in view.after_opening():
-        if turn.speaker not in p.speakers:
+        if turn.speaker not in p.speakers or (turn.speaker != "agent" and first_agent is not None
+                                              and turn.index < first_agent):
             continue
         match = text.first(turn.text, p.phrases, p.regexes)
         if match:
