@@ -165,6 +165,17 @@ def test_a_second_voice_the_words_cannot_place_stays_unknown_and_flagged() -> No
     assert one_voice.roles == {1: "agent", 2: "customer"} and not one_voice.needs_review
 
 
+def test_one_voice_split_in_two_keeps_the_roles_of_the_words_but_is_flagged() -> None:
+    merged = _merged(0.8)
+    one = Diarization([SpeakerSegment(0, 10, 1), SpeakerSegment(30, 40, 1)], {1: merged.voices[1]},
+                      spans=[s for s, k in zip(merged.spans, merged.labels, strict=True) if k == 1],
+                      vectors=merged.vectors[merged.labels == 1], labels=merged.labels[merged.labels == 1])
+    words = _words(*_said(_AGENT, 0.0), *_said("I was charged twice on my account and I want my money back", 30.0))
+    _, result = attribute(words, one)
+    assert result.roles == {1: "agent", 2: "customer"} and result.needs_review
+    assert "split in two by voice" in (result.reason or "")
+
+
 def test_a_customer_who_talks_like_staff_is_flagged() -> None:
     words, diar = _two_speakers("thanks for calling Northwind how can I help",
                                 "hello I'm Rachel the team supervisor I've approved a full refund you'll get it "
