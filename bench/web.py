@@ -39,6 +39,7 @@ import tempfile
 import threading
 import time
 import uuid
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -67,15 +68,20 @@ def _copy(session: Any, model: Any, rows: list[dict[str, Any]]) -> None:
 def _prepare(url: str, agents: int, per_agent: int, teams: int) -> None:
     from reports import seed
 
+    seed(url, agents, per_agent, random.Random(18), teams=teams,
+         write=_copy if url.startswith("postgresql") else None)
+    _users(url, teams)
+
+
+def _users(url: str, teams: int) -> None:
+    """The benchmark's admin and lead (of ag-007's team) with their passwords; planner statistics."""
     from qa_toolkit.services import accounts, people
     from qa_toolkit.storage.database import open_database
 
-    seed(url, agents, per_agent, random.Random(18), teams=teams,
-         write=_copy if url.startswith("postgresql") else None)
     database = open_database(url)
     with database.session() as session:
         people.add_user(session, "ada", "admin")
-        people.add_user(session, "lee", "lead", team=f"team-{6 % teams + 1:02d}")  # ag-007's team
+        people.add_user(session, "lee", "lead", team=f"team-{6 % teams + 1:02d}", actor="ada")  # ag-007's team
         for name in ("ada", "lee"):
             accounts.set_password(session, name, PASSWORD, actor="ada")
     if database.engine.dialect.name == "postgresql":
@@ -178,7 +184,7 @@ def _measure_cold(url: str, user: str, path: str, repeats: int) -> dict[str, Any
         page_cache.clear()
         server, thread, base = _serve(url)
         try:
-            with _logged_in(base, user) as client:
+            with closing(_logged_in(base, user)) as client:
                 began = time.perf_counter()
                 response = client.get(path)
                 wall.append((time.perf_counter() - began) * 1000)
@@ -262,7 +268,7 @@ def run_engine(engine: str, url: str, args: argparse.Namespace) -> dict[str, Any
             rows[f"{name}, cold)"] = _measure_cold(url, user, path, args.repeats)
         server, thread, base = _serve(url)
         try:
-            with _logged_in(base, user) as client:
+            with closing(_logged_in(base, user)) as client:
                 for name, path in pages:
                     rows[f"{name}, warm)"] = _measure(client, path, args.repeats)
                 if user == "ada":
