@@ -1,17 +1,22 @@
 """Two runs of one command at the same time, as two real `qa` processes, on SQLite and PostgreSQL
 (issue 20 items 4 and 7): they end as sequential runs would — nothing lost, nothing duplicated, the
-audit log agrees with the tables, and no run ends in a traceback."""
+audit log agrees with the tables, and no run ends in a traceback. A run stopped midway (kill -9, or its
+PostgreSQL backend ended) leaves what it stored audited, and a rerun completes it."""
 
 from __future__ import annotations
 
 import json
+import os
+import signal
 import subprocess
 import sys
+import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from qa_toolkit.services import chat_import, people, rubrics
 from qa_toolkit.storage.database import Database, open_database
@@ -133,3 +138,104 @@ def test_two_imports_of_one_file_store_each_conversation_once(db_url: str, tmp_p
         assert count(database, select(func.count()).select_from(Turn)) == 3 * 3000
     finally:
         database.close()
+
+
+STOPPED_APP = "qa-stopped-midway"
+
+
+INTERACTIONS = select(func.count()).select_from(Interaction)
+AUTO_EVALUATIONS = select(func.count()).select_from(Evaluation).where(Evaluation.kind == "auto",
+                                                                      Evaluation.is_current.is_(True))
+
+
+def stopped_midway(db_url: str, how: str, stored: Any, *args: str) -> tuple[subprocess.CompletedProcess[str], int]:
+    """`qa ARGS --db URL` stopped as soon as it has stored its first rows (the ``stored`` count): SIGKILL to its
+    process group (``kill``), or its PostgreSQL backends ended (``backend``; found by their application name);
+    its result and the rows stored then."""
+    url = f"{db_url}&application_name={STOPPED_APP}" if how == "backend" else db_url
+    proc = subprocess.Popen([str(QA), *args, "--db", url], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    database = open_database(db_url)
+    try:
+        while proc.poll() is None:
+            if count(database, stored):
+                if how == "kill":
+                    os.killpg(proc.pid, signal.SIGKILL)
+                else:
+                    with database.engine.connect() as connection:
+                        ended = connection.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                                        "WHERE application_name = :name"), {"name": STOPPED_APP}).all()
+                    if not ended:
+                        continue  # not connected at this moment
+                break
+            time.sleep(0.05)
+        out, err = proc.communicate(timeout=300)
+        return subprocess.CompletedProcess(proc.args, proc.returncode, out, err), count(database, stored)
+    finally:
+        database.close()
+
+
+def imported_as_audited(db_url: str) -> int:
+    """The conversations the audit log says were stored: the sum over the imports' batch events."""
+    database = open_database(db_url)
+    try:
+        with database.session() as session:
+            return sum(e.after["imported"] for e in session.scalars(
+                select(AuditEvent).where(AuditEvent.action == "chats.import.batch")))
+    finally:
+        database.close()
+
+
+@pytest.mark.parametrize("how", ["kill", "backend"])
+def test_an_import_stopped_midway_is_audited_as_stored_and_a_rerun_completes_it(
+        db_url: str, tmp_path: Path, how: str) -> None:
+    if how == "backend" and not db_url.startswith("postgresql"):
+        pytest.skip("a server backend to end: PostgreSQL only")
+    path = write_chats(tmp_path / "many.jsonl", 3000)
+    command = ("import", "chats", str(path), "--source", "stop", "--json")
+    stopped, stored = stopped_midway(db_url, how, INTERACTIONS, *command)
+    assert "Traceback" not in stopped.stderr, stopped.stderr
+    if how == "backend" and stopped.returncode:
+        assert stopped.returncode == 1 and stopped.stderr.strip().count("\n") == 0, stopped.stderr
+    assert imported_as_audited(db_url) == stored  # before: 0 audited for the 1,000 or more stored
+    rerun = subprocess.run([str(QA), *command, "--db", db_url], capture_output=True, text=True, timeout=300, check=False)
+    assert rerun.returncode == 0, rerun.stderr
+    assert json.loads(rerun.stdout)["files"][0]["imported"] == 3000 - stored
+    database = open_database(db_url)
+    try:
+        assert count(database, select(func.count()).select_from(Interaction)) == 3000
+        assert count(database, select(func.count()).select_from(Turn)) == 3 * 3000
+    finally:
+        database.close()
+    assert imported_as_audited(db_url) == 3000
+
+
+def scored_as_audited(db_url: str) -> int:
+    """The evaluations the audit log says were stored: the sum over the scoring runs' batch events."""
+    database = open_database(db_url)
+    try:
+        with database.session() as session:
+            return sum(e.after["scored"] for e in session.scalars(
+                select(AuditEvent).where(AuditEvent.action == "score.auto.batch")))
+    finally:
+        database.close()
+
+
+@pytest.mark.parametrize("how", ["kill", "backend"])
+def test_a_score_auto_run_stopped_midway_is_audited_as_stored_and_a_rerun_completes_it(team: str, how: str) -> None:
+    if how == "backend" and not team.startswith("postgresql"):
+        pytest.skip("a server backend to end: PostgreSQL only")
+    command = ("score", "auto", "--rubric", "review-test", "--workers", "1", "--batch-size", "50", "--json",
+               "--as", "lee")
+    stopped, stored = stopped_midway(team, how, AUTO_EVALUATIONS, *command)
+    assert "Traceback" not in stopped.stderr, stopped.stderr
+    assert scored_as_audited(team) == stored  # before: no audit event for what a killed run stored
+    rerun = subprocess.run([str(QA), *command, "--db", team], capture_output=True, text=True, timeout=300, check=False)
+    assert rerun.returncode == 0, rerun.stderr
+    assert [run["scored"] for run in json.loads(rerun.stdout)] == [CHATS - stored]
+    database = open_database(team)
+    try:
+        assert count(database, AUTO_EVALUATIONS) == CHATS
+    finally:
+        database.close()
+    assert scored_as_audited(team) == CHATS

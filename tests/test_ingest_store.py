@@ -168,9 +168,12 @@ def test_no_redact_stores_raw_text_and_says_so_in_the_audit_log(db: Database, tm
     with db.session() as session:
         assert session.scalar(select(Turn.text)) == "card 4111 1111 1111 1111"
         assert counts(db)[2] == 0
-        [event] = audit.events(session, entity_type="import")
+        batch, event = audit.events(session, entity_type="import")[::-1]  # the newest first
         assert event.actor == "rita" and event.action == "chats.import"
         assert event.after is not None and event.after["redaction"] == "off (--no-redact: raw text stored)"
+        # the batch's own event says so too, should the import not reach its end
+        assert batch.action == "chats.import.batch" and batch.after is not None
+        assert batch.after["imported"] == 1 and batch.after["redaction"] == "off (--no-redact: raw text stored)"
 
 
 def test_changed_conversation_is_updated_and_audited(db: Database, tmp_path: Path) -> None:

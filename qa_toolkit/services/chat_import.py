@@ -2,9 +2,12 @@
 
 A conversation is keyed by (source, id). Each batch is one transaction and holds whole
 conversations only, so a crash leaves no half-imported conversation. Re-importing an unchanged
-conversation does nothing; a changed one replaces its turns and PII spans and is audited. Agents the
-conversations name that do not exist yet are created (and audited). Rejected records are written to new
-rejects files (see :mod:`qa_toolkit.services.rejects`) for fixing and re-import.
+conversation does nothing; a changed one replaces its turns and PII spans and is audited. A batch that
+stores or updates anything is audited in its own transaction (``chats.import.batch``, with its counts), so
+an import stopped midway leaves an audit log that agrees with what it stored; each file's totals follow at
+its end (``chats.import``). Agents the conversations name that do not exist yet are created (and audited).
+Rejected records are written to new rejects files (see :mod:`qa_toolkit.services.rejects`) for fixing and
+re-import.
 """
 
 from __future__ import annotations
@@ -391,7 +394,12 @@ class _Import:
                          entity_id=f"{file.source}:{file.file}",
                          after={"format": file.format, "read": file.read, "imported": file.imported,
                                 "updated": file.updated, "unchanged": file.unchanged, "rejected": file.rejected,
-                                "redaction": "on" if self.redact else "off (--no-redact: raw text stored)"})
+                                "redaction": self._redaction})
+
+    @property
+    def _redaction(self) -> str:
+        """How text was stored, for the audit log."""
+        return "on" if self.redact else "off (--no-redact: raw text stored)"
 
     def _store(self, file: FileSummary, batch: list[PreparedConversation]) -> None:
         """Store one batch; when another import stored some of the same conversations or agents at the same
@@ -440,6 +448,11 @@ class _Import:
                 insert_columns(connection, SPANS, _SPAN_COLUMNS, _by_column([(iid, p.spans) for iid, p in ids if p.spans]))
                 if changed:
                     self._audit_updates(session, file.source, changed, before)
+                if new or changed:
+                    audit.record(session, actor=self.actor, action="chats.import.batch", entity_type="import",
+                                 entity_id=f"{file.source}:{file.file}",
+                                 after={"imported": len(new), "updated": len(changed),
+                                        "unchanged": len(batch) - len(new) - len(changed), "redaction": self._redaction})
         except BaseException:
             # The transaction was rolled back: forget the agents it created.
             for external_id in self.summary.agents_created[created:]:

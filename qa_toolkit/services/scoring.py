@@ -222,7 +222,9 @@ def _store(session: Session, version_id: int, results: list[tuple[int, Outcome]]
     An interaction that another run scored meanwhile is left as that run stored it (the partial unique
     index ``uq_evaluations_current_auto`` allows one current automated evaluation per interaction and
     rubric version). A new evaluation whose score differs from the interaction's automated score under
-    the rubric's previous version gets an ``evaluation.score_change`` audit event.
+    the rubric's previous version gets an ``evaluation.score_change`` audit event, and the batch one
+    ``score.auto.batch`` event with its counts, in the same transaction: a run killed midway leaves what it
+    stored audited (its ``score.auto`` event, written at its end, is then missing).
 
     Returns:
         The stored results, each with whether its score changed.
@@ -259,6 +261,9 @@ def _store(session: Session, version_id: int, results: list[tuple[int, Outcome]]
                          after={"evaluation": ids[iid], "rubric_version": version_id, "score": out.score,
                                 "critical_failed": out.critical_failed})
         changed.append((iid, out, differs))
+    audit.record(session, actor=actor, action="score.auto.batch", entity_type="scoring_run", entity_id=None,
+                 after={"rubric_version": version_id, "scored": len(stored), "skipped": len(results) - len(stored),
+                        "changed": sum(differs for _, _, differs in changed)})
     return changed
 
 
