@@ -287,8 +287,8 @@ def main() -> int:
         result["split"], result["first_speaker_hint"] = args.split, args.first_speaker
         out = args.out.with_name("diarization_labelled_calls" + ("_dev" if args.split == "dev" else "") +
                                  (f"_first_{args.first_speaker}" if args.first_speaker else "") + ".json")
-        out.write_text(json.dumps(result, indent=2) + "\n")
         result["load_average"] = os.getloadavg()
+        out.write_text(json.dumps(result, indent=2) + "\n")
         print(json.dumps(result["all"], indent=2))
         print(f"wrote {out}")
         return 0
