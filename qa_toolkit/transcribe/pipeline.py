@@ -218,8 +218,9 @@ def transcribe_file(path: str | Path, backend: Backend, options: TranscriptionOp
                     diarize: bool = False, hints: SpeakerHints | None = None) -> Transcript:
     """Decode ``path`` and transcribe it into speaker turns.
 
-    The file is decoded and transcribed in windows of about 5 minutes (cut where it is quiet), so memory
-    stays flat however long the recording is; mono calls are diarized up to ``DIARIZE_MAX_S``.
+    The file is decoded and transcribed in windows of about 5 minutes (cut where it is quiet), so the whole
+    recording is never held in memory (faint noise still adds about 55 MB per hour, cause not found: see
+    bench/audio_memory.py); mono calls are diarized up to ``DIARIZE_MAX_S``.
 
     Raises:
         AudioError: the file is empty, unsupported, corrupt, truncated or silent.
