@@ -72,6 +72,37 @@ def test_twenty_minutes_of_faint_line_noise_give_no_text_within_the_budget(tmp_p
     assert result.stdout.strip() == "turns 0 1200"
 
 
+FREED = """
+import sys
+import numpy as np
+from qa_toolkit.transcribe.audio import windows_return_to_os
+
+def rss_mb():
+    return next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmRSS")) >> 10
+
+if sys.argv[1] == "on" and not windows_return_to_os():
+    sys.exit("the malloc setting did not take")
+before = rss_mb()
+for _ in range(3):  # three 20 MB windows, each freed before the next is decoded
+    window = np.ones((20 << 20) // 8)
+    del window
+print(rss_mb() - before)
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's malloc thresholds: Linux only")
+def test_a_freed_window_goes_back_to_the_system() -> None:
+    """glibc raises its mmap threshold after the first large free, so later windows come from the heap and stay
+    resident (the ~55 MB per hour of audio that bench/audio_memory.py measured); decode_windows prevents that."""
+    def grown_mb(mode: str) -> int:
+        run = subprocess.run([sys.executable, "-c", FREED, mode], capture_output=True, text=True, timeout=120)
+        assert run.returncode == 0, run.stderr[-2000:]
+        return int(run.stdout)
+
+    assert grown_mb("on") <= 2
+    assert grown_mb("off") >= 15  # the behaviour the setting exists for (glibc's default): a window kept resident
+
+
 def test_windows_hold_exactly_the_samples_of_a_whole_decode() -> None:
     path = SAMPLES / "call_01_billing.wav"
     whole = decode(path)
@@ -89,19 +120,23 @@ def test_a_call_transcribed_in_windows_keeps_its_times(tmp_path: Path) -> None:
     from qa_toolkit.transcribe.faster_backend import load_backend
     from qa_toolkit.transcribe.pipeline import transcribe_audio, transcribe_windows
 
+    def written(path: Path, channels: list[np.ndarray]) -> Path:  # 16 kHz 16-bit: both files quantised alike
+        with wave.open(str(path), "wb") as out:
+            out.setnchannels(2)
+            out.setsampwidth(2)
+            out.setframerate(16_000)
+            out.writeframes((np.stack(channels, axis=1) * 32767).astype("<i2").tobytes())
+        return path
+
     first, second = decode(SAMPLES / "call_01_billing.wav"), decode(SAMPLES / "call_03_overtalk.wav")
     gap = np.zeros(16_000 * 8, dtype=np.float32)
     joined = [np.concatenate([a, gap, b]) for a, b in zip(first.channels, second.channels)]
-    path = tmp_path / "two_calls.wav"
-    with wave.open(str(path), "wb") as out:
-        out.setnchannels(2)
-        out.setsampwidth(2)
-        out.setframerate(16_000)
-        out.writeframes((np.stack(joined, axis=1) * 32767).astype("<i2").tobytes())
+    path = written(tmp_path / "two_calls.wav", joined)
     backend = load_backend("faster-whisper", "tiny.en")
     windowed = transcribe_windows(decode_windows(path, window_s=first.duration_s + 1.0), backend, None,
                                   agent_channel="left", mono_speaker="unknown", diarize=False, hints=None)
-    alone = transcribe_audio(second, backend)
+    # The second call alone, through the same 16-bit file: the same samples as the window that holds it.
+    alone = transcribe_audio(decode(written(tmp_path / "second_call.wav", second.channels)), backend)
     later = [t for t in windowed.turns if t.start_s >= first.duration_s]
     assert windowed.duration_s == pytest.approx(first.duration_s + 8 + second.duration_s, abs=0.01)
     assert [t.speaker for t in later] == [t.speaker for t in alone.turns]
