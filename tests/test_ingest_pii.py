@@ -93,8 +93,13 @@ def test_redact_each_finds_what_redact_finds_in_each_text(turns: list[str]) -> N
 
 
 def test_phone_numbers_without_country_code_are_found_for_the_regions_named() -> None:
-    text = "call 07911 123456 or (415) 555-0132"
+    text = "ref 07911 123456 or (415) 555-0132"
     assert hits(text) == [("phone", "(415) 555-0132")]  # the default region: US
+    # a national number of another country counts under the default region only right after a phone cue
+    assert hits("call 07911 123456 or (415) 555-0132") == [("phone", "07911 123456"), ("phone", "(415) 555-0132")]
+    assert hits("Mob: 07911 123456") == [("phone", "07911 123456")]
+    assert hits("my number on the account is 020 7946 0321") == [("phone", "020 7946 0321")]
+    assert hits("call about order 01234 567890 1") == []  # part of a longer number
     both = [(s.kind, text[s.start:s.end]) for s in find_pii(text, regions=("US", "GB"))]
     assert both == [("phone", "07911 123456"), ("phone", "(415) 555-0132")]
     assert [text[s.start:s.end] for s in find_pii(text, regions=("GB",))] == ["07911 123456"]
@@ -109,3 +114,27 @@ def test_the_phone_regions_setting_is_the_default(monkeypatch: pytest.MonkeyPatc
     get_settings.cache_clear()
     assert get_settings().phone_regions == ("US", "GB")
     assert redact("call 07911 123456").text == "call [PHONE]"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a card asked for, read with a digit lost (fails Luhn) or a misheard word between its groups
+    ("what's the long number on the card?, 4539 1488 0343 646", [("card", "4539 1488 0343 646")]),
+    ("the card number?, 4111 60 to 11 1111 1111", [("card", "4111 60 to 11 1111 1111")]),
+    # expiry date and security code after their own cue, a card talked about before but none found
+    ("the card, yes. The expiration date?, 09 2030. And the three numbers on the back?, Um, 112.",
+     [("expiry", "09 2030"), ("cvv", "112")]),
+    ("paying by visa. Valid thru 07/27 and the CVC is 169", [("expiry", "07/27"), ("cvv", "169")]),
+])
+def test_card_details_named_without_a_card_found(text: str, expected: list[tuple[str, str]]) -> None:
+    assert hits(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "my contract expires march 2027, the discount code is 123",  # no card talked about: no expiry, no code
+    "the card ending in 4321 was charged 119 dollars on march 3 2025",
+    "card payment for order number 4539 1488 0343 6468 please",  # named as an order number, fails Luhn
+    "the card number?, the security code?, Thanks, paid. Card ending 6467",  # last four, not a code
+    "your card is due to expire at the end of the month, ticket 1234567",
+])
+def test_numbers_near_card_words_that_are_no_card_data(text: str) -> None:
+    assert hits(text) == []

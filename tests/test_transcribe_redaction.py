@@ -152,3 +152,44 @@ def test_numbers_the_other_speaker_asked_for() -> None:
     spans = find_call_pii(turns)
     assert [(s.kind, s.turn) for s in spans] == [("ssn", 1), ("phone", 3)]
     assert find_call_pii([turn("customer", 0.0, "my order number is 123 456 7890")]) == []
+
+
+def test_a_card_asked_for_by_the_agent_and_misheard_is_still_a_card() -> None:
+    """The cue only in the agent's question, a digit lost so the number fails Luhn, read in groups around "Mhm.":
+    one card (not two phone numbers), and the expiry date and code asked for by their own names after it."""
+    turns = [turn("agent", 0.0, "Okay, what's the long number on the card?"),
+             turn("customer", 3.0, "It's 5 -1 -0 -6, 4 -2 -3 -9,"),
+             turn("agent", 6.0, "Mhm."),
+             turn("customer", 7.0, "5 -2 -8 -1, 8 -8 -2."),
+             turn("agent", 10.0, "Thanks. What's the expiration date?"),
+             turn("customer", 13.0, "Oh nine, thirty."),
+             turn("agent", 15.0, "And the three digits on the back?"),
+             turn("customer", 18.0, "Four one two."),
+             turn("agent", 21.0, "Paid, one hundred and twelve dollars, reference 4 4 8 1 9 2 7 7 3 1.")]
+    spans = find_call_pii(turns)
+    assert [(s.kind, s.turn, turns[s.turn].text[s.start:s.end]) for s in spans] == [
+        ("card", 1, "5 -1 -0 -6, 4 -2 -3 -9"), ("card", 3, "5 -2 -8 -1, 8 -8 -2"),
+        ("expiry", 5, "Oh nine, thirty"), ("cvv", 7, "Four one two")]
+    kept = redact_turns(turns, spans, keep_last=4)
+    assert (kept[1].text, kept[3].text) == ("It's [CARD],", "[CARD ending 1882].")
+
+
+def test_a_card_found_in_the_whole_call_and_in_the_customers_turns_is_redacted_whole() -> None:
+    """The agent's "And make sure" (no backchannel) between the first group and the rest: the whole call's cued
+    card covers the last three groups, the customer's turns the Luhn-valid whole; both together are redacted."""
+    turns = [turn("agent", 0.0, "Can I take the long number on the front of the card?"),
+             turn("customer", 3.0, "It's 4539."),
+             turn("agent", 5.0, "And make sure"),
+             turn("customer", 6.0, "1488. 0343. 6467.")]
+    spans = find_call_pii(turns)
+    assert [(s.kind, s.turn, turns[s.turn].text[s.start:s.end], s.last_piece) for s in spans] == [
+        ("card", 1, "4539", False), ("card", 3, "1488. 0343. 6467", True)]
+
+
+def test_order_and_ticket_numbers_after_card_talk_stay() -> None:
+    turns = [turn("agent", 0.0, "Which card did you pay with?"),
+             turn("customer", 3.0, "The visa, but my order number is 4 5 3 9 1 4 8 8 0 3 4 3 6 4 6 8."),
+             turn("agent", 6.0, "Got it. And the ticket number?"),
+             turn("customer", 9.0, "Seven seven two four one nine, from march twenty twenty five."),
+             turn("agent", 12.0, "It's two hundred and fifty dollars back, extension four four one two.")]
+    assert find_call_pii(turns) == []

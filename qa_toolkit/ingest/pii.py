@@ -39,6 +39,7 @@ KINDS = ("card", "ssn", "email", "phone", "iban", "cvv", "expiry", "account")
 PLACEHOLDERS = {kind: f"[{kind.upper()}]" for kind in KINDS}
 SPELLED_AFTER_CUE_CHARS = 160  # how far after "e-mail" letters spelled one by one count as an address
 AFTER_CARD_CHARS = 160  # how far after a card number its security code and expiry date are looked for
+CARD_TALK_CHARS = 600  # how far before an expiry date or security code named as such a card must be talked about
 
 # Groups of digits separated by one space or dash: the candidates for card numbers.
 _DIGIT_RUN = re.compile(r"(?<![\w-])\d+(?:[ -]\d+)*(?![\w])")
@@ -54,15 +55,24 @@ _DIGIT = re.compile(r"\d")
 _NOT_DIGIT = re.compile(r"\D")
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 _CVV = re.compile(r"(?i)\b(?:security code|security number|cvv2?|cvc2?|cv2|card verification(?: code| value)?|"
-                  r"(?:three|3|four|4) digits? (?:code )?on the back|code on the back|(?<!zip )(?<!post )(?<!postal )(?<!area )code)\b(?:(?!expir|exp\b)\D){0,30}?"
-                  r"(?<!\d)(\d{3,4})(?!\d)")
+                  r"(?:(?:three|3|four|4) )?(?:digits?|numbers?) (?:code )?on the back|(?:four|4) (?:digits?|numbers?) on the front|"
+                  r"code on the back|(?<!zip )(?<!post )(?<!postal )(?<!area )code)\b(?:(?!expir|exp\b)\D){0,30}?"
+                  r"(?<![\d$£€])(\d{3,4})(?!\d|[.,]\d|\s*(?:dollars?|pounds?|euros?|cents?|bucks|pence|percent|%))")
+# A security code named plainly enough to count without a card found before it (no bare "code": a discount or
+# zip code is no card's).
+_CVV_NAMED = re.compile(r"(?i)\b(?:security code|security number|cvv2?|cvc2?|cv2|card verification(?: code| value)?|"
+                        r"(?:(?:three|3|four|4) )?(?:digits?|numbers?)(?: code)? on the back|(?:four|4) (?:digits?|numbers?) on the front|"
+                        r"code on the back)\b"
+                        r"(?:(?!expir|exp\b|ending|last\b)\D){0,30}?(?<![\d$£€])(\d{3,4})"
+                        r"(?!\d|[.,]\d|\s*(?:dollars?|pounds?|euros?|cents?|bucks|pence|percent|%))")
 _EMAIL_CUE = re.compile(r"(?i)\be-?mail\b")
 _SPELLED_RUN = re.compile(r"(?i)(?<![\w'])(?:[a-z]\.?[ -]+){3,}[a-z](?![\w'])\.?|(?<![\w'-])(?:[a-z]-){3,}[a-z](?![\w'-])")
 # Speech recognition writes a code's digits as words that sound like them ("the security code is too late for"
 # for "two eight four"): right after the code's cue, up to four words to the end of the sentence, at least two of
 # them digits or such words, are the code.
 _DIGIT_SOUNDS = r"(?:\d+|zero|oh|one|won|two|to|too|three|tree|four|for|fore|five|six|seven|eight|ate|nine)"
-_CVV_HEARD = re.compile(r"(?i)\b(?:security code|security number|cvv2?|cvc2?|cv2|code on the back)\b(?:\s+is)?[\s,:?]+(?:it'?s\s+)?"
+_CVV_HEARD = re.compile(r"(?i)\b(?:security code|security number|cvv2?|cvc2?|cv2|code on the back|"
+                        r"(?:digits?|numbers?) on the back)\b(?:\s+is)?[\s,:?]+(?:it'?s\s+)?"
                         rf"((?=(?:[a-z']+\s+)*?{_DIGIT_SOUNDS}\b[\s,]+(?:[a-z']+\s+)*?{_DIGIT_SOUNDS}\b)"
                         r"[a-z0-9']+(?:[\s,]+[a-z0-9']+){1,3})(?=\s*(?:[.?!]|$))")
 _EXPIRY = re.compile(rf"(?i)\b(?:expir\w*|exp|valid (?:thru|through|until|till)|good (?:thru|through))\b\W*"
@@ -72,6 +82,10 @@ _EXPIRY = re.compile(rf"(?i)\b(?:expir\w*|exp|valid (?:thru|through|until|till)|
 # misheard by speech recognition must not let the rest of the number through), unless another kind of
 # number is named closer to them.
 _CARD_CUE = re.compile(r"(?i)\b(?:card|long number|number on the front|visa|mastercard|amex|debit|credit)\b")
+# One word between two digit groups that speech recognition made of a digit or two ("to", "for", "purple"), not
+# a word that starts what comes after a card number.
+_MISHEARD_GAP = re.compile(r"[ ,.-]+(?!(?:exp\w*|valid|code|security|cvv|cvc|and|the|on|in|at|is)\b)[a-z]{1,7}[ ,.-]+",
+                           re.I)
 _OTHER_NUMBER_CUE = re.compile(r"(?i)\b(?:(?:order|ticket|reference|ref|tracking|confirmation|case|invoice|account|"
                                r"routing|member|policy|claim)\s+(?:number|no\.?|#|id)|phone|mobile|extension|ext)\b")
 _NOT_A_PHONE_CUE = re.compile(r"(?i)\b(?:order|ticket|reference|ref|tracking|confirmation|case|invoice|account|"
@@ -79,6 +93,11 @@ _NOT_A_PHONE_CUE = re.compile(r"(?i)\b(?:order|ticket|reference|ref|tracking|con
 _PHONE_CUE = re.compile(r"(?i)\b(?:phone|mobile|cell|call|reach|text|ring|fax)\b")
 _PHONE_ASKED = re.compile(r"(?i)\b(?:phone|mobile|cell|call me|call you|reach me|reach you|text me|call back|callback|"
                           r"number (?:we|i) can (?:call|text|reach))\b")
+# Phone numbers written the national way of another country than the configured regions ("07911 123456" under the
+# default US): counted right after such a cue only.
+FALLBACK_REGIONS = ("GB", "IE", "AU", "NZ", "IN")
+_FALLBACK_PHONE_CUE = re.compile(r"(?i)\b(?:phone|mobile|mob|cell|tel|telephone|landline|whatsapp|call|reach|text|ring|"
+                                 r"my number|contact number|number to (?:call|ring|reach|text))\b")
 _LOOSE_DIGITS = re.compile(r"(?<!\d)\d(?:[ -]?\d)+(?!\d)")
 _SSN_CUED = re.compile(r"(?i)\b(?:social security|social|ssn|s s n)\b\D{0,30}?(?<![\d-])((?:\d[ -]?){8}\d)(?![\d-])")
 _ACCOUNT_DEFAULT = (r"(?i)\baccount (?:number|no\.?|#)\D{0,40}?(?<!\d)((?:\d[ -]?){5,15}\d)(?!\d)",)
@@ -159,14 +178,28 @@ def _cards(text: str) -> Iterable[PIISpan]:
                 i = best[0] + 1
 
 
+def _cued_runs(text: str) -> Iterator[tuple[int, int, str]]:
+    """Digit runs as :data:`_DIGIT_RUN` finds them, where a run shorter than a card (under 13 digits) also goes on
+    over one misheard word to the next digit group ("4111 60 to 11 ...", "triple 8" heard as "purple 8"):
+    ``(start, end, digits)``."""
+    runs = [(m.start(), m.end(), _NOT_DIGIT.sub("", m.group())) for m in _DIGIT_RUN.finditer(text)]
+    k = 0
+    while k < len(runs):
+        start, end, digits = runs[k]
+        k += 1
+        while k < len(runs) and len(digits) < 13 and _MISHEARD_GAP.fullmatch(text, end, runs[k][0]):
+            end, digits = runs[k][1], digits + runs[k][2]
+            k += 1
+        yield start, end, digits
+
+
 def _cued_cards(text: str, claimed: Sequence[PIISpan]) -> Iterable[PIISpan]:
-    for match in _DIGIT_RUN.finditer(text):
-        digits = _NOT_DIGIT.sub("", match.group())
+    for start, end, digits in _cued_runs(text):
         if not 12 <= len(digits) <= 19:
             continue
-        if any(match.start() < s.end and s.start < match.end() for s in claimed):
+        if any(start < s.end and s.start < end for s in claimed):
             continue
-        before = text[max(0, match.start() - 80):match.start()]
+        before = text[max(0, start - 80):start]
         cue = None
         for cue in _CARD_CUE.finditer(before):
             pass
@@ -174,7 +207,7 @@ def _cued_cards(text: str, claimed: Sequence[PIISpan]) -> Iterable[PIISpan]:
             continue
         if any(m.start() > cue.start() for m in _OTHER_NUMBER_CUE.finditer(before)):
             continue
-        yield PIISpan("card", match.start(), match.end())
+        yield PIISpan("card", start, end)
 
 
 def _cued_phones(text: str, claimed: Sequence[PIISpan]) -> Iterable[PIISpan]:
@@ -206,9 +239,20 @@ def _phones(text: str, regions: Sequence[str] | None) -> Iterable[PIISpan]:
             if _NOT_A_PHONE_CUE.search(before) and not _PHONE_CUE.search(before):
                 continue  # "my order number is ...": a number named as something else
             yield PIISpan("phone", match.start, match.end)
+    if not any(r not in regions for r in FALLBACK_REGIONS) or _FALLBACK_PHONE_CUE.search(text) is None:
+        return
+    for region in FALLBACK_REGIONS:
+        if region in regions:
+            continue
+        for match in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.VALID):
+            before, after = text[:match.start].rstrip(" -."), text[match.end:].lstrip(" -.")
+            if not match.raw_string.lstrip("(").startswith("0") or before[-1:].isdigit() or after[:1].isdigit():
+                continue  # only a national number (trunk "0"), never a part of a longer one
+            if _FALLBACK_PHONE_CUE.search(text, max(0, match.start - 40), match.start) is not None:
+                yield PIISpan("phone", match.start, match.end)
 
 
-def _detect(text: str, kinds: Collection[str], regions: Sequence[str] | None) -> list[PIISpan]:
+def _detect(text: str, kinds: Collection[str], regions: Sequence[str] | None, luhn_cards: bool = True) -> list[PIISpan]:
     """The written-form detectors over one text (first claim wins, see :func:`find_pii`)."""
     has_at = "@" in text
     # Most text has no digit at all: one cheap scan spares the slower seven-digit pattern.
@@ -227,7 +271,8 @@ def _detect(text: str, kinds: Collection[str], regions: Sequence[str] | None) ->
         if "iban" in kinds:  # checksummed, and its digits must not be read as a card after "card"
             found.extend(PIISpan("iban", m.start(), m.end()) for m in _IBAN.finditer(text) if iban_valid(m.group()))
         if "card" in kinds:
-            found.extend(c for c in _cards(text) if not any(c.start < s.end and s.start < c.end for s in found))
+            if luhn_cards:
+                found.extend(c for c in _cards(text) if not any(c.start < s.end and s.start < c.end for s in found))
             found.extend(_cued_cards(text, found))
         if "account" in kinds:
             found.extend(_accounts(text))
@@ -290,6 +335,22 @@ def after_card(text: str, card_end: int, kinds: Collection[str] = KINDS) -> list
     return sorted(found, key=lambda s: s.start)
 
 
+def named_card_details(text: str, kinds: Collection[str] = KINDS) -> list[PIISpan]:
+    """Expiry dates and security codes after their own cue ("expiration date", "valid thru", "security code",
+    "the three digits on the back") where no card number was found before them (speech recognition lost a digit of
+    it, or it was given earlier), as long as a card is talked about before, within :data:`CARD_TALK_CHARS`."""
+    found: list[PIISpan] = []
+    for kind, pattern in (("expiry", _EXPIRY), ("cvv", _CVV_NAMED), ("cvv", _CVV_HEARD)):
+        if kind not in kinds:
+            continue
+        for m in pattern.finditer(text):
+            if _CARD_CUE.search(text, max(0, m.start() - CARD_TALK_CHARS), m.start()) is None:
+                continue
+            if all(m.end(1) <= s.start or m.start(1) >= s.end for s in found):
+                found.append(PIISpan(kind, m.start(1), m.end(1)))
+    return found
+
+
 def _first_claims(spans: Iterable[PIISpan]) -> list[PIISpan]:
     kept: list[PIISpan] = []
     for span in spans:  # first claim wins
@@ -298,15 +359,18 @@ def _first_claims(spans: Iterable[PIISpan]) -> list[PIISpan]:
     return sorted(kept, key=lambda s: s.start)
 
 
-def find_pii(text: str, *, kinds: Collection[str] = KINDS, regions: Sequence[str] | None = None) -> list[PIISpan]:
+def find_pii(text: str, *, kinds: Collection[str] = KINDS, regions: Sequence[str] | None = None,
+             luhn_cards: bool = True) -> list[PIISpan]:
     """All non-overlapping hits in ``text``, written or spoken, in order.
 
     Args:
         kinds: which kinds to look for (default: all of :data:`KINDS`).
         regions: where phone numbers written without a country code may be from (region codes such as
             ``US``, ``GB``); None: the ``QA_PHONE_REGIONS`` setting (default US).
+        luhn_cards: False: card numbers only where a card is asked for or named just before (12-19 digits,
+            checksum or not), for text that joins several speakers' turns.
     """
-    found = _detect(text, kinds, regions)
+    found = _detect(text, kinds, regions, luhn_cards)
     norm = None
     if might_hold_spoken(text):
         norm = normalise(text)
@@ -314,7 +378,7 @@ def find_pii(text: str, *, kinds: Collection[str] = KINDS, regions: Sequence[str
             # Only what normalising wrote can hold more: digits it joined or spelled, an address it made.
             made = "".join(norm.text[p[0]:p[1]] for p in norm.pieces if not p[4])
             spoken_kinds = kinds if sum(c.isdigit() for c in made) >= 7 else [k for k in kinds if k == "email"]
-            for span in _detect(norm.text, spoken_kinds, regions) if spoken_kinds and (
+            for span in _detect(norm.text, spoken_kinds, regions, luhn_cards) if spoken_kinds and (
                     "@" in made or spoken_kinds is kinds) else ():
                 start, end = norm.source(span.start, span.end)
                 found.append(PIISpan(span.kind, start, end))
@@ -331,6 +395,11 @@ def find_pii(text: str, *, kinds: Collection[str] = KINDS, regions: Sequence[str
                 start, stop = norm.source(span.start, span.end)
                 extra.append(PIISpan(span.kind, start, stop))
         found = _first_claims([*found, *extra])
+    if (("cvv" in kinds or "expiry" in kinds) and (norm is not None or _DIGIT.search(text) is not None)
+            and _CARD_CUE.search(text) is not None):
+        norm = norm or normalise(text)
+        named = [PIISpan(s.kind, *norm.source(s.start, s.end)) for s in named_card_details(norm.text, kinds)]
+        found = _first_claims([*found, *named])
     return found
 
 

@@ -22,7 +22,9 @@ from qa_toolkit.ingest.spoken import normalise
 from qa_toolkit.transcribe.backend import Word
 from qa_toolkit.transcribe.turns import TurnText
 
-CUED_KINDS = ("ssn", "account", "phone", "email")  # kinds the other speaker's words may name
+# kinds the other speaker's words may name: a card only where asked for ("what's the long number on the card?"),
+# and an expiry date or security code after its own cue ("the expiration date?")
+CUED_KINDS = ("card", "cvv", "expiry", "ssn", "account", "phone", "email")
 JOIN_GAP_S = 15.0  # turns of one speaker this close together are read as one stretch (a card in groups)
 _SEPARATOR = ", "  # a turn boundary reads as a pause: digit groups on both sides stay groups
 _EDGE = " ,.;:!?-"
@@ -123,13 +125,23 @@ def find_call_pii(turns: Sequence[TurnText], *, kinds: Collection[str] = KINDS, 
     not_last: set[tuple[int, int]] = set()  # (turn, start) of pieces before the last one of their value
 
     def claim(joined: _Joined, kind: str, start: int, end: int) -> None:
-        """Claim a span (all its pieces) unless any piece overlaps one claimed before."""
+        """Claim a span (all its pieces) unless a piece overlaps one of another kind claimed before; pieces of the
+        same kind that overlap become one (a card found in the whole call and again, longer, in one speaker's
+        turns is redacted as the union of both)."""
         pieces = [(joined.turns[position][0], s, e) for position, s, e in joined.pieces(start, end)]
-        if any(not (e <= o_s or s >= o_e) for index, s, e in pieces for _, o_s, o_e in found.get(index, [])):
+        if any(not (e <= o_s or s >= o_e) and o_kind != kind
+               for index, s, e in pieces for o_kind, o_s, o_e in found.get(index, [])):
             return
         for n, (index, s, e) in enumerate(pieces):
-            found.setdefault(index, []).append((kind, s, e))
-            if n < len(pieces) - 1:
+            mine = found.setdefault(index, [])
+            before_end = n < len(pieces) - 1  # no last digits are kept in a piece before the end of its value
+            for other in [o for o in mine if not (e <= o[1] or s >= o[2])]:
+                mine.remove(other)
+                before_end = before_end or (index, other[1]) in not_last
+                not_last.discard((index, other[1]))
+                s, e = min(s, other[1]), max(e, other[2])
+            mine.append((kind, s, e))
+            if before_end:
                 not_last.add((index, s))
 
     # Numbers named by the other speaker ("What's your social security number?" / "one two three, ..."):
@@ -138,9 +150,9 @@ def find_call_pii(turns: Sequence[TurnText], *, kinds: Collection[str] = KINDS, 
     # The other speaker's "mhm" between the groups of one number is no part of the conversation's numbers.
     whole = _Joined([(i, t) for i, t in enumerate(turns) if not is_backchannel(t.text)])
     if cued:
-        for span in find_pii(whole.text, kinds=cued, regions=regions):
+        for span in find_pii(whole.text, kinds=cued, regions=regions, luhn_cards=False):
             claim(whole, span.kind, span.start, span.end)
-    cards = False
+    cards = any(kind == "card" for spans in found.values() for kind, _s, _e in spans)
     for chain in _chains(turns, join_gap_s):
         joined = _Joined(chain)
         for span in find_pii(joined.text, kinds=kinds, regions=regions):
