@@ -43,7 +43,7 @@ BOOL_OR_NULL = ("empathy_when_needed", "identity_verified_before_account_details
 BOOL = ("greeting", "closing", "prohibited_language_by_agent", "resolved", "escalated")
 OPTIONAL_BOOL = ("disclosure_given",)
 SENTIMENTS = ("positive", "neutral", "negative")
-PII_TYPES = ("card", "ssn", "email", "phone")
+PII_TYPES = ("card", "expiry", "ssn", "email", "phone")
 DOMAINS = ("banking", "telecom", "retail", "travel", "collections", "insurance", "utilities", "saas")
 
 
