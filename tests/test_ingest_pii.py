@@ -124,6 +124,13 @@ def test_the_phone_regions_setting_is_the_default(monkeypatch: pytest.MonkeyPatc
     ("the card, yes. The expiration date?, 09 2030. And the three numbers on the back?, Um, 112.",
      [("expiry", "09 2030"), ("cvv", "112")]),
     ("paying by visa. Valid thru 07/27 and the CVC is 169", [("expiry", "07/27"), ("cvv", "169")]),
+    # speech recognition's versions: "sixty eleven" as "60 to 11", the agent's "mhm" as "I have", a date in pieces,
+    # "expires" as "Spire"
+    ("what's the card number?, Okay, 60 to 11., I have., 69, 59, 47, 1, 7, 7, 6, 7,, The expiry date and the "
+     "security code. Please,, expiry, 0, 8, 31, security code, 4, 9, 5.",
+     [("card", "60 to 11., I have., 69, 59, 47, 1, 7, 7, 6, 7"), ("expiry", "0, 8, 31"), ("cvv", "4, 9, 5")]),
+    ("Which card? Thanks. The expiry date and the security code, please., Spire August 20, 26. Security Code 2 -4 -4.",
+     [("expiry", "August 20"), ("cvv", "2 -4 -4")]),
 ])
 def test_card_details_named_without_a_card_found(text: str, expected: list[tuple[str, str]]) -> None:
     assert hits(text) == expected

@@ -135,3 +135,11 @@ def test_account_patterns_setting(monkeypatch: pytest.MonkeyPatch) -> None:
     get_settings.cache_clear()
     with pytest.raises(ValueError, match="not a regular expression"):
         get_settings()
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Okay, 537L, purple 8 .4,", "Okay, 5370, purple 8 4,"),  # "five three seven oh" written as 537L
+    ("send it to Sophia H &D at the mailbox .org.", "send it to sophiahd@mailbox.org."),  # "at the mailbox"
+])
+def test_what_speech_recognition_garbles(text: str, expected: str) -> None:
+    assert normalise(text).text == expected

@@ -39,6 +39,7 @@ KINDS = ("card", "ssn", "email", "phone", "iban", "cvv", "expiry", "account")
 PLACEHOLDERS = {kind: f"[{kind.upper()}]" for kind in KINDS}
 SPELLED_AFTER_CUE_CHARS = 160  # how far after "e-mail" letters spelled one by one count as an address
 AFTER_CARD_CHARS = 160  # how far after a card number its security code and expiry date are looked for
+CARD_CUE_CHARS = 120  # how far before 12-19 digits that fail Luhn a card must be asked for or named
 CARD_TALK_CHARS = 600  # how far before an expiry date or security code named as such a card must be talked about
 
 # Groups of digits separated by one space or dash: the candidates for card numbers.
@@ -77,14 +78,18 @@ _CVV_HEARD = re.compile(r"(?i)\b(?:security code|security number|cvv2?|cvc2?|cv2
                         r"[a-z0-9']+(?:[\s,]+[a-z0-9']+){1,3})(?=\s*(?:[.?!]|$))")
 _EXPIRY = re.compile(rf"(?i)\b(?:expir\w*|exp|valid (?:thru|through|until|till)|good (?:thru|through))\b\W*"
                      rf"(?:date\W+)?(?:is\W+)?(?:(?:the\s+)?end of\s+)?"
-                     rf"((?:{_MONTHS})\s*(?:of\s+)?(?:20)?\d{{2}}|(?:0?[1-9]|1[0-2])\s?(?:/|-|slash)?\s?(?:20)?\d{{2}})(?!\d)")
+                     rf"((?:{_MONTHS})\s*(?:of\s+)?(?:20)?\d{{2}}|(?:(?:0\s?)?[1-9]|1[0-2])\s?(?:/|-|slash)?\s?(?:20)?\d{{2}})(?!\d)")
+# An expiry date said as a month and a year some words after its cue, with other words between ("the expiry date and
+# the security code, please" / "August 2026"): a month's name is no code.
+_EXPIRY_MONTH = re.compile(rf"(?i)\b(?:expir\w*|exp|valid (?:thru|through|until|till)|good (?:thru|through))\b\D{{0,60}}?"
+                           rf"\b((?:{_MONTHS})\s*(?:of\s+)?(?:20)?\d{{2}})(?!\d)")
 # A card number asked for or announced just before: 12-19 digits count even when they fail Luhn (a digit
 # misheard by speech recognition must not let the rest of the number through), unless another kind of
 # number is named closer to them.
 _CARD_CUE = re.compile(r"(?i)\b(?:card|long number|number on the front|visa|mastercard|amex|debit|credit)\b")
-# One word between two digit groups that speech recognition made of a digit or two ("to", "for", "purple"), not
-# a word that starts what comes after a card number.
-_MISHEARD_GAP = re.compile(r"[ ,.-]+(?!(?:exp\w*|valid|code|security|cvv|cvc|and|the|on|in|at|is)\b)[a-z]{1,7}[ ,.-]+",
+# One or two words between two digit groups that speech recognition made of a digit or two ("60 to 11", "purple 8"
+# for "triple eight") or of the agent's "mhm" ("I have"), not a word that starts what comes after a card number.
+_MISHEARD_GAP = re.compile(r"[ ,.-]+(?:(?!(?:exp\w*|valid|code|security|cvv|cvc|and|the|on|in|at|is)\b)[a-z']{1,7}[ ,.-]+){1,2}",
                            re.I)
 _OTHER_NUMBER_CUE = re.compile(r"(?i)\b(?:(?:order|ticket|reference|ref|tracking|confirmation|case|invoice|account|"
                                r"routing|member|policy|claim)\s+(?:number|no\.?|#|id)|phone|mobile|extension|ext)\b")
@@ -199,7 +204,7 @@ def _cued_cards(text: str, claimed: Sequence[PIISpan]) -> Iterable[PIISpan]:
             continue
         if any(start < s.end and s.start < end for s in claimed):
             continue
-        before = text[max(0, start - 80):start]
+        before = text[max(0, start - CARD_CUE_CHARS):start]
         cue = None
         for cue in _CARD_CUE.finditer(before):
             pass
@@ -322,7 +327,7 @@ def after_card(text: str, card_end: int, kinds: Collection[str] = KINDS) -> list
     (within :data:`AFTER_CARD_CHARS`, after a cue such as "security code" or "expires")."""
     window = text[card_end:card_end + AFTER_CARD_CHARS]
     found = []
-    for kind, pattern in (("expiry", _EXPIRY), ("cvv", _CVV), ("cvv", _CVV_HEARD)):
+    for kind, pattern in (("expiry", _EXPIRY), ("expiry", _EXPIRY_MONTH), ("cvv", _CVV), ("cvv", _CVV_HEARD)):
         if any(s.kind == kind for s in found):
             continue
         if kind not in kinds:
@@ -340,7 +345,8 @@ def named_card_details(text: str, kinds: Collection[str] = KINDS) -> list[PIISpa
     "the three digits on the back") where no card number was found before them (speech recognition lost a digit of
     it, or it was given earlier), as long as a card is talked about before, within :data:`CARD_TALK_CHARS`."""
     found: list[PIISpan] = []
-    for kind, pattern in (("expiry", _EXPIRY), ("cvv", _CVV_NAMED), ("cvv", _CVV_HEARD)):
+    for kind, pattern in (("expiry", _EXPIRY), ("expiry", _EXPIRY_MONTH), ("cvv", _CVV_NAMED),
+                            ("cvv", _CVV_HEARD)):
         if kind not in kinds:
             continue
         for m in pattern.finditer(text):

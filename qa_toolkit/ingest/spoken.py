@@ -161,11 +161,14 @@ def _pause(before: _Token, after: _Token) -> bool:
 
 
 _GARBLED = re.compile(r"^([a-z])(\d{1,4})$")  # ASR's "L3" for "oh three", next to other digits
+_GARBLED_AFTER = re.compile(r"^(\d{2,4})([ol])$")  # and "537L" for "five three seven oh"
 
 
 def _is_number(tokens: list[_Token], i: int) -> bool:
     word = tokens[i].word
     if word in NUMBER_WORDS or _DIGITS.fullmatch(word):
+        return True
+    if _GARBLED_AFTER.match(word):
         return True
     if _GARBLED.match(word):
         return any(0 <= j < len(tokens) and _DIGITS.fullmatch(tokens[j].word) for j in (i - 1, i + 1))
@@ -225,6 +228,10 @@ def _groups(tokens: list[_Token]) -> list[tuple[str, int, int]]:
             groups.append(("0", i, i + 1))
             i += 1
             continue
+        if garbled := _GARBLED_AFTER.match(word):
+            groups.append((garbled.group(1) + "0", i, i + 1))
+            i += 1
+            continue
         if garbled := _GARBLED.match(word):
             groups.append((("0" if garbled.group(1) in "ol" else "") + garbled.group(2), i, i + 1))
             i += 1
@@ -268,6 +275,8 @@ def _email_at(tokens: list[_Token], at: int) -> tuple[int, int, str] | None:
     # Domain: label (dot label)* ending in a known TLD, or a token written with dots ("example.com").
     domain: list[str] = []
     j = at + 1
+    if j + 1 < len(tokens) and tokens[j].word == "the" and not tokens[j].trail.strip():
+        j += 1  # speech recognition's "at the mailbox .org"
     while j < len(tokens):
         word = tokens[j].word
         if tokens[j].lead == "." and domain and re.fullmatch(r"[a-z0-9-]+", word):
