@@ -193,3 +193,25 @@ def test_order_and_ticket_numbers_after_card_talk_stay() -> None:
              turn("customer", 9.0, "Seven seven two four one nine, from march twenty twenty five."),
              turn("agent", 12.0, "It's two hundred and fifty dollars back, extension four four one two.")]
     assert find_call_pii(turns) == []
+
+
+def test_found_on_the_test_split_the_agents_words_two_numbers_and_the_social() -> None:
+    """Three faults the fresh test split showed (reference text): the agent's "Keep going." between card groups
+    was redacted as part of the card; an invoice number and a tracking number read after the agent asked for it
+    passed Luhn together; "social security number" was read as a security code's cue."""
+    turns = [turn("agent", 0.0, "What's the long number?"),
+             turn("customer", 2.0, "Yeah, it's five four five nine,"),
+             turn("agent", 4.0, "Keep going."),
+             turn("customer", 5.0, "one one five zero, six five six two, five three seven nine.")]
+    spans = find_call_pii(turns)
+    assert [(s.kind, s.turn) for s in spans] == [("card", 1), ("card", 3)]
+    turns = [turn("customer", 0.0, "The invoice number on my copy is six four one eight two six two six eight six."),
+             turn("agent", 5.0, "Thanks. And the tracking number of the parcel you sent back?"),
+             turn("customer", 8.0, "eight four oh three,"), turn("agent", 10.0, "Yes."),
+             turn("customer", 11.0, "three eight three six.")]
+    assert find_call_pii(turns) == []
+    turns = [turn("customer", 0.0, "My card was declined."),
+             turn("agent", 2.0, "And the last step, your social security number."),
+             turn("customer", 5.0, "It's seven eight nine,"), turn("agent", 7.0, "Mm-hm."),
+             turn("customer", 8.0, "seven oh, seven one eight five.")]
+    assert [(s.kind, s.turn) for s in find_call_pii(turns)] == [("ssn", 2), ("ssn", 4)]

@@ -55,13 +55,13 @@ _DIGITS = re.compile(r"\d+")
 _DIGIT = re.compile(r"\d")
 _NOT_DIGIT = re.compile(r"\D")
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
-_CVV = re.compile(r"(?i)\b(?:security code|security number|cvv2?|cvc2?|cv2|card verification(?: code| value)?|"
+_CVV = re.compile(r"(?i)\b(?:security code|(?<!social )security number|cvv2?|cvc2?|cv2|card verification(?: code| value)?|"
                   r"(?:(?:three|3|four|4) )?(?:digits?|numbers?) (?:code )?on the back|(?:four|4) (?:digits?|numbers?) on the front|"
                   r"code on the back|(?<!zip )(?<!post )(?<!postal )(?<!area )code)\b(?:(?!expir|exp\b)\D){0,30}?"
                   r"(?<![\d$£€])(\d{3,4})(?!\d|[.,]\d|\s*(?:dollars?|pounds?|euros?|cents?|bucks|pence|percent|%))")
 # A security code named plainly enough to count without a card found before it (no bare "code": a discount or
 # zip code is no card's).
-_CVV_NAMED = re.compile(r"(?i)\b(?:security code|security number|cvv2?|cvc2?|cv2|card verification(?: code| value)?|"
+_CVV_NAMED = re.compile(r"(?i)\b(?:security code|(?<!social )security number|cvv2?|cvc2?|cv2|card verification(?: code| value)?|"
                         r"(?:(?:three|3|four|4) )?(?:digits?|numbers?)(?: code)? on the back|(?:four|4) (?:digits?|numbers?) on the front|"
                         r"code on the back)\b"
                         r"(?:(?!expir|exp\b|ending|last\b)\D){0,30}?(?<![\d$£€])(\d{3,4})"
@@ -72,7 +72,7 @@ _SPELLED_RUN = re.compile(r"(?i)(?<![\w'])(?:[a-z]\.?[ -]+){3,}[a-z](?![\w'])\.?
 # for "two eight four"): right after the code's cue, up to four words to the end of the sentence, at least two of
 # them digits or such words, are the code.
 _DIGIT_SOUNDS = r"(?:\d+|zero|oh|one|won|two|to|too|three|tree|four|for|fore|five|six|seven|eight|ate|nine)"
-_CVV_HEARD = re.compile(r"(?i)\b(?:security code|security number|cvv2?|cvc2?|cv2|code on the back|"
+_CVV_HEARD = re.compile(r"(?i)\b(?:security code|(?<!social )security number|cvv2?|cvc2?|cv2|code on the back|"
                         r"(?:digits?|numbers?) on the back)\b(?:\s+is)?[\s,:?]+(?:it'?s\s+)?"
                         rf"((?=(?:[a-z']+\s+)*?{_DIGIT_SOUNDS}\b[\s,]+(?:[a-z']+\s+)*?{_DIGIT_SOUNDS}\b)"
                         r"[a-z0-9']+(?:[\s,]+[a-z0-9']+){1,3})(?=\s*(?:[.?!]|$))")
@@ -213,6 +213,11 @@ def _cued_cards(text: str, claimed: Sequence[PIISpan]) -> Iterable[PIISpan]:
         if any(m.start() > cue.start() for m in _OTHER_NUMBER_CUE.finditer(before)):
             continue
         yield PIISpan("card", start, end)
+
+
+def other_number_named(text: str) -> bool:
+    """True when ``text`` names a number other than a card's ("the tracking number?", "order no.") and no card."""
+    return _OTHER_NUMBER_CUE.search(text) is not None and _CARD_CUE.search(text) is None
 
 
 def _cued_phones(text: str, claimed: Sequence[PIISpan]) -> Iterable[PIISpan]:

@@ -17,7 +17,7 @@ import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 
-from qa_toolkit.ingest.pii import KINDS, after_card, find_pii, normalised_offset, placeholder
+from qa_toolkit.ingest.pii import KINDS, after_card, find_pii, normalised_offset, other_number_named, placeholder
 from qa_toolkit.ingest.spoken import normalise
 from qa_toolkit.transcribe.backend import Word
 from qa_toolkit.transcribe.turns import TurnText
@@ -25,10 +25,12 @@ from qa_toolkit.transcribe.turns import TurnText
 # kinds the other speaker's words may name: a card only where asked for ("what's the long number on the card?"),
 # and an expiry date or security code after its own cue ("the expiration date?")
 CUED_KINDS = ("card", "cvv", "expiry", "ssn", "account", "phone", "email")
+DIGIT_KINDS = ("card", "ssn", "phone", "account", "cvv")  # a piece of these without a digit is no part of them
 JOIN_GAP_S = 15.0  # turns of one speaker this close together are read as one stretch (a card in groups)
 _SEPARATOR = ", "  # a turn boundary reads as a pause: digit groups on both sides stay groups
 _EDGE = " ,.;:!?-"
 _WORD = re.compile(r"[a-z0-9']+")
+_DIGIT = re.compile(r"\d")
 BACKCHANNEL_WORDS = {"mhm", "mm", "hmm", "mmhmm", "uh", "huh", "um", "ah", "okay", "ok", "yep", "yup", "yeah", "yes",
                      "right", "alright", "go", "on", "got", "it", "sure", "thanks", "thank", "you", "i", "see",
                      "great", "perfect", "and", "continue", "next"}  # what a span piece cut at a turn boundary does not keep at its ends
@@ -117,6 +119,17 @@ def _chains(turns: Sequence[TurnText], join_gap_s: float) -> list[list[tuple[int
     return chains
 
 
+def _two_numbers(turns: Sequence[TurnText], joined: _Joined, start: int, end: int) -> bool:
+    """True when a number found over several turns of one speaker has, between its parts, the other speaker asking
+    for another kind of number ("an invoice number ..." / "And the tracking number?" / "..."): two numbers."""
+    positions = [position for position, _, _ in joined.pieces(start, end)]
+    if len(positions) < 2:
+        return False
+    first, last = joined.turns[positions[0]][0], joined.turns[positions[-1]][0]
+    return any(other_number_named(turns[i].text) for i in range(first + 1, last)
+               if turns[i].speaker != turns[first].speaker)
+
+
 def find_call_pii(turns: Sequence[TurnText], *, kinds: Collection[str] = KINDS, regions: Sequence[str] | None = None,
                   join_gap_s: float = JOIN_GAP_S) -> list[CallSpan]:
     """The personal data in a call's turns, one :class:`CallSpan` per kind and turn piece, in turn order."""
@@ -129,6 +142,8 @@ def find_call_pii(turns: Sequence[TurnText], *, kinds: Collection[str] = KINDS, 
         same kind that overlap become one (a card found in the whole call and again, longer, in one speaker's
         turns is redacted as the union of both)."""
         pieces = [(joined.turns[position][0], s, e) for position, s, e in joined.pieces(start, end)]
+        if kind in DIGIT_KINDS and len(pieces) > 1:  # the other speaker's "keep going" between the groups
+            pieces = [p for p in pieces if _DIGIT.search(normalise(turns[p[0]].text[p[1]:p[2]]).text)]
         if any(not (e <= o_s or s >= o_e) and o_kind != kind
                for index, s, e in pieces for o_kind, o_s, o_e in found.get(index, [])):
             return
@@ -156,6 +171,8 @@ def find_call_pii(turns: Sequence[TurnText], *, kinds: Collection[str] = KINDS, 
     for chain in _chains(turns, join_gap_s):
         joined = _Joined(chain)
         for span in find_pii(joined.text, kinds=kinds, regions=regions):
+            if span.kind == "card" and _two_numbers(turns, joined, span.start, span.end):
+                continue
             claim(joined, span.kind, span.start, span.end)
             cards = cards or span.kind == "card"
     if cards and ("cvv" in kinds or "expiry" in kinds):
