@@ -6,9 +6,10 @@ through real Whisper (tiny.en and base) and on the reference text; redaction ove
 
 The call set is ``bench/data/spoken_pii/calls.yaml`` (made by ``make_scripts.py`` there), rendered on
 first use into ``bench/data/spoken_pii/audio/`` by ``tools/synth_calls.py`` (``pip install -e '.[synth]'``):
-66 calls where customers read cards (with expiry and CVV), SSNs, phones, account numbers and e-mails in
-every style, each span timed to the sample, and 20 calls full of numbers that are not PII. About half of the
-calls are the dev split (the detector may be tuned on it); results are reported on the test split.
+114 calls where customers read cards (with expiry and CVV), SSNs, phones, account numbers and e-mails in
+every style, each span timed to the sample, 26 of them full of numbers that are not PII. The first two batches
+(86 calls) are the dev split (the detector may be tuned on it); the test split is a third batch of 28 calls with
+other wording and speakers, never tuned on; results are reported on the test split.
 
 Matching: a span found counts as correct when it overlaps a labelled span of the same type in time
 (ASR) or in characters of the same turn (reference text); a labelled span counts as found when such a
