@@ -104,14 +104,14 @@ def test_words_are_split_at_a_speaker_change_inside_a_segment() -> None:
     assert [w.word for w in grouped["customer"]] == ["Hi,", "hello."]
 
 
-def _merged(second_voice_at: float) -> Diarization:
+def _merged(second_voice_at: float, second_until: float = 40.0) -> Diarization:
     """Speaker 1 talks 0-10 s in one voice and 30-40 s in another (``second_voice_at`` cosine similarity to the
     first: a supervisor whose voice the clustering merged with the agent's); speaker 2 talks 10-30 s."""
     rng = np.random.default_rng(7)
     first, customer = np.eye(8)[0], np.eye(8)[1]
     second = second_voice_at * first + np.sqrt(1 - second_voice_at ** 2) * np.eye(8)[2]
     spans, vectors, labels = [], [], []
-    for start, end, voice, speaker in [(0, 10, first, 1), (10, 30, customer, 2), (30, 40, second, 1)]:
+    for start, end, voice, speaker in [(0, 10, first, 1), (10, 30, customer, 2), (30, second_until, second, 1)]:
         for t in np.arange(start, end - 1.5 + 1e-9, 0.5):
             spans.append((float(t), float(t) + 1.5))
             noisy = voice + rng.normal(0, 0.02, 8)
@@ -119,7 +119,7 @@ def _merged(second_voice_at: float) -> Diarization:
             labels.append(speaker)
     vectors_, labels_ = np.array(vectors), np.array(labels)
     voices = {k: vectors_[labels_ == k].mean(axis=0) / np.linalg.norm(vectors_[labels_ == k].mean(axis=0)) for k in (1, 2)}
-    segments = [SpeakerSegment(0, 10, 1), SpeakerSegment(10, 30, 2), SpeakerSegment(30, 40, 1)]
+    segments = [SpeakerSegment(0, 10, 1), SpeakerSegment(10, 30, 2), SpeakerSegment(30, second_until, 1)]
     return Diarization(segments, voices, spans=spans, vectors=vectors_, labels=labels_)
 
 
@@ -165,6 +165,20 @@ def test_a_second_voice_the_words_cannot_place_stays_unknown_and_flagged() -> No
     assert one_voice.roles == {1: "agent", 2: "customer"} and not one_voice.needs_review
 
 
+def test_a_short_second_voice_counts_only_after_an_announced_hand_off() -> None:
+    """6 windows (about 4 s) of a second voice: one agent's voice varying, unless a hand-off was announced."""
+    short = _merged(0.8, second_until=34.0)
+    words = _three_words("okay so what happens now")
+    _, plain = attribute(words, short)
+    assert plain.roles == {1: "agent", 2: "customer"} and not plain.needs_review
+    assert any("too little of the second voice" in line for line in plain.evidence)
+    announced = _words(*_said("thanks for calling Northwind how can I help I'll get my supervisor", 0.0),
+                       *_said("I was charged twice on my account and I want my money back", 10.0),
+                       *_said("okay so what happens now", 30.0))
+    _, split = attribute(announced, short)
+    assert split.needs_review and split.roles == {1: "agent", 2: "customer", 3: "unknown"}
+
+
 def test_one_voice_split_in_two_keeps_the_roles_of_the_words_but_is_flagged() -> None:
     merged = _merged(0.8)
     one = Diarization([SpeakerSegment(0, 10, 1), SpeakerSegment(30, 40, 1)], {1: merged.voices[1]},
@@ -183,6 +197,23 @@ def test_a_customer_who_talks_like_staff_is_flagged() -> None:
     _, result = attribute(words, diar, SpeakerHints(first_speaker="agent"))
     assert result.needs_review and result.roles == {1: "agent", 2: "unknown"}
     assert "staff member may speak in the same voice" in (result.reason or "")
+
+
+def test_an_announced_hand_off_without_a_second_staff_voice_is_flagged() -> None:
+    """The agent fetches a supervisor whose voice the diarization merged with the agent's (below the
+    second-voice check): the call is flagged, never decided silently; without the words after it, it is not."""
+    diar = Diarization([SpeakerSegment(0, 10, 1), SpeakerSegment(10, 30, 2), SpeakerSegment(30, 40, 1)],
+                       {1: np.eye(4)[0], 2: np.eye(4)[1]})
+    agent = _said("thanks for calling Northwind how can I help okay I'll get my supervisor for you", 0.0, 0.5)
+    customer = _said("I was charged twice on my account and I want my money back", 10.0)
+    supervisor = _said("hello Grace here I've refunded both charges and you will see them tomorrow", 30.0)
+    _, result = attribute(_words(*agent, *customer, *supervisor), diar)
+    assert result.roles == {1: "agent", 2: "customer"} and result.needs_review
+    assert "announces a hand-off" in (result.reason or "") and "at 6.5 s" in (result.reason or "")
+    greeting = _said("thanks for calling Northwind how can I help", 0.0)
+    last = _said("okay I'll get my supervisor for you please hold", 30.0)
+    _, ended = attribute(_words(*greeting, *customer, *last), diar)  # the recording ends with the hand-off
+    assert ended.roles == {1: "agent", 2: "customer"} and not ended.needs_review
 
 
 # --- real diarization on rendered calls ------------------------------------------------------------

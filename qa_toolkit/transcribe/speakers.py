@@ -32,8 +32,13 @@
    second half becomes a speaker of its own and steps 2-3 run again. If that makes it ``agent_2``
    (it talks like staff), the split stands. If it decides a call that had one voice, the roles are
    kept and the call is flagged all the same. Otherwise the voice who spoke first keeps its role,
-   the later voice stays ``unknown`` and the call is flagged.
+   the later voice stays ``unknown`` and the call is flagged. A second voice with fewer than
+   ``SECOND_VOICE_ALONE_WINDOWS`` windows (about 4 s of speech) counts only when a hand-off was announced
+   before it: on the labelled dev calls, such small halves were one real agent's voice varying.
    A ``customer`` who talks like staff (at least ``STAFF_PHRASES`` net agent phrases) is flagged too.
+5. **A hand-off nobody took.** When the agent announces a hand-off ("I'll transfer you", "let me get my
+   supervisor"), the call goes on for ``HANDOFF_MIN_WORDS`` words or more, and still no ``agent_2`` was
+   found, the colleague's voice was merged with someone's: the call is flagged (roles kept).
 
 Calls under ``MIN_CALL_S`` seconds are not diarized: too little speech to tell voices apart.
 """
@@ -84,7 +89,18 @@ _CUSTOMER_PHRASES = [
     r"\bthank you so much\b|\bthanks very much\b|\bthat's all\b|\bthat's everything\b",
     r"\bis there (no|any) way\b", r"\bwill (it|they) be\b", r"\bi('m| am) locked out\b",
 ]
+# the agent announces that someone else will speak: a transfer, a supervisor or a colleague joining
+_HANDOFF_PHRASES = [
+    r"\b(transfer|transferring|put|putting|pass|passing|send|sending|connect|connecting|move|moving) you "
+    r"(over|through|across|to)\b", r"\bi('ll| will|'m going to| am going to) transfer\b",
+    r"\b(get|getting|fetch|fetching|bring|bringing|ask|asking|call|calling|grab|grabbing) (in )?(my|the|a|our) "
+    r"(\w+ )?(manager|supervisor|team ?leader|team lead|colleague)\b", r"\b(i'll|i will|let me) bring (him|her|them) (in|on)\b",
+    r"\bjoin (us|the call|the line)\b",
+]
+SECOND_VOICE_ALONE_WINDOWS = 8  # a smaller second voice counts only after a hand-off was announced
+HANDOFF_MIN_WORDS = 10  # words said after the announcement: the call goes on with whoever was announced
 _AGENT_RE = [re.compile(p) for p in _AGENT_PHRASES]
+_HANDOFF_RE = [re.compile(p) for p in _HANDOFF_PHRASES]
 _CUSTOMER_RE = [re.compile(p) for p in _CUSTOMER_PHRASES]
 
 Role = Literal["agent", "customer", "agent_2", "other", "unknown"]
@@ -266,6 +282,12 @@ def attribute(words: list[Word], diarization: Diarization,
             continue
         line = (f"voice: speaker {speaker} may be two people (halves {split.distance:.2f} apart, "
                 f"{split.windows} windows in the smaller)")
+        joins = min(diarization.spans[i][0] for i in np.flatnonzero(split.second))
+        announced = handoff_end(words)
+        if split.windows < SECOND_VOICE_ALONE_WINDOWS and (announced is None or announced > joins):
+            attribution.evidence.append(f"{line}: too little of the second voice to tell, and no hand-off announced "
+                                        f"before it")
+            continue
         divided = split_speaker(diarization, split)
         divided_owners = words_to_speakers(words, divided)
         trial = assign_roles(words, divided_owners, divided, hints)
@@ -285,6 +307,7 @@ def attribute(words: list[Word], diarization: Diarization,
         else:
             attribution.evidence.append(f"{line}: splitting it does not decide the roles either")
     _flag_staff_talking_customer(attribution, _said_by(words, owners))
+    _flag_unseen_handoff(attribution, words, owners)
     grouped: dict[str, list[Word]] = {}
     for word, owner in zip(words, owners, strict=True):
         role = attribution.roles.get(owner, "unknown") if owner is not None else "unknown"
@@ -300,6 +323,39 @@ def _flag_staff_talking_customer(attribution: Attribution, said: dict[int, str])
         if role == "customer" and agent_phrases - customer_phrases >= STAFF_PHRASES:
             _flag_speaker(attribution, speaker, f"words: the customer (speaker {speaker}) uses {agent_phrases} agent "
                                                 f"phrase(s): a staff member may speak in the same voice")
+
+
+def handoff_end(words: list[Word]) -> float | None:
+    """When the first hand-off announcement in ``words`` ("I'll transfer you", "let me get my supervisor")
+    ends (seconds), or None."""
+    text, ends = "", []
+    for word in words:
+        token = word.word.strip().lower().replace("’", "'")
+        if token:
+            text += token + " "
+            ends.append((len(text), word.end))
+    found = [m.end() for p in _HANDOFF_RE for m in [p.search(text)] if m]
+    if not found:
+        return None
+    cut = min(found)
+    return next(end for length, end in ends if length >= cut)
+
+
+def _flag_unseen_handoff(attribution: Attribution, words: list[Word], owners: list[int | None]) -> None:
+    """Flag a decided call whose agent announces a hand-off, goes on for ``HANDOFF_MIN_WORDS`` words or more,
+    and yet no second staff voice (``agent_2``) was found: the colleague's words went to someone else's voice."""
+    if attribution.needs_review or "agent_2" in attribution.roles.values():
+        return
+    agent = [k for k, role in attribution.roles.items() if role == "agent"]
+    said = [w for w, owner in zip(words, owners, strict=True) if owner is not None and owner in agent]
+    end = handoff_end(said)
+    if end is None or sum(1 for w in words if w.start >= end) < HANDOFF_MIN_WORDS:
+        return
+    attribution.needs_review = True
+    why = (f"the agent announces a hand-off (transfer, supervisor) at {end:.1f} s, but no second staff voice was found: "
+           f"the colleague's words went to another speaker")
+    attribution.evidence.append(f"words: {why}")
+    attribution.reason = "; ".join(filter(None, [attribution.reason, why]))
 
 
 def _said_by(words: list[Word], owners: list[int | None]) -> dict[int, str]:
