@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, func, select, text
 
 from qa_toolkit.reports.period import parse_period
-from qa_toolkit.services import reports
+from qa_toolkit.services import reports, views
 from qa_toolkit.storage.database import Database, open_database
 from qa_toolkit.storage.models import CriterionResult, Evaluation, Interaction
 from qa_toolkit.web.app import create_app
@@ -175,6 +175,23 @@ def test_an_agent_sees_only_their_own_evaluations_and_interactions(web: TestClie
         assert web.get(path).status_code == 403, path
     assert web.get("/").headers["location"] == "/agents/a-17"
     assert [p for p in web.get("/api/me").json()["pages"]] == ["/agents/a-17"]
+
+
+def test_the_agent_page_lists_the_newest_evaluations_a_page_at_a_time(web: TestClient,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    as_user(web, "ada")
+    everything = web.get("/api/agents/a-17", params={"period": PERIOD}).json()
+    total = everything["evaluations_total"]
+    assert total == len(everything["evaluations"]) >= 3 and everything["pages"] == 1
+    starts = [e["started_at"] for e in everything["evaluations"]]
+    assert starts == sorted(starts, reverse=True)  # newest first
+    monkeypatch.setattr(views, "EVALUATIONS_PER_PAGE", 2)
+    pages = [web.get("/api/agents/a-17", params={"period": PERIOD, "page": n}).json() for n in (1, 2)]
+    assert [p["pages"] for p in pages] == [-(-total // 2)] * 2 and pages[0]["evaluations_total"] == total
+    assert [e["id"] for p in pages for e in p["evaluations"]] == [e["id"] for e in everything["evaluations"]][:4]
+    html = web.get("/agents/a-17", params={"period": PERIOD}).text
+    assert 'id="older-evaluations"' in html and "page=2" in html and 'id="newer-evaluations"' not in html
+    assert web.get("/api/agents/a-17", params={"period": PERIOD, "page": 0}).status_code == 422
 
 
 def test_a_lead_sees_their_team_and_the_same_numbers_as_the_kpi_report(web: TestClient, demo_db: Database) -> None:

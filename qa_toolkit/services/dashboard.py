@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import case, func, literal, select, text
+from sqlalchemy import Date, case, cast, func, literal, select, text
 from sqlalchemy.orm import Session
 
 from qa_toolkit.reports.period import Period
@@ -167,9 +167,9 @@ def _tally(sums: list[float]) -> Tally:
 
 
 def compute_overview(session: Session, scope: Scope, period: Period, hidden: frozenset[int] = frozenset()) -> Overview:
-    """:func:`overview` without the cache: the period's rollup rows (everyone's, or one team's) added up
-    by team, queue and trend step, less the scores of ``hidden`` interactions; other scopes are scanned
-    (:func:`scan_overview`)."""
+    """:func:`overview` without the cache: the period's rollup rows (everyone's, or one team's) summed in SQL
+    by team, by queue and by trend step (three grouped queries of a few dozen rows each), less the scores of
+    ``hidden`` interactions; other scopes are scanned (:func:`scan_overview`)."""
     if not (scope.everyone or (scope.team is not None and scope.team != NO_TEAM)):
         return scan_overview(session, scope, period, hidden)
     connection = session.connection()
@@ -178,29 +178,38 @@ def compute_overview(session: Session, scope: Scope, period: Period, hidden: fro
     weekly = period.days > 62
     first, last = period.start.isoformat(), period.end.isoformat()
     where = [R.day >= first, R.day <= last] + ([] if scope.everyone else [R.team == scope.team])
-    groups: dict[tuple[str, str, Any], list[float]] = {}
-    steps: dict[str, str] = {}
-    for day, team_name, queue_name, *sums in session.execute(
-            select(R.day, R.team, R.queue, *(getattr(R, name) for name in _SUMS)).where(*where)):
-        when = steps.get(day)
-        if when is None:
-            when = steps[day] = (_monday(day) if weekly else day)
-        key = (team_name, queue_name, when)
-        found = groups.get(key)
-        if found is None:
-            groups[key] = list(sums)
-        else:
-            found[:] = map(operator.add, found, sums)
+    sums = [func.sum(getattr(R, name)) for name in _SUMS]
+    step = _day_step(session, R.day, weekly)
+    grouped: list[dict[str, list[float]]] = []
+    for column in (R.team, R.queue, step):
+        grouped.append({str(key): [v or 0 for v in values] for key, *values in connection.execute(
+            select(column, *sums).where(*where).group_by(column))})
+    by_team, by_queue, by_step = grouped
     if hidden:  # the viewer's open blind reviews: contacts, but not scores
         offset = len(_CONTACT_SUMS)
         query = (select(F.day, F.team, F.queue, *(getattr(F, name) for name in _SCORE_SUMS))
                  .where(F.interaction_id.in_(sorted(hidden)), F.day >= first, F.day <= last))
         if not scope.everyone:
             query = query.where(F.team == scope.team)
-        for day, team_name, queue_name, *sums in session.execute(query):
-            target = groups[(team_name, queue_name, _monday(day) if weekly else day)]
-            target[offset:] = map(operator.sub, target[offset:], sums)
-    return _fold(period, groups, weekly)
+        for day, team_name, queue_name, *values in connection.execute(query):
+            for target in (by_team[team_name], by_queue[queue_name], by_step[_monday(day) if weekly else day]):
+                target[offset:] = map(operator.sub, target[offset:], values)
+    total = [0.0] * len(_SUMS)
+    for values in by_team.values():
+        total[:] = map(operator.add, total, values)
+    return Overview(period, _tally(total), {k: _tally(v) for k, v in sorted(by_team.items())},
+                    {k: _tally(v) for k, v in sorted(by_queue.items())},
+                    tuple(TrendPoint(date.fromisoformat(k), _tally(v)) for k, v in sorted(by_step.items())),
+                    "week" if weekly else "day")
+
+
+def _day_step(session: Session, day: Any, weekly: bool) -> Any:
+    """A rollup's ISO day column, or the Monday of its week (ISO text), in SQL."""
+    if not weekly:
+        return day
+    if session.get_bind().dialect.name == "postgresql":
+        return func.to_char(func.date_trunc("week", cast(day, Date)), "YYYY-MM-DD")
+    return func.date(day, "-6 days", "weekday 1")
 
 
 def _monday(day: str) -> str:

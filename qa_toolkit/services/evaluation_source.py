@@ -97,7 +97,11 @@ def load_rubric(session: Session, name: str | None = None) -> RubricInfo:
 
 
 def _names_by_use(session: Session) -> list[str]:
-    """Rubric names, the most evaluated first (counted on the evaluations' rubric-version index alone)."""
+    """Rubric names, the most evaluated first (counted on the evaluations' rubric-version index alone; with
+    a single rubric published there is nothing to count)."""
+    names = list(session.scalars(select(m.RubricVersion.name).distinct().limit(2)))
+    if len(names) < 2:
+        return names
     counts = dict(session.execute(select(m.Evaluation.rubric_version_id, func.count())
                                   .group_by(m.Evaluation.rubric_version_id)).all())
     used: dict[str, int] = {}
@@ -202,6 +206,45 @@ def load_evaluations(session: Session, *, rubric: str | None = None, period: Per
             categories={k: (float(v) if isinstance(v, (int, float)) else None) for k, v in (categories or {}).items()},
             criteria=tuple(criteria), reviewer=reviewer, comment=comment))
     return evaluations
+
+
+@dataclass(frozen=True)
+class EvaluationRow:
+    """One line of an agent's list of evaluations: the evaluation, its interaction and the criteria it failed."""
+
+    id: int
+    interaction_id: int
+    interaction: str  # the interaction's external id
+    at: datetime | None
+    rubric: str
+    kind: str
+    reviewer: str | None
+    score: float | None
+    critical_failed: bool
+    failed: tuple[str, ...]
+
+
+def evaluation_page(session: Session, *, agent: str, period: Period, limit: int,
+                    offset: int = 0) -> tuple[int, list[EvaluationRow]]:
+    """An agent's current auto and review evaluations of ``period``, newest first: how many there are, and
+    ``limit`` of them from ``offset`` (two indexed queries and one for their failed criteria, whatever the
+    number of evaluations)."""
+    E, I, CR = m.Evaluation, m.Interaction, m.CriterionResult  # noqa: N806
+    connection = session.connection()
+    total = connection.scalar(_filtered(select(func.count(E.id)), None, period, [agent]))
+    heads = connection.execute(_filtered(
+        select(E.id, I.id, I.external_id, I.started_at, E.created_at, m.RubricVersion.name, E.kind, m.User.name,
+               E.score, E.critical_failed).outerjoin(m.User, E.reviewer_id == m.User.id), None, period, [agent])
+        .order_by(I.started_at.desc(), E.id.desc()).limit(limit).offset(offset)).all()
+    failed: dict[int, list[str]] = {}
+    if heads:
+        for eid, key in connection.execute(select(CR.evaluation_id, CR.criterion_key).where(
+                CR.evaluation_id.in_([h[0] for h in heads]), CR.status == "fail").order_by(CR.id)):
+            failed.setdefault(eid, []).append(key)
+    return int(total or 0), [
+        EvaluationRow(eid, iid, external, started or created, rubric_name, kind, reviewer, score, bool(critical),
+                      tuple(failed.get(eid, ())))
+        for eid, iid, external, started, created, rubric_name, kind, reviewer, score, critical in heads]
 
 
 def verdict_sums(session: Session, *, rubric: str, periods: Sequence[Period],

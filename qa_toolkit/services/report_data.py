@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from qa_toolkit.reports.period import Period, later
@@ -30,14 +30,20 @@ def _resolved_at(meta: dict[str, Any], ended_at: datetime | None) -> datetime | 
     return ended_at
 
 
-def load_agents(session: Session, *, ids: Iterable[str] | None = None, team: str | None = None) -> list[AgentInfo]:
-    """Agents as :class:`AgentInfo`, by external id; optionally only some ids or one team."""
-    query = select(Agent).order_by(Agent.external_id)
+def load_agents(session: Session, *, ids: Iterable[str] | None = None, team: str | None = None,
+                teams: Iterable[str | None] | None = None) -> list[AgentInfo]:
+    """Agents as :class:`AgentInfo`, by external id; optionally only some ids, one team, or these teams
+    (None in ``teams``: the agents without a team). Plain columns, no ORM objects."""
+    query = select(Agent.external_id, Agent.name, Agent.team, Agent.hired_at).order_by(Agent.external_id)
     if ids is not None:
         query = query.where(Agent.external_id.in_(list(ids)))
     if team is not None:
         query = query.where(Agent.team == team)
-    return [AgentInfo(a.external_id, a.name, a.team, a.hired_at) for a in session.scalars(query)]
+    if teams is not None:
+        wanted = set(teams)
+        named = Agent.team.in_(sorted(t for t in wanted if t is not None))
+        query = query.where(or_(named, Agent.team.is_(None)) if None in wanted else named)
+    return [AgentInfo(*row) for row in session.execute(query)]
 
 
 def load_contacts(session: Session, period: Period | None = None, *, extend_days: int = 0,

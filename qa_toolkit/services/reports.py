@@ -180,7 +180,7 @@ def coaching_reports(session: Session, *, agent: str | None = None, team: str | 
         if found is not None:
             team_cache[name] = found
     teams = {a.team for a in chosen if a.team not in team_cache}
-    team_members = [a for a in load_agents(session) if a.team in teams] if teams else []
+    team_members = load_agents(session, teams=teams) if teams else []
     members_by_team: dict[str | None, list[str]] = defaultdict(list)
     for member in team_members:
         members_by_team[member.team].append(member.id)

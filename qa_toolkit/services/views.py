@@ -161,31 +161,37 @@ def coaching(session: Session, user: User, external_id: str, period: Period,
     return report
 
 
+EVALUATIONS_PER_PAGE = 50  # the agent page lists the newest evaluations, this many per page
+
+
 def agent_page(session: Session, user: User, external_id: str, period: Period,
-               rubric: str | None = None) -> dict[str, Any]:
+               rubric: str | None = None, page: int = 1) -> dict[str, Any]:
     """An agent's page: the coaching report's content (trend, categories, strengths, gaps with
     evidence, critical fails, comments, KPIs against the team, training) and their current automated
-    and peer-review evaluations of the period (calibration ones never count toward an agent)."""
+    and peer-review evaluations of the period, newest first, :data:`EVALUATIONS_PER_PAGE` per ``page``
+    (calibration ones never count toward an agent)."""
     agent = _agent_in_scope(session, user, external_id)
     blind = _blind_note(session, user, agent.id)
     report = None if blind else coaching(session, user, external_id, period, rubric)
     hidden = roles.hidden_from(session, user)
+    total, found = evaluation_source.evaluation_page(session, agent=external_id, period=period,
+                                                     limit=EVALUATIONS_PER_PAGE,
+                                                     offset=(page - 1) * EVALUATIONS_PER_PAGE)
     rows = []
-    for evaluation in evaluation_source.load_evaluations(session, period=period, agents=[external_id],
-                                                         with_evidence=False):
+    for evaluation in found:
         secret = evaluation.interaction_id in hidden
         rows.append({
-            "id": evaluation.id, "interaction": evaluation.interaction_ref.split(":", 1)[1],
+            "id": evaluation.id, "interaction": evaluation.interaction,
             "interaction_id": evaluation.interaction_id, "started_at": evaluation.at, "rubric": evaluation.rubric,
             "kind": evaluation.kind, "reviewer": None if secret else evaluation.reviewer,
             "score": None if secret else evaluation.score,
             "critical_failed": None if secret else evaluation.critical_failed,
-            "failed": [] if secret else [r.key for r in evaluation.criteria if r.failed],
-            "hidden": secret})
+            "failed": [] if secret else list(evaluation.failed), "hidden": secret})
     return {"agent": {"id": agent.external_id, "name": agent.name, "team": agent.team,
                       "hired_at": agent.hired_at},
             "period": str(period), "coaching": asdict(report) if report else None, "blind": blind,
-            "evaluations": rows, "check_accuracy": None}
+            "evaluations": rows, "evaluations_total": total, "page": page,
+            "pages": max(1, -(-total // EVALUATIONS_PER_PAGE)), "check_accuracy": None}
 
 
 def _f1(body: dict[str, Any], key: str) -> float | None:

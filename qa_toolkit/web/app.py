@@ -42,6 +42,8 @@ PERIOD_HELP = "YYYY-MM or START..END (inclusive ISO dates); default: the month o
 Period = Annotated[str | None, Query(max_length=40, description=PERIOD_HELP)]
 Rubric = Annotated[str | None, Query(max_length=200, description="Rubric name (default: the most used one)")]
 AgentId = Annotated[str, PathParam(max_length=200, description="The agent's external id, e.g. a-17")]
+EvaluationsPage = Annotated[int, Query(ge=1, le=100_000, alias="page", description="Which page of the agent's evaluations "
+                                     "(newest first, 50 a page)")]
 InteractionRef = Annotated[str, PathParam(max_length=400, description="External id, SOURCE:ID, or database id")]
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self'; "
@@ -62,6 +64,8 @@ def _templates() -> Jinja2Templates:
     env.filters["pct"] = lambda v: "–" if v is None else f"{v:.0f} %"
     env.filters["when"] = lambda v: "" if v is None else (v.strftime("%Y-%m-%d %H:%M") if hasattr(v, "strftime")
                                                           else str(v))
+    for name in env.list_templates(extensions=["html"]):  # compiled at start, not in the first request of each page
+        env.get_template(name)
     return Jinja2Templates(env=env)
 
 
@@ -242,11 +246,12 @@ def create_app(database: Database | str, *, secret_key: str | None = None, https
             return page(request, "overview.html", user, data=data)
 
     @app.get("/agents/{agent_id}", response_class=HTMLResponse, include_in_schema=False)
-    def agent_page(request: Request, agent_id: AgentId, period: Period = None, rubric: Rubric = None) -> Response:
+    def agent_page(request: Request, agent_id: AgentId, period: Period = None, rubric: Rubric = None,
+                   page_number: EvaluationsPage = 1) -> Response:
         with opened() as session:
             user = current_user(request, session)
             chosen = views.period_of(session, period)
-            data = views.agent_page(session, user, agent_id, chosen, rubric)
+            data = views.agent_page(session, user, agent_id, chosen, rubric, page_number)
             return page(request, "agent.html", user, data=data, period_arg=period or "", rubric_arg=rubric or "")
 
     @app.get("/agents/{agent_id}/coaching.pdf", include_in_schema=False)
@@ -336,10 +341,12 @@ def create_app(database: Database | str, *, secret_key: str | None = None, https
             return json_of(views.overview(session, user, views.period_of(session, period)))
 
     @api.get("/agents/{agent_id}", summary="An agent's coaching content and evaluations in a period")
-    def api_agent(request: Request, agent_id: AgentId, period: Period = None, rubric: Rubric = None) -> JSONResponse:
+    def api_agent(request: Request, agent_id: AgentId, period: Period = None, rubric: Rubric = None,
+                  page_number: EvaluationsPage = 1) -> JSONResponse:
         with opened() as session:
             user = current_user(request, session)
-            return json_of(views.agent_page(session, user, agent_id, views.period_of(session, period), rubric))
+            return json_of(views.agent_page(session, user, agent_id, views.period_of(session, period), rubric,
+                                            page_number))
 
     @api.get("/agents/{agent_id}/coaching.pdf", summary="The agent's coaching PDF (as `qa report coaching` writes it)",
              response_class=FileResponse)
