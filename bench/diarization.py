@@ -13,7 +13,10 @@
 3. The whole mono pipeline (tiny.en + diarization + roles) on the rendered calls: share of words
    attributed to the right role (jiwer alignment with the scripted turns; ``unknown`` counts as wrong),
    calls flagged for review, and the diarization time as a share of the tiny.en time, both measured
-   in this run on the same files (CPU seconds of this process and wall seconds).
+   in this run on the same files (CPU seconds of this process and wall seconds). A flag is a true alarm
+   when the best guess (roles decided anyway: no confidence bar, no second-voice split) puts under 90 %
+   of the words on the right role, else a false alarm; a call not flagged under 90 % is silently wrong,
+   and one not flagged with fewer speakers found than there are is a silent merge. DER per group.
 4. Peak memory (max RSS), each in a fresh process: tiny.en transcribing the longest call, and tiny.en
    plus diarization of it.
 
@@ -46,6 +49,7 @@ SHARED = ROOT.parent / "shared" / "data" / "speech"
 SAMPLES = ROOT / "samples" / "calls"
 ROLE_ALIASES = {"supervisor": "agent_2", "ivr": "other"}
 LABELLED = ROOT / "tests" / "data" / "labelled" / "calls"
+GOOD_CALL = 0.9  # a call with at least this share of words on the right role is right
 
 
 def render(split: str) -> list[Path]:
@@ -187,7 +191,7 @@ def pipeline(files: list[dict], first_speaker: str | None = None) -> dict:
     """tiny.en, then diarization + roles, on each call; word-to-role accuracy and the diarization's share of time."""
     from qa_toolkit.transcribe.backend import TranscriptionOptions
     from qa_toolkit.transcribe.diarize import ENGINE, diarize
-    from qa_toolkit.transcribe.evaluate import Reference, role_accuracy, score
+    from qa_toolkit.transcribe.evaluate import Reference, diarization_error, role_accuracy, score
     from qa_toolkit.transcribe.faster_backend import load_backend
     from qa_toolkit.transcribe.speakers import SpeakerHints, attribute
     from qa_toolkit.transcribe.turns import channel_words, merge_turns
@@ -200,14 +204,22 @@ def pipeline(files: list[dict], first_speaker: str | None = None) -> dict:
     for f in files:
         segments, asr_cpu, asr_wall = timed(lambda: list(backend.transcribe(f["samples"], options)))
         words = channel_words(segments)
-        (grouped, attribution), dia_cpu, dia_wall = timed(lambda: attribute(words, diarize(f["samples"]),
-                                                                           SpeakerHints(first_speaker=first_speaker)))
+        hints = SpeakerHints(first_speaker=first_speaker)
+
+        def diarized(words=words, f=f, hints=hints):  # type: ignore[no-untyped-def]
+            found = diarize(f["samples"])
+            return found, attribute(words, found, hints)
+
+        (found, (grouped, attribution)), dia_cpu, dia_wall = timed(diarized)
         turns = [(t.speaker.split("#")[0], t.text) for t in merge_turns(grouped)]
         ref_turns = [(ROLE_ALIASES.get(s, s), t) for s, t in f["turns"]]
         result = score(f["name"], Reference(" ".join(t for _, t in ref_turns), ref_turns),
                        " ".join(t for _, t in turns), turns)
         by_role = role_accuracy(ref_turns, turns)
+        der = diarization_error(f["rttm"], [(x.start, x.end, str(x.speaker)) for x in found.segments])
         rows.append({"file": f["name"], "role_accuracy": round(result.speaker_accuracy or 0.0, 4),
+                     "best_guess_accuracy": round(_best_guess(f["name"], words, found, hints, ref_turns), 4),
+                     "der": round(der["der"], 4), "der_parts": {k: round(v, 3) for k, v in der.items()},
                      "by_role": {role: list(counts) for role, counts in sorted(by_role.items())},
                      "reason": attribution.reason,
                      "words": result.reference_words, "wer": round(result.wer, 4), "sa_wer": round(result.sa_wer or 0, 4),
@@ -227,8 +239,16 @@ def pipeline(files: list[dict], first_speaker: str | None = None) -> dict:
                 tally = by_role.setdefault(role, [0, 0])
                 tally[0] += aligned
                 tally[1] += right
+        der_total = sum(r["der_parts"]["total"] for r in selected)
         return {
             "calls": len(selected), "flagged_for_review": len(selected) - len(decided),
+            # a flag is a true alarm when the best guess (no flag, no split) puts under 90 % of words right
+            "true_alarms": sum(r["needs_review"] and r["best_guess_accuracy"] < GOOD_CALL for r in selected),
+            "false_alarms": sum(r["needs_review"] and r["best_guess_accuracy"] >= GOOD_CALL for r in selected),
+            "silent_wrong": sum(not r["needs_review"] and r["role_accuracy"] < GOOD_CALL for r in selected),
+            "silent_merges": sum(not r["needs_review"] and r["speakers"] < r["true_speakers"] for r in selected),
+            "der": round(sum(r["der_parts"]["missed"] + r["der_parts"]["false_alarm"] + r["der_parts"]["confusion"]
+                             for r in selected) / der_total, 4) if der_total else None,
             "role_accuracy_by_role": {role: round(right / aligned, 4) for role, (aligned, right) in sorted(by_role.items())
                                       if aligned},
             "role_accuracy_all_words": round(sum(r["role_accuracy"] * r["words"] for r in selected) / words, 4),
@@ -250,6 +270,27 @@ def pipeline(files: list[dict], first_speaker: str | None = None) -> dict:
         groups.setdefault(key, []).append(r)
     return {"engine": ENGINE, "groups": {k: group(v) for k, v in groups.items()}, "all": group(rows),
             "per_file": rows}
+
+
+def _best_guess(name: str, words: list, found, hints, ref_turns: list[tuple[str, str]]) -> float:  # type: ignore[no-untyped-def]
+    """Words to the right role if the roles were decided anyway (no confidence bar, no second-voice split)."""
+    from qa_toolkit.transcribe import speakers
+    from qa_toolkit.transcribe.evaluate import Reference, score
+    from qa_toolkit.transcribe.turns import merge_turns
+
+    owners = speakers.words_to_speakers(words, found)
+    keep, speakers.MIN_CONFIDENCE = speakers.MIN_CONFIDENCE, -1.0
+    try:
+        guess = speakers.assign_roles(words, owners, found, hints)
+    finally:
+        speakers.MIN_CONFIDENCE = keep
+    grouped: dict[str, list] = {}
+    for word, owner in zip(words, owners, strict=True):
+        role = guess.roles.get(owner, "unknown") if owner is not None else "unknown"
+        grouped.setdefault(f"unknown#{owner}" if role == "unknown" else role, []).append(word)
+    turns = [(t.speaker.split("#")[0], t.text) for t in merge_turns(grouped)]
+    result = score(name, Reference(" ".join(t for _, t in ref_turns), ref_turns), " ".join(t for _, t in turns), turns)
+    return result.speaker_accuracy or 0.0
 
 
 def peak_rss_mb(path: Path, with_diarization: bool) -> float:
@@ -302,6 +343,8 @@ def main() -> int:
         for name, g in {**result["groups"], "all": result["all"]}.items():
             print(f"{name:40s} {g['calls']:3d} flagged {g['flagged_for_review']:3d} acc {g['role_accuracy_all_words']:.3f} "
                   f"decided {g['role_accuracy_decided_calls']} by role {g['role_accuracy_by_role']} "
+                  f"alarms true {g['true_alarms']} false {g['false_alarms']} silent wrong {g['silent_wrong']} "
+                  f"merges {g['silent_merges']} DER {g['der']} "
                   f"dia/asr wall {g['diarize_share_of_asr_wall']:.3f}")
         print(f"wrote {out}")
         return 0
