@@ -124,6 +124,9 @@ def test_the_phone_regions_setting_is_the_default(monkeypatch: pytest.MonkeyPatc
     ("the card, yes. The expiration date?, 09 2030. And the three numbers on the back?, Um, 112.",
      [("expiry", "09 2030"), ("cvv", "112")]),
     ("paying by visa. Valid thru 07/27 and the CVC is 169", [("expiry", "07/27"), ("cvv", "169")]),
+    # an SSN after its cue with a digit lost by speech recognition ("three" heard as "B")
+    ("your social security number?, Sure, it's B9 -4 -149 -871.", [("ssn", "B9 -4 -149 -871")]),
+    ("my social worker's number is 4155550199", [("phone", "4155550199")]),  # ten digits after "social": no SSN
     # speech recognition's versions: "sixty eleven" as "60 to 11", the agent's "mhm" as "I have", a date in pieces,
     # "expires" as "Spire"
     ("what's the card number?, Okay, 60 to 11., I have., 69, 59, 47, 1, 7, 7, 6, 7,, The expiry date and the "

@@ -104,7 +104,8 @@ FALLBACK_REGIONS = ("GB", "IE", "AU", "NZ", "IN")
 _FALLBACK_PHONE_CUE = re.compile(r"(?i)\b(?:phone|mobile|mob|cell|tel|telephone|landline|whatsapp|call|reach|text|ring|"
                                  r"my number|contact number|number to (?:call|ring|reach|text))\b")
 _LOOSE_DIGITS = re.compile(r"(?<!\d)\d(?:[ -]?\d)+(?!\d)")
-_SSN_CUED = re.compile(r"(?i)\b(?:social security|social|ssn|s s n)\b\D{0,30}?(?<![\d-])((?:\d[ -]?){8}\d)(?![\d-])")
+# Nine digits after the cue; or eight, speech recognition having lost one ("B9 -4 -149 -871" for "three nine four ...").
+_SSN_CUED = re.compile(r"(?i)\b(?:social security|social|ssn|s s n)\b\D{0,30}?(?<![\d-])((?:\d[ -]?){7,8}\d)(?![\d-])")
 _ACCOUNT_DEFAULT = (r"(?i)\baccount (?:number|no\.?|#)\D{0,40}?(?<!\d)((?:\d[ -]?){5,15}\d)(?!\d)",)
 
 
@@ -277,7 +278,7 @@ def _detect(text: str, kinds: Collection[str], regions: Sequence[str] | None, lu
             low = text.lower()
             if "social" in low or "ssn" in low or "s s n" in low:
                 found.extend(PIISpan("ssn", m.start(1), m.end(1)) for m in _SSN_CUED.finditer(text)
-                             if ssn_valid(_NOT_DIGIT.sub("", m.group(1))))
+                             if len(digits := _NOT_DIGIT.sub("", m.group(1))) == 8 or ssn_valid(digits))
         if "iban" in kinds:  # checksummed, and its digits must not be read as a card after "card"
             found.extend(PIISpan("iban", m.start(), m.end()) for m in _IBAN.finditer(text) if iban_valid(m.group()))
         if "card" in kinds:
