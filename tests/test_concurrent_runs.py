@@ -175,13 +175,13 @@ def stopped_midway(db_url: str, how: str, stored: Any, *args: str) -> tuple[subp
         database.close()
 
 
-def imported_as_audited(db_url: str) -> int:
-    """The conversations the audit log says were stored: the sum over the imports' batch events."""
+def audited_sum(db_url: str, action: str, key: str) -> int:
+    """What the audit log says a run stored: the sum of ``key`` over its batch events named ``action``
+    (``chats.import.batch``: conversations imported; ``score.auto.batch``: evaluations scored)."""
     database = open_database(db_url)
     try:
         with database.session() as session:
-            return sum(e.after["imported"] for e in session.scalars(
-                select(AuditEvent).where(AuditEvent.action == "chats.import.batch")))
+            return sum(e.after[key] for e in session.scalars(select(AuditEvent).where(AuditEvent.action == action)))
     finally:
         database.close()
 
@@ -197,7 +197,7 @@ def test_an_import_stopped_midway_is_audited_as_stored_and_a_rerun_completes_it(
     assert "Traceback" not in stopped.stderr, stopped.stderr
     if how == "backend" and stopped.returncode:
         assert stopped.returncode == 1 and stopped.stderr.strip().count("\n") == 0, stopped.stderr
-    assert imported_as_audited(db_url) == stored  # before: 0 audited for the 1,000 or more stored
+    assert audited_sum(db_url, "chats.import.batch", "imported") == stored  # before: 0 audited for the 1,000 or more stored
     rerun = subprocess.run([str(QA), *command, "--db", db_url], capture_output=True, text=True, timeout=300, check=False)
     assert rerun.returncode == 0, rerun.stderr
     assert json.loads(rerun.stdout)["files"][0]["imported"] == 3000 - stored
@@ -207,18 +207,7 @@ def test_an_import_stopped_midway_is_audited_as_stored_and_a_rerun_completes_it(
         assert count(database, select(func.count()).select_from(Turn)) == 3 * 3000
     finally:
         database.close()
-    assert imported_as_audited(db_url) == 3000
-
-
-def scored_as_audited(db_url: str) -> int:
-    """The evaluations the audit log says were stored: the sum over the scoring runs' batch events."""
-    database = open_database(db_url)
-    try:
-        with database.session() as session:
-            return sum(e.after["scored"] for e in session.scalars(
-                select(AuditEvent).where(AuditEvent.action == "score.auto.batch")))
-    finally:
-        database.close()
+    assert audited_sum(db_url, "chats.import.batch", "imported") == 3000
 
 
 @pytest.mark.parametrize("how", ["kill", "backend"])
@@ -229,7 +218,7 @@ def test_a_score_auto_run_stopped_midway_is_audited_as_stored_and_a_rerun_comple
                "--as", "lee")
     stopped, stored = stopped_midway(team, how, AUTO_EVALUATIONS, *command)
     assert "Traceback" not in stopped.stderr, stopped.stderr
-    assert scored_as_audited(team) == stored  # before: no audit event for what a killed run stored
+    assert audited_sum(team, "score.auto.batch", "scored") == stored  # before: no audit event for what a killed run stored
     rerun = subprocess.run([str(QA), *command, "--db", team], capture_output=True, text=True, timeout=300, check=False)
     assert rerun.returncode == 0, rerun.stderr
     assert [run["scored"] for run in json.loads(rerun.stdout)] == [CHATS - stored]
@@ -238,4 +227,4 @@ def test_a_score_auto_run_stopped_midway_is_audited_as_stored_and_a_rerun_comple
         assert count(database, AUTO_EVALUATIONS) == CHATS
     finally:
         database.close()
-    assert scored_as_audited(team) == CHATS
+    assert audited_sum(team, "score.auto.batch", "scored") == CHATS

@@ -39,3 +39,9 @@ def test_a_bad_source_is_reported_with_its_file_and_id(tmp_path: Path) -> None:
     assert record["labels"]["max_agent_response_gap_seconds"] == 30
     assert record["turns"][1]["at"] == "2026-07-06T09:00:30Z"
     assert record["agent"] == {"id": "a-101", "name": "Priya Raman", "team": "billing"}
+
+
+def test_the_simulated_team_set_is_up_to_date() -> None:
+    result = subprocess.run([sys.executable, str(LABELLED / "team" / "build.py"), "--check"], capture_output=True,
+                            text=True)
+    assert result.returncode == 0, result.stderr

@@ -40,6 +40,9 @@ def test_tune_on_labels_writes_a_draft_that_loads_and_records_its_measure(tmp_pa
     for row in rows.values():
         if row["refused"] is None:
             assert row["f1_after"] is not None or row["f1_before"] is None
+        if row["f1_before"] is not None:  # the guard: no check leaves worse on the held-out labels than it came
+            assert row["f1_after"] >= row["f1_before"]
+            assert row["rejected"] is None or (row["rejected"]["f1"] or 0.0) <= row["f1_before"]
     draft = load_rubric(out).rubric  # loads, validates
     assert draft.name == "learn-semantic" and draft.measured is not None
     assert draft.measured.labels == str(labels) and (draft.measured.fitted_on, draft.measured.held_out) == (24, 16)

@@ -93,3 +93,23 @@ def test_reading_records_what_each_block_compared() -> None:
     assert [(e is exemplars, hit.sentence, hit.matched) for e, hit in log] == [
         (True, "Shut up and listen to me.", True), (True, "Your refund is on its way.", False)]
     assert semantic.match([turn], exemplars) is not None and len(log) == 2  # nothing recorded outside the block
+
+
+def test_a_tuning_that_makes_newer_labels_worse_is_rejected_and_the_check_kept(tmp_path: Path) -> None:
+    # the team called the habit rude for a while, then stopped: learnt from the older reviews, it would now flag
+    # two fine chats; the held-out (newer) labels refuse the tuning and the check stays as it was
+    teaching = [(TEAM_HABIT, True), (POLITE[0], False), (TEAM_HABIT, True), (POLITE[1], False), (TEAM_HABIT, True),
+                (POLITE[2], False)]
+    held_out = [(TEAM_HABIT, False), ("Shut up and listen to me.", True), (TEAM_HABIT, False), (POLITE[3], False)]
+    items = _items(tmp_path, teaching + held_out)
+    rubric = parse_rubric(RUBRIC, "learn-tone").rubric
+    share = len(teaching) / len(items)
+    unguarded, (tried,) = tune(rubric, items, fit_share=share, min_labels=4, guard=False)
+    assert [a["sentence"] for a in tried.added] == [TEAM_HABIT]
+    assert tried.before == {"f1": 1.0, "accuracy": 1.0} and tried.after == {"f1": 0.5, "accuracy": 0.5}
+    new_params, (report,) = tune(rubric, items, fit_share=share, min_labels=4)
+    assert "professional_language" not in new_params and report.added == []
+    assert report.after == report.before == {"f1": 1.0, "accuracy": 1.0}
+    assert report.rejected is not None and report.rejected["f1"] == 0.5
+    assert report.rejected["exemplars"] == [{"block": "exemplars", "as": "positive", "sentence": TEAM_HABIT}]
+    assert report.as_dict()["rejected"] == report.rejected and "professional_language" in unguarded

@@ -133,7 +133,7 @@ def tune(
                 f"fitted on the first {result['fitted_on']}, measured on the last {result['held_out']}",
                 ["criterion", "check", "fit", "held out", "F1 before", "F1 after", "change"],
                 [(c["criterion"], c["check"], c["fitted_on"], c["held_out"], fmt(c["f1_before"]), fmt(c["f1_after"]),
-                  c["refused"] or "; ".join(
+                  c["refused"] or _rejected(c) or "; ".join(
                       [f"{k} {v['before']:g}→{v['after']:g}" for k, v in c["thresholds"].items()]
                       + ([f"{len(c['exemplars_added'])} exemplar(s) added"] if c["exemplars_added"] else []))
                   or "unchanged") for c in result["criteria"]])
@@ -145,6 +145,15 @@ def tune(
         console.print(f"note: {escape(note)}", highlight=False)
     console.print(f"Draft written to {out}: check it with `qa score eval FILE --rubric {out}`, publish it with "
                   f"`qa rubric publish {out}`", highlight=False)
+
+
+def _rejected(row: dict[str, Any]) -> str:
+    """A tuning the held-out labels refused, in words ('' when none)."""
+    rejected = row.get("rejected")
+    if not rejected:
+        return ""
+    figures = ", ".join(f"{name} {rejected[name]:.2f}" for name in ("f1", "accuracy") if rejected[name] is not None)
+    return f"rejected: worse on the held-out labels once tuned ({figures or 'no figure'}); kept as it was"
 
 
 @app.command("publish")

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, PrivateAttr, field_validator, model_validator
 
 from qa_toolkit.errors import QAError
 from qa_toolkit.scoring.checks import Params
@@ -60,6 +60,19 @@ class Exemplars(Params):
     margin: float = Field(default=0.0, ge=0.0, le=2.0)
     model: Literal["nearest", "linear"] = "nearest"
     regularization: float = Field(default=0.1, gt=0.0, le=100.0)
+    _digest: bytes | None = PrivateAttr(default=None)
+
+    @property
+    def digest(self) -> bytes:
+        """A hash of what the similarities depend on (the sentences, the model, the regularization; not the
+        threshold or margin), computed once per block: the cache key of :func:`hits` and :func:`classifier`
+        (hashing the sentence tuples on every call cost more than the look-up saved)."""
+        if self._digest is None:
+            h = hashlib.blake2b(digest_size=16)
+            for part in (*self.positive, "\x00", *self.negative, "\x00", self.model, repr(self.regularization)):
+                h.update(part.encode("utf-8", "surrogatepass") + b"\x1f")
+            self._digest = h.digest()
+        return self._digest
 
     @model_validator(mode="before")
     @classmethod
@@ -116,6 +129,11 @@ class Hit:
 
 def sentences(text: str) -> list[tuple[int, int]]:
     """Sentence spans of a turn (split after . ! ? and at line breaks), stripped."""
+    return list(_spans(text))
+
+
+@lru_cache(maxsize=65536)
+def _spans(text: str) -> tuple[tuple[int, int], ...]:
     spans, start = [], 0
     for m in _SENTENCE_END.finditer(text):
         if text[start:m.start()].strip():
@@ -123,7 +141,7 @@ def sentences(text: str) -> list[tuple[int, int]]:
         start = m.end()
     if text[start:].strip():
         spans.append((start, len(text.rstrip())))
-    return spans
+    return tuple(spans)
 
 
 def _key(text: str) -> bytes:
@@ -219,7 +237,8 @@ class Encoder:
         return found[1]
 
 
-_CLASSIFIERS: dict[tuple[tuple[str, ...], tuple[str, ...], float], tuple[Any, float]] = {}
+_CLASSIFIERS: OrderedDict[bytes, tuple[Any, float]] = OrderedDict()
+_CLASSIFIERS_KEPT = 4096
 
 
 def classifier(exemplars: Exemplars) -> tuple[np.ndarray, float]:
@@ -229,7 +248,7 @@ def classifier(exemplars: Exemplars) -> tuple[np.ndarray, float]:
     Fitted by Newton's method from zero, so the same sentences always give the same classifier."""
     import numpy as np
 
-    key = (exemplars.positive, exemplars.negative, exemplars.regularization)
+    key = exemplars.digest
     found = _CLASSIFIERS.get(key)
     if found is None:
         enc = encoder()
@@ -240,17 +259,32 @@ def classifier(exemplars: Exemplars) -> tuple[np.ndarray, float]:
         penalty = np.full(x1.shape[1], exemplars.regularization)
         penalty[-1] = 0.0  # the bias is not penalised
         w = np.zeros(x1.shape[1])
-        for _ in range(50):
-            p = 1.0 / (1.0 + np.exp(-(x1 @ w)))
-            gradient = x1.T @ (weight * (p - y)) + penalty * w
-            hessian = (x1 * (weight * p * (1 - p))[:, None]).T @ x1 + np.diag(penalty + 1e-9)
-            step = np.linalg.solve(hessian, gradient)
-            w -= step
-            if float(np.abs(step).max()) < 1e-8:
-                break
+        with _one_blas_thread():  # a 385 x 385 solve: threads only wait on each other (seconds on a busy machine)
+            for _ in range(50):
+                p = 1.0 / (1.0 + np.exp(-(x1 @ w)))
+                gradient = x1.T @ (weight * (p - y)) + penalty * w
+                hessian = (x1 * (weight * p * (1 - p))[:, None]).T @ x1 + np.diag(penalty + 1e-9)
+                step = np.linalg.solve(hessian, gradient)
+                w -= step
+                if float(np.abs(step).max()) < 1e-8:
+                    break
         found = (w[:-1].astype(np.float32), float(w[-1]))
         _CLASSIFIERS[key] = found
+        while len(_CLASSIFIERS) > _CLASSIFIERS_KEPT:
+            _CLASSIFIERS.popitem(last=False)
     return found
+
+
+@contextmanager
+def _one_blas_thread() -> Iterator[None]:
+    """numpy's BLAS on one thread inside the block (threadpoolctl, when installed; otherwise as it is)."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        yield
+        return
+    with threadpool_limits(limits=1, user_api="blas"):
+        yield
 
 
 @lru_cache(maxsize=1)
@@ -259,11 +293,18 @@ def encoder() -> Encoder:
     return Encoder()
 
 
+_PREFETCHED: set[str] = set()  # texts whose sentences were embedded (a later miss is embedded where it is read)
+
+
 def prefetch(texts: Iterable[str]) -> None:
     """Embed every sentence of ``texts`` not cached yet, in one batch (call once per scoring batch)."""
-    wanted = list(dict.fromkeys(text[s:e] for text in texts for s, e in sentences(text)))
+    fresh = [text for text in dict.fromkeys(texts) if text not in _PREFETCHED]
+    wanted = list(dict.fromkeys(text[s:e] for text in fresh for s, e in _spans(text)))
     if wanted:
         encoder().embed(wanted)
+    if len(_PREFETCHED) + len(fresh) > CACHE_SIZE:
+        _PREFETCHED.clear()
+    _PREFETCHED.update(fresh)
 
 
 def hits(turns: Iterable[TurnView], exemplars: Exemplars) -> list[Hit]:
@@ -272,8 +313,7 @@ def hits(turns: Iterable[TurnView], exemplars: Exemplars) -> list[Hit]:
     spans = [(turn, s, e) for turn in turns for s, e in sentences(turn.text)]
     if not spans:
         return []
-    key = (tuple(turn.text[s:e] for turn, s, e in spans), exemplars.positive, exemplars.negative,
-           exemplars.model, exemplars.regularization)
+    key = (tuple(turn.text[s:e] for turn, s, e in spans), exemplars.digest)
     found = _SIMILARITIES.get(key)
     if found is None:  # thresholds and margins change nothing here: re-fitting them (tuning) reuses this
         enc = encoder()

@@ -14,8 +14,12 @@ On the teaching part, per check:
    labels right than it loses, or one more and loses none; a turn a reviewer pointed at only must not cost
    more labels than it fixes.
 
-Each check's F1 and accuracy before and after are then measured on the held-out part. A check with too few
-labels in the teaching part is refused, not tuned. For speed every sentence is embedded once (in one batch)
+Each check's F1 and accuracy before and after are then measured on the held-out part (newer interactions than
+any it learnt from), and a check's tuning is kept only when it does not lower that F1 (nor, at the same F1, the
+accuracy): otherwise the check stays as it was and the report says what the rejected tuning would have given.
+The held-out figure of a kept tuning has thus been looked at once (keep or not); measure a published version on
+still newer labels for a figure nothing chose. A check with too few labels in the teaching part is refused, not
+tuned. For speed every sentence is embedded once (in one batch)
 and a candidate sentence re-runs the check only on the interactions where some sentence is close enough to
 it to change a match.
 """
@@ -70,6 +74,7 @@ class Tuned:
     thresholds: dict[str, tuple[float, float]] = field(default_factory=dict)
     added: list[dict[str, str]] = field(default_factory=list)
     refused: str | None = None
+    rejected: dict[str, Any] | None = None  # a tuning the held-out labels refused: what it would have been
 
     def as_dict(self) -> dict[str, Any]:
         """Plain data for ``--json``."""
@@ -77,7 +82,16 @@ class Tuned:
                 "held_out": self.held_out, "f1_before": self.before.get("f1"), "f1_after": self.after.get("f1"),
                 "accuracy_before": self.before.get("accuracy"), "accuracy_after": self.after.get("accuracy"),
                 "thresholds": {k: {"before": b, "after": a} for k, (b, a) in self.thresholds.items() if a != b},
-                "exemplars_added": self.added, "refused": self.refused}
+                "exemplars_added": self.added, "refused": self.refused, "rejected": self.rejected}
+
+
+def worse(after: Mapping[str, float | None], before: Mapping[str, float | None]) -> bool:
+    """Whether held-out figures ``after`` a tuning are worse than ``before``: a lower F1, or the same F1 and a
+    lower accuracy (a missing F1, no true label found or labelled, counts as 0)."""
+    f1_after, f1_before = after.get("f1") or 0.0, before.get("f1") or 0.0
+    if f1_after != f1_before:
+        return f1_after < f1_before
+    return (after.get("accuracy") or 0.0) < (before.get("accuracy") or 0.0)
 
 
 @dataclass(frozen=True)
@@ -169,6 +183,19 @@ class _Labels:
             return []
         return sorted(set(self.owner[self.matrix @ vector >= bound - 1e-6].tolist()))
 
+    def flipped(self, before: semantic.Exemplars, after: semantic.Exemplars) -> list[int]:
+        """For a classifier block (``model: linear``), the interactions with a sentence whose match changes
+        between the two classifiers: the only ones whose verdict a re-fit can change (all sentences at once)."""
+        if not len(self.owner):
+            return []
+        (w0, b0), (w1, b1) = semantic.classifier(before), semantic.classifier(after)
+        # p >= t  <=>  logit >= log(t / (1 - t)): no exponentials needed
+        t = min(max(after.threshold, 1e-6), 1 - 1e-6)
+        cut = float(np.log(t / (1 - t)))
+        old, new = self.matrix @ w0 + b0, self.matrix @ w1 + b1
+        changed = ((old >= cut) != (new >= cut)) | (np.abs(new - cut) < 1e-4)  # a hair from the cut: re-run it
+        return sorted(set(self.owner[changed].tolist()))
+
     def promise(self, vectors: np.ndarray, bounds: Sequence[float], sources: Sequence[int],
                 verdicts: Sequence[Any]) -> list[int]:
         """For each candidate sentence, a cheap guess of what it would fix, before the check is re-run: the other
@@ -256,7 +283,11 @@ def _learn(labels: _Labels, params: dict[str, Any], fields: list[str], pointers:
         if candidate.sentence in _block(params, candidate.block).get(candidate.polarity, []):
             continue
         trial = _add(params, candidate.block, candidate.polarity, candidate.sentence)
-        touched = labels.touched(vector, _bound(params, candidate.block, candidate.polarity == "negative"))
+        if _block(params, candidate.block).get("model") == "linear":  # a re-fitted classifier: exact, at once
+            touched = labels.flipped(semantic.Exemplars.model_validate(_block(params, candidate.block)),
+                                     semantic.Exemplars.model_validate(_block(trial, candidate.block)))
+        else:
+            touched = labels.touched(vector, _bound(params, candidate.block, candidate.polarity == "negative"))
         if not touched:
             continue
         after = labels.run(trial, touched, verdicts)
@@ -273,10 +304,12 @@ def _learn(labels: _Labels, params: dict[str, Any], fields: list[str], pointers:
 
 
 def tune(rubric: Rubric, items: Sequence[Item], *, fit_share: float = 0.6, min_labels: int = MIN_LABELS,
-         pointers: Sequence[Pointer] = ()) -> tuple[dict[str, dict[str, Any]], list[Tuned]]:
+         pointers: Sequence[Pointer] = (), guard: bool = True) -> tuple[dict[str, dict[str, Any]], list[Tuned]]:
     """New parameters per criterion key and the report of every automated criterion with a label.
 
-    ``items`` must be in time order (the order the labels were given).
+    ``items`` must be in time order (the order the labels were given). With ``guard`` (the default) a check's
+    tuning is kept only when it does not make the check worse on the held-out labels (see :func:`worse`);
+    otherwise the check stays as it was and ``rejected`` says what the tuning would have given.
     """
     fit, held = split(items, fit_share)
     semantic.prefetch(t.text for view, _ in items for t in view.turns)  # every sentence, in one batch
@@ -332,6 +365,13 @@ def tune(rubric: Rubric, items: Sequence[Item], *, fit_share: float = 0.6, min_l
         report.thresholds = {f"{name}.{key}": (_value(crit.params, name, key), _value(params, name, key))
                              for name in fields for key in ("threshold", "margin")}
         held_subset = [(v, {label: labels[label]}) for v, labels in held if label in labels]
-        report.after = _measure(held_subset, report.check, params)
+        after = _measure(held_subset, report.check, params)
+        if guard and worse(after, report.before):  # newer labels than it learnt from say no: keep the check
+            report.rejected = {"f1": after.get("f1"), "accuracy": after.get("accuracy"), "exemplars": report.added,
+                               "thresholds": {k: {"before": b, "after": a} for k, (b, a) in report.thresholds.items()
+                                              if a != b}}
+            report.added, report.thresholds = [], {}
+            continue
+        report.after = after
         new_params[report.criterion] = params
     return new_params, reports
