@@ -67,12 +67,14 @@ class Exemplars(Params):
         """A hash of what the similarities depend on (the sentences, the model, the regularization; not the
         threshold or margin), computed once per block: the cache key of :func:`hits` and :func:`classifier`
         (hashing the sentence tuples on every call cost more than the look-up saved)."""
-        if self._digest is None:
+        private = self.__pydantic_private__  # read directly: the attribute path through pydantic is slow
+        found = private.get("_digest") if private is not None else None
+        if found is None:
             h = hashlib.blake2b(digest_size=16)
             for part in (*self.positive, "\x00", *self.negative, "\x00", self.model, repr(self.regularization)):
                 h.update(part.encode("utf-8", "surrogatepass") + b"\x1f")
-            self._digest = h.digest()
-        return self._digest
+            found = self._digest = h.digest()
+        return found
 
     @model_validator(mode="before")
     @classmethod

@@ -107,8 +107,14 @@ def find(text: str, phrases: Iterable[str], regexes: Iterable[str] = (), *, wind
 def first(text: str, phrases: Iterable[str], regexes: Iterable[str] = (), *,
           allow_negated: bool = False) -> Match | None:
     """The first match that is not negated (or any, with ``allow_negated``), else None."""
+    return _first(text, pattern_for(phrases, regexes), allow_negated)
+
+
+@lru_cache(maxsize=65536)
+def _first(text: str, pattern: re.Pattern[str], allow_negated: bool) -> Match | None:
+    """:func:`first` for a compiled pattern, remembered (a re-scored turn is not searched again; Match is frozen)."""
     norm = normalize(text)
-    for m in pattern_for(phrases, regexes).finditer(norm):
+    for m in pattern.finditer(norm):
         negated = is_negated(norm, m.start())
         if allow_negated or not negated:
             return Match(m.start(), m.end(), text[m.start():m.end()] if len(norm) == len(text) else m.group(0),
