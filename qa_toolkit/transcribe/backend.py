@@ -60,6 +60,7 @@ class TranscriptionOptions:
     no_speech_threshold: float = 0.6
     condition_on_previous_text: bool = False
     guard: bool = True
+    crosstalk: bool = True  # drop words of one side leaking into the other channel (see crosstalk.py)
 
     def as_dict(self) -> dict[str, Any]:
         """Plain data, as stored with each transcript (``temperature`` as a list)."""
@@ -72,6 +73,7 @@ class TranscriptionOptions:
         """Options from :meth:`as_dict` (unknown keys ignored: written by a newer version)."""
         known = {f.name for f in fields(cls)}
         values = {k: v for k, v in data.items() if k in known}
+        values.setdefault("crosstalk", False)  # stored before crosstalk suppression existed: reproduce without it
         if "temperature" in values:
             values["temperature"] = tuple(float(t) for t in values["temperature"])
         return cls(**values)

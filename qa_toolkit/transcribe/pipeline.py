@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
+from qa_toolkit.transcribe import crosstalk
 from qa_toolkit.transcribe.audio import SILENCE_PEAK, DecodedAudio, decode_windows
 from qa_toolkit.transcribe.backend import Backend, Segment, TranscriptionOptions, Word
 from qa_toolkit.transcribe.guard import guard
@@ -120,6 +121,11 @@ def _channel_segments(window: DecodedAudio, speakers: list[str], backend: Backen
         flags += [{"speaker": speaker, "start_s": round(seg.start + window.offset_s, 2),
                    "end_s": round(seg.end + window.offset_s, 2), "flags": seg.flags}
                   for seg in sorted([*found, *removed], key=lambda s: s.start) if seg.flags]
+    if options.crosstalk and len(segments) == 2:
+        samples = {speaker: channel for speaker, channel in zip(speakers, window.channels, strict=True)
+                   if speaker in segments}
+        segments, leaks = crosstalk.suppress(segments, samples, window.offset_s)
+        flags += leaks
     return segments, flags
 
 

@@ -53,6 +53,8 @@ PROHIBITED_REGEXES = (
     # blaming the customer: "if you'd actually read it", "if you had bothered to check"
     r"\bif\s+you(?:'d|\s+had)\s+(?:actually\s+|just\s+|even\s+|bothered\s+to\s+|taken\s+the\s+time\s+to\s+)*"
     r"(?:read|listened|checked|looked|paid\s+attention)\b",
+    # the same through speech recognition, which drops the "'d": "if you actually read it, you wouldn't need to call"
+    r"\bif\s+you\s+(?:actually|bothered\s+to|even|took\s+the\s+time\s+to)\s+(?:read|listened|checked|looked)\b",
     # calm down in other words: "take it down a notch", "tone it down"
     r"\b(?:take|bring|tone|turn|keep)\s+it\s+down\b",
 )
