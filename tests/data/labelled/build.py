@@ -1,6 +1,7 @@
 """Build the labelled evaluation set (canonical chat JSONL) from its hand-written YAML sources.
 
-    python tests/data/labelled/build.py            # src/dev/*.yaml -> chats_dev.jsonl, src/test/*.yaml -> chats_test.jsonl
+    python tests/data/labelled/build.py            # src/dev/*.yaml -> chats_dev.jsonl, src/test/*.yaml -> chats_test.jsonl,
+                                                   # src/test2/*.yaml -> chats_test2.jsonl
     python tests/data/labelled/build.py --check    # validate only; exit 1 if a built file is out of date
 
 Each source file is a YAML list of conversations::
@@ -44,7 +45,8 @@ BOOL = ("greeting", "closing", "prohibited_language_by_agent", "resolved", "esca
 OPTIONAL_BOOL = ("disclosure_given",)
 SENTIMENTS = ("positive", "neutral", "negative")
 PII_TYPES = ("card", "expiry", "ssn", "email", "phone")
-DOMAINS = ("banking", "telecom", "retail", "travel", "collections", "insurance", "utilities", "saas")
+DOMAINS = ("banking", "telecom", "retail", "travel", "collections", "insurance", "utilities", "saas",
+           "healthcare-billing")
 
 
 class SourceError(ValueError):
@@ -163,10 +165,10 @@ def build_one(source: dict[str, Any], roster: dict[str, Any]) -> dict[str, Any]:
 
 
 def build_split(split: str, roster: dict[str, Any]) -> list[dict[str, Any]]:
-    """Every conversation of a split (``dev`` or ``test``), sorted by start time; raises SourceError with file and id."""
+    """Every conversation of a split (``dev``, ``test`` or ``test2``), sorted by start time; raises SourceError with file and id."""
     records: list[dict[str, Any]] = []
     seen: dict[str, str] = {}
-    prefix = {"dev": "ld-", "test": "lt-"}[split]
+    prefix = {"dev": "ld-", "test": "lt-", "test2": "lu-"}[split]
     for path in sorted((HERE / "src" / split).glob("*.yaml")):
         entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
         for n, source in enumerate(entries):
@@ -189,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     roster = yaml.safe_load((HERE / "roster.yaml").read_text(encoding="utf-8"))
     stale = False
-    for split in ("dev", "test"):
+    for split in ("dev", "test", "test2"):
         if not any((HERE / "src" / split).glob("*.yaml")):
             continue  # nothing written for this split (yet): leave its file alone
         try:
