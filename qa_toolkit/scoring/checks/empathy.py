@@ -33,6 +33,8 @@ FRUSTRATION = (
 THANKS = ("thanks", "thank you", "thx", "ty", "cheers", "merci", "gracias", "danke", "grazie", "obrigado", "谢谢",
           "ありがとう", "appreciate", "ta", "thank u", "tysm", "many thanks", "you're a star", "you are a star",
           "lifesaver", "life saver")
+# thanks typed long or short: "thank youu", "thankss", "tyvm", "thnx"
+THANKS_REGEXES = (r"\bthank(?:s+|\s*(?:you+|yo+u+|u+))\b", r"\b(?:tyvm|thnx|thx+|tnx)\b")
 # how a customer ends unhappily, beyond the frustration words: complaints, leaving, rejecting the answer, sarcasm
 NEGATIVE_END = FRUSTRATION + (
     "complaint", "complain", "ombudsman", "reporting you", "report you", "competitor", "go elsewhere",
@@ -40,15 +42,22 @@ NEGATIVE_END = FRUSTRATION + (
     "non-answer", "not sorted", "don't bother", "attitude", "you must be joking", "you're joking",
     "are you serious", "whatever", "charming", "thanks for nothing", "cheers for nothing", "fat lot of good",
     "i'll be leaving", "i'm leaving", "cancel everything", "so that's it then", "so i'm stuck",
+    # pushing back or sighing at the end: "unreal", "about time", "you can't tell my employer", "thanks I guess"
+    "unreal", "about time", "you can't", "you cannot", "thanks i guess", "thank you i guess", "same as last time",
+    "what they said last time",
 )
 # sarcasm at the end: a bare "wow", or a bare "fantastic." / "brilliant." after bad news
 SARCASM_REGEXES = (
+    r"^\W*(?:finally|typical|figures|classic)\W*$",  # a one-word sigh as the whole message
     r"^\W*wow\b(?!\W+(?:thanks?|thank\s+you|amazing|great|that\s+was\s+quick|so\s+quick))",
     r"(?:^|[.!?]\s+)[^.!?]*\b(?:again|days|weeks|months|more|wait)\b[^.!?]*[.!?]?\s*"
     r"(?:brilliant|fantastic|great|wonderful|perfect|lovely|marvellous|amazing)\W*$",
 )
 FRUSTRATION_REGEXES = (
     r"(?:^|[.!?]\s+)(?:now|right\s+now|immediately|today)\s*[.!]",  # an imperative "Now." as a sentence of its own
+    # asking again and again: "I have asked for a meter four times", "called you 5 times", "chased it three times"
+    r"\b(?:asked|called|rung|rang|phoned|chased|written|wrote|emailed|e-mailed|told\s+you|reported|complained)\b"
+    r"[^.!?]{0,40}?\b(?:three|four|five|six|several|many|multiple|countless|[3-9]|\d\d)\s+times\b",
 )
 # repeated "!"/"?" after three or more words: "Why do you need that??" (not a bare "Hello??")
 REPEATED_PUNCTUATION = re.compile(r"[!?]{2,}")
@@ -56,7 +65,8 @@ _WORD = re.compile(r"[\w']+")
 _VOWEL = re.compile(r"[AEIOUY]")
 # shouting: a word of two or more capitals in a message that is not all capitals, unless it is an acronym
 # or part of an identifier joined by a dash ("CN-448812", "ORD-5521-B")
-SHOUTING = re.compile(r"(?<![\w'\"])(?<!\w-)[A-Z]{2,}(?![\w'\"]|-\w)")
+SHOUTING = re.compile(r"(?<![\w'\"])(?<!\w-)[A-Z]{2,}(?![\w'\"]|-\w)"
+                      r"(?!\s+(?:code|number|no\b|ref|reference|id\b|pin\b|key\b))")  # "a STAC code" is a name
 ACRONYMS = frozenset({
     "OK", "ID", "PIN", "SSN", "DOB", "ATM", "DSL", "SMS", "TV", "UK", "US", "USA", "EU", "IBAN", "CVV", "VAT",
     "FAQ", "IT", "PC", "ISP", "URL", "QR", "GB", "MB", "KB", "TB", "PDF", "APP", "API", "VPN", "WIFI", "LTD",
@@ -86,6 +96,8 @@ EMPATHY = (
     "distressing", "upsetting", "unsettling", "disruptive", "a shock", "a hassle", "inconvenience",
     "oh no", "last thing you need", "awful", "horrible", "such a pain", "rotten", "a nightmare", "gutting",
     "miserable", "must be hard", "can't have been easy", "so hard", "heartbreaking", "i'm sorry", "dreadful",
+    # reassurance names the feeling: "don't panic, nothing's cancelled", "please don't worry"
+    "don't panic", "don't worry", "please don't worry", "try not to worry", "no need to worry", "no need to panic",
 )
 EMPATHY_REGEXES = (
     r"\bi(?:'d| would)\s+(?:be|feel)\s+(?:\w+\s+)?(?:annoyed|frustrated|upset|angry|worried|the same)(?:\s+too)?\b",
@@ -221,8 +233,8 @@ def customer_sentiment(view: InteractionView, p: SentimentParams) -> CheckResult
         evidence = (quote(turn, found.start, found.end),) if found else evidence
     elif positive and positive.matched:
         label, evidence = "positive", (semantic.evidence(positive),)
-    elif text.first(said, p.thanks_phrases):
-        label = "positive"
+    elif text.first(_LEADING_NO.sub("", said) or said, p.thanks_phrases, THANKS_REGEXES):
+        label = "positive"  # "no thanks", "no ty" answer "anything else?" with thanks: the "no" negates nothing
     else:
         label = "positive" if score >= p.positive else "negative" if score <= p.negative else "neutral"
     return CheckResult("fail" if label == "negative" else "pass", f"customer ends {label} ({score:+.2f})",

@@ -106,6 +106,16 @@ IDENTIFIERS = (
     "last name", "surname", "family name", "name on the account", "name on the booking", "name on the policy",
     "address", "pin", "account pin", "last four", "last 4",
 )
+# after a verification the customer answered, the agent's next substantive turn is about the account when it gives
+# figures or speaks of the customer's things ("You were in 32C, moved you to 12A", "Done. Your mum's number has been
+# taken off"), unless the verification failed ("that doesn't match what we hold")
+HELP_REGEXES = (r"\d", r"\byou(?:r|rs|'re|'ve|'d|\s+are|\s+were|\s+have|\s+had|\s+owe)\b")
+FAILED = (
+    "doesn't match", "does not match", "didn't match", "did not match", "don't match", "do not match",
+    "can't discuss", "cannot discuss", "can't go into", "unable to verify", "couldn't verify", "could not verify",
+    "can't verify", "cannot verify", "not able to verify", "can't find", "cannot find", "couldn't find",
+    "no account", "not able to discuss", "unable to discuss", "can't access", "cannot access",
+)
 REQUEST_REGEXES = (
     r"\?", r"\b(?:confirm|provide|give\s+me|tell\s+me|send\s+me|need|may\s+i\s+have|what(?:'s|\s+is))\b",
 )
@@ -130,6 +140,8 @@ class OrderingParams(Params):
     verification_exemplars: Exemplars | None = None
     account_exemplars: Exemplars | None = None
     confirmed_phrases: tuple[str, ...] = CONFIRMED
+    help_regexes: tuple[str, ...] = HELP_REGEXES
+    failed_phrases: tuple[str, ...] = FAILED
     speaker: str = "agent"
 
 
@@ -236,6 +248,18 @@ def _confirmed(view: InteractionView, p: OrderingParams, verified: tuple[TurnVie
         match = text.first(turn.text, p.confirmed_phrases)
         if match:
             return quote(turn, match.start, match.end)
+    if not p.help_regexes:
+        return None
+    # the customer answered the verification, then the agent helped with their account in words no list holds
+    answered = next((t.index for t in view.turns if t.speaker == "customer" and t.index > verified[0].index), None)
+    if answered is None:
+        return None
+    for turn in (t for t in agent if t.index > answered):
+        if text.first(turn.text, p.failed_phrases):
+            return None
+        match = text.first(turn.text, (), p.help_regexes, allow_negated=True)
+        if match:
+            return quote(turn)
     return None
 
 

@@ -44,7 +44,7 @@ PROHIBITED = (
     "calm down", "not my problem", "not my job", "shut up", "stupid", "idiot", "dumb",
     "you people", "damn", "hell", "crap", "that's your problem", "deal with it", "i don't care",
     "you should have read", "as i already said", "like i said", "bloody", "ridiculous question",
-    "that's on you", "your own fault", "your fault", "stop shouting",
+    "that's on you", "your own fault", "your fault", "stop shouting", "effing", "frigging", "friggin", "freaking",
 )
 PROHIBITED_REGEXES = (
     # the you-people insult: "folks like you always say that", "people like you", "your sort"
@@ -57,6 +57,25 @@ PROHIBITED_REGEXES = (
     r"\bif\s+you\s+(?:actually|bothered\s+to|even|took\s+the\s+time\s+to)\s+(?:read|listened|checked|looked)\b",
     # calm down in other words: "take it down a notch", "tone it down"
     r"\b(?:take|bring|tone|turn|keep)\s+it\s+down\b",
+    # blame in hindsight: "if you had taken a minute to open it", "if you'd saved the email we wouldn't be here"
+    r"\bif\s+you(?:'d|\s+had)\s+(?:(?:actually|just|even|only|ever|bothered\s+to|taken\s+(?:a|the)\s+"
+    r"(?:minute|moment|second|time)\s+to)\s+)*(?:read|listened|checked|looked|opened|saved|kept|followed|"
+    r"paid\s+attention)\b",
+    # lecturing: "that's what happens when you paste keys", "next time don't guess", "you can't expect them to"
+    r"\bthat's\s+what\s+happens\s+(?:when|if)\s+you\b", r"\bnext\s+time,?\s+(?:don't|do\s+not|try\s+to|read)\b",
+    r"\byou\s+can't\s+(?:really\s+)?expect\b",
+    # talking down: "it's not rocket science", "how much simpler can I make it", "explained this three times"
+    r"\bnot\s+rocket\s+science\b", r"\bhow\s+much\s+simpler\b",
+    r"\b(?:explained|told\s+you)\s+(?:this\s+|that\s+|it\s+)?(?:\w+\s+)?(?:three|two|four|several|many|multiple|"
+    r"a\s+hundred|ten)\s+times\b", r"\bas\s+(?:has\s+been|was|i've|i\s+have)\s+(?:already\s+)?(?:been\s+)?"
+    r"(?:explained|told)\s+to\s+you\b",
+    # indifference: "makes no difference to me", "it's your money", "your funeral", "I don't make the rules"
+    r"\b(?:makes|made)\s+no\s+difference\s+to\s+me\b", r"\bit's\s+your\s+(?:money|funeral|loss|problem)\b",
+    r"(?<!for\s)(?<!about\s)\byour\s+(?:funeral|loss)\b", r"\bi\s+don't\s+make\s+the\s+rules\b",
+    # threats that reach past the debt: "your boss will be getting a call", "the truck comes"
+    r"\byour\s+(?:boss|employer|manager|work|family|neighbou?rs)\s+(?:will|is\s+going\s+to|'ll)\b",
+    r"\b(?:the\s+)?(?:truck|van|bailiffs?|enforcement\s+agents?|repo\s+men?)\s+(?:comes?|will\s+come|turns?\s+up|"
+    r"will\s+be\s+round)\b",
 )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from qa_toolkit.scoring import semantic, text
@@ -56,7 +57,7 @@ ESCALATION_REGEXES = (
     # underwriters", "I've raised a chargeback with our Disputes Team" (not "I've sent the invoice to your inbox")
     r"\b(?:pass(?:ed|ing)?|sen[dt]|sending|forward(?:ed|ing)?|referr?(?:ed|ing)?|hand(?:ed|ing)?|rais(?:ed|ing)|"
     r"open(?:ed|ing)?|log(?:ged|ging)|book(?:ed|ing)?)\b[^.;!?]{0,60}?\b(?:to|with)\s+(?:our|the)\s+"
-    r"(?:[\w-]+\s+){0,3}?(?:team|engineers|underwriters|partner|department|desk|specialists|assessors?|"
+    r"(?:[\w'-]+\s+){0,3}?(?:team|engineers|underwriters|partner|department|desk|specialists|assessors?|"
     r"colleagues|people|unit|panel)\b",
     # a system line: "Chat transferred to queue: broadband-tech", "Chat moved to queue: Complaints", "Sven joined the chat"
     r"\b(?:chat|call|conversation)\s+(?:transferred|moved|routed|reassigned)\b",
@@ -74,10 +75,31 @@ ESCALATION_REGEXES = (
     r"\b(?:bring|bringing|get|getting)\s+in\s+(?:my\s+|a\s+|our\s+)?(?:colleague|supervisor|manager|team\s+lead(?:er)?|"
     r"specialist|[A-Z]?[a-z]+,?\s+who)\b",
     r"\b(?:send|sending|pass|passing|put|putting)\s+you\s+(?:over|across)\b",
-    # someone new on the agent's line: "Tier two, Ravi speaking", "it's Karen Holt, I lead the collections team"
+    # a team named, then what it will do for the customer: "our privacy team will compile the export; they'll email
+    # you", "I'd like our financial support team to go through a plan with you", "it needs our specialist
+    # underwriters. I send them your details, they will phone you"
+    r"\b(?:our|the)\s+(?:[\w'-]+\s+){0,3}?(?:team|department|desk|partner|specialists|underwriters|unit)\s+"
+    r"(?:will|'ll|is\s+going\s+to|are\s+going\s+to|to)\s+(?:\w+\s+)?(?:call|ring|phone|contact|email|e-mail|write|"
+    r"go\s+through|compile|review|assess|take\s+(?:it|this|over)|be\s+in\s+touch|get\s+back|reach\s+out)\b",
+    r"\b(?:team|department|desk|partner|specialists|underwriters|unit)\b[^!?\n]{0,120}?\bthey(?:'ll|\s+will)\s+"
+    r"(?:\w+\s+)?(?:call|ring|phone|contact|email|e-mail|write|be\s+in\s+touch|get\s+back|reach\s+out)\b",
+    r"\b(?:send|pass|forward|hand)\s+them\s+(?:your|the|all)\b",
+    r"\b(?:pass(?:ed|ing)?|hand(?:ed|ing)?)\s+(?:it|this|that|your\s+\w+)\s+on\b",
+)
+# someone new on the agent's line: "Tier two, Ravi speaking", "it's Karen Holt, I lead the collections team"; in
+# the agent's first turn this is the agent introducing themselves ("Good morning, Oliver speaking"), no hand-over
+INTRODUCTION_REGEXES = (
     r"^\W*(?:[\w'-]+[\s,]+){0,3}[\w'-]+\s+speaking\b",
     r"\bi\s+(?:lead|run|manage|supervise)\s+the\s+(?:[\w-]+\s+){0,2}(?:team|desk|department)\b",
     r"\b(?:i'm|i\s+am)\s+(?:the|a)\s+(?:team\s+lead(?:er)?|supervisor|(?:duty\s+)?manager)\b",
+)
+ESCALATION_REGEXES += INTRODUCTION_REGEXES
+# an offer is no hand-over: "If you want, I can pass you to our planning team", "I could put you through to claims,
+# but ...", "Would you like me to transfer you?"
+OFFER_REGEXES = (
+    r"\bif\s+you(?:'d)?\s+(?:\w+\s+)?(?:want|wish|like|prefer|rather)\b", r"\bi\s+could\b",
+    r"\b(?:would|do)\s+you\s+(?:like|want)\s+me\s+to\b", r"\bshall\s+i\b", r"\bi\s+can\s+also\b",
+    r"\bif\s+you\s+need\b", r"\bif\s+(?:that|it)\s+(?:doesn't|does\s+not|still)\b",
 )
 AGENT_RESOLVED_REGEXES = (
     r"\b(?:has|have|was|were|is|are)\s+(?:now\s+)?(?:been\s+)?(?:issued|processed|refunded|fixed|resolved|"
@@ -103,6 +125,7 @@ class ResolutionParams(Params):
     resolved_exemplars: Exemplars | None = None
     unresolved_exemplars: Exemplars | None = None
     escalation_exemplars: Exemplars | None = None
+    offer_regexes: tuple[str, ...] = OFFER_REGEXES
 
 
 class EscalationParams(Params):
@@ -110,6 +133,37 @@ class EscalationParams(Params):
     regexes: tuple[str, ...] = ESCALATION_REGEXES
     exemplars: Exemplars | None = None
     speakers: tuple[str, ...] = ("agent", "system")
+    offer_regexes: tuple[str, ...] = OFFER_REGEXES
+
+
+_SENTENCE_BREAK = re.compile(r"[.!?]+(?=\s|$)|\n+")
+
+
+def _sentence_of(said: str, start: int, end: int) -> tuple[int, int]:
+    """The bounds of the sentence of ``said`` around ``start``..``end``."""
+    before = [m.end() for m in _SENTENCE_BREAK.finditer(said, 0, start)]
+    after = _SENTENCE_BREAK.search(said, end)
+    return (before[-1] if before else 0), (after.end() if after else len(said))
+
+
+def handover(turn: TurnView, phrases: tuple[str, ...], regexes: tuple[str, ...], offers: tuple[str, ...],
+             first_agent_turn: bool = False) -> text.Match | None:
+    """The first hand-over phrase of an agent or system turn that is not negated, not in an offer ("if you want, I
+    can pass you to ...") and, in the agent's first turn, not the agent introducing themselves ("Oliver speaking")."""
+    if first_agent_turn:
+        regexes = tuple(r for r in regexes if r not in INTRODUCTION_REGEXES)
+    for match in text.find(turn.text, phrases, regexes):
+        if match.negated:
+            continue
+        s, e = _sentence_of(turn.text, match.start, match.end)
+        if offers and text.first(turn.text[s:e], (), offers, allow_negated=True):
+            continue
+        return match
+    return None
+
+
+def _offered(hit: semantic.Hit, offers: tuple[str, ...]) -> bool:
+    return bool(offers) and text.first(hit.sentence, (), offers, allow_negated=True) is not None
 
 
 class FcrParams(Params):
@@ -124,6 +178,7 @@ def resolution(view: InteractionView, p: ResolutionParams) -> CheckResult:
         return CheckResult("na", "no agent turns")
     agent_hit: tuple[TurnView, Evidence] | None = None
     spoken = {t.index for t in view.after_opening()}
+    first_agent = view.by("agent")[0].index
     for turn in view.by("agent"):
         match = text.first(turn.text, p.agent_phrases, p.agent_regexes)
         if match:
@@ -132,11 +187,12 @@ def resolution(view: InteractionView, p: ResolutionParams) -> CheckResult:
             agent_hit = (turn, semantic.evidence(sem))
         if turn.index not in spoken:
             continue
-        escalated = text.first(turn.text, p.escalation_phrases, p.escalation_regexes)
+        escalated = handover(turn, p.escalation_phrases, p.escalation_regexes, p.offer_regexes,
+                             turn.index == first_agent)
         if escalated:
             return CheckResult("fail", f"escalated in turn {turn.index}, not resolved here",
                                (quote(turn, escalated.start, escalated.end),), 0.8, {"resolved": False})
-        if sem := semantic.match([turn], p.escalation_exemplars):
+        if (sem := semantic.match([turn], p.escalation_exemplars)) and not _offered(sem, p.offer_regexes):
             return CheckResult("fail", f"escalated in turn {turn.index}, not resolved here",
                                (semantic.evidence(sem),), sem.confidence, {"resolved": False})
     evidence: list[Evidence] = [agent_hit[1]] if agent_hit else []
@@ -183,11 +239,11 @@ def escalation(view: InteractionView, p: EscalationParams) -> CheckResult:
         if turn.speaker not in p.speakers or (turn.speaker != "agent" and first_agent is not None
                                               and turn.index < first_agent):
             continue
-        match = text.first(turn.text, p.phrases, p.regexes)
+        match = handover(turn, p.phrases, p.regexes, p.offer_regexes, turn.index == first_agent)
         if match:
             return CheckResult("fail", f"escalated in turn {turn.index}", (quote(turn, match.start, match.end),),
                                0.85, {"escalated": True})
-        if sem := semantic.match([turn], p.exemplars):
+        if (sem := semantic.match([turn], p.exemplars)) and not _offered(sem, p.offer_regexes):
             return CheckResult("fail", f"escalated in turn {turn.index} (similarity {sem.similarity:.2f})",
                                (semantic.evidence(sem),), sem.confidence, {"escalated": True})
     if not view.by("agent"):
