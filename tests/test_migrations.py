@@ -226,12 +226,30 @@ def _check_0011(connection: Connection) -> None:
     assert value == {"model": "tiny.en", "options": {"temperature": [0.0]}}
 
 
+_SUMS_0015 = ("contacts", "csat_n", "csat_hits", "nps_n", "promoters", "detractors", "escalation_n", "escalated",
+              "resolved_n", "resolved", "scored", "score_sum", "passed", "reviewed", "review_sum")
+
+
+def _seed_0015(connection: Connection) -> None:
+    """Daily rollups of two days of one week (Wednesday, Sunday) and of the next Monday, one team and queue."""
+    for day, n in (("2026-07-01", 1), ("2026-07-05", 2), ("2026-07-06", 4)):
+        values = ", ".join(str(n * 1.5 if name.endswith("_sum") else n) for name in _SUMS_0015)
+        connection.execute(text(f"INSERT INTO overview_rollups (day, team, queue, {', '.join(_SUMS_0015)}) "
+                                f"VALUES ('{day}', 'north', 'billing', {values})"))
+
+
+def _check_0015(connection: Connection) -> None:
+    assert connection.execute(text("SELECT week, team, queue, contacts, score_sum FROM overview_weeks "
+                                   "ORDER BY week")).all() == [("2026-06-29", "north", "billing", 3, 4.5),
+                                                               ("2026-07-06", "north", "billing", 4, 6.0)]
+
+
 SEEDS: dict[str, Callable[[Connection], None]] = {"0001": _seed_0001, "0002": _seed_0002, "0003": _seed_0003,
                                                   "0004": _seed_0004, "0005": _seed_0005, "0007": _seed_0007,
-                                                  "0008": _seed_0008, "0011": _seed_0011}
+                                                  "0008": _seed_0008, "0011": _seed_0011, "0015": _seed_0015}
 CHECKS: dict[str, Callable[[Connection], None]] = {"0001": _check_0001, "0002": _check_0002, "0003": _check_0003,
                                                    "0004": _check_0004, "0005": _check_0005, "0007": _check_0007,
-                                                   "0008": _check_0008, "0011": _check_0011}
+                                                   "0008": _check_0008, "0011": _check_0011, "0015": _check_0015}
 
 
 @pytest.mark.parametrize("revision", sorted(SEEDS))

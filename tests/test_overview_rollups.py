@@ -21,6 +21,7 @@ from qa_toolkit.storage.models import (
     Interaction,
     OverviewFact,
     OverviewRollup,
+    OverviewWeek,
     RollupChange,
     RubricVersion,
 )
@@ -28,7 +29,9 @@ from qa_toolkit.storage.models import (
 START = datetime(2026, 7, 1, tzinfo=timezone.utc)
 TEAMS = ["north", "south", "east", None]
 QUEUES = ["billing", "cards", "tech", None]
-PERIODS = [Period(date(2026, 7, 1), date(2026, 10, 31)),  # weekly trend
+PERIODS = [Period(date(2026, 7, 1), date(2026, 10, 31)),  # weekly trend: whole weeks from the weekly sums
+           Period(date(2026, 7, 6), date(2026, 10, 25)),  # whole weeks only (Monday to Sunday)
+           Period(date(2026, 7, 8), date(2026, 9, 19)),  # part weeks at both ends
            Period(date(2026, 8, 1), date(2026, 8, 31)),  # daily trend
            Period(date(2026, 9, 13), date(2026, 9, 13))]
 
@@ -128,6 +131,14 @@ def _assert_same(database: Database) -> None:
                     slow = dashboard.scan_overview(session, scope, period, blind)
                     assert _plain(fast) == _plain(slow), (scope.team, str(period), bool(blind))
         assert session.scalar(select(func.count()).select_from(RollupChange)) == 0
+        week = rollups.monday_sql(session.get_bind().dialect.name, OverviewRollup.day)
+        sums = [func.sum(getattr(OverviewRollup, name)) for name in rollups.SUMS]
+        from_days = {(str(w), t, q): [round(float(v), 6) for v in values] for w, t, q, *values in session.execute(
+            select(week, OverviewRollup.team, OverviewRollup.queue, *sums)
+            .group_by(week, OverviewRollup.team, OverviewRollup.queue))}
+        weeks = {(w, t, q): [round(float(getattr(row, name)), 6) for name in rollups.SUMS]
+                 for row in session.scalars(select(OverviewWeek)) for w, t, q in [(row.week, row.team, row.queue)]}
+        assert weeks == from_days and weeks  # the weekly sums are the days' sums, no week left over
         facts = session.scalar(select(func.sum(OverviewFact.contacts)))
         assert facts == session.scalar(select(func.sum(OverviewRollup.contacts)))
         assert facts == session.scalar(select(func.count()).select_from(Interaction)

@@ -16,14 +16,14 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Date, case, cast, func, literal, select, text
+from sqlalchemy import case, func, literal, or_, select, text
 from sqlalchemy.orm import Session
 
 from qa_toolkit.reports.period import Period
 from qa_toolkit.services import page_cache
 from qa_toolkit.services.roles import Scope
 from qa_toolkit.storage import rollups
-from qa_toolkit.storage.models import Agent, Evaluation, Interaction, OverviewFact, OverviewRollup
+from qa_toolkit.storage.models import Agent, Evaluation, Interaction, OverviewFact, OverviewRollup, OverviewWeek
 
 DEFAULT_PASS_MARK = rollups.DEFAULT_PASS_MARK
 NO_TEAM = rollups.NO_TEAM
@@ -167,24 +167,43 @@ def _tally(sums: list[float]) -> Tally:
 
 
 def compute_overview(session: Session, scope: Scope, period: Period, hidden: frozenset[int] = frozenset()) -> Overview:
-    """:func:`overview` without the cache: the period's rollup rows (everyone's, or one team's) summed in SQL
-    by team, by queue and by trend step (three grouped queries of a few dozen rows each), less the scores of
-    ``hidden`` interactions; other scopes are scanned (:func:`scan_overview`)."""
+    """:func:`overview` without the cache: the period's rollups (everyone's, or one team's) summed in SQL by
+    team, by queue and by trend step (grouped queries of a few dozen rows each; the whole weeks of a long
+    period from the weekly sums, its first and last days from the daily ones), less the scores of ``hidden``
+    interactions; other scopes are scanned (:func:`scan_overview`)."""
     if not (scope.everyone or (scope.team is not None and scope.team != NO_TEAM)):
         return scan_overview(session, scope, period, hidden)
     connection = session.connection()
     rollups.refresh(connection)  # changes written without a session's commit (a bare connection) count too
-    R, F = OverviewRollup, OverviewFact  # noqa: N806
+    R, W, F = OverviewRollup, OverviewWeek, OverviewFact  # noqa: N806
     weekly = period.days > 62
     first, last = period.start.isoformat(), period.end.isoformat()
-    where = [R.day >= first, R.day <= last] + ([] if scope.everyone else [R.team == scope.team])
-    sums = [func.sum(getattr(R, name)) for name in _SUMS]
-    step = _day_step(session, R.day, weekly)
-    grouped: list[dict[str, list[float]]] = []
-    for column in (R.team, R.queue, step):
-        grouped.append({str(key): [v or 0 for v in values] for key, *values in connection.execute(
-            select(column, *sums).where(*where).group_by(column))})
-    by_team, by_queue, by_step = grouped
+    dialect = connection.dialect.name
+    sources: list[tuple[Any, Any, list[Any]]] = []  # (table, its step column, where)
+    if weekly:
+        first_monday = period.start + timedelta(days=(7 - period.start.weekday()) % 7)
+        last_sunday = period.end - timedelta(days=(period.end.weekday() + 1) % 7)
+        if first_monday + timedelta(days=6) <= last_sunday:
+            sources.append((W, W.week, [W.week >= first_monday.isoformat(),
+                                        W.week <= (last_sunday - timedelta(days=6)).isoformat()]))
+            edges = [(R.day >= first) & (R.day < first_monday.isoformat()),
+                     (R.day > last_sunday.isoformat()) & (R.day <= last)]
+            sources.append((R, rollups.monday_sql(dialect, R.day), [or_(*edges)]))
+        else:
+            sources.append((R, rollups.monday_sql(dialect, R.day), [R.day >= first, R.day <= last]))
+    else:
+        sources.append((R, R.day, [R.day >= first, R.day <= last]))
+    by_team: dict[str, list[float]] = {}
+    by_queue: dict[str, list[float]] = {}
+    by_step: dict[str, list[float]] = {}
+    for table, step, where in sources:
+        if not scope.everyone:
+            where = [*where, table.team == scope.team]
+        sums = [func.sum(getattr(table, name)) for name in _SUMS]
+        for column, target in ((table.team, by_team), (table.queue, by_queue), (step, by_step)):
+            for key, *values in connection.execute(select(column, *sums).where(*where).group_by(column)):
+                found = target.setdefault(str(key), [0] * len(_SUMS))
+                found[:] = map(operator.add, found, (v or 0 for v in values))
     if hidden:  # the viewer's open blind reviews: contacts, but not scores
         offset = len(_CONTACT_SUMS)
         query = (select(F.day, F.team, F.queue, *(getattr(F, name) for name in _SCORE_SUMS))
@@ -192,7 +211,7 @@ def compute_overview(session: Session, scope: Scope, period: Period, hidden: fro
         if not scope.everyone:
             query = query.where(F.team == scope.team)
         for day, team_name, queue_name, *values in connection.execute(query):
-            for target in (by_team[team_name], by_queue[queue_name], by_step[_monday(day) if weekly else day]):
+            for target in (by_team[team_name], by_queue[queue_name], by_step[rollups.monday(day) if weekly else day]):
                 target[offset:] = map(operator.sub, target[offset:], values)
     total = [0.0] * len(_SUMS)
     for values in by_team.values():
@@ -201,20 +220,6 @@ def compute_overview(session: Session, scope: Scope, period: Period, hidden: fro
                     {k: _tally(v) for k, v in sorted(by_queue.items())},
                     tuple(TrendPoint(date.fromisoformat(k), _tally(v)) for k, v in sorted(by_step.items())),
                     "week" if weekly else "day")
-
-
-def _day_step(session: Session, day: Any, weekly: bool) -> Any:
-    """A rollup's ISO day column, or the Monday of its week (ISO text), in SQL."""
-    if not weekly:
-        return day
-    if session.get_bind().dialect.name == "postgresql":
-        return func.to_char(func.date_trunc("week", cast(day, Date)), "YYYY-MM-DD")
-    return func.date(day, "-6 days", "weekday 1")
-
-
-def _monday(day: str) -> str:
-    start = date.fromisoformat(day)
-    return (start - timedelta(days=start.weekday())).isoformat()
 
 
 def scan_overview(session: Session, scope: Scope, period: Period, hidden: frozenset[int] = frozenset()) -> Overview:

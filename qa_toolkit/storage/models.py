@@ -599,6 +599,17 @@ class OverviewRollup(OverviewSums, Base):
     queue: Mapped[str] = mapped_column(String(200), primary_key=True)
 
 
+class OverviewWeek(OverviewSums, Base):
+    """The overview's sums per week (its Monday, UTC), team and queue (revision 0016): the rollups of the
+    week's days added up, so a long period reads a seventh of the rows."""
+
+    __tablename__ = "overview_weeks"
+
+    week: Mapped[str] = mapped_column(String(10), primary_key=True)
+    team: Mapped[str] = mapped_column(String(200), primary_key=True)
+    queue: Mapped[str] = mapped_column(String(200), primary_key=True)
+
+
 class RollupChange(Base):
     """A change not yet folded into the rollups (revision 0015), written by database triggers on interactions,
     evaluations, agents and rubric versions: the interaction or agent it touched (neither: a new rubric version)."""

@@ -15,9 +15,10 @@ changes still pending it is the web view's cache stamp, read in one round-trip.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, case, delete, event, func, insert, literal, select, text, tuple_, update
+from sqlalchemy import Connection, Date, case, cast, delete, event, func, insert, literal, select, text, tuple_, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from qa_toolkit.storage.models import (
@@ -26,6 +27,7 @@ from qa_toolkit.storage.models import (
     Interaction,
     OverviewFact,
     OverviewRollup,
+    OverviewWeek,
     RollupChange,
     RollupState,
     RubricVersion,
@@ -41,6 +43,7 @@ SUMS = CONTACT_SUMS + SCORE_SUMS
 LOCK_KEY = 180015  # PostgreSQL advisory lock: one refresh at a time, each seeing the one before it
 CHUNK = 2000
 GROUP_CHUNK = 300
+WEEK_CHUNK = 40  # weeks regrouped per statement (seven days each)
 
 
 def pass_marks(connection: Connection | Session) -> dict[int, float]:
@@ -50,6 +53,19 @@ def pass_marks(connection: Connection | Session) -> dict[int, float]:
         mark = (body or {}).get("pass_mark")
         marks[version_id] = float(mark) if isinstance(mark, (int, float)) else DEFAULT_PASS_MARK
     return marks
+
+
+def monday(day: str) -> str:
+    """The Monday of an ISO day's week, as ISO text."""
+    start = date.fromisoformat(day)
+    return (start - timedelta(days=start.weekday())).isoformat()
+
+
+def monday_sql(dialect: str, day: Any) -> Any:
+    """:func:`monday` of an ISO text day column, in SQL."""
+    if dialect == "postgresql":
+        return func.to_char(func.date_trunc("week", cast(day, Date)), "YYYY-MM-DD")
+    return func.date(day, "-6 days", "weekday 1")
 
 
 def _chunks(values: Iterable[Any], size: int) -> Iterator[list[Any]]:
@@ -109,9 +125,10 @@ def pending(connection: Connection) -> bool:
     return _table_exists(connection) and connection.scalar(select(RollupChange.id).limit(1)) is not None
 
 
-def refresh(connection: Connection) -> int:
+def refresh(connection: Connection, weeks: bool = True) -> int:
     """Fold every pending change into the facts and rollups, in the caller's transaction; the number of
-    interactions whose facts were computed again."""
+    interactions whose facts were computed again. ``weeks``: the weekly sums too (False only in the
+    revision 0015 backfill, before they exist)."""
     if connection.scalar(select(RollupChange.id).limit(1)) is None:
         return 0
     if connection.dialect.name == "postgresql":  # the next refresh waits for this one's commit and sees it
@@ -143,9 +160,27 @@ def refresh(connection: Connection) -> int:
             ["day", "team", "queue", *SUMS],
             select(F.day, F.team, F.queue, *sums).where(tuple_(F.day, F.team, F.queue).in_(chunk))
             .group_by(F.day, F.team, F.queue)))
+    if weeks:
+        _refresh_weeks(connection, groups)
     connection.execute(delete(RollupChange).where(RollupChange.id <= top))
     connection.execute(update(RollupState).where(RollupState.id == 1).values(version=RollupState.version + 1))
     return len(touched)
+
+
+def _refresh_weeks(connection: Connection, groups: set[tuple[str, str, str]]) -> None:
+    """Sum again from the daily rollups each (week, team, queue) whose days changed (through the days' key)."""
+    R, W = OverviewRollup, OverviewWeek  # noqa: N806
+    week = monday_sql(connection.dialect.name, R.day)
+    sums = [func.sum(getattr(R, name)) for name in SUMS]
+    touched = {(monday(day), team, queue) for day, team, queue in groups}
+    for chunk in _chunks(touched, WEEK_CHUNK):
+        days = [((date.fromisoformat(first) + timedelta(days=n)).isoformat(), team, queue)
+                for first, team, queue in chunk for n in range(7)]
+        connection.execute(delete(W).where(tuple_(W.week, W.team, W.queue).in_(chunk)))
+        connection.execute(insert(W).from_select(
+            ["week", "team", "queue", *SUMS],
+            select(week, R.team, R.queue, *sums).where(tuple_(R.day, R.team, R.queue).in_(days))
+            .group_by(week, R.team, R.queue)))
 
 
 def stamp_columns() -> list[Any]:
