@@ -195,3 +195,4 @@ def test_migration_backfills_rollups_from_existing_data(empty_db_url: str) -> No
         _assert_same(database)
     finally:
         database.close()
+

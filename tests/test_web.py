@@ -8,15 +8,25 @@ import re
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, func, select, text
 
 from qa_toolkit.reports.period import parse_period
-from qa_toolkit.services import reports, views
+from qa_toolkit.services import dashboard, disputes, reports, views
+from qa_toolkit.services.roles import Scope
+from qa_toolkit.storage import rollups
 from qa_toolkit.storage.database import Database, open_database
-from qa_toolkit.storage.models import CriterionResult, Evaluation, Interaction
+from qa_toolkit.storage.models import (
+    CriterionResult,
+    Evaluation,
+    Interaction,
+    OverviewFact,
+    OverviewRollup,
+    OverviewWeek,
+)
 from qa_toolkit.web.app import create_app
 from qa_toolkit.web.auth import LoginLimiter
 from web_support import HOSTILE, PASSWORDS, SAMPLES, seed_demo
@@ -551,3 +561,48 @@ def test_a_server_error_is_a_page_without_a_traceback(demo_db: Database, monkeyp
     assert api.status_code == 500 and "secret internals" not in api.text and "in its log" in api.json()["detail"]
     page = client.get("/")
     assert page.status_code == 500 and "Traceback" not in page.text and "Server error" in page.text
+
+
+# ---------------------------------------------------------------- last: changes the demo data
+
+def _rollup_tables(database: Database) -> list[Any]:
+    with database.session() as session:
+        return [sorted(tuple(round(v, 9) if isinstance(v, float) else v for v in row) for row in session.execute(
+            select(*model.__table__.columns))) for model in (OverviewFact, OverviewRollup, OverviewWeek)]
+
+
+def test_rollups_stay_exact_through_import_scoring_reviews_and_a_dispute(demo_db: Database) -> None:
+    """The demo's writes through the services (chat import in batches, calls, automated scoring, reviews,
+    calibration) and a dispute accepted with a rescore: the stored facts, daily and weekly sums equal a full
+    recompute, and the overview from them equals grouping the tables. Last in this module: it changes the data."""
+    with demo_db.session() as session:
+        reviewed = session.scalars(select(Evaluation).join(Interaction).where(
+            Interaction.external_id == "c-1001", Evaluation.kind == "review", Evaluation.is_current.is_(True))).one()
+        dispute = disputes.raise_dispute(session, reviewed.id, "the customer got the refund", actor="dana")
+    with demo_db.session() as session:
+        disputes.resolve(session, dispute.id, "accepted", rescore=SAMPLES / "review" / "rescore.yaml", actor="ada")
+    with demo_db.session() as session:
+        assert session.get(Evaluation, reviewed.id).is_current is False  # type: ignore[union-attr]
+        assert session.scalar(select(func.sum(OverviewRollup.contacts))) == session.scalar(
+            select(func.count()).select_from(Interaction).where(Interaction.started_at.is_not(None))) > 10
+        assert session.scalar(select(func.sum(OverviewWeek.reviewed))) >= 1
+    stored = _rollup_tables(demo_db)
+    with demo_db.engine.begin() as connection:  # every interaction noted as changed and folded again
+        connection.execute(text("INSERT INTO rollup_changes (interaction_id) SELECT id FROM interactions"))
+        rollups.refresh(connection)
+    assert _rollup_tables(demo_db) == stored
+    with demo_db.session() as session:
+        for period in (parse_period(PERIOD), parse_period("2020-01-01..2030-12-31")):
+            fast = dashboard.compute_overview(session, Scope(None, everyone=True), period)  # type: ignore[arg-type]
+            slow = dashboard.scan_overview(session, Scope(None, everyone=True), period)  # type: ignore[arg-type]
+            assert _close(fast.as_dict(), slow.as_dict()), str(period)
+
+
+def _close(a: Any, b: Any) -> bool:
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(_close(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(_close(x, y) for x, y in zip(a, b))
+    if isinstance(a, float) and isinstance(b, float):
+        return abs(a - b) < 1e-9
+    return bool(a == b)
