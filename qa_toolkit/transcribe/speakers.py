@@ -328,7 +328,8 @@ def _flag_staff_talking_customer(attribution: Attribution, said: dict[int, str])
 def handoff_end(words: list[Word]) -> float | None:
     """When the first hand-off announcement in ``words`` ("I'll transfer you", "let me get my supervisor")
     ends (seconds), or None."""
-    text, ends = "", []
+    text = ""
+    ends: list[tuple[int, float]] = []  # (characters of text so far, the word's end)
     for word in words:
         token = word.word.strip().lower().replace("’", "'")
         if token:
