@@ -31,6 +31,7 @@ from qa_toolkit.services import audit
 from qa_toolkit.storage.database import Database
 from qa_toolkit.storage.models import Agent, Interaction, PIISpan, Recording, Turn, utcnow
 from qa_toolkit.transcribe.audio import AUDIO_EXTENSIONS, AudioError
+from qa_toolkit.transcribe import DEFAULT_BEAM_SIZE
 from qa_toolkit.transcribe.backend import Backend, TranscriptionOptions
 from qa_toolkit.transcribe.metadata import MetadataError, RecordingMetadata, recording_metadata
 from qa_toolkit.transcribe.pipeline import Transcript, transcribe_file
@@ -59,7 +60,7 @@ class TranscribeSettings:
         redact_audio_margin_s: seconds muted before and after each span.
         redact_audio_tone: a 1 kHz tone over the spans instead of silence.
         diarize: tell the speakers of mono calls apart (needs the diarization extra; see transcribe/speakers.py).
-        beam_size: beam search width (1: greedy decoding, faster on CPU; both deterministic).
+        beam_size: beam search width (default 2; 1: greedy decoding, faster on CPU; all deterministic).
     """
 
     model: str | None = None
@@ -71,7 +72,7 @@ class TranscribeSettings:
     workers: int = 1
     device: str = "auto"
     vad_filter: bool = True
-    beam_size: int = 5
+    beam_size: int = DEFAULT_BEAM_SIZE
     redact_audio: str | None = None
     redact_audio_margin_s: float = 0.25
     redact_audio_tone: bool = False

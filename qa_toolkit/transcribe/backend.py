@@ -8,6 +8,8 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from qa_toolkit.transcribe import DEFAULT_BEAM_SIZE
+
 
 @dataclass
 class Word:
@@ -46,7 +48,7 @@ class TranscriptionOptions:
     language: str | None = "en"
     word_timestamps: bool = True
     vad_filter: bool = True
-    beam_size: int = 5
+    beam_size: int = DEFAULT_BEAM_SIZE
     initial_prompt: str | None = None
     hotwords: str | None = None
     temperature: tuple[float, ...] = (0.0,)
@@ -61,6 +63,7 @@ class TranscriptionOptions:
     condition_on_previous_text: bool = False
     guard: bool = True
     crosstalk: bool = True  # drop words of one side leaking into the other channel (see crosstalk.py)
+    pack_channels: bool = True  # stereo: both channels' speech decoded in one pass (see stereo.py)
 
     def as_dict(self) -> dict[str, Any]:
         """Plain data, as stored with each transcript (``temperature`` as a list)."""
@@ -74,6 +77,7 @@ class TranscriptionOptions:
         known = {f.name for f in fields(cls)}
         values = {k: v for k, v in data.items() if k in known}
         values.setdefault("crosstalk", False)  # stored before crosstalk suppression existed: reproduce without it
+        values.setdefault("pack_channels", False)  # stored before packing existed: each channel on its own
         if "temperature" in values:
             values["temperature"] = tuple(float(t) for t in values["temperature"])
         return cls(**values)

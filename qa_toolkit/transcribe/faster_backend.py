@@ -38,6 +38,20 @@ def decoding_kwargs(options: TranscriptionOptions) -> dict[str, object]:
             "condition_on_previous_text": options.condition_on_previous_text}
 
 
+CLIP_BATCH = 4  # packed windows decoded together (transcribe_clips); fixed, so a call's batches never change
+
+
+def _segment(seg: object) -> Segment:
+    """Our segment from faster-whisper's."""
+    return Segment(
+        start=float(seg.start), end=float(seg.end), text=seg.text.strip(),  # type: ignore[attr-defined]
+        words=[Word(float(w.start), float(w.end), w.word.strip(), float(w.probability))
+               for w in seg.words or []],  # type: ignore[attr-defined]
+        avg_logprob=float(seg.avg_logprob), no_speech_prob=float(seg.no_speech_prob),  # type: ignore[attr-defined]
+        compression_ratio=float(seg.compression_ratio),  # type: ignore[attr-defined]
+    )
+
+
 class FasterWhisperBackend:
     """A loaded faster-whisper model; safe to call from ``workers`` threads at once."""
 
@@ -69,13 +83,21 @@ class FasterWhisperBackend:
     def transcribe(self, audio: np.ndarray, options: TranscriptionOptions) -> Iterator[Segment]:
         """Transcribe 16 kHz mono float32 samples; segments are produced lazily, in time order."""
         segments, _info = self._model.transcribe(audio, **decoding_kwargs(options))
-        for seg in segments:
-            yield Segment(
-                start=float(seg.start), end=float(seg.end), text=seg.text.strip(),
-                words=[Word(float(w.start), float(w.end), w.word.strip(), float(w.probability)) for w in seg.words or []],
-                avg_logprob=float(seg.avg_logprob), no_speech_prob=float(seg.no_speech_prob),
-                compression_ratio=float(seg.compression_ratio),
-            )
+        yield from (_segment(seg) for seg in segments)
+
+    def transcribe_clips(self, audio: np.ndarray, clips: list[tuple[int, int]],
+                         options: TranscriptionOptions) -> Iterator[Segment]:
+        """Each clip of ``audio`` (start, end samples; at most 30 s) decoded exactly once, ``CLIP_BATCH`` clips per
+        ``BatchedInferencePipeline`` step (one encoder pass per clip, no seeking; beam search at temperature 0, no
+        timestamp tokens: word times come from alignment). Segments in clip order, times in ``audio``."""
+        from faster_whisper import BatchedInferencePipeline
+
+        pipeline = BatchedInferencePipeline(self._model)  # per call: it keeps state between its batches
+        kwargs = {**decoding_kwargs(options), "vad_filter": False}
+        segments, _info = pipeline.transcribe(
+            audio, clip_timestamps=[{"start": a / 16_000, "end": b / 16_000} for a, b in clips],
+            batch_size=CLIP_BATCH, **kwargs)
+        yield from (_segment(seg) for seg in segments)
 
     def provenance(self) -> dict[str, object]:
         """What decides this backend's output besides the options: model, its hash, device, threads, versions."""

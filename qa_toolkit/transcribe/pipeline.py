@@ -104,19 +104,34 @@ def transcribe_audio(audio: DecodedAudio, backend: Backend, options: Transcripti
 
 def _channel_segments(window: DecodedAudio, speakers: list[str], backend: Backend, options: TranscriptionOptions,
                       ) -> tuple[dict[str, list[Segment]], list[dict[str, object]]]:
-    """One window's segments per speaker (times from the start of the recording) and the guard's flags."""
+    """One window's segments per speaker (times from the start of the recording) and the guard's flags.
+
+    With VAD on and both sides of a call holding sound, the two channels are decoded in one pass
+    (:func:`qa_toolkit.transcribe.stereo.transcribe_packed`, unless ``options.pack_channels`` is off);
+    otherwise each channel on its own. The guard then checks each channel's segments on that channel's audio.
+    """
     segments: dict[str, list[Segment]] = {}
     flags: list[dict[str, object]] = []
-    for speaker, samples in zip(speakers, window.channels, strict=True):
+    heard = {speaker: samples for speaker, samples in zip(speakers, window.channels, strict=True)
+             if not speaker.startswith("channel")  # a third or later channel is not part of an agent/customer call
+             and samples.size and float(np.abs(samples).max()) >= SILENCE_PEAK}  # else nothing to ask Whisper
+    decoded: dict[str, Iterable[Segment]] = {}
+    if len(heard) == 2 and options.vad_filter and options.pack_channels:
+        from qa_toolkit.transcribe.stereo import transcribe_packed
+
+        packed = transcribe_packed(list(heard.values()), backend.transcribe, options,
+                                   getattr(backend, "transcribe_clips", None))
+        decoded = dict(zip(heard, packed, strict=True))
+    for speaker in speakers:
         if speaker.startswith("channel"):
-            continue  # a third or later channel is not part of an agent/customer call
+            continue
         removed: list[Segment] = []
-        if not samples.size or float(np.abs(samples).max()) < SILENCE_PEAK:
-            found: list[Segment] = []  # nothing to hear: no need to ask Whisper
-        elif options.guard:
-            found = guard(backend.transcribe(samples, options), samples, backend.transcribe, options, removed)
+        samples = heard.get(speaker)
+        if samples is None:
+            found: list[Segment] = []
         else:
-            found = list(backend.transcribe(samples, options))
+            raw = decoded[speaker] if speaker in decoded else backend.transcribe(samples, options)
+            found = guard(raw, samples, backend.transcribe, options, removed) if options.guard else list(raw)
         segments[speaker] = [shifted(seg, window.offset_s) for seg in found]
         flags += [{"speaker": speaker, "start_s": round(seg.start + window.offset_s, 2),
                    "end_s": round(seg.end + window.offset_s, 2), "flags": seg.flags}

@@ -1,0 +1,212 @@
+"""Both sides of a stereo call through Whisper in one pass.
+
+Each channel's speech is found with Silero VAD (faster-whisper's, its default parameters, as
+``vad_filter`` uses them); the stretches of a channel that only hold the other side's voice leaking
+in (crosstalk: that channel at least ``CROSSTALK_DB`` below the other one) are left out; what is left
+of both channels is packed into windows of at most 30 s (Whisper's window: first fit, longest stretch
+first, each window's stretches in time order), each window decoded exactly once (one encoder pass; with
+faster-whisper all windows of a call go through one ``BatchedInferencePipeline`` call, see
+``FasterWhisperBackend.transcribe_clips``); each word goes back to the channel and the time it came from.
+
+Decoding the channels one by one pays a full 30-second encoder pass for every window however little
+speech it holds (each channel's last few seconds; and Whisper moves on by less than 30 s when a window
+ends mid-sentence), and the leaked voice is decoded too (and then written on the wrong side). Packed,
+the stretches of both sides fill the windows, and no words are lost to overtalk: overlapping stretches
+follow each other in a window.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from qa_toolkit.transcribe.backend import Segment, TranscriptionOptions, Word
+
+SAMPLE_RATE = 16_000
+CROSSTALK_DB = 15.0    # a channel this far below the other one only hears the other side (leaks are -20 to -40 dB)
+FRAME_S = 0.1          # energy is compared in frames of this length ...
+SMOOTH_FRAMES = 5      # ... averaged over this many (0.5 s: syllables and short pauses even out)
+MIN_KEPT_S = 0.3       # a stretch of own speech shorter than this between leaks is not kept on its own
+KEEP_PAD_S = 0.2       # kept stretches are widened by this much (inside their VAD chunk)
+WINDOW_S = 30.0        # Whisper's input window: each packed window holds at most this much audio
+
+Decoder = Callable[[np.ndarray, TranscriptionOptions], Iterable[Segment]]
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A stretch of one channel, ``start``..``end`` (samples), placed at ``packed`` in the packed stream."""
+
+    channel: int
+    start: int
+    end: int
+    packed: int
+
+
+def speech_chunks(samples: np.ndarray) -> list[tuple[int, int]]:
+    """Where Silero VAD hears speech in 16 kHz samples: (start, end) sample pairs, as ``vad_filter`` finds them
+    (its default parameters), except that speech longer than a window is cut at a pause into parts that fit one."""
+    from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+    vad = VadOptions(max_speech_duration_s=WINDOW_S - 2 * VadOptions().speech_pad_ms / 1000 - 0.5)
+    limit = int(WINDOW_S * SAMPLE_RATE)
+    chunks: list[tuple[int, int]] = []
+    for c in get_speech_timestamps(np.asarray(samples, dtype=np.float32), vad):
+        chunks += [(start, min(start + limit, c["end"])) for start in range(c["start"], c["end"], limit)]
+    return chunks
+
+
+def _smoothed_db(samples: np.ndarray, frames: int) -> np.ndarray:
+    """Power in dB per ``FRAME_S`` frame, averaged over ``SMOOTH_FRAMES`` frames, ``frames`` long."""
+    hop = int(FRAME_S * SAMPLE_RATE)
+    padded = np.zeros(frames * hop, dtype=np.float64)
+    n = min(len(samples), len(padded))
+    padded[:n] = samples[:n]
+    power = (padded.reshape(frames, hop) ** 2).mean(axis=1)
+    smooth = np.convolve(power, np.ones(SMOOTH_FRAMES) / SMOOTH_FRAMES, mode="same")
+    return 10 * np.log10(smooth + 1e-12)
+
+
+def without_crosstalk(chunks: Sequence[Sequence[tuple[int, int]]],
+                      channels: Sequence[np.ndarray]) -> list[list[tuple[int, int]]]:
+    """Each channel's chunks with the stretches where it is ``CROSSTALK_DB`` or more below another channel cut out
+    (what is left: stretches of at least ``MIN_KEPT_S``, widened by ``KEEP_PAD_S`` within their chunk)."""
+    if len(channels) < 2:
+        return [list(c) for c in chunks]
+    hop = int(FRAME_S * SAMPLE_RATE)
+    frames = max(len(c) for c in channels) // hop + 1
+    levels = [_smoothed_db(c, frames) for c in channels]
+    kept: list[list[tuple[int, int]]] = []
+    for k, channel_chunks in enumerate(chunks):
+        loudest_other = np.max([lv for j, lv in enumerate(levels) if j != k], axis=0)
+        own = levels[k] >= loudest_other - CROSSTALK_DB  # frames where this side is not just a leak
+        out: list[tuple[int, int]] = []
+        for start, end in channel_chunks:
+            first, last = start // hop, min(frames, -(-end // hop))
+            mask = own[first:last]
+            if mask.all():
+                out.append((start, end))
+                continue
+            edges = np.flatnonzero(np.diff(np.concatenate(([0], mask.astype(np.int8), [0]))))
+            pad = int(KEEP_PAD_S * SAMPLE_RATE)
+            for run_start, run_end in zip(edges[::2], edges[1::2], strict=True):
+                if (run_end - run_start) * FRAME_S < MIN_KEPT_S:
+                    continue
+                a = max(start, (first + int(run_start)) * hop - pad)
+                b = min(end, (first + int(run_end)) * hop + pad)
+                if out and a <= out[-1][1]:
+                    out[-1] = (out[-1][0], b)
+                else:
+                    out.append((a, b))
+        kept.append(out)
+    return kept
+
+
+def windows(chunks: Sequence[Sequence[tuple[int, int]]]) -> list[list[tuple[int, int, int]]]:
+    """The chunks of all channels, as (channel, start, end), in windows of at most ``WINDOW_S`` (first fit,
+    longest first; a longer chunk is a window of its own), each window in time order, windows by first start."""
+    limit = int(WINDOW_S * SAMPLE_RATE)
+    found = sorted(((k, start, end) for k, channel_chunks in enumerate(chunks) for start, end in channel_chunks),
+                   key=lambda c: (-(c[2] - c[1]), c[1], c[0]))
+    bins: list[list[tuple[int, int, int]]] = []
+    room: list[int] = []
+    for chunk in found:
+        size = chunk[2] - chunk[1]
+        slot = next((i for i, left in enumerate(room) if size <= left), None)
+        if slot is None:
+            bins.append([chunk])
+            room.append(limit - size)
+        else:
+            bins[slot].append(chunk)
+            room[slot] -= size
+    ordered = [sorted(b, key=lambda c: (c[1], c[0])) for b in bins]
+    return sorted(ordered, key=lambda b: (b[0][1], b[0][0]))
+
+
+def pack(channels: Sequence[np.ndarray], window: Sequence[tuple[int, int, int]]) -> tuple[np.ndarray, list[Piece]]:
+    """One window's chunks (channel, start, end) as one stream, and where each piece went."""
+    pieces: list[Piece] = []
+    at = 0
+    for k, start, end in window:
+        pieces.append(Piece(k, start, end, at))
+        at += end - start
+    stream = np.concatenate([channels[p.channel][p.start:p.end] for p in pieces]).astype(np.float32) \
+        if pieces else np.zeros(0, dtype=np.float32)
+    return stream, pieces
+
+
+class _Unpacker:
+    """Packed-stream seconds → (channel, seconds in that channel)."""
+
+    def __init__(self, pieces: list[Piece]) -> None:
+        self.pieces = pieces
+        self.starts = [p.packed / SAMPLE_RATE for p in pieces]
+
+    def piece_at(self, t: float) -> Piece:
+        return self.pieces[max(0, bisect_right(self.starts, t) - 1)]
+
+    @staticmethod
+    def time_in(piece: Piece, t: float) -> float:
+        seconds = piece.start / SAMPLE_RATE + (t - piece.packed / SAMPLE_RATE)
+        return min(max(seconds, piece.start / SAMPLE_RATE), piece.end / SAMPLE_RATE)
+
+    def segments(self, segment: Segment) -> list[tuple[int, Segment]]:
+        """The segment cut where its words change channel, each part in its channel's time."""
+        if not segment.words:
+            piece = self.piece_at((segment.start + segment.end) / 2)
+            return [(piece.channel, replace(segment, start=self.time_in(piece, segment.start),
+                                            end=self.time_in(piece, segment.end)))]
+        parts: list[tuple[int, list[Word]]] = []
+        for w in segment.words:
+            piece = self.piece_at((w.start + w.end) / 2)
+            word = Word(self.time_in(piece, w.start), self.time_in(piece, w.end), w.word, w.probability)
+            if parts and parts[-1][0] == piece.channel:
+                parts[-1][1].append(word)
+            else:
+                parts.append((piece.channel, [word]))
+        return [(channel, replace(segment, start=words[0].start, end=words[-1].end,
+                                  text=" ".join(w.word for w in words if w.word), words=words))
+                for channel, words in parts]
+
+
+Clips = Callable[[np.ndarray, list[tuple[int, int]], TranscriptionOptions], Iterable[Segment]]
+
+
+def transcribe_packed(channels: Sequence[np.ndarray], decode: Decoder, options: TranscriptionOptions,
+                      clips: Clips | None = None) -> list[list[Segment]]:
+    """Each channel's segments (in time order, times in that channel) from decoding the packed windows of all
+    channels' speech once each (``options`` with VAD off: the chunks are found here). ``clips`` decodes all
+    windows at once (stream, window bounds in samples); without it each window goes through ``decode``."""
+    chunks = without_crosstalk([speech_chunks(c) for c in channels], channels)
+    streams: list[np.ndarray] = []
+    pieces: list[Piece] = []
+    bounds: list[tuple[int, int]] = []
+    at = 0
+    for window in windows(chunks):
+        stream, window_pieces = pack(channels, window)
+        streams.append(stream)
+        pieces += [replace(p, packed=p.packed + at) for p in window_pieces]
+        bounds.append((at, at + len(stream)))
+        at += len(stream)
+    per_channel: list[list[Segment]] = [[] for _ in channels]
+    if not pieces:
+        return per_channel
+    unpacker = _Unpacker(pieces)
+    plain = replace(options, vad_filter=False)
+    if clips is not None:
+        found: Iterable[Segment] = clips(np.concatenate(streams), bounds, plain)
+    else:
+        found = [_moved(seg, start / SAMPLE_RATE) for stream, (start, _) in zip(streams, bounds, strict=True)
+                 for seg in decode(stream, plain)]
+    for segment in found:
+        for channel, part in unpacker.segments(segment):
+            per_channel[channel].append(part)
+    return [sorted(segs, key=lambda s: s.start) for segs in per_channel]
+
+
+def _moved(segment: Segment, offset_s: float) -> Segment:
+    return replace(segment, start=segment.start + offset_s, end=segment.end + offset_s,
+                   words=[Word(w.start + offset_s, w.end + offset_s, w.word, w.probability) for w in segment.words])

@@ -1,0 +1,90 @@
+"""Stereo calls decoded in one pass: crosstalk left out, both channels packed, words mapped back (stereo.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import pytest
+
+from qa_toolkit.transcribe.backend import Segment, TranscriptionOptions, Word
+from qa_toolkit.transcribe.stereo import SAMPLE_RATE, pack, transcribe_packed, windows, without_crosstalk
+
+SR = SAMPLE_RATE
+
+
+def _tone(seconds: float, level_db: float, freq: float = 220.0) -> np.ndarray:
+    t = np.arange(int(seconds * SR)) / SR
+    return (10 ** (level_db / 20) * np.sin(2 * np.pi * freq * t)).astype(np.float32)
+
+
+def test_leaked_voice_is_cut_out_own_speech_and_overtalk_kept() -> None:
+    # 0-2 s: left talks, right hears it 30 dB down; 2-4 s: right talks at -4 dB gain, left hears it 30 dB down;
+    # 4-5 s: both talk at once (overtalk).
+    left = np.concatenate([_tone(2, -10), _tone(2, -44, 330), _tone(1, -10)])
+    right = np.concatenate([_tone(2, -40), _tone(2, -14, 330), _tone(1, -14, 330)])
+    chunks = [[(0, 5 * SR)], [(0, 5 * SR)]]  # as if VAD heard speech all through both channels
+    kept = without_crosstalk(chunks, [left, right])
+    left_s = [(a / SR, b / SR) for a, b in kept[0]]
+    right_s = [(a / SR, b / SR) for a, b in kept[1]]
+    assert len(left_s) == 2 and left_s[0][0] == 0.0 and 1.9 <= left_s[0][1] <= 2.5 and left_s[1][1] == 5.0
+    assert 1.5 <= left_s[1][0] <= 4.1  # the leak of 2-4 s is out (smoothing blurs its edges by up to 0.5 s)
+    assert len(right_s) == 1 and 1.5 <= right_s[0][0] <= 2.2 and right_s[0][1] == 5.0  # 0-2 s leak out
+
+
+def test_a_click_within_a_leak_is_no_speech_and_one_channel_is_left_alone() -> None:
+    left = np.concatenate([_tone(3, -10), _tone(0.05, -10), _tone(3, -10)])
+    right = np.concatenate([_tone(3, -42), _tone(0.05, -20), _tone(3, -42)])
+    assert without_crosstalk([[(0, len(left))], [(0, len(right))]], [left, right])[1] == []
+    assert without_crosstalk([[(0, 10)]], [left]) == [[(0, 10)]]
+
+
+def test_windows_hold_at_most_30_s_in_time_order_and_pack_maps_pieces() -> None:
+    s = SR
+    chunks = [[(0, 20 * s), (30 * s, 38 * s), (60 * s, 100 * s)], [(21 * s, 29 * s), (40 * s, 52 * s)]]
+    found = windows(chunks)
+    as_s = [[(k, a // s, b // s) for k, a, b in w] for w in found]
+    assert as_s == [[(0, 0, 20), (1, 21, 29)], [(0, 30, 38), (1, 40, 52)], [(0, 60, 100)]]
+    assert sorted(c for w in found for c in w) == sorted((k, a, b) for k, ch in enumerate(chunks) for a, b in ch)
+    left, right = np.full(100 * s, 1.0, np.float32), np.full(100 * s, 2.0, np.float32)
+    stream, pieces = pack([left, right], found[0])
+    assert [(p.channel, p.start // s, p.end // s, p.packed // s) for p in pieces] == [(0, 0, 20, 0), (1, 21, 29, 20)]
+    assert len(stream) == 28 * s and stream[0] == 1.0 and stream[20 * s] == 2.0
+
+
+def _fake_decoder(expected_len: int, seen: list[TranscriptionOptions]):  # type: ignore[no-untyped-def]
+    """A decoder over the packed stream of the test below: one segment whose words cross channels."""
+
+    def decode(audio: np.ndarray, options: TranscriptionOptions) -> Iterable[Segment]:
+        assert len(audio) == expected_len
+        seen.append(options)
+        words = [Word(0.1, 0.5, "hello", 0.9), Word(0.6, 0.9, "there", 0.9),   # piece 1: left 0-1 s
+                 Word(1.2, 1.6, "hi", 0.9), Word(2.5, 2.9, "yes", 0.9),        # piece 2: right 2-4 s
+                 Word(3.2, 3.6, "bye", 0.9)]                                    # piece 3: left 5-6 s
+        yield Segment(0.1, 3.6, "hello there hi yes bye", words, avg_logprob=-0.2)
+
+    return decode
+
+
+def test_words_go_back_to_their_channel_and_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    import qa_toolkit.transcribe.stereo as stereo
+
+    monkeypatch.setattr(stereo, "speech_chunks",
+                        lambda samples: [(0, SR), (5 * SR, 6 * SR)] if samples[0] == 1.0 else [(2 * SR, 4 * SR)])
+    left, right = np.full(10 * SR, 1.0, np.float32), np.full(10 * SR, 1.0, np.float32)
+    right[0] = 0.5
+    seen: list[TranscriptionOptions] = []
+    out = transcribe_packed([left, right], _fake_decoder(4 * SR, seen), TranscriptionOptions())
+    assert seen[0].vad_filter is False  # the chunks were found already
+    assert [(s.text, round(s.start, 2), round(s.end, 2)) for s in out[0]] == [("hello there", 0.1, 0.9),
+                                                                             ("bye", 5.2, 5.6)]
+    assert [(s.text, round(s.start, 2), round(s.end, 2)) for s in out[1]] == [("hi yes", 2.2, 3.9)]
+    assert [round(w.start, 2) for w in out[1][0].words] == [2.2, 3.5]
+    assert all(s.avg_logprob == -0.2 for s in [*out[0], *out[1]])
+
+
+def test_options_stored_before_packing_reproduce_without_it() -> None:
+    old = TranscriptionOptions().as_dict()
+    del old["pack_channels"]
+    assert TranscriptionOptions.from_dict(old).pack_channels is False
+    assert TranscriptionOptions.from_dict(TranscriptionOptions().as_dict()).pack_channels is True
