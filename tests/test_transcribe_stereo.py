@@ -87,4 +87,35 @@ def test_options_stored_before_packing_reproduce_without_it() -> None:
     old = TranscriptionOptions().as_dict()
     del old["pack_channels"]
     assert TranscriptionOptions.from_dict(old).pack_channels is False
-    assert TranscriptionOptions.from_dict(TranscriptionOptions().as_dict()).pack_channels is True
+    assert TranscriptionOptions.from_dict(TranscriptionOptions(pack_channels=True).as_dict()).pack_channels is True
+
+
+@pytest.fixture(scope="module")
+def tiny():  # type: ignore[no-untyped-def]
+    from qa_toolkit.transcribe.faster_backend import load_backend
+
+    return load_backend("faster-whisper", "tiny.en", "cpu", 1)
+
+
+def test_leaking_line_keeps_the_turns_of_the_clean_call(tiny) -> None:  # type: ignore[no-untyped-def]
+    """The overtalk sample with each side leaking into the other 30 dB down (a telephone hybrid's echo): the leak
+    is not transcribed as the other side's speech, and packing gives the same turns as each channel alone."""
+    from dataclasses import replace
+
+    from qa_toolkit.transcribe.audio import decode
+    from qa_toolkit.transcribe.evaluate import normalize
+    from qa_toolkit.transcribe.pipeline import transcribe_audio
+    from transcribe_support import SAMPLES
+
+    clean = decode(SAMPLES / "call_03_overtalk.wav")
+    left, right = clean.channels
+    leak = 10 ** (-30 / 20)
+    leaking = replace(clean, channels=[left + leak * right, right + leak * left])
+    packed = transcribe_audio(leaking, tiny, TranscriptionOptions(pack_channels=True))
+    alone = transcribe_audio(clean, tiny)
+    assert [t.speaker for t in packed.turns] == [t.speaker for t in alone.turns] == ["agent", "customer"] * 3 + ["agent"]
+    assert "card" in normalize(packed.turns[2].text) and "booked" in normalize(packed.turns[4].text)
+    said = [normalize(t.text).split() for t in alone.turns if t.speaker == "customer"]
+    heard = [normalize(t.text).split() for t in packed.turns if t.speaker == "customer"]
+    assert sum(map(len, heard)) <= sum(map(len, said)) + 2  # none of the agent's leaked lines on the customer side
+    assert packed.provenance["options"]["pack_channels"] is True  # type: ignore[index]

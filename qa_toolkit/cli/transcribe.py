@@ -57,6 +57,10 @@ RedactAudioOption = Annotated[Path | None, typer.Option(
          "phones, e-mails, accounts) silenced on every channel; same format, rate, channels and duration.")]
 RedactMarginOption = Annotated[float, typer.Option(
     "--redact-margin", min=0.0, max=5.0, help="Seconds muted before and after each span in --redact-audio copies.")]
+PackOption = Annotated[bool, typer.Option(
+    "--pack-channels", help="Stereo calls: pack both channels' speech (crosstalk left out) into Whisper windows "
+                            "decoded once each: ~1.3x less CPU, WER 3 points worse on the labelled test calls.")]
+
 RedactToneOption = Annotated[bool, typer.Option(
     "--redact-tone", help="A 1 kHz tone over each span in --redact-audio copies instead of silence.")]
 
@@ -64,7 +68,7 @@ RedactToneOption = Annotated[bool, typer.Option(
 def _settings(model: str | None, backend: str, language: str, vocabulary: Path | None, agent_channel: str,
               device: str, workers: int = 1, filename_pattern: str | None = None,  # type: ignore[no-untyped-def]
               redact_audio: Path | None = None, redact_margin: float = 0.25, redact_tone: bool = False,
-              diarize: bool = True, beam_size: int = DEFAULT_BEAM_SIZE):
+              diarize: bool = True, beam_size: int = DEFAULT_BEAM_SIZE, pack_channels: bool = False):
     from qa_toolkit.services.transcription import TranscribeSettings
     from qa_toolkit.transcribe.faster_backend import BACKENDS
     from qa_toolkit.transcribe.vocabulary import read_vocabulary
@@ -84,7 +88,7 @@ def _settings(model: str | None, backend: str, language: str, vocabulary: Path |
         vocabulary=read_vocabulary(vocabulary) if vocabulary else [], agent_channel=agent_channel,
         filename_pattern=filename_pattern, workers=workers, device=device,
         redact_audio=str(redact_audio) if redact_audio else None, redact_audio_margin_s=redact_margin,
-        redact_audio_tone=redact_tone, diarize=_diarize(diarize), beam_size=beam_size)
+        redact_audio_tone=redact_tone, diarize=_diarize(diarize), beam_size=beam_size, pack_channels=pack_channels)
 
 
 def _diarize(wanted: bool) -> bool:
@@ -121,6 +125,7 @@ def file_(
     redact_tone: RedactToneOption = False,
     diarize: DiarizeOption = True,
     beam_size: BeamOption = DEFAULT_BEAM_SIZE,
+    pack_channels: PackOption = False,
     reproduce: Annotated[int | None, typer.Option(
         "--reproduce", metavar="INTERACTION", show_default=False,
         help="Transcribe a stored call's recording again with the options, model and settings stored with it "
@@ -156,7 +161,7 @@ def file_(
         raise QAError(f"--output-format {output_format!r}: choose one of {', '.join(FORMATS)}")
     settings = _settings(model, backend, language, vocabulary, agent_channel, device,
                          redact_audio=redact_audio, redact_margin=redact_margin, redact_tone=redact_tone, diarize=diarize,
-                         beam_size=beam_size)
+                         beam_size=beam_size, pack_channels=pack_channels)
     stored = _store_files(audio, settings, db) if store else {}
     loaded = settings.load_backend()
     failed = 0
@@ -263,6 +268,7 @@ def batch(
     redact_tone: RedactToneOption = False,
     diarize: DiarizeOption = True,
     beam_size: BeamOption = DEFAULT_BEAM_SIZE,
+    pack_channels: PackOption = False,
     db: DbOption = None,
     as_user: AsUserOption = None,
     as_json: JsonOption = False,
@@ -281,7 +287,7 @@ def batch(
     from qa_toolkit.services import transcription
 
     settings = _settings(model, backend, language, vocabulary, agent_channel, device, workers, filename_pattern,
-                         redact_audio, redact_margin, redact_tone, diarize, beam_size)
+                         redact_audio, redact_margin, redact_tone, diarize, beam_size, pack_channels)
     progress = Progress(TextColumn("[bold]transcribing"), BarColumn(), MofNCompleteColumn(),
                         TextColumn("{task.fields[hours]:.2f} h audio · RTF {task.fields[rtf]:.3f} · "
                                    "{task.fields[failed]} failed"),
@@ -400,6 +406,7 @@ def eval_(
     device: DeviceOption = "auto",
     diarize: DiarizeOption = True,
     beam_size: BeamOption = DEFAULT_BEAM_SIZE,
+    pack_channels: PackOption = False,
     as_json: JsonOption = False,
 ) -> None:
     """Word/character error rates (jiwer), speaker attribution, speaker-attributed WER and DER against references.
@@ -415,7 +422,7 @@ def eval_(
     from qa_toolkit.transcribe.evaluate import evaluate_files
 
     settings = _settings(model, backend, language, vocabulary, agent_channel, device, diarize=diarize,
-                         beam_size=beam_size)
+                         beam_size=beam_size, pack_channels=pack_channels)
     result = evaluate_files(references, settings.load_backend(), settings.options(), agent_channel=agent_channel,
                             diarize=settings.diarize)
     data = result.as_dict()

@@ -61,6 +61,7 @@ class TranscribeSettings:
         redact_audio_tone: a 1 kHz tone over the spans instead of silence.
         diarize: tell the speakers of mono calls apart (needs the diarization extra; see transcribe/speakers.py).
         beam_size: beam search width (default 2; 1: greedy decoding, faster on CPU; all deterministic).
+        pack_channels: stereo calls decoded in packed windows (faster, less accurate: see transcribe/stereo.py).
     """
 
     model: str | None = None
@@ -77,12 +78,13 @@ class TranscribeSettings:
     redact_audio_margin_s: float = 0.25
     redact_audio_tone: bool = False
     diarize: bool = True
+    pack_channels: bool = False
 
     def options(self) -> TranscriptionOptions:
         from qa_toolkit.transcribe.vocabulary import initial_prompt
 
         return TranscriptionOptions(language=self.language, vad_filter=self.vad_filter, beam_size=self.beam_size,
-                                    initial_prompt=initial_prompt(self.vocabulary))
+                                    initial_prompt=initial_prompt(self.vocabulary), pack_channels=self.pack_channels)
 
     def load_backend(self) -> Backend:
         from qa_toolkit.transcribe.faster_backend import load_backend

@@ -2,9 +2,9 @@
 
 Whisper backends (faster-whisper by default, openai-whisper as an extra) behind one small
 interface, model resolution (local directory, model name, packaged offline models), audio
-decoding and truncation checks, stereo calls (both channels' speech packed into Whisper windows,
-crosstalk left out) merged into agent/customer turns by word timestamps, recording metadata, the nightly batch (local or
+decoding and truncation checks, per-channel transcription of stereo calls (or, faster, both channels'
+speech packed into Whisper windows, crosstalk left out) merged into agent/customer turns by word timestamps, recording metadata, the nightly batch (local or
 distributed with procrastinate on PostgreSQL) and WER evaluation with jiwer.
 """
 
-DEFAULT_BEAM_SIZE = 2  # on the labelled dev calls as accurate as 5 (tiny.en), less CPU: bench/transcribe_stereo.py
+DEFAULT_BEAM_SIZE = 2  # as accurate as 5 on the labelled calls with tiny.en, less CPU: bench/transcribe_stereo.py

@@ -63,7 +63,7 @@ class TranscriptionOptions:
     condition_on_previous_text: bool = False
     guard: bool = True
     crosstalk: bool = True  # drop words of one side leaking into the other channel (see crosstalk.py)
-    pack_channels: bool = True  # stereo: both channels' speech decoded in one pass (see stereo.py)
+    pack_channels: bool = False  # stereo: both channels' speech packed into windows decoded once (stereo.py)
 
     def as_dict(self) -> dict[str, Any]:
         """Plain data, as stored with each transcript (``temperature`` as a list)."""

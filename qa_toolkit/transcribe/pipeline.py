@@ -1,7 +1,8 @@
 """One recording, end to end: decode, transcribe each channel, merge into speaker turns, time the call.
 
-Stereo files: each channel is transcribed on its own (VAD on, word timestamps on) and labelled
-agent or customer (``agent_channel`` says which side the agent is on, ``left`` by default).
+Stereo files: each channel is transcribed on its own (VAD on, word timestamps on; or, with
+``pack_channels``, both channels' speech packed into Whisper windows decoded once, crosstalk left out:
+:mod:`qa_toolkit.transcribe.stereo`), and each channel's words are labelled agent or customer (``agent_channel`` says which side the agent is on, ``left`` by default).
 Mono files get the single speaker ``unknown`` (or the one a sidecar names), unless ``diarize`` is
 on: then the words are attributed to diarized speakers and roles (:mod:`qa_toolkit.transcribe.speakers`).
 """
@@ -106,8 +107,8 @@ def _channel_segments(window: DecodedAudio, speakers: list[str], backend: Backen
                       ) -> tuple[dict[str, list[Segment]], list[dict[str, object]]]:
     """One window's segments per speaker (times from the start of the recording) and the guard's flags.
 
-    With VAD on and both sides of a call holding sound, the two channels are decoded in one pass
-    (:func:`qa_toolkit.transcribe.stereo.transcribe_packed`, unless ``options.pack_channels`` is off);
+    With VAD on and both sides of a call holding sound, the two channels' speech is packed into windows decoded
+    once each when ``options.pack_channels`` is on (:func:`qa_toolkit.transcribe.stereo.transcribe_packed`);
     otherwise each channel on its own. The guard then checks each channel's segments on that channel's audio.
     """
     segments: dict[str, list[Segment]] = {}

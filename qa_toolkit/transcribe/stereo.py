@@ -154,22 +154,23 @@ class _Unpacker:
         return min(max(seconds, piece.start / SAMPLE_RATE), piece.end / SAMPLE_RATE)
 
     def segments(self, segment: Segment) -> list[tuple[int, Segment]]:
-        """The segment cut where its words change channel, each part in its channel's time."""
+        """The segment cut where its words change piece, each part in its channel's time (a part never spans
+        two stretches of a channel, so the guard re-decodes only the audio the part came from)."""
         if not segment.words:
             piece = self.piece_at((segment.start + segment.end) / 2)
             return [(piece.channel, replace(segment, start=self.time_in(piece, segment.start),
                                             end=self.time_in(piece, segment.end)))]
-        parts: list[tuple[int, list[Word]]] = []
+        parts: list[tuple[Piece, list[Word]]] = []
         for w in segment.words:
             piece = self.piece_at((w.start + w.end) / 2)
             word = Word(self.time_in(piece, w.start), self.time_in(piece, w.end), w.word, w.probability)
-            if parts and parts[-1][0] == piece.channel:
+            if parts and parts[-1][0] == piece:
                 parts[-1][1].append(word)
             else:
-                parts.append((piece.channel, [word]))
-        return [(channel, replace(segment, start=words[0].start, end=words[-1].end,
-                                  text=" ".join(w.word for w in words if w.word), words=words))
-                for channel, words in parts]
+                parts.append((piece, [word]))
+        return [(piece.channel, replace(segment, start=words[0].start, end=words[-1].end,
+                                        text=" ".join(w.word for w in words if w.word), words=words))
+                for piece, words in parts]
 
 
 Clips = Callable[[np.ndarray, list[tuple[int, int]], TranscriptionOptions], Iterable[Segment]]
