@@ -3,6 +3,7 @@ compare what is stored, byte for byte, file by file.
 
     python bench/transcribe_determinism.py                                  # sample calls, 5 runs x workers 1, 2
     python bench/transcribe_determinism.py --folder tests/data/labelled/calls/test/audio --runs 2 --workers 1
+    python bench/transcribe_determinism.py --pack-channels --runs 2             # the --pack-channels path
 
 Each run is a full ``qa transcribe batch`` (in process) into a fresh SQLite database: decode, VAD,
 Whisper, hallucination guard, turn merge, redaction, storage. Every stored turn (speaker, start, end,
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import sys
 import tempfile
 import time
@@ -42,8 +44,8 @@ def stored_hashes(url: str) -> dict[str, str]:
     return {name: hashlib.sha256(json.dumps(t).encode()).hexdigest() for name, t in turns.items()}
 
 
-def one_run(folder: Path, work: Path, model: str, workers: int,
-            backend: str = "faster-whisper") -> tuple[dict[str, str], float, float]:
+def one_run(folder: Path, work: Path, model: str, workers: int, backend: str = "faster-whisper",
+            pack_channels: bool = False) -> tuple[dict[str, str], float, float]:
     from qa_toolkit.services import schema, transcription
     from qa_toolkit.services.transcription import TranscribeSettings
     from qa_toolkit.storage.database import open_database
@@ -54,7 +56,7 @@ def one_run(folder: Path, work: Path, model: str, workers: int,
     database = open_database(url)
     started = time.perf_counter()
     report = transcription.run_batch(database, folder, TranscribeSettings(model=model, workers=workers, diarize=False,
-                                                                         backend=backend))
+                                                                         backend=backend, pack_channels=pack_channels))
     seconds = time.perf_counter() - started
     database.close()
     failed = [o.path for o in report.outcomes if o.status != "done"]
@@ -71,12 +73,14 @@ def main() -> None:
     parser.add_argument("--model", default="tiny.en")
     parser.add_argument("--backend", default="faster-whisper", help="faster-whisper or openai-whisper")
     parser.add_argument("--name", default=None, help="results file suffix (default: the folder's name)")
+    parser.add_argument("--pack-channels", action="store_true", help="stereo calls through the packed path")
     args = parser.parse_args()
     runs: list[dict[str, object]] = []
     with tempfile.TemporaryDirectory() as tmp:
         for workers in (int(w) for w in args.workers.split(",")):
             for run in range(args.runs):
-                hashes, seconds, audio_s = one_run(args.folder, Path(tmp), args.model, workers, args.backend)
+                hashes, seconds, audio_s = one_run(args.folder, Path(tmp), args.model, workers, args.backend,
+                                                   args.pack_channels)
                 runs.append({"workers": workers, "run": run, "seconds": round(seconds, 1), "hashes": hashes})
                 print(f"workers {workers} run {run + 1}: {len(hashes)} files, {audio_s:.0f} s audio in {seconds:.1f} s",
                       flush=True)
@@ -88,10 +92,12 @@ def main() -> None:
     for name, same in per_file.items():
         if not same:
             print(f"  differs: {name}")
-    name = args.name or args.folder.name + ("" if args.backend == "faster-whisper" else f"_{args.backend}")
+    name = args.name or args.folder.name + ("" if args.backend == "faster-whisper" else f"_{args.backend}") \
+        + ("_packed" if args.pack_channels else "")
     out = ROOT / "bench" / "results" / f"transcribe_determinism{'' if name == 'calls' else '_' + name}.json"
     out.write_text(json.dumps({"folder": str(args.folder.relative_to(ROOT)) if args.folder.is_relative_to(ROOT)
                                else str(args.folder), "model": args.model, "backend": args.backend, "workers": args.workers,
+                               "pack_channels": args.pack_channels, "load_average_end": [round(x, 1) for x in os.getloadavg()],
                                "runs_per_workers": args.runs, "files": len(files), "identical_files": identical,
                                "differing": [n for n, s in per_file.items() if not s], "runs": runs},
                               indent=2) + "\n")

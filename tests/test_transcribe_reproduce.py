@@ -53,7 +53,7 @@ def test_provenance_is_stored_and_reproduce_reports_identical_or_differences(tmp
     assert prov["model_hash"].startswith("sha256:") and len(prov["model_hash"]) == 71
     assert prov["versions"]["faster-whisper"] and prov["versions"]["ctranslate2"] and prov["versions"]["qa-toolkit"]
     options = prov["options"]
-    assert options["temperature"] == [0.0] and options["beam_size"] == 2 and not options["condition_on_previous_text"]
+    assert options["temperature"] == [0.0] and options["beam_size"] == 5 and not options["condition_on_previous_text"]
     assert prov["pipeline"]["agent_channel"] == "left" and isinstance(prov["cpu_threads"], int)
 
     same = CliRunner().invoke(app, ["transcribe", "file", "--reproduce", str(interaction_id), "--db", url])
