@@ -162,9 +162,13 @@ def _timed_tune(labels: str, n: int) -> dict[str, Any]:
     semantic.prefetch(["warm-up"])
     load = os.getloadavg()[0]
     started, cpu = time.perf_counter(), time.process_time()
+    semantic.prefetch(t.text for view, _ in many for t in view.turns)  # what tune() embeds first, timed apart
+    embed_seconds, embed_cpu = time.perf_counter() - started, time.process_time() - cpu
     _, reports = tune(rubric, many, fit_share=0.6)
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     return {"reviews": n, "seconds": round(seconds, 1), "cpu_seconds": round(cpu, 1),
+            "embedding_seconds": round(embed_seconds, 1), "embedding_cpu_seconds": round(embed_cpu, 1),
+            "tuning_cpu_seconds": round(cpu - embed_cpu, 1),
             "load_average_1min": [round(load, 2), round(os.getloadavg()[0], 2)],
             "sentences_embedded": semantic.encoder().encoded, "criteria_tuned": sum(1 for r in reports if not r.refused),
             "f1_after": {r.criterion: r.after.get("f1") for r in reports},
@@ -183,18 +187,23 @@ def tuning_time(labels: Path, n: int = 1000, baseline: str | None = BASELINE) ->
                                  check=True).stdout
         subprocess.run(["tar", "-x", "-C", tmp.name], input=archive, check=True)
         runs.append((f"baseline {baseline}", Path(tmp.name)))
-    try:
+    try:  # side by side, so both see the same load
+        procs = []
         for name, source in runs:
             code = (f"import sys, json; sys.path.insert(0, {str(source)!r}); sys.path.insert(1, {str(ROOT / 'bench')!r});"
                     f"import learn; sys.path.insert(0, {str(source)!r});"  # learn puts this tree first: the source goes first again
                     f"print(json.dumps(learn._timed_tune({str(labels)!r}, {n})))")
-            done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False,
-                                  env={**os.environ, "PYTHONPATH": str(source)})
-            if done.returncode:
-                raise SystemExit(f"{name}: {done.stderr[-2000:]}")
-            out[name.split()[0]] = {"source": name, **json.loads(done.stdout.strip().splitlines()[-1])}
-            print(f"  {name}: {out[name.split()[0]]['seconds']} s wall, {out[name.split()[0]]['cpu_seconds']} s CPU",
-                  flush=True)
+            procs.append((name, subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE,
+                                                 stderr=subprocess.PIPE, text=True,
+                                                 env={**os.environ, "PYTHONPATH": str(source)})))
+        for name, proc in procs:
+            stdout, stderr = proc.communicate()
+            if proc.returncode:
+                raise SystemExit(f"{name}: {stderr[-2000:]}")
+            key = name.split()[0]
+            out[key] = {"source": name, **json.loads(stdout.strip().splitlines()[-1])}
+            print(f"  {name}: {out[key]['seconds']} s wall, {out[key]['cpu_seconds']} s CPU "
+                  f"({out[key]['embedding_cpu_seconds']} s embedding)", flush=True)
     finally:
         if tmp is not None:
             tmp.cleanup()
@@ -202,6 +211,8 @@ def tuning_time(labels: Path, n: int = 1000, baseline: str | None = BASELINE) ->
     out["goal_under_60_s"] = current["cpu_seconds"] < 60
     if "baseline" in out:
         out["cpu_ratio"] = round(out["baseline"]["cpu_seconds"] / max(current["cpu_seconds"], 1e-9), 2)
+        out["tuning_cpu_ratio"] = round(out["baseline"]["tuning_cpu_seconds"]
+                                        / max(current["tuning_cpu_seconds"], 1e-9), 2)
         out["wall_ratio"] = round(out["baseline"]["seconds"] / max(current["seconds"], 1e-9), 2)
     return out
 
