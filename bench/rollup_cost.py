@@ -5,7 +5,8 @@ a fresh database, each run in a fresh child process, alternately:
 
   off:  the rollups are not folded at commit (the triggers still note each change: their cost is in both)
   on:   the rollups folded before each batch's commit, as `qa` does (this checkout's code)
-  base: the same with the code of another checkout (``--base DIR``, e.g. a worktree of the commit before a change)
+  base off / base: both again with the code of another checkout (``--base DIR``, e.g. a worktree of the commit
+        before a change; each variant is compared with the same code's "off", as other code may differ too)
 
 Each variant keeps its fastest of ``--repeats`` runs (wall and CPU time of the importing process; on
 PostgreSQL the server's own work is in the wall time only). After each "on" run the rollups are checked
@@ -110,7 +111,9 @@ def main() -> None:
         print(json.dumps(phase(args.args[0], args.args[1], args.phase == "on")))
         return
     here = Path(__file__).resolve().parents[1]
-    variants = [("off", here, False), ("on", here, True)] + ([("base", args.base.resolve(), True)] if args.base else [])
+    variants = [("off", here, False), ("on", here, True)]
+    if args.base:  # the other checkout with and without the fold: its own cost, whatever else differs in it
+        variants += [("base off", args.base.resolve(), False), ("base", args.base.resolve(), True)]
     results: dict[str, Any] = {}
     load_before = os.getloadavg()
     with tempfile.TemporaryDirectory() as tmp:
@@ -134,10 +137,11 @@ def main() -> None:
                     print(engine, name, run, flush=True)
                     if name not in best or run["cpu_seconds"] < best[name]["cpu_seconds"]:
                         best[name] = run
-            off = best["off"]
-            results[engine] = {name: {**run, "cpu_vs_off": round(run["cpu_seconds"] / off["cpu_seconds"], 3),
-                                      "wall_vs_off": round(run["seconds"] / off["seconds"], 3)}
-                               for name, run in best.items()}
+            results[engine] = {}
+            for name, run in best.items():  # each against the same code without the fold
+                off = best["base off" if name.startswith("base") else "off"]
+                results[engine][name] = {**run, "cpu_vs_off": round(run["cpu_seconds"] / off["cpu_seconds"], 3),
+                                         "wall_vs_off": round(run["seconds"] / off["seconds"], 3)}
     payload = {"benchmark": "rollup_cost", "conversations": args.conversations, "repeats": args.repeats,
                "base": str(args.base) if args.base else None, "machine": platform.platform(), "cpus": os.cpu_count(),
                "load_average_before": load_before, "load_average": os.getloadavg(), "results": results}
