@@ -1,0 +1,94 @@
+"""The support-call checks on the labelled calls (tests/data/labelled/calls) through speech recognition.
+
+Each split is transcribed first, exactly as production does (``qa transcribe batch SPLIT/audio --model tiny.en
+--db URL``); this runs the checks of the installed qa-toolkit on the stored transcripts (what ``qa score eval
+--db URL --labels SPLIT/labels.jsonl --rubric support-call`` computes) and, with ``--script``, on the scripts' own
+text (agent line / customer line, no speech recognition). One column a run, so that the checks of two versions
+can be compared on the same transcripts (run it with each version's virtual environment):
+
+    .venv/bin/python bench/calls_checks.py --split dev --db sqlite:///calls-dev.db --column after --script
+
+Updates ``bench/results/calls_checks_tiny_en.json`` at ``[split][column]`` (and ``[split][scripted_text_COLUMN]``):
+per label F1, precision, recall, support and confusion counts (macro F1 for the end sentiment, MAE in seconds for
+the timing labels), the git commit of the checks, the load average.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+CALLS = ROOT / "tests" / "data" / "labelled" / "calls"
+RESULTS = ROOT / "bench" / "results" / "calls_checks_tiny_en.json"
+KEEP = ("f1", "precision", "recall", "support", "tp", "fp", "fn", "tn", "mae")
+
+
+def _labels(split: str) -> dict[str, dict[str, Any]]:
+    lines = (CALLS / split / "labels.jsonl").read_text(encoding="utf-8").splitlines()
+    return {json.loads(line)["id"]: json.loads(line)["labels"] for line in lines if line.strip()}
+
+
+def scripted_items(split: str) -> list[tuple[Any, dict[str, Any]]]:
+    """Each call's scripted turns (agent line left, customer line right, as ``qa transcribe`` names the channels)
+    with its labels."""
+    from qa_toolkit.scoring.view import InteractionView, TurnView
+    from qa_toolkit.transcribe.backend import Word
+    from qa_toolkit.transcribe.turns import merge_turns
+
+    items = []
+    for call, labels in sorted(_labels(split).items()):
+        truth = json.loads((CALLS / split / "audio" / f"{call}.truth.json").read_text(encoding="utf-8"))
+        words: dict[str, list[Word]] = {}
+        for turn in truth["turns"]:
+            side = "agent" if turn["side"] == "left" else "customer"
+            words.setdefault(side, []).append(Word(turn["start_s"], turn["end_s"], turn["text"], 1.0))
+        turns = merge_turns(words)
+        view = tuple(TurnView(i, t.speaker, t.text, t.start_s, t.end_s) for i, t in enumerate(turns))
+        items.append((InteractionView(call, "call", view), labels))
+    return items
+
+
+def _summary(reports: list[Any]) -> dict[str, Any]:
+    return {r.label: {k: v for k, v in r.as_dict().items() if k in KEEP} for r in reports}
+
+
+def main() -> None:
+    from qa_toolkit.scoring.evaluate import evaluate
+    from qa_toolkit.services.scoring import rubric_check_params
+    from qa_toolkit.services.stored_eval import evaluate_stored
+    from qa_toolkit.storage.database import open_database
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--split", required=True, choices=["dev", "test"])
+    parser.add_argument("--db", help="database the split was transcribed into")
+    parser.add_argument("--column", required=True, help="where to write the figures (before, after, ...)")
+    parser.add_argument("--script", action="store_true", help="also the checks on the scripts' own text")
+    parser.add_argument("--note", default="", help="what the column is (which checks, which transcripts)")
+    args = parser.parse_args()
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                            cwd=Path.cwd()).stdout.strip()
+    data = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
+    split = data.setdefault(args.split, {})
+    if args.db:
+        result = evaluate_stored(open_database(args.db, require_head=False), CALLS / args.split / "labels.jsonl", rubric="support-call")
+        split[args.column] = {label["label"]: {k: v for k, v in label.items() if k in KEEP}
+                              for label in result["labels"]}
+        split[args.column]["_run"] = {"checks_commit": commit, "note": args.note, "calls": result["conversations"],
+                                      "load_average": [round(x, 1) for x in os.getloadavg()]}
+    if args.script:
+        params = rubric_check_params("support-call", None)
+        split[f"scripted_text_{args.column}"] = _summary(evaluate(scripted_items(args.split), params))
+    RESULTS.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+    for name, column in ((args.column, split.get(args.column)), ("script", split.get(f"scripted_text_{args.column}"))):
+        for label, m in (column or {}).items():
+            if not label.startswith("_"):
+                print(f"{args.split} {name:8s} {label:45s} f1 {m.get('f1')} mae {m.get('mae')}")
+
+
+if __name__ == "__main__":
+    main()
