@@ -16,7 +16,7 @@ stays as it is (tuned on the dev split only) and is the baseline, measured in th
 2. ``unseen``: a figure nothing chose: tune on the first 80 % (teach on 60 %, guard on the next 20 %), then
    score the last 20 % with the draft's parameters beside the shipped ones.
 3. ``curve``: per-check F1 on the same last 40 % after tuning on the first 25, 50, 100, 200 and 400 reviews.
-4. ``time``: tuning from 1,000 reviews (the team's chats cycled to 1,000 with every sentence made unique, so
+4. ``time``: tuning from 1,000 reviews (the team's chats cycled to 1,000 with a unique sentence in every turn, so
    every sentence is embedded), CPU and wall time, and the same for the tuning of ``--baseline`` (a commit,
    default the one before the speed-up) in a separate process in the same run: the ratio is the figure.
 5. ``develop``: the team's first 60 % only, split again 60/40 (the last 40 % never read).
