@@ -17,8 +17,9 @@ stays as it is (tuned on the dev split only) and is the baseline, measured in th
    score the last 20 % with the draft's parameters beside the shipped ones.
 3. ``curve``: per-check F1 on the same last 40 % after tuning on the first 25, 50, 100, 200 and 400 reviews.
 4. ``time``: tuning from 1,000 reviews (the team's chats cycled to 1,000 with a unique sentence in every turn, so
-   every sentence is embedded), CPU and wall time, and the same for the tuning of ``--baseline`` (a commit,
-   default the one before the speed-up) in a separate process in the same run: the ratio is the figure.
+   no turn is found cached), CPU (embedding apart) and wall time, and the same for the tuning of ``--baseline``
+   (a commit, default the one before the speed-up) in a process of its own, side by side in the same run: the
+   ratio is the figure.
 5. ``develop``: the team's first 60 % only, split again 60/40 (the last 40 % never read).
 
 Writes bench/results/learn.json (or --out).
@@ -146,7 +147,7 @@ def learning_curve(rubric: Any, items: list[Any], team: dict[str, Any] | None = 
 
 
 def _timed_tune(labels: str, n: int) -> dict[str, Any]:
-    """Tuning from ``n`` reviews with every sentence unique (the embedding cache cannot help), timed."""
+    """Tuning from ``n`` reviews with a unique sentence in every turn (no turn cached), timed."""
     from qa_toolkit.scoring import semantic
     from qa_toolkit.scoring.tune import tune
     from qa_toolkit.scoring.view import TurnView
