@@ -103,6 +103,11 @@ _PHONE_ASKED = re.compile(r"(?i)\b(?:phone|mobile|cell|call me|call you|reach me
 FALLBACK_REGIONS = ("GB", "IE", "AU", "NZ", "IN")
 _FALLBACK_PHONE_CUE = re.compile(r"(?i)\b(?:phone|mobile|mob|cell|tel|telephone|landline|whatsapp|call|reach|text|ring|"
                                  r"my number|contact number|number to (?:call|ring|reach|text))\b")
+# Every cue of :func:`named_card_details`' patterns: text without one holds no expiry date or code named as such.
+_CARD_DETAIL_CUE = re.compile(r"(?i)expir|\bexp\b|\bvalid (?:thru|through|until|till)\b|\bgood (?:thru|through)\b|"
+                              r"security (?:code|number)|cvv|cvc|cv2|card verification|on the (?:back|front)\b")
+# Where a national number can start: its trunk "0", alone or in brackets, not inside a longer number or word.
+_NATIONAL_START = re.compile(r"(?<![\w.,])\(?0\d")
 _LOOSE_DIGITS = re.compile(r"(?<!\d)\d(?:[ -]?\d)+(?!\d)")
 # Nine digits after the cue; or eight, speech recognition having lost one ("B9 -4 -149 -871" for "three nine four ...").
 _SSN_CUED = re.compile(r"(?i)\b(?:social security|social|ssn|s s n)\b\D{0,30}?(?<![\d-])((?:\d[ -]?){7,8}\d)(?![\d-])")
@@ -250,8 +255,9 @@ def _phones(text: str, regions: Sequence[str] | None) -> Iterable[PIISpan]:
             if _NOT_A_PHONE_CUE.search(before) and not _PHONE_CUE.search(before):
                 continue  # "my order number is ...": a number named as something else
             yield PIISpan("phone", match.start, match.end)
-    if not any(r not in regions for r in FALLBACK_REGIONS) or _FALLBACK_PHONE_CUE.search(text) is None:
-        return
+    if (not any(r not in regions for r in FALLBACK_REGIONS) or _NATIONAL_START.search(text) is None
+            or _FALLBACK_PHONE_CUE.search(text) is None):
+        return  # the matcher is slow: only where a national number (trunk "0") and its cue can be
     for region in FALLBACK_REGIONS:
         if region in regions:
             continue
@@ -408,7 +414,7 @@ def find_pii(text: str, *, kinds: Collection[str] = KINDS, regions: Sequence[str
                 extra.append(PIISpan(span.kind, start, stop))
         found = _first_claims([*found, *extra])
     if (("cvv" in kinds or "expiry" in kinds) and (norm is not None or _DIGIT.search(text) is not None)
-            and _CARD_CUE.search(text) is not None):
+            and _CARD_CUE.search(text) is not None and _CARD_DETAIL_CUE.search(text) is not None):
         norm = norm or normalise(text)
         named = [PIISpan(s.kind, *norm.source(s.start, s.end)) for s in named_card_details(norm.text, kinds)]
         found = _first_claims([*found, *named])
