@@ -175,7 +175,8 @@ def _refresh_weeks(connection: Connection, groups: set[tuple[str, str, str]]) ->
     touched = {(monday(day), team, queue) for day, team, queue in groups}
     for chunk in _chunks(touched, WEEK_CHUNK):
         days = [((date.fromisoformat(first) + timedelta(days=n)).isoformat(), team, queue)
-                for first, team, queue in chunk for n in range(7)]
+                for first, team, queue in chunk  # the last week of 9999 ends at date.max
+                for n in range(min(7, (date.max - date.fromisoformat(first)).days + 1))]
         connection.execute(delete(W).where(tuple_(W.week, W.team, W.queue).in_(chunk)))
         connection.execute(insert(W).from_select(
             ["week", "team", "queue", *SUMS],
