@@ -33,7 +33,8 @@ _WORD = re.compile(r"[a-z0-9']+")
 _DIGIT = re.compile(r"\d")
 BACKCHANNEL_WORDS = {"mhm", "mm", "hmm", "mmhmm", "uh", "huh", "um", "ah", "okay", "ok", "yep", "yup", "yeah", "yes",
                      "right", "alright", "go", "on", "got", "it", "sure", "thanks", "thank", "you", "i", "see",
-                     "great", "perfect", "and", "continue", "next"}  # what a span piece cut at a turn boundary does not keep at its ends
+                     "great", "perfect", "and", "continue", "next", "keep", "going", "ahead", "please", "good", "cool",
+                     "noted", "ready", "carry"}  # what a span piece cut at a turn boundary does not keep at its ends
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +100,7 @@ class _Joined:
 
 
 def is_backchannel(text: str) -> bool:
-    """True for a short acknowledgement ("Mhm.", "Okay.", "Uh huh.", "Go on.") that carries nothing itself."""
+    """True for a short acknowledgement ("Mhm.", "Okay.", "Uh huh.", "Go on.", "Keep going.") that carries nothing itself."""
     words = _WORD.findall(text.lower())
     return 0 < len(words) <= 4 and all(w in BACKCHANNEL_WORDS for w in words)
 
