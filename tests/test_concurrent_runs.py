@@ -76,6 +76,16 @@ def count(database: Database, query) -> int:  # type: ignore[no-untyped-def]
         return session.scalar(query) or 0
 
 
+def stored_rows(db_url: str) -> tuple[int, int]:
+    """How many interactions and turns the database holds."""
+    database = open_database(db_url)
+    try:
+        return (count(database, select(func.count()).select_from(Interaction)),
+                count(database, select(func.count()).select_from(Turn)))
+    finally:
+        database.close()
+
+
 def test_two_review_assign_runs_assign_each_item_once(team: str) -> None:
     database = open_database(team)
     try:
@@ -132,12 +142,7 @@ def test_two_imports_of_one_file_store_each_conversation_once(db_url: str, tmp_p
     files = [json.loads(r.stdout)["files"][0] for r in runs]
     assert sum(f["imported"] for f in files) == 3000
     assert all(f["imported"] + f["unchanged"] + f["updated"] == 3000 for f in files)
-    database = open_database(db_url)
-    try:
-        assert count(database, select(func.count()).select_from(Interaction)) == 3000
-        assert count(database, select(func.count()).select_from(Turn)) == 3 * 3000
-    finally:
-        database.close()
+    assert stored_rows(db_url) == (3000, 3 * 3000)
 
 
 STOPPED_APP = "qa-stopped-midway"
@@ -201,12 +206,7 @@ def test_an_import_stopped_midway_is_audited_as_stored_and_a_rerun_completes_it(
     rerun = subprocess.run([str(QA), *command, "--db", db_url], capture_output=True, text=True, timeout=300, check=False)
     assert rerun.returncode == 0, rerun.stderr
     assert json.loads(rerun.stdout)["files"][0]["imported"] == 3000 - stored
-    database = open_database(db_url)
-    try:
-        assert count(database, select(func.count()).select_from(Interaction)) == 3000
-        assert count(database, select(func.count()).select_from(Turn)) == 3 * 3000
-    finally:
-        database.close()
+    assert stored_rows(db_url) == (3000, 3 * 3000)
     assert audited_sum(db_url, "chats.import.batch", "imported") == 3000
 
 

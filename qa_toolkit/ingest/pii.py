@@ -55,17 +55,15 @@ _DIGITS = re.compile(r"\d+")
 _DIGIT = re.compile(r"\d")
 _NOT_DIGIT = re.compile(r"\D")
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
-_CVV = re.compile(r"(?i)\b(?:security code|(?<!social )security number|cvv2?|cvc2?|cv2|card verification(?: code| value)?|"
-                  r"(?:(?:three|3|four|4) )?(?:digits?|numbers?) (?:code )?on the back|(?:four|4) (?:digits?|numbers?) on the front|"
-                  r"code on the back|(?<!zip )(?<!post )(?<!postal )(?<!area )code)\b(?:(?!expir|exp\b)\D){0,30}?"
-                  r"(?<![\d$£€])(\d{3,4})(?!\d|[.,]\d|\s*(?:dollars?|pounds?|euros?|cents?|bucks|pence|percent|%))")
-# A security code named plainly enough to count without a card found before it (no bare "code": a discount or
-# zip code is no card's).
-_CVV_NAMED = re.compile(r"(?i)\b(?:security code|(?<!social )security number|cvv2?|cvc2?|cv2|card verification(?: code| value)?|"
-                        r"(?:(?:three|3|four|4) )?(?:digits?|numbers?)(?: code)? on the back|(?:four|4) (?:digits?|numbers?) on the front|"
-                        r"code on the back)\b"
-                        r"(?:(?!expir|exp\b|ending|last\b)\D){0,30}?(?<![\d$£€])(\d{3,4})"
-                        r"(?!\d|[.,]\d|\s*(?:dollars?|pounds?|euros?|cents?|bucks|pence|percent|%))")
+# A security code's names plain enough to count without a card found before it (no bare "code": a discount or zip
+# code is no card's), and its 3-4 digits: not an amount.
+_CVV_NAMES = (r"security code|(?<!social )security number|cvv2?|cvc2?|cv2|card verification(?: code| value)?|"
+              r"(?:(?:three|3|four|4) )?(?:digits?|numbers?) (?:code )?on the back|(?:four|4) (?:digits?|numbers?) on the front|"
+              r"code on the back")
+_CVV_DIGITS = r"(?<![\d$£€])(\d{3,4})(?!\d|[.,]\d|\s*(?:dollars?|pounds?|euros?|cents?|bucks|pence|percent|%))"
+_CVV = re.compile(rf"(?i)\b(?:{_CVV_NAMES}|(?<!zip )(?<!post )(?<!postal )(?<!area )code)\b(?:(?!expir|exp\b)\D){{0,30}}?"
+                  + _CVV_DIGITS)
+_CVV_NAMED = re.compile(rf"(?i)\b(?:{_CVV_NAMES})\b(?:(?!expir|exp\b|ending|last\b)\D){{0,30}}?" + _CVV_DIGITS)
 _EMAIL_CUE = re.compile(r"(?i)\be-?mail\b")
 _SPELLED_RUN = re.compile(r"(?i)(?<![\w'])(?:[a-z]\.?[ -]+){3,}[a-z](?![\w'])\.?|(?<![\w'-])(?:[a-z]-){3,}[a-z](?![\w'-])")
 # Speech recognition writes a code's digits as words that sound like them ("the security code is too late for"
