@@ -1,7 +1,8 @@
 """Build the labelled evaluation set (canonical chat JSONL) from its hand-written YAML sources.
 
     python tests/data/labelled/build.py            # src/dev/*.yaml -> chats_dev.jsonl, src/test/*.yaml -> chats_test.jsonl,
-                                                   # src/test2/*.yaml -> chats_test2.jsonl
+                                                   # src/test2/*.yaml -> chats_test2.jsonl,
+                                                   # src/test3/*.yaml -> chats_test3.jsonl
     python tests/data/labelled/build.py --check    # validate only; exit 1 if a built file is out of date
 
 Each source file is a YAML list of conversations::
@@ -165,10 +166,10 @@ def build_one(source: dict[str, Any], roster: dict[str, Any]) -> dict[str, Any]:
 
 
 def build_split(split: str, roster: dict[str, Any]) -> list[dict[str, Any]]:
-    """Every conversation of a split (``dev``, ``test`` or ``test2``), sorted by start time; raises SourceError with file and id."""
+    """Every conversation of a split (``dev``, ``test``, ``test2`` or ``test3``), sorted by start time; raises SourceError with file and id."""
     records: list[dict[str, Any]] = []
     seen: dict[str, str] = {}
-    prefix = {"dev": "ld-", "test": "lt-", "test2": "lu-"}[split]
+    prefix = {"dev": "ld-", "test": "lt-", "test2": "lu-", "test3": "lv-"}[split]
     for path in sorted((HERE / "src" / split).glob("*.yaml")):
         entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
         for n, source in enumerate(entries):
@@ -191,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     roster = yaml.safe_load((HERE / "roster.yaml").read_text(encoding="utf-8"))
     stale = False
-    for split in ("dev", "test", "test2"):
+    for split in ("dev", "test", "test2", "test3"):
         if not any((HERE / "src" / split).glob("*.yaml")):
             continue  # nothing written for this split (yet): leave its file alone
         try:
