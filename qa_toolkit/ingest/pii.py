@@ -187,23 +187,23 @@ def _cards(text: str) -> Iterable[PIISpan]:
                 i = best[0] + 1
 
 
-def _cued_runs(text: str) -> Iterator[tuple[int, int, str]]:
-    """Digit runs as :data:`_DIGIT_RUN` finds them, where a run shorter than a card (under 13 digits) also goes on
-    over one misheard word to the next digit group ("4111 60 to 11 ...", "triple 8" heard as "purple 8"):
-    ``(start, end, digits)``."""
+def digit_runs(text: str, join_below: int = 13) -> Iterator[tuple[int, int, str]]:
+    """Digit runs as :data:`_DIGIT_RUN` finds them, where a run shorter than ``join_below`` digits (a card's 13) also
+    goes on over one or two misheard words to the next digit group ("4111 60 to 11 ...", "triple 8" heard as
+    "purple 8"): ``(start, end, digits)``."""
     runs = [(m.start(), m.end(), _NOT_DIGIT.sub("", m.group())) for m in _DIGIT_RUN.finditer(text)]
     k = 0
     while k < len(runs):
         start, end, digits = runs[k]
         k += 1
-        while k < len(runs) and len(digits) < 13 and _MISHEARD_GAP.fullmatch(text, end, runs[k][0]):
+        while k < len(runs) and len(digits) < join_below and _MISHEARD_GAP.fullmatch(text, end, runs[k][0]):
             end, digits = runs[k][1], digits + runs[k][2]
             k += 1
         yield start, end, digits
 
 
 def _cued_cards(text: str, claimed: Sequence[PIISpan]) -> Iterable[PIISpan]:
-    for start, end, digits in _cued_runs(text):
+    for start, end, digits in digit_runs(text):
         if not 12 <= len(digits) <= 19:
             continue
         if any(start < s.end and s.start < end for s in claimed):

@@ -4,7 +4,9 @@ The detector is the one chat import uses (:func:`qa_toolkit.ingest.pii.find_pii`
 speaker's consecutive turns joined together (a customer reads a card in four groups while the agent
 says "mhm" in between: those are four customer turns, one number), and over the whole conversation
 for a security code or expiry date asked for by one speaker and given by the other right after a card,
-and for an SSN or account number the other speaker asked for.
+and for an SSN or account number the other speaker asked for. Last, the customer's answer to a question that asks for
+personal data is read the cautious way (:mod:`qa_toolkit.transcribe.answers`): what speech recognition garbled
+beyond the rules above still counts as the kind asked for.
 A span that crosses turns is split into one piece per turn. Each piece is timed by the words it covers.
 
 Redaction replaces each piece's words by one word, the typed placeholder (``[CARD]``), that keeps their
@@ -14,11 +16,12 @@ start and end, so turns, timing checks and evidence still line up.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from qa_toolkit.ingest.pii import KINDS, after_card, find_pii, normalised_offset, other_number_named, placeholder
 from qa_toolkit.ingest.spoken import normalise
+from qa_toolkit.transcribe.answers import AFTER_CARD, ANSWER_S, answer_spans, asked_kinds
 from qa_toolkit.transcribe.backend import Word
 from qa_toolkit.transcribe.turns import TurnText
 
@@ -131,6 +134,34 @@ def _two_numbers(turns: Sequence[TurnText], joined: _Joined, start: int, end: in
                if turns[i].speaker != turns[first].speaker)
 
 
+def _answers(turns: Sequence[TurnText], join_gap_s: float) -> Iterator[tuple[list[str], list[tuple[int, TurnText]]]]:
+    """Each question for personal data by the agent's side and the customer's turns that answer it: those after
+    it until the asker speaks again ("mhm" aside), the first within :data:`ANSWER_S`, each within ``join_gap_s``
+    of the one before. The question right after the answer to a card number's that names nothing heard asks for
+    the card's expiry date and security code (:data:`AFTER_CARD`: "Through a date in the CDC" for "valid thru
+    date and the CVC"). Yields (kinds asked for, answer turns)."""
+    after_card = False
+    for index, question in enumerate(turns):
+        if question.speaker == "customer" or is_backchannel(question.text):
+            continue
+        kinds = asked_kinds(question.text) or (list(AFTER_CARD) if after_card else [])
+        after_card = "card" in kinds
+        if not kinds:
+            continue
+        answer: list[tuple[int, TurnText]] = []
+        for later in range(index + 1, len(turns)):
+            turn = turns[later]
+            if turn.speaker == question.speaker and not is_backchannel(turn.text):
+                break
+            last_end = answer[-1][1].end_s if answer else question.end_s
+            if turn.start_s - last_end > (join_gap_s if answer else ANSWER_S):
+                break
+            if turn.speaker == "customer":
+                answer.append((later, turn))
+        if answer:
+            yield kinds, answer
+
+
 def find_call_pii(turns: Sequence[TurnText], *, kinds: Collection[str] = KINDS, regions: Sequence[str] | None = None,
                   join_gap_s: float = JOIN_GAP_S) -> list[CallSpan]:
     """The personal data in a call's turns, one :class:`CallSpan` per kind and turn piece, in turn order."""
@@ -190,6 +221,10 @@ def find_call_pii(turns: Sequence[TurnText], *, kinds: Collection[str] = KINDS, 
                 card_end = normalised_offset(norm, whole.starts[position] + e)
                 for extra in after_card(norm.text, card_end, kinds):
                     claim(whole, extra.kind, *norm.source(extra.start, extra.end))
+    for asked, answer in _answers(turns, join_gap_s):
+        joined = _Joined(answer)
+        for hit in answer_spans(joined.text, [k for k in asked if k in kinds]):
+            claim(joined, hit.kind, hit.start, hit.end)
     spans = []
     for index in sorted(found):
         turn = turns[index]

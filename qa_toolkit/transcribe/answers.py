@@ -1,0 +1,168 @@
+"""Personal data given in answer to a question that asks for it, read the cautious way.
+
+Speech recognition garbles the numbers callers read out (a digit lost or heard as a word, "account number" heard
+as "count number", "the CVC" as "the CDC"), so a number that fails its checksum or length rule is still the
+number that was asked for. When one speaker asks for a kind of number or an e-mail address (:func:`asked_kinds`:
+the cue phrases below, matched loosely), what the other speaker says next, until the asker speaks again (their
+"mhm" and "go on" aside), is read with looser rules (:func:`answer_spans`):
+
+- digit groups (spoken numbers as :func:`~qa_toolkit.ingest.spoken.normalise` writes them, one or two misheard
+  words between groups allowed) of at least :data:`MIN_DIGITS` digits for the kind asked for: a card read with half
+  its digits lost is still redacted as a card;
+- an expiry date: a month's name with a year, or month and year as digits ("oh five twenty nine");
+- a security code: three or four digits;
+- an e-mail address: from the first word that is not a lead-in ("it's", "sure") to its top-level domain, where
+  the answer has an "at", "dot" or "@".
+
+This favours recall over the exact extent: a span may take a word more than the value. It only reads the answer
+to such a question, so amounts, dates and order numbers said elsewhere stay as they were.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from qa_toolkit.ingest.pii import digit_runs
+from qa_toolkit.ingest.spoken import LEAD_WORDS, TLDS, normalise
+
+# Cue phrases per kind; a phrase of FUZZY_MIN_CHARS characters or more also matches words that sound a little
+# different (fuzz.ratio >= FUZZY_RATIO), a shorter one only as written.
+ASKED: dict[str, tuple[str, ...]] = {
+    "card": ("card number", "long number", "number on the card", "number on the front", "digit number",
+             "card details", "credit card", "debit card", "numbers on the card", "digits on the card"),
+    "expiry": ("expiry", "expiration", "expires", "expire", "exp date", "valid thru", "valid through",
+               "valid until", "good thru", "good through", "end date", "month and year"),
+    "cvv": ("security code", "cvv", "cvc", "cv2", "csc", "verification code", "verification value", "card code",
+            "digit code", "digits on the back", "numbers on the back", "code on the back", "number on the back"),
+    "ssn": ("social security", "ssn", "social", "s s n"),
+    "account": ("account number", "account", "acct"),
+    "phone": ("phone number", "phone", "mobile", "cell", "number to reach", "number we can", "number to call",
+              "contact number", "callback number", "call back number", "number i can", "best number",
+              "good number"),
+    "email": ("email address", "e mail address", "email", "e mail", "mail address", "send the receipt",
+              "send it to", "where should i send"),
+}
+FUZZY_RATIO = 85.0
+FUZZY_MIN_CHARS = 9
+# How many digits an answer's number needs to count as each kind (a lost digit or two allowed for).
+MIN_DIGITS = {"card": 8, "ssn": 7, "account": 5, "phone": 7}
+MAX_DIGITS = {"card": 19, "ssn": 10, "account": 17, "phone": 13}
+WHOLE_DIGITS = {"card": 13, "ssn": 9, "account": 8, "phone": 10}  # a run this long is read as whole: no more joining
+ANSWER_S = 25.0  # an answer starts within this many seconds of the question's end
+AFTER_CARD = ("expiry", "cvv")  # what the question right after a card number asks for when no cue of it is heard
+_WORDS = re.compile(r"[a-z0-9]+")
+_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
+_EXPIRY_SHAPE = re.compile(rf"(?i)\b(?:(?:{_MONTHS})\s*(?:of\s+)?(?:20)?\d{{2}}\b|(?:0?[1-9]|1[0-2])\s?(?:/|-|slash)?\s?"
+                           rf"(?:20)?[2-4]\d)(?!\d)")
+_CODE = re.compile(r"(?<![\d$£€.,])\d{3,4}(?![\d]|[.,]\d|\s*(?:dollars?|pounds?|euros?|cents?|percent|%))")
+_TOKEN = re.compile(r"[\w@.'-]+")
+_EMAIL_SIGN = re.compile(r"(?i)@|\bat\b|\bdot\b|\.(?:com|org|net)\b")
+_LEAD = LEAD_WORDS | {"do", "can", "you", "use", "i", "i'd", "i'll", "let's", "that", "that's", "here", "please"}
+LOCAL_PART_WORDS = 8  # at most this many words of an address before its "at" or "dot"
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerSpan:
+    """A hit in the answer's text: kind and ``[start, end)`` offsets in that text."""
+
+    kind: str
+    start: int
+    end: int
+
+
+def _phrase_found(words: Sequence[str], joined: str, phrase: str) -> int | None:
+    """Where (a word index) ``phrase`` is said in ``words``, exactly or, for a long phrase, loosely; None if not."""
+    size = phrase.count(" ") + 1
+    if f" {phrase} " in f" {joined} ":
+        return len(f" {joined} ".split(f" {phrase} ")[0].split())
+    if len(phrase) < FUZZY_MIN_CHARS:
+        return None
+    for width in (size - 1, size, size + 1):
+        for i in range(0, max(0, len(words) - width) + 1):
+            if width > 0 and fuzz.ratio(" ".join(words[i:i + width]), phrase) >= FUZZY_RATIO:
+                return i
+    return None
+
+
+def asked_kinds(text: str) -> list[str]:
+    """The kinds of personal data ``text`` asks for or names, in the order they are named ("the expiry date and
+    the security code" → ``["expiry", "cvv"]``); loosely matched, see :data:`ASKED`."""
+    words = _WORDS.findall(text.lower().replace("e-mail", "email"))
+    joined = " ".join(words)
+    named = []
+    for kind, phrases in ASKED.items():
+        places = [p for p in (_phrase_found(words, joined, phrase) for phrase in phrases) if p is not None]
+        if places:
+            named.append((min(places), kind))
+    kinds = [kind for _, kind in sorted(named)]
+    if "ssn" in kinds and "cvv" in kinds and "security code" not in joined:
+        kinds.remove("cvv")  # "social security number" is no security code's cue
+    return kinds
+
+
+def _numbers(text: str, kinds: Sequence[str]) -> list[AnswerSpan]:
+    numeric = [k for k in kinds if k in MIN_DIGITS]
+    norm = normalise(text)
+    found: list[AnswerSpan] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(kind: str, start: int, end: int) -> None:
+        found.append(AnswerSpan(kind, *norm.source(start, end)))
+        taken.append((start, end))
+
+    for start, end, digits in digit_runs(norm.text, max((WHOLE_DIGITS[k] for k in numeric), default=13)):
+        fits = [k for k in numeric if MIN_DIGITS[k] <= len(digits) <= MAX_DIGITS[k]]
+        if fits:
+            add(fits[0], start, end)
+            if len(numeric) > 1 and fits[0] != "card":
+                numeric.remove(fits[0])  # "the account number and a phone number": one of each, in order
+    if "expiry" in kinds:
+        for date in _EXPIRY_SHAPE.finditer(norm.text):
+            if not any(date.start() < e and s < date.end() for s, e in taken):
+                add("expiry", date.start(), date.end())
+                break
+    if "cvv" in kinds:
+        for code in _CODE.finditer(norm.text):
+            if not any(code.start() < e and s < code.end() for s, e in taken):
+                add("cvv", code.start(), code.end())
+                break
+    return found
+
+
+def _email(text: str) -> AnswerSpan | None:
+    """An address in the answer: the words from the first that is not a lead-in to the top-level domain (or to the
+    end of the sentence) where an "at", "dot" or "@" is among them."""
+    sign = _EMAIL_SIGN.search(text)
+    if sign is None:
+        return None
+    tokens = list(_TOKEN.finditer(text))
+    before = [t for t in tokens if t.start() < sign.start()][-LOCAL_PART_WORDS:]
+    first = next((t for t in before if t.group().lower().strip(".',") not in _LEAD), None)
+    if first is None:
+        return None
+    end = None
+    for token in tokens:
+        if token.start() < sign.start():
+            continue
+        word = token.group().lower().rstrip(".")
+        if word.rsplit(".", 1)[-1] in TLDS and token.start() > sign.start():
+            end = token.start() + len(token.group().rstrip("."))
+            break
+    if end is None:  # the domain misheard: to the end of the sentence
+        stop = re.search(r"[?!]|\.(?:\s|$)", text[sign.end():])
+        end = sign.end() + (stop.start() if stop else len(text[sign.end():].rstrip()))
+    return AnswerSpan("email", first.start(), end) if end > first.start() else None
+
+
+def answer_spans(text: str, kinds: Sequence[str]) -> list[AnswerSpan]:
+    """The personal data of ``kinds`` in ``text``, an answer to a question that asked for them (looser rules
+    than :func:`qa_toolkit.ingest.pii.find_pii`, see the module docstring)."""
+    found = _numbers(text, kinds) if any(k in MIN_DIGITS or k in ("expiry", "cvv") for k in kinds) else []
+    if "email" in kinds and (hit := _email(text)) is not None:
+        if all(hit.end <= s.start or hit.start >= s.end for s in found):
+            found.append(hit)
+    return sorted(found, key=lambda s: s.start)

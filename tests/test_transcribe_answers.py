@@ -1,0 +1,70 @@
+"""Personal data read in answer to a question that asks for it, where speech recognition garbled it."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa_toolkit.transcribe.answers import answer_spans, asked_kinds
+from qa_toolkit.transcribe.backend import Word
+from qa_toolkit.transcribe.redaction import find_call_pii
+from qa_toolkit.transcribe.turns import TurnText
+
+
+def turn(speaker: str, start: float, text: str, step: float = 0.4) -> TurnText:
+    words = [Word(round(start + i * step, 2), round(start + (i + 1) * step, 2), w, 0.9)
+             for i, w in enumerate(text.split())]
+    return TurnText(speaker, start, words[-1].end, text, words)
+
+
+@pytest.mark.parametrize(("question", "kinds"), [
+    ("Could you read me the digits on the card?", ["card"]),
+    ("And what's your count number?", ["account"]),  # "account number" misheard
+    ("When does it expire, and the CVV?", ["expiry", "cvv"]),
+    ("Last thing, the social security number.", ["ssn"]),
+    ("What's a good number to reach you?", ["phone"]),
+    ("What e-mail address should we use?", ["email"]),
+    ("Got it. And the ticket number?", []),
+    ("Which card did you pay with?", []),
+    ("Two hundred and fifty dollars, refunded in five days.", []),
+])
+def test_what_a_question_asks_for(question: str, kinds: list[str]) -> None:
+    assert asked_kinds(question) == kinds
+
+
+def test_answers_read_loosely_for_the_kind_asked_for() -> None:
+    def found(text: str, kinds: list[str]) -> list[tuple[str, str]]:
+        return [(h.kind, text[h.start:h.end]) for h in answer_spans(text, kinds)]
+
+    # a card with digits lost (11 left, fails Luhn and length)
+    assert found("Yeah it's 4983 444 7476 614.", ["card"]) == [("card", "4983 444 7476 614")]
+    assert found("It's oh five twenty nine and two eight four.", ["expiry", "cvv"]) == [
+        ("expiry", "oh five twenty nine"), ("cvv", "two eight four")]
+    assert found("Sure, one six nine oh two one one four", ["ssn"]) == [("ssn", "one six nine oh two one one four")]
+    assert found("Do it, Omar dot new in at mailbox .org, please.", ["email"]) == [
+        ("email", "Omar dot new in at mailbox .org")]
+    # what is no answer of the kind stays: an amount, a short number, an address without "at" or "dot"
+    assert found("I'd rather pay two hundred dollars first.", ["card"]) == []
+    assert found("The one ending 4412.", ["card"]) == []
+    assert found("Yes please, to the address on file.", ["email"]) == []
+
+
+def test_a_garbled_answer_to_the_agents_question_is_redacted_as_what_was_asked() -> None:
+    turns = [turn("agent", 0.0, "And what's your count number?"),  # "account number" misheard: no rule of find_pii
+             turn("customer", 3.0, "It's 2883, 10 86."),
+             turn("agent", 6.0, "Thanks. Now the card, go ahead with the long number."),
+             turn("customer", 9.0, "5106 4239 5281 88"),  # 14 digits left: fails Luhn
+             turn("agent", 12.0, "Through a date in the CDC."),  # "Valid thru date and the CVC?": no cue heard
+             turn("customer", 15.0, "Oh nine thirty, and 412."),
+             turn("agent", 18.0, "Paid, one hundred and twelve dollars. Your order number is 4481 9277 31.")]
+    spans = find_call_pii(turns)
+    assert [(s.kind, s.turn, turns[s.turn].text[s.start:s.end]) for s in spans] == [
+        ("account", 1, "2883, 10 86"), ("card", 3, "5106 4239 5281 88"), ("expiry", 5, "Oh nine thirty"),
+        ("cvv", 5, "412")]
+
+
+def test_the_agents_own_numbers_and_unasked_answers_stay() -> None:
+    turns = [turn("customer", 0.0, "My card number ends in 4412, I was charged twice."),
+             turn("agent", 3.0, "I see two charges of 129 dollars. Your case number is 5521 8830."),
+             turn("customer", 6.0, "Okay, and when will I get it back?"),
+             turn("agent", 9.0, "Within five to ten days, by the fourteenth of May.")]
+    assert find_call_pii(turns) == []
