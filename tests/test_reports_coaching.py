@@ -215,3 +215,57 @@ def test_one_agents_report_reuses_the_team_side_only_while_the_data_is_unchanged
         fresh = reports.coaching_reports(session, agent="a-1", period=OCTOBER).reports[0]
     assert again == fresh and again.team_score is not None
     assert again.team_score < plain["a-1"].team_score  # type: ignore[operator]
+
+
+def _rounded(value: object) -> object:
+    """Floats to 9 places, recursively (sums in the database and in Python differ in the last bits)."""
+    if isinstance(value, float):
+        return round(value, 9)
+    if isinstance(value, dict):
+        return {k: _rounded(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_rounded(v) for v in value]
+    return value
+
+
+def test_one_agents_team_side_summed_in_the_database_is_the_team_reports(db: Database) -> None:
+    """One agent's report (the web view's agent page, `--agent`) sums the team's side in the database (scores per
+    member and month, category scores and failures of the verdicts, repeat contacts); a team's report computes it
+    from the loaded evaluations: every figure is the same, on random data with reviews replacing automated
+    evaluations, N/A criteria, several rubrics, unscored evaluations and interactions outside the trend."""
+    import random
+    from dataclasses import asdict
+
+    from reports_factory import CATEGORY_OF, RUBRIC, agent, at, evaluate, interaction, publish
+
+    from qa_toolkit.storage.models import User
+
+    rng = random.Random(18)
+    with db.session() as session:
+        version = publish(session)
+        other = publish(session, {**RUBRIC, "name": "other-rubric"})
+        reviewer = User(name="rita", role="reviewer")
+        session.add(reviewer)
+        people = [agent(session, f"a-{n}", f"Agent {n}", team=("billing", "tech")[n % 2]) for n in range(1, 8)]
+        for n in range(160):
+            who = rng.choice(people)
+            month = rng.choice([3, 8, 9, 10, 10, 10])
+            chat = interaction(session, who, f"i{n}", at(rng.randrange(1, 29), rng.randrange(24), month=month),
+                               customer_external_id=f"c{rng.randrange(40)}", queue=rng.choice(["cards", "loans"]),
+                               csat=rng.choice([None, 2, 4, 5]), turns=[("agent", "Hello"), ("customer", "Hi")])
+            marks = {key: rng.choice(["pass", "pass", "fail", "na"]) for key in CATEGORY_OF}
+            if rng.random() < 0.9:
+                evaluate(session, rng.choice([version, version, version, other]), chat, marks,
+                         evidence={k: [0] for k, s in marks.items() if s == "fail"})
+            if rng.random() < 0.3:
+                evaluate(session, version, chat, {key: rng.choice(["pass", "fail"]) for key in CATEGORY_OF},
+                         kind="review", reviewer=reviewer)
+    with db.session() as session:
+        for team in ("billing", "tech"):
+            batch = reports.coaching_reports(session, team=team, period=OCTOBER, rubric=RUBRIC["name"])
+            assert len(batch.reports) >= 3
+            for report in batch.reports:
+                alone = reports.coaching_reports(session, agent=report.agent.id, period=OCTOBER,
+                                                 rubric=RUBRIC["name"]).reports[0]
+                assert _rounded(asdict(alone)) == _rounded(asdict(report)), report.agent.id
+                assert alone.team_score is not None and alone.team_rank is not None

@@ -73,3 +73,45 @@ def test_kpis_cli_formats(contacts: Database) -> None:
     assert as_json["rows"][0]["nps"] == 0.0
     bad = CliRunner().invoke(app, ["report", "kpis", "--period", "October", "--db", contacts.url])
     assert bad.exit_code == 1 and "invalid period 'October'" in bad.output
+
+
+def test_repeat_contacts_decided_in_the_database_are_those_of_the_python_rule(db: Database) -> None:
+    """`repeat_flags` (one agent's or team's FCR, decided by the database through the customer index) gives
+    exactly what `kpis.repeat_contacts` gives over every contact, on random threads with the edges: the same
+    start (the later id is the repeat), exactly 7 days apart (a repeat) and a second more (not), an empty topic
+    (the queue counts), an empty customer or neither topic nor queue (no FCR), repeats by another agent, a
+    contact just before the period, microseconds, a non-UTC offset."""
+    import random
+    from datetime import timedelta, timezone
+
+    from qa_toolkit.reports import kpis
+    from qa_toolkit.services.report_data import load_contacts, repeat_flags
+
+    rng = random.Random(7)
+    base = at(1, 0)
+    moments = [timedelta(0), timedelta(days=7), timedelta(days=7, seconds=1), timedelta(days=6, hours=23, minutes=59,
+               seconds=59, microseconds=999999), timedelta(days=7, microseconds=1), timedelta(hours=5)]
+    with db.session() as session:
+        ann = agent(session, "a-1", "Ann", team="billing")
+        others = [agent(session, f"a-{n}", f"Other {n}", team="tech") for n in (2, 3)]
+        n = 0
+        for customer in ["c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8", ""]:
+            start = base + timedelta(days=rng.randrange(-9, 30), hours=rng.randrange(24))
+            for _ in range(rng.randrange(3, 10)):
+                n += 1
+                start = start + rng.choice(moments)
+                topic = rng.choice([None, "", "refund", "refund", "refund", "card"])
+                queue = rng.choice([None, "", "billing", "billing", "billing"])
+                moment = start.astimezone(timezone(timedelta(hours=rng.choice([0, 0, 2, -5]))))
+                interaction(session, rng.choice([ann, ann, *others]), str(n), moment,
+                            customer_external_id=customer or rng.choice([None, ""]), topic=topic, queue=queue)
+    with db.session() as session:
+        everything = load_contacts(session)
+        expected = kpis.repeat_contacts(everything)
+        october = parse_period("2026-10")
+        for agents in (["a-1"], ["a-1", "a-2"], ["a-1", "a-2", "a-3"]):
+            found = repeat_flags(session, october, agents, kpis.FCR_DAYS)
+            wanted = {c.id: expected[c.id] for c in everything if c.agent in agents and c.id in expected
+                      and october.contains(c.started_at)}
+            assert found == wanted, agents
+        assert 4 < sum(wanted.values()) < len(wanted)

@@ -210,7 +210,7 @@ def coaching_report(
         return None
     chosen = verdicts(current)
     score = mean_score(chosen)
-    ranked = [s for s in team.agent_scores.values() if s is not None]
+    ranked = [s for who, s in team.agent_scores.items() if s is not None and who != agent.id]  # the others
     team_rank = 1 + sum(1 for s in ranked if s > score) if score is not None else None
 
     periods = list(trend_periods or [period])

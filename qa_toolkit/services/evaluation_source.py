@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Select, case, func, literal, select
+from sqlalchemy import Connection, Float, Select, Text, case, cast, func, literal, select, true
 from sqlalchemy.orm import Session
 
 from qa_toolkit.errors import NotFoundError
@@ -247,6 +247,20 @@ def evaluation_page(session: Session, *, agent: str, period: Period, limit: int,
         for eid, iid, external, started, created, rubric_name, kind, reviewer, score, critical in heads]
 
 
+def _ranked_verdicts(rubric: str, periods: Sequence[Period], agents: Sequence[str]) -> Any:
+    """Every current evaluation of these agents' interactions in ``periods`` with its period's index
+    (``bucket``) and its rank among its interaction's evaluations (``rank`` 1: the verdict, the latest
+    review, else the latest automated one, as :func:`~qa_toolkit.reports.verdicts.verdicts` chooses)."""
+    E, I = m.Evaluation, m.Interaction  # noqa: N806
+    bucket = case(*[((I.started_at >= p.start_at) & (I.started_at < p.end_at), index)
+                    for index, p in enumerate(periods)], else_=None)
+    rank = func.row_number().over(partition_by=E.interaction_id,
+                                  order_by=(case((E.kind == "review", 1), else_=0).desc(), E.id.desc()))
+    return _filtered(select(E.id.label("id"), m.Agent.external_id.label("agent"), bucket.label("bucket"),
+                            E.score.label("score"), E.category_scores.label("categories"), rank.label("rank")),
+                     rubric, Period(periods[0].start, periods[-1].end), agents).subquery()
+
+
 def verdict_sums(session: Session, *, rubric: str, periods: Sequence[Period],
                  agents: Sequence[str]) -> dict[tuple[str, int], tuple[float, int]]:
     """(agent, index in ``periods``) -> (sum, number) of the scores of the verdicts (one evaluation per
@@ -255,18 +269,37 @@ def verdict_sums(session: Session, *, rubric: str, periods: Sequence[Period],
     without loading the evaluations."""
     if not periods or not agents:
         return {}
-    E, I = m.Evaluation, m.Interaction  # noqa: N806
-    bucket = case(*[((I.started_at >= p.start_at) & (I.started_at < p.end_at), index)
-                    for index, p in enumerate(periods)], else_=None)
-    rank = func.row_number().over(partition_by=E.interaction_id,
-                                  order_by=(case((E.kind == "review", 1), else_=0).desc(), E.id.desc()))
-    ranked = _filtered(select(m.Agent.external_id.label("agent"), bucket.label("bucket"), E.score.label("score"),
-                              rank.label("rank")), rubric, Period(periods[0].start, periods[-1].end),
-                       agents).subquery()
+    ranked = _ranked_verdicts(rubric, periods, agents)
     query = (select(ranked.c.agent, ranked.c.bucket, func.sum(ranked.c.score), func.count(ranked.c.score))
              .where(ranked.c.rank == 1, ranked.c.bucket.is_not(None)).group_by(ranked.c.agent, ranked.c.bucket))
     return {(agent, int(index)): (float(total or 0.0), int(n))
             for agent, index, total, n in session.connection().execute(query)}
+
+
+def verdict_breakdown(session: Session, *, rubric: str, period: Period, agents: Sequence[str]
+                      ) -> tuple[dict[str, tuple[float, int]], dict[str, tuple[int, int]]]:
+    """Over the verdicts of these agents' interactions in ``period``, summed in the database: category key ->
+    (sum, number) of its numeric scores, and criterion key -> (failures, verdicts that are not N/A) (what
+    :func:`~qa_toolkit.reports.coaching.category_means` and ``failure_counts`` compute from loaded evaluations)."""
+    if not agents:
+        return {}, {}
+    ranked = _ranked_verdicts(rubric, [period], agents)
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        each = func.jsonb_each(ranked.c.categories).table_valued("key", "value").alias("category")
+        number, value = func.jsonb_typeof(each.c.value) == "number", cast(cast(each.c.value, Text), Float)
+    else:
+        each = func.json_each(ranked.c.categories).table_valued("key", "value", "type").alias("category")
+        number, value = each.c.type.in_(("integer", "real")), each.c.value
+    categories = {key: (float(total), int(n)) for key, total, n in connection.execute(
+        select(each.c.key, func.sum(value), func.count()).select_from(ranked.join(each, true()))
+        .where(ranked.c.rank == 1, number).group_by(each.c.key))}
+    CR = m.CriterionResult  # noqa: N806
+    failures = {key: (int(fails or 0), int(total)) for key, fails, total in connection.execute(
+        select(CR.criterion_key, func.sum(case((CR.status == "fail", 1), else_=0)), func.count())
+        .join(ranked, CR.evaluation_id == ranked.c.id).where(ranked.c.rank == 1, CR.status != "na")
+        .group_by(CR.criterion_key))}
+    return categories, failures
 
 
 def failure_counts(session: Session, evaluation_ids: Iterable[int]) -> dict[str, tuple[int, int]]:

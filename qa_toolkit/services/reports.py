@@ -23,11 +23,11 @@ from qa_toolkit.errors import NotFoundError, QAError
 from qa_toolkit.reports import kpis as kpi
 from qa_toolkit.reports.coaching import CoachingReport, TeamContext, coaching_report, team_context
 from qa_toolkit.reports.gaps import GapReport, training_gaps
-from qa_toolkit.reports.period import Period, as_utc, later, month_of, trailing_periods
+from qa_toolkit.reports.period import Period, later, month_of, trailing_periods
 from qa_toolkit.reports.records import AgentInfo, Contact, Evaluation
 from qa_toolkit.services import evaluation_source as source
 from qa_toolkit.services import page_cache, review_eval
-from qa_toolkit.services.report_data import load_agents, load_contacts, load_repeat_keys
+from qa_toolkit.services.report_data import load_agents, load_contacts, repeat_flags
 from qa_toolkit.storage.database import Database
 from qa_toolkit.storage.models import Interaction
 
@@ -69,17 +69,14 @@ def _contacts(session: Session, period: Period | None, days: int,
               quality: dict[int, tuple[float | None, float | None]] | None = None,
               agents: list[str] | None = None) -> tuple[list[Contact], dict[int, bool]]:
     """The period's contacts (of ``agents`` only, when given) and, for each, whether a repeat contact
-    followed within ``days`` (read up to ``days`` after the period so that repeats just after it count;
-    a repeat handled by any other agent counts too)."""
-    wider = load_contacts(session, period, extend_days=days, quality=quality, agents=agents)
-    others: list[Contact] = []
-    if agents is not None:  # their customers' other contacts (by the customer index), kept if in the window
-        known = {c.id for c in wider}
-        end = later(period.end_at, timedelta(days=days)) if period is not None else None
-        others = [c for c in load_repeat_keys(session, {c.customer for c in wider if c.customer})
-                  if c.id not in known and (period is None or (c.started_at is not None
-                                                                and period.start_at <= as_utc(c.started_at) < end))]
-    repeats = kpi.repeat_contacts(wider + others, days)
+    followed within ``days`` (a repeat handled by any other agent counts too: for some agents the database
+    decides it through the customer index; for everyone, contacts are read up to ``days`` after the period
+    so that repeats just after it count)."""
+    if agents is not None:
+        return (load_contacts(session, period, quality=quality, agents=agents),
+                repeat_flags(session, period, agents, days))
+    wider = load_contacts(session, period, extend_days=days, quality=quality)
+    repeats = kpi.repeat_contacts(wider, days)
     return ([c for c in wider if period.contains(c.started_at)] if period is not None else wider), repeats
 
 
@@ -187,8 +184,9 @@ def coaching_reports(session: Session, *, agent: str | None = None, team: str | 
     chosen_ids = {a.id for a in chosen}
     ids = sorted(chosen_ids | {a.id for a in team_members})
     teammates = [i for i in ids if i not in chosen_ids]
+    summed = agent is not None  # one agent: the team's side is summed in the database, no teammate's evaluation read
     current = source.load_evaluations(session, rubric=info.name, period=period, agents=sorted(chosen_ids))
-    if teammates:  # their rates and scores count, but only the chosen agents' evidence is quoted
+    if teammates and not summed:  # their rates and scores count, but only the chosen agents' evidence is quoted
         current += source.load_evaluations(session, rubric=info.name, period=period, agents=teammates,
                                            with_evidence=False, with_criteria=False)
     earlier = []
@@ -197,7 +195,7 @@ def coaching_reports(session: Session, *, agent: str | None = None, team: str | 
         before = Period(window.start, period.start - timedelta(days=1))
         earlier = source.load_evaluations(session, rubric=info.name, period=before, agents=sorted(chosen_ids),
                                           with_results=False)
-        if team_members:
+        if team_members and not summed:
             earlier_sums = source.verdict_sums(session, rubric=info.name, periods=periods[:-1],
                                                agents=[a.id for a in team_members])
     evaluations = earlier + current
@@ -215,12 +213,12 @@ def coaching_reports(session: Session, *, agent: str | None = None, team: str | 
         if person.team not in team_cache:
             members = members_by_team[person.team]
             team_contacts = [c for i in members for c in contacts_by_agent.get(i, [])]
-            context = team_context([e for i in members for e in by_agent.get(i, [])], period=period, rubric=info,
+            context = _summed_team(session, info.name, periods, members) if summed else team_context([e for i in members for e in by_agent.get(i, [])], period=period, rubric=info,
                                    size=len(members), trend_periods=periods,
                                    earlier_trend=_team_trend(earlier_sums, members, len(periods) - 1))
-            # teammates' criteria were not loaded: the team's failure counts are summed in the database
-            context = replace(context, verdicts=(),
-                              failures=source.failure_counts(session, (e.id for e in context.verdicts)))
+            if not summed:  # teammates' criteria were not loaded: the team's failure counts are summed in the database
+                context = replace(context, verdicts=(),
+                                  failures=source.failure_counts(session, (e.id for e in context.verdicts)))
             team_cache[person.team] = (context, kpi.kpi_row("team", person.team or "", person.team or "",
                                                             team_contacts, repeats))
             if stamp is not None:
@@ -237,6 +235,20 @@ def coaching_reports(session: Session, *, agent: str | None = None, team: str | 
         else:
             batch.reports.append(report)
     return batch
+
+
+def _summed_team(session: Session, rubric: str, periods: list[Period], members: list[str]) -> TeamContext:
+    """A team's side of a coaching report (what :func:`team_context` computes) summed in the database: the
+    verdicts' scores per member and trend period, the period's category scores and failures; no evaluation
+    is read (``verdicts`` stays empty)."""
+    sums = source.verdict_sums(session, rubric=rubric, periods=periods, agents=members)
+    trend = _team_trend(sums, members, len(periods))
+    categories, failures = source.verdict_breakdown(session, rubric=rubric, period=periods[-1], agents=members)
+    last = len(periods) - 1
+    return TeamContext(verdicts=(), score=trend[-1], trend=tuple(trend), failures=failures, size=len(members),
+                       agent_scores={a: (total / n if n else None) for (a, index), (total, n) in sums.items()
+                                     if index == last},
+                       categories={key: total / n for key, (total, n) in categories.items() if n})
 
 
 def _team_trend(sums: dict[tuple[str, int], tuple[float, int]], members: list[str],

@@ -69,6 +69,16 @@ def _templates() -> Jinja2Templates:
     return Jinja2Templates(env=env)
 
 
+def _warm_up(db: Database) -> None:
+    """Compile the main pages' statements before the first request (:func:`views.warm_up`); a failure here
+    is logged and the server starts anyway (the first request then compiles them)."""
+    try:
+        with db.session() as session:
+            views.warm_up(session)
+    except Exception:  # noqa: BLE001 - never stop the server for a warm-up
+        LOG.warning("warming up the page queries failed; the first requests will be slower", exc_info=True)
+
+
 def create_app(database: Database | str, *, secret_key: str | None = None, https_only: bool = False,
                limiter: auth.LoginLimiter | None = None) -> FastAPI:
     """The web application over an open database (or a URL to open, checked to be at head).
@@ -80,6 +90,7 @@ def create_app(database: Database | str, *, secret_key: str | None = None, https
     """
     db = open_database(database) if isinstance(database, str) else database
     templates = _templates()
+    _warm_up(db)
     login_limiter = limiter or auth.LoginLimiter()
     app = FastAPI(title="qa-toolkit", version="1", docs_url=None, redoc_url=None, openapi_url="/api/openapi.json",
                   description="Read-only JSON API of the qa-toolkit web view. Log in through /login (the session "
