@@ -13,7 +13,8 @@ admin (who sees everyone) and a lead (who sees a team of 20), and the server tim
   overview (100k)      /?period=2026-05..2026-10   every one of the 100,000 interactions
   agent page           /agents/ag-007?period=2026-10   coaching content, evaluations, KPIs against the team
       cold: the first page after a server start (a new app and engine, an empty page cache) and a log-in,
-      as after any change of the data; warm: the same page again (the overview cached; the agent page's
+      as after any change of the data (the start's warm-up has compiled the statements over the year 1,
+      no data: its cost is reported apart); warm: the same page again (the overview cached; the agent page's
       team side cached, as for the next agent of the same team, the agent's own part read afresh)
   baseline: log-in page   /login                   the floor of a request through the same stack
   baseline: kpi report    ``reports.kpi_report(by=team)`` + ``by=queue`` for 2026-10, what
@@ -233,6 +234,24 @@ def _service_cpu(url: str, repeats: int, teams: int) -> dict[str, Any]:
     return rows
 
 
+def _warm_up_cost(url: str, repeats: int) -> dict[str, Any]:
+    """What a server start spends on :func:`views.warm_up` (compiling the pages' statements on its new engine
+    before the first request, see the cold pages above): wall and CPU time, a new engine each time."""
+    from qa_toolkit.services import views
+    from qa_toolkit.storage.database import open_database
+
+    wall, cpu = [], []
+    for _ in range(repeats):
+        database = open_database(url)
+        began, began_cpu = time.perf_counter(), time.process_time()
+        with database.session() as session:
+            views.warm_up(session)
+        wall.append((time.perf_counter() - began) * 1000)
+        cpu.append((time.process_time() - began_cpu) * 1000)
+        database.close()
+    return {"wall_ms_median": round(statistics.median(wall), 1), "cpu_ms_median": round(statistics.median(cpu), 1)}
+
+
 def _kpi_baseline(url: str, repeats: int) -> dict[str, Any]:
     from qa_toolkit.reports.period import parse_period
     from qa_toolkit.services import reports
@@ -280,6 +299,7 @@ def run_engine(engine: str, url: str, args: argparse.Namespace) -> dict[str, Any
             thread.join(10)
     rows["baseline: kpi report (month)"] = _kpi_baseline(url, args.repeats)
     cpu = _service_cpu(url, args.repeats, args.teams)
+    warm_up = _warm_up_cost(url, args.repeats)
     floor = rows["baseline: log-in page"]["server_ms_median"] or 0.1
     kpi_ms = rows["baseline: kpi report (month)"]["server_ms_median"]
     for name, row in rows.items():
@@ -289,7 +309,7 @@ def run_engine(engine: str, url: str, args: argparse.Namespace) -> dict[str, Any
                        ratio_to_login_page=round(row["server_ms_median"] / floor, 1),
                        ratio_to_kpi_report=round(row["server_ms_median"] / kpi_ms, 4))
     return {"engine": engine, "seed_s": None if reused else round(seeded, 1), "reused_data": bool(reused),
-            "pages": rows, "service_cpu": cpu, "load_average_before": load_before, "load_average": os.getloadavg()}
+            "pages": rows, "service_cpu": cpu, "server_start_warm_up": warm_up, "load_average_before": load_before, "load_average": os.getloadavg()}
 
 
 def _print(result: dict[str, Any]) -> None:
@@ -300,6 +320,9 @@ def _print(result: dict[str, Any]) -> None:
         print(f"  {name:52s} median {row['server_ms_median']:8.1f} ms  max {row['server_ms_max']:8.1f} ms{goal}")
     for name, row in result["service_cpu"].items():
         print(f"  CPU of the service call: {name:28s} median {row['cpu_ms_median']:8.1f} ms  min {row['cpu_ms_min']:8.1f} ms")
+    warm = result["server_start_warm_up"]
+    print(f"  a server start's warm-up (compiling the pages' statements): wall {warm['wall_ms_median']:.1f} ms, "
+          f"CPU {warm['cpu_ms_median']:.1f} ms")
     print(f"  load average before: {', '.join(f'{v:.1f}' for v in result['load_average_before'])}; "
           f"at the end: {', '.join(f'{v:.1f}' for v in result['load_average'])}")
 

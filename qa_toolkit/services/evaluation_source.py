@@ -247,17 +247,19 @@ def evaluation_page(session: Session, *, agent: str, period: Period, limit: int,
         for eid, iid, external, started, created, rubric_name, kind, reviewer, score, critical in heads]
 
 
-def _ranked_verdicts(rubric: str, periods: Sequence[Period], agents: Sequence[str]) -> Any:
+def _ranked_verdicts(rubric: str, periods: Sequence[Period], agents: Sequence[str], categories: bool = False) -> Any:
     """Every current evaluation of these agents' interactions in ``periods`` with its period's index
     (``bucket``) and its rank among its interaction's evaluations (``rank`` 1: the verdict, the latest
-    review, else the latest automated one, as :func:`~qa_toolkit.reports.verdicts.verdicts` chooses)."""
+    review, else the latest automated one, as :func:`~qa_toolkit.reports.verdicts.verdicts` chooses);
+    ``categories``: with the category scores (without, an index holds every column read)."""
     E, I = m.Evaluation, m.Interaction  # noqa: N806
     bucket = case(*[((I.started_at >= p.start_at) & (I.started_at < p.end_at), index)
                     for index, p in enumerate(periods)], else_=None)
     rank = func.row_number().over(partition_by=E.interaction_id,
                                   order_by=(case((E.kind == "review", 1), else_=0).desc(), E.id.desc()))
     return _filtered(select(E.id.label("id"), m.Agent.external_id.label("agent"), bucket.label("bucket"),
-                            E.score.label("score"), E.category_scores.label("categories"), rank.label("rank")),
+                            E.score.label("score"), (E.category_scores if categories else literal(None)).label("categories"),
+                            rank.label("rank")),
                      rubric, Period(periods[0].start, periods[-1].end), agents).subquery()
 
 
@@ -283,7 +285,7 @@ def verdict_breakdown(session: Session, *, rubric: str, period: Period, agents: 
     :func:`~qa_toolkit.reports.coaching.category_means` and ``failure_counts`` compute from loaded evaluations)."""
     if not agents:
         return {}, {}
-    ranked = _ranked_verdicts(rubric, [period], agents)
+    ranked = _ranked_verdicts(rubric, [period], agents, categories=True)
     connection = session.connection()
     if connection.dialect.name == "postgresql":
         each = func.jsonb_each(ranked.c.categories).table_valued("key", "value").alias("category")
