@@ -18,6 +18,8 @@ def turn(speaker: str, start: float, text: str, step: float = 0.4) -> TurnText:
 
 @pytest.mark.parametrize(("question", "kinds"), [
     ("Could you read me the digits on the card?", ["card"]),
+    ("Could I get the sixteen digits on the front of your Visa?", ["card"]),
+    ("Where can we reach you?", ["phone"]),
     ("And what's your count number?", ["account"]),  # "account number" misheard
     ("When does it expire, and the CVV?", ["expiry", "cvv"]),
     ("Last thing, the social security number.", ["ssn"]),

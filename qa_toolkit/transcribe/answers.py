@@ -22,19 +22,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from qa_toolkit.ingest.pii import digit_runs
+from qa_toolkit.ingest.pii import PIISpan, digit_runs
 from qa_toolkit.ingest.spoken import LEAD_WORDS, TLDS, normalise
 
 # Cue phrases per kind; a phrase of FUZZY_MIN_CHARS characters or more also matches words that sound a little
 # different (fuzz.ratio >= FUZZY_RATIO), a shorter one only as written.
 ASKED: dict[str, tuple[str, ...]] = {
     "card": ("card number", "long number", "number on the card", "number on the front", "digit number",
-             "card details", "credit card", "debit card", "numbers on the card", "digits on the card"),
-    "expiry": ("expiry", "expiration", "expires", "expire", "exp date", "valid thru", "valid through",
+             "card details", "credit card", "debit card", "numbers on the card", "digits on the card",
+             "digits on the front", "across the front", "visa number", "mastercard number", "amex number"),
+    "expiry": ("expiry", "expiration", "expires", "expire", "exp", "exp date", "valid thru", "valid through",
                "valid until", "good thru", "good through", "end date", "month and year"),
     "cvv": ("security code", "cvv", "cvc", "cv2", "csc", "verification code", "verification value", "card code",
             "digit code", "digits on the back", "numbers on the back", "code on the back", "number on the back"),
@@ -42,7 +42,7 @@ ASKED: dict[str, tuple[str, ...]] = {
     "account": ("account number", "account", "acct"),
     "phone": ("phone number", "phone", "mobile", "cell", "number to reach", "number we can", "number to call",
               "contact number", "callback number", "call back number", "number i can", "best number",
-              "good number"),
+              "good number", "reach you", "call you back", "text you"),
     "email": ("email address", "e mail address", "email", "e mail", "mail address", "send the receipt",
               "send it to", "where should i send"),
 }
@@ -63,15 +63,6 @@ _TOKEN = re.compile(r"[\w@.'-]+")
 _EMAIL_SIGN = re.compile(r"(?i)@|\bat\b|\bdot\b|\.(?:com|org|net)\b")
 _LEAD = LEAD_WORDS | {"do", "can", "you", "use", "i", "i'd", "i'll", "let's", "that", "that's", "here", "please"}
 LOCAL_PART_WORDS = 8  # at most this many words of an address before its "at" or "dot"
-
-
-@dataclass(frozen=True, slots=True)
-class AnswerSpan:
-    """A hit in the answer's text: kind and ``[start, end)`` offsets in that text."""
-
-    kind: str
-    start: int
-    end: int
 
 
 def _phrase_found(words: Sequence[str], joined: str, phrase: str) -> int | None:
@@ -104,14 +95,14 @@ def asked_kinds(text: str) -> list[str]:
     return kinds
 
 
-def _numbers(text: str, kinds: Sequence[str]) -> list[AnswerSpan]:
+def _numbers(text: str, kinds: Sequence[str]) -> list[PIISpan]:
     numeric = [k for k in kinds if k in MIN_DIGITS]
     norm = normalise(text)
-    found: list[AnswerSpan] = []
+    found: list[PIISpan] = []
     taken: list[tuple[int, int]] = []
 
     def add(kind: str, start: int, end: int) -> None:
-        found.append(AnswerSpan(kind, *norm.source(start, end)))
+        found.append(PIISpan(kind, *norm.source(start, end)))
         taken.append((start, end))
 
     for start, end, digits in digit_runs(norm.text, max((WHOLE_DIGITS[k] for k in numeric), default=13)):
@@ -133,7 +124,7 @@ def _numbers(text: str, kinds: Sequence[str]) -> list[AnswerSpan]:
     return found
 
 
-def _email(text: str) -> AnswerSpan | None:
+def _email(text: str) -> PIISpan | None:
     """An address in the answer: the words from the first that is not a lead-in to the top-level domain (or to the
     end of the sentence) where an "at", "dot" or "@" is among them."""
     sign = _EMAIL_SIGN.search(text)
@@ -155,10 +146,10 @@ def _email(text: str) -> AnswerSpan | None:
     if end is None:  # the domain misheard: to the end of the sentence
         stop = re.search(r"[?!]|\.(?:\s|$)", text[sign.end():])
         end = sign.end() + (stop.start() if stop else len(text[sign.end():].rstrip()))
-    return AnswerSpan("email", first.start(), end) if end > first.start() else None
+    return PIISpan("email", first.start(), end) if end > first.start() else None
 
 
-def answer_spans(text: str, kinds: Sequence[str]) -> list[AnswerSpan]:
+def answer_spans(text: str, kinds: Sequence[str]) -> list[PIISpan]:
     """The personal data of ``kinds`` in ``text``, an answer to a question that asked for them (looser rules
     than :func:`qa_toolkit.ingest.pii.find_pii`, see the module docstring)."""
     found = _numbers(text, kinds) if any(k in MIN_DIGITS or k in ("expiry", "cvv") for k in kinds) else []
