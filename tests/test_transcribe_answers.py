@@ -70,3 +70,14 @@ def test_the_agents_own_numbers_and_unasked_answers_stay() -> None:
              turn("customer", 6.0, "Okay, and when will I get it back?"),
              turn("agent", 9.0, "Within five to ten days, by the fourteenth of May.")]
     assert find_call_pii(turns) == []
+
+
+def test_an_answer_after_a_hold_and_the_agents_take_your_time() -> None:
+    turns = [turn("agent", 0.0, "And the expiry date on the card?"),
+             turn("customer", 3.0, "Hang on, let me find it."),
+             turn("agent", 5.0, "Sure, take your time."),
+             turn("customer", 27.0, "Okay, it's oh seven, twenty eight."),  # after 20 s of hold music
+             turn("agent", 31.0, "Thanks. That's all done, the refund is 42 dollars.")]
+    spans = find_call_pii(turns)
+    assert [(s.kind, s.turn, turns[s.turn].text[s.start:s.end]) for s in spans] == [
+        ("expiry", 3, "oh seven, twenty eight")]

@@ -27,6 +27,9 @@ from qa_toolkit.transcribe.turns import TurnText
 
 # kinds the other speaker's words may name: a card only where asked for ("what's the long number on the card?"),
 # and an expiry date or security code after its own cue ("the expiration date?")
+# what the asker says while waiting for the rest of an answer: no new question
+KEEP_OPEN = ("take your time", "no rush", "no problem", "no worries", "i'll wait", "whenever you're ready", "hold on",
+             "say that again", "repeat that", "the rest", "last group", "last part", "one more time", "sorry")
 CUED_KINDS = ("card", "cvv", "expiry", "ssn", "account", "phone", "email")
 DIGIT_KINDS = ("card", "ssn", "phone", "account", "cvv")  # a piece of these without a digit is no part of them
 JOIN_GAP_S = 15.0  # turns of one speaker this close together are read as one stretch (a card in groups)
@@ -134,30 +137,41 @@ def _two_numbers(turns: Sequence[TurnText], joined: _Joined, start: int, end: in
                if turns[i].speaker != turns[first].speaker)
 
 
-def _answers(turns: Sequence[TurnText], join_gap_s: float) -> Iterator[tuple[list[str], list[tuple[int, TurnText]]]]:
+def _keeps_open(text: str) -> bool:
+    """True for the asker's words that wait for the rest of the answer ("Take your time.", "Sorry, say that again?")."""
+    low = text.lower()
+    return any(phrase in low for phrase in KEEP_OPEN)
+
+
+def _answers(turns: Sequence[TurnText]) -> Iterator[tuple[list[str], list[tuple[int, TurnText]]]]:
     """Each question for personal data by the agent's side and the customer's turns that answer it: those after
-    it until the asker speaks again ("mhm" aside), the first within :data:`ANSWER_S`, each within ``join_gap_s``
-    of the one before. The question right after the answer to a card number's that names nothing heard asks for
-    the card's expiry date and security code (:data:`AFTER_CARD`: "Through a date in the CDC" for "valid thru
-    date and the CVC"). Yields (kinds asked for, answer turns)."""
+    it until the asker speaks again (their "mhm" and "take your time" aside), each within :data:`ANSWER_S` of the
+    one before. The question right after the answer to a card number's that names nothing heard asks for the card's
+    expiry date and security code (:data:`AFTER_CARD`: "Through a date in the CDC" for "valid thru date and the
+    CVC"). Yields (kinds asked for, answer turns)."""
     after_card = False
     for index, question in enumerate(turns):
         if question.speaker == "customer" or is_backchannel(question.text):
             continue
-        kinds = asked_kinds(question.text) or (list(AFTER_CARD) if after_card else [])
+        kinds = asked_kinds(question.text)
+        if not kinds and _keeps_open(question.text):
+            continue
+        kinds = kinds or (list(AFTER_CARD) if after_card else [])
         after_card = "card" in kinds
         if not kinds:
             continue
         answer: list[tuple[int, TurnText]] = []
+        last_end = question.end_s
         for later in range(index + 1, len(turns)):
             turn = turns[later]
-            if turn.speaker == question.speaker and not is_backchannel(turn.text):
+            if turn.speaker == question.speaker and not (is_backchannel(turn.text) or (
+                    _keeps_open(turn.text) and not asked_kinds(turn.text))):
                 break
-            last_end = answer[-1][1].end_s if answer else question.end_s
-            if turn.start_s - last_end > (join_gap_s if answer else ANSWER_S):
+            if turn.start_s - last_end > ANSWER_S:
                 break
             if turn.speaker == "customer":
                 answer.append((later, turn))
+                last_end = turn.end_s
         if answer:
             yield kinds, answer
 
@@ -221,7 +235,7 @@ def find_call_pii(turns: Sequence[TurnText], *, kinds: Collection[str] = KINDS, 
                 card_end = normalised_offset(norm, whole.starts[position] + e)
                 for extra in after_card(norm.text, card_end, kinds):
                     claim(whole, extra.kind, *norm.source(extra.start, extra.end))
-    for asked, answer in _answers(turns, join_gap_s):
+    for asked, answer in _answers(turns):
         joined = _Joined(answer)
         for hit in answer_spans(joined.text, [k for k in asked if k in kinds]):
             claim(joined, hit.kind, hit.start, hit.end)
