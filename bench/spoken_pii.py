@@ -21,7 +21,7 @@ Redaction overhead: seconds spent finding and redacting PII in the transcript / 
 transcribing, summed over the calls (target <= 2 %). Audio redaction speed: audio seconds / seconds
 spent writing the redacted copy (PyAV decode + mute + encode, the fastest of three per call; target >= 50x
 real time).
-Writes ``bench/results/spoken_pii.json``.
+Writes ``bench/results/spoken_pii.json`` (``--out`` elsewhere).
 """
 
 from __future__ import annotations
@@ -199,6 +199,7 @@ def main() -> None:
     parser.add_argument("--cached-only", action="store_true",
                         help="with --cache: measure each model on the calls it has a transcript of there only "
                              "(the calls left out are listed in the results)")
+    parser.add_argument("--out", type=Path, default=RESULTS, help="where the results JSON goes")
     parser.add_argument("--audio-repeats", type=int, default=AUDIO_REPEATS,
                         help="time the audio redaction of each call this many times, the fastest counts")
     args = parser.parse_args()
@@ -219,8 +220,8 @@ def main() -> None:
             result["asr"][model] = through_asr(mine, model, Path(tmp), args.cache)
             result["asr"][model]["calls"] = len(mine)
             result["asr"][model]["calls_left_out"] = sorted(c["file"] for c in calls if c not in mine)
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=2) + "\n")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=2) + "\n")
     rows = [("reference text", result["reference_text"])] + [(m, r) for m, r in result["asr"].items()]
     print(f"{len(calls)} calls ({args.split} split), {result['audio_s'] / 60:.1f} min of audio")
     print(f"{'':16}" + "".join(f"{k:>14}" for k in (*KINDS, "all")))
@@ -238,7 +239,7 @@ def main() -> None:
     for model, r in result["asr"].items():
         print(f"{model}: redaction {100 * r['redaction_overhead']:.2f} % of transcription time; "
               f"audio redaction {r['audio_redaction_x_realtime']:.0f}x real time")
-    print(f"wrote {RESULTS.relative_to(ROOT)}")
+    print(f"wrote {args.out}")
 
 
 if __name__ == "__main__":

@@ -43,7 +43,7 @@ ASKED: dict[str, tuple[str, ...]] = {
     "phone": ("phone number", "phone", "mobile", "cell", "number to reach", "number we can", "number to call",
               "contact number", "callback number", "call back number", "number i can", "best number",
               "good number", "reach you", "call you back", "text you"),
-    "email": ("email address", "e mail address", "email", "e mail", "mail address", "send the receipt",
+    "email": ("email address", "e mail address", "email", "e mail", "mail address", "address", "send the receipt",
               "send it to", "where should i send"),
 }
 FUZZY_RATIO = 85.0
