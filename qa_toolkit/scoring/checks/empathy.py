@@ -29,6 +29,15 @@ FRUSTRATION = (
     "yet again", "once again", "all over again", "for the last time", "speak to a manager", "speak to your manager",
     "talk to a manager", "talk to your manager", "speak to a supervisor", "talk to a supervisor",
     "speak to someone senior", "someone in charge",
+    # distress and indignation in words no list above held: "I'm gutted", "frankly insulting", "I'm shaking"
+    "gutted", "insulting", "insult", "derisory", "devastated", "heartbroken", "in tears", "crying", "can't cope",
+    "cannot cope", "freaking out", "shaking", "losing my mind", "driving me mad", "driving me crazy",
+    "driving me insane", "up the wall", "wits' end", "wits end", "end of my rope", "end of my tether",
+    "sick and tired", "had enough", "not good enough", "shocking", "appalling", "robbery", "rip off", "rip-off",
+    "ripped off", "love that for me", "oh joy", "passed away", "taking ages", "taking forever",
+    "takes forever", "took forever",
+    "nobody can tell me", "no one can tell me", "nobody tells me", "no one tells me", "nobody told me",
+    "no one told me", "nobody knows", "no one knows", "nobody answers", "no one answers", "😭", "😡", "🤬", "😤", "😠", "😢", "😩", "😫",
 )
 THANKS = ("thanks", "thank you", "thx", "ty", "cheers", "merci", "gracias", "danke", "grazie", "obrigado", "谢谢",
           "ありがとう", "appreciate", "ta", "thank u", "tysm", "many thanks", "you're a star", "you are a star",
@@ -58,6 +67,16 @@ FRUSTRATION_REGEXES = (
     # asking again and again: "I have asked for a meter four times", "called you 5 times", "chased it three times"
     r"\b(?:asked|called|rung|rang|phoned|chased|written|wrote|emailed|e-mailed|told\s+you|reported|complained)\b"
     r"[^.!?]{0,40}?\b(?:three|four|five|six|several|many|multiple|countless|[3-9]|\d\d)\s+times\b",
+    # "asked twice already", "this is my fourth email", "the second letter this month"
+    r"\b(?:asked|called|rung|rang|phoned|chased|written|wrote|emailed|e-mailed|told\s+you|said)\b[^.!?]{0,30}?"
+    r"\btwice\b", r"\b(?:second|third|fourth|fifth|\d+(?:nd|rd|th))\s+(?:email|e-mail|message|call|chat|letter)\b",
+    # a figure met with "??": "bill 62?? normally 25", "450?? that's way more than I thought"
+    r"\d\s*\?{2,}",
+    # sarcasm after bad news in a question: "24 hours without a phone? brilliant"
+    # an opening "oh wonderful, ..." that thanks nobody: "oh wonderful, the replacement is broken too"
+    r"^\W*oh\s+(?:wonderful|brilliant|fantastic|lovely|perfect|marvellous|super|great)\b"
+    r"(?![^.!?]*\b(?:thanks?|thank\s+you|cheers|ty|thx)\b)",
+    r"(?<=\?)\s*(?:oh\s+)?(?:brilliant|great|fantastic|wonderful|perfect|lovely|marvellous|amazing|super)\b\W*$",
 )
 # repeated "!"/"?" after three or more words: "Why do you need that??" (not a bare "Hello??")
 REPEATED_PUNCTUATION = re.compile(r"[!?]{2,}")
@@ -98,12 +117,20 @@ EMPATHY = (
     "miserable", "must be hard", "can't have been easy", "so hard", "heartbreaking", "i'm sorry", "dreadful",
     # reassurance names the feeling: "don't panic, nothing's cancelled", "please don't worry"
     "don't panic", "don't worry", "please don't worry", "try not to worry", "no need to worry", "no need to panic",
+    # feelings and hardship named in more words: "a letter like that is frightening", "that's a lot of pressure"
+    "frightening", "disappointing", "disheartening", "embarrassing", "exhausting", "infuriating", "a lot of pressure",
+    "not fair on you", "isn't fair on you", "condolences", "not the news you", "not what you were hoping",
+    "i get why", "i can understand", "that's hard", "that's tough", "so tough", "rough luck", "unacceptable",
+    "shouldn't have happened", "should never have happened", "let you down",
 )
 EMPATHY_REGEXES = (
     r"\bi(?:'d| would)\s+(?:be|feel)\s+(?:\w+\s+)?(?:annoyed|frustrated|upset|angry|worried|the same)(?:\s+too)?\b",
     r"\b(?:so|really|very|truly|terribly)\s+sorry\b",
     # "an unknown payment is alarming", "that must be worrying", "it's concerning"
     r"\b(?:is|was|must\s+be|sounds|can\s+be|that's|it's)\s+(?:\w+\s+)?(?:concerning|inconvenient|a\s+worry)\b",
+    # "that would wind anyone up", "it'd drive anyone mad", "three hours would wear anyone down"
+    r"\b(?:would|'d|will|can)\s+(?:\w+\s+)?(?:wind|wear|drive|get|upset|annoy|frustrate|worry|stress|"
+    r"send)\s+anyone\b", r"\banyone\s+would\s+(?:be|feel)\b",
 )
 
 
@@ -133,6 +160,7 @@ class SentimentParams(Params):
     vader: bool = True
 
 
+_WEAK = "negative sentiment"  # the reason _upset gives when VADER's score alone found the customer upset
 _LEADING_NO = re.compile(r"^\s*(?:no|nope|nah)\b[\s,.!]*", re.IGNORECASE)
 
 
@@ -179,8 +207,12 @@ def _upset(turn: TurnView, p: EmpathyParams) -> tuple[str, float] | None:
 
 
 def empathy(view: InteractionView, p: EmpathyParams) -> CheckResult:
-    """When the customer first sounds upset, the agent acknowledges it within the next ``window`` agent turns."""
+    """When the customer first sounds upset, the agent acknowledges it within the next ``window`` agent turns.
+
+    A turn that only VADER's score calls upset ("lost my debit card, need to cancel it") does not decide alone:
+    unacknowledged, the check reads on, and a later turn upset in words or exemplars decides instead."""
     turns = view.turns
+    weak: CheckResult | None = None
     for position, turn in enumerate(turns):
         if turn.speaker != "customer":
             continue
@@ -200,9 +232,12 @@ def empathy(view: InteractionView, p: EmpathyParams) -> CheckResult:
             if said is not None:
                 return CheckResult("pass", f"customer upset in turn {turn.index} ({reason}); agent acknowledged "
                                    f"in turn {reply.index}", (trigger, said), confidence)
-        return CheckResult("fail", f"customer upset in turn {turn.index} ({reason}); no acknowledgement in the "
-                           f"next {len(replies)} agent turn(s)", (trigger, *(quote(r) for r in replies)), confidence)
-    return CheckResult("na", "the customer never sounded upset", (), 0.7)
+        failed = CheckResult("fail", f"customer upset in turn {turn.index} ({reason}); no acknowledgement in the "
+                             f"next {len(replies)} agent turn(s)", (trigger, *(quote(r) for r in replies)), confidence)
+        if not reason.startswith(_WEAK):
+            return failed
+        weak = weak or failed
+    return weak or CheckResult("na", "the customer never sounded upset", (), 0.7)
 
 
 def customer_sentiment(view: InteractionView, p: SentimentParams) -> CheckResult:

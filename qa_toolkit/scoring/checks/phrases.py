@@ -76,6 +76,34 @@ PROHIBITED_REGEXES = (
     r"\byour\s+(?:boss|employer|manager|work|family|neighbou?rs)\s+(?:will|is\s+going\s+to|'ll)\b",
     r"\b(?:the\s+)?(?:truck|van|bailiffs?|enforcement\s+agents?|repo\s+men?)\s+(?:comes?|will\s+come|turns?\s+up|"
     r"will\s+be\s+round)\b",
+    r"\b(?:enforcement\s+agents?|bailiffs?|someone|officers?|collectors?)\s+(?:\w+\s+){0,3}?(?:to\s+)?(?:attend|visit|"
+    r"come\s+(?:round\s+)?to|call\s+at|knock\s+on)\s+your\s+(?:address|home|house|property|door|work)\b",
+    # a threat behind a condition, which the negation window would read as negated: "if nothing comes in, your
+    # employer will hear about it"
+    r"\bif\s+(?:nothing|no\s+payment|you\s+don't|you\s+do\s+not|it's\s+not|it\s+isn't)\b[^.!?]{0,60}?\byour\s+"
+    r"(?:boss|employer|manager|work|family|neighbou?rs)\s+(?:will|is\s+going\s+to|'ll)\b",
+    # talking down, starting where a negation would otherwise hide it: "I don't know how much simpler I can make it"
+    r"\b(?:can't|cannot|don't\s+know\s+how\s+to)\s+make\s+it\s+(?:any\s+)?(?:simpler|clearer|easier)\b",
+    r"\bdon't\s+know\s+how\s+much\s+(?:simpler|clearer|plainer)\b",
+    r"\b(?:explained|told\s+you)\s+(?:\w+\s+){0,3}?(?:three|two|four|several|many|multiple|ten)\s+times\b",
+    r"\bdid\s+you\s+(?:even|actually|really|not)\s+(?:read|check|look|try|listen|bother)\b",
+    r"\b(?:every(?:one|body)|any(?:one|body))\s+knows?\s+(?:this|that|how)\b",
+    r"\b(?:this|that|it)(?:'s|\s+is)\s+(?:a\s+|really\s+|very\s+|pretty\s+)*basic\s+(?:thing|stuff|knowledge)\b",
+    r"\b(?:type|talk|speak|say\s+it|go)\s+(?:really\s+|very\s+|extra\s+)?slow(?:ly|er)?\s+(?:then|for\s+you)\b",
+    r"\bi'll\s+(?:type|talk|speak|say\s+it)\s+(?:really\s+|very\s+|extra\s+)?slow(?:ly|er)?\b",
+    r"\b(?:spell\s+it\s+out|use\s+small(?:er)?\s+words)\s+for\s+you\b",
+    # sarcasm and disbelief: "sure, because nobody's ever reported that", "congratulations, you've found the fee",
+    # "heard that one before", "course it was"
+    r"\bsure,?\s+because\s+(?:no(?:body|\s+one)|every(?:one|body))\b",
+    r"^\W*congratulations,?\s+you(?:'ve|\s+have)\s+(?:found|discovered|managed|worked\s+out)\b",
+    r"\bheard\s+(?:that\s+one|it\s+all|that)\s+before\b", r"(?:^|[.!?]\s+)(?:of\s+)?course\s+it\s+(?:was|is|did)\W*$",
+    r"\b(?:likely|likely\s+sounding)\s+story\b",
+    # indifference and blame: "take it or leave it", "not sure what you expected", "works fine for everyone else"
+    r"\btake\s+it\s+or\s+leave\s+it\b", r"\b(?:not\s+sure\s+)?what\s+(?:did|do|else\s+did)\s+you\s+expect\b",
+    r"\bnot\s+sure\s+what\s+you\s+expected\b",
+    r"\bworks?\s+(?:fine\s+|perfectly\s+)?for\s+every(?:one|body)\s+else\b",
+    r"\b(?:(?:a\s+)?bit|rather|so|being|very)\s+dramatic\b", r"\bover-?react(?:ing)?\b",
+    r"\b(?:that's|it's)\s+on\s+(?:the|your)\s+\w+,?\s+not\s+(?:me|us)\b",
 )
 
 
