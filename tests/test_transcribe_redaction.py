@@ -215,3 +215,14 @@ def test_found_on_the_test_split_the_agents_words_two_numbers_and_the_social() -
              turn("customer", 5.0, "It's seven eight nine,"), turn("agent", 7.0, "Mm-hm."),
              turn("customer", 8.0, "seven oh, seven one eight five.")]
     assert [(s.kind, s.turn) for s in find_call_pii(turns)] == [("ssn", 2), ("ssn", 4)]
+
+
+def test_an_order_number_read_in_groups_is_no_card_where_part_of_it_passes_luhn() -> None:
+    """Found on the dev calls through tiny.en: the last 13 digits of an order number read around the agent's "Yep"
+    pass the checksum by chance."""
+    turns = [turn("customer", 0.0, "Hi, I'm returning a jacket. The order number is 9 6 0 2"),
+             turn("agent", 5.0, "Yep"),
+             turn("customer", 6.0, "0 6 double 4"),
+             turn("agent", 8.0, "Got it Go on"),
+             turn("customer", 9.0, "5 7 60 17 6 9 8")]
+    assert find_call_pii(turns) == []

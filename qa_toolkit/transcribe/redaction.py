@@ -19,7 +19,8 @@ import re
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, replace
 
-from qa_toolkit.ingest.pii import KINDS, after_card, find_pii, normalised_offset, other_number_named, placeholder
+from qa_toolkit.ingest.pii import (CARD_CUE_CHARS, KINDS, after_card, find_pii, normalised_offset, other_number_named,
+                                   placeholder)
 from qa_toolkit.ingest.spoken import normalise
 from qa_toolkit.transcribe.answers import AFTER_CARD, ANSWER_S, answer_spans, asked_kinds
 from qa_toolkit.transcribe.backend import Word
@@ -217,8 +218,9 @@ def find_call_pii(turns: Sequence[TurnText], *, kinds: Collection[str] = KINDS, 
     for chain in _chains(turns, join_gap_s):
         joined = _Joined(chain)
         for span in find_pii(joined.text, kinds=kinds, regions=regions):
-            if span.kind == "card" and _two_numbers(turns, joined, span.start, span.end):
-                continue
+            if span.kind == "card" and (_two_numbers(turns, joined, span.start, span.end) or other_number_named(
+                    joined.text[max(0, span.start - CARD_CUE_CHARS):span.start])):
+                continue  # "the order number is 9602, 0644, ...": digits passing Luhn by chance
             claim(joined, span.kind, span.start, span.end)
             cards = cards or span.kind == "card"
     if cards and ("cvv" in kinds or "expiry" in kinds):
