@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from qa_toolkit.transcribe.backend import Segment, TranscriptionOptions, Word
-from qa_toolkit.transcribe.stereo import SAMPLE_RATE, pack, transcribe_packed, windows, without_crosstalk
+from qa_toolkit.transcribe.stereo import (FILL_S, SAMPLE_RATE, Piece, longest_gap, pack, transcribe_packed, windows,
+                                          without_crosstalk)
 
 SR = SAMPLE_RATE
 
@@ -39,17 +40,19 @@ def test_a_click_within_a_leak_is_no_speech_and_one_channel_is_left_alone() -> N
     assert without_crosstalk([[(0, 10)]], [left]) == [[(0, 10)]]
 
 
-def test_windows_hold_at_most_30_s_in_time_order_and_pack_maps_pieces() -> None:
+def test_windows_hold_at_most_25_s_first_fit_longest_first_in_time_order_and_pack_maps_pieces() -> None:
     s = SR
-    chunks = [[(0, 20 * s), (30 * s, 38 * s), (60 * s, 100 * s)], [(21 * s, 29 * s), (40 * s, 52 * s)]]
+    assert FILL_S == 25.0
+    chunks = [[(0, 10 * s), (30 * s, 38 * s), (60 * s, 100 * s)], [(12 * s, 22 * s), (40 * s, 52 * s)]]
     found = windows(chunks)
     as_s = [[(k, a // s, b // s) for k, a, b in w] for w in found]
-    assert as_s == [[(0, 0, 20), (1, 21, 29)], [(0, 30, 38), (1, 40, 52)], [(0, 60, 100)]]
+    # 40 s alone; 12 s opens a window, 10 s joins it (3 s left), the next 10 s opens one, 8 s joins that
+    assert as_s == [[(0, 0, 10), (1, 40, 52)], [(1, 12, 22), (0, 30, 38)], [(0, 60, 100)]]
     assert sorted(c for w in found for c in w) == sorted((k, a, b) for k, ch in enumerate(chunks) for a, b in ch)
     left, right = np.full(100 * s, 1.0, np.float32), np.full(100 * s, 2.0, np.float32)
     stream, pieces = pack([left, right], found[0])
-    assert [(p.channel, p.start // s, p.end // s, p.packed // s) for p in pieces] == [(0, 0, 20, 0), (1, 21, 29, 20)]
-    assert len(stream) == 28 * s and stream[0] == 1.0 and stream[20 * s] == 2.0
+    assert [(p.channel, p.start // s, p.end // s, p.packed // s) for p in pieces] == [(0, 0, 10, 0), (1, 40, 52, 10)]
+    assert len(stream) == 22 * s and stream[0] == 1.0 and stream[10 * s] == 2.0
 
 
 def _fake_decoder(expected_len: int, seen: list[TranscriptionOptions]):  # type: ignore[no-untyped-def]
@@ -81,6 +84,38 @@ def test_words_go_back_to_their_channel_and_time(monkeypatch: pytest.MonkeyPatch
     assert [(s.text, round(s.start, 2), round(s.end, 2)) for s in out[1]] == [("hi yes", 2.2, 3.9)]
     assert [round(w.start, 2) for w in out[1][0].words] == [2.2, 3.5]
     assert all(s.avg_logprob == -0.2 for s in [*out[0], *out[1]])
+
+
+def test_a_stretch_the_one_pass_skipped_is_decoded_again_on_its_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    import qa_toolkit.transcribe.stereo as stereo
+
+    monkeypatch.setattr(stereo, "speech_chunks",
+                        lambda samples: [(0, SR), (5 * SR, 6 * SR)] if samples[0] == 1.0 else [(2 * SR, 4 * SR)])
+    left, right = np.full(10 * SR, 1.0, np.float32), np.full(10 * SR, 1.0, np.float32)
+    right[0] = 0.5
+    lengths: list[int] = []
+
+    def decode(audio: np.ndarray, options: TranscriptionOptions) -> Iterable[Segment]:
+        lengths.append(len(audio))
+        if len(audio) == 4 * SR:  # the packed window: left 0-1 s, right 2-4 s (skipped), left 5-6 s
+            yield Segment(0.1, 3.6, "hello there bye", [Word(0.1, 0.5, "hello", 0.9), Word(0.6, 0.9, "there", 0.9),
+                                                        Word(3.2, 3.6, "bye", 0.9)])
+        else:  # right 2-4 s alone
+            yield Segment(0.2, 1.9, "hi yes", [Word(0.2, 0.6, "hi", 0.9), Word(1.5, 1.9, "yes", 0.9)])
+
+    out = transcribe_packed([left, right], decode, TranscriptionOptions())
+    assert lengths == [4 * SR, 2 * SR]  # the window once, then only the skipped stretch
+    assert [(s.text, s.start, s.end) for s in out[0]] == [("hello there", 0.1, 0.9), ("bye", 5.2, 5.6)]
+    assert [(s.text, round(s.start, 2), round(s.end, 2)) for s in out[1]] == [("hi yes", 2.2, 3.9)]
+    assert [round(w.start, 2) for w in out[1][0].words] == [2.2, 3.5]
+
+
+def test_longest_gap_is_the_longest_stretch_of_a_piece_without_words() -> None:
+    piece = Piece(1, 2 * SR, 6 * SR, 0)
+    words = [Word(2.3, 2.6, "a", 0.9), Word(2.5, 3.0, "b", 0.9), Word(4.1, 4.4, "c", 0.9)]
+    assert round(longest_gap(piece, [Segment(2.3, 4.4, "a b c", words)]), 2) == 1.6  # 4.4 s to the end at 6 s
+    assert round(longest_gap(piece, [Segment(2.3, 5.9, "no words")]), 2) == 0.3  # the segment's span
+    assert longest_gap(piece, []) == 4.0
 
 
 def test_options_stored_before_packing_reproduce_without_it() -> None:
