@@ -60,8 +60,8 @@ class TranscribeSettings:
         redact_audio_margin_s: seconds muted before and after each span.
         redact_audio_tone: a 1 kHz tone over the spans instead of silence.
         diarize: tell the speakers of mono calls apart (needs the diarization extra; see transcribe/speakers.py).
-        beam_size: beam search width (default 5; 2 as accurate on the labelled calls, 1 greedy; all deterministic).
-        pack_channels: stereo calls decoded in packed windows (faster, less accurate: see transcribe/stereo.py).
+        beam_size: beam search width (default 5; 2 less CPU, 1 greedy; all deterministic).
+        pack_channels: stereo calls decoded in packed windows (faster; with beam 2: see transcribe/stereo.py).
     """
 
     model: str | None = None

@@ -7,4 +7,4 @@ speech packed into Whisper windows, crosstalk left out) merged into agent/custom
 distributed with procrastinate on PostgreSQL) and WER evaluation with jiwer.
 """
 
-DEFAULT_BEAM_SIZE = 5  # 2 is as accurate on the labelled calls with tiny.en for less CPU (README, Speed)
+DEFAULT_BEAM_SIZE = 5  # 2: less CPU, not clearly as accurate per channel; the one for --pack-channels (README, Speed)
