@@ -226,3 +226,12 @@ def test_an_order_number_read_in_groups_is_no_card_where_part_of_it_passes_luhn(
              turn("agent", 8.0, "Got it Go on"),
              turn("customer", 9.0, "5 7 60 17 6 9 8")]
     assert find_call_pii(turns) == []
+
+
+def test_a_card_read_after_paying_over_the_phone_is_a_card() -> None:
+    """Found on the test split's reference text after it was measured: "over the phone" before a card read in the
+    customer's next turn made it "another kind of number"; only a number's name ("order number") does that now."""
+    turns = [turn("customer", 0.0, "Hello. Can I pay the overdue invoice over the phone?"),
+             turn("agent", 3.0, "Okay, let's take a payment. Read me the number, nice and slowly."),
+             turn("customer", 7.0, "five double four eight, oh two eight nine, eight five two four, two six nine two.")]
+    assert [(s.kind, s.turn) for s in find_call_pii(turns)] == [("card", 2)]

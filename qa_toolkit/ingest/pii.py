@@ -89,8 +89,10 @@ _CARD_CUE = re.compile(r"(?i)\b(?:card|long number|number on the front|visa|mast
 # for "triple eight") or of the agent's "mhm" ("I have"), not a word that starts what comes after a card number.
 _MISHEARD_GAP = re.compile(r"[ ,.-]+(?:(?!(?:exp\w*|valid|code|security|cvv|cvc|and|the|on|in|at|is)\b)[a-z']{1,7}[ ,.-]+){1,2}",
                            re.I)
-_OTHER_NUMBER_CUE = re.compile(r"(?i)\b(?:(?:order|ticket|reference|ref|tracking|confirmation|case|invoice|account|"
-                               r"routing|member|policy|claim)\s+(?:number|no\.?|#|id)|phone|mobile|extension|ext)\b")
+_NUMBER_NAMES = (r"(?:order|ticket|reference|ref|tracking|confirmation|case|invoice|account|routing|member|policy|"
+                 r"claim)\s+(?:number|no\.?|#|id)")
+_OTHER_NUMBER_CUE = re.compile(rf"(?i)\b(?:{_NUMBER_NAMES}|phone|mobile|extension|ext)\b")
+_NAMED_NUMBER = re.compile(rf"(?i)\b{_NUMBER_NAMES}\b")
 _NOT_A_PHONE_CUE = re.compile(r"(?i)\b(?:order|ticket|reference|ref|tracking|confirmation|case|invoice|account|"
                               r"member|policy|claim|serial|card)\s+(?:number|no\.?|#|id)\b")
 _PHONE_CUE = re.compile(r"(?i)\b(?:phone|mobile|cell|call|reach|text|ring|fax)\b")
@@ -219,9 +221,11 @@ def _cued_cards(text: str, claimed: Sequence[PIISpan]) -> Iterable[PIISpan]:
         yield PIISpan("card", start, end)
 
 
-def other_number_named(text: str) -> bool:
-    """True when ``text`` names a number other than a card's ("the tracking number?", "order no.") and no card."""
-    return _OTHER_NUMBER_CUE.search(text) is not None and _CARD_CUE.search(text) is None
+def other_number_named(text: str, *, by_name: bool = False) -> bool:
+    """True when ``text`` names a number other than a card's ("the tracking number?", "order no.", "phone") and no
+    card; ``by_name``: only such a number's name ("order number"), not a phone or an extension."""
+    cue = _NAMED_NUMBER if by_name else _OTHER_NUMBER_CUE
+    return cue.search(text) is not None and _CARD_CUE.search(text) is None
 
 
 def _cued_phones(text: str, claimed: Sequence[PIISpan]) -> Iterable[PIISpan]:

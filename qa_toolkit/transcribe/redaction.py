@@ -219,7 +219,7 @@ def find_call_pii(turns: Sequence[TurnText], *, kinds: Collection[str] = KINDS, 
         joined = _Joined(chain)
         for span in find_pii(joined.text, kinds=kinds, regions=regions):
             if span.kind == "card" and (_two_numbers(turns, joined, span.start, span.end) or other_number_named(
-                    joined.text[max(0, span.start - CARD_CUE_CHARS):span.start])):
+                    joined.text[max(0, span.start - CARD_CUE_CHARS):span.start], by_name=True)):
                 continue  # "the order number is 9602, 0644, ...": digits passing Luhn by chance
             claim(joined, span.kind, span.start, span.end)
             cards = cards or span.kind == "card"
