@@ -48,15 +48,22 @@ def test_agent_from_what_they_say() -> None:
     assert result.confidence > 0.9 and any(line.startswith("words: speaker 2") for line in result.evidence)
 
 
-def test_first_speaker_from_metadata_decides_with_the_words_never_alone() -> None:
+def test_first_speaker_from_metadata_decides_alone_only_between_exactly_two_voices() -> None:
     words, diar = _two_speakers("good morning", "good morning to you too")
     plain = assign_roles(words, words_to_speakers(words, diar), diar)
     assert plain.needs_review and set(plain.roles.values()) == {"unknown"} and "no evidence" in (plain.reason or "")
     alone = assign_roles(words, words_to_speakers(words, diar), diar, SpeakerHints(first_speaker="customer"))
-    assert alone.needs_review and alone.confidence == pytest.approx(0.55)  # the metadata alone never decides
+    assert not alone.needs_review and alone.roles == {1: "customer", 2: "agent"}
+    assert alone.confidence == pytest.approx(0.7)
+    # three voices: an IVR prompt (or a voice merged from two) may speak first, so the metadata alone never decides
+    three = _words(*_said("hello there", 0.0), *_said("good morning", 10.0), *_said("good morning to you too", 20.0))
+    diar3 = Diarization([SpeakerSegment(0, 9, 1), SpeakerSegment(10, 19, 2), SpeakerSegment(20, 40, 3)],
+                        {k: np.eye(4)[k] for k in (1, 2, 3)})
+    guess = assign_roles(three, words_to_speakers(three, diar3), diar3, SpeakerHints(first_speaker="agent"))
+    assert guess.needs_review and guess.confidence == pytest.approx(0.55)
     words, diar = _two_speakers("good morning", "good morning how can I help")  # one agent phrase: 0.5
     hinted = assign_roles(words, words_to_speakers(words, diar), diar, SpeakerHints(first_speaker="customer"))
-    assert hinted.roles == {1: "customer", 2: "agent"} and hinted.confidence == pytest.approx(1 - 0.5 * 0.45)
+    assert hinted.roles == {1: "customer", 2: "agent"} and hinted.confidence == pytest.approx(1 - 0.5 * 0.3)
 
 
 def test_enrolled_voice_identifies_the_agent() -> None:
@@ -214,6 +221,29 @@ def test_an_announced_hand_off_without_a_second_staff_voice_is_flagged() -> None
     last = _said("okay I'll get my supervisor for you please hold", 30.0)
     _, ended = attribute(_words(*greeting, *customer, *last), diar)  # the recording ends with the hand-off
     assert ended.roles == {1: "agent", 2: "customer"} and not ended.needs_review
+
+
+def test_voices_that_hardly_take_turns_or_too_many_voices_are_flagged() -> None:
+    """Two people merged into one voice talk for long stretches without a speaker change; five voices on a
+    service call are a fragmented diarization; words outside any diarized speech were not heard: all three are
+    flagged (roles kept), never decided silently."""
+    agent = "thanks for calling Northwind how can I help " * 4
+    customer = "I was charged twice on my account and I want it back " * 3
+    words = _words(*_said(agent, 0.0), *_said(customer, 20.0))  # 68 words, one change
+    diar = Diarization([SpeakerSegment(0, 19.9, 1), SpeakerSegment(20, 40, 2)], {1: np.eye(4)[0], 2: np.eye(4)[1]})
+    _, merged = attribute(words, diar)
+    assert merged.needs_review and merged.roles == {1: "agent", 2: "customer"}
+    assert "68 words per speaker change" in (merged.reason or "")
+    turns = [SpeakerSegment(4.0 * i, 4.0 * i + 3.9, 1 + i % 2) for i in range(10)]
+    taking = _words(*[w for i in range(10) for w in _said(agent if i % 2 == 0 else customer, 4.0 * i, 0.12)[:8]])
+    _, fine = attribute(taking, Diarization(turns, {1: np.eye(4)[0], 2: np.eye(4)[1]}))
+    assert not fine.needs_review and fine.roles == {1: "agent", 2: "customer"}
+    _, deaf = attribute(taking, Diarization(turns[:6], {1: np.eye(4)[0], 2: np.eye(4)[1]}))
+    assert deaf.needs_review and "40% of the words fall outside the diarized speech" in (deaf.reason or "")
+    who = [1, 2, 1, 3, 1, 4, 1, 5, 1, 2]
+    many = [SpeakerSegment(4.0 * i, 4.0 * i + 3.9, k) for i, k in enumerate(who)]
+    _, five = attribute(taking, Diarization(many, {k: np.eye(6)[k] for k in range(1, 6)}))
+    assert five.needs_review and five.roles[1] == "agent" and "5 voices found" in (five.reason or "")
 
 
 # --- real diarization on rendered calls ------------------------------------------------------------

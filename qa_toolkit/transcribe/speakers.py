@@ -59,6 +59,11 @@ MIN_CONFIDENCE = 0.6
 VOICE_MIN_SIMILARITY = 0.92  # Resemblyzer: the same voice 0.95-0.98 on the dev calls, others up to 0.92
 VOICE_FULL_MARGIN = 0.1
 FIRST_SPEAKER_CONFIDENCE = 0.55  # below MIN_CONFIDENCE: the metadata alone never decides (an IVR may speak first)
+FIRST_SPEAKER_TWO_VOICES = 0.7  # ... unless exactly two voices were found (an IVR or a merged voice changes the count)
+MAX_WORDS_PER_CHANGE = 30.0  # more words per speaker change than this: voices merged (dev: right calls <= 24.4)
+MIN_TURN_WORDS = 60  # ... counted on calls with at least this many words
+MAX_UNHEARD = 0.2  # share of words outside any diarized speech above this: the voices were not heard (dev: <= 0.09)
+MAX_VOICES = 3  # more voices than this on a service call: the speaker count is not to be trusted
 STAFF_PHRASES = 2  # net agent phrases that make a second speaker agent-side staff
 REVIEW_TAG = "review-speakers"
 
@@ -213,13 +218,13 @@ def assign_roles(words: list[Word], owners: list[int | None], diarization: Diari
 
     if hints.first_speaker:
         first = speakers[0]
+        hint = FIRST_SPEAKER_TWO_VOICES if len(speakers) == 2 else FIRST_SPEAKER_CONFIDENCE
         if hints.first_speaker == "agent":
-            picks.append((first, FIRST_SPEAKER_CONFIDENCE))
-            evidence.append(f"metadata: the agent speaks first (speaker {first}) → {FIRST_SPEAKER_CONFIDENCE:.2f}")
+            picks.append((first, hint))
+            evidence.append(f"metadata: the agent speaks first (speaker {first}, {len(speakers)} voice(s)) → {hint:.2f}")
         elif len(speakers) == 2:
-            picks.append((speakers[1], FIRST_SPEAKER_CONFIDENCE))
-            evidence.append(f"metadata: the customer speaks first, so the agent is speaker {speakers[1]} "
-                            f"→ {FIRST_SPEAKER_CONFIDENCE:.2f}")
+            picks.append((speakers[1], hint))
+            evidence.append(f"metadata: the customer speaks first, so the agent is speaker {speakers[1]} → {hint:.2f}")
 
     if len(speakers) == 1 and counts[speakers[0]][0] and counts[speakers[0]][1]:
         evidence.append(f"one voice found, but its words sound like both sides ({counts[speakers[0]][0]} agent, "
@@ -308,6 +313,7 @@ def attribute(words: list[Word], diarization: Diarization,
             attribution.evidence.append(f"{line}: splitting it does not decide the roles either")
     _flag_staff_talking_customer(attribution, _said_by(words, owners))
     _flag_unseen_handoff(attribution, words, owners)
+    _flag_unsure_voices(attribution, words, owners, diarization)
     grouped: dict[str, list[Word]] = {}
     for word, owner in zip(words, owners, strict=True):
         role = attribution.roles.get(owner, "unknown") if owner is not None else "unknown"
@@ -357,6 +363,29 @@ def _flag_unseen_handoff(attribution: Attribution, words: list[Word], owners: li
            f"the colleague's words went to another speaker")
     attribution.evidence.append(f"words: {why}")
     attribution.reason = "; ".join(filter(None, [attribution.reason, why]))
+
+
+def _flag_unsure_voices(attribution: Attribution, words: list[Word], owners: list[int | None],
+                        diarization: Diarization) -> None:
+    """Flag a decided call whose voices the diarization may have got wrong (roles kept): more than ``MAX_VOICES``
+    voices; over ``MAX_UNHEARD`` of the words outside any diarized speech; or people who hardly take turns
+    (over ``MAX_WORDS_PER_CHANGE`` words per speaker change: two voices merged into one)."""
+    if attribution.needs_review or len(attribution.roles) < 2:
+        return
+    why = []
+    if len(attribution.roles) > MAX_VOICES:
+        why.append(f"{len(attribution.roles)} voices found: the speaker count is uncertain")
+    heard = sum(1 for w in words if any(min(w.end, s.end) > max(w.start, s.start) for s in diarization.segments))
+    if words and 1 - heard / len(words) > MAX_UNHEARD:
+        why.append(f"{1 - heard / len(words):.0%} of the words fall outside the diarized speech")
+    said = [k for k in owners if k is not None]
+    changes = sum(1 for a, b in zip(said, said[1:], strict=False) if a != b)
+    if len(said) >= MIN_TURN_WORDS and len(said) / max(changes, 1) > MAX_WORDS_PER_CHANGE:
+        why.append(f"{len(said) / max(changes, 1):.0f} words per speaker change: voices may be merged")
+    if why:
+        attribution.needs_review = True
+        attribution.evidence.extend(f"voices: {line}" for line in why)
+        attribution.reason = "; ".join(filter(None, [attribution.reason, *why]))
 
 
 def _said_by(words: list[Word], owners: list[int | None]) -> dict[int, str]:
