@@ -10,6 +10,7 @@ agents' interactions are "not found", so ids tell nothing).
 from __future__ import annotations
 
 import mimetypes
+from urllib.parse import quote
 from dataclasses import asdict
 from datetime import date, datetime
 from pathlib import Path
@@ -105,7 +106,8 @@ def overview(session: Session, user: User, period: Period) -> dict[str, Any]:
     roles.require_page(user, PAGES["overview"], "the overview")
     scope = roles.scope(user)
     data = dashboard.overview(session, scope, period, hidden=frozenset(roles.hidden_from(session, user)))
-    agents = [{"id": external_id, "name": name, "team": team or dashboard.NO_TEAM}
+    agents = [{"id": external_id, "name": name, "team": team or dashboard.NO_TEAM,
+               "href": f"/agents/{quote(external_id, safe='/')}"}  # as urlencode would
               for external_id, name, team in session.execute(
                   select(Agent.external_id, Agent.name, Agent.team).where(scope.agent_condition()))]
     agents.sort(key=lambda a: (a["team"], a["name"].lower(), a["id"]))
