@@ -39,6 +39,8 @@ class Settings(BaseSettings):
             server, which takes the schema inside ``json_object``).
         llm_timeout: seconds per request; llm_retries: retries with exponential backoff; llm_concurrency:
             requests in flight at once.
+        embedding_cache: keep the semantic checks' sentence embeddings in the database (vectors and text
+            hashes, no text), so a sentence is embedded once per database (``QA_EMBEDDING_CACHE=0``: off).
     """
 
     model_config = SettingsConfigDict(env_prefix="QA_", env_file=".env", extra="ignore")
@@ -74,6 +76,7 @@ class Settings(BaseSettings):
     llm_timeout: float = Field(default=60.0, gt=0)
     llm_retries: int = Field(default=2, ge=0)
     llm_concurrency: int = Field(default=4, ge=1)
+    embedding_cache: bool = True
 
     @field_validator("phone_regions", mode="before")
     @classmethod

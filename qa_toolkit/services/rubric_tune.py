@@ -20,6 +20,7 @@ from qa_toolkit.reports.period import Period
 from qa_toolkit.rubrics.loader import LoadedRubric, _lines, load_rubric, parse_rubric
 from qa_toolkit.scoring.evaluate import LABELS, read_labelled
 from qa_toolkit.scoring.tune import MIN_LABELS, Item, Pointer, Tuned, tune
+from qa_toolkit.services import embedding_cache
 from qa_toolkit.storage.database import Database
 
 # How a criterion's verdict reads as the hand label its check predicts (``qa score eval``'s labels).
@@ -130,7 +131,11 @@ def tune_rubric(rubric: str, *, labels: str | Path | None = None, database: Data
     unknown = sorted({name for _, item in items for name in item if name not in LABELS})
     if unknown:
         notes.append(f"labels no check predicts (ignored): {', '.join(unknown)}")
-    new_params, reports = tune(base.rubric, items, fit_share=fit_share, min_labels=min_labels, pointers=pointers)
+    # stored reviews read (and fill) the database's embedding cache; a labels file's text, which may not be
+    # redacted, is embedded in this process only
+    with embedding_cache.persisted(database if labels is None else None):
+        new_params, reports = tune(base.rubric, items, fit_share=fit_share, min_labels=min_labels,
+                                   pointers=pointers)
     if not reports:
         raise QAError(f"{source}: no label of an automated criterion of {base.rubric.name}")
     fit = int(round(len(items) * fit_share))

@@ -21,6 +21,7 @@ from sqlalchemy import select
 from qa_toolkit.errors import QAError, located
 from qa_toolkit.scoring.evaluate import evaluate, ignored_labels
 from qa_toolkit.scoring.view import InteractionView
+from qa_toolkit.services import embedding_cache
 from qa_toolkit.services.scoring import load_views, rubric_check_params
 from qa_toolkit.storage.database import Database
 from qa_toolkit.storage.models import Interaction
@@ -99,7 +100,8 @@ def evaluate_stored(database: Database, labels_path: str | Path, *, rubric: str 
     if not items:
         raise QAError(f"{labels_path}: none of its {len(keyed)} interactions is stored"
                       + (f" ({problems[0]}, ...)" if problems else ""))
-    reports = evaluate(items, params)
+    with embedding_cache.persisted(database):  # stored text: the embeddings `qa score auto` kept are read
+        reports = evaluate(items, params)
     return {"file": str(labels_path), "rubric": rubric, "conversations": len(items),
             "labels": [r.as_dict() for r in reports], "ignored_labels": ignored_labels(items),
             "problems": problems}

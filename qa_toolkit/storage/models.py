@@ -18,6 +18,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -628,3 +629,18 @@ class RollupState(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     version: Mapped[int] = mapped_column(Integer, default=0)
+
+
+# --- sentence embeddings kept between runs (revision 0017) ---
+
+
+class EmbeddingCacheEntry(Base):
+    """A sentence embedding of the semantic checks, kept so that no process embeds the same text twice: keyed by
+    the model's id and a hash of the (redacted, as stored) sentence; the vector as float16 bytes. No text column:
+    the sentence itself is never kept here."""
+
+    __tablename__ = "embedding_cache"
+
+    model: Mapped[str] = mapped_column(String(80), primary_key=True)
+    text_hash: Mapped[bytes] = mapped_column(LargeBinary(16), primary_key=True)
+    vector: Mapped[bytes] = mapped_column(LargeBinary)
