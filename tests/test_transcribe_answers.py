@@ -42,6 +42,9 @@ def test_answers_read_loosely_for_the_kind_asked_for() -> None:
     assert found("It's oh five twenty nine and two eight four.", ["expiry", "cvv"]) == [
         ("expiry", "oh five twenty nine"), ("cvv", "two eight four")]
     assert found("Sure, one six nine oh two one one four", ["ssn"]) == [("ssn", "one six nine oh two one one four")]
+    # Whisper's hyphens before digits said one by one (dev id-05 through tiny.en), and a letter for "oh"
+    assert found("-719 -71390 -0.", ["ssn"]) == [("ssn", "719 -71390 -0")]
+    assert found("L -3 -8, 3 -1 -6 -double -5 -1.", ["ssn"]) == [("ssn", "3 -8, 3 -1 -6 -double -5 -1")]
     assert found("Do it, Omar dot new in at mailbox .org, please.", ["email"]) == [
         ("email", "Omar dot new in at mailbox .org")]
     # what is no answer of the kind stays: an amount, a short number, an address without "at" or "dot"

@@ -60,6 +60,7 @@ _EXPIRY_SHAPE = re.compile(rf"(?i)\b(?:(?:{_MONTHS})\s*(?:of\s+)?(?:20)?\d{{2}}\
                            rf"(?:20)?[2-4]\d)(?!\d)")
 _CODE = re.compile(r"(?<![\d$£€.,])\d{3,4}(?![\d]|[.,]\d|\s*(?:dollars?|pounds?|euros?|cents?|percent|%))")
 _TOKEN = re.compile(r"[\w@.'-]+")
+_HYPHEN_BEFORE_DIGIT = re.compile(r"(?<!\w)-(?=\d)")
 _EMAIL_SIGN = re.compile(r"(?i)@|\bat\b|\bdot\b|\.(?:com|org|net)\b")
 _LEAD = LEAD_WORDS | {"do", "can", "you", "use", "i", "i'd", "i'll", "let's", "that", "that's", "here", "please"}
 LOCAL_PART_WORDS = 8  # at most this many words of an address before its "at" or "dot"
@@ -105,7 +106,9 @@ def _numbers(text: str, kinds: Sequence[str]) -> list[PIISpan]:
         found.append(PIISpan(kind, *norm.source(start, end)))
         taken.append((start, end))
 
-    for start, end, digits in digit_runs(norm.text, max((WHOLE_DIGITS[k] for k in numeric), default=13)):
+    # Whisper's "-719 -71390 -0." for digits said one by one: a hyphen before a group is no minus sign here
+    plain = _HYPHEN_BEFORE_DIGIT.sub(" ", norm.text)  # same length: offsets stay
+    for start, end, digits in digit_runs(plain, max((WHOLE_DIGITS[k] for k in numeric), default=13)):
         fits = [k for k in numeric if MIN_DIGITS[k] <= len(digits) <= MAX_DIGITS[k]]
         if fits:
             add(fits[0], start, end)
