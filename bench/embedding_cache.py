@@ -20,7 +20,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -38,17 +37,10 @@ def timed(url: str, reviews: int) -> dict[str, Any]:
 
     from qa_toolkit.scoring import semantic
     from qa_toolkit.scoring.tune import tune
-    from qa_toolkit.scoring.view import TurnView
     from qa_toolkit.services import embedding_cache
     from qa_toolkit.storage.database import open_database
 
-    rubric, items = learn._rubric(), learn._items(TEAM)
-    many = []
-    for k in range(reviews):
-        view, labelled = items[k % len(items)]
-        turns = tuple(TurnView(t.index, t.speaker, f"{t.text} Ref {k}-{t.index}.", t.start_s, t.end_s, t.at)
-                      for t in view.turns)
-        many.append((replace(view, external_id=f"{view.external_id}-{k}", turns=turns), labelled))
+    rubric, many = learn._rubric(), learn.cycled(learn._items(TEAM), reviews)
     database = open_database(url)
     semantic.encoder().model  # loaded before the clock starts (once per process anyway)
     load = os.getloadavg()[0]

@@ -146,19 +146,25 @@ def learning_curve(rubric: Any, items: list[Any], team: dict[str, Any] | None = 
     return points
 
 
-def _timed_tune(labels: str, n: int) -> dict[str, Any]:
-    """Tuning from ``n`` reviews with a unique sentence in every turn (no turn cached), timed."""
-    from qa_toolkit.scoring import semantic
-    from qa_toolkit.scoring.tune import tune
+def cycled(items: list[Any], n: int) -> list[Any]:
+    """``items`` cycled to ``n``, with a unique sentence added to every turn (so no turn is found cached)."""
     from qa_toolkit.scoring.view import TurnView
 
-    rubric, items = _rubric(), _items(Path(labels))
     many = []
     for k in range(n):
         view, labelled = items[k % len(items)]
         turns = tuple(TurnView(t.index, t.speaker, f"{t.text} Ref {k}-{t.index}.", t.start_s, t.end_s, t.at)
                       for t in view.turns)
         many.append((replace(view, external_id=f"{view.external_id}-{k}", turns=turns), labelled))
+    return many
+
+
+def _timed_tune(labels: str, n: int) -> dict[str, Any]:
+    """Tuning from ``n`` reviews with a unique sentence in every turn (no turn cached), timed."""
+    from qa_toolkit.scoring import semantic
+    from qa_toolkit.scoring.tune import tune
+
+    rubric, many = _rubric(), cycled(_items(Path(labels)), n)
     semantic.encoder()  # the model is loaded before the clock starts: it is loaded once per process anyway
     semantic.prefetch(["warm-up"])
     load = os.getloadavg()[0]
