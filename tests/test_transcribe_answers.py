@@ -84,3 +84,13 @@ def test_an_answer_after_a_hold_and_the_agents_take_your_time() -> None:
     spans = find_call_pii(turns)
     assert [(s.kind, s.turn, turns[s.turn].text[s.start:s.end]) for s in spans] == [
         ("expiry", 3, "oh seven, twenty eight")]
+
+
+def test_the_agents_mhm_misheard_as_one_word_keeps_the_answer_open() -> None:
+    """Dev id-11 through tiny.en: the agent's "Mhm" heard as "MHS." between the two groups of an account number."""
+    turns = [turn("agent", 0.0, "First, what's your account number?"),
+             turn("customer", 3.0, "It's 24760."),
+             turn("agent", 5.0, "MHS."),
+             turn("customer", 6.0, "15784,"),
+             turn("agent", 8.0, "Thanks. And your social security number to verify.")]
+    assert [(s.kind, s.turn) for s in find_call_pii(turns)] == [("account", 1), ("account", 3)]

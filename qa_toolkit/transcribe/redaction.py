@@ -139,9 +139,11 @@ def _two_numbers(turns: Sequence[TurnText], joined: _Joined, start: int, end: in
 
 
 def _keeps_open(text: str) -> bool:
-    """True for the asker's words that wait for the rest of the answer ("Take your time.", "Sorry, say that again?")."""
+    """True for the asker's words that wait for the rest of the answer ("Take your time.", "Sorry, say that again?"),
+    and for one word without a digit (speech recognition's "MHS." or "M -H -N." for "mhm")."""
     low = text.lower()
-    return any(phrase in low for phrase in KEEP_OPEN)
+    return any(phrase in low for phrase in KEEP_OPEN) or (len(_WORD.findall(low.replace("-", ""))) == 1
+                                                          and not _DIGIT.search(low))
 
 
 def _answers(turns: Sequence[TurnText]) -> Iterator[tuple[list[str], list[tuple[int, TurnText]]]]:
