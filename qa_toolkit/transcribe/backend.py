@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Protocol
@@ -9,6 +10,10 @@ from typing import Any, Protocol
 import numpy as np
 
 from qa_toolkit.transcribe import DEFAULT_BEAM_SIZE
+
+
+_NOT_WORD = re.compile(r"[^\w]+")
+_NOT_WORD_KEEP_APOSTROPHES = re.compile(r"[^\w']+")
 
 
 @dataclass
@@ -19,6 +24,12 @@ class Word:
     end: float
     word: str
     probability: float
+
+
+def bare(word: str, *, apostrophes: bool = False) -> str:
+    """A token lower-cased without spaces or punctuation (apostrophes kept with ``apostrophes``): what loops and
+    leaked words are compared by."""
+    return (_NOT_WORD_KEEP_APOSTROPHES if apostrophes else _NOT_WORD).sub("", word.lower())
 
 
 @dataclass

@@ -13,25 +13,17 @@ from the quieter channel; nothing else changes (see bench/calls_checks.py for th
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from difflib import SequenceMatcher
 
 import numpy as np
 
 from qa_toolkit.transcribe.audio import SAMPLE_RATE
-from qa_toolkit.transcribe.backend import Segment, Word
+from qa_toolkit.transcribe.backend import Segment, Word, bare
 
 NEAR_S = 0.6  # word timestamps are about ±0.5 s apart between channels
 MIN_DROP_DB = 10.0  # a leak is this much quieter than the voice it comes from (speech on both: about 0 dB)
 MIN_SIMILARITY = 0.75  # characters in common (difflib ratio) for two words to be "the same word" mis-heard
-_CLEAN = re.compile(r"[^\w']+")
-
-
-def _norm(word: str) -> str:
-    return _CLEAN.sub("", word.lower())
-
-
 def _rms_db(samples: np.ndarray, start_s: float, end_s: float, offset_s: float) -> float:
     """The level (dBFS) of ``samples`` between two times from the start of the recording."""
     a = max(0, int((start_s - offset_s) * SAMPLE_RATE))
@@ -57,14 +49,14 @@ def leaked_words(words: list[Word], own: np.ndarray, other_words: list[Word], ot
     others = sorted(other_words, key=lambda w: w.start)
     starts = np.array([w.start for w in others])
     for i, word in enumerate(words):
-        said = _norm(word.word)
+        said = bare(word.word, apostrophes=True)
         if not said:
             continue
         lo = int(np.searchsorted(starts, word.start - NEAR_S - 5.0))  # words are < 5 s long
         for o in others[lo:]:
             if o.start > word.end + NEAR_S:
                 break
-            if o.end < word.start - NEAR_S or not _similar(said, _norm(o.word)):
+            if o.end < word.start - NEAR_S or not _similar(said, bare(o.word, apostrophes=True)):
                 continue
             start, end = min(word.start, o.start), max(word.end, o.end)
             if _rms_db(other, start, end, offset_s) - _rms_db(own, start, end, offset_s) >= MIN_DROP_DB:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from qa_toolkit.transcribe.backend import Segment, TranscriptionOptions, Word
+from qa_toolkit.transcribe.backend import Segment, TranscriptionOptions, Word, bare
 
 SAMPLE_RATE = 16_000
 MAX_UNIT_WORDS = 10          # loops of phrases up to this many words
@@ -43,13 +43,9 @@ class Loop:
     repeats: int
 
 
-def _norm(word: str) -> str:
-    return re.sub(r"[^\w]", "", word.lower())
-
-
 def find_loop(tokens: list[str]) -> Loop | None:
     """The longest run of a phrase (1 to 10 words) repeated back to back often enough to be a loop."""
-    norm = [_norm(t) for t in tokens]
+    norm = [bare(t) for t in tokens]
     best: Loop | None = None
     for unit in range(1, MAX_UNIT_WORDS + 1):
         needed = MIN_REPEATS_ONE_WORD if unit == 1 else MIN_REPEATS
