@@ -106,6 +106,9 @@ def _numbers(text: str, kinds: Sequence[str]) -> list[PIISpan]:
         found.append(PIISpan(kind, *norm.source(start, end)))
         taken.append((start, end))
 
+    def free(match: re.Match[str]) -> bool:
+        return not any(match.start() < e and s < match.end() for s, e in taken)
+
     # Whisper's "-719 -71390 -0." for digits said one by one: a hyphen before a group is no minus sign here
     plain = _HYPHEN_BEFORE_DIGIT.sub(" ", norm.text)  # same length: offsets stay
     for start, end, digits in digit_runs(plain, max((WHOLE_DIGITS[k] for k in numeric), default=13)):
@@ -116,12 +119,12 @@ def _numbers(text: str, kinds: Sequence[str]) -> list[PIISpan]:
                 numeric.remove(fits[0])  # "the account number and a phone number": one of each, in order
     if "expiry" in kinds:
         for date in _EXPIRY_SHAPE.finditer(norm.text):
-            if not any(date.start() < e and s < date.end() for s, e in taken):
+            if free(date):
                 add("expiry", date.start(), date.end())
                 break
     if "cvv" in kinds:
         for code in _CODE.finditer(norm.text):
-            if not any(code.start() < e and s < code.end() for s, e in taken):
+            if free(code):
                 add("cvv", code.start(), code.end())
                 break
     return found

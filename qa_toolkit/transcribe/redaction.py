@@ -26,11 +26,11 @@ from qa_toolkit.transcribe.answers import AFTER_CARD, ANSWER_S, answer_spans, as
 from qa_toolkit.transcribe.backend import Word
 from qa_toolkit.transcribe.turns import TurnText
 
-# kinds the other speaker's words may name: a card only where asked for ("what's the long number on the card?"),
-# and an expiry date or security code after its own cue ("the expiration date?")
 # what the asker says while waiting for the rest of an answer: no new question
 KEEP_OPEN = ("take your time", "no rush", "no problem", "no worries", "i'll wait", "whenever you're ready", "hold on",
              "say that again", "repeat that", "the rest", "last group", "last part", "one more time", "sorry")
+# kinds the other speaker's words may name: a card only where asked for ("what's the long number on the card?"),
+# and an expiry date or security code after its own cue ("the expiration date?")
 CUED_KINDS = ("card", "cvv", "expiry", "ssn", "account", "phone", "email")
 DIGIT_KINDS = ("card", "ssn", "phone", "account", "cvv")  # a piece of these without a digit is no part of them
 JOIN_GAP_S = 15.0  # turns of one speaker this close together are read as one stretch (a card in groups)
