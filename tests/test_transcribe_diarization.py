@@ -15,7 +15,7 @@ import pytest
 from qa_toolkit.transcribe.audio import decode
 from qa_toolkit.transcribe.backend import Word
 from qa_toolkit.transcribe.diarize import Diarization, SpeakerSegment, available
-from qa_toolkit.transcribe.speakers import SpeakerHints, assign_roles, attribute, words_to_speakers
+from qa_toolkit.transcribe.speakers import SpeakerHints, _unheard, assign_roles, attribute, words_to_speakers
 
 pytestmark = pytest.mark.skipif(not available(), reason="needs the diarization extra: pip install '.[diarization]'")
 
@@ -244,6 +244,22 @@ def test_voices_that_hardly_take_turns_or_too_many_voices_are_flagged() -> None:
     many = [SpeakerSegment(4.0 * i, 4.0 * i + 3.9, k) for i, k in enumerate(who)]
     _, five = attribute(taking, Diarization(many, {k: np.eye(6)[k] for k in range(1, 6)}))
     assert five.needs_review and five.roles[1] == "agent" and "5 voices found" in (five.reason or "")
+
+
+def test_words_outside_the_diarized_speech_are_counted_as_word_by_segment_overlap_would() -> None:
+    """The share of unheard words comes from a sorted sweep (hour-long calls stay fast): the same count as
+    checking every word against every segment, overlapping and touching segments and zero-length words included."""
+    rng = np.random.default_rng(7)
+    starts, lengths = rng.uniform(0, 600, 300).round(1), rng.uniform(0, 4, 300).round(1)
+    segments = [SpeakerSegment(float(s), float(s + d), 1 + i % 3) for i, (s, d) in enumerate(zip(starts, lengths,
+                                                                                                   strict=True))]
+    words = _words(*[(float(s), float(s + d), "w") for s, d in zip(rng.uniform(0, 620, 3000).round(1),
+                                                                     rng.choice([0.0, 0.1, 0.3, 0.8], 3000),
+                                                                     strict=True)])
+    pairwise = sum(not any(min(w.end, s.end) > max(w.start, s.start) for s in segments) for w in words) / len(words)
+    assert 0.1 < pairwise < 0.9
+    assert _unheard(words, segments) == pytest.approx(pairwise)
+    assert _unheard([], segments) == 0.0 and _unheard(words, []) == 1.0
 
 
 # --- real diarization on rendered calls ------------------------------------------------------------

@@ -46,13 +46,14 @@ Calls under ``MIN_CALL_S`` seconds are not diarized: too little speech to tell v
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
 
 from qa_toolkit.transcribe.backend import Word
-from qa_toolkit.transcribe.diarize import Diarization, second_voice, split_speaker
+from qa_toolkit.transcribe.diarize import Diarization, SpeakerSegment, second_voice, split_speaker
 
 MIN_CALL_S = 5.0
 MIN_CONFIDENCE = 0.6
@@ -358,11 +359,8 @@ def _flag_unseen_handoff(attribution: Attribution, words: list[Word], owners: li
     end = handoff_end(said)
     if end is None or sum(1 for w in words if w.start >= end) < HANDOFF_MIN_WORDS:
         return
-    attribution.needs_review = True
-    why = (f"the agent announces a hand-off (transfer, supervisor) at {end:.1f} s, but no second staff voice was found: "
-           f"the colleague's words went to another speaker")
-    attribution.evidence.append(f"words: {why}")
-    attribution.reason = "; ".join(filter(None, [attribution.reason, why]))
+    _flag(attribution, "words", [f"the agent announces a hand-off (transfer, supervisor) at {end:.1f} s, but no second "
+                                 f"staff voice was found: the colleague's words went to another speaker"])
 
 
 def _flag_unsure_voices(attribution: Attribution, words: list[Word], owners: list[int | None],
@@ -375,17 +373,33 @@ def _flag_unsure_voices(attribution: Attribution, words: list[Word], owners: lis
     why = []
     if len(attribution.roles) > MAX_VOICES:
         why.append(f"{len(attribution.roles)} voices found: the speaker count is uncertain")
-    heard = sum(1 for w in words if any(min(w.end, s.end) > max(w.start, s.start) for s in diarization.segments))
-    if words and 1 - heard / len(words) > MAX_UNHEARD:
-        why.append(f"{1 - heard / len(words):.0%} of the words fall outside the diarized speech")
+    unheard = _unheard(words, diarization.segments)
+    if unheard > MAX_UNHEARD:
+        why.append(f"{unheard:.0%} of the words fall outside the diarized speech")
     said = [k for k in owners if k is not None]
     changes = sum(1 for a, b in zip(said, said[1:], strict=False) if a != b)
     if len(said) >= MIN_TURN_WORDS and len(said) / max(changes, 1) > MAX_WORDS_PER_CHANGE:
         why.append(f"{len(said) / max(changes, 1):.0f} words per speaker change: voices may be merged")
     if why:
-        attribution.needs_review = True
-        attribution.evidence.extend(f"voices: {line}" for line in why)
-        attribution.reason = "; ".join(filter(None, [attribution.reason, *why]))
+        _flag(attribution, "voices", why)
+
+
+def _unheard(words: list[Word], segments: list[SpeakerSegment]) -> float:
+    """Share of ``words`` that overlap no diarized segment (a sorted sweep: hour-long calls stay fast)."""
+    if not words:
+        return 0.0
+    merged: list[list[float]] = []  # the union of the segments: sorted, overlapping at most at a point
+    for seg in sorted((seg for seg in segments if seg.end > seg.start), key=lambda seg: seg.start):
+        if merged and seg.start < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], seg.end)
+        else:
+            merged.append([seg.start, seg.end])
+    starts = [start for start, _ in merged]
+    heard = 0
+    for word in words:
+        i = bisect_left(starts, word.end) - 1  # the last stretch that starts before the word ends: if any overlaps it,
+        heard += i >= 0 and min(word.end, merged[i][1]) > max(word.start, merged[i][0])  # this one does
+    return 1 - heard / len(words)
 
 
 def _said_by(words: list[Word], owners: list[int | None]) -> dict[int, str]:
@@ -410,6 +424,12 @@ def _separated(before: Attribution, after: Attribution, speaker: int, new: int) 
 def _flag_speaker(attribution: Attribution, speaker: int, why: str) -> None:
     """Leave one speaker's words ``unknown`` and flag the call for review, saying why."""
     attribution.roles[speaker] = "unknown"
-    attribution.evidence.append(why)
+    kind, _, line = why.partition(": ")
+    _flag(attribution, kind, [line])
+
+
+def _flag(attribution: Attribution, kind: str, lines: list[str]) -> None:
+    """Flag the call for review: each line goes to the evidence as ``kind: line`` and is added to the reason."""
     attribution.needs_review = True
-    attribution.reason = "; ".join(filter(None, [attribution.reason, why.split(": ", 1)[-1]]))
+    attribution.evidence.extend(f"{kind}: {line}" for line in lines)
+    attribution.reason = "; ".join(filter(None, [attribution.reason, *lines]))
