@@ -36,7 +36,51 @@ def test_unannounced_silence_in_the_stored_timing_block_fails() -> None:
              TurnView(2, "agent", "Thanks for holding, it's fixed.", 40.0, 42.0))
     view = InteractionView("c", "call", turns, meta={"timing": {"holds": [[3.0, 40.0]]}})
     result = get_check("hold_etiquette")(view)
-    assert result.status == "fail" and "1 hold(s) not announced" in result.message
+    assert result.status == "fail" and result.message == "hold at 3 s not announced"
+
+
+def call(*turns: tuple[str, str, float, float], holds: list[list[float]]) -> InteractionView:
+    return InteractionView("c", "call", tuple(TurnView(i, *t) for i, t in enumerate(turns)),
+                           meta={"timing": {"holds": holds}})
+
+
+def test_a_call_is_judged_hold_by_hold_from_its_timed_silences() -> None:
+    """Found on the dev calls through tiny.en: each silence of the timing block is one hold; both need the
+    announcement before and the thanks after."""
+    check = get_check("hold_etiquette")
+    both = call(("agent", "Would you mind staying on the line while I check?", 0.0, 3.0),
+                ("customer", "Sure.", 3.2, 3.6),
+                ("agent", "Thanks for hanging about. Found it.", 20.0, 22.0),
+                ("agent", "One more thing, bear with me.", 23.0, 25.0),
+                ("agent", "Right, it's booked.", 40.0, 42.0), holds=[[3.6, 20.0], [25.0, 40.0]])
+    result = check(both)
+    assert result.status == "fail" and result.message == "no thanks for waiting after the hold at 25 s"
+    assert [e.quote for e in result.evidence] == ["mind staying on", "Thanks for hanging about",
+                                                  "bear with me"]
+
+
+def test_dead_air_and_a_wait_on_the_customers_side_are_no_hold() -> None:
+    """An agent typing for a few seconds and a router rebooting are no hold (the calls' label definition): a
+    silence the customer ends, or a short one neither announced nor thanked for, is left out."""
+    check = get_check("hold_etiquette")
+    typing = call(("agent", "Got it, you're flying on the 28th.", 0.0, 3.0), ("customer", "That's us.", 3.2, 4.0),
+                  ("agent", "Right, the claim is in.", 13.0, 15.0), holds=[[4.0, 13.0]])
+    assert check(typing).status == "na"
+    router = call(("agent", "Switch the router off, and wait maybe one minute.", 0.0, 3.0),
+                  ("customer", "Okay, it's back on.", 30.0, 32.0),
+                  ("agent", "Very good.", 32.5, 33.0), holds=[[3.0, 30.0]])
+    assert check(router).status == "na"
+    music = call(("agent", "So your contract ends on Monday.", 0.0, 3.0), ("customer", "Okay.", 3.2, 4.0),
+                 ("agent", "The best I can do is twenty-two a month.", 24.0, 27.0), holds=[[4.0, 24.0]])
+    dropped = check(music)  # dropped into 20 s of hold music without a word
+    assert dropped.status == "fail" and "not announced" in dropped.message and "no thanks" in dropped.message
+
+
+def test_thanks_with_no_timed_wait_before_it_is_no_hold() -> None:
+    result = get_check("hold_etiquette")(call(
+        ("customer", "Can you explain the bill?", 0.0, 2.0),
+        ("agent", "The fee is for the roaming day. Thanks for your patience today.", 2.5, 8.0), holds=[]))
+    assert result.status == "na"
 
 
 def test_call_response_gap_starts_when_the_customer_stops_talking() -> None:

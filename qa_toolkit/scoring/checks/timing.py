@@ -181,6 +181,7 @@ class HoldEtiquetteParams(Params):
     thanks_exemplars: Exemplars | None = None
     window: int = 2
     min_hold_s: float = 5.0
+    unannounced_min_s: float = 12.0
 
 
 class OvertalkParams(Params):
@@ -280,34 +281,86 @@ def _announced(turn: TurnView, p: HoldEtiquetteParams) -> Evidence | None:
     return None
 
 
-def _waited(view: InteractionView, turn: TurnView, following: TurnView, min_hold_s: float) -> bool:
-    """Whether the customer could have been kept waiting after ``turn``: on a timed call, a silence of at least
-    ``min_hold_s`` before the agent's next turn (a closing "anything more while you're on?" is answered at
-    once and puts nobody on hold); elsewhere, always."""
-    between = [t for t in view.turns if turn.index <= t.index <= following.index]
-    if view.channel != "call" or any(t.start_s is None or t.end_s is None for t in between):
-        return True
-    return any(b.start_s - a.end_s >= min_hold_s for a, b in zip(between, between[1:]))  # type: ignore[operator]
+def _block_holds(view: InteractionView, min_s: float) -> list[tuple[float, float]] | None:
+    """The silences of at least ``min_s`` in a call's stored timing block (from word timings), or None without one."""
+    timing = view.meta.get("timing") if isinstance(view.meta, dict) else None
+    if not isinstance(timing, dict) or not isinstance(timing.get("holds"), list):
+        return None
+    return [(float(h[0]), float(h[1])) for h in timing["holds"]
+            if isinstance(h, (list, tuple)) and len(h) == 2 and float(h[1]) - float(h[0]) >= min_s]
 
 
 def _stored_holds(view: InteractionView, min_hold_s: float) -> list[tuple[float, float]]:
-    """Holds of a call: the transcription's timing block (silences from word timings), else turn gaps."""
-    timing = view.meta.get("timing") if isinstance(view.meta, dict) else None
-    if isinstance(timing, dict) and isinstance(timing.get("holds"), list):
-        return [(float(h[0]), float(h[1])) for h in timing["holds"]
-                if isinstance(h, (list, tuple)) and len(h) == 2 and float(h[1]) - float(h[0]) >= min_hold_s]
+    """Holds of an interaction with turn timings but no call judgement: the timing block, else announced gaps."""
+    block = _block_holds(view, min_hold_s)
+    if block is not None:
+        return block
     times = call_times(view)
     return [(s, e) for s, e, _, _ in times.holds if e - s >= min_hold_s] if times else []
 
 
+def _silences(view: InteractionView, min_s: float) -> list[tuple[float, float]]:
+    """Where nobody speaks for at least ``min_s`` on a timed call: the transcription's timing block (from word
+    timings), else the gaps between timed turns."""
+    block = _block_holds(view, min_s)
+    if block is not None:
+        return block
+    gaps: list[tuple[float, float]] = []
+    last_end: float | None = None
+    for turn in _timed(view):
+        if last_end is not None and float(turn.start_s or 0.0) - last_end >= min_s:  # type: ignore[operator]
+            gaps.append((last_end, float(turn.start_s or 0.0)))
+        last_end = max(last_end or 0.0, float(turn.end_s or 0.0))
+    return gaps
+
+
+def _timed_holds(view: InteractionView, p: HoldEtiquetteParams) -> CheckResult:
+    """Hold etiquette on a timed call, hold by hold: each silence of at least ``min_hold_s`` that the agent
+    ends is a hold when the agent announced it in their turn before, thanked for it in one of their ``window``
+    turns after, or it lasts ``unannounced_min_s`` or more. A silence the customer ends (a router rebooting) and
+    a short unexplained one (the agent typing) are no hold unless thanked for; thanks with no timed wait before
+    them ("thanks for your patience today") and an announcement nobody waits after count for nothing."""
+    agent = [t for t in view.by("agent") if t.start_s is not None and t.end_s is not None]
+    timed = _timed(view)
+    problems: list[str] = []
+    evidence: list[Evidence] = []
+    holds = 0
+    for start, end in _silences(view, p.min_hold_s):
+        before = [t for t in agent if t.end_s <= start + 0.5]  # type: ignore[operator]
+        back = [t for t in agent if t.start_s >= end - 0.5][: p.window]  # type: ignore[operator]
+        ender = next((t for t in timed if t.start_s >= end - 0.5), None)  # type: ignore[operator]
+        announced = _announced(before[-1], p) if before else None
+        thanked = next((e for t in back if (e := _said(t, p.thanks_phrases, (), p.thanks_exemplars))), None)
+        customer_ended = ender is not None and ender.speaker == "customer"
+        if thanked is None and (customer_ended or (announced is None and end - start < p.unannounced_min_s)):
+            continue
+        holds += 1
+        note = Evidence(turn=before[-1].index if before else None, at_s=round(start, 1),
+                        note=f"{end - start:.0f} s of silence")
+        evidence.extend(e for e in (announced or note, thanked) if e is not None)
+        if announced is None:
+            problems.append(f"hold at {start:.0f} s not announced")
+        if thanked is None:
+            problems.append(f"no thanks for waiting after the hold at {start:.0f} s")
+    if not holds:
+        return CheckResult("na", "no hold or wait", (), 0.7)
+    if problems:
+        return CheckResult("fail", "; ".join(problems), tuple(evidence), 0.8)
+    return CheckResult("pass", f"{holds} hold(s) announced and the customer thanked after each", tuple(evidence),
+                       0.85)
+
+
 def hold_etiquette(view: InteractionView, p: HoldEtiquetteParams) -> CheckResult:
     """The agent asks or announces before putting the customer on hold (or making them wait while they check)
-    and thanks them, or apologises for the wait, in one of their next ``window`` turns; N/A without a hold."""
+    and thanks them, or apologises for the wait, in one of their next ``window`` turns; N/A without a hold.
+    A timed call is judged hold by hold from its silences (see ``_timed_holds``); other interactions by the
+    order of announcements and thanks."""
+    if view.channel == "call" and _timed(view):
+        return _timed_holds(view, p)
     agent = view.by("agent")
     thanked = [(i, e) for i, t in enumerate(agent)
                if (e := _said(t, p.thanks_phrases, (), p.thanks_exemplars))]
-    announced = [(i, e) for i, t in enumerate(agent[:-1])
-                 if _waited(view, t, agent[i + 1], p.min_hold_s) and (e := _announced(t, p))]
+    announced = [(i, e) for i, t in enumerate(agent[:-1]) if (e := _announced(t, p))]
     silent: list[Evidence] = []
     for start, end in _stored_holds(view, p.min_hold_s):  # a call's silence that no announcement explains
         before = [i for i, t in enumerate(agent) if t.end_s is not None and t.end_s <= start + 0.5]
