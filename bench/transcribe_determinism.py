@@ -3,7 +3,7 @@ compare what is stored, byte for byte, file by file.
 
     python bench/transcribe_determinism.py                                  # sample calls, 5 runs x workers 1, 2
     python bench/transcribe_determinism.py --folder tests/data/labelled/calls/test/audio --runs 2 --workers 1
-    python bench/transcribe_determinism.py --pack-channels --runs 2             # the --pack-channels path
+    python bench/transcribe_determinism.py --no-pack-channels --runs 2          # each channel on its own, beam 5
 
 Each run is a full ``qa transcribe batch`` (in process) into a fresh SQLite database: decode, VAD,
 Whisper, hallucination guard, turn merge, redaction, storage. Every stored turn (speaker, start, end,
@@ -45,7 +45,7 @@ def stored_hashes(url: str) -> dict[str, str]:
 
 
 def one_run(folder: Path, work: Path, model: str, workers: int, backend: str = "faster-whisper",
-            pack_channels: bool = False) -> tuple[dict[str, str], float, float]:
+            pack_channels: bool = True) -> tuple[dict[str, str], float, float]:
     from qa_toolkit.services import schema, transcription
     from qa_toolkit.services.transcription import TranscribeSettings
     from qa_toolkit.storage.database import open_database
@@ -73,9 +73,11 @@ def main() -> None:
     parser.add_argument("--model", default="tiny.en")
     parser.add_argument("--backend", default="faster-whisper", help="faster-whisper or openai-whisper")
     parser.add_argument("--name", default=None, help="results file suffix (default: the folder's name)")
-    parser.add_argument("--pack-channels", action="store_true", help="stereo calls through the packed path")
+    parser.add_argument("--pack-channels", action=argparse.BooleanOptionalAction, default=True,
+                        help="stereo calls packed, beam 2 (the default), or each channel on its own, beam 5")
     args = parser.parse_args()
     runs: list[dict[str, object]] = []
+    load_start = [round(x, 1) for x in os.getloadavg()]
     with tempfile.TemporaryDirectory() as tmp:
         for workers in (int(w) for w in args.workers.split(",")):
             for run in range(args.runs):
@@ -93,11 +95,12 @@ def main() -> None:
         if not same:
             print(f"  differs: {name}")
     name = args.name or args.folder.name + ("" if args.backend == "faster-whisper" else f"_{args.backend}") \
-        + ("_packed" if args.pack_channels else "")
+        + ("" if args.pack_channels else "_per_channel")
     out = ROOT / "bench" / "results" / f"transcribe_determinism{'' if name == 'calls' else '_' + name}.json"
     out.write_text(json.dumps({"folder": str(args.folder.relative_to(ROOT)) if args.folder.is_relative_to(ROOT)
                                else str(args.folder), "model": args.model, "backend": args.backend, "workers": args.workers,
-                               "pack_channels": args.pack_channels, "load_average_end": [round(x, 1) for x in os.getloadavg()],
+                               "pack_channels": args.pack_channels, "load_average_start": load_start,
+                               "load_average_end": [round(x, 1) for x in os.getloadavg()],
                                "runs_per_workers": args.runs, "files": len(files), "identical_files": identical,
                                "differing": [n for n, s in per_file.items() if not s], "runs": runs},
                               indent=2) + "\n")

@@ -1,19 +1,20 @@
-"""Stereo speed on realistic calls (issue 16 item 3): our pipeline (per channel: Silero VAD skips the
-stretches where that side is silent, word timestamps, word merge, hallucination guard) and its
-``--pack-channels`` path (both channels' speech, crosstalk cut, packed into windows decoded once each) vs
-naive whole-channel decoding (no VAD, no word timestamps, turns by segment start, beam 5), same loaded model,
-same calls, in one run; WER of each against the scripted text; time per stage of the full batch.
+"""Stereo speed on realistic calls (issue 16 item 3): our default stereo path (both channels' speech, crosstalk
+cut, packed into windows decoded once each, beam 2) and the earlier default (each channel on its own: Silero VAD
+skips the stretches where that side is silent, beam 5) vs naive whole-channel decoding (no VAD, no word
+timestamps, turns by segment start, beam 5), same loaded model, same calls, in one run; WER of each against the
+scripted text; raw faster-whisper with the default's options per channel; the pipeline's overhead over raw
+faster-whisper decoding the same way (CPU time, rounds in alternating order); time per stage of the full batch;
+real-time factor of a second model.
 
-    python bench/transcribe_stereo.py                          # tiny.en, 3 labelled test calls
-    python bench/transcribe_stereo.py --model base --calls 2
-    python bench/transcribe_stereo.py --raw                    # + raw faster-whisper with our options (overhead)
+    python bench/transcribe_stereo.py                                   # tiny.en, 3 labelled test calls
+    python bench/transcribe_stereo.py --calls 6 --shared --overhead-calls 2 --repeats 3 --base-calls 1
 
 The calls are the labelled call set's test split (synthesized 8 kHz telephone stereo, 40-110 s, agent left),
-the first ``--calls`` of them. Nothing is tuned here. Times are wall-clock and CPU (process time, all
-threads): the machine is shared, so the CPU ratio is the steadier one. Stage times come from a full
-``qa transcribe batch`` into a fresh SQLite database, timed inside it (decode, VAD, crosstalk cut and packing,
-ASR = the rest of the transcription, merge, redaction, database write = the rest). Writes
-``bench/results/transcribe_stereo.json``.
+the first ``--calls`` of them; ``--shared`` adds ../shared/data/speech's stereo files (speed only: no reference
+text). Nothing is tuned here. Times are wall-clock and CPU (process time, all threads): the machine is shared,
+so the CPU ratio is the steadier one. Stage times come from a full ``qa transcribe batch`` into a fresh SQLite
+database, timed inside it (decode, VAD, crosstalk cut and packing, ASR = the rest of the transcription, merge,
+redaction, database write = the rest). Writes ``bench/results/transcribe_stereo.json``.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import shutil
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -65,13 +67,6 @@ def ours(audio, backend, options=None):  # type: ignore[no-untyped-def]
     from qa_toolkit.transcribe.pipeline import transcribe_audio
 
     return [(t.speaker, t.text) for t in transcribe_audio(audio, backend, options).turns]
-
-
-def ours_packed(audio, backend, options):  # type: ignore[no-untyped-def]
-    """``--pack-channels``: both channels' speech, crosstalk cut, packed into windows decoded once each."""
-    from dataclasses import replace
-
-    return ours(audio, backend, replace(options, pack_channels=True))
 
 
 def wer(turns_by_file: dict[str, list[tuple[str, str]]]) -> dict[str, float | None]:
@@ -154,84 +149,147 @@ def stages(files: list[Path], model: str, work: Path) -> dict[str, float]:
     return {k: round(v, 3) for k, v in total.items()}
 
 
+def overhead(files: list[str], decoded: dict, backend, model, rounds: int) -> dict:  # type: ignore[no-untyped-def]
+    """The pipeline (each channel on its own, the default's beam) against raw faster-whisper decoding each channel
+    with exactly the same options, ``rounds`` times over ``files``, the two in alternating order (ABBA): CPU and
+    wall per round, and the overhead of each round (CPU) with its spread."""
+    from qa_toolkit.transcribe.backend import TranscriptionOptions
+
+    same = TranscriptionOptions(pack_channels=False, beam_size=TranscriptionOptions().for_call(2).beam)
+    pair = [("raw", lambda a: raw(a, model, same)), ("ours", lambda a: ours(a, backend, same))]
+    per_round = []
+    for r in range(rounds):
+        spent = {"raw": [0.0, 0.0], "ours": [0.0, 0.0]}
+        for i, file in enumerate(files):
+            for name, fn in (pair if (r + i) % 2 == 0 else pair[::-1]):
+                _, w, c = timed(fn, decoded[file])
+                spent[name][0] += w
+                spent[name][1] += c
+        per_round.append({"raw_cpu_s": round(spent["raw"][1], 2), "ours_cpu_s": round(spent["ours"][1], 2),
+                          "raw_wall_s": round(spent["raw"][0], 2), "ours_wall_s": round(spent["ours"][0], 2),
+                          "overhead_cpu": round(spent["ours"][1] / spent["raw"][1] - 1, 4),
+                          "overhead_wall": round(spent["ours"][0] / spent["raw"][0] - 1, 4)})
+        print("overhead round", r + 1, json.dumps(per_round[-1]), flush=True)
+    cpu = sorted(r["overhead_cpu"] for r in per_round)
+    total_raw, total_ours = sum(r["raw_cpu_s"] for r in per_round), sum(r["ours_cpu_s"] for r in per_round)
+    return {"calls": files, "rounds": per_round, "beam_size": same.beam_size,
+            "overhead_cpu_total": round(total_ours / total_raw - 1, 4), "overhead_cpu_median": cpu[len(cpu) // 2],
+            "overhead_cpu_min": cpu[0], "overhead_cpu_max": cpu[-1],
+            "overhead_wall_total": round(sum(r["ours_wall_s"] for r in per_round)
+                                         / sum(r["raw_wall_s"] for r in per_round) - 1, 4)}
+
+
+def second_model(name: str, files: list[str], decoded: dict, audio_s: float) -> dict:  # type: ignore[no-untyped-def]
+    """Naive vs the default with another model on ``files``: wall, CPU, real-time factor and WER of each."""
+    from qa_toolkit.transcribe.faster_backend import load_backend
+
+    backend = load_backend("faster-whisper", name, "cpu", 1)
+    model = backend._model  # type: ignore[attr-defined]
+    ours(decoded[files[0]], backend)  # warm up
+    methods = [("naive_whole_channel", lambda a: naive(a, model)), ("ours_default", lambda a: ours(a, backend))]
+    turns: dict[str, dict] = {n: {} for n, _ in methods}
+    spent = {n: [0.0, 0.0] for n, _ in methods}
+    for file in files:
+        for n, fn in methods:
+            turns[n][file], w, c = timed(fn, decoded[file])
+            spent[n][0] += w
+            spent[n][1] += c
+    out = {n: {"wall_s": round(w, 2), "cpu_s": round(c, 2), "rtf_wall": round(w / audio_s, 4),
+               "rtf_cpu": round(c / audio_s, 4), **wer(turns[n])} for n, (w, c) in spent.items()}
+    n, o = out["naive_whole_channel"], out["ours_default"]
+    return {"model": name, "calls": files, "audio_s": round(audio_s, 1), **out,
+            "speedup_wall": round(n["wall_s"] / o["wall_s"], 3), "speedup_cpu": round(n["cpu_s"] / o["cpu_s"], 3)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", default="tiny.en")
     parser.add_argument("--calls", type=int, default=3)
     parser.add_argument("--split", default="test", choices=["dev", "test"])
-    parser.add_argument("--beam", type=int, default=None, help="our beam size (default: the pipeline's)")
+    parser.add_argument("--shared", action="store_true", help="add ../shared/data/speech's stereo files (speed only)")
     parser.add_argument("--no-stages", action="store_true", help="skip the time per stage (a full batch again)")
-    parser.add_argument("--raw", action="store_true", help="also raw faster-whisper with our options per channel")
-    parser.add_argument("--no-packed", action="store_true", help="skip our --pack-channels path")
+    parser.add_argument("--no-per-channel", action="store_true", help="skip the earlier default (per channel, beam 5)")
+    parser.add_argument("--overhead-calls", type=int, default=0, help="calls for the overhead rounds (0: none)")
+    parser.add_argument("--repeats", type=int, default=3, help="overhead rounds")
+    parser.add_argument("--base-calls", type=int, default=0, help="calls for base's naive vs default (0: none)")
     parser.add_argument("--cpu-threads", type=int, default=None, help="CTranslate2 threads (default: all cores)")
     args = parser.parse_args()
     global CALLS
     CALLS = LABELLED / args.split / "audio"
     os.environ.setdefault("QA_DATA_DIR", tempfile.mkdtemp(prefix="qa-bench-data-"))
     from qa_toolkit.transcribe.audio import decode
+    from qa_toolkit.transcribe.backend import TranscriptionOptions
     from qa_toolkit.transcribe.faster_backend import load_backend
 
     files = sorted(p for p in CALLS.iterdir() if p.suffix in {".mp3", ".ogg"})[: args.calls]
+    shared = [p for p in sorted((ROOT.parent / "shared" / "data" / "speech").glob("*"))
+              if args.shared and p.suffix in {".wav", ".mp3", ".flac"}]
     backend = load_backend("faster-whisper", args.model, "cpu", 1, args.cpu_threads)
     model = backend._model  # type: ignore[attr-defined]  # the very same loaded model
     load_before = [round(x, 1) for x in os.getloadavg()]
+    started = time.perf_counter()
     decoded = {p.name: decode(p) for p in files}
+    decoded.update({p.name: a for p in shared if (a := decode(p)).channel_count == 2})
+    labelled = [p.name for p in files]
     audio_s = sum(a.duration_s for a in decoded.values())
     ours(decoded[files[0].name], backend)  # warm up (first-call allocations) before timing
-    runs = {}
-    from qa_toolkit.transcribe.backend import TranscriptionOptions
-
-    options = TranscriptionOptions() if args.beam is None else TranscriptionOptions(beam_size=args.beam)
-    methods = [("naive_whole_channel", naive, model), ("ours_per_channel_vad", ours, backend)]
-    if not args.no_packed:
-        methods.append(("ours_packed", ours_packed, backend))
-    if args.raw:
-        methods.append(("raw_faster_whisper_same_options", raw, model))
-    turns: dict[str, dict] = {name: {} for name, _, _ in methods}
-    spent = {name: [0.0, 0.0] for name, _, _ in methods}
+    default = TranscriptionOptions().for_call(2)
+    methods = [("naive_whole_channel", lambda a: naive(a, model)), ("ours_default", lambda a: ours(a, backend)),
+               ("raw_faster_whisper_same_options", lambda a: raw(a, model, replace(default, pack_channels=False)))]
+    if not args.no_per_channel:
+        methods.append(("ours_per_channel_beam5", lambda a: ours(a, backend, TranscriptionOptions(pack_channels=False))))
+    turns: dict[str, dict] = {name: {} for name, _ in methods}
+    spent = {name: [0.0, 0.0] for name, _ in methods}
     for file, audio in decoded.items():  # call by call, the methods one after another: load drifts less between them
-        for name, fn, arg in methods:
-            turns[name][file], w, c = timed(fn, audio, arg) if fn is naive else timed(fn, audio, arg, options)
+        for name, fn in methods:
+            turns[name][file], w, c = timed(fn, audio)
             spent[name][0] += w
             spent[name][1] += c
-    for name, _, _ in methods:
+    runs = {}
+    for name, _ in methods:
         wall, cpu = spent[name]
         runs[name] = {"wall_s": round(wall, 2), "cpu_s": round(cpu, 2), "rtf_wall": round(wall / audio_s, 4),
-                      "rtf_cpu": round(cpu / audio_s, 4), **wer(turns[name])}
+                      "rtf_cpu": round(cpu / audio_s, 4), **wer({f: turns[name][f] for f in labelled})}
         print(name, json.dumps(runs[name]), flush=True)
-    n, o, r = runs["naive_whole_channel"], runs["ours_per_channel_vad"], runs.get("raw_faster_whisper_same_options")
-    p = runs.get("ours_packed")
+    n, o, r = runs["naive_whole_channel"], runs["ours_default"], runs["raw_faster_whisper_same_options"]
+    p = runs.get("ours_per_channel_beam5")
+    load_main = [round(x, 1) for x in os.getloadavg()]
+    over = overhead([f.name for f in files[: args.overhead_calls]], decoded, backend, model, args.repeats) \
+        if args.overhead_calls else None
+    base = None
+    if args.base_calls:
+        base_files = [f.name for f in files[: args.base_calls]]
+        base = second_model("base", base_files, decoded, sum(decoded[f].duration_s for f in base_files))
+        print("base", json.dumps(base), flush=True)
     stage_s = None
     if not args.no_stages:
         with tempfile.TemporaryDirectory() as tmp:
             stage_s = stages(files, args.model, Path(tmp))
     result = {
-        "model": args.model, "split": args.split, "our_beam_size": options.beam_size,
+        "model": args.model, "split": args.split, "default_options": {"pack_channels": default.pack_channels,
+                                                                       "beam_size": default.beam_size},
         "cpu_threads": backend.cpu_threads,  # type: ignore[attr-defined]
-        "calls": [p.name for p in files], "audio_s": round(audio_s, 1),
+        "calls": [f.name for f in files], "shared_files": [f for f in decoded if f not in labelled],
+        "wer_over": labelled, "audio_s": round(audio_s, 1), "wall_s_total": round(time.perf_counter() - started, 1),
         "machine": {"cpu_count": os.cpu_count(), "load_average_before": load_before,
-                    "load_average": [round(x, 1) for x in os.getloadavg()]},
+                    "load_average_after_main": load_main, "load_average": [round(x, 1) for x in os.getloadavg()]},
         **runs,
         "speedup_wall": round(n["wall_s"] / o["wall_s"], 3), "speedup_cpu": round(n["cpu_s"] / o["cpu_s"], 3),
         "wer_not_worse": (o["wer"] or 0) <= (n["wer"] or 0),
-        "packed": None if p is None else {
-            "speedup_wall": round(n["wall_s"] / p["wall_s"], 3), "speedup_cpu": round(n["cpu_s"] / p["cpu_s"], 3),
-            "wer_not_worse": (p["wer"] or 0) <= (n["wer"] or 0),
-            "vs_per_channel_wall": round(o["wall_s"] / p["wall_s"], 3),
-            "vs_per_channel_cpu": round(o["cpu_s"] / p["cpu_s"], 3),
-            "met": min(n["wall_s"] / p["wall_s"], n["cpu_s"] / p["cpu_s"]) >= 1.5 and (p["wer"] or 0) <= (n["wer"] or 0)},
-        # goal: the pipeline costs at most 5 % more than raw faster-whisper with the same options
-        "overhead_vs_raw_wall": round(o["wall_s"] / r["wall_s"] - 1, 4) if r else None,
-        "overhead_vs_raw_cpu": round(o["cpu_s"] / r["cpu_s"] - 1, 4) if r else None,
         "met": min(n["wall_s"] / o["wall_s"], n["cpu_s"] / o["cpu_s"]) >= 1.5 and (o["wer"] or 0) <= (n["wer"] or 0),
-        "stages_s": stage_s,
+        "per_channel_beam5": None if p is None else {
+            "speedup_wall": round(n["wall_s"] / p["wall_s"], 3), "speedup_cpu": round(n["cpu_s"] / p["cpu_s"], 3)},
+        "default_vs_raw_wall": round(o["wall_s"] / r["wall_s"] - 1, 4),
+        "default_vs_raw_cpu": round(o["cpu_s"] / r["cpu_s"] - 1, 4),
+        # goal: the pipeline costs at most 5 % more than raw faster-whisper decoding the same way
+        "overhead": over, "base": base, "stages_s": stage_s,
     }
-    print(f"{args.model}: ours {o['wall_s']} s wall / {o['cpu_s']} s CPU (WER {o['wer']}) vs naive {n['wall_s']} s / "
+    print(f"{args.model}: default {o['wall_s']} s wall / {o['cpu_s']} s CPU (WER {o['wer']}) vs naive {n['wall_s']} s / "
           f"{n['cpu_s']} s (WER {n['wer']}) for {audio_s:.0f} s of stereo calls: {result['speedup_wall']}x wall, "
-          f"{result['speedup_cpu']}x CPU; packed {result['packed']}; overhead vs raw {result['overhead_vs_raw_cpu']}; "
+          f"{result['speedup_cpu']}x CPU; per channel beam 5 {result['per_channel_beam5']}; overhead {over}; "
           f"stages {stage_s}")
     existing = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
-    existing[f"{args.model}, {args.split} split, beam {options.beam_size}"] = result
+    existing[f"{args.model}, {args.split} split, default (packed, beam 2), {len(files)} calls"] = result
     RESULTS.write_text(json.dumps(existing, indent=2) + "\n")
     print(f"wrote {RESULTS.relative_to(ROOT)}")
 

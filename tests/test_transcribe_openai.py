@@ -134,6 +134,22 @@ def test_packaged_name_loads_the_same_weights_without_a_file(shared_dir: Path) -
     assert text == "in 1813."
 
 
+@pytest.mark.slow
+def test_a_stereo_call_is_packed_at_beam_2_as_with_faster_whisper(tiny_en_checkpoint: Path) -> None:
+    """The default stereo path (both channels' speech packed into windows, beam 2) through openai-whisper: each
+    window decoded on its own (no batched decoding here), the words back on their channels."""
+    from qa_toolkit.transcribe.evaluate import normalize
+    from qa_toolkit.transcribe.openai_backend import load_openai_backend
+    from qa_toolkit.transcribe.pipeline import transcribe_file
+    from transcribe_support import SAMPLES
+
+    transcript = transcribe_file(SAMPLES / "call_03_overtalk.wav", load_openai_backend(tiny_en_checkpoint))
+    options = transcript.provenance["options"]
+    assert (options["pack_channels"], options["beam_size"]) == (True, 2)  # type: ignore[index]
+    assert [t.speaker for t in transcript.turns] == ["agent", "customer"] * 3 + ["agent"]
+    assert "card" in normalize(transcript.turns[2].text) and "delivery" in normalize(transcript.turns[4].text)
+
+
 def test_silence_gives_no_segments(tiny_en_checkpoint: Path) -> None:
     from qa_toolkit.transcribe.openai_backend import load_openai_backend
 

@@ -53,7 +53,8 @@ def test_provenance_is_stored_and_reproduce_reports_identical_or_differences(tmp
     assert prov["model_hash"].startswith("sha256:") and len(prov["model_hash"]) == 71
     assert prov["versions"]["faster-whisper"] and prov["versions"]["ctranslate2"] and prov["versions"]["qa-toolkit"]
     options = prov["options"]
-    assert options["temperature"] == [0.0] and options["beam_size"] == 5 and not options["condition_on_previous_text"]
+    assert options["temperature"] == [0.0] and not options["condition_on_previous_text"]
+    assert options["pack_channels"] is True and options["beam_size"] == 2  # a stereo call: packed, beam 2 (what ran)
     assert prov["pipeline"]["agent_channel"] == "left" and isinstance(prov["cpu_threads"], int)
 
     same = CliRunner().invoke(app, ["transcribe", "file", "--reproduce", str(interaction_id), "--db", url])
@@ -115,3 +116,24 @@ def test_beam_size_is_an_option_stored_with_the_transcript(tmp_path: Path) -> No
     assert again.exit_code == 0 and "identical" in again.output
     bad = CliRunner().invoke(app, ["transcribe", "file", call, "--beam-size", "0"])
     assert bad.exit_code == 2
+
+
+def test_the_earlier_per_channel_path_is_reachable_and_stored_as_it_ran(tmp_path: Path, shared_dir: Path) -> None:
+    """--no-pack-channels decodes each channel on its own at beam 5 (the earlier default); a mono file is never
+    packed, whatever the option says; both are stored as they ran and reproduce identically."""
+    url = f"sqlite:///{tmp_path / 'qa.db'}"
+    assert CliRunner().invoke(app, ["init", "--db", url]).exit_code == 0
+    call = str(SAMPLES / "call_03_overtalk.wav")
+    mono = str(shared_dir / "data" / "speech" / "librispeech_2412-153948-0000.flac")
+    for args in ([call, "--no-pack-channels"], [mono, "--no-diarize"]):
+        result = CliRunner().invoke(app, ["transcribe", "file", *args, "--store", "--db", url])
+        assert result.exit_code == 0, result.output
+    database = open_database(url)
+    with database.session() as session:
+        stored = {Path(r.path).name: (r.provenance["options"], r.interaction_id)
+                  for r in session.scalars(select(Recording))}
+    database.close()
+    for name, (options, interaction_id) in stored.items():
+        assert (options["pack_channels"], options["beam_size"]) == (False, 5), name
+        again = CliRunner().invoke(app, ["transcribe", "file", "--reproduce", str(interaction_id), "--db", url])
+        assert again.exit_code == 0 and "identical" in again.output, again.output

@@ -119,10 +119,23 @@ def test_longest_gap_is_the_longest_stretch_of_a_piece_without_words() -> None:
 
 
 def test_options_stored_before_packing_reproduce_without_it() -> None:
-    old = TranscriptionOptions().as_dict()
+    old = TranscriptionOptions(beam_size=5).as_dict()
     del old["pack_channels"]
-    assert TranscriptionOptions.from_dict(old).pack_channels is False
-    assert TranscriptionOptions.from_dict(TranscriptionOptions(pack_channels=True).as_dict()).pack_channels is True
+    assert TranscriptionOptions.from_dict(old).for_call(2) == TranscriptionOptions(beam_size=5, pack_channels=False)
+    stored = TranscriptionOptions().for_call(2).as_dict()
+    assert (stored["pack_channels"], stored["beam_size"]) == (True, 2)
+    assert TranscriptionOptions.from_dict(stored).for_call(2) == TranscriptionOptions.from_dict(stored)
+
+
+def test_options_are_decided_per_call_as_they_run() -> None:
+    """Stereo calls are packed at beam 2 by default; mono calls, VAD off and --no-pack-channels are decoded per
+    channel at beam 5; a beam size given is kept."""
+    decided = [(o.pack_channels, o.beam_size) for o in (
+        TranscriptionOptions().for_call(2), TranscriptionOptions().for_call(1),
+        TranscriptionOptions(vad_filter=False).for_call(2), TranscriptionOptions(pack_channels=False).for_call(2),
+        TranscriptionOptions(beam_size=5).for_call(2), TranscriptionOptions(beam_size=1).for_call(1))]
+    assert decided == [(True, 2), (False, 5), (False, 5), (False, 5), (True, 5), (False, 1)]
+    assert TranscriptionOptions().beam == 5 and TranscriptionOptions(beam_size=3).beam == 3  # decoded directly
 
 
 @pytest.fixture(scope="module")
@@ -146,8 +159,8 @@ def test_leaking_line_keeps_the_turns_of_the_clean_call(tiny) -> None:  # type: 
     left, right = clean.channels
     leak = 10 ** (-30 / 20)
     leaking = replace(clean, channels=[left + leak * right, right + leak * left])
-    packed = transcribe_audio(leaking, tiny, TranscriptionOptions(pack_channels=True))
-    alone = transcribe_audio(clean, tiny)
+    packed = transcribe_audio(leaking, tiny)  # the default: packed, beam 2
+    alone = transcribe_audio(clean, tiny, TranscriptionOptions(pack_channels=False))
     assert [t.speaker for t in packed.turns] == [t.speaker for t in alone.turns] == ["agent", "customer"] * 3 + ["agent"]
     assert "card" in normalize(packed.turns[2].text) and "booked" in normalize(packed.turns[4].text)
     said = [normalize(t.text).split() for t in alone.turns if t.speaker == "customer"]

@@ -31,7 +31,6 @@ from qa_toolkit.services import audit
 from qa_toolkit.storage.database import Database
 from qa_toolkit.storage.models import Agent, Interaction, PIISpan, Recording, Turn, utcnow
 from qa_toolkit.transcribe.audio import AUDIO_EXTENSIONS, AudioError
-from qa_toolkit.transcribe import DEFAULT_BEAM_SIZE
 from qa_toolkit.transcribe.backend import Backend, TranscriptionOptions
 from qa_toolkit.transcribe.metadata import MetadataError, RecordingMetadata, recording_metadata
 from qa_toolkit.transcribe.pipeline import Transcript, transcribe_file
@@ -60,8 +59,10 @@ class TranscribeSettings:
         redact_audio_margin_s: seconds muted before and after each span.
         redact_audio_tone: a 1 kHz tone over the spans instead of silence.
         diarize: tell the speakers of mono calls apart (needs the diarization extra; see transcribe/speakers.py).
-        beam_size: beam search width (default 5; 2 less CPU, 1 greedy; all deterministic).
-        pack_channels: stereo calls decoded in packed windows (faster; with beam 2: see transcribe/stereo.py).
+        beam_size: beam search width; None: 2 for stereo calls decoded packed, 5 otherwise (1 greedy; all
+            deterministic).
+        pack_channels: stereo calls decoded in packed windows (the default; see transcribe/stereo.py), else each
+            channel on its own.
     """
 
     model: str | None = None
@@ -73,12 +74,12 @@ class TranscribeSettings:
     workers: int = 1
     device: str = "auto"
     vad_filter: bool = True
-    beam_size: int = DEFAULT_BEAM_SIZE
+    beam_size: int | None = None
     redact_audio: str | None = None
     redact_audio_margin_s: float = 0.25
     redact_audio_tone: bool = False
     diarize: bool = True
-    pack_channels: bool = False
+    pack_channels: bool = True
 
     def options(self) -> TranscriptionOptions:
         from qa_toolkit.transcribe.vocabulary import initial_prompt

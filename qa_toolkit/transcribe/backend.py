@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any, Protocol
 
 import numpy as np
 
-from qa_toolkit.transcribe import DEFAULT_BEAM_SIZE
+from qa_toolkit.transcribe import DEFAULT_BEAM_SIZE, PACKED_BEAM_SIZE
 
 
 _NOT_WORD = re.compile(r"[^\w]+")
@@ -54,12 +54,14 @@ class TranscriptionOptions:
     fallback (which samples at random when a window fails the compression-ratio or log-prob test),
     no conditioning on the previous window's text. Windows that fail those tests are handled by the
     hallucination guard (:mod:`qa_toolkit.transcribe.guard`), which re-decodes them deterministically.
+
+    ``beam_size`` None and ``pack_channels`` are decided per call by :meth:`for_call` (stored as decided).
     """
 
     language: str | None = "en"
     word_timestamps: bool = True
     vad_filter: bool = True
-    beam_size: int = DEFAULT_BEAM_SIZE
+    beam_size: int | None = None  # None: PACKED_BEAM_SIZE on a packed stereo call, else DEFAULT_BEAM_SIZE
     initial_prompt: str | None = None
     hotwords: str | None = None
     temperature: tuple[float, ...] = (0.0,)
@@ -74,7 +76,19 @@ class TranscriptionOptions:
     condition_on_previous_text: bool = False
     guard: bool = True
     crosstalk: bool = True  # drop words of one side leaking into the other channel (see crosstalk.py)
-    pack_channels: bool = False  # stereo: both channels' speech packed into windows decoded once (stereo.py)
+    pack_channels: bool = True  # stereo: both channels' speech packed into windows decoded once (stereo.py)
+
+    @property
+    def beam(self) -> int:
+        """The beam width to decode with (``beam_size``, or ``DEFAULT_BEAM_SIZE`` when not decided)."""
+        return DEFAULT_BEAM_SIZE if self.beam_size is None else self.beam_size
+
+    def for_call(self, channels: int) -> TranscriptionOptions:
+        """The options as they run on a call of ``channels`` channels: packing only for two or more channels with
+        VAD on, and ``beam_size`` None decided (``PACKED_BEAM_SIZE`` when packed, else ``DEFAULT_BEAM_SIZE``)."""
+        packed = self.pack_channels and channels >= 2 and self.vad_filter
+        beam = self.beam_size if self.beam_size is not None else PACKED_BEAM_SIZE if packed else DEFAULT_BEAM_SIZE
+        return replace(self, pack_channels=packed, beam_size=beam)
 
     def as_dict(self) -> dict[str, Any]:
         """Plain data, as stored with each transcript (``temperature`` as a list)."""

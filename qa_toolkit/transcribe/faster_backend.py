@@ -28,7 +28,7 @@ def pick_device(device: str = "auto") -> str:
 def decoding_kwargs(options: TranscriptionOptions) -> dict[str, object]:
     """``WhisperModel.transcribe`` keyword arguments for ``options``, every one explicit."""
     return {"language": options.language, "word_timestamps": options.word_timestamps,
-            "vad_filter": options.vad_filter, "beam_size": options.beam_size, "best_of": options.best_of,
+            "vad_filter": options.vad_filter, "beam_size": options.beam, "best_of": options.best_of,
             "patience": options.patience, "length_penalty": options.length_penalty,
             "repetition_penalty": options.repetition_penalty, "no_repeat_ngram_size": options.no_repeat_ngram_size,
             "temperature": list(options.temperature),

@@ -80,7 +80,7 @@ class OpenAIWhisperBackend:
             audio,
             language=options.language,
             word_timestamps=options.word_timestamps,
-            beam_size=options.beam_size,
+            beam_size=options.beam,
             best_of=options.best_of,
             patience=options.patience,
             length_penalty=None if options.length_penalty == 1.0 else options.length_penalty,

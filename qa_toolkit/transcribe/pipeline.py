@@ -1,8 +1,9 @@
 """One recording, end to end: decode, transcribe each channel, merge into speaker turns, time the call.
 
-Stereo files: each channel is transcribed on its own (VAD on, word timestamps on; or, with
-``pack_channels``, both channels' speech packed into Whisper windows decoded once, crosstalk left out:
-:mod:`qa_toolkit.transcribe.stereo`), and each channel's words are labelled agent or customer (``agent_channel`` says which side the agent is on, ``left`` by default).
+Stereo files: both channels' speech is packed into Whisper windows decoded once, crosstalk left out
+(``pack_channels``, the default, beam 2: :mod:`qa_toolkit.transcribe.stereo`; without it each channel is transcribed
+on its own, beam 5), VAD on, word timestamps on, and each channel's words are labelled agent or customer
+(``agent_channel`` says which side the agent is on, ``left`` by default).
 Mono files get the single speaker ``unknown`` (or the one a sidecar names), unless ``diarize`` is
 on: then the words are attributed to diarized speakers and roles (:mod:`qa_toolkit.transcribe.speakers`).
 """
@@ -171,7 +172,8 @@ def transcribe_windows(windows: Iterable[DecodedAudio], backend: Backend, option
         decode_s += time.perf_counter() - started
         if window is None:
             break
-        first = first or window
+        if first is None:
+            first, options = window, options.for_call(window.channel_count)  # stored as decided
         duration_s = window.offset_s + window.duration_s
         if diarize and window.channel_count == 1 and duration_s <= DIARIZE_MAX_S:
             mono.append(window.channels[0])
