@@ -267,7 +267,9 @@ def pipeline(files: list[dict], first_speaker: str | None = None) -> dict:
                "three speakers / overlap" if r["file"].startswith("t3_") else
                "three speakers, new (close voices)" if r["file"].startswith("n3_") else
                "three speakers, dev (close voices)" if r["file"].startswith("d3_") else
-               "hard dev calls (close voices, joins, terse)" if r["file"].startswith("h_") else "dev calls")
+               "hard dev calls (close voices, joins, terse)" if r["file"].startswith("h_") else
+               "silent-guess dev calls (relatives, near voices)" if r["file"].startswith("s_") else
+               "silent-guess test calls, fresh (relatives, near voices)" if r["file"].startswith("u_") else "dev calls")
         groups.setdefault(key, []).append(r)
     return {"engine": ENGINE, "groups": {k: group(v) for k, v in groups.items()}, "all": group(rows),
             "per_file": rows}

@@ -246,6 +246,58 @@ def test_voices_that_hardly_take_turns_or_too_many_voices_are_flagged() -> None:
     assert five.needs_review and five.roles[1] == "agent" and "5 voices found" in (five.reason or "")
 
 
+def _voices(*who: tuple[float, float, int]) -> Diarization:
+    return Diarization([SpeakerSegment(a, b, k) for a, b, k in who], {k: np.eye(6)[k] for _, _, k in who})
+
+
+def test_a_voice_that_introduces_itself_under_two_names_is_flagged() -> None:
+    """A supervisor whose voice the diarization merged with the agent's, with no hand-off phrase: the agent's
+    voice says "Tom speaking" and later "it's Graham" (roles kept, call flagged); one name twice is one person."""
+    diar = _voices((0, 9.9, 1), (10, 19.9, 2), (20, 29.9, 1), (30, 40, 2))
+    agent = _said("Crestwood Insurance, Tom speaking. How can I help?", 0.0)
+    customer = _said("Hi. My renewal went up and I haven't claimed anything.", 10.0)
+    customer_2 = _said("Last year's price? Then yes, I'll stay.", 30.0)
+    joined = _said("Hold on a moment. Hello, it's Graham, I look after retention, I can match last year's price.", 20.0)
+    _, two = attribute(_words(*agent, *customer, *joined, *customer_2), diar, SpeakerHints(first_speaker="agent"))
+    assert two.needs_review and two.roles == {1: "agent", 2: "customer"}
+    assert "introduces themselves as Tom and then as Graham" in (two.reason or "")
+    same = _said("Hold on a moment. Right, it's Tom again, I can match last year's price for you.", 20.0)
+    _, one = attribute(_words(*agent, *customer, *same, *customer_2), diar, SpeakerHints(first_speaker="agent"))
+    assert not one.needs_review and one.roles == {1: "agent", 2: "customer"}
+
+
+def test_a_customer_who_answers_like_staff_later_in_the_call_is_flagged() -> None:
+    """"Hi, Marcus here" in the customer's voice after the customer has spoken: a team leader merged with the
+    customer; the same words as the customer's first turn (a caller naming themselves) are not flagged."""
+    diar = _voices((0, 9.9, 1), (10, 19.9, 2), (20, 29.9, 1), (30, 40, 2))
+    agent = _said("Harbour Broadband, this is Kim, how can I help?", 0.0)
+    customer = _said("My internet has dropped every evening for a week.", 10.0)
+    agent_2 = _said("I'm sorry, I can see the drops too. One second.", 20.0)
+    leader = _said("Hi, Marcus here. There's a fault on the cabinet, an engineer is booked for tomorrow.", 30.0)
+    _, merged = attribute(_words(*agent, *customer, *agent_2, *leader), diar)
+    assert merged.needs_review and merged.roles == {1: "agent", 2: "customer"}
+    assert "the customer (speaker 2) answers like staff ('Marcus ...') after 9 words" in (merged.reason or "")
+    caller = _said("Hi, Marcus here. My internet has dropped every evening for a week.", 10.0)
+    _, plain = attribute(_words(*agent, *caller, *agent_2), _voices((0, 9.9, 1), (10, 19.9, 2), (20, 29.9, 1)))
+    assert not plain.needs_review and plain.roles == {1: "agent", 2: "customer"}
+
+
+def test_two_people_on_the_customer_side_are_flagged_unless_one_only_chimes_in() -> None:
+    """A relative who talks as much as the caller: which of them is the customer (the one who talks most) is a
+    guess, so the call is flagged (roles kept); a few words from someone in the room are not."""
+    diar = _voices((0, 9.9, 1), (10, 19.9, 2), (20, 29.9, 1), (30, 40, 3))
+    agent = _said("Greenleaf Pharmacy, this is Arjun, how may I help?", 0.0)
+    caller = _said("Hello dear, I'm ringing about my prescription, my daughter knows the details.", 10.0)
+    agent_2 = _said("That's fine, go ahead, I'm listening.", 20.0)
+    daughter = _said("Hi, it's her blood pressure tablets, the repeat hasn't arrived and she has two days left.", 30.0)
+    _, pair = attribute(_words(*agent, *caller, *agent_2, *daughter), diar, SpeakerHints(first_speaker="agent"))
+    assert pair.needs_review and pair.roles == {1: "agent", 2: "other", 3: "customer"}
+    assert "two people on the customer's side (speaker 3: 16 words, speaker 2: 12)" in (pair.reason or "")
+    chime = _said("Blue, not black.", 30.0)
+    _, brief = attribute(_words(*agent, *caller, *agent_2, *chime), diar, SpeakerHints(first_speaker="agent"))
+    assert not brief.needs_review and brief.roles == {1: "agent", 2: "customer", 3: "other"}
+
+
 def test_words_outside_the_diarized_speech_are_counted_as_word_by_segment_overlap_would() -> None:
     """The share of unheard words comes from a sorted sweep (hour-long calls stay fast): the same count as
     checking every word against every segment, overlapping and touching segments and zero-length words included."""

@@ -40,6 +40,16 @@
    supervisor"), the call goes on for ``HANDOFF_MIN_WORDS`` words or more, and still no ``agent_2`` was
    found, the colleague's voice was merged with someone's: the call is flagged (roles kept).
 
+6. **What people say of themselves.** Voices too near for the voice check (a supervisor who sounds like the
+   customer, a transfer to a colleague with a near voice, no hand-off phrase left after ASR) still give
+   themselves away in words: a voice that introduces itself under two names ("Tom speaking" ... "it's
+   Graham"), or answers like staff ("Marcus here", "Dev speaking") after ``INTRO_AFTER_WORDS`` words without
+   a name, is flagged (roles kept).
+7. **Two people on the customer's side.** A voice labelled ``other`` that joins after the agent and says at
+   least ``OTHER_SIDE_SHARE`` of the customer's words (a relative, a friend interpreting) makes the choice of
+   the customer (whoever talks most) a guess: the call is flagged (roles kept). A few words from someone in
+   the room are not.
+
 Calls under ``MIN_CALL_S`` seconds are not diarized: too little speech to tell voices apart.
 """
 
@@ -101,10 +111,21 @@ _HANDOFF_PHRASES = [
     r"(over|through|across|to)\b", r"\bi('ll| will|'m going to| am going to) transfer\b",
     r"\b(get|getting|fetch|fetching|bring|bringing|ask|asking|call|calling|grab|grabbing) (in )?(my|the|a|our) "
     r"(\w+ )?(manager|supervisor|team ?leader|team lead|colleague)\b", r"\b(i'll|i will|let me) bring (him|her|them) (in|on)\b",
-    r"\bjoin (us|the call|the line)\b",
+    r"\bjoin (us|the call|the line)\b", r"\bsomeone (more )?senior (will|is going to|can)\b",
 ]
 SECOND_VOICE_ALONE_WINDOWS = 8  # a smaller second voice counts only after a hand-off was announced
 HANDOFF_MIN_WORDS = 10  # words said after the announcement: the call goes on with whoever was announced
+# someone naming themselves (Whisper writes names capitalised): "Tom speaking", "Hi, Marcus here" are the way staff
+# answer a call; "it's Graham", "this is Dana", "my name is Sam" anyone's
+_STAFF_INTRO_RE = [re.compile(r"\b([A-Z][a-z]+) speaking\b"), re.compile(r"(?:^|[,.!?] )([A-Z][a-z]+) here\b")]
+_INTRO_RE = [*_STAFF_INTRO_RE, re.compile(r"\b(?:[Ii]t's|[Ii]t is|[Tt]his is|[Mm]y name is|[Yy]ou're speaking (?:to|with)|"
+                                          r"[Yy]ou've got) ([A-Z][a-z]+)\b")]
+_NOT_NAMES = {"I", "It", "This", "That", "The", "Who", "Yes", "No", "Okay", "Hello", "Hi", "Sorry", "Thanks", "Just",
+              "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February",
+              "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"}
+INTRO_AFTER_WORDS = 8  # "Marcus here" from a voice that said this many words without a name: someone new
+OTHER_SIDE_SHARE = 0.3  # a second customer-side voice with this share of the customer's words: which is the customer?
+OTHER_SIDE_MIN_WORDS = 5
 _AGENT_RE = [re.compile(p) for p in _AGENT_PHRASES]
 _HANDOFF_RE = [re.compile(p) for p in _HANDOFF_PHRASES]
 _CUSTOMER_RE = [re.compile(p) for p in _CUSTOMER_PHRASES]
@@ -315,6 +336,8 @@ def attribute(words: list[Word], diarization: Diarization,
     _flag_staff_talking_customer(attribution, _said_by(words, owners))
     _flag_unseen_handoff(attribution, words, owners)
     _flag_unsure_voices(attribution, words, owners, diarization)
+    _flag_second_person(attribution, words, owners)
+    _flag_customer_side_pair(attribution, words, owners)
     grouped: dict[str, list[Word]] = {}
     for word, owner in zip(words, owners, strict=True):
         role = attribution.roles.get(owner, "unknown") if owner is not None else "unknown"
@@ -330,6 +353,65 @@ def _flag_staff_talking_customer(attribution: Attribution, said: dict[int, str])
         if role == "customer" and agent_phrases - customer_phrases >= STAFF_PHRASES:
             _flag_speaker(attribution, speaker, f"words: the customer (speaker {speaker}) uses {agent_phrases} agent "
                                                 f"phrase(s): a staff member may speak in the same voice")
+
+
+def _turns(words: list[Word], owners: list[int | None]) -> list[tuple[int, str]]:
+    """(speaker, text) of each run of one speaker's words, in order."""
+    turns: list[tuple[int, list[str]]] = []
+    for word, owner in zip(words, owners, strict=True):
+        if owner is None:
+            continue
+        if not turns or turns[-1][0] != owner:
+            turns.append((owner, []))
+        turns[-1][1].append(word.word.strip())
+    return [(owner, " ".join(said)) for owner, said in turns]
+
+
+def _flag_second_person(attribution: Attribution, words: list[Word], owners: list[int | None]) -> None:
+    """Flag a decided call where one voice may be two people by what they say of themselves: a speaker who
+    introduces themselves under two names ("Tom speaking" ... "it's Graham"), or one who answers like staff
+    ("Marcus here", "Dev speaking") after ``INTRO_AFTER_WORDS`` words without a name (roles kept)."""
+    if attribution.needs_review:
+        return
+    names: dict[int, list[str]] = {}
+    spoken: dict[int, int] = {}
+    why = []
+    for owner, text in _turns(words, owners):
+        role = attribution.roles.get(owner)
+        found = [m.group(1) for p in _INTRO_RE for m in p.finditer(text) if m.group(1) not in _NOT_NAMES]
+        staff = [m.group(1) for p in _STAFF_INTRO_RE for m in p.finditer(text) if m.group(1) not in _NOT_NAMES]
+        if staff and not names.get(owner) and spoken.get(owner, 0) >= INTRO_AFTER_WORDS:
+            why.append(f"the {role} (speaker {owner}) answers like staff ('{staff[0]} ...') after "
+                       f"{spoken[owner]} words: another person may speak in the same voice")
+        spoken[owner] = spoken.get(owner, 0) + len(text.split())
+        known = names.setdefault(owner, [])
+        new = [name for name in found if name.lower() not in {n.lower() for n in known}]
+        if known and new:
+            why.append(f"speaker {owner} ({role}) introduces themselves as {known[0]} and then as {new[0]}: "
+                       f"two people may speak in the same voice")
+        known.extend(new)
+    if why:
+        _flag(attribution, "words", why[:1])
+
+
+def _flag_customer_side_pair(attribution: Attribution, words: list[Word], owners: list[int | None]) -> None:
+    """Flag a decided call with two people on the customer's side (a relative, a friend interpreting): a voice
+    labelled ``other`` that joins after the agent and says at least ``OTHER_SIDE_SHARE`` of the customer's words
+    (and ``OTHER_SIDE_MIN_WORDS``): which of them is the customer, the one who talks most, is a guess (roles kept)."""
+    if attribution.needs_review:
+        return
+    said = {k: sum(1 for o in owners if o == k) for k in attribution.roles}
+    agent = next((k for k, role in attribution.roles.items() if role == "agent"), None)
+    customer = next((k for k, role in attribution.roles.items() if role == "customer"), None)
+    if agent is None or customer is None:
+        return
+    joins = {k: owners.index(k) for k in attribution.roles if k in owners}
+    for k, role in attribution.roles.items():
+        if (role == "other" and k in joins and agent in joins and joins[k] > joins[agent]
+                and said[k] >= max(OTHER_SIDE_MIN_WORDS, OTHER_SIDE_SHARE * said[customer])):
+            _flag(attribution, "voices", [f"two people on the customer's side (speaker {customer}: {said[customer]} "
+                                          f"words, speaker {k}: {said[k]}): which one is the customer is a guess"])
+            return
 
 
 def handoff_end(words: list[Word]) -> float | None:
