@@ -244,12 +244,49 @@ def _check_0015(connection: Connection) -> None:
                                                                ("2026-07-06", "north", "billing", 4, 6.0)]
 
 
+def _seed_0017(connection: Connection) -> None:
+    """An interaction with an automated evaluation and a review (the verdict), written before revision 0018
+    (the triggers note it; nothing folds it in until the upgrade)."""
+    connection.execute(text("INSERT INTO agents (id, external_id, name, team, created_at) "
+                            "VALUES (1, 'a-1', 'Ann', 'billing', '2026-01-01 10:00:00')"))
+    connection.execute(text(
+        "INSERT INTO interactions (id, source, external_id, channel, agent_id, tags, metadata, created_at, updated_at, "
+        "started_at) VALUES (1, 'demo', 'c-1', 'chat', 1, '[]', '{}', '2026-07-01 12:00:00', '2026-07-01 12:00:00', "
+        "'2026-07-01 12:00:00')"))
+    connection.execute(text(
+        "INSERT INTO rubric_versions (id, name, version, content_hash, channels, body, source, published_at) "
+        "VALUES (1, 'support-chat', 1, 'h1', '[\"chat\"]', '{}', 'name: support-chat', '2026-01-01 10:00:00')"))
+    connection.execute(text(
+        "INSERT INTO evaluations (id, interaction_id, rubric_version_id, kind, score, critical_failed, category_scores, "
+        "created_at, version, is_current) VALUES (1, 1, 1, 'auto', 80.0, FALSE, '{\"empathy\": 75.0}', "
+        "'2026-07-01 13:00:00', 1, TRUE), (2, 1, 1, 'review', 60.0, FALSE, '{\"empathy\": 50.0, \"tone\": null}', "
+        "'2026-07-02 13:00:00', 1, TRUE)"))
+    connection.execute(text(
+        "INSERT INTO criterion_results (evaluation_id, criterion_key, category, status, evidence, decided_by) "
+        "VALUES (1, 'greeting', 'communication', 'pass', '[]', 'auto'), (2, 'greeting', 'communication', 'fail', "
+        "'[]', 'user'), (2, 'hold', 'communication', 'pass', '[]', 'user'), "
+        "(2, 'closing', 'communication', 'na', '[]', 'user')"))
+
+
+def _check_0017(connection: Connection) -> None:
+    """Revision 0018 backfilled the agent's daily verdict sums: the review is the verdict, N/A and null left out."""
+    assert connection.execute(text("SELECT agent_id, rubric, kind, day, key, n, total FROM verdict_rollups "
+                                   "ORDER BY kind, key")).all() == [
+        (1, "support-chat", "category", "2026-07-01", "empathy", 1, 50.0),
+        (1, "support-chat", "criterion", "2026-07-01", "greeting", 1, 1.0),
+        (1, "support-chat", "criterion", "2026-07-01", "hold", 1, 0.0),
+        (1, "support-chat", "score", "2026-07-01", "", 1, 60.0)]
+    assert connection.execute(text("SELECT count(*) FROM rollup_changes")).scalar_one() == 0
+
+
 SEEDS: dict[str, Callable[[Connection], None]] = {"0001": _seed_0001, "0002": _seed_0002, "0003": _seed_0003,
                                                   "0004": _seed_0004, "0005": _seed_0005, "0007": _seed_0007,
-                                                  "0008": _seed_0008, "0011": _seed_0011, "0015": _seed_0015}
+                                                  "0008": _seed_0008, "0011": _seed_0011, "0015": _seed_0015,
+                                                  "0017": _seed_0017}
 CHECKS: dict[str, Callable[[Connection], None]] = {"0001": _check_0001, "0002": _check_0002, "0003": _check_0003,
                                                    "0004": _check_0004, "0005": _check_0005, "0007": _check_0007,
-                                                   "0008": _check_0008, "0011": _check_0011, "0015": _check_0015}
+                                                   "0008": _check_0008, "0011": _check_0011, "0015": _check_0015,
+                                                   "0017": _check_0017}
 
 
 @pytest.mark.parametrize("revision", sorted(SEEDS))

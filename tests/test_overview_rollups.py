@@ -8,7 +8,7 @@ import random
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, inspect, select, update
 
 from qa_toolkit.reports.period import Period
 from qa_toolkit.services import dashboard, page_cache
@@ -17,6 +17,7 @@ from qa_toolkit.storage import migrate, rollups
 from qa_toolkit.storage.database import Database, create_db_engine, open_database
 from qa_toolkit.storage.models import (
     Agent,
+    CriterionResult,
     Evaluation,
     Interaction,
     OverviewFact,
@@ -24,6 +25,7 @@ from qa_toolkit.storage.models import (
     OverviewWeek,
     RollupChange,
     RubricVersion,
+    VerdictRollup,
 )
 
 START = datetime(2026, 7, 1, tzinfo=timezone.utc)
@@ -58,7 +60,16 @@ def _evaluations(rng: random.Random, iid: int, versions: list[int]) -> list[dict
               if rng.random() < p]
     return [{"interaction_id": iid, "rubric_version_id": version, "kind": kind,
              "score": _maybe(rng, round(rng.uniform(30, 100), 3), 0.1), "critical_failed": False,
-             "category_scores": {}, "version": 1, "is_current": current} for kind, current, version in kinds]
+             "category_scores": {k: _maybe(rng, round(rng.uniform(0, 100), 2), 0.3) for k in ("comm", "tone")
+                                 if rng.random() < 0.7},
+             "version": 1, "is_current": current} for kind, current, version in kinds]
+
+
+def _results(rng: random.Random, evaluation_ids: list[int]) -> list[dict[str, Any]]:
+    """Criterion results (pass, fail, N/A) of some evaluations."""
+    return [{"evaluation_id": eid, "criterion_key": key, "category": "comm", "status": rng.choice(["pass", "fail", "na"]),
+             "evidence": [], "decided_by": "auto"}
+            for eid in evaluation_ids for key in ("greet", "hold", "close") if rng.random() < 0.6]
 
 
 def _seed(database: Database, rng: random.Random) -> None:
@@ -69,13 +80,15 @@ def _seed(database: Database, rng: random.Random) -> None:
             session.add(agent)
             agents.append(agent)
         versions = [RubricVersion(name="r", version=1, content_hash="1", body={"pass_mark": 70}, source=""),
-                    RubricVersion(name="r", version=2, content_hash="2", body={}, source="")]
+                    RubricVersion(name="r", version=2, content_hash="2", body={}, source=""),
+                    RubricVersion(name="s", version=1, content_hash="3", body={}, source="")]
         session.add_all(versions)
         session.flush()
         agent_ids, version_ids = [a.id for a in agents], [v.id for v in versions]
         session.execute(insert(Interaction), [_interaction(rng, n, agent_ids) for n in range(240)])  # bulk Core
         ids = list(session.scalars(select(Interaction.id)))
         session.execute(insert(Evaluation), [row for iid in ids for row in _evaluations(rng, iid, version_ids)])
+        session.execute(insert(CriterionResult), _results(rng, sorted(session.scalars(select(Evaluation.id)))))
     with database.session() as session:  # and through the ORM
         agent = session.scalars(select(Agent).where(Agent.team == "north")).first()
         for n in range(240, 260):
@@ -84,7 +97,10 @@ def _seed(database: Database, rng: random.Random) -> None:
             interaction = Interaction(**row)
             session.add(interaction)
             session.flush()
-            session.add_all(Evaluation(**row) for row in _evaluations(rng, interaction.id, version_ids))
+            added = [Evaluation(**row) for row in _evaluations(rng, interaction.id, version_ids)]
+            session.add_all(added)
+            session.flush()
+            session.add_all(CriterionResult(**row) for row in _results(rng, [e.id for e in added]))
 
 
 def _change(database: Database, rng: random.Random) -> None:
@@ -139,10 +155,40 @@ def _assert_same(database: Database) -> None:
         weeks = {(w, t, q): [round(float(getattr(row, name)), 6) for name in rollups.SUMS]
                  for row in session.scalars(select(OverviewWeek)) for w, t, q in [(row.week, row.team, row.queue)]}
         assert weeks == from_days and weeks  # the weekly sums are the days' sums, no week left over
+        _assert_verdicts_same(session)
         facts = session.scalar(select(func.sum(OverviewFact.contacts)))
         assert facts == session.scalar(select(func.sum(OverviewRollup.contacts)))
         assert facts == session.scalar(select(func.count()).select_from(Interaction)
                                        .where(Interaction.started_at.is_not(None)))
+
+
+MONTHS = [Period(date(2026, m, 1), date(2026, m, 30)) for m in (7, 8, 9, 10)]  # not whole months: edges
+
+
+def _assert_verdicts_same(session: Any) -> None:
+    """Each team's and each agent's daily verdict sums (revision 0018) give what summing the verdicts chosen
+    from the tables gives: scores per agent and month, category scores and criterion failures of a month."""
+    from qa_toolkit.services import evaluation_source as source
+
+    agents = session.execute(select(Agent.external_id, Agent.team)).all()
+    groups = [[a for a, t in agents if t == team] for team in {t for _, t in agents}] + [[a] for a, _ in agents]
+    checked = 0
+    for members in groups:
+        for rubric in ("r", "s"):
+            fast = source.rolled_verdict_sums(session, rubric=rubric, periods=MONTHS, agents=members)
+            slow = source.verdict_sums(session, rubric=rubric, periods=MONTHS, agents=members)
+            assert {k: (round(t, 6), n) for k, (t, n) in fast.items()} == {
+                k: (round(t, 6), n) for k, (t, n) in slow.items()}, (members, rubric)
+            for month in MONTHS:
+                fast_b = source.rolled_verdict_breakdown(session, rubric=rubric, period=month, agents=members)
+                slow_b = source.verdict_breakdown(session, rubric=rubric, period=month, agents=members)
+                assert fast_b[1] == slow_b[1], (members, rubric, str(month))
+                assert {k: (round(t, 6), n) for k, (t, n) in fast_b[0].items()} == {
+                    k: (round(t, 6), n) for k, (t, n) in slow_b[0].items()}, (members, rubric, str(month))
+                checked += len(slow_b[0]) + len(slow_b[1])
+    assert checked > 50  # categories and criteria were there to compare
+    kinds = set(session.scalars(select(VerdictRollup.kind).distinct()))
+    assert kinds == {"score", "category", "criterion"}
 
 
 def test_rollups_agree_with_the_tables_after_writes_updates_and_deletes(db: Database) -> None:
@@ -185,12 +231,15 @@ def test_migration_backfills_rollups_from_existing_data(empty_db_url: str) -> No
     migrate.upgrade(engine, "0014")
     database = Database(url=empty_db_url, engine=engine)
     _seed(database, random.Random(7))  # written before the rollups exist
-    migrate.upgrade(engine, "head")
+    migrate.upgrade(engine, "0017")
+    assert "verdict_rollups" not in inspect(engine).get_table_names()
+    migrate.upgrade(engine, "head")  # 0018 sums the verdicts already there
     engine.dispose()
     database = open_database(empty_db_url)
     try:
         with database.session() as session:
             assert session.scalar(select(func.count()).select_from(OverviewRollup)) > 0
+            assert session.scalar(select(func.count()).select_from(VerdictRollup)) > 0
             assert not rollups.pending(session.connection())
         _assert_same(database)
     finally:

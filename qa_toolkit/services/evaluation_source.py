@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Float, Select, Text, case, cast, func, literal, select, true
+from sqlalchemy import Connection, Select, case, func, literal, select, true
 from sqlalchemy.orm import Session
 
 from qa_toolkit.errors import NotFoundError
@@ -28,6 +28,7 @@ from qa_toolkit.reports.records import (
 )
 from qa_toolkit.services.report_data import interaction_ref
 from qa_toolkit.storage import models as m
+from qa_toolkit.storage import verdict_rollups
 
 
 def _label(raw: dict[str, Any], key: str) -> str:
@@ -282,17 +283,13 @@ def verdict_breakdown(session: Session, *, rubric: str, period: Period, agents: 
                       ) -> tuple[dict[str, tuple[float, int]], dict[str, tuple[int, int]]]:
     """Over the verdicts of these agents' interactions in ``period``, summed in the database: category key ->
     (sum, number) of its numeric scores, and criterion key -> (failures, verdicts that are not N/A) (what
-    :func:`~qa_toolkit.reports.coaching.category_means` and ``failure_counts`` compute from loaded evaluations)."""
+    :func:`~qa_toolkit.reports.coaching.category_means` and ``failure_counts`` compute from loaded evaluations):
+    the scan that :func:`rolled_verdict_breakdown` reads from the daily sums (tests compare the two)."""
     if not agents:
         return {}, {}
     ranked = _ranked_verdicts(rubric, [period], agents, categories=True)
     connection = session.connection()
-    if connection.dialect.name == "postgresql":
-        each = func.jsonb_each(ranked.c.categories).table_valued("key", "value").alias("category")
-        number, value = func.jsonb_typeof(each.c.value) == "number", cast(cast(each.c.value, Text), Float)
-    else:
-        each = func.json_each(ranked.c.categories).table_valued("key", "value", "type").alias("category")
-        number, value = each.c.type.in_(("integer", "real")), each.c.value
+    each, number, value = verdict_rollups.json_numbers(connection.dialect.name, ranked.c.categories)
     categories = {key: (float(total), int(n)) for key, total, n in connection.execute(
         select(each.c.key, func.sum(value), func.count()).select_from(ranked.join(each, true()))
         .where(ranked.c.rank == 1, number).group_by(each.c.key))}
@@ -301,6 +298,49 @@ def verdict_breakdown(session: Session, *, rubric: str, period: Period, agents: 
         select(CR.criterion_key, func.sum(case((CR.status == "fail", 1), else_=0)), func.count())
         .join(ranked, CR.evaluation_id == ranked.c.id).where(ranked.c.rank == 1, CR.status != "na")
         .group_by(CR.criterion_key))}
+    return categories, failures
+
+
+def _rolled(agents: Sequence[str], rubric: str, kinds: tuple[str, ...], first: Period, last: Period) -> list[Any]:
+    V = m.VerdictRollup  # noqa: N806
+    members = select(m.Agent.id).where(m.Agent.external_id.in_(list(agents)))
+    return [V.agent_id.in_(members), V.rubric == rubric, V.kind.in_(kinds), V.day >= first.start.isoformat(),
+            V.day <= last.end.isoformat()]
+
+
+def rolled_verdict_sums(session: Session, *, rubric: str, periods: Sequence[Period],
+                        agents: Sequence[str]) -> dict[tuple[str, int], tuple[float, int]]:
+    """:func:`verdict_sums` read from the agents' daily verdict sums (revision 0018, see
+    :mod:`qa_toolkit.storage.verdict_rollups`): the agents' days of the periods summed in SQL, no evaluation read."""
+    if not periods or not agents:
+        return {}
+    V = m.VerdictRollup  # noqa: N806
+    bucket = case(*[((V.day >= p.start.isoformat()) & (V.day <= p.end.isoformat()), index)
+                    for index, p in enumerate(periods)], else_=None)
+    days = (select(m.Agent.external_id.label("agent"), bucket.label("bucket"), V.n, V.total)
+            .join(m.Agent, m.Agent.id == V.agent_id)
+            .where(*_rolled(agents, rubric, ("score",), periods[0], periods[-1])).subquery())
+    query = (select(days.c.agent, days.c.bucket, func.sum(days.c.total), func.sum(days.c.n))
+             .where(days.c.bucket.is_not(None)).group_by(days.c.agent, days.c.bucket))
+    return {(agent, int(index)): (float(total or 0.0), int(n or 0))
+            for agent, index, total, n in session.connection().execute(query)}
+
+
+def rolled_verdict_breakdown(session: Session, *, rubric: str, period: Period, agents: Sequence[str]
+                             ) -> tuple[dict[str, tuple[float, int]], dict[str, tuple[int, int]]]:
+    """:func:`verdict_breakdown` read from the agents' daily verdict sums (revision 0018): one grouped query."""
+    if not agents:
+        return {}, {}
+    V = m.VerdictRollup  # noqa: N806
+    categories: dict[str, tuple[float, int]] = {}
+    failures: dict[str, tuple[int, int]] = {}
+    for kind, key, total, n in session.connection().execute(
+            select(V.kind, V.key, func.sum(V.total), func.sum(V.n))
+            .where(*_rolled(agents, rubric, ("category", "criterion"), period, period)).group_by(V.kind, V.key)):
+        if kind == "category":
+            categories[key] = (float(total), int(n))
+        else:
+            failures[key] = (int(total), int(n))
     return categories, failures
 
 

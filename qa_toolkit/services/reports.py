@@ -238,12 +238,12 @@ def coaching_reports(session: Session, *, agent: str | None = None, team: str | 
 
 
 def _summed_team(session: Session, rubric: str, periods: list[Period], members: list[str]) -> TeamContext:
-    """A team's side of a coaching report (what :func:`team_context` computes) summed in the database: the
-    verdicts' scores per member and trend period, the period's category scores and failures; no evaluation
-    is read (``verdicts`` stays empty)."""
-    sums = source.verdict_sums(session, rubric=rubric, periods=periods, agents=members)
+    """A team's side of a coaching report (what :func:`team_context` computes) from the members' daily verdict
+    sums (revision 0018): the verdicts' scores per member and trend period, the period's category scores and
+    failures; no evaluation is read (``verdicts`` stays empty)."""
+    sums = source.rolled_verdict_sums(session, rubric=rubric, periods=periods, agents=members)
     trend = _team_trend(sums, members, len(periods))
-    categories, failures = source.verdict_breakdown(session, rubric=rubric, period=periods[-1], agents=members)
+    categories, failures = source.rolled_verdict_breakdown(session, rubric=rubric, period=periods[-1], agents=members)
     last = len(periods) - 1
     return TeamContext(verdicts=(), score=trend[-1], trend=tuple(trend), failures=failures, size=len(members),
                        agent_scores={a: (total / n if n else None) for (a, index), (total, n) in sums.items()

@@ -20,6 +20,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     MetaData,
+    PrimaryKeyConstraint,
     String,
     Text,
     UniqueConstraint,
@@ -629,6 +630,29 @@ class RollupState(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     version: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class VerdictRollup(Base):
+    """An agent's verdicts of one UTC day and rubric summed one way (revision 0018), the team side of an agent
+    page: ``kind`` "score" (``key`` empty): ``n`` scored verdicts, ``total`` their scores' sum (a row whenever
+    the agent has a verdict that day); "category" (``key`` the category): ``n`` numeric category scores,
+    ``total`` their sum; "criterion" (``key`` the criterion): ``n`` results that are not N/A, ``total`` the failures. Kept by
+    :mod:`qa_toolkit.storage.verdict_rollups` in the transaction that changes the data."""
+
+    __tablename__ = "verdict_rollups"
+    __table_args__ = (  # a team's days are read from the key alone: rows stored in key order (SQLite), or the
+        # sums held in the key's index (PostgreSQL: an index-only scan, not one heap page per row)
+        PrimaryKeyConstraint("agent_id", "rubric", "kind", "day", "key", postgresql_include=["n", "total"]),
+        {"sqlite_with_rowid": False},
+    )
+
+    agent_id: Mapped[int] = mapped_column(Integer, autoincrement=False)
+    rubric: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(10))
+    day: Mapped[str] = mapped_column(String(10))
+    key: Mapped[str] = mapped_column(String(200))
+    n: Mapped[int] = mapped_column(Integer, default=0)
+    total: Mapped[float] = mapped_column(Float, default=0.0)
 
 
 # --- sentence embeddings kept between runs (revision 0017) ---

@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import Connection, Date, case, cast, delete, event, func, insert, literal, select, text, tuple_, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from qa_toolkit.storage import verdict_rollups
 from qa_toolkit.storage.models import (
     Agent,
     Evaluation,
@@ -125,10 +126,11 @@ def pending(connection: Connection) -> bool:
     return _table_exists(connection) and connection.scalar(select(RollupChange.id).limit(1)) is not None
 
 
-def refresh(connection: Connection, weeks: bool = True) -> int:
+def refresh(connection: Connection, weeks: bool = True, verdicts: bool = True) -> int:
     """Fold every pending change into the facts and rollups, in the caller's transaction; the number of
-    interactions whose facts were computed again. ``weeks``: the weekly sums too (False only in the
-    revision 0015 backfill, before they exist)."""
+    interactions whose facts were computed again. ``weeks``: the weekly sums too; ``verdicts``: each touched
+    agent's daily verdict sums too (:mod:`verdict_rollups`; both False only in the revision 0015 backfill,
+    before those tables exist)."""
     if connection.scalar(select(RollupChange.id).limit(1)) is None:
         return 0
     if connection.dialect.name == "postgresql":  # the next refresh waits for this one's commit and sees it
@@ -144,14 +146,18 @@ def refresh(connection: Connection, weeks: bool = True) -> int:
         touched.update(connection.scalars(select(OverviewFact.interaction_id).where(OverviewFact.agent_id.in_(chunk))))
     marks = pass_marks(connection)
     groups: set[tuple[str, str, str]] = set()
+    agent_days: set[tuple[int, str]] = set()
     F = OverviewFact  # noqa: N806
     for chunk in _chunks(touched, CHUNK):  # the groups each interaction leaves, its facts again, the groups it joins
-        groups.update(tuple(r) for r in connection.execute(
-            select(F.day, F.team, F.queue).where(F.interaction_id.in_(chunk)).distinct()))
-        connection.execute(delete(F).where(F.interaction_id.in_(chunk)))
-        connection.execute(insert(F).from_select(list(FACT_COLUMNS), facts_query(connection, chunk, marks)))
-        groups.update(tuple(r) for r in connection.execute(
-            select(F.day, F.team, F.queue).where(F.interaction_id.in_(chunk)).distinct()))
+        for moment in ("before", "after"):
+            if moment == "after":
+                connection.execute(delete(F).where(F.interaction_id.in_(chunk)))
+                connection.execute(insert(F).from_select(list(FACT_COLUMNS), facts_query(connection, chunk, marks)))
+            for day, team, queue, agent_id in connection.execute(
+                    select(F.day, F.team, F.queue, F.agent_id).where(F.interaction_id.in_(chunk)).distinct()):
+                groups.add((day, team, queue))
+                if agent_id is not None:
+                    agent_days.add((agent_id, day))
     R = OverviewRollup  # noqa: N806
     sums = [func.sum(getattr(F, name)) for name in SUMS]
     for chunk in _chunks(groups, GROUP_CHUNK):
@@ -162,6 +168,8 @@ def refresh(connection: Connection, weeks: bool = True) -> int:
             .group_by(F.day, F.team, F.queue)))
     if weeks:
         _refresh_weeks(connection, groups)
+    if verdicts:
+        verdict_rollups.refresh(connection, agent_days)
     connection.execute(delete(RollupChange).where(RollupChange.id <= top))
     connection.execute(update(RollupState).where(RollupState.id == 1).values(version=RollupState.version + 1))
     return len(touched)

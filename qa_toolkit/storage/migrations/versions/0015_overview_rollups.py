@@ -123,7 +123,7 @@ def upgrade() -> None:
     bind.execute(sa.text("INSERT INTO rollup_changes (interaction_id) SELECT id FROM interactions"))
     from qa_toolkit.storage import rollups
 
-    rollups.refresh(bind, weeks=False)  # the weekly sums come with revision 0016
+    rollups.refresh(bind, weeks=False, verdicts=False)  # the weekly sums come with 0016, the verdict sums with 0018
 
 
 def downgrade() -> None:
