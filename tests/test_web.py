@@ -466,7 +466,8 @@ def test_the_api_is_documented_on_the_openapi_page(web: TestClient) -> None:
     docs = web.get("/api/docs")
     assert docs.status_code == 200 and "/api/docs-assets/swagger-ui-bundle.js" in docs.text
     assert web.get("/api/docs-assets/swagger-ui-bundle.js").status_code == 200  # served here, no CDN
-    assert "Server-Timing" in docs.headers
+    timing = dict(part.strip().split(";dur=") for part in docs.headers["Server-Timing"].split(","))
+    assert set(timing) == {"app", "cpu", "wait"} and all(float(v) >= 0 for v in timing.values())
 
 
 # ---------------------------------------------------------------- qa users set-password

@@ -22,6 +22,7 @@ from qa_toolkit.storage.models import CriterionResult, Evaluation, OverviewFact,
 
 CHUNK = 300  # (agent, day) pairs summed again per statement
 COLUMNS = ["agent_id", "rubric", "kind", "day", "key", "n", "total"]
+KINDS = ("category", "criterion", "score")
 
 
 def ranked(where: list[Any], categories: bool = False) -> Any:
@@ -74,10 +75,17 @@ def refresh(connection: Connection, agent_days: Iterable[tuple[int, str]]) -> No
     in the caller's transaction, after their facts are up to date."""
     pairs = sorted(set(agent_days))
     V, F = VerdictRollup, OverviewFact  # noqa: N806
+    rubrics = sorted(set(connection.scalars(select(RubricVersion.name))))
     for start in range(0, len(pairs), CHUNK):
         chunk = pairs[start:start + CHUNK]
-        connection.execute(delete(V).where(tuple_(V.agent_id, V.day).in_(chunk)))
-        _sum_into(connection, [tuple_(F.agent_id, F.day).in_(chunk)])
+        agents, days = {a for a, _ in chunk}, {d for _, d in chunk}
+        connection.execute(delete(V).where(  # each key prefix probed (agent, rubric, kind, day), no scan
+            V.agent_id.in_(agents), V.rubric.in_(rubrics), V.kind.in_(KINDS), V.day.in_(days),
+            tuple_(V.agent_id, V.day).in_(chunk)))
+        ids = list(connection.scalars(select(F.interaction_id).where(  # through the (agent, day) index
+            F.agent_id.in_(agents), F.day.in_(days), tuple_(F.agent_id, F.day).in_(chunk))))
+        if ids:  # their evaluations through the interaction index, not a scan of every evaluation
+            _sum_into(connection, [Evaluation.interaction_id.in_(ids)])
 
 
 def rebuild(connection: Connection) -> None:

@@ -1,5 +1,6 @@
 """Each agent's verdicts summed per UTC day and rubric (scores, category scores, criterion failures), the team
-side of an agent page; backfilled from the data already there.
+side of an agent page; backfilled from the data already there. The overview's facts are indexed by agent and
+day (instead of agent alone), which the fold uses to find the days it sums again.
 
 Revision ID: 0018
 Revises: 0017
@@ -33,6 +34,8 @@ def upgrade() -> None:
                                 postgresql_include=["n", "total"]),  # index-only scans of a team's days
         sqlite_with_rowid=False,  # rows stored in key order
     )
+    op.drop_index("ix_overview_facts_agent_id", table_name="overview_facts")  # the (agent, day) index serves it
+    op.create_index("ix_overview_facts_agent_day", "overview_facts", ["agent_id", "day"])
     from qa_toolkit.storage import rollups, verdict_rollups
 
     bind = op.get_bind()
@@ -42,3 +45,5 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("verdict_rollups")
+    op.drop_index("ix_overview_facts_agent_day", table_name="overview_facts")
+    op.create_index("ix_overview_facts_agent_id", "overview_facts", ["agent_id"])
