@@ -562,6 +562,231 @@ def false_positive_call_3(i: int, rng: random.Random) -> list[dict]:
     return utts
 
 
+# --- fifth batch (issue 14, round 5): a fresh test split, t5 ----------------------------------------
+# Written before any detector change of round 5 and measured first with the detector as it was (the honest unseen
+# figure); never tuned on. Another firm (Harbour Telecom and Lakeside Insurance), other agents' wording and other
+# callers' habits: hesitations inside a number ("uh, hang on"), corrections ("no wait, four six"), cards read in
+# threes (3-3-3-3-4) or as four-digit groups said as two pairs, numbers volunteered before anyone asks,
+# e-mail addresses spelled letter by letter ("all lower case"), an agent who reads the last four back, a
+# transfer to a second agent, hold music; false-positive calls with IMEIs (which pass Luhn, as real ones do),
+# claim and policy references read in groups, meter readings, postcodes and corrected amounts. Some agents speak
+# with espeak-ng voices (customers keep the piper voice: espeak's digits are a test of the synthesizer).
+
+NAMES5 = ["zoe", "femi", "ingrid", "raj", "hana", "marek", "lupe", "owen", "sana", "theo"]
+SURNAMES5 = ["adeyemi", "lindqvist", "marsh", "tanaka", "novak", "quinn", "castillo", "obi", "whitford"]
+DOMAINS5 = [("protonmail", "com"), ("zoho", "com"), ("aol", "com"), ("live", "co dot uk"), ("harbourtel", "net"),
+            ("gmx", "de"), ("gmail", "com"), ("yahoo", "co dot uk")]
+ACKS5 = ["Yep.", "Mm.", "Okay, yep.", "Uh-huh.", "Got that.", "Sure, carry on."]
+FILLERS5 = ["uh, hang on,", "um, sorry, the light's bad here,", "er,", "hold on, let me turn it over,", "right, uh,"]
+
+
+def corrected(digits: str, style: str, rng: random.Random) -> str:
+    """Digits said with one slip put right: "four five three, no wait, four six three"."""
+    cut = rng.randrange(1, len(digits))
+    wrong = digits[:cut - 1] + str((int(digits[cut - 1]) + rng.randrange(1, 9)) % 10)
+    fix = rng.choice(["no wait,", "sorry, no,", "no, hang on,", "scratch that,"])
+    return f"{say_any(wrong, style, rng)}, {fix} {say_any(digits, style, rng)}"
+
+
+def pairs_of_four(group: str) -> str:
+    """A four-digit group said as two pairs ("forty five, twelve"), "oh" for a leading zero."""
+    return f"{two_digits(group[:2])} {two_digits(group[2:])}"
+
+
+def card_call_5(i: int, rng: random.Random) -> list[dict]:
+    """A card read in new habits: threes, pairs, a slip corrected, a hesitation, volunteered before the question."""
+    number = luhn_complete(rng.choice(["4", "51", "55", "2221", "6011", "35"]), 16, rng)
+    style = ["plain", "oh", "mixed", "double"][i % 4]
+    habit = i % 4
+    if habit == 0:  # in threes, then the last four
+        groups = [say_any(number[a:a + 3], style, rng) for a in (0, 3, 6, 9)] + [say_any(number[12:], style, rng)]
+    elif habit == 1:  # each four as two pairs
+        groups = [pairs_of_four(number[a:a + 4]) for a in range(0, 16, 4)]
+    elif habit == 2:  # a slip in the third group put right
+        groups = [say_any(number[a:a + 4], style, rng) for a in (0, 4)] + [corrected(number[8:12], style, rng),
+                                                                           say_any(number[12:], style, rng)]
+    else:  # fours, with a hesitation in the middle
+        groups = [say_any(number[a:a + 4], style, rng) for a in range(0, 16, 4)]
+        groups[2] = f"{rng.choice(FILLERS5)} {groups[2]}"
+    opening = [{"agent": rng.choice(["Harbour Telecom, accounts, you're through to Gus.",
+                                     "Hi, Lakeside Insurance payments, Moira here, how can I help?"])}]
+    volunteered = i % 3 == 1
+    if volunteered:  # the number before any question
+        opening += [{"customer": f"Hi, I want to clear my balance, I've got the card here, "
+                                 f"{{card:{', '.join(groups)}}}."},
+                    {"agent": "Oh, you're quick! Okay, I've got that."}]
+    else:
+        opening += [{"customer": rng.choice(["Hiya, I'm ringing to pay the premium that's overdue.",
+                                             "Hello, I'd like to pay my phone bill, please.",
+                                             "Hi, the payment link didn't work so I'm calling instead."])},
+                    {"agent": rng.choice(["No bother. Pop the card number over when you're ready.",
+                                          "Right, which card is it? Just read out the number for me.",
+                                          "Okay, I'll need the sixteen digits on the card, please."])}]
+        if i % 2 == 0:
+            for n, group in enumerate(groups):
+                opening.append({"customer": ("Okay, " if n == 0 else "") + f"{{card:{group}}}"
+                                            + ("." if n == len(groups) - 1 else ",")})
+                if n < len(groups) - 1:
+                    opening.append({"agent": rng.choice(ACKS5), "gap": round(rng.uniform(0.2, 0.6), 2)})
+        else:
+            opening.append({"customer": f"Yeah, {{card:{', '.join(groups)}}}."})
+    month, year = rng.randrange(1, 13), rng.randrange(27, 34)
+    expiry = rng.choice([f"{MONTHS[month - 1]} {two_digits(str(year))}",
+                         f"{'oh ' + WORDS[month] if month < 10 else two_digits(str(month))}, {two_digits(str(year))}",
+                         f"end of {MONTHS[month - 1]}, twenty {two_digits(str(year))}"])
+    cvv = say_digits("".join(str(rng.randrange(10)) for _ in range(3)), rng.choice(["plain", "oh", "double"]), rng)
+    utts = opening
+    if i % 4 in (0, 3):
+        utts += [{"agent": "Bear with me while I bring up the payment screen."}, {"hold": round(rng.uniform(3, 6), 1)},
+                 {"agent": "Sorry about that. When does the card run out?"},
+                 {"customer": f"Um, {{expiry:{expiry}}}."},
+                 {"agent": "And the last three on the signature strip?"},
+                 {"customer": f"{{cvv:{cvv}}}."}]
+    else:
+        utts += [{"agent": "Lovely. And the dates on it?"},
+                 {"customer": f"It runs out {{expiry:{expiry}}}, and before you ask, the code on the back is "
+                              f"{{cvv:{cvv}}}."}]
+    utts += [{"agent": f"So that's the card ending {say_digits(number[12:], 'plain', rng)}, "
+                       f"{rng.choice(['eighty four pounds twenty', 'two hundred and twelve dollars', 'forty one fifty'])}, "
+                       f"going through now."}]
+    if i % 3 == 2:
+        utts += [{"agent": "Where should the receipt go?"},
+                 {"customer": f"Same as always, {{email:{email_address_5(i + 2, rng)}}}."}]
+    utts += [{"agent": "Done, you're all paid up."}, {"customer": rng.choice(["Ta, bye.", "Brilliant, thank you."])}]
+    return utts
+
+
+def email_address_5(i: int, rng: random.Random) -> str:
+    name, surname = rng.choice(NAMES5), rng.choice(SURNAMES5)
+    domain, tld = rng.choice(DOMAINS5)
+    style = i % 5
+    if style == 0:  # every letter spelled
+        local = f"{' '.join(name)} dot {' '.join(surname)}"
+    elif style == 1:  # name run together with a year
+        local = f"{name}{surname} {say_any(str(rng.randrange(1975, 2006)), 'pairs', rng)}"
+    elif style == 2:
+        local = f"{surname} underscore {name[0]}"
+    elif style == 3:  # a hyphen, a spelled surname
+        local = f"{name} hyphen {' '.join(surname)}"
+    else:
+        local = f"{name[0]} {surname}"
+    return f"{local} at {domain} dot {tld}"
+
+
+def email_call_5(i: int, rng: random.Random) -> list[dict]:
+    """Addresses said in new ways: letter by letter, 'all lower case', volunteered, a slip put right."""
+    address = email_address_5(i, rng)
+    if i % 2 == 0:
+        return [{"agent": "Harbour Telecom, Gus speaking."},
+                {"customer": f"Hi, I moved to a new e-mail and nothing arrives. It's {{email:{address}}}, "
+                             f"all lower case."},
+                {"agent": "Okay, let me put that in. I'll send a test now."},
+                {"customer": "Yep, it's come through, thanks."}]
+    return [{"agent": "Lakeside Insurance, Moira speaking."},
+            {"customer": "Hello, I need my policy documents again, I deleted them."},
+            {"agent": "No problem. Where shall I send them?"},
+            {"customer": f"{rng.choice(['Er, to', 'Okay so, it is', 'You can use'])} {{email:{address}}}."},
+            {"agent": "Got it. They're on their way."},
+            {"customer": "Cheers."}]
+
+
+def identity_call_5(i: int, rng: random.Random) -> list[dict]:
+    """Identity and contact details: an account number volunteered at the start, the social with a slip or in
+    pairs, a phone number given unasked at the end."""
+    area = rng.randrange(1, 900)
+    while area == 666:
+        area = rng.randrange(1, 900)
+    ssn = f"{area:03d}{rng.randrange(1, 100):02d}{rng.randrange(1, 10000):04d}"
+    account = "".join(str(rng.randrange(10)) for _ in range(rng.choice([8, 10])))
+    style = ["plain", "mixed", "oh", "double"][i % 4]
+    utts: list[dict] = [{"agent": "Lakeside Insurance claims, Moira speaking."}]
+    if i % 2 == 0:
+        utts += [{"customer": f"Hi, I'm phoning about account {{account:{say_any(account, style, rng)}}}, "
+                              f"I've had a letter I don't understand."},
+                 {"agent": "Let me pull that up. I'll need to take you through security."}]
+    else:
+        utts += [{"customer": "Hi, I've had a letter I don't understand."},
+                 {"agent": "Let's have a look. What's the account number on the letter?"},
+                 {"customer": f"{{account:{corrected(account, style, rng)}}}."}]
+    utts.append({"agent": rng.choice(["And can you give me your social, please?",
+                                      "Okay. Your social security number, please."])})
+    if i % 3 == 0:
+        said = f"{say_any(ssn[:3], style, rng)}, {two_digits(ssn[3:5])}, {pairs_of_four(ssn[5:])}"
+        utts.append({"customer": f"Yeah, {{ssn:{said}}}."})
+    elif i % 3 == 1:
+        said = f"{say_any(ssn[:3], style, rng)}, {rng.choice(FILLERS5)} {say_any(ssn[3:5], style, rng)}, {say_any(ssn[5:], style, rng)}"
+        utts.append({"customer": f"{{ssn:{said}}}."})
+    else:
+        utts += [{"customer": f"{{ssn:{say_any(ssn[:3], style, rng)}}}"}, {"agent": rng.choice(ACKS5), "gap": 0.4},
+                 {"customer": f"{{ssn:{corrected(ssn[3:], style, rng)}}}.", "gap": 0.3}]
+    phone = _phone(rng)
+    said = ", ".join(say_any(phone[a:b], style, rng) for a, b in ((0, 3), (3, 6), (6, 10)))
+    utts += [{"agent": "Thanks, that's you through security. The letter is about a missed premium, it's been "
+                       "sorted now, nothing to pay."},
+             {"customer": f"Oh good. If anything else comes up, I'm on {{phone:{said}}}, "
+                          f"better than the landline."},
+             {"agent": "I'll add a note. Anything else today?"}, {"customer": "No, that's all, thanks."}]
+    return utts
+
+
+def transfer_call_5(i: int, rng: random.Random) -> list[dict]:
+    """A call handed to a second agent, who asks again: the phone first, then an account number, then an e-mail."""
+    phone = _phone(rng)
+    account = "".join(str(rng.randrange(10)) for _ in range(9))
+    style = ["oh", "mixed", "plain"][i % 3]
+    return [{"agent": "Harbour Telecom, Gus speaking."},
+            {"customer": "Hi, my broadband's been down since Tuesday."},
+            {"agent": "I'm sorry. I'll put you through to the faults team, one second."},
+            {"hold": round(rng.uniform(3, 5), 1)},
+            {"agent_2": "Faults team, Jo here. Can I get the number the account's under?"},
+            {"customer": f"It's {{phone:{', '.join(say_any(phone[a:b], style, rng) for a, b in ((0, 3), (3, 6), (6, 10)))}}}."},
+            {"agent_2": "And the account reference, it starts with a nine?"},
+            {"customer": f"Yeah, {{account:{say_any(account, style, rng)}}}."},
+            {"agent_2": "Okay, there's an outage on your exchange, about four hundred homes. Fixed by six tonight. "
+                        "Shall I e-mail you when it's done?"},
+            {"customer": f"Please, {{email:{email_address_5(i + 4, rng)}}}."},
+            {"agent_2": "Will do."}]
+
+
+def false_positive_call_5(i: int, rng: random.Random) -> list[dict]:
+    """Numbers that are no personal data: an IMEI (Luhn-valid, as real ones are), a claim reference in groups, a
+    meter reading, an amount put right, a postcode, times, the last four of a card, a case number."""
+    imei = luhn_complete(rng.choice(["35", "86", "01"]), 15, rng)
+    claim = luhn_failing(16, rng)
+    style = ["plain", "oh", "mixed"][i % 3]
+    utts: list[dict] = [{"agent": "Harbour Telecom device support, Gus speaking."},
+                        {"customer": "Hi, my new phone won't connect and I want to claim on the insurance."},
+                        {"agent": "Okay. Can you read me the IMEI? It's under settings, about."},
+                        {"customer": f"Right, {', '.join(say_any(imei[a:b], style, rng) for a, b in ((0, 2), (2, 8), (8, 14), (14, 15)))}."},
+                        {"agent": "Thanks. And the claim reference from the e-mail?"}]
+    for n, a in enumerate(range(0, 16, 4)):
+        utts.append({"customer": say_any(claim[a:a + 4], style, rng) + ("." if n == 3 else ",")})
+        if n < 3:
+            utts.append({"agent": rng.choice(ACKS5), "gap": 0.3})
+    utts += [{"agent": f"Found it, case {say_digits(str(rng.randrange(10000, 99999)), 'plain', rng)}. You paid "
+                       f"{rng.choice(['forty, no wait, fifty four pounds', 'a hundred and nine ninety nine', 'three hundred, sorry, three hundred and twenty'])} "
+                       f"on the card ending {say_digits(f'{rng.randrange(10000):04d}', 'plain', rng)}?"},
+             {"customer": f"That's it. Oh, and the engineer wants the meter reading, it's "
+                          f"{say_any(str(rng.randrange(10000, 99999)), style, rng)}, and the postcode is "
+                          f"{rng.choice(['B S four, one D Y', 'M one four, two P Q', 'E C one A, one B B'])}."},
+             {"agent": f"Noted. A courier comes between {rng.choice(['ten and two', 'eight and twelve'])} on the "
+                       f"{rng.choice(['ninth', 'twenty first', 'thirtieth'])}, "
+                       f"{rng.choice(['two', 'three', 'four'])} working days, and we're open till nine."},
+             {"customer": f"Grand. I've been with you since twenty {rng.choice(['twelve', 'sixteen', 'oh nine'])}, so cheers."}]
+    return utts
+
+
+def voices_5(rng: random.Random, n: int) -> dict:
+    """Customers: the piper voice in the dev calls' range. Agents: the piper voice, or every third call an espeak-ng
+    voice (a British or American voice the earlier batches never used)."""
+    customer = {"pitch": round(rng.uniform(0.85, 1.3), 2), "speed": round(rng.uniform(0.9, 1.12), 2)}
+    agent: dict = {"pitch": round(rng.uniform(0.85, 1.05), 2), "speed": round(rng.uniform(0.95, 1.1), 2)}
+    if n % 3 == 2:
+        agent = {"engine": "espeak", "voice": rng.choice(["en-gb+m3", "en-us+f2", "en-gb-x-rp+m1"]),
+                 "pitch": 1.0, "speed": 1.0}
+    return {"agent": agent, "agent_2": {"pitch": 0.9, "speed": 1.05}, "customer": customer}
+
+
 def voices_3(rng: random.Random) -> dict:
     """Speakers no rule was tuned on: agents and customers outside the first two batches' ranges where the voice
     stays clear (lower agents, faster customers), and a second agent for some calls."""
@@ -660,6 +885,24 @@ def main() -> None:
                     "metadata": {**call["metadata"], "call_id": f"SP-{name}"}, "seed": len(out),
                     "audio": {**call["audio"], "snr_db": rng4.choice([15, 20, 25, 30])},
                     "voices": voices_2(rng4)})
+    # Fifth batch (t5): a fresh test split written before round 5's detector changes, measured with the detector
+    # as it was first; never tuned on.
+    rng5 = random.Random(145)
+    batch5 = [("t5-card", card_call_5, 8), ("t5-id", identity_call_5, 6), ("t5-mail", email_call_5, 4),
+              ("t5-xfer", transfer_call_5, 2), ("t5-fp", false_positive_call_5, 4)]
+    for prefix, maker, count in batch5:
+        for i in range(count):
+            name = f"{prefix}-{i + 1:02d}"
+            n = len(out)
+            out.append({
+                "file": f"{name}.flac",
+                "metadata": {"call_id": f"SP-{name}", "agent_id": "a-gus", "queue": "payments", "split": "test"},
+                "seed": n,
+                "audio": {"mulaw": rng5.random() < 0.5, "snr_db": rng5.choice([15, 20, 25, 30]),
+                          "crosstalk_db": rng5.choice([-30, -24]), "channel_gain_db": {"right": rng5.choice([0, -3, -6])}},
+                "voices": voices_5(rng5, i),
+                "utterances": maker(i, rng5),
+            })
     header = "# Generated by make_scripts.py: edit that, not this file.\n"
     text = yaml.safe_dump({"defaults": {"audio": {"telephone": True}}, "calls": out}, sort_keys=False, width=120)
     (HERE / "calls.yaml").write_text(header + text, encoding="utf-8")
