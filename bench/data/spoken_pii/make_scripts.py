@@ -787,6 +787,121 @@ def voices_5(rng: random.Random, n: int) -> dict:
     return {"agent": agent, "agent_2": {"pitch": 0.9, "speed": 1.05}, "customer": customer}
 
 
+# --- d5 (issue 14, round 5): a dev batch in the brief's habits, written after t5 was measured -------------------
+# The detector reached 0.97 on the older dev calls through tiny.en, so they no longer show what it misses. d5 is
+# dev (tuned on): cue questions and answers paraphrased widely (several ways to ask for each kind), slips put
+# right, hesitations inside numbers, numbers and addresses volunteered, cards read in threes, fives or pairs, SSNs
+# in pairs, spelled addresses; and false-positive calls (meter and policy numbers, IMEIs, amounts put right).
+# Written by the same hand as t5, after t5's frozen measurement: t5 is no longer unseen once d5 is tuned on.
+
+CARD_ASKS_D5 = ["Can you read me the card number, please?", "What are the digits on your card?",
+                "Go ahead with the number on the front of the card.", "Which card, and what's the number on it?",
+                "I'll take the card number now when you're ready."]
+EXPIRY_ASKS_D5 = ["What's the expiry?", "When does it run out?", "And the end date on the card?",
+                  "What date is on the front, month and year?", "When is it valid until?"]
+CVV_ASKS_D5 = ["And the three digit code?", "The last three digits on the back, please.",
+               "And the little code by the signature?", "What's the security number on the back?",
+               "Then the CVV."]
+SSN_ASKS_D5 = ["Can I get your social security number?", "What's your social?", "And your SSN for verification?",
+               "Last thing, the social security number on the account."]
+ACCOUNT_ASKS_D5 = ["What's the account number?", "Do you have your account number handy?",
+                   "Could you give me the account number from the bill?"]
+PHONE_ASKS_D5 = ["What's a good number to reach you?", "And a phone number for the account?",
+                 "Which number should we call you back on?", "Can I take a contact number?"]
+EMAIL_ASKS_D5 = ["What's your email address?", "Where do you want the confirmation emailed?",
+                 "Can I take an email for the receipt?"]
+SLIPS_D5 = ["no, sorry,", "wait, no,", "I mean", "oops,", "no, let me start again,"]
+PAUSES_D5 = ["um,", "uh, one sec,", "er, hang on,", "sorry, it's worn,", "let me just check,"]
+
+
+def d5_digits(digits: str, i: int, rng: random.Random) -> str:
+    """Digits read in one of d5's habits: fours, threes, pairs, a slip put right, a pause inside."""
+    habit = i % 5
+    style = ["plain", "oh", "mixed", "double"][rng.randrange(4)]
+    if habit == 0:
+        return ", ".join(say_any(digits[a:a + 3], style, rng) for a in range(0, len(digits), 3))
+    if habit == 1 and len(digits) % 2 == 0:
+        return ", ".join(two_digits(digits[a:a + 2]) for a in range(0, len(digits), 2))
+    if habit == 2:
+        cut = rng.randrange(2, len(digits) - 1)
+        wrong = digits[cut - 2:cut - 1] + str((int(digits[cut - 1]) + 3) % 10)
+        head = f"{say_any(digits[:cut - 2], style, rng)}, " if cut > 2 else ""
+        return f"{head}{say_any(wrong, style, rng)}, {rng.choice(SLIPS_D5)} {say_any(digits[cut - 2:], style, rng)}"
+    if habit == 3:
+        half = len(digits) // 2
+        return f"{say_any(digits[:half], style, rng)}, {rng.choice(PAUSES_D5)} {say_any(digits[half:], style, rng)}"
+    return ", ".join(say_any(digits[a:a + 4], style, rng) for a in range(0, len(digits), 4))
+
+
+def card_call_d5(i: int, rng: random.Random) -> list[dict]:
+    number = luhn_complete(rng.choice(["4", "53", "2720", "6011", "36"]), 16, rng)
+    utts: list[dict] = [{"agent": "Fernhill Bank card services, Alan speaking."}]
+    if i % 3 == 2:
+        utts += [{"customer": f"Hello, I'd like to pay the statement with my debit card, {{card:{d5_digits(number, i, rng)}}}."},
+                 {"agent": "Thanks, I've got that down."}]
+    else:
+        utts += [{"customer": "Hi, I want to make a payment."}, {"agent": rng.choice(CARD_ASKS_D5)},
+                 {"customer": f"{rng.choice(['Okay,', 'Yep,', 'Right so,'])} {{card:{d5_digits(number, i, rng)}}}."}]
+    month, year = rng.randrange(1, 13), rng.randrange(26, 34)
+    expiry = rng.choice([f"{MONTHS[month - 1]} {two_digits(str(year))}", f"{say_any(f'{month:02d}', 'oh', rng)} {two_digits(str(year))}",
+                         f"the {rng.choice(['end', 'first'])} of {MONTHS[month - 1]} twenty {two_digits(str(year))}"])
+    cvv = say_digits("".join(str(rng.randrange(10)) for _ in range(3)), rng.choice(["plain", "oh"]), rng)
+    utts += [{"agent": rng.choice(EXPIRY_ASKS_D5)}, {"customer": f"{rng.choice(['', 'Um, ', 'It says '])}{{expiry:{expiry}}}."},
+             {"agent": rng.choice(CVV_ASKS_D5)}, {"customer": f"{rng.choice(['', 'That is ', 'Er, '])}{{cvv:{cvv}}}."}]
+    if i % 2:
+        utts += [{"agent": rng.choice(EMAIL_ASKS_D5)}, {"customer": f"{{email:{email_address_d5(i, rng)}}}."}]
+    utts += [{"agent": f"That's gone through, {rng.choice(['sixty five pounds', 'one hundred and three dollars'])}, card ending "
+                       f"{say_digits(number[12:], 'plain', rng)}."}, {"customer": "Thanks, bye."}]
+    return utts
+
+
+def email_address_d5(i: int, rng: random.Random) -> str:
+    name, surname = rng.choice(["nico", "ruth", "ade", "kim", "jonas", "elif", "pat"]), rng.choice(
+        ["barros", "hale", "mensah", "sato", "keller", "ryan"])
+    domain, tld = rng.choice([("gmail", "com"), ("hotmail", "com"), ("btinternet", "com"), ("fernhill", "org")])
+    local = [f"{' '.join(name)}{' '.join(surname)}", f"{name} dot {surname}", f"{name[0]} {' '.join(surname)}",
+             f"{surname} {say_digits(str(rng.randrange(10, 99)), 'plain', rng)}"][i % 4]
+    return f"{local} at {domain} dot {tld}"
+
+
+def id_call_d5(i: int, rng: random.Random) -> list[dict]:
+    area = rng.randrange(1, 900)
+    while area == 666:
+        area = rng.randrange(1, 900)
+    ssn = f"{area:03d}{rng.randrange(1, 100):02d}{rng.randrange(1, 10000):04d}"
+    account = "".join(str(rng.randrange(10)) for _ in range(rng.choice([8, 10, 12])))
+    phone = _phone(rng)
+    utts: list[dict] = [{"agent": "Meridian Water, Tess speaking."}]
+    if i % 2:
+        utts += [{"customer": f"Hi, it's about my bill, account {{account:{d5_digits(account, i, rng)}}}."}]
+    else:
+        utts += [{"customer": "Hi, it's about my bill."}, {"agent": rng.choice(ACCOUNT_ASKS_D5)},
+                 {"customer": f"{{account:{d5_digits(account, i + 1, rng)}}}."}]
+    utts += [{"agent": rng.choice(SSN_ASKS_D5)}, {"customer": f"Sure, {{ssn:{d5_digits(ssn, i + 2, rng)}}}."},
+             {"agent": "Thanks. The meter was read on the fourth, it's three hundred and ten pounds for the quarter."}]
+    if i % 3 == 0:
+        utts += [{"customer": f"Okay. You can text me on {{phone:{d5_digits(phone, i + 3, rng)}}} when it's sorted."}]
+    else:
+        utts += [{"customer": "Okay."}, {"agent": rng.choice(PHONE_ASKS_D5)},
+                 {"customer": f"{{phone:{d5_digits(phone, i + 3, rng)}}}."}]
+    utts += [{"agent": "Done."}, {"customer": "Thanks."}]
+    return utts
+
+
+def fp_call_d5(i: int, rng: random.Random) -> list[dict]:
+    imei = luhn_complete("35", 15, rng)
+    policy = luhn_failing(14, rng)
+    return [{"agent": "Fernhill Insurance, Alan speaking."},
+            {"customer": f"Hi, my policy number is {d5_digits(policy, i, rng)}, my phone was stolen."},
+            {"agent": "Sorry to hear. What's the handset's IMEI?"},
+            {"customer": f"{d5_digits(imei, i + 1, rng)}."},
+            {"agent": f"Thanks. The excess is {rng.choice(['seventy five pounds', 'fifty, sorry, sixty dollars'])}, "
+                      f"and the meter, I mean the claim, is number {say_digits(str(rng.randrange(100000, 999999)), 'plain', rng)}."},
+            {"customer": f"Okay. It was taken on the {rng.choice(['ninth', 'twenty third'])} at {rng.choice(['ten past six', 'half nine'])}, "
+                         f"near {rng.choice(['forty two', 'one hundred and six'])} High Street."},
+            {"agent": "A replacement comes in three to five days."}, {"customer": "Cheers."}]
+
+
 def voices_3(rng: random.Random) -> dict:
     """Speakers no rule was tuned on: agents and customers outside the first two batches' ranges where the voice
     stays clear (lower agents, faster customers), and a second agent for some calls."""
@@ -902,6 +1017,20 @@ def main() -> None:
                           "crosstalk_db": rng5.choice([-30, -24]), "channel_gain_db": {"right": rng5.choice([0, -3, -6])}},
                 "voices": voices_5(rng5, i),
                 "utterances": maker(i, rng5),
+            })
+    # d5: a dev batch after t5's frozen measurement (see above); dev, tuned on.
+    rng6 = random.Random(146)
+    for prefix, maker, count in [("d5-card", card_call_d5, 8), ("d5-id", id_call_d5, 6), ("d5-fp", fp_call_d5, 3)]:
+        for i in range(count):
+            name = f"{prefix}-{i + 1:02d}"
+            out.append({
+                "file": f"{name}.flac",
+                "metadata": {"call_id": f"SP-{name}", "agent_id": "a-alan", "queue": "payments", "split": "dev"},
+                "seed": len(out),
+                "audio": {"mulaw": rng6.random() < 0.5, "snr_db": rng6.choice([15, 20, 25, 30]),
+                          "crosstalk_db": -28, "channel_gain_db": {"right": rng6.choice([0, -3, -6])}},
+                "voices": voices_2(rng6),
+                "utterances": maker(i, rng6),
             })
     header = "# Generated by make_scripts.py: edit that, not this file.\n"
     text = yaml.safe_dump({"defaults": {"audio": {"telephone": True}}, "calls": out}, sort_keys=False, width=120)
