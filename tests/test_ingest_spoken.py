@@ -143,3 +143,28 @@ def test_account_patterns_setting(monkeypatch: pytest.MonkeyPatch) -> None:
 ])
 def test_what_speech_recognition_garbles(text: str, expected: str) -> None:
     assert normalise(text).text == expected
+
+
+@pytest.mark.parametrize(("text", "digits", "covered"), [
+    # a slip put right: the group said just before it is left out, the span still covers it
+    ("five three six one five four, nine one, no, let me start again, nine eight nine nine three eight three seven "
+     "five four.", "536154 9899383754", "five three six one five four, nine one, no, let me start again, nine eight "
+     "nine nine three eight three seven five four"),
+    ("Sure, two oh, I mean two seven one three eight three three three three.", "271383333",
+     "two oh, I mean two seven one three eight three three three three"),
+    ("It cost forty, no wait, fifty four pounds.", "54", "forty, no wait, fifty four"),
+    # a pause inside a number: both parts kept, as two groups of one number
+    ("four zero four six zero, sorry, it's worn, zero one five nine four when", "40460 01594",
+     "four zero four six zero, sorry, it's worn, zero one five nine four"),
+    ("three eight, uh, one sec, seven six two", "38 762", "three eight, uh, one sec, seven six two"),
+])
+def test_a_number_goes_on_over_a_pause_or_a_slip(text: str, digits: str, covered: str) -> None:
+    norm = normalise(text)
+    start = norm.text.index(digits)
+    assert text[slice(*norm.source(start, start + len(digits)))] == covered
+
+
+@pytest.mark.parametrize(("text", "expected"), [("one two three, no, that's it.", "123, no, that's it."),
+                                              ("I have two, uh, kids", "I have 2, uh, kids"), ("no, one", "no, 1")])
+def test_a_pause_before_words_joins_nothing(text: str, expected: str) -> None:
+    assert normalise(text).text == expected

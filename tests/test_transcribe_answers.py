@@ -94,3 +94,21 @@ def test_the_agents_mhm_misheard_as_one_word_keeps_the_answer_open() -> None:
              turn("customer", 6.0, "15784,"),
              turn("agent", 8.0, "Thanks. And your social security number to verify.")]
     assert [(s.kind, s.turn) for s in find_call_pii(turns)] == [("account", 1), ("account", 3)]
+
+
+def test_numbers_volunteered_or_read_with_a_slip_and_an_imei_that_passes_luhn() -> None:
+    """d5 dev calls: an account number given before any question, a card read with a slip put right, an expiry asked
+    for as "when does it run out"; an IMEI (15 digits that pass Luhn, as real ones do) asked for is no card."""
+    turns = [turn("agent", 0.0, "Fernhill Bank, Alan speaking."),
+             turn("customer", 2.0, "Hi, it's about account five three five, eight two five, seventy seven one."),
+             turn("customer", 8.0, "And I'd like to pay with my debit card, five three six one five four, nine one, "
+                                   "no, let me start again, nine eight nine nine three eight three seven five four."),
+             turn("agent", 30.0, "When does it run out?"),
+             turn("customer", 32.0, "Oh five twenty six."),
+             turn("agent", 35.0, "Thanks. What's the handset's IMEI?"),
+             turn("customer", 37.0, "Three five four four two five four six nine eight two five six seven four.")]
+    found = [(s.kind, turns[s.turn].text[s.start:s.end]) for s in find_call_pii(turns)]
+    assert found == [("account", "five three five, eight two five, seventy seven one"),
+                     ("card", "five three six one five four, nine one, no, let me start again, nine eight nine nine "
+                              "three eight three seven five four"),
+                     ("expiry", "Oh five twenty six")]

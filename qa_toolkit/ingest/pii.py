@@ -89,8 +89,8 @@ _CARD_CUE = re.compile(r"(?i)\b(?:card|long number|number on the front|visa|mast
 # for "triple eight") or of the agent's "mhm" ("I have"), not a word that starts what comes after a card number.
 _MISHEARD_GAP = re.compile(r"[ ,.-]+(?:(?!(?:exp\w*|valid|code|security|cvv|cvc|and|the|on|in|at|is)\b)[a-z']{1,7}[ ,.-]+){1,2}",
                            re.I)
-_NUMBER_NAMES = (r"(?:order|ticket|reference|ref|tracking|confirmation|case|invoice|account|routing|member|policy|"
-                 r"claim)\s+(?:number|no\.?|#|id)")
+_NUMBER_NAMES = (r"(?:(?:order|ticket|reference|ref|tracking|confirmation|case|invoice|account|routing|member|policy|"
+                 r"claim)\s+(?:number|no\.?|#|id)|imei|meid|serial(?:\s+number)?)")  # an IMEI passes Luhn as a card does
 _OTHER_NUMBER_CUE = re.compile(rf"(?i)\b(?:{_NUMBER_NAMES}|phone|mobile|extension|ext)\b")
 _NAMED_NUMBER = re.compile(rf"(?i)\b{_NUMBER_NAMES}\b")
 _NOT_A_PHONE_CUE = re.compile(r"(?i)\b(?:order|ticket|reference|ref|tracking|confirmation|case|invoice|account|"
@@ -111,7 +111,9 @@ _NATIONAL_START = re.compile(r"(?<![\w.,])\(?0\d")
 _LOOSE_DIGITS = re.compile(r"(?<!\d)\d(?:[ -]?\d)+(?!\d)")
 # Nine digits after the cue; or eight, speech recognition having lost one ("B9 -4 -149 -871" for "three nine four ...").
 _SSN_CUED = re.compile(r"(?i)\b(?:social security|social|ssn|s s n)\b\D{0,30}?(?<![\d-])((?:\d[ -]?){7,8}\d)(?![\d-])")
-_ACCOUNT_DEFAULT = (r"(?i)\baccount (?:number|no\.?|#)\D{0,40}?(?<!\d)((?:\d[ -]?){5,15}\d)(?!\d)",)
+_ACCOUNT_DEFAULT = (r"(?i)\baccount (?:number|no\.?|#)\D{0,40}?(?<!\d)((?:\d[ -]?){5,15}\d)(?!\d)",
+                    # "I'm phoning about account 8314 3173 76": the digits right after the word
+                    r"(?i)\baccount[\s,:]+(?<!\d)((?:\d[ -]?){5,15}\d)(?!\d)")
 
 
 @dataclass(frozen=True, slots=True)

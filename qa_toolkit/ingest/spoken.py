@@ -46,6 +46,16 @@ _TOKEN = re.compile(r"\S+")
 _CORE = re.compile(r"^([^\w@+]*)(.*?)([^\w]*)$", re.S)
 _DIGITS = re.compile(r"\d+")
 _SOFT_SEPARATOR = re.compile(r"^[\s,.;:\-–—…]*$")  # what may stand between two groups of one number
+# What a caller says inside a number and goes on with it: a pause ("uh, hang on", "let me just check") or a slip put
+# right ("no wait", "sorry, no", "I mean", "let me start again"). After a slip the group said just before it (since
+# the last pause) is the wrong one and is left out of the digits; the span still covers it.
+_FILLERS = (r"um+|uh+|er+m?|hmm+|hang on|hold on|one sec(?:ond)?|one moment|bear with me|let me (?:just )?(?:check|see|"
+            r"look)|(?:it'?s|it is) (?:worn|faded|hard to read)|sorry")
+_REPAIRS = r"no|wait|oops|actually|i mean|scratch that|let me start again|start again|my mistake|correction"
+_SEP = r"[\s,.;:\-–—…!?]*"
+_FILLER_GAP = re.compile(rf"(?i){_SEP}(?:(?:{_FILLERS}|{_REPAIRS})\b{_SEP}){{1,4}}")
+_REPAIR_WORD = re.compile(rf"(?i)\b(?:{_REPAIRS})\b")
+FILLER_TOKENS = 7  # at most this many words of pause or repair between two parts of one number
 _EMAIL_TOKEN = re.compile(r"^[a-z0-9][a-z0-9._%+-]*$", re.I)
 _SPELLED = re.compile(r"^(?:[a-z0-9]-)+[a-z0-9]$")  # Whisper's "S-O-F-I-A" for letters spelled out
 _STRUCTURED_TOKEN = re.compile(r"[\d._-]")  # "lh1982", "omar-kowalski83", "j.smith": an address's local part
@@ -362,6 +372,28 @@ def _email_at(tokens: list[_Token], at: int) -> tuple[int, int, str] | None:
     return i + 1, j, "".join(local) + "@" + text
 
 
+def _after_filler(text: str, tokens: list[_Token], end: int, taken: set[int]) -> int | None:
+    """Where a number goes on after a pause or a slip ("4012, uh, hang on, 8888"): the farthest number token within
+    :data:`FILLER_TOKENS` words after ``end`` with only such words before it; None if there is none."""
+    for j in range(min(len(tokens) - 1, end + FILLER_TOKENS), end, -1):
+        if j in taken or any(t in taken for t in range(end, j)) or not _is_number(tokens, j):
+            continue
+        if tokens[j].word in ZEROS and not (j + 1 < len(tokens) and _is_number(tokens, j + 1)):
+            continue
+        if _FILLER_GAP.fullmatch(text, tokens[end - 1].end, tokens[j].start):
+            return j
+    return None
+
+
+def _drop_slip(parts: list[tuple[str, int, int]]) -> int | None:
+    """Leave out the digits said since the last pause (the group a slip corrects); returns where they start in the
+    source, so that the digits said next cover them."""
+    start = None
+    while parts and parts[-1][0] != " ":
+        start = parts.pop()[1]
+    return start
+
+
 def normalise(text: str) -> Normalised:
     """Spoken numbers as digits and spoken e-mail addresses as addresses (see the module docstring)."""
     tokens = _tokens(text)
@@ -378,20 +410,31 @@ def normalise(text: str) -> Normalised:
         if k in taken or not _is_number(tokens, k):
             k += 1
             continue
-        end = k + 1
-        while (end < len(tokens) and end not in taken and _is_number(tokens, end)
-               and _SOFT_SEPARATOR.match(tokens[end - 1].trail + tokens[end].lead)):
-            end += 1
-        while end - 1 > k and tokens[end - 1].word in REPEATS:
-            end -= 1
-        run = tokens[k:end]
-        if len(run) > 1 or run[0].word not in ZEROS:
-            parts: list[tuple[str, int, int]] = []
-            for digits, a, b in _groups(run):
-                if parts and _pause(run[a - 1], run[a]):
-                    parts.append((" ", run[a - 1].end, run[a].start))
-                parts.append((digits, run[a].start, run[b - 1].end))
-            replaced[k] = (end, parts)
+        parts: list[tuple[str, int, int]] = []
+        first, slip = k, None  # slip: where the digits left out after a slip start in the source
+        while True:
+            end = k + 1
+            while (end < len(tokens) and end not in taken and _is_number(tokens, end)
+                   and _SOFT_SEPARATOR.match(tokens[end - 1].trail + tokens[end].lead)):
+                end += 1
+            while end - 1 > k and tokens[end - 1].word in REPEATS:
+                end -= 1
+            run = tokens[k:end]
+            if len(run) > 1 or run[0].word not in ZEROS or parts or slip is not None:
+                for digits, a, b in _groups(run):
+                    start = run[a].start if slip is None else slip
+                    if parts and parts[-1][0] != " " and (a == 0 or _pause(run[a - 1], run[a])):
+                        parts.append((" ", run[a - 1].end if a else tokens[k - 1].end, start))
+                    parts.append((digits, start, run[b - 1].end))
+                    slip = None
+            following = _after_filler(text, tokens, end, taken) if parts else None
+            if following is None:
+                break
+            if _REPAIR_WORD.search(text, tokens[end - 1].end, tokens[following].start):
+                slip = _drop_slip(parts)
+            k = following
+        if parts:
+            replaced[first] = (end, parts)
         k = end
     # Write the output: replaced runs as one piece over their source range, the rest unchanged.
     out: list[str] = []

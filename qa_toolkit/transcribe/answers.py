@@ -35,7 +35,7 @@ ASKED: dict[str, tuple[str, ...]] = {
              "card details", "credit card", "debit card", "numbers on the card", "digits on the card",
              "digits on the front", "across the front", "visa number", "mastercard number", "amex number"),
     "expiry": ("expiry", "expiration", "expires", "expire", "exp", "exp date", "valid thru", "valid through",
-               "valid until", "good thru", "good through", "end date", "month and year"),
+               "valid until", "good thru", "good through", "end date", "month and year", "run out", "runs out"),
     "cvv": ("security code", "cvv", "cvc", "cv2", "csc", "verification code", "verification value", "card code",
             "digit code", "digits on the back", "numbers on the back", "code on the back", "number on the back"),
     "ssn": ("social security", "ssn", "social", "s s n"),

@@ -138,6 +138,17 @@ def _two_numbers(turns: Sequence[TurnText], joined: _Joined, start: int, end: in
                if turns[i].speaker != turns[first].speaker)
 
 
+def _question_before(turns: Sequence[TurnText], joined: _Joined, start: int) -> str:
+    """What the other speaker said last (no "mhm") before the turn where ``start`` of ``joined`` lies."""
+    (position, _s, _e), *_ = joined.pieces(start, start + 1) or [(0, 0, 0)]
+    index = joined.turns[position][0]
+    speaker = turns[index].speaker
+    for earlier in range(index - 1, -1, -1):
+        if turns[earlier].speaker != speaker and not is_backchannel(turns[earlier].text):
+            return turns[earlier].text
+    return ""
+
+
 def _keeps_open(text: str) -> bool:
     """True for the asker's words that wait for the rest of the answer ("Take your time.", "Sorry, say that again?"),
     and for one word without a digit (speech recognition's "MHS." or "M -H -N." for "mhm")."""
@@ -221,8 +232,9 @@ def find_call_pii(turns: Sequence[TurnText], *, kinds: Collection[str] = KINDS, 
         joined = _Joined(chain)
         for span in find_pii(joined.text, kinds=kinds, regions=regions):
             if span.kind == "card" and (_two_numbers(turns, joined, span.start, span.end) or other_number_named(
-                    joined.text[max(0, span.start - CARD_CUE_CHARS):span.start], by_name=True)):
-                continue  # "the order number is 9602, 0644, ...": digits passing Luhn by chance
+                    joined.text[max(0, span.start - CARD_CUE_CHARS):span.start], by_name=True)
+                    or other_number_named(_question_before(turns, joined, span.start), by_name=True)):
+                continue  # "the order number is 9602, 0644, ...", "the IMEI?": digits passing Luhn by chance
             claim(joined, span.kind, span.start, span.end)
             cards = cards or span.kind == "card"
     if cards and ("cvv" in kinds or "expiry" in kinds):
