@@ -112,3 +112,21 @@ def test_numbers_volunteered_or_read_with_a_slip_and_an_imei_that_passes_luhn() 
                      ("card", "five three six one five four, nine one, no, let me start again, nine eight nine nine "
                               "three eight three seven five four"),
                      ("expiry", "Oh five twenty six")]
+
+
+def test_answers_as_tiny_en_wrote_them_on_the_d5_dev_calls() -> None:
+    """What tiny.en made of d5 dev answers: digits said slowly as "5, 4, 9", a year after a comma, an address whose
+    "at" and name were lost, digits broken up by words that sound like digits, "account" heard as "count"."""
+    def found(text: str, kinds: list[str]) -> list[tuple[str, str]]:
+        return [(h.kind, text[h.start:h.end]) for h in answer_spans(text, kinds)]
+
+    assert found("It expires, 0, 5, 28, 5, 4, 9.", ["expiry", "cvv"]) == [("expiry", "5, 28"), ("cvv", "5, 4, 9")]
+    assert found("I'm the first of October, 2029.", ["expiry"]) == [("expiry", "October, 2029")]
+    assert found("dot right in that fernil dot org.", ["email"]) == [("email", "dot right in that fernil dot org")]
+    assert found("renined for 149 871", ["ssn"]) == [("ssn", "for 149 871")]
+    assert found("I want to pay for 2 things", ["card"]) == []
+    assert asked_kinds("Where do you want the confirmation emailed?") == ["email"]
+    assert asked_kinds("What date is on the front?")[0] == "expiry"
+    turns = [turn("customer", 0.0, "Hi, it's about my bill count 1 9 9 6 2 4. Let me just check 3 9 1 8 6 1")]
+    assert [(s.kind, turns[0].text[s.start:s.end]) for s in find_call_pii(turns)] == [
+        ("account", "1 9 9 6 2 4. Let me just check 3 9 1 8 6 1")]

@@ -55,6 +55,7 @@ _REPAIRS = r"no|wait|oops|actually|i mean|scratch that|let me start again|start 
 _SEP = r"[\s,.;:\-–—…!?]*"
 _FILLER_GAP = re.compile(rf"(?i){_SEP}(?:(?:{_FILLERS}|{_REPAIRS})\b{_SEP}){{1,4}}")
 _REPAIR_WORD = re.compile(rf"(?i)\b(?:{_REPAIRS})\b")
+SLIP_DIGITS = 4  # at most this many digits said since the last pause are taken for the group a slip corrects
 FILLER_TOKENS = 7  # at most this many words of pause or repair between two parts of one number
 _EMAIL_TOKEN = re.compile(r"^[a-z0-9][a-z0-9._%+-]*$", re.I)
 _SPELLED = re.compile(r"^(?:[a-z0-9]-)+[a-z0-9]$")  # Whisper's "S-O-F-I-A" for letters spelled out
@@ -90,7 +91,9 @@ def _trie(words: set[str]) -> str:
 _WORDS_ALT = _trie(NUMBER_WORDS | ZEROS | set(REPEATS))
 _SPOKEN_RUN = re.compile(rf"(?:\b(?:{_WORDS_ALT}|\d+)\b[\s,.\-]*(?:and\s+)?){{3}}")  # on lower-cased text
 _NUMBER_WORD = re.compile(rf"\b(?:{_WORDS_ALT})\b")
-_ODD_DIGITS = re.compile(r"\d(?: -|, |\. )\d|\b[ol]\d\b")  # "4 -5 -3", "4539, 1488", "l3" (not "1,200")
+# "4 -5 -3", "4539, 1488", "l3" (not "1,200"), and digits before a pause or a slip ("1 9 9. Let me just check 3 9")
+_ODD_DIGITS = re.compile(r"\d(?: -|, |\. )\d|\b[ol]\d\b|\d[\s,.]+(?:um|uh|er|erm|sorry|no|wait|i mean|let me|hang on|"
+                         r"hold on|one sec|oops|actually|scratch that)\b")
 _SPOKEN_AT = re.compile(rf"\bat\b[\w\s.-]{{1,80}}?(?:\b(?:dot|period|point)\b|\.(?:{_trie(TLDS)})\b)")
 
 
@@ -387,7 +390,12 @@ def _after_filler(text: str, tokens: list[_Token], end: int, taken: set[int]) ->
 
 def _drop_slip(parts: list[tuple[str, int, int]]) -> int | None:
     """Leave out the digits said since the last pause (the group a slip corrects); returns where they start in the
-    source, so that the digits said next cover them."""
+    source, so that the digits said next cover them. More than :data:`SLIP_DIGITS` digits with no pause (speech
+    recognition wrote none) are kept: which of them the slip corrects is not known."""
+    since = len(parts) - next((n for n, p in enumerate(reversed(parts)) if p[0] == " "), len(parts))
+    if sum(len(p[0]) for p in parts[since:]) > SLIP_DIGITS:
+        parts.append((" ", parts[-1][2], parts[-1][2]))
+        return None
     start = None
     while parts and parts[-1][0] != " ":
         start = parts.pop()[1]

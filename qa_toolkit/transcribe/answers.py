@@ -33,9 +33,11 @@ from qa_toolkit.ingest.spoken import LEAD_WORDS, TLDS, normalise
 ASKED: dict[str, tuple[str, ...]] = {
     "card": ("card number", "long number", "number on the card", "number on the front", "digit number",
              "card details", "credit card", "debit card", "numbers on the card", "digits on the card",
-             "digits on the front", "across the front", "visa number", "mastercard number", "amex number"),
+             "digits on the front", "across the front", "visa number", "mastercard number", "amex number",
+             "digits on your card", "number on your card", "numbers on your card"),
     "expiry": ("expiry", "expiration", "expires", "expire", "exp", "exp date", "valid thru", "valid through",
-               "valid until", "good thru", "good through", "end date", "month and year", "run out", "runs out"),
+               "valid until", "good thru", "good through", "end date", "month and year", "run out", "runs out",
+               "date on the front", "date on the card", "date on it"),
     "cvv": ("security code", "cvv", "cvc", "cv2", "csc", "verification code", "verification value", "card code",
             "digit code", "digits on the back", "numbers on the back", "code on the back", "number on the back"),
     "ssn": ("social security", "ssn", "social", "s s n"),
@@ -43,7 +45,7 @@ ASKED: dict[str, tuple[str, ...]] = {
     "phone": ("phone number", "phone", "mobile", "cell", "number to reach", "number we can", "number to call",
               "contact number", "callback number", "call back number", "number i can", "best number",
               "good number", "reach you", "call you back", "text you"),
-    "email": ("email address", "e mail address", "email", "e mail", "mail address", "address", "send the receipt",
+    "email": ("email address", "e mail address", "email", "emailed", "e mail", "mail address", "address", "send the receipt",
               "send it to", "where should i send"),
 }
 FUZZY_RATIO = 85.0
@@ -52,13 +54,19 @@ FUZZY_MIN_CHARS = 9
 MIN_DIGITS = {"card": 8, "ssn": 7, "account": 5, "phone": 7}
 MAX_DIGITS = {"card": 19, "ssn": 10, "account": 17, "phone": 13}
 WHOLE_DIGITS = {"card": 13, "ssn": 9, "account": 8, "phone": 10}  # a run this long is read as whole: no more joining
+# words speech recognition writes for a digit ("for" for four, "to" for two); in an answer to a question for a number
+# they count as its digits when too few were written as digits
+DIGIT_SOUNDS = frozenset({"oh", "o", "won", "to", "too", "for", "fore", "tree", "free", "ate", "fife", "nein"})
+LOOSE_REAL_DIGITS = 4  # digits written as digits an answer's number needs before such words count with them
 ANSWER_S = 25.0  # an answer starts within this many seconds of the question's end
 AFTER_CARD = ("expiry", "cvv")  # what the question right after a card number asks for when no cue of it is heard
 _WORDS = re.compile(r"[a-z0-9]+")
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
-_EXPIRY_SHAPE = re.compile(rf"(?i)\b(?:(?:{_MONTHS})\s*(?:of\s+)?(?:20)?\d{{2}}\b|(?:0?[1-9]|1[0-2])\s?(?:/|-|slash)?\s?"
+_EXPIRY_SHAPE = re.compile(rf"(?i)\b(?:(?:{_MONTHS}),?\s*(?:of\s+)?(?:20)?\d{{2}}\b|(?:0?[1-9]|1[0-2])\s?(?:/|-|slash)?\s?"
                            rf"(?:20)?[2-4]\d)(?!\d)")
-_CODE = re.compile(r"(?<![\d$£€.,])\d{3,4}(?![\d]|[.,]\d|\s*(?:dollars?|pounds?|euros?|cents?|percent|%))")
+# a security code: 3-4 digits, or 3-4 single digits with pauses ("5, 4, 9": Whisper's way with digits said slowly)
+_CODE = re.compile(r"(?<![\d$£€.,])(?:\d{3,4}|\d(?:(?:, | |-| -)\d(?!\d)){2,3})"
+                   r"(?![\d]|[.,]\d|\s*(?:dollars?|pounds?|euros?|cents?|percent|%))")
 _TOKEN = re.compile(r"[\w@.'-]+")
 _HYPHEN_BEFORE_DIGIT = re.compile(r"(?<!\w)-(?=\d)")
 _EMAIL_SIGN = re.compile(r"(?i)@|\bat\b|\bdot\b|\.(?:com|org|net)\b")
@@ -96,6 +104,31 @@ def asked_kinds(text: str) -> list[str]:
     return kinds
 
 
+def _sounded_number(text: str, kind: str) -> tuple[int, int] | None:
+    """The digits of an answer that speech recognition broke up with words that sound like digits or one misheard word
+    between groups ("renined for 149 871"): the stretch of digits and :data:`DIGIT_SOUNDS` (one other word at most
+    between two of them) with the most digits, if it holds at least :data:`MIN_DIGITS` ``- 1`` of them, words that
+    sound like digits counted as one, and at least :data:`LOOSE_REAL_DIGITS` written as digits."""
+    best: tuple[int, int, int, int] | None = None  # (count, real digits, start, end)
+    run: list[int] = []  # [count, real, start, end, words since the last digit]
+    for token in _WORDS.finditer(text.lower()):
+        word = token.group()
+        value = len(word) if word.isdigit() else 1 if word in DIGIT_SOUNDS else 0
+        if value and run and run[4] <= 1:
+            run[0] += value
+            run[1] += value if word.isdigit() else 0
+            run[3], run[4] = token.end(), 0
+        elif value:
+            run = [value, value if word.isdigit() else 0, token.start(), token.end(), 0]
+        elif run:
+            run[4] += 1
+        if run and (best is None or run[0] > best[0]):
+            best = (run[0], run[1], run[2], run[3])
+    if best is None or best[0] < MIN_DIGITS[kind] - 1 or best[1] < LOOSE_REAL_DIGITS:
+        return None
+    return best[2], best[3]
+
+
 def _numbers(text: str, kinds: Sequence[str]) -> list[PIISpan]:
     numeric = [k for k in kinds if k in MIN_DIGITS]
     norm = normalise(text)
@@ -117,6 +150,8 @@ def _numbers(text: str, kinds: Sequence[str]) -> list[PIISpan]:
             add(fits[0], start, end)
             if len(numeric) > 1 and fits[0] != "card":
                 numeric.remove(fits[0])  # "the account number and a phone number": one of each, in order
+    if numeric and not found and (loose := _sounded_number(plain, numeric[0])) is not None:
+        add(numeric[0], *loose)
     if "expiry" in kinds:
         for date in _EXPIRY_SHAPE.finditer(norm.text):
             if free(date):
@@ -139,6 +174,8 @@ def _email(text: str) -> PIISpan | None:
     tokens = list(_TOKEN.finditer(text))
     before = [t for t in tokens if t.start() < sign.start()][-LOCAL_PART_WORDS:]
     first = next((t for t in before if t.group().lower().strip(".',") not in _LEAD), None)
+    if first is None and not before:  # the answer starts at its "dot" ("at" and the name lost): from there
+        first = next((t for t in tokens if t.start() >= sign.start()), None)
     if first is None:
         return None
     end = None
