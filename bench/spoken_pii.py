@@ -11,7 +11,9 @@ every style, each span timed to the sample, 32 of them full of numbers that are 
 (86 calls) are the dev split (the detector may be tuned on it); the test split is a third batch of 28 calls with
 other wording and speakers, never tuned on, rendered twice: ``t3-*`` with low agents' voices, fast customers and
 line noise down to 10 dB SNR (hard for tiny.en), ``t4-*`` the same scripts with voices in the dev calls' range;
-results are reported on the test split, and per batch.
+results are reported on the test split, and per batch. Round 5 added a fifth batch ``t5-*`` (24 test calls written
+and measured before that round's changes) and ``d5-*`` (17 dev calls in the same habits, tuned on): 183 calls in all;
+``--batches t5`` measures one batch alone.
 
 Matching: a span found counts as correct when it overlaps a labelled span of the same type in time
 (ASR) or in characters of the same turn (reference text); a labelled span counts as found when such a
