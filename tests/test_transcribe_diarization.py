@@ -314,6 +314,21 @@ def test_words_outside_the_diarized_speech_are_counted_as_word_by_segment_overla
     assert _unheard([], segments) == 0.0 and _unheard(words, []) == 1.0
 
 
+def test_speakers_of_many_words_by_bisection_match_one_word_at_a_time() -> None:
+    """Words to speakers by a sorted sweep (hour-long calls stay fast) give what speaker_at gives word by word:
+    overlapping segments, equal overlaps (the first segment wins), gaps within 1 s and beyond it."""
+    rng = np.random.default_rng(11)
+    starts, lengths = rng.uniform(0, 600, 300).round(1), rng.choice([0.5, 1.0, 3.0, 12.0], 300)
+    diar = Diarization([SpeakerSegment(float(s), float(s + d), 1 + i % 4) for i, (s, d) in
+                        enumerate(zip(starts, lengths, strict=True))])
+    spans = [(float(s), float(s + d)) for s, d in zip(rng.uniform(-5, 620, 4000).round(1),
+                                                       rng.choice([0.0, 0.2, 0.5, 1.5], 4000), strict=True)]
+    one_by_one = [diar.speaker_at(s, e) for s, e in spans]
+    assert diar.speakers_at(spans) == one_by_one
+    assert None in one_by_one and len(set(one_by_one)) == 5
+    assert Diarization([]).speakers_at([(0.0, 1.0)]) == [None]
+
+
 # --- real diarization on rendered calls ------------------------------------------------------------
 
 

@@ -171,8 +171,7 @@ class Attribution:
 def words_to_speakers(words: list[Word], diarization: Diarization) -> list[int | None]:
     """The diarized speaker of each word (None when no speech segment is near it)."""
     out: list[int | None] = []
-    for word in words:
-        speaker = diarization.speaker_at(word.start, word.end)
+    for speaker in diarization.speakers_at([(word.start, word.end) for word in words]):
         out.append(speaker if speaker is not None else (out[-1] if out else None))
     return out
 
