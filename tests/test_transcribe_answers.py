@@ -130,3 +130,13 @@ def test_answers_as_tiny_en_wrote_them_on_the_d5_dev_calls() -> None:
     turns = [turn("customer", 0.0, "Hi, it's about my bill count 1 9 9 6 2 4. Let me just check 3 9 1 8 6 1")]
     assert [(s.kind, turns[0].text[s.start:s.end]) for s in find_call_pii(turns)] == [
         ("account", "1 9 9 6 2 4. Let me just check 3 9 1 8 6 1")]
+
+
+def test_a_bare_account_number_counts_on_calls_only() -> None:
+    """Chat labels count no account numbers ("Account 55190021" in an e-mail stays); a caller's is redacted."""
+    from qa_toolkit.ingest.pii import find_pii
+
+    assert [s.kind for s in find_pii("Account 55190021, date of birth 14/09/1972.")] == []
+    turns = [turn("customer", 0.0, "Hi, I'm phoning about account five five one nine oh oh two one.")]
+    assert [(s.kind, turns[0].text[s.start:s.end]) for s in find_call_pii(turns)] == [
+        ("account", "five five one nine oh oh two one")]

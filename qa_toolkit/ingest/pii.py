@@ -111,10 +111,7 @@ _NATIONAL_START = re.compile(r"(?<![\w.,])\(?0\d")
 _LOOSE_DIGITS = re.compile(r"(?<!\d)\d(?:[ -]?\d)+(?!\d)")
 # Nine digits after the cue; or eight, speech recognition having lost one ("B9 -4 -149 -871" for "three nine four ...").
 _SSN_CUED = re.compile(r"(?i)\b(?:social security|social|ssn|s s n)\b\D{0,30}?(?<![\d-])((?:\d[ -]?){7,8}\d)(?![\d-])")
-_ACCOUNT_DEFAULT = (r"(?i)\baccount (?:number|no\.?|#)\D{0,40}?(?<!\d)((?:\d[ -]?){5,15}\d)(?!\d)",
-                    # "I'm phoning about account 8314 3173 76": the digits right after the word
-                    # (or "count": speech recognition's "about my bill count 1 9 9 6 ...")
-                    r"(?i)\b(?:ac)?count[\s,:]+(?<!\d)((?:\d[ -]?){5,15}\d)(?!\d)")
+_ACCOUNT_DEFAULT = (r"(?i)\baccount (?:number|no\.?|#)\D{0,40}?(?<!\d)((?:\d[ -]?){5,15}\d)(?!\d)",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -316,7 +313,7 @@ def _accounts(text: str) -> Iterable[PIISpan]:
     from qa_toolkit.config import get_settings
 
     patterns = get_settings().pii_account_patterns
-    if patterns is None and "count" not in text.lower():
+    if patterns is None and "account" not in text.lower():
         return  # the default pattern needs the word
     for pattern in _account_patterns(patterns):
         for m in pattern.finditer(text):

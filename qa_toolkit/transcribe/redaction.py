@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from qa_toolkit.ingest.pii import (CARD_CUE_CHARS, KINDS, after_card, find_pii, normalised_offset, other_number_named,
                                    placeholder)
 from qa_toolkit.ingest.spoken import normalise
-from qa_toolkit.transcribe.answers import AFTER_CARD, ANSWER_S, answer_spans, asked_kinds
+from qa_toolkit.transcribe.answers import AFTER_CARD, ANSWER_S, answer_spans, asked_kinds, volunteered_accounts
 from qa_toolkit.transcribe.backend import Word
 from qa_toolkit.transcribe.turns import TurnText
 
@@ -237,6 +237,9 @@ def find_call_pii(turns: Sequence[TurnText], *, kinds: Collection[str] = KINDS, 
                 continue  # "the order number is 9602, 0644, ...", "the IMEI?": digits passing Luhn by chance
             claim(joined, span.kind, span.start, span.end)
             cards = cards or span.kind == "card"
+        if "account" in kinds:
+            for span in volunteered_accounts(joined.text):
+                claim(joined, span.kind, span.start, span.end)
     if cards and ("cvv" in kinds or "expiry" in kinds):
         # A code or date asked for by one speaker and given by the other, right after the card.
         norm = normalise(whole.text)
