@@ -163,12 +163,14 @@ def coaching_reports(session: Session, *, agent: str | None = None, team: str | 
     """
     chosen = _select_agents(session, agent, team)
     period = period or latest_month(session)
+    loaded = None
     if rubric is None and stamp is not None:  # the most used rubric: a count over every evaluation
         rubric = page_cache.get(("most-used-rubric",), stamp)
         if rubric is None:
-            rubric = source.load_rubric(session).name
+            loaded = source.load_rubric(session)
+            rubric = loaded.name
             page_cache.put(("most-used-rubric",), stamp, rubric)
-    info = review_eval.mark_unreliable(session, source.load_rubric(session, rubric))
+    info = review_eval.mark_unreliable(session, loaded or source.load_rubric(session, rubric))
     periods = trailing_periods(period, trend_periods)
     window = Period(periods[0].start, period.end)
     team_cache: dict[str | None, tuple[TeamContext, kpi.KpiRow]] = {}

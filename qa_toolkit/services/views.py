@@ -145,10 +145,11 @@ def _agent_in_scope(session: Session, user: User, external_id: str) -> Any:
     return agent
 
 
-def _blind_note(session: Session, user: User, agent_id: int | None = None) -> str | None:
+def _blind_note(session: Session, user: User, agent_id: int | None = None,
+                hidden: set[int] | None = None) -> str | None:
     """Why scores are withheld: the user holds open blind reviews (of this agent's interactions, when
-    given); None when nothing is withheld."""
-    hidden = roles.hidden_from(session, user)
+    given); None when nothing is withheld. ``hidden``: :func:`roles.hidden_from`, when already read."""
+    hidden = roles.hidden_from(session, user) if hidden is None else hidden
     if agent_id is not None and hidden:
         hidden = set(session.scalars(select(Interaction.id).where(Interaction.id.in_(hidden),
                                                                   Interaction.agent_id == agent_id)))
@@ -171,8 +172,14 @@ def coaching(session: Session, user: User, external_id: str, period: Period,
     note = _blind_note(session, user, agent.id)
     if note:
         raise roles.NotAllowedError(note)
+    return _coaching_report(session, external_id, agent.id, period, rubric)
+
+
+def _coaching_report(session: Session, external_id: str, agent_id: int, period: Period,
+                     rubric: str | None) -> CoachingReport | None:
+    """:func:`coaching` after its scope and blind checks (cached by data stamp)."""
     stamp = page_cache.data_stamp(session)
-    key = ("coaching", agent.id, str(period), rubric)
+    key = ("coaching", agent_id, str(period), rubric)
     found = page_cache.get(key, stamp)
     if found is not None:
         return found[0]  # type: ignore[no-any-return]
@@ -192,9 +199,9 @@ def agent_page(session: Session, user: User, external_id: str, period: Period,
     and peer-review evaluations of the period, newest first, :data:`EVALUATIONS_PER_PAGE` per ``page``
     (calibration ones never count toward an agent)."""
     agent = _agent_in_scope(session, user, external_id)
-    blind = _blind_note(session, user, agent.id)
-    report = None if blind else coaching(session, user, external_id, period, rubric)
     hidden = roles.hidden_from(session, user)
+    blind = _blind_note(session, user, agent.id, hidden)
+    report = None if blind else _coaching_report(session, external_id, agent.id, period, rubric)
     total, found = evaluation_source.evaluation_page(session, agent=external_id, period=period,
                                                      limit=EVALUATIONS_PER_PAGE,
                                                      offset=(page - 1) * EVALUATIONS_PER_PAGE)
