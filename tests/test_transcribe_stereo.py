@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from qa_toolkit.transcribe.backend import Segment, TranscriptionOptions, Word
-from qa_toolkit.transcribe.stereo import (FILL_S, SAMPLE_RATE, Piece, longest_gap, pack, transcribe_packed, windows,
-                                          without_crosstalk)
+from qa_toolkit.transcribe.stereo import (FILL_S, SAMPLE_RATE, Piece, longest_gap, pack, recovered, transcribe_packed,
+                                          windows, without_crosstalk)
 
 SR = SAMPLE_RATE
 
@@ -38,6 +38,27 @@ def test_a_click_within_a_leak_is_no_speech_and_one_channel_is_left_alone() -> N
     right = np.concatenate([_tone(3, -42), _tone(0.05, -20), _tone(3, -42)])
     assert without_crosstalk([[(0, len(left))], [(0, len(right))]], [left, right])[1] == []
     assert without_crosstalk([[(0, 10)]], [left]) == [[(0, 10)]]
+
+
+def test_speech_the_vad_missed_in_a_long_pause_is_recovered_where_the_other_side_is_quiet() -> None:
+    """Silero VAD stays deaf after hold music (dev calls): a fresh VAD on 6 s blocks every 3 s over a pause of
+    5 s or more finds the voice; what it finds while the other channel talks (a leak) is left out."""
+    left, right = np.zeros(40 * SR, np.float32), np.zeros(40 * SR, np.float32)
+    left[22 * SR] = 1.0  # "speech" the fake VAD hears in any block holding second 22 (the thanks after a hold)
+    left[33 * SR] = 1.0  # and at 33 s, where the customer talks (the leak of their voice)
+    calls: list[int] = []
+
+    def find(block: np.ndarray) -> list[tuple[int, int]]:
+        calls.append(len(block))
+        return [(int(i), int(i) + SR) for i in np.flatnonzero(block)]
+
+    chunks = [[(0, 4 * SR), (25 * SR, 28 * SR), (39 * SR, 40 * SR)], [(4 * SR, 6 * SR), (32 * SR, 36 * SR)]]
+    out = recovered(chunks, [left, right], find)
+    assert out[0] == [(0, 4 * SR), (22 * SR, 23 * SR), (25 * SR, 28 * SR), (39 * SR, 40 * SR)]  # 33 s: the leak
+    assert out[1] == chunks[1]  # nothing heard in the right channel's pauses
+    # the last 12 s of each pause before a chunk: left 13-25 s, 28-39 s (27-39); right 20-32 s (4 s: too short)
+    assert max(calls) == 6 * SR and len(calls) == 4 + 4 + 4
+    assert recovered([[(0, SR)]], [left], find) == [[(0, SR)]]  # mono: nothing to compare with
 
 
 def test_windows_hold_at_most_25_s_first_fit_longest_first_in_time_order_and_pack_maps_pieces() -> None:

@@ -40,6 +40,9 @@ MIN_KEPT_S = 0.3       # a stretch of own speech shorter than this between leaks
 KEEP_PAD_S = 0.2       # kept stretches are widened by this much (inside their VAD chunk)
 FILL_S = 25.0          # each packed window holds this much audio at most (the rest of Whisper's 30 s is silence)
 GAP_S = 1.5            # a stretch with this long a part without words is decoded again on its own
+QUIET_GAP_S = 5.0      # a channel's pause this long is searched again for speech the VAD missed: its last
+LOOKBACK_S = 12.0      # LOOKBACK_S, by a VAD with fresh state on blocks of BLOCK_S, one starting every STEP_S
+BLOCK_S, STEP_S = 6.0, 3.0
 
 Decoder = Callable[[np.ndarray, TranscriptionOptions], Iterable[Segment]]
 
@@ -65,6 +68,52 @@ def speech_chunks(samples: np.ndarray) -> list[tuple[int, int]]:
     for c in get_speech_timestamps(np.asarray(samples, dtype=np.float32), vad):
         chunks += [(start, min(start + limit, c["end"])) for start in range(c["start"], c["end"], limit)]
     return chunks
+
+
+def _overlap(start: int, end: int, chunks: Sequence[tuple[int, int]]) -> int:
+    """Samples of ``start``..``end`` that ``chunks`` (not overlapping each other) cover."""
+    return sum(max(0, min(b, end) - max(a, start)) for a, b in chunks)
+
+
+def recovered(chunks: Sequence[Sequence[tuple[int, int]]], channels: Sequence[np.ndarray],
+              find: Callable[[np.ndarray], list[tuple[int, int]]] = speech_chunks) -> list[list[tuple[int, int]]]:
+    """Each channel's chunks, with the speech the one pass missed at the end of its pauses of ``QUIET_GAP_S`` or
+    more added where every other channel is quiet (no chunk of its own there: a leak of the other side is no
+    speech).
+
+    Silero VAD carries its state through a channel, and after hold music it stays deaf to the voice that
+    follows for up to 10 s (4 of 8 dev tone holds): the speech it missed lies just before the speech it heard
+    again. A VAD that starts afresh on ``BLOCK_S`` blocks every ``STEP_S`` over the last ``LOOKBACK_S`` of each
+    pause before a chunk hears it within ``STEP_S`` of its start (a block where the other side talks all through
+    is left out)."""
+    out = [sorted(c) for c in chunks]
+    if len(channels) < 2:
+        return out
+    block, step = int(BLOCK_S * SAMPLE_RATE), int(STEP_S * SAMPLE_RATE)
+    for k, own in enumerate(chunks):
+        others = [c for j, c in enumerate(chunks) if j != k]
+        ordered = sorted(own)
+        found: list[tuple[int, int]] = []
+        for gap_start, gap_end in zip([0] + [b for _, b in ordered[:-1]], [a for a, _ in ordered], strict=True):
+            if gap_end - gap_start < QUIET_GAP_S * SAMPLE_RATE:
+                continue
+            for at in range(max(gap_start, gap_end - int(LOOKBACK_S * SAMPLE_RATE)), gap_end, step):
+                end = min(at + block, gap_end)
+                if sum(_overlap(at, end, other) for other in others) >= 0.8 * (end - at):
+                    continue  # the other side talks all through it: whatever is heard here is its leak
+                for a, b in find(np.asarray(channels[k][at:end], dtype=np.float32)):
+                    a, b = at + a, at + b
+                    if not any(_overlap(a, b, other) for other in others):
+                        found.append((a, b))
+        merged: list[tuple[int, int]] = []
+        for a, b in sorted(out[k] + found):
+            if merged and a <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+            else:
+                merged.append((a, b))
+        limit = int(FILL_S * SAMPLE_RATE)  # a stretch still fits a window
+        out[k] = [(start, min(start + limit, b)) for a, b in merged for start in range(a, b, limit)]
+    return out
 
 
 def _smoothed_db(samples: np.ndarray, frames: int) -> np.ndarray:
@@ -189,7 +238,7 @@ def transcribe_packed(channels: Sequence[np.ndarray], decode: Decoder, options: 
     """Each channel's segments (in time order, times in that channel) from decoding the packed windows of all
     channels' speech once each (``options`` with VAD off: the chunks are found here). ``clips`` decodes all
     windows at once (stream, window bounds in samples); without it each window goes through ``decode``."""
-    chunks = without_crosstalk([speech_chunks(c) for c in channels], channels)
+    chunks = without_crosstalk(recovered([speech_chunks(c) for c in channels], channels), channels)
     streams: list[np.ndarray] = []
     pieces: list[Piece] = []
     bounds: list[tuple[int, int]] = []
