@@ -105,6 +105,8 @@ def recovered(chunks: Sequence[Sequence[tuple[int, int]]], channels: Sequence[np
                     a, b = at + a, at + b
                     if not any(_overlap(a, b, other) for other in others):
                         found.append((a, b))
+        if not found:
+            continue  # the channel's chunks as they were
         merged: list[tuple[int, int]] = []
         for a, b in sorted(out[k] + found):
             if merged and a <= merged[-1][1]:
