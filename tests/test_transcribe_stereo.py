@@ -148,6 +148,21 @@ def test_options_stored_before_packing_reproduce_without_it() -> None:
     assert TranscriptionOptions.from_dict(stored).for_call(2) == TranscriptionOptions.from_dict(stored)
 
 
+def test_transcripts_stored_before_the_recovery_reproduce_without_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    import qa_toolkit.transcribe.stereo as stereo
+
+    old = TranscriptionOptions().for_call(2).as_dict()
+    del old["recover_speech"]
+    assert TranscriptionOptions.from_dict(old).recover_speech is False and TranscriptionOptions().recover_speech
+    calls: list[int] = []
+    monkeypatch.setattr(stereo, "recovered", lambda chunks, channels: calls.append(len(chunks)) or chunks)
+    monkeypatch.setattr(stereo, "speech_chunks", lambda samples: [])
+    quiet = np.zeros(SR, np.float32)
+    for recover in (False, True):
+        assert transcribe_packed([quiet, quiet], lambda a, o: [], TranscriptionOptions(recover_speech=recover)) == [[], []]
+    assert calls == [2]  # searched again only when the options say so
+
+
 def test_options_are_decided_per_call_as_they_run() -> None:
     """Stereo calls are packed at beam 2 by default; mono calls, VAD off and --no-pack-channels are decoded per
     channel at beam 5; a beam size given is kept."""

@@ -77,6 +77,7 @@ class TranscriptionOptions:
     guard: bool = True
     crosstalk: bool = True  # drop words of one side leaking into the other channel (see crosstalk.py)
     pack_channels: bool = True  # stereo: both channels' speech packed into windows decoded once (stereo.py)
+    recover_speech: bool = True  # packed: speech the VAD missed after hold music searched again (stereo.recovered)
 
     @property
     def beam(self) -> int:
@@ -103,6 +104,7 @@ class TranscriptionOptions:
         values = {k: v for k, v in data.items() if k in known}
         values.setdefault("crosstalk", False)  # stored before crosstalk suppression existed: reproduce without it
         values.setdefault("pack_channels", False)  # stored before packing existed: each channel on its own
+        values.setdefault("recover_speech", False)  # stored before the packed path searched pauses again
         if "temperature" in values:
             values["temperature"] = tuple(float(t) for t in values["temperature"])
         return cls(**values)

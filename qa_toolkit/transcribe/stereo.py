@@ -240,7 +240,8 @@ def transcribe_packed(channels: Sequence[np.ndarray], decode: Decoder, options: 
     """Each channel's segments (in time order, times in that channel) from decoding the packed windows of all
     channels' speech once each (``options`` with VAD off: the chunks are found here). ``clips`` decodes all
     windows at once (stream, window bounds in samples); without it each window goes through ``decode``."""
-    chunks = without_crosstalk(recovered([speech_chunks(c) for c in channels], channels), channels)
+    heard = [speech_chunks(c) for c in channels]
+    chunks = without_crosstalk(recovered(heard, channels) if options.recover_speech else heard, channels)
     streams: list[np.ndarray] = []
     pieces: list[Piece] = []
     bounds: list[tuple[int, int]] = []
