@@ -112,6 +112,9 @@ _LOOSE_DIGITS = re.compile(r"(?<!\d)\d(?:[ -]?\d)+(?!\d)")
 # Nine digits after the cue; or eight, speech recognition having lost one ("B9 -4 -149 -871" for "three nine four ...").
 _SSN_CUED = re.compile(r"(?i)\b(?:social security|social|ssn|s s n)\b\D{0,30}?(?<![\d-])((?:\d[ -]?){7,8}\d)(?![\d-])")
 _ACCOUNT_DEFAULT = (r"(?i)\baccount (?:number|no\.?|#)\D{0,40}?(?<!\d)((?:\d[ -]?){5,15}\d)(?!\d)",)
+# On calls only (chat labels count no account numbers): "I'm phoning about account 8314 3173 76" and speech
+# recognition's "about my bill count 1 9 9 6 2 4": 6-16 digits right after the word.
+_ACCOUNT_SAID = re.compile(r"(?i)\b(?:ac)?count[\s,:]+(?<!\d)((?:\d[ -]?){5,15}\d)(?!\d)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,7 +274,8 @@ def _phones(text: str, regions: Sequence[str] | None) -> Iterable[PIISpan]:
                 yield PIISpan("phone", match.start, match.end)
 
 
-def _detect(text: str, kinds: Collection[str], regions: Sequence[str] | None, luhn_cards: bool = True) -> list[PIISpan]:
+def _detect(text: str, kinds: Collection[str], regions: Sequence[str] | None, luhn_cards: bool = True,
+            spoken: bool = False) -> list[PIISpan]:
     """The written-form detectors over one text (first claim wins, see :func:`find_pii`)."""
     has_at = "@" in text
     # Most text has no digit at all: one cheap scan spares the slower seven-digit pattern.
@@ -294,7 +298,7 @@ def _detect(text: str, kinds: Collection[str], regions: Sequence[str] | None, lu
                 found.extend(c for c in _cards(text) if not any(c.start < s.end and s.start < c.end for s in found))
             found.extend(_cued_cards(text, found))
         if "account" in kinds:
-            found.extend(_accounts(text))
+            found.extend(_accounts(text, spoken))
     if has_at and "email" in kinds:
         found.extend(PIISpan("email", m.start(), m.end()) for m in _EMAIL.finditer(text))
     if many_digits and "phone" in kinds:
@@ -309,13 +313,13 @@ def _detect(text: str, kinds: Collection[str], regions: Sequence[str] | None, lu
     return found
 
 
-def _accounts(text: str) -> Iterable[PIISpan]:
+def _accounts(text: str, spoken: bool = False) -> Iterable[PIISpan]:
     from qa_toolkit.config import get_settings
 
     patterns = get_settings().pii_account_patterns
-    if patterns is None and "account" not in text.lower():
-        return  # the default pattern needs the word
-    for pattern in _account_patterns(patterns):
+    if patterns is None and "count" not in text.lower():
+        return  # the default patterns need the word
+    for pattern in _account_patterns(patterns) + ((_ACCOUNT_SAID,) if spoken and patterns is None else ()):
         for m in pattern.finditer(text):
             group = 1 if pattern.groups else 0
             if m.end(group) > m.start(group):
@@ -380,17 +384,19 @@ def _first_claims(spans: Iterable[PIISpan]) -> list[PIISpan]:
 
 
 def find_pii(text: str, *, kinds: Collection[str] = KINDS, regions: Sequence[str] | None = None,
-             luhn_cards: bool = True) -> list[PIISpan]:
+             luhn_cards: bool = True, spoken: bool = False) -> list[PIISpan]:
     """All non-overlapping hits in ``text``, written or spoken, in order.
 
     Args:
         kinds: which kinds to look for (default: all of :data:`KINDS`).
         regions: where phone numbers written without a country code may be from (region codes such as
             ``US``, ``GB``); None: the ``QA_PHONE_REGIONS`` setting (default US).
+        spoken: a call's words: "account" (or speech recognition's "count") right before 6-16 digits is an account
+            number too (chat labels count none).
         luhn_cards: False: card numbers only where a card is asked for or named just before (12-19 digits,
             checksum or not), for text that joins several speakers' turns.
     """
-    found = _detect(text, kinds, regions, luhn_cards)
+    found = _detect(text, kinds, regions, luhn_cards, spoken)
     norm = None
     if might_hold_spoken(text):
         norm = normalise(text)
@@ -398,7 +404,7 @@ def find_pii(text: str, *, kinds: Collection[str] = KINDS, regions: Sequence[str
             # Only what normalising wrote can hold more: digits it joined or spelled, an address it made.
             made = "".join(norm.text[p[0]:p[1]] for p in norm.pieces if not p[4])
             spoken_kinds = kinds if sum(c.isdigit() for c in made) >= 7 else [k for k in kinds if k == "email"]
-            for span in _detect(norm.text, spoken_kinds, regions, luhn_cards) if spoken_kinds and (
+            for span in _detect(norm.text, spoken_kinds, regions, luhn_cards, spoken) if spoken_kinds and (
                     "@" in made or spoken_kinds is kinds) else ():
                 start, end = norm.source(span.start, span.end)
                 found.append(PIISpan(span.kind, start, end))

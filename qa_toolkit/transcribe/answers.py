@@ -192,19 +192,6 @@ def _email(text: str) -> PIISpan | None:
     return PIISpan("email", first.start(), end) if end > first.start() else None
 
 
-# On calls only (chat labels count no account numbers): "I'm phoning about account 8314 3173 76" and speech
-# recognition's "about my bill count 1 9 9 6 2 4": 6-16 digits right after the word, said before any question.
-_ACCOUNT_SAID = re.compile(r"(?i)\b(?:ac)?count[\s,:]+(?<!\d)((?:\d[ -]?){5,15}\d)(?!\d)")
-
-
-def volunteered_accounts(text: str) -> list[PIISpan]:
-    """Account numbers a caller gives unasked, right after the word "account" (see :data:`_ACCOUNT_SAID`)."""
-    if "count" not in text.lower():
-        return []
-    norm = normalise(text)
-    return [PIISpan("account", *norm.source(m.start(1), m.end(1))) for m in _ACCOUNT_SAID.finditer(norm.text)]
-
-
 def answer_spans(text: str, kinds: Sequence[str]) -> list[PIISpan]:
     """The personal data of ``kinds`` in ``text``, an answer to a question that asked for them (looser rules
     than :func:`qa_toolkit.ingest.pii.find_pii`, see the module docstring)."""

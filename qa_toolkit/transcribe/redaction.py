@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from qa_toolkit.ingest.pii import (CARD_CUE_CHARS, KINDS, after_card, find_pii, normalised_offset, other_number_named,
                                    placeholder)
 from qa_toolkit.ingest.spoken import normalise
-from qa_toolkit.transcribe.answers import AFTER_CARD, ANSWER_S, answer_spans, asked_kinds, volunteered_accounts
+from qa_toolkit.transcribe.answers import AFTER_CARD, ANSWER_S, answer_spans, asked_kinds
 from qa_toolkit.transcribe.backend import Word
 from qa_toolkit.transcribe.turns import TurnText
 
@@ -225,21 +225,18 @@ def find_call_pii(turns: Sequence[TurnText], *, kinds: Collection[str] = KINDS, 
     # The other speaker's "mhm" between the groups of one number is no part of the conversation's numbers.
     whole = _Joined([(i, t) for i, t in enumerate(turns) if not is_backchannel(t.text)])
     if cued:
-        for span in find_pii(whole.text, kinds=cued, regions=regions, luhn_cards=False):
+        for span in find_pii(whole.text, kinds=cued, regions=regions, luhn_cards=False, spoken=True):
             claim(whole, span.kind, span.start, span.end)
     cards = any(kind == "card" for spans in found.values() for kind, _s, _e in spans)
     for chain in _chains(turns, join_gap_s):
         joined = _Joined(chain)
-        for span in find_pii(joined.text, kinds=kinds, regions=regions):
+        for span in find_pii(joined.text, kinds=kinds, regions=regions, spoken=True):
             if span.kind == "card" and (_two_numbers(turns, joined, span.start, span.end) or other_number_named(
                     joined.text[max(0, span.start - CARD_CUE_CHARS):span.start], by_name=True)
                     or other_number_named(_question_before(turns, joined, span.start), by_name=True)):
                 continue  # "the order number is 9602, 0644, ...", "the IMEI?": digits passing Luhn by chance
             claim(joined, span.kind, span.start, span.end)
             cards = cards or span.kind == "card"
-        if "account" in kinds:
-            for span in volunteered_accounts(joined.text):
-                claim(joined, span.kind, span.start, span.end)
     if cards and ("cvv" in kinds or "expiry" in kinds):
         # A code or date asked for by one speaker and given by the other, right after the card.
         norm = normalise(whole.text)
