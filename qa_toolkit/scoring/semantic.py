@@ -414,8 +414,26 @@ def prefetch(texts: Iterable[str], blocks: Iterable[Exemplars] = ()) -> None:
     unique = {block.digest: block for block in blocks}
     if unique:
         said = list(dict.fromkeys(text[s:e] for text in texts for s, e in _spans(text)))
-        for block in unique.values():
-            _table(block, said)
+        embedded = _Embedded(said)  # the batch's vectors, looked up once for all blocks
+        with _one_blas_thread():  # on a busy machine a second BLAS thread made these products 1.2-50x slower
+            for block in unique.values():
+                _table(block, said, embedded)
+
+
+class _Embedded:
+    """The vectors of a batch's sentences, looked up in the encoder once (on first use) and shared by every
+    exemplar block that has sentences to compare."""
+
+    def __init__(self, said: list[str]) -> None:
+        self.said = said
+        self._rows: tuple[dict[str, int], np.ndarray] | None = None
+
+    def of(self, sentences: list[str]) -> np.ndarray:
+        """The vectors of ``sentences`` (all from the batch), one row each, in their order."""
+        if self._rows is None:
+            self._rows = ({sentence: i for i, sentence in enumerate(self.said)}, encoder().embed(self.said))
+        index, vectors = self._rows
+        return vectors[[index[sentence] for sentence in sentences]]
 
 
 def forget() -> None:
@@ -427,9 +445,9 @@ def forget() -> None:
     _CLASSIFIERS.clear()
 
 
-def _table(exemplars: Exemplars, said: Sequence[str]) -> dict[str, Finding]:
+def _table(exemplars: Exemplars, said: Sequence[str], embedded: _Embedded | None = None) -> dict[str, Finding]:
     """What the block found in each sentence, computed for the sentences of ``said`` it has not seen (thresholds
-    and margins change nothing here: re-fitting them reuses it)."""
+    and margins change nothing here: re-fitting them reuses it); ``embedded``: their vectors, if at hand."""
     key = exemplars.digest
     table = _TABLES.get(key)
     if table is None:
@@ -441,17 +459,18 @@ def _table(exemplars: Exemplars, said: Sequence[str]) -> dict[str, Finding]:
         missing = list(dict.fromkeys(missing))
         if len(table) + len(missing) > CACHE_SIZE:
             table.clear()
-        table.update(zip(missing, _compare(exemplars, missing)))
+        vectors = embedded.of(missing) if embedded is not None else encoder().embed(missing)
+        table.update(zip(missing, _compare(exemplars, missing, vectors)))
     return table
 
 
-def _compare(exemplars: Exemplars, said: list[str]) -> Iterator[Finding]:
-    """For each sentence: its similarity to the closest positive exemplar (a classifier block: the probability of
-    "yes"), which one that is, and the similarity to the closest negative (None without negatives)."""
+def _compare(exemplars: Exemplars, said: list[str], vectors: np.ndarray) -> Iterator[Finding]:
+    """For each sentence (``vectors``: their embeddings, one row each): its similarity to the closest positive
+    exemplar (a classifier block: the probability of "yes"), which one that is, and the similarity to the closest
+    negative (None without negatives)."""
     import numpy as np
 
     enc = encoder()
-    vectors = enc.embed(said)
     positive = vectors @ enc.matrix(exemplars.positive).T
     closest = positive.argmax(axis=1).tolist()
     if exemplars.model == "linear":  # the probability of "yes"; no margin against the negatives

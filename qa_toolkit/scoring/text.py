@@ -8,6 +8,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
+from qa_toolkit.scoring import literals
+
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'"})
 NEGATORS = frozenset({
     "not", "no", "never", "don't", "dont", "doesn't", "didn't", "won't", "wouldn't", "can't", "cannot",
@@ -27,34 +29,80 @@ def normalize(text: str) -> str:
     return unicodedata.normalize("NFKC", text).translate(_APOSTROPHES).casefold()
 
 
-def _trie_pattern(phrases: list[str]) -> str:
-    """One regex for many literal phrases, as a trie (shared prefixes are tested once); spaces match any run
-    of whitespace."""
-    trie: dict[str, dict] = {}  # type: ignore[type-arg]
-    for phrase in phrases:
-        node = trie
-        for char in phrase:
-            node = node.setdefault(char, {})
-        node[""] = {}
+class Phrases:
+    """A phrase list and regexes compiled into one pattern: the phrases as a trie, then each regex, in order.
 
-    def build(node: dict) -> str:  # type: ignore[type-arg]
-        ends = "" in node
-        branches = [(r"\s+" if char == " " else re.escape(char)) + build(child)
-                    for char, child in sorted(node.items()) if char]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 and not ends else "(?:" + "|".join(branches) + ")"
-        return body + "?" if ends else body
+    :meth:`finditer` finds exactly what the whole pattern's ``finditer`` finds, faster: a regex whose needed words
+    (:mod:`~qa_toolkit.scoring.literals`) a text does not hold cannot match there and is not tried, and the others
+    are searched one by one and merged as the union would pick (the leftmost match; at the same start, the earlier
+    alternative; the next search from its end). Where an alternative could match an empty string, a regex has no
+    known needs, or the text has a character that matches an ASCII letter ignoring case, the whole pattern runs.
+    """
 
-    return build(trie)
+    __slots__ = ("_parts", "_pattern", "_alternatives", "_needs", "_words", "_kept")
+
+    def __init__(self, parts: list[str], needs: list[tuple[literals.Need, ...] | None]) -> None:
+        self._parts = parts
+        self._pattern: re.Pattern[str] | None = None
+        self._needs = needs
+        self._words = frozenset(word for need in needs if need for group in need for word in group)
+        separate = bool(self._words) and all(literals.width(part) > 0 for part in parts)
+        self._alternatives = [re.compile(part, re.IGNORECASE) for part in parts] if separate else None
+        self._kept: dict[frozenset[str], list[re.Pattern[str]]] = {}
+        literals.register(self._words)
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        """The whole pattern (compiled on first use)."""
+        if self._pattern is None:
+            self._pattern = re.compile("|".join(self._parts) or r"(?!x)x", re.IGNORECASE)
+        return self._pattern
+
+    def finditer(self, norm: str) -> Iterator[re.Match[str]]:
+        """Every match in ``norm`` (normalized text), as the whole pattern's ``finditer`` gives them."""
+        if self._alternatives is None or (not norm.isascii() and literals.ASCII_ALIASES.search(norm)):
+            return self.pattern.finditer(norm)
+        present = literals.present(norm.lower()) & self._words
+        kept = self._kept.get(present)
+        if kept is None:
+            kept = [pattern for pattern, need in zip(self._alternatives, self._needs)
+                    if need is None or all(not group.isdisjoint(present) for group in need)]
+            if len(self._kept) < _KEPT:
+                self._kept[present] = kept
+        return _merged(kept, norm)
+
+
+_KEPT = 4096  # sets of present words remembered per phrase list
+
+
+def _merged(patterns: list[re.Pattern[str]], norm: str) -> Iterator[re.Match[str]]:
+    """The matches of the union of ``patterns`` (none matches an empty string), from each one's own search."""
+    if len(patterns) == 1:
+        yield from patterns[0].finditer(norm)
+        return
+    upcoming = [pattern.search(norm) for pattern in patterns]
+    position = 0
+    while True:
+        best = None
+        for i, found in enumerate(upcoming):
+            if found is not None and found.start() < position:
+                found = upcoming[i] = patterns[i].search(norm, position)
+            if found is not None and (best is None or found.start() < best.start()):
+                best = found
+        if best is None:
+            return
+        yield best
+        position = best.end()
 
 
 @lru_cache(maxsize=2048)
-def _compile(phrases: tuple[str, ...], regexes: tuple[str, ...]) -> re.Pattern[str]:
+def _compile(phrases: tuple[str, ...], regexes: tuple[str, ...]) -> Phrases:
     words = sorted({" ".join(normalize(p).split()) for p in phrases if p.strip()})
-    parts = [rf"(?<![\w'])(?:{_trie_pattern(words)})(?![\w'])"] if words else []
+    parts = [rf"(?<![\w'])(?:{literals.trie_pattern(words)})(?![\w'])"] if words else []
+    needs: list[tuple[literals.Need, ...] | None] = [None] * len(parts)
     parts += [f"(?:{r})" for r in regexes]
-    return re.compile("|".join(parts) or r"(?!x)x", re.IGNORECASE)
+    needs += [literals.needs(r) for r in regexes]
+    return Phrases(parts, needs)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,10 +125,10 @@ def is_negated(text: str, start: int, window: int = 3) -> bool:
     return any(w in NEGATORS or w.endswith("n't") for w in words)
 
 
-_BY_IDENTITY: dict[tuple[int, int], tuple[object, object, re.Pattern[str]]] = {}
+_BY_IDENTITY: dict[tuple[int, int], tuple[object, object, Phrases]] = {}
 
 
-def pattern_for(phrases: Iterable[str], regexes: Iterable[str] = ()) -> re.Pattern[str]:
+def pattern_for(phrases: Iterable[str], regexes: Iterable[str] = ()) -> Phrases:
     """The compiled pattern of a phrase list and regexes (cached; the same tuples skip even the hashing)."""
     key = (id(phrases), id(regexes))
     hit = _BY_IDENTITY.get(key)
@@ -97,11 +145,16 @@ def find(text: str, phrases: Iterable[str], regexes: Iterable[str] = (), *, wind
 
     ``window``: how many words before a match are searched for a negation (same clause only).
     """
-    pattern = pattern_for(phrases, regexes)
+    return iter(_find(text, pattern_for(phrases, regexes), window))
+
+
+@lru_cache(maxsize=65536)
+def _find(text: str, pattern: Phrases, window: int) -> tuple[Match, ...]:
+    """:func:`find` for a compiled pattern, remembered (checks that search a turn for the same words search once)."""
     norm = normalize(text)
-    for m in pattern.finditer(norm):
-        yield Match(m.start(), m.end(), text[m.start():m.end()] if len(norm) == len(text) else m.group(0),
-                    is_negated(norm, m.start(), window))
+    same = len(norm) == len(text)
+    return tuple(Match(m.start(), m.end(), text[m.start():m.end()] if same else m.group(0),
+                       is_negated(norm, m.start(), window)) for m in pattern.finditer(norm))
 
 
 def first(text: str, phrases: Iterable[str], regexes: Iterable[str] = (), *,
@@ -111,7 +164,7 @@ def first(text: str, phrases: Iterable[str], regexes: Iterable[str] = (), *,
 
 
 @lru_cache(maxsize=65536)
-def _first(text: str, pattern: re.Pattern[str], allow_negated: bool) -> Match | None:
+def _first(text: str, pattern: Phrases, allow_negated: bool) -> Match | None:
     """:func:`first` for a compiled pattern, remembered (a re-scored turn is not searched again; Match is frozen)."""
     norm = normalize(text)
     for m in pattern.finditer(norm):

@@ -173,8 +173,10 @@ def _analyzer() -> Any:
     return SentimentIntensityAnalyzer()
 
 
+@lru_cache(maxsize=65536)
 def sentiment(sentence: str) -> float:
-    """VADER's compound sentiment of a text, −1 (negative) to 1 (positive)."""
+    """VADER's compound sentiment of a text, −1 (negative) to 1 (positive); remembered (empathy and the end
+    sentiment both read the customer's turns)."""
     return float(_analyzer().polarity_scores(sentence)["compound"])
 
 

@@ -1,0 +1,99 @@
+"""Phrase search: a phrase list and regexes searched with only the alternatives a text can match (text.Phrases)
+finds exactly what the whole pattern finds, on every phrase list and regex of the shipped rubrics."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from qa_toolkit.rubrics import load_rubric
+from qa_toolkit.scoring import literals, text
+from qa_toolkit.scoring.engine import ScoringPlan
+from qa_toolkit.services.rubrics import resolve_file
+
+LABELLED = Path(__file__).parent / "data" / "labelled"
+# texts that meet the edge cases: a dotless ı or a long ſ (matched as i and s), capitals, curly quotes, non-ASCII
+EDGES = (
+    "I'll transfer you to our billing team now.", "ı'll transfer you", "I'LL TRANSFER YOU", "we've cancelled the card",
+    "we’ve cancelled the card", "ſorry, that's your own fault", "ſpeaking", "Calm down — it's not rocket ſcience",
+    "Take it DOWN a notch", "your employer will hear about it", "the bailiffs will come round", "Ｔransferring now.",
+    "Kelvin: \u212aeep it down", "İ have refunded your account", "", "?", "thank youuu!!", "ok. blocked.",
+)
+
+
+def _pairs() -> set[tuple[tuple[str, ...], tuple[str, ...]]]:
+    """Every (phrases, regexes) pair the checks of the shipped rubrics search with."""
+    pairs = set()
+    for name in ("support-chat", "support-call", "collections-compliance"):
+        for _, _, _, params in ScoringPlan(load_rubric(resolve_file(name)).rubric).steps:
+            fields = {k: getattr(params, k) for k in type(params).model_fields}
+            for key, value in fields.items():
+                if key.endswith("regexes") and value:
+                    phrases = fields.get(key.removesuffix("regexes") + "phrases") or ()
+                    pairs.add((tuple(phrases), tuple(value)))
+                    pairs.add(((), tuple(value)))
+    return pairs
+
+
+def _texts() -> list[str]:
+    found = list(EDGES)
+    for path in (LABELLED / "chats_test2.jsonl", LABELLED / "chats_test3.jsonl"):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                found += [turn["text"] for turn in json.loads(line)["turns"]]
+    return found
+
+
+def test_the_search_finds_what_the_whole_pattern_finds() -> None:
+    pairs = _pairs()
+    assert len(pairs) >= 10
+    norms = [text.normalize(t) for t in _texts()]
+    assert len(norms) > 600
+    compared = skipped = 0
+    for phrases, regexes in pairs:
+        compiled = text.pattern_for(phrases, regexes)
+        needs = [literals.needs(r) for r in regexes]
+        for norm in norms:
+            whole = [m.span() for m in compiled.pattern.finditer(norm)]
+            assert [m.span() for m in compiled.finditer(norm)] == whole, (norm, regexes)
+            compared += len(regexes)
+            skipped += sum(1 for need in needs if need and any(not any(w in norm for w in group) for group in need))
+    assert skipped > compared // 2  # most regexes are not tried on most texts
+
+
+@pytest.mark.parametrize(("regex", "needs"), [
+    (r"\bnot\s+rocket\s+science\b", {frozenset({"science"}), frozenset({"rocket"})}),
+    (r"\b(?:take|bring)\s+it\s+down\b", {frozenset({"down"}), frozenset({"take", "bring"})}),
+    (r"\bcancell?ed\b", {frozenset({"cancel"}), frozenset({"ed"})}),
+    (r"(?<=refund )done", {frozenset({"refund "}), frozenset({"done"})}),
+    (r"(?<!no )refund", {frozenset({"refund"})}),  # a negative look-around needs nothing
+    (r"\b(\w+) \1\b", None),  # a back-reference: always searched
+    (r"\d+\s*[!?]{2,}", None),  # no literal word at all
+    (r"(?:abc)?x", {frozenset({"x"})}),
+    (r"café au lait", {frozenset({"caf"}), frozenset({" au lait"})}),  # letters outside ASCII are left out
+])
+def test_what_a_regex_needs(regex: str, needs: set[frozenset[str]] | None) -> None:
+    found = literals.needs(regex)
+    if needs is None:
+        assert found is None
+    else:
+        assert found is not None and set(found) <= needs and len(found) == min(2, len(needs))
+
+
+def test_letters_that_match_ascii_ignoring_case_are_the_known_four() -> None:
+    """Which characters outside ASCII a case-insensitive ASCII pattern matches: a text with one is searched whole."""
+    chars = "".join(chr(c) for c in range(0x80, 0x110000) if not 0xD800 <= c < 0xE000)
+    found = set(re.findall(r"(?i)[\x20-\x7e]", chars))
+    assert found == {"\u0130", "\u0131", "\u017f", "\u212a"}
+    assert all(literals.ASCII_ALIASES.match(c) for c in found)
+
+
+def test_a_dotless_i_is_found_as_before() -> None:
+    compiled = text.pattern_for((), (r"\bi\s+will\s+transfer\b", r"\bnever\b"))
+    norm = text.normalize("ı will transfer you")
+    assert [m.span() for m in compiled.finditer(norm)] == [m.span() for m in compiled.pattern.finditer(norm)] == [(0, 15)]
+    assert [m.group(0) for m in compiled.finditer("never")] == ["never"]
+    assert list(compiled.finditer("nothing here")) == []
