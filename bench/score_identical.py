@@ -163,6 +163,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--base", default="main", help="the git revision to compare with (default main)")
     parser.add_argument("--keep", metavar="DIR", help="keep the dumps (base.jsonl, new.jsonl) in DIR")
+    parser.add_argument("--vectors", metavar="PATH", help="the shared embedding cache's SQLite file (kept; reused "
+                                                          "when it exists, at this code's schema head)")
     parser.add_argument("--dump", nargs=3, metavar=("TREE", "OUT", "CACHE_URL"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.dump:
@@ -177,10 +179,12 @@ def main() -> None:
         subprocess.run(["tar", "-x", "-C", str(base_tree)], input=archive, check=True)
         revision = subprocess.run(["git", "rev-parse", "--short", args.base], cwd=ROOT, check=True,
                                   capture_output=True, text=True).stdout.strip()
-        cache_url = f"sqlite:///{tmp}/vectors.db"
-        subprocess.run([sys.executable, "-c", "import sys; from qa_toolkit.services import schema; "
-                        "schema.init_database(sys.argv[1])", cache_url], check=True,
-                       env={**os.environ, "PYTHONPATH": str(ROOT)})
+        vectors = Path(args.vectors) if args.vectors else Path(tmp) / "vectors.db"
+        cache_url = f"sqlite:///{vectors}"
+        if not vectors.exists():
+            subprocess.run([sys.executable, "-c", "import sys; from qa_toolkit.services import schema; "
+                            "schema.init_database(sys.argv[1])", cache_url], check=True, cwd=tmp,
+                           env={**os.environ, "PYTHONPATH": str(ROOT)})
         for tree, name in ((base_tree, "base"), (ROOT, "new")):
             subprocess.run([sys.executable, __file__, "--dump", str(tree), str(work / f"{name}.jsonl"), cache_url],
                            check=True, cwd=tree, env={**os.environ, "PYTHONPATH": str(tree)})
