@@ -59,6 +59,9 @@ def test_speech_the_vad_missed_in_a_long_pause_is_recovered_where_the_other_side
     # the last 12 s of each pause before a chunk: left 13-25 s, 28-39 s (27-39); right 20-32 s (4 s: too short)
     assert max(calls) == 6 * SR and len(calls) == 4 + 4 + 4
     assert recovered([[(0, SR)]], [left], find) == [[(0, SR)]]  # mono: nothing to compare with
+    # a channel where the VAD heard nothing (twenty minutes of faint line noise) stays empty, the other as it was
+    assert recovered([[], chunks[1]], [left, right], find) == [[], chunks[1]]
+    assert recovered([[], []], [left, right], find) == [[], []]
 
 
 def test_windows_hold_at_most_25_s_first_fit_longest_first_in_time_order_and_pack_maps_pieces() -> None:

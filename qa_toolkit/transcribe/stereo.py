@@ -91,6 +91,8 @@ def recovered(chunks: Sequence[Sequence[tuple[int, int]]], channels: Sequence[np
         return out
     block, step = int(BLOCK_S * SAMPLE_RATE), int(STEP_S * SAMPLE_RATE)
     for k, own in enumerate(chunks):
+        if not own:
+            continue  # a channel with no speech at all has no pause before a chunk
         others = [c for j, c in enumerate(chunks) if j != k]
         ordered = sorted(own)
         found: list[tuple[int, int]] = []
