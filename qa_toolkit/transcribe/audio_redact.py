@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from qa_toolkit.errors import QAError
+from qa_toolkit.transcribe.turns import union
 
 MARGIN_S = 0.25
 TONE_HZ = 1000.0
@@ -44,13 +45,7 @@ class RedactedAudio:
 
 def merge_intervals(spans: Sequence[tuple[float, float]], margin_s: float = MARGIN_S) -> list[tuple[float, float]]:
     """Spans widened by ``margin_s`` on both sides (never before 0), overlapping ones merged."""
-    out: list[list[float]] = []
-    for start, end in sorted((max(0.0, s - margin_s), e + margin_s) for s, e in spans):
-        if out and start <= out[-1][1]:
-            out[-1][1] = max(out[-1][1], end)
-        else:
-            out.append([start, end])
-    return [(s, e) for s, e in out]
+    return [(s, e) for s, e in union((max(0.0, s - margin_s), e + margin_s) for s, e in spans)]
 
 
 def _encoder(decoder: str, source: Path) -> tuple[str, dict[str, str]]:

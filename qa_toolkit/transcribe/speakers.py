@@ -64,6 +64,7 @@ import numpy as np
 
 from qa_toolkit.transcribe.backend import Word
 from qa_toolkit.transcribe.diarize import Diarization, SpeakerSegment, second_voice, split_speaker
+from qa_toolkit.transcribe.turns import union
 
 MIN_CALL_S = 5.0
 MIN_CONFIDENCE = 0.6
@@ -469,12 +470,7 @@ def _unheard(words: list[Word], segments: list[SpeakerSegment]) -> float:
     """Share of ``words`` that overlap no diarized segment (a sorted sweep: hour-long calls stay fast)."""
     if not words:
         return 0.0
-    merged: list[list[float]] = []  # the union of the segments: sorted, overlapping at most at a point
-    for seg in sorted((seg for seg in segments if seg.end > seg.start), key=lambda seg: seg.start):
-        if merged and seg.start < merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], seg.end)
-        else:
-            merged.append([seg.start, seg.end])
+    merged = union((seg.start, seg.end) for seg in segments if seg.end > seg.start)  # sorted, disjoint
     starts = [start for start, _ in merged]
     heard = 0
     for word in words:

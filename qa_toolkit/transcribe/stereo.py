@@ -31,6 +31,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from qa_toolkit.transcribe.backend import Segment, TranscriptionOptions, Word
+from qa_toolkit.transcribe.turns import union
 
 SAMPLE_RATE = 16_000
 CROSSTALK_DB = 15.0    # a channel this far below the other one only hears the other side (leaks are -20 to -40 dB)
@@ -109,12 +110,7 @@ def recovered(chunks: Sequence[Sequence[tuple[int, int]]], channels: Sequence[np
                         found.append((a, b))
         if not found:
             continue  # the channel's chunks as they were
-        merged: list[tuple[int, int]] = []
-        for a, b in sorted(out[k] + found):
-            if merged and a <= merged[-1][1]:
-                merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
-            else:
-                merged.append((a, b))
+        merged = union(out[k] + found)
         limit = int(FILL_S * SAMPLE_RATE)  # a stretch still fits a window
         out[k] = [(start, min(start + limit, b)) for a, b in merged for start in range(a, b, limit)]
     return out

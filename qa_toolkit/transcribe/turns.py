@@ -14,9 +14,13 @@ Timing: per-speaker talk time (union of word intervals), silences where nobody s
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
+from typing import TypeVar
 
 from qa_toolkit.transcribe.backend import Segment, Word
+
+Number = TypeVar("Number", int, float)  # seconds, or samples
 
 MAX_GAP_S = 3.0
 SILENCE_MIN_S = 2.0
@@ -115,8 +119,9 @@ def _intervals(words: list[Word], join_s: float = _JOIN_S) -> list[list[float]]:
     return spans
 
 
-def _union(spans: list[list[float]]) -> list[list[float]]:
-    merged: list[list[float]] = []
+def union(spans: Iterable[Sequence[Number]]) -> list[list[Number]]:
+    """Time spans (start, end) sorted, those that overlap or touch merged into one."""
+    merged: list[list[Number]] = []
     for start, end in sorted(spans):
         if merged and start <= merged[-1][1]:
             merged[-1][1] = max(merged[-1][1], end)
@@ -144,7 +149,7 @@ def call_timing(words_by_speaker: dict[str, list[Word]], duration_s: float, *,
     """Talk time, silences (≥ ``silence_min_s``), holds (≥ ``hold_min_s``) and overtalk (≥ ``overtalk_min_s``)."""
     speech = {speaker: _intervals(words) for speaker, words in words_by_speaker.items()}
     talk = {speaker: sum(e - s for s, e in spans) for speaker, spans in speech.items()}
-    anyone = _union([span for spans in speech.values() for span in spans])
+    anyone = union([span for spans in speech.values() for span in spans])
     edges = [0.0] + [x for span in anyone for x in span] + [duration_s]
     gaps = [[edges[i], edges[i + 1]] for i in range(0, len(edges) - 1, 2)]
     silences = [g for g in gaps if g[1] - g[0] >= silence_min_s]
@@ -152,7 +157,7 @@ def call_timing(words_by_speaker: dict[str, list[Word]], duration_s: float, *,
     inner = [g for g in silences if g[0] > 0.0 and g[1] < duration_s] if anyone else []
     overtalk: list[list[float]] = []
     if "agent" in speech and "customer" in speech:
-        overtalk = [o for o in _intersection(_union(speech["agent"]), _union(speech["customer"]))
+        overtalk = [o for o in _intersection(union(speech["agent"]), union(speech["customer"]))
                     if o[1] - o[0] >= overtalk_min_s]
     return CallTiming(
         duration_s=duration_s, talk_s=talk,
