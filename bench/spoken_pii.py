@@ -12,8 +12,10 @@ every style, each span timed to the sample, 32 of them full of numbers that are 
 other wording and speakers, never tuned on, rendered twice: ``t3-*`` with low agents' voices, fast customers and
 line noise down to 10 dB SNR (hard for tiny.en), ``t4-*`` the same scripts with voices in the dev calls' range;
 results are reported on the test split, and per batch. Round 5 added a fifth batch ``t5-*`` (24 test calls written
-and measured before that round's changes) and ``d5-*`` (17 dev calls in the same habits, tuned on): 183 calls in all;
-``--batches t5`` measures one batch alone.
+and measured before that round's changes) and ``d5-*`` (17 dev calls in the same habits, tuned on); round 6 a
+batch ``t6-*`` (27 test calls by a new writer, measured first with the detector frozen at db8ac2b): 210 calls in all;
+``--batches t5`` measures one batch alone. A voice on the customer's line (a relative reading for them) is the
+customer's side, in the reference text as in the labelled file.
 
 Matching: a span found counts as correct when it overlaps a labelled span of the same type in time
 (ASR) or in characters of the same turn (reference text); a labelled span counts as found when such a
@@ -65,6 +67,11 @@ def render() -> None:
     stamp.write_text(scripts.read_text())
 
 
+def _side(turn: dict[str, Any]) -> str:
+    """The turn's side: customer for every voice on the customer's line (a relative reading for them too)."""
+    return "customer" if turn["speaker"] == "customer" or turn.get("side") == "right" else "agent"
+
+
 def write_labelled() -> Path:
     """``labelled_calls.jsonl``: the set's scripted turns as canonical call records with ``unredacted_pii``
     labels, so that ``qa score eval`` measures the PII check per type on calls as it does on chats."""
@@ -73,7 +80,7 @@ def write_labelled() -> Path:
     for truth_file in sorted(AUDIO.glob("*.truth.json")):
         truth = json.loads(truth_file.read_text())
         meta = truth["metadata"]
-        turns = [{"speaker": "customer" if t["speaker"] == "customer" else "agent", "text": t["text"],
+        turns = [{"speaker": _side(t), "text": t["text"],
                   "start_s": t["start_s"], "end_s": t["end_s"]} for t in truth["turns"]]
         labels = [{"type": s["kind"], "turn": s["turn"], "text": s["text"]} for s in truth["spans"]]
         lines.append(json.dumps({"id": meta["call_id"], "channel": "call", "agent": {"id": meta["agent_id"]},
@@ -145,9 +152,7 @@ def reference_text(calls: list[dict[str, Any]]) -> dict[str, Any]:
 
     counts = Counts()
     for call in calls:
-        turns = [TurnText(t["speaker"] if t["speaker"] != "customer" else "customer", t["start_s"], t["end_s"],
-                          t["text"]) for t in call["turns"]]
-        turns = [TurnText("agent" if t.speaker != "customer" else "customer", t.start_s, t.end_s, t.text) for t in turns]
+        turns = [TurnText(_side(t), t["start_s"], t["end_s"], t["text"]) for t in call["turns"]]
         found = [(s.kind, (s.turn, s.start, s.end)) for s in find_call_pii(turns)]
         wanted = [(s["kind"], (s["turn"], s["start_char"], s["end_char"])) for s in call["spans"]]
         counts.add(call["file"], found, wanted, lambda f, w: f[0] == w[0] and f[1] < w[2] and w[1] < f[2])

@@ -23,6 +23,9 @@ with a spelled first name or surname, digits, dashes or a name run together, ide
 number, SSN, cell number in one call), and calls full of numbers that are no personal data: an order number
 read in groups around "mhm" that fails Luhn, the last four digits of a card, prices, dates, years, times, a
 zip code, sizes, a flat number and an extension.
+
+Later batches (t3/t4, t5, d5, t6) are described where they are made, below; each has its own random generator, so
+the batches before it stay byte for byte as they were.
 """
 
 from __future__ import annotations
@@ -902,6 +905,449 @@ def fp_call_d5(i: int, rng: random.Random) -> list[dict]:
             {"agent": "A replacement comes in three to five days."}, {"customer": "Cheers."}]
 
 
+# --- t6 (issue 14, round 6): a fresh test batch by a new writer ---------------------------------------------
+# Written without reading the detector's code or cue lists, never tuned on, measured first with the detector frozen
+# at db8ac2b. Other firms (Kestrel Bank, Orchard Mobile, Bluefin Travel) and habits the earlier batches lack: groups
+# said as pairs and hundreds ("forty-one twelve", "four twelve", "three hundred and six"), one digit put right in
+# the middle of a number ("six, no wait, seven"), the agent reading a number back (labelled: it is said in clear),
+# a read-back with a slip the customer corrects, groups spread over turns with "yeah?" / "mhm" / "yep" between (an
+# agent's "mhm" overtalking), e-mail addresses spelled with "as in" / "for" ("b as in bravo"), "double n", "dash",
+# "underscore", "at the rate", international phone numbers (+44, +33 in pairs, +91, 0049), non-native phrasing,
+# a relative reading for the account holder (a second voice on the customer's line); and calls full of numbers that
+# are no personal data: an order number read in pairs that fails Luhn, an IMEI read in pairs, flight numbers, seat
+# and gate, a case number read 3-2-4 like a social, an order number read 3-3-4 like a phone number, a 22-digit
+# tracking number, extensions, postcodes, dates said like an expiry, amounts, counts and percentages.
+
+KIN6 = {"relative": {"pitch": 1.32, "speed": 1.04, "side": "right"}}
+ACKS6 = ["Mhm.", "Yeah.", "Yep.", "Mm-hm, yeah.", "Yeah, go on.", "Uh-huh."]
+SLIPS6 = ["no wait,", "sorry, no,", "no,", "I mean", "no no,"]
+CARD_ASKS_6 = ["Okay, I'll need the long card number when you're ready.", "Sure, can you read the card number out for me?",
+               "Go ahead with the number across the front.", "Right, let's do the card details. The number first."]
+EXPIRY_ASKS_6 = ["And what's the good thru date?", "The date it expires, month and year?", "And the expiry on that one?",
+                 "When does the card expire?"]
+CVV_ASKS_6 = ["And the three-digit number by your signature?", "Last bit, the verification code on the back.",
+              "And the CVV, please.", "And the security digits on the back?"]
+
+
+def span(kind: str, text: str) -> str:
+    """``{kind:text}``: a labelled span for tools/synth_calls.py."""
+    return "{" + kind + ":" + text + "}"
+
+
+def small_number(n: int) -> str:
+    """0-99 in words, tens hyphenated as people write them ("forty-one")."""
+    if n < 10:
+        return WORDS[n]
+    if n < 20:
+        return TEENS[n - 10]
+    return TENS[n // 10] + ("" if n % 10 == 0 else "-" + WORDS[n % 10])
+
+
+def pair_6(pair: str) -> str:
+    """Two digits as one number: "41" forty-one, "05" oh five, "00" double oh."""
+    if pair == "00":
+        return "double oh"
+    return f"oh {WORDS[int(pair[1])]}" if pair[0] == "0" else small_number(int(pair))
+
+
+def pairs_6(digits: str) -> str:
+    """Four digits as two pairs ("forty-one twelve"); any even number of digits likewise."""
+    return " ".join(pair_6(digits[a:a + 2]) for a in range(0, len(digits), 2))
+
+
+def hundreds_6(triple: str, rng: random.Random) -> str:
+    """Three digits as a caller says them: "four twelve", "four oh five", "four hundred and twelve"."""
+    head, rest = WORDS[int(triple[0])], triple[1:]
+    if triple[0] == "0":
+        return f"oh {pair_6(rest)}"
+    if rest == "00":
+        return f"{head} hundred"
+    if rng.random() < 0.35:
+        return f"{head} hundred and {small_number(int(rest))}"
+    return f"{head} {pair_6(rest)}"
+
+
+def singles_6(digits: str) -> str:
+    return " ".join("oh" if d == "0" else WORDS[int(d)] for d in digits)
+
+
+def fours_6(digits: str) -> str:
+    """Digit by digit in groups of four, as an agent reads a number back."""
+    return ", ".join(singles_6(digits[a:a + 4]) for a in range(0, len(digits), 4))
+
+
+def slip_6(digits: str, rng: random.Random) -> str:
+    """Digit by digit in fours with one digit put right where it was said ("six, no wait, seven")."""
+    at = rng.randrange(5, len(digits) - 2)
+    wrong = str((int(digits[at]) + rng.randrange(1, 9)) % 10)
+    words = ["oh" if d == "0" else WORDS[int(d)] for d in digits]
+    words[at] = f"{'oh' if wrong == '0' else WORDS[int(wrong)]}, {rng.choice(SLIPS6)} {words[at]},"
+    groups = [" ".join(words[a:a + 4]) for a in range(0, len(words), 4)]
+    return ", ".join(groups).replace(",,", ",")
+
+
+def expiry_6(rng: random.Random) -> str:
+    month, year = rng.randrange(1, 13), rng.randrange(27, 34)
+    return rng.choice([f"{pair_6(f'{month:02d}')} slash {small_number(year)}", f"{small_number(month)} {small_number(year)}",
+                       f"{MONTHS[month - 1]} twenty {small_number(year)}",
+                       f"{singles_6(f'{month:02d}')}, {singles_6(str(year))}",
+                       f"{MONTHS[month - 1]} of twenty {small_number(year)}"])
+
+
+def cvv_6(length: int, rng: random.Random) -> str:
+    code = "".join(str(rng.randrange(10)) for _ in range(length))
+    if length == 4:
+        return rng.choice([pairs_6(code), singles_6(code)])
+    return rng.choice([singles_6(code), hundreds_6(code, rng) if code[0] != "0" else singles_6(code)])
+
+
+def card_call_6(i: int, rng: random.Random) -> list[dict]:
+    """A card in t6's habits (one per call), then its expiry and code, sometimes an e-mail for the receipt."""
+    amex = i == 1
+    number = luhn_complete("37" if amex else ["4", "4", "51", "2223", "6011", "55", "4"][i], 15 if amex else 16, rng)
+    fours = [number[a:a + 4] for a in range(0, 16, 4)]
+    utts: list[dict] = [
+        {"agent": rng.choice(["Kestrel Bank card payments, Nia speaking, how can I help?",
+                              "Good morning, Orchard Mobile billing, this is Sven.",
+                              "Kestrel Bank, you're through to Nia. What can I do for you today?"])},
+        {"customer": rng.choice(["Hi, I've got a bill to pay, the one from last month.",
+                                 "Morning. I want to put a payment on my account, please.",
+                                 "Hello, yes, I am calling to pay the invoice I received."])},
+        {"agent": CARD_ASKS_6[i % len(CARD_ASKS_6)]}]
+    if i == 0:  # fours as pairs, one turn each, "mhm" between (one of them overtalking)
+        for n, group in enumerate(fours):
+            utts.append({"customer": ("Okay, it's " if n == 0 else "") + span("card", pairs_6(group))
+                         + ("." if n == 3 else ",")})
+            if n < 3:
+                utts.append({"agent": rng.choice(ACKS6), "gap": -0.15 if n == 1 else 0.3})
+    elif i == 1:  # an Amex in threes said as hundreds, the agent reading it back
+        said = ", ".join(hundreds_6(number[a:a + 3], rng) for a in range(0, 15, 3))
+        utts += [{"customer": f"It's an Amex, so fifteen. {span('card', said)}."},
+                 {"agent": f"Let me read that back. {span('card', ', '.join(singles_6(number[a:b]) for a, b in ((0, 4), (4, 10), (10, 15))))}?"},
+                 {"customer": "Yep, spot on."}]
+    elif i == 2:  # one digit put right in the middle, the agent reading it back
+        utts += [{"customer": f"Sure. {span('card', slip_6(number, rng))}."},
+                 {"agent": f"Okay, so that's {span('card', fours_6(number))}."},
+                 {"customer": "That's the one."}]
+    elif i == 3:  # the agent's read-back has a slip; the customer puts the third group right
+        bad = fours[2][:1] + str((int(fours[2][1]) + 3) % 10) + fours[2][2:]
+        utts += [{"customer": f"Yeah, {span('card', ', '.join(say_any(g, 'mixed', rng) for g in fours))}."},
+                 {"agent": f"So I have {span('card', fours_6(number[:8] + bad + number[12:]))}?"},
+                 {"customer": f"No, the third lot is {span('card', singles_6(fours[2]))}."},
+                 {"agent": f"Sorry, {span('card', singles_6(fours[2]))}. Got it now."}]
+    elif i == 4:  # each group checked with "yeah?"
+        for n, group in enumerate(fours):
+            utts.append({"customer": span("card", say_any(group, "double", rng)) + (", yeah?" if n < 3 else ".")})
+            if n < 3:
+                utts.append({"agent": rng.choice(["Yeah.", "Yep, go on.", "Yes.", "Mhm, yeah."]), "gap": 0.25})
+    elif i == 5:  # non-native phrasing, "and then" between the groups
+        said = ", and then ".join(singles_6(g) for g in fours)
+        utts += [{"customer": f"Yes. The number of my card, it is {span('card', said)}. Is okay?"},
+                 {"agent": "That's fine, thank you."}]
+    else:  # eight pairs in one go; the line breaks up and the customer says it again, digit by digit
+        utts += [{"customer": f"Okay. {span('card', pairs_6(number))}."},
+                 {"agent": "Sorry, you broke up in the middle there. Can you say it again, slowly?"},
+                 {"customer": f"Sure. {span('card', fours_6(number))}."}]
+    expiry, cvv = expiry_6(rng), cvv_6(4 if amex else 3, rng)
+    if i % 3 == 0:
+        utts += [{"agent": rng.choice(EXPIRY_ASKS_6)}, {"customer": f"{rng.choice(['', 'Uh, ', 'It says '])}{span('expiry', expiry)}."},
+                 {"agent": "And the four digits above the number on the front?" if amex else rng.choice(CVV_ASKS_6)},
+                 {"customer": f"{rng.choice(['', 'That is ', 'Er, '])}{span('cvv', cvv)}."}]
+    elif i % 3 == 1:
+        utts += [{"agent": "And the expiry and the code on the back?"},
+                 {"customer": f"Expires {span('expiry', expiry)}, code {span('cvv', cvv)}."}]
+    else:
+        utts += [{"agent": rng.choice(EXPIRY_ASKS_6)},
+                 {"customer": f"The month is {span('expiry', expiry)}." if i == 5 else f"{span('expiry', expiry)}, and the "
+                              f"code's {span('cvv', cvv)}, before you ask."}]
+        if i == 5:
+            utts += [{"agent": rng.choice(CVV_ASKS_6)}, {"customer": f"Three numbers, {span('cvv', cvv)}."}]
+    if i in (2, 5):
+        utts += [{"agent": "Shall I e-mail you the receipt?"},
+                 {"customer": f"Yes please. {span('email', email_address_6(i, rng))}."}]
+    utts += [{"agent": f"All done, {rng.choice(['ninety-four pounds twelve', 'two hundred and six dollars', 'forty-one twenty'])} "
+                       f"on the card ending {singles_6(number[-4:])}."},
+             {"customer": rng.choice(["Great, thanks.", "Thank you, bye.", "Perfect, cheers."])}]
+    return utts
+
+
+NAMES6 = ["bea", "dario", "oksana", "kwame", "lena", "arjun", "pilar", "sami", "greta", "rahul"]
+SURNAMES6 = ["obrien", "bennett", "szabo", "mensah", "lund", "sharma", "gallo", "hughes"]
+DOMAINS6 = [("gmail", "com"), ("outlook", "com"), ("yahoo", "co dot in"), ("orange", "fr"), ("web", "de"),
+            ("kestrelbank", "com"), ("icloud", "com")]
+NATO = {"a": "alpha", "b": "bravo", "c": "charlie", "d": "delta", "e": "echo", "f": "foxtrot", "g": "golf",
+        "h": "hotel", "i": "india", "k": "kilo", "l": "lima", "m": "mike", "n": "november", "o": "oscar",
+        "p": "papa", "r": "romeo", "s": "sierra", "t": "tango", "u": "uniform", "z": "zulu", "w": "whiskey"}
+HOMELY = {"b": "boy", "s": "sugar", "m": "mary", "n": "nancy", "d": "david", "p": "peter", "t": "tom", "g": "george"}
+
+
+def as_in(word: str, rng: random.Random) -> str:
+    """A name spelled with "as in" / "for" for some letters, doubled letters as "double"."""
+    out, i = [], 0
+    while i < len(word):
+        c = word[i]
+        if i + 1 < len(word) and word[i + 1] == c:
+            out.append(f"double {c}")
+            i += 1
+        elif c in HOMELY and rng.random() < 0.4:
+            out.append(f"{c} for {HOMELY[c]}")
+        elif c in NATO and rng.random() < 0.5:
+            out.append(f"{c} as in {NATO[c]}")
+        else:
+            out.append(c)
+        i += 1
+    return ", ".join(out)
+
+
+def email_address_6(i: int, rng: random.Random) -> str:
+    name, surname = rng.choice(NAMES6), rng.choice(SURNAMES6)
+    domain, tld = rng.choice(DOMAINS6)
+    at = "at the rate" if tld == "co dot in" else "at"
+    style = i % 5
+    if style == 0:
+        local = f"{as_in(name, rng)}, dot, {surname}"
+    elif style == 1:
+        local = f"{name} underscore {surname} dash {small_number(rng.randrange(11, 99))}"
+    elif style == 2:
+        local = f"{name[0]} dash {as_in(surname, rng)}"
+    elif style == 3:
+        local = f"{name} dot {surname} {singles_6(str(rng.randrange(1970, 2006)))}"
+    else:
+        local = f"{surname} underscore {name} underscore {singles_6(str(rng.randrange(1, 10)))}"
+    return f"{local} {at} {domain} dot {tld}"
+
+
+def email_call_6(i: int, rng: random.Random) -> list[dict]:
+    """An address spelled the way people spell on the phone; read back by the agent or split over turns."""
+    name, surname = rng.choice(NAMES6), rng.choice(SURNAMES6)
+    utts: list[dict] = [{"agent": rng.choice(["Orchard Mobile, Sven speaking.", "Kestrel Bank online support, Nia here."])},
+                        {"customer": rng.choice(["Hi, I'm not getting any of your e-mails.",
+                                                 "Hello, I want to change the e-mail on my account."])},
+                        {"agent": rng.choice(["Okay, what e-mail should we have?", "Sure, what's the address?"])}]
+    if i == 0:  # "as in", then the agent reads it back
+        local = f"{as_in(name, rng)}, dot, {surname}"
+        utts += [{"customer": f"It's {span('email', f'{local} at gmail dot com')}."},
+                 {"agent": f"So {span('email', f'{name} dot {surname} at gmail dot com')}?"},
+                 {"customer": "Exactly."}]
+    elif i == 1:  # dash and underscore, all one word
+        addr = f"{name} underscore {surname} dash {small_number(rng.randrange(20, 99))} at outlook dot com"
+        utts += [{"customer": f"Okay, all lower case, all one word, {span('email', addr)}."},
+                 {"agent": "Underscore, then the dash?"},
+                 {"customer": "Yes, underscore first, then dash."}]
+    elif i == 2:  # "at the rate", non-native
+        addr = f"{name} dot {surname} {small_number(rng.randrange(21, 99))} at the rate yahoo dot co dot in"
+        utts += [{"customer": f"Yes, I tell you. My e-mail is {span('email', addr)}. You got?"},
+                 {"agent": "Yes, got it, thank you."}]
+    else:  # local part and domain in two turns, spelled with doubles, "mhm" between
+        local = f"{as_in(name, rng)}, {as_in(surname, rng)}"
+        utts += [{"customer": f"Right, it's {span('email', local)},"},
+                 {"agent": "Mhm.", "gap": 0.3},
+                 {"customer": f"{span('email', 'at hotmail dot co dot uk')}.", "gap": 0.3},
+                 {"agent": "Lovely."}]
+    utts += [{"agent": "I've updated it and sent you a test message."},
+             {"customer": rng.choice(["It's arrived, thanks.", "Got it, cheers."])}]
+    return utts
+
+
+def ssn_6(rng: random.Random) -> str:
+    area = rng.randrange(1, 900)
+    while area == 666:
+        area = rng.randrange(1, 900)
+    return f"{area:03d}{rng.randrange(1, 100):02d}{rng.randrange(1, 10000):04d}"
+
+
+def us_phone_6(rng: random.Random) -> str:
+    return rng.choice(["206", "646", "773", "503", "919", "702"]) + str(rng.randrange(2, 10)) + \
+        f"{rng.randrange(100):02d}{rng.randrange(10000):04d}"
+
+
+def id_call_6(i: int, rng: random.Random) -> list[dict]:
+    """The social, an account number and a phone number in t6's habits."""
+    ssn, account, phone = ssn_6(rng), "".join(str(rng.randrange(10)) for _ in range(rng.choice([9, 10, 12]))), us_phone_6(rng)
+    utts: list[dict] = [{"agent": rng.choice(["Kestrel Bank, security, this is Omar.", "Kestrel Bank fraud team, Omar speaking."])},
+                        {"customer": rng.choice(["Hi, I think somebody has been in my account.",
+                                                 "Hello, my online banking is locked."])},
+                        {"agent": rng.choice(["Okay, let's get you verified. The account number first?",
+                                              "I can help. What's your account number?"])}]
+    if i == 0:  # the account with dashes; the social as a hundred, a pair and two pairs
+        utts += [{"customer": f"It's {span('account', f'{singles_6(account[:3])} dash {singles_6(account[3:-2])} dash {singles_6(account[-2:])}')}."},
+                 {"agent": "And your social?"},
+                 {"customer": f"{span('ssn', f'{hundreds_6(ssn[:3], rng)}, {pair_6(ssn[3:5])}, {pairs_6(ssn[5:])}')}."}]
+    elif i == 1:  # the social over three turns with "mhm" / "yeah"
+        cut = len(account) - (4 if len(account) % 3 == 1 else 0)
+        said = ", ".join([hundreds_6(account[a:a + 3], rng) for a in range(0, cut, 3)] + ([pairs_6(account[cut:])] if cut < len(account) else []))
+        utts += [{"customer": f"Sure, {span('account', said)}."},
+                 {"agent": "Thanks. And the social security number?"},
+                 {"customer": f"The first three are {span('ssn', singles_6(ssn[:3]))},"},
+                 {"agent": "Mhm.", "gap": 0.3},
+                 {"customer": f"then {span('ssn', singles_6(ssn[3:5]))},", "gap": 0.3},
+                 {"agent": "Yeah.", "gap": 0.3},
+                 {"customer": f"and {span('ssn', singles_6(ssn[5:]))}.", "gap": 0.3}]
+    elif i == 2:  # non-native, "dash" in the social, the agent reading the account back
+        utts += [{"customer": f"Yes. The account, the number is {span('account', singles_6(account))}."},
+                 {"agent": f"Let me repeat. {span('account', singles_6(account))}, correct?"},
+                 {"customer": f"Is correct. And you need my social security, no? Is {span('ssn', f'{singles_6(ssn[:3])} dash {singles_6(ssn[3:5])} dash {singles_6(ssn[5:])}')}."}]
+    elif i == 3:  # one digit of the social put right
+        at = rng.randrange(3, 8)
+        wrong = str((int(ssn[at]) + 2) % 10)
+        said = singles_6(ssn[:at]) + f" {singles_6(wrong)}, {rng.choice(SLIPS6)} {singles_6(ssn[at:])}"
+        utts += [{"customer": f"Yep. {span('account', say_any(account, 'double', rng))}."},
+                 {"agent": "Thank you. And the social on the account, please."},
+                 {"customer": f"{span('ssn', said)}."}]
+    else:  # the agent reads the social back to check it
+        utts += [{"customer": f"Um, {span('account', pairs_6(account) if len(account) % 2 == 0 else singles_6(account))}."},
+                 {"agent": "And your social?"},
+                 {"customer": f"{span('ssn', say_any(ssn, 'mixed', rng))}."},
+                 {"agent": f"Just to check, {span('ssn', f'{singles_6(ssn[:3])}, {singles_6(ssn[3:5])}, {singles_6(ssn[5:])}')}?"},
+                 {"customer": "Yes."}]
+    cue = rng.choice(["And a phone number we can reach you on today?", "What's the best number to call you back?"])
+    if i % 2 == 0:
+        said = f"area code {WORDS[int(phone[0])]} {pair_6(phone[1:3])}, {singles_6(phone[3:6])}, {pairs_6(phone[6:])}"
+    else:
+        said = f"{singles_6(phone[:3])}, {say_any(phone[3:6], 'double', rng)}, {say_any(phone[6:], 'double', rng)}"
+    utts += [{"agent": cue}, {"customer": f"{rng.choice(['My cell, ', 'Sure, ', ''])}{span('phone', said)}."},
+             {"agent": "Thanks. I've locked the account, a new card takes five to seven days."},
+             {"customer": "Okay, thank you."}]
+    return utts
+
+
+def intl_call_6(i: int, rng: random.Random) -> list[dict]:
+    """International phone numbers as their owners say them: +44 in groups, +33 in pairs, +91 with doubles, 0049."""
+    utts: list[dict] = [{"agent": "Bluefin Travel, you're speaking to Ines."}]
+    if i == 0:
+        rest = "7" + rng.choice(["4", "5", "7", "8", "9"]) + f"{rng.randrange(10 ** 8):08d}"
+        utts += [{"customer": "Hi, I'm stuck in London, my flight home got cancelled."},
+                 {"agent": "I'm sorry. What number can we reach you on while you're there?"},
+                 {"customer": f"It's a UK one, {span('phone', f'plus four four, {singles_6(rest[:4])}, {singles_6(rest[4:7])}, {singles_6(rest[7:])}')}."},
+                 {"agent": f"So {span('phone', f'plus forty-four, {singles_6(rest[:4])}, {singles_6(rest[4:])}')}?"},
+                 {"customer": "That's right."}]
+    elif i == 1:
+        rest = rng.choice(["6", "7"]) + "".join(f"{rng.randrange(10, 100)}" for _ in range(4))
+        utts += [{"customer": "Hello. I have a reservation, and I want that you call me when the hotel is confirmed."},
+                 {"agent": "Of course. What number?"},
+                 {"customer": f"My portable, it is {span('phone', f'plus thirty-three, {WORDS[int(rest[0])]}, {pairs_6(rest[1:])}')}."},
+                 {"agent": "Thank you."}]
+    elif i == 2:
+        rest = rng.choice(["98", "99", "97", "88"]) + f"{rng.randrange(100000000):08d}"
+        utts += [{"customer": "Hi, I am calling from India about my booking to Chicago."},
+                 {"agent": "Sure, what's a contact number?"},
+                 {"customer": span("phone", f"plus nine one, {say_any(rest[:5], 'double', rng)}") + ","},
+                 {"agent": "Mhm.", "gap": -0.1},
+                 {"customer": f"{span('phone', say_any(rest[5:], 'double', rng))}.", "gap": 0.3},
+                 {"agent": "Got it."}]
+    else:
+        rest = "15" + rng.choice(["1", "2", "7"]) + f"{rng.randrange(100000000):08d}"
+        utts += [{"customer": "Good day. My hotel booking for Munich shows the wrong dates."},
+                 {"agent": "Let me fix that. Is there a number I can text the new confirmation to?"},
+                 {"customer": f"Yes, it is a German number, {span('phone', f'double oh four nine, {singles_6(rest[:3])}, {pairs_6(rest[3:])}')}."}]
+    utts += [{"agent": "Perfect. You'll hear from us within the hour."}, {"customer": rng.choice(["Thank you so much.", "Thanks, bye."])}]
+    return utts
+
+
+def kin_call_6(i: int, rng: random.Random) -> list[dict]:
+    """A relative on the customer's line reads the card or the social for the account holder."""
+    if i == 0:
+        number = luhn_complete("4", 16, rng)
+        said = ", ".join(pairs_6(number[a:a + 4]) if a % 8 == 0 else singles_6(number[a:a + 4]) for a in range(0, 16, 4))
+        return [{"agent": "Kestrel Bank card payments, Nia speaking."},
+                {"customer": "Hello dear, I want to pay my bill, but I can't read the little numbers. My granddaughter is here."},
+                {"agent": "That's fine, as long as you're happy for her to read them."},
+                {"customer": "Yes, yes. Go on, love."},
+                {"relative": f"Hi. Okay, the card is {span('card', said)}."},
+                {"agent": "Thank you. And the expiry date?"},
+                {"relative": f"{span('expiry', expiry_6(rng))}, and the three on the back are {span('cvv', cvv_6(3, rng))}."},
+                {"agent": "Lovely, that's paid. Anything else?"},
+                {"customer": "No, thank you dear."}]
+    ssn = ssn_6(rng)
+    return [{"agent": "Kestrel Bank, Omar speaking."},
+            {"relative": "Hi, I'm calling with my dad, he's on speaker. He's locked out of his online banking."},
+            {"agent": "Okay. Can I speak to him, please?"},
+            {"customer": "Yes, hello, I'm here. My son will do the numbers."},
+            {"agent": "That's fine. His social security number?"},
+            {"relative": f"Dad, the social, where is it... right, {span('ssn', singles_6(ssn[:3]))},"},
+            {"agent": "Mhm.", "gap": 0.3},
+            {"relative": f"{span('ssn', f'{pair_6(ssn[3:5])}, {pairs_6(ssn[5:])}')}.", "gap": 0.3},
+            {"agent": "And the e-mail on the account?"},
+            {"relative": f"It's his, {span('email', email_address_6(2, rng))}."},
+            {"agent": "Thanks. I've sent a reset link there."},
+            {"customer": "Thank you."}]
+
+
+def fp_call_6(i: int, rng: random.Random) -> list[dict]:
+    """Numbers that are no personal data, said the way t6's PII is: pairs, hundreds, 3-2-4 and 3-3-4 groups."""
+    if i == 0:  # an order number in pairs that fails Luhn, a date said like an expiry, amounts, an extension
+        order = luhn_failing(16, rng)
+        return [{"agent": "Orchard Mobile orders, Sven speaking."},
+                {"customer": f"Hi. My order number is {pairs_6(order[:8])},"},
+                {"agent": "Mhm.", "gap": 0.3},
+                {"customer": f"{pairs_6(order[8:])}.", "gap": 0.3},
+                {"agent": f"Thanks. That shipped on {rng.choice(['oh three slash twenty-six', 'three twenty-six', 'the third of the twelfth'])}, "
+                          f"{rng.choice(['forty-one twelve', 'ninety-nine ninety-nine', 'two hundred and eleven dollars'])} for two items."},
+                {"customer": "It came with one missing. I've called four times, twenty minutes each."},
+                {"agent": f"Sorry. I'll pass it to returns, extension {singles_6(str(rng.randrange(2000, 9999)))}. The refund is "
+                          f"{rng.choice(['thirty-four fifty', 'twelve pounds', 'fifty-five dollars'])}, in three to five days."},
+                {"customer": "Okay, thanks."}]
+    if i == 1:  # flights, seats, gates, times, a baggage tag
+        return [{"agent": "Bluefin Travel, Ines speaking."},
+                {"customer": f"Hi, I was on flight {rng.choice(['U A nine forty-one', 'B A two eighty-three', 'eleven twelve'])} "
+                             f"and my bag didn't arrive. The tag number is {singles_6(str(rng.randrange(10 ** 9, 10 ** 10)))}."},
+                {"agent": f"I see it. It's on the {rng.choice(['seven forty-five', 'twenty-one ten', 'six oh five'])} tomorrow, gate "
+                          f"{rng.choice(['forty-one', 'twelve B', 'C nine'])}, seat {rng.choice(['twenty-three C', 'fourteen A'])} was yours."},
+                {"customer": f"Right. I'm in room {rng.choice(['four twelve', 'fourteen oh six', 'three hundred and two'])} "
+                             f"till the {rng.choice(['ninth', 'twenty-first'])}, checkout at eleven."},
+                {"agent": f"We'll deliver it by {rng.choice(['two', 'four thirty'])}. The compensation is "
+                          f"{rng.choice(['one hundred and twenty-five dollars', 'seventy-five euros'])}, claim "
+                          f"{singles_6(str(rng.randrange(100000, 999999)))}."},
+                {"customer": "Thanks."}]
+    if i == 2:  # an IMEI in pairs (Luhn-valid, 15 digits), a model and a firmware version, a postcode
+        imei = luhn_complete("35", 15, rng)
+        return [{"agent": "Orchard Mobile device support, Sven here."},
+                {"customer": "Hi, my phone keeps dropping calls. It's only six weeks old."},
+                {"agent": "Can you read me the IMEI? Star hash zero six hash."},
+                {"customer": f"Okay, {pairs_6(imei[:14])}, {WORDS[int(imei[14])]}."},
+                {"agent": f"Thanks. It's on version {rng.choice(['fourteen point two', 'eleven point oh point three'])}, "
+                          f"model {rng.choice(['S twenty-three', 'A fifty-four'])}. What's the postcode where it drops?"},
+                {"customer": f"{rng.choice(['S W one A, two A A', 'M four, one B T', 'L S six, three Q W'])}. It's been "
+                             f"{rng.choice(['forty-one', 'twelve', 'nineteen'])} times this week."},
+                {"agent": f"There's a mast fault there, fixed by the {rng.choice(['fourteenth', 'thirtieth'])}. "
+                          f"I've added {rng.choice(['five', 'ten'])} pounds credit."},
+                {"customer": "Cheers."}]
+    if i == 3:  # a case number read 3-2-4 like a social, an order number read 3-3-4 like a phone number
+        case = f"{rng.randrange(100, 999)}{rng.randrange(10, 99)}{rng.randrange(1000, 9999)}"
+        order = f"{rng.randrange(200, 999)}{rng.randrange(200, 999)}{rng.randrange(1000, 9999)}"
+        return [{"agent": "Kestrel Bank complaints, Omar speaking."},
+                {"customer": f"Hi, I have a case open, the case number is {singles_6(case[:3])}, {singles_6(case[3:5])}, "
+                             f"{singles_6(case[5:])}."},
+                {"agent": "Found it. It's about a refund from a shop?"},
+                {"customer": f"Yes, order number {singles_6(order[:3])}, {singles_6(order[3:6])}, {singles_6(order[6:])}, "
+                             f"{rng.choice(['three hundred and nine dollars', 'eighty-eight fifty'])}."},
+                {"agent": f"The merchant has {rng.choice(['ten', 'fifteen'])} working days, so by the "
+                          f"{rng.choice(['twenty-second', 'eighth'])}. The interest is {rng.choice(['four point one two', 'nineteen point nine'])} percent."},
+                {"customer": "Okay, thank you."}]
+    tracking = "94" + "".join(str(rng.randrange(10)) for _ in range(20))
+    return [{"agent": "Orchard Mobile, Sven speaking."},  # a 22-digit tracking number, a zip code, counts, a year
+            {"customer": f"Hi, my new SIM never came. The tracking number is {fours_6(tracking[:20])}, {singles_6(tracking[20:])}."},
+            {"agent": f"It's at the depot for zip code {singles_6(str(rng.randrange(10000, 99999)))}. Delivery on "
+                      f"{rng.choice(['the ninth', 'Tuesday the twelfth'])}, between {rng.choice(['eight and twelve', 'one and six'])}."},
+            {"customer": f"I've had three SIMs since {rng.choice(['twenty nineteen', 'two thousand and eighteen'])}, and "
+                         f"{rng.choice(['two', 'both'])} went missing."},
+            {"agent": f"Sorry. I've put {rng.choice(['twenty-five', 'ten'])} pounds on the account."},
+            {"customer": "Thanks."}]
+
+
+def voices_6(rng: random.Random, name: str, i: int) -> dict:
+    """Customers and relatives: piper in the dev calls' range, two customers an espeak-ng voice (the French and the
+    German number). Agents: piper, or every third call an espeak-ng voice."""
+    customer: dict = {"pitch": round(rng.uniform(0.85, 1.3), 2), "speed": round(rng.uniform(0.9, 1.12), 2)}
+    agent: dict = {"pitch": round(rng.uniform(0.85, 1.05), 2), "speed": round(rng.uniform(0.95, 1.1), 2)}
+    if name in ("t6-intl-02", "t6-intl-04"):
+        customer = {"engine": "espeak", "voice": rng.choice(["en-us+m3", "en-gb+f3"]), "pitch": 1.0, "speed": 0.95}
+    elif i % 3 == 2:
+        agent = {"engine": "espeak", "voice": rng.choice(["en-gb+f4", "en-us+m1", "en-gb-scotland+m2"]),
+                 "pitch": 1.0, "speed": 1.0}
+    return {"agent": agent, "customer": customer, **KIN6}
+
+
 def voices_3(rng: random.Random) -> dict:
     """Speakers no rule was tuned on: agents and customers outside the first two batches' ranges where the voice
     stays clear (lower agents, faster customers), and a second agent for some calls."""
@@ -1031,6 +1477,22 @@ def main() -> None:
                           "crosstalk_db": -28, "channel_gain_db": {"right": rng6.choice([0, -3, -6])}},
                 "voices": voices_2(rng6),
                 "utterances": maker(i, rng6),
+            })
+    # t6: a fresh test batch by a new writer (see above), measured first with the detector frozen at db8ac2b.
+    rng7 = random.Random(147)
+    batch6 = [("t6-card", card_call_6, 7), ("t6-id", id_call_6, 5), ("t6-intl", intl_call_6, 4),
+              ("t6-mail", email_call_6, 4), ("t6-kin", kin_call_6, 2), ("t6-fp", fp_call_6, 5)]
+    for prefix, maker, count in batch6:
+        for i in range(count):
+            name = f"{prefix}-{i + 1:02d}"
+            out.append({
+                "file": f"{name}.flac",
+                "metadata": {"call_id": f"SP-{name}", "agent_id": "a-nia", "queue": "payments", "split": "test"},
+                "seed": len(out),
+                "audio": {"mulaw": rng7.random() < 0.5, "snr_db": rng7.choice([15, 20, 25, 30]),
+                          "crosstalk_db": rng7.choice([-30, -24]), "channel_gain_db": {"right": rng7.choice([0, -3, -6])}},
+                "voices": voices_6(rng7, name, i),
+                "utterances": maker(i, rng7),
             })
     header = "# Generated by make_scripts.py: edit that, not this file.\n"
     text = yaml.safe_dump({"defaults": {"audio": {"telephone": True}}, "calls": out}, sort_keys=False, width=120)
