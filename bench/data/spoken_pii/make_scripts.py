@@ -1348,6 +1348,155 @@ def voices_6(rng: random.Random, name: str, i: int) -> dict:
     return {"agent": agent, "customer": customer, **KIN6}
 
 
+# --- d6 (issue 14, round 6): a dev batch for what t5 still showed, in other words -------------------------------
+# Dev (tuned on). Written in round 6 without t5's or t6's scripts at hand, after the README's list of what t5 still
+# missed: the security code asked for by where it is printed (the signature panel, the white box, the reverse),
+# expiry dates given as two numbers ("ten, thirty one") after a cue that names no expiry ("when does it lapse?"),
+# cards and SSNs read in pairs or as three-digit chunks ("four twelve"), a slip put right in the middle, and
+# false-positive calls where claim, parcel and booking references are read in groups (some pass Luhn), an IMEI, a
+# card's last four and amounts. Other firms: Oakridge Credit Union, Bluewater Energy, Kestrel Mobile.
+
+CARD_ASKS_D6 = ["Let's start with the sixteen digits across the front.", "Read me the number embossed on it, please.",
+                "Okay, and the card's own number, whenever you're ready.", "What's printed along the front of it?",
+                "Pop the full number on the plastic over to me."]
+EXPIRY_ASKS_D6 = ["And when does it lapse?", "Till when is it good?", "What's the valid-to on it?",
+                  "And the date it stops working?", "Which month and year is printed under the number?"]
+CVV_ASKS_D6 = ["Lastly the three numbers printed by the signature panel.", "Flip it over, what's in the little white box?",
+               "And the short number on the reverse side?", "The three digits to the right of where you sign, please.",
+               "Now the small digits on the back, after the long number."]
+SSN_ASKS_D6 = ["To confirm it's you, your nine-digit social, please.", "What's the social on your file?",
+               "I'll need your social security to go ahead.", "Can you confirm your tax ID, the SSN?"]
+ACCOUNT_ASKS_D6 = ["Which account are we paying into? The number, please.", "What's the number of your account with us?",
+                   "Can you read me the account reference on the letter?"]
+PHONE_ASKS_D6 = ["Which mobile should the texts go to?", "Can I get a number to ring you back on?",
+                 "What's the best line to get you on?", "Is there a phone we can use if we get cut off?"]
+EMAIL_ASKS_D6 = ["Where should the statement be emailed?", "And an email we can write to?",
+                 "What address do you use for email these days?"]
+SLIPS_D6 = ["scratch that,", "hang about, that's wrong,", "sorry, misread it,", "no no,", "my mistake,"]
+ACKS_D6 = ["Uh huh.", "Yep, next.", "Got those.", "Right.", "Mm, carry on."]
+
+
+def three_digits(chunk: str) -> str:
+    """Three digits as a caller says them as one chunk: "412" → "four twelve", "405" → "four oh five",
+    "070" → "oh seventy", "500" → "five hundred"."""
+    if chunk[0] == "0":
+        return f"oh {two_digits(chunk[1:])}" if chunk[1] != "0" else f"oh oh {WORDS[int(chunk[2])]}"
+    if chunk[1:] == "00":
+        return f"{WORDS[int(chunk[0])]} hundred"
+    return f"{WORDS[int(chunk[0])]} {two_digits(chunk[1:])}"
+
+
+def d6_digits(digits: str, habit: int, rng: random.Random) -> str:
+    """Digits read in one of d6's habits: in pairs, in three-digit chunks, with a slip put right, one by one with
+    "oh", or in fours with one pair."""
+    habit %= 5
+    if habit == 0:  # pairs, a lone digit at the end of an odd count
+        pairs = [two_digits(digits[a:a + 2]) for a in range(0, len(digits) - 1, 2)]
+        return ", ".join(pairs + ([WORDS[int(digits[-1])]] if len(digits) % 2 else []))
+    if habit == 1:  # three-digit chunks, the rest as pairs or a digit
+        chunks = [three_digits(digits[a:a + 3]) for a in range(0, len(digits) - len(digits) % 3, 3)]
+        rest = digits[len(digits) - len(digits) % 3:]
+        return ", ".join(chunks + ([say_digits(rest, "oh", rng)] if rest else []))
+    if habit == 2:  # a slip in the middle, put right by reading the group again
+        cut = len(digits) // 2 + rng.randrange(-1, 2)
+        start = max(0, cut - 3)
+        wrong = digits[start:cut - 1] + str((int(digits[cut - 1]) + 5) % 10)
+        head = f"{say_digits(digits[:start], 'oh', rng)}, " if start else ""
+        return f"{head}{say_digits(wrong, 'oh', rng)}, {rng.choice(SLIPS_D6)} {say_digits(digits[start:], 'oh', rng)}"
+    if habit == 3:
+        return ", ".join(say_digits(digits[a:a + 4], "oh", rng) for a in range(0, len(digits), 4))
+    groups = [digits[a:a + 4] for a in range(0, len(digits), 4)]
+    return ", ".join(pairs_of_four(g) if n == 1 and len(g) == 4 else say_digits(g, "double", rng)
+                     for n, g in enumerate(groups))
+
+
+def expiry_d6(rng: random.Random) -> str:
+    """An expiry date the way it is printed, read as two numbers ("ten, thirty one", "oh six twenty eight")."""
+    month, year = rng.randrange(1, 13), rng.randrange(26, 34)
+    said_month = two_digits(f"{month:02d}")
+    return rng.choice([f"{said_month}, {two_digits(str(year))}", f"{said_month} slash {two_digits(str(year))}",
+                       f"{MONTHS[month - 1]} of twenty {two_digits(str(year))}", f"{said_month} {two_digits(str(year))}"])
+
+
+def card_call_d6(i: int, rng: random.Random) -> list[dict]:
+    amex = i % 4 == 3
+    number = luhn_complete("37" if amex else rng.choice(["4", "51", "2221", "6011"]), 15 if amex else 16, rng)
+    agent = rng.choice(["Oakridge Credit Union, this is Priya.", "You're through to Oakridge payments, Dev here."])
+    utts: list[dict] = [{"agent": agent}, {"customer": rng.choice(
+        ["Hiya, I want to clear what I owe on the loan.", "Morning. I'd like to pay off this month's bill.",
+         "Hello, I am calling for pay the balance, please."])}, {"agent": rng.choice(CARD_ASKS_D6)}]
+    if i % 3 == 1:  # in two halves around the agent's acknowledgement
+        half = 8
+        utts += [{"customer": f"{{card:{d6_digits(number[:half], i, rng)}}},"},
+                 {"agent": rng.choice(ACKS_D6), "gap": round(rng.uniform(0.2, 0.5), 2)},
+                 {"customer": f"{{card:{d6_digits(number[half:], i, rng)}}}.", "gap": 0.3}]
+    else:
+        utts.append({"customer": f"{rng.choice(['Right, ', 'Ok so ', 'Ready? '])}{{card:{d6_digits(number, i, rng)}}}."})
+    utts += [{"agent": rng.choice(EXPIRY_ASKS_D6)},
+             {"customer": f"{rng.choice(['', 'It says ', 'Erm, '])}{{expiry:{expiry_d6(rng)}}}."}]
+    code = "".join(str(rng.randrange(10)) for _ in range(4 if amex else 3))
+    cvv_ask = ("And for Amex there's four little digits on the front, above the long number?" if amex
+               else rng.choice(CVV_ASKS_D6))
+    said_code = rng.choice([say_digits(code, "oh", rng), ", ".join(WORDS[int(c)] for c in code)])
+    utts += [{"agent": cvv_ask}, {"customer": f"{rng.choice(['', 'Okay, ', 'That would be '])}{{cvv:{said_code}}}."}]
+    if i % 2 == 0:
+        utts += [{"agent": rng.choice(EMAIL_ASKS_D6)}, {"customer": f"{{email:{email_address_d6(i, rng)}}}."}]
+    utts += [{"agent": f"All done: {rng.choice(['two hundred and forty dollars', 'eighty nine fifty', 'one thousand and twelve pounds'])} "
+                       f"taken from the card ending {say_digits(number[-4:], 'plain', rng)}, on the {rng.choice(['third', 'nineteenth'])}."},
+             {"customer": "Lovely, cheers."}]
+    return utts
+
+
+def email_address_d6(i: int, rng: random.Random) -> str:
+    name, surname = rng.choice(["tomas", "ines", "kofi", "mei", "arjun", "hana"]), rng.choice(
+        ["delgado", "ferris", "osei", "lindqvist", "patel", "moreau"])
+    domain, tld = rng.choice([("outlook", "com"), ("proton", "me"), ("oakridge", "net"), ("icloud", "com")])
+    local = [f"{name} {surname}", f"{name} underscore {' '.join(surname[:3])}", f"{' '.join(name)} {rng.randrange(70, 99)}",
+             f"{surname} dot {name[0]}"][i % 4]
+    return f"{local} at {domain} dot {tld}"
+
+
+def id_call_d6(i: int, rng: random.Random) -> list[dict]:
+    area = rng.randrange(1, 900)
+    while area == 666:
+        area = rng.randrange(1, 900)
+    ssn = f"{area:03d}{rng.randrange(1, 100):02d}{rng.randrange(1, 10000):04d}"
+    account = "".join(str(rng.randrange(10)) for _ in range(rng.choice([8, 9, 11])))
+    phone = _phone(rng)
+    utts: list[dict] = [{"agent": "Bluewater Energy, you're speaking with Marcus."},
+                        {"customer": "Hi there, I think I've been charged twice."},
+                        {"agent": rng.choice(ACCOUNT_ASKS_D6)},
+                        {"customer": f"{rng.choice(['', 'Yeah, ', 'One moment, '])}{{account:{d6_digits(account, i + 1, rng)}}}."},
+                        {"agent": rng.choice(SSN_ASKS_D6)}]
+    if i % 2:  # the SSN read the written way, dashes and all
+        ssn_said = (f"{three_digits(ssn[:3])} dash {two_digits(ssn[3:5])} dash "
+                    f"{two_digits(ssn[5:7])} {two_digits(ssn[7:])}")
+        utts.append({"customer": f"{{ssn:{ssn_said}}}."})
+    else:
+        utts.append({"customer": f"Sure, {{ssn:{d6_digits(ssn, i, rng)}}}."})
+    utts += [{"agent": "Thank you. I can see two payments of sixty one pounds forty on the twelfth, I'll refund one."},
+             {"agent": rng.choice(PHONE_ASKS_D6)},
+             {"customer": f"{{phone:{d6_digits(phone, i + 3, rng)}}}."},
+             {"agent": "Great, you'll get a text within the hour."}, {"customer": "Brilliant, thanks."}]
+    return utts
+
+
+def fp_call_d6(i: int, rng: random.Random) -> list[dict]:
+    """No personal data: references read in groups (one passes Luhn, as a card would), an IMEI, a card's last four."""
+    claim = luhn_complete(str(rng.randrange(1, 10)), 16, rng) if i % 2 else luhn_failing(16, rng)
+    imei = luhn_complete("86", 15, rng)
+    reference = rng.choice(["claim reference", "parcel tracking number", "booking reference", "case number"])
+    return [{"agent": "Kestrel Mobile claims, Joe speaking."},
+            {"customer": f"Hello, I'm ringing about my {reference}, it's {d6_digits(claim, i + 3, rng)}."},
+            {"agent": "Thanks. And the handset's IMEI, from the box?"},
+            {"customer": f"Um, {d6_digits(imei, i, rng)}."},
+            {"agent": f"Got it. Is that the card ending {say_digits(str(rng.randrange(1000, 10000)), 'plain', rng)} "
+                      f"we refund to?"},
+            {"customer": f"Yes. It cost me {rng.choice(['four hundred and ninety nine', 'three twenty'])} on the "
+                         f"{rng.choice(['second', 'thirtieth'])} of {rng.choice(MONTHS)}."},
+            {"agent": "You'll have it back in five to seven working days."}, {"customer": "Okay, ta."}]
+
+
 def voices_3(rng: random.Random) -> dict:
     """Speakers no rule was tuned on: agents and customers outside the first two batches' ranges where the voice
     stays clear (lower agents, faster customers), and a second agent for some calls."""
@@ -1493,6 +1642,21 @@ def main() -> None:
                           "crosstalk_db": rng7.choice([-30, -24]), "channel_gain_db": {"right": rng7.choice([0, -3, -6])}},
                 "voices": voices_6(rng7, name, i),
                 "utterances": maker(i, rng7),
+            })
+    # d6 (round 6): a dev batch for what t5 still showed, in other words (see above); dev, tuned on. Its seeds are
+    # fixed (not the call's position), so a batch added before it leaves its audio as it is.
+    rng_d6 = random.Random(1460)
+    for prefix, maker, count in [("d6-card", card_call_d6, 8), ("d6-id", id_call_d6, 5), ("d6-fp", fp_call_d6, 4)]:
+        for i in range(count):
+            name = f"{prefix}-{i + 1:02d}"
+            out.append({
+                "file": f"{name}.flac",
+                "metadata": {"call_id": f"SP-{name}", "agent_id": "a-priya", "queue": "payments", "split": "dev"},
+                "seed": 6000 + len([c for c in out if c["file"].startswith("d6-")]),
+                "audio": {"mulaw": rng_d6.random() < 0.5, "snr_db": rng_d6.choice([15, 20, 25, 30]),
+                          "crosstalk_db": rng_d6.choice([-30, -26]), "channel_gain_db": {"right": rng_d6.choice([0, -3, -6])}},
+                "voices": voices_5(rng_d6, i),
+                "utterances": maker(i, rng_d6),
             })
     header = "# Generated by make_scripts.py: edit that, not this file.\n"
     text = yaml.safe_dump({"defaults": {"audio": {"telephone": True}}, "calls": out}, sort_keys=False, width=120)
