@@ -28,6 +28,13 @@ def turn(speaker: str, start: float, text: str, step: float = 0.4) -> TurnText:
     ("Got it. And the ticket number?", []),
     ("Which card did you pay with?", []),
     ("Two hundred and fifty dollars, refunded in five days.", []),
+    # d6 dev wordings: a code asked for by where it is printed, an expiry that names none, a company's name
+    ("Flip it over, what's in the little white box?", ["cvv"]),
+    ("And when does it lapse?", ["expiry"]),
+    ("Read me the number embossed on it, please.", ["card"]),
+    ("Can you confirm your tax ID, the SSN?", ["ssn"]),
+    ("Which mobile should the texts go to?", ["phone"]),
+    ("Kestrel Mobile claims, Joe speaking.", []),
 ])
 def test_what_a_question_asks_for(question: str, kinds: list[str]) -> None:
     assert asked_kinds(question) == kinds
@@ -140,3 +147,34 @@ def test_a_bare_account_number_counts_on_calls_only() -> None:
     turns = [turn("customer", 0.0, "Hi, I'm phoning about account five five one nine oh oh two one.")]
     assert [(s.kind, turns[0].text[s.start:s.end]) for s in find_call_pii(turns)] == [
         ("account", "five five one nine oh oh two one")]
+
+
+def test_d6_dev_calls_card_details_asked_for_in_no_known_words_and_references_read_in_groups() -> None:
+    """d6 dev calls: a card read with two slips put right, then two questions that name nothing known: the first
+    answer is the expiry date, the second the code (not a second date, though "826" could be August 2026); the
+    next question for a number ends the card ("oh two thirty two" is no part of it). A booking reference that passes
+    Luhn, read in groups, and an IMEI stay, and so does the firm's name "Kestrel Mobile"; an SSN said with "dash"."""
+    turns = [turn("agent", 0.0, "What's printed along the front of it?"),
+             turn("customer", 2.0, "three seven, four oh nine, my mistake, four oh four two nine nine,"),
+             turn("agent", 7.0, "Mm, carry on."),
+             turn("customer", 8.0, "three seven one, no no, three seven six one three eight six."),
+             turn("agent", 12.0, "What else is printed under it?"),
+             turn("customer", 15.0, "Erm, oh two thirty two."),
+             turn("agent", 18.0, "And the bit by your autograph?"),
+             turn("customer", 21.0, "Eight two six."),
+             turn("agent", 23.0, "All done, the card ending one three eight six."),
+             turn("customer", 27.0, "Cheers. And my social is two twenty dash eighty nine dash fifty eight fifty six.")]
+    assert [(s.kind, s.turn, turns[s.turn].text[s.start:s.end]) for s in find_call_pii(turns)] == [
+        ("card", 1, "three seven, four oh nine, my mistake, four oh four two nine nine"),
+        ("card", 3, "three seven one, no no, three seven six one three eight six"),
+        ("expiry", 5, "oh two thirty two"), ("cvv", 7, "Eight two six"),
+        ("ssn", 9, "two twenty dash eighty nine dash fifty eight fifty six")]
+    turns = [turn("agent", 0.0, "Kestrel Mobile claims, Joe speaking."),
+             turn("customer", 2.0, "Hello, I'm ringing about my booking reference, it's six four double oh, eleven "
+                                   "eighty, two six three two, four seven four two."),  # passes Luhn
+             turn("agent", 12.0, "Thanks. And the handset's IMEI, from the box?"),
+             turn("customer", 15.0, "Um, eighty six, ninety nine, oh three, oh two, thirty four, eighty five, sixty "
+                                    "eight, eight."),
+             turn("agent", 22.0, "Got it. Is that the card ending three two six nine we refund to?"),
+             turn("customer", 27.0, "Yes. It cost me three twenty on the second of february.")]
+    assert find_call_pii(turns) == []

@@ -90,7 +90,9 @@ _CARD_CUE = re.compile(r"(?i)\b(?:card|long number|number on the front|visa|mast
 _MISHEARD_GAP = re.compile(r"[ ,.-]+(?:(?!(?:exp\w*|valid|code|security|cvv|cvc|and|the|on|in|at|is)\b)[a-z']{1,7}[ ,.-]+){1,2}",
                            re.I)
 _NUMBER_NAMES = (r"(?:(?:order|ticket|reference|ref|tracking|confirmation|case|invoice|account|routing|member|policy|"
-                 r"claim)\s+(?:number|no\.?|#|id)|imei|meid|serial(?:\s+number)?)")  # an IMEI passes Luhn as a card does
+                 r"claim|booking|reservation|parcel|shipment|consignment|transaction|voucher)\s+(?:number|no\.?|#|id)|"
+                 r"(?:order|ticket|tracking|confirmation|case|invoice|policy|claim|booking|reservation|parcel|shipment|"
+                 r"transaction|customer|payment)\s+(?:reference|ref|code)|imei|meid|serial(?:\s+number)?)")  # an IMEI passes Luhn as a card does
 _OTHER_NUMBER_CUE = re.compile(rf"(?i)\b(?:{_NUMBER_NAMES}|phone|mobile|extension|ext)\b")
 _NAMED_NUMBER = re.compile(rf"(?i)\b{_NUMBER_NAMES}\b")
 _NOT_A_PHONE_CUE = re.compile(r"(?i)\b(?:order|ticket|reference|ref|tracking|confirmation|case|invoice|account|"
@@ -110,7 +112,7 @@ _CARD_DETAIL_CUE = re.compile(r"(?i)expir|\bexp\b|\bvalid (?:thru|through|until|
 _NATIONAL_START = re.compile(r"(?<![\w.,])\(?0\d")
 _LOOSE_DIGITS = re.compile(r"(?<!\d)\d(?:[ -]?\d)+(?!\d)")
 # Nine digits after the cue; or eight, speech recognition having lost one ("B9 -4 -149 -871" for "three nine four ...").
-_SSN_CUED = re.compile(r"(?i)\b(?:social security|social|ssn|s s n)\b\D{0,30}?(?<![\d-])((?:\d[ -]?){7,8}\d)(?![\d-])")
+_SSN_CUED = re.compile(r"(?i)\b(?:social security|social|ssn|s s n)\b\D{0,30}?(?<![\d-])((?:\d[ -]?){7,8}\d)(?![\d-]|[ -]\d)")
 _ACCOUNT_DEFAULT = (r"(?i)\baccount (?:number|no\.?|#)\D{0,40}?(?<!\d)((?:\d[ -]?){5,15}\d)(?!\d)",)
 # On calls only (chat labels count no account numbers): "I'm phoning about account 8314 3173 76" and speech
 # recognition's "about my bill count 1 9 9 6 2 4": 6-16 digits right after the word.

@@ -49,9 +49,10 @@ _SOFT_SEPARATOR = re.compile(r"^[\s,.;:\-–—…]*$")  # what may stand betwee
 # What a caller says inside a number and goes on with it: a pause ("uh, hang on", "let me just check") or a slip put
 # right ("no wait", "sorry, no", "I mean", "let me start again"). After a slip the group said just before it (since
 # the last pause) is the wrong one and is left out of the digits; the span still covers it.
-_FILLERS = (r"um+|uh+|er+m?|hmm+|hang on|hold on|one sec(?:ond)?|one moment|bear with me|let me (?:just )?(?:check|see|"
-            r"look)|(?:it'?s|it is) (?:worn|faded|hard to read)|sorry")
-_REPAIRS = r"no|wait|oops|actually|i mean|scratch that|let me start again|start again|my mistake|correction"
+_FILLERS = (r"um+|uh+|er+m?|hmm+|hang on|hang about|hold on|hold up|one sec(?:ond)?|one moment|bear with me|"
+            r"let me (?:just )?(?:check|see|look)|(?:it'?s|it is) (?:worn|faded|hard to read)|sorry|dash|hyphen")
+_REPAIRS = (r"no|wait|oops|actually|i mean|scratch that|let me (?:start|try) (?:again|that again)|start again|try again|"
+            r"my mistake|my bad|correction|that[’']?s (?:wrong|not right)|misread(?: it| that)?|misspoke")
 _SEP = r"[\s,.;:\-–—…!?]*"
 _FILLER_GAP = re.compile(rf"(?i){_SEP}(?:(?:{_FILLERS}|{_REPAIRS})\b{_SEP}){{1,4}}")
 _REPAIR_WORD = re.compile(rf"(?i)\b(?:{_REPAIRS})\b")
@@ -93,7 +94,8 @@ _SPOKEN_RUN = re.compile(rf"(?:\b(?:{_WORDS_ALT}|\d+)\b[\s,.\-]*(?:and\s+)?){{3}
 _NUMBER_WORD = re.compile(rf"\b(?:{_WORDS_ALT})\b")
 # "4 -5 -3", "4539, 1488", "l3" (not "1,200"), and digits before a pause or a slip ("1 9 9. Let me just check 3 9")
 _ODD_DIGITS = re.compile(r"\d(?: -|, |\. )\d|\b[ol]\d\b|\d[\s,.]+(?:um|uh|er|erm|sorry|no|wait|i mean|let me|hang on|"
-                         r"hold on|one sec|oops|actually|scratch that)\b")
+                         r"hang about|hold on|hold up|one sec|oops|actually|scratch that|my mistake|my bad|"
+                         r"that[’']?s (?:wrong|not right)|misread|misspoke)\b")
 _SPOKEN_AT = re.compile(rf"\bat\b[\w\s.-]{{1,80}}?(?:\b(?:dot|period|point)\b|\.(?:{_trie(TLDS)})\b)")
 
 
@@ -174,14 +176,15 @@ def _pause(before: _Token, after: _Token) -> bool:
 
 
 _GARBLED = re.compile(r"^([a-z])(\d{1,4})$")  # ASR's "L3" for "oh three", next to other digits
-_GARBLED_AFTER = re.compile(r"^(\d{2,4})([ol])$")  # and "537L" for "five three seven oh"
+_GARBLED_AFTER = re.compile(r"^(\d{2,})([ol])$")  # and "537L" for "five three seven oh"
+_GARBLED_LONG = re.compile(r"^[ol](\d{5,})$")  # "L557217229" for "oh five five seven ...": a number on its own
 
 
 def _is_number(tokens: list[_Token], i: int) -> bool:
     word = tokens[i].word
     if word in NUMBER_WORDS or _DIGITS.fullmatch(word):
         return True
-    if _GARBLED_AFTER.match(word):
+    if _GARBLED_AFTER.match(word) or _GARBLED_LONG.match(word):
         return True
     if _GARBLED.match(word):
         return any(0 <= j < len(tokens) and _DIGITS.fullmatch(tokens[j].word) for j in (i - 1, i + 1))
@@ -243,6 +246,10 @@ def _groups(tokens: list[_Token]) -> list[tuple[str, int, int]]:
             continue
         if garbled := _GARBLED_AFTER.match(word):
             groups.append((garbled.group(1) + "0", i, i + 1))
+            i += 1
+            continue
+        if garbled := _GARBLED_LONG.match(word):
+            groups.append(("0" + garbled.group(1), i, i + 1))
             i += 1
             continue
         if garbled := _GARBLED.match(word):

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -34,17 +35,28 @@ ASKED: dict[str, tuple[str, ...]] = {
     "card": ("card number", "long number", "number on the card", "number on the front", "digit number",
              "card details", "credit card", "debit card", "numbers on the card", "digits on the card",
              "digits on the front", "across the front", "visa number", "mastercard number", "amex number",
-             "digits on your card", "number on your card", "numbers on your card"),
+             "digits on your card", "number on your card", "numbers on your card", "along the front",
+             "front of the card", "off the front", "embossed", "on the plastic", "sixteen digits", "fifteen digits",
+             "card s number", "card s own number", "full card", "number off the card"),
     "expiry": ("expiry", "expiration", "expires", "expire", "exp", "exp date", "valid thru", "valid through",
                "valid until", "good thru", "good through", "end date", "month and year", "run out", "runs out",
-               "date on the front", "date on the card", "date on it"),
-    "cvv": ("security code", "cvv", "cvc", "cv2", "csc", "verification code", "verification value", "card code",
-            "digit code", "digits on the back", "numbers on the back", "code on the back", "number on the back"),
-    "ssn": ("social security", "ssn", "social", "s s n"),
+               "date on the front", "date on the card", "date on it", "valid to", "valid till",
+               "good till", "good until", "lapse", "lapses", "stops working", "stop working",
+               "till when", "how long is it valid", "expiry month", "month and the year"),
+    "cvv": ("security code", "cvv", "cvc", "cv2", "csc", "cid", "verification code", "verification value", "card code",
+            "digit code", "digits on the back", "numbers on the back", "code on the back", "number on the back",
+            "signature", "white box", "on the reverse", "reverse side", "where you sign", "back of the card",
+            "on the back", "flip it over", "turn it over", "turn the card over",
+            "four little digits", "little digits", "small digits", "little number",
+            "small number", "short number"),
+    "ssn": ("social security", "ssn", "social", "s s n", "ss in", "ss and", "s s in", "s s and", "tax id", "taxpayer",
+            "tax identification"),
     "account": ("account number", "account", "acct"),
-    "phone": ("phone number", "phone", "mobile", "cell", "number to reach", "number we can", "number to call",
+    "phone": ("phone number", "phone", "mobile number", "your mobile", "a mobile", "which mobile", "the mobile",
+              "cell", "number to reach", "number we can", "number to call",
               "contact number", "callback number", "call back number", "number i can", "best number",
-              "good number", "reach you", "call you back", "text you"),
+              "good number", "reach you", "call you back", "text you", "ring you", "best line", "get you on",
+              "texts go", "landline", "ring you back", "number to ring"),
     "email": ("email address", "e mail address", "email", "emailed", "e mail", "mail address", "address", "send the receipt",
               "send it to", "where should i send"),
 }
@@ -91,6 +103,11 @@ def _phrase_found(words: Sequence[str], joined: str, phrase: str) -> int | None:
 def asked_kinds(text: str) -> list[str]:
     """The kinds of personal data ``text`` asks for or names, in the order they are named ("the expiry date and
     the security code" → ``["expiry", "cvv"]``); loosely matched, see :data:`ASKED`."""
+    return list(_asked_kinds(text))
+
+
+@lru_cache(maxsize=1024)
+def _asked_kinds(text: str) -> tuple[str, ...]:
     words = _WORDS.findall(text.lower().replace("e-mail", "email"))
     joined = " ".join(words)
     named = []
@@ -99,9 +116,11 @@ def asked_kinds(text: str) -> list[str]:
         if places:
             named.append((min(places), kind))
     kinds = [kind for _, kind in sorted(named)]
+    if "card" not in kinds and "card" in words and ("number" in words or "digits" in words):
+        kinds.insert(0, "card")  # "the card phone number" ("card's own number" misheard), "digits of the card"
     if "ssn" in kinds and "cvv" in kinds and "security code" not in joined:
         kinds.remove("cvv")  # "social security number" is no security code's cue
-    return kinds
+    return tuple(kinds)
 
 
 def _sounded_number(text: str, kind: str) -> tuple[int, int] | None:

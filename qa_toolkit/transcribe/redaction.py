@@ -19,8 +19,8 @@ import re
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, replace
 
-from qa_toolkit.ingest.pii import (CARD_CUE_CHARS, KINDS, after_card, find_pii, normalised_offset, other_number_named,
-                                   placeholder)
+from qa_toolkit.ingest.pii import (CARD_CUE_CHARS, KINDS, PIISpan, after_card, find_pii, normalised_offset,
+                                   other_number_named, placeholder)
 from qa_toolkit.ingest.spoken import normalise
 from qa_toolkit.transcribe.answers import AFTER_CARD, ANSWER_S, answer_spans, asked_kinds
 from qa_toolkit.transcribe.backend import Word
@@ -33,6 +33,7 @@ KEEP_OPEN = ("take your time", "no rush", "no problem", "no worries", "i'll wait
 # and an expiry date or security code after its own cue ("the expiration date?")
 CUED_KINDS = ("card", "cvv", "expiry", "ssn", "account", "phone", "email")
 DIGIT_KINDS = ("card", "ssn", "phone", "account", "cvv")  # a piece of these without a digit is no part of them
+OVERLAP_S = 0.5  # a customer's turn that goes on this long into the question is read as part of the answer
 JOIN_GAP_S = 15.0  # turns of one speaker this close together are read as one stretch (a card in groups)
 _SEPARATOR = ", "  # a turn boundary reads as a pause: digit groups on both sides stay groups
 _EDGE = " ,.;:!?-"
@@ -41,7 +42,9 @@ _DIGIT = re.compile(r"\d")
 BACKCHANNEL_WORDS = {"mhm", "mm", "hmm", "mmhmm", "uh", "huh", "um", "ah", "okay", "ok", "yep", "yup", "yeah", "yes",
                      "right", "alright", "go", "on", "got", "it", "sure", "thanks", "thank", "you", "i", "see",
                      "great", "perfect", "and", "continue", "next", "keep", "going", "ahead", "please", "good", "cool",
-                     "noted", "ready", "carry"}  # what a span piece cut at a turn boundary does not keep at its ends
+                     "noted", "ready", "carry", "those", "that", "down", "them", "lovely", "brilliant", "excellent",
+                     "fine", "gotcha", "super", "understood"}  # what a span piece cut at a turn boundary does not keep
+                                                                # at its ends
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,13 +115,27 @@ def is_backchannel(text: str) -> bool:
     return 0 < len(words) <= 4 and all(w in BACKCHANNEL_WORDS for w in words)
 
 
+def _asks_for_another(text: str) -> bool:
+    """True for a question or a request for another number than a card's ("And the expiry?", "The IMEI, please.",
+    "What else is on it?"), not for the words that wait for the rest of one ("Mhm.", "And the rest?") nor for a
+    question for the card (the customer may have named it before: "I'll pay by card." / "The long number?")."""
+    if is_backchannel(text):
+        return False
+    kinds = asked_kinds(text)
+    return bool(set(kinds) - {"card"} or other_number_named(text)
+                or (not kinds and text.rstrip().endswith("?") and not _keeps_open(text)))
+
+
 def _chains(turns: Sequence[TurnText], join_gap_s: float) -> list[list[tuple[int, TurnText]]]:
-    """Runs of one speaker's turns, each less than ``join_gap_s`` after the previous one of that speaker."""
+    """Runs of one speaker's turns, each less than ``join_gap_s`` after the previous one of that speaker and with no
+    question for another number than a card's by another speaker between them ("And the expiry?", "The IMEI?",
+    "What else is on it?": what comes after it is another number; "And the rest?" is none)."""
     chains: list[list[tuple[int, TurnText]]] = []
     last: dict[str, list[tuple[int, TurnText]]] = {}
     for index, turn in enumerate(turns):
         chain = last.get(turn.speaker)
-        if chain is not None and turn.start_s - chain[-1][1].end_s <= join_gap_s:
+        if chain is not None and turn.start_s - chain[-1][1].end_s <= join_gap_s and not any(
+                turns[k].speaker != turn.speaker and _asks_for_another(turns[k].text) for k in range(chain[-1][0] + 1, index)):
             chain.append((index, turn))
         else:
             chain = [(index, turn)]
@@ -151,30 +168,43 @@ def _question_before(turns: Sequence[TurnText], joined: _Joined, start: int) -> 
 
 def _keeps_open(text: str) -> bool:
     """True for the asker's words that wait for the rest of the answer ("Take your time.", "Sorry, say that again?"),
-    and for one word without a digit (speech recognition's "MHS." or "M -H -N." for "mhm")."""
+    and for one word without a digit or up to three letters (speech recognition's "MHS.", "M -H -N." or "M. H. N."
+    for "mhm")."""
     low = text.lower()
-    return any(phrase in low for phrase in KEEP_OPEN) or (len(_WORD.findall(low.replace("-", ""))) == 1
-                                                          and not _DIGIT.search(low))
+    words = _WORD.findall(low.replace("-", ""))
+    return any(phrase in low for phrase in KEEP_OPEN) or (not _DIGIT.search(low) and (
+        len(words) == 1 or 0 < len(words) <= 3 and all(len(w) == 1 for w in words)))  # "M. H. N."
 
 
-def _answers(turns: Sequence[TurnText]) -> Iterator[tuple[list[str], list[tuple[int, TurnText]]]]:
-    """Each question for personal data by the agent's side and the customer's turns that answer it: those after
-    it until the asker speaks again (their "mhm" and "take your time" aside), each within :data:`ANSWER_S` of the
-    one before. The question right after the answer to a card number's that names nothing heard asks for the card's
-    expiry date and security code (:data:`AFTER_CARD`: "Through a date in the CDC" for "valid thru date and the
-    CVC"). Yields (kinds asked for, answer turns)."""
-    after_card = False
+def _answers(turns: Sequence[TurnText], kinds: Collection[str]) -> Iterator[tuple[_Joined, list[PIISpan]]]:
+    """Each question for personal data by the agent's side and what the customer's turns that answer it hold: those
+    after it until the asker speaks again (their "mhm" and "take your time" aside), each within :data:`ANSWER_S` of
+    the one before, and the customer's turn before it that goes on into it (:data:`OVERLAP_S`), read by
+    :func:`~qa_toolkit.transcribe.answers.answer_spans` for the kinds asked for. The questions
+    right after a card number's that name nothing heard ask for what of the card's expiry date and security code
+    (:data:`AFTER_CARD`) is not given yet ("Through a date in the CDC" for "valid thru date and the CVC", "Flip it
+    over, what's in the box?"). Yields (the answer's turns joined, the hits in its text)."""
+    pending: list[str] = []  # the card's details not given yet, for the questions right after the card's
+    left = 0  # how many questions after the card's may still ask for them without naming them
     for index, question in enumerate(turns):
         if question.speaker == "customer" or is_backchannel(question.text):
             continue
-        kinds = asked_kinds(question.text)
-        if not kinds and _keeps_open(question.text):
+        asked = asked_kinds(question.text)
+        if not asked and _keeps_open(question.text):
             continue
-        kinds = kinds or (list(AFTER_CARD) if after_card else [])
-        after_card = "card" in kinds
-        if not kinds:
+        asked = asked or (list(pending) if left > 0 else [])
+        left -= 1
+        if "card" in asked:
+            pending, left = list(AFTER_CARD), len(AFTER_CARD)
+        elif not asked or not set(asked) <= set(AFTER_CARD):
+            pending, left = [], 0
+        wanted = [k for k in asked if k in kinds]
+        if not wanted:
             continue
         answer: list[tuple[int, TurnText]] = []
+        before = turns[index - 1] if index else None
+        if before is not None and before.speaker == "customer" and before.end_s > question.start_s + OVERLAP_S:
+            answer.append((index - 1, before))  # speech recognition put the answer's start in the turn before
         last_end = question.end_s
         for later in range(index + 1, len(turns)):
             turn = turns[later]
@@ -187,7 +217,10 @@ def _answers(turns: Sequence[TurnText]) -> Iterator[tuple[list[str], list[tuple[
                 answer.append((later, turn))
                 last_end = turn.end_s
         if answer:
-            yield kinds, answer
+            joined = _Joined(answer)
+            hits = answer_spans(joined.text, wanted)
+            pending = [k for k in pending if k not in {h.kind for h in hits}]
+            yield joined, hits
 
 
 def find_call_pii(turns: Sequence[TurnText], *, kinds: Collection[str] = KINDS, regions: Sequence[str] | None = None,
@@ -251,9 +284,8 @@ def find_call_pii(turns: Sequence[TurnText], *, kinds: Collection[str] = KINDS, 
                 card_end = normalised_offset(norm, whole.starts[position] + e)
                 for extra in after_card(norm.text, card_end, kinds):
                     claim(whole, extra.kind, *norm.source(extra.start, extra.end))
-    for asked, answer in _answers(turns):
-        joined = _Joined(answer)
-        for hit in answer_spans(joined.text, [k for k in asked if k in kinds]):
+    for joined, hits in _answers(turns, kinds):
+        for hit in hits:
             claim(joined, hit.kind, hit.start, hit.end)
     spans = []
     for index in sorted(found):
