@@ -13,7 +13,8 @@ other wording and speakers, never tuned on, rendered twice: ``t3-*`` with low ag
 line noise down to 10 dB SNR (hard for tiny.en), ``t4-*`` the same scripts with voices in the dev calls' range;
 results are reported on the test split, and per batch. Round 5 added a fifth batch ``t5-*`` (24 test calls written
 and measured before that round's changes) and ``d5-*`` (17 dev calls in the same habits, tuned on); round 6 a
-batch ``t6-*`` (27 test calls by a new writer, measured first with the detector frozen at db8ac2b): 210 calls in all;
+batch ``t6-*`` (27 test calls by a new writer, measured first with the detector frozen at db8ac2b) and a dev batch
+``d6-*`` (17 calls, tuned on): 227 calls in all;
 ``--batches t5`` measures one batch alone. A voice on the customer's line (a relative reading for them) is the
 customer's side, in the reference text as in the labelled file.
 
