@@ -8,9 +8,9 @@ can be compared on the same transcripts (run it with each version's virtual envi
 
     .venv/bin/python bench/calls_checks.py --split dev --db sqlite:///calls-dev.db --column after --script
 
-Updates ``bench/results/calls_checks_tiny_en.json`` at ``[split][column]`` (and ``[split][scripted_text_COLUMN]``):
-per label F1, precision, recall, support and confusion counts (macro F1 for the end sentiment, MAE in seconds for
-the timing labels), the git commit of the checks, the load average.
+Updates ``bench/results/calls_checks_tiny_en.json`` (or ``--results FILE``) at ``[split][column]`` (and
+``[split][scripted_text_COLUMN]``): per label F1, precision, recall, support and confusion counts (macro F1 for
+the end sentiment, MAE in seconds for the timing labels), the git commit of the checks, the load average.
 """
 
 from __future__ import annotations
@@ -53,6 +53,23 @@ def scripted_items(split: str) -> list[tuple[Any, dict[str, Any]]]:
     return items
 
 
+def stored_wer(url: str, split: str) -> float:
+    """Word error rate of the stored (redacted) transcripts against the scripts, over the whole split."""
+    from sqlalchemy import create_engine, text
+
+    from qa_toolkit.transcribe.evaluate import read_references, score
+
+    references = read_references(CALLS / split / "audio" / "references.json")
+    with create_engine(url).connect() as db:
+        rows = db.execute(text("SELECT i.external_id, t.text FROM turns t JOIN interactions i ON i.id = "
+                               "t.interaction_id WHERE i.source = 'call' ORDER BY i.id, t.\"index\""))
+        said: dict[str, list[str]] = {}
+        for call, line in rows:
+            said.setdefault(call, []).append(line)
+    scores = [score(name, ref, " ".join(said.get(Path(name).stem, []))) for name, ref in references.items()]
+    return sum(s.substitutions + s.deletions + s.insertions for s in scores) / sum(s.reference_words for s in scores)
+
+
 def _summary(reports: list[Any]) -> dict[str, Any]:
     return {r.label: {k: v for k, v in r.as_dict().items() if k in KEEP} for r in reports}
 
@@ -64,26 +81,28 @@ def main() -> None:
     from qa_toolkit.storage.database import open_database
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--split", required=True, choices=["dev", "test"])
+    parser.add_argument("--split", required=True, choices=["dev", "test", "test2"])
     parser.add_argument("--db", help="database the split was transcribed into")
     parser.add_argument("--column", required=True, help="where to write the figures (before, after, ...)")
     parser.add_argument("--script", action="store_true", help="also the checks on the scripts' own text")
     parser.add_argument("--note", default="", help="what the column is (which checks, which transcripts)")
+    parser.add_argument("--results", type=Path, default=RESULTS, help=f"results file (default {RESULTS.name})")
     args = parser.parse_args()
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
                             cwd=Path.cwd()).stdout.strip()
-    data = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
+    data = json.loads(args.results.read_text(encoding="utf-8")) if args.results.exists() else {}
     split = data.setdefault(args.split, {})
     if args.db:
         result = evaluate_stored(open_database(args.db, require_head=False), CALLS / args.split / "labels.jsonl", rubric="support-call")
         split[args.column] = {label["label"]: {k: v for k, v in label.items() if k in KEEP}
                               for label in result["labels"]}
         split[args.column]["_run"] = {"checks_commit": commit, "note": args.note, "calls": result["conversations"],
-                                      "load_average": [round(x, 1) for x in os.getloadavg()]}
+                                      "load_average": [round(x, 1) for x in os.getloadavg()],
+                                      "wer_stored": round(stored_wer(args.db, args.split), 4)}
     if args.script:
         params = rubric_check_params("support-call", None)
         split[f"scripted_text_{args.column}"] = _summary(evaluate(scripted_items(args.split), params))
-    RESULTS.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+    args.results.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
     for name, column in ((args.column, split.get(args.column)), ("script", split.get(f"scripted_text_{args.column}"))):
         for label, m in (column or {}).items():
             if not label.startswith("_"):
