@@ -35,6 +35,7 @@ def turn(speaker: str, start: float, text: str, step: float = 0.4) -> TurnText:
     ("Can you confirm your tax ID, the SSN?", ["ssn"]),
     ("Which mobile should the texts go to?", ["phone"]),
     ("Kestrel Mobile claims, Joe speaking.", []),
+    ("And the meter, I mean the claim, is number 219 -504.", []),  # "is number" is no "visa number"
 ])
 def test_what_a_question_asks_for(question: str, kinds: list[str]) -> None:
     assert asked_kinds(question) == kinds
@@ -178,3 +179,15 @@ def test_d6_dev_calls_card_details_asked_for_in_no_known_words_and_references_re
              turn("agent", 22.0, "Got it. Is that the card ending three two six nine we refund to?"),
              turn("customer", 27.0, "Yes. It cost me three twenty on the second of february.")]
     assert find_call_pii(turns) == []
+
+
+def test_digits_of_both_sides_run_together_are_no_phone_number() -> None:
+    """d5-card-03 through base: the customer's voice leaking into the agent's channel ("5 -2 -3") between the groups of
+    a card read with a slip; joined over both sides the digits make a valid US phone number. They are the card (named
+    before it), and what the customer says after "When does it run out?" is the expiry."""
+    turns = [turn("customer", 2.6, "Hello. I'd like to pay the statement with my debit card 53615491. No."),
+             turn("agent", 6.2, "speak speakers of 5 -2 -3"),
+             turn("customer", 10.2, "Let me start again. 989383754."),
+             turn("agent", 14.7, "-1. Thanks, I've got that down. When does it run out?"),
+             turn("customer", 19.1, "0526 or 663.")]
+    assert [(s.kind, s.turn) for s in find_call_pii(turns)] == [("card", 0), ("card", 2), ("expiry", 4)]

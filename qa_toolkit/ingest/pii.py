@@ -92,7 +92,7 @@ _MISHEARD_GAP = re.compile(r"[ ,.-]+(?:(?!(?:exp\w*|valid|code|security|cvv|cvc|
 _NUMBER_NAMES = (r"(?:(?:order|ticket|reference|ref|tracking|confirmation|case|invoice|account|routing|member|policy|"
                  r"claim|booking|reservation|parcel|shipment|consignment|transaction|voucher)\s+(?:number|no\.?|#|id)|"
                  r"(?:order|ticket|tracking|confirmation|case|invoice|policy|claim|booking|reservation|parcel|shipment|"
-                 r"transaction|customer|payment)\s+(?:reference|ref|code)|imei|meid|serial(?:\s+number)?)")  # an IMEI passes Luhn as a card does
+                 r"transaction|customer|payment)\s+(?:reference|ref|code)|imei|meid|handset|serial(?:\s+number)?)")  # an IMEI passes Luhn as a card does
 _OTHER_NUMBER_CUE = re.compile(rf"(?i)\b(?:{_NUMBER_NAMES}|phone|mobile|extension|ext)\b")
 _NAMED_NUMBER = re.compile(rf"(?i)\b{_NUMBER_NAMES}\b")
 _NOT_A_PHONE_CUE = re.compile(r"(?i)\b(?:order|ticket|reference|ref|tracking|confirmation|case|invoice|account|"

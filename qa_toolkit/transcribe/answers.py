@@ -93,9 +93,13 @@ def _phrase_found(words: Sequence[str], joined: str, phrase: str) -> int | None:
         return len(f" {joined} ".split(f" {phrase} ")[0].split())
     if len(phrase) < FUZZY_MIN_CHARS:
         return None
+    first = phrase.split(" ", 1)[0]
     for width in (size - 1, size, size + 1):
         for i in range(0, max(0, len(words) - width) + 1):
-            if width > 0 and fuzz.ratio(" ".join(words[i:i + width]), phrase) >= FUZZY_RATIO:
+            # the first word sounds alike from its start, or is the phrase's first word cut at the front ("count
+            # number" for "account number"); "is number" is no "visa number"
+            if width > 0 and (words[i][:1] == first[:1] or first.endswith(words[i])) and fuzz.ratio(
+                    " ".join(words[i:i + width]), phrase) >= FUZZY_RATIO:
                 return i
     return None
 

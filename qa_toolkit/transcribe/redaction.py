@@ -155,6 +155,12 @@ def _two_numbers(turns: Sequence[TurnText], joined: _Joined, start: int, end: in
                if turns[i].speaker != turns[first].speaker)
 
 
+def _speakers(joined: _Joined, start: int, end: int) -> set[str]:
+    """Who said the pieces of ``[start, end)`` of ``joined`` that hold a digit."""
+    return {turn.speaker for turn, s, e in ((joined.turns[p][1], s, e) for p, s, e in joined.pieces(start, end))
+            if _DIGIT.search(normalise(turn.text[s:e]).text)}
+
+
 def _question_before(turns: Sequence[TurnText], joined: _Joined, start: int) -> str:
     """What the other speaker said last (no "mhm") before the turn where ``start`` of ``joined`` lies."""
     (position, _s, _e), *_ = joined.pieces(start, start + 1) or [(0, 0, 0)]
@@ -259,6 +265,8 @@ def find_call_pii(turns: Sequence[TurnText], *, kinds: Collection[str] = KINDS, 
     whole = _Joined([(i, t) for i, t in enumerate(turns) if not is_backchannel(t.text)])
     if cued:
         for span in find_pii(whole.text, kinds=cued, regions=regions, luhn_cards=False, spoken=True):
+            if span.kind in DIGIT_KINDS and len(_speakers(whole, span.start, span.end)) > 1:
+                continue  # digits of both sides run together (crosstalk, the agent's "5 -2 -3"): no one number
             claim(whole, span.kind, span.start, span.end)
     cards = any(kind == "card" for spans in found.values() for kind, _s, _e in spans)
     for chain in _chains(turns, join_gap_s):
@@ -268,6 +276,8 @@ def find_call_pii(turns: Sequence[TurnText], *, kinds: Collection[str] = KINDS, 
                     joined.text[max(0, span.start - CARD_CUE_CHARS):span.start], by_name=True)
                     or other_number_named(_question_before(turns, joined, span.start), by_name=True)):
                 continue  # "the order number is 9602, 0644, ...", "the IMEI?": digits passing Luhn by chance
+            if span.kind == "phone" and other_number_named(_question_before(turns, joined, span.start), by_name=True):
+                continue  # "The handset's IMEI?" / "35 21 3 68, no, sorry, 65 67 16 28 93": a valid number by chance
             claim(joined, span.kind, span.start, span.end)
             cards = cards or span.kind == "card"
     if cards and ("cvv" in kinds or "expiry" in kinds):
