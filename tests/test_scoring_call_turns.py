@@ -46,6 +46,10 @@ def test_thanks_for_the_wait_does_not_announce_another_one() -> None:
     ("Hello, it's Morgan Reid, I lead the complaints team here.", True),
     ("I'll put you up in a hotel near the airport tonight.", False),
     ("I'm sending you the form by email now.", False),
+    # said on the phone (issue 15, spoken wording)
+    ("Meter faults sit with the field team, so I'll pop you across to them now.", True),
+    ("Someone from our fraud team will give you a ring this afternoon.", True),
+    ("I'll pop the form over to you by email.", False),
 ])
 def test_a_hand_over_on_the_agents_line_is_an_escalation(said: str, escalated: bool) -> None:
     result = run("escalation", call(("agent", "Billing, Alex speaking.", 0.0, 2.0),
@@ -74,8 +78,87 @@ def test_the_ivr_connecting_the_caller_is_no_escalation_but_is_followed_by_a_gre
     ("Nobody here will tell you it's your fault.", False),
     ("Customers like you get the loyalty discount automatically.", False),
     ("If you'd like to read it, I'll email the contract.", False),
+    # said on the phone (issue 15, spoken wording)
+    ("Look, there's no need to shout at me.", True),
+    ("Keep your voice down and we'll get through this quicker.", True),
+    ("Missing the renewal date was down to you, I'm afraid.", True),
+    ("Everybody's got a story. The balance is still due.", True),
+    ("Don't make me ring you again about this.", True),
+    ("I'd never ask you to lower your voice, you've every right to be cross.", False),
+    ("Whether you renew or not is down to you.", False),
 ])
 def test_insults_blame_and_calm_down_in_other_words(said: str, prohibited: bool) -> None:
     result = run("prohibited_language", call(("customer", "I never agreed to this.", 0.0, 2.0),
                                              ("agent", said, 2.5, 6.0)))
     assert (result.status == "fail") is prohibited, result.message
+
+
+def test_on_a_call_an_agents_mm_hm_is_no_reply_and_a_reply_split_by_the_customer_is_one() -> None:
+    view = call(("agent", "Hi, Westbrook Water, Jess speaking.", 0.0, 2.0),
+                ("customer", "I've had brown water for a week and nobody tells me anything.", 2.5, 6.0),
+                ("agent", "Mm-hm.", 6.2, 6.6),
+                ("customer", "And the kids can't even have a bath.", 6.8, 9.0),
+                ("agent", "Right, okay, let me pull up the works on your street", 9.5, 12.0),
+                ("customer", "Mm.", 12.1, 12.4),
+                ("agent", "and first, I'm really sorry, a week of that with children at home.", 12.5, 16.0),
+                ("customer", "So what's happening?", 16.5, 17.5),
+                ("agent", "The main is being flushed tonight.", 18.0, 20.0))
+    result = run("empathy", view)
+    assert result.status == "pass", result.message
+    assert "turn 6" in result.message
+
+
+@pytest.mark.parametrize(("upset", "reply", "status"), [
+    ("Sorry, my wife died in March and I'm all over the place with the paperwork.",
+     "Oh, bless you. Take all the time you need, we'll do it together.", "pass"),
+    ("Hang on, I have to pay to send back something you got wrong? You're having a laugh.",
+     "You're right, that isn't fair on you. I'll email a free label.", "pass"),
+    ("Hang on, I have to pay to send back something you got wrong? You're having a laugh.",
+     "The label costs four ninety-five.", "fail"),
+])
+def test_spoken_upset_and_spoken_acknowledgement(upset: str, reply: str, status: str) -> None:
+    result = run("empathy", call(("agent", "Good morning, Jess speaking.", 0.0, 2.0), ("customer", upset, 2.5, 8.0),
+                                 ("agent", reply, 8.5, 12.0)))
+    assert result.status == status, result.message
+
+
+@pytest.mark.parametrize(("last", "label"), [
+    ("Fine. If it goes up again in March, I'm off.", "negative"),
+    ("I'm not listening to this. I'll take it to Citizens Advice.", "negative"),
+    ("Right, I'm putting the phone down now.", "negative"),
+    ("You've been lovely, thank you, I was in a right state earlier.", "positive"),
+])
+def test_how_a_caller_ends(last: str, label: str) -> None:
+    result = run("customer_sentiment", call(("agent", "Anything else?", 0.0, 1.0), ("customer", last, 1.5, 4.0)))
+    assert result.measures["sentiment_end"] == label, result.message
+
+
+@pytest.mark.parametrize(("first", "greeted"), [
+    ("Mr Shah? Dan, from Harbour Lettings. Have you got a minute?", True),
+    ("Hiya, Brookfield Vets.", True),
+    ("Right, from the notes I can see the payment bounced.", False),
+])
+def test_spoken_openings(first: str, greeted: bool) -> None:
+    result = run("greeting", call(("agent", first, 0.0, 3.0), ("customer", "Yes?", 3.5, 4.0),
+                                  ("agent", "What's the postcode?", 4.5, 6.0)))
+    assert (result.status == "pass") is greeted, result.message
+
+
+@pytest.mark.parametrize(("last", "closed"), [
+    ("The replacement will go out to you by Friday.", True),
+    ("Okay. You look after yourself.", True),
+    ("Yes, that's the one we have on file.", False),
+])
+def test_spoken_closings(last: str, closed: bool) -> None:
+    result = run("closing", call(("agent", "Hello, Jess here.", 0.0, 1.0), ("customer", "Is it sorted?", 1.5, 3.0),
+                                 ("agent", last, 3.5, 6.0)))
+    assert (result.status == "pass") is closed, result.message
+
+
+def test_sorry_about_that_after_a_hold_is_an_apology_for_the_wait() -> None:
+    result = run("hold_etiquette", call(
+        ("agent", "Could you hang on while I check the stock room?", 0.0, 3.0),
+        ("customer", "Sure.", 3.5, 4.0),
+        ("agent", "Sorry about that. We've got one left in blue.", 16.0, 19.0),
+        ("customer", "Great.", 19.5, 20.0)))
+    assert result.status == "pass", result.message

@@ -36,9 +36,16 @@ FRUSTRATION = (
     "sick and tired", "had enough", "not good enough", "shocking", "appalling", "robbery", "rip off", "rip-off",
     "ripped off", "love that for me", "oh joy", "passed away", "taking ages", "taking forever",
     "takes forever", "took forever",
+    # said aloud: "you're having a laugh", "it's doing my head in"
+    "having a laugh", "taking the mickey", "taking the mick", "taking the piss", "doing my head in",
+    "up to here with", "hacked off", "cheesed off", "really cross", "so cross", "very cross", "at the end of my rope",
     "nobody can tell me", "no one can tell me", "nobody tells me", "no one tells me", "nobody told me",
     "no one told me", "nobody knows", "no one knows", "nobody answers", "no one answers", "😭", "😡", "🤬", "😤", "😠", "😢", "😩", "😫",
 )
+# distress said aloud, upset but no unhappy ending ("you've been brilliant, I was in a right state"): "I'm a bit all
+# over the place", "I'm barely keeping my head above water"
+DISTRESS = ("all over the place", "in bits", "in a right state", "in such a state", "beside myself",
+            "can't think straight", "head above water", "lost my job")
 THANKS = ("thanks", "thank you", "thx", "ty", "cheers", "merci", "gracias", "danke", "grazie", "obrigado", "谢谢",
           "ありがとう", "appreciate", "ta", "thank u", "tysm", "many thanks", "you're a star", "you are a star",
           "lifesaver", "life saver")
@@ -54,6 +61,13 @@ NEGATIVE_END = FRUSTRATION + (
     # pushing back or sighing at the end: "unreal", "about time", "you can't tell my employer", "thanks I guess"
     "unreal", "about time", "you can't", "you cannot", "thanks i guess", "thank you i guess", "same as last time",
     "what they said last time",
+    # spoken endings: "I'm putting the phone down now", "I'll be ringing round the other providers tonight"
+    "putting the phone down", "hanging up", "hang up on", "ringing round", "ring round", "shop around",
+    "shopping around", "other providers", "another provider", "take it further", "taking it further",
+    "believe it when i see it", "holding my breath", "hold my breath", "don't make me laugh",
+    # taking it elsewhere: "I'm not listening to this, I'm going to Citizens Advice", "my solicitor will hear of it"
+    "not listening to this", "not listening to you", "citizens advice", "trading standards", "my solicitor",
+    "a solicitor", "my lawyer", "legal advice",
 )
 # sarcasm at the end: a bare "wow", or a bare "fantastic." / "brilliant." after bad news
 SARCASM_REGEXES = (
@@ -61,8 +75,14 @@ SARCASM_REGEXES = (
     r"^\W*wow\b(?!\W+(?:thanks?|thank\s+you|amazing|great|that\s+was\s+quick|so\s+quick))",
     r"(?:^|[.!?]\s+)[^.!?]*\b(?:again|days|weeks|months|more|wait)\b[^.!?]*[.!?]?\s*"
     r"(?:brilliant|fantastic|great|wonderful|perfect|lovely|marvellous|amazing)\W*$",
+    # leaving, on a condition: "I'll take it, but if it goes up again next year I'm off"
+    r"\bif\b[^.!?]{0,60}?\b(?:i'm|i\s+am|i'll\s+be|we're|we'll\s+be)\s+(?:off|gone|leaving|out|switching|cancelling)\b",
 )
 FRUSTRATION_REGEXES = (
+    # a death in the family: "he died a fortnight ago", "my mum passed last week" (not "my phone died")
+    r"\b(?:he|she|my\s+(?:husband|wife|partner|mum|mom|mother|dad|father|son|daughter|brother|sister|nan|gran|"
+    r"grandad|grandma|grandpa|grandmother|grandfather|aunt|uncle|friend))\s+(?:has\s+|had\s+|just\s+|recently\s+)?"
+    r"(?:died|passed(?:\s+away|\s+on)?)\b",
     r"(?:^|[.!?]\s+)(?:now|right\s+now|immediately|today)\s*[.!]",  # an imperative "Now." as a sentence of its own
     # asking again and again: "I have asked for a meter four times", "called you 5 times", "chased it three times"
     r"\b(?:asked|called|rung|rang|phoned|chased|written|wrote|emailed|e-mailed|told\s+you|reported|complained)\b"
@@ -122,6 +142,15 @@ EMPATHY = (
     "not fair on you", "isn't fair on you", "condolences", "not the news you", "not what you were hoping",
     "i get why", "i can understand", "that's hard", "that's tough", "so tough", "rough luck", "unacceptable",
     "shouldn't have happened", "should never have happened", "let you down",
+    # spoken acknowledgement: "oh, bless you", "oh gosh, you're right", "no wonder you're cross", "take all the
+    # time you need", "I do appreciate that isn't the answer you were after"
+    "bless you", "bless your heart", "oh dear", "oh gosh", "oh goodness", "oh my goodness", "oh my gosh",
+    "you poor thing", "poor thing", "no wonder", "don't blame you", "can't blame you", "i'd be the same",
+    "take all the time you need", "take your time", "no rush at all", "there's no rush", "please don't apologise",
+    "please don't apologize", "not the answer you", "isn't the answer you", "not what you wanted to hear",
+    "not what you want to hear", "what a shame", "such a shame", "that's a shame", "that's not on", "a pain",
+    "that's rubbish", "that's not right", "not good enough from us", "not good enough on our part", "nightmare",
+    "you've been through", "you're going through", "a rough time", "a hard time", "a tough time",
 )
 EMPATHY_REGEXES = (
     r"\bi(?:'d| would)\s+(?:be|feel)\s+(?:\w+\s+)?(?:annoyed|frustrated|upset|angry|worried|the same)(?:\s+too)?\b",
@@ -131,12 +160,17 @@ EMPATHY_REGEXES = (
     # "that would wind anyone up", "it'd drive anyone mad", "three hours would wear anyone down"
     r"\b(?:would|'d|will|can)\s+(?:\w+\s+)?(?:wind|wear|drive|get|upset|annoy|frustrate|worry|stress|"
     r"send)\s+anyone\b", r"\banyone\s+would\s+(?:be|feel)\b",
+    # the wait named: "forty minutes is a long time to sit listening to music", "that's far too long to wait"
+    r"\b(?:is|was|that's|it's)\s+(?:a\s+)?(?:really\s+|very\s+|far\s+too\s+|way\s+too\s+|much\s+too\s+)?"
+    r"(?:long\s+time|too\s+long)\s+to\s+(?:wait|sit|be|hang|go|hold)\b",
+    # the hardship named back: "a horrible thing to wake up to", "a horrible thing to find"
+    r"\b(?:horrible|awful|terrible|scary|nasty|dreadful|rotten)\s+(?:thing|shock|surprise|way)\s+to\b",
 )
 
 
 class EmpathyParams(Params):
     threshold: float = -0.5
-    frustration_phrases: tuple[str, ...] = FRUSTRATION
+    frustration_phrases: tuple[str, ...] = FRUSTRATION + DISTRESS
     frustration_regexes: tuple[str, ...] = FRUSTRATION_REGEXES
     empathy_phrases: tuple[str, ...] = EMPATHY
     empathy_regexes: tuple[str, ...] = EMPATHY_REGEXES
@@ -160,6 +194,11 @@ class SentimentParams(Params):
     vader: bool = True
 
 
+# words that carry no sentiment on their own: a sentence of only these is like any exemplar by accident
+_FUNCTION_WORDS = frozenset({"i", "you", "we", "it", "that", "this", "so", "do", "did", "will", "would", "shall", "can",
+                             "am", "is", "are", "was", "have", "has", "had", "the", "a", "an", "and", "then", "there",
+                             "yes", "yeah", "yep", "ok", "okay", "sure", "well", "right", "oh", "um", "uh", "me", "too",
+                             "i'll", "i'm", "it's", "that's", "we'll", "you'll"})
 _WEAK = "negative sentiment"  # the reason _upset gives when VADER's score alone found the customer upset
 _LEADING_NO = re.compile(r"^\s*(?:no|nope|nah)\b[\s,.!]*", re.IGNORECASE)
 
@@ -208,6 +247,32 @@ def _upset(turn: TurnView, p: EmpathyParams) -> tuple[str, float] | None:
     return None
 
 
+def _replies(view: InteractionView, position: int, window: int) -> list[TurnView]:
+    """The agent's next ``window`` replies after turn ``position``, as turns. On a call a reply is what the agent
+    says until the customer says something of their own: a customer's "mm-hm" inside it (which splits it into two
+    turns) does not end it, and a bare "okay" of the agent's before it is no reply."""
+    after = view.turns[position + 1:]
+    if view.channel != "call":
+        return [t for t in after if t.speaker == "agent"][:window]
+    from qa_toolkit.transcribe.redaction import is_backchannel
+
+    replies: list[list[TurnView]] = []
+    open_reply = False
+    for turn in after:
+        if turn.speaker == "agent":
+            if not open_reply:
+                if len(replies) == window:
+                    break
+                replies.append([])
+                open_reply = True
+            replies[-1].append(turn)
+        elif not is_backchannel(turn.text):  # the customer said something: the agent's next words are a new reply
+            if open_reply and all(is_backchannel(t.text) for t in replies[-1]):
+                replies.pop()  # an "okay" while the customer was still talking
+            open_reply = False
+    return [t for reply in replies for t in reply]
+
+
 def empathy(view: InteractionView, p: EmpathyParams) -> CheckResult:
     """When the customer first sounds upset, the agent acknowledges it within the next ``window`` agent turns.
 
@@ -223,7 +288,7 @@ def empathy(view: InteractionView, p: EmpathyParams) -> CheckResult:
             continue
         reason, confidence = upset
         trigger = quote(turn)
-        replies = [t for t in turns[position + 1:] if t.speaker == "agent"][: p.window]
+        replies = _replies(view, position, p.window)
         if not replies:
             continue  # upset in the last word: nothing the agent could answer
         for reply in replies:
@@ -256,6 +321,8 @@ def customer_sentiment(view: InteractionView, p: SentimentParams) -> CheckResult
     bare = " ".join(text.normalize(said).replace(".", " ").replace("!", " ").split())
     evidence: tuple[Evidence, ...] = tuple(quote(t) for t in turns)
     negative = semantic.best(turns, p.negative_exemplars) if p.negative_exemplars else None
+    if negative and set(_WORD.findall(negative.sentence.lower())) <= _FUNCTION_WORDS:
+        negative = None  # "I will.", "So do I.": nothing in it to sound unhappy by meaning ("helpful. not." has)
     positive = semantic.best(turns, p.positive_exemplars) if p.positive_exemplars else None
     negative_words = text.first(said, p.negative_phrases, p.negative_regexes)
     if bare in p.neutral_acks:

@@ -181,6 +181,9 @@ def identity_before_account(view: InteractionView, p: OrderingParams) -> CheckRe
     verified: tuple[TurnView, Evidence] | None = None
     account: tuple[TurnView, Evidence] | None = None
     others: list[str] = []
+    # a call's opening (the greeting, before the customer says a word) is like no account detail by meaning, however
+    # close "Morning, Aerolux bookings" comes to "your booking is on the morning flight"
+    spoken = {t.index for t in view.after_opening()}
     for turn in view.turns:
         if turn.speaker != p.speaker:
             others.append(turn.text)
@@ -191,7 +194,8 @@ def identity_before_account(view: InteractionView, p: OrderingParams) -> CheckRe
         verifs = ([m for m in text.find(said, p.verification_phrases, p.verification_regexes) if not m.negated]
                   if verified is None else [])
         sem_verifs = semantic.hits([turn], p.verification_exemplars) if p.verification_exemplars else []
-        sem_accounts = semantic.hits([turn], p.account_exemplars) if p.account_exemplars else []
+        sem_accounts = (semantic.hits([turn], p.account_exemplars) if p.account_exemplars and turn.index in spoken
+                        else [])
         if (not accounts and not verifs and not idents and not any(h.matched for h in sem_verifs)
                 and not any(h.matched for h in sem_accounts)):
             continue  # nothing to judge in this turn (most turns)

@@ -18,20 +18,37 @@ GREETINGS = (
     "how can i assist", "bonjour", "hola", "greetings", "howdy", "good day", "what can i do for you",
     "you're through to", "you are through to", "you're speaking to", "you're speaking with", "you speak with",
     "speaking",
+    # spoken openings: "Hiya, Wanderly Holidays", "you've reached Emberline Energy"
+    "hiya", "heya", "hey there", "hi there", "you've reached", "you have reached",
 )
 # spoken openings: "Morning, Harbor Mutual billing", "Afternoon! Hannah here", also where a call's turn starts with
 # what the line said before the agent ("... connecting you to an advisor now. Afternoon, home support.")
-GREETING_REGEXES = (r"(?:^|(?<=[.!?])\s)\W*(?:good\s+)?(?:morning|afternoon|evening)\b",)
+GREETING_REGEXES = (
+    r"(?:^|(?<=[.!?])\s)\W*(?:good\s+)?(?:morning|afternoon|evening)\b",
+    # a caller introducing themselves on an outbound call: "Is that Ms Doyle? Brian, from Castlegate Recoveries",
+    # "it's Jo calling from Brightway" (a name and a comma, or "it's"/"this is": not "Cancelled from today")
+    r"(?:^|(?<=[.!?])\s)\W*(?:(?:it's|this\s+is)\s+[a-z]+,?|(?!(?:so|ok|okay|right|sorry|well|and|but|yes|no|now|"
+    r"just|also|then|thanks|that|this|it|apart|aside|calling)\b)[a-z]+,)\s+(?:(?:calling|ringing|phoning)\s+)?from\s+"
+    r"(?!the\s+(?:account|system|notes|looks|start|top|end))",
+)
 CLOSINGS = (
     "anything else", "goodbye", "bye", "take care", "thanks for contacting",
     "thank you for contacting", "thank you for calling", "thanks for calling", "thanks for chatting",
     "next steps", "you will receive", "you'll receive", "you'll get an email", "feel free to reach out",
     "don't hesitate to contact", "don't hesitate to reach out", "enjoy your day", "glad i could help",
+    # spoken goodbyes: "You look after yourself", "mind how you go", "ta-ra", "speak soon"
+    "look after yourself", "mind how you go", "all the best", "cheerio", "ta-ra", "tara", "bye now", "speak soon",
+    "talk soon", "take it easy",
 )
 # "have a great day", "have a lovely weekend", "have a good rest of your day", "have a good one"
 CLOSING_REGEXES = (
     r"\bhave an? (?:(?:really|very) )?(?:great|good|nice|lovely|wonderful|fantastic|brilliant|pleasant|safe) "
     r"(?:day|evening|night|weekend|afternoon|morning|week|holiday|trip|one|rest of (?:the|your) (?:day|week|evening))\b",
+    # next steps said as what arrives and when: "a welcome pack will come in the post in about a week", "the
+    # label'll be in your inbox in a few minutes", "the engineer will be with you on Thursday"
+    r"\b(?:will|'ll|should)\s+(?:\w+\s+)?(?:come|arrive|reach\s+you|be\s+with\s+you|land|go\s+out|turn\s+up|"
+    r"be\s+(?:in|on)\s+(?:the\s+post|your\s+(?:inbox|account|email|phone|way)))\b[^.!?]{0,40}?\b(?:in|within|by|"
+    r"on|over|today|tomorrow|tonight|next)\b",
 )
 DISCLOSURE_REGEXES = (
     r"\b(?:this|the|our|your)\s+(?:call|conversation|chat)s?\s+(?:may|will|might|is going to|are|is)\s+"
@@ -45,6 +62,10 @@ PROHIBITED = (
     "you people", "damn", "hell", "crap", "that's your problem", "deal with it", "i don't care",
     "you should have read", "as i already said", "like i said", "bloody", "ridiculous question",
     "that's on you", "your own fault", "your fault", "stop shouting", "effing", "frigging", "friggin", "freaking",
+    # spoken swearing and brush-offs: "this sodding system", "for god's sake", "everybody's got a story"
+    "sodding", "bollocks", "bugger", "pissed off", "piss off", "sod off", "for god's sake",
+    "for christ's sake", "everybody's got a story", "everyone's got a story", "haven't got all day",
+    "don't have all day", "your lookout", "your own lookout",
 )
 PROHIBITED_REGEXES = (
     # the you-people insult: "folks like you always say that", "people like you", "your sort"
@@ -57,6 +78,17 @@ PROHIBITED_REGEXES = (
     r"\bif\s+you\s+(?:actually|bothered\s+to|even|took\s+the\s+time\s+to)\s+(?:read|listened|checked|looked)\b",
     # calm down in other words: "take it down a notch", "tone it down"
     r"\b(?:take|bring|tone|turn|keep)\s+it\s+down\b",
+    # ... and on the telephone: "raising your voice at me isn't going to fix it", "keep your voice down", "no need
+    # to shout", "settle down", "simmer down" (the "no" belongs to the phrase: it negates nothing here)
+    r"\b(?:raising|raise|lower|keep)\s+your\s+voice\b", r"\b(?:settle|simmer|cool)\s+down\b",
+    r"\bstop\s+(?:yelling|screaming|having\s+a\s+go)\b", r"\bchill\s+out\b",
+    r"\bno\s+need\s+(?:to|for)\s+(?:shout|yell|scream|raise\s+your\s+voice|that\s+tone|the\s+attitude|get\s+(?:so\s+)?"
+    r"(?:worked\s+up|upset|angry|shirty|arsey|aggressive|funny|personal))\w*\b",
+    # blame in the past tense: "declaring it was down to you", "that was all down to you"
+    r"\b(?:was|were)\s+(?:all\s+|entirely\s+|completely\s+|really\s+)?down\s+to\s+you\b",
+    r"\bthat's\s+(?:just\s+|simply\s+)(?:how|the\s+way)\s+it\s+is\b",
+    r"\bdon't\s+make\s+me\s+(?:chase|ring|call|phone|come\s+after)\b",
+    r"\bare\s+you\s+(?:even|actually)\s+listening\b",
     # blame in hindsight: "if you had taken a minute to open it", "if you'd saved the email we wouldn't be here"
     r"\bif\s+you(?:'d|\s+had)\s+(?:(?:actually|just|even|only|ever|bothered\s+to|taken\s+(?:a|the)\s+"
     r"(?:minute|moment|second|time)\s+to)\s+)*(?:read|listened|checked|looked|opened|saved|kept|followed|"

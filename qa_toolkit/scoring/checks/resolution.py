@@ -48,7 +48,7 @@ ESCALATION_REGEXES = (
     # a bare "transferring" / "transferring you now" (not "transferring the money")
     r"\btransferring(?:\s+(?:you|your\s+call|the\s+call|this\s+chat|the\s+chat))?(?:\s+now)?\s*(?:[.!]|$)",
     # "I'll connect you now", "let me put you through", "I'm going to transfer you"
-    r"\b(?:i'll|i\s+will|let\s+me|i'm\s+going\s+to|i\s+am\s+going\s+to)\s+(?:now\s+)?"
+    r"\b(?:i'll|i\s+will|let\s+me|i'm\s+going\s+to|i\s+am\s+going\s+to|i'm\s+gonna)\s+(?:now\s+)?"
     r"(?:(?:connect|transfer)\s+you|put\s+you\s+(?:through|over|to))\b",
     # "let me get my supervisor", "I'm fetching a manager"
     r"\b(?:get|getting|fetch|fetching|grab|grabbing|call|calling)\s+(?:my|a|the)\s+"
@@ -85,6 +85,16 @@ ESCALATION_REGEXES = (
     r"(?:\w+\s+)?(?:call|ring|phone|contact|email|e-mail|write|be\s+in\s+touch|get\s+back|reach\s+out)\b",
     r"\b(?:send|pass|forward|hand)\s+them\s+(?:your|the|all)\b",
     r"\b(?:pass(?:ed|ing)?|hand(?:ed|ing)?)\s+(?:it|this|that|your\s+\w+)\s+on\b",
+    # said on the phone: "I'm going to pop all of this across to them", "I'll put you over to my team leader"
+    r"\b(?:pop|popping|popped|put|putting|pass|passing|passed|hand|handing|handed|send|sending|sent|move|moving)\s+"
+    r"(?:(?:it|this|that|you|them|everything|all\s+(?:of\s+)?(?:this|that|it)|your\s+\w+|the\s+\w+)\s+)?"
+    r"(?:across|over|through)\s+to\s+(?:them|(?:our|the|my|a)\s+(?:[\w'-]+\s+){0,3}?(?:team|engineers|department|"
+    r"desk|specialists?|colleagues?|manager|supervisor|team\s+lead(?:er)?|people|lot))\b",
+    # a call back from others: "one of them will give you a ring within the hour", "someone from our fraud team
+    # will call you"
+    r"\b(?:one\s+of\s+(?:them|our\s+[\w-]+)|someone\s+from\s+(?:the|our)\s+(?:[\w-]+\s+){0,2}?(?:team|department|"
+    r"desk|lot))\s+(?:will|'ll|is\s+going\s+to|should)\s+(?:give\s+you\s+a\s+(?:ring|call|bell)|call|ring|phone|"
+    r"contact|get\s+back\s+to)\b",
 )
 # someone new on the agent's line: "Tier two, Ravi speaking", "it's Karen Holt, I lead the collections team"; in
 # the agent's first turn this is the agent introducing themselves ("Good morning, Oliver speaking"), no hand-over
@@ -109,7 +119,10 @@ AGENT_RESOLVED_REGEXES = (
     r"\b(?:i've|i\s+have|we've|we\s+have)\s+(?:(?:just|now|also|already|gone\s+ahead\s+and)\s+)*(?:sent|issued|"
     r"refunded|processed|fixed|resolved|updated|changed|cancell?ed|applied|credited|removed|waived|unlocked|"
     r"unblocked|reactivated|booked|scheduled|arranged|corrected|lifted|restored|frozen|blocked|opened|switched|"
-    r"ordered|added|raised|reset|set\s+up|reversed)\b",
+    r"ordered|added|raised|reset|set\s+up|reversed|moved|swapped|extended|renewed|activated|posted|emailed|sorted|"
+    r"topped\s+up)\b",
+    # "I've put the eighty-four pounds back into your account" (not "I've put a note on the account")
+    r"\b(?:i've|i\s+have|we've|we\s+have)\s+(?:(?:just|now|also|already)\s+)*put\s+[^.!?]{0,50}?\bback\s+(?:into|in|on|to)\b",
 )
 
 

@@ -49,6 +49,9 @@ THANKS_FOR_WAITING = (
     "thanks for staying on", "thank you for staying on", "thanks for sticking with me",
     "thank you for sticking with me",
     "thanks for hanging about", "thanks for giving me that time", "thank you for giving me that time",
+    # said on the phone: "sorry about that, I'm back", "cheers for waiting", "sorry to have kept you"
+    "sorry about that", "sorry about the hold", "sorry for the hold", "cheers for waiting", "cheers for holding",
+    "ta for waiting", "ta for holding", "sorry to keep you", "sorry to have kept you", "sorry for keeping you",
 )
 
 
