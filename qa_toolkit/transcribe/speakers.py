@@ -449,8 +449,9 @@ def _flag_unsure_voices(attribution: Attribution, words: list[Word], owners: lis
                         diarization: Diarization) -> None:
     """Flag a decided call whose voices the diarization may have got wrong (roles kept): more than ``MAX_VOICES``
     voices; over ``MAX_UNHEARD`` of the words outside any diarized speech; or people who hardly take turns
-    (over ``MAX_WORDS_PER_CHANGE`` words per speaker change: two voices merged into one)."""
-    if attribution.needs_review or len(attribution.roles) < 2:
+    (over ``MAX_WORDS_PER_CHANGE`` words per speaker change: two voices merged into one), one voice found for a
+    whole call of ``MIN_TURN_WORDS`` words or more included (the other side merged into it)."""
+    if attribution.needs_review or not attribution.roles:
         return
     why = []
     if len(attribution.roles) > MAX_VOICES:
@@ -460,8 +461,10 @@ def _flag_unsure_voices(attribution: Attribution, words: list[Word], owners: lis
         why.append(f"{unheard:.0%} of the words fall outside the diarized speech")
     said = [k for k in owners if k is not None]
     changes = sum(1 for a, b in zip(said, said[1:], strict=False) if a != b)
-    if len(said) >= MIN_TURN_WORDS and len(said) / max(changes, 1) > MAX_WORDS_PER_CHANGE:
-        why.append(f"{len(said) / max(changes, 1):.0f} words per speaker change: voices may be merged")
+    if len(said) >= MIN_TURN_WORDS and not changes:
+        why.append(f"one voice found for {len(said)} words: the other side may speak in the same voice")
+    elif len(said) >= MIN_TURN_WORDS and len(said) / changes > MAX_WORDS_PER_CHANGE:
+        why.append(f"{len(said) / changes:.0f} words per speaker change: voices may be merged")
     if why:
         _flag(attribution, "voices", why)
 
