@@ -246,6 +246,20 @@ def test_voices_that_hardly_take_turns_or_too_many_voices_are_flagged() -> None:
     assert five.needs_review and five.roles[1] == "agent" and "5 voices found" in (five.reason or "")
 
 
+def test_one_voice_for_a_whole_call_is_flagged_even_when_its_words_sound_like_the_agent() -> None:
+    """Two near voices found as one (bench/diarization/dev/confusion_dev.yaml, c_long_near_pair): the words give
+    agent phrases only, so the one voice was decided `agent` and the customer's words went with it, silently."""
+    agent = "thanks for calling Westbridge how can I help can you confirm the address "
+    customer = "flat three Orchard House Kingsway and the damp is on the ceiling now "
+    words = _words(*_said((agent + customer) * 3, 0.0, 0.25))  # 78 words
+    _, alone = attribute(words, Diarization([SpeakerSegment(0, 20, 1)], {1: np.eye(4)[0]}))
+    assert alone.needs_review and alone.roles == {1: "agent"}
+    assert "one voice found for 78 words" in (alone.reason or "")
+    short = _words(*_said(agent, 0.0, 0.25))  # a few words of one voice: nothing to tell from turn-taking
+    _, brief = attribute(short, Diarization([SpeakerSegment(0, 20, 1)], {1: np.eye(4)[0]}))
+    assert not brief.needs_review and brief.roles == {1: "agent"}
+
+
 def _voices(*who: tuple[float, float, int]) -> Diarization:
     return Diarization([SpeakerSegment(a, b, k) for a, b, k in who], {k: np.eye(6)[k] for _, _, k in who})
 
