@@ -16,7 +16,9 @@
    in this run on the same files (CPU seconds of this process and wall seconds). A flag is a true alarm
    when the best guess (roles decided anyway: no confidence bar, no second-voice split) puts under 90 %
    of the words on the right role, else a false alarm; a call not flagged under 90 % is silently wrong,
-   and one not flagged with fewer speakers found than there are is a silent merge. DER per group.
+   and one not flagged with fewer speakers found than there are is a silent merge. DER per group. The same
+   counts *by time* (``right_by_time``: each word's role against who spoke at its time in the RTTM), since the
+   text alignment also counts ASR errors (a misheard stretch aligned with the other side's words).
 4. Peak memory (max RSS), each in a fresh process: tiny.en transcribing the longest call, and tiny.en
    plus diarization of it.
 
