@@ -158,6 +158,6 @@ def register(words: Iterable[str]) -> None:
 
 @lru_cache(maxsize=65536)
 def present(hay: str) -> frozenset[str]:
-    """The registered words that occur in ``hay`` (a lower-cased text), remembered per text: every phrase list
-    searched in a turn shares one pass."""
-    return _INDEX.present(hay)
+    """The registered words that occur in ``hay`` lower-cased, remembered per text (lower-cased only when not
+    remembered): every phrase list searched in a turn shares one pass."""
+    return _INDEX.present(hay.lower())

@@ -528,7 +528,31 @@ def match(turns: Iterable[TurnView], exemplars: Exemplars | None) -> Hit | None:
         return None
     if _READ.get() is not None:  # the tuner records every sentence read
         return next((hit for hit in hits(turns, exemplars) if hit.matched), None)
+    turns = turns if isinstance(turns, (list, tuple)) else list(turns)
+    found = _first_in_table(turns, exemplars)
+    if found is not False:
+        return found
     return next((hit for hit in _read(turns, exemplars) if hit.matched), None)
+
+
+def _first_in_table(turns: Sequence[TurnView], exemplars: Exemplars) -> Hit | None | bool:
+    """:func:`match` read from the block's table alone (a scoring batch's sentences are all there after
+    :func:`prefetch`), building a hit only for the sentence that matches; False when a sentence before the first
+    match is not in the table yet (then :func:`_read` computes what is missing, in one batch, as it did)."""
+    table = _TABLES.get(exemplars.digest)
+    if table is None:
+        return False
+    threshold, margin = exemplars.threshold, exemplars.margin
+    for turn in turns:
+        said = turn.text
+        for s, e in _spans(said):
+            finding = table.get(said[s:e])
+            if finding is None:
+                return False
+            similarity, index, negative = finding
+            if similarity >= threshold and (negative is None or similarity - negative >= margin):
+                return Hit(turn, s, e, round(similarity, 3), exemplars.positive[index], True)
+    return None
 
 
 def evidence(hit: Hit, width: int = 80) -> Any:

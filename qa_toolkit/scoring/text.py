@@ -62,7 +62,7 @@ class Phrases:
         """Every match in ``norm`` (normalized text), as the whole pattern's ``finditer`` gives them."""
         if self._alternatives is None or (not norm.isascii() and literals.ASCII_ALIASES.search(norm)):
             return self.pattern.finditer(norm)
-        present = literals.present(norm.lower()) & self._words
+        present = literals.present(norm) & self._words
         kept = self._kept.get(present)
         if kept is None:
             kept = [pattern for pattern, need in zip(self._alternatives, self._needs)
