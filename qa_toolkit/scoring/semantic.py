@@ -529,30 +529,41 @@ def match(turns: Iterable[TurnView], exemplars: Exemplars | None) -> Hit | None:
     if _READ.get() is not None:  # the tuner records every sentence read
         return next((hit for hit in hits(turns, exemplars) if hit.matched), None)
     turns = turns if isinstance(turns, (list, tuple)) else list(turns)
-    found = _first_in_table(turns, exemplars)
-    if found is not False:
-        return found
+    found = _table_hits(turns, exemplars, first=True)
+    if found is not None:
+        return found[0] if found else None
     return next((hit for hit in _read(turns, exemplars) if hit.matched), None)
 
 
-def _first_in_table(turns: Sequence[TurnView], exemplars: Exemplars) -> Hit | None | bool:
-    """:func:`match` read from the block's table alone (a scoring batch's sentences are all there after
-    :func:`prefetch`), building a hit only for the sentence that matches; False when a sentence before the first
-    match is not in the table yet (then :func:`_read` computes what is missing, in one batch, as it did)."""
+def matches(turns: Sequence[TurnView], exemplars: Exemplars) -> list[Hit]:
+    """The sentences of ``turns`` that match ``exemplars``, in reading order (:func:`hits` that match)."""
+    if _READ.get() is not None:  # the tuner records every sentence read
+        return [hit for hit in hits(turns, exemplars) if hit.matched]
+    found = _table_hits(turns, exemplars, first=False)
+    return found if found is not None else [hit for hit in _read(turns, exemplars) if hit.matched]
+
+
+def _table_hits(turns: Sequence[TurnView], exemplars: Exemplars, *, first: bool) -> list[Hit] | None:
+    """The matching sentences' hits read from the block's table alone (a scoring batch's sentences are all there
+    after :func:`prefetch`), built only for the sentences that match; with ``first``, the first one only. None when a
+    sentence it needs is not in the table yet (then :func:`_read` computes what is missing, in one batch)."""
     table = _TABLES.get(exemplars.digest)
     if table is None:
-        return False
+        return None
     threshold, margin = exemplars.threshold, exemplars.margin
+    found: list[Hit] = []
     for turn in turns:
         said = turn.text
         for s, e in _spans(said):
             finding = table.get(said[s:e])
             if finding is None:
-                return False
+                return None
             similarity, index, negative = finding
             if similarity >= threshold and (negative is None or similarity - negative >= margin):
-                return Hit(turn, s, e, round(similarity, 3), exemplars.positive[index], True)
-    return None
+                found.append(Hit(turn, s, e, round(similarity, 3), exemplars.positive[index], True))
+                if first:
+                    return found
+    return found
 
 
 def evidence(hit: Hit, width: int = 80) -> Any:

@@ -193,11 +193,10 @@ def identity_before_account(view: InteractionView, p: OrderingParams) -> CheckRe
         idents = [m.start for m in text.find(said, p.identifier_phrases) if not m.negated]
         verifs = ([m for m in text.find(said, p.verification_phrases, p.verification_regexes) if not m.negated]
                   if verified is None else [])
-        sem_verifs = semantic.hits([turn], p.verification_exemplars) if p.verification_exemplars else []
-        sem_accounts = (semantic.hits([turn], p.account_exemplars) if p.account_exemplars and turn.index in spoken
+        sem_verifs = semantic.matches([turn], p.verification_exemplars) if p.verification_exemplars else []
+        sem_accounts = (semantic.matches([turn], p.account_exemplars) if p.account_exemplars and turn.index in spoken
                         else [])
-        if (not accounts and not verifs and not idents and not any(h.matched for h in sem_verifs)
-                and not any(h.matched for h in sem_accounts)):
+        if not accounts and not verifs and not idents and not sem_verifs and not sem_accounts:
             continue  # nothing to judge in this turn (most turns)
         requests = [m.start for m in text.find(said, (), p.request_regexes)] if idents else []
         echoes = [m.start for m in text.find(said, p.echo_markers)] if accounts else []
