@@ -43,3 +43,39 @@ def test_positives_come_from_yes_conversations_and_negatives_from_no_ones() -> N
     assert again == (positive, negative)  # deterministic
     _, none_hard = mine_exemplars.mine(BLOCK, labelled, rounds=2, hard=1.0)
     assert none_hard == []  # no probability reaches 1.0: nothing is "hard"
+
+
+def test_each_target_reads_the_sentences_its_check_reads() -> None:
+    from qa_toolkit.scoring.checks.empathy import EmpathyParams
+    from qa_toolkit.scoring.checks.resolution import EscalationParams
+    from qa_toolkit.scoring.checks.timing import HoldEtiquetteParams
+
+    view = InteractionView(external_id="ld-0200", channel="chat", turns=(
+        TurnView(0, "customer", "Hi, my router keeps dropping."),
+        TurnView(1, "agent", "Hello! Let me take a look."),
+        TurnView(2, "customer", "This is the third time this week, I'm fed up."),
+        TurnView(3, "agent", "That's a rotten week you've had. If you like, I can pass you to our tech team."),
+        TurnView(4, "agent", "Give me two ticks while I run a line test."),
+        TurnView(5, "agent", "Cheers for hanging on. I'm passing this to our engineers, they will call you."),
+    ))
+    escalation = mine_exemplars.handover_sentences(view, EscalationParams())
+    assert ("If you like, I can pass you to our tech team.", False) not in escalation  # an offer: left out
+    assert ("I'm passing this to our engineers, they will call you.", True) in escalation
+    assert ("Hello!", False) in escalation
+    # empathy: the agent's two replies after the first upset turn (turn 2), not the greeting before it
+    empathy = mine_exemplars.acknowledgement_sentences(view, EmpathyParams())
+    assert [s for s, _ in empathy] == ["That's a rotten week you've had.",
+                                       "If you like, I can pass you to our tech team.",
+                                       "Give me two ticks while I run a line test."]
+    assert empathy[0][1] is True  # "rotten" is one of the check's empathy phrases
+    hold = HoldEtiquetteParams()
+    announcements = mine_exemplars.announcement_sentences(view, hold)
+    assert ("Give me two ticks while I run a line test.", False) in announcements  # no phrase of the check's
+    assert all(not s.startswith("Cheers") for s, _ in announcements)  # the last agent turn announces nothing
+    assert ("Cheers for hanging on.", False) in mine_exemplars.thanks_sentences(view, hold)
+    # hold etiquette: "true" says both parts are there, null that there was no hold; "false" teaches nothing
+    target = mine_exemplars.TARGETS["hold-thanks"]
+    bags = mine_exemplars.labelled_bags([(view, {"hold_etiquette": v}) for v in (True, None, False)], target, hold)
+    assert [yes for _, yes in bags] == [True, False]
+    assert [mine_exemplars.writer_of(i) for i in ("ld-0001", "ld-0192", "ld-0193", "ld-0300", "ld-0330")] == [
+        "first", "first", "second", "third", "fourth"]
