@@ -41,6 +41,12 @@ def test_what_a_question_asks_for(question: str, kinds: list[str]) -> None:
     assert asked_kinds(question) == kinds
 
 
+@pytest.mark.parametrize("text", ["", "   ", "?", "..."])
+def test_a_turn_without_words_asks_for_nothing(text: str) -> None:
+    # an empty or punctuation-only agent turn on a call (found by the any-conversation property test)
+    assert asked_kinds(text) == []
+
+
 def test_answers_read_loosely_for_the_kind_asked_for() -> None:
     def found(text: str, kinds: list[str]) -> list[tuple[str, str]]:
         return [(h.kind, text[h.start:h.end]) for h in answer_spans(text, kinds)]

@@ -91,7 +91,7 @@ def _phrase_found(words: Sequence[str], joined: str, phrase: str) -> int | None:
     size = phrase.count(" ") + 1
     if f" {phrase} " in f" {joined} ":
         return len(f" {joined} ".split(f" {phrase} ")[0].split())
-    if len(phrase) < FUZZY_MIN_CHARS:
+    if len(phrase) < FUZZY_MIN_CHARS or not words:
         return None
     first = phrase.split(" ", 1)[0]
     for width in (size - 1, size, size + 1):
