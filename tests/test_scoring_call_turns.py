@@ -148,6 +148,8 @@ def test_spoken_openings(first: str, greeted: bool) -> None:
     ("The replacement will go out to you by Friday.", True),
     ("Okay. You look after yourself.", True),
     ("Yes, that's the one we have on file.", False),
+    ("Right, ta-ra then.", True),
+    ("Tara on the day shift set that up for you.", False),  # a name, not "ta-ra"
 ])
 def test_spoken_closings(last: str, closed: bool) -> None:
     result = run("closing", call(("agent", "Hello, Jess here.", 0.0, 1.0), ("customer", "Is it sorted?", 1.5, 3.0),

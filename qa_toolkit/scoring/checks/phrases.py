@@ -37,7 +37,7 @@ CLOSINGS = (
     "next steps", "you will receive", "you'll receive", "you'll get an email", "feel free to reach out",
     "don't hesitate to contact", "don't hesitate to reach out", "enjoy your day", "glad i could help",
     # spoken goodbyes: "You look after yourself", "mind how you go", "ta-ra", "speak soon"
-    "look after yourself", "mind how you go", "all the best", "cheerio", "ta-ra", "tara", "bye now", "speak soon",
+    "look after yourself", "mind how you go", "all the best", "cheerio", "ta-ra", "bye now", "speak soon",
     "talk soon", "take it easy",
 )
 # "have a great day", "have a lovely weekend", "have a good rest of your day", "have a good one"
