@@ -54,6 +54,15 @@ def _about(words: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(r"(?<![\w'])" + s + r"\w*" for s in spaced)
 
 
+def _topics_in(said: str, facts: tuple[Fact, ...]) -> tuple[Fact, ...]:
+    """The facts whose topic words may be in a sentence of the turn ``said``. In an ASCII turn, topic words not found
+    in the whole turn are in none of its sentences (a sentence starts after . ! ? or a line break, where the words'
+    start boundary reads the same), so those facts are not searched sentence by sentence."""
+    if not said.isascii():
+        return facts
+    return tuple(fact for fact in facts if text.first(said, (), _about(fact.about), allow_negated=True) is not None)
+
+
 class AccuracyParams(Params):
     facts: tuple[Fact, ...] = ()
 
@@ -63,9 +72,12 @@ def accuracy(view: InteractionView, p: AccuracyParams) -> CheckResult:
     right: list[Evidence] = []
     wrong: list[Evidence] = []
     for turn in view.by("agent"):
+        facts = _topics_in(turn.text, p.facts)
+        if not facts:
+            continue
         for sentence in _SENTENCE.finditer(turn.text):
             said = sentence.group(0)
-            for fact in p.facts:
+            for fact in facts:
                 if text.first(said, (), _about(fact.about), allow_negated=True) is None:
                     continue
                 for claim in re.finditer(fact.claim, said, re.IGNORECASE):
