@@ -79,3 +79,32 @@ def test_each_target_reads_the_sentences_its_check_reads() -> None:
     assert [yes for _, yes in bags] == [True, False]
     assert [mine_exemplars.writer_of(i) for i in ("ld-0001", "ld-0192", "ld-0193", "ld-0300", "ld-0330")] == [
         "first", "first", "second", "third", "fourth"]
+
+
+def test_unread_sentences_become_negatives_whatever_the_label() -> None:
+    from qa_toolkit.scoring.checks.empathy import EmpathyParams
+
+    view = InteractionView(external_id="ld-0201", channel="chat", turns=(
+        TurnView(0, "agent", "Hi, you're through to Sam."),
+        TurnView(1, "customer", "This is the third time this week, I'm fed up."),
+        TurnView(2, "agent", "That's a rotten week you've had."),
+        TurnView(3, "agent", "Give me two ticks while I run a line test."),
+        TurnView(4, "customer", "Ok."),
+        TurnView(5, "agent", "The engineer comes Friday. So sorry again for the hassle. Take care!"),
+    ))
+    params = EmpathyParams()
+    # outside the two replies to the upset turn: the greeting and the closing, its apology (a phrase) left out
+    assert mine_exemplars.unread_sentences(view, params) == ["Hi, you're through to Sam.",
+                                                             "The engineer comes Friday.", "Take care!"]
+    target = mine_exemplars.TARGETS["empathy"]
+    labelled = [(view, {"empathy_when_needed": True}), (view, {"empathy_when_needed": None})]
+    outside = mine_exemplars.unread_negatives(labelled, target, params)
+    assert outside == ("Hi, you're through to Sam.", "The engineer comes Friday.", "Take care!")
+    bags = mine_exemplars.labelled_bags(labelled, target, params)
+    block = {"positive": ["I'm so sorry you've had to deal with this.", "That sounds really stressful."],
+             "negative": ["Please confirm your date of birth.", "Your refund was issued on Monday."],
+             "model": "linear", "threshold": 0.5}
+    positive, negative = mine_exemplars.mine(block, bags, rounds=1, hard=0.0, outside=outside)
+    assert positive == ["That's a rotten week you've had."]  # the rule's sentence of the "yes" conversation
+    assert negative == list(outside)  # a "yes" conversation's closing still teaches "no"
+    assert mine_exemplars.mine(block, bags, rounds=1, hard=0.0) == (positive, [])  # without them: none

@@ -59,9 +59,10 @@ def agent_sentences(view: Any, params: Any) -> list[Sentence]:
 
 
 def mine(block: dict[str, Any], labelled: list[tuple[list[Sentence], bool]], rounds: int = 2,
-         hard: float = 0.2) -> tuple[list[str], list[str]]:
+         hard: float = 0.2, outside: tuple[str, ...] = ()) -> tuple[list[str], list[str]]:
     """The positive and negative sentences to add to ``block`` (a ``model: linear`` exemplar block), mined from
-    ``labelled``: (agent sentences, label) per conversation."""
+    ``labelled``: (agent sentences, label) per conversation; ``outside``: sentences that are "no" whatever the
+    label (the agent's sentences the check does not read), kept as negatives like a "no" bag's."""
     import numpy as np
 
     from qa_toolkit.scoring import semantic
@@ -69,7 +70,7 @@ def mine(block: dict[str, Any], labelled: list[tuple[list[Sentence], bool]], rou
     base = semantic.Exemplars.model_validate(block)
     positive, negative = list(base.positive), list(base.negative)
     encoder = semantic.encoder()
-    encoder.embed(list(dict.fromkeys(s for sentences, _ in labelled for s, _ in sentences)))  # one batch
+    encoder.embed(list(dict.fromkeys([*(s for sentences, _ in labelled for s, _ in sentences), *outside])))
     added_pos: list[str] = []
     added_neg: list[str] = []
     current = base
@@ -89,6 +90,9 @@ def mine(block: dict[str, Any], labelled: list[tuple[list[Sentence], bool]], rou
                 round_pos.append(said[int(probability.argmax())])
             else:
                 round_neg += [s for s, p in zip(said, probability.tolist()) if p >= hard]
+        if outside:
+            probability = 1.0 / (1.0 + np.exp(-(encoder.embed(list(outside)) @ weights + bias)))
+            round_neg += [s for s, p in zip(outside, probability.tolist()) if p >= hard]
         added_pos = [s for s in dict.fromkeys(round_pos) if s not in base.positive]  # the newest fit's choice
         added_neg = [s for s in dict.fromkeys([*added_neg, *round_neg]) if s not in base.negative
                      and s not in added_pos]
@@ -145,6 +149,17 @@ def acknowledgement_sentences(view: Any, params: Any) -> list[Sentence]:
             for _, said in _split(replies)]
 
 
+def unread_sentences(view: Any, params: Any) -> list[str]:
+    """The agent's sentences the empathy check does not read when the customer sounds upset (before the upset
+    turn, and after the ``window`` replies: greetings, procedure, closings), those its empathy phrases or
+    patterns match left out: no acknowledgement of that upset, whatever the label."""
+    from qa_toolkit.scoring import text
+
+    read = {said for said, _ in acknowledgement_sentences(view, params)}
+    return [said for _, said in _split(view.by("agent")) if said not in read
+            and text.first(said, params.empathy_phrases, params.empathy_regexes) is None]
+
+
 def announcement_sentences(view: Any, params: Any) -> list[Sentence]:
     """The agent's sentences that could announce a wait (every agent turn but the last; sentences that thank for
     waiting by the check's phrases left out), each with whether the check's announcement phrases match it."""
@@ -174,6 +189,7 @@ class Target:
     rules: tuple[str, ...]  # the check's phrase and pattern parameters that find what the block finds
     yes: tuple[Any, ...] = (True,)
     no: tuple[Any, ...] = (False,)
+    unread: Callable[[Any, Any], list[str]] | None = None  # the sentences that are "no" whatever the label
 
 
 TARGETS: dict[str, Target] = {
@@ -181,7 +197,7 @@ TARGETS: dict[str, Target] = {
                          ("phrases", "regexes", "extra_phrases")),
     "escalation": Target("no_escalation", "exemplars", "escalated", handover_sentences, ("phrases", "regexes")),
     "empathy": Target("acknowledged_feelings", "empathy_exemplars", "empathy_when_needed", acknowledgement_sentences,
-                      ("empathy_phrases", "empathy_regexes")),
+                      ("empathy_phrases", "empathy_regexes"), unread=unread_sentences),
     # hold etiquette false means a part is missing, not which one: only "both parts" and "no hold" teach
     "hold-announcement": Target("hold_etiquette", "announcement_exemplars", "hold_etiquette", announcement_sentences,
                                 ("announcement_phrases", "announcement_regexes"), no=(None,)),
@@ -212,9 +228,19 @@ def labelled_bags(items: list[tuple[Any, dict[str, Any]]], target: Target,
     return out
 
 
+def unread_negatives(items: list[tuple[Any, dict[str, Any]]], target: Target, params: Any) -> tuple[str, ...]:
+    """The sentences the check does not read in each conversation labelled "yes" or "no" (none if the target has
+    no such reader): negatives whatever the label (``--unread-negatives``)."""
+    if target.unread is None:
+        return ()
+    found = [target.unread(view, params) for view, labels in items
+             if labels.get(target.label, ...) in (*target.yes, *target.no)]
+    return tuple(dict.fromkeys(s for sentences in found for s in sentences))
+
+
 def leave_writer_out(items: list[tuple[Any, dict[str, Any]]], targets: list[Target], check: str,
                      params: dict[str, Any], grid: tuple[float, ...], rounds: int,
-                     hard: float) -> dict[str, Any]:
+                     hard: float, unread: bool = False) -> dict[str, Any]:
     """Per threshold (one per target, every combination of ``grid``): the check's counts on each dev writer with
     the blocks mined from the other writers, pooled; and the same with the targets' phrases and patterns off
     (``rules_off``: the blocks alone, as on a writer whose wordings no rule holds; the rules were written on all
@@ -238,7 +264,9 @@ def leave_writer_out(items: list[tuple[Any, dict[str, Any]]], targets: list[Targ
         writers[name] = {"conversations": len(held), "added": {}}
         for target in targets:
             block = dict(params[target.block])
-            positive, negative = mine(block, labelled_bags(teach, target, model.model_validate(params)), rounds, hard)
+            checked = model.model_validate(params)
+            outside = unread_negatives(teach, target, checked) if unread else ()
+            positive, negative = mine(block, labelled_bags(teach, target, checked), rounds, hard, outside)
             mined[target.block] = {**block, "positive": [*block["positive"], *positive],
                                    "negative": [*block["negative"], *negative]}
             writers[name]["added"][target.block] = [len(positive), len(negative)]
@@ -268,6 +296,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="the block(s) to mine (default: prohibited); several: blocks of one criterion")
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--hard", type=float, default=0.2, help="probability from which a 'no' sentence is kept")
+    parser.add_argument("--unread-negatives", action="store_true",
+                        help="also mine negatives from the agent's sentences the check does not read (empathy: "
+                             "greetings, procedure and closings outside the replies to the upset turn)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of YAML list items")
     parser.add_argument("--leave-writer-out", action="store_true",
                         help="F1 per threshold on each dev writer with the block mined from the others (JSON)")
@@ -291,14 +322,16 @@ def main(argv: list[str] | None = None) -> int:
         params[target.block] = {**dict(params[target.block]), "model": "linear"}
     items = read_labelled(args.labels)
     if args.leave_writer_out:
-        found = leave_writer_out(items, targets, check, params, tuple(args.grid), args.rounds, args.hard)
+        found = leave_writer_out(items, targets, check, params, tuple(args.grid), args.rounds, args.hard,
+                                 args.unread_negatives)
         print(json.dumps(found, indent=1))
         return 0
     model = get_check(check).params.model_validate(params)
     out = {}
     for target in targets:
+        outside = unread_negatives(items, target, model) if args.unread_negatives else ()
         positive, negative = mine(dict(params[target.block]), labelled_bags(items, target, model), args.rounds,
-                                  args.hard)
+                                  args.hard, outside)
         out[target.block] = {"positive": positive, "negative": negative}
     if args.json:
         print(json.dumps(out, ensure_ascii=False, indent=1))
