@@ -272,12 +272,13 @@ def find_call_pii(turns: Sequence[TurnText], *, kinds: Collection[str] = KINDS, 
     for chain in _chains(turns, join_gap_s):
         joined = _Joined(chain)
         for span in find_pii(joined.text, kinds=kinds, regions=regions, spoken=True):
-            if span.kind == "card" and (_two_numbers(turns, joined, span.start, span.end) or other_number_named(
-                    joined.text[max(0, span.start - CARD_CUE_CHARS):span.start], by_name=True)
-                    or other_number_named(_question_before(turns, joined, span.start), by_name=True)):
-                continue  # "the order number is 9602, 0644, ...", "the IMEI?": digits passing Luhn by chance
-            if span.kind == "phone" and other_number_named(_question_before(turns, joined, span.start), by_name=True):
-                continue  # "The handset's IMEI?" / "35 21 3 68, no, sorry, 65 67 16 28 93": a valid number by chance
+            # digits that pass as a card or a phone number by chance: the answer to "The handset's IMEI?" ("35 21 3
+            # 68, no, sorry, 65 67 16 28 93"), and for a card "the order number is 9602, 0644, ..." or two numbers
+            if span.kind in ("card", "phone") and (
+                    other_number_named(_question_before(turns, joined, span.start), by_name=True)
+                    or span.kind == "card" and (_two_numbers(turns, joined, span.start, span.end) or other_number_named(
+                        joined.text[max(0, span.start - CARD_CUE_CHARS):span.start], by_name=True))):
+                continue
             claim(joined, span.kind, span.start, span.end)
             cards = cards or span.kind == "card"
     if cards and ("cvv" in kinds or "expiry" in kinds):
