@@ -146,3 +146,47 @@ def test_a_linear_block_learns_the_direction_between_its_lists() -> None:
     weights, bias = semantic.classifier(linear)
     again = semantic.classifier(Exemplars.model_validate({**block, "model": "linear"}))
     assert (weights == again[0]).all() and bias == again[1]  # the same sentences, the same classifier
+
+
+def test_a_conversation_scores_the_same_alone_and_inside_a_batch_of_others() -> None:
+    """Same input, same output: a sentence's vector and similarities do not depend on what else is embedded and
+    compared with it (fixed-shape model batches and products), so a verdict at a threshold cannot flip."""
+    import json
+    from pathlib import Path
+
+    from qa_toolkit.rubrics.loader import parse_rubric
+    from qa_toolkit.scoring.evaluate import view_from_conversation
+    from qa_toolkit.ingest.model import validate
+
+    rubric = {"name": "t", "channels": ["chat"], "categories": [{"key": "c", "criteria": [
+        {"key": "rude", "question": "Rude?", "check": "semantic",
+         "params": {"speaker": "agent", "required": False, "exemplars": {
+             "positive": RUDE, "negative": ORDINARY, "model": "linear", "threshold": 0.5}}},
+        {"key": "sorry", "question": "Sorry?", "check": "semantic",
+         "params": {"speaker": "agent", "exemplars": {
+             "positive": ["I'm so sorry about this.", "I understand how frustrating that is."],
+             "negative": ["Sorry, could you repeat the number?"], "threshold": 0.5, "margin": 0.02}}},
+    ]}]}
+    plan = ScoringPlan(parse_rubric(json.dumps(rubric)).rubric)
+    path = Path(__file__).parent / "data" / "labelled" / "chats_dev.jsonl"
+    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()][:40]
+    views = [view_from_conversation(validate(json.loads(line), file=str(path), line=i, raw=line).conversation)
+             for i, line in enumerate(lines, 1)]
+    alone, others = views[7], views[:7] + views[8:]
+    said = list(dict.fromkeys(t.text[s:e] for t in alone.turns for s, e in semantic.sentences(t.text)))
+
+    def run(batch: list[InteractionView]) -> tuple[list, list, list]:  # type: ignore[type-arg]
+        semantic.forget()  # as a new process: nothing embedded or compared yet
+        outcome = plan.evaluate_many(batch)[batch.index(alone)]
+        vectors = semantic.encoder().embed(said)
+        findings = [semantic._TABLES[block.digest][sentence] for block in plan.blocks for sentence in said
+                    if sentence in semantic._TABLES[block.digest]]
+        return [v.tobytes() for v in vectors], findings, [(v.status, v.evidence) for v in outcome.verdicts]
+
+    by_itself = run([alone])
+    in_a_batch = run(others[:20] + [alone] + others[20:])
+    assert len(said) >= 5 and len(by_itself[1]) >= len(said)
+    assert by_itself[0] == in_a_batch[0]  # every vector bit for bit
+    assert by_itself[1] == in_a_batch[1]  # every similarity, closest exemplar and negative, exactly
+    assert by_itself[2] == in_a_batch[2]
+    semantic.forget()
