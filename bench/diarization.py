@@ -347,8 +347,8 @@ def peak_rss_mb(path: Path, with_diarization: bool) -> float:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--split", choices=["test", "dev", "test2"], default="test",
-                        help="test2 (the labelled call set's fresh split) only with --labelled")
+    parser.add_argument("--split", choices=["test", "dev", "test2", "test3"], default="test",
+                        help="test2, test3 (the labelled call set's fresh splits) only with --labelled")
     parser.add_argument("--labelled", action="store_true",
                         help="only the pipeline on the labelled call set's test split, mixed down to mono")
     parser.add_argument("--first-speaker", choices=["agent", "customer"],
@@ -359,8 +359,8 @@ def main() -> int:
                              "writes diarization_pipeline_SPLIT.json beside --out")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "diarization.json")
     args = parser.parse_args()
-    if args.split == "test2" and not args.labelled:
-        parser.error("--split test2 is a split of the labelled call set only: add --labelled")
+    if args.split in ("test2", "test3") and not args.labelled:
+        parser.error(f"--split {args.split} is a split of the labelled call set only: add --labelled")
     if args.labelled:
         result = pipeline(labelled_mixdowns(args.split), args.first_speaker)
         result["split"], result["first_speaker_hint"] = args.split, args.first_speaker
