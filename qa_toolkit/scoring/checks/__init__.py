@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import import_module
 from importlib.metadata import entry_points
 from typing import Any, Literal
@@ -61,6 +62,17 @@ def quote(turn: TurnView, start: int = 0, end: int | None = None, *, width: int 
     text = turn.text[start:end] if end is not None else turn.text
     text = text if len(text) <= width else text[: width - 1] + "…"
     return Evidence(turn=turn.index, speaker=turn.speaker, quote=text, at_s=turn.start_s)
+
+
+@lru_cache(maxsize=256)
+def _joined(regexes: tuple[str, ...], spoken: tuple[str, ...]) -> tuple[str, ...]:
+    return regexes + spoken  # the same tuple each time, so the compiled pattern is found by identity
+
+
+def on_channel(view: InteractionView, regexes: tuple[str, ...], spoken: tuple[str, ...]) -> tuple[str, ...]:
+    """``regexes``, and on a call also ``spoken``: the same cues as speech recognition writes them (a small word
+    misheard, "they'll" heard as "may", "phone" as "bone"), which a typed chat never needs."""
+    return _joined(regexes, spoken) if spoken and view.channel == "call" else regexes
 
 
 CheckFunction = Callable[[InteractionView, Any], CheckResult]

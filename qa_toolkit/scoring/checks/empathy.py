@@ -10,7 +10,7 @@ from functools import lru_cache
 from typing import Any
 
 from qa_toolkit.scoring import semantic, text
-from qa_toolkit.scoring.checks import CheckResult, Evidence, Params, quote
+from qa_toolkit.scoring.checks import CheckResult, Evidence, Params, on_channel, quote
 from qa_toolkit.scoring.semantic import Exemplars
 from qa_toolkit.scoring.view import InteractionView, TurnView
 
@@ -78,6 +78,8 @@ SARCASM_REGEXES = (
     # leaving, on a condition: "I'll take it, but if it goes up again next year I'm off"
     r"\bif\b[^.!?]{0,60}?\b(?:i'm|i\s+am|i'll\s+be|we're|we'll\s+be)\s+(?:off|gone|leaving|out|switching|cancelling)\b",
 )
+# the same as speech recognition writes it on a call: "I'm putting the bone down now" (the phone)
+SPOKEN_NEGATIVE_END_REGEXES = (r"\b(?:i'm|i\s+am|i'll\s+be|i\s+will\s+be)\s+putting\s+the\s+\w+\s+down\b",)
 FRUSTRATION_REGEXES = (
     # a death in the family: "he died a fortnight ago", "my mum passed last week" (not "my phone died")
     r"\b(?:he|she|my\s+(?:husband|wife|partner|mum|mom|mother|dad|father|son|daughter|brother|sister|nan|gran|"
@@ -187,6 +189,7 @@ class SentimentParams(Params):
     negative: float = -0.05
     negative_phrases: tuple[str, ...] = NEGATIVE_END
     negative_regexes: tuple[str, ...] = SARCASM_REGEXES
+    spoken_negative_regexes: tuple[str, ...] = SPOKEN_NEGATIVE_END_REGEXES  # on calls only
     neutral_acks: tuple[str, ...] = NEUTRAL_ACKS
     thanks_phrases: tuple[str, ...] = THANKS
     positive_exemplars: Exemplars | None = None
@@ -324,7 +327,8 @@ def customer_sentiment(view: InteractionView, p: SentimentParams) -> CheckResult
     if negative and set(_WORD.findall(negative.sentence.lower())) <= _FUNCTION_WORDS:
         negative = None  # "I will.", "So do I.": nothing in it to sound unhappy by meaning ("helpful. not." has)
     positive = semantic.best(turns, p.positive_exemplars) if p.positive_exemplars else None
-    negative_words = text.first(said, p.negative_phrases, p.negative_regexes)
+    negative_regexes = on_channel(view, p.negative_regexes, p.spoken_negative_regexes)
+    negative_words = text.first(said, p.negative_phrases, negative_regexes)
     if bare in p.neutral_acks:
         label, score = "neutral", 0.0
     elif negative and negative.matched and not (positive and positive.matched
@@ -332,8 +336,8 @@ def customer_sentiment(view: InteractionView, p: SentimentParams) -> CheckResult
         label, evidence = "negative", (semantic.evidence(negative),)
     elif negative_words:
         label = "negative"
-        turn = next((t for t in turns if text.first(t.text, p.negative_phrases, p.negative_regexes)), turns[-1])
-        found = text.first(turn.text, p.negative_phrases, p.negative_regexes)
+        turn = next((t for t in turns if text.first(t.text, p.negative_phrases, negative_regexes)), turns[-1])
+        found = text.first(turn.text, p.negative_phrases, negative_regexes)
         evidence = (quote(turn, found.start, found.end),) if found else evidence
     elif positive and positive.matched:
         label, evidence = "positive", (semantic.evidence(positive),)

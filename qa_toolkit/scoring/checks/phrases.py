@@ -7,7 +7,7 @@ from typing import Any, Literal
 from pydantic import model_validator
 
 from qa_toolkit.scoring import semantic, text
-from qa_toolkit.scoring.checks import CheckResult, Evidence, Params, quote
+from qa_toolkit.scoring.checks import CheckResult, Evidence, Params, on_channel, quote
 from qa_toolkit.scoring.semantic import Exemplars
 from qa_toolkit.scoring.view import InteractionView, TurnView
 
@@ -137,6 +137,14 @@ PROHIBITED_REGEXES = (
     r"\b(?:that's|it's)\s+on\s+(?:the|your)\s+\w+,?\s+not\s+(?:me|us)\b",
 )
 
+# the same as speech recognition writes it on a call, a small word misheard: "declaring the conservatory was out to
+# you, and that's what we how it is" (was down to you ... that's simply how it is)
+SPOKEN_PROHIBITED_REGEXES = (
+    r"\b(?:was|were)\s+(?:all\s+|entirely\s+|completely\s+|really\s+)?out\s+to\s+you\b"
+    r"(?!\s+(?:by|on|in|at|via|for|today|yesterday|last|this|next|already)\b)",
+    r"\bthat's\s+(?!not\b|never\b)(?:\w+\s+){1,2}?how\s+it\s+is\b",
+)
+
 
 class GreetingParams(Params):
     phrases: tuple[str, ...] = GREETINGS
@@ -167,6 +175,7 @@ class DisclosureParams(Params):
 class ProhibitedParams(Params):
     phrases: tuple[str, ...] = PROHIBITED
     regexes: tuple[str, ...] = PROHIBITED_REGEXES
+    spoken_regexes: tuple[str, ...] = SPOKEN_PROHIBITED_REGEXES  # on calls only
     extra_phrases: tuple[str, ...] = ()
     exemplars: Exemplars | None = None
     speaker: str = "agent"
@@ -271,9 +280,10 @@ def prohibited_language(view: InteractionView, p: ProhibitedParams) -> CheckResu
     """Prohibited words by the agent only (whole words; negated uses like "I won't tell you to calm down" pass)."""
     phrases = p.phrases + p.extra_phrases
     hits: list[Evidence] = []
+    regexes = on_channel(view, p.regexes, p.spoken_regexes)
     spoken = [t for t in view.after_opening() if t.speaker == p.speaker]  # a call's IVR prompt is not the agent
     for turn in spoken:
-        for match in text.find(turn.text, phrases, p.regexes, window=p.negation_window):
+        for match in text.find(turn.text, phrases, regexes, window=p.negation_window):
             if p.negation and match.negated:
                 continue
             hits.append(quote(turn, max(0, match.start - 20), match.end + 20))

@@ -6,7 +6,7 @@ import re
 from datetime import timedelta
 
 from qa_toolkit.scoring import semantic, text
-from qa_toolkit.scoring.checks import CheckResult, Evidence, Params, quote
+from qa_toolkit.scoring.checks import CheckResult, Evidence, Params, on_channel, quote
 from qa_toolkit.scoring.semantic import Exemplars
 from qa_toolkit.scoring.view import InteractionView, TurnView
 
@@ -96,6 +96,16 @@ ESCALATION_REGEXES = (
     r"desk|lot))\s+(?:will|'ll|is\s+going\s+to|should)\s+(?:give\s+you\s+a\s+(?:ring|call|bell)|call|ring|phone|"
     r"contact|get\s+back\s+to)\b",
 )
+# the same hand-overs as speech recognition writes them on a call, the small words misheard: "I'm referring to plan
+# already support team" (referring you to our priority support team), "I'm going to send it over to how I'm going
+# to be" (to our metering team): passed on to anyone who is not the customer
+SPOKEN_ESCALATION_REGEXES = (
+    r"\b(?:referr?(?:ed|ing)?|pass(?:ed|ing)?|sen[dt]|sending|forward(?:ed|ing)?|hand(?:ed|ing)?)\s+"
+    r"(?:(?:it|this|that|you|them)\s+)?(?:(?:over|across|on)\s+)?to\s+(?!(?:you|your|me|us)\b)(?:[\w'-]+\s+){1,3}?"
+    r"(?:team|department|desk|engineers|specialists|underwriters|unit)\b",
+    r"\b(?:send|sending|pass|passing|hand|handing|pop|popping|put|putting)\s+(?:it|this|that|everything|"
+    r"all\s+of\s+(?:this|that|it))\s+(?:over|across)\s+to\s+(?!(?:you|your|me|us)\b)\w",
+)
 # someone new on the agent's line: "Tier two, Ravi speaking", "it's Karen Holt, I lead the collections team"; in
 # the agent's first turn this is the agent introducing themselves ("Good morning, Oliver speaking"), no hand-over
 INTRODUCTION_REGEXES = (
@@ -135,6 +145,7 @@ class ResolutionParams(Params):
     confirm_fix: bool = True  # a stated fix needs the customer's agreement too (False: it stands unless they object)
     escalation_phrases: tuple[str, ...] = ESCALATION
     escalation_regexes: tuple[str, ...] = ESCALATION_REGEXES
+    spoken_escalation_regexes: tuple[str, ...] = SPOKEN_ESCALATION_REGEXES  # on calls only
     resolved_exemplars: Exemplars | None = None
     unresolved_exemplars: Exemplars | None = None
     escalation_exemplars: Exemplars | None = None
@@ -144,6 +155,7 @@ class ResolutionParams(Params):
 class EscalationParams(Params):
     phrases: tuple[str, ...] = ESCALATION
     regexes: tuple[str, ...] = ESCALATION_REGEXES
+    spoken_regexes: tuple[str, ...] = SPOKEN_ESCALATION_REGEXES  # on calls only
     exemplars: Exemplars | None = None
     speakers: tuple[str, ...] = ("agent", "system")
     offer_regexes: tuple[str, ...] = OFFER_REGEXES
@@ -192,6 +204,7 @@ def resolution(view: InteractionView, p: ResolutionParams) -> CheckResult:
     agent_hit: tuple[TurnView, Evidence] | None = None
     spoken = {t.index for t in view.after_opening()}
     first_agent = view.by("agent")[0].index
+    regexes = on_channel(view, p.escalation_regexes, p.spoken_escalation_regexes)
     for turn in view.by("agent"):
         match = text.first(turn.text, p.agent_phrases, p.agent_regexes)
         if match:
@@ -200,7 +213,7 @@ def resolution(view: InteractionView, p: ResolutionParams) -> CheckResult:
             agent_hit = (turn, semantic.evidence(sem))
         if turn.index not in spoken:
             continue
-        escalated = handover(turn, p.escalation_phrases, p.escalation_regexes, p.offer_regexes,
+        escalated = handover(turn, p.escalation_phrases, regexes, p.offer_regexes,
                              turn.index == first_agent)
         if escalated:
             return CheckResult("fail", f"escalated in turn {turn.index}, not resolved here",
@@ -248,11 +261,12 @@ def escalation(view: InteractionView, p: EscalationParams) -> CheckResult:
     A call's opening (an IVR prompt) and system lines before the agent's first turn (a bot "connecting you with
     our team") route the contact to this agent; they are no hand-over."""
     first_agent = next((t.index for t in view.turns if t.speaker == "agent"), None)
+    regexes = on_channel(view, p.regexes, p.spoken_regexes)
     for turn in view.after_opening():
         if turn.speaker not in p.speakers or (turn.speaker != "agent" and first_agent is not None
                                               and turn.index < first_agent):
             continue
-        match = handover(turn, p.phrases, p.regexes, p.offer_regexes, turn.index == first_agent)
+        match = handover(turn, p.phrases, regexes, p.offer_regexes, turn.index == first_agent)
         if match:
             return CheckResult("fail", f"escalated in turn {turn.index}", (quote(turn, match.start, match.end),),
                                0.85, {"escalated": True})
