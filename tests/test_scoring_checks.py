@@ -166,6 +166,27 @@ def test_escalation_by_the_agent(text: str, escalated: bool) -> None:
     assert result.measures["escalated"] is escalated
 
 
+@pytest.mark.parametrize(("check", "turns", "measure", "on_call", "on_chat"), [
+    # what tiny.en wrote for the dev calls' cues (tests/data/labelled/calls/dev, LC-D-014, LC-D-006, LC-D-027, LC-D-023)
+    ("escalation", [("agent", "And I'm referring to plan already support team, may look after people who have lost "
+                              "one.")], "escalated", True, False),
+    ("escalation", [("agent", "I'm going to send it over to how I'm going to be going to be.")], "escalated", True,
+     False),
+    ("escalation", [("agent", "I'll send it over to your inbox now.")], "escalated", False, False),
+    ("prohibited_language", [("agent", "But with respect, declaring the conservatory was out to you, and that's "
+                                       "what we how it is.")], "count", 2, 0),
+    ("prohibited_language", [("agent", "The card was out to you by Friday, and that's not how it is done.")],
+     "count", 0, 0),
+    ("customer_sentiment", [("agent", "Hi"), ("customer", "Right. I'm putting the bone down now.")], "sentiment_end",
+     "negative", "neutral"),
+])
+def test_spoken_cues_count_on_calls_only(check, turns, measure, on_call, on_chat) -> None:  # type: ignore[no-untyped-def]
+    turns = [("customer", "Hello?"), *turns]  # on a call the agent's words before the customer's are the opening
+    spoken = call(*((s, i * 5.0, i * 5.0 + 4, t) for i, (s, t) in enumerate(turns)))
+    assert run(check, spoken).measures[measure] == on_call
+    assert run(check, view(*turns)).measures[measure] == on_chat
+
+
 def test_first_contact_resolution_sees_repeat_contacts_within_days() -> None:
     base = dict(started_at=T0, customer_id="c-9", queue="billing", topic="refund")
     again = ContactRef("x-2", T0 + timedelta(days=3), "billing", "other")
