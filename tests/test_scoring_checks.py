@@ -179,12 +179,27 @@ def test_escalation_by_the_agent(text: str, escalated: bool) -> None:
      "count", 0, 0),
     ("customer_sentiment", [("agent", "Hi"), ("customer", "Right. I'm putting the bone down now.")], "sentiment_end",
      "negative", "neutral"),
+    ("customer_sentiment", [("agent", "Anything else?"), ("customer", "No, nothing. You've been reading and I wasn't "
+                                                               "in a light state.")], "sentiment_end", "positive", "neutral"),
+    ("customer_sentiment", [("agent", "Anything else?"), ("customer", "You've been no help.")], "sentiment_end",
+     "negative", "negative"),
 ])
 def test_spoken_cues_count_on_calls_only(check, turns, measure, on_call, on_chat) -> None:  # type: ignore[no-untyped-def]
     turns = [("customer", "Hello?"), *turns]  # on a call the agent's words before the customer's are the opening
     spoken = call(*((s, i * 5.0, i * 5.0 + 4, t) for i, (s, t) in enumerate(turns)))
     assert run(check, spoken).measures[measure] == on_call
     assert run(check, view(*turns)).measures[measure] == on_chat
+
+
+def test_a_fix_said_without_its_ive_counts_on_calls_only() -> None:
+    turns = [("customer", "Three payments I never made."),
+             ("agent", "I put the 84 pounds back into your account while we look into them."),
+             ("customer", "Oh, thank goodness.")]
+    spoken = call(*((s, i * 5.0, i * 5.0 + 4, t) for i, (s, t) in enumerate(turns)))
+    assert run("resolution", spoken, confirm_fix=False).measures["resolved"] is True  # as support-call reads a fix
+    assert run("resolution", view(*turns), confirm_fix=False).measures["resolved"] is False
+    assert run("resolution", call(*((s, i * 5.0, i * 5.0 + 4, t.replace("I put", "I'll put")) for i, (s, t)
+                                    in enumerate(turns))), confirm_fix=False).measures["resolved"] is False
 
 
 def test_first_contact_resolution_sees_repeat_contacts_within_days() -> None:

@@ -80,6 +80,12 @@ SARCASM_REGEXES = (
 )
 # the same as speech recognition writes it on a call: "I'm putting the bone down now" (the phone)
 SPOKEN_NEGATIVE_END_REGEXES = (r"\b(?:i'm|i\s+am|i'll\s+be|i\s+will\s+be)\s+putting\s+the\s+\w+\s+down\b",)
+# praise at the end whose word was misheard: "You've been reading and I wasn't in a light state" (you've been
+# brilliant); an unhappy "you've been no help" or "useless" is read as negative before this
+SPOKEN_POSITIVE_END_REGEXES = (
+    r"\byou've\s+been\s+(?!(?:no|not|nothing|of\s+no)\b)(?:(?:really|so|very|ever\s+so|such|a|an)\s+)*[\w'-]+"
+    r"(?:\s+help)?\s*(?:[.,!]|\band\b|$)",
+)
 FRUSTRATION_REGEXES = (
     # a death in the family: "he died a fortnight ago", "my mum passed last week" (not "my phone died")
     r"\b(?:he|she|my\s+(?:husband|wife|partner|mum|mom|mother|dad|father|son|daughter|brother|sister|nan|gran|"
@@ -190,6 +196,7 @@ class SentimentParams(Params):
     negative_phrases: tuple[str, ...] = NEGATIVE_END
     negative_regexes: tuple[str, ...] = SARCASM_REGEXES
     spoken_negative_regexes: tuple[str, ...] = SPOKEN_NEGATIVE_END_REGEXES  # on calls only
+    spoken_positive_regexes: tuple[str, ...] = SPOKEN_POSITIVE_END_REGEXES  # on calls only
     neutral_acks: tuple[str, ...] = NEUTRAL_ACKS
     thanks_phrases: tuple[str, ...] = THANKS
     positive_exemplars: Exemplars | None = None
@@ -343,6 +350,8 @@ def customer_sentiment(view: InteractionView, p: SentimentParams) -> CheckResult
         label, evidence = "positive", (semantic.evidence(positive),)
     elif text.first(_LEADING_NO.sub("", said) or said, p.thanks_phrases, THANKS_REGEXES):
         label = "positive"  # "no thanks", "no ty" answer "anything else?" with thanks: the "no" negates nothing
+    elif text.first(said, (), on_channel(view, (), p.spoken_positive_regexes)):
+        label = "positive"
     else:
         label = "positive" if score >= p.positive else "negative" if score <= p.negative else "neutral"
     return CheckResult("fail" if label == "negative" else "pass", f"customer ends {label} ({score:+.2f})",

@@ -135,10 +135,19 @@ AGENT_RESOLVED_REGEXES = (
     r"\b(?:i've|i\s+have|we've|we\s+have)\s+(?:(?:just|now|also|already)\s+)*put\s+[^.!?]{0,50}?\bback\s+(?:into|in|on|to)\b",
 )
 
+# the same as speech recognition writes it on a call, where "I've" is often heard as "I": "I put the 84 pounds back
+# into your account", "I refunded the fee" (only past forms that are no present tense or offer)
+SPOKEN_RESOLVED_REGEXES = (
+    r"\b(?:i|we)\s+(?:(?:just|now|also|already|gone\s+ahead\s+and)\s+)*(?:issued|refunded|processed|cancell?ed|"
+    r"credited|waived|unlocked|unblocked|reactivated|rebooked|reversed|swapped)\b",
+    r"\b(?:i|we)\s+(?:(?:just|now|also|already)\s+)*put\s+[^.!?]{0,50}?\bback\s+(?:into|in|on|to)\b",
+)
+
 
 class ResolutionParams(Params):
     agent_phrases: tuple[str, ...] = AGENT_RESOLVED
     agent_regexes: tuple[str, ...] = AGENT_RESOLVED_REGEXES
+    spoken_agent_regexes: tuple[str, ...] = SPOKEN_RESOLVED_REGEXES  # on calls only
     customer_phrases: tuple[str, ...] = CUSTOMER_AGREES
     unresolved_phrases: tuple[str, ...] = CUSTOMER_UNRESOLVED
     require_customer: bool = True
@@ -205,8 +214,9 @@ def resolution(view: InteractionView, p: ResolutionParams) -> CheckResult:
     spoken = {t.index for t in view.after_opening()}
     first_agent = view.by("agent")[0].index
     regexes = on_channel(view, p.escalation_regexes, p.spoken_escalation_regexes)
+    fixed = on_channel(view, p.agent_regexes, p.spoken_agent_regexes)
     for turn in view.by("agent"):
-        match = text.first(turn.text, p.agent_phrases, p.agent_regexes)
+        match = text.first(turn.text, p.agent_phrases, fixed)
         if match:
             agent_hit = (turn, quote(turn, match.start, match.end))
         elif sem := semantic.match([turn], p.resolved_exemplars):
