@@ -96,7 +96,7 @@ _NUMBER_NAMES = (r"(?:(?:order|ticket|reference|ref|tracking|confirmation|case|i
 _OTHER_NUMBER_CUE = re.compile(rf"(?i)\b(?:{_NUMBER_NAMES}|phone|mobile|extension|ext)\b")
 _NAMED_NUMBER = re.compile(rf"(?i)\b{_NUMBER_NAMES}\b")
 _NOT_A_PHONE_CUE = re.compile(r"(?i)\b(?:order|ticket|reference|ref|tracking|confirmation|case|invoice|account|"
-                              r"member|policy|claim|serial|card)\s+(?:number|no\.?|#|id)\b")
+                              r"member|policy|claim|serial|card),?\s+(?:number|no\.?|#|id)\b")
 _PHONE_CUE = re.compile(r"(?i)\b(?:phone|mobile|cell|call|reach|text|ring|fax)\b")
 _PHONE_ASKED = re.compile(r"(?i)\b(?:phone|mobile|cell|call me|call you|reach me|reach you|text me|call back|callback|"
                           r"number (?:we|i) can (?:call|text|reach))\b")

@@ -74,15 +74,21 @@ ANSWER_S = 25.0  # an answer starts within this many seconds of the question's e
 AFTER_CARD = ("expiry", "cvv")  # what the question right after a card number asks for when no cue of it is heard
 _WORDS = re.compile(r"[a-z0-9]+")
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
-_EXPIRY_SHAPE = re.compile(rf"(?i)\b(?:(?:{_MONTHS}),?\s*(?:of\s+)?(?:20)?\d{{2}}\b|(?:0?[1-9]|1[0-2])\s?(?:/|-|slash)?\s?"
-                           rf"(?:20)?[2-4]\d)(?!\d)")
-# a security code: 3-4 digits, or 3-4 single digits with pauses ("5, 4, 9": Whisper's way with digits said slowly)
-_CODE = re.compile(r"(?<![\d$£€.,])(?:\d{3,4}|\d(?:(?:, | |-| -)\d(?!\d)){2,3})"
+# "may 29", "oh five twenty nine", "12/31", and month and year with a word between ("twelve of twenty thirty one" or
+# speech recognition's "10 up 20 29", "L3 of 2026" for "oh three of ...")
+_EXPIRY_SHAPE = re.compile(rf"(?i)\b(?:(?:{_MONTHS}),?\s*(?:of\s+)?(?:20)?\d{{2}}\b|(?:[0ol]?[1-9]|1[0-2])\s?(?:/|-|slash)?\s?"
+                           rf"(?:20)?[2-4]\d|(?:[0ol]?[1-9]|1[0-2])\s[a-z]{{1,3}}\s(?:20,?\s?)?[2-4]\d)(?!\d)")
+# a security code: 3-4 digits, 3-4 single digits with pauses ("5, 4, 9": Whisper's way with digits said slowly), or
+# four as two pairs ("90, 24")
+_CODE = re.compile(r"(?<![\d$£€.,])(?:\d{3,4}|\d(?:(?:, | |-| -)\d(?!\d)){2,3}|\d\d(?:, | |-| -)\d\d)"
                    r"(?![\d]|[.,]\d|\s*(?:dollars?|pounds?|euros?|cents?|percent|%))")
 _TOKEN = re.compile(r"[\w@.'-]+")
 _HYPHEN_BEFORE_DIGIT = re.compile(r"(?<!\w)-(?=\d)")
 _EMAIL_SIGN = re.compile(r"(?i)@|\bat\b|\bdot\b|\.(?:com|org|net)\b")
 _LEAD = LEAD_WORDS | {"do", "can", "you", "use", "i", "i'd", "i'll", "let's", "that", "that's", "here", "please"}
+# a sentence that ends where a turn ends ("My son set it up, he'll tell you." / "Sure, vance b at ..."): no part of an
+# address that starts in the next turn (turns are joined by ", ")
+_SENTENCE_THEN_TURN = re.compile(r"\w{2}[.?!], ")
 LOCAL_PART_WORDS = 8  # at most this many words of an address before its "at" or "dot"
 
 
@@ -195,7 +201,8 @@ def _email(text: str) -> PIISpan | None:
     if sign is None:
         return None
     tokens = list(_TOKEN.finditer(text))
-    before = [t for t in tokens if t.start() < sign.start()][-LOCAL_PART_WORDS:]
+    turn_end = max((m.end() for m in _SENTENCE_THEN_TURN.finditer(text, 0, sign.start())), default=0)
+    before = [t for t in tokens if turn_end <= t.start() < sign.start()][-LOCAL_PART_WORDS:]
     first = next((t for t in before if t.group().lower().strip(".',") not in _LEAD), None)
     if first is None and not before:  # the answer starts at its "dot" ("at" and the name lost): from there
         first = next((t for t in tokens if t.start() >= sign.start()), None)

@@ -39,6 +39,11 @@ _SEPARATOR = ", "  # a turn boundary reads as a pause: digit groups on both side
 _EDGE = " ,.;:!?-"
 _WORD = re.compile(r"[a-z0-9']+")
 _DIGIT = re.compile(r"\d")
+_HUM_LETTERS = {"m", "h", "n", "u"}  # the letters speech recognition writes for "mhm" / "uh huh"
+# a customer putting right a number the agent read back: "No, the third group is 2273", "not 58, 54"
+_CORRECTION = re.compile(r"(?i)\b(?:no|nope|not|wrong|actually|should be|instead|group)\b")
+_GROUP = re.compile(r"\d(?:[\d]|[ ,-]+(?=\d))*")
+READ_BACK_S = 8.0  # a correction starts within this many seconds of the read-back's end
 BACKCHANNEL_WORDS = {"mhm", "mm", "hmm", "mmhmm", "uh", "huh", "um", "ah", "okay", "ok", "yep", "yup", "yeah", "yes",
                      "right", "alright", "go", "on", "got", "it", "sure", "thanks", "thank", "you", "i", "see",
                      "great", "perfect", "and", "continue", "next", "keep", "going", "ahead", "please", "good", "cool",
@@ -179,7 +184,8 @@ def _keeps_open(text: str) -> bool:
     low = text.lower()
     words = _WORD.findall(low.replace("-", ""))
     return any(phrase in low for phrase in KEEP_OPEN) or (not _DIGIT.search(low) and (
-        len(words) == 1 or 0 < len(words) <= 3 and all(len(w) == 1 for w in words)))  # "M. H. N."
+        len(words) == 1 or 0 < len(words) <= 3 and all(len(w) == 1 for w in words)  # "M. H. N."
+        or 0 < len(words) <= 8 and all(w in _HUM_LETTERS for w in words)))  # "M .H .M .H .N.": "mhm, mhm"
 
 
 def _answers(turns: Sequence[TurnText], kinds: Collection[str]) -> Iterator[tuple[_Joined, list[PIISpan]]]:
@@ -227,6 +233,22 @@ def _answers(turns: Sequence[TurnText], kinds: Collection[str]) -> Iterator[tupl
             hits = answer_spans(joined.text, wanted)
             pending = [k for k in pending if k not in {h.kind for h in hits}]
             yield joined, hits
+
+
+def _read_back_fixes(turns: Sequence[TurnText], found: dict[int, list[tuple[str, int, int]]]
+                     ) -> Iterator[tuple[int, str, int, int]]:
+    """A card's digits that one speaker puts right in the other's read-back of it ("6011 2529 9318 2030?" / "No, the
+    third group is 2273"): the digit groups (3 to 8 digits) of the turn right after the read-back, where it says
+    "no", "not", "group" or the like, are a piece of the card: (turn, "card", start, end)."""
+    for index in range(1, len(turns)):
+        turn, before = turns[index], turns[index - 1]
+        if (before.speaker == turn.speaker or not any(kind == "card" for kind, _s, _e in found.get(index - 1, []))
+                or turn.start_s - before.end_s > READ_BACK_S or not _CORRECTION.search(turn.text)):
+            continue
+        norm = normalise(turn.text)
+        for group in _GROUP.finditer(norm.text):
+            if 3 <= len(_DIGIT.findall(group.group())) <= 8:
+                yield index, "card", *norm.source(group.start(), group.end())
 
 
 def find_call_pii(turns: Sequence[TurnText], *, kinds: Collection[str] = KINDS, regions: Sequence[str] | None = None,
@@ -281,6 +303,9 @@ def find_call_pii(turns: Sequence[TurnText], *, kinds: Collection[str] = KINDS, 
                 continue
             claim(joined, span.kind, span.start, span.end)
             cards = cards or span.kind == "card"
+    if cards and "card" in kinds:
+        for index, span_kind, start, end in _read_back_fixes(turns, found):
+            claim(_Joined([(index, turns[index])]), span_kind, start, end)
     if cards and ("cvv" in kinds or "expiry" in kinds):
         # A code or date asked for by one speaker and given by the other, right after the card.
         norm = normalise(whole.text)
