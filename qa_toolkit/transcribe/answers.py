@@ -49,7 +49,7 @@ ASKED: dict[str, tuple[str, ...]] = {
             "on the back", "flip it over", "turn it over", "turn the card over",
             "four little digits", "little digits", "small digits", "little number",
             "small number", "short number"),
-    "ssn": ("social security", "ssn", "social", "s s n", "ss in", "ss and", "s s in", "s s and", "tax id", "taxpayer",
+    "ssn": ("social security", "ssn", "social", "s s n", "ss in", "ss and", "s s in", "s s and", "ss into", "tax id", "taxpayer",
             "tax identification"),
     "account": ("account number", "account", "acct"),
     "phone": ("phone number", "phone", "mobile number", "your mobile", "a mobile", "which mobile", "the mobile",

@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from qa_toolkit.ingest.pii import (CARD_CUE_CHARS, KINDS, PIISpan, after_card, find_pii, normalised_offset,
                                    other_number_named, placeholder)
 from qa_toolkit.ingest.spoken import normalise
-from qa_toolkit.transcribe.answers import AFTER_CARD, ANSWER_S, answer_spans, asked_kinds
+from qa_toolkit.transcribe.answers import AFTER_CARD, ANSWER_S, MAX_DIGITS, MIN_DIGITS, answer_spans, asked_kinds
 from qa_toolkit.transcribe.backend import Word
 from qa_toolkit.transcribe.turns import TurnText
 
@@ -188,10 +188,12 @@ def _keeps_open(text: str) -> bool:
         or 0 < len(words) <= 8 and all(w in _HUM_LETTERS for w in words)))  # "M .H .M .H .N.": "mhm, mhm"
 
 
-def _answers(turns: Sequence[TurnText], kinds: Collection[str]) -> Iterator[tuple[_Joined, list[PIISpan]]]:
+def _answers(turns: Sequence[TurnText], kinds: Collection[str], claimed: Collection[int] = ()
+             ) -> Iterator[tuple[_Joined, list[PIISpan]]]:
     """Each question for personal data by the agent's side and what the customer's turns that answer it hold: those
     after it until the asker speaks again (their "mhm" and "take your time" aside), each within :data:`ANSWER_S` of
-    the one before, and the customer's turn before it that goes on into it (:data:`OVERLAP_S`), read by
+    the one before, and the customer's turn before it that goes on into it (:data:`OVERLAP_S`) where nothing was
+    found in it yet (``claimed``: turn indexes), read by
     :func:`~qa_toolkit.transcribe.answers.answer_spans` for the kinds asked for. The questions
     right after a card number's that name nothing heard ask for what of the card's expiry date and security code
     (:data:`AFTER_CARD`) is not given yet ("Through a date in the CDC" for "valid thru date and the CVC", "Flip it
@@ -215,7 +217,8 @@ def _answers(turns: Sequence[TurnText], kinds: Collection[str]) -> Iterator[tupl
             continue
         answer: list[tuple[int, TurnText]] = []
         before = turns[index - 1] if index else None
-        if before is not None and before.speaker == "customer" and before.end_s > question.start_s + OVERLAP_S:
+        if (before is not None and before.speaker == "customer" and before.end_s > question.start_s + OVERLAP_S
+                and index - 1 not in claimed):  # not the answer to the question before
             answer.append((index - 1, before))  # speech recognition put the answer's start in the turn before
         last_end = question.end_s
         for later in range(index + 1, len(turns)):
@@ -235,20 +238,26 @@ def _answers(turns: Sequence[TurnText], kinds: Collection[str]) -> Iterator[tupl
             yield joined, hits
 
 
-def _read_back_fixes(turns: Sequence[TurnText], found: dict[int, list[tuple[str, int, int]]]
-                     ) -> Iterator[tuple[int, str, int, int]]:
-    """A card's digits that one speaker puts right in the other's read-back of it ("6011 2529 9318 2030?" / "No, the
-    third group is 2273"): the digit groups (3 to 8 digits) of the turn right after the read-back, where it says
-    "no", "not", "group" or the like, are a piece of the card: (turn, "card", start, end)."""
+def _read_backs(turns: Sequence[TurnText], found: dict[int, list[tuple[str, int, int]]]
+                ) -> Iterator[tuple[int, str, int, int]]:
+    """Numbers one speaker reads back or puts right right after the other said one (:data:`READ_BACK_S`): in the turn
+    right after a turn that holds a card, SSN, phone or account number, a digit run long enough for that kind
+    (:data:`~qa_toolkit.transcribe.answers.MIN_DIGITS`: the agent's "So that's 628186507?") is one of that kind; and
+    after a card, the digit groups (3 to 8 digits) of a turn that puts it right ("No, the third group is 2273") are
+    a piece of the card: (turn, kind, start, end)."""
     for index in range(1, len(turns)):
         turn, before = turns[index], turns[index - 1]
-        if (before.speaker == turn.speaker or not any(kind == "card" for kind, _s, _e in found.get(index - 1, []))
-                or turn.start_s - before.end_s > READ_BACK_S or not _CORRECTION.search(turn.text)):
+        kinds = [kind for kind, _s, _e in found.get(index - 1, []) if kind in MIN_DIGITS]
+        if before.speaker == turn.speaker or not kinds or turn.start_s - before.end_s > READ_BACK_S:
             continue
         norm = normalise(turn.text)
         for group in _GROUP.finditer(norm.text):
-            if 3 <= len(_DIGIT.findall(group.group())) <= 8:
-                yield index, "card", *norm.source(group.start(), group.end())
+            digits = len(_DIGIT.findall(group.group()))
+            kind = next((k for k in kinds if MIN_DIGITS[k] <= digits <= MAX_DIGITS[k]), None)
+            if kind is None and "card" in kinds and 3 <= digits <= 8 and _CORRECTION.search(turn.text):
+                kind = "card"
+            if kind is not None:
+                yield index, kind, *norm.source(group.start(), group.end())
 
 
 def find_call_pii(turns: Sequence[TurnText], *, kinds: Collection[str] = KINDS, regions: Sequence[str] | None = None,
@@ -296,15 +305,17 @@ def find_call_pii(turns: Sequence[TurnText], *, kinds: Collection[str] = KINDS, 
         for span in find_pii(joined.text, kinds=kinds, regions=regions, spoken=True):
             # digits that pass as a card or a phone number by chance: the answer to "The handset's IMEI?" ("35 21 3
             # 68, no, sorry, 65 67 16 28 93"), and for a card "the order number is 9602, 0644, ..." or two numbers
+            question = _question_before(turns, joined, span.start)
             if span.kind in ("card", "phone") and (
-                    other_number_named(_question_before(turns, joined, span.start), by_name=True)
+                    other_number_named(question, by_name=True)
+                    or span.kind == "card" and bool(set(asked_kinds(question)) & {"ssn", "account", "phone"})
                     or span.kind == "card" and (_two_numbers(turns, joined, span.start, span.end) or other_number_named(
                         joined.text[max(0, span.start - CARD_CUE_CHARS):span.start], by_name=True))):
                 continue
             claim(joined, span.kind, span.start, span.end)
             cards = cards or span.kind == "card"
-    if cards and "card" in kinds:
-        for index, span_kind, start, end in _read_back_fixes(turns, found):
+    for index, span_kind, start, end in list(_read_backs(turns, found)):
+        if span_kind in kinds:
             claim(_Joined([(index, turns[index])]), span_kind, start, end)
     if cards and ("cvv" in kinds or "expiry" in kinds):
         # A code or date asked for by one speaker and given by the other, right after the card.
@@ -320,9 +331,12 @@ def find_call_pii(turns: Sequence[TurnText], *, kinds: Collection[str] = KINDS, 
                 card_end = normalised_offset(norm, whole.starts[position] + e)
                 for extra in after_card(norm.text, card_end, kinds):
                     claim(whole, extra.kind, *norm.source(extra.start, extra.end))
-    for joined, hits in _answers(turns, kinds):
+    for joined, hits in _answers(turns, kinds, found):
         for hit in hits:
             claim(joined, hit.kind, hit.start, hit.end)
+    for index, span_kind, start, end in list(_read_backs(turns, found)):  # again: what the answers added
+        if span_kind in kinds:
+            claim(_Joined([(index, turns[index])]), span_kind, start, end)
     spans = []
     for index in sorted(found):
         turn = turns[index]
