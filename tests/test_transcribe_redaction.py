@@ -235,3 +235,45 @@ def test_a_card_read_after_paying_over_the_phone_is_a_card() -> None:
              turn("agent", 3.0, "Okay, let's take a payment. Read me the number, nice and slowly."),
              turn("customer", 7.0, "five double four eight, oh two eight nine, eight five two four, two six nine two.")]
     assert [(s.kind, s.turn) for s in find_call_pii(turns)] == [("card", 2)]
+
+
+def test_read_backs_and_a_correction_of_one_are_what_was_read() -> None:
+    """Dev batch d7: the agent reads a card back, the customer puts one group right; the agent reads an SSN back in
+    the words speech recognition wrote ("So that 628186507."): both read-backs and the correction are redacted."""
+    turns = [turn("agent", 0.0, "Okay, go ahead with the card number."),
+             turn("customer", 3.0, "Okay so, sixty, eleven, twenty five, twenty nine, ninety three, eighteen, twenty, thirty."),
+             turn("agent", 9.0, "Let me read that back: six zero one one, two five two nine, nine three five eight, two zero three zero?"),
+             turn("customer", 16.0, "No, the third group is nine three one eight."),
+             turn("agent", 20.0, "Sorry, got it now. And your social security number?"),
+             turn("customer", 24.0, "628, 18, 65, 07."),
+             turn("agent", 27.0, "So that 628186507."),
+             turn("customer", 30.0, "Correct."),
+             turn("agent", 31.0, "Thanks, two hundred and twelve dollars taken.")]
+    spans = find_call_pii(turns)
+    assert [(s.kind, s.turn, turns[s.turn].text[s.start:s.end]) for s in spans] == [
+        ("card", 1, "sixty, eleven, twenty five, twenty nine, ninety three, eighteen, twenty, thirty"),
+        ("card", 2, "six zero one one, two five two nine, nine three five eight, two zero three zero"),
+        ("card", 3, "nine three one eight"), ("ssn", 5, "628, 18, 65, 07"), ("ssn", 6, "628186507")]
+
+
+def test_expiry_said_with_of_a_code_in_pairs_and_a_ticket_number_read_by_the_agent() -> None:
+    turns = [turn("agent", 0.0, "Can I take the long card number?"),
+             turn("customer", 3.0, "It's an Amex, three four one seven, five hundred and twenty three, one hundred fifty "
+                                   "two, sixty, twenty four, four."),
+             turn("agent", 12.0, "When does the card expire?"),
+             turn("customer", 14.0, "Um, oh four of twenty twenty six."),
+             turn("agent", 17.0, "And the four digit code on the front?"),
+             turn("customer", 20.0, "Er, ninety, twenty four."),
+             turn("agent", 23.0, "I'll raise a ticket, number six six one three two zero zero nine five four.")]
+    spans = find_call_pii(turns)
+    assert [(s.kind, turns[s.turn].text[s.start:s.end]) for s in spans] == [
+        ("card", "three four one seven, five hundred and twenty three, one hundred fifty two, sixty, twenty four, four"),
+        ("expiry", "oh four of twenty twenty six"), ("cvv", "ninety, twenty four")]
+
+
+def test_an_address_given_by_a_relative_starts_in_their_turn() -> None:
+    turns = [turn("agent", 0.0, "Which email should it go to?"),
+             turn("customer", 2.0, "My son set it up, he'll tell you."),
+             turn("customer", 5.0, "Sure, vance b at gmail dot com.")]
+    assert [(s.kind, s.turn, turns[s.turn].text[s.start:s.end]) for s in find_call_pii(turns)] == [
+        ("email", 2, "vance b at gmail dot com")]
