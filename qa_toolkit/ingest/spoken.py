@@ -50,7 +50,8 @@ _SOFT_SEPARATOR = re.compile(r"^[\s,.;:\-–—…]*$")  # what may stand betwee
 # right ("no wait", "sorry, no", "I mean", "let me start again"). After a slip the group said just before it (since
 # the last pause) is the wrong one and is left out of the digits; the span still covers it.
 _FILLERS = (r"um+|uh+|er+m?|hmm+|hang on|hang about|hold on|hold up|one sec(?:ond)?|one moment|bear with me|"
-            r"let me (?:just )?(?:check|see|look)|(?:it'?s|it is) (?:worn|faded|hard to read)|sorry|dash|hyphen")
+            r"let me (?:just )?(?:check|see|look)|(?:it'?s|it is) (?:a (?:bit|little) )?(?:worn|faded|hard to read|rubbed off)|"
+            r"the (?:print|number|ink)(?:'s| is) (?:worn|faded|rubbed off)(?: here)?|sorry|dash|hyphen")
 _REPAIRS = (r"no|wait|oops|actually|i mean|scratch that|let me (?:start|try) (?:again|that again)|start again|try again|"
             r"my mistake|my bad|correction|that[’']?s (?:wrong|not right)|misread(?: it| that)?|misspoke")
 _SEP = r"[\s,.;:\-–—…!?]*"

@@ -137,10 +137,17 @@ def _chains(turns: Sequence[TurnText], join_gap_s: float) -> list[list[tuple[int
     "What else is on it?": what comes after it is another number; "And the rest?" is none)."""
     chains: list[list[tuple[int, TurnText]]] = []
     last: dict[str, list[tuple[int, TurnText]]] = {}
+    asks: dict[int, bool] = {}  # each turn asked once, however many speakers' runs it stands between
+
+    def asks_for_another(k: int) -> bool:
+        if k not in asks:
+            asks[k] = _asks_for_another(turns[k].text)
+        return asks[k]
+
     for index, turn in enumerate(turns):
         chain = last.get(turn.speaker)
         if chain is not None and turn.start_s - chain[-1][1].end_s <= join_gap_s and not any(
-                turns[k].speaker != turn.speaker and _asks_for_another(turns[k].text) for k in range(chain[-1][0] + 1, index)):
+                turns[k].speaker != turn.speaker and asks_for_another(k) for k in range(chain[-1][0] + 1, index)):
             chain.append((index, turn))
         else:
             chain = [(index, turn)]
