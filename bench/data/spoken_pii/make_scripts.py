@@ -24,7 +24,7 @@ number, SSN, cell number in one call), and calls full of numbers that are no per
 read in groups around "mhm" that fails Luhn, the last four digits of a card, prices, dates, years, times, a
 zip code, sizes, a flat number and an extension.
 
-Later batches (t3/t4, t5, d5, t6, d6, d7) are described where they are made, below; each has its own random generator, so
+Later batches (t3/t4, t5, d5, t6, d6, d7, t7) are described where they are made, below; each has its own random generator, so
 the batches before it stay byte for byte as they were.
 """
 
@@ -1760,6 +1760,303 @@ def voices_d7(rng: random.Random, n: int) -> dict:
                           "speed": round(rng.uniform(0.9, 1.05), 2), "side": "right"}
     return voices
 
+# --- t7 (issue 14, round 7): a fresh test batch by another new writer -----------------------------------------
+# Test, never tuned on; written without reading the detector's code, its cue lists or t6's scripts, and measured first
+# with the detector as main had it at 0ba3be6. Other firms (Harbor Lane Insurance, Pinecrest Energy, Lumen Telecom,
+# Corvid Credit Union) and habits the earlier batches have little of: cards read digit by digit with "double" and
+# "triple" (numbers made with runs), in pairs and hundreds (an Amex as "three seven twelve, four hundred and six ..."),
+# a reading restarted mid-number ("sorry, let me start again"), the agent reading the number back (labelled: it is
+# said in clear), a customer reading the card over four turns with the agent's "mm-hm" between (sometimes
+# overtalking), SSNs with "dash" between the groups, phone numbers with a country code ("plus one", "plus four four",
+# "plus sixty-one", "double oh three five three") and extensions, e-mail addresses spelled letter by letter with
+# "as in", "underscore", "dash", "all one word"; a relative and a colleague speaking on the customer's line, a
+# colleague of the agent reading back after a hold; line noise down to 10 dB SNR, mu-law, espeak-ng voices the
+# earlier batches never used. And calls full of numbers that are no personal data: amounts, dates, times, order and
+# ticket numbers that fail Luhn read in fours with "double", a reference read with dashes like a social, counts,
+# extensions, a meter reading, a zip code.
+
+NAMES7 = ["dolores", "kwabena", "ingrid", "rohan", "bettina", "thaddeus", "noor", "callum", "yusuf", "marisol"]
+SURNAMES7 = ["ferreira", "oyelaran", "lindqvist", "mcallister", "abernathy", "tran", "desrosiers", "pellegrini"]
+DOMAINS7 = [("outlook", "com"), ("protonmail", "com"), ("harborlane", "net"), ("icloud", "com"), ("hotmail", "co dot uk")]
+ACKS7 = ["Mm-hm.", "Mm-hm, yep.", "Okay, mm-hm.", "Right.", "Uh-huh, go on.", "Mm-hm, got that."]
+FIRMS7 = ["Harbor Lane Insurance", "Pinecrest Energy", "Lumen Telecom", "Corvid Credit Union"]
+SPELL7 = {"a": "apple", "b": "boston", "c": "charlie", "d": "dog", "e": "edward", "f": "frank", "g": "golf",
+          "h": "harry", "i": "india", "k": "king", "l": "london", "m": "mike", "n": "nora", "o": "ocean",
+          "p": "peter", "r": "robert", "s": "sam", "t": "tango", "u": "uniform", "w": "william", "y": "yellow"}
+
+
+def with_runs(prefix: str, length: int, rng: random.Random) -> str:
+    """A Luhn-valid number whose digits often repeat ("double five", "triple oh")."""
+    body = prefix
+    while len(body) < length - 1:
+        if rng.random() < 0.22 and body[-1] != (body[-2:-1] or "x"):
+            body += body[-1] * rng.choice([1, 1, 2])
+        body += rng.choice([d for d in "0123456789" if d != body[-1]])
+    return luhn_complete(body[:length - 1], length, rng)
+
+
+def hundreds_7(digits: str, rng: random.Random) -> str:
+    """An even or odd group said in pairs and hundreds: 3 digits as "four twelve", 2 as "forty-one"."""
+    chunks, pos = [], 0
+    while pos < len(digits):
+        size = 3 if (len(digits) - pos) in (3, 5) or ((len(digits) - pos) > 4 and rng.random() < 0.5) else 2
+        chunk = digits[pos:pos + size]
+        chunks.append(hundreds_6(chunk, rng) if size == 3 and chunk[0] != "0" else
+                      (singles_6(chunk) if size == 3 else pair_6(chunk)))
+        pos += size
+    return " ".join(chunks)
+
+
+def expiry_7(rng: random.Random) -> str:
+    month, year = rng.randrange(1, 13), rng.randrange(27, 33)
+    return rng.choice([f"{pair_6(f'{month:02d}')} {small_number(year)}", f"the end of {MONTHS[month - 1]} {small_number(year)}",
+                       f"{MONTHS[month - 1]} two thousand {small_number(year)}",
+                       f"{singles_6(f'{month:02d}')} slash {singles_6(str(year))}"])
+
+
+def cvv_7(length: int, rng: random.Random) -> str:
+    code = with_runs(str(rng.randrange(10)), length + 1, rng)[:length]
+    return say_digits(code, "double", rng)
+
+
+def card_call_7(i: int, rng: random.Random) -> list[dict]:
+    """One card per call in one of eight habits, then its expiry and code."""
+    firm = FIRMS7[i % len(FIRMS7)]
+    amex = i in (1, 5)
+    number = with_runs(rng.choice(["37", "34"]), 15, rng) if amex else with_runs(rng.choice(["4", "52", "6011"]), 16, rng)
+    sizes = [4, 6, 5] if amex else [4, 4, 4, 4]
+    groups = [number[sum(sizes[:n]):sum(sizes[:n + 1])] for n in range(len(sizes))]
+    runs = [say_digits(g, "double", rng) for g in groups]
+    utts: list[dict] = [{"agent": f"{firm}, payments desk, you're through to {rng.choice(['Hollis', 'Mae', 'Dev'])}."},
+                        {"customer": rng.choice(["Hiya, I want to pay off what I owe on my policy.",
+                                                 "Hello, yes, I'd like to settle my bill today, by card.",
+                                                 "Hi there, the direct debit bounced so I'll pay by card now."])},
+                        {"agent": rng.choice(["No problem. What's the card number?", "Lovely. Card number when you're ready.",
+                                              "Sure thing, go ahead with the long number."])}]
+    style = i % 8
+    if style == 0:  # digit by digit with double and triple, in one go
+        utts.append({"customer": f"Okay so it's {span('card', ', '.join(runs))}."})
+    elif style in (1, 5):  # an Amex in pairs and hundreds
+        said = ", ".join(hundreds_7(g, rng) for g in groups)
+        utts.append({"customer": f"It's an Amex, {span('card', said)}."})
+    elif style == 2:  # restarted mid-number
+        cut = rng.choice([6, 7, 9])
+        first = say_digits(number[:cut], "double", rng)
+        again = rng.choice(["sorry, hang on, I'll start again.", "no wait, that's wrong, let me start over.",
+                            "ugh, sorry, from the top."])
+        utts.append({"customer": f"Yeah, {span('card', f'{first}, um, {again} ' + ', '.join(runs))}."})
+    elif style == 3:  # read back by the agent, confirmed
+        utts += [{"customer": f"{span('card', ', '.join(pairs_6(g) for g in groups))}."},
+                 {"agent": f"Let me read that back. {span('card', fours_6(number))}?"},
+                 {"customer": "Yep, that's it."}]
+    elif style == 4:  # over four turns, the agent's "mm-hm" between
+        for n, group in enumerate(runs):
+            lead = "Right, " if n == 0 else ""
+            utts.append({"customer": f"{lead}{span('card', group)}{'.' if n == 3 else '...'}",
+                         **({"gap": 0.35} if n else {})})
+            if n < 3:
+                utts.append({"agent": rng.choice(ACKS7), "gap": rng.choice([-0.15, 0.2, 0.3])})
+    elif style == 6:  # a colleague at the customer's office reads the company card
+        utts += [{"customer": "Hang on, my colleague has the company card, I'll put her on."},
+                 {"colleague": "Hi. Right, the card number is", "gap": 0.9},
+                 {"colleague": f"{span('card', ', '.join(runs[:2]))},", "gap": 0.3},
+                 {"agent": rng.choice(ACKS7), "gap": 0.25},
+                 {"colleague": f"{span('card', ', '.join(pairs_6(g) for g in groups[2:]))}.", "gap": 0.3}]
+    else:  # said in pairs with a slip, the agent reads it back from the screen after a hold
+        utts += [{"customer": f"{span('card', ', '.join(pairs_6(g) for g in groups))}."},
+                 {"agent": "Let me just check that with my colleague, one moment."},
+                 {"hold": 5.0},
+                 {"agent_2": f"Hello, I've got the card here as {span('card', ', '.join(runs))}, is that right?"},
+                 {"customer": "That's right, yes."}]
+    speaker = "colleague" if style == 6 else "customer"
+    after = "agent_2" if style == 7 else "agent"
+    utts += [{after: rng.choice(["And the expiry?", "Expiry date on it?", "What's the valid-to date?"])},
+             {speaker: f"{span('expiry', expiry_7(rng))}."},
+             {after: rng.choice(["And the security code on the back.", "Then the three digits on the back, please.",
+                                 "And the CVV?"]) if not amex else "And the four-digit code on the front?"},
+             {speaker: f"{rng.choice(['', 'Um, ', 'It is '])}{span('cvv', cvv_7(4 if amex else 3, rng))}."},
+             {after: f"Thank you, that's {rng.choice(['one hundred and twelve pounds', 'sixty-four fifty', 'two hundred dollars'])} "
+                     f"taken, reference will come by text."},
+             {"customer": rng.choice(["Brilliant, cheers.", "Okay thanks, bye.", "Thank you, bye now."])}]
+    if i % 2 == 0:  # an e-mail for the receipt, spelled
+        utts[-1:-1] = [{"customer": "Can you e-mail me the receipt?"},
+                       {after: "Sure, what's the address?"},
+                       {"customer": f"{span('email', email_address_7(i + 3, rng))}."}]
+    return utts
+
+
+def ssn_7(rng: random.Random) -> str:
+    area = rng.choice([rng.randrange(1, 666), rng.randrange(667, 900)])
+    return f"{area:03d}{rng.randrange(1, 100):02d}{rng.randrange(1, 10000):04d}"
+
+
+def ssn_said_7(digits: str, i: int, rng: random.Random) -> str:
+    groups = [digits[:3], digits[3:5], digits[5:]]
+    if i % 3 == 0:
+        return " dash ".join(singles_6(g) for g in groups)
+    if i % 3 == 1:
+        return f"{hundreds_6(groups[0], rng) if groups[0][0] != '0' else singles_6(groups[0])}, dash, {pair_6(groups[1])}, dash, {pairs_6(groups[2])}"
+    return ", dash, ".join(say_digits(g, "double", rng) for g in groups)
+
+
+def phone_7(rng: random.Random) -> str:
+    return rng.choice(["303", "646", "718", "971", "602"]) + f"{rng.randrange(2, 10)}{rng.randrange(10)}{rng.randrange(10)}" \
+        + f"{rng.randrange(10000):04d}"
+
+
+def id_call_7(i: int, rng: random.Random) -> list[dict]:
+    """Security questions: the social with "dash", a member number, a phone with an extension."""
+    ssn = ssn_7(rng)
+    member = with_runs(str(rng.randrange(1, 10)), rng.choice([8, 9, 10]), rng)
+    phone = phone_7(rng)
+    ext = "".join(str(rng.randrange(10)) for _ in range(rng.choice([3, 4])))
+    member_said = say_digits(member, "double", rng) if i % 2 else hundreds_7(member, rng)
+    phone_said = ", ".join(say_digits(g, "double", rng) for g in (phone[:3], phone[3:6], phone[6:]))
+    return [{"agent": "Corvid Credit Union, member services, Ayo speaking."},
+            {"customer": rng.choice(["Hi, I got locked out of online banking again.", "Hello, I need to change my address.",
+                                     "Yeah hi, there's a payment on my account I don't recognise."])},
+            {"agent": "I can help. First I need to verify you. Your social security number, please?"},
+            {"customer": f"{rng.choice(['Sure, ', 'Okay, ', ''])}{span('ssn', ssn_said_7(ssn, i, rng))}."},
+            {"agent": "Thanks. And your member number?"},
+            {"customer": f"Let me find it... {span('account', member_said)}."},
+            {"agent": "And a daytime number in case we get cut off?"},
+            {"customer": f"Work is best, {span('phone', f'{phone_said}, extension {singles_6(ext)}')}."},
+            {"agent": f"Lovely, you're verified. {rng.choice(['I have reset the login.', 'The address is updated.', 'I have blocked that payment.'])}"},
+            {"customer": "Great, thanks for your help."}]
+
+
+def intl_call_7(i: int, rng: random.Random) -> list[dict]:
+    """A callback number with a country code, and (in two calls) the agent's read-back."""
+    code, rest = [("plus one", phone_7(rng)),
+                  ("plus four four", "7" + "".join(str(rng.randrange(10)) for _ in range(9))),
+                  ("plus sixty-one", "4" + "".join(str(rng.randrange(10)) for _ in range(8))),
+                  ("double oh three five three", "8" + "".join(str(rng.randrange(10)) for _ in range(8)))][i % 4]
+    if i % 4 == 0:
+        said = ", ".join(say_digits(g, "double", rng) for g in (rest[:3], rest[3:6], rest[6:]))
+    elif i % 4 == 1:
+        said = f"{singles_6(rest[:4])}, {hundreds_6(rest[4:7], rng)}, {hundreds_6(rest[7:], rng)}"
+    elif i % 4 == 2:
+        said = f"{singles_6(rest[:3])}, {pairs_6(rest[3:5])}, {say_digits(rest[5:], 'double', rng)}"
+    else:
+        said = f"{pair_6(rest[:2])}, {say_digits(rest[2:5], 'double', rng)}, {pairs_6(rest[5:])}"
+    utts: list[dict] = [{"agent": "Lumen Telecom roaming team, how can I help?"},
+                        {"customer": rng.choice(["I'm abroad and my data stopped working.",
+                                                 "Hi, I'm travelling and can't make calls, it's really annoying."])},
+                        {"agent": "Sorry about that. What number can we reach you on while you're away?"},
+                        {"customer": f"My local number here is {span('phone', f'{code}, {said}')}."}]
+    if i % 2 == 0:
+        utts += [{"agent": f"So that's {span('phone', f'{code}, {singles_6(rest)}')}."},
+                 {"customer": "Correct."}]
+    return utts + [{"agent": "I've reset the roaming profile. Restart the phone in five minutes."},
+                   {"customer": "Will do, thanks."}]
+
+
+def email_address_7(i: int, rng: random.Random) -> str:
+    name, surname = rng.choice(NAMES7), rng.choice(SURNAMES7)
+    domain, tld = rng.choice(DOMAINS7)
+    spelled = ", ".join(f"{c} as in {SPELL7[c]}" if c in SPELL7 and rng.random() < 0.45 else c for c in surname)
+    style = i % 5
+    if style == 0:
+        local = f"{', '.join(name)}, underscore, {spelled}"
+    elif style == 1:
+        local = f"{name[0]} as in {SPELL7.get(name[0], name)}, dash, {spelled}, {singles_6(str(rng.randrange(10, 99)))}"
+    elif style == 2:
+        local = f"{name}{surname}, all one word, that's {spelled}"
+    elif style == 3:
+        local = f"{', '.join(surname)}, dot, {name[0]}, underscore, {singles_6(str(rng.randrange(1980, 2005)))}"
+    else:
+        local = f"{name} dash {surname}, that's {spelled}, then {small_number(rng.randrange(11, 99))}"
+    return f"{local}, at {domain} dot {tld}"
+
+
+def email_call_7(i: int, rng: random.Random) -> list[dict]:
+    """An address spelled letter by letter; in some calls a second one, or the agent's read-back."""
+    address = email_address_7(i, rng)
+    utts: list[dict] = [{"agent": f"{FIRMS7[(i + 1) % 4]}, online accounts, this is Bree."},
+                        {"customer": "Hi, my password reset e-mail never arrives."},
+                        {"agent": "Let me look. Which e-mail address is on the account?"},
+                        {"customer": f"It should be {span('email', address)}."}]
+    if i % 2 == 0:
+        utts += [{"agent": "Hmm, I have it slightly different. Can you spell the part before the at again?"},
+                 {"customer": f"Sure. {span('email', address.split(', at ')[0])}."}]
+    else:
+        utts += [{"agent": "Okay, and an alternative address, a work one maybe?"},
+                 {"customer": f"Yeah, {span('email', email_address_7(i + 2, rng))}."}]
+    return utts + [{"agent": "Found the problem, it was a typo. I've sent the link again."}, {"customer": "Got it, thank you."}]
+
+
+def kin_call_7(i: int, rng: random.Random) -> list[dict]:
+    """A relative on the customer's line reads the account holder's details while the customer prompts."""
+    ssn, phone = ssn_7(rng), phone_7(rng)
+    card = with_runs("4", 16, rng)
+    utts: list[dict] = [{"agent": "Pinecrest Energy billing, it's Tom."},
+                        {"customer": "Hi, I'm calling for my dad, he's here, he can't hear well on the phone."},
+                        {"agent": "That's fine, but I need him to confirm he's happy for you to speak for him."},
+                        {"relative": "Yes, yes, she can do it, that's my daughter.", "gap": 0.8}]
+    if i == 0:
+        utts += [{"agent": "Thank you. Can he give me his social?"},
+                 {"relative": f"It's {span('ssn', ssn_said_7(ssn, 0, rng))}.", "gap": 0.6},
+                 {"agent": "And the number we should call back on?"},
+                 {"customer": f"Use mine, {span('phone', ', '.join(say_digits(g, 'double', rng) for g in (phone[:3], phone[3:6], phone[6:])))}."}]
+    else:
+        utts += [{"agent": "Thank you. How would you like to pay the arrears?"},
+                 {"customer": "Dad, read her your card. The long number."},
+                 {"relative": f"Okay, {span('card', ', '.join(say_digits(card[a:a + 4], 'double', rng) for a in (0, 4)))}...",
+                  "gap": 1.0},
+                 {"agent": rng.choice(ACKS7), "gap": 0.3},
+                 {"relative": f"{span('card', ', '.join(say_digits(card[a:a + 4], 'plain', rng) for a in (8, 12)))}.",
+                  "gap": 0.5},
+                 {"agent": "And the expiry?"},
+                 {"customer": f"It says {span('expiry', expiry_7(rng))}."}]
+    return utts + [{"agent": "All done, the account is up to date."}, {"customer": "Thanks so much."}]
+
+
+def fp_call_7(i: int, rng: random.Random) -> list[dict]:
+    """No personal data, said the way t7's PII is: "double", fours, dashes, pairs and hundreds."""
+    valid = with_runs(str(rng.randrange(1, 10)), 16, rng)
+    order = valid[:-1] + str((int(valid[-1]) + rng.randrange(1, 10)) % 10)  # fails Luhn
+    ticket = "".join(str(rng.randrange(10)) for _ in range(9))
+    amount = rng.choice(["a hundred and forty-nine ninety-nine", "two thousand three hundred and eight dollars",
+                         "eighty-seven pounds sixty", "three forty-five a month"])
+    when = rng.choice(["the twenty-third of October twenty twenty-six", "oh nine twenty-eight", "March twenty-nine",
+                       "the fourth, at half past two"])
+    kind = i % 3
+    if kind == 0:
+        numbers = [{"customer": f"Hi, I'm chasing an order, the number is {', '.join(say_digits(order[a:a + 4], 'double', rng) for a in range(0, 16, 4))}."},
+                   {"agent": f"Thanks. I see {rng.choice(['three', 'eleven', 'twenty-four'])} items, {amount}, "
+                             f"due {when}."}]
+    elif kind == 1:
+        numbers = [{"customer": f"Hello, my ticket reference is {' dash '.join(singles_6(g) for g in (ticket[:3], ticket[3:5], ticket[5:]))}."},
+                   {"agent": f"Got it. The engineer comes {when}, between {rng.choice(['eight and twelve', 'one and five'])}."}]
+    else:
+        meter = "".join(str(rng.randrange(10)) for _ in range(rng.choice([5, 6])))
+        numbers = [{"customer": f"I want to give a meter reading, it's {say_digits(meter, 'double', rng)}."},
+                   {"agent": f"Thanks, that's {hundreds_7(meter, rng)} units, so about {amount} for the quarter."}]
+    return [{"agent": f"{FIRMS7[i % 4]}, how can I help?"}, *numbers,
+            {"customer": f"Okay. My zip is {singles_6(str(rng.randrange(10000, 99999)))}, if that matters, and I'm on "
+                         f"floor {small_number(rng.randrange(2, 40))}, room {hundreds_6(str(rng.randrange(100, 999)), rng)}."},
+            {"agent": f"No need. If it happens again, call the team on extension {say_digits(str(rng.randrange(1000, 9999)), 'double', rng)}, "
+                      f"open seven till nine, or quote case {pairs_6(''.join(str(rng.randrange(10)) for _ in range(6)))}."},
+            {"customer": f"Right. I've been waiting {rng.choice(['forty-five minutes', 'two weeks', 'since twenty nineteen'])}, so."},
+            {"agent": f"I know, sorry. I've added {rng.choice(['a twenty dollar credit', 'fifteen percent off', 'ten pounds'])}."},
+            {"customer": "Fine. Bye."}]
+
+
+def voices_7(rng: random.Random, name: str, i: int) -> dict:
+    """Piper pitched and paced widely; some customers and agents espeak-ng voices no batch used before; a relative
+    and a colleague on the customer's line; a second agent."""
+    customer: dict = {"pitch": round(rng.uniform(0.8, 1.35), 2), "speed": round(rng.uniform(0.88, 1.15), 2)}
+    agent: dict = {"pitch": round(rng.uniform(0.82, 1.08), 2), "speed": round(rng.uniform(0.92, 1.12), 2)}
+    if i % 4 == 1:
+        customer = {"engine": "espeak", "voice": rng.choice(["en-029+f2", "en-gb-x-gbcwmd+m4", "en-us-nyc+f4"]),
+                    "pitch": 1.0, "speed": 0.92}
+    elif i % 4 == 3:
+        agent = {"engine": "espeak", "voice": rng.choice(["en-gb-x-gbclan+f3", "en-us-nyc+m2"]), "pitch": 1.0, "speed": 1.0}
+    return {"agent": agent, "agent_2": {"pitch": round(rng.uniform(0.76, 0.9), 2), "speed": 1.02}, "customer": customer,
+            "relative": {"pitch": 0.78, "speed": 0.86, "side": "right"},
+            "colleague": {"pitch": 1.28, "speed": 1.08, "side": "right"}}
+
+
 def voices_3(rng: random.Random) -> dict:
     """Speakers no rule was tuned on: agents and customers outside the first two batches' ranges where the voice
     stays clear (lower agents, faster customers), and a second agent for some calls."""
@@ -1936,6 +2233,25 @@ def main() -> None:
                           "crosstalk_db": rng_d7.choice([-30, -26]), "channel_gain_db": {"right": rng_d7.choice([0, -3, -6])}},
                 "voices": voices_d7(rng_d7, i),
                 "utterances": maker(i, rng_d7),
+            })
+    # t7 (round 7): a fresh test batch by another new writer (see above), measured first with the detector as main had
+    # it at 0ba3be6. Own generator and fixed seeds (7500 on; d7 has 1470 and 7000 on), so the batches before it keep
+    # their audio.
+    rng_t7 = random.Random(1477)
+    batch7 = [("t7-card", card_call_7, 8), ("t7-id", id_call_7, 6), ("t7-intl", intl_call_7, 4),
+              ("t7-mail", email_call_7, 5), ("t7-kin", kin_call_7, 2), ("t7-fp", fp_call_7, 6)]
+    for prefix, maker, count in batch7:
+        for i in range(count):
+            name = f"{prefix}-{i + 1:02d}"
+            out.append({
+                "file": f"{name}.flac",
+                "metadata": {"call_id": f"SP-{name}", "agent_id": "a-hollis", "queue": "payments", "split": "test"},
+                "seed": 7500 + len([c for c in out if c["file"].startswith("t7-")]),
+                "audio": {"mulaw": rng_t7.random() < 0.5, "snr_db": rng_t7.choice([10, 14, 18, 22, 28]),
+                          "crosstalk_db": rng_t7.choice([-30, -24, -20]),
+                          "channel_gain_db": {"right": rng_t7.choice([0, -4, -8])}},
+                "voices": voices_7(rng_t7, name, i),
+                "utterances": maker(i, rng_t7),
             })
     header = "# Generated by make_scripts.py: edit that, not this file.\n"
     text = yaml.safe_dump({"defaults": {"audio": {"telephone": True}}, "calls": out}, sort_keys=False, width=120)
