@@ -134,7 +134,7 @@ def test_answers_as_tiny_en_wrote_them_on_the_d5_dev_calls() -> None:
     def found(text: str, kinds: list[str]) -> list[tuple[str, str]]:
         return [(h.kind, text[h.start:h.end]) for h in answer_spans(text, kinds)]
 
-    assert found("It expires, 0, 5, 28, 5, 4, 9.", ["expiry", "cvv"]) == [("expiry", "5, 28"), ("cvv", "5, 4, 9")]
+    assert found("It expires, 0, 5, 28, 5, 4, 9.", ["expiry", "cvv"]) == [("expiry", "0, 5, 28"), ("cvv", "5, 4, 9")]
     assert found("I'm the first of October, 2029.", ["expiry"]) == [("expiry", "October, 2029")]
     assert found("dot right in that fernil dot org.", ["email"]) == [("email", "dot right in that fernil dot org")]
     assert found("renined for 149 871", ["ssn"]) == [("ssn", "for 149 871")]

@@ -76,14 +76,14 @@ _WORDS = re.compile(r"[a-z0-9]+")
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 # "may 29", "oh five twenty nine", "12/31", and month and year with a word between ("twelve of twenty thirty one" or
 # speech recognition's "10 up 20 29", "L3 of 2026" for "oh three of ...")
-_EXPIRY_SHAPE = re.compile(rf"(?i)\b(?:(?:{_MONTHS}),?\s*(?:of\s+)?(?:20)?\d{{2}}\b|(?:[0ol]?[1-9]|1[0-2])\s?(?:/|-|slash)?\s?"
+_EXPIRY_SHAPE = re.compile(rf"(?i)\b(?:(?:{_MONTHS}),?\s*(?:of\s+)?(?:20)?\d{{2}}\b|(?:(?:0\s?|[0ol])?[1-9]|1[0-2]),?\s?(?:/|-|slash)?\s?"
                            rf"(?:20)?[2-4]\d|(?:[0ol]?[1-9]|1[0-2])\s[a-z]{{1,3}}\s(?:20,?\s?)?[2-4]\d)(?!\d)")
 # a security code: 3-4 digits, 3-4 single digits with pauses ("5, 4, 9": Whisper's way with digits said slowly), or
-# four as two pairs ("90, 24")
-_CODE = re.compile(r"(?<![\d$£€.,])(?:\d{3,4}|\d(?:(?:, | |-| -)\d(?!\d)){2,3}|\d\d(?:, | |-| -)\d\d)"
+# four as two pairs ("90, 24"), three as a digit and a pair ("9 93")
+_CODE = re.compile(r"(?<![\d$£€.,])(?:\d{3,4}|\d(?:(?:, | |-| -)\d(?!\d)){2,3}|\d\d(?:, | |-| -)\d\d|\d \d\d|\d\d \d)"
                    r"(?![\d]|[.,]\d|\s*(?:dollars?|pounds?|euros?|cents?|percent|%))")
 _TOKEN = re.compile(r"[\w@.'-]+")
-_HYPHEN_BEFORE_DIGIT = re.compile(r"(?<!\w)-(?=\d)")
+_HYPHEN_BEFORE_DIGIT = re.compile(r"(?<!\w)[-.](?=\d)")  # "-719", and "1 .97" / "0 .3" for "one ninety seven" / "oh three"
 _EMAIL_SIGN = re.compile(r"(?i)@|\bat\b|\bdot\b|\.(?:com|org|net)\b")
 _LEAD = LEAD_WORDS | {"do", "can", "you", "use", "i", "i'd", "i'll", "let's", "that", "that's", "here", "please"}
 # a sentence that ends where a turn ends ("My son set it up, he'll tell you." / "Sure, vance b at ..."): no part of an
@@ -171,7 +171,7 @@ def _numbers(text: str, kinds: Sequence[str]) -> list[PIISpan]:
     def free(match: re.Match[str]) -> bool:
         return not any(match.start() < e and s < match.end() for s, e in taken)
 
-    # Whisper's "-719 -71390 -0." for digits said one by one: a hyphen before a group is no minus sign here
+    # Whisper's "-719 -71390 -0." for digits said one by one: a hyphen (or a point) before a group is no minus sign here
     plain = _HYPHEN_BEFORE_DIGIT.sub(" ", norm.text)  # same length: offsets stay
     for start, end, digits in digit_runs(plain, max((WHOLE_DIGITS[k] for k in numeric), default=13)):
         fits = [k for k in numeric if MIN_DIGITS[k] <= len(digits) <= MAX_DIGITS[k]]
@@ -182,12 +182,12 @@ def _numbers(text: str, kinds: Sequence[str]) -> list[PIISpan]:
     if numeric and not found and (loose := _sounded_number(plain, numeric[0])) is not None:
         add(numeric[0], *loose)
     if "expiry" in kinds:
-        for date in _EXPIRY_SHAPE.finditer(norm.text):
+        for date in _EXPIRY_SHAPE.finditer(plain):
             if free(date):
                 add("expiry", date.start(), date.end())
                 break
     if "cvv" in kinds:
-        for code in _CODE.finditer(norm.text):
+        for code in _CODE.finditer(plain):
             if free(code):
                 add("cvv", code.start(), code.end())
                 break

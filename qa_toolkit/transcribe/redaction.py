@@ -16,7 +16,7 @@ start and end, so turns, timing checks and evidence still line up.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from qa_toolkit.ingest.pii import (CARD_CUE_CHARS, KINDS, PIISpan, after_card, find_pii, normalised_offset,
@@ -195,12 +195,13 @@ def _keeps_open(text: str) -> bool:
         or 0 < len(words) <= 8 and all(w in _HUM_LETTERS for w in words)))  # "M .H .M .H .N.": "mhm, mhm"
 
 
-def _answers(turns: Sequence[TurnText], kinds: Collection[str], claimed: Collection[int] = ()
+def _answers(turns: Sequence[TurnText], kinds: Collection[str],
+             claimed: Mapping[int, Sequence[tuple[str, int, int]]] | None = None
              ) -> Iterator[tuple[_Joined, list[PIISpan]]]:
     """Each question for personal data by the agent's side and what the customer's turns that answer it hold: those
     after it until the asker speaks again (their "mhm" and "take your time" aside), each within :data:`ANSWER_S` of
-    the one before, and the customer's turn before it that goes on into it (:data:`OVERLAP_S`) where nothing was
-    found in it yet (``claimed``: turn indexes), read by
+    the one before, and the customer's turn before it that goes on into it (:data:`OVERLAP_S`), after what was
+    found in it already (``claimed``: spans per turn index), read by
     :func:`~qa_toolkit.transcribe.answers.answer_spans` for the kinds asked for. The questions
     right after a card number's that name nothing heard ask for what of the card's expiry date and security code
     (:data:`AFTER_CARD`) is not given yet ("Through a date in the CDC" for "valid thru date and the CVC", "Flip it
@@ -224,9 +225,11 @@ def _answers(turns: Sequence[TurnText], kinds: Collection[str], claimed: Collect
             continue
         answer: list[tuple[int, TurnText]] = []
         before = turns[index - 1] if index else None
-        if (before is not None and before.speaker == "customer" and before.end_s > question.start_s + OVERLAP_S
-                and index - 1 not in claimed):  # not the answer to the question before
-            answer.append((index - 1, before))  # speech recognition put the answer's start in the turn before
+        if before is not None and before.speaker == "customer" and before.end_s > question.start_s + OVERLAP_S:
+            # speech recognition put the answer's start in the turn before; what was found there already (the answer
+            # to the question before) is no part of it: blanked, so that its digits do not run on into this answer's
+            cut = max((e for _k, _s, e in (claimed or {}).get(index - 1, [])), default=0)
+            answer.append((index - 1, replace(before, text=" " * cut + before.text[cut:]) if cut else before))
         last_end = question.end_s
         for later in range(index + 1, len(turns)):
             turn = turns[later]
