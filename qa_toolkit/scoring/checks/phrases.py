@@ -8,6 +8,7 @@ from pydantic import model_validator
 
 from qa_toolkit.scoring import semantic, text
 from qa_toolkit.scoring.checks import CheckResult, Evidence, Params, on_channel, quote
+from qa_toolkit.scoring.checks.resolution import ESCALATION, ESCALATION_REGEXES, OFFER_REGEXES, handover
 from qa_toolkit.scoring.semantic import Exemplars
 from qa_toolkit.scoring.view import InteractionView, TurnView
 
@@ -38,7 +39,7 @@ CLOSINGS = (
     "don't hesitate to contact", "don't hesitate to reach out", "enjoy your day", "glad i could help",
     # spoken goodbyes: "You look after yourself", "mind how you go", "ta-ra", "speak soon"
     "look after yourself", "mind how you go", "all the best", "cheerio", "ta-ra", "bye now", "speak soon",
-    "talk soon", "take it easy",
+    "talk soon", "take it easy", "good luck",
 )
 # "have a great day", "have a lovely weekend", "have a good rest of your day", "have a good one"
 CLOSING_REGEXES = (
@@ -49,6 +50,18 @@ CLOSING_REGEXES = (
     r"\b(?:will|'ll|should)\s+(?:\w+\s+)?(?:come|arrive|reach\s+you|be\s+with\s+you|land|go\s+out|turn\s+up|"
     r"be\s+(?:in|on)\s+(?:the\s+post|your\s+(?:inbox|account|email|phone|way)))\b[^.!?]{0,40}?\b(?:in|within|by|"
     r"on|over|today|tomorrow|tonight|next)\b",
+    # next steps said as what the customer will get or what is on its way: "you'll get a letter confirming nothing
+    # is owed", "we'll send a statement", "a returns bag is on its way", "the replacement ships when we scan it"
+    r"\b(?:you'll|you\s+will|you\s+should)\s+(?:\w+\s+)?(?:get|receive)\s+(?:a|an|the|your)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:letter|e-?mail|text|sms|confirmation|statement|code|link|label|invoice|receipt|message|notification|reply|"
+    r"call|refund|replacement|pack|copy|form)\b",
+    r"\b(?:we'll|we\s+will|i'll|i\s+will)\s+(?:\w+\s+)?(?:send|post|e-?mail|text)\s+(?:you\s+)?(?:a|an|the|your)\s+"
+    r"(?:[\w-]+\s+){0,2}?(?:letter|e-?mail|statement|confirmation|code|link|label|invoice|receipt|copy|form|pack|"
+    r"replacement|update|details)\b",
+    r"\b(?:is|are)\s+on\s+(?:its|their|the)\s+way\b", r"\b(?:ships|dispatches|will\s+ship)\s+(?:when|as\s+soon|"
+    r"today|tomorrow|on|within|in|by)\b",
+    # a short well-wish: "Enjoy Madrid!", "Enjoy the trip!"
+    r"(?:^|(?<=[.!?])\s)\W*enjoy\s+(?:the\s+|your\s+)?[\w-]+(?:\s+[\w-]+)?\s*!",
 )
 DISCLOSURE_REGEXES = (
     r"\b(?:this|the|our|your)\s+(?:call|conversation|chat)s?\s+(?:may|will|might|is going to|are|is)\s+"
@@ -158,6 +171,7 @@ class ClosingParams(Params):
     regexes: tuple[str, ...] = CLOSING_REGEXES
     exemplars: Exemplars | None = None
     last_turns: int = 2
+    handover: bool = True  # a hand-over (a transfer, a team that takes the case) in the last turns is a next step
 
 
 class DisclosureParams(Params):
@@ -231,6 +245,15 @@ def greeting(view: InteractionView, p: GreetingParams) -> CheckResult:
                        tuple(quote(t) for t in turns), 0.85)
 
 
+def _handed_over(turns: list[TurnView], first_agent: int) -> tuple[TurnView, text.Match] | None:
+    """The last of ``turns`` that hands the contact over by the escalation check's rules (offers, negations and the
+    agent's introduction in their first turn left out), with the hand-over found."""
+    for turn in reversed(turns):
+        if match := handover(turn, ESCALATION, ESCALATION_REGEXES, OFFER_REGEXES, turn.index == first_agent):
+            return turn, match
+    return None
+
+
 def closing(view: InteractionView, p: ClosingParams) -> CheckResult:
     """The agent closes (anything else, next steps, goodbye) in their last turn(s)."""
     turns = view.by("agent")[-p.last_turns:] if p.last_turns else []
@@ -240,6 +263,10 @@ def closing(view: InteractionView, p: ClosingParams) -> CheckResult:
     if hit:
         turn, match = hit
         return CheckResult("pass", f"closing in turn {turn.index}", (quote(turn, match.start, match.end),), 0.9)
+    if p.handover and (handed := _handed_over(turns, view.by("agent")[0].index)):
+        turn, match = handed
+        return CheckResult("pass", f"closing in turn {turn.index}: handed over, the next step",
+                           (quote(turn, match.start, match.end),), 0.85)
     if sem := semantic.match(turns, p.exemplars):
         return CheckResult("pass", f"closing in turn {sem.turn.index} (similarity {sem.similarity:.2f})",
                            (semantic.evidence(sem),), sem.confidence)

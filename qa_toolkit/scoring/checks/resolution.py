@@ -26,8 +26,11 @@ CUSTOMER_AGREES = (
     "much appreciated", "sorted", "problem solved", "all good", "wonderful", "fantastic", "gracias", "merci",
     "lovely", "amazing", "no thanks", "no thank you", "ok", "okay",
     "fine", "alright", "all right", "will do", "got it", "cool", "nice",
-    "noted", "sounds good", "what a relief", "oh right",
+    "noted", "sounds good", "what a relief", "oh right", "ta", "fair enough", "makes sense",
 )
+# the customer turning down "anything else?": nothing more is needed ("no", "nope, that's it", "no ty")
+DECLINE_REGEXES = (r"^\W*(?:no|nope|nah|nothing|that's\s+(?:all|it|everything))\b",)
+MORE_HELP_REGEXES = (r"\b(?:anything|something)\s+(?:else|more)\b",)
 CUSTOMER_UNRESOLVED = (
     "still not working", "still doesn't work", "still does not work", "still broken", "didn't work", "did not work",
     "doesn't work", "not resolved", "not fixed", "still waiting", "still have the problem", "still the same",
@@ -113,6 +116,14 @@ INTRODUCTION_REGEXES = (
     r"\bi\s+(?:lead|run|manage|supervise)\s+the\s+(?:[\w-]+\s+){0,2}(?:team|desk|department)\b",
     r"\b(?:i'm|i\s+am)\s+(?:the|a)\s+(?:team\s+lead(?:er)?|supervisor|(?:duty\s+)?manager)\b",
 )
+ESCALATION_REGEXES += (
+    # "I'm looping in my supervisor", "I'm bringing in one of our senior support engineers", "I'm moving this chat to
+    # them now"
+    r"\b(?:loop(?:ed|ing)?|bring(?:ing)?|brought)\s+in\s+(?:my|a|an|our|the|one\s+of\s+(?:our|the|my))\s+"
+    r"(?:[\w-]+\s+){0,2}?(?:supervisors?|managers?|team\s+lead(?:er)?s?|colleagues?|engineers?|specialists?)\b",
+    r"\b(?:mov|pass|hand|transferr?)(?:e|ed|es|ing)?\s+(?:this|the|your)\s+(?:chat|conversation|case|call)\s+"
+    r"(?:(?:over|across|on)\s+)?to\b",
+)
 ESCALATION_REGEXES += INTRODUCTION_REGEXES
 # an offer is no hand-over: "If you want, I can pass you to our planning team", "I could put you through to claims,
 # but ...", "Would you like me to transfer you?"
@@ -159,6 +170,9 @@ class ResolutionParams(Params):
     unresolved_exemplars: Exemplars | None = None
     escalation_exemplars: Exemplars | None = None
     offer_regexes: tuple[str, ...] = OFFER_REGEXES
+    decline_regexes: tuple[str, ...] = DECLINE_REGEXES
+    more_help_regexes: tuple[str, ...] = MORE_HELP_REGEXES
+    speakers: tuple[str, ...] = ("agent", "system")  # whose hand-overs count (a system line "Chat transferred")
 
 
 class EscalationParams(Params):
@@ -215,7 +229,13 @@ def resolution(view: InteractionView, p: ResolutionParams) -> CheckResult:
     first_agent = view.by("agent")[0].index
     regexes = on_channel(view, p.escalation_regexes, p.spoken_escalation_regexes)
     fixed = on_channel(view, p.agent_regexes, p.spoken_agent_regexes)
-    for turn in view.by("agent"):
+    for turn in view.turns:
+        if turn.speaker != "agent":  # a system line after the agent's first turn: "Chat transferred to queue: ..."
+            if turn.speaker in p.speakers and turn.index > first_agent and turn.index in spoken and (
+                    found := handover(turn, p.escalation_phrases, regexes, p.offer_regexes)):
+                return CheckResult("fail", f"escalated in turn {turn.index}, not resolved here",
+                                   (quote(turn, found.start, found.end),), 0.8, {"resolved": False})
+            continue
         match = text.first(turn.text, p.agent_phrases, fixed)
         if match:
             agent_hit = (turn, quote(turn, match.start, match.end))
@@ -248,6 +268,12 @@ def resolution(view: InteractionView, p: ResolutionParams) -> CheckResult:
     if agent_hit:  # after a stated fix, any agreement counts ("ok", then "no" to "anything else?")
         closing = customer_after
     ack = None
+    if p.decline_regexes and text.first(view.by("agent")[-1].text, (), p.more_help_regexes):
+        # "anything else?" turned down: what the customer said since the answer counts, the "no" agrees too
+        closing = customer_after
+        for turn in (t for t in customer_after if t.index > last_agent):
+            if match := text.first(turn.text, (), p.decline_regexes, allow_negated=True):
+                ack = (turn, match)
     for turn in closing:
         match = text.first(turn.text, p.customer_phrases)
         if match:
