@@ -36,6 +36,14 @@ CUSTOMER_UNRESOLVED = (
     "doesn't work", "not resolved", "not fixed", "still waiting", "still have the problem", "still the same",
     "that doesn't help", "that didn't help", "not what i asked", "useless", "i'll call back", "i will call back",
     "i'll contact you again", "waste of time", "still not", "why ask", "we'll see", "rude", "not happy",
+    "thanks for nothing", "unbelievable", "unreal", "put it back", "it's not there", "it is not there",
+    "still blank", "still empty", "still nothing",
+)
+# a question waved away by the agent is not answered: "google it", "not my call", "whatever"
+AGENT_WAVED = (
+    "google it", "not my call", "not my department", "nothing to do with me", "not my problem", "not our problem",
+    "their problem", "nothing i can do", "nothing else i can do", "nothing more i can do", "whatever",
+    "not here to", "put it in writing", "take it up with",
 )
 ESCALATION = (
     "transfer you", "transferring you", "i'll transfer", "escalate", "escalating", "escalated",
@@ -170,6 +178,7 @@ class ResolutionParams(Params):
     unresolved_exemplars: Exemplars | None = None
     escalation_exemplars: Exemplars | None = None
     offer_regexes: tuple[str, ...] = OFFER_REGEXES
+    waved_phrases: tuple[str, ...] = AGENT_WAVED
     decline_regexes: tuple[str, ...] = DECLINE_REGEXES
     more_help_regexes: tuple[str, ...] = MORE_HELP_REGEXES
     speakers: tuple[str, ...] = ("agent", "system")  # whose hand-overs count (a system line "Chat transferred")
@@ -236,6 +245,9 @@ def resolution(view: InteractionView, p: ResolutionParams) -> CheckResult:
                 return CheckResult("fail", f"escalated in turn {turn.index}, not resolved here",
                                    (quote(turn, found.start, found.end),), 0.8, {"resolved": False})
             continue
+        if waved := text.first(turn.text, p.waved_phrases):
+            return CheckResult("fail", f"a question waved away in turn {turn.index}, not answered",
+                               (quote(turn, waved.start, waved.end),), 0.7, {"resolved": False})
         match = text.first(turn.text, p.agent_phrases, fixed)
         if match:
             agent_hit = (turn, quote(turn, match.start, match.end))
