@@ -199,7 +199,7 @@ def identity_before_account(view: InteractionView, p: OrderingParams) -> CheckRe
         if not accounts and not verifs and not idents and not sem_verifs and not sem_accounts:
             continue  # nothing to judge in this turn (most turns)
         requests = [m.start for m in text.find(said, (), p.request_regexes)] if idents else []
-        echoes = [m.start for m in text.find(said, p.echo_markers)] if accounts else []
+        echoes = [m.start for m in text.find(said, p.echo_markers)] if accounts or sem_accounts else []
         customer_words = set(_WORDS.findall(text.normalize(" ".join(others)))) if echoes else set()
         for s, e in _sentences(said):
             asks = any(s <= i < e for i in idents) and any(s <= r < e for r in requests)
@@ -217,6 +217,8 @@ def identity_before_account(view: InteractionView, p: OrderingParams) -> CheckRe
             if asks or (sem_v and not accounts):
                 continue  # asking for an identifier is verification, not an account detail
             echo = any(s <= x < e for x in echoes)
+            if echo:  # an apology is like an account detail by meaning only ("three months waiting for money
+                sem_a = None  # you're owed isn't ok, I'm sorry"): it discloses nothing no rule finds
             a = next((m for m in accounts if s <= m.start < e and not (echo and _echoes(m, customer_words))), None)
             if a is None and sem_a is None:
                 continue
