@@ -332,3 +332,41 @@ def test_a_stated_fix_stands_without_the_customers_word_when_confirm_fix_is_off(
     assert run("resolution", view(*turns), confirm_fix=False).measures["resolved"] is True
     objected = [*turns, ("customer", "It still doesn't work.")]
     assert run("resolution", view(*objected), confirm_fix=False).measures["resolved"] is False
+
+
+@pytest.mark.parametrize(("turns", "status"), [
+    # a hand-over in the agent's last turns is a next step (the closing definition), a system line after it or not
+    ([("customer", "My bill is wrong"), ("agent", "Billing disputes sit with our accounts team, so I'm transferring "
+      "you to them now."), ("system", "Chat transferred to queue: accounts"), ("customer", "ok")], "pass"),
+    ([("agent", "Hi"), ("agent", "I'm looping in my supervisor now, she'll pick this up with you.")], "pass"),
+    # an offered hand-over is none
+    ([("agent", "Hi"), ("agent", "If you want, I can pass you to our accounts team.")], "fail"),
+    # what the customer will get next, and a short well-wish
+    ([("agent", "Hi"), ("agent", "Done. You'll get a text confirming the new date.")], "pass"),
+    ([("agent", "Hi"), ("agent", "We'll post you a statement.")], "pass"),
+    ([("agent", "Hi"), ("agent", "The spare charger is on its way.")], "pass"),
+    ([("agent", "Hi"), ("agent", "Enjoy Lisbon!")], "pass"),
+    ([("agent", "Hi"), ("agent", "Enjoy doing it all by hand then, I suppose.")], "fail"),
+])
+def test_closing_reads_hand_overs_and_next_steps(turns, status) -> None:  # type: ignore[no-untyped-def]
+    assert run("closing", view(*turns)).status == status
+
+
+@pytest.mark.parametrize(("turns", "resolved"), [
+    # "anything else?" turned down: the thanks before it and the "no" agree
+    ([("customer", "What time do you open?"), ("agent", "From 8."), ("customer", "perfect, thanks"),
+      ("agent", "Anything else I can do?"), ("customer", "no")], True),
+    ([("customer", "Can I pay by card?"), ("agent", "Yes, any card."), ("customer", "good"),
+      ("agent", "Anything else?"), ("customer", "nope, that's everything ty")], True),
+    # a question waved away is not answered, whatever the customer says
+    ([("customer", "Why was I charged a fee?"), ("agent", "No idea, google it."), ("customer", "ok")], False),
+    ([("customer", "Can you waive it?"), ("agent", "Whatever. Email customer relations."), ("customer", "fine")], False),
+    # the customer rejects the fix
+    ([("customer", "Refund?"), ("agent", "I've issued the refund."), ("customer", "It's not there, I looked.")], False),
+    # a hand-over said by a system line is no resolution here
+    ([("customer", "Fee?"), ("agent", "Let me get someone."), ("system", "Chat transferred to queue: billing"),
+      ("customer", "ok thanks")], False),
+])
+def test_resolution_declines_waves_and_system_hand_overs(turns, resolved) -> None:  # type: ignore[no-untyped-def]
+    result = run("resolution", view(*turns))
+    assert result.measures["resolved"] is resolved

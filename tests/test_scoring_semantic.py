@@ -190,3 +190,18 @@ def test_a_conversation_scores_the_same_alone_and_inside_a_batch_of_others() -> 
     assert by_itself[1] == in_a_batch[1]  # every similarity, closest exemplar and negative, exactly
     assert by_itself[2] == in_a_batch[2]
     semantic.forget()
+
+
+def test_an_apology_is_no_account_detail_by_meaning_alone() -> None:
+    from qa_toolkit.services.scoring import rubric_check_params
+
+    params = rubric_check_params("support-chat")["identity_before_account"]  # the shipped exemplars
+    apology = view(("customer", "I STILL don't have my refund, six weeks now"),
+                   ("agent", "Six weeks waiting for money you're owed is not on, I'm sorry."),
+                   ("agent", "Can you confirm your date of birth?"), ("customer", "2 March 1988"),
+                   ("agent", "Thanks. Your last payment of $80 arrived on the 3rd."))
+    (close,) = semantic.hits([apology.turns[1]], Exemplars.model_validate(params["account_exemplars"]))
+    assert close.matched  # the account exemplars take the apology for a detail ...
+    result = get_check("identity_before_account")(apology, params)
+    assert result.status == "pass", result.message  # ... the check does not
+    assert [e.turn for e in result.evidence] == [2, 4]
