@@ -205,3 +205,18 @@ def test_an_apology_is_no_account_detail_by_meaning_alone() -> None:
     result = get_check("identity_before_account")(apology, params)
     assert result.status == "pass", result.message  # ... the check does not
     assert [e.turn for e in result.evidence] == [2, 4]
+
+
+@pytest.mark.parametrize("reply", ["That's the courier's fault, not my problem.",
+                                   "Well, the weather isn't my fault, that's on the courier, not me."])
+def test_blame_is_no_acknowledgement_however_close_by_meaning(reply: str) -> None:
+    from qa_toolkit.services.scoring import rubric_check_params
+
+    params = rubric_check_params("support-chat")["empathy"]  # the shipped (mined) acknowledgement block
+    upset = view(("customer", "The courier left my parcel in the rain and it's ruined. I'm so angry."),
+                 ("agent", reply), ("customer", "Seriously?"), ("agent", "You can file a claim with the courier."))
+    result = get_check("empathy")(upset, params)
+    assert result.status == "fail", result.message
+    kind = get_check("empathy").params.model_validate(params)
+    sorry = view(("customer", upset.turns[0].text), ("agent", "Oh no, I'm sorry, what a mess."))
+    assert get_check("empathy")(sorry, kind).status == "pass"

@@ -11,6 +11,7 @@ from typing import Any
 
 from qa_toolkit.scoring import semantic, text
 from qa_toolkit.scoring.checks import CheckResult, Evidence, Params, on_channel, quote
+from qa_toolkit.scoring.checks.phrases import PROHIBITED, PROHIBITED_REGEXES
 from qa_toolkit.scoring.semantic import Exemplars
 from qa_toolkit.scoring.view import InteractionView, TurnView
 
@@ -186,6 +187,10 @@ class EmpathyParams(Params):
     repeated_punctuation: bool = True
     upset_exemplars: Exemplars | None = None
     empathy_exemplars: Exemplars | None = None
+    # blame and brush-offs are no acknowledgement, however close to one by meaning ("That's the courier's fault,
+    # not my problem."): the prohibited-language check's words, not negated
+    blame_phrases: tuple[str, ...] = PROHIBITED
+    blame_regexes: tuple[str, ...] = PROHIBITED_REGEXES
     window: int = 2
 
 
@@ -283,6 +288,11 @@ def _replies(view: InteractionView, position: int, window: int) -> list[TurnView
     return [t for reply in replies for t in reply]
 
 
+def _blames(sentence: str, p: EmpathyParams) -> bool:
+    """True when ``sentence`` holds blame or a brush-off by the prohibited-language words (negated uses left out)."""
+    return any(not m.negated for m in text.find(sentence, p.blame_phrases, p.blame_regexes))
+
+
 def empathy(view: InteractionView, p: EmpathyParams) -> CheckResult:
     """When the customer first sounds upset, the agent acknowledges it within the next ``window`` agent turns.
 
@@ -304,8 +314,10 @@ def empathy(view: InteractionView, p: EmpathyParams) -> CheckResult:
         for reply in replies:
             match = text.first(reply.text, p.empathy_phrases, p.empathy_regexes)
             said: Evidence | None = quote(reply, match.start, match.end) if match else None
-            if said is None and (sem := semantic.match([reply], p.empathy_exemplars)):
-                said = semantic.evidence(sem)
+            if said is None and p.empathy_exemplars is not None:
+                sem = next((h for h in semantic.matches([reply], p.empathy_exemplars)
+                            if not _blames(h.sentence, p)), None)
+                said = semantic.evidence(sem) if sem else None
             if said is not None:
                 return CheckResult("pass", f"customer upset in turn {turn.index} ({reason}); agent acknowledged "
                                    f"in turn {reply.index}", (trigger, said), confidence)
