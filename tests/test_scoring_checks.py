@@ -360,7 +360,8 @@ def test_closing_reads_hand_overs_and_next_steps(turns, status) -> None:  # type
       ("agent", "Anything else?"), ("customer", "nope, that's everything ty")], True),
     # a question waved away is not answered, whatever the customer says
     ([("customer", "Why was I charged a fee?"), ("agent", "No idea, google it."), ("customer", "ok")], False),
-    ([("customer", "Can you waive it?"), ("agent", "Whatever. Email customer relations."), ("customer", "fine")], False),
+    ([("customer", "Can you waive it?"), ("agent", "Whatever. Email customer relations."),
+      ("customer", "fine")], False),
     # the customer rejects the fix
     ([("customer", "Refund?"), ("agent", "I've issued the refund."), ("customer", "It's not there, I looked.")], False),
     # a hand-over said by a system line is no resolution here
