@@ -30,7 +30,7 @@ import diarization as bench  # noqa: E402  (bench/diarization.py)
 CACHE = ROOT / "bench" / "results" / "diarization-audio"
 
 
-def collect(split: str, reverse: bool = False) -> list[dict]:
+def collect(split: str, reverse: bool = False, labelled_hint: str | None = "agent") -> list[dict]:
     """tiny.en words and the diarization of each call of ``split``, cached per call."""
     from qa_toolkit.transcribe.backend import TranscriptionOptions
     from qa_toolkit.transcribe.diarize import diarize
@@ -39,7 +39,7 @@ def collect(split: str, reverse: bool = False) -> list[dict]:
 
     cache = CACHE / f"signals-{split}"
     cache.mkdir(parents=True, exist_ok=True)
-    calls = [dict(f, hint="agent") for f in bench.labelled_mixdowns(split)]
+    calls = [dict(f, hint=labelled_hint) for f in bench.labelled_mixdowns(split)]
     calls += [dict(f, hint=None) for f in bench.rendered(bench.render(split))]
     backend = None
     out = []
@@ -78,6 +78,26 @@ def measure(call: dict) -> dict:
             "needs_review": attribution.needs_review, "reason": attribution.reason, "speakers": attribution.speakers,
             "true_speakers": len({s for s, _ in call["turns"]}), "words": len(words),
             "signals": {k: round(v, 4) for k, v in signals.items()}}
+
+
+def summary(rows: list[dict]) -> dict:
+    """Per group (labelled, synthetic): calls flagged, true / false alarms and silently wrong calls by time (a call
+    whose best guess puts under 90 % of its words on the right role by time is wrong), words right by time on the
+    decided calls."""
+    out = {}
+    for group, selected in (("labelled", [r for r in rows if r["file"].startswith("labelled:")]),
+                            ("synthetic", [r for r in rows if not r["file"].startswith("labelled:")])):
+        decided = [r for r in selected if not r["needs_review"]]
+        words = sum(r["words"] for r in decided)
+        out[group] = {
+            "calls": len(selected), "flagged": len(selected) - len(decided),
+            "true_alarms_by_time": sum(r["needs_review"] and r["best_guess_by_time"] < bench.GOOD_CALL for r in selected),
+            "false_alarms_by_time": sum(r["needs_review"] and r["best_guess_by_time"] >= bench.GOOD_CALL
+                                        for r in selected),
+            "silent_wrong_by_time": [r["file"] for r in decided if r["right_by_time"] < bench.GOOD_CALL],
+            "right_by_time_decided_calls": round(sum(r["right_by_time"] * r["words"] for r in decided) / words, 4)
+            if words else None}
+    return out
 
 
 def explore(found, owners, words) -> dict[str, float]:  # type: ignore[no-untyped-def]
@@ -127,14 +147,20 @@ def main() -> int:
     parser.add_argument("--split", choices=["dev", "test"], default="dev")
     parser.add_argument("--out", type=Path)
     parser.add_argument("--reverse", action="store_true", help="collect from the last call (a second process beside)")
+    parser.add_argument("--no-hint", action="store_true",
+                        help="the labelled calls without first_speaker: agent (the words and voices decide alone)")
     args = parser.parse_args()
-    rows = [measure(c) for c in collect(args.split, args.reverse)]
+    rows = [measure(c) for c in collect(args.split, args.reverse, None if args.no_hint else "agent")]
     out = args.out or ROOT / "bench" / "results" / f"diarization_confidence_acoustic_{args.split}.json"
-    out.write_text(json.dumps({"split": args.split, "load_average": os.getloadavg(), "per_call": rows}, indent=2) + "\n")
+    totals = summary(rows)
+    out.write_text(json.dumps({"split": args.split, "labelled_hint": None if args.no_hint else "agent",
+                               "load_average": os.getloadavg(), "summary": totals, "per_call": rows}, indent=2) + "\n")
     for r in rows:
         print(f"{r['file'][:36]:36s} guess {r['best_guess_accuracy']:.2f} right {r['role_accuracy']:.2f} "
               f"by time {r['best_guess_by_time']:.2f} / {r['right_by_time']:.2f} "
               f"review {int(r['needs_review'])} " + " ".join(f"{k} {v:.3f}" for k, v in r["signals"].items()))
+    for group, t in totals.items():
+        print(f"{group}: {t}")
     print(f"wrote {out}")
     return 0
 

@@ -66,6 +66,26 @@ def test_first_speaker_from_metadata_decides_alone_only_between_exactly_two_voic
     assert hinted.roles == {1: "customer", 2: "agent"} and hinted.confidence == pytest.approx(1 - 0.5 * 0.3)
 
 
+def test_agent_from_who_speaks_to_whom_when_no_stock_phrase_is_said() -> None:
+    # no phrase of either list: the agent talks to the caller ("you", "your"), the caller about themselves
+    agent = ("right so you were on the old tariff and your direct debit moved to the fifth which is why you saw "
+             "two payments and you should see the second one back on your statement by friday")
+    customer = ("yeah so I looked at the app this morning and I saw two payments gone out and me and my husband "
+                "only get paid on the tenth so I am a bit stuck now to be honest I mean it is my rent money")
+    words, diar = _two_speakers(customer, agent)
+    result = assign_roles(words, words_to_speakers(words, diar), diar)
+    line = next(line for line in result.evidence if "says 'you' more" in line)
+    assert line.startswith("words: speaker 2 says 'you' more and 'I' less than speaker 1")
+    assert result.roles == {1: "customer", 2: "agent"} and not result.needs_review
+    assert result.confidence == pytest.approx(0.7)  # z 2.5: the cap
+    # the first-speaker hint against it: 0.7 for speaker 1, 0.7 for speaker 2 → 0.21, flagged, never guessed
+    hinted = assign_roles(words, words_to_speakers(words, diar), diar, SpeakerHints(first_speaker="agent"))
+    assert hinted.needs_review and hinted.confidence == pytest.approx(0.7 * 0.3)
+    # too few words to count: no pronoun evidence (the short calls above are decided as before)
+    short, sdiar = _two_speakers("I lost my card", "can you confirm your name")
+    assert not any("says 'you' more" in line for line in assign_roles(short, words_to_speakers(short, sdiar), sdiar).evidence)
+
+
 def test_enrolled_voice_identifies_the_agent() -> None:
     words, diar = _two_speakers("good morning", "good morning to you too")
     voice = np.array([0.1, 0.99, 0.0, 0.0])

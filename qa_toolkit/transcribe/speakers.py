@@ -13,6 +13,12 @@
    * *words*: agent phrases ("thanks for calling", "how can I help", "can you confirm", "is there
      anything else", ...) minus customer phrases ("my account", "I was charged", "I'd like to", ...)
      per speaker; confidence ``1 - 0.5 ** margin`` (one phrase more than the next speaker gives 0.5);
+   * *who speaks to whom*: of the two speakers who say most, the agent talks to the caller ("you", "your")
+     and the caller about themselves ("I", "my"): the log odds ratio of second- to first-person words between
+     the two, as a z score, names the agent with confidence ``ADDRESS_SLOPE × (z − ADDRESS_MIN_Z)``, at most
+     ``ADDRESS_MAX_CONFIDENCE`` (calibrated through tiny.en and the diarization on the 72 dev calls: under z 0.75
+     the pronouns named the agent right 12 times and wrong 12, from 0.75 to 1.2 right 7 and wrong 2, from 1.2
+     always, 17 of 17; alone they decide from z 1.35); it reads every call's words, stock phrases or none;
    * *first speaker*: the recording's metadata says who speaks first (``first_speaker: agent`` for
      inbound lines, ``customer`` for outbound calls); confidence ``FIRST_SPEAKER_CONFIDENCE`` (0.55: not
      enough alone, because an IVR prompt or a one-voice diarization can come first; on the labelled call
@@ -55,6 +61,7 @@ Calls under ``MIN_CALL_S`` seconds are not diarized: too little speech to tell v
 
 from __future__ import annotations
 
+import math
 import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
@@ -127,6 +134,15 @@ _NOT_NAMES = {"I", "It", "This", "That", "The", "Who", "Yes", "No", "Okay", "Hel
 INTRO_AFTER_WORDS = 8  # "Marcus here" from a voice that said this many words without a name: someone new
 OTHER_SIDE_SHARE = 0.3  # a second customer-side voice with this share of the customer's words: which is the customer?
 OTHER_SIDE_MIN_WORDS = 5
+# who speaks to whom: the agent says "you" to the caller, the caller "I" and "my" (round 7, dev calls)
+_SECOND_PERSON = {"you", "your", "you're", "you'll", "you've", "you'd", "yours", "yourself"}
+_FIRST_PERSON = {"i", "my", "me", "i'm", "i've", "i'd", "i'll", "mine", "myself"}
+_TOKEN_RE = re.compile(r"[a-z]+(?:'[a-z]+)?")
+_CLAUSE_RE = re.compile(r"[.,;:!?]+")
+ADDRESS_MIN_WORDS = 15  # each of the two main speakers says at least this many words
+ADDRESS_MIN_Z = 0.75  # below this z the pronouns say nothing (dev: 12 right, 12 wrong)
+ADDRESS_SLOPE = 1.0
+ADDRESS_MAX_CONFIDENCE = 0.7  # alone it decides from z 1.35 (dev: none wrong from z 1.2)
 _AGENT_RE = [re.compile(p) for p in _AGENT_PHRASES]
 _HANDOFF_RE = [re.compile(p) for p in _HANDOFF_PHRASES]
 _CUSTOMER_RE = [re.compile(p) for p in _CUSTOMER_PHRASES]
@@ -183,6 +199,34 @@ def phrase_counts(text: str) -> tuple[int, int]:
     return sum(1 for p in _AGENT_RE if p.search(lowered)), sum(1 for p in _CUSTOMER_RE if p.search(lowered))
 
 
+def address_counts(text: str) -> tuple[int, int]:
+    """(second-person words, first-person singular words) in ``text``: "you", "your" ... against "I", "my" ...,
+    each clause counted once (Whisper can loop on one phrase, "I know. I know. I know.", over music or noise)."""
+    clauses = {" ".join(_TOKEN_RE.findall(c)) for c in _CLAUSE_RE.split(text.lower().replace("’", "'"))}
+    tokens = [t for clause in clauses for t in clause.split()]
+    return sum(t in _SECOND_PERSON for t in tokens), sum(t in _FIRST_PERSON for t in tokens)
+
+
+def address_evidence(text: dict[int, str], speakers: list[int]) -> tuple[int, int, float, float] | None:
+    """Which of the two speakers who say most is the agent by how they speak: the agent talks to the caller
+    ("can you confirm your ...", "you'll get ..."), the customer about themselves ("I was", "my card").
+
+    The log odds ratio of second- to first-person words between the two, over its standard error (a z score,
+    0.5 added to each count), says how sure; the confidence is ``ADDRESS_SLOPE * (|z| - ADDRESS_MIN_Z)``, at most
+    ``ADDRESS_MAX_CONFIDENCE`` (calibrated on the dev calls, see the module docstring). Returns (the agent's
+    speaker, the other, z, confidence), or None when either says under ``ADDRESS_MIN_WORDS`` words.
+    """
+    talk = sorted(speakers, key=lambda k: (-len(text[k].split()), speakers.index(k)))[:2]
+    if len(talk) < 2 or min(len(text[k].split()) for k in talk) < ADDRESS_MIN_WORDS:
+        return None
+    (ya, ia), (yb, ib) = address_counts(text[talk[0]]), address_counts(text[talk[1]])
+    lor = math.log((ya + 0.5) * (ib + 0.5) / ((ia + 0.5) * (yb + 0.5)))
+    z = lor / math.sqrt(1 / (ya + 0.5) + 1 / (ia + 0.5) + 1 / (yb + 0.5) + 1 / (ib + 0.5))
+    lead, other = (talk[0], talk[1]) if z >= 0 else (talk[1], talk[0])
+    conf = min(ADDRESS_MAX_CONFIDENCE, max(0.0, ADDRESS_SLOPE * (abs(z) - ADDRESS_MIN_Z)))
+    return lead, other, abs(z), conf
+
+
 def _support(picks: list[tuple[int, float]]) -> dict[int, float]:
     missing: dict[int, float] = {}
     for speaker, conf in picks:
@@ -237,6 +281,14 @@ def assign_roles(words: list[Word], owners: list[int | None], diarization: Diari
                         f"phrase(s), {margin} more than the customer side → {conf:.2f}")
     else:
         evidence.append("words: no speaker uses clearly more agent phrases than the others")
+
+    address = address_evidence(text, speakers)
+    if address is not None:
+        lead, other, z, conf = address
+        evidence.append(f"words: speaker {lead} says 'you' more and 'I' less than speaker {other} "
+                        f"(z {z:.1f}) → {conf:.2f}")
+        if conf > 0:
+            picks.append((lead, conf))
 
     if hints.first_speaker:
         first = speakers[0]
