@@ -61,8 +61,8 @@ PackOption = Annotated[bool, typer.Option(
     "--pack-channels/--no-pack-channels",
     help="Stereo calls: pack both channels' speech (crosstalk left out) into Whisper windows decoded once each, "
          "beam 2 (the default: 1.34-1.45x less CPU than naive whole-channel decoding over the labelled test calls, "
-         "at about 60 % of its WER; with --beam-size 1 1.57x at 0.6 WER points more; README Speed). --no-pack-channels decodes each channel on its own, beam 5 (the earlier "
-         "default).")]
+         "at about 60 % of its WER; with --beam-size 1 1.57x at 0.6 WER points more; README Speed). "
+         "--no-pack-channels decodes each channel on its own, beam 5 (the earlier default).")]
 
 RedactToneOption = Annotated[bool, typer.Option(
     "--redact-tone", help="A 1 kHz tone over each span in --redact-audio copies instead of silence.")]
