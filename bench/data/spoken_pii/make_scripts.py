@@ -24,7 +24,7 @@ number, SSN, cell number in one call), and calls full of numbers that are no per
 read in groups around "mhm" that fails Luhn, the last four digits of a card, prices, dates, years, times, a
 zip code, sizes, a flat number and an extension.
 
-Later batches (t3/t4, t5, d5, t6, d6, d7, t7) are described where they are made, below; each has its own random generator, so
+Later batches (t3/t4, t5, d5, t6, d6, d7, t7, d8) are described where they are made, below; each has its own random generator, so
 the batches before it stay byte for byte as they were.
 """
 
@@ -1760,6 +1760,149 @@ def voices_d7(rng: random.Random, n: int) -> dict:
                           "speed": round(rng.uniform(0.9, 1.05), 2), "side": "right"}
     return voices
 
+# --- d8 (issue 14, round 8): a dev batch for account numbers, security codes and expiry dates ---------------------
+# Dev (tuned on). Written in round 8 without t6's or t7's scripts or transcripts, after t7 showed account numbers found
+# 0 of 6 (even on its reference text), security codes 1-2 of 8 and expiry dates 4 of 9 through speech recognition.
+# What counts as an account number here (labelled "account"): the number that identifies the caller's own account
+# with the firm, whatever the firm calls it: account number, member or membership number, customer number, customer
+# reference or customer ID, billing account. What does not (no label): policy, meter, contract, claim, order and
+# ticket numbers, meter readings, sort codes, an account's balance or its last four digits. Security codes asked for
+# and given in other words ("the three numbers by the signature", "the verification number", "CVV two"), and given
+# unasked in the card's turn; expiry dates as "runs out", "good until", "the end of", month and year named apart,
+# "slash". Firms: Heron Credit Union, Brightwater Utilities, Summit Gyms, Kelp Broadband, Alder Bank.
+
+ACCOUNT_NAMES_D8 = ["member number", "membership number", "customer number", "customer reference", "customer ID",
+                    "billing account number", "account reference"]
+ACCOUNT_ASKS_D8 = {
+    "member number": "Can I take your member number, please?",
+    "membership number": "Have you got your membership number there?",
+    "customer number": "What's your customer number? It's at the top of the bill.",
+    "customer reference": "Do you have the customer reference from the letter?",
+    "customer ID": "And your customer ID, please?",
+    "billing account number": "Can you read me the billing account number?",
+    "account reference": "What's the account reference on your statement?",
+}
+
+
+def account_said_d8(digits: str, habit: int, rng: random.Random) -> str:
+    habit %= 4
+    if habit == 0:
+        return pairs_d7(digits)
+    if habit == 1:
+        return chunks_d7(digits, rng)
+    if habit == 2:
+        return ", ".join(say_digits(digits[a:a + 3], "oh", rng) for a in range(0, len(digits), 3))
+    return say_digits(digits, "double", rng)
+
+
+def account_call_d8(i: int, rng: random.Random) -> list[dict]:
+    """One account number, named one of seven ways: asked for by that name, volunteered with it, or read back by the
+    agent; some calls also have a number that is no personal data (a meter serial, a contract or policy number)."""
+    name = ACCOUNT_NAMES_D8[i % len(ACCOUNT_NAMES_D8)]
+    digits = "".join(str(rng.randrange(10)) for _ in range(rng.choice([7, 8, 9, 10, 11])))
+    firm = rng.choice(["Heron Credit Union", "Brightwater Utilities", "Summit Gyms", "Kelp Broadband"])
+    said = account_said_d8(digits, i, rng)
+    utts: list[dict] = [{"agent": f"{firm}, you're through to {rng.choice(['Mo', 'Jess', 'Ravi'])}."}]
+    if i % 3 == 1:  # volunteered with its name
+        utts += [{"customer": f"Hi, {rng.choice(['my', 'so my', 'er, my'])} {name} is {{account:{said}}}, "
+                              f"{rng.choice(['I want to change my plan.', 'I think I was charged twice.', 'I need to cancel.'])}"}]
+    else:
+        utts += [{"customer": rng.choice(["Hi, I've a question about my bill.", "Hello, I want to cancel.",
+                                          "Hi, I moved house and need to update things."])},
+                 {"agent": ACCOUNT_ASKS_D8[name]},
+                 {"customer": f"{rng.choice(['Yeah, ', 'Hang on. ', 'Sure, it is ', ''])}{{account:{said}}}."}]
+    if i % 3 == 2:  # the agent reads it back
+        utts += [{"agent": f"Thanks, so {{account:{say_digits(digits, 'plain', rng)}}}?"}, {"customer": "That's it."}]
+    other = i % 4
+    if other == 0:
+        utts += [{"agent": "And the serial number on the meter, for the reading?"},
+                 {"customer": f"It's {say_digits(str(rng.randrange(10 ** 7, 10 ** 8)), 'plain', rng)}, and it reads "
+                              f"{chunks_d7(str(rng.randrange(10000, 99999)), rng)}."}]
+    elif other == 1:
+        utts += [{"agent": f"I see contract number {say_digits(str(rng.randrange(10 ** 8, 10 ** 9)), 'oh', rng)} on it, "
+                           "the one from March."}, {"customer": "Yes, that one."}]
+    elif other == 2:
+        utts += [{"customer": f"Oh and my policy number is {pairs_d7(luhn_failing(12, rng))} if you need it."},
+                 {"agent": "That's the insurance side, I don't need it here."}]
+    utts += [{"agent": f"All done. Your balance is {rng.choice(['forty two pounds ten', 'one hundred and eight dollars', 'nine fifty'])}, "
+                       f"due on the {rng.choice(['fifth', 'twentieth', 'twenty eighth'])}."},
+             {"customer": "Thanks, bye."}]
+    return utts
+
+
+def expiry_d8(rng: random.Random) -> str:
+    month, year = rng.randrange(1, 13), rng.randrange(26, 34)
+    mm, yy = two_digits(f"{month:02d}"), two_digits(str(year))
+    return rng.choice([f"{mm} slash {yy}", f"month {mm}, year {yy}", f"the end of {MONTHS[month - 1]} twenty {yy}",
+                       f"{MONTHS[month - 1]} twenty {yy}", f"{mm}, twenty {yy}", f"{mm} {yy}"])
+
+
+EXPIRY_ASKS_D8 = ["When does it run out?", "What's the valid until date?", "What date is it good until?",
+                  "And the month and year at the bottom?", "The expiration?"]
+CVV_ASKS_D8 = ["And the three numbers by the signature strip?", "What's the verification number on the back?",
+               "And the CVV two, please?", "The last three digits on the back?", "And the security number?"]
+
+
+def card_call_d8(i: int, rng: random.Random) -> list[dict]:
+    """A card, then its expiry date and security code in the words above; calls 3 and 5 give all three unasked in one
+    turn ("... expiring ..., and the code is ...")."""
+    number = luhn_complete(rng.choice(["4", "51", "2221", "6011"]), 16, rng)
+    code = "".join(str(rng.randrange(10)) for _ in range(3))
+    said_code = rng.choice([say_digits(code, "oh", rng), hundreds_d7(code, rng), say_digits(code, "plain", rng)])
+    utts: list[dict] = [{"agent": "Alder Bank payments, Tomas speaking."},
+                        {"customer": rng.choice(["Hi, I'd like to pay my loan instalment by card.",
+                                                 "Hello, I want to pay the overdue amount."])},
+                        {"agent": rng.choice(["Sure, what's the card number?", "Go ahead with the long number."])}]
+    card_said = ", ".join(fours_d7(number, rng, rng.choice(["oh", "double", "plain"])))
+    if i in (3, 5):
+        utts += [{"customer": f"{{card:{card_said}}}, {rng.choice(['expiring', 'it runs out', 'valid till'])} "
+                              f"{{expiry:{expiry_d8(rng)}}}, and the {rng.choice(['code', 'number on the back'])} "
+                              f"is {{cvv:{said_code}}}."},
+                 {"agent": "Lovely, thank you."}]
+    else:
+        utts += [{"customer": f"{{card:{card_said}}}."},
+                 {"agent": EXPIRY_ASKS_D8[i % len(EXPIRY_ASKS_D8)]},
+                 {"customer": f"{rng.choice(['', 'Um, ', 'It says '])}{{expiry:{expiry_d8(rng)}}}."},
+                 {"agent": CVV_ASKS_D8[i % len(CVV_ASKS_D8)]},
+                 {"customer": f"{rng.choice(['', 'Er, ', 'That is '])}{{cvv:{said_code}}}."}]
+    utts += [{"agent": f"Thank you. {rng.choice(['Two hundred pounds', 'Eighty five dollars'])} taken, confirmation "
+                       f"{say_digits(str(rng.randrange(100000, 999999)), 'plain', rng)}."}, {"customer": "Cheers."}]
+    return utts
+
+
+def fp_call_d8(i: int, rng: random.Random) -> list[dict]:
+    """No personal data: meter serials and readings, contract, policy and claim numbers, a sort code, amounts, dates,
+    an account's balance and its last four digits, a three-digit extension and a date said as month and year."""
+    kinds = [
+        [{"agent": "Brightwater Utilities, Mo speaking."},
+         {"customer": f"Hi, I'm giving a meter reading. The meter number is {pairs_d7(str(rng.randrange(10 ** 9, 10 ** 10)))}."},
+         {"agent": "Go ahead with the reading."},
+         {"customer": f"{chunks_d7(str(rng.randrange(100000, 999999)), rng)}, taken on the third of {rng.choice(MONTHS)}."},
+         {"agent": "Thanks, your next bill is about sixty one pounds, due oh four twenty seven."},
+         {"customer": "Okay, thanks."}],
+        [{"agent": "Kelp Broadband, Jess speaking."},
+         {"customer": f"Hi, my contract number is {say_digits(str(rng.randrange(10 ** 8, 10 ** 9)), 'oh', rng)}, when does it end?"},
+         {"agent": "It runs until march twenty twenty eight, twenty four months from the start."},
+         {"customer": "And the code on the router says three four one, is that right?"},
+         {"agent": "Yes. I'll put you through to extension four one two for the upgrade."},
+         {"customer": "Thanks."}],
+        [{"agent": "Heron Credit Union, Ravi speaking."},
+         {"customer": f"Hi, my policy number is {pairs_d7(luhn_failing(10, rng))}, the home insurance."},
+         {"agent": f"Got it. The claim number is {say_digits(str(rng.randrange(10 ** 6, 10 ** 7)), 'plain', rng)}, "
+                   "the excess is two fifty."},
+         {"customer": "And which account does the payout go to?"},
+         {"agent": "The one ending four seven, sort code twenty, forty, sixty five, it should land by the twelfth."},
+         {"customer": "Great."}],
+        [{"agent": "Alder Bank, Tomas speaking."},
+         {"customer": "Hi, what's my account balance? I've been overdrawn since november twenty five."},
+         {"agent": "Your account ending three one is at minus one hundred and twelve pounds forty."},
+         {"customer": "And the overdraft limit?"},
+         {"agent": "Five hundred, and it renews in twelve months, on oh six twenty seven."},
+         {"customer": "Okay, thank you."}],
+    ]
+    return kinds[i % len(kinds)]
+
+
 # --- t7 (issue 14, round 7): a fresh test batch by another new writer -----------------------------------------
 # Test, never tuned on; written without reading the detector's code, its cue lists or t6's scripts, and measured first
 # with the detector as main had it at 0ba3be6. Other firms (Harbor Lane Insurance, Pinecrest Energy, Lumen Telecom,
@@ -2252,6 +2395,22 @@ def main() -> None:
                           "channel_gain_db": {"right": rng_t7.choice([0, -4, -8])}},
                 "voices": voices_7(rng_t7, name, i),
                 "utterances": maker(i, rng_t7),
+            })
+    # d8 (round 8): a dev batch for account numbers, security codes and expiry dates (see above); dev, tuned on. Own
+    # generator (1480) and fixed seeds (8000 on), so the batches before it stay byte for byte as they were.
+    rng_d8 = random.Random(1480)
+    for prefix, maker, count in [("d8-acct", account_call_d8, 7), ("d8-card", card_call_d8, 6),
+                                 ("d8-fp", fp_call_d8, 4)]:
+        for i in range(count):
+            name = f"{prefix}-{i + 1:02d}"
+            out.append({
+                "file": f"{name}.flac",
+                "metadata": {"call_id": f"SP-{name}", "agent_id": "a-odile", "queue": "payments", "split": "dev"},
+                "seed": 8000 + len([c for c in out if c["file"].startswith("d8-")]),
+                "audio": {"mulaw": rng_d8.random() < 0.5, "snr_db": rng_d8.choice([15, 20, 25, 30]),
+                          "crosstalk_db": rng_d8.choice([-30, -26]), "channel_gain_db": {"right": rng_d8.choice([0, -3, -6])}},
+                "voices": voices_5(rng_d8, i),
+                "utterances": maker(i, rng_d8),
             })
     header = "# Generated by make_scripts.py: edit that, not this file.\n"
     text = yaml.safe_dump({"defaults": {"audio": {"telephone": True}}, "calls": out}, sort_keys=False, width=120)
