@@ -82,6 +82,12 @@ def test_identity_generic(turns, status, detail) -> None:  # type: ignore[no-unt
     ("I'M WRITING FROM MY PHONE SO SORRY FOR CAPS", False),  # all capitals: a habit, not emphasis
     ("Hi??", False),  # a bare nudge is no frustration
     ("Could you switch it on now?", False),
+    # understated, nervous or hounded (sixth dev writer's styles): upset without a louder word
+    ("No water since Tuesday, which is not ideal with a toddler.", True),
+    ("I'll be honest, I'm not impressed with how long this has taken.", True),
+    ("I'm getting really anxious about the deadline.", True),
+    ("You keep hounding me with letters for a debt I settled.", True),
+    ("Could you tell me when my next payment is due?", False),
 ])
 def test_frustration_signals(customer: str, upset: bool) -> None:
     result = run("empathy", view(("customer", customer), ("agent", "Let me check.")))
@@ -93,9 +99,25 @@ def test_frustration_signals(customer: str, upset: bool) -> None:
     "Having the heating fail in winter is so distressing.",
     "That is a real inconvenience and I apologise.",
     "A bill jumping like that must be concerning.",
+    # naming the situation in other words (sixth dev writer's styles)
+    "No car for a week with a school run to do, that's a tough spot.",
+    "Years of progress wiped by someone else, that stings.",
+    "You were told one thing and got another, so you've every reason to be cross.",
+    "I am sad to hear about your father.",
+    "Nobody should have to chase us three times for a refund.",
+    "Missing the start of term is a big deal, let's sort it.",
 ])
 def test_unusual_acknowledgements(reply: str) -> None:
     assert run("empathy", view(("customer", "This is RIDICULOUS."), ("agent", reply))).status == "pass"
+
+
+@pytest.mark.parametrize("reply", [
+    "I've refunded the 25 fee and switched on low-balance alerts.",  # action alone (false by the definition)
+    "It is a big order, so it ships in two parts.",  # "big" without "deal"
+    "Your situation has been noted on the account.",
+])
+def test_action_and_procedure_are_no_acknowledgement(reply: str) -> None:
+    assert run("empathy", view(("customer", "This is RIDICULOUS."), ("agent", reply))).status == "fail"
 
 
 @pytest.mark.parametrize(("last", "label"), [

@@ -46,7 +46,11 @@ FRUSTRATION = (
 # distress said aloud, upset but no unhappy ending ("you've been brilliant, I was in a right state"): "I'm a bit all
 # over the place", "I'm barely keeping my head above water"
 DISTRESS = ("all over the place", "in bits", "in a right state", "in such a state", "beside myself",
-            "can't think straight", "head above water", "lost my job")
+            "can't think straight", "head above water", "lost my job",
+            # understated, nervous or hounded: "not ideal, to put it mildly", "I am very nervous", "a little let down"
+            "nervous", "anxious", "anxiety", "let down", "not amused", "not impressed", "unimpressed", "not thrilled",
+            "not ideal", "to put it mildly", "trying to be patient", "running out of patience", "hounding",
+            "harassing", "harassment", "vultures", "crooks", "cowboys")
 THANKS = ("thanks", "thank you", "thx", "ty", "cheers", "merci", "gracias", "danke", "grazie", "obrigado", "谢谢",
           "ありがとう", "appreciate", "ta", "thank u", "tysm", "many thanks", "you're a star", "you are a star",
           "lifesaver", "life saver")
@@ -174,6 +178,14 @@ EMPATHY_REGEXES = (
     r"(?:long\s+time|too\s+long)\s+to\s+(?:wait|sit|be|hang|go|hold)\b",
     # the hardship named back: "a horrible thing to wake up to", "a horrible thing to find"
     r"\b(?:horrible|awful|terrible|scary|nasty|dreadful|rotten)\s+(?:thing|shock|surprise|way)\s+to\b",
+    # naming the situation in other words: "that's a tough spot", "that stings", "is a big deal", "you've every
+    # reason to be cross", "I am sad to hear this", "not a place anyone should be in"
+    r"\b(?:tough|difficult|rough|awful|horrible|stressful|scary|worrying)\s+(?:spot|position|situation|place)\b",
+    r"\bthat\s+(?:must\s+|would\s+|will\s+)?(?:have\s+)?(?:stings?|stung)\b",
+    r"\b(?:is|that's|it's)\s+a\s+(?:big|huge|real)\s+deal\b",
+    r"\b(?:every|good|all\s+the)\s+(?:reason|right)\s+to\s+(?:be|feel)\b",
+    r"\b(?:sad|saddened|sorry)\s+to\s+(?:hear|read|learn)\b|\bsaddened\b",
+    r"\b(?:no\s*one|nobody)\s+should\s+(?:have\s+to|be)\b|\bnot\s+(?:\w+\s+){1,2}anyone\s+should\b",
 )
 
 
