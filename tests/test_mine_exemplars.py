@@ -77,8 +77,9 @@ def test_each_target_reads_the_sentences_its_check_reads() -> None:
     target = mine_exemplars.TARGETS["hold-thanks"]
     bags = mine_exemplars.labelled_bags([(view, {"hold_etiquette": v}) for v in (True, None, False)], target, hold)
     assert [yes for _, yes in bags] == [True, False]
-    assert [mine_exemplars.writer_of(i) for i in ("ld-0001", "ld-0192", "ld-0193", "ld-0300", "ld-0330")] == [
-        "first", "first", "second", "third", "fourth"]
+    assert [mine_exemplars.writer_of(i) for i in ("ld-0001", "ld-0192", "ld-0193", "ld-0300", "ld-0330", "ld-0331",
+                                                  "ld-0370")] == [
+        "first", "first", "second", "third", "fourth", "fifth", "fifth"]
 
 
 def test_unread_sentences_become_negatives_whatever_the_label() -> None:

@@ -87,6 +87,19 @@ def test_prohibited_language_extra_phrases_from_the_rubric() -> None:
     assert run("prohibited_language", v, extra_phrases=["garnish"]).status == "fail"
 
 
+@pytest.mark.parametrize(("said", "status"), [
+    ("You ticked the box that says 12 months, so that one's on you.", "fail"),  # blame in a stock idiom
+    ("Honestly, a child could send a meter reading.", "fail"),
+    ("A child could be added to the policy at no cost.", "pass"),  # a child on a policy, not talking down
+    ("Cry me a river, half our members get injured in January.", "fail"),
+    ("Pay by Friday or you will be taken to court.", "fail"),  # legal action as a certainty
+    ("If it stays unpaid our client may start county court proceedings.", "pass"),  # what may lawfully happen
+    ("I'm sorry, and none of this is your fault.", "pass"),  # "none" negates the blame
+])
+def test_prohibited_language_idioms_certain_threats_and_none(said: str, status: str) -> None:
+    assert run("prohibited_language", view(("agent", said))).status == status
+
+
 def test_disclosure_within_seconds_or_turns() -> None:
     on_time = call(("system", 0, 5, "This call may be recorded for quality purposes."), ("agent", 5, 8, "Hi"))
     late = call(("agent", 0, 5, "Hi"), ("customer", 5, 40, "..."), ("agent", 41, 45, "This call is being recorded."))

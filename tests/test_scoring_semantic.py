@@ -220,3 +220,19 @@ def test_blame_is_no_acknowledgement_however_close_by_meaning(reply: str) -> Non
     kind = get_check("empathy").params.model_validate(params)
     sorry = view(("customer", upset.turns[0].text), ("agent", "Oh no, I'm sorry, what a mess."))
     assert get_check("empathy")(sorry, kind).status == "pass"
+
+
+@pytest.mark.parametrize(("said", "status"), [
+    ("Maybe stick to the basic plan if the app is too much for you.", "fail"),  # mocking, words on no list
+    ("Frankly, you're hard work.", "fail"),
+    ("Lovely, another expert who forgot their PIN.", "fail"),
+    ("I'm sorry, that was our mistake, not yours.", "pass"),  # an apology
+    ("I can't waive the fee, it's in the terms, but I can split it over two months.", "pass"),  # a polite refusal
+    ("If the balance isn't paid by the 30th, the account may be passed to a recovery agency.", "pass"),  # lawful
+])
+def test_rude_by_meaning_and_firm_but_polite_by_the_shipped_block(said: str, status: str) -> None:
+    from qa_toolkit.services.scoring import rubric_check_params
+
+    params = rubric_check_params("support-chat")["prohibited_language"]  # the shipped block (dev batch 20 in it)
+    result = get_check("prohibited_language")(view(("customer", "hi"), ("agent", said)), params)
+    assert result.status == status, result.message

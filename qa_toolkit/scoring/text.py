@@ -14,7 +14,7 @@ _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": 
 NEGATORS = frozenset({
     "not", "no", "never", "don't", "dont", "doesn't", "didn't", "won't", "wouldn't", "can't", "cannot",
     "cant", "isn't", "wasn't", "aren't", "shouldn't", "couldn't", "haven't", "hasn't", "nobody", "nothing",
-    "without", "neither", "nor", "ain't",
+    "without", "neither", "nor", "ain't", "none",
 })
 _CLAUSE_BREAK = re.compile(r"[.,;:!?\u2014\u2013()]|\b(?:but|and|or|so|because|then|if|we|they|he|she)\b")
 _WORD = re.compile(r"[\w']+")

@@ -148,6 +148,12 @@ PROHIBITED_REGEXES = (
     r"\bworks?\s+(?:fine\s+|perfectly\s+)?for\s+every(?:one|body)\s+else\b",
     r"\b(?:(?:a\s+)?bit|rather|so|being|very)\s+dramatic\b", r"\bover-?react(?:ing)?\b",
     r"\b(?:that's|it's)\s+on\s+(?:the|your)\s+\w+,?\s+not\s+(?:me|us)\b",
+    # blame and talking down in stock idioms: "so that one's on you", "a child could do it", "cry me a river"
+    r"\b(?:that|this)\s+one(?:'s|\s+is)\s+on\s+you\b",
+    r"\ba\s+(?:child|kid|toddler|five-year-old|monkey)\s+could\s+(?!be\b|have\b|get\b|travel\b)", r"\bcry\s+me\s+a\s+river\b",
+    # legal action stated as a certainty, not as what may happen: "you will be taken to court" (a lawful "our
+    # client may start court proceedings" is not matched)
+    r"\byou\s+(?:will|'ll)\s+be\s+(?:taken\s+to\s+court|sued|arrested|prosecuted)\b",
 )
 
 # the same as speech recognition writes it on a call, a small word misheard: "declaring the conservatory was out to
