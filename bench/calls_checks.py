@@ -11,6 +11,7 @@ can be compared on the same transcripts (run it with each version's virtual envi
 Updates ``bench/results/calls_checks_tiny_en.json`` (or ``--results FILE``) at ``[split][column]`` (and
 ``[split][scripted_text_COLUMN]``): per label F1, precision, recall, support and confusion counts (macro F1 for
 the end sentiment, MAE in seconds for the timing labels), the git commit of the checks, the load average.
+``--calls LC-D-029..LC-D-048`` scores only those calls (a round's new scripts, measured before and after a change).
 """
 
 from __future__ import annotations
@@ -86,6 +87,8 @@ def main() -> None:
     parser.add_argument("--column", required=True, help="where to write the figures (before, after, ...)")
     parser.add_argument("--script", action="store_true", help="also the checks on the scripts' own text")
     parser.add_argument("--note", default="", help="what the column is (which checks, which transcripts)")
+    parser.add_argument("--calls", metavar="FIRST..LAST", help="only these call ids, e.g. LC-D-029..LC-D-048 (with "
+                        "--script: a round's new calls)")
     parser.add_argument("--results", type=Path, default=RESULTS, help=f"results file (default {RESULTS.name})")
     args = parser.parse_args()
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
@@ -101,7 +104,14 @@ def main() -> None:
                                       "wer_stored": round(stored_wer(args.db, args.split), 4)}
     if args.script:
         params = rubric_check_params("support-call", None)
-        split[f"scripted_text_{args.column}"] = _summary(evaluate(scripted_items(args.split), params))
+        items = scripted_items(args.split)
+        if args.calls:
+            first, _, last = args.calls.partition("..")
+            items = [(view, labels) for view, labels in items if first <= view.external_id <= (last or first)]
+        split[f"scripted_text_{args.column}"] = _summary(evaluate(items, params))
+        split[f"scripted_text_{args.column}"]["_run"] = {"checks_commit": commit, "note": args.note,
+                                                         "calls": len(items), "call_ids": args.calls or "all",
+                                                         "load_average": [round(x, 1) for x in os.getloadavg()]}
     args.results.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
     for name, column in ((args.column, split.get(args.column)), ("script", split.get(f"scripted_text_{args.column}"))):
         for label, m in (column or {}).items():
