@@ -164,3 +164,86 @@ def test_sorry_about_that_after_a_hold_is_an_apology_for_the_wait() -> None:
         ("agent", "Sorry about that. We've got one left in blue.", 16.0, 19.0),
         ("customer", "Great.", 19.5, 20.0)))
     assert result.status == "pass", result.message
+
+
+# new spoken wordings (stream callwords): sentences of our own, not the labelled calls
+
+@pytest.mark.parametrize(("first", "greeted"), [
+    ("Thank you for waiting. Your call is being put through to the next available advisor. Yeah, go on.", False),
+    ("Connecting you now. Please hold. Billing.", False),
+    ("You're now through to Northway Gas. One moment please. Morning, Aled speaking.", True),
+    ("Kowalczyk, Ridgeway Recoveries.", True),
+    ("Brightfield Dental, Sunita.", True),
+    ("Billing, Accounts.", False),
+    ("Yes, Retentions.", False),
+    ("Right, Tuesday then.", False),
+])
+def test_an_ivr_prompt_greets_nobody_and_a_company_and_a_name_do(first: str, greeted: bool) -> None:
+    result = run("greeting", call(("agent", first, 0.0, 6.0), ("customer", "Hi, my boiler's broken.", 6.5, 8.0),
+                                  ("agent", "What's the postcode?", 8.5, 10.0)))
+    assert (result.status == "pass") is greeted, result.message
+
+
+@pytest.mark.parametrize(("said", "prohibited"), [
+    ("Calm yourself down, madam, it's a parking fine, not the end of the world.", True),
+    ("Honestly, that's a silly question, it's printed on the front of the card.", True),
+    ("It's not our fault if you don't bother to read the letters we post.", True),
+    ("There's no such thing as a silly question here, ask away.", False),
+    ("That's a fair question, I'll query the fine with the council for you.", False),
+])
+def test_spoken_brush_offs(said: str, prohibited: bool) -> None:
+    result = run("prohibited_language", call(("customer", "Why was I fined?", 0.0, 2.0), ("agent", said, 2.5, 6.0)))
+    assert (result.status == "fail") is prohibited, result.message
+
+
+@pytest.mark.parametrize(("said", "escalated"), [
+    ("Returns go through the warehouse desk, so I'll pass you through. Two secs.", True),
+    ("Mrs Odum, Priti here, the shift supervisor. I've picked your case up.", True),
+    ("Okay, I've got you through security, thanks.", False),
+])
+def test_spoken_hand_overs(said: str, escalated: bool) -> None:
+    result = run("escalation", call(("agent", "Harbour Homes, Jo speaking.", 0.0, 2.0),
+                                    ("customer", "My rent payment bounced.", 2.5, 4.0), ("agent", said, 4.5, 9.0)))
+    assert result.measures["escalated"] is escalated, result.message
+
+
+def test_id_be_at_the_end_of_my_tether_too_acknowledges() -> None:
+    result = run("empathy", call(("agent", "Morning, Jo speaking.", 0.0, 2.0),
+                                 ("customer", "Third engineer no-show this week, I'm losing my mind here.", 2.5, 6.0),
+                                 ("agent", "Three no-shows? I'd be at the end of my tether too. Let me look.", 6.5, 9.0)))
+    assert result.status == "pass", result.message
+    happy = run("empathy", call(("agent", "Morning, Jo speaking.", 0.0, 2.0),
+                                ("customer", "Third engineer no-show this week, I'm losing my mind here.", 2.5, 6.0),
+                                ("agent", "I'd be happy to book that for you too.", 6.5, 9.0)))
+    assert happy.status == "fail", happy.message
+
+
+@pytest.mark.parametrize(("notice", "given"), [
+    ("Just so you know, this line is monitored and kept on file.", True),
+    ("Heads up, the recorder's running on this one.", True),
+    ("Our calls are logged on tape for both our protection.", True),
+    ("I'll keep a note on file of what we agree.", False),
+])
+def test_spoken_recording_notices_by_the_support_call_rubric(notice: str, given: bool) -> None:
+    from qa_toolkit.services.scoring import rubric_check_params
+
+    check = get_check("disclosure")
+    params = check.params.model_validate(rubric_check_params("support-call")["disclosure"])
+    result = check(call(("agent", f"Good morning, Harbour Homes, Jo speaking. {notice}", 0.0, 5.0),
+                        ("customer", "Hi, it's about my rent.", 5.5, 7.0)), params)
+    assert (result.status == "pass") is given, result.message
+
+
+def test_a_bare_spoken_ask_for_the_number_and_pin_is_verification() -> None:
+    from qa_toolkit.services.scoring import rubric_check_params
+
+    check = get_check("identity_before_account")
+    params = check.params.model_validate(rubric_check_params("support-call")["identity_before_account"])
+    result = check(call(("agent", "Skyline Mobile, Sam speaking.", 0.0, 2.0),
+                        ("customer", "I was charged for data abroad.", 2.5, 4.0),
+                        ("agent", "Mobile number and the security PIN.", 4.5, 6.0),
+                        ("customer", "Oh seven seven one two, and the PIN is four four one nine.", 6.5, 10.0),
+                        ("agent", "Thanks. I can see the roaming charges on your account from the fourteenth.", 10.5, 14.0)),
+                   params)
+    assert result.status == "pass", result.message
+    assert "turn 2" in result.message

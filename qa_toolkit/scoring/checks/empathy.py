@@ -167,6 +167,9 @@ EMPATHY = (
 )
 EMPATHY_REGEXES = (
     r"\bi(?:'d| would)\s+(?:be|feel)\s+(?:\w+\s+)?(?:annoyed|frustrated|upset|angry|worried|the same)(?:\s+too)?\b",
+    # the same said in the caller's own terms: "I'd be tearing my hair out too" (not "I'd be happy to do that too")
+    r"\bi(?:'d|\s+would)\s+(?:be|feel)\s+(?!(?:happy|glad|pleased|able|delighted|keen)\b)(?:[\w']+\s+){1,6}?"
+    r"(?:too|as\s+well)\b",
     r"\b(?:so|really|very|truly|terribly)\s+sorry\b",
     # "an unknown payment is alarming", "that must be worrying", "it's concerning"
     r"\b(?:is|was|must\s+be|sounds|can\s+be|that's|it's)\s+(?:\w+\s+)?(?:concerning|inconvenient|a\s+worry)\b",

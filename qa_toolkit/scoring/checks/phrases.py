@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, Literal
 
 from pydantic import model_validator
@@ -32,6 +33,28 @@ GREETING_REGEXES = (
     r"just|also|then|thanks|that|this|it|apart|aside|calling)\b)[a-z]+,)\s+(?:(?:calling|ringing|phoning)\s+)?from\s+"
     r"(?!the\s+(?:account|system|notes|looks|start|top|end))",
 )
+# an IVR prompt on the agent's line, which speech recognition (and a stereo call's channel) joins to the agent's first
+# words: "You're through to Skylane Mobile. Your call will go to the next free advisor. Yep, go on." greets nobody;
+# the greeting is searched after the prompt's last sentence
+IVR_PROMPT_REGEXES = (
+    r"\b(?:connect(?:ing)?|transferr?(?:ing)?|putting)\s+you\s+(?:now|through|to\s+(?:an?|the|our)\s+(?:next\s+)?"
+    r"(?:free\s+|available\s+)?(?:advis[eo]r|agent|operator|colleague|person|team\s+member|consultant))\b",
+    r"\b(?:your\s+call\s+(?:will|is\s+being)\s+(?:go|be\s+(?:put|passed|answered|connected|transferred)|"
+    r"transferred|connected|answered))\b", r"\bnext\s+(?:free|available)\s+(?:advis[eo]r|agent|operator|colleague|"
+    r"person|consultant|team\s+member)\b", r"\bplease\s+(?:hold|wait|stay\s+on\s+the\s+line)\b",
+    r"\bone\s+moment\s+please\b", r"\bpress\s+(?:one|two|three|four|five|[1-9]|star|hash)\b",
+)
+# a phone opening of two names and no verb, the company's and the agent's: "Kowalski, Castlegate Collections.",
+# "Quillmart, Tom." (matched on the text as written: names are capitalised; a department alone is no greeting)
+NAMED_OPENING = re.compile(r"^\W*([A-Z][\w'-]*(?:\s+[A-Z][\w'-]*){0,3}),\s+([A-Z][\w'-]*(?:\s+[A-Z][\w'-]*){0,3})"
+                           r"\s*(?:[.!]|$)")
+NOT_A_NAME = frozenset({
+    "billing", "cards", "card", "support", "sales", "retention", "retentions", "collections", "claims", "accounts",
+    "bookings", "booking", "help", "desk", "helpdesk", "customer", "customers", "service", "services", "team", "line",
+    "loyalty", "complaints", "payments", "returns", "orders", "technical", "tech", "fraud", "security", "reception",
+    "yes", "yeah", "yep", "no", "okay", "ok", "right", "sure", "hello", "hi", "sorry", "thanks", "go", "hang", "hold",
+    "one", "sec", "moment", "ahead", "please", "um", "uh", "er", "so", "well", "now", "fine", "alright",
+})
 CLOSINGS = (
     "anything else", "goodbye", "bye", "take care", "thanks for contacting",
     "thank you for contacting", "thank you for calling", "thanks for calling", "thanks for chatting",
@@ -94,6 +117,13 @@ PROHIBITED_REGEXES = (
     # ... and on the telephone: "raising your voice at me isn't going to fix it", "keep your voice down", "no need
     # to shout", "settle down", "simmer down" (the "no" belongs to the phrase: it negates nothing here)
     r"\b(?:raising|raise|lower|keep)\s+your\s+voice\b", r"\b(?:settle|simmer|cool)\s+down\b",
+    r"\b(?:calm|settle)\s+(?:yourself|your\s*self)\s+down\b",
+    # the customer's question belittled: "that's a bit of a daft question", "a silly question, it's on the page"
+    r"\b(?:daft|silly|stupid|dumb|ridiculous|pointless|obvious)\s+question\b",
+    # blame for not bothering ("not really on us if you don't bother reading your texts"), matched after "if" so that
+    # the deflection before it does not read as a negation
+    r"(?<=\bif\s)you\s+(?:don't|didn't|can't|won't|do\s+not|did\s+not)\s+(?:even\s+)?bother\s+(?:to\s+)?"
+    r"(?:read|check|look|open|listen)\w*\b",
     r"\bstop\s+(?:yelling|screaming|having\s+a\s+go)\b", r"\bchill\s+out\b",
     r"\bno\s+need\s+(?:to|for)\s+(?:shout|yell|scream|raise\s+your\s+voice|that\s+tone|the\s+attitude|get\s+(?:so\s+)?"
     r"(?:worked\s+up|upset|angry|shirty|arsey|aggressive|funny|personal))\w*\b",
@@ -170,6 +200,8 @@ class GreetingParams(Params):
     regexes: tuple[str, ...] = GREETING_REGEXES
     exemplars: Exemplars | None = None
     first_turns: int = 2
+    ivr_regexes: tuple[str, ...] = IVR_PROMPT_REGEXES  # on calls: a prompt before the agent greets nobody
+    named_opening: bool = True  # on calls: "Company, Name." is an introduction
 
 
 class ClosingParams(Params):
@@ -235,15 +267,48 @@ def _search(turns: list[TurnView], phrases: tuple[str, ...], regexes: tuple[str,
     return None
 
 
+def _after_prompt(view: InteractionView, turn: TurnView, p: GreetingParams) -> int:
+    """Where the agent's own words start in a call's first agent turn: after the last sentence of an IVR prompt
+    that opens it (0 when none does, or on other channels)."""
+    if view.channel != "call" or not p.ivr_regexes or view.turns[0].index != turn.index:
+        return 0
+    prompt = [m.end for m in text.find(turn.text, (), p.ivr_regexes)]
+    if not prompt:
+        return 0
+    end = re.search(r"[.!?]+(?:\s|$)", turn.text[max(prompt):])
+    return max(prompt) + end.end() if end else len(turn.text)
+
+
+def _named_opening(turn: TurnView, start: int) -> text.Match | None:
+    """"Castlegate Collections, Brian." at the start of the agent's first words: two names, one of them no
+    department or filler word."""
+    said = turn.text[start:]
+    match = NAMED_OPENING.match(said)
+    if match is None:
+        return None
+    names = [set(re.findall(r"[\w'-]+", group.casefold())) for group in match.groups()]
+    if all(words <= NOT_A_NAME for words in names) or any(words & {"yes", "yeah", "yep", "okay", "ok", "right",
+                                                                    "sorry", "hello", "hi", "thanks"} for words in names):
+        return None
+    return text.Match(start + match.start(1), start + match.end(2), match.group(0), False)
+
+
 def greeting(view: InteractionView, p: GreetingParams) -> CheckResult:
-    """The agent greets in their first turn(s)."""
+    """The agent greets in their first turn(s) (on a call, not in an IVR prompt before them)."""
     turns = view.by("agent")[: p.first_turns]
     if not turns:
         return CheckResult("na", "no agent turns")
+    start = _after_prompt(view, turns[0], p)
+    if start:  # the prompt is left out: its "welcome" or "you're through to" greets nobody
+        turns = [TurnView(turns[0].index, turns[0].speaker, " " * start + turns[0].text[start:], turns[0].start_s,
+                          turns[0].end_s, turns[0].at), *turns[1:]]
     hit = _search(turns, p.phrases, p.regexes)
     if hit:
         turn, match = hit
         return CheckResult("pass", f"greeting in turn {turn.index}", (quote(turn, match.start, match.end),), 0.95)
+    if view.channel == "call" and p.named_opening and (named := _named_opening(turns[0], start)):
+        return CheckResult("pass", f"greeting in turn {turns[0].index}: the company and the agent named",
+                           (quote(turns[0], named.start, named.end),), 0.8)
     if sem := semantic.match(turns, p.exemplars):
         return CheckResult("pass", f"greeting in turn {sem.turn.index} (similarity {sem.similarity:.2f})",
                            (semantic.evidence(sem),), sem.confidence)

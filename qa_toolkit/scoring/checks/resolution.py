@@ -53,7 +53,7 @@ ESCALATION = (
     "handing this over", "raise a ticket with", "raised a ticket with", "passed this to", "pass this to",
     "forward this to", "forwarded this to", "refer this to", "referred this to", "pass you to", "passing you to",
     "put you through", "another agent", "a colleague in", "our sales team", "putting you through",
-    "connecting you",
+    "connecting you", "pass you through", "passing you through", "pop you through", "popping you through",
 )
 ESCALATION_REGEXES = (
     # a bare "transferring" / "transferring you now" (not "transferring the money")
@@ -123,6 +123,9 @@ INTRODUCTION_REGEXES = (
     r"^\W*(?:[\w'-]+[\s,]+){0,3}[\w'-]+\s+speaking\b",
     r"\bi\s+(?:lead|run|manage|supervise)\s+the\s+(?:[\w-]+\s+){0,2}(?:team|desk|department)\b",
     r"\b(?:i'm|i\s+am)\s+(?:the|a)\s+(?:team\s+lead(?:er)?|supervisor|(?:duty\s+)?manager)\b",
+    # "Mr Kaplan, Farah here, the team leader", "Ben here, duty manager"
+    r"\b[\w'-]+\s+here,?\s+(?:(?:the|your|a)\s+)?(?:[\w-]+\s+)?(?:team\s+lead(?:er)?|supervisor|(?:duty\s+)?manager|"
+    r"shift\s+lead(?:er)?)\b",
 )
 ESCALATION_REGEXES += (
     # "I'm looping in my supervisor", "I'm bringing in one of our senior support engineers", "I'm moving this chat to
