@@ -78,8 +78,8 @@ def test_each_target_reads_the_sentences_its_check_reads() -> None:
     bags = mine_exemplars.labelled_bags([(view, {"hold_etiquette": v}) for v in (True, None, False)], target, hold)
     assert [yes for _, yes in bags] == [True, False]
     assert [mine_exemplars.writer_of(i) for i in ("ld-0001", "ld-0192", "ld-0193", "ld-0300", "ld-0330", "ld-0331",
-                                                  "ld-0370")] == [
-        "first", "first", "second", "third", "fourth", "fifth", "fifth"]
+                                                  "ld-0370", "ld-0401")] == [
+        "first", "first", "second", "third", "fourth", "fifth", "fifth", "sixth"]
 
 
 def test_unread_sentences_become_negatives_whatever_the_label() -> None:
