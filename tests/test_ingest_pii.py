@@ -148,3 +148,14 @@ def test_card_details_named_without_a_card_found(text: str, expected: list[tuple
 ])
 def test_numbers_near_card_words_that_are_no_card_data(text: str) -> None:
     assert hits(text) == []
+
+
+def test_an_account_under_another_name_counts_on_calls_only() -> None:
+    """A caller's membership number, customer ID or customer reference is an account number in a call's words; chat
+    text keeps its rules (chat labels count no account numbers); a policy or meter number is none."""
+    said = "hi so my membership number is 614 504 495 60, I need to cancel"
+    call = [(s.kind, said[s.start:s.end]) for s in find_pii(said, spoken=True)]
+    assert call == [("account", "614 504 495 60")]
+    assert find_pii(said) == []
+    for other in ("my policy number is 85 33 66 09 85", "the meter number is 53 19 06 19 43"):
+        assert [s.kind for s in find_pii(other, spoken=True)] == []

@@ -76,7 +76,8 @@ _CVV_HEARD = re.compile(r"(?i)\b(?:security code|(?<!social )security number|cvv
                         r"[a-z0-9']+(?:[\s,]+[a-z0-9']+){1,3})(?=\s*(?:[.?!]|$))")
 _EXPIRY = re.compile(rf"(?i)\b(?:expir\w*|exp|valid (?:thru|through|until|till)|good (?:thru|through))\b\W*"
                      rf"(?:date\W+)?(?:is\W+)?(?:(?:the\s+)?end of\s+)?"
-                     rf"((?:{_MONTHS})\s*(?:of\s+)?(?:20)?\d{{2}}|(?:(?:0\s?)?[1-9]|1[0-2])\s?(?:/|-|slash)?\s?(?:20)?\d{{2}})(?!\d)")
+                     rf"((?:{_MONTHS})\s*(?:of\s+)?(?:20)?\d{{2}}|(?:month\s+)?(?:(?:0\s?)?[1-9]|1[0-2]),?\s?(?:/|-|slash)?\s?"
+                     rf"(?:year\s+)?(?:20)?\d{{2}})(?!\d)")
 # An expiry date said as a month and a year some words after its cue, with other words between ("the expiry date and
 # the security code, please" / "August 2026"): a month's name is no code.
 _EXPIRY_MONTH = re.compile(rf"(?i)\b(?:expir\w*|exp|valid (?:thru|through|until|till)|good (?:thru|through))\b\D{{0,60}}?"
@@ -89,14 +90,16 @@ _CARD_CUE = re.compile(r"(?i)\b(?:card|long number|number on the front|visa|mast
 # for "triple eight") or of the agent's "mhm" ("I have"), not a word that starts what comes after a card number.
 _MISHEARD_GAP = re.compile(r"[ ,.-]+(?:(?!(?:exp\w*|valid|code|security|cvv|cvc|and|the|on|in|at|is)\b)[a-z']{1,7}[ ,.-]+){1,2}",
                            re.I)
-_NUMBER_NAMES = (r"(?:(?:order|ticket|reference|ref|tracking|confirmation|case|invoice|account|routing|member|policy|"
+_NUMBER_NAMES = (r"(?:(?:order|ticket|reference|ref|tracking|confirmation|case|invoice|account|routing|member|membership|"
+                 r"customer|client|meter|contract|policy|"
                  r"claim|booking|reservation|parcel|shipment|consignment|transaction|voucher)\s+(?:number|no\.?|#|id)|"
                  r"(?:order|ticket|tracking|confirmation|case|invoice|policy|claim|booking|reservation|parcel|shipment|"
                  r"transaction|customer|payment)\s+(?:reference|ref|code)|imei|meid|handset|serial(?:\s+number)?)")  # an IMEI passes Luhn as a card does
 _OTHER_NUMBER_CUE = re.compile(rf"(?i)\b(?:{_NUMBER_NAMES}|phone|mobile|extension|ext)\b")
 _NAMED_NUMBER = re.compile(rf"(?i)\b{_NUMBER_NAMES}\b")
 _NOT_A_PHONE_CUE = re.compile(r"(?i)\b(?:order|ticket|reference|ref|tracking|confirmation|case|invoice|account|"
-                              r"member|policy|claim|serial|card),?\s+(?:number|no\.?|#|id)\b")
+                              r"member|membership|customer|client|policy|claim|serial|meter|contract|card),?\s+"
+                              r"(?:number|no\.?|#|id)\b")
 _PHONE_CUE = re.compile(r"(?i)\b(?:phone|mobile|cell|call|reach|text|ring|fax)\b")
 _PHONE_ASKED = re.compile(r"(?i)\b(?:phone|mobile|cell|call me|call you|reach me|reach you|text me|call back|callback|"
                           r"number (?:we|i) can (?:call|text|reach))\b")
@@ -117,6 +120,11 @@ _ACCOUNT_DEFAULT = (r"(?i)\baccount (?:number|no\.?|#)\D{0,40}?(?<!\d)((?:\d[ -]
 # On calls only (chat labels count no account numbers): "I'm phoning about account 8314 3173 76" and speech
 # recognition's "about my bill count 1 9 9 6 2 4": 6-16 digits right after the word.
 _ACCOUNT_SAID = re.compile(r"(?i)\b(?:ac)?count[\s,:]+(?<!\d)((?:\d[ -]?){5,15}\d)(?!\d)")
+# On calls only too: the caller's own account under another name ("my membership number is ...", "customer ID 7543
+# ..."); policy, meter, contract and claim numbers are none.
+ACCOUNT_NAMES = ("member", "membership", "customer", "client")
+_ACCOUNT_NAMED = re.compile(rf"(?i)\b(?:{'|'.join(ACCOUNT_NAMES)})\s+(?:number|no\.?|#|id|reference|ref)\b"
+                            r"\D{0,30}?(?<!\d)((?:\d[ -]?){5,15}\d)(?!\d)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -319,9 +327,11 @@ def _accounts(text: str, spoken: bool = False) -> Iterable[PIISpan]:
     from qa_toolkit.config import get_settings
 
     patterns = get_settings().pii_account_patterns
-    if patterns is None and "count" not in text.lower():
+    low = text.lower()
+    if patterns is None and "count" not in low and not (spoken and any(name in low for name in ACCOUNT_NAMES)):
         return  # the default patterns need the word
-    for pattern in _account_patterns(patterns) + ((_ACCOUNT_SAID,) if spoken and patterns is None else ()):
+    spoken_patterns = (_ACCOUNT_SAID, _ACCOUNT_NAMED) if spoken and patterns is None else ()
+    for pattern in _account_patterns(patterns) + spoken_patterns:
         for m in pattern.finditer(text):
             group = 1 if pattern.groups else 0
             if m.end(group) > m.start(group):
@@ -394,7 +404,8 @@ def find_pii(text: str, *, kinds: Collection[str] = KINDS, regions: Sequence[str
         regions: where phone numbers written without a country code may be from (region codes such as
             ``US``, ``GB``); None: the ``QA_PHONE_REGIONS`` setting (default US).
         spoken: a call's words: "account" (or speech recognition's "count") right before 6-16 digits is an account
-            number too (chat labels count none).
+            number too, and so is a member, membership, customer or client number, ID or reference (chat labels count
+            none; with ``QA_PII_ACCOUNT_PATTERNS`` set, those patterns alone).
         luhn_cards: False: card numbers only where a card is asked for or named just before (12-19 digits,
             checksum or not), for text that joins several speakers' turns.
     """

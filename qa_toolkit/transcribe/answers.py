@@ -51,7 +51,8 @@ ASKED: dict[str, tuple[str, ...]] = {
             "small number", "short number"),
     "ssn": ("social security", "ssn", "social", "s s n", "ss in", "ss and", "s s in", "s s and", "ss into", "tax id", "taxpayer",
             "tax identification"),
-    "account": ("account number", "account", "acct"),
+    "account": ("account number", "account", "acct", "member number", "membership number", "customer number",
+                "customer reference", "customer id", "client number"),
     "phone": ("phone number", "phone", "mobile number", "your mobile", "a mobile", "which mobile", "the mobile",
               "cell", "number to reach", "number we can", "number to call",
               "contact number", "callback number", "call back number", "number i can", "best number",
@@ -74,10 +75,10 @@ ANSWER_S = 25.0  # an answer starts within this many seconds of the question's e
 AFTER_CARD = ("expiry", "cvv")  # what the question right after a card number asks for when no cue of it is heard
 _WORDS = re.compile(r"[a-z0-9]+")
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
-# "may 29", "oh five twenty nine", "12/31", and month and year with a word between ("twelve of twenty thirty one" or
-# speech recognition's "10 up 20 29", "L3 of 2026" for "oh three of ...")
-_EXPIRY_SHAPE = re.compile(rf"(?i)\b(?:(?:{_MONTHS}),?\s*(?:of\s+)?(?:20)?\d{{2}}\b|(?:(?:0\s?|[0ol])?[1-9]|1[0-2]),?\s?(?:/|-|slash)?\s?"
-                           rf"(?:20)?[2-4]\d|(?:[0ol]?[1-9]|1[0-2])\s[a-z]{{1,3}}\s(?:20,?\s?)?[2-4]\d)(?!\d)")
+# "may 29", "oh five twenty nine", "12/31", "month 10, year 32", and month and year with a word between ("twelve of
+# twenty thirty one" or speech recognition's "10 up 20 29", "L3 of 2026" for "oh three of ...")
+_EXPIRY_SHAPE = re.compile(rf"(?i)\b(?:(?:{_MONTHS}),?\s*(?:of\s+)?(?:20)?\d{{2}}\b|(?:month\s)?(?:(?:0\s?|[0ol])?[1-9]|1[0-2]),?\s?(?:/|-|slash)?\s?"
+                           rf"(?:year\s)?(?:20)?[2-4]\d|(?:[0ol]?[1-9]|1[0-2])\s[a-z]{{1,3}}\s(?:20,?\s?)?[2-4]\d)(?!\d)")
 # a security code: 3-4 digits, 3-4 single digits with pauses ("5, 4, 9": Whisper's way with digits said slowly), or
 # four as two pairs ("90, 24"), three as a digit and a pair ("9 93")
 _CODE = re.compile(r"(?<![\d$£€.,])(?:\d{3,4}|\d(?:(?:, | |-| -)\d(?!\d)){2,3}|\d\d(?:, | |-| -)\d\d|\d \d\d|\d\d \d)"

@@ -238,6 +238,9 @@ def _answers(turns: Sequence[TurnText], kinds: Collection[str],
                 break
             if turn.start_s - last_end > ANSWER_S:
                 break
+            if answer and turn.speaker == "customer" and other_number_named(turn.text, by_name=True) and not (
+                    set(asked_kinds(turn.text)) & set(wanted)):
+                break  # "Oh and my policy number is ...": another number, named, after the answer
             if turn.speaker == "customer":
                 answer.append((later, turn))
                 last_end = turn.end_s
@@ -260,6 +263,8 @@ def _read_backs(turns: Sequence[TurnText], found: dict[int, list[tuple[str, int,
         kinds = [kind for kind, _s, _e in found.get(index - 1, []) if kind in MIN_DIGITS]
         if before.speaker == turn.speaker or not kinds or turn.start_s - before.end_s > READ_BACK_S:
             continue
+        if other_number_named(turn.text, by_name=True) and not set(asked_kinds(turn.text)) & set(kinds):
+            continue  # "I see contract number 167 ... on it": another number, named, not the one read back
         norm = normalise(turn.text)
         for group in _GROUP.finditer(norm.text):
             digits = len(_DIGIT.findall(group.group()))
@@ -268,6 +273,21 @@ def _read_backs(turns: Sequence[TurnText], found: dict[int, list[tuple[str, int,
                 kind = "card"
             if kind is not None:
                 yield index, kind, *norm.source(group.start(), group.end())
+
+
+def _read_back_kind(turns: Sequence[TurnText], found: Mapping[int, Sequence[tuple[str, int, int]]], turn: int,
+                    text: str) -> str | None:
+    """The kind of a number found in another turn with the same digits as ``text`` (an account number read back has a
+    phone number's ten digits), if it is an account or SSN."""
+    def digits(value: str) -> str:
+        return "".join(_DIGIT.findall(normalise(value).text))
+
+    mine = digits(text)
+    for index, spans in found.items():
+        for kind, start, end in spans if index != turn else ():
+            if kind in ("account", "ssn") and digits(turns[index].text[start:end]) == mine:
+                return kind
+    return None
 
 
 def find_call_pii(turns: Sequence[TurnText], *, kinds: Collection[str] = KINDS, regions: Sequence[str] | None = None,
@@ -308,6 +328,8 @@ def find_call_pii(turns: Sequence[TurnText], *, kinds: Collection[str] = KINDS, 
         for span in find_pii(whole.text, kinds=cued, regions=regions, luhn_cards=False, spoken=True):
             if span.kind in DIGIT_KINDS and len(_speakers(whole, span.start, span.end)) > 1:
                 continue  # digits of both sides run together (crosstalk, the agent's "5 -2 -3"): no one number
+            if span.kind == "phone" and other_number_named(_question_before(turns, whole, span.start), by_name=True):
+                continue  # the answer to "What's your customer number?": no phone number, whatever its digits
             claim(whole, span.kind, span.start, span.end)
     cards = any(kind == "card" for spans in found.values() for kind, _s, _e in spans)
     for chain in _chains(turns, join_gap_s):
@@ -347,6 +369,9 @@ def find_call_pii(turns: Sequence[TurnText], *, kinds: Collection[str] = KINDS, 
     for index, span_kind, start, end in list(_read_backs(turns, found)):  # again: what the answers added
         if span_kind in kinds:
             claim(_Joined([(index, turns[index])]), span_kind, start, end)
+    for index, mine in found.items():  # an account number or SSN read back, its digits taken for a phone number's
+        found[index] = [(_read_back_kind(turns, found, index, turns[index].text[s:e]) or k, s, e) if k == "phone"
+                        else (k, s, e) for k, s, e in mine]
     spans = []
     for index in sorted(found):
         turn = turns[index]
