@@ -159,3 +159,12 @@ def test_an_account_under_another_name_counts_on_calls_only() -> None:
     assert find_pii(said) == []
     for other in ("my policy number is 85 33 66 09 85", "the meter number is 53 19 06 19 43"):
         assert [s.kind for s in find_pii(other, spoken=True)] == []
+
+
+def test_whispers_way_with_a_customer_id_and_a_month_and_year() -> None:
+    """Whisper writes "seventy five, forty three, ..." as "75 .43 .00 .85 .5" and "month eleven" as "month -11"."""
+    said = "Hi, so my customer ID is 75 .43 .00 .85 .5. I need to cancel."
+    assert [(s.kind, said[s.start:s.end]) for s in find_pii(said, spoken=True)] == [("account", "75 .43 .00 .85 .5")]
+    card = "2 -2 -2 -1, 9 -5 -9 -8, 7 -2 -1 -2, 7 -2 -7 -5, expiring, month -11, year 30, and the code is 794."
+    assert [(s.kind, card[s.start:s.end]) for s in find_pii(card, spoken=True)] == [
+        ("card", "2 -2 -2 -1, 9 -5 -9 -8, 7 -2 -1 -2, 7 -2 -7 -5"), ("expiry", "month -11, year 30"), ("cvv", "794")]

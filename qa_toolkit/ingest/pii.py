@@ -76,8 +76,8 @@ _CVV_HEARD = re.compile(r"(?i)\b(?:security code|(?<!social )security number|cvv
                         r"[a-z0-9']+(?:[\s,]+[a-z0-9']+){1,3})(?=\s*(?:[.?!]|$))")
 _EXPIRY = re.compile(rf"(?i)\b(?:expir\w*|exp|valid (?:thru|through|until|till)|good (?:thru|through))\b\W*"
                      rf"(?:date\W+)?(?:is\W+)?(?:(?:the\s+)?end of\s+)?"
-                     rf"((?:{_MONTHS})\s*(?:of\s+)?(?:20)?\d{{2}}|(?:month\s+)?(?:(?:0\s?)?[1-9]|1[0-2]),?\s?(?:/|-|slash)?\s?"
-                     rf"(?:year\s+)?(?:20)?\d{{2}})(?!\d)")
+                     rf"((?:{_MONTHS})\s*(?:of\s+)?(?:20)?\d{{2}}|(?:month[\s-]+)?(?:(?:0\s?)?[1-9]|1[0-2]),?\s?(?:/|-|slash)?\s?"
+                     rf"(?:year[\s-]+)?(?:20)?\d{{2}})(?!\d)")
 # An expiry date said as a month and a year some words after its cue, with other words between ("the expiry date and
 # the security code, please" / "August 2026"): a month's name is no code.
 _EXPIRY_MONTH = re.compile(rf"(?i)\b(?:expir\w*|exp|valid (?:thru|through|until|till)|good (?:thru|through))\b\D{{0,60}}?"
@@ -124,7 +124,7 @@ _ACCOUNT_SAID = re.compile(r"(?i)\b(?:ac)?count[\s,:]+(?<!\d)((?:\d[ -]?){5,15}\
 # ..."); policy, meter, contract and claim numbers are none.
 ACCOUNT_NAMES = ("member", "membership", "customer", "client")
 _ACCOUNT_NAMED = re.compile(rf"(?i)\b(?:{'|'.join(ACCOUNT_NAMES)})\s+(?:number|no\.?|#|id|reference|ref)\b"
-                            r"\D{0,30}?(?<!\d)((?:\d[ -]?){5,15}\d)(?!\d)")
+                            r"\D{0,30}?(?<!\d)((?:\d(?:[ -]| ?\.(?=\d))?){5,15}\d)(?!\d)")  # Whisper's "75 .43 .00"
 
 
 @dataclass(frozen=True, slots=True)
