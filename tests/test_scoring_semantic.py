@@ -222,6 +222,22 @@ def test_blame_is_no_acknowledgement_however_close_by_meaning(reply: str) -> Non
     assert get_check("empathy")(sorry, kind).status == "pass"
 
 
+@pytest.mark.parametrize(("reply", "status"), [
+    ("A week without a cooker with three kids to feed is no small thing.", "pass"),  # the situation, no listed word
+    ("Your whole weekend gone on this, that's rough.", "pass"),
+    ("I've reset the password and sent the link.", "fail"),  # action alone
+    ("Turn off 'clear cookies on exit' and you'll stay logged in.", "fail"),  # procedure
+])
+def test_shipped_acknowledgement_block_on_new_wordings(reply: str, status: str) -> None:
+    from qa_toolkit.services.scoring import rubric_check_params
+
+    params = rubric_check_params("support-chat")["empathy"]  # mined again from dev 410, six writers
+    upset = view(("customer", "Oven's dead since Friday and the landlord won't answer. I'm at the end of my rope."),
+                 ("agent", reply), ("customer", "ok"), ("agent", "Anything else?"))
+    result = get_check("empathy")(upset, params)
+    assert result.status == status, result.message
+
+
 @pytest.mark.parametrize(("said", "status"), [
     ("Maybe stick to the basic plan if the app is too much for you.", "fail"),  # mocking, words on no list
     ("Frankly, you're hard work.", "fail"),
