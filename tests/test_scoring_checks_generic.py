@@ -80,6 +80,8 @@ def test_identity_generic(turns, status, detail) -> None:  # type: ignore[no-unt
     ("My customer number is CN-448812, can you check it?", False),  # nor are identifiers
     ("The order ref is 5521-XK, and the parcel is FINALLY here.", True),
     ("I'M WRITING FROM MY PHONE SO SORRY FOR CAPS", False),  # all capitals: a habit, not emphasis
+    ("Sure. It's [CARD].", False),  # a redaction placeholder is no shouting (a customer reading a card number)
+    ("It expires [EXPIRY] and the code on the back is [CVV ending 12].", False),
     ("Hi??", False),  # a bare nudge is no frustration
     ("Could you switch it on now?", False),
     # understated, nervous or hounded (sixth dev writer's styles): upset without a louder word

@@ -115,9 +115,9 @@ FRUSTRATION_REGEXES = (
 REPEATED_PUNCTUATION = re.compile(r"[!?]{2,}")
 _WORD = re.compile(r"[\w']+")
 _VOWEL = re.compile(r"[AEIOUY]")
-# shouting: a word of two or more capitals in a message that is not all capitals, unless it is an acronym
-# or part of an identifier joined by a dash ("CN-448812", "ORD-5521-B")
-SHOUTING = re.compile(r"(?<![\w'\"])(?<!\w-)[A-Z]{2,}(?![\w'\"]|-\w)"
+# shouting: a word of two or more capitals in a message that is not all capitals, unless it is an acronym,
+# part of an identifier joined by a dash ("CN-448812", "ORD-5521-B") or a redaction placeholder ("[CARD]")
+SHOUTING = re.compile(r"(?<![\w'\"\[])(?<!\w-)[A-Z]{2,}(?![\w'\"]|-\w)"
                       r"(?!\s+(?:code|number|no\b|ref|reference|id\b|pin\b|key\b))")  # "a STAC code" is a name
 ACRONYMS = frozenset({
     "OK", "ID", "PIN", "SSN", "DOB", "ATM", "DSL", "SMS", "TV", "UK", "US", "USA", "EU", "IBAN", "CVV", "VAT",
