@@ -28,7 +28,7 @@ categories:
               - Shut up and listen to me.
             threshold: 0.7
 """
-TEAM_HABIT = "Honestly that one is on you, read the small print next time."  # the team's own rude macro
+TEAM_HABIT = "Honestly, the small print was there for you to read, next time maybe read it."  # the team's own rude macro (no rule knows it)
 ONE_OFF = "Purple elephants dance at noon on Tuesdays."  # said once, rude by the label, like nothing else
 POLITE = ["Thanks for waiting, I've sorted the refund for you.", "Happy to help, your order ships tomorrow.",
           "I've updated the address on your account.", "Sorry about the delay, it is on its way now."]
