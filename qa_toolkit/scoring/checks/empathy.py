@@ -10,6 +10,7 @@ from functools import lru_cache
 from typing import Any
 
 from qa_toolkit.scoring import semantic, text
+from qa_toolkit.scoring.callturns import STAFF, recorded_line
 from qa_toolkit.scoring.checks import CheckResult, Evidence, Params, on_channel, quote
 from qa_toolkit.scoring.checks.phrases import PROHIBITED, PROHIBITED_REGEXES
 from qa_toolkit.scoring.semantic import Exemplars
@@ -279,8 +280,9 @@ def _upset(turn: TurnView, p: EmpathyParams) -> tuple[str, float] | None:
 
 def _replies(view: InteractionView, position: int, window: int) -> list[TurnView]:
     """The agent's next ``window`` replies after turn ``position``, as turns. On a call a reply is what the agent
-    says until the customer says something of their own: a customer's "mm-hm" inside it (which splits it into two
-    turns) does not end it, and a bare "okay" of the agent's before it is no reply."""
+    (or a colleague who took over: ``agent_2`` on a mono call) says until the customer says something of their own:
+    a customer's "mm-hm" inside it (which splits it into two turns) does not end it, a bare "okay" of the agent's
+    before it is no reply, and neither is a recorded line of the queue."""
     after = view.turns[position + 1:]
     if view.channel != "call":
         return [t for t in after if t.speaker == "agent"][:window]
@@ -289,7 +291,9 @@ def _replies(view: InteractionView, position: int, window: int) -> list[TurnView
     replies: list[list[TurnView]] = []
     open_reply = False
     for turn in after:
-        if turn.speaker == "agent":
+        if recorded_line(turn):
+            continue  # "your call is important to us" in a hold: the line's, nobody's reply
+        if turn.speaker in STAFF:  # the agent, or the colleague or team lead who took the call over
             if not open_reply:
                 if len(replies) == window:
                     break

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from qa_toolkit.scoring import semantic, text
+from qa_toolkit.scoring.callturns import side
 from qa_toolkit.scoring.checks import CheckResult, Evidence, Params, quote
 from qa_toolkit.scoring.semantic import Exemplars, Hit
 from qa_toolkit.scoring.view import InteractionView, TurnView
@@ -184,8 +185,9 @@ def identity_before_account(view: InteractionView, p: OrderingParams) -> CheckRe
     # a call's opening (the greeting, before the customer says a word) is like no account detail by meaning, however
     # close "Morning, Aerolux bookings" comes to "your booking is on the morning flight"
     spoken = {t.index for t in view.after_opening()}
+    speakers = side(view, p.speaker)  # on a call, a colleague or team lead who took over (agent_2 on mono calls) too
     for turn in view.turns:
-        if turn.speaker != p.speaker:
+        if turn.speaker not in speakers:
             others.append(turn.text)
             continue
         said = turn.text  # each pattern is searched once per turn, then its matches are sorted into sentences
@@ -248,7 +250,8 @@ def _confirmed(view: InteractionView, p: OrderingParams, verified: tuple[TurnVie
     agent turns (the help that came after it), else None."""
     if verified is None or not p.confirmed_phrases:
         return None
-    agent = [t for t in view.turns if t.speaker == p.speaker and t.index >= verified[0].index]
+    speakers = side(view, p.speaker)
+    agent = [t for t in view.turns if t.speaker in speakers and t.index >= verified[0].index]
     for position, turn in enumerate(agent[:-1]):
         match = text.first(turn.text, p.confirmed_phrases)
         if match:

@@ -8,6 +8,7 @@ from typing import Any, Literal
 from pydantic import model_validator
 
 from qa_toolkit.scoring import semantic, text
+from qa_toolkit.scoring.callturns import IVR_PROMPT_REGEXES, UNDECIDED, own_words
 from qa_toolkit.scoring.checks import CheckResult, Evidence, Params, on_channel, quote
 from qa_toolkit.scoring.checks.resolution import ESCALATION, ESCALATION_REGEXES, OFFER_REGEXES, handover
 from qa_toolkit.scoring.semantic import Exemplars
@@ -32,17 +33,9 @@ GREETING_REGEXES = (
     r"(?:^|(?<=[.!?])\s)\W*(?:(?:it's|this\s+is)\s+[a-z]+,?|(?!(?:so|ok|okay|right|sorry|well|and|but|yes|no|now|"
     r"just|also|then|thanks|that|this|it|apart|aside|calling)\b)[a-z]+,)\s+(?:(?:calling|ringing|phoning)\s+)?from\s+"
     r"(?!the\s+(?:account|system|notes|looks|start|top|end))",
-)
-# an IVR prompt on the agent's line, which speech recognition (and a stereo call's channel) joins to the agent's first
-# words: "You're through to Skylane Mobile. Your call will go to the next free advisor. Yep, go on." greets nobody;
-# the greeting is searched after the prompt's last sentence
-IVR_PROMPT_REGEXES = (
-    r"\b(?:connect(?:ing)?|transferr?(?:ing)?|putting)\s+you\s+(?:now|through|to\s+(?:an?|the|our)\s+(?:next\s+)?"
-    r"(?:free\s+|available\s+)?(?:advis[eo]r|agent|operator|colleague|person|team\s+member|consultant))\b",
-    r"\b(?:your\s+call\s+(?:will|is\s+being)\s+(?:go|be\s+(?:put|passed|answered|connected|transferred)|"
-    r"transferred|connected|answered))\b", r"\bnext\s+(?:free|available)\s+(?:advis[eo]r|agent|operator|colleague|"
-    r"person|consultant|team\s+member)\b", r"\bplease\s+(?:hold|wait|stay\s+on\s+the\s+line)\b",
-    r"\bone\s+moment\s+please\b", r"\bpress\s+(?:one|two|three|four|five|[1-9]|star|hash)\b",
+    # an agent introducing themselves by name alone, after the line's prompt: "Thanks for that, I'm Bea."
+    r"(?:^|(?<=[.!?,])\s)\W*(?:i'm|i\s+am)\s+(?!(?:sorry|afraid|here|back|sure|fine|good|okay|ok|done|ready|new|"
+    r"listening|with\s+you|not|so|just|glad|happy|a|an|the|in|on|at|it)\b)[a-z]+(?=\s*(?:[.!?,]|$))",
 )
 # a phone opening of two names and no verb, the company's and the agent's: "Kowalski, Castlegate Collections.",
 # "Quillmart, Tom." (matched on the text as written: names are capitalised; a department alone is no greeting)
@@ -220,7 +213,10 @@ class DisclosureParams(Params):
     within_turns: int | None = 4
     within_agent_turns: int | None = None
     timed_channels: tuple[str, ...] = ("call", "chat", "email")
-    speakers: tuple[str, ...] = ("agent", "system")
+    # who may give it: the agent or the line's prompt (``system``); on a mono call also a second staff voice, the IVR's
+    # own voice (``other``) and a voice diarization could not place (``unknown``): a customer never says "this call
+    # is recorded"
+    speakers: tuple[str, ...] = ("agent", "system", "agent_2", "other", "unknown")
     channels: tuple[str, ...] = ()
 
 
@@ -267,46 +263,37 @@ def _search(turns: list[TurnView], phrases: tuple[str, ...], regexes: tuple[str,
     return None
 
 
-def _after_prompt(view: InteractionView, turn: TurnView, p: GreetingParams) -> int:
-    """Where the agent's own words start in a call's first agent turn: after the last sentence of an IVR prompt
-    that opens it (0 when none does, or on other channels)."""
-    if view.channel != "call" or not p.ivr_regexes or view.turns[0].index != turn.index:
-        return 0
-    prompt = [m.end for m in text.find(turn.text, (), p.ivr_regexes)]
-    if not prompt:
-        return 0
-    end = re.search(r"[.!?]+(?:\s|$)", turn.text[max(prompt):])
-    return max(prompt) + end.end() if end else len(turn.text)
-
-
-def _named_opening(turn: TurnView, start: int) -> text.Match | None:
-    """"Castlegate Collections, Brian." at the start of the agent's first words: two names, one of them no
-    department or filler word."""
-    said = turn.text[start:]
-    match = NAMED_OPENING.match(said)
+def _named_opening(turn: TurnView) -> text.Match | None:
+    """"Castlegate Collections, Brian." at the start of the agent's first words (a prompt before them blanked out):
+    two names, one of them no department or filler word."""
+    match = NAMED_OPENING.match(turn.text)
     if match is None:
         return None
     names = [set(re.findall(r"[\w'-]+", group.casefold())) for group in match.groups()]
     if all(words <= NOT_A_NAME for words in names) or any(words & {"yes", "yeah", "yep", "okay", "ok", "right",
                                                                     "sorry", "hello", "hi", "thanks"} for words in names):
         return None
-    return text.Match(start + match.start(1), start + match.end(2), match.group(0), False)
+    return text.Match(match.start(1), match.end(2), match.group(0), False)
 
 
 def greeting(view: InteractionView, p: GreetingParams) -> CheckResult:
-    """The agent greets in their first turn(s) (on a call, not in an IVR prompt before them)."""
-    turns = view.by("agent")[: p.first_turns]
+    """The agent greets in their first turn(s); on a call, the first agent after the line's prompts (an IVR's
+    welcome greets nobody), and on a mono call whose speakers are undecided, the first voice after them."""
+    turns = view.by("agent")
+    limit = p.first_turns
+    if view.channel == "call":
+        if not turns and (turns := view.by(UNDECIDED)):
+            limit = 1  # who speaks second is unknown: the caller, as likely as not
+        if p.ivr_regexes:
+            turns = own_words(turns, p.ivr_regexes)
+    turns = turns[:limit]
     if not turns:
         return CheckResult("na", "no agent turns")
-    start = _after_prompt(view, turns[0], p)
-    if start:  # the prompt is left out: its "welcome" or "you're through to" greets nobody
-        turns = [TurnView(turns[0].index, turns[0].speaker, " " * start + turns[0].text[start:], turns[0].start_s,
-                          turns[0].end_s, turns[0].at), *turns[1:]]
     hit = _search(turns, p.phrases, p.regexes)
     if hit:
         turn, match = hit
         return CheckResult("pass", f"greeting in turn {turn.index}", (quote(turn, match.start, match.end),), 0.95)
-    if view.channel == "call" and p.named_opening and (named := _named_opening(turns[0], start)):
+    if view.channel == "call" and p.named_opening and (named := _named_opening(turns[0])):
         return CheckResult("pass", f"greeting in turn {turns[0].index}: the company and the agent named",
                            (quote(turns[0], named.start, named.end),), 0.8)
     if sem := semantic.match(turns, p.exemplars):

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from qa_toolkit.scoring import semantic, text
+from qa_toolkit.scoring.callturns import recorded_line, staff
 from qa_toolkit.scoring.checks import CheckResult, Evidence, Params, quote
 from qa_toolkit.scoring.semantic import Exemplars
 from qa_toolkit.scoring.view import InteractionView, TurnView
@@ -34,6 +35,10 @@ HOLD_REGEXES = (
     # "place you on a brief hold", "put you on hold for a moment", "putting you on a short hold"
     r"\b(?:put|place|placing|putting)\s+you\s+on\s+(?:a\s+)?(?:\w+\s+)?hold\b",
     r"\b(?:mind|okay|ok|alright|fine)\s+(?:if\s+i\s+)?(?:to\s+)?(?:hold|wait)(?:ing)?\b",
+    # a transfer or a team lead fetched is a wait too: "I'll put you across to them now", "I'll bring my team leader in"
+    r"\b(?:put|putting|pass|passing|transfer|transferring|pop|popping|send|sending|move|moving)\s+you\s+"
+    r"(?:across|through|over)\b",
+    r"\b(?:get|fetch|grab|bring)\s+(?:my|a|the|our)\s+(?:team\s*lead(?:er)?|supervisor|manager|line\s+manager)\b",
 )
 THANKS_FOR_WAITING = (
     "thanks for waiting", "thank you for waiting", "thanks for holding", "thank you for holding",
@@ -277,10 +282,25 @@ def _announced(turn: TurnView, p: HoldEtiquetteParams) -> Evidence | None:
     staying on the line") announces none, however much it sounds like "stay on the line"."""
     for start, end in semantic.sentences(turn.text):
         sentence = replace(turn, text=turn.text[start:end])
-        if _said(sentence, p.thanks_phrases, (), p.thanks_exemplars):
+        if text.first(sentence.text, p.thanks_phrases):
             continue
-        if said := _said(sentence, p.announcement_phrases, p.announcement_regexes, p.announcement_exemplars):
+        if match := text.first(sentence.text, p.announcement_phrases, p.announcement_regexes):
+            return quote(sentence, match.start, match.end)  # said in words: no likeness to a thanks outweighs it
+        if _said(sentence, (), (), p.thanks_exemplars):  # "Please hold." is close to "thanks for holding" by meaning
+            continue
+        if said := _said(sentence, (), (), p.announcement_exemplars):
             return said
+    return None
+
+
+def _announced_before(before: list[TurnView], p: HoldEtiquetteParams) -> Evidence | None:
+    """The announcement of a wait in the last of ``before`` (the agent's side up to the wait), reading back past
+    recorded lines that announce nothing ("your call is important to us" inside the hold) to who spoke last."""
+    for turn in reversed(before):
+        if said := _announced(turn, p):
+            return said
+        if not recorded_line(turn):
+            return None
     return None
 
 
@@ -323,16 +343,18 @@ def _timed_holds(view: InteractionView, p: HoldEtiquetteParams) -> CheckResult:
     turns after, or it lasts ``unannounced_min_s`` or more. A silence the customer ends (a router rebooting) and
     a short unexplained one (the agent typing) are no hold unless thanked for; thanks with no timed wait before
     them ("thanks for your patience today") and an announcement nobody waits after count for nothing."""
-    agent = [t for t in view.by("agent") if t.start_s is not None and t.end_s is not None]
+    # the agent's side (a colleague or team lead who picks up, a mono call's undecided voices: announcing and thanking
+    # are staff talk by their words), without the recorded lines of a queue, which announce and thank nobody
+    agent = [t for t in staff(view, undecided=True) if t.start_s is not None and t.end_s is not None]
     timed = _timed(view)
     problems: list[str] = []
     evidence: list[Evidence] = []
     holds = 0
     for start, end in _silences(view, p.min_hold_s):
         before = [t for t in agent if t.end_s <= start + 0.5]  # type: ignore[operator]
-        back = [t for t in agent if t.start_s >= end - 0.5][: p.window]  # type: ignore[operator]
+        back = [t for t in agent if t.start_s >= end - 0.5 and not recorded_line(t)][: p.window]  # type: ignore[operator]
         ender = next((t for t in timed if t.start_s >= end - 0.5), None)  # type: ignore[operator]
-        announced = _announced(before[-1], p) if before else None
+        announced = _announced_before(before, p)
         thanked = next((e for t in back if (e := _said(t, p.thanks_phrases, (), p.thanks_exemplars))), None)
         customer_ended = ender is not None and ender.speaker == "customer"
         if thanked is None and (customer_ended or (announced is None and end - start < p.unannounced_min_s)):
