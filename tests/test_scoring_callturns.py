@@ -80,6 +80,18 @@ def test_on_an_undecided_mono_call_the_first_voice_after_the_prompt_is_judged() 
     assert [e.turn for e in bare.evidence] == [1]
 
 
+def test_a_colleague_who_greets_after_a_transfer_is_not_the_first_agent() -> None:
+    result = run("greeting", call(
+        ("agent", "Reception. I'll put you through to billing now.", 0.0, 3.0),
+        ("agent", "Hello, you're speaking with Ines in billing, thanks for holding.", 12.0, 15.0),
+        ("customer", "Hi Ines.", 15.5, 16.0)))
+    assert result.status == "fail" and [e.turn for e in result.evidence] == [0], result.message
+    greeted = run("greeting", call(
+        ("agent", "Reception.", 0.0, 1.0), ("customer", "Hi, it's about my bill.", 1.5, 3.0),
+        ("agent", "Hello, sorry, yes, this is Ines, I'll put you through to billing now.", 3.5, 7.0)))
+    assert greeted.status == "pass", greeted.message
+
+
 @pytest.mark.parametrize(("speaker", "given"), [("unknown", True), ("other", True), ("agent_2", True),
                                                 ("customer", False)])
 def test_a_recording_notice_is_the_lines_whoever_diarization_could_not_place(speaker: str, given: bool) -> None:

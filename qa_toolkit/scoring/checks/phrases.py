@@ -276,9 +276,19 @@ def _named_opening(turn: TurnView) -> text.Match | None:
     return text.Match(match.start(1), match.end(2), match.group(0), False)
 
 
+def _before_hand_over(turns: list[TurnView]) -> list[TurnView]:
+    """A call's first agent turns up to the one that hands the call over ("I'll put you through to billing"): on the
+    agent's line, whoever speaks after it is the colleague who took the call, not the first agent."""
+    for position, turn in enumerate(turns):
+        if handover(turn, ESCALATION, ESCALATION_REGEXES, OFFER_REGEXES, first_agent_turn=True):
+            return turns[: position + 1]
+    return turns
+
+
 def greeting(view: InteractionView, p: GreetingParams) -> CheckResult:
     """The agent greets in their first turn(s); on a call, the first agent after the line's prompts (an IVR's
-    welcome greets nobody), and on a mono call whose speakers are undecided, the first voice after them."""
+    welcome greets nobody) and before a hand-over, and on a mono call whose speakers are undecided, the first voice
+    after the prompts."""
     turns = view.by("agent")
     limit = p.first_turns
     if view.channel == "call":
@@ -286,6 +296,7 @@ def greeting(view: InteractionView, p: GreetingParams) -> CheckResult:
             limit = 1  # who speaks second is unknown: the caller, as likely as not
         if p.ivr_regexes:
             turns = own_words(turns, p.ivr_regexes)
+        turns = _before_hand_over(turns[:limit])
     turns = turns[:limit]
     if not turns:
         return CheckResult("na", "no agent turns")
