@@ -24,7 +24,7 @@ number, SSN, cell number in one call), and calls full of numbers that are no per
 read in groups around "mhm" that fails Luhn, the last four digits of a card, prices, dates, years, times, a
 zip code, sizes, a flat number and an extension.
 
-Later batches (t3/t4, t5, d5, t6, d6, d7, t7, d8) are described where they are made, below; each has its own random generator, so
+Later batches (t3/t4, t5, d5, t6, d6, d7, t7, d8, d9) are described where they are made, below; each has its own random generator, so
 the batches before it stay byte for byte as they were.
 """
 
@@ -1903,6 +1903,182 @@ def fp_call_d8(i: int, rng: random.Random) -> list[dict]:
     return kinds[i % len(kinds)]
 
 
+# --- d9 (issue 14, round 9): a dev batch for security codes and expiry dates said after a card -------------------
+# Dev (tuned on). Written in round 9 without t6's or t7's scripts, transcripts or misses, after the lead's t7 figures
+# showed security codes found 1-2 of 8 and expiry dates 4 of 9 through speech recognition. Codes and dates said after
+# a card in many spoken ways: "the three digits on the back are four one seven", "four seventeen", "four hundred and
+# seventeen", "four, one, seven", a four-digit Amex code as two pairs; "oh nine twenty-eight", "September twenty
+# eight", "September twenty twenty eight", "nine slash twenty-eight", "zero nine, two eight", "oh nine of twenty
+# eight"; the month and the year asked for apart (one label each), code and date in one answer, given unasked in the
+# card's turn, the agent reading them back (labelled: said in clear), a customer who hesitates ("hang on, it's worn")
+# or asks which number is meant before answering. Hard negatives in the same calls: a date of birth asked for as an
+# identity check, amounts, appointment and delivery dates, times, counts, order numbers, a customer who will not give
+# the code; and calls with no personal data at all whose numbers sit right after words like "expires" and "code"
+# (a membership or contract end date, a door or promo code, a card's last four). Firms: Fenwick Bank, Marlow Energy,
+# Quayside Pharmacy, Bramble Mobile, Osprey Travel.
+
+EXPIRY_ASKS_D9 = ["And the expiry date?", "When does the card expire?", "Expiry, month and year?",
+                  "What's the end date on the front?", "And the valid-to date?", "The date it runs out?",
+                  "And the expiration?", "What's the date on the front, under the number?"]
+CVV_ASKS_D9 = ["And the three digits on the back?", "The security code, please.", "Last thing, the CVV.",
+               "Flip it over for me, what are the three numbers by the signature?", "And the code on the back?",
+               "What's the little number on the reverse?", "And the card verification code?",
+               "The three digit security number on the back, please."]
+CVV_LEADS_D9 = ["", "It's ", "Um, ", "The three digits on the back are ", "On the back it says ", "The code's ",
+                "Hang on, it's worn, ", "Okay, "]
+EXPIRY_LEADS_D9 = ["", "It's ", "Erm, ", "It expires ", "It says ", "Expiry ", "Valid till ", "Runs out "]
+
+
+def expiry_d9(month: int, year: int, habit: int) -> str:
+    """An expiry date in one of nine spoken habits."""
+    mm, yy = two_digits(f"{month:02d}"), two_digits(str(year))
+    name = MONTHS[month - 1]
+    return [f"{mm} {yy}", f"{name} {yy}", f"{name} twenty {yy}", f"{WORDS[month] if month < 10 else mm} slash {yy}",
+            f"zero {WORDS[month % 10]}, {WORDS[year // 10]} {WORDS[year % 10]}" if month < 10 else f"{mm}, {WORDS[year // 10]} {WORDS[year % 10]}",
+            f"{mm} of {yy}", f"{name} of twenty {yy}", f"{mm}, twenty {yy}",
+            f"{WORDS[month] if month < 10 else mm} {yy}"][habit % 9]
+
+
+def cvv_d9(code: str, habit: int, rng: random.Random) -> str:
+    """A security code: digit by digit, as a digit and a pair ("four seventeen"), with hundreds, slowly, or for four
+    digits as two pairs ("twelve thirty four")."""
+    if len(code) == 4:
+        return [f"{two_digits(code[:2])} {two_digits(code[2:])}", say_digits(code, "oh", rng)][habit % 2]
+    habit %= 5
+    if habit == 0:
+        return say_digits(code, "oh", rng)
+    if habit == 1 and code[0] != "0":
+        return f"{WORDS[int(code[0])]} {two_digits(code[1:])}"
+    if habit == 2 and code[0] != "0":
+        return hundreds_d7(code, rng)
+    if habit == 3:
+        return ", ".join(WORDS[int(c)] for c in code)
+    return say_digits(code, "plain", rng)
+
+
+def card_call_d9(i: int, rng: random.Random) -> list[dict]:
+    """A card, then its expiry date and code in one of eight shapes (i % 8): asked apart; asked together and given
+    in one answer; the month and year asked apart; given unasked in the card's turn; read back by the agent; a
+    customer who asks which number is meant; a date of birth asked first (no label); a code the customer will not
+    give until asked again. Amounts, counts and a confirmation number come after."""
+    amex = i % 6 == 5
+    number = luhn_complete("37" if amex else rng.choice(["4", "51", "2221", "6011"]), 15 if amex else 16, rng)
+    code = "".join(str(rng.randrange(10)) for _ in range(4 if amex else 3))
+    month, year = rng.randrange(1, 13), rng.randrange(26, 34)
+    date = expiry_d9(month, year, i + rng.randrange(3))
+    said_code = cvv_d9(code, i + rng.randrange(2), rng)
+    firm = rng.choice(["Fenwick Bank", "Marlow Energy", "Bramble Mobile", "Osprey Travel"])
+    card_said = ", ".join(fours_d7(number, rng, rng.choice(["oh", "double", "plain"]))) if not amex else \
+        ", ".join(say_digits(g, "oh", rng) for g in (number[:4], number[4:10], number[10:]))
+    utts: list[dict] = [{"agent": f"{firm}, {rng.choice(['Nadia', 'Owen', 'Keith', 'Priti'])} speaking."},
+                        {"customer": rng.choice(["Hi, I need to pay my bill, it's two hundred and seventeen pounds.",
+                                                 "Hello, I'd like to settle the balance by card.",
+                                                 "Hiya, paying for the order I placed, three items.",
+                                                 "Hi, yes, calling for pay my invoice please."])}]
+    shape = i % 8
+    if shape == 6:  # an identity check first: a date of birth is no card detail
+        utts += [{"agent": "Before we start, can you confirm your date of birth?"},
+                 {"customer": rng.choice(["The ninth of September, nineteen eighty eight.", "Oh three, oh nine, eighty eight.",
+                                          "Twelfth of March, seventy nine.", "Eleven, twenty, ninety one."])},
+                 {"agent": "Thanks, that matches."}]
+    utts += [{"agent": rng.choice(["Okay, what's the long number on the card?", "Go ahead with the card number.",
+                                   "Can I have the card number, please?"])}]
+    if shape == 3:  # all three unasked in the card's turn
+        utts += [{"customer": f"{{card:{card_said}}}, {rng.choice(['expiry', 'it expires', 'valid till'])} "
+                              f"{{expiry:{date}}}, {rng.choice(['and the back is', 'code', 'and the three digits are'])} "
+                              f"{{cvv:{said_code}}}."},
+                 {"agent": "Perfect, thank you."}]
+    else:
+        utts += [{"customer": f"{{card:{card_said}}}."}]
+    if shape in (0, 4, 6):  # asked apart
+        utts += [{"agent": EXPIRY_ASKS_D9[i % len(EXPIRY_ASKS_D9)]},
+                 {"customer": f"{rng.choice(EXPIRY_LEADS_D9)}{{expiry:{date}}}."}]
+        if shape == 4:  # the agent reads the date back before the code
+            utts += [{"agent": f"{{expiry:{expiry_d9(month, year, 0)}}}, lovely. {CVV_ASKS_D9[i % len(CVV_ASKS_D9)]}"}]
+        else:
+            utts += [{"agent": CVV_ASKS_D9[i % len(CVV_ASKS_D9)]}]
+        utts += [{"customer": f"{rng.choice(CVV_LEADS_D9)}{{cvv:{said_code}}}."}]
+        if shape == 4:
+            utts += [{"agent": f"So {{cvv:{say_digits(code, 'plain', rng)}}}, thank you."}]
+    elif shape == 1:  # both asked at once, given in one answer
+        utts += [{"agent": rng.choice(["And the expiry and the three digits on the back?",
+                                       "Then the expiry date and the security code, please."])},
+                 {"customer": f"{rng.choice(['Expires ', 'Okay, ', ''])}{{expiry:{date}}}, "
+                              f"{rng.choice(['and the code is ', 'security code ', 'back is '])}{{cvv:{said_code}}}."}]
+    elif shape == 2:  # month and year asked apart
+        utts += [{"agent": "And the expiry month?"},
+                 {"customer": f"{{expiry:{rng.choice([MONTHS[month - 1], two_digits(f'{month:02d}')])}}}."},
+                 {"agent": "And the year?"},
+                 {"customer": f"{{expiry:{rng.choice(['twenty ', ''])}{two_digits(str(year))}}}."},
+                 {"agent": CVV_ASKS_D9[i % len(CVV_ASKS_D9)]},
+                 {"customer": f"{rng.choice(CVV_LEADS_D9)}{{cvv:{said_code}}}."}]
+    elif shape == 5:  # the customer asks which number is meant
+        utts += [{"agent": EXPIRY_ASKS_D9[i % len(EXPIRY_ASKS_D9)]},
+                 {"customer": f"{{expiry:{date}}}."},
+                 {"agent": rng.choice(["And the code?", "Now the number on the back."])},
+                 {"customer": "Sorry, which one, the one by the signature or the long one?"},
+                 {"agent": "The short one, by the signature."},
+                 {"customer": f"{rng.choice(['Oh right, ', 'Ah okay, ', ''])}{{cvv:{said_code}}}."}]
+    elif shape == 7:  # will not give the code at first
+        utts += [{"agent": EXPIRY_ASKS_D9[i % len(EXPIRY_ASKS_D9)]},
+                 {"customer": f"{rng.choice(EXPIRY_LEADS_D9)}{{expiry:{date}}}."},
+                 {"agent": CVV_ASKS_D9[i % len(CVV_ASKS_D9)]},
+                 {"customer": "Do I have to give that? My bank says never give it out."},
+                 {"agent": "For a phone payment we need it, we don't store it. Two minutes and we're done."},
+                 {"customer": f"Fine. {{cvv:{said_code}}}."}]
+    utts += [{"agent": rng.choice([
+        "All done, two hundred and seventeen pounds taken. Your new meter gets fitted on the twenty eighth, between nine and twelve.",
+        f"Thanks, that's gone through, confirmation {say_digits(str(rng.randrange(100000, 999999)), 'plain', rng)}.",
+        "Done. Order four one seven two nine ships in three to five days.",
+        "Paid. Your next bill is on the ninth of October, about sixty four pounds."])},
+        {"customer": rng.choice(["Cheers.", "Great, thanks, bye.", "Lovely, ta."])}]
+    return utts
+
+
+def fp_call_d9(i: int, rng: random.Random) -> list[dict]:
+    """No personal data, numbers right after the words of a card's details: a membership and a contract that expire,
+    a door code and a promo code, a card's last four, a date of birth, appointments, times, counts and amounts."""
+    kinds = [
+        [{"agent": "Summit Gyms, Owen speaking."},
+         {"customer": "Hi, when does my membership expire? I think it's soon."},
+         {"agent": "It expires oh nine twenty eight, so September. The door code for the side entrance is four one seven two."},
+         {"customer": "And the promo code for a friend?"},
+         {"agent": "It's save twenty, that's twenty percent off for three months."},
+         {"customer": "Great, thanks."}],
+        [{"agent": "Quayside Pharmacy, Priti speaking."},
+         {"customer": "Hi, I'm collecting a prescription. Date of birth twelfth of March, eighty one."},
+         {"agent": "Thanks. It's ready Tuesday the ninth, after ten twenty. Two tablets twice a day, twenty eight in the box."},
+         {"customer": "And the expiry on the box I have is oh six twenty seven, is that fine?"},
+         {"agent": "Yes, that's fine until then."},
+         {"customer": "Okay, thank you."}],
+        [{"agent": "Fenwick Bank cards, Nadia speaking."},
+         {"customer": "Hi, my card expires next month and the new one hasn't come."},
+         {"agent": "Is that the card ending four one seven two?"},
+         {"customer": "Yes. And what's the security code for, the one on the back? I never used it."},
+         {"agent": "That's for online payments. The new card goes out today, three to five working days, the PIN two days after."},
+         {"customer": "Perfect."}],
+        [{"agent": "Marlow Energy, Keith speaking."},
+         {"customer": "Hi, my contract runs out soon, when exactly?"},
+         {"agent": "It ends on the thirtieth of September twenty eight. The new tariff is twenty four point five pence a unit."},
+         {"customer": "And the engineer visit?"},
+         {"agent": "Booked for the twenty eighth, nine till twelve. The reference is four one seven, nine two eight."},
+         {"customer": "Thanks."}],
+        [{"agent": "Osprey Travel, Owen speaking."},
+         {"customer": "Hi, checking my flight, booking reference four one seven nine."},
+         {"agent": "Flight two one seven, departs oh nine twenty eight, gate twelve, seat fourteen C."},
+         {"customer": "And coming back?"},
+         {"agent": "September twenty eighth, landing at eleven thirty. Two bags of twenty three kilos."},
+         {"customer": "Great."}],
+        [{"agent": "Bramble Mobile, Nadia speaking."},
+         {"customer": "Hi, I was charged twice, three hundred and twelve pounds fifty."},
+         {"agent": "I see it. The refund goes back to the card ending in oh nine two eight, within five working days."},
+         {"customer": "And the code they texted me, four one seven?"},
+         {"agent": "That was the one-time passcode, it's expired now. Anything else?"},
+         {"customer": "No, cheers."}],
+    ]
+    return kinds[i % len(kinds)]
+
+
 # --- t7 (issue 14, round 7): a fresh test batch by another new writer -----------------------------------------
 # Test, never tuned on; written without reading the detector's code, its cue lists or t6's scripts, and measured first
 # with the detector as main had it at 0ba3be6. Other firms (Harbor Lane Insurance, Pinecrest Energy, Lumen Telecom,
@@ -2411,6 +2587,21 @@ def main() -> None:
                           "crosstalk_db": rng_d8.choice([-30, -26]), "channel_gain_db": {"right": rng_d8.choice([0, -3, -6])}},
                 "voices": voices_5(rng_d8, i),
                 "utterances": maker(i, rng_d8),
+            })
+    # d9 (round 9): a dev batch for security codes and expiry dates said after a card (see above); dev, tuned on. Own
+    # generator (1490) and fixed seeds (9000 on), so the batches before it stay byte for byte as they were.
+    rng_d9 = random.Random(1490)
+    for prefix, maker, count in [("d9-card", card_call_d9, 20), ("d9-fp", fp_call_d9, 6)]:
+        for i in range(count):
+            name = f"{prefix}-{i + 1:02d}"
+            out.append({
+                "file": f"{name}.flac",
+                "metadata": {"call_id": f"SP-{name}", "agent_id": "a-odile", "queue": "payments", "split": "dev"},
+                "seed": 9000 + len([c for c in out if c["file"].startswith("d9-")]),
+                "audio": {"mulaw": rng_d9.random() < 0.5, "snr_db": rng_d9.choice([15, 20, 25, 30]),
+                          "crosstalk_db": rng_d9.choice([-30, -26]), "channel_gain_db": {"right": rng_d9.choice([0, -3, -6])}},
+                "voices": voices_5(rng_d9, i),
+                "utterances": maker(i, rng_d9),
             })
     header = "# Generated by make_scripts.py: edit that, not this file.\n"
     text = yaml.safe_dump({"defaults": {"audio": {"telephone": True}}, "calls": out}, sort_keys=False, width=120)
