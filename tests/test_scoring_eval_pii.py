@@ -11,8 +11,7 @@ CALLS = Path(__file__).resolve().parents[1] / "bench" / "data" / "spoken_pii" / 
 
 def test_per_type_span_metrics_on_the_spoken_pii_calls(tmp_path: Path) -> None:
     """The scripted text of the spoken-PII call set (bench/spoken_pii.py, 327 calls with round 7's dev batch d7 and
-    test batch t7, round 8's dev batch d8 and round 9's d9) but the t5, t6 and t7 batches and d9 (measured before
-    the detector learnt its wordings, bench/results/spoken_pii_d9_before.json): every type read out in every style is found, and none of the calls full of amounts, dates, order and ticket numbers gets a
+    test batch t7, round 8's dev batch d8 and round 9's d9) but the t5, t6 and t7 batches: every type read out in every style is found, and none of the calls full of amounts, dates, order and ticket numbers gets a
     span. (t5, 24 test calls written before round 5's changes, is measured in bench/results/spoken_pii_t5*.json,
     not held to 1.00 here: its reference text scores 0.82 / 0.95 after the changes; t6, 27 test calls by a new writer,
     in bench/results/spoken_pii_t6_frozen*.json; t7, 31 test calls by another new writer, in
@@ -20,14 +19,14 @@ def test_per_type_span_metrics_on_the_spoken_pii_calls(tmp_path: Path) -> None:
     lines = CALLS.read_text(encoding="utf-8").splitlines()
     assert len(lines) == 327
     kept = tmp_path / "calls.jsonl"
-    unseen = tuple(f'"SP-{batch}-' for batch in ("t5", "t6", "t7", "d9"))
+    unseen = tuple(f'"SP-{batch}-' for batch in ("t5", "t6", "t7"))
     kept.write_text("\n".join(line for line in lines if not any(u in line for u in unseen)) + "\n", encoding="utf-8")
     (report,) = [r for r in evaluate(read_labelled(kept)) if r.label == "unredacted_pii"]
     by_type = report.metrics["by_type"]
     assert set(by_type) == {"card", "expiry", "cvv", "ssn", "phone", "email", "account"}
     assert {kind: (m["precision"], m["recall"]) for kind, m in by_type.items()} == {
         kind: (1.0, 1.0) for kind in by_type}
-    assert by_type["card"]["spans_labelled"] == 134 and report.metrics["spans_labelled"] == 517
+    assert by_type["card"]["spans_labelled"] == 154 and report.metrics["spans_labelled"] == 584
     # the only calls where found and labelled spans differ in number: a card read in halves with "uh" between
     # them is labelled as two spans and found as one (the "uh" with it)
     assert sorted(d["id"] for d in report.disagreements) == [

@@ -197,3 +197,87 @@ def test_digits_of_both_sides_run_together_are_no_phone_number() -> None:
              turn("agent", 14.7, "-1. Thanks, I've got that down. When does it run out?"),
              turn("customer", 19.1, "0526 or 663.")]
     assert [(s.kind, s.turn) for s in find_call_pii(turns)] == [("card", 0), ("card", 2), ("expiry", 4)]
+
+
+@pytest.mark.parametrize(("question", "kinds"), [
+    # d9 dev wordings: the year asked for apart, the code by its bare name; no date of birth, no refund, no phone
+    # payment asks for a card's details or a phone number
+    ("And the year?", ["expiry"]),
+    ("and the code,", ["cvv"]),
+    ("Before we start, can you confirm your date on birth?", []),  # tiny.en's "date on birth"
+    ("What year were you born?", []),
+    ("Your next bill is at the end of the month.", []),
+    ("I see it. The refund goes back to the card ending in oh nine two eight.", []),
+    ("For a phone payment, we need it. We don't store it.", []),
+])
+def test_what_a_question_asks_for_on_the_d9_dev_calls(question: str, kinds: list[str]) -> None:
+    assert asked_kinds(question) == kinds
+
+
+def found(turns: list[TurnText]) -> list[tuple[str, int, str]]:
+    return [(s.kind, s.turn, turns[s.turn].text[s.start:s.end]) for s in find_call_pii(turns)]
+
+
+CARD_ASKED = [turn("agent", 0.0, "Can I have the card number, please?"),
+              turn("customer", 3.0, "5124 3972 2154 5908.")]
+
+
+def test_an_expiry_asked_for_as_month_and_year_apart_and_a_code_given_after_a_refusal() -> None:
+    turns = CARD_ASKED + [turn("agent", 6.0, "And the expiry month?"), turn("customer", 8.0, "November."),
+                          turn("agent", 10.0, "And the year?"), turn("customer", 12.0, "2029."),
+                          turn("agent", 14.0, "Last thing, the CVV."),
+                          turn("customer", 16.0, "Do I have to give that? My bank says never give it out."),
+                          turn("agent", 20.0, "For a phone payment, we need it. We don't store it."),
+                          turn("customer", 24.0, "Find 671")]
+    assert found(turns) == [("card", 1, "5124 3972 2154 5908"), ("expiry", 3, "November"), ("expiry", 5, "2029"),
+                            ("cvv", 9, "671")]
+
+
+def test_a_date_and_a_code_read_back_and_a_code_with_a_digit_lost() -> None:
+    """tiny.en on d9-card-05: the customer's "eight six eight" heard as "8 6", the agent's read-backs in full."""
+    turns = CARD_ASKED + [turn("agent", 6.0, "and the ballot to date"), turn("customer", 8.0, "Expiring, 04 of 28."),
+                          turn("agent", 10.0, "0 -4 -28, lovely and the code on the back"),
+                          turn("customer", 13.0, "It's 8 6"),
+                          turn("agent", 15.0, "So 8 -6 -8, thank you. Your next bill is on the 9th of October.")]
+    assert found(turns) == [("card", 1, "5124 3972 2154 5908"), ("expiry", 3, "04 of 28"), ("expiry", 4, "0 -4 -28"),
+                            ("cvv", 5, "8 6"), ("cvv", 6, "8 -6 -8")]
+
+
+@pytest.mark.parametrize(("answer", "wanted"), [
+    ("Okay, 0626, security code 9614.", [("expiry", "0626"), ("cvv", "9614")]),
+    ("-208. Back is 215.", [("expiry", "208"), ("cvv", "215")]),  # no date's shape heard: in the order asked
+    ("Expires set number 28 security code 1 4 5", [("expiry", "28"), ("cvv", "1 4 5")]),  # "145" is no January 2045
+])
+def test_a_date_and_a_code_asked_for_together(answer: str, wanted: list[tuple[str, str]]) -> None:
+    turns = CARD_ASKED + [turn("agent", 6.0, "Then the expiry date and the security code, please."),
+                          turn("customer", 9.0, answer)]
+    assert found(turns)[1:] == [(kind, 3, text) for kind, text in wanted]
+
+
+@pytest.mark.parametrize(("card_turn", "wanted"), [
+    ("three seven one three, eight oh two eight seven one, oh four six six two, expiry august twenty twenty eight, "
+     "and the three digits are two oh eight oh.", ["august twenty twenty eight", "two oh eight oh"]),
+    ("treble 2 -1 -1 -3 -4 -7, 6 -1 -4 -3 -9 -6 -1, expiry, January 20 -29, and the is 527.",  # "the back is"
+     ["January 20 -29", "527"]),
+    ("6011 -3344 -9802 -0222 -8Expiring -0927 -842.", ["0927", "842"]),  # base: cue glued, date and code one run
+])
+def test_a_card_its_date_and_its_code_in_one_breath(card_turn: str, wanted: list[str]) -> None:
+    turns = [CARD_ASKED[0], turn("customer", 3.0, card_turn), turn("agent", 12.0, "Perfect, thank you.")]
+    assert [(kind, text) for kind, _turn, text in found(turns)][1:] == list(zip(["expiry", "cvv"], wanted))
+
+
+def test_an_expiry_tiny_en_wrote_as_single_digits() -> None:
+    turns = CARD_ASKED + [turn("agent", 6.0, "What's the date on the front under the"),
+                          turn("customer", 8.0, "-6 -3 -7 -6 -3 -1.")]
+    assert found(turns)[1:] == [("expiry", 3, "6 -3 -7 -6 -3 -1")]
+
+
+def test_no_card_detail_in_a_birth_date_a_texted_code_or_words_said_before_the_question() -> None:
+    turns = [turn("agent", 0.0, "Before we start, can you confirm your date on birth?"),
+             turn("customer", 3.0, "the 9th of September 1988"),
+             turn("agent", 6.0, "I see it. The refund goes back to the card ending in oh nine two eight."),
+             turn("customer", 10.0, "And the code they texted me, four one seven?"),
+             turn("customer", 14.0, "Hi, I need to pay my bill, it's 217 pounds,"),  # 14.0-18.0
+             turn("agent", 17.4, "go ahead with the card number"),  # speech recognition's turns overlap
+             turn("customer", 20.0, "4735 5904 0939 8413.")]
+    assert found(turns) == [("card", 6, "4735 5904 0939 8413")]

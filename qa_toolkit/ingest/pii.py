@@ -61,8 +61,9 @@ _CVV_NAMES = (r"security code|(?<!social )security number|cvv2?|cvc2?|cv2|card v
               r"(?:(?:three|3|four|4) )?(?:digits?|numbers?) (?:code )?on the back|(?:four|4) (?:digits?|numbers?) on the front|"
               r"code on the back")
 _CVV_DIGITS = r"(?<![\d$£€])(\d{3,4})(?!\d|[.,]\d|\s*(?:dollars?|pounds?|euros?|cents?|bucks|pence|percent|%))"
-_CVV = re.compile(rf"(?i)\b(?:{_CVV_NAMES}|(?<!zip )(?<!post )(?<!postal )(?<!area )code)\b(?:(?!expir|exp\b)\D){{0,30}}?"
-                  + _CVV_DIGITS)
+# right after a card, also "the three digits are ..." and "the back is ..." (no card's last or first digits)
+_CVV = re.compile(rf"(?i)\b(?:{_CVV_NAMES}|(?<!zip )(?<!post )(?<!postal )(?<!area )code|(?<!last )(?<!first )(?<!final )digits|"
+                  rf"back)\b(?:(?!expir|exp\b)\D){{0,30}}?" + _CVV_DIGITS)
 _CVV_NAMED = re.compile(rf"(?i)\b(?:{_CVV_NAMES})\b(?:(?!expir|exp\b|ending|last\b)\D){{0,30}}?" + _CVV_DIGITS)
 _EMAIL_CUE = re.compile(r"(?i)\be-?mail\b")
 _SPELLED_RUN = re.compile(r"(?i)(?<![\w'])(?:[a-z]\.?[ -]+){3,}[a-z](?![\w'])\.?|(?<![\w'-])(?:[a-z]-){3,}[a-z](?![\w'-])")
@@ -74,14 +75,25 @@ _CVV_HEARD = re.compile(r"(?i)\b(?:security code|(?<!social )security number|cvv
                         r"(?:digits?|numbers?) on the back)\b(?:\s+is)?[\s,:?]+(?:it'?s\s+)?"
                         rf"((?=(?:[a-z']+\s+)*?{_DIGIT_SOUNDS}\b[\s,]+(?:[a-z']+\s+)*?{_DIGIT_SOUNDS}\b)"
                         r"[a-z0-9']+(?:[\s,]+[a-z0-9']+){1,3})(?=\s*(?:[.?!]|$))")
-_EXPIRY = re.compile(rf"(?i)\b(?:expir\w*|exp|valid (?:thru|through|until|till)|good (?:thru|through))\b\W*"
+_EXPIRY = re.compile(rf"(?i)(?<![a-z])(?:expir\w*|exp|valid (?:thru|through|until|till)|good (?:thru|through))\b\W*"
                      rf"(?:date\W+)?(?:is\W+)?(?:(?:the\s+)?end of\s+)?"
                      rf"((?:{_MONTHS})\s*(?:of\s+)?(?:20)?\d{{2}}|(?:month[\s-]+)?(?:(?:0\s?)?[1-9]|1[0-2]),?\s?(?:/|-|slash)?\s?"
                      rf"(?:year[\s-]+)?(?:20)?\d{{2}})(?!\d)")
 # An expiry date said as a month and a year some words after its cue, with other words between ("the expiry date and
 # the security code, please" / "August 2026"): a month's name is no code.
-_EXPIRY_MONTH = re.compile(rf"(?i)\b(?:expir\w*|exp|valid (?:thru|through|until|till)|good (?:thru|through))\b\D{{0,60}}?"
+_EXPIRY_MONTH = re.compile(rf"(?i)(?<![a-z])(?:expir\w*|exp|valid (?:thru|through|until|till)|good (?:thru|through))\b\D{{0,60}}?"
                            rf"\b((?:{_MONTHS})\s*(?:of\s+)?(?:20)?\d{{2}})(?!\d)")
+# An expiry date as two-digit month and year some words after its cue ("the expiry date and the security code,
+# please. Okay, 0626, security code 9614"): the date, not a code.
+_EXPIRY_APART = re.compile(r"(?i)(?<![a-z])(?:expir\w*|exp|valid (?:thru|through|until|till)|good (?:thru|through))\b\D{0,60}?"
+                           r"(?<![\d$£€])((?:0[1-9]|1[0-2])[ /-]?(?:20)?(?:2[4-9]|3\d))(?!\d|[.,]\d)")
+# Speech recognition's digits glued to its cue ("-8Expiring"): the cues above start after any non-letter.
+# A date and a code said in one breath, joined into one run when the digits were written apart ("Expiring -0927 -842"
+# as "0927842"): month and year, then the code.
+_EXPIRY_THEN_CODE = re.compile(r"(?i)(?<![a-z])(?:expir\w*|exp|valid (?:thru|through|until|till))\b\W*"
+                               r"((?:0[1-9]|1[0-2])(?:2[4-9]|3\d))(\d{3,4})(?!\d|[.,]\d)")
+# A code right after a card's expiry date in the same sentence, its cue lost or none said; no other number named between.
+_CVV_AFTER_EXPIRY = re.compile(r"(?i)(?:(?!number|order|ref|account|phone|ext)[^\d.?!]){0,25}?" + _CVV_DIGITS)
 # A card number asked for or announced just before: 12-19 digits count even when they fail Luhn (a digit
 # misheard by speech recognition must not let the rest of the number through), unless another kind of
 # number is named closer to them.
@@ -357,7 +369,12 @@ def after_card(text: str, card_end: int, kinds: Collection[str] = KINDS) -> list
     (within :data:`AFTER_CARD_CHARS`, after a cue such as "security code" or "expires")."""
     window = text[card_end:card_end + AFTER_CARD_CHARS]
     found = []
-    for kind, pattern in (("expiry", _EXPIRY), ("expiry", _EXPIRY_MONTH), ("cvv", _CVV), ("cvv", _CVV_HEARD)):
+    glued = _EXPIRY_THEN_CODE.search(window)
+    if glued is not None and {"expiry", "cvv"} <= set(kinds):
+        found += [PIISpan("expiry", card_end + glued.start(1), card_end + glued.end(1)),
+                  PIISpan("cvv", card_end + glued.start(2), card_end + glued.end(2))]
+    for kind, pattern in (("expiry", _EXPIRY), ("expiry", _EXPIRY_MONTH), ("expiry", _EXPIRY_APART), ("cvv", _CVV),
+                          ("cvv", _CVV_HEARD)):
         if any(s.kind == kind for s in found):
             continue
         if kind not in kinds:
@@ -367,6 +384,13 @@ def after_card(text: str, card_end: int, kinds: Collection[str] = KINDS) -> list
             if all(end <= s.start or start >= s.end for s in found):
                 found.append(PIISpan(kind, start, end))
                 break
+    expiry = next((s for s in found if s.kind == "expiry"), None)
+    if expiry is not None and "cvv" in kinds and not any(s.kind == "cvv" for s in found):
+        # card, date and code read in one breath ("..., expiry January 2029, and the [back] is 527."): the code's cue
+        # may be lost
+        m = _CVV_AFTER_EXPIRY.match(text, expiry.end, card_end + AFTER_CARD_CHARS)
+        if m is not None and m.group(1) != _NOT_DIGIT.sub("", text[expiry.start:expiry.end]):  # no date read back
+            found.append(PIISpan("cvv", m.start(1), m.end(1)))
     return sorted(found, key=lambda s: s.start)
 
 

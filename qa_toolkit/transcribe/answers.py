@@ -9,8 +9,11 @@ the cue phrases below, matched loosely), what the other speaker says next, until
 - digit groups (spoken numbers as :func:`~qa_toolkit.ingest.spoken.normalise` writes them, one or two misheard
   words between groups allowed) of at least :data:`MIN_DIGITS` digits for the kind asked for: a card read with half
   its digits lost is still redacted as a card;
-- an expiry date: a month's name with a year, or month and year as digits ("oh five twenty nine");
-- a security code: three or four digits;
+- an expiry date: a month's name with a year, or month and year as digits ("oh five twenty nine"); failing that, half
+  of one (a month, or a year a card can run to) where the month and the year are asked for apart, or three to six
+  digits written one by one;
+- a security code: three or four digits, or two where no longer number was said (a digit lost); where both a date and
+  a code were asked for and two such numbers but no date were heard, the first one asked for is the first number;
 - an e-mail address: from the first word that is not a lead-in ("it's", "sure") to its top-level domain, where
   the answer has an "at", "dot" or "@".
 
@@ -48,7 +51,7 @@ ASKED: dict[str, tuple[str, ...]] = {
             "signature", "white box", "on the reverse", "reverse side", "where you sign", "back of the card",
             "on the back", "flip it over", "turn it over", "turn the card over",
             "four little digits", "little digits", "small digits", "little number",
-            "small number", "short number"),
+            "small number", "short number", "the code"),
     "ssn": ("social security", "ssn", "social", "s s n", "ss in", "ss and", "s s in", "s s and", "ss into", "tax id", "taxpayer",
             "tax identification"),
     "account": ("account number", "account", "acct", "member number", "membership number", "customer number",
@@ -61,6 +64,15 @@ ASKED: dict[str, tuple[str, ...]] = {
     "email": ("email address", "e mail address", "email", "emailed", "e mail", "mail address", "address", "send the receipt",
               "send it to", "where should i send"),
 }
+# Cues that ask for an expiry date only in a question (a turn with "?": "And the year?" after "And the expiry month?");
+# "the end of the month" in a statement asks for nothing. A question about a birth asks for no expiry date, whatever
+# speech recognition made of it ("your date on birth?").
+ASKED_IN_QUESTION: dict[str, tuple[str, ...]] = {
+    "expiry": ("the year", "what year", "which year", "the month", "what month", "which month"),
+}
+_BIRTH = re.compile(r"(?i)\b(?:born|birth|dob)\b")
+# Cue phrases matched only as written: what sounds like them is everyday talk ("the refund goes back to the card").
+EXACT_ONLY = frozenset({"back of the card"})
 FUZZY_RATIO = 85.0
 FUZZY_MIN_CHARS = 9
 # How many digits an answer's number needs to count as each kind (a lost digit or two allowed for).
@@ -75,14 +87,24 @@ ANSWER_S = 25.0  # an answer starts within this many seconds of the question's e
 AFTER_CARD = ("expiry", "cvv")  # what the question right after a card number asks for when no cue of it is heard
 _WORDS = re.compile(r"[a-z0-9]+")
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
+_YEAR = r"(?:2[4-9]|3\d)"  # a year a card runs to, written with two digits: "145" is a code, not January 2045
 # "may 29", "oh five twenty nine", "12/31", "month 10, year 32", and month and year with a word between ("twelve of
 # twenty thirty one" or speech recognition's "10 up 20 29", "L3 of 2026" for "oh three of ...")
-_EXPIRY_SHAPE = re.compile(rf"(?i)\b(?:(?:{_MONTHS}),?\s*(?:of\s+)?(?:20)?\d{{2}}\b|(?:month\s)?(?:(?:0\s?|[0ol])?[1-9]|1[0-2]),?\s?(?:/|-|slash)?\s?"
-                           rf"(?:year\s)?(?:20)?[2-4]\d|(?:[0ol]?[1-9]|1[0-2])\s[a-z]{{1,3}}\s(?:20,?\s?)?[2-4]\d)(?!\d)")
+EXPIRY_SHAPE = re.compile(rf"(?i)\b(?:(?:{_MONTHS}),?\s*(?:of\s+)?(?:20)?\d{{2}}\b|(?:month\s)?(?:(?:0\s?|[0ol])?[1-9]|1[0-2]),?\s?(?:/|-|slash)?\s?"
+                          rf"(?:year\s)?(?:20)?{_YEAR}|(?:[0ol]?[1-9]|1[0-2])\s[a-z]{{1,3}}\s(?:20,?\s?)?{_YEAR})(?!\d)")
+# half an expiry date, where the month and the year are asked for apart ("And the expiry month?" / "November." / "And
+# the year?" / "2029."): a month's name, a month as two digits, or a year a card can run to
+_EXPIRY_PART = re.compile(rf"(?i)\b(?:{_MONTHS}|0[1-9]|1[0-2]|oh,?\s[1-9]|(?:20)?{_YEAR})\b(?![.,]\d)")
+# the answer to a question for an expiry date (and no code) that speech recognition wrote as single digits ("-6 -3 -7
+# -6 -3 -1." for "six thirty one"): three to six digits, nothing else found
+_EXPIRY_DIGITS = re.compile(r"(?<![\d.,])(?:\d{3,6}|\d(?:[ ,-]{1,3}\d(?!\d)){2,5})(?![\d]|[.,]\d)")
 # a security code: 3-4 digits, 3-4 single digits with pauses ("5, 4, 9": Whisper's way with digits said slowly), or
 # four as two pairs ("90, 24"), three as a digit and a pair ("9 93")
 _CODE = re.compile(r"(?<![\d$£€.,])(?:\d{3,4}|\d(?:(?:, | |-| -)\d(?!\d)){2,3}|\d\d(?:, | |-| -)\d\d|\d \d\d|\d\d \d)"
                    r"(?![\d]|[.,]\d|\s*(?:dollars?|pounds?|euros?|cents?|percent|%))")
+# a code speech recognition cut to two digits ("It's 8 6" for "eight six eight"), where no longer one was said
+_CODE_CUT = re.compile(r"(?<![\d$£€.,])(?:\d(?:, | |-| -)\d|\d\d)(?![\d]|[.,]\d|\s*(?:dollars?|pounds?|euros?|cents?|percent|%|"
+                       r"minutes?|seconds?|secs?|hours?|days?|years?|items?))")
 _TOKEN = re.compile(r"[\w@.'-]+")
 _HYPHEN_BEFORE_DIGIT = re.compile(r"(?<!\w)[-.](?=\d)")  # "-719", and "1 .97" / "0 .3" for "one ninety seven" / "oh three"
 _EMAIL_SIGN = re.compile(r"(?i)@|\bat\b|\bdot\b|\.(?:com|org|net)\b")
@@ -98,7 +120,7 @@ def _phrase_found(words: Sequence[str], joined: str, phrase: str) -> int | None:
     size = phrase.count(" ") + 1
     if f" {phrase} " in f" {joined} ":
         return len(f" {joined} ".split(f" {phrase} ")[0].split())
-    if len(phrase) < FUZZY_MIN_CHARS or not words:
+    if len(phrase) < FUZZY_MIN_CHARS or phrase in EXACT_ONLY or not words:
         return None
     first = phrase.split(" ", 1)[0]
     for width in (size - 1, size, size + 1):
@@ -111,6 +133,10 @@ def _phrase_found(words: Sequence[str], joined: str, phrase: str) -> int | None:
     return None
 
 
+# what names a phone without asking for its number ("For a phone payment we need it")
+_PHONE_NOT_ASKED = re.compile(r"(?i)\b(?:(?:over|by|on) the phone|by phone|phone payments?|pay(?:ing)? by phone)\b")
+
+
 def asked_kinds(text: str) -> list[str]:
     """The kinds of personal data ``text`` asks for or names, in the order they are named ("the expiry date and
     the security code" → ``["expiry", "cvv"]``); loosely matched, see :data:`ASKED`."""
@@ -119,14 +145,16 @@ def asked_kinds(text: str) -> list[str]:
 
 @lru_cache(maxsize=1024)
 def _asked_kinds(text: str) -> tuple[str, ...]:
-    words = _WORDS.findall(text.lower().replace("e-mail", "email"))
+    words = _WORDS.findall(_PHONE_NOT_ASKED.sub(" ", text).lower().replace("e-mail", "email"))
     joined = " ".join(words)
     named = []
+    question = "?" in text
     for kind, phrases in ASKED.items():
+        phrases = phrases + ASKED_IN_QUESTION.get(kind, ()) if question else phrases
         places = [p for p in (_phrase_found(words, joined, phrase) for phrase in phrases) if p is not None]
         if places:
             named.append((min(places), kind))
-    kinds = [kind for _, kind in sorted(named)]
+    kinds = [kind for _, kind in sorted(named) if not (kind == "expiry" and _BIRTH.search(text))]
     if "card" not in kinds and "card" in words and ("number" in words or "digits" in words):
         kinds.insert(0, "card")  # "the card phone number" ("card's own number" misheard), "digits of the card"
     if "ssn" in kinds and "cvv" in kinds and "security code" not in joined:
@@ -183,15 +211,26 @@ def _numbers(text: str, kinds: Sequence[str]) -> list[PIISpan]:
     if numeric and not found and (loose := _sounded_number(plain, numeric[0])) is not None:
         add(numeric[0], *loose)
     if "expiry" in kinds:
-        for date in _EXPIRY_SHAPE.finditer(plain):
+        for date in EXPIRY_SHAPE.finditer(plain):
             if free(date):
                 add("expiry", date.start(), date.end())
                 break
+        else:
+            loose = (_EXPIRY_PART,) if "cvv" in kinds else (_EXPIRY_PART, _EXPIRY_DIGITS)
+            part = next((m for pattern in loose for m in pattern.finditer(plain) if free(m)), None)
+            if part is not None:
+                add("expiry", part.start(), part.end())
     if "cvv" in kinds:
-        for code in _CODE.finditer(plain):
-            if free(code):
+        codes = [m for m in _CODE.finditer(plain) if free(m)]
+        if "expiry" in kinds and len(codes) >= 2 and not any(s.kind == "expiry" for s in found):
+            # both asked for, no date's shape heard ("-208. Back is 215."): the numbers in the order they were asked
+            first, second = ("expiry", "cvv") if kinds.index("expiry") < kinds.index("cvv") else ("cvv", "expiry")
+            add(first, codes[0].start(), codes[0].end())
+            add(second, codes[1].start(), codes[1].end())
+        else:
+            code = next((m for pattern in (_CODE, _CODE_CUT) for m in pattern.finditer(plain) if free(m)), None)
+            if code is not None:
                 add("cvv", code.start(), code.end())
-                break
     return found
 
 

@@ -22,7 +22,8 @@ from dataclasses import dataclass, replace
 from qa_toolkit.ingest.pii import (CARD_CUE_CHARS, KINDS, PIISpan, after_card, find_pii, normalised_offset,
                                    other_number_named, placeholder)
 from qa_toolkit.ingest.spoken import normalise
-from qa_toolkit.transcribe.answers import AFTER_CARD, ANSWER_S, MAX_DIGITS, MIN_DIGITS, answer_spans, asked_kinds
+from qa_toolkit.transcribe.answers import (AFTER_CARD, ANSWER_S, EXPIRY_SHAPE, MAX_DIGITS, MIN_DIGITS, answer_spans,
+                                           asked_kinds)
 from qa_toolkit.transcribe.backend import Word
 from qa_toolkit.transcribe.turns import TurnText
 
@@ -33,6 +34,7 @@ KEEP_OPEN = ("take your time", "no rush", "no problem", "no worries", "i'll wait
 # and an expiry date or security code after its own cue ("the expiration date?")
 CUED_KINDS = ("card", "cvv", "expiry", "ssn", "account", "phone", "email")
 DIGIT_KINDS = ("card", "ssn", "phone", "account", "cvv")  # a piece of these without a digit is no part of them
+UNANSWERED_KINDS = ("cvv", "expiry")  # asked for and not given: the asker's next words that name nothing ask again
 OVERLAP_S = 0.5  # a customer's turn that goes on this long into the question is read as part of the answer
 JOIN_GAP_S = 15.0  # turns of one speaker this close together are read as one stretch (a card in groups)
 _SEPARATOR = ", "  # a turn boundary reads as a pause: digit groups on both sides stay groups
@@ -43,6 +45,11 @@ _HUM_LETTERS = {"m", "h", "n", "u"}  # the letters speech recognition writes for
 # a customer putting right a number the agent read back: "No, the third group is 2273", "not 58, 54"
 _CORRECTION = re.compile(r"(?i)\b(?:no|nope|not|wrong|actually|should be|instead|group)\b")
 _GROUP = re.compile(r"\d(?:[\d]|[ ,-]+(?=\d))*")
+_DETAILS = ("expiry", "cvv")  # a card's details, read back by their digits
+_MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+                "november", "december")
+READ_BACK_LEAD_CHARS = 8  # a card's detail read back with a digit more or less starts this close to its turn's start
+_AMOUNT_AROUND = re.compile(r"(?i)\s*(?:dollars?|pounds?|euros?|cents?|bucks|pence|percent|%)")
 READ_BACK_S = 8.0  # a correction starts within this many seconds of the read-back's end
 BACKCHANNEL_WORDS = {"mhm", "mm", "hmm", "mmhmm", "uh", "huh", "um", "ah", "okay", "ok", "yep", "yup", "yeah", "yes",
                      "right", "alright", "go", "on", "got", "it", "sure", "thanks", "thank", "you", "i", "see",
@@ -208,13 +215,16 @@ def _answers(turns: Sequence[TurnText], kinds: Collection[str],
     over, what's in the box?"). Yields (the answer's turns joined, the hits in its text)."""
     pending: list[str] = []  # the card's details not given yet, for the questions right after the card's
     left = 0  # how many questions after the card's may still ask for them without naming them
+    unanswered: list[str] = []  # what the last question asked for and its answer did not hold ("Do I have to?")
     for index, question in enumerate(turns):
         if question.speaker == "customer" or is_backchannel(question.text):
             continue
         asked = asked_kinds(question.text)
         if not asked and _keeps_open(question.text):
             continue
-        asked = asked or (list(pending) if left > 0 else [])
+        # the asker's next words that name nothing still wait for what was not given ("We need it for a phone
+        # payment, we don't store it.")
+        asked, unanswered = asked or unanswered or (list(pending) if left > 0 else []), []
         left -= 1
         if "card" in asked:
             pending, left = list(AFTER_CARD), len(AFTER_CARD)
@@ -227,8 +237,10 @@ def _answers(turns: Sequence[TurnText], kinds: Collection[str],
         before = turns[index - 1] if index else None
         if before is not None and before.speaker == "customer" and before.end_s > question.start_s + OVERLAP_S:
             # speech recognition put the answer's start in the turn before; what was found there already (the answer
-            # to the question before) is no part of it: blanked, so that its digits do not run on into this answer's
+            # to the question before) and the words said before the question had begun ("... it's 217 pounds," as
+            # the agent asks for the card) are no part of it: blanked, so that their digits do not run on into it
             cut = max((e for _k, _s, e in (claimed or {}).get(index - 1, [])), default=0)
+            cut = max([cut] + [e for _s, e, word in _word_offsets(before) if word.start < question.start_s + OVERLAP_S])
             answer.append((index - 1, replace(before, text=" " * cut + before.text[cut:]) if cut else before))
         last_end = question.end_s
         for later in range(index + 1, len(turns)):
@@ -248,6 +260,7 @@ def _answers(turns: Sequence[TurnText], kinds: Collection[str],
             joined = _Joined(answer)
             hits = answer_spans(joined.text, wanted)
             pending = [k for k in pending if k not in {h.kind for h in hits}]
+            unanswered = [k for k in wanted if k in UNANSWERED_KINDS and not hits]
             yield joined, hits
 
 
@@ -275,6 +288,48 @@ def _read_backs(turns: Sequence[TurnText], found: dict[int, list[tuple[str, int,
                 yield index, kind, *norm.source(group.start(), group.end())
 
 
+def _details_read_back(turns: Sequence[TurnText], found: Mapping[int, Sequence[tuple[str, int, int]]]
+                       ) -> Iterator[tuple[int, str, int, int]]:
+    """A card's expiry date or security code read back by the other speaker right after it was given ("Oh four twenty
+    eight, lovely." / "So eight six eight?"): in the next turn (:data:`READ_BACK_S`), a date or a digit group with the
+    same digits (and month name) as one found in the turn before, or one digit more or less at the turn's start
+    (:data:`READ_BACK_LEAD_CHARS`), is of its kind: (turn, kind, start, end)."""
+    for index in range(1, len(turns)):
+        turn, before = turns[index], turns[index - 1]
+        given = {_detail_key(before.text[s:e]): kind for kind, s, e in found.get(index - 1, [])
+                 if kind in _DETAILS}
+        if before.speaker == turn.speaker or not given or turn.start_s - before.end_s > READ_BACK_S:
+            continue
+        norm = normalise(turn.text)
+        for pattern in (EXPIRY_SHAPE, _GROUP):
+            for match in pattern.finditer(norm.text):
+                if _AMOUNT_AROUND.match(norm.text, match.end()) or norm.text[max(0, match.start() - 1):match.start()] in (
+                        "$", "£", "€"):
+                    continue  # "Payment of 85 dollars": an amount, not the code 385 read back
+                heard = _detail_key(match.group())
+                kind = next((k for key, k in given.items() if key == heard or (
+                    match.start() <= READ_BACK_LEAD_CHARS and _one_digit_apart(key, heard))), None)
+                if kind is not None:
+                    yield index, kind, *norm.source(match.start(), match.end())
+
+
+def _one_digit_apart(given: str, heard: str) -> bool:
+    """True when two keys of :func:`_detail_key` are digits only and one is the other with one digit lost ("54" for
+    "549": speech recognition dropped it on one side)."""
+    short, long = sorted((given, heard), key=len)
+    if not (short.isdigit() and long.isdigit() and len(short) >= 2 and len(long) == len(short) + 1):
+        return False
+    rest = iter(long)
+    return all(digit in rest for digit in short)
+
+
+def _detail_key(text: str) -> str:
+    """An expiry date's or a code's digits and month names, whatever way they were written ("oh four of twenty eight"
+    and "04/28": "0428")."""
+    low = normalise(text).text.lower()
+    return "".join(_DIGIT.findall(low)) + " ".join(m for m in _MONTH_NAMES if m in low)
+
+
 def _read_back_kind(turns: Sequence[TurnText], found: Mapping[int, Sequence[tuple[str, int, int]]], turn: int,
                     text: str) -> str | None:
     """The kind of a number found in another turn with the same digits as ``text`` (an account number read back has a
@@ -297,13 +352,19 @@ def find_call_pii(turns: Sequence[TurnText], *, kinds: Collection[str] = KINDS, 
     found: dict[int, list[tuple[str, int, int]]] = {}
     not_last: set[tuple[int, int]] = set()  # (turn, start) of pieces before the last one of their value
 
-    def claim(joined: _Joined, kind: str, start: int, end: int) -> None:
+    def claim(joined: _Joined, kind: str, start: int, end: int, asked: bool = False) -> None:
         """Claim a span (all its pieces) unless a piece overlaps one of another kind claimed before; pieces of the
         same kind that overlap become one (a card found in the whole call and again, longer, in one speaker's
-        turns is redacted as the union of both)."""
+        turns is redacted as the union of both). ``asked``: a card's detail given in answer to the question for it,
+        which decides between a date and a code claimed before ("the expiry date and the security code?" / "208,
+        back is 215": the code's cue before both numbers made the first a code)."""
         pieces = [(joined.turns[position][0], s, e) for position, s, e in joined.pieces(start, end)]
         if kind in DIGIT_KINDS and len(pieces) > 1:  # the other speaker's "keep going" between the groups
             pieces = [p for p in pieces if _DIGIT.search(normalise(turns[p[0]].text[p[1]:p[2]]).text)]
+        if asked and kind in _DETAILS:
+            for index, s, e in pieces:
+                found[index] = [o for o in found.get(index, [])
+                                if o[0] == kind or o[0] not in _DETAILS or e <= o[1] or s >= o[2]]
         if any(not (e <= o_s or s >= o_e) and o_kind != kind
                for index, s, e in pieces for o_kind, o_s, o_e in found.get(index, [])):
             return
@@ -365,9 +426,9 @@ def find_call_pii(turns: Sequence[TurnText], *, kinds: Collection[str] = KINDS, 
                     claim(whole, extra.kind, *norm.source(extra.start, extra.end))
     for joined, hits in _answers(turns, kinds, found):
         for hit in hits:
-            claim(joined, hit.kind, hit.start, hit.end)
-    for index, span_kind, start, end in list(_read_backs(turns, found)):  # again: what the answers added
-        if span_kind in kinds:
+            claim(joined, hit.kind, hit.start, hit.end, asked=True)
+    for index, span_kind, start, end in [*_read_backs(turns, found), *_details_read_back(turns, found)]:
+        if span_kind in kinds:  # again: what the answers added
             claim(_Joined([(index, turns[index])]), span_kind, start, end)
     for index, mine in found.items():  # an account number or SSN read back, its digits taken for a phone number's
         found[index] = [(_read_back_kind(turns, found, index, turns[index].text[s:e]) or k, s, e) if k == "phone"
