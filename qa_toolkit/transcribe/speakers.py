@@ -19,6 +19,13 @@
      ``ADDRESS_MAX_CONFIDENCE`` (calibrated through tiny.en and the diarization on the 72 dev calls: under z 0.75
      the pronouns named the agent right 12 times and wrong 12, from 0.75 to 1.2 right 7 and wrong 2, from 1.2
      always, 17 of 17; alone they decide from z 1.35); it reads every call's words, stock phrases or none;
+   * *the role model* (round 9, :mod:`qa_toolkit.transcribe.role_cues`): when the two speakers who say most
+     each say ``MODEL_MIN_WORDS`` words or more, the two kinds above are read together with what else marks
+     staff and callers (who asks for details, who says "bear with me" or "you'll get a text", who tells their own
+     story) by one logistic model fitted on the dev calls; its log odds
+     give the confidence ``MODEL_SLOPE × (|log odds| − MODEL_MIN_LOG_ODDS)``, at most ``MODEL_MAX_CONFIDENCE``,
+     and it replaces the two (it already counts them). A third voice that spoke before the one it names, goes on
+     after the customer's first words and also speaks like staff is the call's agent (a transfer);
    * *first speaker*: the recording's metadata says who speaks first (``first_speaker: agent`` for
      inbound lines, ``customer`` for outbound calls); confidence ``FIRST_SPEAKER_CONFIDENCE`` (0.55: not
      enough alone, because an IVR prompt or a one-voice diarization can come first; on the labelled call
@@ -69,6 +76,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from qa_toolkit.transcribe import role_cues
 from qa_toolkit.transcribe.backend import Word
 from qa_toolkit.transcribe.diarize import Diarization, SpeakerSegment, second_voice, split_speaker
 from qa_toolkit.transcribe.turns import union
@@ -121,6 +129,10 @@ _HANDOFF_PHRASES = [
     r"(\w+ )?(manager|supervisor|team ?leader|team lead|colleague)\b", r"\b(i'll|i will|let me) bring (him|her|them) (in|on)\b",
     r"\bjoin (us|the call|the line)\b", r"\bsomeone (more )?senior (will|is going to|can)\b",
 ]
+# what recorded prompts say, not agents (an IVR before the agent)
+_PROMPT_RE = re.compile(r"\bpress (?:one|two|three|\d)\b|\bin the queue\b|\bnumber \w+ in line\b|\bconnecting you\b|"
+                        r"\bwhile we (?:find|connect|transfer)\b|\byour call is important\b|\bcontinue to hold\b")
+_NOTICE_RE = re.compile(r"\b(?:may|will) be (?:monitored|recorded)\b")  # prompts say it, and agents too
 SECOND_VOICE_ALONE_WINDOWS = 8  # a smaller second voice counts only after a hand-off was announced
 HANDOFF_MIN_WORDS = 10  # words said after the announcement: the call goes on with whoever was announced
 # someone naming themselves (Whisper writes names capitalised): "Tom speaking", "Hi, Marcus here" are the way staff
@@ -130,7 +142,9 @@ _INTRO_RE = [*_STAFF_INTRO_RE, re.compile(r"\b(?:[Ii]t's|[Ii]t is|[Tt]his is|[Mm
                                           r"[Yy]ou've got) ([A-Z][a-z]+)\b")]
 _NOT_NAMES = {"I", "It", "This", "That", "The", "Who", "Yes", "No", "Okay", "Hello", "Hi", "Sorry", "Thanks", "Just",
               "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February",
-              "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"}
+              "March", "April", "May", "June", "July", "August", "September", "October", "November", "December",
+              # words Whisper writes before "here" that are no name ("About here", "Over here", "Come here")
+              "About", "Over", "Right", "Come", "Out", "Down", "Up", "Back", "From", "Get", "Stay", "Wait", "Around"}
 INTRO_AFTER_WORDS = 8  # "Marcus here" from a voice that said this many words without a name: someone new
 OTHER_SIDE_SHARE = 0.3  # a second customer-side voice with this share of the customer's words: which is the customer?
 OTHER_SIDE_MIN_WORDS = 5
@@ -143,6 +157,13 @@ ADDRESS_MIN_WORDS = 15  # each of the two main speakers says at least this many 
 ADDRESS_MIN_Z = 0.75  # below this z the pronouns say nothing (dev: 12 right, 12 wrong)
 ADDRESS_SLOPE = 1.0
 ADDRESS_MAX_CONFIDENCE = 0.7  # alone it decides from z 1.35 (dev: none wrong from z 1.2)
+MODEL_MIN_WORDS = 8  # the role model reads the two main speakers when each says at least this many words
+# the role model's log odds below MODEL_MIN_LOG_ODDS say nothing; alone it decides from 1.0, three times the one
+# leave-one-out error on the 37 dev pairs (0.34; the right ones from 0.04 up; round 9)
+MODEL_MIN_LOG_ODDS = 0.4
+MODEL_SLOPE = 1.0
+MODEL_MAX_CONFIDENCE = 0.9
+MODEL_STAFF_LOG_ODDS = 1.0  # a third voice this far on the staff side against the customer is staff (agent_2)
 _AGENT_RE = [re.compile(p) for p in _AGENT_PHRASES]
 _HANDOFF_RE = [re.compile(p) for p in _HANDOFF_PHRASES]
 _CUSTOMER_RE = [re.compile(p) for p in _CUSTOMER_PHRASES]
@@ -219,12 +240,122 @@ def address_evidence(text: dict[int, str], speakers: list[int]) -> tuple[int, in
     talk = sorted(speakers, key=lambda k: (-len(text[k].split()), speakers.index(k)))[:2]
     if len(talk) < 2 or min(len(text[k].split()) for k in talk) < ADDRESS_MIN_WORDS:
         return None
-    (ya, ia), (yb, ib) = address_counts(text[talk[0]]), address_counts(text[talk[1]])
-    lor = math.log((ya + 0.5) * (ib + 0.5) / ((ia + 0.5) * (yb + 0.5)))
-    z = lor / math.sqrt(1 / (ya + 0.5) + 1 / (ia + 0.5) + 1 / (yb + 0.5) + 1 / (ib + 0.5))
+    z = address_z(text[talk[0]], text[talk[1]])
     lead, other = (talk[0], talk[1]) if z >= 0 else (talk[1], talk[0])
     conf = min(ADDRESS_MAX_CONFIDENCE, max(0.0, ADDRESS_SLOPE * (abs(z) - ADDRESS_MIN_Z)))
     return lead, other, abs(z), conf
+
+
+def address_z(a: str, b: str) -> float:
+    """The z score of the log odds ratio of second- to first-person words, A's against B's (positive: A says "you"
+    more and "I" less than B), 0.5 added to each count."""
+    (ya, ia), (yb, ib) = address_counts(a), address_counts(b)
+    lor = math.log((ya + 0.5) * (ib + 0.5) / ((ia + 0.5) * (yb + 0.5)))
+    return lor / math.sqrt(1 / (ya + 0.5) + 1 / (ia + 0.5) + 1 / (yb + 0.5) + 1 / (ib + 0.5))
+
+
+def role_inputs(words: list[Word], owners: list[int | None]) -> tuple[int, int, dict[str, float]] | None:
+    """The two speakers who say most (A, B, A first among equals) and the role model's inputs for "A is the
+    agent" (:func:`qa_toolkit.transcribe.role_cues.differences`); None when either says under
+    ``MODEL_MIN_WORDS`` words."""
+    said: dict[int, list[str]] = {}
+    for word, owner in zip(words, owners, strict=True):
+        if owner is not None:
+            said.setdefault(owner, []).append(word.word.strip())
+    speakers = sorted(said, key=lambda k: owners.index(k))
+    size = {k: _size(" ".join(said[k])) for k in speakers}
+    talk = sorted(speakers, key=lambda k: (-size[k], speakers.index(k)))[:2]
+    if len(talk) < 2 or min(size[k] for k in talk) < MODEL_MIN_WORDS:
+        return None
+    a, b = talk
+    return a, b, pair_inputs(" ".join(said[a]), " ".join(said[b]))
+
+
+def pair_inputs(a: str, b: str) -> dict[str, float]:
+    """The role model's inputs for "the speaker of ``a`` is the agent, the speaker of ``b`` the customer"."""
+    (pa, ca), (pb, cb) = phrase_counts(a), phrase_counts(b)
+    return role_cues.differences(role_cues.cues(a), role_cues.cues(b), phrases=(pa - ca) - (pb - cb),
+                                 address=address_z(a, b))
+
+
+def _model_pick(words: list[Word], owners: list[int | None], said: dict[int, list[str]],
+                speakers: list[int]) -> tuple[int, int, float, str] | None:
+    """The role model's choice of agent (:mod:`qa_toolkit.transcribe.role_cues`): (agent, customer, confidence,
+    evidence line), or None when fewer than two speakers say ``MODEL_MIN_WORDS`` words.
+
+    Between two such speakers the model names the agent. With three or more, the customer is the one the model
+    finds most caller-like against the others, and the agent the first voice that speaks like staff against them
+    (log odds ``MODEL_STAFF_LOG_ODDS`` or more, and a staff cue of its own) and is no recorded prompt; a later one
+    is ``agent_2`` (a transfer, a supervisor). The confidence is the agent's against the customer.
+    """
+    texts = {k: " ".join(said[k]) for k in speakers}
+    eligible = [k for k in speakers if _size(texts[k]) >= MODEL_MIN_WORDS]
+    if len(eligible) < 2:
+        return None
+    if len(eligible) == 2:
+        a, b = eligible
+        log_odds = role_cues.agent_log_odds(pair_inputs(texts[a], texts[b]))
+        lead, customer = (a, b) if log_odds >= 0 else (b, a)
+    else:
+        odds = {(k, j): role_cues.agent_log_odds(pair_inputs(texts[k], texts[j])) for k in eligible for j in eligible
+                if k != j}
+        customer = min(eligible, key=lambda k: (sum(odds[k, j] for j in eligible if j != k), eligible.index(k)))
+        staff = [k for k in eligible if k != customer and odds[k, customer] >= MODEL_STAFF_LOG_ODDS
+                 and _says_staff_things(texts[k])]
+        staff = [k for k in staff if not _prompt_like(k, customer, staff, texts[k], owners)]
+        lead = staff[0] if staff else max((k for k in eligible if k != customer), key=lambda k: odds[k, customer])
+        log_odds = odds[lead, customer]
+    inputs = pair_inputs(texts[lead], texts[customer])
+    conf = min(MODEL_MAX_CONFIDENCE, max(0.0, MODEL_SLOPE * (abs(log_odds) - MODEL_MIN_LOG_ODDS)))
+    shown = ", ".join(f"{name} {value:+.1f}" for name, value in inputs.items() if value)
+    line = (f"words: speaker {lead} speaks like the agent, speaker {customer} like the customer (role model log odds "
+            f"{abs(log_odds):.1f}; {shown or 'no cue'}) → {conf:.2f}")
+    return lead, customer, conf, line
+
+
+def _size(text: str) -> int:
+    """Words in ``text``, each distinct clause once."""
+    return sum(len(c.split()) for c in role_cues.clauses(text))
+
+
+def _prompt_like(speaker: int, customer: int, staff: list[int], text: str, owners: list[int | None]) -> bool:
+    """Whether a staff-like voice is a recorded prompt, not the agent: what it says before the customer's first words
+    is what prompts say ("press one", "connecting you") and another staff voice is there (a prompt merged with a
+    colleague's voice); or it speaks only before the customer's first words, and says such a thing or a recording
+    notice, or another staff voice greets the customer before them too and goes on after."""
+    first = owners.index(customer)
+    opening = " ".join(text.split()[:sum(1 for o in owners[:first] if o == speaker)]).lower()
+    if _PROMPT_RE.search(opening) and len(staff) > 1:
+        return True
+    if _speaks_after(speaker, customer, owners):
+        return False
+    return bool(_PROMPT_RE.search(opening) or _NOTICE_RE.search(opening)) or any(
+        k != speaker and owners.index(k) < first and _speaks_after(k, customer, owners) for k in staff)
+
+
+def _speaks_after(speaker: int, customer: int, owners: list[int | None]) -> bool:
+    """Whether ``speaker`` says a word after the customer's first (an IVR prompt speaks only before)."""
+    return any(o == speaker for o in owners[owners.index(customer):])
+
+
+def _staff_against(speaker: int, customer: int, said: dict[int, list[str]], owners: list[int | None]) -> bool:
+    """Whether ``speaker`` says ``MODEL_MIN_WORDS`` words or more in two turns or more (one stray turn is more often
+    a piece of someone's voice than a colleague), speaks after the customer's first words, says
+    something staff say and speaks like staff against the customer by the role model (log odds
+    ``MODEL_STAFF_LOG_ODDS`` or more)."""
+    text = " ".join(said[speaker])
+    turns = sum(1 for a, b in zip([None, *owners], owners, strict=False) if b == speaker and a != speaker)
+    return (_size(text) >= MODEL_MIN_WORDS and turns >= 2 and _speaks_after(speaker, customer, owners)
+            and _says_staff_things(text)
+            and role_cues.agent_log_odds(pair_inputs(text, " ".join(said[customer]))) >= MODEL_STAFF_LOG_ODDS)
+
+
+def _says_staff_things(text: str) -> bool:
+    """Whether ``text`` holds a staff cue of its own (net stock phrases, a request for a detail or a service line):
+    a voice that only sounds less like a caller than the customer (a relative) is not staff."""
+    agent, customer = phrase_counts(text)
+    cues = role_cues.cues(text)
+    return agent - customer + cues.asks + cues.service >= 1
 
 
 def _support(picks: list[tuple[int, float]]) -> dict[int, float]:
@@ -235,8 +366,12 @@ def _support(picks: list[tuple[int, float]]) -> dict[int, float]:
 
 
 def assign_roles(words: list[Word], owners: list[int | None], diarization: Diarization,
-                 hints: SpeakerHints | None = None) -> Attribution:
-    """Decide the role of each diarized speaker who said any word (see the module docstring)."""
+                 hints: SpeakerHints | None = None, *, use_model: bool = True) -> Attribution:
+    """Decide the role of each diarized speaker who said any word (see the module docstring).
+
+    ``use_model`` False: the stock phrases and pronouns each on their own, not the role model (for a voice split off
+    another by :func:`attribute`: on dev such a split was as often one agent's voice varying, and the role model made
+    the half that talks like staff ``agent_2``)."""
     hints = hints or SpeakerHints()
     said: dict[int, list[str]] = {}
     for word, owner in zip(words, owners, strict=True):
@@ -265,30 +400,38 @@ def assign_roles(words: list[Word], owners: list[int | None], diarization: Diari
             if conf > 0:
                 picks.append((best, conf))
 
-    staff_like = [k for k in speakers if net[k] >= STAFF_PHRASES]
-    if len(staff_like) >= 2:  # a transfer or a supervisor: the call's agent is the first of them to speak
-        lead = staff_like[0]
-        rest_net = [net[k] for k in speakers if k not in staff_like]
-        margin = net[lead] - (max(rest_net) if rest_net else 0)
-    else:
-        ranked = sorted(speakers, key=lambda k: (-net[k], speakers.index(k)))
-        lead = ranked[0]
-        margin = net[lead] - (net[ranked[1]] if len(ranked) > 1 else 0)
-    if margin > 0:
-        conf = 1.0 - 0.5 ** margin
-        picks.append((lead, conf))
-        evidence.append(f"words: speaker {lead} uses {counts[lead][0]} agent and {counts[lead][1]} customer "
-                        f"phrase(s), {margin} more than the customer side → {conf:.2f}")
-    else:
-        evidence.append("words: no speaker uses clearly more agent phrases than the others")
-
-    address = address_evidence(text, speakers)
-    if address is not None:
-        lead, other, z, conf = address
-        evidence.append(f"words: speaker {lead} says 'you' more and 'I' less than speaker {other} "
-                        f"(z {z:.1f}) → {conf:.2f}")
+    model = _model_pick(words, owners, said, speakers) if use_model else None
+    model_customer: int | None = None
+    if model is not None:
+        lead, model_customer, conf, line = model
+        evidence.append(line)
         if conf > 0:
             picks.append((lead, conf))
+    else:  # too few words for the model: stock phrases and pronouns, each on its own
+        staff_like = [k for k in speakers if net[k] >= STAFF_PHRASES]
+        if len(staff_like) >= 2:  # a transfer or a supervisor: the call's agent is the first of them to speak
+            lead = staff_like[0]
+            rest_net = [net[k] for k in speakers if k not in staff_like]
+            margin = net[lead] - (max(rest_net) if rest_net else 0)
+        else:
+            ranked = sorted(speakers, key=lambda k: (-net[k], speakers.index(k)))
+            lead = ranked[0]
+            margin = net[lead] - (net[ranked[1]] if len(ranked) > 1 else 0)
+        if margin > 0:
+            conf = 1.0 - 0.5 ** margin
+            picks.append((lead, conf))
+            evidence.append(f"words: speaker {lead} uses {counts[lead][0]} agent and {counts[lead][1]} customer "
+                            f"phrase(s), {margin} more than the customer side → {conf:.2f}")
+        else:
+            evidence.append("words: no speaker uses clearly more agent phrases than the others")
+
+        address = address_evidence(text, speakers)
+        if address is not None:
+            lead, other, z, conf = address
+            evidence.append(f"words: speaker {lead} says 'you' more and 'I' less than speaker {other} "
+                            f"(z {z:.1f}) → {conf:.2f}")
+            if conf > 0:
+                picks.append((lead, conf))
 
     if hints.first_speaker:
         first = speakers[0]
@@ -323,7 +466,13 @@ def assign_roles(words: list[Word], owners: list[int | None], diarization: Diari
         if matches:
             staff.add(k)
             evidence.append(f"voice: speaker {k} sounds like agent {matches[0]} → agent_2")
-        elif net[k] >= STAFF_PHRASES and len(rest) > 1:
+        elif (model_customer is not None and k != model_customer
+              and _staff_against(k, model_customer, said, owners)):
+            staff.add(k)
+            evidence.append(f"words: speaker {k} also speaks like staff against the customer (speaker "
+                            f"{model_customer}), after the customer's first words → agent_2")
+        elif (net[k] >= STAFF_PHRASES and len(rest) > 1
+              and (model_customer is None or _speaks_after(k, model_customer, owners))):  # a prompt speaks only before
             staff.add(k)
             evidence.append(f"words: speaker {k} also speaks like an agent ({counts[k][0]} agent phrases) → agent_2")
     talk = {k: len(said[k]) for k in rest}
@@ -369,7 +518,7 @@ def attribute(words: list[Word], diarization: Diarization,
             continue
         divided = split_speaker(diarization, split)
         divided_owners = words_to_speakers(words, divided)
-        trial = assign_roles(words, divided_owners, divided, hints)
+        trial = assign_roles(words, divided_owners, divided, hints, use_model=False)
         new = max(divided.speakers)
         if _separated(attribution, trial, speaker, new):
             one_voice = attribution.needs_review
@@ -386,6 +535,8 @@ def attribute(words: list[Word], diarization: Diarization,
         else:
             attribution.evidence.append(f"{line}: splitting it does not decide the roles either")
     _flag_staff_talking_customer(attribution, _said_by(words, owners))
+    _flag_staff_talking_other(attribution, _said_by(words, owners), owners)
+    _flag_prompt_in_a_voice(attribution, _said_by(words, owners), owners)
     _flag_unseen_handoff(attribution, words, owners)
     _flag_unsure_voices(attribution, words, owners, diarization)
     _flag_second_person(attribution, words, owners)
@@ -405,6 +556,42 @@ def _flag_staff_talking_customer(attribution: Attribution, said: dict[int, str])
         if role == "customer" and agent_phrases - customer_phrases >= STAFF_PHRASES:
             _flag_speaker(attribution, speaker, f"words: the customer (speaker {speaker}) uses {agent_phrases} agent "
                                                 f"phrase(s): a staff member may speak in the same voice")
+
+
+def _flag_staff_talking_other(attribution: Attribution, said: dict[int, str], owners: list[int | None]) -> None:
+    """Flag a decided call with a voice labelled ``other`` that talks like staff (a net agent phrase) after the
+    customer's first words: a colleague not recognised as one, or a piece of the agent's voice cut off by the
+    diarization (on dev: "I'll book an engineer for Thursday" in a third voice). A prompt before the customer is not."""
+    if attribution.needs_review:
+        return
+    customer = next((k for k, role in attribution.roles.items() if role == "customer"), None)
+    for speaker, role in attribution.roles.items():
+        agent_phrases, customer_phrases = phrase_counts(said.get(speaker, ""))
+        if (role == "other" and customer is not None and agent_phrases > customer_phrases
+                and _speaks_after(speaker, customer, owners)):
+            _flag(attribution, "words", [f"speaker {speaker} (other) talks like staff after the customer's first "
+                                         f"words: a colleague, or a piece of the agent's voice"])
+            return
+
+
+def _flag_prompt_in_a_voice(attribution: Attribution, said: dict[int, str], owners: list[int | None]) -> None:
+    """Flag a decided call whose agent or agent_2 voice opens, before the customer's first words, with what recorded
+    prompts say ("connecting you", "your call may be monitored") and talks on after them: an IVR prompt merged with
+    a person's voice, whose words go to that person (on dev: 10 % of a call's words, roles otherwise right)."""
+    if attribution.needs_review:
+        return
+    customer = next((k for k, role in attribution.roles.items() if role == "customer"), None)
+    if customer is None:
+        return
+    first = owners.index(customer)
+    for speaker, role in attribution.roles.items():
+        if role not in ("agent", "agent_2") or speaker not in owners:
+            continue
+        opening = " ".join(said.get(speaker, "").split()[:sum(1 for o in owners[:first] if o == speaker)]).lower()
+        if (_PROMPT_RE.search(opening) or _NOTICE_RE.search(opening)) and _speaks_after(speaker, customer, owners):
+            _flag(attribution, "words", [f"speaker {speaker} ({role}) opens with what a recorded prompt says and talks "
+                                         f"on: a prompt may be merged with their voice"])
+            return
 
 
 def _turns(words: list[Word], owners: list[int | None]) -> list[tuple[int, str]]:

@@ -1,0 +1,99 @@
+"""Mono calls: the role model's cues (what marks a voice as the agent or the caller) and its decision."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from qa_toolkit.transcribe import role_cues
+from qa_toolkit.transcribe.backend import Word
+from qa_toolkit.transcribe.diarize import Diarization, SpeakerSegment
+from qa_toolkit.transcribe.speakers import SpeakerHints, assign_roles, pair_inputs, role_inputs, words_to_speakers
+
+
+def _call(*turns: tuple[int, str]) -> tuple[list[Word], Diarization]:
+    """Words of each (speaker, text) turn, 0.3 s a word, 0.5 s between turns, and a diarization that knows them."""
+    words, segments, t = [], [], 0.0
+    for speaker, text in turns:
+        start = t
+        for w in text.split():
+            words.append(Word(t, t + 0.27, w, 1.0))
+            t += 0.3
+        segments.append(SpeakerSegment(start, t, speaker))
+        t += 0.5
+    voices = {k: np.eye(8)[k] for k in {s for s, _ in turns}}
+    return words, Diarization(segments, voices)
+
+
+def test_cues_count_asks_service_and_the_callers_own_story() -> None:
+    agent = role_cues.cues("Can I take the policy number? Bear with me. I'll book the engineer, you'll get a text.")
+    caller = role_cues.cues("I've been waiting a month and nobody came. I paid on Monday. It's four four one nine.")
+    assert (agent.asks, agent.service, agent.own_story) == (1, 3, 0)
+    assert (caller.asks, caller.service, caller.own_story) == (0, 0, 3)
+
+
+def test_a_whisper_loop_counts_once() -> None:
+    looped = role_cues.cues("Sorry about that. " * 6 + "Sorry about the wait.")
+    assert looped.service == 2
+    assert role_cues.clauses("It's limited. It's limited, it's limited! Bye.") == ["it's limited", "bye"]
+
+
+def test_inputs_are_clipped_and_mirror_when_the_speakers_swap() -> None:
+    a = "can I take your postcode, and your date of birth, and the account number, and the reference, what's the name"
+    b = "I paid, I rang, I want it fixed, my meter is broken, nobody told me, I've been waiting"
+    inputs = pair_inputs(a, b)
+    assert inputs["asks"] == role_cues.CLIP and inputs["own_story"] == -role_cues.CLIP
+    assert inputs["address"] > 1.0
+    mirrored = pair_inputs(b, a)
+    assert all(mirrored[k] == pytest.approx(-v) for k, v in inputs.items())
+
+
+def test_the_model_decides_a_call_no_stock_phrase_decides() -> None:
+    words, diar = _call(
+        (1, "Parkview council tax Greg"),
+        (2, "hello I had a letter saying I owe two hundred but I moved out in March and nobody told me anything"),
+        (1, "right can I take the account number at the top of the letter"),
+        (2, "it is six one zero zero four seven three"),
+        (1, "and your full name and the new address please"),
+        (2, "Janet Hughes fourteen Linden Road I paid every bill until I moved"),
+        (1, "bear with me I'll put some music on while I check with billing"),
+        (1, "so if you forward the email you'll get the two hundred cancelled"),
+        (2, "fine I'll do it tonight"))
+    owners = words_to_speakers(words, diar)
+    pair = role_inputs(words, owners)
+    assert pair is not None and pair[:2] == (1, 2)  # the two who say most, the one who says most first
+    assert role_cues.agent_log_odds(pair[2]) > 2.5  # far on the agent side for speaker 1
+    result = assign_roles(words, owners, diar)
+    assert not result.needs_review and result.roles == {1: "agent", 2: "customer"}
+    assert any("role model" in line for line in result.evidence)
+
+
+def test_the_model_against_the_metadata_hint_is_flagged_not_guessed() -> None:
+    words, diar = _call(
+        (1, "hi I want to know why my bill went up I paid it on Monday and nobody told me about the change"),
+        (2, "can I take the account number and your date of birth please"),
+        (1, "it's four four one nine and the ninth of May"),
+        (2, "thanks bear with me I'll check that you'll get a letter with the new amount"))
+    owners = words_to_speakers(words, diar)
+    plain = assign_roles(words, owners, diar)
+    assert plain.roles == {1: "customer", 2: "agent"} and not plain.needs_review
+    wrong_hint = assign_roles(words, owners, diar, SpeakerHints(first_speaker="agent"))
+    assert wrong_hint.needs_review and set(wrong_hint.roles.values()) == {"unknown"}
+
+
+def test_an_ivr_prompt_first_is_not_the_agent_but_a_first_agent_before_a_transfer_is() -> None:
+    ivr = (1, "thank you for calling please hold while we find an adviser")
+    story = [(2, "hi Callum here what's happened"),
+             (3, "my direct debit went up from sixty to a hundred and ten and nobody told me why I paid every month"),
+             (2, "can I take your postcode and the first line of the address"),
+             (3, "it's G four one three L P twelve Ashgrove Terrace"),
+             (2, "thanks bear with me you'll get a new bill and I'll refund the difference")]
+    words, diar = _call(ivr, *story)
+    result = assign_roles(words, words_to_speakers(words, diar), diar)
+    assert result.roles == {1: "other", 2: "agent", 3: "customer"} and not result.needs_review
+    transfer = [(4, "hi Raj speaking I've got your booking here let me have a look I'll send the new voucher"),
+                (3, "thank you I want it before Friday because we fly then"),
+                (4, "you'll get it in ten minutes and I'll email the hotel too no problem")]
+    words, diar = _call(*story, *transfer)
+    result = assign_roles(words, words_to_speakers(words, diar), diar)
+    assert result.roles == {2: "agent", 3: "customer", 4: "agent_2"}
