@@ -64,6 +64,28 @@ def test_the_search_finds_what_the_whole_pattern_finds() -> None:
     assert skipped > compared // 2  # most regexes are not tried on most texts
 
 
+def test_the_needed_word_index_finds_every_registered_word_a_text_holds() -> None:
+    """literals.present (short words one by one, longer ones by a trie pass) is exactly ``{w for w in words if w in
+    text}``, and each phrase list keeps, by its word index, exactly the regexes whose every need a text meets."""
+    pairs = _pairs()
+    compiled = [text.pattern_for(phrases, regexes) for phrases, regexes in pairs]
+    words = frozenset(literals._INDEX.words)
+    assert sum(len(w) < literals.SHORT for w in words) >= 10 and sum(len(w) >= literals.SHORT for w in words) > 300
+    kept = 0
+    for norm in [text.normalize(t) for t in _texts()]:
+        present = literals.present(norm)
+        assert present == frozenset(w for w in words if w in norm.lower()), norm
+        for phrases in compiled:
+            if phrases._alternatives is None:
+                continue
+            mine = present & phrases._words
+            expected = [pattern for pattern, need in zip(phrases._alternatives, phrases._needs)
+                        if need is None or all(not group.isdisjoint(mine) for group in need)]
+            assert phrases._keep(mine) == expected, norm
+            kept += len(expected)
+    assert kept > 1000
+
+
 @pytest.mark.parametrize(("regex", "needs"), [
     (r"\bnot\s+rocket\s+science\b", {frozenset({"science"}), frozenset({"rocket"})}),
     (r"\b(?:take|bring)\s+it\s+down\b", {frozenset({"down"}), frozenset({"take", "bring"})}),

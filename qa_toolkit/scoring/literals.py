@@ -121,13 +121,19 @@ def needs(regex: str, flags: int = re.IGNORECASE) -> tuple[Need, ...] | None:
     return tuple(found[:2]) or None
 
 
+SHORT = 3  # needed words shorter than this are looked up one by one (``in``); the longer ones by one trie pass
+
+
 class _Index:
-    """Which of every needed word registered so far a text holds: one pass of a trie of the words, at each
-    position the longest word starting there (greedy), plus those of its prefixes that are needed words too."""
+    """Which of every needed word registered so far a text holds. Words of :data:`SHORT` characters or more: one pass
+    of a trie of them (at each position the longest word starting there, then those of its prefixes that are needed
+    words too); shorter ones ("s", "?", "'d", "ok", "by"), which would stop that pass at nearly every character, are
+    looked up in the text one by one."""
 
     def __init__(self) -> None:
         self.words: set[str] = set()
         self._seek: re.Pattern[str] | None = None
+        self._short: tuple[str, ...] = ()
         self._prefixes: dict[str, frozenset[str]] = {}
 
     def add(self, words: Iterable[str]) -> None:
@@ -141,11 +147,16 @@ class _Index:
         if self._seek is None:
             if not self.words:
                 return frozenset()
-            self._seek = re.compile(f"(?=({trie_pattern(sorted(self.words), ' ')}))")
-            self._prefixes = {word: frozenset(word[:i] for i in range(1, len(word) + 1) if word[:i] in self.words)
-                              for word in self.words}
+            long = sorted(word for word in self.words if len(word) >= SHORT)
+            self._short = tuple(sorted(word for word in self.words if len(word) < SHORT))
+            self._seek = re.compile(f"(?=({trie_pattern(long, ' ')}))" if long else r"(?!x)x")
+            self._prefixes = {word: frozenset(word[:i] for i in range(SHORT, len(word) + 1) if word[:i] in self.words)
+                              for word in long}
+        found = {word for word in self._short if word in hay}
         prefixes = self._prefixes
-        return frozenset().union(*[prefixes[m.group(1)] for m in self._seek.finditer(hay)])
+        for word in set(self._seek.findall(hay)):
+            found |= prefixes[word]
+        return frozenset(found)
 
 
 _INDEX = _Index()

@@ -39,16 +39,25 @@ class Phrases:
     known needs, or the text has a character that matches an ASCII letter ignoring case, the whole pattern runs.
     """
 
-    __slots__ = ("_parts", "_pattern", "_alternatives", "_needs", "_words", "_kept")
+    __slots__ = ("_parts", "_pattern", "_alternatives", "_needs", "_words", "_kept", "_always", "_by_word")
 
-    def __init__(self, parts: list[str], needs: list[tuple[literals.Need, ...] | None]) -> None:
+    def __init__(self, parts: list[str], needs: list[tuple[literals.Need, ...] | None], nonempty: int = 0) -> None:
+        """``nonempty``: how many of the first parts are known to match no empty string (a phrase trie; not parsed
+        again to find out)."""
         self._parts = parts
         self._pattern: re.Pattern[str] | None = None
         self._needs = needs
         self._words = frozenset(word for need in needs if need for group in need for word in group)
-        separate = bool(self._words) and all(literals.width(part) > 0 for part in parts)
+        separate = bool(self._words) and all(literals.width(part) > 0 for part in parts[nonempty:])
         self._alternatives = [re.compile(part, re.IGNORECASE) for part in parts] if separate else None
         self._kept: dict[frozenset[str], list[re.Pattern[str]]] = {}
+        # which alternatives a set of present words can keep: those that need nothing, and by each word of an
+        # alternative's first need, the alternatives it may keep (its other need is then checked)
+        self._always = [i for i, need in enumerate(needs) if need is None]
+        self._by_word: dict[str, list[int]] = {}
+        for i, need in enumerate(needs):
+            for word in need[0] if need else ():
+                self._by_word.setdefault(word, []).append(i)
         literals.register(self._words)
 
     @property
@@ -65,11 +74,20 @@ class Phrases:
         present = literals.present(norm) & self._words
         kept = self._kept.get(present)
         if kept is None:
-            kept = [pattern for pattern, need in zip(self._alternatives, self._needs)
-                    if need is None or all(not group.isdisjoint(present) for group in need)]
+            kept = self._keep(present)
             if len(self._kept) < _KEPT:
                 self._kept[present] = kept
         return _merged(kept, norm)
+
+    def _keep(self, present: frozenset[str]) -> list[re.Pattern[str]]:
+        """The alternatives, in order, that need nothing or whose every need has a word in ``present``."""
+        by_word, needs = self._by_word, self._needs
+        candidates = set(self._always)
+        for word in present:
+            candidates.update(by_word.get(word, ()))
+        alternatives = self._alternatives or []
+        return [alternatives[i] for i in sorted(candidates)
+                if (need := needs[i]) is None or all(not group.isdisjoint(present) for group in need[1:])]
 
 
 _KEPT = 4096  # sets of present words remembered per phrase list
@@ -100,9 +118,10 @@ def _compile(phrases: tuple[str, ...], regexes: tuple[str, ...]) -> Phrases:
     words = sorted({" ".join(normalize(p).split()) for p in phrases if p.strip()})
     parts = [rf"(?<![\w'])(?:{literals.trie_pattern(words)})(?![\w'])"] if words else []
     needs: list[tuple[literals.Need, ...] | None] = [None] * len(parts)
+    trie = len(parts)
     parts += [f"(?:{r})" for r in regexes]
     needs += [literals.needs(r) for r in regexes]
-    return Phrases(parts, needs)
+    return Phrases(parts, needs, nonempty=trie if all(words) else 0)  # a trie of words of one character or more
 
 
 @dataclass(frozen=True, slots=True)
