@@ -213,6 +213,9 @@ def main() -> None:
     parser.add_argument("--no-raw", action="store_true", help="skip raw faster-whisper with the default's options")
     parser.add_argument("--packed-beam", type=int, default=None,
                         help="add the packed path at this beam (every decode of the call), e.g. 1: greedy")
+    parser.add_argument("--variant", action="append", default=[], metavar="OPTION=VALUE[,OPTION=VALUE]",
+                        help="add the default with these options changed (JSON values), e.g. speech_pad_ms=400: "
+                             "the packed path as it padded speech before this round; repeatable")
     parser.add_argument("--overhead-calls", type=int, default=0, help="calls for the overhead rounds (0: none)")
     parser.add_argument("--repeats", type=int, default=3, help="overhead rounds")
     parser.add_argument("--base-calls", type=int, default=0, help="calls for base's naive vs default (0: none)")
@@ -246,6 +249,11 @@ def main() -> None:
     if args.packed_beam:
         beam_n = replace(default, beam_size=args.packed_beam)
         methods.append((other_beam, lambda a: ours(a, backend, beam_n)))
+    variants: dict[str, TranscriptionOptions] = {}
+    for spec in args.variant:
+        changes = {k: json.loads(v) for k, v in (item.split("=", 1) for item in spec.split(","))}
+        variants[f"ours_{'_'.join(f'{k}_{v}' for k, v in changes.items())}"] = replace(default, **changes)
+    methods += [(name, lambda a, o=o: ours(a, backend, o)) for name, o in variants.items()]
     if not args.no_per_channel:
         methods.append(("ours_per_channel_beam5", lambda a: ours(a, backend, TranscriptionOptions(pack_channels=False))))
     turns: dict[str, dict] = {name: {} for name, _ in methods}
@@ -295,6 +303,9 @@ def main() -> None:
             "speedup_wall": round(n["wall_s"] / p["wall_s"], 3), "speedup_cpu": round(n["cpu_s"] / p["cpu_s"], 3)},
         other_beam: None if other is None else {
             "speedup_wall": round(n["wall_s"] / other["wall_s"], 3), "speedup_cpu": round(n["cpu_s"] / other["cpu_s"], 3)},
+        **{f"{name}_vs_naive": {"options": {k: v for k, v in o.as_dict().items() if v != default.as_dict()[k]},
+                  "speedup_wall": round(n["wall_s"] / runs[name]["wall_s"], 3),
+                  "speedup_cpu": round(n["cpu_s"] / runs[name]["cpu_s"], 3)} for name, o in variants.items()},
         "default_vs_raw_wall": None if r is None else round(o["wall_s"] / r["wall_s"] - 1, 4),
         "default_vs_raw_cpu": None if r is None else round(o["cpu_s"] / r["cpu_s"] - 1, 4),
         # goal: the pipeline costs at most 5 % more than raw faster-whisper decoding the same way
@@ -305,7 +316,8 @@ def main() -> None:
           f"{result['speedup_cpu']}x CPU; per channel beam 5 {result['per_channel_beam5']}; overhead {over}; "
           f"stages {stage_s}")
     existing = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
-    existing[f"{args.model}, {args.split} split, default (packed, beam {default.beam_size}), {len(files)} calls"] = result
+    key = f"{args.model}, {args.split} split, default (packed, beam {default.beam_size}), {len(files)} calls"
+    existing[key + "".join(f" + variant {v}" for v in args.variant)] = result
     RESULTS.write_text(json.dumps(existing, indent=2) + "\n")
     print(f"wrote {RESULTS.relative_to(ROOT)}")
 
