@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from qa_toolkit.transcribe.backend import Segment, TranscriptionOptions, Word
-from qa_toolkit.transcribe.stereo import (FILL_S, SAMPLE_RATE, Piece, longest_gap, pack, recovered, transcribe_packed,
-                                          windows, without_crosstalk)
+from qa_toolkit.transcribe.stereo import (FILL_S, MAX_FILL_S, SAMPLE_RATE, Piece, fewest_windows, longest_gap, pack,
+                                          recovered, transcribe_packed, windows, without_crosstalk)
 
 SR = SAMPLE_RATE
 
@@ -77,6 +77,32 @@ def test_windows_hold_at_most_25_s_first_fit_longest_first_in_time_order_and_pac
     stream, pieces = pack([left, right], found[0])
     assert [(p.channel, p.start // s, p.end // s, p.packed // s) for p in pieces] == [(0, 0, 10, 0), (1, 40, 52, 10)]
     assert len(stream) == 22 * s and stream[0] == 1.0 and stream[10 * s] == 2.0
+
+
+def test_windows_are_filled_past_25_s_only_where_that_makes_fewer() -> None:
+    """A call whose speech just overflows two windows (51 s: three at 25 s) gets one window fewer, filled no more
+    than needed (two of 25.5 s); one that fuller windows do not help is packed as before."""
+    s = SR // 10  # tenths of a second
+    assert (FILL_S, MAX_FILL_S) == (25.0, 27.5)
+    chunks = [[(0, 130 * s), (200 * s, 325 * s)], [(140 * s, 195 * s), (330 * s, 530 * s)]]  # 13, 12.5, 5.5, 20 s
+    assert [sum(b - a for _, a, b in w) / SR for w in windows(chunks)] == [18.5, 12.5, 20.0]
+    found = fewest_windows(chunks)
+    assert len(found) == 2 and max(sum(b - a for _, a, b in w) for w in found) / SR == 25.5
+    assert sorted(c for w in found for c in w) == sorted((k, a, b) for k, ch in enumerate(chunks) for a, b in ch)
+    assert found == windows(chunks, 25.5)  # the least fill (0.5 s steps) that makes two
+    assert fewest_windows(chunks, FILL_S) == windows(chunks)  # as stored before: never past 25 s
+    roomy = [[(0, 100 * s)], [(150 * s, 250 * s)]]  # 20 s: one window either way
+    assert fewest_windows(roomy) == windows(roomy) and len(windows(roomy)) == 1
+    three = [[(0, 240 * s), (300 * s, 540 * s)], [(600 * s, 840 * s)]]  # 3 x 24 s: three windows however full
+    assert fewest_windows(three) == windows(three) and len(fewest_windows(three)) == 3
+    assert fewest_windows([[], []]) == []
+
+
+def test_transcripts_stored_before_fuller_windows_reproduce_without_them() -> None:
+    old = TranscriptionOptions().for_call(2).as_dict()
+    assert old["max_fill_s"] == MAX_FILL_S
+    del old["max_fill_s"]
+    assert TranscriptionOptions.from_dict(old).max_fill_s == FILL_S
 
 
 def _fake_decoder(expected_len: int, seen: list[TranscriptionOptions]):  # type: ignore[no-untyped-def]

@@ -4,7 +4,8 @@ Each channel's speech is found with Silero VAD (faster-whisper's, its default pa
 ``vad_filter`` uses them); the stretches of a channel that only hold the other side's voice leaking
 in (crosstalk: that channel at least ``CROSSTALK_DB`` below the other one) are left out; what is left
 of both channels is packed into windows of at most ``FILL_S`` (25 s of Whisper's 30 s window: first fit,
-longest stretch first, each window's stretches in time order), each window decoded exactly once (one encoder
+longest stretch first, each window's stretches in time order; up to ``MAX_FILL_S`` where that makes fewer
+windows: :func:`fewest_windows`), each window decoded exactly once (one encoder
 pass; with faster-whisper all windows of a call go through one ``BatchedInferencePipeline`` call, see
 ``FasterWhisperBackend.transcribe_clips``); each word goes back to the channel and the time it came from.
 A stretch that came back with ``GAP_S`` or more of it holding no word (the one-pass decoding skipped it) is
@@ -39,7 +40,9 @@ FRAME_S = 0.1          # energy is compared in frames of this length ...
 SMOOTH_FRAMES = 5      # ... averaged over this many (0.5 s: syllables and short pauses even out)
 MIN_KEPT_S = 0.3       # a stretch of own speech shorter than this between leaks is not kept on its own
 KEEP_PAD_S = 0.2       # kept stretches are widened by this much (inside their VAD chunk)
-FILL_S = 25.0          # each packed window holds this much audio at most (the rest of Whisper's 30 s is silence)
+FILL_S = 25.0          # each packed window holds this much audio at most (the rest of Whisper's 30 s is silence) ...
+MAX_FILL_S = 27.5      # ... unless filling them up to this much makes fewer windows (fewest_windows)
+FILL_STEP_S = 0.5
 GAP_S = 1.5            # a stretch with this long a part without words is decoded again on its own
 QUIET_GAP_S = 5.0      # a channel's pause this long is searched again for speech the VAD missed: its last
 LOOKBACK_S = 12.0      # LOOKBACK_S, by a VAD with fresh state on blocks of BLOCK_S, one starting every STEP_S
@@ -162,10 +165,10 @@ def without_crosstalk(chunks: Sequence[Sequence[tuple[int, int]]],
     return kept
 
 
-def windows(chunks: Sequence[Sequence[tuple[int, int]]]) -> list[list[tuple[int, int, int]]]:
-    """The chunks of all channels, as (channel, start, end), in windows of at most ``FILL_S`` (first fit,
+def windows(chunks: Sequence[Sequence[tuple[int, int]]], fill_s: float = FILL_S) -> list[list[tuple[int, int, int]]]:
+    """The chunks of all channels, as (channel, start, end), in windows of at most ``fill_s`` (first fit,
     longest first; a longer chunk is a window of its own), each window in time order, windows by first start."""
-    limit = int(FILL_S * SAMPLE_RATE)
+    limit = int(fill_s * SAMPLE_RATE)
     found = sorted(((k, start, end) for k, channel_chunks in enumerate(chunks) for start, end in channel_chunks),
                    key=lambda c: (-(c[2] - c[1]), c[1], c[0]))
     bins: list[list[tuple[int, int, int]]] = []
@@ -181,6 +184,19 @@ def windows(chunks: Sequence[Sequence[tuple[int, int]]]) -> list[list[tuple[int,
             room[slot] -= size
     ordered = [sorted(b, key=lambda c: (c[1], c[0])) for b in bins]
     return sorted(ordered, key=lambda b: (b[0][1], b[0][0]))
+
+
+def fewest_windows(chunks: Sequence[Sequence[tuple[int, int]]],
+                   max_fill_s: float = MAX_FILL_S) -> list[list[tuple[int, int, int]]]:
+    """:func:`windows` at ``FILL_S``, unless fuller windows, up to ``max_fill_s``, are fewer: then at the least fill
+    (in ``FILL_STEP_S`` steps) that gives that fewest number. Every window costs a full encoder pass, an alignment
+    and a beam search however little it holds: a call with 51 s of speech fits 2 windows of 25.5 s, not 25 + 25 + 1."""
+    fewest = len(windows(chunks, max(FILL_S, max_fill_s)))
+    fill, found = FILL_S, windows(chunks, FILL_S)
+    while len(found) > fewest:  # ends at max_fill_s at the latest, where there are that few
+        fill = min(fill + FILL_STEP_S, max_fill_s)
+        found = windows(chunks, fill)
+    return found
 
 
 def pack(channels: Sequence[np.ndarray], window: Sequence[tuple[int, int, int]]) -> tuple[np.ndarray, list[Piece]]:
@@ -244,7 +260,7 @@ def transcribe_packed(channels: Sequence[np.ndarray], decode: Decoder, options: 
     pieces: list[Piece] = []
     bounds: list[tuple[int, int]] = []
     at = 0
-    for window in windows(chunks):
+    for window in fewest_windows(chunks, options.max_fill_s):
         stream, window_pieces = pack(channels, window)
         streams.append(stream)
         pieces += [replace(p, packed=p.packed + at) for p in window_pieces]
