@@ -114,12 +114,17 @@ categories:
 @pytest.mark.parametrize(("params", "message"), [
     ({}, "a semantic check needs exemplars"),
     ({"exemplars": "Hello there"}, "a list of sentences, not one string"),
-    ({"exemplars": {"positive": []}}, "at least 1 item"),
+    ({"exemplars": {"positive": []}}, "positive: at least one sentence"),
     ({"exemplars": {"positive": ["ok", 3]}}, "every exemplar is a non-empty sentence"),
     ({"exemplars": {"positives": ["hi"]}}, "Extra inputs are not permitted"),
     ({"exemplars": {"positive": ["Calm down."], "negative": ["Hello."], "model": "linear"}},
      "model: linear learns from both lists"),
-    ({"exemplars": {"positive": ["Calm down."], "model": "knn"}}, "Input should be 'nearest' or 'linear'"),
+    ({"exemplars": {"positive": ["Calm down."], "model": "knn"}}, "Input should be 'nearest', 'linear' or 'trained'"),
+    ({"exemplars": {"model": "trained"}}, "model: trained reads its classifier from a file"),
+    ({"exemplars": {"model": "trained", "weights": "no_such_classifier"}}, "no classifier 'no_such_classifier'"),
+    ({"exemplars": {"model": "trained", "weights": "prohibited_language", "positive": ["Calm down."]}},
+     "model: trained uses no sentences of its own"),
+    ({"exemplars": {"positive": ["Calm down."], "weights": "prohibited_language"}}, "weights: only with model: trained"),
 ])
 def test_bad_exemplars_are_rejected(params: dict, message: str) -> None:  # type: ignore[type-arg]
     with pytest.raises(ValidationError, match=message.split("\n")[0]):
@@ -252,3 +257,68 @@ def test_rude_by_meaning_and_firm_but_polite_by_the_shipped_block(said: str, sta
     params = rubric_check_params("support-chat")["prohibited_language"]  # the shipped block (dev batch 20 in it)
     result = get_check("prohibited_language")(view(("customer", "hi"), ("agent", said)), params)
     assert result.status == status, result.message
+
+
+def _write_classifier(path, positive: list[str], negative: list[str]) -> str:  # type: ignore[no-untyped-def]
+    """A trained-classifier file fitted on two lists (as tools/train_classifier.py writes one)."""
+    import json
+
+    enc = semantic.encoder()
+    weights, bias = semantic.fit_logistic(enc.embed(positive), enc.embed(negative), 0.01)
+    path.write_text(json.dumps({"bias": bias, "weights": [float(w) for w in weights], "trained": {"by": "test"}}))
+    return str(path)
+
+
+def test_a_trained_block_reads_its_classifier_from_a_file(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """``model: trained``: the check's sentences are scored by a file's weights, with the evidence a reviewer needs
+    (turn, quote, probability); the same weights as a fitted ``linear`` block give the same probabilities."""
+    path = _write_classifier(tmp_path / "rude.json", RUDE, ORDINARY)
+    params = {"phrases": [], "regexes": [], "classifier": {"model": "trained", "weights": path, "threshold": 0.5}}
+    said = "Thanks for waiting. That's on you, not us."
+    result = get_check("prohibited_language")(view(("customer", "hi"), ("agent", "Hello."), ("customer", "so?"),
+                                                   ("agent", said)), params)
+    assert result.status == "fail", result.message
+    (evidence,) = result.evidence
+    assert (evidence.turn, evidence.quote) == (3, "That's on you, not us.")
+    assert evidence.similarity > 0.5 and "trained classifier" in evidence.note
+    calm = get_check("prohibited_language")(view(("customer", "hi"), ("agent", "Your refund is on its way.")), params)
+    assert calm.status == "pass", calm.message
+    linear = Exemplars.model_validate({"positive": RUDE, "negative": ORDINARY, "model": "linear",
+                                       "regularization": 0.01, "threshold": 0.5})
+    trained = Exemplars.model_validate(params["classifier"])
+    turn = TurnView(0, "agent", said)
+    assert [h.similarity for h in semantic.hits([turn], trained)] == [h.similarity for h in semantic.hits([turn], linear)]
+
+
+def test_a_retrained_file_is_another_block(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The block's cache key is the file's content: a classifier retrained in place is not read from the old one's
+    table (a process that scored before the retraining scores with the new weights after it)."""
+    path = tmp_path / "c.json"
+    _write_classifier(path, RUDE, ORDINARY)
+    semantic._load_classifier.cache_clear()
+    before = Exemplars.model_validate({"model": "trained", "weights": str(path)}).digest
+    _write_classifier(path, ORDINARY, RUDE)
+    semantic._load_classifier.cache_clear()
+    after = Exemplars.model_validate({"model": "trained", "weights": str(path)})
+    assert after.digest != before
+    assert not semantic.hits([TurnView(0, "agent", "That's not my problem.")], after)[0].matched
+
+
+def test_a_malformed_classifier_file_is_a_clear_error(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    bad = tmp_path / "short.json"
+    bad.write_text('{"bias": 0.0, "weights": [0.5, 0.5]}')
+    with pytest.raises(ValidationError, match="'weights' must be 384 finite numbers"):
+        Exemplars.model_validate({"model": "trained", "weights": str(bad)})
+    bad.write_text("not json")
+    semantic._load_classifier.cache_clear()
+    with pytest.raises(ValidationError, match="not a trained classifier"):
+        Exemplars.model_validate({"model": "trained", "weights": str(bad)})
+
+
+def test_the_shipped_prohibited_classifier_says_how_it_was_trained() -> None:
+    shipped = semantic.trained_classifier("prohibited_language")
+    assert "prohibited_language" in semantic.shipped_classifiers()
+    assert shipped.weights.shape == (384,)
+    trained = shipped.about["trained"]
+    assert "chats_dev.jsonl" in trained["data"] and trained["negatives"] > 1000 and trained["positives"] > 100
+    assert trained["leave_one_writer_out"]["after_f1"] > trained["leave_one_writer_out"]["before_f1"]

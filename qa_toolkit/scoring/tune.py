@@ -361,7 +361,8 @@ def tune(rubric: Rubric, items: Sequence[Item], *, fit_share: float = 0.6, min_l
             if right - base_right >= MIN_NET and score > base:  # the newest labels agree: not noise
                 params = dict(refit)
         teaching = _Labels([(v, labels[label]) for v, labels in fit if label in labels], report.check, label)
-        params, report.added = _learn(teaching, params, fields, pointers, report.criterion)
+        learnable = [name for name in fields if _block(params, name).get("model") != "trained"]  # a file's weights
+        params, report.added = _learn(teaching, params, learnable, pointers, report.criterion)
         report.thresholds = {f"{name}.{key}": (_value(crit.params, name, key), _value(params, name, key))
                              for name in fields for key in ("threshold", "margin")}
         held_subset = [(v, {label: labels[label]}) for v, labels in held if label in labels]

@@ -225,7 +225,10 @@ class ProhibitedParams(Params):
     regexes: tuple[str, ...] = PROHIBITED_REGEXES
     spoken_regexes: tuple[str, ...] = SPOKEN_PROHIBITED_REGEXES  # on calls only
     extra_phrases: tuple[str, ...] = ()
-    exemplars: Exemplars | None = None
+    exemplars: Exemplars | None = None  # the team's sentences (a rubric edits them)
+    # a classifier trained offline on many more sentences ({model: trained, weights: prohibited_language}): read
+    # after the phrases, patterns and exemplars, on the same sentence vectors (no further model call)
+    classifier: Exemplars | None = None
     speaker: str = "agent"
     negation: bool = True
     negation_window: int = 6
@@ -373,7 +376,8 @@ def disclosure(view: InteractionView, p: DisclosureParams) -> CheckResult:
 
 
 def prohibited_language(view: InteractionView, p: ProhibitedParams) -> CheckResult:
-    """Prohibited words by the agent only (whole words; negated uses like "I won't tell you to calm down" pass)."""
+    """Prohibited words by the agent only (whole words; negated uses like "I won't tell you to calm down" pass),
+    else a sentence like the exemplars, else one the trained classifier rates rude (evidence: turn, quote, score)."""
     phrases = p.phrases + p.extra_phrases
     hits: list[Evidence] = []
     regexes = on_channel(view, p.regexes, p.spoken_regexes)
@@ -383,7 +387,7 @@ def prohibited_language(view: InteractionView, p: ProhibitedParams) -> CheckResu
             if p.negation and match.negated:
                 continue
             hits.append(quote(turn, max(0, match.start - 20), match.end + 20))
-    if not hits and (sem := semantic.match(spoken, p.exemplars)):
+    if not hits and (sem := semantic.match(spoken, p.exemplars) or semantic.match(spoken, p.classifier)):
         hits.append(semantic.evidence(sem))
     if hits:
         return CheckResult("fail", f"prohibited language in {len(hits)} place(s)", tuple(hits), 0.9,
