@@ -135,6 +135,42 @@ def test_vectors_of_another_model_are_not_read(db: Database) -> None:
     assert len(rows) == 2 and bytes(rows[semantic.model_id()]) == vector[0].astype(semantic.VECTOR_FORMAT).tobytes()
 
 
+def test_a_fitted_classifier_is_kept_and_read_back_bit_for_bit(db: Database) -> None:
+    store = embedding_cache.DatabaseVectorStore(db)
+    block = semantic.Exemplars.model_validate({"positive": ["That's your problem, not mine.", "Stop wasting my time."],
+                                               "negative": ["Happy to help with that.", "Let me check that for you."],
+                                               "model": "linear"})
+    with semantic.persisted(store):
+        weights, bias = semantic.classifier(block)  # fitted, then saved
+    assert weights.dtype.name == "float32" and weights.shape == (semantic.DIMENSIONS,)
+    kept = store.load(semantic.model_id() + semantic.CLASSIFIER_SUFFIX, [block.digest])
+    assert len(kept[block.digest]) == 4 * semantic.DIMENSIONS + 8
+    semantic.forget()  # another process: read back, the same bits
+    with semantic.persisted(store):
+        again, again_bias = semantic.classifier(block)
+    assert again.tobytes() == weights.tobytes() and again_bias == bias
+    semantic.forget()
+    outside = semantic.classifier(block)  # no store: fitted again, to the same bits
+    assert outside[0].tobytes() == weights.tobytes() and outside[1] == bias
+
+    other = semantic.Exemplars.model_validate({**block.model_dump(), "regularization": 0.5})  # another block
+    assert other.digest != block.digest
+    planted = (weights * 2).astype("float32")
+    store.save(semantic.model_id() + semantic.CLASSIFIER_SUFFIX,
+               {other.digest: semantic._classifier_bytes(planted, -1.25)})
+    semantic.forget()
+    with semantic.persisted(store):
+        read, read_bias = semantic.classifier(other)
+    assert read.tobytes() == planted.tobytes() and read_bias == -1.25  # what is stored is what is used
+    broken = semantic.Exemplars.model_validate({**block.model_dump(), "regularization": 0.7})
+    store.save(semantic.model_id() + semantic.CLASSIFIER_SUFFIX, {broken.digest: b"\x00" * 17})
+    semantic.forget()
+    with semantic.persisted(store):
+        fitted = semantic.classifier(broken)  # not a classifier: fitted instead
+    assert fitted[0].tobytes() == semantic.fit_logistic(semantic.encoder().matrix(broken.positive),
+                                                        semantic.encoder().matrix(broken.negative), 0.7)[0].tobytes()
+
+
 def test_scores_are_identical_with_and_without_the_cache(db: Database, tmp_path: Path,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     _seed(db, tmp_path)

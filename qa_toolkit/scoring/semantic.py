@@ -180,7 +180,9 @@ def _spans(text: str) -> tuple[tuple[int, int], ...]:
 
 class VectorStore(Protocol):
     """Embeddings kept between processes and runs (the database's embedding cache), by the model's id and
-    the text's hash (:func:`text_hash`); a vector is :data:`DIMENSIONS` values as :data:`VECTOR_FORMAT` bytes."""
+    the text's hash (:func:`text_hash`); a vector is :data:`DIMENSIONS` values as :data:`VECTOR_FORMAT` bytes.
+    Fitted classifiers are kept beside them under the model's id plus :data:`CLASSIFIER_SUFFIX` (see
+    :func:`classifier`)."""
 
     def load(self, model: str, keys: Sequence[bytes]) -> dict[bytes, bytes]:
         """The stored vectors of these keys (the ones not stored are left out)."""
@@ -463,7 +465,12 @@ def classifier(exemplars: Exemplars) -> tuple[np.ndarray, float]:
 
     Each list weighs the same in total (however long); an L2 penalty of ``regularization`` on the weights.
     Fitted by Newton's method from zero, so the same sentences always give the same classifier. A ``model: trained``
-    block's classifier is read from its file instead (:func:`trained_classifier`)."""
+    block's classifier is read from its file instead (:func:`trained_classifier`).
+
+    Inside :func:`persisted`, a fitted classifier is also kept in the store (under the model's id plus
+    :data:`CLASSIFIER_SUFFIX`, keyed by the block's digest: its sentences and regularization) and read back bit
+    for bit by later processes, which then neither fit it nor load its negative sentences' vectors (the fits cost
+    ~0.3 s per scoring process with the shipped rubric)."""
     import numpy as np
 
     if exemplars.model == "trained":
@@ -472,12 +479,45 @@ def classifier(exemplars: Exemplars) -> tuple[np.ndarray, float]:
     key = exemplars.digest
     found = _CLASSIFIERS.get(key)
     if found is None:
-        enc = encoder()
-        found = fit_logistic(enc.matrix(exemplars.positive), enc.matrix(exemplars.negative), exemplars.regularization)
+        store = _STORE.get()
+        model = encoder().model_key if store is not None else None
+        found = _stored_classifier(store, model, key) if store is not None and model is not None else None
+        if found is None:
+            enc = encoder()
+            found = fit_logistic(enc.matrix(exemplars.positive), enc.matrix(exemplars.negative),
+                                 exemplars.regularization)
+            if store is not None and model is not None:
+                store.save(model + CLASSIFIER_SUFFIX, {key: _classifier_bytes(*found)})
         _CLASSIFIERS[key] = found
         while len(_CLASSIFIERS) > _CLASSIFIERS_KEPT:
             _CLASSIFIERS.popitem(last=False)
     return found
+
+
+CLASSIFIER_SUFFIX = "/logit"  # a fitted classifier's key in a store: the model's id and this, the block's digest
+_CLASSIFIER_BYTES = 4 * DIMENSIONS + 8  # the weights as little-endian float32, then the bias as float64
+
+
+def _classifier_bytes(weights: np.ndarray, bias: float) -> bytes:
+    """A fitted classifier as a store keeps it: every bit of the weights (float32) and the bias (float64)."""
+    import numpy as np
+
+    return np.asarray(weights, dtype="<f4").tobytes() + np.float64(bias).astype("<f8").tobytes()
+
+
+def _stored_classifier(store: VectorStore, model: str, key: bytes) -> tuple[np.ndarray, float] | None:
+    """The classifier a process fitted before for this block (``key``: its digest) and this model (``model``: its
+    id), read from ``store`` bit for bit; None when none is stored or what is stored is not one."""
+    import numpy as np
+
+    raw = store.load(model + CLASSIFIER_SUFFIX, [key]).get(key)
+    if raw is None or len(raw) != _CLASSIFIER_BYTES:
+        return None
+    weights = np.frombuffer(raw, dtype="<f4", count=DIMENSIONS).astype(np.float32)
+    bias = float(np.frombuffer(raw, dtype="<f8", offset=4 * DIMENSIONS)[0])
+    if not (np.isfinite(weights).all() and np.isfinite(bias)):
+        return None
+    return weights, bias
 
 
 def fit_logistic(positive: np.ndarray, negative: np.ndarray, regularization: float,
