@@ -247,3 +247,84 @@ def test_a_bare_spoken_ask_for_the_number_and_pin_is_verification() -> None:
                    params)
     assert result.status == "pass", result.message
     assert "turn 2" in result.message
+
+
+# round 2 of the call cues (issue 15): our own sentences for the wording misses left on dev
+
+def _by_rubric(name: str, view: InteractionView):  # type: ignore[no-untyped-def]
+    from qa_toolkit.services.scoring import rubric_check_params
+
+    check = get_check(name)
+    return check(view, check.params.model_validate(rubric_check_params("support-call").get(name) or {}))
+
+
+@pytest.mark.parametrize(("first", "greeted"), [
+    ("Brightwater Gas support, Tomasz here.", True),
+    ("Pellham Insurance claims, Ada here, what's happened?", True),
+    ("Ruth here, Orla Broadband.", True),
+    ("Ferncroft Rail bookings, Imani speaking.", True),
+    ("Accounts, Payments here.", False),  # two departments: nobody introduced
+])
+def test_a_company_and_a_name_with_here_introduce_the_agent(first: str, greeted: bool) -> None:
+    result = _by_rubric("greeting", call(("agent", first, 0.0, 3.0), ("customer", "Hi, it's about my bill.", 3.5, 5.0),
+                                         ("agent", "Okay, which bill is that?", 5.5, 7.0)))
+    assert (result.status == "pass") is greeted, result.message
+
+
+@pytest.mark.parametrize(("first", "upset"), [
+    ("Hello. My water bill's arrived at twice what it normally is and I'd like to know the reason.", False),
+    ("Hiya, my broadband bill has jumped to double, I'd just like to know why.", False),
+    ("Hello. I've had a bill that's double the normal amount and I'd like someone to explain it.", False),
+    ("Good morning. This quarter's bill is twice the last one. Why would that be?", False),
+    ("My bill has doubled again and nobody can tell me why. I'm sick of this.", True),
+    ("Twice the usual? Are you having a laugh? There's no way I can pay that.", True),
+    ("Wonderful, another bill that's doubled for no reason. Just what I needed.", True),  # sarcasm, by the classifier
+    ("I'd like to know why I pay double for a service that never works. Brilliant.", True),  # a strong likeness
+    ("Afternoon. My statement's come in a lot higher than usual, and I'd like to understand why.", False),
+])
+def test_a_calm_question_about_a_bigger_bill_is_not_upset(first: str, upset: bool) -> None:
+    result = _by_rubric("empathy", call(("agent", "Good afternoon, Hollin Energy, Sam speaking.", 0.0, 3.0),
+                                        ("customer", first, 3.5, 9.0),
+                                        ("agent", "Let me have a look. First line of the address and the postcode?",
+                                         9.5, 13.0),
+                                        ("customer", "Nine Elm Row, L S six, two D Q.", 13.5, 16.0),
+                                        ("agent", "Thanks. Your last reading was estimated, this one is actual.",
+                                         16.5, 20.0)))
+    assert (result.status != "na") is upset, result.message
+
+
+@pytest.mark.parametrize(("ask", "answer", "detail", "status"), [
+    # an application's status is the caller's own record; a reference alone is a look-up, not verification
+    ("Okay, what's the application reference?", "A P, three three one eight.",
+     "Yes, we got it on Monday, and it's with the assessors now.", "fail"),
+    ("Sure, your reference and your date of birth?", "R F four four two, and the sixth of June, ninety one.",
+     "Thanks. We received it on the fourth and it has gone to the panel.", "pass"),
+    # the contents of an order read out after its number alone
+    ("What's the order number?", "K L, five five two, zero one.",
+     "Right, that's two pairs of running shoes and a water bottle, delivered yesterday.", "fail"),
+    ("Can I get the order number?", "It's M B seven seven one.",
+     "Okay, I can see it went out from our Derby warehouse on Thursday.", "fail"),
+    ("Could I take the patient's full name and date of birth?", "Peter Lomax, second of May, fifty two.",
+     "Thank you. I can see the prescription, it's ready at the counter.", "pass"),
+])
+def test_an_application_status_and_an_orders_contents_are_account_details(ask: str, answer: str, detail: str,
+                                                                           status: str) -> None:
+    result = _by_rubric("identity_before_account", call(
+        ("agent", "Hello, Marlow Services, Kit speaking.", 0.0, 2.0),
+        ("customer", "Hi, I'm calling to check on something of mine.", 2.5, 5.0),
+        ("agent", ask, 5.5, 8.0), ("customer", answer, 8.5, 12.0), ("agent", detail, 12.5, 17.0),
+        ("customer", "Okay, thanks.", 17.5, 18.5)))
+    assert result.status == status, result.message
+
+
+@pytest.mark.parametrize("said", [
+    "Orders usually arrive in three to five working days.",
+    "Applications are reviewed in the order they come in, so it can take a few weeks.",
+    "Parcels sent on a Friday are delivered on Monday.",
+])
+def test_general_answers_about_orders_and_applications_are_no_account_detail(said: str) -> None:
+    result = _by_rubric("identity_before_account", call(
+        ("agent", "Hello, Marlow Services, Kit speaking.", 0.0, 2.0),
+        ("customer", "Hi, how long does it usually take?", 2.5, 5.0), ("agent", said, 5.5, 9.0),
+        ("customer", "Okay, thanks.", 9.5, 10.5)))
+    assert result.status == "na", result.message

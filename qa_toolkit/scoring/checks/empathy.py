@@ -112,6 +112,15 @@ FRUSTRATION_REGEXES = (
     r"(?![^.!?]*\b(?:thanks?|thank\s+you|cheers|ty|thx)\b)",
     r"(?<=\?)\s*(?:oh\s+)?(?:brilliant|great|fantastic|wonderful|perfect|lovely|marvellous|amazing|super)\b\W*$",
 )
+# a calm request for an explanation ("my bill's come in at double and I'd like to know why", "could you walk me
+# through it?"): a likeness to the upset exemplars alone does not make the customer upset (words, shouting and a
+# strongly negative tone still do)
+CALM_ASK_REGEXES = (
+    r"\b(?:i'd|i\s+would)\s+(?:just\s+)?(?:like|love)\s+(?:to\s+(?:know|understand|find\s+out|check)|"
+    r"(?:it|that|this|someone\s+to)\s+(?:explained|explain))\b",
+    r"\b(?:could|can|would)\s+you\s+(?:please\s+)?(?:tell\s+me|explain|walk\s+me\s+through|let\s+me\s+know)\b",
+    r"\b(?:i\s+(?:was\s+)?wonder(?:ed|ing)|just\s+wondering|i\s+was\s+hoping\s+you\s+could)\b",
+)
 # repeated "!"/"?" after three or more words: "Why do you need that??" (not a bare "Hello??")
 REPEATED_PUNCTUATION = re.compile(r"[!?]{2,}")
 _WORD = re.compile(r"[\w']+")
@@ -202,6 +211,8 @@ class EmpathyParams(Params):
     shouting: bool = True
     repeated_punctuation: bool = True
     upset_exemplars: Exemplars | None = None
+    calm_ask_regexes: tuple[str, ...] = CALM_ASK_REGEXES  # outweigh a weak likeness to the upset exemplars,
+    calm_ask_below: float = 0.75  # one under this similarity, in the same sentence
     empathy_exemplars: Exemplars | None = None
     # blame and brush-offs are no acknowledgement, however close to one by meaning ("That's the courier's fault,
     # not my problem."): the prohibited-language check's words, not negated
@@ -261,6 +272,14 @@ def shouted(said: str) -> str | None:
     return None
 
 
+def _calm_ask(sem: semantic.Hit, p: EmpathyParams) -> bool:
+    """True when the sentence only weakly like the upset exemplars asks calmly for an explanation ("my bill's
+    double the usual and I'd like to know why"); a strong likeness stays upset ("I'd like to know why I pay double
+    for a service that never works")."""
+    return sem.similarity < p.calm_ask_below and text.first(sem.turn.text[sem.start:sem.end], (),
+                                                            p.calm_ask_regexes) is not None
+
+
 def _upset(turn: TurnView, p: EmpathyParams) -> tuple[str, float] | None:
     match = text.first(turn.text, p.frustration_phrases, p.frustration_regexes)
     if match:
@@ -270,7 +289,9 @@ def _upset(turn: TurnView, p: EmpathyParams) -> tuple[str, float] | None:
             return f"repeated punctuation {marks.group(0)!r}", 0.75
     if p.shouting and (word := shouted(turn.text)):
         return f"shouting {word!r}", 0.75
-    if sem := semantic.match([turn], p.upset_exemplars):
+    if (sem := semantic.match([turn], p.upset_exemplars)) and _calm_ask(sem, p):  # another sentence may be upset
+        sem = next((h for h in semantic.matches([turn], p.upset_exemplars) if not _calm_ask(h, p)), None)
+    if sem:
         return f"sounds upset, like “{sem.exemplar}” ({sem.similarity:.2f})", sem.confidence
     score = sentiment(_LEADING_NO.sub("", turn.text) or turn.text)
     if score <= p.threshold and not text.first(turn.text, THANKS):  # "nope, that's perfect, thank you!"

@@ -57,6 +57,10 @@ _PARTICIPLES = (
     r"switched|changed|upgraded|downgraded|added|removed|applied|waived|reversed|issued|updated|raised|"
     r"lowered|increased|reduced|sent|dispatched|processed|extended|renewed|paused|set\s+up|reset)"
 )
+# a day something happened to the customer's order or application: "today", "last week", "on the third", "on Monday"
+_WHEN = (r"(?:today|yesterday|this\s+(?:morning|afternoon|week)|last\s+(?:night|week|month|\w+day)|on\s+(?:the\s+)?"
+         r"(?:\d+(?:st|nd|rd|th)?|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\w+teenth|"
+         r"twent\w+|thirt\w+|\w+day)\b(?!s))")
 ACCOUNT_ACTION_REGEXES = (
     # "I've frozen the card", "we have refunded the October charge", "I'll switch your plan"
     rf"\b(?:i|we)(?:'ve|'ll|\s+have|\s+will|\s+just|\s+also|\s+now|\s+already)*\s+{_VERBS}"
@@ -73,6 +77,17 @@ ACCOUNT_ACTION_REGEXES = (
     rf"\bi\s+(?:can\s+see|see|am\s+seeing|'m\s+seeing)\s+(?:[^\s.?!;]+\s+){{0,5}}?{_OBJECTS}\b",
     # the agent reading out what the system says: "it says processed", "the system shows"
     r"\b(?:it|the\s+system|our\s+system|my\s+screen|the\s+account|records?)\s+(?:says|shows)\b",
+    # the caller's own record read out or looked at: "I can see the prescription", "I can see your application"
+    r"\bi\s+(?:can\s+see|see|am\s+seeing|'m\s+seeing|have|'ve\s+got)\s+(?:the|your)\s+(?:[^\s.?!;,]+\s+)?"
+    r"(?:orders?|applications?|prescriptions?|parcels?|deliver(?:y|ies)|bookings?|reservations?|claims?)\b",
+    # what happened to it: "I can see it went out from the depot", "I see they were dispatched"
+    r"\bi\s+(?:can\s+see|see)\s+(?:that\s+)?(?:it|they|it's|they've)\s+(?:went|got|arrived|left|shipped|came|"
+    r"(?:was|were|been|has\s+been|have\s+been)\s+(?:sent|delivered|dispatched|posted|received|packed|shipped|"
+    r"returned|collected))\b",
+    # an order's contents with its delivery ("a grey sofa in velvet, delivered today"), a delivery or receipt dated
+    # ("it was dispatched on Tuesday", "we received it on the third"); not a general rule ("are delivered on Monday")
+    rf"(?:,\s*(?:and\s+)?|\b(?:was|were)\s+)(?:delivered|dispatched|shipped|posted|sent\s+out|collected)\s+{_WHEN}",
+    rf"\b(?:we|i)(?:'ve|\s+have)?\s+(?:received|got|had)\s+(?:it|them|your\s+[^\s.?!;,]+)\s+{_WHEN}",
     # a bare action as a whole sentence: "ok blocked.", "Done, cancelled."
     r"(?:^|(?<=[.!?]\s))\W*(?:(?:ok(?:ay)?|done|right|sure|yes|all\s+done)\W+)?(?:blocked|frozen|cancell?ed|"
     r"refunded|credited|switched|reversed|unblocked|reactivated|waived)\W*(?:[.!?]\s|$)",
@@ -85,7 +100,8 @@ _TRIGGERS = frozenset(
                                    "loan", "premium", "mandate", "overdraft", "hold")
     for plural in ("", "s")
 ) | {"data", "address", "addresses", "policy", "policies", "says", "shows", "blocked", "frozen", "cancelled",
-     "canceled", "refunded", "credited", "switched", "reversed", "unblocked", "reactivated", "waived"}
+     "canceled", "refunded", "credited", "switched", "reversed", "unblocked", "reactivated", "waived", "see",
+     "delivered", "dispatched", "shipped", "posted", "sent", "collected", "received", "got", "had"}
 # the agent saying the customer passed verification ("that all matches", "found you"): what they say next is
 # about the account, even in words no list holds ("your bag was traced to Frankfurt")
 CONFIRMED = (

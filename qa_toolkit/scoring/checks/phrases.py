@@ -38,13 +38,17 @@ GREETING_REGEXES = (
     r"listening|with\s+you|not|so|just|glad|happy|a|an|the|in|on|at|it)\b)[a-z]+(?=\s*(?:[.!?,]|$))",
 )
 # a phone opening of two names and no verb, the company's and the agent's: "Kowalski, Castlegate Collections.",
-# "Quillmart, Tom." (matched on the text as written: names are capitalised; a department alone is no greeting)
-NAMED_OPENING = re.compile(r"^\W*([A-Z][\w'-]*(?:\s+[A-Z][\w'-]*){0,3}),\s+([A-Z][\w'-]*(?:\s+[A-Z][\w'-]*){0,3})"
-                           r"\s*(?:[.!]|$)")
-NOT_A_NAME = frozenset({
+# "Quillmart, Tom.", "Voltway support, Jonas here." (matched on the text as written: names are capitalised; a name
+# may end in department words, "support", "claims"; a department alone is no greeting)
+_NAME = r"[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*){0,3}(?:\s+(?!here\b|speaking\b)[a-z][\w'-]*){0,2}"
+NAMED_OPENING = re.compile(rf"^\W*({_NAME})(?:\s+(?:here|speaking))?,\s+({_NAME})"
+                           r"(?:\s+(?:here|speaking)\s*(?:[.!,]|$)|\s*(?:[.!]|$))")
+DEPARTMENTS = frozenset({
     "billing", "cards", "card", "support", "sales", "retention", "retentions", "collections", "claims", "accounts",
     "bookings", "booking", "help", "desk", "helpdesk", "customer", "customers", "service", "services", "team", "line",
     "loyalty", "complaints", "payments", "returns", "orders", "technical", "tech", "fraud", "security", "reception",
+})
+NOT_A_NAME = DEPARTMENTS | frozenset({
     "yes", "yeah", "yep", "no", "okay", "ok", "right", "sure", "hello", "hi", "sorry", "thanks", "go", "hang", "hold",
     "one", "sec", "moment", "ahead", "please", "um", "uh", "er", "so", "well", "now", "fine", "alright",
 })
@@ -267,11 +271,13 @@ def _search(turns: list[TurnView], phrases: tuple[str, ...], regexes: tuple[str,
 
 
 def _named_opening(turn: TurnView) -> text.Match | None:
-    """"Castlegate Collections, Brian." at the start of the agent's first words (a prompt before them blanked out):
-    two names, one of them no department or filler word."""
+    """"Castlegate Collections, Brian." or "Voltway support, Jonas here." at the start of the agent's first words (a
+    prompt before them blanked out): two names, one of them no department or filler word."""
     match = NAMED_OPENING.match(turn.text)
     if match is None:
         return None
+    if any(word[0].islower() and word not in DEPARTMENTS for group in match.groups() for word in group.split()):
+        return None  # "Voltway support" names a company's department; "Tom said" is no name
     names = [set(re.findall(r"[\w'-]+", group.casefold())) for group in match.groups()]
     if all(words <= NOT_A_NAME for words in names) or any(words & {"yes", "yeah", "yep", "okay", "ok", "right",
                                                                     "sorry", "hello", "hi", "thanks"} for words in names):
