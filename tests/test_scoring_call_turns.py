@@ -328,3 +328,16 @@ def test_general_answers_about_orders_and_applications_are_no_account_detail(sai
         ("customer", "Hi, how long does it usually take?", 2.5, 5.0), ("agent", said, 5.5, 9.0),
         ("customer", "Okay, thanks.", 9.5, 10.5)))
     assert result.status == "na", result.message
+
+
+@pytest.mark.parametrize(("ask", "status"), [
+    ("Surname and house number.", "pass"),  # a bare spoken ask for an address verifies
+    ("Order number.", "fail"),  # an identifier alone does not
+])
+def test_a_house_number_asked_for_verifies_and_the_card_ending_is_a_detail(ask: str, status: str) -> None:
+    result = _by_rubric("identity_before_account", call(
+        ("agent", "Returns.", 0.0, 1.0), ("customer", "Hi, I'm chasing a refund for a kettle.", 1.5, 4.0),
+        ("agent", ask, 4.5, 6.0), ("customer", "Okonkwo, number nine.", 6.5, 8.0),
+        ("agent", "Okay. It went back on the fourth, to the card ending four four one two.", 8.5, 12.0),
+        ("customer", "Right, thanks.", 12.5, 13.5)))
+    assert result.status == status, result.message

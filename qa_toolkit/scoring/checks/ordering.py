@@ -31,6 +31,7 @@ ACCOUNT_DETAILS = (
     "your balance", "balance is", "balance of", "your account shows", "your account has", "on your account",
     "your last payment", "your payment of", "your order", "your statement", "outstanding amount",
     "amount due", "you owe", "your bill", "your invoice", "your subscription", "your plan", "your card ending",
+    "the card ending",
     "address on file", "your transactions", "the charge of", "charges on", "your refund", "overdue",
     "your loan", "your arrears", "your debt", "payment plan", "missed payment", "to your account",
     "from your account", "your profile", "on your profile", "your contact details", "your card", "the bill",
