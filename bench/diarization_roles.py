@@ -1,7 +1,8 @@
 """Role decisions on mono calls: decided right / wrong, flagged right / wrong, words to the right role, DER.
 
     nice .venv/bin/python bench/diarization_roles.py [--scripts bench/diarization/dev/roles_dev.yaml ...]
-        [--hint none|truth] --out bench/results/diarization_dev_r9_before.json
+        [--hint none|truth|sidecar] --out bench/results/diarization_dev_r9_before.json
+    nice .venv/bin/python bench/diarization_roles.py --labelled dev --hint none sidecar truth --out ...
 
 Renders the given call scripts (mono mixdowns with exact truth, tools/synth_calls.py) into
 bench/results/diarization-audio/roles/, transcribes each with tiny.en and diarizes it once (words, diarization
@@ -14,7 +15,10 @@ and the words on the right role by time (each word's role against who spoke at i
 ``unknown`` word is wrong); a decided call is *right* when at least 90 % of its words are on the right role by
 time, a flagged call is *right to flag* when its best guess is under 90 %. ``--hint truth`` gives each call the
 first speaker its script has (agent, or customer for a callback the customer answers; an IVR counts as the
-agent's line), as a sidecar's ``first_speaker`` would.
+agent's line), as a sidecar's ``first_speaker`` would; ``--hint sidecar`` the ``first_speaker`` the call's
+metadata really has (none on most calls). ``--labelled dev`` measures the mono recordings of the labelled call
+set's dev split (tests/data/labelled/calls/dev, issue 15: piper and espeak voices, line noise, mu-law) instead of
+rendered scripts; their words are cached the same way.
 """
 
 from __future__ import annotations
@@ -52,6 +56,38 @@ def render(scripts: list[Path]) -> list[Path]:
     return [AUDIO / n for n in names]
 
 
+def labelled_calls(split: str, *, stereo: bool = False) -> list[Path]:
+    """The mono recordings of the labelled call set's ``split`` (a truth file whose channels are ``mono``), or with
+    ``stereo`` its stereo ones (measured mixed down to mono, as ``bench/diarization.py --labelled`` does)."""
+    out = []
+    for truth_path in sorted((bench.LABELLED / split / "audio").glob("*.truth.json")):
+        if ("mono" in json.loads(truth_path.read_text())["channels"]) != stereo:
+            stem = truth_path.name.removesuffix(".truth.json")
+            out.append(next(p for p in truth_path.parent.glob(stem + ".*") if p.suffix in (".mp3", ".ogg", ".wav")))
+    return out
+
+
+def _loaded(paths: list[Path]) -> list[dict]:
+    """Each call's samples (a stereo recording mixed down to mono), its RTTM and its scripted turns."""
+    import numpy as np
+
+    from qa_toolkit.transcribe.audio import decode
+
+    out = []
+    for path in paths:
+        truth = json.loads(path.with_suffix(".truth.json").read_text())
+        out.append({"name": path.name, "samples": np.mean(np.stack(decode(path).channels), axis=0).astype(np.float32),
+                    "rttm": bench.read_rttm(path.with_suffix(".rttm")),
+                    "turns": [(t["speaker"], t["text"]) for t in truth["turns"]]})
+    return out
+
+
+def sidecar_first_speaker(path: Path) -> str | None:
+    """The ``first_speaker`` of a recording's metadata sidecar (``ID.json``), None without one."""
+    sidecar = path.with_suffix(".json")
+    return json.loads(sidecar.read_text()).get("first_speaker") if sidecar.is_file() else None
+
+
 def collect(paths: list[Path]) -> list[dict]:
     """tiny.en words, the diarization and their CPU seconds for each call, cached per call."""
     from qa_toolkit.transcribe.backend import TranscriptionOptions
@@ -62,9 +98,9 @@ def collect(paths: list[Path]) -> list[dict]:
     SIGNALS.mkdir(parents=True, exist_ok=True)
     backend = None
     out = []
-    for f in bench.rendered(paths):
+    for path, f in zip(paths, _loaded(paths), strict=True):
         cache = SIGNALS / (f["name"] + ".pkl")
-        if not cache.is_file() or cache.stat().st_mtime < (AUDIO / f["name"]).stat().st_mtime:
+        if not cache.is_file() or cache.stat().st_mtime < path.stat().st_mtime:
             if backend is None:
                 backend = load_backend("faster-whisper", "tiny.en", "cpu", 1)
                 list(backend.transcribe(f["samples"], TranscriptionOptions()))  # warm up
@@ -76,7 +112,7 @@ def collect(paths: list[Path]) -> list[dict]:
             cache.write_bytes(pickle.dumps({"words": words, "diarization": found, "asr_cpu_s": asr_cpu,
                                             "diarize_cpu_s": time.process_time() - cpu - asr_cpu}))
             print(f"{f['name']}: tiny.en {asr_cpu:.1f} s CPU", file=sys.stderr)
-        out.append({**f, **pickle.loads(cache.read_bytes())})
+        out.append({**f, **pickle.loads(cache.read_bytes()), "sidecar_first_speaker": sidecar_first_speaker(path)})
     return out
 
 
@@ -91,7 +127,8 @@ def measure(call: dict, hint: str) -> dict:
     from qa_toolkit.transcribe.speakers import SpeakerHints, attribute
 
     words, found = call["words"], call["diarization"]
-    hints = SpeakerHints(first_speaker=first_speaker(call["turns"]) if hint == "truth" else None)
+    given = {"none": None, "truth": first_speaker(call["turns"]), "sidecar": call["sidecar_first_speaker"]}[hint]
+    hints = SpeakerHints(first_speaker=given)
     ref_turns = [(bench.ROLE_ALIASES.get(s, s), t) for s, t in call["turns"]]
     grouped, attribution = attribute(words, found, hints)
     der = diarization_error(call["rttm"], [(s.start, s.end, str(s.speaker)) for s in found.segments])
@@ -197,12 +234,15 @@ def fit(rows: list[dict], c: float) -> dict:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scripts", type=Path, nargs="+", default=DEFAULT_SCRIPTS)
-    parser.add_argument("--hint", choices=["none", "truth"], nargs="+", default=["none", "truth"])
+    parser.add_argument("--hint", choices=["none", "truth", "sidecar"], nargs="+", default=["none", "truth"])
+    parser.add_argument("--labelled", choices=["dev"],
+                        help="the mono calls of the labelled call set's split instead of --scripts")
+    parser.add_argument("--mixdown", action="store_true", help="with --labelled: its stereo calls, mixed down to mono")
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--fit", type=float, metavar="C",
                         help="fit the role model (L2 strength C) on the calls' cached words instead of measuring")
     args = parser.parse_args()
-    calls = collect(render(args.scripts))
+    calls = collect(labelled_calls(args.labelled, stereo=args.mixdown) if args.labelled else render(args.scripts))
     if args.fit:
         rows = pair_rows(calls)
         result = fit(rows, args.fit)
@@ -212,7 +252,9 @@ def main() -> int:
         args.out.write_text(json.dumps({**result, "per_call": rows}, indent=2, default=str) + "\n")
         print(f"wrote {args.out}")
         return 0
-    result: dict = {"scripts": [s.name for s in args.scripts], "load_average": os.getloadavg()}
+    source = ({"labelled": args.labelled, "mixdown": args.mixdown} if args.labelled
+              else {"scripts": [s.name for s in args.scripts]})
+    result: dict = {**source, "load_average": os.getloadavg()}
     for hint in args.hint:
         rows = [measure(c, hint) for c in calls]
         result[f"hint_{hint}"] = {"summary": summary(rows), "per_call": rows}
