@@ -97,3 +97,19 @@ def test_an_ivr_prompt_first_is_not_the_agent_but_a_first_agent_before_a_transfe
     words, diar = _call(*story, *transfer)
     result = assign_roles(words, words_to_speakers(words, diar), diar)
     assert result.roles == {2: "agent", 3: "customer", 4: "agent_2"}
+
+
+def test_a_voice_that_answered_before_the_staff_voice_named_is_a_doubt_not_a_silent_agent_2() -> None:
+    # LC-D-064 through tiny.en: the agent's own staff cues are misheard ("stay in the line"), their team lead's are not
+    words, diar = _call(
+        (1, "hey Stackline support how are you going today"),
+        (2, "I've lost my phone and I can't get past two factor this is driving me mad my whole team is blocked"),
+        (1, "we're having two factor leads my team leads you stay in the line for me"),
+        (3, "hi there Nina team lead I just emailed you a six digit code what does it say"),
+        (2, "seven one four two nine nine"),
+        (3, "that's it two factor reset on your account you'll get a link by email anything else"),
+        (2, "no that's it thanks"))
+    owners = words_to_speakers(words, diar)
+    result = assign_roles(words, owners, diar)
+    assert result.needs_review and result.roles[2] == "customer"
+    assert "speaker 1 answered the call before the agent named (speaker 3)" in (result.reason or "")

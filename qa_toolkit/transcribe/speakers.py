@@ -62,6 +62,10 @@
    least ``OTHER_SIDE_SHARE`` of the customer's words (a relative, a friend interpreting) makes the choice of
    the customer (whoever talks most) a guess: the call is flagged (roles kept). A few words from someone in
    the room are not.
+8. **A voice on both sides.** An agent's voice that also tells a caller's own story (``AGENT_OWN_STORY``
+   own-story lines and a customer stock phrase) may be the customer merged with a staff voice; and a voice that
+   answered the call before the staff voice the role model named, and speaks like staff against the customer too,
+   may be the real agent. Both calls are flagged (roles kept; round 10, the labelled dev calls LC-D-053 and 064).
 
 Calls under ``MIN_CALL_S`` seconds are not diarized: too little speech to tell voices apart.
 """
@@ -164,6 +168,7 @@ MODEL_MIN_LOG_ODDS = 0.4
 MODEL_SLOPE = 1.0
 MODEL_MAX_CONFIDENCE = 0.9
 MODEL_STAFF_LOG_ODDS = 1.0  # a third voice this far on the staff side against the customer is staff (agent_2)
+AGENT_OWN_STORY = 2  # own-story lines (with a customer phrase) that make an agent's voice a possible merge
 _AGENT_RE = [re.compile(p) for p in _AGENT_PHRASES]
 _HANDOFF_RE = [re.compile(p) for p in _HANDOFF_PHRASES]
 _CUSTOMER_RE = [re.compile(p) for p in _CUSTOMER_PHRASES]
@@ -278,20 +283,36 @@ def pair_inputs(a: str, b: str) -> dict[str, float]:
                                  address=address_z(a, b))
 
 
+@dataclass(frozen=True)
+class _ModelPick:
+    """The role model's choice: the agent, the customer, the confidence, the evidence line, and a doubt (a reason
+    to flag the call, roles kept) or None."""
+
+    agent: int
+    customer: int
+    confidence: float
+    line: str
+    doubt: str | None = None
+
+
 def _model_pick(words: list[Word], owners: list[int | None], said: dict[int, list[str]],
-                speakers: list[int]) -> tuple[int, int, float, str] | None:
-    """The role model's choice of agent (:mod:`qa_toolkit.transcribe.role_cues`): (agent, customer, confidence,
-    evidence line), or None when fewer than two speakers say ``MODEL_MIN_WORDS`` words.
+                speakers: list[int]) -> _ModelPick | None:
+    """The role model's choice of agent (:mod:`qa_toolkit.transcribe.role_cues`), or None when fewer than two
+    speakers say ``MODEL_MIN_WORDS`` words.
 
     Between two such speakers the model names the agent. With three or more, the customer is the one the model
     finds most caller-like against the others, and the agent the first voice that speaks like staff against them
     (log odds ``MODEL_STAFF_LOG_ODDS`` or more, and a staff cue of its own) and is no recorded prompt; a later one
-    is ``agent_2`` (a transfer, a supervisor). The confidence is the agent's against the customer.
+    is ``agent_2`` (a transfer, a supervisor). The confidence is the agent's against the customer. A doubt: a voice
+    that answered the call before the one named (it speaks before the customer's first words and again after) is
+    on the staff side against the customer too, with no staff cue of its own left after ASR (on the labelled dev
+    calls, LC-D-064: "Stay in the line" for "stay on the line", and its team lead named the agent).
     """
     texts = {k: " ".join(said[k]) for k in speakers}
     eligible = [k for k in speakers if _size(texts[k]) >= MODEL_MIN_WORDS]
     if len(eligible) < 2:
         return None
+    doubt = None
     if len(eligible) == 2:
         a, b = eligible
         log_odds = role_cues.agent_log_odds(pair_inputs(texts[a], texts[b]))
@@ -305,12 +326,19 @@ def _model_pick(words: list[Word], owners: list[int | None], said: dict[int, lis
         staff = [k for k in staff if not _prompt_like(k, customer, staff, texts[k], owners)]
         lead = staff[0] if staff else max((k for k in eligible if k != customer), key=lambda k: odds[k, customer])
         log_odds = odds[lead, customer]
+        answered = [k for k in eligible if k not in (lead, customer) and owners.index(k) < owners.index(lead)
+                    and owners.index(k) < owners.index(customer) and _speaks_after(k, customer, owners)
+                    and odds[k, customer] >= MODEL_STAFF_LOG_ODDS]
+        if answered:
+            doubt = (f"speaker {answered[0]} answered the call before the agent named (speaker {lead}) and speaks "
+                     f"like staff against the customer too (log odds {odds[answered[0], customer]:.1f}): which of "
+                     f"them is the call's agent?")
     inputs = pair_inputs(texts[lead], texts[customer])
     conf = min(MODEL_MAX_CONFIDENCE, max(0.0, MODEL_SLOPE * (abs(log_odds) - MODEL_MIN_LOG_ODDS)))
     shown = ", ".join(f"{name} {value:+.1f}" for name, value in inputs.items() if value)
     line = (f"words: speaker {lead} speaks like the agent, speaker {customer} like the customer (role model log odds "
             f"{abs(log_odds):.1f}; {shown or 'no cue'}) → {conf:.2f}")
-    return lead, customer, conf, line
+    return _ModelPick(lead, customer, conf, line, doubt)
 
 
 def _size(text: str) -> int:
@@ -403,10 +431,10 @@ def assign_roles(words: list[Word], owners: list[int | None], diarization: Diari
     model = _model_pick(words, owners, said, speakers) if use_model else None
     model_customer: int | None = None
     if model is not None:
-        lead, model_customer, conf, line = model
-        evidence.append(line)
-        if conf > 0:
-            picks.append((lead, conf))
+        model_customer = model.customer
+        evidence.append(model.line)
+        if model.confidence > 0:
+            picks.append((model.agent, model.confidence))
     else:  # too few words for the model: stock phrases and pronouns, each on its own
         staff_like = [k for k in speakers if net[k] >= STAFF_PHRASES]
         if len(staff_like) >= 2:  # a transfer or a supervisor: the call's agent is the first of them to speak
@@ -482,7 +510,10 @@ def assign_roles(words: list[Word], owners: list[int | None], diarization: Diari
         staff.discard(customers[0])
     for k in rest:
         roles[k] = "agent_2" if k in staff else ("customer" if customers and k == customers[0] else "other")
-    return Attribution(roles, confidence, evidence, speakers=len(speakers))
+    attribution = Attribution(roles, confidence, evidence, speakers=len(speakers))
+    if model is not None and model.doubt and model.agent == agent:
+        _flag(attribution, "words", [model.doubt])
+    return attribution
 
 
 def _undecided(speakers: list[int], confidence: float, evidence: list[str], reason: str) -> Attribution:
@@ -537,6 +568,7 @@ def attribute(words: list[Word], diarization: Diarization,
     _flag_staff_talking_customer(attribution, _said_by(words, owners))
     _flag_staff_talking_other(attribution, _said_by(words, owners), owners)
     _flag_prompt_in_a_voice(attribution, _said_by(words, owners), owners)
+    _flag_agent_telling_own_story(attribution, _said_by(words, owners))
     _flag_unseen_handoff(attribution, words, owners)
     _flag_unsure_voices(attribution, words, owners, diarization)
     _flag_second_person(attribution, words, owners)
@@ -571,6 +603,21 @@ def _flag_staff_talking_other(attribution: Attribution, said: dict[int, str], ow
                 and _speaks_after(speaker, customer, owners)):
             _flag(attribution, "words", [f"speaker {speaker} (other) talks like staff after the customer's first "
                                          f"words: a colleague, or a piece of the agent's voice"])
+            return
+
+
+def _flag_agent_telling_own_story(attribution: Attribution, said: dict[int, str]) -> None:
+    """Flag a decided call whose agent's voice also tells a caller's own story (``AGENT_OWN_STORY`` own-story lines
+    of the role model and a customer stock phrase): the customer's voice merged with a staff voice (on the labelled
+    dev calls, LC-D-053: a team lead clustered with the customer, the agent's greeting lost, so the merged voice
+    was the agent and the real agent the customer, hint or none)."""
+    if attribution.needs_review:
+        return
+    for speaker, role in attribution.roles.items():
+        text = said.get(speaker, "")
+        if role == "agent" and role_cues.cues(text).own_story >= AGENT_OWN_STORY and phrase_counts(text)[1] >= 1:
+            _flag(attribution, "words", [f"the agent (speaker {speaker}) also tells a caller's own story: the "
+                                         f"customer's voice may be merged with a staff voice"])
             return
 
 
