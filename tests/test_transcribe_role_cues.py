@@ -8,7 +8,14 @@ import pytest
 from qa_toolkit.transcribe import role_cues
 from qa_toolkit.transcribe.backend import Word
 from qa_toolkit.transcribe.diarize import Diarization, SpeakerSegment
-from qa_toolkit.transcribe.speakers import SpeakerHints, assign_roles, pair_inputs, role_inputs, words_to_speakers
+from qa_toolkit.transcribe.speakers import (
+    SpeakerHints,
+    assign_roles,
+    attribute,
+    pair_inputs,
+    role_inputs,
+    words_to_speakers,
+)
 
 
 def _call(*turns: tuple[int, str]) -> tuple[list[Word], Diarization]:
@@ -113,3 +120,19 @@ def test_a_voice_that_answered_before_the_staff_voice_named_is_a_doubt_not_a_sil
     result = assign_roles(words, owners, diar)
     assert result.needs_review and result.roles[2] == "customer"
     assert "speaker 1 answered the call before the agent named (speaker 3)" in (result.reason or "")
+
+
+def test_an_agent_voice_that_also_tells_the_callers_story_is_flagged() -> None:
+    # LC-D-053 through tiny.en: the customer and the team lead in one voice, the agent's greeting lost
+    words, diar = _call(
+        (1, "your charger took my payment and my car is not charging this is a nightmare"),
+        (2, "which charger number is it"),
+        (1, "I need somebody senior please I've been waiting here an hour"),
+        (2, "fine hold on"),
+        (1, "thanks for waiting I'm so sorry about that bear with me I'll refund the payment you'll get a text"))
+    owners = words_to_speakers(words, diar)
+    result = assign_roles(words, owners, diar)
+    assert result.roles == {1: "agent", 2: "customer"} and not result.needs_review  # the model alone is fooled
+    grouped, flagged = attribute(words, diar)
+    assert flagged.needs_review and flagged.roles == {1: "agent", 2: "customer"}
+    assert "the agent (speaker 1) also tells a caller's own story" in (flagged.reason or "")
