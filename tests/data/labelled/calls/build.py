@@ -6,7 +6,7 @@
     python tests/data/labelled/calls/build.py --check          # validate only; exit 1 if anything is out of date
     python tests/data/labelled/calls/build.py --stats          # calls per domain, class balance, audio size
 
-Layout, per split (``dev``, ``test``, ``test2``, ``test3``)::
+Layout, per split (``dev``, ``test``, ``test2`` .. ``test4``)::
 
     SPLIT/scripts/LC-D-001.yaml   one call script for tools/synth_calls.py (call id = file name)
     SPLIT/hand_labels.yaml        per call id: domain, styles, holds_announced, labels (by hand), note
@@ -42,7 +42,7 @@ import yaml
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[3]
-SPLITS = {"dev": "LC-D-", "test": "LC-T-", "test2": "LC-U-", "test3": "LC-V-"}  # test2, test3: fresh, unseen (README)
+SPLITS = {"dev": "LC-D-", "test": "LC-T-", "test2": "LC-U-", "test3": "LC-V-", "test4": "LC-W-"}  # test2..test4: fresh, unseen (README)
 SOURCE = "call"  # what `qa transcribe` stores calls under (qa_toolkit.services.transcription.SOURCE)
 AGENTS = ("agent", "agent_2", "supervisor")  # people on the agent's side
 CUSTOMER = "customer"
@@ -52,7 +52,8 @@ BOOL_OR_NULL = ("empathy_when_needed", "identity_verified_before_account_details
 SENTIMENTS = ("positive", "neutral", "negative")
 DOMAINS = ("banking", "telecom", "retail", "travel", "collections", "insurance", "utilities", "saas",
            "pharmacy", "car_rental", "gym", "government", "mortgage", "parcel_lockers", "food_delivery",
-           "hotel", "streaming", "home_repairs", "education", "healthcare", "charity", "ev_charging", "bike_share")
+           "hotel", "streaming", "home_repairs", "education", "healthcare", "charity", "ev_charging", "bike_share",
+           "vet", "removals", "property")
 DISCLOSURE_WITHIN_S = 30.0
 DISCLOSURE_WITHIN_TURNS = 4
 TIMING_LABELS = ("max_agent_response_gap_seconds", "talk_ratio_agent", "longest_silence_s", "overtalk_s")
