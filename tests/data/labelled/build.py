@@ -6,7 +6,8 @@
                                                    # src/test4/*.yaml -> chats_test4.jsonl,
                                                    # src/test5/*.yaml -> chats_test5.jsonl,
                                                    # src/test6/*.yaml -> chats_test6.jsonl,
-                                                   # src/test7/*.yaml -> chats_test7.jsonl
+                                                   # src/test7/*.yaml -> chats_test7.jsonl,
+                                                   # src/test8/*.yaml -> chats_test8.jsonl
     python tests/data/labelled/build.py --check    # validate only; exit 1 if a built file is out of date
 
 Each source file is a YAML list of conversations::
@@ -53,7 +54,7 @@ PII_TYPES = ("card", "expiry", "ssn", "email", "phone")
 DOMAINS = ("banking", "telecom", "retail", "travel", "collections", "insurance", "utilities", "saas",
            "healthcare-billing", "food-delivery", "gaming", "property", "education", "car-rental", "fitness",
            "pharmacy", "government-benefits", "parcel-lockers", "mortgage", "pet-insurance", "student-loans", "solar",
-           "streaming", "government-permits", "crypto-exchange")
+           "streaming", "government-permits", "crypto-exchange", "vet", "removals", "event-tickets")
 
 
 class SourceError(ValueError):
@@ -172,11 +173,11 @@ def build_one(source: dict[str, Any], roster: dict[str, Any]) -> dict[str, Any]:
 
 
 def build_split(split: str, roster: dict[str, Any]) -> list[dict[str, Any]]:
-    """Every conversation of a split (``dev``, ``test`` or ``test2`` .. ``test7``), sorted by start time; raises SourceError with file and id."""
+    """Every conversation of a split (``dev``, ``test`` or ``test2`` .. ``test8``), sorted by start time; raises SourceError with file and id."""
     records: list[dict[str, Any]] = []
     seen: dict[str, str] = {}
     prefix = {"dev": "ld-", "test": "lt-", "test2": "lu-", "test3": "lv-", "test4": "lw-", "test5": "lx-",
-              "test6": "ly-", "test7": "lz-"}[split]
+              "test6": "ly-", "test7": "lz-", "test8": "lr-"}[split]
     for path in sorted((HERE / "src" / split).glob("*.yaml")):
         entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
         for n, source in enumerate(entries):
@@ -199,7 +200,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     roster = yaml.safe_load((HERE / "roster.yaml").read_text(encoding="utf-8"))
     stale = False
-    for split in ("dev", "test", "test2", "test3", "test4", "test5", "test6", "test7"):
+    for split in ("dev", "test", "test2", "test3", "test4", "test5", "test6", "test7", "test8"):
         if not any((HERE / "src" / split).glob("*.yaml")):
             continue  # nothing written for this split (yet): leave its file alone
         try:
