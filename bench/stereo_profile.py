@@ -1,0 +1,174 @@
+"""Where the stereo default's CPU goes, stage by stage (issue 16): process CPU time of every stage of
+``transcribe_audio`` on labelled calls, each stage's own time (the stages it calls are counted apart).
+
+    python bench/stereo_profile.py --split dev --calls 20            # writes bench/results/stereo_profile.json
+
+Stages: Silero VAD (the channels' speech), the hold-music recovery (its own VAD), the crosstalk cut and packing,
+the packed windows' batched pass (features, encoder, word alignment, the rest: beam search), the second looks
+(a skipped stretch decoded again alone; the guard's re-decodes), the guard's own checks, crosstalk suppression,
+merge (words, turns, call timing). Audio is decoded before timing (the bench's ratios start from decoded audio
+too). ``--variant`` profiles the default with options changed (as in bench/transcribe_stereo.py). Process CPU
+time, all threads: the machine is shared, so wall time says little.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+LABELLED = ROOT / "tests" / "data" / "labelled" / "calls"
+RESULTS = ROOT / "bench" / "results" / "stereo_profile.json"
+
+
+class Profiler:
+    """Wraps functions to add up process CPU seconds per stage; a stage's own time excludes the stages it calls."""
+
+    def __init__(self) -> None:
+        self.own: dict[str, float] = {}
+        self.inclusive: dict[str, float] = {}
+        self.calls: dict[str, int] = {}
+        self._stack: list[list[float]] = []  # [started, seconds of nested stages]
+        self._undo: list[tuple[object, str, object]] = []
+
+    def _enter(self) -> None:
+        self._stack.append([time.process_time(), 0.0])
+
+    def _leave(self, stage: str) -> None:
+        started, nested = self._stack.pop()
+        spent = time.process_time() - started
+        self.own[stage] = self.own.get(stage, 0.0) + spent - nested
+        self.inclusive[stage] = self.inclusive.get(stage, 0.0) + spent
+        self.calls[stage] = self.calls.get(stage, 0) + 1
+        if self._stack:
+            self._stack[-1][1] += spent
+
+    def wrap(self, owner: object, name: str, stage: str | Callable[[], str], lazy: bool = False) -> None:
+        """Time ``owner.name`` as ``stage`` (a callable: decided at call time); ``lazy``: it returns an iterator,
+        consumed inside the timing."""
+        fn = getattr(owner, name)
+        label = stage if callable(stage) else (lambda: stage)  # type: ignore[return-value]
+
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            self._enter()
+            found = label()
+            try:
+                result = fn(*args, **kwargs)
+                return iter(list(result)) if lazy else result
+            finally:
+                self._leave(found)
+
+        self._undo.append((owner, name, fn))
+        setattr(owner, name, timed)
+
+    def restore(self) -> None:
+        for owner, name, fn in reversed(self._undo):
+            setattr(owner, name, fn)
+
+
+def instrument(profiler: Profiler) -> None:
+    """Wrap the stages of the stereo path."""
+    import faster_whisper.transcribe as fwt
+    import faster_whisper.vad as fwv
+    from faster_whisper.feature_extractor import FeatureExtractor
+
+    from qa_toolkit.transcribe import crosstalk, faster_backend, pipeline, stereo
+
+    in_guard: list[bool] = [False]  # set while the guard runs: its decodes are its re-decodes
+    profiler.wrap(pipeline, "guard", "guard checks")
+    timed_guard = pipeline.guard
+
+    def guard(*args: Any, **kwargs: Any) -> Any:
+        in_guard[0] = True
+        try:
+            return timed_guard(*args, **kwargs)
+        finally:
+            in_guard[0] = False
+
+    pipeline.guard = guard
+    profiler.wrap(fwv, "get_speech_timestamps", "vad")
+    profiler.wrap(stereo, "recovered", "hold-music recovery (besides its VAD)")
+    profiler.wrap(stereo, "without_crosstalk", "crosstalk cut and packing")
+    profiler.wrap(stereo, "fewest_windows", "crosstalk cut and packing")
+    profiler.wrap(stereo, "pack", "crosstalk cut and packing")
+    profiler.wrap(faster_backend.FasterWhisperBackend, "transcribe_clips", "windows: beam search and the rest", lazy=True)
+    profiler.wrap(faster_backend.FasterWhisperBackend, "transcribe",
+                  lambda: "second looks: guard re-decodes" if in_guard[0] else "second looks: skipped stretches",
+                  lazy=True)
+    profiler.wrap(FeatureExtractor, "__call__", "features")
+    profiler.wrap(fwt.WhisperModel, "encode", "encoder")
+    profiler.wrap(fwt.WhisperModel, "add_word_timestamps", "word alignment")
+    profiler.wrap(crosstalk, "suppress", "crosstalk suppression")
+    for name in ("merge_turns", "call_timing", "channel_words"):
+        profiler.wrap(pipeline, name, "merge")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", default="tiny.en")
+    parser.add_argument("--split", default="dev", choices=["dev"], help="dev only: nothing is profiled on test")
+    parser.add_argument("--calls", type=int, default=20)
+    parser.add_argument("--first", type=int, default=0, help="skip this many calls")
+    parser.add_argument("--variant", default="", metavar="OPTION=VALUE[,OPTION=VALUE]")
+    parser.add_argument("--key", default=None, help="result key (default: split, calls, variant)")
+    args = parser.parse_args()
+    os.environ.setdefault("QA_DATA_DIR", tempfile.mkdtemp(prefix="qa-bench-data-"))
+    from qa_toolkit.transcribe.audio import decode
+    from qa_toolkit.transcribe.backend import TranscriptionOptions
+    from qa_toolkit.transcribe.faster_backend import load_backend
+    from qa_toolkit.transcribe.pipeline import transcribe_audio
+
+    folder = LABELLED / args.split / "audio"
+    files = sorted(p for p in folder.iterdir() if p.suffix in {".mp3", ".ogg"})[args.first: args.first + args.calls]
+    options = TranscriptionOptions()
+    if args.variant:
+        options = replace(options, **{k: json.loads(v) for k, v in
+                                      (item.split("=", 1) for item in args.variant.split(","))})
+    backend = load_backend("faster-whisper", args.model, "cpu", 1)
+    decoded = {p.name: decode(p) for p in files}
+    transcribe_audio(decoded[files[0].name], backend, options)  # warm up
+    load_before = [round(x, 1) for x in os.getloadavg()]
+    profiler = Profiler()
+    instrument(profiler)
+    cpu, wall = time.process_time(), time.perf_counter()
+    try:
+        for audio in decoded.values():
+            transcribe_audio(audio, backend, options)
+    finally:
+        profiler.restore()
+    total_cpu, total_wall = time.process_time() - cpu, time.perf_counter() - wall
+    audio_s = sum(a.duration_s for a in decoded.values())
+    profiler.own["rest of the pipeline"] = total_cpu - sum(profiler.own.values())
+    profiler.calls["rest of the pipeline"] = len(files)
+    stages = {stage: {"cpu_s": round(s, 2), "share": round(s / total_cpu, 3), "calls": profiler.calls[stage],
+                      "cpu_s_with_nested": round(profiler.inclusive.get(stage, s), 2)}
+              for stage, s in sorted(profiler.own.items(), key=lambda kv: -kv[1])}
+    result = {"model": args.model, "split": args.split, "calls": [p.name for p in files],
+              "variant": args.variant or None, "audio_s": round(audio_s, 1), "cpu_s": round(total_cpu, 2),
+              "wall_s": round(total_wall, 1), "rtf_cpu": round(total_cpu / audio_s, 4),
+              "cpu_threads": backend.cpu_threads,  # type: ignore[attr-defined]
+              "load_average_before": load_before, "load_average_after": [round(x, 1) for x in os.getloadavg()],
+              "stages": stages}
+    for stage, row in stages.items():
+        print(f"{stage:45s} {row['cpu_s']:8.2f} s {row['share']:6.1%} ({row['calls']} calls; "
+              f"{row['cpu_s_with_nested']:.2f} s with the stages it calls)")
+    print(f"total {total_cpu:.1f} s CPU, {total_wall:.1f} s wall, {audio_s:.0f} s of audio")
+    existing = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    key = args.key or f"{args.model}, {args.split}, calls {args.first + 1}-{args.first + len(files)}" + (
+        f", variant {args.variant}" if args.variant else "")
+    existing[key] = result
+    RESULTS.write_text(json.dumps(existing, indent=2) + "\n")
+    print(f"wrote {RESULTS.relative_to(ROOT)} key {key!r}")
+
+
+if __name__ == "__main__":
+    main()
