@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import math
+
 import pytest
 from pydantic import ValidationError
 
@@ -313,6 +316,28 @@ def test_a_malformed_classifier_file_is_a_clear_error(tmp_path) -> None:  # type
     semantic._load_classifier.cache_clear()
     with pytest.raises(ValidationError, match="not a trained classifier"):
         Exemplars.model_validate({"model": "trained", "weights": str(bad)})
+
+
+def test_a_classifier_file_weighs_tone_cues_beside_the_embedding(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """``cues`` in a classifier file: each tone cue a sentence fires adds its weight to the logit (here the embedding
+    counts for nothing: sarcasm alone decides), and the evidence names the tone read; unknown cues are an error."""
+    path = tmp_path / "cued.json"
+    path.write_text(json.dumps({"bias": -2.0, "weights": [0.0] * 384, "cues": {"sarcasm": 4.0, "polite": -1.0}}))
+    params = {"phrases": [], "regexes": [], "classifier": {"model": "trained", "weights": str(path), "threshold": 0.5}}
+    result = get_check("prohibited_language")(view(("customer", "The app crashed."),
+                                                   ("agent", "Thanks for the report. Oh wonderful, another crash.")),
+                                              params)
+    assert result.status == "fail", result.message
+    (evidence,) = result.evidence
+    assert (evidence.turn, evidence.quote) == (1, "Oh wonderful, another crash.")
+    assert round(evidence.similarity, 2) == 0.88 and evidence.note.endswith("tone: sarcasm")
+    said = [TurnView(0, "agent", "Thanks for the report, sorry about that.")]
+    assert semantic.hits(said, Exemplars.model_validate(params["classifier"]))[0].similarity == pytest.approx(
+        1 / (1 + math.exp(3.0)), abs=1e-3)
+    path.write_text(json.dumps({"bias": 0.0, "weights": [0.0] * 384, "cues": {"rudeness": 1.0}}))
+    semantic._load_classifier.cache_clear()
+    with pytest.raises(ValidationError, match="'cues' must map tone cues"):
+        Exemplars.model_validate({"model": "trained", "weights": str(path)})
 
 
 def test_the_shipped_prohibited_classifier_says_how_it_was_trained() -> None:

