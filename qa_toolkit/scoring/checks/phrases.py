@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any, Literal
 
 from pydantic import model_validator
 
-from qa_toolkit.scoring import semantic, text
+from qa_toolkit.scoring import semantic, text, tone
 from qa_toolkit.scoring.callturns import IVR_PROMPT_REGEXES, UNDECIDED, own_words
 from qa_toolkit.scoring.checks import CheckResult, Evidence, Params, on_channel, quote
 from qa_toolkit.scoring.checks.resolution import ESCALATION, ESCALATION_REGEXES, OFFER_REGEXES, handover
@@ -92,7 +93,7 @@ DISCLOSURE_REGEXES = (
 )
 PROHIBITED = (
     "calm down", "not my problem", "not my job", "shut up", "stupid", "idiot", "dumb",
-    "you people", "damn", "hell", "crap", "that's your problem", "deal with it", "i don't care",
+    "you people", "damn", "hell", "crap", "that's your problem", "i don't care",
     "you should have read", "as i already said", "like i said", "bloody", "ridiculous question",
     "that's on you", "your own fault", "your fault", "stop shouting", "effing", "frigging", "friggin", "freaking",
     # spoken swearing and brush-offs: "this sodding system", "for god's sake", "everybody's got a story"
@@ -101,6 +102,8 @@ PROHIBITED = (
     "don't have all day", "your lookout", "your own lookout",
 )
 PROHIBITED_REGEXES = (
+    # "deal with it" said to the customer, not the agent's own promise ("it is our problem and I'll deal with it")
+    r"(?<!i'll\s)(?<!i\swill\s)(?<!we'll\s)(?<!we\swill\s)(?<!me\s)(?<!i\scan\s)(?<!we\scan\s)\bdeal\s+with\s+it\b",
     # the you-people insult: "folks like you always say that", "people like you", "your sort"
     r"\b(?:folks|people|types?|sorts?)\s+like\s+you\b",
     r"\byour\s+(?:sort|type)\b(?!\s+(?:of|code|number))",
@@ -186,6 +189,8 @@ PROHIBITED_REGEXES = (
 # the same as speech recognition writes it on a call, a small word misheard: "declaring the conservatory was out to
 # you, and that's what we how it is" (was down to you ... that's simply how it is)
 SPOKEN_PROHIBITED_REGEXES = (
+    # "deal with it" said to the customer, not the agent's own promise ("it is our problem and I'll deal with it")
+    r"(?<!i'll\s)(?<!i\swill\s)(?<!we'll\s)(?<!we\swill\s)(?<!me\s)(?<!i\scan\s)(?<!we\scan\s)\bdeal\s+with\s+it\b",
     r"\b(?:was|were)\s+(?:all\s+|entirely\s+|completely\s+|really\s+)?out\s+to\s+you\b"
     r"(?!\s+(?:by|on|in|at|via|for|today|yesterday|last|this|next|already)\b)",
     r"\bthat's\s+(?!not\b|never\b)(?:\w+\s+){1,2}?how\s+it\s+is\b",
@@ -394,7 +399,10 @@ def prohibited_language(view: InteractionView, p: ProhibitedParams) -> CheckResu
                 continue
             hits.append(quote(turn, max(0, match.start - 20), match.end + 20))
     if not hits and (sem := semantic.match(spoken, p.exemplars) or semantic.match(spoken, p.classifier)):
-        hits.append(semantic.evidence(sem))
+        found = semantic.evidence(sem)
+        if not sem.exemplar and (cues := tone.rude(sem.sentence)):  # the classifier's: say which tone it read
+            found = replace(found, note=f"{found.note}; tone: {', '.join(cues)}")
+        hits.append(found)
     if hits:
         return CheckResult("fail", f"prohibited language in {len(hits)} place(s)", tuple(hits), 0.9,
                            {"count": len(hits)})
