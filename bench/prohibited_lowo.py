@@ -34,6 +34,7 @@ LABEL = "prohibited_language_by_agent"
 CHECK = "prohibited_language"
 GRID = (0.5, 0.6, 0.7, 0.8, 0.9)
 RULES = ("phrases", "regexes", "extra_phrases")
+DESIGNS = ("leaky", "before", "before_rules_off", "after", "after_rules_off", "cues", "cues_rules_off")
 
 
 def counts(pairs: list[tuple[bool, bool]]) -> dict[str, Any]:
@@ -67,17 +68,55 @@ def predicted(items: list[tuple[Any, dict[str, Any]]], params: dict[str, Any]) -
 
 
 def trained_block(items: list[tuple[Any, dict[str, Any]]], params: dict[str, Any], seed: dict[str, Any],
-                  folder: Path, name: str) -> str:
-    """Train the classifier on ``items`` from ``seed`` and write it to ``folder``; its path."""
-    from train_classifier import bags_of, train
+                  folder: Path, name: str, cues: tuple[str, ...] = ()) -> str:
+    """Train the classifier (with the tone ``cues``, if any) on ``items`` from ``seed`` and write it to ``folder``;
+    its path."""
+    from train_classifier import bags_of, classifier_file, train
 
     from qa_toolkit.scoring.checks import get_check
 
     checked = get_check(CHECK).params.model_validate({**params, "classifier": None})
-    weights, bias, _, _ = train(list(seed["positive"]), list(seed["negative"]), bags_of(items, checked))
+    weights, bias, _, _ = train(list(seed["positive"]), list(seed["negative"]), bags_of(items, checked), cues=cues)
     path = folder / f"{name}.json"
-    path.write_text(json.dumps({"bias": bias, "weights": [float(w) for w in weights]}), encoding="utf-8")
+    path.write_text(json.dumps(classifier_file(weights, bias, cues)), encoding="utf-8")
     return str(path)
+
+
+class Trainer:
+    """Classifiers trained without some writers, each trained once: leaving A out and then B inside it trains on
+    the same conversations from the same seed as leaving B out and then A."""
+
+    def __init__(self, by: dict[str, list[Any]], block: dict[str, Any], params: dict[str, Any], folder: Path) -> None:
+        self.by, self.block, self.params, self.folder = by, block, params, folder
+        self.paths: dict[tuple[frozenset[str], tuple[str, ...]], str] = {}
+
+    def seed(self, without: frozenset[str]) -> dict[str, Any]:
+        """The exemplar block without the sentences of the writers in ``without``."""
+        return stripped(self.block, [item for name in sorted(without) for item in self.by[name]])
+
+    def path(self, without: frozenset[str], cues: tuple[str, ...]) -> str:
+        """The classifier trained on every writer but those in ``without``."""
+        key = (without, cues)
+        if key not in self.paths:
+            teach = [item for name, items in self.by.items() if name not in without for item in items]
+            self.paths[key] = trained_block(teach, self.params, self.seed(without), self.folder,
+                                            f"{'-'.join(sorted(without))}-{len(cues)}", cues)
+        return self.paths[key]
+
+
+def held_threshold(name: str, trainer: Trainer, grid: tuple[float, ...], cues: tuple[str, ...]) -> float:
+    """The classifier's threshold for writer ``name`` left out, chosen by leave-one-writer-out inside the others."""
+    inner: dict[float, list[tuple[bool, bool]]] = {t: [] for t in grid}
+    for other in trainer.by:
+        if other == name:
+            continue
+        without = frozenset({name, other})
+        path, inner_seed = trainer.path(without, cues), trainer.seed(without)
+        for t in grid:
+            classifier = {"model": "trained", "weights": path, "threshold": t}
+            inner[t] += predicted(trainer.by[other], {**trainer.params, "exemplars": inner_seed,
+                                                      "classifier": classifier})
+    return max(grid, key=lambda t: (counts(inner[t])["f1"], t))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -91,6 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     from mine_exemplars import DEV_WRITERS, writer_of
     from train_classifier import rubric_block
 
+    from qa_toolkit.scoring import tone
     from qa_toolkit.scoring.evaluate import read_labelled
 
     items = [(v, {LABEL: l[LABEL]}) for v, l in read_labelled(args.labels) if LABEL in l]
@@ -100,49 +140,40 @@ def main(argv: list[str] | None = None) -> int:
     by = {name: [item for item in items if writer_of(item[0].external_id) == name] for name in writers}
     off = dict.fromkeys(RULES, ())
     out: dict[str, Any] = {"conversations": len(items), "writers": {}, "grid": list(args.grid)}
-    pooled: dict[str, list[tuple[bool, bool]]] = {k: [] for k in ("leaky", "before", "before_rules_off", "after",
-                                                                 "after_rules_off")}
-    grid_pooled: dict[float, list[tuple[bool, bool]]] = {t: [] for t in args.grid}
+    pooled: dict[str, list[tuple[bool, bool]]] = {k: [] for k in DESIGNS}
+    grid_pooled: dict[str, dict[float, list[tuple[bool, bool]]]] = {d: {t: [] for t in args.grid}
+                                                                    for d in ("after", "cues")}
     with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
+        trainer = Trainer(by, block, params, Path(tmp))
         for name in writers:
-            held, teach = by[name], [item for item in items if writer_of(item[0].external_id) != name]
-            seed = stripped(block, held)
-            inner: dict[float, list[tuple[bool, bool]]] = {t: [] for t in args.grid}
-            for other in writers:  # the threshold, chosen on the six writers alone
-                if other == name:
-                    continue
-                inner_held = by[other]
-                inner_teach = [item for item in teach if writer_of(item[0].external_id) != other]
-                inner_seed = stripped(seed, inner_held)
-                path = trained_block(inner_teach, params, inner_seed, folder, f"{name}-{other}")
+            held, seed = by[name], stripped(block, by[name])
+            found = {"leaky": predicted(held, {**params, "exemplars": block}),
+                     "before": predicted(held, {**params, "exemplars": seed}),
+                     "before_rules_off": predicted(held, {**params, **off, "exemplars": seed})}
+            thresholds = {}
+            for design, cues in (("after", ()), ("cues", tone.NAMES)):
+                threshold = held_threshold(name, trainer, tuple(args.grid), cues)
+                path = trainer.path(frozenset({name}), cues)
+                classifier = {"model": "trained", "weights": path, "threshold": threshold}
+                found[design] = predicted(held, {**params, "exemplars": seed, "classifier": classifier})
+                found[f"{design}_rules_off"] = predicted(held, {**params, **off, "exemplars": seed,
+                                                                "classifier": classifier})
+                thresholds[design] = threshold
                 for t in args.grid:
-                    classifier = {"model": "trained", "weights": path, "threshold": t}
-                    inner[t] += predicted(inner_held, {**params, "exemplars": inner_seed, "classifier": classifier})
-            threshold = max(args.grid, key=lambda t: (counts(inner[t])["f1"], t))
-            path = trained_block(teach, params, seed, folder, name)
-            classifier = {"model": "trained", "weights": path, "threshold": threshold}
-            found = {
-                "leaky": predicted(held, {**params, "exemplars": block}),
-                "before": predicted(held, {**params, "exemplars": seed}),
-                "before_rules_off": predicted(held, {**params, **off, "exemplars": seed}),
-                "after": predicted(held, {**params, "exemplars": seed, "classifier": classifier}),
-                "after_rules_off": predicted(held, {**params, **off, "exemplars": seed, "classifier": classifier}),
-            }
-            for t in args.grid:
-                grid_pooled[t] += predicted(held, {**params, "exemplars": seed,
-                                                   "classifier": {**classifier, "threshold": t}})
+                    grid_pooled[design][t] += predicted(held, {**params, "exemplars": seed,
+                                                               "classifier": {**classifier, "threshold": t}})
             for key, pairs in found.items():
                 pooled[key] += pairs
-            out["writers"][name] = {"conversations": len(held), "threshold": threshold,
+            out["writers"][name] = {"conversations": len(held), "thresholds": thresholds,
                                     "exemplars_left_out": [len(block["positive"]) - len(seed["positive"]),
                                                            len(block["negative"]) - len(seed["negative"])],
                                     **{key: counts(pairs)["f1"] for key, pairs in found.items()}}
             print(name, out["writers"][name], file=sys.stderr, flush=True)
     out["pooled"] = {key: counts(pairs) for key, pairs in pooled.items()}
-    out["after_at_each_threshold"] = {str(t): counts(pairs) for t, pairs in grid_pooled.items()}
+    for design, by_threshold in grid_pooled.items():
+        out[f"{design}_at_each_threshold"] = {str(t): counts(pairs) for t, pairs in by_threshold.items()}
     out["summary"] = {"before_f1": out["pooled"]["before"]["f1"], "after_f1": out["pooled"]["after"]["f1"],
-                      "leaky_f1": out["pooled"]["leaky"]["f1"]}
+                      "cues_f1": out["pooled"]["cues"]["f1"], "leaky_f1": out["pooled"]["leaky"]["f1"]}
     text = json.dumps(out, indent=1)
     print(text)
     if args.out:
