@@ -95,6 +95,8 @@ def test_prohibited_language_extra_phrases_from_the_rubric() -> None:
     ("Pay by Friday or you will be taken to court.", "fail"),  # legal action as a certainty
     ("If it stays unpaid our client may start county court proceedings.", "pass"),  # what may lawfully happen
     ("I'm sorry, and none of this is your fault.", "pass"),  # "none" negates the blame
+    ("That's the policy, you'll just have to deal with it.", "fail"),
+    ("It is our problem and I'll deal with it today.", "pass"),  # the agent's own promise
 ])
 def test_prohibited_language_idioms_certain_threats_and_none(said: str, status: str) -> None:
     assert run("prohibited_language", view(("agent", said))).status == status
