@@ -2,18 +2,22 @@
 
     python bench/prohibited_lowo.py --out bench/results/prohibited_lowo.json          # dev only
 
-Dev has seven writers (tests/data/labelled/README.md, ``DEV_WRITERS`` in tools/mine_exemplars.py). For each writer,
+Dev has eight writers (tests/data/labelled/README.md, ``DEV_WRITERS`` in tools/mine_exemplars.py). For each writer,
 every sentence of the rubric's exemplar block that occurs in that writer's conversations is taken out of the block
 (the block was mined from and picked in all of dev: leaving them in measures sentences it has seen; that figure is
-``leaky``), the classifier is trained on the other six writers (tools/train_classifier.py), and the real check runs
-on the writer left out; counts are pooled over the seven. Designs:
+``leaky``), the classifier is trained on the other writers (tools/train_classifier.py), and the real check runs
+on the writer left out; counts are pooled over all. Designs:
 
 - ``before``: the rubric's exemplar block alone (as shipped before the trained classifier), its threshold;
-- ``after``: the block and the trained classifier (``classifier: {model: trained}``), the classifier's threshold
-  chosen by leave-one-writer-out *inside* the six writers (``--grid``), so the held-out writer picks nothing.
+- ``after``: the block and the trained classifier over the embedding alone (``classifier: {model: trained}``), the
+  classifier's threshold chosen by leave-one-writer-out *inside* the other writers (``--grid``), so the held-out
+  writer picks nothing;
+- ``cues``: the same with the tone cues of qa_toolkit/scoring/tone.py weighed beside the embedding.
 
-The phrase lists and patterns were written on all of dev and cannot be taken apart by writer; ``rules_off`` repeats
-each design without them (the blocks alone). Run on dev only, never on a test split.
+The phrase lists, patterns and tone cues were written on all of dev and cannot be taken apart by writer; ``rules_off``
+repeats each design without the phrase lists and patterns (the blocks and the classifier alone), and
+``without_newest_writer`` pools all but the newest writer, whose conversations the newest rules and cues were written
+beside. Run on dev only, never on a test split.
 """
 
 from __future__ import annotations
@@ -119,6 +123,12 @@ def held_threshold(name: str, trainer: Trainer, grid: tuple[float, ...], cues: t
     return max(grid, key=lambda t: (counts(inner[t])["f1"], t))
 
 
+def pairs_of(out: dict[str, Any], name: str, key: str) -> list[tuple[bool, bool]]:
+    """(expected, predicted) pairs rebuilt from a writer's confusion counts for design ``key`` (order aside)."""
+    c = out["writers"][name]["counts"][key]
+    return [(True, True)] * c["tp"] + [(False, True)] * c["fp"] + [(True, False)] * c["fn"] + [(False, False)] * c["tn"]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("labels", nargs="?", default=str(DEV), help="the dev split (never a test split)")
@@ -143,6 +153,8 @@ def main(argv: list[str] | None = None) -> int:
     pooled: dict[str, list[tuple[bool, bool]]] = {k: [] for k in DESIGNS}
     grid_pooled: dict[str, dict[float, list[tuple[bool, bool]]]] = {d: {t: [] for t in args.grid}
                                                                     for d in ("after", "cues")}
+    by_writer: dict[str, dict[float, dict[str, list[tuple[bool, bool]]]]] = {d: {t: {} for t in args.grid}
+                                                                             for d in ("after", "cues")}
     with tempfile.TemporaryDirectory() as tmp:
         trainer = Trainer(by, block, params, Path(tmp))
         for name in writers:
@@ -167,11 +179,22 @@ def main(argv: list[str] | None = None) -> int:
             out["writers"][name] = {"conversations": len(held), "thresholds": thresholds,
                                     "exemplars_left_out": [len(block["positive"]) - len(seed["positive"]),
                                                            len(block["negative"]) - len(seed["negative"])],
-                                    **{key: counts(pairs)["f1"] for key, pairs in found.items()}}
-            print(name, out["writers"][name], file=sys.stderr, flush=True)
+                                    **{key: counts(pairs)["f1"] for key, pairs in found.items()},
+                                    "counts": {key: counts(pairs) for key, pairs in found.items()}}
+            print(name, {k: v for k, v in out["writers"][name].items() if k != "counts"}, file=sys.stderr, flush=True)
+            for design in ("after", "cues"):
+                for t in args.grid:
+                    by_writer[design][t][name] = grid_pooled[design][t][-len(held):]
     out["pooled"] = {key: counts(pairs) for key, pairs in pooled.items()}
     for design, by_threshold in grid_pooled.items():
         out[f"{design}_at_each_threshold"] = {str(t): counts(pairs) for t, pairs in by_threshold.items()}
+    # the same without the newest writer (whose conversations the newest rules and cues were written beside)
+    newest = writers[-1]
+    out["without_newest_writer"] = {"left_out": newest, **{
+        f"{design}_at_each_threshold": {str(t): counts([p for name, pairs in by_writer[design][t].items()
+                                                        if name != newest for p in pairs]) for t in args.grid}
+        for design in ("after", "cues")}, "pooled": {
+        key: counts([p for name in writers if name != newest for p in pairs_of(out, name, key)]) for key in DESIGNS}}
     out["summary"] = {"before_f1": out["pooled"]["before"]["f1"], "after_f1": out["pooled"]["after"]["f1"],
                       "cues_f1": out["pooled"]["cues"]["f1"], "leaky_f1": out["pooled"]["leaky"]["f1"]}
     text = json.dumps(out, indent=1)

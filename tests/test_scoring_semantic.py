@@ -8,7 +8,7 @@ import math
 import pytest
 from pydantic import ValidationError
 
-from qa_toolkit.scoring import semantic
+from qa_toolkit.scoring import semantic, tone
 from qa_toolkit.scoring.checks import get_check
 from qa_toolkit.scoring.engine import ScoringPlan
 from qa_toolkit.scoring.semantic import Exemplars
@@ -253,6 +253,8 @@ def test_shipped_acknowledgement_block_on_new_wordings(reply: str, status: str) 
     ("I'm sorry, that was our mistake, not yours.", "pass"),  # an apology
     ("I can't waive the fee, it's in the terms, but I can split it over two months.", "pass"),  # a polite refusal
     ("If the balance isn't paid by the 30th, the account may be passed to a recovery agency.", "pass"),  # lawful
+    ("Honestly, it's only nine quid, hardly a tragedy.", "fail"),  # minimising (a tone cue), no rude word
+    ("You wrote that we're 'a bunch of clowns', and I can see why.", "pass"),  # the customer's insult quoted
 ])
 def test_rude_by_meaning_and_firm_but_polite_by_the_shipped_block(said: str, status: str) -> None:
     from qa_toolkit.services.scoring import rubric_check_params
@@ -347,3 +349,7 @@ def test_the_shipped_prohibited_classifier_says_how_it_was_trained() -> None:
     trained = shipped.about["trained"]
     assert "chats_dev.jsonl" in trained["data"] and trained["negatives"] > 1000 and trained["positives"] > 100
     assert trained["leave_one_writer_out"]["after_f1"] > trained["leave_one_writer_out"]["before_f1"]
+    assert trained["leave_one_writer_out"]["cues_f1"] > trained["leave_one_writer_out"]["after_f1"]
+    assert set(shipped.cues) == set(tone.NAMES) and shipped.about["threshold"] == 0.8
+    assert dict(zip(shipped.cues, shipped.cue_weights.tolist()))["polite"] < 0 < dict(
+        zip(shipped.cues, shipped.cue_weights.tolist()))["sarcasm"]
