@@ -3,6 +3,8 @@
     nice .venv/bin/python bench/diarization_roles.py [--scripts bench/diarization/dev/roles_dev.yaml ...]
         [--hint none|truth|sidecar] --out bench/results/diarization_dev_r9_before.json
     nice .venv/bin/python bench/diarization_roles.py --labelled dev --hint none sidecar truth --out ...
+    nice .venv/bin/python bench/diarization_roles.py --labelled dev --scripts bench/diarization/dev/*.yaml \
+        --loo 0.3 --voices --hint none sidecar truth --out ...
 
 Renders the given call scripts (mono mixdowns with exact truth, tools/synth_calls.py) into
 bench/results/diarization-audio/roles/, transcribes each with tiny.en and diarizes it once (words, diarization
@@ -18,7 +20,12 @@ first speaker its script has (agent, or customer for a callback the customer ans
 agent's line), as a sidecar's ``first_speaker`` would; ``--hint sidecar`` the ``first_speaker`` the call's
 metadata really has (none on most calls). ``--labelled dev`` measures the mono recordings of the labelled call
 set's dev split (tests/data/labelled/calls/dev, issue 15: piper and espeak voices, line noise, mu-law) instead of
-rendered scripts; their words are cached the same way.
+rendered scripts, or beside them when ``--scripts`` is given too; their words are cached the same way.
+
+``--loo C`` measures each call with the role model refitted (L2 ``C``) on every other call of the run, so no call
+is decided by weights fitted on itself (leave one call out). ``--voices`` gives each labelled call its agent's
+enrolled voice (and every other roster agent's, as ``qa agents enroll-voice`` would): the mean embedding of that
+agent's own turns on the agent channel of up to ``VOICE_CALLS`` stereo dev calls, never the call measured.
 """
 
 from __future__ import annotations
@@ -31,6 +38,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -41,6 +49,7 @@ import diarization as bench  # noqa: E402  (bench/diarization.py)
 AUDIO = bench.CACHE / "roles"
 SIGNALS = bench.CACHE / "signals-roles"
 DEFAULT_SCRIPTS = [ROOT / "bench" / "diarization" / "dev" / "roles_dev.yaml"]
+VOICE_CALLS = 3  # stereo calls per agent whose agent turns make the enrolled voice
 
 
 def render(scripts: list[Path]) -> list[Path]:
@@ -112,7 +121,8 @@ def collect(paths: list[Path]) -> list[dict]:
             cache.write_bytes(pickle.dumps({"words": words, "diarization": found, "asr_cpu_s": asr_cpu,
                                             "diarize_cpu_s": time.process_time() - cpu - asr_cpu}))
             print(f"{f['name']}: tiny.en {asr_cpu:.1f} s CPU", file=sys.stderr)
-        out.append({**f, **pickle.loads(cache.read_bytes()), "sidecar_first_speaker": sidecar_first_speaker(path)})
+        out.append({**f, **pickle.loads(cache.read_bytes()), "sidecar_first_speaker": sidecar_first_speaker(path),
+                    "sidecar": path.with_suffix(".json"), "labelled": path.is_relative_to(bench.LABELLED)})
     return out
 
 
@@ -121,18 +131,37 @@ def first_speaker(turns: list[tuple[str, str]]) -> str:
     return "customer" if turns[0][0] == "customer" else "agent"
 
 
-def measure(call: dict, hint: str) -> dict:
-    """The attribution of the cached words by the code as it is now, against the call's truth."""
-    from qa_toolkit.transcribe.evaluate import diarization_error
-    from qa_toolkit.transcribe.speakers import SpeakerHints, attribute
+def measure(call: dict, hint: str, voices: dict | None = None, weights: dict[str, float] | None = None) -> dict:
+    """The attribution of the cached words by the code as it is now, against the call's truth (with the agent's
+    enrolled voice and the others' from ``voices`` when the call has an agent there; the role model's weights
+    replaced by ``weights`` when given)."""
+    from qa_toolkit.transcribe import role_cues
+    from qa_toolkit.transcribe.speakers import SpeakerHints
 
     words, found = call["words"], call["diarization"]
     given = {"none": None, "truth": first_speaker(call["turns"]), "sidecar": call["sidecar_first_speaker"]}[hint]
-    hints = SpeakerHints(first_speaker=given)
+    others = dict(voices or {})
+    agent_voice = others.pop(call_agent(call), None) if call_agent(call) else None
+    hints = SpeakerHints(agent_voice=agent_voice, other_agent_voices=others if agent_voice is not None else {},
+                         first_speaker=given)
+    shipped = role_cues.WEIGHTS
+    role_cues.WEIGHTS = weights or shipped
+    try:
+        return _measured(call, hints, agent_voice is not None)
+    finally:
+        role_cues.WEIGHTS = shipped
+
+
+def _measured(call: dict, hints: Any, voiced: bool) -> dict:
+    from qa_toolkit.transcribe.evaluate import diarization_error
+    from qa_toolkit.transcribe.speakers import attribute
+
+    words, found = call["words"], call["diarization"]
     ref_turns = [(bench.ROLE_ALIASES.get(s, s), t) for s, t in call["turns"]]
     grouped, attribution = attribute(words, found, hints)
     der = diarization_error(call["rttm"], [(s.start, s.end, str(s.speaker)) for s in found.segments])
-    return {"file": call["name"], "hint": hints.first_speaker, "words": len(words),
+    return {"file": call["name"], "labelled": call["labelled"], "hint": hints.first_speaker, "voice": voiced,
+            "words": len(words),
             "needs_review": attribution.needs_review, "reason": attribution.reason,
             "confidence": round(attribution.confidence, 3), "speakers": attribution.speakers,
             "true_speakers": len({s for s, _ in call["turns"]}),
@@ -203,7 +232,7 @@ def speaker_truth(words: list, owners: list, speaker: int, rttm: list[tuple[floa
     return votes.most_common(1)[0][0] if votes else "none"
 
 
-def fit(rows: list[dict], c: float) -> dict:
+def fit(rows: list[dict], c: float, *, loo: bool = True) -> dict:
     """Logistic regression (no intercept, L2 ``c``) on the pairs with a truth, each pair also mirrored (B, A);
     leave-one-call-out log odds for every pair."""
     import numpy as np
@@ -221,6 +250,8 @@ def fit(rows: list[dict], c: float) -> dict:
         return model.coef_[0]
 
     weights = train(x, y)
+    if not loo:
+        return {"c": c, "pairs": len(known), "weights": dict(zip(FEATURES, map(float, weights), strict=True))}
     loo = [float(x[i] @ train(np.delete(x, i, 0), np.delete(y, i))) for i in range(len(known))]
     for r, s in zip(known, loo, strict=True):
         r["loo_log_odds"] = round(s, 3)
@@ -231,18 +262,78 @@ def fit(rows: list[dict], c: float) -> dict:
             "loo_right_log_odds": sorted(round(abs(r["loo_log_odds"]), 3) for r in known if r["loo_right"])}
 
 
+def enrolled_voices(split: str) -> dict[str, object]:
+    """Each roster agent's enrolled voice (unit vector) from the agent's own turns on the agent channel of up to
+    ``VOICE_CALLS`` stereo calls of ``split`` (cached in SIGNALS), as recordings of the agent alone would give."""
+    import numpy as np
+
+    from qa_toolkit.transcribe.audio import decode
+    from qa_toolkit.transcribe.diarize import SAMPLE_RATE, embed_voice
+
+    cache = SIGNALS / f"voices-{split}.pkl"
+    if cache.is_file():
+        return pickle.loads(cache.read_bytes())
+    calls: dict[str, list[Path]] = {}
+    for path in labelled_calls(split, stereo=True):
+        agent = json.loads(path.with_suffix(".json").read_text()).get("agent_id")
+        if agent:
+            calls.setdefault(agent, []).append(path)
+    voices = {}
+    for agent, paths in sorted(calls.items()):
+        vectors = []
+        for path in paths:
+            truth = json.loads(path.with_suffix(".truth.json").read_text())
+            left = decode(path).channels[0]
+            own = [left[int(t["start_s"] * SAMPLE_RATE): int(t["end_s"] * SAMPLE_RATE)] for t in truth["turns"]
+                   if t["speaker"] == "agent"]
+            try:
+                vectors.append(embed_voice(np.concatenate(own)))
+            except ValueError:  # under 2 s of the agent's speech on that channel
+                continue
+            if len(vectors) == VOICE_CALLS:
+                break
+        mean = np.mean(vectors, axis=0)
+        voices[agent] = mean / np.linalg.norm(mean)
+    cache.write_bytes(pickle.dumps(voices))
+    return voices
+
+
+def call_agent(call: dict) -> str | None:
+    """The ``agent_id`` of a labelled call's sidecar (None for rendered scripts)."""
+    sidecar = call.get("sidecar")
+    return json.loads(sidecar.read_text()).get("agent_id") if sidecar and sidecar.is_file() else None
+
+
+def loo_weights(calls: list[dict], c: float) -> list[dict[str, float] | None]:
+    """For each call, the role model's weights fitted on every other call's pair (None: the shipped weights)."""
+    rows = pair_rows(calls)
+    out = []
+    for i in range(len(calls)):
+        others = [r for j, r in enumerate(rows) if j != i and r["y"] is not None]
+        out.append(fit(others, c, loo=False)["weights"])
+    return out
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scripts", type=Path, nargs="+", default=DEFAULT_SCRIPTS)
+    parser.add_argument("--scripts", type=Path, nargs="+",
+                        help=f"call scripts to render and measure (default {DEFAULT_SCRIPTS[0].name}, or none with "
+                             f"--labelled)")
     parser.add_argument("--hint", choices=["none", "truth", "sidecar"], nargs="+", default=["none", "truth"])
     parser.add_argument("--labelled", choices=["dev"],
                         help="the mono calls of the labelled call set's split instead of --scripts")
     parser.add_argument("--mixdown", action="store_true", help="with --labelled: its stereo calls, mixed down to mono")
     parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--loo", type=float, metavar="C",
+                        help="measure each call with the role model refitted (L2 C) on all the other calls")
+    parser.add_argument("--voices", action="store_true",
+                        help="with --labelled: enroll each roster agent's voice from the split's stereo calls")
     parser.add_argument("--fit", type=float, metavar="C",
                         help="fit the role model (L2 strength C) on the calls' cached words instead of measuring")
     args = parser.parse_args()
-    calls = collect(labelled_calls(args.labelled, stereo=args.mixdown) if args.labelled else render(args.scripts))
+    scripts = args.scripts or ([] if args.labelled else DEFAULT_SCRIPTS)
+    calls = collect((labelled_calls(args.labelled, stereo=args.mixdown) if args.labelled else [])
+                    + (render(scripts) if scripts else []))
     if args.fit:
         rows = pair_rows(calls)
         result = fit(rows, args.fit)
@@ -252,17 +343,23 @@ def main() -> int:
         args.out.write_text(json.dumps({**result, "per_call": rows}, indent=2, default=str) + "\n")
         print(f"wrote {args.out}")
         return 0
-    source = ({"labelled": args.labelled, "mixdown": args.mixdown} if args.labelled
-              else {"scripts": [s.name for s in args.scripts]})
+    source = {"labelled": args.labelled, "mixdown": args.mixdown, "scripts": [s.name for s in scripts],
+              "loo_c": args.loo, "voices": args.voices}
     result: dict = {**source, "load_average": os.getloadavg()}
+    weights = loo_weights(calls, args.loo) if args.loo else [None] * len(calls)
+    voices = enrolled_voices(args.labelled) if args.voices and args.labelled else None
     for hint in args.hint:
-        rows = [measure(c, hint) for c in calls]
-        result[f"hint_{hint}"] = {"summary": summary(rows), "per_call": rows}
+        rows = [measure(c, hint, voices, w) for c, w in zip(calls, weights, strict=True)]
+        groups = {"labelled": [r for r in rows if r["labelled"]], "synthetic": [r for r in rows if not r["labelled"]]}
+        result[f"hint_{hint}"] = {"summary": summary(rows), **{f"summary_{k}": summary(v) for k, v in groups.items()
+                                                               if v and len(v) < len(rows)}, "per_call": rows}
         for r in rows:
             print(f"{hint:5s} {r['file'][:36]:36s} review {int(r['needs_review'])} conf {r['confidence']:.2f} "
                   f"spk {r['speakers']}/{r['true_speakers']} right {r['right_by_time']:.2f} "
                   f"guess {r['best_guess_by_time']:.2f} {r['reason'] or ''}"[:220])
-        print(f"hint {hint}: {json.dumps(result[f'hint_{hint}']['summary'])}")
+        for key, value in result[f"hint_{hint}"].items():
+            if key.startswith("summary"):
+                print(f"hint {hint} {key}: {json.dumps(value)}")
     args.out.write_text(json.dumps(result, indent=2) + "\n")
     print(f"wrote {args.out}")
     return 0

@@ -48,13 +48,15 @@ def test_agent_from_what_they_say() -> None:
     assert result.confidence >= 0.9 and any(line.startswith("words: speaker 2") for line in result.evidence)
 
 
-def test_first_speaker_from_metadata_decides_alone_only_between_exactly_two_voices() -> None:
+def test_first_speaker_from_metadata_never_decides_alone() -> None:
     words, diar = _two_speakers("good morning", "good morning to you too")
     plain = assign_roles(words, words_to_speakers(words, diar), diar)
     assert plain.needs_review and set(plain.roles.values()) == {"unknown"} and "no evidence" in (plain.reason or "")
+    # round 11: not even between exactly two voices (alone it decided 1 of 4 synthetic dev calls wrongly: a mother
+    # merged with her daughter); it needs the words or a voice beside it
     alone = assign_roles(words, words_to_speakers(words, diar), diar, SpeakerHints(first_speaker="customer"))
-    assert not alone.needs_review and alone.roles == {1: "customer", 2: "agent"}
-    assert alone.confidence == pytest.approx(0.7)
+    assert alone.needs_review and set(alone.roles.values()) == {"unknown"}
+    assert alone.confidence == pytest.approx(0.55)
     # three voices: an IVR prompt (or a voice merged from two) may speak first, so the metadata alone never decides
     three = _words(*_said("hello there", 0.0), *_said("good morning", 10.0), *_said("good morning to you too", 20.0))
     diar3 = Diarization([SpeakerSegment(0, 9, 1), SpeakerSegment(10, 19, 2), SpeakerSegment(20, 40, 3)],
@@ -63,7 +65,7 @@ def test_first_speaker_from_metadata_decides_alone_only_between_exactly_two_voic
     assert guess.needs_review and guess.confidence == pytest.approx(0.55)
     words, diar = _two_speakers("good morning", "good morning how can I help")  # one agent phrase: 0.5
     hinted = assign_roles(words, words_to_speakers(words, diar), diar, SpeakerHints(first_speaker="customer"))
-    assert hinted.roles == {1: "customer", 2: "agent"} and hinted.confidence == pytest.approx(1 - 0.5 * 0.3)
+    assert hinted.roles == {1: "customer", 2: "agent"} and hinted.confidence == pytest.approx(1 - 0.5 * 0.45)
 
 
 def test_agent_from_who_speaks_to_whom_when_no_stock_phrase_is_said() -> None:
@@ -76,11 +78,14 @@ def test_agent_from_who_speaks_to_whom_when_no_stock_phrase_is_said() -> None:
     result = assign_roles(words, words_to_speakers(words, diar), diar)
     line = next(line for line in result.evidence if "role model" in line)  # the pronouns are read by the role model
     assert line.startswith("words: speaker 2 speaks like the agent, speaker 1 like the customer") and "address +" in line
-    assert result.roles == {1: "customer", 2: "agent"} and not result.needs_review
-    assert result.confidence == pytest.approx(0.9)  # z 2.5: log odds 1.3, over the 1.0 that decides alone
-    # the first-speaker hint against it: 0.7 for speaker 1, 0.9 for speaker 2 → 0.27, flagged, never guessed
+    # z 2.5: log odds 1.3, under the 2.0 that decides alone since round 11 (1.0 before): flagged, the roles unknown
+    assert result.needs_review and set(result.roles.values()) == {"unknown"} and 0.1 < result.confidence < 0.3
+    # the metadata agreeing (the customer spoke first, so speaker 2 is the agent) decides it
+    agreed = assign_roles(words, words_to_speakers(words, diar), diar, SpeakerHints(first_speaker="customer"))
+    assert agreed.roles == {1: "customer", 2: "agent"} and not agreed.needs_review and 0.6 <= agreed.confidence < 0.7
+    # the first-speaker hint against it: flagged, never guessed
     hinted = assign_roles(words, words_to_speakers(words, diar), diar, SpeakerHints(first_speaker="agent"))
-    assert hinted.needs_review and hinted.confidence == pytest.approx(0.9 * 0.3)
+    assert hinted.needs_review and "the evidence disagrees" in (hinted.reason or "")
     # too few words for the model: the pronouns alone, under ADDRESS_MIN_WORDS, say nothing (as before)
     short, sdiar = _two_speakers("I lost my card", "can you confirm your name")
     evidence = assign_roles(short, words_to_speakers(short, sdiar), sdiar).evidence

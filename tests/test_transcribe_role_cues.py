@@ -136,3 +136,79 @@ def test_an_agent_voice_that_also_tells_the_callers_story_is_flagged() -> None:
     grouped, flagged = attribute(words, diar)
     assert flagged.needs_review and flagged.roles == {1: "agent", 2: "customer"}
     assert "the agent (speaker 1) also tells a caller's own story" in (flagged.reason or "")
+
+
+# round 11: a decision needs the evidence to agree, or the words far enough alone (calibrated on 77 dev mono calls)
+_OUTBOUND = [
+    (1, "hello accounts"),
+    (2, "hi there this is Rosa from Fenwick Hire I'm ringing about our invoice for the scaffold tower it's overdue"),
+    (1, "oh okay do you have the invoice number so I can look it up"),
+    (2, "F H two zero four four"),
+    (1, "bear with me I can see it it's waiting for sign off let me check with the site manager"),
+    (1, "thanks for waiting he's approved it you'll get it in Thursday's payment run no problem"),
+    (2, "Thursday's great could you email the remittance when it goes"),
+    (1, "yes I'll send it once the run's done sorry it's late"),
+    (2, "thanks for sorting it bye now")]
+
+
+def test_a_customer_who_introduces_themselves_from_a_business_is_not_decided_by_words_alone() -> None:
+    # LC-D-091: an accounts clerk answers an outbound call and talks like staff; the agent introduces herself
+    words, diar = _call(*_OUTBOUND)
+    owners = words_to_speakers(words, diar)
+    alone = assign_roles(words, owners, diar)
+    assert alone.needs_review and set(alone.roles.values()) == {"unknown"}
+    assert "introduces themselves from an organisation ('this is rosa from fenwick')" in " ".join(alone.evidence)
+    # the metadata says the customer answered: it names speaker 2, the words speaker 1: flagged, never guessed
+    hinted = assign_roles(words, owners, diar, SpeakerHints(first_speaker="customer"))
+    assert hinted.needs_review and "the evidence disagrees" in (hinted.reason or "")
+    # an inbound business caller (LC-D-082's kind) with the metadata agreeing is decided: 0.3 and 0.55 → 0.685
+    inbound = [(2, "orders"), *[(2 if k == 1 else 1, text) for k, text in _OUTBOUND[1:]]]
+    words, diar = _call(*inbound)
+    owners = words_to_speakers(words, diar)
+    assert assign_roles(words, owners, diar).needs_review
+    agreed = assign_roles(words, owners, diar, SpeakerHints(first_speaker="agent"))
+    assert not agreed.needs_review and agreed.roles == {2: "agent", 1: "customer"}
+    assert agreed.confidence == pytest.approx(1 - 0.7 * 0.45)
+
+
+def _voices_near(first: float, second: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Unit voices u1, u2 and an enrolled voice v with v·u1 = ``first`` and v·u2 = ``second`` (u1·u2 = 0.9)."""
+    u1, u2 = np.array([1.0, 0.0, 0.0]), np.array([0.9, np.sqrt(1 - 0.81), 0.0])
+    y = (second - 0.9 * first) / u2[1]
+    return u1, u2, np.array([first, y, np.sqrt(1 - first ** 2 - y ** 2)])
+
+
+def test_a_weak_witness_against_a_strong_one_is_flagged_not_outvoted() -> None:
+    words, diar = _call(
+        (1, "morning Eastmere Water Femi speaking how can I help"),
+        (2, "my bill has come in at double and I'd like to know why I paid every month"),
+        (1, "sure can I take the first line of the address and the postcode please"),
+        (2, "four Larch Close E H nine one P L"),
+        (1, "thanks bear with me you'll get a letter and I'll refund the difference anything else"))
+    u1, u2, enrolled = _voices_near(0.93, 0.95)  # the enrolled voice leans to speaker 2 by 0.02: confidence 0.2
+    diar = Diarization(diar.segments, {1: u1, 2: u2})
+    owners = words_to_speakers(words, diar)
+    assert not assign_roles(words, owners, diar).needs_review  # the words alone: speaker 1, far enough
+    result = assign_roles(words, owners, diar, SpeakerHints(agent_voice=enrolled))
+    assert result.needs_review and set(result.roles.values()) == {"unknown"}  # 0.9 x 0.8 = 0.72 decided before
+    assert "the evidence disagrees: speaker 1" in (result.reason or "")
+
+
+def test_the_first_speaker_hint_skips_an_opening_prompt_and_a_caller_like_colleague_voice_is_no_agent_2() -> None:
+    # LC-D-051, 057: an IVR speaks first; the agent's line says first_speaker: agent
+    words, diar = _call(
+        (1, "you're through to Fixwell home repairs connecting you to the next free advisor"),
+        (2, "hi there you've got Callum what's gone wrong"),
+        (3, "your engineer was meant to come about my boiler today I took a day off and nobody came"),
+        (2, "I'm sorry about that can I take the first line of the address and the postcode"),
+        (3, "twelve Mercer Street"),
+        (2, "thanks I've booked you first slot Thursday you'll get a text"))
+    owners = words_to_speakers(words, diar)
+    hinted = assign_roles(words, owners, diar, SpeakerHints(first_speaker="agent"))
+    assert not hinted.needs_review and hinted.roles == {1: "other", 2: "agent", 3: "customer"}
+    assert any("speaker 1 is a recorded prompt" in line for line in hinted.evidence)
+    # the customer's voice sounds like another enrolled agent's (LC-D-088: two near piper voices): words decide
+    voiced = assign_roles(words, owners, diar, SpeakerHints(agent_voice=diar.voices[2],
+                                                            other_agent_voices={"a-101": diar.voices[3]}))
+    assert voiced.roles == {1: "other", 2: "agent", 3: "customer"} and not voiced.needs_review
+    assert any("sounds like agent a-101, but does not talk like staff" in line for line in voiced.evidence)
