@@ -472,3 +472,83 @@ def test_on_a_mono_call_a_team_lead_who_took_over_acknowledges_and_verifies() ->
     assert empathy.status == "pass" and empathy.evidence[-1].turn == 3, empathy.message
     identity = run("identity_before_account", view)
     assert identity.status == "pass" and [e.turn for e in identity.evidence] == [3, 5], identity.message
+
+
+# round 10 (callwords): wording the dev writers never used; sentences of our own, not the labelled calls'
+@pytest.mark.parametrize(("first", "greeted"), [
+    ("Dev. What can we fix for you?", True),
+    ("Nadia here, what's gone wrong?", True),
+    ("Support desk, you've got Sunil, what's up?", True),
+    ("Hey, this is Ruth on the early shift.", True),
+    ("Admissions, what is it?", False),
+    ("Right, what's the account number?", False),
+    ("Billing. What's the reference?", False),
+    ("Yeah? Go on.", False),
+])
+def test_a_first_name_and_a_question_introduce_the_agent(first: str, greeted: bool) -> None:
+    result = run("greeting", call(("agent", first, 0.0, 3.0), ("customer", "Hi, it's my bill.", 3.5, 5.0),
+                                  ("agent", "Postcode and date of birth?", 5.5, 7.0)))
+    assert (result.status == "pass") is greeted, result.message
+
+
+@pytest.mark.parametrize(("notice", "given"), [
+    ("Heads up, our calls get reviewed to coach the team.", True),
+    ("We listen back to calls to train new starters.", True),
+    ("Every call here is saved for training purposes.", True),
+    ("I'll call you back once the form is saved.", False),
+    ("I've reviewed your account already.", False),
+])
+def test_recording_notices_in_other_words_by_the_support_call_rubric(notice: str, given: bool) -> None:
+    from qa_toolkit.services.scoring import rubric_check_params
+
+    check = get_check("disclosure")
+    params = check.params.model_validate(rubric_check_params("support-call")["disclosure"])
+    result = check(call(("agent", f"Dev here. {notice}", 0.0, 5.0),
+                        ("customer", "Hi, it's about my rent.", 5.5, 7.0)), params)
+    assert (result.status == "pass") is given, result.message
+
+
+@pytest.mark.parametrize(("said", "prohibited"), [
+    ("No point getting angry at me, the price is the price.", True),
+    ("They all say that.", True),
+    ("I'm not going through it again, it's in the letter.", True),
+    ("Telling us you'd moved would have saved us all the hassle.", True),
+    ("Pay by Friday or we'll send someone round to collect.", True),
+    ("I'll send someone round to fix the boiler on Monday.", False),
+    ("I'm sorry you had to go through it again.", False),
+    ("Everyone says the new app is easier.", False),
+])
+def test_brush_offs_and_threats_in_other_words(said: str, prohibited: bool) -> None:
+    result = run("prohibited_language", call(("agent", "Hello, Ann speaking.", 0.0, 2.0),
+                                             ("customer", "This is the second time I've called.", 2.5, 5.0),
+                                             ("agent", said, 5.5, 9.0)))
+    assert (result.status == "fail") is prohibited, result.message
+
+
+@pytest.mark.parametrize(("said", "escalated"), [
+    ("That's above me, let me find someone more senior.", True),
+    ("I'll log a case with tier two and they'll call you tomorrow.", True),
+    ("My supervisor, Jen. She'll ring you after lunch.", True),
+    ("I'll ring you back myself after lunch.", False),
+    ("The tier two plan is ten pounds a month.", False),
+])
+def test_hand_overs_in_other_words(said: str, escalated: bool) -> None:
+    result = run("escalation", call(("agent", "Billing, Alex speaking.", 0.0, 2.0),
+                                    ("customer", "My bill is wrong.", 2.5, 4.0),
+                                    ("agent", said, 4.5, 9.0)))
+    assert bool(result.measures.get("escalated")) is escalated, result.message
+
+
+@pytest.mark.parametrize(("before", "after", "status"), [
+    ("Stay with me while I find someone who knows.", "Thanks for hanging on, I've got the answer.", "pass"),
+    ("Let me ring the depot, I'll be back with you shortly.", "Right, the depot has it.", "fail"),
+    ("Let me ask the warehouse, won't be long.", "Sorry about the wait, it's there.", "pass"),
+])
+def test_a_wait_announced_without_the_word_hold(before: str, after: str, status: str) -> None:
+    result = run("hold_etiquette", call(("agent", "Hi, Jo here.", 0.0, 1.5),
+                                        ("customer", "Where's my parcel?", 2.0, 3.5),
+                                        ("agent", before, 4.0, 7.0),
+                                        ("agent", after, 19.0, 22.0),
+                                        ("customer", "Okay.", 22.5, 23.0)))
+    assert result.status == status, result.message
+    assert status == "pass" or "no thanks" in result.message

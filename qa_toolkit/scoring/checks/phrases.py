@@ -50,9 +50,23 @@ DEPARTMENTS = frozenset({
     "loyalty", "complaints", "payments", "returns", "orders", "technical", "tech", "fraud", "security", "reception",
 })
 NOT_A_NAME = DEPARTMENTS | frozenset({
+    "admissions", "enquiries", "reservations", "appointments", "registrations", "applications", "renewals",
+    "repairs", "deliveries", "claim", "meter", "readings", "go", "on", "ahead", "look", "listen", "great", "perfect",
+    "cheers", "lovely", "good", "cool", "ah", "oh", "aye", "hmm", "mm", "yup", "wait", "just", "what", "who", "how",
+    "thank", "you", "and", "but", "the", "a", "it", "is", "that", "this", "yes", "right", "okay",
     "yes", "yeah", "yep", "no", "okay", "ok", "right", "sure", "hello", "hi", "sorry", "thanks", "go", "hang", "hold",
     "one", "sec", "moment", "ahead", "please", "um", "uh", "er", "so", "well", "now", "fine", "alright",
 })
+# a phone opening of a first name and an open question, nothing else: "Marta. What are we sorting out today?", "Otis
+# here, how can I be useful?", "Claims, you've got Priya, what's happened?" (matched on the agent's first words as
+# written; a department or a filler before the question, "Admissions, what is it?", "Right, what's the problem?",
+# introduces nobody)
+OPEN_QUESTION = re.compile(r"^\W*(?:what|how|where|who|which|why)\b[^?]*\?", re.IGNORECASE)
+INTRODUCED = re.compile(
+    r"\b(?i:you(?:'ve|\s+have)\s+got|you(?:'re|\s+are)\s+(?:with|talking\s+(?:to|with))|this\s+is|it's|it\s+is)\s+"
+    r"(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|"
+    r"August|September|October|November|December)\b)[A-Z][a-z'-]+\b"
+    r"|^\W*[A-Z][a-z'-]+\s+(?i:here|speaking|on\s+the\s+line|at\s+(?-i:[A-Z]))\b")
 CLOSINGS = (
     "anything else", "goodbye", "bye", "take care", "thanks for contacting",
     "thank you for contacting", "thank you for calling", "thanks for calling", "thanks for chatting",
@@ -194,6 +208,23 @@ SPOKEN_PROHIBITED_REGEXES = (
     r"\b(?:was|were)\s+(?:all\s+|entirely\s+|completely\s+|really\s+)?out\s+to\s+you\b"
     r"(?!\s+(?:by|on|in|at|via|for|today|yesterday|last|this|next|already)\b)",
     r"\bthat's\s+(?!not\b|never\b)(?:\w+\s+){1,2}?how\s+it\s+is\b",
+    # spoken brush-offs (round 10): telling the caller not to be upset in other words ("not much point getting upset
+    # with me"), disowning ("I don't run the airline"), disbelief ("everyone says that"), refusing to explain again,
+    # a counterfactual blame ("reading the terms would have saved us both the bother", "can't expect us to read
+    # minds", "you never told us"), a doorstep threat ("we'll send someone round")
+    r"\b(?:no|not\s+much|little|what's\s+the)\s+(?:point|use|good)\s+(?:in\s+)?(?:getting|being)\s+(?:\w+\s+)?"
+    r"(?:upset|angry|cross|stroppy|shirty|arsy|annoyed|emotional|worked\s+up)\b",
+    r"\b(?:getting|get)\s+(?:upset|angry|cross|stroppy|shirty|arsy)\s+(?:with|at)\s+me\b",
+    r"\bi\s+(?:don't|do\s+not)\s+(?:run|own)\s+the\s+\w+", r"\bi\s+(?:don't|do\s+not)\s+make\s+the\s+rules\b",
+    r"\b(?:every(?:one|body)|they\s+all|you\s+all)\s+(?:says?|said|tells?\s+(?:me|us))\s+that\b",
+    r"\b(?:not|never)\s+(?:going\s+)?(?:over|through)\s+(?:it|this|that)\s+again\b",
+    r"\b(?:i've|i\s+have)\s+(?:explained|said|told\s+you)\s+(?:it|this|that)\s+(?:twice|three\s+times|already|"
+    r"before|(?:a\s+)?(?:few|couple\s+of|hundred)\s+times)\b",
+    r"\bread\s+(?:your\s+|people's\s+)?minds?\b", r"\byou\s+(?:never|didn't)\s+(?:told|tell|warn(?:ed)?|let)\s+us\b",
+    r"\bwould(?:'ve|\s+have)\s+saved\s+(?:us|you|everyone|everybody)\s+(?:both\s+|all\s+)?(?:the|a\s+lot\s+of|some)\s+"
+    r"(?:bother|trouble|hassle|time|grief)\b",
+    r"\bsend\s+(?:someone|somebody|people|the\s+lads|a\s+(?:man|team|collector))\s+(?:round|around|over|out)\s+"
+    r"(?:to\s+(?:collect|recover|take|seize|get\s+(?:it|the\s+money))|for\s+(?:it|the\s+money|what\s+you\s+owe))\b",
 )
 
 
@@ -290,6 +321,25 @@ def _named_opening(turn: TurnView) -> text.Match | None:
     return text.Match(match.start(1), match.end(2), match.group(0), False)
 
 
+def _spoken_introduction(turn: TurnView) -> text.Match | None:
+    """A phone opening that gives the agent's name, however briefly, in the first words of their first turn: "you've
+    got Priya", "this is Aoife", "Otis here", or a short first sentence that is no department or filler word followed
+    by an open question ("Tomas. What's broken?")."""
+    sentences = [m for m in re.finditer(r"[^.!?,]+(?:[.!?,]+|$)", turn.text) if m.group(0).strip()][:3]
+    if not sentences:
+        return None
+    opening = turn.text[: sentences[-1].end()]
+    if (found := INTRODUCED.search(opening)) is not None:
+        return text.Match(found.start(), found.end(), found.group(0), False)
+    first = sentences[0]
+    words = re.findall(r"[\w'-]+", first.group(0).casefold())
+    name_like = 1 <= len(words) <= 3 and not set(words) <= NOT_A_NAME and not any(
+        w in NOT_A_NAME or re.search(r"(?:ions|ments|ings|ies)$", w) for w in words[:1])
+    if name_like and len(sentences) > 1 and OPEN_QUESTION.match(turn.text[first.end():]):
+        return text.Match(first.start(), min(len(turn.text), first.end() + 40), turn.text[first.start():first.end()], False)
+    return None
+
+
 def _before_hand_over(turns: list[TurnView]) -> list[TurnView]:
     """A call's first agent turns up to the one that hands the call over ("I'll put you through to billing"): on the
     agent's line, whoever speaks after it is the colleague who took the call, not the first agent."""
@@ -321,6 +371,9 @@ def greeting(view: InteractionView, p: GreetingParams) -> CheckResult:
     if view.channel == "call" and p.named_opening and (named := _named_opening(turns[0])):
         return CheckResult("pass", f"greeting in turn {turns[0].index}: the company and the agent named",
                            (quote(turns[0], named.start, named.end),), 0.8)
+    if view.channel == "call" and p.named_opening and (named := _spoken_introduction(turns[0])):
+        return CheckResult("pass", f"greeting in turn {turns[0].index}: the agent gives their name",
+                           (quote(turns[0], named.start, named.end),), 0.75)
     if sem := semantic.match(turns, p.exemplars):
         return CheckResult("pass", f"greeting in turn {sem.turn.index} (similarity {sem.similarity:.2f})",
                            (semantic.evidence(sem),), sem.confidence)

@@ -116,6 +116,15 @@ SPOKEN_ESCALATION_REGEXES = (
     r"(?:team|department|desk|engineers|specialists|underwriters|unit)\b",
     r"\b(?:send|sending|pass|passing|hand|handing|pop|popping|put|putting)\s+(?:it|this|that|everything|"
     r"all\s+of\s+(?:this|that|it))\s+(?:over|across)\s+to\s+(?!(?:you|your|me|us)\b)\w",
+    # hand-overs said in other words on the phone (round 10): "let me get someone senior", "I'll raise a ticket with
+    # tier two", "my manager, Carla ... she'll phone you before five"
+    r"\b(?:get|getting|fetch|fetching|grab|find|finding|bring|bringing)\s+(?:in\s+)?(?:someone|somebody)\s+"
+    r"(?:more\s+)?(?:senior|higher\s+up|from\s+(?:the|our)\s+\w+)\b",
+    r"\b(?:ticket|case|job)\s+(?:with|for|to)\s+(?:tier|level|line|second|third)\s+(?:two|three|2|3|line)\b",
+    r"\b(?:tier|level|second\s+line|third\s+line)\s+(?:two|three|2|3|support|team)?\s*(?:will|'ll|are\s+going\s+to)\s+"
+    r"(?:\w+\s+)?(?:call|ring|phone|contact|be\s+in\s+touch)\b",
+    r"\bmy\s+(?:manager|supervisor|team\s+lead(?:er)?|boss)\b[^.!?]{0,40}[.!?,]?\s*(?:[^.!?]{0,80}[.!?]\s*)?"
+    r"(?:she|he|they)(?:'ll|\s+will)\s+(?:\w+\s+)?(?:call|ring|phone|contact|get\s+back\s+to)\s+you\b",
 )
 # someone new on the agent's line: "Tier two, Ravi speaking", "it's Karen Holt, I lead the collections team"; in
 # the agent's first turn this is the agent introducing themselves ("Good morning, Oliver speaking"), no hand-over

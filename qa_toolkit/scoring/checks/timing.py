@@ -39,6 +39,12 @@ HOLD_REGEXES = (
     r"\b(?:put|putting|pass|passing|transfer|transferring|pop|popping|send|sending|move|moving)\s+you\s+"
     r"(?:across|through|over)\b",
     r"\b(?:get|fetch|grab|bring)\s+(?:my|a|the|our)\s+(?:team\s*lead(?:er)?|supervisor|manager|line\s+manager)\b",
+    # a wait announced without the word hold (round 10): "stay with me while I fetch them", "I'll be back with you
+    # shortly", "won't be long", "let me check with the metering team, two minutes", "let me get someone senior"
+    r"\b(?:stay|bear)\s+with\s+(?:me|us)\b", r"\bback\s+(?:with|to)\s+you\s+(?:shortly|soon|in\s+(?:a|one|two)\b)",
+    r"\bwon't\s+be\s+(?:long|a\s+(?:moment|minute|sec|second|tick))\b",
+    r"(?:^|[,.]\s*)(?:two|a\s+couple\s+of|a\s+few|five)\s+(?:minutes|mins|secs|seconds|ticks)\s*[.!]",
+    r"\b(?:get|fetch|grab|find)\s+(?:someone|somebody)\s+(?:more\s+)?(?:senior|higher\s+up|who)\b",
 )
 THANKS_FOR_WAITING = (
     "thanks for waiting", "thank you for waiting", "thanks for holding", "thank you for holding",
