@@ -59,16 +59,26 @@ DECODING: dict[str, Any] = {"language": "en", "beam_size": 5, "pack_channels": F
 KINDS = ("card", "expiry", "cvv", "ssn", "phone", "email", "account")
 
 
-def render() -> None:
-    """Render the call set once (deterministic: the same script gives the same bytes)."""
+def render(batches: Sequence[str] = ()) -> None:
+    """Render the call set once (deterministic: the same script gives the same bytes); with ``batches``, only
+    their calls (each selection has its own stamp), so that measuring one batch does not render them all."""
     scripts = SET / "calls.yaml"
-    stamp = AUDIO / ".rendered"
-    if stamp.exists() and stamp.read_text() == scripts.read_text():
+    text = scripts.read_text()
+    if batches:
+        data = yaml.safe_load(text)
+        data["calls"] = [c for c in data["calls"] if c["file"].startswith(tuple(f"{b}-" for b in batches))]
+        text = yaml.safe_dump(data, sort_keys=False, width=120)
+    stamp = AUDIO / (".rendered-" + "_".join(batches) if batches else ".rendered")
+    if stamp.exists() and stamp.read_text() == text:
         return
     print("rendering the call set with tools/synth_calls.py ...", file=sys.stderr)
-    subprocess.run([sys.executable, str(ROOT / "tools" / "synth_calls.py"), str(scripts), "--out", str(AUDIO)],
-                   check=True)
-    stamp.write_text(scripts.read_text())
+    AUDIO.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        selected = Path(tmp) / "calls.yaml"
+        selected.write_text(text)
+        subprocess.run([sys.executable, str(ROOT / "tools" / "synth_calls.py"), str(selected if batches else scripts),
+                        "--out", str(AUDIO)], check=True)
+    stamp.write_text(text)
 
 
 def _side(turn: dict[str, Any]) -> str:
@@ -78,23 +88,24 @@ def _side(turn: dict[str, Any]) -> str:
 
 def write_labelled() -> Path:
     """``labelled_calls.jsonl``: the set's scripted turns as canonical call records with ``unredacted_pii``
-    labels, so that ``qa score eval`` measures the PII check per type on calls as it does on chats. Left as it is
-    when the audio folder holds only some of the calls (a cache of one batch linked there, see --cached-only)."""
+    labels, so that ``qa score eval`` measures the PII check per type on calls as it does on chats. The records of
+    the calls rendered in the audio folder (all, one batch, or a cache linked there, see --cached-only) replace
+    theirs in the file, in place; the others are kept as they are, a new call's record goes last."""
     out = SET / "labelled_calls.jsonl"
-    truth_files = sorted(AUDIO.glob("*.truth.json"))
-    if len(truth_files) < len(yaml.safe_load((SET / "calls.yaml").read_text(encoding="utf-8"))["calls"]):
-        print(f"{AUDIO} holds {len(truth_files)} calls, not the whole set: {out.name} left as it is", file=sys.stderr)
-        return out
-    lines = []
-    for truth_file in truth_files:
+    records: dict[str, str] = {}
+    if out.exists():
+        for line in out.read_text(encoding="utf-8").splitlines():
+            records[json.loads(line)["id"]] = line
+    for truth_file in sorted(AUDIO.glob("*.truth.json")):
         truth = json.loads(truth_file.read_text())
         meta = truth["metadata"]
         turns = [{"speaker": _side(t), "text": t["text"],
                   "start_s": t["start_s"], "end_s": t["end_s"]} for t in truth["turns"]]
         labels = [{"type": s["kind"], "turn": s["turn"], "text": s["text"]} for s in truth["spans"]]
-        lines.append(json.dumps({"id": meta["call_id"], "channel": "call", "agent": {"id": meta["agent_id"]},
-                                 "queue": meta["queue"], "split": meta["split"], "turns": turns,
-                                 "labels": {"unredacted_pii": labels}}))
+        records[meta["call_id"]] = json.dumps({"id": meta["call_id"], "channel": "call", "agent": {"id": meta["agent_id"]},
+                                               "queue": meta["queue"], "split": meta["split"], "turns": turns,
+                                               "labels": {"unredacted_pii": labels}})
+    lines = list(records.values())  # the file's order, a new call's record after them
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return out
 
@@ -229,9 +240,10 @@ def main() -> None:
                         help="time the audio redaction of each call this many times, the fastest counts")
     args = parser.parse_args()
     globals()["AUDIO_REPEATS"] = max(1, args.audio_repeats)
-    render()
+    batches = [b for b in args.batches.split(",") if b]
+    render(batches)
     write_labelled()
-    calls = load_set(args.split, [b for b in args.batches.split(",") if b])
+    calls = load_set(args.split, batches)
     result: dict[str, Any] = {
         "machine": f"{platform.machine()}, {os.cpu_count()} cores (shared with other work)",
         "load_average": [round(x, 1) for x in os.getloadavg()], "split": args.split,

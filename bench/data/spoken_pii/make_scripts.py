@@ -2079,6 +2079,271 @@ def fp_call_d9(i: int, rng: random.Random) -> list[dict]:
     return kinds[i % len(kinds)]
 
 
+# --- d10 (issue 14, round 10): a dev batch by a new writer, hard like real calls ----------------------------------
+# Dev (tuned on). Written in round 10 without t6's or t7's scripts, transcripts or misses, after the lead measured span
+# recall through tiny.en at 0.68-0.69 on unseen calls against 0.94 on d9: the dev batches were too close to the tuning.
+# Another writer's habits: a card read in four groups over four turns with the agent's "mm-hm", "yep", "got that"
+# between (a slow reader with "um" inside a group, a fast one), a group said twice ("four four one two, yeah, four four
+# one two"), a digit put right ("no wait, seven"), groups said as tens ("forty four, twelve"), the agent reading the
+# whole card back (labelled: said in clear) and the customer putting the read-back right; the expiry date and the code
+# asked for without naming them ("And the three on the back?", "When's it up to?", "And the other bit?"), given as bare
+# numbers, sometimes twice; an SSN and a phone number read over turns or asked for with no keyword ("Somewhere we can
+# reach you if we get cut off?"); e-mail addresses with "at" and "dot" after "where should the receipt go?". Hard
+# negatives in the same calls and in calls of their own: the amount asked for right after the card ("How much today?"),
+# a date of birth asked for right after the card, order and tracking numbers read in fours over turns with "mm-hm"
+# (failing Luhn), an extension with the same digits as a code, times, counts, a PIN the customer is told never to say.
+# Voices: slower and faster customers than the earlier dev batches, line noise 12-25 dB SNR. Firms: Larkspur Bank,
+# Tidewell Insurance, Corbel Telecom, Ashgrove Water, Pennant Travel.
+
+BACKCHANNELS_D10 = ["Mm-hm.", "Yep.", "Got that.", "Okay, go on.", "Uh huh.", "Right.", "Yep, next.", "Mm-hm, okay."]
+CARD_ASKS_D10 = ["Lovely, so whenever you're ready, the long number.", "Okay, let's have the card then, the long one.",
+                 "Go for it, the sixteen digits.", "Right, so read me the card across the front."]
+EXPIRY_ASKS_D10 = ["And when's it up to?", "And the date on it?", "Good through when?", "And the date underneath?",
+                   "Then the month and year on the front.", "And when does it run to?"]
+CVV_ASKS_D10 = ["And the three on the back?", "And the other bit, on the back?", "Then the last three, by the strip.",
+                "And the little three-digit one?", "Last bit, the three at the back.", "And the three by your signature?"]
+LEADS_D10 = ["", "Um, ", "Yeah, ", "Er, it's ", "Okay, ", "That's "]
+
+
+def expiry_d10(month: int, year: int, habit: int) -> str:
+    """An expiry date the new writer's way: "oh seven, twenty nine", "seven twenty nine", "July twenty nine", "zero
+    seven slash two nine", "oh seven, uh, twenty nine", "seven, two nine"."""
+    mm, yy = two_digits(f"{month:02d}"), two_digits(str(year))
+    bare = WORDS[month] if month < 10 else mm
+    return [f"{mm}, {yy}", f"{bare} {yy}", f"{MONTHS[month - 1]} {yy}",
+            f"zero {WORDS[month % 10] if month < 10 else WORDS[month]} slash {WORDS[year // 10]} {WORDS[year % 10]}"
+            if month < 10 else f"{mm} slash {WORDS[year // 10]} {WORDS[year % 10]}",
+            f"{mm}, uh, {yy}", f"{bare}, {WORDS[year // 10]} {WORDS[year % 10]}"][habit % 6]
+
+
+def cvv_d10(code: str, habit: int, rng: random.Random) -> str:
+    """A code: digit by digit, a digit and a pair, with commas, with a pause, or said twice."""
+    habit %= 5
+    if habit == 1 and code[0] != "0" and code[1] != "0":
+        return f"{WORDS[int(code[0])]} {two_digits(code[1:])}"
+    if habit == 2:
+        return ", ".join(WORDS[int(c)] for c in code)
+    if habit == 3:
+        return f"{say_digits(code[:2], 'oh', rng)}, um, {say_digits(code[2:], 'oh', rng)}"
+    if habit == 4:
+        return f"{say_digits(code, 'oh', rng)}. {say_digits(code, 'oh', rng)}"
+    return say_digits(code, "oh", rng)
+
+
+def group_d10(group: str, habit: int, rng: random.Random) -> str:
+    """One group of four: digit by digit, as tens ("forty four, twelve"), slowly ("four, um, four one two"), said twice
+    ("four four one two, yeah, four four one two") or with a digit put right ("four four one, no wait, seven")."""
+    habit %= 6
+    if habit == 1:
+        return f"{two_digits(group[:2])}, {two_digits(group[2:])}"
+    if habit == 2:
+        return f"{say_digits(group[:1], 'oh', rng)}, um, {say_digits(group[1:], 'oh', rng)}"
+    if habit == 3:
+        return f"{say_digits(group, 'oh', rng)}, {rng.choice(['yeah', 'that is', 'so'])}, {say_digits(group, 'oh', rng)}"
+    if habit == 4:
+        wrong = str((int(group[3]) + 3) % 10)
+        return f"{say_digits(group[:3] + wrong, 'oh', rng)}, {rng.choice(['no wait', 'no, sorry', 'hang on, no'])}, " \
+               f"{say_digits(group[3], 'oh', rng)}"
+    return say_digits(group, rng.choice(["oh", "double", "plain"]), rng)
+
+
+def card_call_d10(i: int, rng: random.Random) -> list[dict]:
+    """A card read in four groups over four turns (or in one breath every third call), then the date and the code asked
+    for mostly without naming them; every other call the agent reads the card back, every fourth the customer puts a
+    group of it right; a hard negative after the card in most calls: the amount, a date of birth, a time."""
+    number = luhn_complete(rng.choice(["4", "53", "2720", "6011"]), 16, rng)
+    groups = [number[a:a + 4] for a in range(0, 16, 4)]
+    code = "".join(str(rng.randrange(10)) for _ in range(3))
+    month, year = rng.randrange(1, 13), rng.randrange(26, 34)
+    firm = ["Larkspur Bank", "Tidewell Insurance", "Corbel Telecom", "Ashgrove Water", "Pennant Travel"][i % 5]
+    said = [group_d10(g, i + n + rng.randrange(2), rng) for n, g in enumerate(groups)]
+    utts: list[dict] = [{"agent": f"{firm}, you're through to {['Rhian', 'Dev', 'Mags', 'Callum', 'Yusuf'][i % 5]}."},
+                        {"customer": rng.choice(["Hiya, I've got a bill to pay, the one from last month.",
+                                                 "Hello, yeah, I want to pay off what I owe.",
+                                                 "Hi, um, I got a letter saying I'm behind, can I pay now?",
+                                                 "Morning, I need to pay the excess on my claim."])},
+                        {"agent": CARD_ASKS_D10[i % len(CARD_ASKS_D10)]}]
+    if i % 3 == 2:  # in one breath
+        utts.append({"customer": f"{rng.choice(LEADS_D10)}{{card:{', '.join(said)}}}."})
+    else:  # four turns, the agent's back-channel between
+        for n, group in enumerate(said):
+            if n:
+                utts.append({"agent": BACKCHANNELS_D10[(i + n) % len(BACKCHANNELS_D10)], "gap": 0.25})
+            utts.append({"customer": f"{'' if n else rng.choice(LEADS_D10)}{{card:{group}}}{'...' if n < 3 else '.'}",
+                         "gap": 0.3})
+    if i % 2 == 1:  # read back
+        back = ", ".join(say_digits(g, "plain", rng) for g in groups)
+        if i % 4 == 3:  # one group read back wrong, the customer puts it right
+            wrong = groups[2][:2] + str((int(groups[2][2]) + 5) % 10) + groups[2][3]
+            back = ", ".join(say_digits(g, "plain", rng) for g in (groups[0], groups[1], wrong, groups[3]))
+            utts += [{"agent": f"Let me read that back. {{card:{back}}}?"},
+                     {"customer": f"No, the third lot is {{card:{say_digits(groups[2], 'oh', rng)}}}."},
+                     {"agent": "Ah, sorry, got it now."}]
+        else:
+            utts += [{"agent": f"So that's {{card:{back}}}?"}, {"customer": "That's it, yeah."}]
+    negative = i % 5
+    if negative == 1:  # the amount asked for right after the card
+        utts += [{"agent": "And how much are we paying today?"},
+                 {"customer": rng.choice(["All of it, so four hundred and forty nine pounds.",
+                                          "Two hundred and six pounds fifty, please.",
+                                          "Just a hundred and twenty for now."])}]
+    elif negative == 3:  # a date of birth right after the card
+        utts += [{"agent": "And for security, your date of birth?"},
+                 {"customer": rng.choice(["Oh four, eleven, eighty two.", "Seventh of July, ninety.",
+                                          "Twelve, oh three, seventy nine."])}]
+    date = expiry_d10(month, year, i + rng.randrange(2))
+    utts += [{"agent": EXPIRY_ASKS_D10[i % len(EXPIRY_ASKS_D10)]},
+             {"customer": f"{rng.choice(LEADS_D10)}{{expiry:{date}}}."},
+             {"agent": CVV_ASKS_D10[i % len(CVV_ASKS_D10)]},
+             {"customer": f"{rng.choice(LEADS_D10)}{{cvv:{cvv_d10(code, i + rng.randrange(3), rng)}}}."}]
+    if negative == 4:  # the code's digits again, as an extension
+        utts += [{"agent": f"Great. If anything goes wrong, call us back on extension {say_digits(code, 'plain', rng)}."}]
+    utts += [{"agent": rng.choice(["That's all gone through. You'll get a text by ten forty five.",
+                                   "Done, payment taken, reference four two seven, nine one, five.",
+                                   "All sorted. Next bill's due on the third, about sixty one pounds.",
+                                   "Taken. Please never tell anyone your PIN, by the way, not even us."])},
+             {"customer": rng.choice(["Ta, bye.", "Cheers, thanks.", "Lovely, thank you."])}]
+    return utts
+
+
+def id_call_d10(i: int, rng: random.Random) -> list[dict]:
+    """An SSN read over turns (or asked for as "the social"), a phone number asked for without saying "number" and
+    read with a slip or twice, and an address at the end in some calls."""
+    area = rng.randrange(100, 900)
+    ssn = f"{area:03d}{rng.randrange(10, 100):02d}{rng.randrange(1000, 10000):04d}"
+    phone = rng.choice(["312", "617", "720", "503", "919"]) + f"{rng.randrange(2, 10)}{rng.randrange(10)}{rng.randrange(10)}" \
+        + f"{rng.randrange(10000):04d}"
+    firm = ["Tidewell Insurance", "Larkspur Bank", "Corbel Telecom"][i % 3]
+    utts: list[dict] = [{"agent": f"{firm}, this is {['Mags', 'Dev', 'Rhian'][i % 3]}, how can I help?"},
+                        {"customer": "Hi, I'm ringing about my policy, I moved house."},
+                        {"agent": rng.choice(["I'll need to verify you first. Can I get your social?",
+                                              "Sure, first can I grab your social, please?",
+                                              "No problem. Your social security, when you're ready."])}]
+    a, b, c = ssn[:3], ssn[3:5], ssn[5:]
+    if i % 2 == 0:  # over three turns
+        utts += [{"customer": f"{{ssn:{say_digits(a, 'oh', rng)}}}..."},
+                 {"agent": BACKCHANNELS_D10[i % len(BACKCHANNELS_D10)], "gap": 0.25},
+                 {"customer": f"{{ssn:{say_digits(b, 'oh', rng)}}}...", "gap": 0.3},
+                 {"agent": BACKCHANNELS_D10[(i + 3) % len(BACKCHANNELS_D10)], "gap": 0.25},
+                 {"customer": f"{{ssn:{three_digits(c[:3]) if c[0] != '0' else say_digits(c[:3], 'oh', rng)} "
+                              f"{WORDS[int(c[3])]}}}.", "gap": 0.3}]
+    else:  # in one go, with a dash or a slip
+        said = f"{say_digits(a, 'oh', rng)} dash {say_digits(b, 'oh', rng)} dash {say_digits(c, 'oh', rng)}" if i % 4 == 1 \
+            else f"{say_digits(a, 'oh', rng)}, {say_digits(b, 'oh', rng)}, {say_digits(c[:2], 'oh', rng)}, no wait, " \
+                 f"{say_digits(c, 'oh', rng)}"
+        utts += [{"customer": f"{rng.choice(LEADS_D10)}{{ssn:{said}}}."}]
+    utts += [{"agent": "Thanks, that's you. And I've got your old address, what's the new one?"},
+             {"customer": f"It's {rng.choice(['twelve', 'forty one', 'two hundred and six'])} "
+                          f"{rng.choice(['Mill Lane', 'Orchard Road', 'Bay Street'])}, flat {rng.choice(['two', 'nine', 'eleven'])}."},
+             {"agent": rng.choice(["Got it. Somewhere we can reach you if we get cut off?",
+                                   "And the best one to get you on?", "What's a good one for texts?"])}]
+    groups = [say_digits(phone[:3], "oh", rng), say_digits(phone[3:6], "oh", rng), say_digits(phone[6:], "double", rng)]
+    if i % 3 == 0:  # with a slip
+        wrong = say_digits(phone[3:5] + str((int(phone[5]) + 2) % 10), "oh", rng)
+        utts += [{"customer": f"{{phone:{groups[0]}, {wrong}, no hang on, {groups[1]}, {groups[2]}}}."}]
+    elif i % 3 == 1:  # twice
+        utts += [{"customer": f"{{phone:{', '.join(groups)}}}."},
+                 {"agent": "Sorry, the line went, again?"},
+                 {"customer": f"{{phone:{', '.join(groups)}}}.", "gap": 0.5}]
+    else:  # over two turns, the agent reading it back
+        utts += [{"customer": f"{{phone:{groups[0]}, {groups[1]}}}..."},
+                 {"agent": "Mm-hm.", "gap": 0.25},
+                 {"customer": f"{{phone:{groups[2]}}}.", "gap": 0.3},
+                 {"agent": f"So {{phone:{', '.join(say_digits(g, 'plain', rng) for g in (phone[:3], phone[3:6], phone[6:]))}}}?"},
+                 {"customer": "Yep."}]
+    if i % 2 == 1:
+        name, surname = rng.choice(["jess", "olu", "brandon", "ines"]), rng.choice(["harte", "ford", "quinn", "dale"])
+        utts += [{"agent": "And for the documents, where should they go, e-mail?"},
+                 {"customer": f"Yeah, {{email:{name} {surname} {say_digits(str(rng.randrange(10, 99)), 'plain', rng)} at "
+                              f"{rng.choice(['outlook', 'gmail', 'icloud'])} dot com}}, all one word."}]
+    utts += [{"agent": rng.choice(["Updated. Your renewal's on the fourteenth, two hundred and twelve pounds.",
+                                   "All done. It'll take two to three working days."])},
+             {"customer": "Brilliant, thanks."}]
+    return utts
+
+
+def mail_call_d10(i: int, rng: random.Random) -> list[dict]:
+    """An e-mail address asked for as "where should the receipt go?", said with "at" and "dot", part spelled, put right;
+    an order number before it (no label)."""
+    name, surname = rng.choice(["priya", "tomasz", "holly", "reece"]), rng.choice(["banks", "okoro", "lind", "shaw"])
+    domain = rng.choice([("hotmail", "co dot uk"), ("proton", "me"), ("yahoo", "com")])
+    local = [f"{name} dot {surname}", f"{' '.join(name)}, {surname}",
+             f"{name} {surname[0]}, no sorry, {name} underscore {surname}"][i % 3]
+    return [{"agent": "Pennant Travel, Callum speaking."},
+            {"customer": f"Hi, I booked a trip last week, order {say_digits(str(rng.randrange(10**7, 10**8)), 'oh', rng)}, "
+                         "and I never got anything."},
+            {"agent": "Let me look. Yep, it's there. Where should the confirmation go?"},
+            {"customer": f"{rng.choice(LEADS_D10)}{{email:{local} at {domain[0]} dot {domain[1]}}}."},
+            {"agent": "Sent. It leaves on the ninth at six forty, gate twelve."},
+            {"customer": "Thanks a lot."}]
+
+
+def fp_call_d10(i: int, rng: random.Random) -> list[dict]:
+    """No personal data: order and tracking numbers read in fours over turns with "mm-hm" (failing Luhn), amounts,
+    a date of birth, times, an extension, a meter reading, a PIN never said."""
+    order = luhn_failing(16, rng)
+    fours = [say_digits(order[a:a + 4], "oh", rng) for a in range(0, 16, 4)]
+    kinds = [
+        [{"agent": "Corbel Telecom, Dev speaking."},
+         {"customer": "Hi, I'm chasing an order, it hasn't turned up."},
+         {"agent": "No problem, what's the order number?"},
+         {"customer": f"{fours[0]}..."}, {"agent": "Mm-hm.", "gap": 0.25}, {"customer": f"{fours[1]}...", "gap": 0.3},
+         {"agent": "Yep.", "gap": 0.25}, {"customer": f"{fours[2]}...", "gap": 0.3}, {"agent": "Got that.", "gap": 0.25},
+         {"customer": f"{fours[3]}.", "gap": 0.3},
+         {"agent": "Thanks. It's with the courier, due Thursday before twelve."},
+         {"customer": "Okay, cheers."}],
+        [{"agent": "Ashgrove Water, Rhian speaking."},
+         {"customer": "Hi, I want to give a meter reading."},
+         {"agent": "Go ahead."},
+         {"customer": f"It's {say_digits(str(rng.randrange(10**5, 10**6)), 'oh', rng)}, um, "
+                      f"{say_digits(str(rng.randrange(100, 1000)), 'oh', rng)}."},
+         {"agent": "Thanks. Your bill comes to one hundred and forty four pounds twelve. Any questions, extension four four nine."},
+         {"customer": "And when's it taken?"},
+         {"agent": "On the twenty eighth, between nine and five."},
+         {"customer": "Fine, thanks."}],
+        [{"agent": "Larkspur Bank, Callum speaking."},
+         {"customer": "Hi, I think someone's used my card, there's a payment I don't know."},
+         {"agent": "Okay. Can you confirm your date of birth?"},
+         {"customer": "Oh four, eleven, eighty two."},
+         {"agent": "Thanks. Which payment?"},
+         {"customer": "Three hundred and ninety nine ninety nine, on the fourth, at eleven twenty."},
+         {"agent": "I've stopped the card ending four four one two. Never give your PIN to anyone who calls you."},
+         {"customer": "Okay. How long for the new one?"},
+         {"agent": "Three to five days, and the PIN two days later."},
+         {"customer": "Thanks."}],
+        [{"agent": "Pennant Travel, Yusuf speaking."},
+         {"customer": "Hi, where's my parcel? The tracking number's"},
+         {"customer": f"{fours[0]}, {fours[1]}...", "gap": 0.2}, {"agent": "Mm-hm.", "gap": 0.25},
+         {"customer": f"{fours[2]}, {fours[3]}.", "gap": 0.3},
+         {"agent": "It's at the depot, out for delivery tomorrow, seven till eleven."},
+         {"customer": "Great, thanks."}],
+        [{"agent": "Tidewell Insurance, Mags speaking."},
+         {"customer": "Hi, I've got a claim open, claim number "
+                      f"{say_digits(str(rng.randrange(10**8, 10**9)), 'double', rng)}."},
+         {"agent": "Thanks. The excess is two hundred and fifty, and we pay out four thousand one hundred and twelve."},
+         {"customer": "When?"},
+         {"agent": "Within ten working days. Call extension six one two if it hasn't arrived by the twentieth."},
+         {"customer": "Okay, ta."}],
+        [{"agent": "Corbel Telecom, Rhian speaking."},
+         {"customer": "Hi, I want to upgrade, how much is the new plan?"},
+         {"agent": "Thirty four ninety nine a month, twenty four months, and the phone's one hundred and nine up front."},
+         {"customer": "And the number stays the same?"},
+         {"agent": "Yes. I'll send a code to your phone now, tell me when you've got it, it's six digits."},
+         {"customer": "Got it, it says ignore if you didn't ask."},
+         {"agent": "That's fine, you don't read it out. Your order's four one seven two nine, done."},
+         {"customer": "Cheers."}],
+    ]
+    return kinds[i % len(kinds)]
+
+
+def voices_d10(rng: random.Random, n: int) -> dict:
+    """Customers slower and faster than the earlier dev batches' (0.8-1.25), the agent as in voices_5."""
+    voices = voices_5(rng, n)
+    voices["customer"] = {"pitch": round(rng.uniform(0.8, 1.35), 2),
+                          "speed": round(rng.choice([rng.uniform(0.8, 0.9), rng.uniform(1.12, 1.25), rng.uniform(0.95, 1.05)]), 2)}
+    return voices
+
+
 # --- t7 (issue 14, round 7): a fresh test batch by another new writer -----------------------------------------
 # Test, never tuned on; written without reading the detector's code, its cue lists or t6's scripts, and measured first
 # with the detector as main had it at 0ba3be6. Other firms (Harbor Lane Insurance, Pinecrest Energy, Lumen Telecom,
@@ -2602,6 +2867,23 @@ def main() -> None:
                           "crosstalk_db": rng_d9.choice([-30, -26]), "channel_gain_db": {"right": rng_d9.choice([0, -3, -6])}},
                 "voices": voices_5(rng_d9, i),
                 "utterances": maker(i, rng_d9),
+            })
+    # d10 (round 10): a dev batch by a new writer, hard like real calls (see above); dev, tuned on. Own generator
+    # (1500) and fixed seeds (10000 on), so the batches before it stay byte for byte as they were.
+    rng_d10 = random.Random(1500)
+    for prefix, maker, count in [("d10-card", card_call_d10, 10), ("d10-id", id_call_d10, 6),
+                                 ("d10-mail", mail_call_d10, 3), ("d10-fp", fp_call_d10, 6)]:
+        for i in range(count):
+            name = f"{prefix}-{i + 1:02d}"
+            out.append({
+                "file": f"{name}.flac",
+                "metadata": {"call_id": f"SP-{name}", "agent_id": "a-rhian", "queue": "payments", "split": "dev"},
+                "seed": 10000 + len([c for c in out if c["file"].startswith("d10-")]),
+                "audio": {"mulaw": rng_d10.random() < 0.6, "snr_db": rng_d10.choice([12, 15, 18, 22, 25]),
+                          "crosstalk_db": rng_d10.choice([-30, -26, -22]),
+                          "channel_gain_db": {"right": rng_d10.choice([0, -3, -6])}},
+                "voices": voices_d10(rng_d10, i),
+                "utterances": maker(i, rng_d10),
             })
     header = "# Generated by make_scripts.py: edit that, not this file.\n"
     text = yaml.safe_dump({"defaults": {"audio": {"telephone": True}}, "calls": out}, sort_keys=False, width=120)
