@@ -63,7 +63,7 @@ _CVV_NAMES = (r"security code|(?<!social )security number|cvv2?|cvc2?|cv2|card v
 _CVV_DIGITS = r"(?<![\d$£€])(\d{3,4})(?!\d|[.,]\d|\s*(?:dollars?|pounds?|euros?|cents?|bucks|pence|percent|%))"
 # right after a card, also "the three digits are ..." and "the back is ..." (no card's last or first digits)
 _CVV = re.compile(rf"(?i)\b(?:{_CVV_NAMES}|(?<!zip )(?<!post )(?<!postal )(?<!area )code|(?<!last )(?<!first )(?<!final )digits|"
-                  rf"back)\b(?:(?!expir|exp\b)\D){{0,30}}?" + _CVV_DIGITS)
+                  rf"back)\b(?:(?!expir|exp\b|ext|order|ref|phone)\D){{0,30}}?" + _CVV_DIGITS)  # "call back on extension 170": no code
 _CVV_NAMED = re.compile(rf"(?i)\b(?:{_CVV_NAMES})\b(?:(?!expir|exp\b|ending|last\b)\D){{0,30}}?" + _CVV_DIGITS)
 _EMAIL_CUE = re.compile(r"(?i)\be-?mail\b")
 _SPELLED_RUN = re.compile(r"(?i)(?<![\w'])(?:[a-z]\.?[ -]+){3,}[a-z](?![\w'])\.?|(?<![\w'-])(?:[a-z]-){3,}[a-z](?![\w'-])")
@@ -100,7 +100,7 @@ _CVV_AFTER_EXPIRY = re.compile(r"(?i)(?:(?!number|order|ref|account|phone|ext)[^
 _CARD_CUE = re.compile(r"(?i)\b(?:card|long number|number on the front|visa|mastercard|amex|debit|credit)\b")
 # One or two words between two digit groups that speech recognition made of a digit or two ("60 to 11", "purple 8"
 # for "triple eight") or of the agent's "mhm" ("I have"), not a word that starts what comes after a card number.
-_MISHEARD_GAP = re.compile(r"[ ,.-]+(?:(?!(?:exp\w*|valid|code|security|cvv|cvc|and|the|on|in|at|is)\b)[a-z']{1,7}[ ,.-]+){1,2}",
+MISHEARD_GAP = re.compile(r"[ ,.-]+(?:(?!(?:exp\w*|valid|code|security|cvv|cvc|and|the|on|in|at|is)\b)[a-z']{1,7}[ ,.-]+){1,2}",
                            re.I)
 _NUMBER_NAMES = (r"(?:(?:order|ticket|reference|ref|tracking|confirmation|case|invoice|account|routing|member|membership|"
                  r"customer|client|meter|contract|policy|"
@@ -223,7 +223,7 @@ def digit_runs(text: str, join_below: int = 13) -> Iterator[tuple[int, int, str]
     while k < len(runs):
         start, end, digits = runs[k]
         k += 1
-        while k < len(runs) and len(digits) < join_below and _MISHEARD_GAP.fullmatch(text, end, runs[k][0]):
+        while k < len(runs) and len(digits) < join_below and MISHEARD_GAP.fullmatch(text, end, runs[k][0]):
             end, digits = runs[k][1], digits + runs[k][2]
             k += 1
         yield start, end, digits

@@ -24,12 +24,12 @@ to such a question, so amounts, dates and order numbers said elsewhere stay as t
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from qa_toolkit.ingest.pii import PIISpan, digit_runs
+from qa_toolkit.ingest.pii import MISHEARD_GAP, PIISpan, digit_runs
 from qa_toolkit.ingest.spoken import LEAD_WORDS, TLDS, normalise
 
 # Cue phrases per kind; a phrase of FUZZY_MIN_CHARS characters or more also matches words that sound a little
@@ -40,7 +40,7 @@ ASKED: dict[str, tuple[str, ...]] = {
              "digits on the front", "across the front", "visa number", "mastercard number", "amex number",
              "digits on your card", "number on your card", "numbers on your card", "along the front",
              "front of the card", "off the front", "embossed", "on the plastic", "sixteen digits", "fifteen digits",
-             "card s number", "card s own number", "full card", "number off the card"),
+             "card s number", "card s own number", "full card", "number off the card", "16 digits", "15 digits"),
     "expiry": ("expiry", "expiration", "expires", "expire", "exp", "exp date", "valid thru", "valid through",
                "valid until", "good thru", "good through", "end date", "month and year", "run out", "runs out",
                "date on the front", "date on the card", "date on it", "valid to", "valid till",
@@ -51,7 +51,8 @@ ASKED: dict[str, tuple[str, ...]] = {
             "signature", "white box", "on the reverse", "reverse side", "where you sign", "back of the card",
             "on the back", "flip it over", "turn it over", "turn the card over",
             "four little digits", "little digits", "small digits", "little number",
-            "small number", "short number", "the code"),
+            "small number", "short number", "the code", "last three", "at the back", "the strip", "three digit",
+            "3 digit"),
     "ssn": ("social security", "ssn", "social", "s s n", "ss in", "ss and", "s s in", "s s and", "ss into", "tax id", "taxpayer",
             "tax identification"),
     "account": ("account number", "account", "acct", "member number", "membership number", "customer number",
@@ -60,9 +61,11 @@ ASKED: dict[str, tuple[str, ...]] = {
               "cell", "number to reach", "number we can", "number to call",
               "contact number", "callback number", "call back number", "number i can", "best number",
               "good number", "reach you", "call you back", "text you", "ring you", "best line", "get you on",
-              "texts go", "landline", "ring you back", "number to ring"),
+              "texts go", "landline", "ring you back", "number to ring", "for text", "for texts", "good one for",
+              "best one to"),
     "email": ("email address", "e mail address", "email", "emailed", "e mail", "mail address", "address", "send the receipt",
-              "send it to", "where should i send"),
+              "send it to", "where should i send", "confirmation go", "receipt go", "where should it go",
+              "where should they go", "where do we send"),
 }
 # Cues that ask for an expiry date only in a question (a turn with "?": "And the year?" after "And the expiry month?");
 # "the end of the month" in a statement asks for nothing. A question about a birth asks for no expiry date, whatever
@@ -71,8 +74,12 @@ ASKED_IN_QUESTION: dict[str, tuple[str, ...]] = {
     "expiry": ("the year", "what year", "which year", "the month", "what month", "which month"),
 }
 _BIRTH = re.compile(r"(?i)\b(?:born|birth|dob)\b")
+# Words that, beside "card", ask for its number ("Okay, let's have the card then, the long one."), unless a part of it
+# is meant ("the card ending 4172", "the last four of the card")
+CARD_ASKED_WORDS = frozenset({"number", "digits", "long", "have", "read", "take", "ready"})
+CARD_PART_WORDS = frozenset({"ending", "ends", "last", "first"})
 # Cue phrases matched only as written: what sounds like them is everyday talk ("the refund goes back to the card").
-EXACT_ONLY = frozenset({"back of the card"})
+EXACT_ONLY = frozenset({"back of the card", "three digit", "last three", "at the back", "the strip"})  # "the digits"
 FUZZY_RATIO = 85.0
 FUZZY_MIN_CHARS = 9
 # How many digits an answer's number needs to count as each kind (a lost digit or two allowed for).
@@ -105,6 +112,14 @@ _CODE = re.compile(r"(?<![\d$£€.,])(?:\d{3,4}|\d(?:(?:, | |-| -)\d(?!\d)){2,3
 # a code speech recognition cut to two digits ("It's 8 6" for "eight six eight"), where no longer one was said
 _CODE_CUT = re.compile(r"(?<![\d$£€.,])(?:\d(?:, | |-| -)\d|\d\d)(?![\d]|[.,]\d|\s*(?:dollars?|pounds?|euros?|cents?|percent|%|"
                        r"minutes?|seconds?|secs?|hours?|days?|years?|items?))")
+# digits that go on after a card's in its answer, at most three words between that name nothing else: a group said
+# again or put right ("4815, yeah, 4815", "9471, no, sorry, 8"); a date's, a code's or another number's cue ends it
+_CARD_MORE = re.compile(r"(?i)[ ,.;-]+(?:(?!(?:exp\w*|valid|good|code|security|cvv|cvc|cv2|back|date|month|year|order|ref\w*|"
+                        r"phone|mobile|ext\w*|account|and)\b)[a-z']+[ ,.;-]+){0,3}\d+(?:[ -]\d+)*")
+_SAID_AGAIN = re.compile(r"(?i)[ ,.;-]+(?:(?:yeah|yes|so|that's|thats|that|is|again|sorry)[ ,.;-]+){0,2}(\d[\d ,-]*\d)")
+_DIGITS_ONLY = re.compile(r"\D")
+_DIGITS = re.compile(r"(?<![a-z])\d+(?![a-z])", re.I)
+_GROUP_GAP = re.compile(r"[ ,.;-]{1,4}")
 _TOKEN = re.compile(r"[\w@.'-]+")
 _HYPHEN_BEFORE_DIGIT = re.compile(r"(?<!\w)[-.](?=\d)")  # "-719", and "1 .97" / "0 .3" for "one ninety seven" / "oh three"
 _EMAIL_SIGN = re.compile(r"(?i)@|\bat\b|\bdot\b|\.(?:com|org|net)\b")
@@ -155,8 +170,9 @@ def _asked_kinds(text: str) -> tuple[str, ...]:
         if places:
             named.append((min(places), kind))
     kinds = [kind for _, kind in sorted(named) if not (kind == "expiry" and _BIRTH.search(text))]
-    if "card" not in kinds and "card" in words and ("number" in words or "digits" in words):
-        kinds.insert(0, "card")  # "the card phone number" ("card's own number" misheard), "digits of the card"
+    if "card" not in kinds and "card" in words and CARD_ASKED_WORDS & set(words) and not CARD_PART_WORDS & set(words):
+        # "the card phone number" ("card's own number" misheard), "digits of the card", "let's have the card then"
+        kinds.insert(0, "card")
     if "ssn" in kinds and "cvv" in kinds and "security code" not in joined:
         kinds.remove("cvv")  # "social security number" is no security code's cue
     return tuple(kinds)
@@ -187,6 +203,22 @@ def _sounded_number(text: str, kind: str) -> tuple[int, int] | None:
     return best[2], best[3]
 
 
+def _digit_groups(text: str, join_below: int) -> Iterator[tuple[int, int, str]]:
+    """Digit groups joined into runs while a run has fewer than ``join_below`` digits, over punctuation and spaces
+    (:data:`_GROUP_GAP`) or one or two misheard words (as :func:`~qa_toolkit.ingest.pii.digit_runs` joins them):
+    ``(start, end, digits)``."""
+    groups = [(m.start(), m.end(), m.group()) for m in _DIGITS.finditer(text)]
+    k = 0
+    while k < len(groups):
+        start, end, digits = groups[k]
+        k += 1
+        while k < len(groups) and len(digits) < join_below and (
+                _GROUP_GAP.fullmatch(text, end, groups[k][0]) or MISHEARD_GAP.fullmatch(text, end, groups[k][0])):
+            end, digits = groups[k][1], digits + groups[k][2]
+            k += 1
+        yield start, end, digits
+
+
 def _numbers(text: str, kinds: Sequence[str]) -> list[PIISpan]:
     numeric = [k for k in kinds if k in MIN_DIGITS]
     norm = normalise(text)
@@ -203,11 +235,21 @@ def _numbers(text: str, kinds: Sequence[str]) -> list[PIISpan]:
     # Whisper's "-719 -71390 -0." for digits said one by one: a hyphen (or a point) before a group is no minus sign here
     plain = _HYPHEN_BEFORE_DIGIT.sub(" ", norm.text)  # same length: offsets stay
     for start, end, digits in digit_runs(plain, max((WHOLE_DIGITS[k] for k in numeric), default=13)):
+        if any(start < e and s < end for s, e in taken):
+            continue
         fits = [k for k in numeric if MIN_DIGITS[k] <= len(digits) <= MAX_DIGITS[k]]
         if fits:
+            if fits[0] == "card":  # a group said again or put right after it ("7258, that is, 7258", "no, sorry, 8")
+                while (more := _CARD_MORE.match(plain, end)) is not None:
+                    end = more.end()
             add(fits[0], start, end)
             if len(numeric) > 1 and fits[0] != "card":
                 numeric.remove(fits[0])  # "the account number and a phone number": one of each, in order
+    if numeric and not found:  # groups apart by more than one space or dash ("7 .2 .0 .5 .6, no, sorry, 4 .9")
+        for start, end, digits in _digit_groups(plain, max(WHOLE_DIGITS[k] for k in numeric)):
+            if fits := [k for k in numeric if MIN_DIGITS[k] <= len(digits) <= MAX_DIGITS[k]]:
+                add(fits[0], start, end)
+                break
     if numeric and not found and (loose := _sounded_number(plain, numeric[0])) is not None:
         add(numeric[0], *loose)
     if "expiry" in kinds:
@@ -230,7 +272,9 @@ def _numbers(text: str, kinds: Sequence[str]) -> list[PIISpan]:
         else:
             code = next((m for pattern in (_CODE, _CODE_CUT) for m in pattern.finditer(plain) if free(m)), None)
             if code is not None:
-                add("cvv", code.start(), code.end())
+                again = _SAID_AGAIN.match(plain, code.end())  # "170. 170.": the code said twice
+                same = again is not None and _DIGITS_ONLY.sub("", again.group(1)) == _DIGITS_ONLY.sub("", code.group())
+                add("cvv", code.start(), again.end() if same and again is not None else code.end())
     return found
 
 

@@ -35,6 +35,14 @@ KEEP_OPEN = ("take your time", "no rush", "no problem", "no worries", "i'll wait
 CUED_KINDS = ("card", "cvv", "expiry", "ssn", "account", "phone", "email")
 DIGIT_KINDS = ("card", "ssn", "phone", "account", "cvv")  # a piece of these without a digit is no part of them
 UNANSWERED_KINDS = ("cvv", "expiry")  # asked for and not given: the asker's next words that name nothing ask again
+_QUESTION_WORDS = frozenset({"and", "then", "now", "next", "last", "what", "what's", "whats", "when", "when's", "which",
+                             "how", "where", "who", "can", "could", "would", "is", "are", "do", "does", "did"})
+ASIDE_MAX_WORDS = 4  # an aside between a number's groups (see _aside): at most this many words,
+ASIDE_MAX_S = 2.5  # this long,
+ASIDE_GAP_S = 3.0  # the groups going on this soon after it,
+LEAK_OVERLAP_S = 0.5  # an aside that starts this long before the other speaker's turn ends may hold their digits
+ASIDE_EDGE_WORDS = 3  # with a digit among the last words before it and the first words after it
+WAIT_MAX_WORDS = 6  # the asker's words while an answer is too short to be the number asked for (see _waits)
 OVERLAP_S = 0.5  # a customer's turn that goes on this long into the question is read as part of the answer
 JOIN_GAP_S = 15.0  # turns of one speaker this close together are read as one stretch (a card in groups)
 _SEPARATOR = ", "  # a turn boundary reads as a pause: digit groups on both sides stay groups
@@ -46,12 +54,14 @@ _HUM_LETTERS = {"m", "h", "n", "u"}  # the letters speech recognition writes for
 _CORRECTION = re.compile(r"(?i)\b(?:no|nope|not|wrong|actually|should be|instead|group)\b")
 _GROUP = re.compile(r"\d(?:[\d]|[ ,-]+(?=\d))*")
 _DETAILS = ("expiry", "cvv")  # a card's details, read back by their digits
+_ASKED_NUMBERS = ("card", "ssn", "phone", "account")  # whose kind the question decides when their digits fit several
 _MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
                 "november", "december")
 READ_BACK_LEAD_CHARS = 8  # a card's detail read back with a digit more or less starts this close to its turn's start
 _AMOUNT_AROUND = re.compile(r"(?i)\s*(?:dollars?|pounds?|euros?|cents?|bucks|pence|percent|%)")
+OTHER_NUMBER_CHARS = 30  # a number named this close before digits that repeat a code's is that number ("extension")
 READ_BACK_S = 8.0  # a correction starts within this many seconds of the read-back's end
-BACKCHANNEL_WORDS = {"mhm", "mm", "hmm", "mmhmm", "uh", "huh", "um", "ah", "okay", "ok", "yep", "yup", "yeah", "yes",
+BACKCHANNEL_WORDS = {"mhm", "mm", "hm", "hmm", "mmhmm", "uh", "huh", "um", "ah", "okay", "ok", "yep", "yup", "yeah", "yes",
                      "right", "alright", "go", "on", "got", "it", "sure", "thanks", "thank", "you", "i", "see",
                      "great", "perfect", "and", "continue", "next", "keep", "going", "ahead", "please", "good", "cool",
                      "noted", "ready", "carry", "those", "that", "down", "them", "lovely", "brilliant", "excellent",
@@ -122,9 +132,31 @@ class _Joined:
 
 
 def is_backchannel(text: str) -> bool:
-    """True for a short acknowledgement ("Mhm.", "Okay.", "Uh huh.", "Go on.", "Keep going.") that carries nothing itself."""
+    """True for a short acknowledgement ("Mhm.", "Okay.", "Uh huh.", "Go on.", "Keep going.", speech recognition's
+    "Mmm Hm.") that carries nothing itself."""
     words = _WORD.findall(text.lower())
-    return 0 < len(words) <= 4 and all(w in BACKCHANNEL_WORDS for w in words)
+    return 0 < len(words) <= 4 and all(w in BACKCHANNEL_WORDS or len(w) > 1 and set(w) <= _HUM_LETTERS for w in words)
+
+
+def _aside(turns: Sequence[TurnText], index: int) -> bool:
+    """True for a speaker's few words (:data:`ASIDE_MAX_WORDS`, :data:`ASIDE_MAX_S`) without a digit or a cue between
+    the other speaker's turns that end and start with digits: the "mm-hm" between a number's groups, whatever speech
+    recognition made of it ("MMA champ, okay", "got mad.")."""
+    turn = turns[index]
+    words = _WORD.findall(turn.text.lower())
+    before = next((turns[k] for k in range(index - 1, -1, -1) if turns[k].speaker != turn.speaker), None)
+    after = next((turns[k] for k in range(index + 1, len(turns)) if turns[k].speaker != turn.speaker), None)
+    # the other speaker's digits heard in this speaker's channel while they spoke (crosstalk: "Yep. 79. Got that."
+    # over the customer's "..., 179, 43"): an aside too, up to twice as many words and as long
+    leak = before is not None and before.end_s - turn.start_s >= LEAK_OVERLAP_S and not asked_kinds(turn.text)
+    most = 2 if leak else 1
+    if (not 0 < len(words) <= ASIDE_MAX_WORDS * most or turn.end_s - turn.start_s > ASIDE_MAX_S * most
+            or words[0] in _QUESTION_WORDS or (_DIGIT.search(normalise(turn.text).text) and not leak)
+            or asked_kinds(turn.text)):
+        return False
+    return (before is not None and after is not None and after.start_s - turn.end_s <= ASIDE_GAP_S
+            and bool(_DIGIT.search(" ".join(normalise(before.text).text.split()[-ASIDE_EDGE_WORDS:])))
+            and bool(_DIGIT.search(" ".join(normalise(after.text).text.split()[:ASIDE_EDGE_WORDS]))))
 
 
 def _asks_for_another(text: str) -> bool:
@@ -148,7 +180,7 @@ def _chains(turns: Sequence[TurnText], join_gap_s: float) -> list[list[tuple[int
 
     def asks_for_another(k: int) -> bool:
         if k not in asks:
-            asks[k] = _asks_for_another(turns[k].text)
+            asks[k] = _asks_for_another(turns[k].text) and not _aside(turns, k)
         return asks[k]
 
     for index, turn in enumerate(turns):
@@ -202,6 +234,32 @@ def _keeps_open(text: str) -> bool:
         or 0 < len(words) <= 8 and all(w in _HUM_LETTERS for w in words)))  # "M .H .M .H .N.": "mhm, mhm"
 
 
+# what a question asks for when it names none of the kinds: a date of birth, an amount, an address or a name
+_ASKS_OTHER = re.compile(r"(?i)\b(?:born|birth|dob|how much|amount|address|post ?code|zip|your name|spell|how many|"
+                         r"what time)\b")
+ACK_WORDS = BACKCHANNEL_WORDS | {"ah", "oh", "sorry", "now", "that's", "thats", "ta", "cheers", "all", "sorted", "lovely"}
+ACK_MAX_WORDS = 6
+
+
+def _acknowledges(text: str) -> bool:
+    """True for a few words that acknowledge and ask nothing ("Ah, sorry, got it now.", "Lovely, thanks.")."""
+    words = _WORD.findall(text.lower())
+    return "?" not in text and 0 < len(words) <= ACK_MAX_WORDS and all(w in ACK_WORDS for w in words)
+
+
+def _waits(text: str, answer: Sequence[tuple[int, TurnText]], wanted: Sequence[str]) -> bool:
+    """True for the asker's few words (:data:`WAIT_MAX_WORDS`) that ask for nothing while the answer so far holds some
+    digits but fewer than the number asked for needs ("313" / "please? And then make sure." / "45 575"): speech
+    recognition's words for "okay, go on"."""
+    need = min((MIN_DIGITS[k] for k in wanted if k in MIN_DIGITS), default=0)
+    words = _WORD.findall(text.lower())
+    if not need or not answer or not 0 < len(words) <= WAIT_MAX_WORDS or _DIGIT.search(normalise(text).text):
+        return False
+    if asked_kinds(text) or _ASKS_OTHER.search(text) or other_number_named(text):
+        return False
+    return 0 < sum(len(_DIGIT.findall(normalise(t.text).text)) for _, t in answer) < need
+
+
 def _answers(turns: Sequence[TurnText], kinds: Collection[str],
              claimed: Mapping[int, Sequence[tuple[str, int, int]]] | None = None
              ) -> Iterator[tuple[_Joined, list[PIISpan]]]:
@@ -216,11 +274,23 @@ def _answers(turns: Sequence[TurnText], kinds: Collection[str],
     pending: list[str] = []  # the card's details not given yet, for the questions right after the card's
     left = 0  # how many questions after the card's may still ask for them without naming them
     unanswered: list[str] = []  # what the last question asked for and its answer did not hold ("Do I have to?")
+    since = 0  # the first turn after the last question: a card given from there on makes its details pending
     for index, question in enumerate(turns):
-        if question.speaker == "customer" or is_backchannel(question.text):
+        if question.speaker == "customer" or is_backchannel(question.text) or _aside(turns, index):
             continue
         asked = asked_kinds(question.text)
         if not asked and _keeps_open(question.text):
+            continue
+        if any(kind == "card" for k in range(since, index) if turns[k].speaker != question.speaker
+               for kind, _s, _e in (claimed or {}).get(k, ())):
+            # a card given (found by its checksum, the question for it unrecognised): its details come next
+            pending, left = list(AFTER_CARD), len(AFTER_CARD)
+        since = index + 1
+        if not asked and (_ASKS_OTHER.search(question.text) or other_number_named(question.text, by_name=True)
+                          or _acknowledges(question.text)
+                          or len(_DIGIT.findall(normalise(question.text).text)) >= MIN_DIGITS["card"]):
+            # a question for something else (a date of birth, the amount, an order number), an acknowledgement ("Ah,
+            # sorry, got it now.") or the card read back: none of the card's details asked for, none waiting used up
             continue
         # the asker's next words that name nothing still wait for what was not given ("We need it for a phone
         # payment, we don't store it.")
@@ -245,8 +315,8 @@ def _answers(turns: Sequence[TurnText], kinds: Collection[str],
         last_end = question.end_s
         for later in range(index + 1, len(turns)):
             turn = turns[later]
-            if turn.speaker == question.speaker and not (is_backchannel(turn.text) or (
-                    _keeps_open(turn.text) and not asked_kinds(turn.text))):
+            if turn.speaker == question.speaker and not (is_backchannel(turn.text) or _aside(turns, later) or (
+                    _keeps_open(turn.text) and not asked_kinds(turn.text)) or _waits(turn.text, answer, wanted)):
                 break
             if turn.start_s - last_end > ANSWER_S:
                 break
@@ -306,6 +376,8 @@ def _details_read_back(turns: Sequence[TurnText], found: Mapping[int, Sequence[t
                 if _AMOUNT_AROUND.match(norm.text, match.end()) or norm.text[max(0, match.start() - 1):match.start()] in (
                         "$", "£", "€"):
                     continue  # "Payment of 85 dollars": an amount, not the code 385 read back
+                if other_number_named(norm.text[max(0, match.start() - OTHER_NUMBER_CHARS):match.start()]):
+                    continue  # "call us back on extension 170": another number named, not the code read back
                 heard = _detail_key(match.group())
                 kind = next((k for key, k in given.items() if key == heard or (
                     match.start() <= READ_BACK_LEAD_CHARS and _one_digit_apart(key, heard))), None)
@@ -365,6 +437,10 @@ def find_call_pii(turns: Sequence[TurnText], *, kinds: Collection[str] = KINDS, 
             for index, s, e in pieces:
                 found[index] = [o for o in found.get(index, [])
                                 if o[0] == kind or o[0] not in _DETAILS or e <= o[1] or s >= o[2]]
+        if asked and kind in _ASKED_NUMBERS:  # the SSN asked for, whose digits pass as a phone number
+            for index, s, e in pieces:
+                found[index] = [o for o in found.get(index, [])
+                                if o[0] == kind or o[0] not in _ASKED_NUMBERS or e <= o[1] or s >= o[2]]
         if any(not (e <= o_s or s >= o_e) and o_kind != kind
                for index, s, e in pieces for o_kind, o_s, o_e in found.get(index, [])):
             return
