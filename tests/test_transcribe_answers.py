@@ -281,3 +281,47 @@ def test_no_card_detail_in_a_birth_date_a_texted_code_or_words_said_before_the_q
              turn("agent", 17.4, "go ahead with the card number"),  # speech recognition's turns overlap
              turn("customer", 20.0, "4735 5904 0939 8413.")]
     assert found(turns) == [("card", 6, "4735 5904 0939 8413")]
+
+
+def test_a_card_in_groups_misheard_with_asides_then_its_details_asked_for_without_naming_them() -> None:
+    """Round 10 (d10's habits through tiny.en): the agent's "mm-hm" heard as "MMA champ, okay", a group said twice and a
+    digit lost (15 digits, no checksum); the card read back, a date of birth and the amount asked for in between (no
+    detail in them), then "When's it up to?" and "the three on the back" name no expiry."""
+    turns = [turn("agent", 0.0, "Go for it, the 16 digits."), turn("customer", 2.0, "Yeah, 53,"),
+             turn("agent", 3.0, "MMA champ, okay", step=0.3), turn("customer", 4.0, "27. 66, 21."),
+             turn("agent", 6.0, "Yep.", step=0.3), turn("customer", 6.5, "68,"),
+             turn("agent", 7.0, "Got mad.", step=0.3), turn("customer", 7.8, "4, 4, 3, 9. Yeah, 4, 4, 3, 9."),
+             turn("agent", 12.0, "And for security, your date of birth?"),
+             turn("customer", 15.0, "Oh four, eleven, eighty two."),
+             turn("agent", 18.0, "And how much are we paying today?"),
+             turn("customer", 20.0, "Just a hundred and twenty for now."),
+             turn("agent", 23.0, "And when's it up to?"), turn("customer", 25.0, "Yeah, 08, 26."),
+             turn("agent", 27.0, "And the three on the back?"), turn("customer", 29.0, "Okay, 519. 519."),
+             turn("agent", 31.0, "Great. If anything goes wrong, call us back on extension 519.")]
+    assert found(turns) == [("card", 1, "53"), ("card", 3, "27. 66, 21"), ("card", 5, "68"),
+                            ("card", 7, "4, 4, 3, 9. Yeah, 4, 4, 3, 9"), ("expiry", 13, "08, 26"),
+                            ("cvv", 15, "519. 519")]
+
+
+def test_the_kind_asked_for_decides_and_a_short_answer_keeps_the_question_open() -> None:
+    """An SSN whose digits pass as a phone number is the SSN asked for; the asker's few words that ask nothing ("please?
+    And then make sure.", speech recognition's "okay, go on") while the answer holds too few digits wait for the rest."""
+    ssn = [turn("agent", 0.0, "No problem. Your social security when you're ready"),
+           turn("customer", 3.0, "Okay, eight, three, two, nine, one, six, eight, four, four. Thanks,")]
+    assert found(ssn) == [("ssn", 1, "eight, three, two, nine, one, six, eight, four, four")]
+    split = [turn("agent", 0.0, "Sure. First, can I grab your social,"), turn("customer", 3.0, "three one three"),
+             turn("agent", 4.5, "please? And then make sure.", step=0.3), turn("customer", 6.5, "four five Five seventy five."),
+             turn("agent", 9.0, "Thanks, that's you. What's the new address?"), turn("customer", 12.0, "It's 206 Mill Lane.")]
+    assert found(split) == [("ssn", 1, "three one three"), ("ssn", 3, "four five Five seventy five")]
+
+
+@pytest.mark.parametrize(("question", "kinds"), [
+    ("Okay, let's have the card then, the long one.", ["card"]),
+    ("Is that the card ending four one seven two?", []),
+    ("Then the last three, by the strip.", ["cvv"]),
+    ("And the little three-digit one?", ["cvv"]),
+    ("What's a good one for texts?", ["phone"]),
+    ("Where should the confirmation go?", ["email"]),
+])
+def test_round_ten_wordings(question: str, kinds: list[str]) -> None:
+    assert asked_kinds(question) == kinds
