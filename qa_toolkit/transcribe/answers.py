@@ -40,7 +40,7 @@ ASKED: dict[str, tuple[str, ...]] = {
              "digits on the front", "across the front", "visa number", "mastercard number", "amex number",
              "digits on your card", "number on your card", "numbers on your card", "along the front",
              "front of the card", "off the front", "embossed", "on the plastic", "sixteen digits", "fifteen digits",
-             "card s number", "card s own number", "full card", "number off the card", "16 digits", "15 digits"),
+             "card s number", "card s own number", "full card", "number off the card", "16 digits", "15 digits", "long one"),
     "expiry": ("expiry", "expiration", "expires", "expire", "exp", "exp date", "valid thru", "valid through",
                "valid until", "good thru", "good through", "end date", "month and year", "run out", "runs out",
                "date on the front", "date on the card", "date on it", "valid to", "valid till",
@@ -78,6 +78,7 @@ _BIRTH = re.compile(r"(?i)\b(?:born|birth|dob)\b")
 # is meant ("the card ending 4172", "the last four of the card")
 CARD_ASKED_WORDS = frozenset({"number", "digits", "long", "have", "read", "take", "ready"})
 CARD_PART_WORDS = frozenset({"ending", "ends", "last", "first"})
+CARD_NUMBER_WORDS = frozenset({"number", "digits", "long"})  # beside "car", speech recognition's "card": "the car, the long"
 # Cue phrases matched only as written: what sounds like them is everyday talk ("the refund goes back to the card").
 EXACT_ONLY = frozenset({"back of the card", "three digit", "last three", "at the back", "the strip"})  # "the digits"
 FUZZY_RATIO = 85.0
@@ -170,7 +171,9 @@ def _asked_kinds(text: str) -> tuple[str, ...]:
         if places:
             named.append((min(places), kind))
     kinds = [kind for _, kind in sorted(named) if not (kind == "expiry" and _BIRTH.search(text))]
-    if "card" not in kinds and "card" in words and CARD_ASKED_WORDS & set(words) and not CARD_PART_WORDS & set(words):
+    said = set(words)
+    if "card" not in kinds and not CARD_PART_WORDS & said and (
+            "card" in said and CARD_ASKED_WORDS & said or "car" in said and CARD_NUMBER_WORDS & said):
         # "the card phone number" ("card's own number" misheard), "digits of the card", "let's have the card then"
         kinds.insert(0, "card")
     if "ssn" in kinds and "cvv" in kinds and "security code" not in joined:

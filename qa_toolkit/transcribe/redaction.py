@@ -40,7 +40,7 @@ _QUESTION_WORDS = frozenset({"and", "then", "now", "next", "last", "what", "what
 ASIDE_MAX_WORDS = 4  # an aside between a number's groups (see _aside): at most this many words,
 ASIDE_MAX_S = 2.5  # this long,
 ASIDE_GAP_S = 3.0  # the groups going on this soon after it,
-LEAK_OVERLAP_S = 0.5  # an aside that starts this long before the other speaker's turn ends may hold their digits
+LEAK_OVERLAP_S = 0.2  # an aside that starts this long before the other speaker's turn ends may hold their digits
 ASIDE_EDGE_WORDS = 3  # with a digit among the last words before it and the first words after it
 WAIT_MAX_WORDS = 6  # the asker's words while an answer is too short to be the number asked for (see _waits)
 OVERLAP_S = 0.5  # a customer's turn that goes on this long into the question is read as part of the answer
@@ -150,9 +150,10 @@ def _aside(turns: Sequence[TurnText], index: int) -> bool:
     # over the customer's "..., 179, 43"): an aside too, up to twice as many words and as long
     leak = before is not None and before.end_s - turn.start_s >= LEAK_OVERLAP_S and not asked_kinds(turn.text)
     most = 2 if leak else 1
-    if (not 0 < len(words) <= ASIDE_MAX_WORDS * most or turn.end_s - turn.start_s > ASIDE_MAX_S * most
-            or words[0] in _QUESTION_WORDS or (_DIGIT.search(normalise(turn.text).text) and not leak)
-            or asked_kinds(turn.text)):
+    acks = 0 < len(words) <= ASIDE_MAX_WORDS * 2 and all(w in ACK_WORDS or set(w) <= _HUM_LETTERS for w in words)
+    too_long = len(words) > ASIDE_MAX_WORDS * most or turn.end_s - turn.start_s > ASIDE_MAX_S * most
+    if (not words or too_long and not acks or words[0] in _QUESTION_WORDS
+            or (_DIGIT.search(normalise(turn.text).text) and not leak) or asked_kinds(turn.text)):
         return False
     return (before is not None and after is not None and after.start_s - turn.end_s <= ASIDE_GAP_S
             and bool(_DIGIT.search(" ".join(normalise(before.text).text.split()[-ASIDE_EDGE_WORDS:])))
@@ -237,7 +238,8 @@ def _keeps_open(text: str) -> bool:
 # what a question asks for when it names none of the kinds: a date of birth, an amount, an address or a name
 _ASKS_OTHER = re.compile(r"(?i)\b(?:born|birth|dob|how much|amount|address|post ?code|zip|your name|spell|how many|"
                          r"what time)\b")
-ACK_WORDS = BACKCHANNEL_WORDS | {"ah", "oh", "sorry", "now", "that's", "thats", "ta", "cheers", "all", "sorted", "lovely"}
+ACK_WORDS = BACKCHANNEL_WORDS | {"ah", "oh", "sorry", "now", "that's", "thats", "ta", "cheers", "all", "sorted", "lovely",
+                                  "so"}
 ACK_MAX_WORDS = 6
 
 
@@ -245,6 +247,18 @@ def _acknowledges(text: str) -> bool:
     """True for a few words that acknowledge and ask nothing ("Ah, sorry, got it now.", "Lovely, thanks.")."""
     words = _WORD.findall(text.lower())
     return "?" not in text and 0 < len(words) <= ACK_MAX_WORDS and all(w in ACK_WORDS for w in words)
+
+
+def _reads_back(text: str) -> bool:
+    """True for a turn that reads a card back (:data:`~qa_toolkit.transcribe.answers.MIN_DIGITS` of a card) and asks
+    nothing after its digits; speech recognition may have put the next question in the same turn ("... 0 1 2 9 And the
+    date underneath"): a question that follows the digits is asked."""
+    norm = normalise(text).text
+    digits = list(_DIGIT.finditer(norm))
+    if len(digits) < MIN_DIGITS["card"]:
+        return False
+    tail = _WORD.findall(norm[digits[-1].end():].lower())
+    return not (len(tail) >= 2 and (tail[0] in _QUESTION_WORDS or "?" in norm[digits[-1].end():]))
 
 
 def _waits(text: str, answer: Sequence[tuple[int, TurnText]], wanted: Sequence[str]) -> bool:
@@ -287,8 +301,7 @@ def _answers(turns: Sequence[TurnText], kinds: Collection[str],
             pending, left = list(AFTER_CARD), len(AFTER_CARD)
         since = index + 1
         if not asked and (_ASKS_OTHER.search(question.text) or other_number_named(question.text, by_name=True)
-                          or _acknowledges(question.text)
-                          or len(_DIGIT.findall(normalise(question.text).text)) >= MIN_DIGITS["card"]):
+                          or _acknowledges(question.text) or _reads_back(question.text)):
             # a question for something else (a date of birth, the amount, an order number), an acknowledgement ("Ah,
             # sorry, got it now.") or the card read back: none of the card's details asked for, none waiting used up
             continue
