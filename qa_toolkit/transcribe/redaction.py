@@ -139,11 +139,13 @@ def is_backchannel(text: str) -> bool:
 
 
 def _aside(turns: Sequence[TurnText], index: int) -> bool:
-    """True for a speaker's few words (:data:`ASIDE_MAX_WORDS`, :data:`ASIDE_MAX_S`) without a digit or a cue between
-    the other speaker's turns that end and start with digits: the "mm-hm" between a number's groups, whatever speech
-    recognition made of it ("MMA champ, okay", "got mad.")."""
+    """True for the agent's side's few words (:data:`ASIDE_MAX_WORDS`, :data:`ASIDE_MAX_S`; any number of
+    acknowledgements) without a digit, a cue or "please" between the customer's turns that end and start with digits:
+    the "mm-hm" between a number's groups, whatever speech recognition made of it ("MMA champ, okay", "got mad.")."""
     turn = turns[index]
     words = _WORD.findall(turn.text.lower())
+    if turn.speaker == "customer" or "please" in words:  # the asker's words only; "Merci v v, please." asks
+        return False
     before = next((turns[k] for k in range(index - 1, -1, -1) if turns[k].speaker != turn.speaker), None)
     after = next((turns[k] for k in range(index + 1, len(turns)) if turns[k].speaker != turn.speaker), None)
     # the other speaker's digits heard in this speaker's channel while they spoke (crosstalk: "Yep. 79. Got that."
