@@ -264,13 +264,16 @@ def _reads_back(text: str) -> bool:
 
 
 def _waits(text: str, answer: Sequence[tuple[int, TurnText]], wanted: Sequence[str]) -> bool:
-    """True for the asker's few words (:data:`WAIT_MAX_WORDS`) that ask for nothing while the answer so far holds some
-    digits but fewer than the number asked for needs ("313" / "please? And then make sure." / "45 575"): speech
+    """True for the asker's few words (:data:`WAIT_MAX_WORDS`) that ask for nothing and start no question while the
+    answer so far holds some digits but fewer than the one number asked for needs ("313" / "please? And then make sure." / "45 575"): speech
     recognition's words for "okay, go on"."""
-    need = min((MIN_DIGITS[k] for k in wanted if k in MIN_DIGITS), default=0)
+    if len(wanted) != 1 or wanted[0] not in MIN_DIGITS:
+        return False  # one number asked for, none of a card's details ("What date is on the front?")
+    need = MIN_DIGITS[wanted[0]]
     words = _WORD.findall(text.lower())
-    if not need or not answer or not 0 < len(words) <= WAIT_MAX_WORDS or _DIGIT.search(normalise(text).text):
-        return False
+    if (not answer or not 0 < len(words) <= WAIT_MAX_WORDS or words[0] in _QUESTION_WORDS
+            or _DIGIT.search(normalise(text).text)):
+        return False  # "then the CBB?" asks
     if asked_kinds(text) or _ASKS_OTHER.search(text) or other_number_named(text):
         return False
     return 0 < sum(len(_DIGIT.findall(normalise(t.text).text)) for _, t in answer) < need
