@@ -15,8 +15,9 @@ results are reported on the test split, and per batch. Round 5 added a fifth bat
 and measured before that round's changes) and ``d5-*`` (17 dev calls in the same habits, tuned on); round 6 a
 batch ``t6-*`` (27 test calls by a new writer, measured first with the detector frozen at db8ac2b) and a dev batch
 ``d6-*`` (17 calls, tuned on); round 7 a dev batch ``d7-*`` (26 calls, tuned on) and a test batch ``t7-*`` (31
-calls by another new writer, measured first with the detector of main 0ba3be6): 284 calls in all;
-``--batches t5`` measures one batch alone. A voice on the customer's line (a relative reading for them) is the
+calls by another new writer, measured first with the detector of main 0ba3be6); rounds 8-10 the dev batches ``d8-*``,
+``d9-*`` and ``d10-*`` (25 calls by a new writer, hard like real calls): 352 calls in all; ``--batches t5`` renders
+and measures one batch alone. A voice on the customer's line (a relative reading for them) is the
 customer's side, in the reference text as in the labelled file.
 
 Matching: a span found counts as correct when it overlaps a labelled span of the same type in time

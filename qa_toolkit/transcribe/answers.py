@@ -40,7 +40,8 @@ ASKED: dict[str, tuple[str, ...]] = {
              "digits on the front", "across the front", "visa number", "mastercard number", "amex number",
              "digits on your card", "number on your card", "numbers on your card", "along the front",
              "front of the card", "off the front", "embossed", "on the plastic", "sixteen digits", "fifteen digits",
-             "card s number", "card s own number", "full card", "number off the card", "16 digits", "15 digits", "long one"),
+             "card s number", "card s own number", "full card", "number off the card", "16 digits", "15 digits",
+             "long one"),
     "expiry": ("expiry", "expiration", "expires", "expire", "exp", "exp date", "valid thru", "valid through",
                "valid until", "good thru", "good through", "end date", "month and year", "run out", "runs out",
                "date on the front", "date on the card", "date on it", "valid to", "valid till",
@@ -78,7 +79,8 @@ _BIRTH = re.compile(r"(?i)\b(?:born|birth|dob)\b")
 # is meant ("the card ending 4172", "the last four of the card")
 CARD_ASKED_WORDS = frozenset({"number", "digits", "long", "have", "read", "take", "ready"})
 CARD_PART_WORDS = frozenset({"ending", "ends", "last", "first"})
-CARD_NUMBER_WORDS = frozenset({"number", "digits", "long"})  # beside "car", speech recognition's "card": "the car, the long"
+CARD_NUMBER_WORDS = frozenset({"number", "digits", "long"})  # beside "car" (speech recognition's "card": "the car, the
+# long") they ask for the card too
 # Cue phrases matched only as written: what sounds like them is everyday talk ("the refund goes back to the card").
 EXACT_ONLY = frozenset({"back of the card", "three digit", "last three", "at the back", "the strip"})  # "the digits"
 FUZZY_RATIO = 85.0
@@ -115,8 +117,8 @@ _CODE_CUT = re.compile(r"(?<![\d$£€.,])(?:\d(?:, | |-| -)\d|\d\d)(?![\d]|[.,]
                        r"minutes?|seconds?|secs?|hours?|days?|years?|items?))")
 # digits that go on after a card's in its answer, at most three words between that name nothing else: a group said
 # again or put right ("4815, yeah, 4815", "9471, no, sorry, 8"); a date's, a code's or another number's cue ends it
-_CARD_MORE = re.compile(r"(?i)[ ,.;-]+(?:(?!(?:exp\w*|valid|good|code|security|cvv|cvc|cv2|back|date|month|year|order|ref\w*|"
-                        r"phone|mobile|ext\w*|account|and)\b)[a-z']+[ ,.;-]+){0,3}\d+(?:[ -]\d+)*")
+_CARD_MORE = re.compile(r"(?i)[ ,.;-]+(?:(?!(?:exp\w*|valid|good|code|security|cvv|cvc|cv2|back|date|month|year|"
+                        r"order|ref\w*|phone|mobile|ext\w*|account|and)\b)[a-z']+[ ,.;-]+){0,3}\d+(?:[ -]\d+)*")
 _SAID_AGAIN = re.compile(r"(?i)[ ,.;-]+(?:(?:yeah|yes|so|that's|thats|that|is|again|sorry)[ ,.;-]+){0,2}(\d[\d ,-]*\d)")
 _DIGITS_ONLY = re.compile(r"\D")
 _DIGITS = re.compile(r"(?<![a-z])\d+(?![a-z])", re.I)

@@ -61,12 +61,18 @@ READ_BACK_LEAD_CHARS = 8  # a card's detail read back with a digit more or less 
 _AMOUNT_AROUND = re.compile(r"(?i)\s*(?:dollars?|pounds?|euros?|cents?|bucks|pence|percent|%)")
 OTHER_NUMBER_CHARS = 30  # a number named this close before digits that repeat a code's is that number ("extension")
 READ_BACK_S = 8.0  # a correction starts within this many seconds of the read-back's end
-BACKCHANNEL_WORDS = {"mhm", "mm", "hm", "hmm", "mmhmm", "uh", "huh", "um", "ah", "okay", "ok", "yep", "yup", "yeah", "yes",
-                     "right", "alright", "go", "on", "got", "it", "sure", "thanks", "thank", "you", "i", "see",
+BACKCHANNEL_WORDS = {"mhm", "mm", "hm", "hmm", "mmhmm", "uh", "huh", "um", "ah", "okay", "ok", "yep", "yup", "yeah",
+                     "yes", "right", "alright", "go", "on", "got", "it", "sure", "thanks", "thank", "you", "i", "see",
                      "great", "perfect", "and", "continue", "next", "keep", "going", "ahead", "please", "good", "cool",
                      "noted", "ready", "carry", "those", "that", "down", "them", "lovely", "brilliant", "excellent",
                      "fine", "gotcha", "super", "understood"}  # what a span piece cut at a turn boundary does not keep
                                                                 # at its ends
+# what a question asks for when it names none of the kinds: a date of birth, an amount, an address or a name
+_ASKS_OTHER = re.compile(r"(?i)\b(?:born|birth|dob|how much|amount|address|post ?code|zip|your name|spell|how many|"
+                         r"what time)\b")
+ACK_WORDS = BACKCHANNEL_WORDS | {"ah", "oh", "sorry", "now", "that's", "thats", "ta", "cheers", "all", "sorted",
+                                  "lovely", "so"}
+ACK_MAX_WORDS = 6  # an acknowledgement that asks nothing: at most this many of ACK_WORDS
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,14 +243,6 @@ def _keeps_open(text: str) -> bool:
         or 0 < len(words) <= 8 and all(w in _HUM_LETTERS for w in words)))  # "M .H .M .H .N.": "mhm, mhm"
 
 
-# what a question asks for when it names none of the kinds: a date of birth, an amount, an address or a name
-_ASKS_OTHER = re.compile(r"(?i)\b(?:born|birth|dob|how much|amount|address|post ?code|zip|your name|spell|how many|"
-                         r"what time)\b")
-ACK_WORDS = BACKCHANNEL_WORDS | {"ah", "oh", "sorry", "now", "that's", "thats", "ta", "cheers", "all", "sorted", "lovely",
-                                  "so"}
-ACK_MAX_WORDS = 6
-
-
 def _acknowledges(text: str) -> bool:
     """True for a few words that acknowledge and ask nothing ("Ah, sorry, got it now.", "Lovely, thanks.")."""
     words = _WORD.findall(text.lower())
@@ -265,8 +263,8 @@ def _reads_back(text: str) -> bool:
 
 def _waits(text: str, answer: Sequence[tuple[int, TurnText]], wanted: Sequence[str]) -> bool:
     """True for the asker's few words (:data:`WAIT_MAX_WORDS`) that ask for nothing and start no question while the
-    answer so far holds some digits but fewer than the one number asked for needs ("313" / "please? And then make sure." / "45 575"): speech
-    recognition's words for "okay, go on"."""
+    answer so far holds some digits but fewer than the one number asked for needs ("313" / "please? And then make
+    sure." / "45 575"): speech recognition's words for "okay, go on"."""
     if len(wanted) != 1 or wanted[0] not in MIN_DIGITS:
         return False  # one number asked for, none of a card's details ("What date is on the front?")
     need = MIN_DIGITS[wanted[0]]
