@@ -11,10 +11,11 @@ same shipped rubrics (support-chat, support-call, collections-compliance; each t
 * ``auto``: the chats imported into a fresh SQLite database with ``import_chats`` (redacted, PII spans stored),
   every rubric published, ``score_auto`` (one process), and the stored criterion results read back.
 
-Conversations: the labelled chats (dev, test, test2, test3), the simulated team's chats (kestrel), the
+Conversations: the labelled chats (dev, test, test2, test3, test4), the simulated team's chats (kestrel), the
 sample chats, and the labelled calls' scripted text (dev, test; ``eval`` only: calls are stored by
 transcription, not import). Each verdict (status, value, message, evidence, confidence) and each evaluation's
-score, category scores and critical flag are compared as JSON; the counts and the first differences are
+score, category scores and critical flag are compared as JSON; the counts, a hash of this tree's outcomes and
+the first differences (on the dev, team and sample sets only: a test split's are counted, never shown) are
 printed, and the exit status is 1 when anything differs. The embedding cache is shared by both trees through
 one SQLite file (vectors are rounded to float16 either way), so the second tree embeds nothing new.
 """
@@ -22,6 +23,7 @@ one SQLite file (vectors are rounded to float16 either way), so the second tree 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import subprocess
@@ -33,7 +35,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 LABELLED = Path("tests") / "data" / "labelled"
 CHATS = (LABELLED / "chats_dev.jsonl", LABELLED / "chats_test.jsonl", LABELLED / "chats_test2.jsonl",
-         LABELLED / "chats_test3.jsonl", LABELLED / "team" / "kestrel.jsonl", Path("samples") / "chats" / "chats.jsonl")
+         LABELLED / "chats_test3.jsonl", LABELLED / "chats_test4.jsonl", LABELLED / "team" / "kestrel.jsonl",
+         Path("samples") / "chats" / "chats.jsonl")
 CALL_SPLITS = ("dev", "test")
 RUBRICS = ("support-chat", "support-call", "collections-compliance")
 
@@ -130,12 +133,19 @@ def _load(path: Path) -> dict[tuple[str, str, str, str], dict[str, Any]]:
     return out
 
 
+def _is_test(name: str) -> bool:
+    """A test split (chats_test*.jsonl, calls/test*): its disagreements are counted, never printed."""
+    return "test" in Path(name).name
+
+
 def compare(base: Path, new: Path, show: int = 5) -> dict[str, Any]:
-    """Counts of evaluations, verdicts and evidence items, and how many differ."""
+    """Counts of evaluations, verdicts and evidence items, and how many differ (the first differences printed for the
+    dev, team and sample sets only), and a hash of this tree's outcomes."""
     old, now = _load(base), _load(new)
     counts: dict[str, Any] = {"evaluations": len(now), "missing": sorted(map(str, set(old) ^ set(now)))[:show],
                               "verdicts": 0, "evidence_items": 0, "differing_evaluations": 0,
                               "differing_verdicts": 0, "by_path": {}}
+    counts["new_sha256"] = hashlib.sha256(json.dumps([now[k] for k in sorted(now)], sort_keys=True).encode()).hexdigest()[:16]
     shown = 0
     for key in sorted(set(old) & set(now)):
         a, b = old[key], now[key]
@@ -152,7 +162,7 @@ def compare(base: Path, new: Path, show: int = 5) -> dict[str, Any]:
         for v in b["verdicts"]:
             if va.get(v["key"]) != v:
                 counts["differing_verdicts"] += 1
-                if shown < show:
+                if shown < show and not _is_test(key[1]):  # test splits: counted, never shown
                     shown += 1
                     print(f"DIFF {key} {v['key']}:\n  base {json.dumps(va.get(v['key']))[:600]}\n"
                           f"  new  {json.dumps(v)[:600]}")

@@ -35,6 +35,8 @@ def _pairs() -> set[tuple[tuple[str, ...], tuple[str, ...]]]:
                     phrases = fields.get(key.removesuffix("regexes") + "phrases") or ()
                     pairs.add((tuple(phrases), tuple(value)))
                     pairs.add(((), tuple(value)))
+                elif key.endswith("phrases") and value:
+                    pairs.add((tuple(value), ()))
     return pairs
 
 
@@ -84,6 +86,25 @@ def test_the_needed_word_index_finds_every_registered_word_a_text_holds() -> Non
             assert phrases._keep(mine) == expected, norm
             kept += len(expected)
     assert kept > 1000
+
+
+def test_a_phrase_list_whose_bit_a_text_clears_finds_nothing_there() -> None:
+    """text.candidates answers for every phrase list at once from a text's present words: a list whose bit is clear
+    is not searched, so its whole pattern must find nothing there; most lists are cleared on most texts."""
+    compiled = [text.pattern_for(phrases, regexes) for phrases, regexes in _pairs()]
+    assert len({c.bit for c in compiled}) == len(compiled)
+    cleared = total = 0
+    for norm in [text.normalize(t) for t in _texts()]:
+        bits = text.candidates(norm)
+        for phrases in compiled:
+            total += 1
+            if not bits & phrases.bit:
+                cleared += 1
+                assert phrases.pattern.search(norm) is None, (norm, phrases._parts[:1])
+    assert cleared > total // 2
+    assert text.first("Thank you for calling Quillmart", ("thank you for calling",)) is not None
+    assert text.first("Th\u0131s is it, thank you  for\tcalling", ("thank you for calling",)) is not None
+    assert text.first("thank you", ("for calling",)) is None
 
 
 @pytest.mark.parametrize(("regex", "needs"), [

@@ -57,6 +57,13 @@ def _sequence(items: Any) -> list[Need]:
     return needs
 
 
+def phrase_needs(phrases: list[str]) -> tuple[Need, ...] | None:
+    """The need of a phrase trie (:func:`trie_pattern`): each phrase's longest ASCII piece between spaces, one of which
+    a text holds wherever the trie matches; None when a phrase has no ASCII piece (the trie is then always searched)."""
+    pieces = [max(_NOT_ASCII.sub(" ", phrase).split(), key=len, default="") for phrase in phrases]
+    return (frozenset(piece.lower() for piece in pieces),) if pieces and all(pieces) else None
+
+
 def _best(needs: list[Need]) -> Need | None:
     """The most telling need: its shortest word the longest, then the fewest words."""
     return max(needs, key=lambda need: (min(map(len, need)), -len(need)), default=None)
@@ -122,29 +129,35 @@ def needs(regex: str, flags: int = re.IGNORECASE) -> tuple[Need, ...] | None:
 
 
 SHORT = 3  # needed words shorter than this are looked up one by one (``in``); the longer ones by one trie pass
+SETTLED = 64  # look-ups with no new word after which words registered since are built into the trie
 
 
 class _Index:
     """Which of every needed word registered so far a text holds. Words of :data:`SHORT` characters or more: one pass
     of a trie of them (at each position the longest word starting there, then those of its prefixes that are needed
     words too); shorter ones ("s", "?", "'d", "ok", "by"), which would stop that pass at nearly every character, are
-    looked up in the text one by one."""
+    looked up in the text one by one. Words registered after the trie was built are looked up one by one too, until
+    :data:`SETTLED` look-ups pass with no new word (phrase lists are compiled as the first interactions are scored):
+    the trie is then built again once, not once per phrase list."""
 
     def __init__(self) -> None:
         self.words: set[str] = set()
         self._seek: re.Pattern[str] | None = None
         self._short: tuple[str, ...] = ()
         self._prefixes: dict[str, frozenset[str]] = {}
+        self._pending: tuple[str, ...] = ()  # registered since the trie was built
+        self._quiet = 0  # look-ups since the last new word
 
     def add(self, words: Iterable[str]) -> None:
         new = set(words) - self.words
         if new:
             self.words |= new
-            self._seek = None  # built again on the next look-up
+            self._pending += tuple(sorted(new))
+            self._quiet = 0
             present.cache_clear()
 
     def present(self, hay: str) -> frozenset[str]:
-        if self._seek is None:
+        if self._seek is None or (self._pending and self._quiet >= SETTLED):
             if not self.words:
                 return frozenset()
             long = sorted(word for word in self.words if len(word) >= SHORT)
@@ -152,7 +165,11 @@ class _Index:
             self._seek = re.compile(f"(?=({trie_pattern(long, ' ')}))" if long else r"(?!x)x")
             self._prefixes = {word: frozenset(word[:i] for i in range(SHORT, len(word) + 1) if word[:i] in self.words)
                               for word in long}
+            self._pending = ()
+        self._quiet += 1
         found = {word for word in self._short if word in hay}
+        if self._pending:
+            found.update(word for word in self._pending if word in hay)
         prefixes = self._prefixes
         for word in set(self._seek.findall(hay)):
             found |= prefixes[word]

@@ -39,7 +39,7 @@ class Phrases:
     known needs, or the text has a character that matches an ASCII letter ignoring case, the whole pattern runs.
     """
 
-    __slots__ = ("_parts", "_pattern", "_alternatives", "_needs", "_words", "_kept", "_always", "_by_word")
+    __slots__ = ("_parts", "_pattern", "_alternatives", "_needs", "_words", "_kept", "_always", "_by_word", "bit")
 
     def __init__(self, parts: list[str], needs: list[tuple[literals.Need, ...] | None], nonempty: int = 0) -> None:
         """``nonempty``: how many of the first parts are known to match no empty string (a phrase trie; not parsed
@@ -49,7 +49,9 @@ class Phrases:
         self._needs = needs
         self._words = frozenset(word for need in needs if need for group in need for word in group)
         separate = bool(self._words) and all(literals.width(part) > 0 for part in parts[nonempty:])
-        self._alternatives = [re.compile(part, re.IGNORECASE) for part in parts] if separate else None
+        # one alternative: the whole pattern (its needs still clear the list's bit where a text cannot match)
+        self._alternatives = ([re.compile(part, re.IGNORECASE) for part in parts] if separate and len(parts) > 1
+                              else None)
         self._kept: dict[frozenset[str], list[re.Pattern[str]]] = {}
         # which alternatives a set of present words can keep: those that need nothing, and by each word of an
         # alternative's first need, the alternatives it may keep (its other need is then checked)
@@ -59,6 +61,7 @@ class Phrases:
             for word in need[0] if need else ():
                 self._by_word.setdefault(word, []).append(i)
         literals.register(self._words)
+        self.bit = _LISTS.add(self._by_word if separate and not self._always else None)
 
     @property
     def pattern(self) -> re.Pattern[str]:
@@ -77,7 +80,7 @@ class Phrases:
             kept = self._keep(present)
             if len(self._kept) < _KEPT:
                 self._kept[present] = kept
-        return _merged(kept, norm)
+        return _merged(kept, norm) if kept else _NONE
 
     def _keep(self, present: frozenset[str]) -> list[re.Pattern[str]]:
         """The alternatives, in order, that need nothing or whose every need has a word in ``present``."""
@@ -91,6 +94,45 @@ class Phrases:
 
 
 _KEPT = 4096  # sets of present words remembered per phrase list
+
+
+class _Lists:
+    """Every compiled phrase list as one bit, and by each needed word the lists it may let match: one look at a text's
+    present words (:func:`literals.present`, one pass) answers for every phrase list at once whether it can match
+    there (those whose bit is clear cannot: no alternative's first need has a word in the text)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.always = 0  # lists searched whatever the words (an alternative that needs nothing, or one pattern)
+        self.by_word: dict[str, int] = {}
+
+    def add(self, by_word: dict[str, list[int]] | None) -> int:
+        """A new list's bit; ``by_word``: its alternatives by the words of their first needs (None: always)."""
+        bit = 1 << self.count
+        self.count += 1
+        if by_word is None:
+            self.always |= bit
+        else:
+            for word in by_word:
+                self.by_word[word] = self.by_word.get(word, 0) | bit
+        candidates.cache_clear()
+        return bit
+
+
+_LISTS = _Lists()
+
+
+@lru_cache(maxsize=65536)
+def candidates(norm: str) -> int:
+    """The bits of the phrase lists that may match in ``norm`` (normalized text), from its present words; every bit
+    where the text has a character that matches an ASCII letter ignoring case (the whole patterns then run)."""
+    if not norm.isascii() and literals.ASCII_ALIASES.search(norm):
+        return -1
+    bits, by_word = _LISTS.always, _LISTS.by_word
+    for word in literals.present(norm):
+        bits |= by_word.get(word, 0)
+    return bits
+_NONE: Iterator[re.Match[str]] = iter(())  # no alternative can match (an exhausted iterator: shared)
 
 
 def _merged(patterns: list[re.Pattern[str]], norm: str) -> Iterator[re.Match[str]]:
@@ -117,7 +159,7 @@ def _merged(patterns: list[re.Pattern[str]], norm: str) -> Iterator[re.Match[str
 def _compile(phrases: tuple[str, ...], regexes: tuple[str, ...]) -> Phrases:
     words = sorted({" ".join(normalize(p).split()) for p in phrases if p.strip()})
     parts = [rf"(?<![\w'])(?:{literals.trie_pattern(words)})(?![\w'])"] if words else []
-    needs: list[tuple[literals.Need, ...] | None] = [None] * len(parts)
+    needs: list[tuple[literals.Need, ...] | None] = [literals.phrase_needs(words)] if words else []
     trie = len(parts)
     parts += [f"(?:{r})" for r in regexes]
     needs += [literals.needs(r) for r in regexes]
@@ -164,7 +206,10 @@ def find(text: str, phrases: Iterable[str], regexes: Iterable[str] = (), *, wind
 
     ``window``: how many words before a match are searched for a negation (same clause only).
     """
-    return iter(_find(text, pattern_for(phrases, regexes), window))
+    pattern = pattern_for(phrases, regexes)
+    if not candidates(normalize(text)) & pattern.bit:
+        return iter(())
+    return iter(_find(text, pattern, window))
 
 
 @lru_cache(maxsize=65536)
@@ -179,7 +224,10 @@ def _find(text: str, pattern: Phrases, window: int) -> tuple[Match, ...]:
 def first(text: str, phrases: Iterable[str], regexes: Iterable[str] = (), *,
           allow_negated: bool = False) -> Match | None:
     """The first match that is not negated (or any, with ``allow_negated``), else None."""
-    return _first(text, pattern_for(phrases, regexes), allow_negated)
+    pattern = pattern_for(phrases, regexes)
+    if not candidates(normalize(text)) & pattern.bit:
+        return None
+    return _first(text, pattern, allow_negated)
 
 
 @lru_cache(maxsize=65536)
