@@ -145,7 +145,8 @@ def compare(base: Path, new: Path, show: int = 5) -> dict[str, Any]:
     counts: dict[str, Any] = {"evaluations": len(now), "missing": sorted(map(str, set(old) ^ set(now)))[:show],
                               "verdicts": 0, "evidence_items": 0, "differing_evaluations": 0,
                               "differing_verdicts": 0, "by_path": {}}
-    counts["new_sha256"] = hashlib.sha256(json.dumps([now[k] for k in sorted(now)], sort_keys=True).encode()).hexdigest()[:16]
+    outcomes = json.dumps([now[k] for k in sorted(now)], sort_keys=True).encode()
+    counts["new_sha256"] = hashlib.sha256(outcomes).hexdigest()[:16]
     shown = 0
     for key in sorted(set(old) & set(now)):
         a, b = old[key], now[key]

@@ -20,7 +20,9 @@ imports are outside the timed part), with its CPU time (process time) and wall t
 3. ``keyword``: the same rubric without its exemplar blocks (the keyword checks alone), base tree and this tree.
 
 The base tree is ``git archive BASE``; ratios are this tree / base on the same copies, same run. With
-``--profile``, this tree's rescore is also run under cProfile and the top functions by own time are printed.
+``--profile``, this tree's rescore is also run under cProfile and the top functions by own time are printed; with
+``--workers``, this tree's rescore also runs in batches of n/4 in one process and with ``workers=2`` (a spawned
+process pool; CPU time counts the workers), for the wall-time ratio of 2 workers to 1.
 Writes bench/results/score_throughput.json (CPU seconds, wall seconds, rates, ratios, the load average).
 """
 
@@ -91,6 +93,7 @@ def prepare(path: Path, chats: Path) -> None:
 CHILD = """
 import cProfile, json, pstats, resource, sys, time
 tree, path, rubric, profile = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4] == '1'
+workers, batch = int(sys.argv[5]), int(sys.argv[6])
 import qa_toolkit
 assert qa_toolkit.__file__.startswith(tree), qa_toolkit.__file__
 from qa_toolkit.services import scoring
@@ -99,14 +102,14 @@ from qa_toolkit.scoring import semantic
 if rubric != 'bench-keyword':
     semantic.encoder().embed(['load the model first'])  # outside the timed part, as the imports are
 database = open_database('sqlite:///' + path)
-def cpu():
-    r = resource.getrusage(resource.RUSAGE_SELF)
-    return r.ru_utime + r.ru_stime
+def cpu():  # this process and its workers (waited for)
+    r, c = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime + c.ru_utime + c.ru_stime
 profiler = cProfile.Profile() if profile else None
 c0, w0 = cpu(), time.perf_counter()
 if profiler:
     profiler.enable()
-(run,) = scoring.score_auto(database, rubric=rubric, workers=1)
+(run,) = scoring.score_auto(database, rubric=rubric, workers=workers, batch_size=batch)
 if profiler:
     profiler.disable()
 wall, used = time.perf_counter() - w0, cpu() - c0
@@ -119,11 +122,13 @@ print(json.dumps({'scored': run.scored, 'wall_s': wall, 'cpu_s': used, 'embedded
 """
 
 
-def measure(tree: Path, db: Path, rubric: str, profile: bool = False) -> dict[str, Any]:
-    """One ``score_auto`` run in a new process with ``tree`` on its path, on ``db`` (changed in place)."""
+def measure(tree: Path, db: Path, rubric: str, profile: bool = False, workers: int = 1,
+            batch: int = 1000) -> dict[str, Any]:
+    """One ``score_auto`` run in a new process with ``tree`` on its path, on ``db`` (changed in place); CPU time
+    counts its worker processes too."""
     env = {**os.environ, "PYTHONPATH": str(tree)}
-    out = subprocess.run([sys.executable, "-c", CHILD, str(tree), str(db), rubric, "1" if profile else "0"],
-                         cwd=tree, env=env, capture_output=True, text=True)
+    out = subprocess.run([sys.executable, "-c", CHILD, str(tree), str(db), rubric, "1" if profile else "0",
+                          str(workers), str(batch)], cwd=tree, env=env, capture_output=True, text=True)
     if out.returncode:
         raise SystemExit(f"child failed ({tree}, {rubric}):\n{out.stderr[-4000:]}")
     if profile:
@@ -141,6 +146,8 @@ def main() -> None:
     parser.add_argument("--base", default="main", help="the revision to compare with (default main)")
     parser.add_argument("--profile", action="store_true", help="also profile this tree's rescore (cProfile)")
     parser.add_argument("--repeat", type=int, default=2, help="alternating base/new runs of each (default 2)")
+    parser.add_argument("--workers", action="store_true", help="also this tree's rescore with 1 and 2 worker "
+                                                                  "processes (batches of n/4), wall and CPU time")
     parser.add_argument("--seed-db", metavar="PATH", help="keep (or reuse) the imported, cold-scored database here")
     parser.add_argument("--prepare", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -184,6 +191,14 @@ def main() -> None:
                     result = measure(tree, copy, rubric)
                     print(name, rubric, result)
                     runs.setdefault(f"{rubric.removeprefix('bench-')}_{name}", []).append(result)
+        if args.workers:  # this tree's rescore in batches of n/4: one process, then 2 workers (a spawned pool)
+            for _ in range(args.repeat):
+                for workers in (1, 2):
+                    copy = work / f"workers-{workers}.db"
+                    shutil.copyfile(seed, copy)
+                    result = measure(ROOT, copy, "bench-rescore", workers=workers, batch=max(1, args.n // 4))
+                    print(f"workers={workers}", result)
+                    runs.setdefault(f"rescore_workers_{workers}", []).append(result)
         if args.profile:
             copy = work / "profile.db"
             shutil.copyfile(seed, copy)
@@ -200,6 +215,8 @@ def main() -> None:
               "ratio_new_to_base": summary,
               "rescore_new_per_s_cpu": best("rescore_new")["per_s_cpu"],
               "rescore_base_per_s_cpu": best("rescore_base")["per_s_cpu"],
+              **({"workers_2_to_1_wall": round(best("rescore_workers_1")["wall_s"]
+                                               / best("rescore_workers_2")["wall_s"], 2)} if args.workers else {}),
               "target_interactions_per_s": 2000, "cpus": os.cpu_count(), "python": platform.python_version(),
               "load_average_before": load_before, "load_average_after": [round(x, 1) for x in os.getloadavg()],
               "measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
