@@ -353,3 +353,49 @@ def test_the_shipped_prohibited_classifier_says_how_it_was_trained() -> None:
     assert set(shipped.cues) == set(tone.NAMES) and shipped.about["threshold"] == 0.8
     assert dict(zip(shipped.cues, shipped.cue_weights.tolist()))["polite"] < 0 < dict(
         zip(shipped.cues, shipped.cue_weights.tolist()))["sarcasm"]
+
+
+# the chatlabels round's kinds (dev batch ld-0561..0620): upset with no word of feeling, an acknowledgement that names the
+# situation with no stock phrase, a caring-sounding macro that acknowledges nothing; none of these sentences is in a
+# shipped block or a dev conversation (on main 2c247b6 the first three read "never upset", the last "fail")
+@pytest.mark.parametrize(("customer", "reply", "status"), [
+    ("Well, there goes my Saturday.", "Order number?", "fail"),
+    ("Well, there goes my Saturday.", "A whole Saturday lost to this, that's grim.", "pass"),
+    ("Well, there goes my Saturday.", "Thank you for reaching out. We value all feedback from our customers.", "fail"),
+    ("Well, the boiler's packed in again. There goes my Saturday.", "Your Saturday gone on this, of all days.", "pass"),
+])
+def test_shipped_empathy_blocks_on_the_ninth_rounds_kinds(customer: str, reply: str, status: str) -> None:
+    from qa_toolkit.services.scoring import rubric_check_params
+
+    params = rubric_check_params("support-chat")["empathy"]
+    result = get_check("empathy")(view(("customer", customer), ("agent", reply), ("customer", "ok")), params)
+    assert result.status == status, result.message
+    assert "customer upset in turn 0" in result.message
+
+
+@pytest.mark.parametrize("goodbye", ["Vale, ¡hasta luego!", "Tschüss und schönen Abend!", "ok, laters!"])
+def test_a_goodbye_in_another_language_or_habit_closes(goodbye: str) -> None:
+    from qa_toolkit.services.scoring import rubric_check_params
+
+    params = rubric_check_params("support-chat")["closing"]
+    chat = view(("customer", "can I change my delivery day?"), ("agent", "Yes, it's now Thursday."),
+                ("customer", "thanks"), ("agent", goodbye))
+    assert get_check("closing")(chat, params).status == "pass"
+    fact = view(("customer", "can I change my delivery day?"), ("agent", "Yes, it's now Thursday."),
+                ("customer", "thanks"), ("agent", "Between 8 and 12."))
+    assert get_check("closing")(fact, params).status == "fail"  # a fact about the order is no goodbye
+
+
+def test_a_workspace_owner_check_is_verification_and_a_terse_fix_stands() -> None:
+    from qa_toolkit.services.scoring import rubric_check_params
+
+    params = rubric_check_params("support-chat")
+    chat = view(("customer", "we need our plan moved to yearly billing"),
+                ("agent", "Sure. What's the workspace URL, and who is the owner of the account?"),
+                ("customer", "brightfold.io, owner is Lena Ortiz"),
+                ("agent", "Thanks. Switched, yearly from the 1st at 1,080."), ("customer", "grazie"))
+    identity = get_check("identity_before_account")(chat, params["identity_before_account"])
+    assert identity.status == "pass", identity.message  # main 2c247b6: "no account details discussed"
+    resolved = get_check("resolution")(chat, params["resolution"])
+    assert resolved.status == "pass", resolved.message
+    assert resolved.message == "resolution confirmed in turn 3, customer agreed in turn 4"

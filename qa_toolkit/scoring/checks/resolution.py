@@ -27,6 +27,9 @@ CUSTOMER_AGREES = (
     "lovely", "amazing", "no thanks", "no thank you", "ok", "okay",
     "fine", "alright", "all right", "will do", "got it", "cool", "nice",
     "noted", "sounds good", "what a relief", "oh right", "ta", "fair enough", "makes sense",
+    # thanks in the customer's own language, and a go-ahead typed short: "danke", "shukriya", "k", "go on then"
+    "danke", "grazie", "obrigado", "obrigada", "shukran", "shukriya", "dhanyavaad", "arigato", "dziękuję", "dank je",
+    "k", "kk", "go for it", "go on then", "yes please",
 )
 # the customer turning down "anything else?": nothing more is needed ("no", "nope, that's it", "no ty")
 DECLINE_REGEXES = (r"^\W*(?:no|nope|nah|nothing|that's\s+(?:all|it|everything))\b",)
