@@ -395,9 +395,9 @@ def customer_sentiment(view: InteractionView, p: SentimentParams) -> CheckResult
         label, evidence = "negative", (semantic.evidence(negative),)
     elif negative_words:
         label = "negative"
-        turn = next((t for t in turns if text.first(t.text, p.negative_phrases, negative_regexes)), turns[-1])
-        found = text.first(turn.text, p.negative_phrases, negative_regexes)
-        evidence = (quote(turn, found.start, found.end),) if found else evidence
+        said_in = next(((t, m) for t in turns if (m := text.first(t.text, p.negative_phrases, negative_regexes))),
+                       None)  # the turn that says it (None: the words run across two turns)
+        evidence = (quote(said_in[0], said_in[1].start, said_in[1].end),) if said_in else evidence
     elif positive and positive.matched:
         label, evidence = "positive", (semantic.evidence(positive),)
     elif text.first(_LEADING_NO.sub("", said) or said, p.thanks_phrases, THANKS_REGEXES):
