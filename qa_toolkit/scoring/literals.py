@@ -149,6 +149,7 @@ class _Index:
         self._quiet = 0  # look-ups since the last new word
 
     def add(self, words: Iterable[str]) -> None:
+        """Register needed words; the new ones are looked up one by one until the trie is built again."""
         new = set(words) - self.words
         if new:
             self.words |= new
@@ -157,6 +158,7 @@ class _Index:
             present.cache_clear()
 
     def present(self, hay: str) -> frozenset[str]:
+        """The registered words that ``hay`` (lower-cased) holds."""
         if self._seek is None or (self._pending and self._quiet >= SETTLED):
             if not self.words:
                 return frozenset()

@@ -437,6 +437,8 @@ def trained_classifier(weights: str) -> TrainedClassifier:
 
 @lru_cache(maxsize=32)
 def _load_classifier(path: str) -> TrainedClassifier:
+    """A trained classifier's JSON file (weights, bias, optional tone cues), checked; a clear error naming the
+    file when it is not one."""
     import json
 
     import numpy as np

@@ -157,6 +157,7 @@ def _merged(patterns: list[re.Pattern[str]], norm: str) -> Iterator[re.Match[str
 
 @lru_cache(maxsize=2048)
 def _compile(phrases: tuple[str, ...], regexes: tuple[str, ...]) -> Phrases:
+    """One :class:`Phrases` for a phrase list (one trie, whole words) and regexes, with each part's needed words."""
     words = sorted({" ".join(normalize(p).split()) for p in phrases if p.strip()})
     parts = [rf"(?<![\w'])(?:{literals.trie_pattern(words)})(?![\w'])"] if words else []
     needs: list[tuple[literals.Need, ...] | None] = [literals.phrase_needs(words)] if words else []

@@ -163,6 +163,7 @@ def asked_kinds(text: str) -> list[str]:
 
 @lru_cache(maxsize=1024)
 def _asked_kinds(text: str) -> tuple[str, ...]:
+    """The kinds ``text`` asks for, in the order it names them."""
     words = _WORDS.findall(_PHONE_NOT_ASKED.sub(" ", text).lower().replace("e-mail", "email"))
     joined = " ".join(words)
     named = []
@@ -225,6 +226,8 @@ def _digit_groups(text: str, join_below: int) -> Iterator[tuple[int, int, str]]:
 
 
 def _numbers(text: str, kinds: Sequence[str]) -> list[PIISpan]:
+    """The spans of ``text`` that answer the ``kinds`` asked for (numbers, an expiry, a code), no two over the
+    same characters, as offsets into ``text``."""
     numeric = [k for k in kinds if k in MIN_DIGITS]
     norm = normalise(text)
     found: list[PIISpan] = []

@@ -188,6 +188,7 @@ def _chains(turns: Sequence[TurnText], join_gap_s: float) -> list[list[tuple[int
     asks: dict[int, bool] = {}  # each turn asked once, however many speakers' runs it stands between
 
     def asks_for_another(k: int) -> bool:
+        """Whether turn ``k`` asks for another number and is no aside (remembered in ``asks``)."""
         if k not in asks:
             asks[k] = _asks_for_another(turns[k].text) and not _aside(turns, k)
         return asks[k]

@@ -26,7 +26,8 @@
      give the confidence ``MODEL_SLOPE × (|log odds| − MODEL_MIN_LOG_ODDS)``, at most ``MODEL_MAX_CONFIDENCE``
      (alone it decides from ``MODEL_ALONE_LOG_ODDS``; when the voice it names the customer introduces itself from an
      organisation, at most ``MODEL_BUSINESS_CONFIDENCE``: never alone), and it replaces the two (it already counts
-     them). A third voice that spoke before the one it names, goes on after the customer's first words and also speaks like staff is the call's agent (a transfer);
+     them). A third voice that spoke before the one it names, goes on after the customer's first words and also
+     speaks like staff is the call's agent (a transfer);
    * *first speaker*: the recording's metadata says who speaks first (``first_speaker: agent`` for
      inbound lines, ``customer`` for outbound calls); confidence ``FIRST_SPEAKER_CONFIDENCE`` (0.55: never
      enough alone, because an IVR prompt or a one-voice diarization can come first; on the labelled call

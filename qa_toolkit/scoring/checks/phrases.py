@@ -51,9 +51,9 @@ DEPARTMENTS = frozenset({
 })
 NOT_A_NAME = DEPARTMENTS | frozenset({
     "admissions", "enquiries", "reservations", "appointments", "registrations", "applications", "renewals",
-    "repairs", "deliveries", "claim", "meter", "readings", "go", "on", "ahead", "look", "listen", "great", "perfect",
+    "repairs", "deliveries", "claim", "meter", "readings", "on", "look", "listen", "great", "perfect",
     "cheers", "lovely", "good", "cool", "ah", "oh", "aye", "hmm", "mm", "yup", "wait", "just", "what", "who", "how",
-    "thank", "you", "and", "but", "the", "a", "it", "is", "that", "this", "yes", "right", "okay",
+    "thank", "you", "and", "but", "the", "a", "it", "is", "that", "this",
     "yes", "yeah", "yep", "no", "okay", "ok", "right", "sure", "hello", "hi", "sorry", "thanks", "go", "hang", "hold",
     "one", "sec", "moment", "ahead", "please", "um", "uh", "er", "so", "well", "now", "fine", "alright",
 })
@@ -67,6 +67,7 @@ INTRODUCED = re.compile(
     r"(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|"
     r"August|September|October|November|December)\b)[A-Z][a-z'-]+\b"
     r"|^\W*[A-Z][a-z'-]+\s+(?i:here|speaking|on\s+the\s+line|at\s+(?-i:[A-Z]))\b")
+INTRODUCTION_EVIDENCE_CHARS = 40  # a name-and-question opening's evidence: the name and this much of the question
 CLOSINGS = (
     "anything else", "goodbye", "bye", "take care", "thanks for contacting",
     "thank you for contacting", "thank you for calling", "thanks for calling", "thanks for chatting",
@@ -203,8 +204,6 @@ PROHIBITED_REGEXES = (
 # the same as speech recognition writes it on a call, a small word misheard: "declaring the conservatory was out to
 # you, and that's what we how it is" (was down to you ... that's simply how it is)
 SPOKEN_PROHIBITED_REGEXES = (
-    # "deal with it" said to the customer, not the agent's own promise ("it is our problem and I'll deal with it")
-    r"(?<!i'll\s)(?<!i\swill\s)(?<!we'll\s)(?<!we\swill\s)(?<!me\s)(?<!i\scan\s)(?<!we\scan\s)\bdeal\s+with\s+it\b",
     r"\b(?:was|were)\s+(?:all\s+|entirely\s+|completely\s+|really\s+)?out\s+to\s+you\b"
     r"(?!\s+(?:by|on|in|at|via|for|today|yesterday|last|this|next|already)\b)",
     r"\bthat's\s+(?!not\b|never\b)(?:\w+\s+){1,2}?how\s+it\s+is\b",
@@ -336,7 +335,8 @@ def _spoken_introduction(turn: TurnView) -> text.Match | None:
     name_like = 1 <= len(words) <= 3 and not set(words) <= NOT_A_NAME and not any(
         w in NOT_A_NAME or re.search(r"(?:ions|ments|ings|ies)$", w) for w in words[:1])
     if name_like and len(sentences) > 1 and OPEN_QUESTION.match(turn.text[first.end():]):
-        return text.Match(first.start(), min(len(turn.text), first.end() + 40), turn.text[first.start():first.end()], False)
+        end = min(len(turn.text), first.end() + INTRODUCTION_EVIDENCE_CHARS)
+        return text.Match(first.start(), end, turn.text[first.start():first.end()], False)
     return None
 
 
