@@ -387,13 +387,12 @@ def customer_sentiment(view: InteractionView, p: SentimentParams) -> CheckResult
         negative = None  # "I will.", "So do I.": nothing in it to sound unhappy by meaning ("helpful. not." has)
     positive = semantic.best(turns, p.positive_exemplars) if p.positive_exemplars else None
     negative_regexes = on_channel(view, p.negative_regexes, p.spoken_negative_regexes)
-    negative_words = text.first(said, p.negative_phrases, negative_regexes)
     if bare in p.neutral_acks:
         label, score = "neutral", 0.0
     elif negative and negative.matched and not (positive and positive.matched
                                                 and positive.similarity > negative.similarity):
         label, evidence = "negative", (semantic.evidence(negative),)
-    elif negative_words:
+    elif text.first(said, p.negative_phrases, negative_regexes):  # searched only when nothing above decided
         label = "negative"
         said_in = next(((t, m) for t in turns if (m := text.first(t.text, p.negative_phrases, negative_regexes))),
                        None)  # the turn that says it (None: the words run across two turns)
