@@ -678,7 +678,7 @@ def _compare(exemplars: Exemplars, said: list[str], vectors: np.ndarray) -> Iter
     linear = exemplars.model in ("linear", "trained")
     weights, bias = classifier(exemplars) if linear else (None, 0.0)
     trained = trained_classifier(exemplars.weights or "") if exemplars.model == "trained" else None
-    cued = trained is not None and bool(trained.cues)
+    cues, cue_weights = (trained.cues, trained.cue_weights) if trained is not None else ((), None)
     negatives = enc.matrix(exemplars.negative) if exemplars.negative and not linear else None
     scores: list[float] = []
     closest: list[int] = []
@@ -692,8 +692,8 @@ def _compare(exemplars: Exemplars, said: list[str], vectors: np.ndarray) -> Iter
         closest += positive.argmax(axis=1)[:n].tolist() if len(exemplars.positive) else [0] * n
         if linear:  # the probability of "yes"; no margin against the negatives
             logits = rows @ weights + bias
-            if cued:  # the tone cues the file weighs beside the embedding
-                logits[:n] += tone.vector(said[start:start + n], trained.cues) @ trained.cue_weights  # type: ignore[union-attr]
+            if cues:  # the tone cues the file weighs beside the embedding
+                logits[:n] += tone.vector(said[start:start + n], cues) @ cue_weights
             scores += (1.0 / (1.0 + np.exp(-logits)))[:n].tolist()
             negative += [None] * n
         else:
