@@ -67,6 +67,7 @@ BACKCHANNEL_WORDS = {"mhm", "mm", "hm", "hmm", "mmhmm", "uh", "huh", "um", "ah",
                      "noted", "ready", "carry", "those", "that", "down", "them", "lovely", "brilliant", "excellent",
                      "fine", "gotcha", "super", "understood"}  # what a span piece cut at a turn boundary does not keep
                                                                 # at its ends
+BACKCHANNEL_MAX_WORDS = 4  # a backchannel (see is_backchannel): at most this many such words
 # what a question asks for when it names none of the kinds: a date of birth, an amount, an address or a name
 _ASKS_OTHER = re.compile(r"(?i)\b(?:born|birth|dob|how much|amount|address|post ?code|zip|your name|spell|how many|"
                          r"what time)\b")
@@ -141,7 +142,8 @@ def is_backchannel(text: str) -> bool:
     """True for a short acknowledgement ("Mhm.", "Okay.", "Uh huh.", "Go on.", "Keep going.", speech recognition's
     "Mmm Hm.") that carries nothing itself."""
     words = _WORD.findall(text.lower())
-    return 0 < len(words) <= 4 and all(w in BACKCHANNEL_WORDS or len(w) > 1 and set(w) <= _HUM_LETTERS for w in words)
+    return 0 < len(words) <= BACKCHANNEL_MAX_WORDS and all(
+        w in BACKCHANNEL_WORDS or len(w) > 1 and set(w) <= _HUM_LETTERS for w in words)
 
 
 def _aside(turns: Sequence[TurnText], index: int) -> bool:
