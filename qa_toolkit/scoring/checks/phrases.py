@@ -268,9 +268,18 @@ class ProhibitedParams(Params):
     # a classifier trained offline on many more sentences ({model: trained, weights: prohibited_language}): read
     # after the phrases, patterns and exemplars, on the same sentence vectors (no further model call)
     classifier: Exemplars | None = None
+    # tone cues (qa_toolkit.scoring.tone: polite, quote, negated) that hold the exemplar block back on a sentence where
+    # no rude cue fires: "I'm sorry I can't be more use" is no brush-off for being about the same thing as one
+    exemplar_softeners: tuple[str, ...] = ()
     speaker: str = "agent"
     negation: bool = True
     negation_window: int = 6
+
+    @model_validator(mode="after")
+    def _known_cues(self) -> ProhibitedParams:
+        if unknown := [name for name in self.exemplar_softeners if name not in tone.SOFTENING]:
+            raise ValueError(f"exemplar_softeners: unknown {', '.join(unknown)} (one of {', '.join(tone.SOFTENING)})")
+        return self
 
 
 class PhraseParams(Params):
@@ -439,6 +448,17 @@ def disclosure(view: InteractionView, p: DisclosureParams) -> CheckResult:
     return CheckResult("fail", "no disclosure", (), 0.85)
 
 
+def _unsoftened(turns: list[TurnView], p: ProhibitedParams) -> semantic.Hit | None:
+    """The first sentence like the exemplars that no softening cue of ``p`` holds back (one with a rude cue never is)."""
+    if not p.exemplar_softeners or p.exemplars is None:
+        return semantic.match(turns, p.exemplars)
+    for hit in semantic.matches(turns, p.exemplars):
+        found = tone.fired(hit.sentence)
+        if not any(name in found for name in p.exemplar_softeners) or tone.rude(hit.sentence):
+            return hit
+    return None
+
+
 def prohibited_language(view: InteractionView, p: ProhibitedParams) -> CheckResult:
     """Prohibited words by the agent only (whole words; negated uses like "I won't tell you to calm down" pass),
     else a sentence like the exemplars, else one the trained classifier rates rude (evidence: turn, quote, score)."""
@@ -451,7 +471,7 @@ def prohibited_language(view: InteractionView, p: ProhibitedParams) -> CheckResu
             if p.negation and match.negated:
                 continue
             hits.append(quote(turn, max(0, match.start - 20), match.end + 20))
-    if not hits and (sem := semantic.match(spoken, p.exemplars) or semantic.match(spoken, p.classifier)):
+    if not hits and (sem := _unsoftened(spoken, p) or semantic.match(spoken, p.classifier)):
         found = semantic.evidence(sem)
         if not sem.exemplar and (cues := tone.rude(sem.sentence)):  # the classifier's: say which tone it read
             found = replace(found, note=f"{found.note}; tone: {', '.join(cues)}")
