@@ -399,3 +399,37 @@ def test_a_workspace_owner_check_is_verification_and_a_terse_fix_stands() -> Non
     resolved = get_check("resolution")(chat, params["resolution"])
     assert resolved.status == "pass", resolved.message
     assert resolved.message == "resolution confirmed in turn 3, customer agreed in turn 4"
+
+
+def test_softening_tone_cues_hold_back_the_prohibited_exemplar_block() -> None:
+    """``exemplar_softeners``: a polite, quoting or negating sentence is no match for the exemplar block unless a rude
+    cue fires in it too; without them the same block flags it. None of these sentences is in a rubric or dev chat."""
+    block = {"positive": ["That charge is not my concern."], "threshold": 0.3}
+    check = get_check("prohibited_language")
+    plain = check.params.model_validate({"phrases": (), "regexes": (), "exemplars": block})
+    softened = check.params.model_validate({"phrases": (), "regexes": (), "exemplars": block,
+                                            "exemplar_softeners": ["polite", "quote", "negated"]})
+    polite = view(("customer", "why the fee?"), ("agent", "Sorry, that charge isn't one I can explain."))
+    assert check(polite, plain).status == "fail"
+    assert check(polite, softened).status == "pass"
+    rude = view(("customer", "why the fee?"), ("agent", "Sorry, that charge is your own lookout."))  # blame fires
+    assert check(rude, softened).status == "fail"
+    with pytest.raises(ValidationError, match="exemplar_softeners: unknown sarcasm"):
+        check.params.model_validate({"exemplar_softeners": ["sarcasm"]})
+
+
+@pytest.mark.parametrize(("reply", "status"), [
+    ("Honestly I've run out of ideas on this one.", "fail"),
+    ("Our billing portal is offline, so nothing can be changed until the morning.", "fail"),
+    ("Best to have another try later on, it may just need time.", "fail"),
+    ("I've switched the plan, it's live now.", "pass"),
+])
+def test_the_agent_admitting_it_is_not_fixed_is_not_resolved(reply: str, status: str) -> None:
+    """The shipped ``unfixed_regexes``: the customer's "ok" does not resolve what the agent says is not fixed."""
+    from qa_toolkit.services.scoring import rubric_check_params
+
+    params = rubric_check_params("support-chat")["resolution"]
+    chat = view(("customer", "my plan change won't save"), ("agent", reply), ("customer", "ok"))
+    result = get_check("resolution")(chat, params)
+    assert result.status == status, result.message
+    assert (result.message == "the agent says it is not fixed (turn 1)") == (status == "fail")

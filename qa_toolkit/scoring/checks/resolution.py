@@ -191,6 +191,10 @@ class ResolutionParams(Params):
     spoken_escalation_regexes: tuple[str, ...] = SPOKEN_ESCALATION_REGEXES  # on calls only
     resolved_exemplars: Exemplars | None = None
     unresolved_exemplars: Exemplars | None = None
+    # the agent admitting it is not fixed ("I can't get this done today", "you'll have to try again tomorrow"): after
+    # the agent's last stated fix, the chat is not resolved whatever the customer answers
+    unfixed_exemplars: Exemplars | None = None
+    unfixed_regexes: tuple[str, ...] = ()  # the same said in a known form ("try again tomorrow")
     escalation_exemplars: Exemplars | None = None
     offer_regexes: tuple[str, ...] = OFFER_REGEXES
     waved_phrases: tuple[str, ...] = AGENT_WAVED
@@ -238,6 +242,14 @@ def _offered(hit: semantic.Hit, offers: tuple[str, ...]) -> bool:
     return bool(offers) and text.first(hit.sentence, (), offers, allow_negated=True) is not None
 
 
+def _unfixed(turn: TurnView, p: ResolutionParams) -> Evidence | None:
+    """Where the agent says in ``turn`` that it is not fixed (a pattern, else a sentence like the exemplars)."""
+    if p.unfixed_regexes and (match := text.first(turn.text, (), p.unfixed_regexes, allow_negated=True)):
+        return quote(turn, match.start, match.end)
+    sem = semantic.match([turn], p.unfixed_exemplars)
+    return semantic.evidence(sem) if sem else None
+
+
 class FcrParams(Params):
     days: float = 7
     match_on: tuple[str, ...] = ("queue", "topic")
@@ -249,6 +261,7 @@ def resolution(view: InteractionView, p: ResolutionParams) -> CheckResult:
     if not view.by("agent"):
         return CheckResult("na", "no agent turns")
     agent_hit: tuple[TurnView, Evidence] | None = None
+    unfixed: Evidence | None = None
     spoken = {t.index for t in view.after_opening()}
     first_agent = view.by("agent")[0].index
     regexes = on_channel(view, p.escalation_regexes, p.spoken_escalation_regexes)
@@ -264,10 +277,12 @@ def resolution(view: InteractionView, p: ResolutionParams) -> CheckResult:
             return CheckResult("fail", f"a question waved away in turn {turn.index}, not answered",
                                (quote(turn, waved.start, waved.end),), 0.7, {"resolved": False})
         match = text.first(turn.text, p.agent_phrases, fixed)
-        if match:
-            agent_hit = (turn, quote(turn, match.start, match.end))
+        if turn.index in spoken and (said := _unfixed(turn, p)):
+            unfixed = said  # the agent says it is not fixed: no fix stated in this turn counts
+        elif match:
+            agent_hit, unfixed = (turn, quote(turn, match.start, match.end)), None
         elif sem := semantic.match([turn], p.resolved_exemplars):
-            agent_hit = (turn, semantic.evidence(sem))
+            agent_hit, unfixed = (turn, semantic.evidence(sem)), None
         if turn.index not in spoken:
             continue
         escalated = handover(turn, p.escalation_phrases, regexes, p.offer_regexes,
@@ -278,6 +293,9 @@ def resolution(view: InteractionView, p: ResolutionParams) -> CheckResult:
         if (sem := semantic.match([turn], p.escalation_exemplars)) and not _offered(sem, p.offer_regexes):
             return CheckResult("fail", f"escalated in turn {turn.index}, not resolved here",
                                (semantic.evidence(sem),), sem.confidence, {"resolved": False})
+    if unfixed is not None:
+        return CheckResult("fail", f"the agent says it is not fixed (turn {unfixed.turn})", (unfixed,), 0.7,
+                           {"resolved": False})
     evidence: list[Evidence] = [agent_hit[1]] if agent_hit else []
     last_agent = view.by("agent")[-1].index
     since = agent_hit[0].index if agent_hit else view.by("agent")[0].index
