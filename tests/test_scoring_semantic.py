@@ -230,6 +230,21 @@ def test_blame_is_no_acknowledgement_however_close_by_meaning(reply: str) -> Non
     assert get_check("empathy")(sorry, kind).status == "pass"
 
 
+@pytest.mark.parametrize("rubric", ["support-chat", "support-call"])
+def test_the_rubrics_own_prohibited_words_are_no_acknowledgement(rubric: str) -> None:
+    from qa_toolkit.services.scoring import rubric_check_params
+
+    params = rubric_check_params(rubric)
+    extra = params["prohibited_language"]["extra_phrases"]
+    assert "tough luck" in extra and params["empathy"]["blame_extra_phrases"] == extra  # one list (a YAML anchor)
+    upset = view(("customer", "The courier left my parcel in the rain and it's ruined. I'm so angry."),
+                 ("agent", "A soaked parcel is tough luck, I'm afraid."))  # close to an acknowledgement by meaning
+    check = get_check("empathy")
+    assert check(upset, {**params["empathy"], "blame_extra_phrases": []}).status == "pass"  # the built-in lists alone
+    result = check(upset, params["empathy"])
+    assert result.status == "fail", result.message
+
+
 @pytest.mark.parametrize(("reply", "status"), [
     ("A week without a cooker with three kids to feed is no small thing.", "pass"),  # the situation, no listed word
     ("Your whole weekend gone on this, that's rough.", "pass"),

@@ -215,9 +215,11 @@ class EmpathyParams(Params):
     calm_ask_below: float = 0.75  # one under this similarity, in the same sentence
     empathy_exemplars: Exemplars | None = None
     # blame and brush-offs are no acknowledgement, however close to one by meaning ("That's the courier's fault,
-    # not my problem."): the prohibited-language check's words, not negated
+    # not my problem."): the prohibited-language check's words, not negated, and the rubric's own (its
+    # prohibited_language extra_phrases, shared by a YAML anchor)
     blame_phrases: tuple[str, ...] = PROHIBITED
     blame_regexes: tuple[str, ...] = PROHIBITED_REGEXES
+    blame_extra_phrases: tuple[str, ...] = ()
     window: int = 2
 
 
@@ -330,7 +332,8 @@ def _replies(view: InteractionView, position: int, window: int) -> list[TurnView
 
 def _blames(sentence: str, p: EmpathyParams) -> bool:
     """True when ``sentence`` holds blame or a brush-off by the prohibited-language words (negated uses left out)."""
-    return any(not m.negated for m in text.find(sentence, p.blame_phrases, p.blame_regexes))
+    phrases = p.blame_phrases + p.blame_extra_phrases
+    return any(not m.negated for m in text.find(sentence, phrases, p.blame_regexes))
 
 
 def empathy(view: InteractionView, p: EmpathyParams) -> CheckResult:
