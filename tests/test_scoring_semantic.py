@@ -365,7 +365,8 @@ def test_the_shipped_prohibited_classifier_says_how_it_was_trained() -> None:
     assert "chats_dev.jsonl" in trained["data"] and trained["negatives"] > 1000 and trained["positives"] > 100
     assert trained["leave_one_writer_out"]["after_f1"] > trained["leave_one_writer_out"]["before_f1"]
     assert trained["leave_one_writer_out"]["cues_f1"] > trained["leave_one_writer_out"]["after_f1"]
-    assert set(shipped.cues) == set(tone.NAMES) and shipped.about["threshold"] == 0.8
+    # every cue but the newest, "practice" (trained before it; the rubric reads it to hold back the exemplar block)
+    assert set(shipped.cues) == set(tone.NAMES) - {"practice"} and shipped.about["threshold"] == 0.8
     assert dict(zip(shipped.cues, shipped.cue_weights.tolist()))["polite"] < 0 < dict(
         zip(shipped.cues, shipped.cue_weights.tolist()))["sarcasm"]
 
@@ -417,8 +418,9 @@ def test_a_workspace_owner_check_is_verification_and_a_terse_fix_stands() -> Non
 
 
 def test_softening_tone_cues_hold_back_the_prohibited_exemplar_block() -> None:
-    """``exemplar_softeners``: a polite, quoting or negating sentence is no match for the exemplar block unless a rude
-    cue fires in it too; without them the same block flags it. None of these sentences is in a rubric or dev chat."""
+    """``exemplar_softeners``: a polite, quoting or negating sentence (or one on the company's practice) is no match
+    for the exemplar block unless a rude cue fires in it too; without them the same block flags it. None of these
+    sentences is in a rubric or dev chat."""
     block = {"positive": ["That charge is not my concern."], "threshold": 0.3}
     check = get_check("prohibited_language")
     plain = check.params.model_validate({"phrases": (), "regexes": (), "exemplars": block})
@@ -429,6 +431,10 @@ def test_softening_tone_cues_hold_back_the_prohibited_exemplar_block() -> None:
     assert check(polite, softened).status == "pass"
     rude = view(("customer", "why the fee?"), ("agent", "Sorry, that charge is your own lookout."))  # blame fires
     assert check(rude, softened).status == "fail"
+    practice = view(("customer", "why the fee?"), ("agent", "We aim to explain every charge on the first bill."))
+    assert check(practice, softened).status == "fail"  # the company's practice: held back only where asked
+    with_practice = softened.model_copy(update={"exemplar_softeners": ("polite", "quote", "negated", "practice")})
+    assert check(practice, with_practice).status == "pass"
     with pytest.raises(ValidationError, match="exemplar_softeners: unknown sarcasm"):
         check.params.model_validate({"exemplar_softeners": ["sarcasm"]})
 

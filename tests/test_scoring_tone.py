@@ -28,6 +28,8 @@ def test_a_cue_reads_its_tone_in_a_topic_it_was_not_written_for(sentence: str, c
     ("I'm not going to tell you to wait it out.", ("negated",)),
     ("Your replacement card was posted on the 2nd, so you should have received it by now.", ()),
     ("The meter reading has five digits.", ()),
+    ("We aim to answer every letter within three working days.", ("practice",)),  # the company's practice
+    ("Nothing further for you to do; the engineer rings ahead.", ("practice",)),
 ])
 def test_polite_quoted_and_plain_sentences_fire_no_rude_cue(sentence: str, found: tuple[str, ...]) -> None:
     assert tuple(c for c in tone.fired(sentence) if c != "addressed") == found and not tone.rude(sentence)
@@ -36,3 +38,8 @@ def test_polite_quoted_and_plain_sentences_fire_no_rude_cue(sentence: str, found
 def test_the_vector_has_one_column_per_cue_asked_for() -> None:
     rows = tone.vector(["Deep breaths.", "Thanks for waiting."], ("order", "polite", "swearing"))
     assert rows.tolist() == [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]
+
+
+def test_a_practice_statement_that_blames_the_customer_stays_rude() -> None:
+    said = "We value customers who check the terms before they write in."
+    assert "practice" in tone.fired(said) and tone.rude(said) == ("blame",)

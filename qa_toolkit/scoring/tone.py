@@ -5,10 +5,10 @@ so a classifier over them alone finds a rude agent mainly where an earlier write
 cue here is one family of wording that carries tone in any topic: the customer blamed in the second person, orders
 to calm down or read again, minimising, sarcasm, exasperation at repeating, indifference, threats tied to the
 customer's behaviour, belittling comparisons, swearing, whether the sentence is addressed to the customer at all;
-and, on the other side, politeness, apology, quoting someone else's words and negating a rude act. A cue is a yes/no
-reading of one sentence; a trained classifier (``model: trained`` with ``cues`` in its file, see
-``tools/train_classifier.py``) weighs them beside the embedding, learning from labelled conversations how much each
-one counts. The cues decide nothing on their own.
+and, on the other side, politeness, apology, quoting someone else's words, negating a rude act and a statement of
+the company's practice. A cue is a yes/no reading of one sentence; a trained classifier (``model: trained`` with
+``cues`` in its file, see ``tools/train_classifier.py``) weighs them beside the embedding, learning from labelled
+conversations how much each one counts. The cues decide nothing on their own.
 """
 
 from __future__ import annotations
@@ -114,9 +114,14 @@ CUES: dict[str, tuple[str, ...]] = {
     # the speaker negates or refuses a rude act: "I'm not going to tell you to ...", "I won't pretend"
     "negated": (r"\b(?:not\s+going\s+to|won't|will\s+not|never\s+going\s+to|wouldn't)\s+(?:ask|tell|pretend|blame|"
                 r"judge)\b",),
+    # the company's practice, not the customer's doing: "We aim to reply within a day", "Our team takes every report
+    # seriously", "Nothing more for you to do"
+    "practice": (r"^\W*(?:we|our\s+(?:team|company))\s+(?:always\s+|genuinely\s+|do\s+)?(?:strive|aim|"
+                 r"endeavou?r|are\s+committed|pride\s+ourselves|value|takes?\s+(?:all|every|each)\b)",
+                 r"\bnothing\s+(?:more\s+|further\s+|else\s+)?(?:for\s+you\s+to|you\s+need\s+to)\s+(?:pay|do)\b"),
 }
 NAMES: tuple[str, ...] = tuple(CUES)
-SOFTENING = ("addressed", "polite", "quote", "negated")  # cues that are no rudeness in themselves
+SOFTENING = ("addressed", "polite", "quote", "negated", "practice")  # cues that are no rudeness in themselves
 _COMPILED = {name: re.compile("|".join(f"(?:{r})" for r in regexes)) for name, regexes in CUES.items()}
 
 
