@@ -2336,6 +2336,74 @@ def fp_call_d10(i: int, rng: random.Random) -> list[dict]:
     return kinds[i % len(kinds)]
 
 
+# --- d11 (issue 14, round 11): a dev batch of e-mail addresses said the hard ways ------------------------------------
+# Dev (tuned on). Written in round 11 without any test batch's scripts or transcripts, after the lead measured e-mail
+# span recall through tiny.en and base at 0.56-0.67 on unseen calls. Addresses said with "at" or "at sign", "dot" or
+# "period", a name spelled letter by letter with "as in", "underscore" and "dash", numbers inside the local part, a
+# common domain said fast ("at gmail dot com"), a customer putting a letter right, the agent reading the address back
+# (labelled: said in clear). Hard negatives in the same calls and in calls of their own: "I'm at the office", "dot the
+# i's", a web site said with "dot com" and no "at", "at five", "dot com" on its own. Firms: Brightwater Utilities,
+# Halden Mobile, Quayside Insurance.
+
+NAMES_D11 = ["marta", "gideon", "sunita", "oskar", "beatriz", "declan", "yolanda", "ferris"]
+SURNAMES_D11 = ["vance", "nakamura", "oduya", "pruitt", "sorensen", "quill", "haddad", "bexley"]
+DOMAINS_D11 = [("gmail", "com"), ("outlook", "com"), ("yahoo", "co dot uk"), ("icloud", "com"), ("aol", "com")]
+SAY_AS_D11 = {"a": "apple", "b": "bravo", "d": "delta", "e": "echo", "k": "kilo", "m": "mike", "n": "nancy",
+              "p": "peter", "s": "sugar", "t": "tango", "v": "victor", "q": "queen", "x": "x-ray", "z": "zebra"}
+
+
+def spelled_d11(word: str, rng: random.Random) -> str:
+    """A word spelled letter by letter, some letters "as in" a word."""
+    return ", ".join(f"{c} as in {SAY_AS_D11[c]}" if c in SAY_AS_D11 and rng.random() < 0.45 else c for c in word)
+
+
+def mail_call_d11(i: int, rng: random.Random) -> list[dict]:
+    """An e-mail address in one of eight hard ways, a hard negative before or after it."""
+    name, surname = NAMES_D11[i % len(NAMES_D11)], SURNAMES_D11[(i * 3) % len(SURNAMES_D11)]
+    host, tld = DOMAINS_D11[i % len(DOMAINS_D11)]
+    year = rng.choice(["eighty seven", "ninety one", "two three", "seventy"])
+    said, back = [
+        (f"{name} dot {surname} at {host} dot {tld}", None),
+        (f"{spelled_d11(name, rng)}, then {surname}, at {host} dot {tld}", f"{name}{surname} at {host} dot {tld}"),
+        (f"{name} underscore {surname[0]} {year} at sign {host} period {tld}", None),
+        (f"{name[0]} dash {surname} at {host} dot {tld}", None),
+        (f"{name}{surname[:3]} {year} at {host} dot {tld}", f"{name}{surname[:3]} {year} at {host} dot {tld}"),
+        (f"{name} dot {spelled_d11(surname[:4], rng)}, no sorry, {name} dot {surname} at {host} dot {tld}", None),
+        (f"{surname} {name[0]} at {host} dot {tld}", f"{surname} {name[0]} at {host} dot {tld}"),
+        (f"{name} period {surname} at sign {host} period {tld}", None),
+    ][i % 8]
+    firm = ["Brightwater Utilities", "Halden Mobile", "Quayside Insurance"][i % 3]
+    negative = ["I'm at the office till five, so e-mail is easier.", "Hang on, I'm at my desk now.",
+                "I checked on your web site, brightwater dot com, but couldn't find it.",
+                "Sorry, I like to dot the i's and cross the t's.", "I'm at home at the moment."][i % 5]
+    utts = [{"agent": f"{firm}, this is Niamh."},
+            {"customer": f"Hi. {negative}"},
+            {"agent": "No problem. What's the best e-mail address for you?"},
+            {"customer": f"{rng.choice(['', 'Yeah, ', 'Okay, it is ', 'Sure, '])}{{email:{said}}}{', all lower case' if i % 8 == 3 else ''}."}]
+    if back is not None:
+        utts += [{"agent": f"Let me read that back: {{email:{back}}}."}, {"customer": "That's it."}]
+    utts += [{"agent": "Great, you'll get it within the hour, at about three fifteen."}, {"customer": "Thanks, bye."}]
+    return utts
+
+
+def fp_call_d11(i: int, rng: random.Random) -> list[dict]:
+    """No address: "at" and "dot" in other senses, a web site with no "at", times."""
+    return [
+        [{"agent": "Halden Mobile, Priya speaking."},
+         {"customer": "Hi, I'm at the station, so it might be noisy. My bill went up."},
+         {"agent": "Let me check. You can also see it on halden mobile dot com slash bills."},
+         {"customer": "Oh, the dot com site? I'll look at it tonight at eight."},
+         {"agent": "Great. It's gone up by four pounds at the start of the month."},
+         {"customer": "Okay, thanks."}],
+        [{"agent": "Quayside Insurance, Tom here."},
+         {"customer": "Hello, I want to dot the i's before I sign, as it were."},
+         {"agent": "Sure. Have a look at quayside dot co dot uk, under policies, dot points at the top."},
+         {"customer": "Right, I'm at work, I'll do it at lunch. Is it the same for my wife at the same address?"},
+         {"agent": "Yes, at no extra cost."},
+         {"customer": "Thanks."}],
+    ][i % 2]
+
+
 def voices_d10(rng: random.Random, n: int) -> dict:
     """Customers slower and faster than the earlier dev batches' (0.8-1.25), the agent as in voices_5."""
     voices = voices_5(rng, n)
@@ -2884,6 +2952,22 @@ def main() -> None:
                           "channel_gain_db": {"right": rng_d10.choice([0, -3, -6])}},
                 "voices": voices_d10(rng_d10, i),
                 "utterances": maker(i, rng_d10),
+            })
+    # d11 (round 11): a dev batch of e-mail addresses said the hard ways (see above); dev, tuned on. Own generator (1600)
+    # and fixed seeds (11000 on), so the batches before it stay byte for byte as they were.
+    rng_d11 = random.Random(1600)
+    for prefix, maker, count in [("d11-mail", mail_call_d11, 8), ("d11-fp", fp_call_d11, 2)]:
+        for i in range(count):
+            name = f"{prefix}-{i + 1:02d}"
+            out.append({
+                "file": f"{name}.flac",
+                "metadata": {"call_id": f"SP-{name}", "agent_id": "a-niamh", "queue": "billing", "split": "dev"},
+                "seed": 11000 + len([c for c in out if c["file"].startswith("d11-")]),
+                "audio": {"mulaw": rng_d11.random() < 0.6, "snr_db": rng_d11.choice([15, 18, 22, 25]),
+                          "crosstalk_db": rng_d11.choice([-30, -26]),
+                          "channel_gain_db": {"right": rng_d11.choice([0, -3, -6])}},
+                "voices": voices_d10(rng_d11, i),
+                "utterances": maker(i, rng_d11),
             })
     header = "# Generated by make_scripts.py: edit that, not this file.\n"
     text = yaml.safe_dump({"defaults": {"audio": {"telephone": True}}, "calls": out}, sort_keys=False, width=120)
