@@ -325,3 +325,19 @@ def test_the_kind_asked_for_decides_and_a_short_answer_keeps_the_question_open()
 ])
 def test_round_ten_wordings(question: str, kinds: list[str]) -> None:
     assert asked_kinds(question) == kinds
+
+
+def test_an_address_in_an_answer_marked_by_period_underscore_or_a_written_domain() -> None:
+    """Speech recognition loses the "at" of an address; "period", "underscore" or its ".uk" still mark it, and a
+    domain of two parts ("co .uk", "co dot uk") is redacted to its end."""
+    def found(text: str, kinds: list[str]) -> list[tuple[str, str]]:
+        return [(h.kind, text[h.start:h.end]) for h in answer_spans(text, kinds)]
+
+    assert found("Okay, it's rosalind underscore 54, hmm, signed hotmail period. Co .uk.", ["email"]) == [
+        ("email", "rosalind underscore 54, hmm, signed hotmail period. Co .uk")]
+    assert found("Sure, Hamish Period, Tarrant, and Gmail, co .uk.", ["email"]) == [
+        ("email", "Hamish Period, Tarrant, and Gmail, co .uk")]
+    assert found("Yeah, elodie at btinternet dot co dot uk, thanks.", ["email"]) == [
+        ("email", "elodie at btinternet dot co dot uk")]
+    # no sign of an address: nothing, whatever the answer says
+    assert found("I'd rather you posted it, I'm not online much.", ["email"]) == []

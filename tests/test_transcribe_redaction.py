@@ -277,3 +277,18 @@ def test_an_address_given_by_a_relative_starts_in_their_turn() -> None:
              turn("customer", 5.0, "Sure, vance b at gmail dot com.")]
     assert [(s.kind, s.turn, turns[s.turn].text[s.start:s.end]) for s in find_call_pii(turns)] == [
         ("email", 2, "vance b at gmail dot com")]
+
+
+def test_an_address_read_back_by_the_agent_is_redacted_and_a_time_after_one_is_not() -> None:
+    """The agent's read-back of the address just given, as speech recognition garbles it ("at a well .com"), is the
+    address too; "at about four twenty" after an address, a web site named with no address given, are not."""
+    turns = [turn("agent", 0.0, "And which email address shall I use?"),
+             turn("customer", 3.0, "It's kasimir dot holt at fastmail dot com."),
+             turn("agent", 7.0, "Let me read that back: Casimir are holt at fast male .com."),
+             turn("customer", 11.0, "Yes."),
+             turn("agent", 13.0, "Perfect, you'll have it at about four twenty."),
+             turn("customer", 16.0, "I'm at the office, I'll look on your site, greenhill dot com."),
+             turn("agent", 20.0, "Great, it's at the top, at nine.")]
+    spans = find_call_pii(turns)
+    assert [(s.kind, s.turn, turns[s.turn].text[s.start:s.end]) for s in spans] == [
+        ("email", 1, "kasimir dot holt at fastmail dot com"), ("email", 2, "Casimir are holt at fast male .com")]

@@ -15,7 +15,7 @@ the cue phrases below, matched loosely), what the other speaker says next, until
 - a security code: three or four digits, or two where no longer number was said (a digit lost); where both a date and
   a code were asked for and two such numbers but no date were heard, the first one asked for is the first number;
 - an e-mail address: from the first word that is not a lead-in ("it's", "sure") to its top-level domain, where
-  the answer has an "at", "dot" or "@".
+  the answer has an "at", "dot", "period", "underscore", "@" or a top-level domain as Whisper writes it (".com").
 
 This favours recall over the exact extent: a span may take a word more than the value. It only reads the answer
 to such a question, so amounts, dates and order numbers said elsewhere stay as they were.
@@ -125,7 +125,11 @@ _DIGITS = re.compile(r"(?<![a-z])\d+(?![a-z])", re.I)
 _GROUP_GAP = re.compile(r"[ ,.;-]{1,4}")
 _TOKEN = re.compile(r"[\w@.'-]+")
 _HYPHEN_BEFORE_DIGIT = re.compile(r"(?<!\w)[-.](?=\d)")  # "-719", and "1 .97" / "0 .3" for "one ninety seven" / "oh three"
-_EMAIL_SIGN = re.compile(r"(?i)@|\bat\b|\bdot\b|\.(?:com|org|net)\b")
+# What marks an address in an answer: "@", "at" (or "at sign"), "dot" or "period", "underscore", or a top-level domain
+# as Whisper writes it after a word ("outlook .com", "co .uk", "proton.me")
+_EMAIL_SIGN = re.compile(rf"(?i)@|\bat\b|\b(?:dot|period|underscore)\b|\.(?:{'|'.join(sorted(TLDS))})\b")
+# a top-level domain after the one an address's end was found at: "co .uk", "co dot uk", "yahoo.co .uk"
+_MORE_TLD = re.compile(rf"(?i)\s*(?:\.\s?|\s(?:dot|period|point)\s)(?:{'|'.join(sorted(TLDS))})\b")
 _LEAD = LEAD_WORDS | {"do", "can", "you", "use", "i", "i'd", "i'll", "let's", "that", "that's", "here", "please"}
 # a sentence that ends where a turn ends ("My son set it up, he'll tell you." / "Sure, vance b at ..."): no part of an
 # address that starts in the next turn (turns are joined by ", ")
@@ -286,9 +290,10 @@ def _numbers(text: str, kinds: Sequence[str]) -> list[PIISpan]:
     return found
 
 
-def _email(text: str) -> PIISpan | None:
+def email_span(text: str, *, domain_heard: bool = False) -> PIISpan | None:
     """An address in the answer: the words from the first that is not a lead-in to the top-level domain (or to the
-    end of the sentence) where an "at", "dot" or "@" is among them."""
+    end of the sentence) where an "at", "dot", "period", "underscore", "@" or a written top-level domain (".com",
+    ".uk") is among them. ``domain_heard``: only where a top-level domain ends it (words read back, no answer)."""
     sign = _EMAIL_SIGN.search(text)
     if sign is None:
         return None
@@ -307,7 +312,11 @@ def _email(text: str) -> PIISpan | None:
         word = token.group().lower().rstrip(".")
         if word.rsplit(".", 1)[-1] in TLDS and token.start() > sign.start():
             end = token.start() + len(token.group().rstrip("."))
+            while (more := _MORE_TLD.match(text, end)) is not None:
+                end = more.end()
             break
+    if end is None and domain_heard:
+        return None
     if end is None:  # the domain misheard: to the end of the sentence
         stop = re.search(r"[?!]|\.(?:\s|$)", text[sign.end():])
         end = sign.end() + (stop.start() if stop else len(text[sign.end():].rstrip()))
@@ -318,7 +327,7 @@ def answer_spans(text: str, kinds: Sequence[str]) -> list[PIISpan]:
     """The personal data of ``kinds`` in ``text``, an answer to a question that asked for them (looser rules
     than :func:`qa_toolkit.ingest.pii.find_pii`, see the module docstring)."""
     found = _numbers(text, kinds) if any(k in MIN_DIGITS or k in ("expiry", "cvv") for k in kinds) else []
-    if "email" in kinds and (hit := _email(text)) is not None:
+    if "email" in kinds and (hit := email_span(text)) is not None:
         if all(hit.end <= s.start or hit.start >= s.end for s in found):
             found.append(hit)
     return sorted(found, key=lambda s: s.start)

@@ -23,7 +23,7 @@ from qa_toolkit.ingest.pii import (CARD_CUE_CHARS, KINDS, PIISpan, after_card, f
                                    other_number_named, placeholder)
 from qa_toolkit.ingest.spoken import normalise
 from qa_toolkit.transcribe.answers import (AFTER_CARD, ANSWER_S, EXPIRY_SHAPE, MAX_DIGITS, MIN_DIGITS, answer_spans,
-                                           asked_kinds)
+                                           asked_kinds, email_span)
 from qa_toolkit.transcribe.backend import Word
 from qa_toolkit.transcribe.turns import TurnText
 
@@ -60,6 +60,7 @@ _MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", 
 READ_BACK_LEAD_CHARS = 8  # a card's detail read back with a digit more or less starts this close to its turn's start
 _AMOUNT_AROUND = re.compile(r"(?i)\s*(?:dollars?|pounds?|euros?|cents?|bucks|pence|percent|%)")
 OTHER_NUMBER_CHARS = 30  # a number named this close before digits that repeat a code's is that number ("extension")
+_SENTENCE_END = re.compile(r"\w{2}[.?!:]\s+")  # where a sentence of a turn ends (no spelled letter's "D. I.")
 READ_BACK_S = 8.0  # a correction starts within this many seconds of the read-back's end
 BACKCHANNEL_WORDS = {"mhm", "mm", "hm", "hmm", "mmhmm", "uh", "huh", "um", "ah", "okay", "ok", "yep", "yup", "yeah",
                      "yes", "right", "alright", "go", "on", "got", "it", "sure", "thanks", "thank", "you", "i", "see",
@@ -377,6 +378,24 @@ def _read_backs(turns: Sequence[TurnText], found: dict[int, list[tuple[str, int,
                 yield index, kind, *norm.source(group.start(), group.end())
 
 
+def _emails_read_back(turns: Sequence[TurnText], found: Mapping[int, Sequence[tuple[str, int, int]]]
+                      ) -> Iterator[tuple[int, str, int, int]]:
+    """An e-mail address read back by the other speaker right after it was given (:data:`READ_BACK_S`: "Let me read
+    that back: ... at outlook dot com"): in the next turn, a sentence with an address's sign ("at", "dot", ".com", see
+    :func:`~qa_toolkit.transcribe.answers.email_span`) and a top-level domain after it, from its first word that is not
+    a lead-in ("at about three fifteen" is none): (turn, kind, start, end)."""
+    for index in range(1, len(turns)):
+        turn, before = turns[index], turns[index - 1]
+        if (before.speaker == turn.speaker or turn.start_s - before.end_s > READ_BACK_S
+                or not any(kind == "email" for kind, _s, _e in found.get(index - 1, ()))):
+            continue
+        starts = [0, *(m.end() for m in _SENTENCE_END.finditer(turn.text))]
+        for start, stop in zip(starts, [*starts[1:], len(turn.text)]):
+            hit = email_span(turn.text[start:stop], domain_heard=True)
+            if hit is not None:
+                yield index, "email", start + hit.start, start + hit.end
+
+
 def _details_read_back(turns: Sequence[TurnText], found: Mapping[int, Sequence[tuple[str, int, int]]]
                        ) -> Iterator[tuple[int, str, int, int]]:
     """A card's expiry date or security code read back by the other speaker right after it was given ("Oh four twenty
@@ -502,7 +521,7 @@ def find_call_pii(turns: Sequence[TurnText], *, kinds: Collection[str] = KINDS, 
                 continue
             claim(joined, span.kind, span.start, span.end)
             cards = cards or span.kind == "card"
-    for index, span_kind, start, end in list(_read_backs(turns, found)):
+    for index, span_kind, start, end in [*_read_backs(turns, found), *_emails_read_back(turns, found)]:
         if span_kind in kinds:
             claim(_Joined([(index, turns[index])]), span_kind, start, end)
     if cards and ("cvv" in kinds or "expiry" in kinds):
@@ -522,7 +541,8 @@ def find_call_pii(turns: Sequence[TurnText], *, kinds: Collection[str] = KINDS, 
     for joined, hits in _answers(turns, kinds, found):
         for hit in hits:
             claim(joined, hit.kind, hit.start, hit.end, asked=True)
-    for index, span_kind, start, end in [*_read_backs(turns, found), *_details_read_back(turns, found)]:
+    for index, span_kind, start, end in [*_read_backs(turns, found), *_details_read_back(turns, found),
+                                         *_emails_read_back(turns, found)]:
         if span_kind in kinds:  # again: what the answers added
             claim(_Joined([(index, turns[index])]), span_kind, start, end)
     for index, mine in found.items():  # an account number or SSN read back, its digits taken for a phone number's
