@@ -292,3 +292,6 @@ def test_an_address_read_back_by_the_agent_is_redacted_and_a_time_after_one_is_n
     spans = find_call_pii(turns)
     assert [(s.kind, s.turn, turns[s.turn].text[s.start:s.end]) for s in spans] == [
         ("email", 1, "kasimir dot holt at fastmail dot com"), ("email", 2, "Casimir are holt at fast male .com")]
+    # after an address, the agent's "at six forty, it's gate nine": "it" is no top-level domain
+    turns[2] = turn("agent", 7.0, "Lovely. It leaves at six forty, it gates well.")
+    assert [s.turn for s in find_call_pii(turns)] == [1]

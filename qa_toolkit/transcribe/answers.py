@@ -30,7 +30,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 
 from qa_toolkit.ingest.pii import MISHEARD_GAP, PIISpan, digit_runs
-from qa_toolkit.ingest.spoken import LEAD_WORDS, TLDS, normalise
+from qa_toolkit.ingest.spoken import DOT_WORDS, LEAD_WORDS, TLDS, normalise
 
 # Cue phrases per kind; a phrase of FUZZY_MIN_CHARS characters or more also matches words that sound a little
 # different (fuzz.ratio >= FUZZY_RATIO), a shorter one only as written.
@@ -306,10 +306,13 @@ def email_span(text: str, *, domain_heard: bool = False) -> PIISpan | None:
     if first is None:
         return None
     end = None
+    word = ""
     for token in tokens:
         if token.start() < sign.start():
             continue
-        word = token.group().lower().rstrip(".")
+        previous, word = word, token.group().lower().rstrip(".")
+        if domain_heard and "." not in word and previous not in DOT_WORDS:
+            continue  # read back: a top-level domain after a dot ("fastmail .com"), not the word "it" or "me"
         if word.rsplit(".", 1)[-1] in TLDS and token.start() > sign.start():
             end = token.start() + len(token.group().rstrip("."))
             while (more := _MORE_TLD.match(text, end)) is not None:
