@@ -5,15 +5,8 @@ from __future__ import annotations
 import pytest
 
 from qa_toolkit.transcribe.answers import answer_spans, asked_kinds
-from qa_toolkit.transcribe.backend import Word
 from qa_toolkit.transcribe.redaction import find_call_pii
-from qa_toolkit.transcribe.turns import TurnText
-
-
-def turn(speaker: str, start: float, text: str, step: float = 0.4) -> TurnText:
-    words = [Word(round(start + i * step, 2), round(start + (i + 1) * step, 2), w, 0.9)
-             for i, w in enumerate(text.split())]
-    return TurnText(speaker, start, words[-1].end, text, words)
+from transcribe_support import found, said, turn
 
 
 @pytest.mark.parametrize(("question", "kinds"), [
@@ -76,7 +69,7 @@ def test_a_garbled_answer_to_the_agents_question_is_redacted_as_what_was_asked()
              turn("customer", 15.0, "Oh nine thirty, and 412."),
              turn("agent", 18.0, "Paid, one hundred and twelve dollars. Your order number is 4481 9277 31.")]
     spans = find_call_pii(turns)
-    assert [(s.kind, s.turn, turns[s.turn].text[s.start:s.end]) for s in spans] == [
+    assert said(turns, spans) == [
         ("account", 1, "2883, 10 86"), ("card", 3, "5106 4239 5281 88"), ("expiry", 5, "Oh nine thirty"),
         ("cvv", 5, "412")]
 
@@ -96,7 +89,7 @@ def test_an_answer_after_a_hold_and_the_agents_take_your_time() -> None:
              turn("customer", 27.0, "Okay, it's oh seven, twenty eight."),  # after 20 s of hold music
              turn("agent", 31.0, "Thanks. That's all done, the refund is 42 dollars.")]
     spans = find_call_pii(turns)
-    assert [(s.kind, s.turn, turns[s.turn].text[s.start:s.end]) for s in spans] == [
+    assert said(turns, spans) == [
         ("expiry", 3, "oh seven, twenty eight")]
 
 
@@ -121,8 +114,8 @@ def test_numbers_volunteered_or_read_with_a_slip_and_an_imei_that_passes_luhn() 
              turn("customer", 32.0, "Oh five twenty six."),
              turn("agent", 35.0, "Thanks. What's the handset's IMEI?"),
              turn("customer", 37.0, "Three five four four two five four six nine eight two five six seven four.")]
-    found = [(s.kind, turns[s.turn].text[s.start:s.end]) for s in find_call_pii(turns)]
-    assert found == [("account", "five three five, eight two five, seventy seven one"),
+    got = [(s.kind, turns[s.turn].text[s.start:s.end]) for s in find_call_pii(turns)]
+    assert got == [("account", "five three five, eight two five, seventy seven one"),
                      ("card", "five three six one five four, nine one, no, let me start again, nine eight nine nine "
                               "three eight three seven five four"),
                      ("expiry", "Oh five twenty six")]
@@ -171,7 +164,7 @@ def test_d6_dev_calls_card_details_asked_for_in_no_known_words_and_references_re
              turn("customer", 21.0, "Eight two six."),
              turn("agent", 23.0, "All done, the card ending one three eight six."),
              turn("customer", 27.0, "Cheers. And my social is two twenty dash eighty nine dash fifty eight fifty six.")]
-    assert [(s.kind, s.turn, turns[s.turn].text[s.start:s.end]) for s in find_call_pii(turns)] == [
+    assert found(turns) == [
         ("card", 1, "three seven, four oh nine, my mistake, four oh four two nine nine"),
         ("card", 3, "three seven one, no no, three seven six one three eight six"),
         ("expiry", 5, "oh two thirty two"), ("cvv", 7, "Eight two six"),
@@ -212,10 +205,6 @@ def test_digits_of_both_sides_run_together_are_no_phone_number() -> None:
 ])
 def test_what_a_question_asks_for_on_the_d9_dev_calls(question: str, kinds: list[str]) -> None:
     assert asked_kinds(question) == kinds
-
-
-def found(turns: list[TurnText]) -> list[tuple[str, int, str]]:
-    return [(s.kind, s.turn, turns[s.turn].text[s.start:s.end]) for s in find_call_pii(turns)]
 
 
 CARD_ASKED = [turn("agent", 0.0, "Can I have the card number, please?"),

@@ -7,19 +7,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from qa_toolkit.transcribe.backend import Word
 from qa_toolkit.transcribe.redaction import find_call_pii, redact_turns
-from qa_toolkit.transcribe.turns import TurnText
+from transcribe_support import SAMPLES, found, said, turn
 
-SAMPLES = Path(__file__).resolve().parents[1] / "samples" / "calls"
 GSM = Path(__file__).resolve().parent / "data" / "calls" / "gsm_call.wav"
-
-
-def turn(speaker: str, start: float, text: str, step: float = 0.4) -> TurnText:
-    """A turn whose words are timed ``step`` seconds apart from ``start``."""
-    words = [Word(round(start + i * step, 2), round(start + (i + 1) * step, 2), w, 0.9)
-             for i, w in enumerate(text.split())]
-    return TurnText(speaker, start, words[-1].end, text, words)
 
 
 def test_card_read_in_two_turns_with_the_agent_in_between() -> None:
@@ -31,7 +22,7 @@ def test_card_read_in_two_turns_with_the_agent_in_between() -> None:
              turn("customer", 14.0, "It expires oh four twenty eight and the code is 1 -2 -3."),
              turn("agent", 19.0, "Thanks, paid. Card ending 6467, and your order number is 4 5 6 7 8 9 1 2 3 4 5 6.")]
     spans = find_call_pii(turns)
-    assert [(s.kind, s.turn, turns[s.turn].text[s.start:s.end]) for s in spans] == [
+    assert said(turns, spans) == [
         ("card", 1, "4 -5 -3 -9, 1 -4 -8 -8"), ("card", 3, "0 -3 -4 -3, 6 -4 -6 -7"),
         ("expiry", 5, "oh four twenty eight"), ("cvv", 5, "1 -2 -3")]
     assert (spans[0].start_s, spans[0].end_s) == (3.8, 7.0)  # the words "4" ... "-8." of turn 1
@@ -76,7 +67,7 @@ def test_numbers_read_around_the_agents_mhm_after_the_agents_question() -> None:
              turn("customer", 12.0, "Oh, it's Anna Okafor at gmail.com."),
              turn("agent", 16.0, "Okay. It takes ten business days, that's the fourteenth of May.")]
     spans = find_call_pii(turns)
-    assert [(s.kind, s.turn, turns[s.turn].text[s.start:s.end]) for s in spans] == [
+    assert said(turns, spans) == [
         ("account", 1, "two eight eight three"), ("account", 3, "one zero eight six"),
         ("email", 5, "Anna Okafor at gmail.com")]
 
@@ -167,7 +158,7 @@ def test_a_card_asked_for_by_the_agent_and_misheard_is_still_a_card() -> None:
              turn("customer", 18.0, "Four one two."),
              turn("agent", 21.0, "Paid, one hundred and twelve dollars, reference 4 4 8 1 9 2 7 7 3 1.")]
     spans = find_call_pii(turns)
-    assert [(s.kind, s.turn, turns[s.turn].text[s.start:s.end]) for s in spans] == [
+    assert said(turns, spans) == [
         ("card", 1, "5 -1 -0 -6, 4 -2 -3 -9"), ("card", 3, "5 -2 -8 -1, 8 -8 -2"),
         ("expiry", 5, "Oh nine, thirty"), ("cvv", 7, "Four one two")]
     kept = redact_turns(turns, spans, keep_last=4)
@@ -250,7 +241,7 @@ def test_read_backs_and_a_correction_of_one_are_what_was_read() -> None:
              turn("customer", 30.0, "Correct."),
              turn("agent", 31.0, "Thanks, two hundred and twelve dollars taken.")]
     spans = find_call_pii(turns)
-    assert [(s.kind, s.turn, turns[s.turn].text[s.start:s.end]) for s in spans] == [
+    assert said(turns, spans) == [
         ("card", 1, "sixty, eleven, twenty five, twenty nine, ninety three, eighteen, twenty, thirty"),
         ("card", 2, "six zero one one, two five two nine, nine three five eight, two zero three zero"),
         ("card", 3, "nine three one eight"), ("ssn", 5, "628, 18, 65, 07"), ("ssn", 6, "628186507")]
@@ -275,7 +266,7 @@ def test_an_address_given_by_a_relative_starts_in_their_turn() -> None:
     turns = [turn("agent", 0.0, "Which email should it go to?"),
              turn("customer", 2.0, "My son set it up, he'll tell you."),
              turn("customer", 5.0, "Sure, vance b at gmail dot com.")]
-    assert [(s.kind, s.turn, turns[s.turn].text[s.start:s.end]) for s in find_call_pii(turns)] == [
+    assert found(turns) == [
         ("email", 2, "vance b at gmail dot com")]
 
 
@@ -290,7 +281,7 @@ def test_an_address_read_back_by_the_agent_is_redacted_and_a_time_after_one_is_n
              turn("customer", 16.0, "I'm at the office, I'll look on your site, greenhill dot com."),
              turn("agent", 20.0, "Great, it's at the top, at nine.")]
     spans = find_call_pii(turns)
-    assert [(s.kind, s.turn, turns[s.turn].text[s.start:s.end]) for s in spans] == [
+    assert said(turns, spans) == [
         ("email", 1, "kasimir dot holt at fastmail dot com"), ("email", 2, "Casimir are holt at fast male .com")]
     # after an address, the agent's "at six forty, it's gate nine": "it" is no top-level domain
     turns[2] = turn("agent", 7.0, "Lovely. It leaves at six forty, it gates well.")

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import wave
+from collections.abc import Sequence
 from pathlib import Path
+
+from qa_toolkit.transcribe.backend import Word
+from qa_toolkit.transcribe.redaction import CallSpan, find_call_pii
+from qa_toolkit.transcribe.turns import TurnText
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples" / "calls"
 SAMPLE_CALLS = sorted(p for p in SAMPLES.iterdir() if p.suffix in {".wav", ".mp3", ".flac", ".ogg"})
@@ -50,3 +55,20 @@ def encode(source: Path, target: Path, codec: str, container: str, rate: int = 4
             for packet in stream.encode(chunk):
                 out.mux(packet)
     return target
+
+
+def turn(speaker: str, start: float, text: str, step: float = 0.4) -> TurnText:
+    """A transcribed turn of ``text``, one word every ``step`` seconds from ``start``."""
+    words = [Word(round(start + i * step, 2), round(start + (i + 1) * step, 2), w, 0.9)
+             for i, w in enumerate(text.split())]
+    return TurnText(speaker, start, words[-1].end, text, words)
+
+
+def said(turns: Sequence[TurnText], spans: Sequence[CallSpan]) -> list[tuple[str, int, str]]:
+    """Each span as (kind, turn, the words it covers)."""
+    return [(s.kind, s.turn, turns[s.turn].text[s.start:s.end]) for s in spans]
+
+
+def found(turns: Sequence[TurnText]) -> list[tuple[str, int, str]]:
+    """The personal data :func:`find_call_pii` finds in ``turns``, as (kind, turn, the words it covers)."""
+    return said(turns, find_call_pii(turns))
