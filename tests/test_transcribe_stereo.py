@@ -7,7 +7,6 @@ from collections.abc import Iterable
 import numpy as np
 import pytest
 
-from qa_toolkit.transcribe import WINDOW_TAIL_S
 from qa_toolkit.transcribe.backend import Segment, TranscriptionOptions, Word
 from qa_toolkit.transcribe.stereo import (FILL_S, MAX_FILL_S, SAMPLE_RATE, Piece, fewest_windows, longest_gap, pack,
                                           recovered, transcribe_packed, windows, without_crosstalk)
@@ -97,46 +96,6 @@ def test_windows_are_filled_past_25_s_only_where_that_makes_fewer() -> None:
     three = [[(0, 240 * s), (300 * s, 540 * s)], [(600 * s, 840 * s)]]  # 3 x 24 s: three windows however full
     assert fewest_windows(three) == windows(three) and len(fewest_windows(three)) == 3
     assert fewest_windows([[], []]) == []
-
-
-def test_balanced_windows_are_as_few_and_about_as_long_as_each_other() -> None:
-    """61 s of speech in three windows: 23 + 23 + 15 s first fit, balanced 21 + 21 + 19 s (the encoder then hears
-    each batch of windows only as long as its longest one); the same chunks, each once, in as few windows."""
-    s = SR // 10  # tenths of a second
-    sizes = [120, 110, 100, 90, 80, 70, 40]  # 61 s in chunks of 4-12 s, alternating channels
-    chunks: list[list[tuple[int, int]]] = [[], []]
-    at = 0
-    for i, size in enumerate(sizes):
-        chunks[i % 2].append((at * s, (at + size) * s))
-        at += size + 10
-    lengths = [sum(b - a for _, a, b in w) / SR for w in fewest_windows(chunks)]
-    assert sorted(lengths) == [15.0, 23.0, 23.0]
-    balanced = fewest_windows(chunks, balanced=True)
-    assert sorted(sum(b - a for _, a, b in w) / SR for w in balanced) == [19.0, 21.0, 21.0]
-    assert balanced == windows(chunks, 21.0) and len(windows(chunks, 20.5)) == 4  # the least fill that makes three
-    assert sorted(c for w in balanced for c in w) == sorted((k, a, b) for k, ch in enumerate(chunks) for a, b in ch)
-    one = [[(0, 100 * s)], [(150 * s, 250 * s)]]  # one window: nothing to balance
-    assert fewest_windows(one, balanced=True) == windows(one)
-    assert fewest_windows([[], []], balanced=True) == []
-
-
-def test_transcripts_stored_before_balanced_trimmed_windows_reproduce_without_them() -> None:
-    stored = TranscriptionOptions().for_call(2).as_dict()
-    assert (stored["balanced_windows"], stored["window_tail_s"]) == (True, WINDOW_TAIL_S)
-    del stored["balanced_windows"], stored["window_tail_s"]
-    old = TranscriptionOptions.from_dict(stored)
-    assert (old.balanced_windows, old.window_tail_s) == (False, None)
-
-
-def test_the_encoder_hears_a_batch_up_to_its_longest_window_and_the_tail() -> None:
-    from qa_toolkit.transcribe.faster_backend import _trimmed
-
-    seen: list[tuple[int, ...]] = []
-    forward = _trimmed(lambda features, *rest: seen.append(features.shape) or "decoded", 1.0, 100)
-    features = np.zeros((2, 80, 3000), np.float32)
-    assert forward(features, None, [{"duration": 12.3}, {"duration": 20.0}], None) == "decoded"
-    assert forward(features, None, [{"duration": 29.5}], None) == "decoded"
-    assert seen == [(2, 80, 2100), (2, 80, 3000)]  # 20 s + 1 s; never past Whisper's 30 s
 
 
 def test_transcripts_stored_before_fuller_windows_reproduce_without_them() -> None:

@@ -9,4 +9,3 @@ nightly batch (local or distributed with procrastinate on PostgreSQL) and WER ev
 
 DEFAULT_BEAM_SIZE = 5  # mono calls, each channel on its own (--no-pack-channels) and a channel decoded directly
 PACKED_BEAM_SIZE = 2  # stereo calls packed (the default): 1.34-1.45x less CPU than naive decoding over the labelled test calls, WER far better; beam 1: 1.57x (README, Speed)
-WINDOW_TAIL_S = 1.0  # packed stereo: the encoder hears a batch of windows up to its longest one and this much more, not 30 s (README, Speed)

@@ -9,7 +9,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from qa_toolkit.transcribe import DEFAULT_BEAM_SIZE, PACKED_BEAM_SIZE, WINDOW_TAIL_S
+from qa_toolkit.transcribe import DEFAULT_BEAM_SIZE, PACKED_BEAM_SIZE
 
 
 _NOT_WORD = re.compile(r"[^\w]+")
@@ -79,9 +79,6 @@ class TranscriptionOptions:
     pack_channels: bool = True  # stereo: both channels' speech packed into windows decoded once (stereo.py)
     recover_speech: bool = True  # packed: speech the VAD missed after hold music searched again (stereo.recovered)
     max_fill_s: float = 27.5  # packed: windows filled up to this many seconds where that makes fewer (stereo.fewest_windows)
-    balanced_windows: bool = True  # packed: as few windows, about as long as each other (stereo.fewest_windows)
-    window_tail_s: float | None = WINDOW_TAIL_S  # packed, faster-whisper: the encoder hears each batch of windows
-    # up to its longest window and this many seconds more (None: Whisper's full 30 s; FasterWhisperBackend.transcribe_clips)
 
     @property
     def beam(self) -> int:
@@ -110,8 +107,6 @@ class TranscriptionOptions:
         values.setdefault("pack_channels", False)  # stored before packing existed: each channel on its own
         values.setdefault("recover_speech", False)  # stored before the packed path searched pauses again
         values.setdefault("max_fill_s", 25.0)  # stored when every packed window held at most 25 s
-        values.setdefault("balanced_windows", False)  # stored when windows were packed first fit only ...
-        values.setdefault("window_tail_s", None)  # ... and the encoder heard every window as 30 s
         if "temperature" in values:
             values["temperature"] = tuple(float(t) for t in values["temperature"])
         return cls(**values)

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from functools import lru_cache
-from math import ceil
-from typing import Any
 
 import numpy as np
 
@@ -54,19 +52,6 @@ def _segment(seg: object) -> Segment:
     )
 
 
-def _trimmed(forward: Callable[..., Any], tail_s: float, frames_per_second: int) -> Callable[..., Any]:
-    """``BatchedInferencePipeline.forward`` with the batch's features cut ``tail_s`` after its longest clip (whole
-    seconds, at most the 30 s the pipeline pads them to): the encoder's cost grows faster than its input (attention),
-    and 30 s of it is mostly padding for windows of 20-27.5 s (a batch is one length: its longest clip's)."""
-
-    def trimmed(features: np.ndarray, tokenizer: Any, chunks_metadata: list[dict[str, Any]], options: Any) -> Any:
-        longest = max(chunk["duration"] for chunk in chunks_metadata)
-        frames = min(features.shape[-1], ceil(longest + tail_s) * frames_per_second)
-        return forward(features[..., :frames], tokenizer, chunks_metadata, options)
-
-    return trimmed
-
-
 class FasterWhisperBackend:
     """A loaded faster-whisper model; safe to call from ``workers`` threads at once."""
 
@@ -104,14 +89,10 @@ class FasterWhisperBackend:
                          options: TranscriptionOptions) -> Iterator[Segment]:
         """Each clip of ``audio`` (start, end samples; at most 30 s) decoded exactly once, ``CLIP_BATCH`` clips per
         ``BatchedInferencePipeline`` step (one encoder pass per clip, no seeking; beam search at temperature 0, no
-        timestamp tokens: word times come from alignment), the encoder hearing each batch up to its longest clip and
-        ``options.window_tail_s`` more (None: 30 s). Segments in clip order, times in ``audio``."""
+        timestamp tokens: word times come from alignment). Segments in clip order, times in ``audio``."""
         from faster_whisper import BatchedInferencePipeline
 
         pipeline = BatchedInferencePipeline(self._model)  # per call: it keeps state between its batches
-        if options.window_tail_s is not None:
-            pipeline.forward = _trimmed(pipeline.forward, options.window_tail_s,  # type: ignore[method-assign]
-                                        self._model.frames_per_second)
         kwargs = {**decoding_kwargs(options), "vad_filter": False}
         segments, _info = pipeline.transcribe(
             audio, clip_timestamps=[{"start": a / 16_000, "end": b / 16_000} for a, b in clips],

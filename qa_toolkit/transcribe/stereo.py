@@ -5,11 +5,9 @@ Each channel's speech is found with Silero VAD (faster-whisper's, its default pa
 in (crosstalk: that channel at least ``CROSSTALK_DB`` below the other one) are left out; what is left
 of both channels is packed into windows of at most ``FILL_S`` (25 s of Whisper's 30 s window: first fit,
 longest stretch first, each window's stretches in time order; up to ``MAX_FILL_S`` where that makes fewer
-windows, then at the least fill that keeps that few, so they come out about as long as each other:
-:func:`fewest_windows`), each window decoded exactly once (one encoder pass; with faster-whisper all windows of a
-call go through one ``BatchedInferencePipeline`` call, the encoder hearing a batch only up to its longest window
-and ``window_tail_s`` more, not Whisper's 30 s, see ``FasterWhisperBackend.transcribe_clips``); each word goes back
-to the channel and the time it came from.
+windows: :func:`fewest_windows`), each window decoded exactly once (one encoder
+pass; with faster-whisper all windows of a call go through one ``BatchedInferencePipeline`` call, see
+``FasterWhisperBackend.transcribe_clips``); each word goes back to the channel and the time it came from.
 A stretch that came back with ``GAP_S`` or more of it holding no word (the one-pass decoding skipped it) is
 decoded again on its own, as the per-channel path would decode it (with seeking).
 
@@ -30,7 +28,6 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from math import ceil
 
 import numpy as np
 
@@ -189,26 +186,16 @@ def windows(chunks: Sequence[Sequence[tuple[int, int]]], fill_s: float = FILL_S)
     return sorted(ordered, key=lambda b: (b[0][1], b[0][0]))
 
 
-def fewest_windows(chunks: Sequence[Sequence[tuple[int, int]]], max_fill_s: float = MAX_FILL_S,
-                   balanced: bool = False) -> list[list[tuple[int, int, int]]]:
+def fewest_windows(chunks: Sequence[Sequence[tuple[int, int]]],
+                   max_fill_s: float = MAX_FILL_S) -> list[list[tuple[int, int, int]]]:
     """:func:`windows` at ``FILL_S``, unless fuller windows, up to ``max_fill_s``, are fewer: then at the least fill
     (in ``FILL_STEP_S`` steps) that gives that fewest number. Every window costs a full encoder pass, an alignment
-    and a beam search however little it holds: a call with 51 s of speech fits 2 windows of 25.5 s, not 25 + 25 + 1.
-    ``balanced``: at the least fill (from the longest chunk or an even share up, ``FILL_STEP_S`` steps) that still
-    gives that fewest number, so the windows come out about as long as each other (61 s: 3 of about 21 s, not
-    25 + 25 + 11): the encoder then hears each batch only as long as its longest window (``window_tail_s``)."""
+    and a beam search however little it holds: a call with 51 s of speech fits 2 windows of 25.5 s, not 25 + 25 + 1."""
     fewest = len(windows(chunks, max(FILL_S, max_fill_s)))
     fill, found = FILL_S, windows(chunks, FILL_S)
     while len(found) > fewest:  # ends at max_fill_s at the latest, where there are that few
         fill = min(fill + FILL_STEP_S, max_fill_s)
         found = windows(chunks, fill)
-    if not balanced or fewest < 2:
-        return found
-    sizes = [(end - start) / SAMPLE_RATE for channel_chunks in chunks for start, end in channel_chunks]
-    low = ceil(max(max(sizes), sum(sizes) / fewest) / FILL_STEP_S) * FILL_STEP_S
-    for least in np.arange(low, fill, FILL_STEP_S):  # the first that packs into as few ends the search
-        if len(packed := windows(chunks, float(least))) <= fewest:
-            return packed
     return found
 
 
@@ -273,7 +260,7 @@ def transcribe_packed(channels: Sequence[np.ndarray], decode: Decoder, options: 
     pieces: list[Piece] = []
     bounds: list[tuple[int, int]] = []
     at = 0
-    for window in fewest_windows(chunks, options.max_fill_s, options.balanced_windows):
+    for window in fewest_windows(chunks, options.max_fill_s):
         stream, window_pieces = pack(channels, window)
         streams.append(stream)
         pieces += [replace(p, packed=p.packed + at) for p in window_pieces]
