@@ -206,6 +206,59 @@ def test_spoken_cues_count_on_calls_only(check, turns, measure, on_call, on_chat
     assert run(check, view(*turns)).measures[measure] == on_chat
 
 
+@pytest.mark.parametrize(("check", "turns", "on_call", "on_chat"), [
+    # what tiny.en wrote on the dev calls (tests/data/labelled/calls/dev LC-D-009, 096, 021, 023, 093, 094, 102, 018, 027)
+    ("identity_before_account", [("agent", "Okay. I just need to make sure it's you first."),
+                                 ("customer", "Huh? Behind the open, there's only one."),
+                                 ("agent", "Thanks. I can see the order went out this morning.")], "pass", "fail"),
+    ("identity_before_account", [("agent", "Can I take the policy number in your post -good so I can pull it up?"),
+                                 ("customer", "Policy came pieces."),
+                                 ("agent", "Thank you. That's matched. I can see the claim came in last week.")],
+     "pass", "fail"),
+    ("identity_before_account", [("agent", "I need the package first what's your day to third"),
+                                 ("customer", "Twelve."), ("agent", "Thanks. I can see two charges on the card.")],
+     "pass", "fail"),
+    ("identity_before_account", [("agent", "Count number and post goods."), ("customer", "One time, zero two."),
+                                 ("agent", "I can see the order went out on Monday.")], "pass", "fail"),
+    ("identity_before_account", [("agent", "I should say to give you your thing to birth,"), ("customer", "1991."),
+                                 ("agent", "I can see the balance of 640 pounds.")], "pass", "fail"),
+    ("identity_before_account", [("agent", "I'm texting a specific code to the moment we have."),
+                                 ("customer", "Got it."), ("agent", "Perfect, that's you. I can see two charges.")],
+     "pass", "fail"),
+    ("identity_before_account", [("agent", "I can see two charges on the account. Is that you?")], "fail", "fail"),
+    ("disclosure", [("agent", "Hello. We keep body oil of these calls. How can I help?")], "pass", "fail"),
+    ("disclosure", [("agent", "We keep a copy of the receipt for you.")], "fail", "fail"),
+    ("disclosure", [("agent", "First one is totally strong and recorded line. Tip about the energy account.")], "pass",
+     "fail"),
+    ("escalation", [("agent", "Every friend is her complaint team and there were two that they please.")], "fail",
+     "pass"),  # escalation fails when escalated
+    ("empathy", [("customer", "I'm going to have a visit for this day!"),
+                 ("agent", "That's a horrible writer to open this thing. I need your postcode."),
+                 ("customer", "We'll I'm freezing, I'm have to even be holding one three million dollars."),
+                 ("agent", "Thanks. Right, the 60 pounds went out every month.")], "pass", "na"),
+    ("empathy", [("customer", "My parcel has not come."), ("agent", "Sorry about that, let me look."),
+                 ("customer", "Thanks.")], "na", "na"),  # a bare sorry is politeness
+    ("empathy", [("customer", "Can you check my order?"), ("agent", "That's not horrible at all, it's on its way."),
+                 ("customer", "Good.")], "na", "na"),
+])
+def test_spoken_verification_disclosure_and_feelings_on_calls_only(check, turns, on_call, on_chat) -> None:  # type: ignore[no-untyped-def]
+    turns = [("customer", "Hello?"), *turns]  # on a call the agent's words before the customer's are the opening
+    spoken = call(*((s, i * 5.0, i * 5.0 + 4, t) for i, (s, t) in enumerate(turns)))
+    assert run(check, spoken).status == on_call
+    assert run(check, view(*turns)).status == on_chat
+
+
+def test_a_word_of_recording_in_a_calls_opening_is_the_notice() -> None:
+    # what tiny.en wrote for "You're on a recorded line" and "our calls are kept on record" (dev LC-D-018, LC-D-019)
+    for opening in ("First one is totally strong and recorded line. Tip about the energy account.",
+                    "Press or bank cards. I'll let you know what President Colder comes to unrecord."):
+        turns = (("agent", opening), ("customer", "Hi."), ("agent", "What can I do for you?"))
+        assert run("disclosure", call(*((s, i * 5.0, i * 5.0 + 4, t) for i, (s, t) in enumerate(turns)))).status == "pass"
+        assert run("disclosure", view(*turns)).status == "fail"
+    later = (("agent", "Morning, Harbor billing."), ("customer", "Hi."), ("agent", "I can see it on your record."))
+    assert run("disclosure", call(*((s, i * 5.0, i * 5.0 + 4, t) for i, (s, t) in enumerate(later)))).status == "fail"
+
+
 def test_a_fix_said_without_its_ive_counts_on_calls_only() -> None:
     turns = [("customer", "Three payments I never made."),
              ("agent", "I put the 84 pounds back into your account while we look into them."),

@@ -202,6 +202,17 @@ EMPATHY_REGEXES = (
 )
 
 
+# on a call, an agent reply that names the customer's feeling answers the customer's turn before it, even where
+# speech recognition lost the words that made that turn sound upset ("I'm raging about it" heard as "I'm going to
+# have a visit for this day", answered by "That's a horrible letter to open, I'm sorry"); a bare "sorry" or an
+# apology for an inconvenience is politeness, not this
+SPOKEN_FEELING_REGEXES = (
+    r"\b(?:oh\s+no|horrible|awful|scary|frightening|worrying|stressful|frustrating|gutting|rotten|dreadful|"
+    r"heartbreaking|upsetting|distressing|maddening|nightmare|no\s+wonder|last\s+thing\s+you\s+need)\b",
+    r"\bthat\s+must\s+(?:be|have\s+been)\b|\bi\s+can\s+(?:only\s+)?imagine\b|\bunderstand\s+(?:why|how)\b",
+)
+
+
 class EmpathyParams(Params):
     threshold: float = -0.5
     frustration_phrases: tuple[str, ...] = FRUSTRATION + DISTRESS
@@ -221,6 +232,7 @@ class EmpathyParams(Params):
     blame_regexes: tuple[str, ...] = PROHIBITED_REGEXES
     blame_extra_phrases: tuple[str, ...] = ()
     window: int = 2
+    spoken_feeling_regexes: tuple[str, ...] = SPOKEN_FEELING_REGEXES  # on calls only
 
 
 class SentimentParams(Params):
@@ -336,6 +348,16 @@ def _blames(sentence: str, p: EmpathyParams) -> bool:
     return any(not m.negated for m in text.find(sentence, phrases, p.blame_regexes))
 
 
+def _named_feeling(view: InteractionView, position: int, p: EmpathyParams) -> Evidence | None:
+    """On a call, the agent's next reply to the customer's turn at ``position`` naming a feeling (not negated), else
+    None."""
+    if view.channel != "call" or not p.spoken_feeling_regexes:
+        return None
+    reply = next(iter(_replies(view, position, 1)), None)
+    match = text.first(reply.text, (), p.spoken_feeling_regexes) if reply is not None else None
+    return quote(reply, match.start, match.end) if reply is not None and match is not None else None
+
+
 def empathy(view: InteractionView, p: EmpathyParams) -> CheckResult:
     """When the customer first sounds upset, the agent acknowledges it within the next ``window`` agent turns.
 
@@ -348,6 +370,9 @@ def empathy(view: InteractionView, p: EmpathyParams) -> CheckResult:
             continue
         upset = _upset(turn, p)
         if upset is None:
+            if named := _named_feeling(view, position, p):
+                return CheckResult("pass", f"agent named the customer's feeling in turn {named.turn} (answering turn "
+                                   f"{turn.index})", (quote(turn), named), 0.6)
             continue
         reason, confidence = upset
         trigger = quote(turn)

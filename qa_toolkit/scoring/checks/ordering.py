@@ -13,7 +13,7 @@ import re
 
 from qa_toolkit.scoring import semantic, text
 from qa_toolkit.scoring.callturns import side
-from qa_toolkit.scoring.checks import CheckResult, Evidence, Params, quote
+from qa_toolkit.scoring.checks import CheckResult, Evidence, Params, on_channel, quote
 from qa_toolkit.scoring.semantic import Exemplars, Hit
 from qa_toolkit.scoring.view import InteractionView, TurnView
 
@@ -137,6 +137,22 @@ FAILED = (
 REQUEST_REGEXES = (
     r"\?", r"\b(?:confirm|provide|give\s+me|tell\s+me|send\s+me|need|may\s+i\s+have|what(?:'s|\s+is))\b",
 )
+# verification as speech recognition writes it on a call (tiny.en on dev calls): asking in plain words ("I just need
+# to make sure it's you", "so I know it's you"), "postcode" heard as "post -good", "date of birth" as "day to birth"
+# or "your thing to birth"
+SPOKEN_VERIFICATION_REGEXES = (
+    r"\b(?:make\s+sure|check|know|confirm)\s+(?:that\s+)?it(?:'s|\s+is)\s+(?:really\s+)?you\b",
+    r"\bpost\s*-?\s*(?:goods?|coat|cold|cord|goat|cob)\b",
+    r"\bda(?:te|y)\s+(?:of|to|a|the)\s+(?:birth|berth|bath|third)\b|\b(?:your|the)\s+\w+\s+(?:of|to|a)\s+birth\b",
+    # a code sent to the caller's phone, its kind misheard ("I'm texting a specific code to the mobile")
+    r"\b(?:text(?:ed|ing)?|sen[dt](?:ing)?)\s+(?:you\s+)?(?:a|an|the)\s+(?:[\w-]+\s+){0,2}code\b",
+)
+# the agent saying on a call that the answer matched, in the short forms agents use: "Great, that's you.", "Thank
+# you, that's matched."
+SPOKEN_CONFIRMED_REGEXES = (
+    r"(?:^|[.,!?]\s*)(?:\w+[,.!]?\s+)?that's\s+you\s*(?:[.,!?]|$)",
+    r"\bthat(?:'s|\s+has|\s+is)\s+(?:all\s+)?matched\b",
+)
 ECHO_MARKERS = (
     "sorry", "apologise", "apologize", "apologies", "i understand", "that must", "i can imagine", "i hear",
     "sorry to hear",
@@ -150,6 +166,7 @@ _FILLER = frozenset({"your", "the", "a", "an", "on", "of", "to", "from", "is", "
 class OrderingParams(Params):
     verification_phrases: tuple[str, ...] = VERIFICATION
     verification_regexes: tuple[str, ...] = ()
+    spoken_verification_regexes: tuple[str, ...] = SPOKEN_VERIFICATION_REGEXES  # on calls only
     account_phrases: tuple[str, ...] = ACCOUNT_DETAILS
     account_regexes: tuple[str, ...] = ACCOUNT_ACTION_REGEXES
     identifier_phrases: tuple[str, ...] = IDENTIFIERS
@@ -158,6 +175,7 @@ class OrderingParams(Params):
     verification_exemplars: Exemplars | None = None
     account_exemplars: Exemplars | None = None
     confirmed_phrases: tuple[str, ...] = CONFIRMED
+    spoken_confirmed_regexes: tuple[str, ...] = SPOKEN_CONFIRMED_REGEXES  # on calls only
     help_regexes: tuple[str, ...] = HELP_REGEXES
     failed_phrases: tuple[str, ...] = FAILED
     speaker: str = "agent"
@@ -203,6 +221,7 @@ def identity_before_account(view: InteractionView, p: OrderingParams) -> CheckRe
     # close "Morning, Aerolux bookings" comes to "your booking is on the morning flight"
     spoken = {t.index for t in view.after_opening()}
     speakers = side(view, p.speaker)  # on a call, a colleague or team lead who took over (agent_2 on mono calls) too
+    verification_regexes = on_channel(view, p.verification_regexes, p.spoken_verification_regexes)
     for turn in view.turns:
         if turn.speaker not in speakers:
             others.append(turn.text)
@@ -210,7 +229,7 @@ def identity_before_account(view: InteractionView, p: OrderingParams) -> CheckRe
         said = turn.text  # each pattern is searched once per turn, then its matches are sorted into sentences
         accounts = [m for m in text.find(said, p.account_phrases, _account_regexes(said, p)) if not m.negated]
         idents = [m.start for m in text.find(said, p.identifier_phrases) if not m.negated]
-        verifs = ([m for m in text.find(said, p.verification_phrases, p.verification_regexes) if not m.negated]
+        verifs = ([m for m in text.find(said, p.verification_phrases, verification_regexes) if not m.negated]
                   if verified is None else [])
         sem_verifs = semantic.matches([turn], p.verification_exemplars) if p.verification_exemplars else []
         sem_accounts = (semantic.matches([turn], p.account_exemplars) if p.account_exemplars and turn.index in spoken
@@ -269,8 +288,9 @@ def _confirmed(view: InteractionView, p: OrderingParams, verified: tuple[TurnVie
         return None
     speakers = side(view, p.speaker)
     agent = [t for t in view.turns if t.speaker in speakers and t.index >= verified[0].index]
+    confirmed_regexes = on_channel(view, (), p.spoken_confirmed_regexes)
     for position, turn in enumerate(agent[:-1]):
-        match = text.first(turn.text, p.confirmed_phrases)
+        match = text.first(turn.text, p.confirmed_phrases, confirmed_regexes)
         if match:
             return quote(turn, match.start, match.end)
     if not p.help_regexes:

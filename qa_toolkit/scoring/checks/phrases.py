@@ -106,6 +106,16 @@ DISCLOSURE_REGEXES = (
     r"\bmonitored\s+(?:and|or)\s+recorded\b",
     r"\brecorded\s+(?:and|or)\s+monitored\b",
 )
+# the same as speech recognition writes it on a call, the kind of record misheard: "we keep body oil of these calls"
+# (audio), "we keep a copy of every call"; a recorded line
+SPOKEN_DISCLOSURE_REGEXES = (
+    r"\bwe\s+keep\s+(?:[\w'-]+\s+){1,3}?of\s+(?:these|our|all|every|each|your|the)\s+(?:phone\s+)?calls?\b",
+    r"\brecorded\s+line\b",  # "you're on a recorded line", its first words lost ("totally strong and recorded line")
+)
+# in a call's opening (what the agent's line says before the customer speaks) a word of recording is the notice,
+# however garbled the rest: "First one is totally strong and recorded line.", "what President Colder comes to
+# unrecord", "so you know these conversations are kept on tape"
+OPENING_DISCLOSURE_REGEXES = (r"\b(?:un)?record(?:ed|ing|s)?\b|\btape[ds]?\b|\btaping\b|\bmonitor(?:ed|ing)?\b",)
 PROHIBITED = (
     "calm down", "not my problem", "not my job", "shut up", "stupid", "idiot", "dumb",
     "you people", "damn", "hell", "crap", "that's your problem", "i don't care",
@@ -247,6 +257,8 @@ class ClosingParams(Params):
 class DisclosureParams(Params):
     phrases: tuple[str, ...] = ()
     regexes: tuple[str, ...] = DISCLOSURE_REGEXES
+    spoken_regexes: tuple[str, ...] = SPOKEN_DISCLOSURE_REGEXES  # on calls only
+    opening_regexes: tuple[str, ...] = OPENING_DISCLOSURE_REGEXES  # in a call's opening only
     exemplars: Exemplars | None = None
     within_s: float | None = 30.0
     within_turns: int | None = 4
@@ -427,11 +439,15 @@ def disclosure(view: InteractionView, p: DisclosureParams) -> CheckResult:
     if p.channels and view.channel not in p.channels:
         return CheckResult("na", f"not required for {view.channel}s")
     agent_turns = 0
+    regexes = on_channel(view, p.regexes, p.spoken_regexes)
+    opening = {t.index for t in view.turns} - {t.index for t in view.after_opening()}
     for position, turn in enumerate(view.turns):
         agent_turns += turn.speaker == "agent"
         if turn.speaker not in p.speakers:
             continue
-        match = text.first(turn.text, p.phrases, p.regexes)
+        match = text.first(turn.text, p.phrases, regexes)
+        if match is None and turn.index in opening and p.opening_regexes:
+            match = text.first(turn.text, (), p.opening_regexes)
         sem = semantic.match([turn], p.exemplars) if match is None else None
         if match is None and sem is None:
             continue

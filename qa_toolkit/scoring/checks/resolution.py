@@ -128,6 +128,9 @@ SPOKEN_ESCALATION_REGEXES = (
     r"(?:\w+\s+)?(?:call|ring|phone|contact|be\s+in\s+touch)\b",
     r"\bmy\s+(?:manager|supervisor|team\s+lead(?:er)?|boss)\b[^.!?]{0,40}[.!?,]?\s*(?:[^.!?]{0,80}[.!?]\s*)?"
     r"(?:she|he|they)(?:'ll|\s+will)\s+(?:\w+\s+)?(?:call|ring|phone|contact|get\s+back\s+to)\s+you\b",
+    # a referral to the complaints team, its verb lost (round 12): "Every friend is her complaint team" (I'm referring
+    # it to our complaints team)
+    r"\b(?:our|the|her|a)\s+complaints?\s+(?:team|department|desk)\b",
 )
 # someone new on the agent's line: "Tier two, Ravi speaking", "it's Karen Holt, I lead the collections team"; in
 # the agent's first turn this is the agent introducing themselves ("Good morning, Oliver speaking"), no hand-over
