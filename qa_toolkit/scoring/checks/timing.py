@@ -187,20 +187,10 @@ class HoldParams(Params):
     announcement_phrases: tuple[str, ...] = HOLD_ANNOUNCEMENTS
 
 
-# thanks after a hold on a timed call as speech recognition writes them: the first words after hold music are often
-# lost ("you for holding", "And for hanging on") and patience is heard as "patients" (dev calls through tiny.en)
-SPOKEN_THANKS_REGEXES = (
-    r"^\W*(?:\w+[,.]?\s+)?(?:you\s+)?for\s+(?:holding|waiting|hanging\s+on|holding\s+on|bearing\s+with|"
-    r"staying\s+(?:on|with)|sticking\s+with|your\s+patien(?:ce|ts))\b",
-    r"^\W*(?:\w+[,.]?\s+){0,2}(?:your|the)\s+patients\b",
-)
-
-
 class HoldEtiquetteParams(Params):
     announcement_phrases: tuple[str, ...] = HOLD_ANNOUNCEMENTS
     announcement_regexes: tuple[str, ...] = HOLD_REGEXES
     thanks_phrases: tuple[str, ...] = THANKS_FOR_WAITING
-    spoken_thanks_regexes: tuple[str, ...] = SPOKEN_THANKS_REGEXES  # on timed calls only
     announcement_exemplars: Exemplars | None = None
     thanks_exemplars: Exemplars | None = None
     window: int = 2
@@ -371,8 +361,7 @@ def _timed_holds(view: InteractionView, p: HoldEtiquetteParams) -> CheckResult:
         back = [t for t in agent if t.start_s >= end - 0.5 and not recorded_line(t)][: p.window]  # type: ignore[operator]
         ender = next((t for t in timed if t.start_s >= end - 0.5), None)  # type: ignore[operator]
         announced = _announced_before(before, p)
-        thanked = next((e for t in back if (e := _said(t, p.thanks_phrases, p.spoken_thanks_regexes,
-                                                        p.thanks_exemplars))), None)
+        thanked = next((e for t in back if (e := _said(t, p.thanks_phrases, (), p.thanks_exemplars))), None)
         customer_ended = ender is not None and ender.speaker == "customer"
         if thanked is None and (customer_ended or (announced is None and end - start < p.unannounced_min_s)):
             continue
