@@ -208,7 +208,8 @@ TARGETS: dict[str, Target] = {
 DEV_WRITERS: tuple[tuple[str, str], ...] = (("first", "ld-0192"), ("second", "ld-0240"), ("third", "ld-0300"),
                                            ("fourth", "ld-0330"), ("fifth", "ld-0370"),
                                            ("sixth", "ld-0440"), ("seventh", "ld-0480"),
-                                           ("eighth", "ld-0560"), ("ninth", "ld-0620"))
+                                           ("eighth", "ld-0560"), ("ninth", "ld-0620"),
+                                           ("tenth", "ld-0800"))
 GRID = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
 
 
