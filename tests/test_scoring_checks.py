@@ -439,3 +439,61 @@ def test_closing_reads_hand_overs_and_next_steps(turns, status) -> None:  # type
 def test_resolution_declines_waves_and_system_hand_overs(turns, resolved) -> None:  # type: ignore[no-untyped-def]
     result = run("resolution", view(*turns))
     assert result.measures["resolved"] is resolved
+
+
+@pytest.mark.parametrize(("text", "status"), [
+    # sign-offs, well-wishes, more help and next steps said in other words (chatrest, dev ld-0741..0790)
+    ("Kind regards, Rosa Delgado", "pass"), ("Was there something else?", "pass"),
+    ("Is that everything for today?", "pass"), ("I'll call you on the 2nd to go through it.", "pass"),
+    ("You'll get 260 back by the 15th.", "pass"), ("Heal quickly, see you back soon.", "pass"),
+    ("No apology needed! Enjoy the sofa.", "pass"), ("Courier delivers to N7 9LL tomorrow by 1pm.", "pass"),
+    ("Hope your cat feels better soon!", "pass"), ("You're welcome, good flight!", "pass"),
+    # facts, questions and refusals: no closing
+    ("Cancelled as of today.", "fail"), ("I need something more specific. What's the error code?", "fail"),
+    ("We won't call you about it again.", "fail"), ("Is that all of the charge or part of it", "fail"),
+])
+def test_closing_in_other_words(text: str, status: str) -> None:
+    assert run("closing", view(("customer", "hi"), ("agent", "Hello."), ("customer", "ok"), ("agent", text))).status == status
+
+
+@pytest.mark.parametrize(("text", "escalated"), [
+    ("Please hold a moment while I ask a colleague in our cards policy team.", False),  # advice, kept by the agent
+    ("I'll check with a colleague in billing and come back to you.", False),
+    ("A colleague in billing will call you this afternoon.", True),
+    ("I can get one of our specialists on it, or we can try a quick reconnect first, your choice?", False),
+    ("One of our specialists will call you, I've sent them your case.", True),
+])
+def test_escalation_offers_and_advice_are_no_hand_over(text: str, escalated: bool) -> None:
+    result = run("escalation", view(("customer", "The sync stopped."), ("agent", text)))
+    assert result.measures["escalated"] is escalated
+
+
+@pytest.mark.parametrize(("last", "label"), [
+    # resigned, doubtful, leaving, sarcastic (chatrest, dev ld-0741..0790)
+    ("aiming. right. we'll see", "negative"), ("50 then. suppose I don't have a choice", "negative"),
+    ("typical. the one year I actually need it.", "negative"), ("ok so you do nothing. I will look for other company",
+                                                                "negative"),
+    ("so no solution?", "negative"), ("so nobody above you will even look at it. brilliant", "negative"),
+    ("oh super. ten more days of no smoothies. thanks a bunch", "negative"),
+    # thanks in emoji and other languages; thanks after "nothing else" or a sigh of relief stay thanks
+    ("it worked!!! 🙏🙏", "positive"), ("shukriya beta", "positive"), ("No, nothing else, thanks a lot!", "positive"),
+    ("finally. thank you Nadia", "positive"),
+])
+def test_customer_sentiment_in_other_words(last: str, label: str) -> None:
+    assert run("customer_sentiment", view(("agent", "Anything else?"), ("customer", last))).measures["sentiment_end"] == label
+
+
+@pytest.mark.parametrize(("last", "label"), [
+    ("ok I did not see it. so no solution?", "negative"), ("I've asked twice. I'll do it in the app.", "negative"),
+    ("No, that's all, so nothing else from me. Thanks!", "positive"),
+])
+def test_customer_sentiment_reads_frustration_cues_at_the_end(last: str, label: str) -> None:
+    assert run("customer_sentiment", view(("agent", "Anything else?"), ("customer", last))).measures["sentiment_end"] == label
+
+
+@pytest.mark.parametrize(("text", "escalated"), [
+    ("I've passed your feedback on. I'll take this on myself.", False),
+    ("I've passed your claim on, the assessors will call you.", True),
+])
+def test_feedback_passed_on_is_no_hand_over(text: str, escalated: bool) -> None:
+    assert run("escalation", view(("customer", "Your agent was rude."), ("agent", text))).measures["escalated"] is escalated

@@ -54,7 +54,10 @@ DISTRESS = ("all over the place", "in bits", "in a right state", "in such a stat
             "harassing", "harassment", "vultures", "crooks", "cowboys")
 THANKS = ("thanks", "thank you", "thx", "ty", "cheers", "merci", "gracias", "danke", "grazie", "obrigado", "谢谢",
           "ありがとう", "appreciate", "ta", "thank u", "tysm", "many thanks", "you're a star", "you are a star",
-          "lifesaver", "life saver")
+          "lifesaver", "life saver",
+          # thanks in other languages and in emoji: "shukriya beta", "it worked!!! 🙏🙏"
+          "shukriya", "shukran", "dhanyavaad", "arigato", "obrigada", "dziękuję", "dank je", "kiitos", "asante",
+          "spasibo", "🙏", "❤️", "♥️", "🥰", "😍")
 # thanks typed long or short: "thank youu", "thankss", "tyvm", "thnx"
 THANKS_REGEXES = (r"\bthank(?:s+|\s*(?:you+|yo+u+|u+))\b", r"\b(?:tyvm|thnx|thx+|tnx)\b")
 # how a customer ends unhappily, beyond the frustration words: complaints, leaving, rejecting the answer, sarcasm
@@ -74,13 +77,28 @@ NEGATIVE_END = FRUSTRATION + (
     # taking it elsewhere: "I'm not listening to this, I'm going to Citizens Advice", "my solicitor will hear of it"
     "not listening to this", "not listening to you", "citizens advice", "trading standards", "my solicitor",
     "a solicitor", "my lawyer", "legal advice",
+    # resigned, doubtful or leaving in other words (chatrest, dev ld-0741..0790): "we'll see", "suppose I don't have a
+    # choice", "apparently not", "I will look for other company", "you could be a bit nicer"
+    "we'll see", "we will see", "no choice", "apparently not", "other company", "another company",
+    "look elsewhere", "looking elsewhere", "alternatives", "no need to be like that", "could be a bit nicer",
+    "could be nicer", "not being dramatic", "like that again",
 )
 # sarcasm at the end: a bare "wow", or a bare "fantastic." / "brilliant." after bad news
 SARCASM_REGEXES = (
     r"^\W*(?:finally|typical|figures|classic)\W*$",  # a one-word sigh as the whole message
+    r"^\W*(?:typical|figures|classic)\s*[.!]",  # ... or as its first sentence: "typical. the one year I need it"
+    # resigned: "suppose I don't have a choice", "not like I've got much choice"
+    r"\b(?:(?:don't|do\s+not|didn't|did\s+not)\s+(?:have|get)|haven't\s+got|have\s+no|had\s+no|got\s+no|"
+    r"not\s+like\s+i\s+(?:have|'ve\s+got))\s+(?:a\s+|any\s+|much\s+(?:of\s+a\s+)?)?choice\b",
+    # a question that sums up a non-answer: "so no solution?", "ok so you do nothing"
+    r"(?:^|(?<=[.!?,]\s)|(?<=\bok\s))so\s+(?:no(?:body|thing(?!\s+else)|\s+one|\s+(?:solution|fix|refund|help|way))|you\s+(?:do|can\s+do|"
+    r"did)\s+nothing)\b",
     r"^\W*wow\b(?!\W+(?:thanks?|thank\s+you|amazing|great|that\s+was\s+quick|so\s+quick))",
-    r"(?:^|[.!?]\s+)[^.!?]*\b(?:again|days|weeks|months|more|wait)\b[^.!?]*[.!?]?\s*"
+    r"(?:^|[.!?]\s+)[^.!?]*\b(?:again|days|weeks|months|more|wait|nobody|no\s+one|even)\b[^.!?]*[.!?]?\s*"
     r"(?:brilliant|fantastic|great|wonderful|perfect|lovely|marvellous|amazing)\W*$",
+    # ... and thanks said after it: "ten more days of no smoothies. thanks a bunch" (chatrest)
+    r"(?:^|[.!?]\s+)[^.!?]*\b(?:again|days|weeks|months|more|wait|nobody|no\s+one|even)\b[^.!?]*[.!?]\s+"
+    r"(?:\w+\s+){0,2}?thanks\s+a\s+(?:bunch|lot|million)\W*$",
     # leaving, on a condition: "I'll take it, but if it goes up again next year I'm off"
     r"\bif\b[^.!?]{0,60}?\b(?:i'm|i\s+am|i'll\s+be|we're|we'll\s+be)\s+(?:off|gone|leaving|out|switching|cancelling)\b",
 )
@@ -240,7 +258,8 @@ class SentimentParams(Params):
     positive: float = 0.5
     negative: float = -0.05
     negative_phrases: tuple[str, ...] = NEGATIVE_END
-    negative_regexes: tuple[str, ...] = SARCASM_REGEXES
+    # sarcasm, and the frustration cues the empathy check reads ("I've asked twice", "oh wonderful, ...", a death)
+    negative_regexes: tuple[str, ...] = SARCASM_REGEXES + FRUSTRATION_REGEXES
     spoken_negative_regexes: tuple[str, ...] = SPOKEN_NEGATIVE_END_REGEXES  # on calls only
     spoken_positive_regexes: tuple[str, ...] = SPOKEN_POSITIVE_END_REGEXES  # on calls only
     neutral_acks: tuple[str, ...] = NEUTRAL_ACKS

@@ -76,11 +76,28 @@ CLOSINGS = (
     # spoken goodbyes: "You look after yourself", "mind how you go", "ta-ra", "speak soon"
     "look after yourself", "mind how you go", "all the best", "cheerio", "ta-ra", "bye now", "speak soon",
     "talk soon", "take it easy", "good luck",
+    # e-mail sign-offs and well-wishes (chatrest, dev ld-0741..0790): "Kind regards, Rosa", "see you back soon"
+    "kind regards", "best regards", "warm regards", "warmest regards", "yours sincerely", "yours faithfully",
+    "see you soon", "see you back", "see you next time", "get well soon", "bon voyage",
 )
 # "have a great day", "have a lovely weekend", "have a good rest of your day", "have a good one"
 CLOSING_REGEXES = (
     r"\bhave an? (?:(?:really|very) )?(?:great|good|nice|lovely|wonderful|fantastic|brilliant|pleasant|safe) "
-    r"(?:day|evening|night|weekend|afternoon|morning|week|holiday|trip|one|rest of (?:the|your) (?:day|week|evening))\b",
+    r"(?:day|evening|night|weekend|afternoon|morning|week|holiday|trip|one|stay|flight|journey|time|"
+    r"rest of (?:the|your) (?:day|week|evening))\b",
+    # a well-wish on its own: "good flight!", "safe travels", "hope your cat feels better soon", "heal quickly"
+    r"(?:^|(?<=[.!?,])\s)\W*(?:good|safe|nice|great)\s+(?:flight|trip|journey|stay|travels)\b",
+    r"\b(?:get|gets|feel|feels)\s+better\s+soon\b", r"\bheal\s+(?:up\s+)?(?:quickly|soon|fast|well)\b",
+    # more help offered in other words, as a question: "Was there something else?", "Is that everything for today?"
+    r"\b(?:anything|something)\s+(?:else|more)\b[^.!?]{0,40}\?", r"\bis\s+that\s+(?:everything|all)\b[^.!?]{0,20}\?",
+    # a callback or an update promised: "I'll call you on the 2nd", "we'll message you here once it's done"
+    r"\b(?:i'll|i\s+will|we'll|we\s+will)\s+(?:\w+\s+)?(?:call|ring|phone|e-?mail|text|message|write\s+to|contact|"
+    r"update)\s+you\b",
+    # money or a delivery on its way, said short: "You'll get 260 back by the 15th", "a new delivery comes Thursday"
+    r"\byou(?:'ll|\s+will|\s+should)\s+(?:get|receive|have)\s+(?:it\s+|the\s+money\s+|[£$€]?\d[\d,.]*\s+)back\b",
+    r"\b(?:courier|driver|engineer|technician|parcel|delivery|replacement)\s+(?:\w+\s+){0,2}?(?:comes?|arrives?|"
+    r"delivers?|lands?|is\s+due)\b[^.!?]{0,40}?\b(?:today|tomorrow|tonight|within|by|on|this|next|monday|tuesday|"
+    r"wednesday|thursday|friday|saturday|sunday)\b",
     # next steps said as what arrives and when: "a welcome pack will come in the post in about a week", "the
     # label'll be in your inbox in a few minutes", "the engineer will be with you on Thursday"
     r"\b(?:will|'ll|should)\s+(?:\w+\s+)?(?:come|arrive|reach\s+you|be\s+with\s+you|land|go\s+out|turn\s+up|"
@@ -97,7 +114,7 @@ CLOSING_REGEXES = (
     r"\b(?:is|are)\s+on\s+(?:its|their|the)\s+way\b", r"\b(?:ships|dispatches|will\s+ship)\s+(?:when|as\s+soon|"
     r"today|tomorrow|on|within|in|by)\b",
     # a short well-wish: "Enjoy Madrid!", "Enjoy the trip!"
-    r"(?:^|(?<=[.!?])\s)\W*enjoy\s+(?:the\s+|your\s+)?[\w-]+(?:\s+[\w-]+)?\s*!",
+    r"(?:^|(?<=[.!?])\s)\W*enjoy\s+(?:the\s+|your\s+)?[\w-]+(?:\s+[\w-]+)?\s*[.!]",
 )
 DISCLOSURE_REGEXES = (
     r"\b(?:this|the|our|your)\s+(?:call|conversation|chat)s?\s+(?:may|will|might|is going to|are|is)\s+"

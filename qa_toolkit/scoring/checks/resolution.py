@@ -55,10 +55,14 @@ ESCALATION = (
     "second-line", "tier 2", "level 2", "connect you with", "put you through to", "hand this over",
     "handing this over", "raise a ticket with", "raised a ticket with", "passed this to", "pass this to",
     "forward this to", "forwarded this to", "refer this to", "referred this to", "pass you to", "passing you to",
-    "put you through", "another agent", "a colleague in", "our sales team", "putting you through",
+    "put you through", "another agent", "our sales team", "putting you through",
     "connecting you", "pass you through", "passing you through", "pop you through", "popping you through",
 )
 ESCALATION_REGEXES = (
+    # "a colleague in billing will call you", not the agent asking one for advice ("while I ask a colleague in our
+    # cards team", chatrest, dev ld-0783)
+    r"(?<!\bask\s)(?<!\basking\s)(?<!\basked\s)(?<!\bcheck\swith\s)(?<!\bchecking\swith\s)(?<!\bchecked\swith\s)"
+    r"\ba\s+colleague\s+in\b",
     # a bare "transferring" / "transferring you now" (not "transferring the money")
     r"\btransferring(?:\s+(?:you|your\s+call|the\s+call|this\s+chat|the\s+chat))?(?:\s+now)?\s*(?:[.!]|$)",
     # "I'll connect you now", "let me put you through", "I'm going to transfer you"
@@ -98,7 +102,8 @@ ESCALATION_REGEXES = (
     r"\b(?:team|department|desk|partner|specialists|underwriters|unit)\b[^!?\n]{0,120}?\bthey(?:'ll|\s+will)\s+"
     r"(?:\w+\s+)?(?:call|ring|phone|contact|email|e-mail|write|be\s+in\s+touch|get\s+back|reach\s+out)\b",
     r"\b(?:send|pass|forward|hand)\s+them\s+(?:your|the|all)\b",
-    r"\b(?:pass(?:ed|ing)?|hand(?:ed|ing)?)\s+(?:it|this|that|your\s+\w+)\s+on\b",
+    # (feedback passed on is no hand-over of the case: "I've passed your feedback on. I'll take this on myself.")
+    r"\b(?:pass(?:ed|ing)?|hand(?:ed|ing)?)\s+(?:it|this|that|your\s+(?!feedback\b|comments?\b)\w+)\s+on\b",
     # said on the phone: "I'm going to pop all of this across to them", "I'll put you over to my team leader"
     r"\b(?:pop|popping|popped|put|putting|pass|passing|passed|hand|handing|handed|send|sending|sent|move|moving)\s+"
     r"(?:(?:it|this|that|you|them|everything|all\s+(?:of\s+)?(?:this|that|it)|your\s+\w+|the\s+\w+)\s+)?"
@@ -157,6 +162,12 @@ OFFER_REGEXES = (
     r"\bif\s+you(?:'d)?\s+(?:\w+\s+)?(?:want|wish|like|prefer|rather)\b", r"\bi\s+could\b",
     r"\b(?:would|do)\s+you\s+(?:like|want)\s+me\s+to\b", r"\bshall\s+i\b", r"\bi\s+can\s+also\b",
     r"\bif\s+you\s+need\b", r"\bif\s+(?:that|it)\s+(?:doesn't|does\s+not|still)\b",
+    # a hand-over put to the customer as a choice: "I can get a specialist on it, or we can try a reconnect first, your
+    # choice?" (chatrest)
+    r"\byour\s+choice\b", r"\bor\s+(?:we|i)\s+(?:can|could)\b", r"\bup\s+to\s+you\b",
+    # a hand-over promised only on a condition: "if it hasn't cleared by then, message us and I'll get the payments
+    # team to trace it"
+    r"\bif\s+(?:it|that|this|the\s+\w+)\s+(?:hasn't|has\s+not|isn't|is\s+not|doesn't|does\s+not|won't|didn't)\b",
 )
 AGENT_RESOLVED_REGEXES = (
     r"\b(?:has|have|was|were|is|are)\s+(?:now\s+)?(?:been\s+)?(?:issued|processed|refunded|fixed|resolved|"
