@@ -453,7 +453,8 @@ def test_resolution_declines_waves_and_system_hand_overs(turns, resolved) -> Non
     ("We won't call you about it again.", "fail"), ("Is that all of the charge or part of it", "fail"),
 ])
 def test_closing_in_other_words(text: str, status: str) -> None:
-    assert run("closing", view(("customer", "hi"), ("agent", "Hello."), ("customer", "ok"), ("agent", text))).status == status
+    chat = view(("customer", "hi"), ("agent", "Hello."), ("customer", "ok"), ("agent", text))
+    assert run("closing", chat).status == status
 
 
 @pytest.mark.parametrize(("text", "escalated"), [
@@ -480,7 +481,8 @@ def test_escalation_offers_and_advice_are_no_hand_over(text: str, escalated: boo
     ("finally. thank you Nadia", "positive"),
 ])
 def test_customer_sentiment_in_other_words(last: str, label: str) -> None:
-    assert run("customer_sentiment", view(("agent", "Anything else?"), ("customer", last))).measures["sentiment_end"] == label
+    result = run("customer_sentiment", view(("agent", "Anything else?"), ("customer", last)))
+    assert result.measures["sentiment_end"] == label
 
 
 @pytest.mark.parametrize(("last", "label"), [
@@ -488,7 +490,8 @@ def test_customer_sentiment_in_other_words(last: str, label: str) -> None:
     ("No, that's all, so nothing else from me. Thanks!", "positive"),
 ])
 def test_customer_sentiment_reads_frustration_cues_at_the_end(last: str, label: str) -> None:
-    assert run("customer_sentiment", view(("agent", "Anything else?"), ("customer", last))).measures["sentiment_end"] == label
+    result = run("customer_sentiment", view(("agent", "Anything else?"), ("customer", last)))
+    assert result.measures["sentiment_end"] == label
 
 
 @pytest.mark.parametrize(("text", "escalated"), [
@@ -496,4 +499,5 @@ def test_customer_sentiment_reads_frustration_cues_at_the_end(last: str, label: 
     ("I've passed your claim on, the assessors will call you.", True),
 ])
 def test_feedback_passed_on_is_no_hand_over(text: str, escalated: bool) -> None:
-    assert run("escalation", view(("customer", "Your agent was rude."), ("agent", text))).measures["escalated"] is escalated
+    result = run("escalation", view(("customer", "Your agent was rude."), ("agent", text)))
+    assert result.measures["escalated"] is escalated

@@ -91,8 +91,8 @@ SARCASM_REGEXES = (
     r"\b(?:(?:don't|do\s+not|didn't|did\s+not)\s+(?:have|get)|haven't\s+got|have\s+no|had\s+no|got\s+no|"
     r"not\s+like\s+i\s+(?:have|'ve\s+got))\s+(?:a\s+|any\s+|much\s+(?:of\s+a\s+)?)?choice\b",
     # a question that sums up a non-answer: "so no solution?", "ok so you do nothing"
-    r"(?:^|(?<=[.!?,]\s)|(?<=\bok\s))so\s+(?:no(?:body|thing(?!\s+else)|\s+one|\s+(?:solution|fix|refund|help|way))|you\s+(?:do|can\s+do|"
-    r"did)\s+nothing)\b",
+    r"(?:^|(?<=[.!?,]\s)|(?<=\bok\s))so\s+(?:no(?:body|thing(?!\s+else)|\s+one|\s+(?:solution|fix|refund|help|way))|"
+    r"you\s+(?:do|can\s+do|did)\s+nothing)\b",
     r"^\W*wow\b(?!\W+(?:thanks?|thank\s+you|amazing|great|that\s+was\s+quick|so\s+quick))",
     r"(?:^|[.!?]\s+)[^.!?]*\b(?:again|days|weeks|months|more|wait|nobody|no\s+one|even)\b[^.!?]*[.!?]?\s*"
     r"(?:brilliant|fantastic|great|wonderful|perfect|lovely|marvellous|amazing)\W*$",
