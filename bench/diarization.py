@@ -91,12 +91,13 @@ def energy_speech(samples: np.ndarray, floor_db: float = -45.0, hop_s: float = 0
     return [(a, b) for a, b in regions]
 
 
-def sample_mixdowns() -> list[dict]:
-    """The shipped stereo sample calls as mono, with who-spoke-when from each channel and the scripted turns."""
-    refs = json.loads((SAMPLES / "references.json").read_text())["references"]
+def sample_mixdowns(folder: Path = SAMPLES) -> list[dict]:
+    """The shipped stereo sample calls (or ``folder``'s, as make_calls.sh writes them) as mono, with who-spoke-when
+    from each channel and the scripted turns."""
+    refs = json.loads((folder / "references.json").read_text())["references"]
     out = []
     for name, ref in refs.items():
-        audio = decode(SAMPLES / name)
+        audio = decode(folder / name)
         truth = [(s, e, who) for who, ch in zip(("agent", "customer"), audio.channels, strict=True)
                  for s, e in energy_speech(ch)]
         out.append({"name": f"shipped:{name}", "samples": np.mean(np.stack(audio.channels), axis=0).astype(np.float32),

@@ -5,6 +5,7 @@
     nice .venv/bin/python bench/diarization_roles.py --labelled dev --hint none sidecar truth --out ...
     nice .venv/bin/python bench/diarization_roles.py --labelled dev --scripts bench/diarization/dev/*.yaml \
         --loo 0.3 --voices --hint none sidecar truth --out ...
+    nice .venv/bin/python bench/diarization_roles.py --samples [DIR] [--voices] --hint none --out ...
 
 Renders the given call scripts (mono mixdowns with exact truth, tools/synth_calls.py) into
 bench/results/diarization-audio/roles/, transcribes each with tiny.en and diarizes it once (words, diarization
@@ -21,6 +22,8 @@ agent's line), as a sidecar's ``first_speaker`` would; ``--hint sidecar`` the ``
 metadata really has (none on most calls). ``--labelled dev`` measures the mono recordings of the labelled call
 set's dev split (tests/data/labelled/calls/dev, issue 15: piper and espeak voices, line noise, mu-law) instead of
 rendered scripts, or beside them when ``--scripts`` is given too; their words are cached the same way.
+``--samples`` adds the shipped sample calls (samples/calls, or DIR: another rendering of its make_calls.sh) mixed down
+to mono, their truth from each channel's speech, as bench/diarization.py measures the issue's goal on them.
 
 ``--loo C`` measures each call with the role model refitted (L2 ``C``) on every other call of the run, so no call
 is decided by weights fitted on itself (leave one call out). ``--voices`` gives each labelled call its agent's
@@ -97,8 +100,9 @@ def sidecar_first_speaker(path: Path) -> str | None:
     return json.loads(sidecar.read_text()).get("first_speaker") if sidecar.is_file() else None
 
 
-def collect(paths: list[Path]) -> list[dict]:
-    """tiny.en words, the diarization and their CPU seconds for each call, cached per call."""
+def collect(paths: list[Path], extra: list[dict] | None = None) -> list[dict]:
+    """tiny.en words, the diarization and their CPU seconds for each call, cached per call; ``extra``: calls already
+    loaded (the shipped samples' mixdowns, :func:`shipped_samples`), measured after ``paths``."""
     from qa_toolkit.transcribe.backend import TranscriptionOptions
     from qa_toolkit.transcribe.diarize import diarize
     from qa_toolkit.transcribe.faster_backend import load_backend
@@ -107,8 +111,8 @@ def collect(paths: list[Path]) -> list[dict]:
     SIGNALS.mkdir(parents=True, exist_ok=True)
     backend = None
     out = []
-    for path, f in zip(paths, _loaded(paths), strict=True):
-        cache = SIGNALS / (f["name"] + ".pkl")
+    for path, f in [*zip(paths, _loaded(paths), strict=True), *((c["path"], c) for c in extra or [])]:
+        cache = SIGNALS / (f["name"].replace("/", "_") + ".pkl")
         if not cache.is_file() or cache.stat().st_mtime < path.stat().st_mtime:
             if backend is None:
                 backend = load_backend("faster-whisper", "tiny.en", "cpu", 1)
@@ -122,7 +126,29 @@ def collect(paths: list[Path]) -> list[dict]:
                                             "diarize_cpu_s": time.process_time() - cpu - asr_cpu}))
             print(f"{f['name']}: tiny.en {asr_cpu:.1f} s CPU", file=sys.stderr)
         out.append({**f, **pickle.loads(cache.read_bytes()), "sidecar_first_speaker": sidecar_first_speaker(path),
-                    "sidecar": path.with_suffix(".json"), "labelled": path.is_relative_to(bench.LABELLED)})
+                    "sidecar": f.get("sidecar", path.with_suffix(".json")), "labelled": path.is_relative_to(bench.LABELLED)})
+    return out
+
+
+def shipped_samples(folder: Path) -> list[dict]:
+    """The shipped stereo sample calls (``folder``: samples/calls, or another rendering of make_calls.sh) mixed down
+    to mono, truth from each channel's speech (bench/diarization.py), each with the sidecar that names its agent (its
+    JSON sidecar, or a stand-in written from manifest.csv into the cache for the calls that have none). Calls of
+    another folder are named ``shipped:FOLDER/NAME`` and cached apart."""
+    import csv
+
+    SIGNALS.mkdir(parents=True, exist_ok=True)
+    manifest = {row["file"]: row for row in csv.DictReader((folder / "manifest.csv").open())}
+    out = []
+    for call in bench.sample_mixdowns(folder):
+        path = folder / call["name"].removeprefix("shipped:")
+        if folder.resolve() != bench.SAMPLES.resolve():
+            call["name"] = f"shipped:{folder.name}/{path.name}"
+        sidecar = path.with_suffix(".json")
+        if not sidecar.is_file() and path.name in manifest:
+            sidecar = SIGNALS / f"{call['name'].replace('/', '_')}.sidecar.json"
+            sidecar.write_text(json.dumps({k: v for k, v in manifest[path.name].items() if k != "file" and v}))
+        out.append({**call, "path": path, "sidecar": sidecar})
     return out
 
 
@@ -262,15 +288,42 @@ def fit(rows: list[dict], c: float, *, loo: bool = True) -> dict:
             "loo_right_log_odds": sorted(round(abs(r["loo_log_odds"]), 3) for r in known if r["loo_right"])}
 
 
-def enrolled_voices(split: str) -> dict[str, object]:
-    """Each roster agent's enrolled voice (unit vector) from the agent's own turns on the agent channel of up to
-    ``VOICE_CALLS`` stereo calls of ``split`` (cached in SIGNALS), as recordings of the agent alone would give."""
+def sample_voices(calls: list[dict]) -> dict[str, dict[str, object]]:
+    """For each shipped sample call, every sample agent's voice enrolled from the agent channel of that agent's other
+    sample calls (never the call measured), as a team would enroll its agents from their stereo calls."""
     import numpy as np
 
     from qa_toolkit.transcribe.audio import decode
+    from qa_toolkit.transcribe.diarize import embed_voice
+
+    samples = [c for c in calls if c["name"].startswith("shipped:") and call_agent(c)]
+    own = {c["name"]: embed_voice(decode(c["path"]).channels[0]) for c in samples}
+    out: dict[str, dict[str, object]] = {}
+    for call in samples:
+        voices: dict[str, object] = {}
+        for agent in sorted({call_agent(c) for c in samples}):
+            vectors = [own[c["name"]] for c in samples if call_agent(c) == agent and c["name"] != call["name"]]
+            if vectors:
+                mean = np.mean(vectors, axis=0)
+                voices[agent] = mean / np.linalg.norm(mean)
+        out[call["name"]] = voices
+    return out
+
+
+def enrolled_voices(split: str, source: str = "turns") -> dict[str, object]:
+    """Each roster agent's enrolled voice (unit vector) from up to ``VOICE_CALLS`` stereo calls of ``split`` (cached in
+    SIGNALS). ``source``: ``turns``, the agent's own turns on the agent channel (as recordings of the agent alone would
+    give); ``calls``, the calls given to ``qa agents enroll-voice`` as they are (the agent's whole channel, other staff
+    on it included: :func:`qa_toolkit.services.voices.voice_from_files`); ``mixed``, each whole call mixed down, as
+    enroll-voice took a stereo call before it kept to the agent's channel."""
+    import numpy as np
+
+    from qa_toolkit.errors import QAError
+    from qa_toolkit.services.voices import voice_from_files
+    from qa_toolkit.transcribe.audio import decode
     from qa_toolkit.transcribe.diarize import SAMPLE_RATE, embed_voice
 
-    cache = SIGNALS / f"voices-{split}.pkl"
+    cache = SIGNALS / f"voices-{split}{'' if source == 'turns' else '-' + source}.pkl"
     if cache.is_file():
         return pickle.loads(cache.read_bytes())
     calls: dict[str, list[Path]] = {}
@@ -283,12 +336,14 @@ def enrolled_voices(split: str) -> dict[str, object]:
         vectors = []
         for path in paths:
             truth = json.loads(path.with_suffix(".truth.json").read_text())
-            left = decode(path).channels[0]
-            own = [left[int(t["start_s"] * SAMPLE_RATE): int(t["end_s"] * SAMPLE_RATE)] for t in truth["turns"]
+            channels = decode(path).channels
+            own = [channels[0][int(t["start_s"] * SAMPLE_RATE): int(t["end_s"] * SAMPLE_RATE)] for t in truth["turns"]
                    if t["speaker"] == "agent"]
             try:
-                vectors.append(embed_voice(np.concatenate(own)))
-            except ValueError:  # under 2 s of the agent's speech on that channel
+                vectors.append(embed_voice(np.concatenate(own)) if source == "turns" else
+                               voice_from_files([path], agent)[0] if source == "calls" else
+                               embed_voice(np.mean(np.stack(channels), axis=0)))
+            except (ValueError, QAError):  # under 2 s of the agent's speech on that channel
                 continue
             if len(vectors) == VOICE_CALLS:
                 break
@@ -323,17 +378,22 @@ def main() -> int:
     parser.add_argument("--labelled", choices=["dev"],
                         help="the mono calls of the labelled call set's split instead of --scripts")
     parser.add_argument("--mixdown", action="store_true", help="with --labelled: its stereo calls, mixed down to mono")
+    parser.add_argument("--samples", type=Path, nargs="?", const=bench.SAMPLES, metavar="DIR",
+                        help="the shipped sample calls (samples/calls, or DIR: another rendering of make_calls.sh) "
+                             "mixed down to mono too")
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--loo", type=float, metavar="C",
                         help="measure each call with the role model refitted (L2 C) on all the other calls")
-    parser.add_argument("--voices", action="store_true",
-                        help="with --labelled: enroll each roster agent's voice from the split's stereo calls")
+    parser.add_argument("--voices", nargs="?", const="turns", choices=["turns", "calls", "mixed"],
+                        help="with --labelled: enroll each roster agent's voice from the split's stereo calls (turns: "
+                             "the agent's own turns; calls: as enroll-voice takes them; mixed: both sides mixed); "
+                             "with --samples: each sample agent's voice from their other sample calls")
     parser.add_argument("--fit", type=float, metavar="C",
                         help="fit the role model (L2 strength C) on the calls' cached words instead of measuring")
     args = parser.parse_args()
-    scripts = args.scripts or ([] if args.labelled else DEFAULT_SCRIPTS)
+    scripts = args.scripts or ([] if args.labelled or args.samples else DEFAULT_SCRIPTS)
     calls = collect((labelled_calls(args.labelled, stereo=args.mixdown) if args.labelled else [])
-                    + (render(scripts) if scripts else []))
+                    + (render(scripts) if scripts else []), shipped_samples(args.samples) if args.samples else None)
     if args.fit:
         rows = pair_rows(calls)
         result = fit(rows, args.fit)
@@ -343,14 +403,17 @@ def main() -> int:
         args.out.write_text(json.dumps({**result, "per_call": rows}, indent=2, default=str) + "\n")
         print(f"wrote {args.out}")
         return 0
-    source = {"labelled": args.labelled, "mixdown": args.mixdown, "scripts": [s.name for s in scripts],
+    source = {"labelled": args.labelled, "mixdown": args.mixdown, "samples": str(args.samples) if args.samples else None, "scripts": [s.name for s in scripts],
               "loo_c": args.loo, "voices": args.voices}
     result: dict = {**source, "load_average": os.getloadavg()}
     weights = loo_weights(calls, args.loo) if args.loo else [None] * len(calls)
-    voices = enrolled_voices(args.labelled) if args.voices and args.labelled else None
+    voices = enrolled_voices(args.labelled, args.voices) if args.voices and args.labelled else None
+    by_call = sample_voices(calls) if args.voices and args.samples else {}
     for hint in args.hint:
-        rows = [measure(c, hint, voices, w) for c, w in zip(calls, weights, strict=True)]
-        groups = {"labelled": [r for r in rows if r["labelled"]], "synthetic": [r for r in rows if not r["labelled"]]}
+        rows = [measure(c, hint, by_call.get(c["name"], voices), w) for c, w in zip(calls, weights, strict=True)]
+        groups = {"labelled": [r for r in rows if r["labelled"]],
+                  "synthetic": [r for r in rows if not r["labelled"] and not r["file"].startswith("shipped:")],
+                  "samples": [r for r in rows if r["file"].startswith("shipped:")]}
         result[f"hint_{hint}"] = {"summary": summary(rows), **{f"summary_{k}": summary(v) for k, v in groups.items()
                                                                if v and len(v) < len(rows)}, "per_call": rows}
         for r in rows:
