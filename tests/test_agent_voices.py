@@ -64,7 +64,6 @@ def test_enrolment_refuses_bad_recordings_and_stores_nothing(db: Database, tmp_p
 
 def _customer_only(tmp_path: Path) -> Path:
     """The customer's turns of two_voices.flac cut out into a file of their own (a different voice)."""
-    import av
     import numpy as np
 
     from qa_toolkit.transcribe.audio import decode
@@ -72,17 +71,59 @@ def _customer_only(tmp_path: Path) -> Path:
     truth = json.loads((DATA / "two_voices.truth.json").read_text())
     samples = decode(DATA / "two_voices.flac").channels[0]
     parts = [samples[int(t["start_s"] * 16000):int(t["end_s"] * 16000)] for t in truth["turns"] if t["speaker"] == "customer"]
-    pcm = (np.concatenate(parts) * 32767).astype(np.int16)
-    target = tmp_path / "customer.wav"
+    return _write_wav(tmp_path / "customer.wav", [np.concatenate(parts)])
+
+
+def _write_wav(target: Path, channels: list) -> Path:  # type: ignore[type-arg]
+    """16 kHz 16-bit WAV of one channel, or two (left, right; the shorter padded with silence)."""
+    import av
+    import numpy as np
+
+    length = max(len(c) for c in channels)
+    pcm = np.stack([np.pad(c, (0, length - len(c))) for c in channels])
+    pcm = (pcm * 32767).astype(np.int16).T.reshape(1, -1)  # interleaved, as "s16" packs them
+    layout = "mono" if len(channels) == 1 else "stereo"
     with av.open(str(target), "w") as out:
-        stream = out.add_stream("pcm_s16le", rate=16000, layout="mono")
-        frame = av.AudioFrame.from_ndarray(pcm[None, :], format="s16", layout="mono")
+        stream = out.add_stream("pcm_s16le", rate=16000, layout=layout)
+        frame = av.AudioFrame.from_ndarray(pcm, format="s16", layout=layout)
         frame.sample_rate = 16000
         for packet in stream.encode(frame):
             out.mux(packet)
         for packet in stream.encode(None):
             out.mux(packet)
     return target
+
+
+def test_enrolment_from_a_stereo_call_takes_the_agents_channel(db: Database, tmp_path: Path) -> None:
+    """A team enrolls its agents from their stereo calls: the agent's side only, never both voices mixed."""
+    import numpy as np
+
+    from qa_toolkit.transcribe.audio import decode
+
+    agent = decode(DATA / "one_voice.flac").channels[0]
+    customer = decode(_customer_only(tmp_path)).channels[0]
+    call = _write_wav(tmp_path / "call.wav", [agent, customer])
+    alone, _ = voices.voice_from_files([_write_wav(tmp_path / "agent.wav", [agent])])
+    heard, seconds = voices.voice_from_files([call])
+    assert float(alone @ heard) > 0.999 and seconds == pytest.approx(max(len(agent), len(customer)) / 16000, abs=0.05)
+    caller, _ = voices.voice_from_files([call], agent_channel="right")
+    assert float(alone @ caller) < 0.9  # the other side is another voice
+    (tmp_path / "call.json").write_text('{"agent_id": "a-daniel", "agent_channel": "right"}')
+    assert float(caller @ voices.voice_from_files([call], "a-daniel")[0]) > 0.999  # the sidecar says which side
+    (tmp_path / "call.json").write_text('{"agent_id": "a-maria"}')
+    with db.session() as session:
+        people.add_agent(session, "a-daniel", "Daniel Moss")
+    with pytest.raises(QAError, match=r"call.wav: field 'agent_id': the recording is a call of another agent, not "
+                                      r"'a-daniel'"), db.session() as session:
+        voices.enroll_voice(session, "a-daniel", [call])
+    with pytest.raises(QAError, match=r"--agent-channel 'middle': choose left or right"), db.session() as session:
+        voices.enroll_voice(session, "a-daniel", [DATA / "one_voice.flac"], agent_channel="middle")
+    with db.session() as session:
+        assert session.scalars(select(AgentVoice)).all() == []
+        (tmp_path / "call.json").unlink()
+        assert voices.enroll_voice(session, "a-daniel", [call])["files"] == 1
+        [row] = session.scalars(select(AgentVoice)).all()
+        assert float(np.asarray(row.embedding) @ alone) > 0.999
 
 
 def test_cli_enroll_voice_one_line_error(db_url: str) -> None:

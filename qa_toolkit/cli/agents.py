@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from qa_toolkit.cli.common import AsUserOption, DbOption, JsonOption, acting_user, authorize, console, opened, print_json, print_table
+from qa_toolkit.cli.common import AgentChannelOption, AsUserOption, DbOption, JsonOption, acting_user, authorize, console, opened, print_json, print_table
 from qa_toolkit.services import people
 from qa_toolkit.services.roles import MANAGE
 
@@ -60,26 +60,29 @@ def list_(
 @app.command("enroll-voice")
 def enroll_voice(
     agent: Annotated[str, typer.Argument(help="The agent's id (as in `qa agents list`).")],
-    files: Annotated[list[Path], typer.Argument(help="Recordings of this agent alone (any audio format; "
-                                                     "30 s or more of speech in all is best).")],
+    files: Annotated[list[Path], typer.Argument(help="Recordings of this agent alone, or stereo calls of theirs "
+                                                     "(any audio format; 30 s or more of speech in all is best).")],
+    agent_channel: AgentChannelOption = "left",
     db: DbOption = None,
     as_user: AsUserOption = None,
 ) -> None:
     """Enroll an agent's voice, so mono calls tell this agent apart by voice.
 
-    Stores one speaker embedding (256 numbers, never the audio); enrolling again replaces it.
-    Needs the diarization extra.
+    Of a stereo call only the agent's channel is used (its sidecar's or manifest's agent_channel, else
+    --agent-channel); a stereo call whose metadata names another agent is refused. Stores one speaker
+    embedding (256 numbers, never the audio); enrolling again replaces it. Needs the diarization extra.
 
     Example:
 
         qa agents enroll-voice a-17 dana-intro.wav dana-voicemail.mp3
+        qa agents enroll-voice a-daniel samples/calls/call_01_billing.wav samples/calls/call_02_hold.mp3
     """
     from qa_toolkit.services import voices
 
     with opened(db) as database:
         actor = authorize(database, as_user, MANAGE, "enroll voices")
         with database.session() as session:
-            result = voices.enroll_voice(session, agent, files, actor=actor)
+            result = voices.enroll_voice(session, agent, files, actor=actor, agent_channel=agent_channel)
     console.print(f"{'Replaced' if result['replaced'] else 'Enrolled'} the voice of {result['agent']} from "
                   f"{result['files']} file(s), {result['seconds']:.1f} s of audio")
 

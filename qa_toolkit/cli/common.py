@@ -36,6 +36,8 @@ AsUserOption = Annotated[
     typer.Option("--as", help="Act as this user (default: $QA_USER).", show_default=False,
                  rich_help_panel="Common options"),
 ]
+AgentChannelOption = Annotated[str, typer.Option(
+    "--agent-channel", help="Which channel of a stereo call is the agent: left or right.")]
 
 
 def database_url(db: str | None) -> str:

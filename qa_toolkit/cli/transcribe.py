@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from qa_toolkit.cli.common import (
+    AgentChannelOption,
     AsUserOption,
     DbOption,
     JsonOption,
@@ -37,8 +38,6 @@ VocabularyOption = Annotated[Path | None, typer.Option(
     "--vocabulary", show_default=False,
     help="File of domain terms (one per line: company, product, place names) given to Whisper as a prompt. "
          "Default: $QA_VOCABULARY_FILE.")]
-AgentChannelOption = Annotated[str, typer.Option(
-    "--agent-channel", help="Which channel of a stereo call is the agent: left or right.")]
 DeviceOption = Annotated[str, typer.Option("--device", help="auto, cpu or cuda.")]
 DiarizeOption = Annotated[bool, typer.Option(
     "--diarize/--no-diarize",

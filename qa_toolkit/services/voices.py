@@ -23,11 +23,32 @@ from qa_toolkit.storage.models import Agent, AgentVoice
 MIN_CONSISTENCY = 0.85  # a file whose voice is less similar to the other files' is refused (same voice: 0.95+)
 
 
-def voice_from_files(paths: Sequence[Path]) -> tuple[np.ndarray, float]:
-    """The mean voice embedding of one speaker's recordings and the seconds of audio used.
+def agent_side(path: Path, channels: Sequence[np.ndarray], agent: str | None = None,
+               agent_channel: str = "left") -> np.ndarray:
+    """The agent's own speech of a recording: the one channel of a mono file, the agent's channel of a stereo call
+    (the ``agent_channel`` of its sidecar or manifest row, else ``agent_channel``), never both sides mixed.
 
     Raises:
-        QAError: a file is missing, not audio, holds under 2 s of speech, or sounds like someone else.
+        QAError: the recording's metadata is malformed, or names another agent than ``agent``.
+    """
+    from qa_toolkit.transcribe.metadata import recording_metadata
+
+    if len(channels) == 1:
+        return channels[0]
+    meta = recording_metadata(path)
+    if agent is not None and meta.agent_id not in (None, agent):
+        raise QAError(f"{path}: field 'agent_id': the recording is a call of another agent, not {agent!r}")
+    return channels[0 if (meta.agent_channel or agent_channel) == "left" else 1]
+
+
+def voice_from_files(paths: Sequence[Path], agent: str | None = None,
+                     agent_channel: str = "left") -> tuple[np.ndarray, float]:
+    """The mean voice embedding of one speaker's recordings and the seconds of audio used; of a stereo call, its
+    agent's channel (:func:`agent_side`).
+
+    Raises:
+        QAError: a file is missing, not audio, holds under 2 s of speech, sounds like someone else, or is a stereo
+            call of another agent.
     """
     from qa_toolkit.transcribe.audio import AudioError, decode
     from qa_toolkit.transcribe.diarize import DiarizationUnavailable, embed_voice
@@ -38,8 +59,7 @@ def voice_from_files(paths: Sequence[Path]) -> tuple[np.ndarray, float]:
     for path in paths:
         try:
             audio = decode(path)
-            samples = np.mean(np.stack(audio.channels), axis=0) if audio.channel_count > 1 else audio.channels[0]
-            vectors.append(embed_voice(samples))
+            vectors.append(embed_voice(agent_side(path, audio.channels, agent, agent_channel)))
         except AudioError as exc:
             raise QAError(f"{path}: {exc}") from None
         except ValueError as exc:
@@ -60,16 +80,19 @@ def voice_from_files(paths: Sequence[Path]) -> tuple[np.ndarray, float]:
 
 
 def enroll_voice(session: Session, agent_external_id: str, paths: Sequence[Path], *,
-                 actor: str | None = None) -> dict[str, Any]:
-    """Store (or replace) an agent's voice from recordings of that agent alone.
+                 actor: str | None = None, agent_channel: str = "left") -> dict[str, Any]:
+    """Store (or replace) an agent's voice from recordings of that agent alone, or stereo calls of theirs (the
+    agent's channel: ``agent_channel`` unless the call's metadata says which).
 
     Raises:
         NotFoundError: unknown agent. QAError: see :func:`voice_from_files`.
     """
     from qa_toolkit.transcribe.diarize import ENGINE
 
+    if agent_channel not in ("left", "right"):
+        raise QAError(f"--agent-channel {agent_channel!r}: choose left or right")
     agent = get_agent(session, agent_external_id)
-    vector, seconds = voice_from_files(paths)
+    vector, seconds = voice_from_files(paths, agent.external_id, agent_channel)
     row = session.scalar(select(AgentVoice).where(AgentVoice.agent_id == agent.id, AgentVoice.engine == ENGINE))
     replaced = row is not None
     if row is None:
