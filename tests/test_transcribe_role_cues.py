@@ -212,3 +212,22 @@ def test_the_first_speaker_hint_skips_an_opening_prompt_and_a_caller_like_collea
                                                             other_agent_voices={"a-101": diar.voices[3]}))
     assert voiced.roles == {1: "other", 2: "agent", 3: "customer"} and not voiced.needs_review
     assert any("sounds like agent a-101, but does not talk like staff" in line for line in voiced.evidence)
+
+
+def test_a_notice_after_the_agent_names_themselves_is_theirs_a_notice_before_or_from_a_company_is_a_prompt() -> None:
+    story = [(2, "hi I was charged twice for one payment and I want the second one back"),
+             (1, "sorry about that can I take your postcode please"),
+             (2, "it's M one two A B"),
+             (1, "thanks bear with me the duplicate charge has been refunded you'll get a text"),
+             (2, "great thank you so much")]
+    openings = {"Hello, Northwind Bank, Daniel speaking. This call may be recorded for training.": False,
+                "Good afternoon, my name is Oksana, this call will be recorded, how can I help?": False,
+                "This call may be recorded for training. Daniel speaking, how can I help?": True,
+                "This is Castle Broadband. Calls will be monitored. Hello, how can I help?": True,
+                "Thank you for calling, press one for billing. Daniel speaking, how can I help?": True}
+    for opening, flagged in openings.items():
+        words, diar = _call((1, opening), *story)
+        _, result = attribute(words, diar)
+        assert result.roles == {1: "agent", 2: "customer"}, opening
+        assert result.needs_review is flagged, opening
+        assert any("a prompt may be merged with their voice" in line for line in result.evidence) is flagged, opening

@@ -157,6 +157,8 @@ _NOT_NAMES = {"I", "It", "This", "That", "The", "Who", "Yes", "No", "Okay", "Hel
               "March", "April", "May", "June", "July", "August", "September", "October", "November", "December",
               # words Whisper writes before "here" that are no name ("About here", "Over here", "Come here")
               "About", "Over", "Right", "Come", "Out", "Down", "Up", "Back", "From", "Get", "Stay", "Wait", "Around"}
+# naming oneself as staff do, not as a company can ("This is Castle Broadband", "You've got Northwind")
+_SELF_NAMED_RE = [*_STAFF_INTRO_RE, re.compile(r"\b(?:[Mm]y name is|[Yy]ou're speaking (?:to|with)) ([A-Z][a-z]+)\b")]
 INTRO_AFTER_WORDS = 8  # "Marcus here" from a voice that said this many words without a name: someone new
 OTHER_SIDE_SHARE = 0.3  # a second customer-side voice with this share of the customer's words: which is the customer?
 OTHER_SIDE_MIN_WORDS = 5
@@ -670,7 +672,8 @@ def _flag_agent_telling_own_story(attribution: Attribution, said: dict[int, str]
 def _flag_prompt_in_a_voice(attribution: Attribution, said: dict[int, str], owners: list[int | None]) -> None:
     """Flag a decided call whose agent or agent_2 voice opens, before the customer's first words, with what recorded
     prompts say ("connecting you", "your call may be monitored") and talks on after them: an IVR prompt merged with
-    a person's voice, whose words go to that person (on dev: 10 % of a call's words, roles otherwise right)."""
+    a person's voice, whose words go to that person (on dev: 10 % of a call's words, roles otherwise right). A
+    recording notice after the voice named itself ("Daniel speaking. This call may be recorded") is the agent's own."""
     if attribution.needs_review:
         return
     customer = next((k for k, role in attribution.roles.items() if role == "customer"), None)
@@ -680,11 +683,20 @@ def _flag_prompt_in_a_voice(attribution: Attribution, said: dict[int, str], owne
     for speaker, role in attribution.roles.items():
         if role not in ("agent", "agent_2") or speaker not in owners:
             continue
-        opening = " ".join(said.get(speaker, "").split()[:sum(1 for o in owners[:first] if o == speaker)]).lower()
-        if (_PROMPT_RE.search(opening) or _NOTICE_RE.search(opening)) and _speaks_after(speaker, customer, owners):
+        opening = " ".join(said.get(speaker, "").split()[:sum(1 for o in owners[:first] if o == speaker)])
+        notice = _NOTICE_RE.search(opening.lower())
+        if ((_PROMPT_RE.search(opening.lower()) or (notice and not _named_before(opening, notice.start())))
+                and _speaks_after(speaker, customer, owners)):
             _flag(attribution, "words", [f"speaker {speaker} ({role}) opens with what a recorded prompt says and talks "
                                          f"on: a prompt may be merged with their voice"])
             return
+
+
+def _named_before(text: str, end: int) -> bool:
+    """Whether someone names themselves as staff do ("Daniel speaking", "my name is Maria") in ``text`` before ``end``:
+    a recording notice after it is the agent's own (a recorded prompt names no person; "This is Castle Broadband"
+    names a company, so "this is" does not count: dev notice_dev.yaml)."""
+    return any(m.group(1) not in _NOT_NAMES and m.end() <= end for p in _SELF_NAMED_RE for m in p.finditer(text))
 
 
 def _turns(words: list[Word], owners: list[int | None]) -> list[tuple[int, str]]:
