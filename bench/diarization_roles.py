@@ -34,6 +34,7 @@ agent's own turns on the agent channel of up to ``VOICE_CALLS`` stereo dev calls
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import json
 import os
 import pickle
@@ -378,6 +379,7 @@ def main() -> int:
     parser.add_argument("--labelled", choices=["dev"],
                         help="the mono calls of the labelled call set's split instead of --scripts")
     parser.add_argument("--mixdown", action="store_true", help="with --labelled: its stereo calls, mixed down to mono")
+    parser.add_argument("--only", metavar="GLOB", help="only the labelled calls whose file name matches (LC-D-07*)")
     parser.add_argument("--samples", type=Path, nargs="?", const=bench.SAMPLES, metavar="DIR",
                         help="the shipped sample calls (samples/calls, or DIR: another rendering of make_calls.sh) "
                              "mixed down to mono too")
@@ -392,7 +394,8 @@ def main() -> int:
                         help="fit the role model (L2 strength C) on the calls' cached words instead of measuring")
     args = parser.parse_args()
     scripts = args.scripts or ([] if args.labelled or args.samples else DEFAULT_SCRIPTS)
-    calls = collect((labelled_calls(args.labelled, stereo=args.mixdown) if args.labelled else [])
+    labelled = labelled_calls(args.labelled, stereo=args.mixdown) if args.labelled else []
+    calls = collect([p for p in labelled if not args.only or fnmatch.fnmatch(p.name, args.only)]
                     + (render(scripts) if scripts else []), shipped_samples(args.samples) if args.samples else None)
     if args.fit:
         rows = pair_rows(calls)
@@ -403,7 +406,7 @@ def main() -> int:
         args.out.write_text(json.dumps({**result, "per_call": rows}, indent=2, default=str) + "\n")
         print(f"wrote {args.out}")
         return 0
-    source = {"labelled": args.labelled, "mixdown": args.mixdown, "samples": str(args.samples) if args.samples else None, "scripts": [s.name for s in scripts],
+    source = {"labelled": args.labelled, "mixdown": args.mixdown, "only": args.only, "samples": str(args.samples) if args.samples else None, "scripts": [s.name for s in scripts],
               "loo_c": args.loo, "voices": args.voices}
     result: dict = {**source, "load_average": os.getloadavg()}
     weights = loo_weights(calls, args.loo) if args.loo else [None] * len(calls)
