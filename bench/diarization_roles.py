@@ -127,7 +127,8 @@ def collect(paths: list[Path], extra: list[dict] | None = None) -> list[dict]:
                                             "diarize_cpu_s": time.process_time() - cpu - asr_cpu}))
             print(f"{f['name']}: tiny.en {asr_cpu:.1f} s CPU", file=sys.stderr)
         out.append({**f, **pickle.loads(cache.read_bytes()), "sidecar_first_speaker": sidecar_first_speaker(path),
-                    "sidecar": f.get("sidecar", path.with_suffix(".json")), "labelled": path.is_relative_to(bench.LABELLED)})
+                    "sidecar": f.get("sidecar", path.with_suffix(".json")),
+                    "labelled": path.is_relative_to(bench.LABELLED)})
     return out
 
 
@@ -406,7 +407,8 @@ def main() -> int:
         args.out.write_text(json.dumps({**result, "per_call": rows}, indent=2, default=str) + "\n")
         print(f"wrote {args.out}")
         return 0
-    source = {"labelled": args.labelled, "mixdown": args.mixdown, "only": args.only, "samples": str(args.samples) if args.samples else None, "scripts": [s.name for s in scripts],
+    source = {"labelled": args.labelled, "mixdown": args.mixdown, "only": args.only,
+              "samples": str(args.samples) if args.samples else None, "scripts": [s.name for s in scripts],
               "loo_c": args.loo, "voices": args.voices}
     result: dict = {**source, "load_average": os.getloadavg()}
     weights = loo_weights(calls, args.loo) if args.loo else [None] * len(calls)

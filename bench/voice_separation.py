@@ -1,6 +1,7 @@
 """Can a voice-based diarizer tell a stereo call's two sides apart once mixed down? Each side's voice, measured.
 
-    nice .venv/bin/python bench/voice_separation.py [--samples DIR] [--labelled dev] --out bench/results/voice_separation.json
+    nice .venv/bin/python bench/voice_separation.py [--samples DIR] [--labelled dev] \
+        --out bench/results/voice_separation_samples.json
 
 For every shipped sample call (samples/calls) and, with ``--labelled dev``, the labelled dev split's stereo calls:
 each channel's speech (by energy, bench/diarization.py), its median pitch (librosa's YIN over voiced 25 ms frames),
@@ -80,11 +81,13 @@ def main() -> int:
         print(json.dumps(rows[-1]), file=sys.stderr)
     groups = {"samples": [r for r in rows if r["call"].startswith("shipped:")],
               "labelled": [r for r in rows if r["call"].startswith("labelled:")]}
-    summary = {k: {"calls": len(v),
-                   "agent_vs_customer_median": round(float(np.median([r["agent_vs_customer"] for r in v])), 3),
-                   "agent_half_vs_half_median": round(float(np.median([r["agent_half_vs_half"] for r in v])), 3),
-                   "f0_gap_hz_median": round(float(np.median([abs(r["agent_f0_hz"] - r["customer_f0_hz"]) for r in v])), 1),
-                   "windows_closer_than_cut_median": round(float(np.median([r["windows_closer_than_cut"] for r in v])), 3)}
+    def median(values: list[float], digits: int = 3) -> float:
+        return round(float(np.median(values)), digits)
+
+    summary = {k: {"calls": len(v), "agent_vs_customer_median": median([r["agent_vs_customer"] for r in v]),
+                   "agent_half_vs_half_median": median([r["agent_half_vs_half"] for r in v]),
+                   "f0_gap_hz_median": median([abs(r["agent_f0_hz"] - r["customer_f0_hz"]) for r in v], 1),
+                   "windows_closer_than_cut_median": median([r["windows_closer_than_cut"] for r in v])}
                for k, v in groups.items() if v}
     args.out.write_text(json.dumps({"summary": summary, "per_call": rows}, indent=2) + "\n")
     print(json.dumps(summary, indent=1))

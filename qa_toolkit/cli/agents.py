@@ -8,7 +8,18 @@ from typing import Annotated
 
 import typer
 
-from qa_toolkit.cli.common import AgentChannelOption, AsUserOption, DbOption, JsonOption, acting_user, authorize, console, opened, print_json, print_table
+from qa_toolkit.cli.common import (
+    AgentChannelOption,
+    AsUserOption,
+    DbOption,
+    JsonOption,
+    acting_user,
+    authorize,
+    console,
+    opened,
+    print_json,
+    print_table,
+)
 from qa_toolkit.services import people
 from qa_toolkit.services.roles import MANAGE
 
