@@ -2412,6 +2412,107 @@ def voices_d10(rng: random.Random, n: int) -> dict:
     return voices
 
 
+# --- d13 (issue 14, round 13): a dev batch for the re-decode of answers -------------------------------------------
+# Dev, tuned on. Numbers read in the ways Whisper mishears most: digits run together fast, "oh" and "zero" mixed,
+# "double"/"triple", teens and tens ("nineteen eighty"), a non-native caller's "tree" and "fife", hesitations and a
+# digit put right; asked for in plain and in roundabout words; the agent's "mm" between groups; and a call where the
+# answer to a question for a number holds none (amounts, a time, "I don't have it").
+
+CARD_ASKS_D13 = ["Right, pop the card number over when you're set.", "Card number please.",
+                 "Could you tell me the numbers across the front of your card?", "What's the long number, please?"]
+EXPIRY_ASKS_D13 = ["Expiry?", "And what's the expiration on that?", "When does that card expire?"]
+CVV_ASKS_D13 = ["And the security code on the back.", "CVV please.", "Three digits on the back of the card?"]
+SSN_ASKS_D13 = ["I'll need your social security number to verify.", "Social, please.",
+                "What's the SSN on the account?"]
+PHONE_ASKS_D13 = ["Best phone number for you?", "And a mobile number we can text?", "What number can I call you on?"]
+ACCOUNT_ASKS_D13 = ["What's your account number?", "Account number, please, it's on the top of the letter."]
+HUMS_D13 = ["Mm.", "Mhm.", "Yep.", "Okay."]
+
+
+def digits_d13(digits: str, habit: int, rng: random.Random) -> str:
+    """A group as a caller reads it: one by one with "zero", with "oh" and "double", in tens ("nineteen eighty"),
+    the non-native "tree" and "fife", or with a digit said wrong and put right."""
+    habit %= 5
+    if habit == 1 and len(digits) % 2 == 0:
+        return say_digits(digits, "pairs", rng)
+    if habit == 2:
+        return " ".join({"3": "tree", "5": "fife"}.get(c, WORDS[int(c)]) for c in digits)
+    if habit == 3 and len(digits) >= 3:
+        wrong = str((int(digits[-1]) + 4) % 10)
+        return f"{say_digits(digits[:-1] + wrong, 'plain', rng)}, no, {WORDS[int(digits[-1])]}"
+    return say_digits(digits, "double" if habit == 4 else "plain", rng)
+
+
+def card_call_d13(i: int, rng: random.Random) -> list[dict]:
+    """A card in one breath or over turns with the agent's hums between, then the expiry and the code."""
+    number = luhn_complete(rng.choice(["4", "51", "37", "6011"]), 15 if i % 4 == 2 else 16, rng)
+    sizes = [4, 6, 5] if len(number) == 15 else [4, 4, 4, 4]
+    groups, pos = [], 0
+    for size in sizes:
+        groups.append(number[pos:pos + size])
+        pos += size
+    said = [digits_d13(g, i + n, rng) for n, g in enumerate(groups)]
+    month, year = rng.randrange(1, 13), rng.randrange(26, 33)
+    code = "".join(str(rng.randrange(10)) for _ in range(4 if len(number) == 15 else 3))
+    utts: list[dict] = [{"agent": "Hello, Quayside Energy, Priya here, how can I help?"},
+                        {"customer": rng.choice(["I want pay my bill please.", "Hi. Paying a bill.",
+                                                 "Yes hello, I am calling for make a payment."])},
+                        {"agent": CARD_ASKS_D13[i % len(CARD_ASKS_D13)]}]
+    if i % 2 == 0:
+        utts.append({"customer": f"{rng.choice(['', 'Okay. ', 'Yes, is '])}{span('card', ', '.join(said))}."})
+    else:
+        for n, group in enumerate(said):
+            if n:
+                utts.append({"agent": HUMS_D13[(i + n) % len(HUMS_D13)], "gap": 0.2})
+            utts.append({"customer": f"{span('card', group)}{'.' if n == len(said) - 1 else '...'}", "gap": 0.3})
+    mm = two_digits(f"{month:02d}") if i % 3 else MONTHS[month - 1]
+    utts += [{"agent": EXPIRY_ASKS_D13[i % len(EXPIRY_ASKS_D13)]},
+             {"customer": f"{rng.choice(['', 'Is ', 'Um, '])}{span('expiry', mm + ' ' + two_digits(str(year)))}."},
+             {"agent": CVV_ASKS_D13[i % len(CVV_ASKS_D13)]},
+             {"customer": f"{rng.choice(['', 'It is ', 'Er, '])}{span('cvv', digits_d13(code, i + 2, rng))}."},
+             {"agent": rng.choice(["That's gone through, twenty three pounds forty taken.",
+                                   "Done. Reference is nine nine one two.", "All paid, thank you."])},
+             {"customer": "Thanks, bye."}]
+    return utts
+
+
+def id_call_d13(i: int, rng: random.Random) -> list[dict]:
+    """An SSN, then a phone number or an account number, read fast or slowly with hesitations."""
+    ssn = f"{rng.randrange(100, 900):03d}{rng.randrange(10, 99):02d}{rng.randrange(1000, 9999):04d}"
+    ssn_said = ", ".join(digits_d13(g, i + n, rng) for n, g in enumerate((ssn[:3], ssn[3:5], ssn[5:])))
+    utts: list[dict] = [{"agent": "Harbourline Benefits, this is Tom."},
+                        {"customer": rng.choice(["Hi, I need to update my details.", "Hello, my address changed.",
+                                                 "Good morning, I'm calling about my claim."])},
+                        {"agent": SSN_ASKS_D13[i % len(SSN_ASKS_D13)]},
+                        {"customer": f"{rng.choice(['Sure, ', '', 'Yeah, it is '])}{span('ssn', ssn_said)}."}]
+    if i % 2 == 0:
+        phone = f"{rng.choice(['312', '415', '646', '503'])}555{rng.randrange(1000, 9999):04d}"
+        said = f"{digits_d13(phone[:3], i, rng)}, {digits_d13(phone[3:6], i + 1, rng)}, {digits_d13(phone[6:], i + 3, rng)}"
+        utts += [{"agent": PHONE_ASKS_D13[i % len(PHONE_ASKS_D13)]},
+                 {"customer": f"{rng.choice(['', 'Mobile is ', 'Okay, '])}{span('phone', said)}."}]
+    else:
+        account = "".join(str(rng.randrange(10)) for _ in range(8))
+        said = f"{digits_d13(account[:4], i, rng)}, {digits_d13(account[4:], i + 4, rng)}"
+        utts += [{"agent": ACCOUNT_ASKS_D13[i % len(ACCOUNT_ASKS_D13)]},
+                 {"customer": f"{rng.choice(['', 'Let me see. ', 'It is '])}{span('account', said)}."}]
+    utts += [{"agent": "Thanks, you're verified. I've updated it, it'll show in two to three days."},
+             {"customer": "Great, thank you."}]
+    return utts
+
+
+def fp_call_d13(i: int, rng: random.Random) -> list[dict]:
+    """Questions for a number answered with none: the card not to hand, an amount, a time, an order number."""
+    return [{"agent": "Quayside Energy, Priya speaking."},
+            {"customer": "Hi, I was charged twice, two hundred and forty nine ninety nine each time."},
+            {"agent": CARD_ASKS_D13[(i + 1) % len(CARD_ASKS_D13)]},
+            {"customer": rng.choice(["I don't have it with me, can you look up by order nine four four one two?",
+                                     "Oh, it's in the car. The order was number seven seven three oh eight."])},
+            {"agent": PHONE_ASKS_D13[i % len(PHONE_ASKS_D13)]},
+            {"customer": "Just call the one on file, after half past four, any time up to six."},
+            {"agent": "No problem, I'll refund the second one, a hundred and twelve pounds back in three to five days."},
+            {"customer": "Thanks."}]
+
+
 # --- t7 (issue 14, round 7): a fresh test batch by another new writer -----------------------------------------
 # Test, never tuned on; written without reading the detector's code, its cue lists or t6's scripts, and measured first
 # with the detector as main had it at 0ba3be6. Other firms (Harbor Lane Insurance, Pinecrest Energy, Lumen Telecom,
@@ -2968,6 +3069,22 @@ def main() -> None:
                           "channel_gain_db": {"right": rng_d11.choice([0, -3, -6])}},
                 "voices": voices_d10(rng_d11, i),
                 "utterances": maker(i, rng_d11),
+            })
+    # d13 (round 13): a dev batch for the re-decode of answers (see above); dev, tuned on. Own generator (1800) and
+    # fixed seeds (13000 on), so the batches before it stay byte for byte as they were.
+    rng_d13 = random.Random(1800)
+    for prefix, maker, count in [("d13-card", card_call_d13, 6), ("d13-id", id_call_d13, 4), ("d13-fp", fp_call_d13, 2)]:
+        for i in range(count):
+            name = f"{prefix}-{i + 1:02d}"
+            out.append({
+                "file": f"{name}.flac",
+                "metadata": {"call_id": f"SP-{name}", "agent_id": "a-priya", "queue": "payments", "split": "dev"},
+                "seed": 13000 + len([c for c in out if c["file"].startswith("d13-")]),
+                "audio": {"mulaw": rng_d13.random() < 0.6, "snr_db": rng_d13.choice([12, 15, 18, 22]),
+                          "crosstalk_db": rng_d13.choice([-30, -26, -22]),
+                          "channel_gain_db": {"right": rng_d13.choice([0, -3, -6])}},
+                "voices": voices_d10(rng_d13, i),
+                "utterances": maker(i, rng_d13),
             })
     header = "# Generated by make_scripts.py: edit that, not this file.\n"
     text = yaml.safe_dump({"defaults": {"audio": {"telephone": True}}, "calls": out}, sort_keys=False, width=120)
