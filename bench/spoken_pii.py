@@ -201,13 +201,42 @@ def transcribed(call: dict[str, Any], model: str, cache: Path | None) -> Any:
     return transcript
 
 
-def through_asr(calls: list[dict[str, Any]], model: str, work: Path, cache: Path | None = None) -> dict[str, Any]:
+def redecoded(transcript: Any, call: dict[str, Any], model: str) -> Any:
+    """The transcript with the customer's answers to questions for a number decoded again
+    (:mod:`qa_toolkit.transcribe.redecode`), as ``redecode_answers`` does in the pipeline (there before crosstalk
+    suppression, here after it: the cached transcript is suppressed already), and the seconds that took."""
+    from dataclasses import replace
+
+    from qa_toolkit.transcribe.audio import decode_windows
+    from qa_toolkit.transcribe.backend import TranscriptionOptions
+    from qa_toolkit.transcribe.faster_backend import load_backend
+    from qa_toolkit.transcribe.redecode import redecoded as redecode_segments
+    from qa_toolkit.transcribe.turns import channel_words, merge_turns
+
+    backend = load_backend("faster-whisper", model, "auto", 1)
+    options = TranscriptionOptions(**DECODING).for_call(2)
+    started = time.perf_counter()
+    segments = dict(transcript.segments)
+    for window in decode_windows(call["path"]):
+        mine = {s: [g for g in segs if window.offset_s <= g.start < window.offset_s + window.duration_s]
+                for s, segs in segments.items()}
+        again = redecode_segments(mine, window.channels[1], backend.transcribe, options, window.offset_s)
+        segments = {s: [g for g in segs if g not in mine.get(s, [])] + again.get(s, []) for s, segs in segments.items()}
+    turns = merge_turns({s: channel_words(sorted(segs, key=lambda g: g.start)) for s, segs in segments.items()})
+    return replace(transcript, turns=turns, segments=segments), time.perf_counter() - started
+
+
+def through_asr(calls: list[dict[str, Any]], model: str, work: Path, cache: Path | None = None,
+                redecode: bool = False) -> dict[str, Any]:
     from qa_toolkit.transcribe.audio_redact import redact_audio
 
     counts = Counts()
-    asr_s = redact_s = redact_cpu_s = audio_s = audio_redact_s = 0.0
+    asr_s = redact_s = redact_cpu_s = audio_s = audio_redact_s = redecode_s = 0.0
     for call in calls:
         transcript = transcribed(call, model, cache)
+        if redecode:
+            transcript, seconds = redecoded(transcript, call, model)
+            redecode_s += seconds
         cpu = time.process_time()
         redacted = transcript.redacted()
         redact_cpu_s += time.process_time() - cpu
@@ -227,6 +256,7 @@ def through_asr(calls: list[dict[str, Any]], model: str, work: Path, cache: Path
     return {**counts.report(), "audio_s": round(audio_s, 1), "asr_s": round(asr_s, 2), "redact_s": round(redact_s, 3),
             "redact_cpu_s": round(redact_cpu_s, 3),
             "redaction_overhead": round(redact_s / asr_s, 4), "audio_redact_s": round(audio_redact_s, 2),
+            "redecode_s": round(redecode_s, 2), "redecode_overhead": round(redecode_s / asr_s, 4),
             "audio_redaction_x_realtime": round(audio_s / audio_redact_s, 1)}
 
 
@@ -240,6 +270,9 @@ def main() -> None:
     parser.add_argument("--cached-only", action="store_true",
                         help="with --cache: measure each model on the calls it has a transcript of there only "
                              "(the calls left out are listed in the results)")
+    parser.add_argument("--redecode", action="store_true",
+                        help="decode the customer's answers to questions for a number again (redecode_answers) on "
+                             "each transcript before redaction; its seconds are reported as redecode_s")
     parser.add_argument("--out", type=Path, default=RESULTS, help="where the results JSON goes")
     parser.add_argument("--audio-repeats", type=int, default=AUDIO_REPEATS,
                         help="time the audio redaction of each call this many times, the fastest counts")
@@ -252,7 +285,7 @@ def main() -> None:
     result: dict[str, Any] = {
         "machine": f"{platform.machine()}, {os.cpu_count()} cores (shared with other work)",
         "load_average": [round(x, 1) for x in os.getloadavg()], "split": args.split,
-        "batches": args.batches or "all", "decoding": DECODING,
+        "batches": args.batches or "all", "decoding": DECODING, "redecode_answers": args.redecode,
         "calls": len(calls), "audio_s": round(sum(c["duration_s"] for c in calls), 1),
         "reference_text": reference_text(calls), "asr": {}}
     with tempfile.TemporaryDirectory() as tmp:
@@ -260,7 +293,7 @@ def main() -> None:
             mine = calls
             if args.cached_only and args.cache:
                 mine = [c for c in calls if (args.cache / model / f"{c['file']}.pkl").exists()]
-            result["asr"][model] = through_asr(mine, model, Path(tmp), args.cache)
+            result["asr"][model] = through_asr(mine, model, Path(tmp), args.cache, args.redecode)
             result["asr"][model]["calls"] = len(mine)
             result["asr"][model]["calls_left_out"] = sorted(c["file"] for c in calls if c not in mine)
     args.out.parent.mkdir(parents=True, exist_ok=True)

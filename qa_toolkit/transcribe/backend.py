@@ -79,6 +79,7 @@ class TranscriptionOptions:
     pack_channels: bool = True  # stereo: both channels' speech packed into windows decoded once (stereo.py)
     recover_speech: bool = True  # packed: speech the VAD missed after hold music searched again (stereo.recovered)
     max_fill_s: float = 27.5  # packed: windows filled up to this many seconds where that makes fewer (stereo.fewest_windows)
+    redecode_answers: bool = False  # stereo: the customer's answers to questions for a number decoded again (redecode.py)
 
     @property
     def beam(self) -> int:
@@ -107,6 +108,7 @@ class TranscriptionOptions:
         values.setdefault("pack_channels", False)  # stored before packing existed: each channel on its own
         values.setdefault("recover_speech", False)  # stored before the packed path searched pauses again
         values.setdefault("max_fill_s", 25.0)  # stored when every packed window held at most 25 s
+        values.setdefault("redecode_answers", False)  # stored before answers were decoded again
         if "temperature" in values:
             values["temperature"] = tuple(float(t) for t in values["temperature"])
         return cls(**values)

@@ -6,6 +6,8 @@ on its own, beam 5), VAD on, word timestamps on, and each channel's words are la
 (``agent_channel`` says which side the agent is on, ``left`` by default).
 Mono files get the single speaker ``unknown`` (or the one a sidecar names), unless ``diarize`` is
 on: then the words are attributed to diarized speakers and roles (:mod:`qa_toolkit.transcribe.speakers`).
+With ``redecode_answers`` on, a stereo call's customer answers to questions for a number are decoded once more the
+digit-friendly way before crosstalk is cut (:mod:`qa_toolkit.transcribe.redecode`).
 """
 
 from __future__ import annotations
@@ -138,6 +140,10 @@ def _channel_segments(window: DecodedAudio, speakers: list[str], backend: Backen
         flags += [{"speaker": speaker, "start_s": round(seg.start + window.offset_s, 2),
                    "end_s": round(seg.end + window.offset_s, 2), "flags": seg.flags}
                   for seg in sorted([*found, *removed], key=lambda s: s.start) if seg.flags]
+    if options.redecode_answers and "customer" in heard:
+        from qa_toolkit.transcribe.redecode import redecoded
+
+        segments = redecoded(segments, heard["customer"], backend.transcribe, options, window.offset_s)
     if options.crosstalk and len(segments) == 2:
         samples = {speaker: channel for speaker, channel in zip(speakers, window.channels, strict=True)
                    if speaker in segments}

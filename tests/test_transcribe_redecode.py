@@ -1,0 +1,71 @@
+"""Answers to questions for a number decoded again (issue 14): which windows of the customer's audio, and the
+re-decode through real Whisper (tiny.en) on the shipped sample where a customer reads a card, its expiry date and
+code: the card's words are the new decode's, timed inside their window, redacted, and the same twice."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from qa_toolkit.transcribe.backend import TranscriptionOptions
+from qa_toolkit.transcribe.redecode import LEAD_S, PROMPTS, TAIL_S, answer_windows, redecode_options
+from tests.transcribe_support import turn
+
+SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "pii_call" / "call_06_card.mp3"
+
+
+def test_a_question_for_a_number_opens_a_window_until_the_agent_asks_again() -> None:
+    turns = [turn("agent", 0.0, "Hi, how can I help?"),
+             turn("customer", 2.0, "I want to pay my bill."),
+             turn("agent", 4.0, "Okay, read me the long number on the card."),  # 9 words: ends 7.6
+             turn("customer", 8.0, "four five three nine"),
+             turn("agent", 9.8, "Mhm."),  # a hum between groups: the window goes on
+             turn("customer", 10.4, "one four eight eight"),  # ends 12.0
+             turn("agent", 13.0, "And when does it run out?"),  # ends 15.4
+             turn("customer", 15.8, "oh four twenty eight"),  # ends 17.4
+             turn("agent", 20.0, "Lovely, that's all paid, thank you."),
+             turn("customer", 23.0, "Thanks, bye.")]
+    assert (LEAD_S, TAIL_S) == (0.3, 0.6)
+    assert [(w.kind, w.start_s, w.end_s) for w in answer_windows(turns)] == [("card", 7.3, 12.6),
+                                                                           ("expiry", 15.1, 18.0)]
+
+
+def test_no_window_where_nothing_is_asked_for_or_the_customer_asks() -> None:
+    turns = [turn("agent", 0.0, "How much would you like to pay today?"),
+             turn("customer", 3.0, "Two hundred and fifty dollars."),
+             turn("customer", 6.0, "What's your phone number, by the way?"),
+             turn("agent", 9.0, "It's on the letter.")]
+    assert answer_windows(turns) == []
+
+
+def test_the_redecode_options_are_fixed_and_deterministic() -> None:
+    options = redecode_options(TranscriptionOptions(beam_size=2, temperature=(0.0, 0.2), initial_prompt="Hi",
+                                                    condition_on_previous_text=True, vad_filter=False), "card")
+    assert (options.beam_size, options.temperature, options.condition_on_previous_text, options.vad_filter,
+            options.initial_prompt) == (5, (0.0,), False, True, PROMPTS["card"])
+
+
+@pytest.mark.slow
+def test_the_sample_call_s_answers_are_decoded_again_and_redacted() -> None:
+    from qa_toolkit.transcribe.faster_backend import load_backend
+    from qa_toolkit.transcribe.pipeline import transcribe_file
+
+    backend = load_backend("faster-whisper", "tiny.en", "cpu", 1)
+    plain = transcribe_file(SAMPLE, backend, TranscriptionOptions())
+    options = TranscriptionOptions(redecode_answers=True)
+    first = transcribe_file(SAMPLE, backend, options)
+    again = transcribe_file(SAMPLE, backend, options)
+    assert first.text == again.text  # same audio, same transcript
+    windows = answer_windows(plain.turns)
+    assert [w.kind for w in windows][:2] == ["card", "expiry"]
+    card = windows[0]
+    customer = [w for t in first.turns if t.speaker == "customer" for w in t.words]
+    inside = [w.word for w in customer if card.start_s <= w.start < card.end_s]
+    digits = "".join(c for c in " ".join(inside) if c.isdigit())
+    assert "4539" in digits and "6467" in digits  # the card's first and last group, as digits
+    assert all(card.start_s - 0.05 <= w.start <= w.end <= card.end_s + 0.05 for w in customer
+               if card.start_s <= w.start < card.end_s)  # timed in the recording, inside the window
+    redacted = first.redacted()
+    assert "card" in {s.kind for s in redacted.pii_spans}
+    assert "4539" not in redacted.text and "6467" not in redacted.text
