@@ -61,7 +61,10 @@ def main() -> None:
                               "asr_s": round(asr_s, 1), "first decode": _score(calls, spans)}
     options = redecode.redecode_options
     for name, changes in VARIANTS.items():
-        redecode.redecode_options = lambda o, k, changes=changes: replace(options(o, k), **changes)  # type: ignore[misc]
+        def varied(o: Any, k: str, changes: dict[str, Any] = changes) -> Any:
+            return replace(options(o, k), **changes)
+
+        redecode.redecode_options = varied  # type: ignore[assignment]
         again: dict[str, Found] = {}
         seconds = 0.0
         for call in calls:
@@ -72,8 +75,8 @@ def main() -> None:
                  for f in spans}
         result[name] = {"redecode_s": round(seconds, 1), "redecode_share_of_asr": round(seconds / asr_s, 3),
                         "replace": _score(calls, again), "union": _score(calls, union)}
-        print(f"{name}: {seconds:.0f} s", {mode: result[name][mode]["per_type"]["all"] for mode in ("replace", "union")},
-              file=sys.stderr)
+        overall = {mode: result[name][mode]["per_type"]["all"] for mode in ("replace", "union")}
+        print(f"{name}: {seconds:.0f} s", overall, file=sys.stderr)
     redecode.redecode_options = options
     args.out.write_text(json.dumps(result, indent=2) + "\n")
     print(f"wrote {args.out}")

@@ -17,7 +17,8 @@ def test_per_type_span_metrics_on_the_spoken_pii_calls(tmp_path: Path) -> None:
     not held to 1.00 here: its reference text scores 0.82 / 0.95 after the changes; t6, 27 test calls by a new writer,
     in bench/results/spoken_pii_t6_frozen*.json; t7, 31 test calls by another new writer, in
     bench/results/spoken_pii_t7_before.json; d13, round 13's 12 dev calls for the re-decode of answers, in
-    bench/results/spoken_pii_d10_d13_redecode_before.json: one code put right, "seven nine three, no, nine", is missed.)"""
+    bench/results/spoken_pii_d10_d13_redecode_before.json: a code put right, "seven nine three, no, nine", is
+    missed.)"""
     lines = CALLS.read_text(encoding="utf-8").splitlines()
     assert len(lines) == 374
     kept = tmp_path / "calls.jsonl"

@@ -79,7 +79,7 @@ class TranscriptionOptions:
     pack_channels: bool = True  # stereo: both channels' speech packed into windows decoded once (stereo.py)
     recover_speech: bool = True  # packed: speech the VAD missed after hold music searched again (stereo.recovered)
     max_fill_s: float = 27.5  # packed: windows filled up to this many seconds where that makes fewer (stereo.fewest_windows)
-    redecode_answers: bool = False  # stereo: the customer's answers to questions for a number decoded again (redecode.py)
+    redecode_answers: bool = False  # stereo: the customer's answers to a question for a number decoded again (redecode)
 
     @property
     def beam(self) -> int:
