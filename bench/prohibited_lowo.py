@@ -61,14 +61,24 @@ def stripped(block: dict[str, Any], held: list[tuple[Any, dict[str, Any]]]) -> d
             "negative": [s for s in block.get("negative", ()) if s not in said]}
 
 
-def predicted(items: list[tuple[Any, dict[str, Any]]], params: dict[str, Any]) -> list[tuple[bool, bool]]:
-    """(label, the check's verdict) per conversation, with ``params``."""
+def verdicts(items: list[tuple[Any, dict[str, Any]]],
+             params: dict[str, Any]) -> tuple[list[tuple[bool, bool]], list[dict[str, Any]]]:
+    """(label, the check's verdict) per conversation, with ``params``; and the conversations where they differ (id,
+    label, the check's evidence)."""
     from mine_exemplars import _pairs
 
     from qa_toolkit.scoring.evaluate import evaluate
 
     (report,) = evaluate(items, {CHECK: params})
-    return _pairs(report.metrics)
+    errors = [{"id": d["id"], "expected": d["expected"],
+               "evidence": [f"{e.get('quote') or ''} ({e.get('note') or ''})" for e in d["evidence"]]}
+              for d in sorted(report.disagreements, key=lambda d: d["id"])]
+    return _pairs(report.metrics), errors
+
+
+def predicted(items: list[tuple[Any, dict[str, Any]]], params: dict[str, Any]) -> list[tuple[bool, bool]]:
+    """(label, the check's verdict) per conversation, with ``params``."""
+    return verdicts(items, params)[0]
 
 
 def trained_block(items: list[tuple[Any, dict[str, Any]]], params: dict[str, Any], seed: dict[str, Any],
@@ -162,12 +172,13 @@ def main(argv: list[str] | None = None) -> int:
             found = {"leaky": predicted(held, {**params, "exemplars": block}),
                      "before": predicted(held, {**params, "exemplars": seed}),
                      "before_rules_off": predicted(held, {**params, **off, "exemplars": seed})}
-            thresholds = {}
+            thresholds: dict[str, float] = {}
+            errors: dict[str, list[dict[str, Any]]] = {}
             for design, cues in (("after", ()), ("cues", tone.NAMES)):
                 threshold = held_threshold(name, trainer, tuple(args.grid), cues)
                 path = trainer.path(frozenset({name}), cues)
                 classifier = {"model": "trained", "weights": path, "threshold": threshold}
-                found[design] = predicted(held, {**params, "exemplars": seed, "classifier": classifier})
+                found[design], errors[design] = verdicts(held, {**params, "exemplars": seed, "classifier": classifier})
                 found[f"{design}_rules_off"] = predicted(held, {**params, **off, "exemplars": seed,
                                                                 "classifier": classifier})
                 thresholds[design] = threshold
@@ -180,8 +191,10 @@ def main(argv: list[str] | None = None) -> int:
                                     "exemplars_left_out": [len(block["positive"]) - len(seed["positive"]),
                                                            len(block["negative"]) - len(seed["negative"])],
                                     **{key: counts(pairs)["f1"] for key, pairs in found.items()},
-                                    "counts": {key: counts(pairs) for key, pairs in found.items()}}
-            print(name, {k: v for k, v in out["writers"][name].items() if k != "counts"}, file=sys.stderr, flush=True)
+                                    "counts": {key: counts(pairs) for key, pairs in found.items()},
+                                    "errors": errors}
+            print(name, {k: v for k, v in out["writers"][name].items() if k not in ("counts", "errors")}, file=sys.stderr,
+                  flush=True)
             for design in ("after", "cues"):
                 for t in args.grid:
                     by_writer[design][t][name] = grid_pooled[design][t][-len(held):]
