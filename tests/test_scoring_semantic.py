@@ -365,8 +365,8 @@ def test_the_shipped_prohibited_classifier_says_how_it_was_trained() -> None:
     assert "chats_dev.jsonl" in trained["data"] and trained["negatives"] > 1000 and trained["positives"] > 100
     assert trained["leave_one_writer_out"]["after_f1"] > trained["leave_one_writer_out"]["before_f1"]
     assert trained["leave_one_writer_out"]["cues_f1"] > trained["leave_one_writer_out"]["after_f1"]
-    # every cue but the newest, "practice" (trained before it; the rubric reads it to hold back the exemplar block)
-    assert set(shipped.cues) == set(tone.NAMES) - {"practice"} and shipped.about["threshold"] == 0.8
+    # every cue, "practice" and "lecture" too
+    assert set(shipped.cues) == set(tone.NAMES) and shipped.about["threshold"] == 0.8
     assert dict(zip(shipped.cues, shipped.cue_weights.tolist()))["polite"] < 0 < dict(
         zip(shipped.cues, shipped.cue_weights.tolist()))["sarcasm"]
 
@@ -437,6 +437,19 @@ def test_softening_tone_cues_hold_back_the_prohibited_exemplar_block() -> None:
     assert check(practice, with_practice).status == "pass"
     with pytest.raises(ValidationError, match="exemplar_softeners: unknown sarcasm"):
         check.params.model_validate({"exemplar_softeners": ["sarcasm"]})
+
+
+@pytest.mark.parametrize(("reply", "status"), [
+    ("Yeah the scanner is sh*t, sorry, I'll key it in by hand.", "fail"),
+    ("FFS, the portal crashed again.", "fail"),
+    ("Our shitty booking tool double-charged you, refunded now.", "fail"),
+    ("Staff will fit the shelf on Friday.", "pass"),
+    ("The shiitake risotto is back on the menu.", "pass"),
+])
+def test_swearing_spelt_out_masked_or_abbreviated_is_prohibited(reply: str, status: str) -> None:
+    check = get_check("prohibited_language")
+    params = check.params.model_validate({})
+    assert check(view(("customer", "hi"), ("agent", reply)), params).status == status
 
 
 @pytest.mark.parametrize(("reply", "status"), [

@@ -17,6 +17,19 @@ from qa_toolkit.scoring import tone
     ("Keep this up and I'll close the ticket without an answer.", "threat"),
     ("I get landlords like you every week.", "belittle"),
     ("The bloody portal logged you out again.", "swearing"),
+    # the fourth session's kinds, in topics no dev chat has
+    ("Ugh this f**king scanner jammed on your form.", "swearing"),
+    ("ngl the new kiosk is sh1t, sorry.", "swearing"),
+    ("Wtf, who set the alarm to 4am?", "swearing"),
+    ("For future reference, the locker code is printed on the receipt.", "lecture"),
+    ("Do read the welcome letter before contacting us again.", "lecture"),
+    ("As previously advised, the pool shuts at nine.", "lecture"),
+    ("Well done you, the kettle is plugged in.", "sarcasm"),
+    ("Can't be bothered with the seat map today, pick at the gate.", "indifference"),
+    ("Nope.", "indifference"),
+    ("We'll take this very, very slowly.", "belittle"),
+    ("Not exactly an emergency, a stuck gate.", "minimise"),
+    ("*sigh* Fine, I'll resend it.", "exasperation"),
 ])
 def test_a_cue_reads_its_tone_in_a_topic_it_was_not_written_for(sentence: str, cue: str) -> None:
     assert cue in tone.fired(sentence), tone.fired(sentence)
@@ -30,6 +43,13 @@ def test_a_cue_reads_its_tone_in_a_topic_it_was_not_written_for(sentence: str, c
     ("The meter reading has five digits.", ()),
     ("We aim to answer every letter within three working days.", ("practice",)),  # the company's practice
     ("Nothing further for you to do; the engineer rings ahead.", ("practice",)),
+    ("Nothing to pay until the new statement comes.", ("practice",)),
+    ("You can add the parking pass in the app next time.", ()),  # a tip, no lecture
+    ("My colleague should never have said that to you.", ("negated",)),  # a colleague's rudeness disowned
+    ("If anyone tells you to queue again, they'd be wrong.", ("negated",)),  # a hypothetical one
+    ("The scanner misread it, so that's not on you.", ("negated",)),
+    ("The e-mail and the x-ray letter both went out on Monday.", ()),
+    ("Your postcode BS3 1AA matches, thanks.", ("polite",)),
 ])
 def test_polite_quoted_and_plain_sentences_fire_no_rude_cue(sentence: str, found: tuple[str, ...]) -> None:
     assert tuple(c for c in tone.fired(sentence) if c != "addressed") == found and not tone.rude(sentence)

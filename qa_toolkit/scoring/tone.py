@@ -4,9 +4,10 @@ Sentence embeddings carry topic more than tone ("Pls read the SMS properly" sits
 so a classifier over them alone finds a rude agent mainly where an earlier writer was rude about the same thing. Each
 cue here is one family of wording that carries tone in any topic: the customer blamed in the second person, orders
 to calm down or read again, minimising, sarcasm, exasperation at repeating, indifference, threats tied to the
-customer's behaviour, belittling comparisons, swearing, whether the sentence is addressed to the customer at all;
-and, on the other side, politeness, apology, quoting someone else's words, negating a rude act and a statement of
-the company's practice. A cue is a yes/no reading of one sentence; a trained classifier (``model: trained`` with
+customer's behaviour, belittling comparisons, lectures on what to do next time, swearing (masked and abbreviated
+too), whether the sentence is addressed to the customer at all; and, on the other side, politeness, apology, quoting
+someone else's words, negating or disowning a rude act (a colleague's, a hypothetical one) and a statement of the
+company's practice. A cue is a yes/no reading of one sentence; a trained classifier (``model: trained`` with
 ``cues`` in its file, see ``tools/train_classifier.py``) weighs them beside the embedding, learning from labelled
 conversations how much each one counts. The cues decide nothing on their own.
 """
@@ -31,10 +32,20 @@ CUES: dict[str, tuple[str, ...]] = {
         r"listened|paid|followed|made\s+sure|bothered)\b",
         rf"\b{_YOU}\s+(?:never|didn't|did\s+not|don't|can't|couldn't)\s+(?:even\s+)?(?:bother|read|check|listen|"
         r"look|manage|remember|keep)\w*\b",
-        rf"\b(?:on|down\s+to|up\s+to)\s+{_YOU}\b[.!]?$", r"\b(?:your|ur)\s+(?:own\s+)?(?:fault|mistake|lookout|"
+        rf"(?<!not\s)(?<!n't\s)\b(?:on|down\s+to|up\s+to)\s+{_YOU}\b[.!]?$", r"\b(?:your|ur)\s+(?:own\s+)?(?:fault|mistake|lookout|"
         r"responsibility|job\s+to)\b",
-        rf"\b(?:people|customers|folks)\s+who\s+(?:read|check|listen|pay\s+attention)\b",
-        r"\bbeyond\s+you\b",
+        r"\b(?:people|customers|folks|anyone|most\s+people)\s+who\s+(?:actually\s+|bother\s+to\s+)?(?:read|check|"
+        r"listen|pay\s+attention|open|look)\w*\b",
+    ),
+    # advice on what the customer should have done or do before writing in: "worth keeping somewhere you will find
+    # it", "we trust this will be borne in mind", "consult the FAQ before contacting us", "the clue's in the name"
+    "lecture": (
+        r"\bfor\s+future\s+reference\b", r"\bborne\s+in\s+mind\b", r"\bsomewhere\s+you(?:'ll|\s+will)\s+find\b",
+        r"\bbefore\s+(?:contacting|writing\s+to|calling|messaging|chatting\s+with)\s+us\b",
+        r"\bworth\s+a\s+(?:glance|look|read)\s+before\b",
+        r"\b(?:customers|you|policyholders|tenants)\s+(?:are|were)\s+expected\s+to\b",
+        r"\bas\s+(?:previously|already)\s+(?:advised|stated|explained|mentioned|communicated)\b",
+        r"\bthe\s+clue'?s\s+in\s+the\s+name\b",
     ),
     # "deep breaths", "read it again, slowly", "stop writing the same thing", "listen"
     "order": (
@@ -52,7 +63,7 @@ CUES: dict[str, tuple[str, ...]] = {
         r"minutes|days)\b", r"\b(?:it's|it\s+is)\s+(?:\w+\s+)?(?:quid|bucks)\b", r"\bend\s+of\s+the\s+world\b",
         r"\b(?:no|not\s+a)\s+big\s+deal\b", r"\bmak(?:e|ing)\s+(?:a\s+)?(?:fuss|drama|scene|mountain)\b",
         r"\bfirst[-\s]world\s+problem\b", r"\bnot\s+a\s+(?:child|baby|person)\b", r"\b(?:moving|let's\s+move)\s+on\b",
-        r"\bget\s+over\s+it\b",
+        r"\bget\s+over\s+it\b", r"\bnot\s+exactly\s+(?:an?\s+)?(?:emergency|urgent|crisis|tragedy)\b",
     ),
     # "oh wonderful, another one who", "impressive", "bold strategy", "lol no", "sure, let me just ..."
     "sarcasm": (
@@ -62,6 +73,8 @@ CUES: dict[str, tuple[str, ...]] = {
         r"^\W*sure,?\s+(?:let\s+me\s+|i'll\s+)just\b", r"\blet\s+me\s+just\s+(?:pop|go|run|nip)\b",
         r"\banother\s+one\s+who\b", r"[\U0001F643\U0001F644\U0001F612\U0001F602\U0001F923\U0001F926]",
         r"\b(?:lol|lmao|rofl|smh)\b", r"\bgood\s+luck\s+with\s+that\b", r"\bgood\s+luck\s+with\s+the\b",
+        r"\bfunnily\s+enough\b", r"\bat\s+this\s+rate\b", r"\bwell\s+done\s+you\b", r"\bgold\s+star\b",
+        r"\bseen\s+that\s+(?:film|movie|one)\s+before\b",
     ),
     # "once more, since it slipped past you", "per my previous two messages", "one more time"
     "exasperation": (
@@ -70,6 +83,8 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\bagain\s+and\s+again\b", r"\bhow\s+many\s+times\b", r"\bslipped\s+past\s+you\b",
         r"\bas\s+i\s+(?:said|told\s+you|keep\s+saying)\b", r"\b(?:i've|i\s+have)\s+(?:already\s+)?(?:said|told\s+you)\b",
         r"\b(?:not|no)\s+\w+(?:-\w+)?,\s+not\s+['\w]", r"\bare\s+we\s+done\b",
+        r"\*\s*(?:sigh|sighs|eye[-\s]?roll|facepalm|groan)s?\s*\*", r"^\W*(?:sigh|meh)\b",
+        r"\b(?:a|another)\s+second\s+time\b", r"\bwe\s+(?:look|get\s+to\s+it|reply)\s+when\s+we\b",
     ),
     # "isn't something I lose sleep over", "couldn't give a toss", "your problem to chase"
     "indifference": (
@@ -77,7 +92,9 @@ CUES: dict[str, tuple[str, ...]] = {
         r"give\s+a\s+\w+", r"\bnot\s+(?:something|anything)\s+i(?:'m|\s+am)?\s+(?:going\s+to\s+)?(?:care|chase|worry|"
         r"bother|lose)\w*\b", r"\b(?:your|ur)\s+(?:\w+,\s+)?(?:your|ur)\s+(?:problem|job|issue|headache)\b",
         r"\bnot\s+(?:my|our)\s+(?:concern|issue|headache|business)\b", r"^\W*whatever\b",
-        r"\b(?:actual|real|other)\s+customers\s+waiting\b",
+        r"\b(?:actual|real|other)\s+customers\s+waiting\b", r"\bcan'?t\s+be\s+(?:arsed|bothered|asked)\b",
+        r"\brules\s+are\s+rules\b", r"\bit\s+is\s+what\s+it\s+is\b", r"\btake\s+it\s+up\s+with\b",
+        r"^\W*(?:no|nope|nah|k)\W*$",
     ),
     # "keep pushing like this and ...", "carry on with that tone and I can ...", "we know where you work"
     "threat": (
@@ -85,7 +102,7 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\b(?:will|'ll|can|could|might|may)\b",
         r"\bbottom\s+of\s+the\s+(?:pile|list|queue|heap)\b", r"\bflag\s+(?:you|your|the)\s+(?:\w+\s+){0,2}for\b",
         r"\bwe\s+know\s+(?:where|when|who)\b", r"\b(?:think|have\s+a\s+think)\s+about\s+how\s+you'd\s+like\b",
-        r"\b(?:ban|blacklist|report)\s+you\b",
+        r"\b(?:ban|blacklist|report)\s+you\b", r"\b(?:nice|polite|pleasant)\s+(?:people|customers)\b[^.!?]{0,30}?\bfirst\b",
     ),
     # "tenants like you", "not for everyone", "not going to hold your hand", "grown-ups read"
     "belittle": (
@@ -93,11 +110,17 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\bbeyond\s+you\b", r"\b(?:too\s+(?:hard|much|complicated|difficult)|a\s+struggle)\s+for\s+you\b",
         rf"\bif\s+(?:an?\s+|the\s+)?\w+\s+is\s+(?:a\s+struggle|too\s+\w+)\b", r"\bmost\s+people\s+(?:can|manage|do)\b",
         r"\b(?:complete|total|absolute)\s+beginners?\b", r"\bfor\s+dummies\b",
+        r"\b(?:clearly|obviously)\s+(?:a\s+bit\s+)?(?:new|hard|difficult|confusing|too\s+much)\s+(?:to|for)\s+you\b",
+        r"\b(?:go|take\s+(?:it|this)|do\s+this)\s+(?:very,?\s+)+slowly\b", r"\b(?:[a-z]-){3,}[a-z]\b",
+        r"\bthen\s+complain\b",
     ),
     # swearing in any sentence (the customer's words are not read: the check reads the agent's sentences)
     "swearing": (
         r"\b(?:shit\w*|fuck\w*|f\*+\w*|arse\w*|ass(?:hole)?s?|piss\w*|crap\w*|damn\w*|bloody|bollocks|bugger\w*|"
         r"sod(?:ding)?|toss|twat|wank\w*|bastard\w*|bitch\w*|hell)\b",
+        # masked, misspelt and abbreviated: "f***ing", "sh1t", "proper shiite", "b*tch", "wtf", "FFS", "total bs"
+        r"\bf[*#@$!]+\w*", r"\bsh[*!1i]{1,3}te?(?:s|ty|ting)?\b", r"\b[bp][*#@$]+\w+", r"\bpi\$\$",
+        r"\b(?:wtf|ffs|stfu|fml|omfg|bs|arsed|shite|effin\w*|frick\w*|fck\w*|fkn|feck\w*|bullsh\w*|goddamn\w*)\b",
     ),
     # the sentence speaks to the customer ("you", "your"): rudeness is mostly addressed, a policy mostly is not
     "addressed": (r"\b(?:you|your|you're|you've|you'd|yourself|u|ur)\b",),
@@ -113,12 +136,19 @@ CUES: dict[str, tuple[str, ...]] = {
               r"\b(?:you|they|he|she|colleague)\s+(?:called|said|told|wrote|described)\b"),
     # the speaker negates or refuses a rude act: "I'm not going to tell you to ...", "I won't pretend"
     "negated": (r"\b(?:not\s+going\s+to|won't|will\s+not|never\s+going\s+to|wouldn't)\s+(?:ask|tell|pretend|blame|"
-                r"judge)\b",),
+                r"judge)\b",
+                # someone else's rude words disowned or supposed: "that should never have been said", "if anyone tells
+                # you to wait and see, they'd be wrong", "some people would say ..., but"
+                r"\bshould(?:\s+never|n't)\s+have\s+(?:been\s+)?(?:said|told|written|called)\b",
+                r"\b(?:was|were|would\s+be|'d\s+be)\s+wrong\b", r"\bif\s+(?:anyone|anybody|someone)\s+(?:ever\s+)?"
+                r"(?:tells?|told|says?|said)\b", r"\b(?:some|other)\s+(?:people|agents|firms)\s+(?:would|might)\s+"
+                r"(?:say|tell)\b", r"\b(?:not|isn't|wasn't)\s+on\s+you\b", r"\bnobody\s+could\s+have\s+known\b"),
     # the company's practice, not the customer's doing: "We aim to reply within a day", "Our team takes every report
     # seriously", "Nothing more for you to do"
     "practice": (r"^\W*(?:we|our\s+(?:team|company))\s+(?:always\s+|genuinely\s+|do\s+)?(?:strive|aim|"
-                 r"endeavou?r|are\s+committed|pride\s+ourselves|value|takes?\s+(?:all|every|each)\b)",
-                 r"\bnothing\s+(?:more\s+|further\s+|else\s+)?(?:for\s+you\s+to|you\s+need\s+to)\s+(?:pay|do)\b"),
+                 r"endeavou?r|are\s+committed|pride\s+ourselves|value|takes?\s+(?:all|every|each))\b",
+                 r"\bnothing\s+(?:more\s+|further\s+|else\s+)?(?:for\s+you\s+to|you\s+need\s+to)\s+(?:pay|do)\b",
+                 r"^\W*nothing\s+to\s+pay\b"),
 }
 NAMES: tuple[str, ...] = tuple(CUES)
 SOFTENING = ("addressed", "polite", "quote", "negated", "practice")  # cues that are no rudeness in themselves

@@ -144,6 +144,10 @@ PROHIBITED = (
     "don't have all day", "your lookout", "your own lookout",
 )
 PROHIBITED_REGEXES = (
+    # swearing the list above lacks, spelt out, masked or abbreviated: "our shitty system", "this f***ing driver",
+    # "FFS", "wtf", "can't be arsed" (the end is no word boundary: a mask ends in a sign)
+    r"\b(?:shit\w*|shite|sh[*!1@#]+t\w*|fuck\w*|fck\w*|fcuk\w*|fkn|f[*#@$!]+(?:\w+|[*#@$!])*|wtf|ffs|stfu|omfg|"
+    r"bullsh\w*|arsed|arsehole\w*|asshole\w*|twat\w*|wank\w*|bastard\w*|bitch\w*|b[*#@$!]+tch\w*)(?!\w)",
     # "deal with it" said to the customer, not the agent's own promise ("it is our problem and I'll deal with it")
     r"(?<!i'll\s)(?<!i\swill\s)(?<!we'll\s)(?<!we\swill\s)(?<!me\s)(?<!i\scan\s)(?<!we\scan\s)\bdeal\s+with\s+it\b",
     # the you-people insult: "folks like you always say that", "people like you", "your sort"
