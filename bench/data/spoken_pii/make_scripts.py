@@ -2404,6 +2404,175 @@ def fp_call_d11(i: int, rng: random.Random) -> list[dict]:
     ][i % 2]
 
 
+# --- d12 (issue 14, round 12): a dev batch by a new writer, e-mail addresses, codes and dates said other ways ---------
+# Dev (tuned on, but the detector's changes of round 12 aim at what all dev batches miss, not at these items). Written
+# without reading any test batch's scripts or transcripts, after the lead measured e-mail recall on unseen calls at
+# 0.57-0.67 while d11 went to 0.91: addresses said the ways d11 lacks: letters spelled with the NATO alphabet alone
+# ("kilo, oscar"), "underscore" and digits in the local part, company domains with a subdomain ("mail dot corbel
+# telecom dot co dot uk"), "the same as my name" with the name said after it, a letter put right mid-address, the agent
+# reading back with a slip and the customer putting it right in pieces, an address split over two turns with the
+# agent's "mm-hm" between. Security codes ("the three digits on the back are ...", "seven seventy one", "it's nine oh
+# four, yeah") and expiry dates ("oh-nine slash twenty-seven", "September twenty seven", "the ninth of ... no, month
+# nine, twenty eight", "nine, twenty-seven") after a card. Label rules: an expiry said only vaguely ("it runs out end
+# of next year") is no value and not labelled; a correction's wrong letters are inside the labelled address.
+# Hard negatives: web addresses with "dot com" and "slash", "at about five", version numbers ("two point four point
+# one"), prices ("nineteen ninety nine", "four ninety nine a month"), "at gate twelve". Firms: Fernleigh Energy,
+# Otterburn Bank, Saltmarsh Broadband.
+
+NATO_D12 = {"a": "alpha", "b": "bravo", "c": "charlie", "d": "delta", "e": "echo", "f": "foxtrot", "g": "golf",
+            "h": "hotel", "i": "india", "j": "juliet", "k": "kilo", "l": "lima", "m": "mike", "n": "november",
+            "o": "oscar", "p": "papa", "r": "romeo", "s": "sierra", "t": "tango", "u": "uniform", "v": "victor",
+            "w": "whiskey", "y": "yankee", "z": "zulu"}
+FIRMS_D12 = ["Fernleigh Energy", "Otterburn Bank", "Saltmarsh Broadband"]
+AGENTS_D12 = ["Orla", "Kwame", "Tess"]
+MAIL_ASKS_D12 = ["Which e-mail should the statement go to?", "And an e-mail for the paperwork?",
+                 "Can I grab an e-mail off you for the confirmation?", "What e-mail have you got for us?",
+                 "Okay, I'll e-mail it. Where to?", "And your e-mail, so I can send the link?"]
+
+
+def nato_d12(word: str) -> str:
+    """A word spelled with the NATO alphabet alone ("kilo, oscar, lima, eight")."""
+    return ", ".join(NATO_D12.get(c, WORDS[int(c)] if c.isdigit() else c) for c in word)
+
+
+def mail_call_d12(i: int, rng: random.Random) -> list[dict]:
+    """An e-mail address in one of twelve ways d11 lacks; the agent reads some back."""
+    first = ["kofi", "linnea", "rafael", "dagny", "ottilie", "bram", "seren", "jovan", "amaya", "tobias", "niamh", "idris"][i % 12]
+    last = ["achterberg", "mwangi", "duarte", "holm", "ferro", "lyle", "pryce", "teller", "ruiz", "kemp", "gallo", "voss"][i % 12]
+    num = rng.choice(["seven seven", "two four", "nineteen eighty eight", "oh three", "five"])
+    firm, agent = FIRMS_D12[i % 3], AGENTS_D12[i % 3]
+    ask = MAIL_ASKS_D12[i % len(MAIL_ASKS_D12)]
+    utts: list[dict] = [{"agent": f"{firm}, {agent} speaking."},
+                        {"customer": rng.choice(["Hi, I need a copy of my last bill sent over.",
+                                                 "Hello, I was told you'd e-mail me a form.",
+                                                 "Hiya, I changed job, can you update my details?"])},
+                        {"agent": ask}]
+    way = i % 12
+    if way == 0:  # NATO letters for a short surname, then a common domain
+        utts += [{"customer": f"It's {{email:{first} dot {nato_d12(last[:4])} at gmail dot com}}."}]
+    elif way == 1:  # underscore and digits in the local part
+        utts += [{"customer": f"Sure, {{email:{first} underscore {last} {num} at outlook dot com}}."}]
+    elif way == 2:  # a work address with a subdomain
+        utts += [{"customer": f"Use my work one, {{email:{first[0]} dot {last} at mail dot corbel telecom dot co dot uk}}."}]
+    elif way == 3:  # "the same as my name"
+        utts += [{"customer": f"It's the same as my name, so {{email:{first} {last} at hotmail dot com}}, no dots."}]
+    elif way == 4:  # a letter put right mid-address
+        utts += [{"customer": f"{{email:{first} dot {last[:2]}, no, sorry, {first} dot {last} at proton dot me}}."}]
+    elif way == 5:  # split over two turns, the agent's "mm-hm" between
+        utts += [{"customer": f"Okay, {{email:{first} dot {last}}}..."},
+                 {"agent": "Mm-hm.", "gap": 0.25},
+                 {"customer": f"{{email:at fastmail dot net}}.", "gap": 0.4}]
+    elif way == 6:  # the agent reads back with a slip, the customer puts it right
+        slip = last[:-1] + ("e" if last[-1] != "e" else "a")
+        utts += [{"customer": f"{{email:{first} {last} at yahoo dot com}}."},
+                 {"agent": f"So {{email:{first} {slip} at yahoo dot com}}?"},
+                 {"customer": f"No, {{email:{' '.join(last)}}}, {last}."}]
+    elif way == 7:  # digits first, "at sign", a country domain
+        utts += [{"customer": f"Right, {{email:{num} {first} at sign btinternet dot com}}, the numbers go first."}]
+    elif way == 8:  # a subdomain said with "dot" and a hyphen
+        utts += [{"customer": f"{{email:{first} at accounts dot ruiz hyphen holdings dot com}}, that's my company."}]
+    elif way == 9:  # first name spelled with "as in" NATO words, surname plain
+        spelled = ", ".join(f"{c} for {NATO_D12[c]}" if c in NATO_D12 and n % 2 == 0 else c for n, c in enumerate(first))
+        utts += [{"customer": f"Um, {{email:{spelled}, then {last}, at icloud dot com}}."}]
+    elif way == 10:  # address given, then a digit added in the next turn
+        utts += [{"customer": f"{{email:{first} {last} at gmail dot com}}."},
+                 {"agent": f"Got it."},
+                 {"customer": f"Oh, {{email:with a {num} after {last}}}, sorry, before the at."}]
+    else:  # the agent reads back fine, a dotted domain said "point"
+        utts += [{"customer": f"{{email:{first} dot {last} at voss point de}}, it's a German one."},
+                 {"agent": f"Let me repeat that, {{email:{first} dot {last} at voss dot de}}."},
+                 {"customer": "Spot on."}]
+    negative = i % 4
+    if negative == 0:
+        utts += [{"agent": "Done. You can also log in at fernleigh energy dot com slash account."}]
+    elif negative == 1:
+        utts += [{"agent": "Sent. It should land at about five, give or take."}]
+    elif negative == 2:
+        utts += [{"agent": "Done. Make sure the app is on version two point four point one, or it won't open."}]
+    else:
+        utts += [{"agent": "That's gone. Your plan stays at nineteen ninety nine a month."}]
+    utts += [{"customer": rng.choice(["Cheers, bye.", "Thanks a lot.", "Lovely, ta."])}]
+    return utts
+
+
+CVV_SAID_D12 = ["the three digits on the back are {c}", "{c}, that's the one on the back", "it's {c}, yeah",
+                "on the back it says {c}", "erm, {c}"]
+EXPIRY_ASKS_D12 = ["And when does it expire?", "Expiry date?", "What's the date on the front?",
+                   "Till when is it good?", "And the valid-to date?"]
+CVV_ASKS_D12 = ["And the security code?", "The code on the back, please.", "Last thing, the CVV.",
+                "And the three at the back?", "The little code, then."]
+
+
+def expiry_d12(month: int, year: int, habit: int) -> str:
+    """An expiry date: "oh-nine slash twenty-seven", "September twenty seven", "September of twenty-seven",
+    "nine, twenty-seven", "end of September twenty seven", "oh nine, two thousand twenty seven"."""
+    mm = two_digits(f"{month:02d}")
+    yy = TENS[year // 10] + ("" if year % 10 == 0 else "-" + WORDS[year % 10])
+    return [f"{mm.replace(' ', '-')} slash {yy}", f"{MONTHS[month - 1]} {yy.replace('-', ' ')}",
+            f"{MONTHS[month - 1]} of {yy}", f"{WORDS[month] if month < 10 else mm}, {yy}",
+            f"end of {MONTHS[month - 1]} {yy.replace('-', ' ')}", f"{mm}, two thousand and {yy.replace('-', ' ')}"][habit % 6]
+
+
+def cvv_d12(code: str, habit: int) -> str:
+    """A code: digit by digit, a digit and a pair ("seven seventy one"), "oh" for zero."""
+    if habit % 3 == 1 and code[1] != "0":
+        return f"{WORDS[int(code[0])]} {two_digits(code[1:])}"
+    return " ".join("oh" if c == "0" and habit % 3 == 2 else WORDS[int(c)] for c in code)
+
+
+def card_call_d12(i: int, rng: random.Random) -> list[dict]:
+    """A card read in fours, then its expiry and security code said the ways above; every third call the customer
+    says the expiry vaguely first ("end of next year, hang on") before the real one; an amount and a time after."""
+    number = luhn_complete(rng.choice(["4", "51", "2221"]), 16, rng)
+    code = f"{rng.randrange(1, 10)}{rng.randrange(10)}{rng.randrange(10)}"
+    if i % 3 == 2:
+        code = code[0] + "0" + code[2]
+    month, year = rng.randrange(1, 13), rng.randrange(26, 33)
+    firm, agent = FIRMS_D12[i % 3], AGENTS_D12[i % 3]
+    fours = ", ".join(say_digits(number[a:a + 4], rng.choice(["oh", "plain", "double"]), rng) for a in range(0, 16, 4))
+    utts: list[dict] = [{"agent": f"{firm}, {agent} speaking, how can I help?"},
+                        {"customer": rng.choice(["I'd like to pay the arrears on my account.",
+                                                 "Hi, I want to pay my bill over the phone."])},
+                        {"agent": "Sure, the card number when you're ready."},
+                        {"customer": f"{{card:{fours}}}."},
+                        {"agent": EXPIRY_ASKS_D12[i % len(EXPIRY_ASKS_D12)]}]
+    if i % 3 == 0:
+        utts += [{"customer": "It runs out end of next year, I think. Hang on, let me look."}]
+        utts += [{"agent": "No rush.", "gap": 0.4}]
+    utts += [{"customer": f"{{expiry:{expiry_d12(month, year, i)}}}."},
+             {"agent": CVV_ASKS_D12[i % len(CVV_ASKS_D12)]},
+             {"customer": CVV_SAID_D12[i % len(CVV_SAID_D12)].format(c=f"{{cvv:{cvv_d12(code, i)}}}").capitalize() + "."},
+             {"agent": rng.choice(["Thanks. That's a hundred and twenty nine pounds ninety nine taken.",
+                                   "Lovely, forty five pounds fifty, done at ten past three.",
+                                   "Great, that's gone through, reference nine oh four two one."])},
+             {"customer": "Thank you."}]
+    return utts
+
+
+def fp_call_d12(i: int, rng: random.Random) -> list[dict]:
+    """No personal data: web addresses, "at" for times and places, version numbers, prices, "dot" in other senses."""
+    return [
+        [{"agent": "Saltmarsh Broadband, Tess speaking."},
+         {"customer": "Hi, my router's on firmware three point one point two, is that the latest?"},
+         {"agent": "The latest is three point two point oh. You can get it at saltmarsh dot net slash support."},
+         {"customer": "Okay, I'm at work till six, I'll do it at about seven."},
+         {"agent": "Great. The upgrade to fibre is twenty nine ninety nine a month, if you're interested."},
+         {"customer": "Maybe later, thanks."}],
+        [{"agent": "Otterburn Bank, Kwame speaking."},
+         {"customer": "Hi, is the branch at Mill Street open at nine?"},
+         {"agent": "It opens at half nine. Details are on www dot otterburn dot co dot uk."},
+         {"customer": "And the fee for the account, is it still four ninety five?"},
+         {"agent": "Four ninety five, yes, or nothing if you pay in at least eight hundred."},
+         {"customer": "Right, cheers."}],
+        [{"agent": "Fernleigh Energy, Orla speaking."},
+         {"customer": "Hello, I'm at my mum's at the moment, I'm looking at the app, version two point one."},
+         {"agent": "Please update to two point four. The tariff is twenty four point five pence per unit."},
+         {"customer": "And the website, fernleigh dot com?"},
+         {"agent": "Yes, fernleigh dot com, under tariffs, or e-mail support at the address on your bill."},
+         {"customer": "Okay, thank you."}],
+    ][i % 3]
+
+
 def voices_d10(rng: random.Random, n: int) -> dict:
     """Customers slower and faster than the earlier dev batches' (0.8-1.25), the agent as in voices_5."""
     voices = voices_5(rng, n)
@@ -3085,6 +3254,23 @@ def main() -> None:
                           "channel_gain_db": {"right": rng_d13.choice([0, -3, -6])}},
                 "voices": voices_d10(rng_d13, i),
                 "utterances": maker(i, rng_d13),
+            })
+    # d12 (round 12): a dev batch by a new writer (see above); dev. Own generator (1700) and fixed seeds (12000 on), so
+    # the batches before it stay byte for byte as they were.
+    rng_d12 = random.Random(1700)
+    for prefix, maker, count in [("d12-mail", mail_call_d12, 12), ("d12-card", card_call_d12, 6), ("d12-fp", fp_call_d12, 3)]:
+        for i in range(count):
+            name = f"{prefix}-{i + 1:02d}"
+            out.append({
+                "file": f"{name}.flac",
+                "metadata": {"call_id": f"SP-{name}", "agent_id": f"a-{AGENTS_D12[i % 3].lower()}", "queue": "billing",
+                             "split": "dev"},
+                "seed": 12000 + len([c for c in out if c["file"].startswith("d12-")]),
+                "audio": {"mulaw": rng_d12.random() < 0.5, "snr_db": rng_d12.choice([15, 18, 22, 25]),
+                          "crosstalk_db": rng_d12.choice([-30, -26]),
+                          "channel_gain_db": {"right": rng_d12.choice([0, -3, -6])}},
+                "voices": voices_5(rng_d12, i),
+                "utterances": maker(i, rng_d12),
             })
     header = "# Generated by make_scripts.py: edit that, not this file.\n"
     text = yaml.safe_dump({"defaults": {"audio": {"telephone": True}}, "calls": out}, sort_keys=False, width=120)
