@@ -330,3 +330,50 @@ def test_an_address_in_an_answer_marked_by_period_underscore_or_a_written_domain
         ("email", "elodie at btinternet dot co dot uk")]
     # no sign of an address: nothing, whatever the answer says
     assert found("I'd rather you posted it, I'm not online much.", ["email"]) == []
+
+
+def test_a_web_address_after_an_address_or_in_an_answer_is_none_and_an_expired_cue_asks() -> None:
+    """Round 12 (d12 dev calls through tiny.en): the agent's "log in at our site dot com slash account" right after an
+    address shares no word with it and has a path: no read-back; "slash" after a domain in an answer marks a web
+    site; "it's expired" asks for the expiry date."""
+    turns = [turn("agent", 0.0, "Which email should the statement go to?"),
+             turn("customer", 3.0, "It's Kofi .alpha, Charlie, hotel, tango at gmail .com."),
+             turn("agent", 8.0, "done you can also log in that firmly energy dot com flush account"),
+             turn("customer", 13.0, "Cheers, bye.")]
+    assert found(turns) == [("email", 1, "Kofi .alpha, Charlie, hotel, tango at gmail .com")]
+    turns[2] = turn("agent", 8.0, "So, Sarah and Prica at gmail .com, and log in at fernleigh dot com slash account.")
+    assert found(turns) == [("email", 1, "Kofi .alpha, Charlie, hotel, tango at gmail .com"),
+                            ("email", 2, "Sarah and Prica at gmail .com")]
+    assert answer_spans("You can get it at saltmarsh dot net slash support.", ["email"]) == []
+    assert asked_kinds("and when done, it's expired.") == ["expiry"]
+
+
+@pytest.mark.parametrize(("question", "kinds"), [
+    ("Where would you like that sent to?", ["email"]),
+    ("And where can I send the documents?", ["email"]),
+    ("Which inbox should it go to?", ["email"]),
+    ("Where is my parcel?", []),
+    ("Where does the money go?", []),
+    ("Where do you live now?", []),
+])
+def test_a_question_for_where_to_send_something_asks_for_an_address(question: str, kinds: list[str]) -> None:
+    assert asked_kinds(question) == kinds
+
+
+def test_a_postal_address_in_answer_to_where_to_send_is_no_email() -> None:
+    turns = [turn("agent", 0.0, "Where would you like the documents sent?"),
+             turn("customer", 3.0, "To twelve Mill Lane, flat two, please."),
+             turn("agent", 7.0, "And where can I send the receipt?"),
+             turn("customer", 10.0, "Rhiannon dot Pike at Proton .me, thanks.")]
+    assert found(turns) == [("email", 3, "Rhiannon dot Pike at Proton .me")]
+
+
+def test_a_code_said_twice_with_no_pause_heard_is_the_code() -> None:
+    """tiny.en on the d10 dev calls: "oh seven five. oh seven five" written as one run; six digits that are not a
+    code said twice stay."""
+    def codes(text: str) -> list[str]:
+        return [text[h.start:h.end] for h in answer_spans(text, ["cvv"])]
+
+    assert codes("I'm oh seven five oh seven five") == ["oh seven five oh seven five"]
+    assert codes("It's 48214821.") == ["48214821"]
+    assert codes("It's 123456.") == []

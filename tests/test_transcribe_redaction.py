@@ -286,3 +286,17 @@ def test_an_address_read_back_by_the_agent_is_redacted_and_a_time_after_one_is_n
     # after an address, the agent's "at six forty, it's gate nine": "it" is no top-level domain
     turns[2] = turn("agent", 7.0, "Lovely. It leaves at six forty, it gates well.")
     assert [s.turn for s in find_call_pii(turns)] == [1]
+
+
+def test_an_address_read_back_with_a_slip_and_put_right_by_the_customer() -> None:
+    """tiny.en on the d12 dev calls: the customer's "No." and the letters (or a word of the address) after it are the
+    address; a "no" that names nothing of it is not."""
+    turns = [turn("agent", 0.0, "Which e -mail should the statement go to?"),
+             turn("customer", 3.0, "There in price at yahoo .com."),
+             turn("agent", 6.0, "So, Sarah and Prica at yahoo .com."),
+             turn("customer", 9.0, "No. Here are YC -E price.")]
+    assert found(turns)[1:] == [("email", 2, "Sarah and Prica at yahoo .com"), ("email", 3, "Here are YC -E price")]
+    turns[3] = turn("customer", 9.0, "No, p r y c e.")
+    assert found(turns)[2:] == [("email", 3, "p r y c e")]
+    turns[3] = turn("customer", 9.0, "No, that's fine, thanks.")
+    assert [s[1] for s in found(turns)] == [1, 2]

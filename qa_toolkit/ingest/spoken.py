@@ -324,6 +324,8 @@ def _email_at(tokens: list[_Token], at: int) -> tuple[int, int, str] | None:
     while domain and not "".join(domain).rstrip(".").endswith(text.rsplit(".", 1)[-1]):
         domain.pop()
         j -= 1
+    if j < len(tokens) and tokens[j].word == "slash" or tokens[j - 1].trail.startswith("/"):
+        return None  # a web address's path ("example dot com slash help"): no e-mail address
     # Local part, backwards: words join through dot/underscore/dash; letters spelled one by one join
     # each other (also as Whisper writes them, "S-O-F-I-A"); spoken digits join whatever stands before them
     # ("smith seven five" is smith75).

@@ -12,7 +12,8 @@ the cue phrases below, matched loosely), what the other speaker says next, until
 - an expiry date: a month's name with a year, or month and year as digits ("oh five twenty nine"); failing that, half
   of one (a month, or a year a card can run to) where the month and the year are asked for apart, or three to six
   digits written one by one;
-- a security code: three or four digits, or two where no longer number was said (a digit lost); where both a date and
+- a security code: three or four digits (or said twice in one run, "075075"), or two where no longer number was said
+  (a digit lost); where both a date and
   a code were asked for and two such numbers but no date were heard, the first one asked for is the first number;
 - an e-mail address: from the first word that is not a lead-in ("it's", "sure") to its top-level domain, where
   the answer has an "at", "dot", "period", "underscore", "@" or a top-level domain as Whisper writes it (".com").
@@ -42,7 +43,7 @@ ASKED: dict[str, tuple[str, ...]] = {
              "front of the card", "off the front", "embossed", "on the plastic", "sixteen digits", "fifteen digits",
              "card s number", "card s own number", "full card", "number off the card", "16 digits", "15 digits",
              "long one"),
-    "expiry": ("expiry", "expiration", "expires", "expire", "exp", "exp date", "valid thru", "valid through",
+    "expiry": ("expiry", "expiration", "expires", "expire", "expired", "expiring", "exp", "exp date", "valid thru", "valid through",
                "valid until", "good thru", "good through", "end date", "month and year", "run out", "runs out",
                "date on the front", "date on the card", "date on it", "valid to", "valid till",
                "good till", "good until", "lapse", "lapses", "stops working", "stop working",
@@ -115,6 +116,8 @@ _CODE = re.compile(r"(?<![\d$£€.,])(?:\d{3,4}|\d(?:(?:, | |-| -)\d(?!\d)){2,3
 # a code speech recognition cut to two digits ("It's 8 6" for "eight six eight"), where no longer one was said
 _CODE_CUT = re.compile(r"(?<![\d$£€.,])(?:\d(?:, | |-| -)\d|\d\d)(?![\d]|[.,]\d|\s*(?:dollars?|pounds?|euros?|cents?|percent|%|"
                        r"minutes?|seconds?|secs?|hours?|days?|years?|items?))")
+# a code said twice with no pause heard between ("oh seven five oh seven five" written "075075")
+_CODE_TWICE = re.compile(r"(?<![\d.,])(\d{3,4})\1(?![\d]|[.,]\d)")
 # digits that go on after a card's in its answer, at most three words between that name nothing else: a group said
 # again or put right ("4815, yeah, 4815", "9471, no, sorry, 8"); a date's, a code's or another number's cue ends it
 _CARD_MORE = re.compile(r"(?i)[ ,.;-]+(?:(?!(?:exp\w*|valid|good|code|security|cvv|cvc|cv2|back|date|month|year|"
@@ -135,6 +138,10 @@ _LEAD = LEAD_WORDS | {"do", "can", "you", "use", "i", "i'd", "i'll", "let's", "t
 # address that starts in the next turn (turns are joined by ", ")
 _SENTENCE_THEN_TURN = re.compile(r"\w{2}[.?!], ")
 LOCAL_PART_WORDS = 8  # at most this many words of an address before its "at" or "dot"
+# a web address's path after its domain ("saltmarsh dot net slash support", "otterburn.co.uk/help"): no e-mail address
+_WEB_PATH = re.compile(r"(?i)\s*(?:/|\bslash\b)")
+_SIGN_WORDS = DOT_WORDS | {"at", "sign", "underscore", "dash", "hyphen", "all", "one", "word", "lower", "case"}
+ADDRESS_WORD_RATIO = 75.0  # a word read back this close to one of the address given (fuzz.ratio) is the same word
 
 
 def _phrase_found(words: Sequence[str], joined: str, phrase: str) -> int | None:
@@ -155,6 +162,9 @@ def _phrase_found(words: Sequence[str], joined: str, phrase: str) -> int | None:
     return None
 
 
+# a question for where to send something ("Where would you like that sent?", "Which inbox?"): an e-mail address asked
+# for in other words than the cues (an answer counts only with an address's sign, see email_span)
+_WHERE_SENT = re.compile(r"(?i)\bwhere\b[^.?!]{0,40}?\b(?:send|sent|e-?mail|mail)\b|\binbox\b")
 # what names a phone without asking for its number ("For a phone payment we need it")
 _PHONE_NOT_ASKED = re.compile(r"(?i)\b(?:(?:over|by|on) the phone|by phone|phone payments?|pay(?:ing)? by phone)\b")
 
@@ -177,6 +187,8 @@ def _asked_kinds(text: str) -> tuple[str, ...]:
         places = [p for p in (_phrase_found(words, joined, phrase) for phrase in phrases) if p is not None]
         if places:
             named.append((min(places), kind))
+    if "email" not in {kind for _, kind in named} and question and (where := _WHERE_SENT.search(text)) is not None:
+        named.append((len(_WORDS.findall(text[:where.start()].lower())), "email"))
     kinds = [kind for _, kind in sorted(named) if not (kind == "expiry" and _BIRTH.search(text))]
     said = set(words)
     if "card" not in kinds and not CARD_PART_WORDS & said and (
@@ -282,7 +294,8 @@ def _numbers(text: str, kinds: Sequence[str]) -> list[PIISpan]:
             add(first, codes[0].start(), codes[0].end())
             add(second, codes[1].start(), codes[1].end())
         else:
-            code = next((m for pattern in (_CODE, _CODE_CUT) for m in pattern.finditer(plain) if free(m)), None)
+            code = next((m for pattern in (_CODE, _CODE_TWICE, _CODE_CUT) for m in pattern.finditer(plain) if free(m)),
+                        None)
             if code is not None:
                 again = _SAID_AGAIN.match(plain, code.end())  # "170. 170.": the code said twice
                 same = again is not None and _DIGITS_ONLY.sub("", again.group(1)) == _DIGITS_ONLY.sub("", code.group())
@@ -318,12 +331,27 @@ def email_span(text: str, *, domain_heard: bool = False) -> PIISpan | None:
             while (more := _MORE_TLD.match(text, end)) is not None:
                 end = more.end()
             break
-    if end is None and domain_heard:
+    if end is None and domain_heard or end is not None and _WEB_PATH.match(text, end):
         return None
     if end is None:  # the domain misheard: to the end of the sentence
         stop = re.search(r"[?!]|\.(?:\s|$)", text[sign.end():])
         end = sign.end() + (stop.start() if stop else len(text[sign.end():].rstrip()))
     return PIISpan("email", first.start(), end) if end > first.start() else None
+
+
+def _address_words(text: str) -> set[str]:
+    """The words of an address that name someone or something: three letters or more, no sign, top-level domain or
+    lead-in ("at", "dot", "com", "it's")."""
+    return {w for w in _WORDS.findall(text.lower())
+            if len(w) >= 3 and w not in TLDS and w not in _SIGN_WORDS and w not in _LEAD}
+
+
+def same_address(given: str, heard: str) -> bool:
+    """True when ``heard`` (words read back) shares a word with the address ``given``, loosely (speech recognition's
+    "Casimir" for "kasimir", :data:`ADDRESS_WORD_RATIO`): "log in at fernleigh dot com" after "kofi at gmail dot
+    com" reads back nothing."""
+    mine = _address_words(given)
+    return any(fuzz.ratio(word, other) >= ADDRESS_WORD_RATIO for word in _address_words(heard) for other in mine)
 
 
 def answer_spans(text: str, kinds: Sequence[str]) -> list[PIISpan]:

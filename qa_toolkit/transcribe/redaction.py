@@ -23,7 +23,7 @@ from qa_toolkit.ingest.pii import (CARD_CUE_CHARS, KINDS, PIISpan, after_card, f
                                    other_number_named, placeholder)
 from qa_toolkit.ingest.spoken import normalise
 from qa_toolkit.transcribe.answers import (AFTER_CARD, ANSWER_S, EXPIRY_SHAPE, MAX_DIGITS, MIN_DIGITS, answer_spans,
-                                           asked_kinds, email_span)
+                                           asked_kinds, email_span, same_address)
 from qa_toolkit.transcribe.backend import Word
 from qa_toolkit.transcribe.turns import TurnText
 
@@ -62,6 +62,9 @@ _AMOUNT_AROUND = re.compile(r"(?i)\s*(?:dollars?|pounds?|euros?|cents?|bucks|pen
 OTHER_NUMBER_CHARS = 30  # a number named this close before digits that repeat a code's is that number ("extension")
 _SENTENCE_END = re.compile(r"\w{2}[.?!:]\s+")  # where a sentence of a turn ends (no spelled letter's "D. I.")
 READ_BACK_S = 8.0  # a correction starts within this many seconds of the read-back's end
+# the start of a turn that puts an address right ("No. ", "Nope, it's ", "Not quite, ")
+_PUT_RIGHT = re.compile(r"(?i)^\W*(?:no(?:pe)?|not quite|not|actually|wrong)\b[\s,.;:!-]*(?:(?:sorry|it'?s|it is|that'?s)\b[\s,.;:!-]*)*")
+_SPELLED_LETTERS = re.compile(r"(?i)(?<![\w'])(?:[a-z][\s,.-]+){2,}[a-z](?![\w'])|(?<![\w'])[a-z](?:-[a-z]){2,}(?![\w'])")
 BACKCHANNEL_WORDS = {"mhm", "mm", "hm", "hmm", "mmhmm", "uh", "huh", "um", "ah", "okay", "ok", "yep", "yup", "yeah",
                      "yes", "right", "alright", "go", "on", "got", "it", "sure", "thanks", "thank", "you", "i", "see",
                      "great", "perfect", "and", "continue", "next", "keep", "going", "ahead", "please", "good", "cool",
@@ -383,17 +386,37 @@ def _emails_read_back(turns: Sequence[TurnText], found: Mapping[int, Sequence[tu
     """An e-mail address read back by the other speaker right after it was given (:data:`READ_BACK_S`: "Let me read
     that back: ... at outlook dot com"): in the next turn, a sentence with an address's sign ("at", "dot", ".com", see
     :func:`~qa_toolkit.transcribe.answers.email_span`) and a top-level domain after it, from its first word that is not
-    a lead-in ("at about three fifteen" is none): (turn, kind, start, end)."""
+    a lead-in ("at about three fifteen" is none), that shares a word with the address given
+    (:func:`~qa_toolkit.transcribe.answers.same_address`: "log in at our site dot com" is none): (turn, kind, start,
+    end)."""
     for index in range(1, len(turns)):
         turn, before = turns[index], turns[index - 1]
-        if (before.speaker == turn.speaker or turn.start_s - before.end_s > READ_BACK_S
-                or not any(kind == "email" for kind, _s, _e in found.get(index - 1, ()))):
+        given = [before.text[s:e] for kind, s, e in found.get(index - 1, ()) if kind == "email"]
+        if before.speaker == turn.speaker or turn.start_s - before.end_s > READ_BACK_S or not given:
             continue
         starts = [0, *(m.end() for m in _SENTENCE_END.finditer(turn.text))]
         for start, stop in zip(starts, [*starts[1:], len(turn.text)]):
             hit = email_span(turn.text[start:stop], domain_heard=True)
-            if hit is not None:
+            if hit is not None and any(same_address(address, turn.text[start + hit.start:start + hit.end])
+                                       for address in given):
                 yield index, "email", start + hit.start, start + hit.end
+
+
+def _emails_put_right(turns: Sequence[TurnText], found: Mapping[int, Sequence[tuple[str, int, int]]]
+                      ) -> Iterator[tuple[int, str, int, int]]:
+    """An e-mail address put right by the other speaker right after it was said or read back (:data:`READ_BACK_S`:
+    "So seren pryca at yahoo dot com?" / "No, p r y c e, pryce."): a turn that starts with a correction ("no",
+    "not", "actually") and goes on with a word of that address (:func:`~qa_toolkit.transcribe.answers.same_address`)
+    or letters spelled one by one; the words after the correction to the end of the turn: (turn, kind, start, end)."""
+    for index in range(1, len(turns)):
+        turn, before = turns[index], turns[index - 1]
+        given = [before.text[s:e] for kind, s, e in found.get(index - 1, ()) if kind == "email"]
+        lead = _PUT_RIGHT.match(turn.text)
+        if before.speaker == turn.speaker or turn.start_s - before.end_s > READ_BACK_S or not given or lead is None:
+            continue
+        rest = turn.text[lead.end():].rstrip(_EDGE)
+        if rest and (_SPELLED_LETTERS.search(rest) or any(same_address(address, rest) for address in given)):
+            yield index, "email", lead.end(), lead.end() + len(rest)
 
 
 def _details_read_back(turns: Sequence[TurnText], found: Mapping[int, Sequence[tuple[str, int, int]]]
@@ -542,7 +565,7 @@ def find_call_pii(turns: Sequence[TurnText], *, kinds: Collection[str] = KINDS, 
         for hit in hits:
             claim(joined, hit.kind, hit.start, hit.end, asked=True)
     for index, span_kind, start, end in [*_read_backs(turns, found), *_details_read_back(turns, found),
-                                         *_emails_read_back(turns, found)]:
+                                         *_emails_read_back(turns, found), *_emails_put_right(turns, found)]:
         if span_kind in kinds:  # again: what the answers added
             claim(_Joined([(index, turns[index])]), span_kind, start, end)
     for index, mine in found.items():  # an account number or SSN read back, its digits taken for a phone number's
