@@ -300,3 +300,15 @@ def test_an_address_read_back_with_a_slip_and_put_right_by_the_customer() -> Non
     assert found(turns)[2:] == [("email", 3, "p r y c e")]
     turns[3] = turn("customer", 9.0, "No, that's fine, thanks.")
     assert [s[1] for s in found(turns)] == [1, 2]
+
+
+def test_an_address_read_back_garbled_past_any_shared_word_counts_after_a_read_back_cue() -> None:
+    """tiny.en on the d11 dev calls: "Let me read that back." before a read-back that shares no word with the address
+    as it was heard; without the cue and without a shared word, a site named after an address is none."""
+    turns = [turn("agent", 0.0, "What's the best email address for you?"),
+             turn("customer", 3.0, "D. I. D. E. O. And as in Nancy, then prove that Outlook .com."),
+             turn("agent", 8.5, "Let me read that back. Get the offer that out with dot com."),
+             turn("customer", 13.0, "That's it.")]
+    assert found(turns)[-1] == ("email", 2, "Get the offer that out with dot com")
+    turns[2] = turn("agent", 8.5, "Done. You can also log in at firmly energy dot com.")
+    assert {s[1] for s in found(turns)} == {1}

@@ -62,6 +62,9 @@ _AMOUNT_AROUND = re.compile(r"(?i)\s*(?:dollars?|pounds?|euros?|cents?|bucks|pen
 OTHER_NUMBER_CHARS = 30  # a number named this close before digits that repeat a code's is that number ("extension")
 _SENTENCE_END = re.compile(r"\w{2}[.?!:]\s+")  # where a sentence of a turn ends (no spelled letter's "D. I.")
 READ_BACK_S = 8.0  # a correction starts within this many seconds of the read-back's end
+# words that say a turn reads back what was just given ("Let me read that back.", "So that's ...", "To confirm, ...")
+_READ_BACK_CUE = re.compile(r"(?i)\b(?:read (?:that|it|this|them) back|read back|repeat (?:that|it|this)|so that'?s|"
+                            r"so it'?s|(?:just )?to (?:confirm|check)|let me confirm|double.?check)\b")
 # the start of a turn that puts an address right ("No. ", "Nope, it's ", "Not quite, ")
 _PUT_RIGHT = re.compile(r"(?i)^\W*(?:no(?:pe)?|not quite|not|actually|wrong)\b[\s,.;:!-]*(?:(?:sorry|it'?s|it is|that'?s)\b[\s,.;:!-]*)*")
 _SPELLED_LETTERS = re.compile(r"(?i)(?<![\w'])(?:[a-z][\s,.-]+){2,}[a-z](?![\w'])|(?<![\w'])[a-z](?:-[a-z]){2,}(?![\w'])")
@@ -386,9 +389,9 @@ def _emails_read_back(turns: Sequence[TurnText], found: Mapping[int, Sequence[tu
     """An e-mail address read back by the other speaker right after it was given (:data:`READ_BACK_S`: "Let me read
     that back: ... at outlook dot com"): in the next turn, a sentence with an address's sign ("at", "dot", ".com", see
     :func:`~qa_toolkit.transcribe.answers.email_span`) and a top-level domain after it, from its first word that is not
-    a lead-in ("at about three fifteen" is none), that shares a word with the address given
-    (:func:`~qa_toolkit.transcribe.answers.same_address`: "log in at our site dot com" is none): (turn, kind, start,
-    end)."""
+    a lead-in ("at about three fifteen" is none), said as a read-back (:data:`_READ_BACK_CUE`: "let me read that
+    back", "so that's") or sharing a word with the address given (:func:`~qa_toolkit.transcribe.answers.same_address`):
+    "you can also log in at our site dot com" is none: (turn, kind, start, end)."""
     for index in range(1, len(turns)):
         turn, before = turns[index], turns[index - 1]
         given = [before.text[s:e] for kind, s, e in found.get(index - 1, ()) if kind == "email"]
@@ -397,8 +400,8 @@ def _emails_read_back(turns: Sequence[TurnText], found: Mapping[int, Sequence[tu
         starts = [0, *(m.end() for m in _SENTENCE_END.finditer(turn.text))]
         for start, stop in zip(starts, [*starts[1:], len(turn.text)]):
             hit = email_span(turn.text[start:stop], domain_heard=True)
-            if hit is not None and any(same_address(address, turn.text[start + hit.start:start + hit.end])
-                                       for address in given):
+            if hit is not None and (_READ_BACK_CUE.search(turn.text, 0, start + hit.end) or any(
+                    same_address(address, turn.text[start + hit.start:start + hit.end]) for address in given)):
                 yield index, "email", start + hit.start, start + hit.end
 
 
