@@ -377,3 +377,14 @@ def test_a_code_said_twice_with_no_pause_heard_is_the_code() -> None:
     assert codes("I'm oh seven five oh seven five") == ["oh seven five oh seven five"]
     assert codes("It's 48214821.") == ["48214821"]
     assert codes("It's 123456.") == []
+
+
+def test_at_in_its_everyday_sense_after_an_email_cue_is_no_address() -> None:
+    """"at home", "at about five" in the answer after a cue make no address unless a domain follows before the next "at"
+    ("at the mailbox .org" is one)."""
+    assert found([turn("agent", 0.0, "I'll email you the form now."),
+                  turn("customer", 3.0, "Great, I'm at home till five.")]) == []
+    assert answer_spans("Sure, at about three, it's the usual one.", ["email"]) == []
+    turns = [turn("agent", 0.0, "What's the best email?"),
+             turn("customer", 3.0, "I'm at work, so it's j dot smith at the mailbox .org.")]
+    assert [(kind, text.endswith("smith at the mailbox .org")) for kind, _, text in found(turns)] == [("email", True)]

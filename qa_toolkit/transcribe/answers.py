@@ -138,6 +138,13 @@ _LEAD = LEAD_WORDS | {"do", "can", "you", "use", "i", "i'd", "i'll", "let's", "t
 # address that starts in the next turn (turns are joined by ", ")
 _SENTENCE_THEN_TURN = re.compile(r"\w{2}[.?!], ")
 LOCAL_PART_WORDS = 8  # at most this many words of an address before its "at" or "dot"
+# "at" in its everyday sense ("I'm at home till five", "at about three fifteen", "at the moment"): no address's sign,
+# unless a domain's "dot" or top-level domain follows in the sentence ("at the mailbox .org")
+_AT_OTHER_SENSE = re.compile(r"(?i)\s+(?:home|work|the|a|an|my|your|our|about|around|least|once|first|last|night|noon|"
+                             r"lunch\w*|school|half|quarter|\d|(?:one|two|three|four|five|six|seven|eight|nine|ten|"
+                             r"eleven|twelve)\b)")
+_DOMAIN_AHEAD = re.compile(rf"(?i)\.(?:{'|'.join(sorted(TLDS))})\b|\b(?:dot|period)\b")
+_SENTENCE_STOP = re.compile(r"[?!]|\.(?:\s|$)")
 # a web address's path after its domain ("saltmarsh dot net slash support", "otterburn.co.uk/help"): no e-mail address
 _WEB_PATH = re.compile(r"(?i)\s*(?:/|\bslash\b)")
 _SIGN_WORDS = DOT_WORDS | {"at", "sign", "underscore", "dash", "hyphen", "all", "one", "word", "lower", "case"}
@@ -303,11 +310,23 @@ def _numbers(text: str, kinds: Sequence[str]) -> list[PIISpan]:
     return found
 
 
+def _at_in_other_sense(text: str, sign: re.Match[str]) -> bool:
+    """True for an "at" that is no address's ("at home", "at about five"): a word of :data:`_AT_OTHER_SENSE` after it
+    and no domain (:data:`_DOMAIN_AHEAD`) before the sentence or the next "at" ends it."""
+    if sign.group().lower() != "at" or _AT_OTHER_SENSE.match(text, sign.end()) is None:
+        return False
+    stop = _SENTENCE_STOP.search(text, sign.end())
+    end = stop.start() if stop else len(text)
+    if (again := re.search(r"(?i)\bat\b|@", text[sign.end():end])) is not None:
+        end = sign.end() + again.start()  # "I'm at work, so it's j dot smith at ...": the domain is the next "at"'s
+    return _DOMAIN_AHEAD.search(text, sign.end(), end) is None
+
+
 def email_span(text: str, *, domain_heard: bool = False) -> PIISpan | None:
     """An address in the answer: the words from the first that is not a lead-in to the top-level domain (or to the
     end of the sentence) where an "at", "dot", "period", "underscore", "@" or a written top-level domain (".com",
     ".uk") is among them. ``domain_heard``: only where a top-level domain ends it (words read back, no answer)."""
-    sign = _EMAIL_SIGN.search(text)
+    sign = next((m for m in _EMAIL_SIGN.finditer(text) if not _at_in_other_sense(text, m)), None)
     if sign is None:
         return None
     tokens = list(_TOKEN.finditer(text))
