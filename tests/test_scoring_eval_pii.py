@@ -18,11 +18,11 @@ def test_per_type_span_metrics_on_the_spoken_pii_calls(tmp_path: Path) -> None:
     in bench/results/spoken_pii_t6_frozen*.json; t7, 31 test calls by another new writer, in
     bench/results/spoken_pii_t7_before.json; d13, round 13's 12 dev calls for the re-decode of answers, in
     bench/results/spoken_pii_d10_d13_redecode_before.json: a code put right, "seven nine three, no, nine", is
-    missed.)"""
+    missed; d12, round 12's dev batch by a new writer, in the test below.)"""
     lines = CALLS.read_text(encoding="utf-8").splitlines()
-    assert len(lines) == 374
+    assert len(lines) == 395
     kept = tmp_path / "calls.jsonl"
-    unseen = tuple(f'"SP-{batch}-' for batch in ("t5", "t6", "t7", "d13"))
+    unseen = tuple(f'"SP-{batch}-' for batch in ("t5", "t6", "t7", "d13", "d12"))
     kept.write_text("\n".join(line for line in lines if not any(u in line for u in unseen)) + "\n", encoding="utf-8")
     (report,) = [r for r in evaluate(read_labelled(kept)) if r.label == "unredacted_pii"]
     by_type = report.metrics["by_type"]
@@ -35,6 +35,21 @@ def test_per_type_span_metrics_on_the_spoken_pii_calls(tmp_path: Path) -> None:
     assert sorted(d["id"] for d in report.disagreements) == [
         f"SP-{batch}-card-0{n}" for batch in ("t3", "t4") for n in (2, 5, 8)]
     assert all(len(d["predicted"]) == len(d["expected"]) - 1 for d in report.disagreements)
+
+
+def test_the_round_twelve_dev_batch_on_its_reference_text(tmp_path: Path) -> None:
+    """d12 (21 calls by a new writer): every card, date, code and address found but one address piece (a customer adding
+    digits to an address already given: "with a two four after gallo, sorry, before the at"); no span where none is
+    labelled (web addresses, "at about five", version numbers, prices, an expiry said only as "end of next year")."""
+    kept = tmp_path / "calls.jsonl"
+    kept.write_text("\n".join(line for line in CALLS.read_text(encoding="utf-8").splitlines()
+                              if '"SP-d12-' in line) + "\n", encoding="utf-8")
+    (report,) = [r for r in evaluate(read_labelled(kept)) if r.label == "unredacted_pii"]
+    by_type = report.metrics["by_type"]
+    assert {kind: (m["precision"], m["recall"], m["spans_labelled"]) for kind, m in by_type.items()
+            if m["spans_labelled"]} == {"card": (1.0, 1.0, 6), "expiry": (1.0, 1.0, 6), "cvv": (1.0, 1.0, 6),
+                                        "email": (1.0, 0.9412, 17)}
+    assert [d["id"] for d in report.disagreements] == ["SP-d12-mail-11"]
 
 
 def test_per_type_span_metrics_on_chats(tmp_path: Path) -> None:
