@@ -312,3 +312,16 @@ def test_an_address_read_back_garbled_past_any_shared_word_counts_after_a_read_b
     assert found(turns)[-1] == ("email", 2, "Get the offer that out with dot com")
     turns[2] = turn("agent", 8.5, "Done. You can also log in at firmly energy dot com.")
     assert {s[1] for s in found(turns)} == {1}
+
+
+def test_the_askers_murmur_inside_the_customers_turn_does_not_end_the_answer() -> None:
+    """base on the d12 dev calls: the agent's crosstalk ("I don't need that key.") heard while the customer was still
+    speaking is no new question: the address said after it is still the answer."""
+    turns = [turn("agent", 0.0, "Okay, I'll e -mail it. Where to?"),
+             turn("customer", 3.0, "is he? Otaly .c. No, sorry.", step=0.6),
+             turn("agent", 4.0, "I don't need that key.", step=0.1),
+             turn("customer", 6.5, "Otaly .fairway .profound .me.")]
+    assert found(turns)[-1] == ("email", 3, "Otaly .fairway .profound .me")
+    turns[2] = turn("agent", 7.0, "Thanks, anything else today?", step=0.1)  # after the turn: the asker speaks again
+    turns[3] = turn("customer", 8.0, "Otaly .fairway .profound .me.")
+    assert found(turns) == []

@@ -287,6 +287,13 @@ def _waits(text: str, answer: Sequence[tuple[int, TurnText]], wanted: Sequence[s
     return 0 < sum(len(_DIGIT.findall(normalise(t.text).text)) for _, t in answer) < need
 
 
+def _within_answer(turn: TurnText, answer: Sequence[tuple[int, TurnText]]) -> bool:
+    """True for the asker's words said while the customer's last turn of the answer went on (it ends before that turn
+    does) and asking for nothing: crosstalk or a murmur ("I don't need that key." over "... No, sorry, ..."), not the
+    asker speaking again."""
+    return bool(answer) and turn.end_s <= answer[-1][1].end_s and not asked_kinds(turn.text)
+
+
 def _answers(turns: Sequence[TurnText], kinds: Collection[str],
              claimed: Mapping[int, Sequence[tuple[str, int, int]]] | None = None
              ) -> Iterator[tuple[_Joined, list[PIISpan]]]:
@@ -342,7 +349,8 @@ def _answers(turns: Sequence[TurnText], kinds: Collection[str],
         for later in range(index + 1, len(turns)):
             turn = turns[later]
             if turn.speaker == question.speaker and not (is_backchannel(turn.text) or _aside(turns, later) or (
-                    _keeps_open(turn.text) and not asked_kinds(turn.text)) or _waits(turn.text, answer, wanted)):
+                    _keeps_open(turn.text) and not asked_kinds(turn.text)) or _waits(turn.text, answer, wanted)
+                    or _within_answer(turn, answer)):
                 break
             if turn.start_s - last_end > ANSWER_S:
                 break
