@@ -168,3 +168,11 @@ def test_whispers_way_with_a_customer_id_and_a_month_and_year() -> None:
     card = "2 -2 -2 -1, 9 -5 -9 -8, 7 -2 -1 -2, 7 -2 -7 -5, expiring, month -11, year 30, and the code is 794."
     assert [(s.kind, card[s.start:s.end]) for s in find_pii(card, spoken=True)] == [
         ("card", "2 -2 -2 -1, 9 -5 -9 -8, 7 -2 -1 -2, 7 -2 -7 -5"), ("expiry", "month -11, year 30"), ("cvv", "794")]
+
+
+def test_paying_over_the_phone_names_no_phone_number() -> None:
+    """tiny.en on the d12 dev calls: a card read after "I want to pay over the phone" whose digits speech recognition
+    garbled was taken for a phone number; "call me on" still cues one."""
+    text = "Hi, I want to pay my bill over the phone, four one seven nine of three seven six eight oh three oh three nine six two"
+    assert [s.kind for s in find_pii(text, spoken=True)] == []
+    assert [s.kind for s in find_pii("Call me on 415 555 267 12, thanks.", spoken=True)] == ["phone"]

@@ -113,8 +113,9 @@ _NOT_A_PHONE_CUE = re.compile(r"(?i)\b(?:order|ticket|reference|ref|tracking|con
                               r"member|membership|customer|client|policy|claim|serial|meter|contract|card),?\s+"
                               r"(?:number|no\.?|#|id)\b")
 _PHONE_CUE = re.compile(r"(?i)\b(?:phone|mobile|cell|call|reach|text|ring|fax)\b")
-_PHONE_ASKED = re.compile(r"(?i)\b(?:phone|mobile|cell|call me|call you|reach me|reach you|text me|call back|callback|"
-                          r"number (?:we|i) can (?:call|text|reach))\b")
+# ("pay over the phone", "by phone", "a phone payment" name no phone number)
+_PHONE_ASKED = re.compile(r"(?i)\b(?:(?<!over the )(?<!by )phone(?!\s+payments?\b)|mobile|cell|call me|call you|"
+                          r"reach me|reach you|text me|call back|callback|number (?:we|i) can (?:call|text|reach))\b")
 # Phone numbers written the national way of another country than the configured regions ("07911 123456" under the
 # default US): counted right after such a cue only.
 FALLBACK_REGIONS = ("GB", "IE", "AU", "NZ", "IN")
