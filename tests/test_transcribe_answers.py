@@ -388,3 +388,17 @@ def test_at_in_its_everyday_sense_after_an_email_cue_is_no_address() -> None:
     turns = [turn("agent", 0.0, "What's the best email?"),
              turn("customer", 3.0, "I'm at work, so it's j dot smith at the mailbox .org.")]
     assert [(kind, text.endswith("smith at the mailbox .org")) for kind, _, text in found(turns)] == [("email", True)]
+
+
+def test_a_month_and_year_after_a_whole_card_in_one_answer_is_its_expiry() -> None:
+    """tiny.en on the d6 dev calls: the expiry said right after the card's digits in the same turn (the question for it
+    heard later) is no more of the card; a group said again after the card still is."""
+    def spans(text: str) -> list[tuple[str, str]]:
+        return [(h.kind, text[h.start:h.end]) for h in answer_spans(text, ["card", "expiry"])]
+
+    assert spans("okay so 22 21 21 95 52 88 04 57 September of 20 26") == [
+        ("card", "22 21 21 95 52 88 04 57"), ("expiry", "September of 20 26")]
+    assert spans("6 -0 -1 -4 -3 -7 -0 -1 eight seven double three seventy five thirty eight arm oh four thirty one") == [
+        ("card", "6 -0 -1 -4 -3 -7 -0 -1 eight seven double three seventy five thirty eight"),
+        ("expiry", "oh four thirty one")]
+    assert spans("4111 1111 1111 1111, yeah, 1111") == [("card", "4111 1111 1111 1111, yeah, 1111")]

@@ -120,7 +120,7 @@ _CODE_CUT = re.compile(r"(?<![\d$£€.,])(?:\d(?:, | |-| -)\d|\d\d)(?![\d]|[.,]
 _CODE_TWICE = re.compile(r"(?<![\d.,])(\d{3,4})\1(?![\d]|[.,]\d)")
 # digits that go on after a card's in its answer, at most three words between that name nothing else: a group said
 # again or put right ("4815, yeah, 4815", "9471, no, sorry, 8"); a date's, a code's or another number's cue ends it
-_CARD_MORE = re.compile(r"(?i)[ ,.;-]+(?:(?!(?:exp\w*|valid|good|code|security|cvv|cvc|cv2|back|date|month|year|"
+_CARD_MORE = re.compile(rf"(?i)[ ,.;-]+(?:(?!(?:{_MONTHS}|exp\w*|valid|good|code|security|cvv|cvc|cv2|back|date|month|year|"
                         r"order|ref\w*|phone|mobile|ext\w*|account|and)\b)[a-z']+[ ,.;-]+){0,3}\d+(?:[ -]\d+)*")
 _SAID_AGAIN = re.compile(r"(?i)[ ,.;-]+(?:(?:yeah|yes|so|that's|thats|that|is|again|sorry)[ ,.;-]+){0,2}(\d[\d ,-]*\d)")
 _DIGITS_ONLY = re.compile(r"\D")
@@ -271,8 +271,10 @@ def _numbers(text: str, kinds: Sequence[str]) -> list[PIISpan]:
         fits = [k for k in numeric if MIN_DIGITS[k] <= len(digits) <= MAX_DIGITS[k]]
         if fits:
             if fits[0] == "card":  # a group said again or put right after it ("7258, that is, 7258", "no, sorry, 8")
-                while (more := _CARD_MORE.match(plain, end)) is not None:
-                    end = more.end()
+                while (more := _CARD_MORE.match(plain, end)) is not None and not (
+                        len(_DIGITS_ONLY.sub("", plain[start:end])) >= WHOLE_DIGITS["card"] + 2
+                        and EXPIRY_SHAPE.search(plain, end, more.end()) is not None):
+                    end = more.end()  # (a whole card's digits, then a month and year: its expiry date, not more of it)
             add(fits[0], start, end)
             if len(numeric) > 1 and fits[0] != "card":
                 numeric.remove(fits[0])  # "the account number and a phone number": one of each, in order
