@@ -148,6 +148,29 @@ def test_empathy_when_the_customer_is_upset(turns, status) -> None:  # type: ign
         assert result.evidence[0].speaker == "customer"
 
 
+# round 13 (empathy stream): the same failure counted, a long wait counted, a terse demand; fairness and what anyone
+# would feel named back; and a happy "!!" with thanks, which is no upset (sentences in no dev conversation)
+@pytest.mark.parametrize(("customer", "agent", "status"), [
+    ("I've been waiting six weeks for the cheque.", "Order number?", "fail"),
+    ("Fifth time asking now.", "Noted.", "fail"),
+    ("The meter's been read wrong for the third quarter running.", "Meter serial?", "fail"),
+    ("bill's 140. it's normally 40. explain.", "Account number?", "fail"),
+    ("Third bill in a row with the same error.", "That isn't fair to you at all.", "pass"),
+    ("Third bill in a row with the same error.",
+     "Three wrong bills would feel like a stitch-up to anyone, let's fix it.", "pass"),
+    ("I've been waiting six weeks for the cheque.", "You shouldn't be out of pocket for our mistake.", "pass"),
+    ("A letter saying bailiffs are coming, and we're a one-income house.", "That would make anyone anxious.", "pass"),
+    ("the new card came this morning!! ty", "Great!", "na"),
+    ("This is my second order this month, can you combine the delivery?", "Sure.", "na"),
+    ("The plan runs for 12 months, right?", "Yes.", "na"),
+])
+def test_empathy_upset_counted_and_acknowledged_in_other_words(customer: str, agent: str, status: str) -> None:
+    result = run("empathy", view(("customer", customer), ("agent", agent), ("customer", "ok")))
+    assert result.status == status, result.message
+    if status != "na":
+        assert result.message.startswith("customer upset in turn 0 (frustration words")
+
+
 @pytest.mark.parametrize(("last", "label"), [
     ("Thank you so much, great help!", "positive"), ("This is useless, worst service ever.", "negative"),
     ("ok.", "neutral"), ("Merci !", "positive"), ("Wow. Rude.", "negative"),

@@ -379,14 +379,37 @@ def test_the_shipped_prohibited_classifier_says_how_it_was_trained() -> None:
     ("Well, there goes my Saturday.", "A whole Saturday lost to this, that's grim.", "pass"),
     ("Well, there goes my Saturday.", "Thank you for reaching out. We value all feedback from our customers.", "fail"),
     ("Well, the boiler's packed in again. There goes my Saturday.", "Your Saturday gone on this, of all days.", "pass"),
+    # round 13's kinds (empathy stream, dev batch ld-0681..0740): distress said by what is at stake, no word of
+    # feeling; an acknowledgement in the agent's own words; the same stakes told calmly (in no block or dev chat)
+    ("The boiler's dead and my mum is 88 and lives with us.", "Postcode?", "fail"),
+    ("The boiler's dead and my mum is 88 and lives with us.",
+     "An 88-year-old in a cold house, that would make anyone anxious. Postcode?", "pass"),
+    ("We're flying at six tomorrow and the hotel has just cancelled on us.", "Booking reference?", "fail"),
+    ("We just had a baby, can I add him to the family plan?", "Congratulations! Account number?", "na"),
+    ("The wedding's on Saturday, can I pick the rings up Friday?", "Yes, from 9am.", "na"),
 ])
-def test_shipped_empathy_blocks_on_the_ninth_rounds_kinds(customer: str, reply: str, status: str) -> None:
+def test_shipped_empathy_blocks_on_the_later_rounds_kinds(customer: str, reply: str, status: str) -> None:
     from qa_toolkit.services.scoring import rubric_check_params
 
     params = rubric_check_params("support-chat")["empathy"]
     result = get_check("empathy")(view(("customer", customer), ("agent", reply), ("customer", "ok")), params)
     assert result.status == status, result.message
-    assert "customer upset in turn 0" in result.message
+    assert "customer upset in turn 0" in result.message or status == "na"
+
+
+def test_a_likeness_alone_needs_words_and_a_happy_thanks_is_not_upset() -> None:
+    """Too short a sentence ("Not again.") is upset by likeness only below ``upset_min_words``; a turn that thanks
+    with a happy tone is not upset by likeness at all."""
+    block = {"positive": ["Not again.", "That's my whole weekend gone then."], "threshold": 0.9}
+    check = get_check("empathy")
+    short = view(("customer", "Not again."), ("agent", "Order number?"), ("customer", "ok"))
+    assert check(short, {"upset_exemplars": block}).status == "na"
+    result = check(short, {"upset_exemplars": block, "upset_min_words": 0})
+    assert result.status == "fail" and "like “Not again.” (1.00)" in result.message
+    happy = view(("customer", "That's my whole weekend gone then. Ha, all sorted now, thank you so much, brilliant!"),
+                 ("agent", "Enjoy!"))
+    assert check(happy, {"upset_exemplars": block}).status == "na"
+    assert check(happy, {"upset_exemplars": block, "thanked_above": 1.01}).status == "fail"
 
 
 @pytest.mark.parametrize("goodbye", ["Vale, ¡hasta luego!", "Tschüss und schönen Abend!", "ok, laters!"])

@@ -51,7 +51,11 @@ DISTRESS = ("all over the place", "in bits", "in a right state", "in such a stat
             # understated, nervous or hounded: "not ideal, to put it mildly", "I am very nervous", "a little let down"
             "nervous", "anxious", "anxiety", "let down", "not amused", "not impressed", "unimpressed", "not thrilled",
             "not ideal", "to put it mildly", "trying to be patient", "running out of patience", "hounding",
-            "harassing", "harassment", "vultures", "crooks", "cowboys")
+            "harassing", "harassment", "vultures", "crooks", "cowboys",
+            # money that is not there, said plainly: "we're a one-income house, I can't cover that", "that was the rent
+            # money"; the third engineer's "no-show"
+            "can't cover", "cannot cover", "money's tight", "money is tight", "one income", "one-income", "pensioners",
+            "rent money", "need this money", "no-show")
 THANKS = ("thanks", "thank you", "thx", "ty", "cheers", "merci", "gracias", "danke", "grazie", "obrigado", "谢谢",
           "ありがとう", "appreciate", "ta", "thank u", "tysm", "many thanks", "you're a star", "you are a star",
           "lifesaver", "life saver",
@@ -124,6 +128,17 @@ FRUSTRATION_REGEXES = (
     r"\btwice\b", r"\b(?:second|third|fourth|fifth|\d+(?:nd|rd|th))\s+(?:email|e-mail|message|call|chat|letter)\b",
     # a figure met with "??": "bill 62?? normally 25", "450?? that's way more than I thought"
     r"\d\s*\?{2,}",
+    # the same failure again, counted: "for the fourth time", "third bill in a row", "second cancellation in 2 days"
+    r"\b(?:second|third|fourth|fifth|sixth|\d+(?:nd|rd|th))\s+time\b",
+    r"\b(?:second|third|fourth|fifth|sixth)\s+(?:[\w'-]+\s+){0,2}?(?:in\s+a\s+row|running|in\s+(?:\d+|two|three|"
+    r"four|five)\s+(?:days|weeks))\b",
+    # a long wait counted: "three weeks I am waiting", "it has now been eleven weeks", "waiting two months"
+    r"\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|\d+)\s+(?:weeks|months)\b[^.!?]{0,25}?"
+    r"\b(?:waiting|still|and\s+nothing)\b",
+    r"\b(?:waiting|waited|chasing|it(?:'s|\s+has|\s+is)\s+(?:now\s+)?been)\s+(?:for\s+)?(?:over\s+|nearly\s+)?"
+    r"(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|\d+)\s+(?:weeks|months)\b",
+    # a terse demand as a sentence of its own: "bill says 89. i'm on the 25 plan. what.", "was 190. explain."
+    r"(?:^|[.!?]\s+)(?:what|explain|explain\s+please|seriously)\s*\.\s*$",
     # sarcasm after bad news in a question: "24 hours without a phone? brilliant"
     # an opening "oh wonderful, ..." that thanks nobody: "oh wonderful, the replacement is broken too"
     r"^\W*oh\s+(?:wonderful|brilliant|fantastic|lovely|perfect|marvellous|super|great)\b"
@@ -142,6 +157,7 @@ CALM_ASK_REGEXES = (
 # repeated "!"/"?" after three or more words: "Why do you need that??" (not a bare "Hello??")
 REPEATED_PUNCTUATION = re.compile(r"[!?]{2,}")
 _WORD = re.compile(r"[\w']+")
+_LETTERED = re.compile(r"[^\W\d_][\w']*")  # a word that starts with a letter ("LE65" is one, "5/9/1998" none)
 _VOWEL = re.compile(r"[AEIOUY]")
 # shouting: a word of two or more capitals in a message that is not all capitals, unless it is an acronym,
 # part of an identifier joined by a dash ("CN-448812", "ORD-5521-B") or a redaction placeholder ("[CARD]")
@@ -217,6 +233,13 @@ EMPATHY_REGEXES = (
     r"\b(?:every|good|all\s+the)\s+(?:reason|right)\s+to\s+(?:be|feel)\b",
     r"\b(?:sad|saddened|sorry)\s+to\s+(?:hear|read|learn)\b|\bsaddened\b",
     r"\b(?:no\s*one|nobody)\s+should\s+(?:have\s+to|be)\b|\bnot\s+(?:\w+\s+){1,2}anyone\s+should\b",
+    # fairness and what anyone would feel, in more words: "that's not fair to you", "would feel like a bait and switch
+    # to anyone", "would make anyone uneasy", "you shouldn't be paying for it"
+    r"\b(?:not|isn't|wasn't|hardly)\s+(?:very\s+|at\s+all\s+)?fair\s+(?:on|to)\s+you\b",
+    r"\b(?:would|'d|will)\s+(?:feel|seem|look)\s+(?:like\s+)?[^.!?]{1,40}?\bto\s+anyone\b",
+    r"\b(?:would|'d|will|can)\s+make\s+anyone\s+\w+",
+    r"\byou\s+(?:shouldn't|should\s+not|should\s+never)\s+(?:have\s+had\s+to|be\s+(?:paying|out\s+of\s+pocket|"
+    r"left|chasing))\b",
 )
 
 
@@ -242,6 +265,9 @@ class EmpathyParams(Params):
     upset_exemplars: Exemplars | None = None
     calm_ask_regexes: tuple[str, ...] = CALM_ASK_REGEXES  # outweigh a weak likeness to the upset exemplars,
     calm_ask_below: float = 0.75  # one under this similarity, in the same sentence
+    # a likeness alone needs a sentence of this many words: "👍", "great", "Ellie Turner, 5/9/1998" say nothing
+    upset_min_words: int = 3
+    thanked_above: float = 0.5  # nor a turn that thanks with at least this sentiment (VADER)
     empathy_exemplars: Exemplars | None = None
     # blame and brush-offs are no acknowledgement, however close to one by meaning ("That's the courier's fault,
     # not my problem."): the prohibited-language check's words, not negated, and the rubric's own (its
@@ -305,12 +331,14 @@ def shouted(said: str) -> str | None:
     return None
 
 
-def _calm_ask(sem: semantic.Hit, p: EmpathyParams) -> bool:
-    """True when the sentence only weakly like the upset exemplars asks calmly for an explanation ("my bill's
-    double the usual and I'd like to know why"); a strong likeness stays upset ("I'd like to know why I pay double
-    for a service that never works")."""
-    return sem.similarity < p.calm_ask_below and text.first(sem.turn.text[sem.start:sem.end], (),
-                                                            p.calm_ask_regexes) is not None
+def _calm(sem: semantic.Hit, p: EmpathyParams) -> bool:
+    """True when a sentence like the upset exemplars says too little to be upset by likeness alone (fewer than
+    ``upset_min_words`` words: an answer, a thumbs-up), or, only weakly like them, asks calmly for an explanation
+    ("my bill's double the usual and I'd like to know why"); a strong likeness stays upset ("I'd like to know why I
+    pay double for a service that never works")."""
+    if len(_LETTERED.findall(sem.sentence)) < p.upset_min_words:
+        return True
+    return sem.similarity < p.calm_ask_below and text.first(sem.sentence, (), p.calm_ask_regexes) is not None
 
 
 def _upset(turn: TurnView, p: EmpathyParams) -> tuple[str, float] | None:
@@ -318,12 +346,15 @@ def _upset(turn: TurnView, p: EmpathyParams) -> tuple[str, float] | None:
     if match:
         return f"frustration words {turn.text[match.start:match.end]!r}", 0.85
     if p.repeated_punctuation and (marks := REPEATED_PUNCTUATION.search(turn.text)):
-        if len(_WORD.findall(turn.text, 0, marks.start())) >= 3 and sentiment(turn.text) < 0.3:  # not excitement
+        if (len(_WORD.findall(turn.text, 0, marks.start())) >= 3 and sentiment(turn.text) < 0.3  # not excitement
+                and not text.first(turn.text, THANKS, THANKS_REGEXES)):  # nor thanks: "they're back. ty!!"
             return f"repeated punctuation {marks.group(0)!r}", 0.75
     if p.shouting and (word := shouted(turn.text)):
         return f"shouting {word!r}", 0.75
-    if (sem := semantic.match([turn], p.upset_exemplars)) and _calm_ask(sem, p):  # another sentence may be upset
-        sem = next((h for h in semantic.matches([turn], p.upset_exemplars) if not _calm_ask(h, p)), None)
+    if (sem := semantic.match([turn], p.upset_exemplars)) and _calm(sem, p):  # another sentence may be upset
+        sem = next((h for h in semantic.matches([turn], p.upset_exemplars) if not _calm(h, p)), None)
+    if sem and text.first(turn.text, THANKS, THANKS_REGEXES) and sentiment(turn.text) >= p.thanked_above:
+        sem = None  # a happy thanks ("great, it's working now. ty!!") is not upset by likeness alone
     if sem:
         return f"sounds upset, like “{sem.exemplar}” ({sem.similarity:.2f})", sem.confidence
     score = sentiment(_LEADING_NO.sub("", turn.text) or turn.text)
