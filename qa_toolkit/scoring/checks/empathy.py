@@ -128,6 +128,14 @@ FRUSTRATION_REGEXES = (
     r"\btwice\b", r"\b(?:second|third|fourth|fifth|\d+(?:nd|rd|th))\s+(?:email|e-mail|message|call|chat|letter)\b",
     # a figure met with "??": "bill 62?? normally 25", "450?? that's way more than I thought"
     r"\d\s*\?{2,}",
+    # sarcasm after bad news in a question: "24 hours without a phone? brilliant"
+    # an opening "oh wonderful, ..." that thanks nobody: "oh wonderful, the replacement is broken too"
+    r"^\W*oh\s+(?:wonderful|brilliant|fantastic|lovely|perfect|marvellous|super|great)\b"
+    r"(?![^.!?]*\b(?:thanks?|thank\s+you|cheers|ty|thx)\b)",
+    r"(?<=\?)\s*(?:oh\s+)?(?:brilliant|great|fantastic|wonderful|perfect|lovely|marvellous|amazing|super)\b\W*$",
+)
+# upset counted rather than said (read for empathy only; the end sentiment reads FRUSTRATION_REGEXES alone)
+COUNTED_REGEXES = (
     # the same failure again, counted: "for the fourth time", "third bill in a row", "second cancellation in 2 days"
     r"\b(?:second|third|fourth|fifth|sixth|\d+(?:nd|rd|th))\s+time\b",
     r"\b(?:second|third|fourth|fifth|sixth)\s+(?:[\w'-]+\s+){0,2}?(?:in\s+a\s+row|running|in\s+(?:\d+|two|three|"
@@ -139,11 +147,6 @@ FRUSTRATION_REGEXES = (
     r"(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|\d+)\s+(?:weeks|months)\b",
     # a terse demand as a sentence of its own: "bill says 89. i'm on the 25 plan. what.", "was 190. explain."
     r"(?:^|[.!?]\s+)(?:what|explain|explain\s+please|seriously)\s*\.\s*$",
-    # sarcasm after bad news in a question: "24 hours without a phone? brilliant"
-    # an opening "oh wonderful, ..." that thanks nobody: "oh wonderful, the replacement is broken too"
-    r"^\W*oh\s+(?:wonderful|brilliant|fantastic|lovely|perfect|marvellous|super|great)\b"
-    r"(?![^.!?]*\b(?:thanks?|thank\s+you|cheers|ty|thx)\b)",
-    r"(?<=\?)\s*(?:oh\s+)?(?:brilliant|great|fantastic|wonderful|perfect|lovely|marvellous|amazing|super)\b\W*$",
 )
 # a calm request for an explanation ("my bill's come in at double and I'd like to know why", "could you walk me
 # through it?"): a likeness to the upset exemplars alone does not make the customer upset (words, shouting and a
@@ -257,7 +260,7 @@ SPOKEN_FEELING_REGEXES = (
 class EmpathyParams(Params):
     threshold: float = -0.5
     frustration_phrases: tuple[str, ...] = FRUSTRATION + DISTRESS
-    frustration_regexes: tuple[str, ...] = FRUSTRATION_REGEXES
+    frustration_regexes: tuple[str, ...] = FRUSTRATION_REGEXES + COUNTED_REGEXES
     empathy_phrases: tuple[str, ...] = EMPATHY
     empathy_regexes: tuple[str, ...] = EMPATHY_REGEXES
     shouting: bool = True
