@@ -226,3 +226,29 @@ def test_excitement_and_thanks_are_not_upset() -> None:
                                ("customer", "nope, that's perfect, thank you!"), ("agent", "Bye!"))).status == "na"
     assert run("empathy", view(("customer", "My flight got cancelled and I'm panicking"),
                                ("agent", "Oh no, right before the wedding, let's find you a seat."))).status == "pass"
+
+
+@pytest.mark.parametrize(("asked", "answer"), [
+    ("Please read me the last three digits of the serial number on your meter.", "it ends 204"),
+    ("Could you give me the 1st and 3rd characters of your memorable answer?", "P and L"),
+    ("I'm texting you a six-digit code now, what does it say?", "730114"),
+])
+def test_verification_in_other_forms_comes_before_the_account(asked: str, answer: str) -> None:
+    turns = (("customer", "Why is my bill so high?"), ("agent", asked), ("customer", answer),
+             ("agent", "Thanks. Your last bill included a 30 pound late fee, I've waived the fee."))
+    result = run("identity_before_account", view(*turns))
+    assert result.status == "pass", result.message
+    assert result.evidence[-1].turn == 3
+
+
+def test_a_failed_or_refused_check_with_only_general_words_after_discloses_nothing() -> None:
+    failed = view(("customer", "Unblock my card"), ("agent", "What's your date of birth?"), ("customer", "1/1/80"),
+                  ("agent", "That's not what we hold, so I can't go any further with your card here."))
+    assert run("identity_before_account", failed).status == "na"
+    refused = view(("customer", "Why did my bill go up?"), ("agent", "Can you confirm the postcode?"),
+                   ("customer", "no, not in a chat"),
+                   ("agent", "Then I can only speak generally: 42 pence a day is the standing charge now."))
+    assert run("identity_before_account", refused).status == "na"
+    cannot = view(("customer", "My meter's broken"), ("agent", "Can you confirm the postcode?"),
+                  ("customer", "B1 1AA"), ("agent", "Sorry, I can't access the meter records from here."))
+    assert run("identity_before_account", cannot).status == "na"

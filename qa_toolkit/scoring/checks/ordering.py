@@ -26,6 +26,14 @@ VERIFICATION = (
     "confirm a few details", "you're verified", "you are verified", "thanks for verifying", "verified",
     "for verification", "through security", "passed security", "security check", "security word",
     "memorable word",
+    # a memorable answer or passcode read in characters ("the 2nd and 5th characters of your memorable answer")
+    "memorable answer", "characters of your", "characters from your",
+)
+# the last few digits of anything on file ("the last three digits of the meter's serial number"), a code sent to
+# the customer ("I send now a six digit code by text")
+VERIFICATION_REGEXES = (
+    r"\blast\s+(?:two|three|four|five|six|\d)\s+(?:digits|characters|numbers)\b",
+    r"\b(?:send|sent|sending|text|texted|texting)\s+(?:you\s+)?(?:now\s+)?an?\s+(?:[\w-]+\s+){0,3}?code\b",
 )
 ACCOUNT_DETAILS = (
     "your balance", "balance is", "balance of", "your account shows", "your account has", "on your account",
@@ -133,6 +141,11 @@ FAILED = (
     "can't discuss", "cannot discuss", "can't go into", "unable to verify", "couldn't verify", "could not verify",
     "can't verify", "cannot verify", "not able to verify", "can't find", "cannot find", "couldn't find",
     "no account", "not able to discuss", "unable to discuss", "can't access", "cannot access",
+    # the check failed or was refused, so the agent speaks only in general or stops ("that's not what we hold",
+    # "without it I can only speak generally", "I can't open anything remotely")
+    "not what we hold", "not what we have", "speak generally", "talk generally", "in general terms",
+    "can't go any further", "cannot go any further", "can't change anything", "can't open anything",
+    "can't do anything", "not able to look at", "unable to look at",
 )
 REQUEST_REGEXES = (
     r"\?", r"\b(?:confirm|provide|give\s+me|tell\s+me|send\s+me|need|may\s+i\s+have|what(?:'s|\s+is))\b",
@@ -159,13 +172,14 @@ ECHO_MARKERS = (
 )
 _SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)|\n+")
 _WORDS = re.compile(r"[\w']+")
+_FIGURE = re.compile(r"\d")
 _FILLER = frozenset({"your", "the", "a", "an", "on", "of", "to", "from", "is", "are", "was", "has", "have",
                      "i", "we", "it", "my", "this", "that", "been", "be", "can", "see"})
 
 
 class OrderingParams(Params):
     verification_phrases: tuple[str, ...] = VERIFICATION
-    verification_regexes: tuple[str, ...] = ()
+    verification_regexes: tuple[str, ...] = VERIFICATION_REGEXES
     spoken_verification_regexes: tuple[str, ...] = SPOKEN_VERIFICATION_REGEXES  # on calls only
     account_phrases: tuple[str, ...] = ACCOUNT_DETAILS
     account_regexes: tuple[str, ...] = ACCOUNT_ACTION_REGEXES
@@ -238,6 +252,7 @@ def identity_before_account(view: InteractionView, p: OrderingParams) -> CheckRe
             continue  # nothing to judge in this turn (most turns)
         requests = [m.start for m in text.find(said, (), p.request_regexes)] if idents else []
         echoes = [m.start for m in text.find(said, p.echo_markers)] if accounts or sem_accounts else []
+        refusals = [m.start for m in text.find(said, p.failed_phrases)] if accounts or sem_accounts else []
         customer_words = set(_WORDS.findall(text.normalize(" ".join(others)))) if echoes else set()
         for s, e in _sentences(said):
             asks = any(s <= i < e for i in idents) and any(s <= r < e for r in requests)
@@ -254,6 +269,10 @@ def identity_before_account(view: InteractionView, p: OrderingParams) -> CheckRe
                 fresh = False
             if asks or (sem_v and not accounts):
                 continue  # asking for an identifier is verification, not an account detail
+            if any(s <= x < e for x in refusals):
+                continue  # "that doesn't match what we hold, so I can't discuss the account": nothing disclosed
+            if sem_a and said[s:e].rstrip().endswith("?") and not _FIGURE.search(said, s, e):
+                sem_a = None  # a question with no figure in it asks, it discloses nothing ("Order number?")
             echo = any(s <= x < e for x in echoes)
             if echo:  # an apology is like an account detail by meaning only ("three months waiting for money
                 sem_a = None  # you're owed isn't ok, I'm sorry"): it discloses nothing no rule finds
