@@ -245,7 +245,7 @@ def test_spoken_cues_count_on_calls_only(check, turns, measure, on_call, on_chat
                                  ("agent", "I can see the order went out on Monday.")], "pass", "fail"),
     ("identity_before_account", [("agent", "I should say to give you your thing to birth,"), ("customer", "1991."),
                                  ("agent", "I can see the balance of 640 pounds.")], "pass", "fail"),
-    ("identity_before_account", [("agent", "I'm texting a specific code to the moment we have."),
+    ("identity_before_account", [("agent", "I'm texting the specific code to the moment we have."),
                                  ("customer", "Got it."), ("agent", "Perfect, that's you. I can see two charges.")],
      "pass", "fail"),
     ("identity_before_account", [("agent", "I can see two charges on the account. Is that you?")], "fail", "fail"),
