@@ -81,7 +81,7 @@ def test_the_needed_word_index_finds_every_registered_word_a_text_holds() -> Non
             if phrases._alternatives is None:
                 continue
             mine = present & phrases._words
-            expected = [pattern for pattern, need in zip(phrases._alternatives, phrases._needs)
+            expected = [phrases._alternative(i) for i, need in enumerate(phrases._needs)
                         if need is None or all(not group.isdisjoint(mine) for group in need)]
             assert phrases._keep(mine) == expected, norm
             kept += len(expected)

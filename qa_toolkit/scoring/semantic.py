@@ -179,6 +179,13 @@ def _spans(text: str) -> tuple[tuple[int, int], ...]:
     return tuple(spans)
 
 
+@lru_cache(maxsize=65536)
+def _said(text: str) -> tuple[tuple[int, int, str], ...]:
+    """Each sentence of a turn with its span: the sentence strings are made (and their hashes computed) once per text,
+    not once per exemplar block that looks them up."""
+    return tuple((s, e, text[s:e]) for s, e in _spans(text))
+
+
 class VectorStore(Protocol):
     """Embeddings kept between processes and runs (the database's embedding cache), by the model's id and
     the text's hash (:func:`text_hash`); a vector is :data:`DIMENSIONS` values as :data:`VECTOR_FORMAT` bytes.
@@ -608,7 +615,7 @@ def prefetch(texts: Iterable[str], blocks: Iterable[Exemplars] = ()) -> None:
     _PREFETCHED.update(fresh)
     unique = {block.digest: block for block in blocks}
     if unique:
-        said = list(dict.fromkeys(text[s:e] for text in texts for s, e in _spans(text)))
+        said = list(dict.fromkeys(sentence for text in texts for _, _, sentence in _said(text)))
         embedded = _Embedded(said)  # the batch's vectors, looked up once for all blocks
         with _one_blas_thread():  # on a busy machine a second BLAS thread made these products 1.2-50x slower
             for block in unique.values():
@@ -703,11 +710,11 @@ def _compare(exemplars: Exemplars, said: list[str], vectors: np.ndarray) -> Iter
 
 
 def _read(turns: Iterable[TurnView], exemplars: Exemplars) -> Iterator[Hit]:
-    spans = [(turn, s, e) for turn in turns for s, e in _spans(turn.text)]
-    said = [turn.text[s:e] for turn, s, e in spans]
+    spans = [(turn, s, e, sentence) for turn in turns for s, e, sentence in _said(turn.text)]
+    said = [sentence for _, _, _, sentence in spans]
     table = _table(exemplars, said) if said else {}
     threshold, margin, positive = exemplars.threshold, exemplars.margin, exemplars.positive
-    for (turn, s, e), sentence in zip(spans, said):
+    for turn, s, e, sentence in spans:
         similarity, index, negative = table[sentence]
         matched = similarity >= threshold and (negative is None or similarity - negative >= margin)
         yield Hit(turn, s, e, round(similarity, 3), positive[index] if positive else "", matched)
@@ -771,9 +778,8 @@ def _table_hits(turns: Sequence[TurnView], exemplars: Exemplars, *, first: bool)
     threshold, margin = exemplars.threshold, exemplars.margin
     found: list[Hit] = []
     for turn in turns:
-        said = turn.text
-        for s, e in _spans(said):
-            finding = table.get(said[s:e])
+        for s, e, sentence in _said(turn.text):
+            finding = table.get(sentence)
             if finding is None:
                 return None
             similarity, index, negative = finding

@@ -48,10 +48,13 @@ class Phrases:
         self._pattern: re.Pattern[str] | None = None
         self._needs = needs
         self._words = frozenset(word for need in needs if need for group in need for word in group)
-        separate = bool(self._words) and all(literals.width(part) > 0 for part in parts[nonempty:])
-        # one alternative: the whole pattern (its needs still clear the list's bit where a text cannot match)
-        self._alternatives = ([re.compile(part, re.IGNORECASE) for part in parts] if separate and len(parts) > 1
-                              else None)
+        # a part with needs matches no empty string (``literals.needs`` gives none then): only the others are parsed
+        separate = bool(self._words) and all(need is not None or literals.width(part) > 0
+                                             for part, need in zip(parts[nonempty:], needs[nonempty:]))
+        # one alternative: the whole pattern (its needs still clear the list's bit where a text cannot match); each
+        # alternative is compiled when a text first keeps it (most lists hold many that few texts ever need)
+        self._alternatives: list[re.Pattern[str] | None] | None = ([None] * len(parts)
+                                                                   if separate and len(parts) > 1 else None)
         self._kept: dict[frozenset[str], list[re.Pattern[str]]] = {}
         # which alternatives a set of present words can keep: those that need nothing, and by each word of an
         # alternative's first need, the alternatives it may keep (its other need is then checked)
@@ -88,9 +91,16 @@ class Phrases:
         candidates = set(self._always)
         for word in present:
             candidates.update(by_word.get(word, ()))
-        alternatives = self._alternatives or []
-        return [alternatives[i] for i in sorted(candidates)
+        return [self._alternative(i) for i in sorted(candidates)
                 if (need := needs[i]) is None or all(not group.isdisjoint(present) for group in need[1:])]
+
+    def _alternative(self, i: int) -> re.Pattern[str]:
+        """The ``i``-th part compiled on its own (on first use)."""
+        alternatives = self._alternatives or []
+        found = alternatives[i]
+        if found is None:
+            found = alternatives[i] = re.compile(self._parts[i], re.IGNORECASE)
+        return found
 
 
 _KEPT = 4096  # sets of present words remembered per phrase list
