@@ -355,8 +355,8 @@ def email_span(text: str, *, domain_heard: bool = False) -> PIISpan | None:
     if end is None and domain_heard or end is not None and _WEB_PATH.match(text, end):
         return None
     if end is None:  # the domain misheard: to the end of the sentence
-        stop = re.search(r"[?!]|\.(?:\s|$)", text[sign.end():])
-        end = sign.end() + (stop.start() if stop else len(text[sign.end():].rstrip()))
+        stop = _SENTENCE_STOP.search(text, sign.end())
+        end = stop.start() if stop else sign.end() + len(text[sign.end():].rstrip())
     return PIISpan("email", first.start(), end) if end > first.start() else None
 
 

@@ -392,6 +392,17 @@ def _read_backs(turns: Sequence[TurnText], found: dict[int, list[tuple[str, int,
                 yield index, kind, *norm.source(group.start(), group.end())
 
 
+def _after_emails(turns: Sequence[TurnText], found: Mapping[int, Sequence[tuple[str, int, int]]]
+                  ) -> Iterator[tuple[int, TurnText, list[str]]]:
+    """Each turn of the other speaker within :data:`READ_BACK_S` of a turn that gave e-mail addresses (in ``found``):
+    (its index, the turn, the addresses given)."""
+    for index in range(1, len(turns)):
+        turn, before = turns[index], turns[index - 1]
+        given = [before.text[s:e] for kind, s, e in found.get(index - 1, ()) if kind == "email"]
+        if given and before.speaker != turn.speaker and turn.start_s - before.end_s <= READ_BACK_S:
+            yield index, turn, given
+
+
 def _emails_read_back(turns: Sequence[TurnText], found: Mapping[int, Sequence[tuple[str, int, int]]]
                       ) -> Iterator[tuple[int, str, int, int]]:
     """An e-mail address read back by the other speaker right after it was given (:data:`READ_BACK_S`: "Let me read
@@ -400,11 +411,7 @@ def _emails_read_back(turns: Sequence[TurnText], found: Mapping[int, Sequence[tu
     a lead-in ("at about three fifteen" is none), said as a read-back (:data:`_READ_BACK_CUE`: "let me read that
     back", "so that's") or sharing a word with the address given (:func:`~qa_toolkit.transcribe.answers.same_address`):
     "you can also log in at our site dot com" is none: (turn, kind, start, end)."""
-    for index in range(1, len(turns)):
-        turn, before = turns[index], turns[index - 1]
-        given = [before.text[s:e] for kind, s, e in found.get(index - 1, ()) if kind == "email"]
-        if before.speaker == turn.speaker or turn.start_s - before.end_s > READ_BACK_S or not given:
-            continue
+    for index, turn, given in _after_emails(turns, found):
         starts = [0, *(m.end() for m in _SENTENCE_END.finditer(turn.text))]
         for start, stop in zip(starts, [*starts[1:], len(turn.text)]):
             hit = email_span(turn.text[start:stop], domain_heard=True)
@@ -419,11 +426,8 @@ def _emails_put_right(turns: Sequence[TurnText], found: Mapping[int, Sequence[tu
     "So seren pryca at yahoo dot com?" / "No, p r y c e, pryce."): a turn that starts with a correction ("no",
     "not", "actually") and goes on with a word of that address (:func:`~qa_toolkit.transcribe.answers.same_address`)
     or letters spelled one by one; the words after the correction to the end of the turn: (turn, kind, start, end)."""
-    for index in range(1, len(turns)):
-        turn, before = turns[index], turns[index - 1]
-        given = [before.text[s:e] for kind, s, e in found.get(index - 1, ()) if kind == "email"]
-        lead = _PUT_RIGHT.match(turn.text)
-        if before.speaker == turn.speaker or turn.start_s - before.end_s > READ_BACK_S or not given or lead is None:
+    for index, turn, given in _after_emails(turns, found):
+        if (lead := _PUT_RIGHT.match(turn.text)) is None:
             continue
         rest = turn.text[lead.end():].rstrip(_EDGE)
         if rest and (_SPELLED_LETTERS.search(rest) or any(same_address(address, rest) for address in given)):
