@@ -32,8 +32,8 @@ CUES: dict[str, tuple[str, ...]] = {
         r"listened|paid|followed|made\s+sure|bothered)\b",
         rf"\b{_YOU}\s+(?:never|didn't|did\s+not|don't|can't|couldn't)\s+(?:even\s+)?(?:bother|read|check|listen|"
         r"look|manage|remember|keep)\w*\b",
-        rf"(?<!not\s)(?<!n't\s)\b(?:on|down\s+to|up\s+to)\s+{_YOU}\b[.!]?$", r"\b(?:your|ur)\s+(?:own\s+)?(?:fault|mistake|lookout|"
-        r"responsibility|job\s+to)\b",
+        rf"(?<!not\s)(?<!n't\s)\b(?:on|down\s+to|up\s+to)\s+{_YOU}\b[.!]?$",
+        r"\b(?:your|ur)\s+(?:own\s+)?(?:fault|mistake|lookout|responsibility|job\s+to)\b",
         r"\b(?:people|customers|folks|anyone|most\s+people)\s+who\s+(?:actually\s+|bother\s+to\s+)?(?:read|check|"
         r"listen|pay\s+attention|open|look)\w*\b",
     ),
@@ -102,7 +102,8 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\b(?:will|'ll|can|could|might|may)\b",
         r"\bbottom\s+of\s+the\s+(?:pile|list|queue|heap)\b", r"\bflag\s+(?:you|your|the)\s+(?:\w+\s+){0,2}for\b",
         r"\bwe\s+know\s+(?:where|when|who)\b", r"\b(?:think|have\s+a\s+think)\s+about\s+how\s+you'd\s+like\b",
-        r"\b(?:ban|blacklist|report)\s+you\b", r"\b(?:nice|polite|pleasant)\s+(?:people|customers)\b[^.!?]{0,30}?\bfirst\b",
+        r"\b(?:ban|blacklist|report)\s+you\b",
+        r"\b(?:nice|polite|pleasant)\s+(?:people|customers)\b[^.!?]{0,30}?\bfirst\b",
     ),
     # "tenants like you", "not for everyone", "not going to hold your hand", "grown-ups read"
     "belittle": (

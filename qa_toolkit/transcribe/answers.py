@@ -43,7 +43,8 @@ ASKED: dict[str, tuple[str, ...]] = {
              "front of the card", "off the front", "embossed", "on the plastic", "sixteen digits", "fifteen digits",
              "card s number", "card s own number", "full card", "number off the card", "16 digits", "15 digits",
              "long one"),
-    "expiry": ("expiry", "expiration", "expires", "expire", "expired", "expiring", "exp", "exp date", "valid thru", "valid through",
+    "expiry": ("expiry", "expiration", "expires", "expire", "expired", "expiring", "exp", "exp date", "valid thru",
+               "valid through",
                "valid until", "good thru", "good through", "end date", "month and year", "run out", "runs out",
                "date on the front", "date on the card", "date on it", "valid to", "valid till",
                "good till", "good until", "lapse", "lapses", "stops working", "stop working",
@@ -120,8 +121,9 @@ _CODE_CUT = re.compile(r"(?<![\d$£€.,])(?:\d(?:, | |-| -)\d|\d\d)(?![\d]|[.,]
 _CODE_TWICE = re.compile(r"(?<![\d.,])(\d{3,4})\1(?![\d]|[.,]\d)")
 # digits that go on after a card's in its answer, at most three words between that name nothing else: a group said
 # again or put right ("4815, yeah, 4815", "9471, no, sorry, 8"); a date's, a code's or another number's cue ends it
-_CARD_MORE = re.compile(rf"(?i)[ ,.;-]+(?:(?!(?:{_MONTHS}|exp\w*|valid|good|code|security|cvv|cvc|cv2|back|date|month|year|"
-                        r"order|ref\w*|phone|mobile|ext\w*|account|and)\b)[a-z']+[ ,.;-]+){0,3}\d+(?:[ -]\d+)*")
+_CARD_MORE = re.compile(rf"(?i)[ ,.;-]+(?:(?!(?:{_MONTHS}|exp\w*|valid|good|code|security|cvv|cvc|cv2|back|"
+                        r"date|month|year|order|ref\w*|phone|mobile|ext\w*|account|and)\b)[a-z']+[ ,.;-]+){0,3}"
+                        r"\d+(?:[ -]\d+)*")
 _SAID_AGAIN = re.compile(r"(?i)[ ,.;-]+(?:(?:yeah|yes|so|that's|thats|that|is|again|sorry)[ ,.;-]+){0,2}(\d[\d ,-]*\d)")
 _DIGITS_ONLY = re.compile(r"\D")
 _DIGITS = re.compile(r"(?<![a-z])\d+(?![a-z])", re.I)

@@ -66,8 +66,10 @@ READ_BACK_S = 8.0  # a correction starts within this many seconds of the read-ba
 _READ_BACK_CUE = re.compile(r"(?i)\b(?:read (?:that|it|this|them) back|read back|repeat (?:that|it|this)|so that'?s|"
                             r"so it'?s|(?:just )?to (?:confirm|check)|let me confirm|double.?check)\b")
 # the start of a turn that puts an address right ("No. ", "Nope, it's ", "Not quite, ")
-_PUT_RIGHT = re.compile(r"(?i)^\W*(?:no(?:pe)?|not quite|not|actually|wrong)\b[\s,.;:!-]*(?:(?:sorry|it'?s|it is|that'?s)\b[\s,.;:!-]*)*")
-_SPELLED_LETTERS = re.compile(r"(?i)(?<![\w'])(?:[a-z][\s,.-]+){2,}[a-z](?![\w'])|(?<![\w'])[a-z](?:-[a-z]){2,}(?![\w'])")
+_PUT_RIGHT = re.compile(r"(?i)^\W*(?:no(?:pe)?|not quite|not|actually|wrong)\b[\s,.;:!-]*"
+                        r"(?:(?:sorry|it'?s|it is|that'?s)\b[\s,.;:!-]*)*")
+_SPELLED_LETTERS = re.compile(r"(?i)(?<![\w'])(?:[a-z][\s,.-]+){2,}[a-z](?![\w'])"
+                              r"|(?<![\w'])[a-z](?:-[a-z]){2,}(?![\w'])")
 BACKCHANNEL_WORDS = {"mhm", "mm", "hm", "hmm", "mmhmm", "uh", "huh", "um", "ah", "okay", "ok", "yep", "yup", "yeah",
                      "yes", "right", "alright", "go", "on", "got", "it", "sure", "thanks", "thank", "you", "i", "see",
                      "great", "perfect", "and", "continue", "next", "keep", "going", "ahead", "please", "good", "cool",
