@@ -34,7 +34,6 @@ BEAM_SIZE = 5
 # before them, "My card number is ...", makes Whisper skip the answer's first words as if they had been said).
 PROMPTS = {"card": "4012 8888 8888 1881", "expiry": "05/29", "cvv": "737", "ssn": "123-45-6789",
            "phone": "415-555-0132", "account": "40128834"}
-KINDS = tuple(PROMPTS)
 
 Transcribe = Callable[[np.ndarray, TranscriptionOptions], Iterable[Segment]]
 
