@@ -2682,6 +2682,354 @@ def fp_call_d13(i: int, rng: random.Random) -> list[dict]:
             {"customer": "Thanks."}]
 
 
+# --- d14 (issue 14, round 14): a dev batch by a new writer, numbers read over a bad line ---------------------------
+# Dev, tuned on. Written in round 14 before reading the detector's code or any test batch's scripts or misses: how
+# people read numbers when the line is bad. The agent loses part of a card ("you broke up after four one two") and the
+# customer says it again from the start or from the lost group; a card type named before the number ("it's a Visa");
+# sixteen digits rattled off with no pause; a customer who reads a group and waits while the agent repeats it back
+# (each repeat labelled: said in clear); a non-native caller ("tree", "is expire twelve, two thousand twenty nine");
+# a card volunteered in the first turn; phone numbers with "area code", "plus one", "my cell is", said again after "you
+# cut out"; SSNs as "S S N is", in hundreds and pairs ("five twelve, thirty four, sixty seven eighty nine"); e-mail
+# addresses with "k as in kite", the agent asking "m for mike or n for nancy?", "first initial then last name",
+# "g mail". Line noise 10-18 dB SNR, mu-law, lower right-channel gain. Firms: Gannet Mutual, Redfern Telecom, Cobalt
+# Home Insurance, Wrenfield Bank.
+
+FIRMS_D14 = ["Gannet Mutual", "Redfern Telecom", "Cobalt Home Insurance", "Wrenfield Bank"]
+AGENTS_D14 = ["Bryony", "Tariq", "Soo-jin", "Wes"]
+CARD_TYPES_D14 = {"4": "Visa", "5": "Mastercard", "3": "Amex", "6": "Discover"}
+BROKE_D14 = ["Sorry, you broke up there. I got {g}, then nothing.", "You're cutting out, after {g} I lost you.",
+             "Sorry, the line's terrible, can you say it again from {g}?"]
+
+
+def spoken_d14(digits: str, habit: int) -> str:
+    """A group as this writer's callers say it: "oh" or "zero", pairs, or hundreds and pairs ("five twelve")."""
+    habit %= 4
+    if habit == 1 and len(digits) % 2 == 0:
+        return " ".join(two_digits(digits[k:k + 2]) for k in range(0, len(digits), 2))
+    if habit == 2 and len(digits) == 3 and digits[0] != "0" and digits[1] != "0":
+        return f"{WORDS[int(digits[0])]} {two_digits(digits[1:])}"
+    zero = "zero" if habit == 3 else "oh"
+    return " ".join(zero if c == "0" else WORDS[int(c)] for c in digits)
+
+
+def expiry_d14(month: int, year: int, habit: int) -> str:
+    """An expiry date: "oh six slash twenty-eight", "March twenty thirty", "twelve, two thousand twenty nine"."""
+    yy = two_digits(f"{year:02d}")
+    return [f"{two_digits(f'{month:02d}')} slash {yy}", f"{MONTHS[month - 1]} twenty {yy}",
+            f"{small_number(month)}, two thousand {yy}", f"{WORDS[month] if month < 10 else small_number(month)} {yy}",
+            f"end of {MONTHS[month - 1]}, {yy}"][habit % 5]
+
+
+def card_call_d14(i: int, rng: random.Random) -> list[dict]:
+    """A card over a bad line: lost and said again, named by type first, rattled off, repeated back group by group,
+    by a non-native caller, or volunteered in the first turn; then the expiry and the code."""
+    amex = i % 8 == 4
+    number = luhn_complete("37" if amex else rng.choice(["4", "5", "6011"]), 15 if amex else 16, rng)
+    sizes = [4, 6, 5] if amex else [4, 4, 4, 4]
+    groups, pos = [], 0
+    for size in sizes:
+        groups.append(number[pos:pos + size])
+        pos += size
+    said = [spoken_d14(g, i + n if i % 8 != 6 else 0) for n, g in enumerate(groups)]
+    if i % 8 == 6:
+        said = [" ".join({"3": "tree"}.get(c, "zero" if c == "0" else WORDS[int(c)]) for c in g) for g in groups]
+    firm, agent = FIRMS_D14[i % 4], AGENTS_D14[i % 4]
+    month, year = rng.randrange(1, 13), rng.randrange(26, 33)
+    code = "".join(str(rng.randrange(10)) for _ in range(4 if amex else 3))
+    utts: list[dict] = [{"agent": f"{firm}, you're through to {agent}."}]
+    habit = i % 8
+    if habit == 7:
+        utts += [{"customer": f"Hiya, I want to pay what I owe, card's {span('card', ', '.join(said))}."},
+                 {"agent": "Slow down, slow down! Okay, I think I got that. Who am I speaking with?"},
+                 {"customer": "Dana Whitlock."}]
+    else:
+        utts += [{"customer": rng.choice(["Hi, I need to make a payment, the app won't let me.",
+                                          "Yeah hi, paying my premium, the line's awful, sorry.",
+                                          "Hello? Hello, can you hear me? I want to pay a bill."])},
+                 {"agent": rng.choice(["Sure, what card are we using?", "No worries. The long number on the card?",
+                                       "I can hear you. Go ahead with the card."])}]
+    if habit == 0:
+        utts += [{"customer": f"{span('card', ', '.join(said[:2]))}, {span('card', ', '.join(said[2:]))}."},
+                 {"agent": rng.choice(BROKE_D14).format(g=said[1])},
+                 {"customer": f"Okay. {span('card', ', '.join(said))}. Did you get that?"},
+                 {"agent": "Got it that time."}]
+    elif habit == 1:
+        utts += [{"customer": f"It's a {CARD_TYPES_D14[number[0]]}. {span('card', ', '.join(said))}."}]
+    elif habit == 2:
+        utts += [{"customer": f"Right, {span('card', ' '.join(WORDS[int(c)] for c in number))}.", "gap": 0.2},
+                 {"agent": f"Let me read that back. {span('card', ', '.join(spoken_d14(g, 0) for g in groups))}?"},
+                 {"customer": "Yep, that's it."}]
+    elif habit == 3:
+        half = said[1].split()
+        utts += [{"customer": f"Hang on, the light's bad in here. {span('card', said[0] + ', ' + ' '.join(half[:2]))},"
+                              f" uh, {span('card', ' '.join(half[2:]) + ', ' + ', '.join(said[2:]))}."}]
+    elif habit == 5:
+        for n, g in enumerate(said):
+            utts.append({"customer": f"{span('card', g)}.", "gap": 0.3})
+            utts.append({"agent": f"{span('card', spoken_d14(groups[n], 0))}, yep.", "gap": 0.2})
+    else:
+        utts += [{"customer": f"{rng.choice(['', 'Okay so ', 'Um, '])}{span('card', ', '.join(said))}."}]
+    if habit == 5:
+        pass
+    utts += [{"agent": rng.choice(["And the expiry?", "Date on the front?", "When does it expire?"])}]
+    if habit == 6:
+        utts += [{"customer": f"Is expire {span('expiry', expiry_d14(month, year, 2))}."}]
+    else:
+        utts += [{"customer": f"{rng.choice(['', 'Uh, ', 'It says '])}{span('expiry', expiry_d14(month, year, i))}."}]
+    code_said = " ".join(WORDS[int(c)] for c in code) if i % 3 else spoken_d14(code, 2)
+    code_ask = "And the four digits on the front." if amex else "And the three digits on the back."
+    utts += [{"agent": rng.choice([code_ask, "Security code?", "Then the CVV and we're done."])}]
+    if i % 4 == 1:
+        utts += [{"customer": f"{span('cvv', code_said)}."},
+                 {"agent": "Sorry, was that the last bit? It crackled."},
+                 {"customer": f"Yeah, {span('cvv', code_said)}.", "gap": 0.4}]
+    else:
+        utts += [{"customer": f"{rng.choice(['', 'It is ', 'The code is '])}{span('cvv', code_said)}."}]
+    utts += [{"agent": rng.choice(["Lovely, that's gone through, a hundred and eighteen forty.",
+                                   "All done, confirmation's on its way, the amount was sixty two fifty.",
+                                   "Payment taken. Anything else?"])},
+             {"customer": "No, that's it, cheers."}]
+    return utts
+
+
+def phone_d14(rng: random.Random) -> str:
+    return rng.choice(["415", "212", "773", "206", "617", "404"]) + f"{rng.randrange(2, 10)}{rng.randrange(100):02d}" \
+        + f"{rng.randrange(10000):04d}"
+
+
+def contact_call_d14(i: int, rng: random.Random) -> list[dict]:
+    """An SSN and a phone number over a bad line: "S S N is", hundreds and pairs, "area code", "plus one", "my cell
+    is", said again after the line drops."""
+    ssn = f"{rng.randrange(100, 900):03d}{rng.randrange(10, 100):02d}{rng.randrange(1000, 10000):04d}"
+    phone = phone_d14(rng)
+    firm, agent = FIRMS_D14[(i + 1) % 4], AGENTS_D14[(i + 2) % 4]
+    a, b, c = ssn[:3], ssn[3:5], ssn[5:]
+    ssn_said = [f"{spoken_d14(a, 0)}, {spoken_d14(b, 0)}, {spoken_d14(c, 0)}",
+                f"{spoken_d14(a, 2)}, {two_digits(b)}, {two_digits(c[:2])} {two_digits(c[2:])}",
+                f"{spoken_d14(a, 3)} {spoken_d14(b, 3)} {spoken_d14(c, 3)}"][i % 3]
+    utts: list[dict] = [{"agent": f"{firm}, {agent} speaking, how can I help?"},
+                        {"customer": rng.choice(["Hi, I need to change my details, I've got a new phone.",
+                                                 "Hello, yes, I'm locked out of my account online.",
+                                                 "Hi. Calling about a letter I got. Can you hear me okay?"])},
+                        {"agent": rng.choice(["I'll need to check it's you. Social security number?",
+                                              "Before I go in, can I take your social to verify?",
+                                              "Sure. First, the SSN on the account, please."])}]
+    if i % 3 == 2:
+        utts += [{"customer": f"S S N is {span('ssn', ssn_said)}."}]
+    elif i % 3 == 1:
+        utts += [{"customer": f"{span('ssn', spoken_d14(a, 0))}... {span('ssn', spoken_d14(b, 0))}..."},
+                 {"agent": "Sorry, I missed the rest, it went all crackly."},
+                 {"customer": f"Okay, from the top. {span('ssn', ssn_said)}.", "gap": 0.4}]
+    else:
+        utts += [{"customer": f"Yep, it's {span('ssn', ssn_said)}."}]
+    utts += [{"agent": rng.choice(["Thanks, that's you. What's the new number?",
+                                   "Great. And the best number for you now?",
+                                   "That's matched. Which number should we have on file?"])}]
+    ph = [spoken_d14(phone[:3], 0), spoken_d14(phone[3:6], 0), spoken_d14(phone[6:], 1 if i % 2 else 0)]
+    style = i % 4
+    if style == 0:
+        utts += [{"customer": f"Area code {span('phone', ph[0])}, then {span('phone', ph[1] + ', ' + ph[2])}."}]
+    elif style == 1:
+        utts += [{"customer": f"My cell is {span('phone', 'plus one, ' + ', '.join(ph))}."}]
+    elif style == 2:
+        parts = (phone[:3], phone[3:6], phone[6:])
+        utts += [{"customer": f"{span('phone', ph[0] + ', ' + ph[1])}..."},
+                 {"agent": "You cut out, I got the first six."},
+                 {"customer": f"Sorry, I'm on the train. {span('phone', ', '.join(ph))}.", "gap": 0.4},
+                 {"agent": f"So {span('phone', ', '.join(spoken_d14(p, 0) for p in parts))}?"},
+                 {"customer": "That's the one."}]
+    else:
+        utts += [{"customer": f"You can reach me on {span('phone', ', '.join(ph))}, any time after five."}]
+    utts += [{"agent": rng.choice(["Done, updated. You'll get a text in about ten minutes.",
+                                   "That's changed. The reset link goes out within the hour."])},
+             {"customer": "Thank you."}]
+    return utts
+
+
+SAY_AS_D14 = {"a": "apple", "b": "boy", "c": "cat", "d": "dog", "e": "egg", "f": "fox", "k": "kite", "l": "lemon",
+              "m": "mike", "n": "nancy", "p": "pen", "r": "robert", "s": "sam", "t": "tango", "w": "william"}
+
+
+def mail_call_d14(i: int, rng: random.Random) -> list[dict]:
+    """An e-mail address over a bad line: spelled with "as in", an initial and a surname, "g mail", the agent asking
+    which letter it was, digits in it."""
+    first, last = rng.choice(["kiran", "wendell", "nadia", "ros", "tamsin", "felix"]), \
+        rng.choice(["kowal", "ambrose", "patel", "stroud", "lemke", "daley"])
+    domain = [("gmail", "com", "g mail dot com"), ("yahoo", "com", "yahoo dot com"),
+              ("hotmail", "co.uk", "hotmail dot co dot uk"), ("outlook", "com", "outlook dot com")][i % 4]
+    style = i % 6
+    letters = ", ".join(f"{ch} as in {SAY_AS_D14[ch]}" if ch in SAY_AS_D14 and k < 3 else ch
+                        for k, ch in enumerate(last))
+    local = [f"{first[0]}, {last}", f"{first} dot {last} {two_digits(str(rng.randrange(70, 100)))}",
+             f"{first}, then {letters}", f"{first} underscore {last}", f"{last} {first[0]} {rng.randrange(1, 10)}",
+             f"{first}{last}"][style]
+    if style == 4:
+        local = f"{last} {first[0]} {WORDS[rng.randrange(1, 10)]}"
+    utts: list[dict] = [{"agent": f"{FIRMS_D14[i % 4]}, this is {AGENTS_D14[(i + 3) % 4]}."},
+                        {"customer": "Hi, I never got my renewal documents."},
+                        {"agent": rng.choice(["Let me resend them. What e-mail have you got?",
+                                              "I'll send them again. Where to?",
+                                              "Okay, what address do you want them at, e-mail wise?"])}]
+    if style == 0:
+        utts += [{"customer": f"First initial and last name, so {span('email', local + ' at ' + domain[2])}."}]
+    elif style == 2:
+        utts += [{"customer": f"{span('email', local + ' at ' + domain[2])}."},
+                 {"agent": f"Was that {last[0]} for {'mike' if last[0] != 'm' else 'nancy'}?"},
+                 {"customer": f"No, {last[0]} as in {SAY_AS_D14.get(last[0], last[0])}.", "gap": 0.3}]
+    elif style == 5:
+        utts += [{"customer": f"It's {span('email', local + ' at ' + domain[2])}, all one word, lowercase."},
+                 {"agent": "Sorry, the line, can you spell the name part?"},
+                 {"customer": f"{span('email', ', '.join(first) + ', ' + ', '.join(last))}.", "gap": 0.4}]
+    else:
+        utts += [{"customer": f"{rng.choice(['', 'Yeah, ', 'It is '])}{span('email', local + ' at ' + domain[2])}."}]
+    utts += [{"agent": rng.choice(["Sent. Give it five minutes, check your junk folder.",
+                                   "Done, they're on the way. Your renewal is two hundred and six pounds."])},
+             {"customer": "Thanks."}]
+    return utts
+
+
+# --- d15 (issue 14, round 14): a dev batch by the same writer: calls like real ones, numbers that are no PII ------
+# Dev, tuned on. Written with d14 before reading the detector: the shapes of real calls around the numbers (hold music
+# while the agent checks, a transfer to a supervisor who asks for the number again, a relative on the customer's line
+# reading from the card, a customer reading an old card then the new one, small talk between numbers), and calls full
+# of numbers right after cue words that are no personal data: a confirmation number read in fours (failing Luhn) after
+# a payment, a case number read 3-2-4 like a social, the firm's own freephone number, the card "ending in" four
+# digits, a zip code, a date of birth, a balance and amounts, a policy and a routing number, a promo code with digits,
+# an order number after "what's the number?", a flat number and a street number.
+
+def voices_d15(rng: random.Random, n: int) -> dict:
+    """voices_d10's range, a relative on the customer's line, and a supervisor."""
+    voices = voices_d10(rng, n)
+    voices["relative"] = {"pitch": round(rng.uniform(1.2, 1.4), 2), "speed": round(rng.uniform(0.9, 1.0), 2),
+                          "side": "right"}
+    voices["supervisor"] = {"pitch": round(rng.uniform(0.78, 0.88), 2), "speed": 0.95}
+    return voices
+
+
+def real_call_d15(i: int, rng: random.Random) -> list[dict]:
+    """A card, phone or e-mail given in a call shaped like a real one: hold, a supervisor asking again, a relative."""
+    number = luhn_complete(rng.choice(["4", "5"]), 16, rng)
+    fours = [spoken_d14(number[k:k + 4], i + k) for k in range(0, 16, 4)]
+    phone = phone_d14(rng)
+    ph = ", ".join(spoken_d14(p, i) for p in (phone[:3], phone[3:6], phone[6:]))
+    month, year = rng.randrange(1, 13), rng.randrange(26, 33)
+    code = "".join(str(rng.randrange(10)) for _ in range(3))
+    firm, agent = FIRMS_D14[i % 4], AGENTS_D14[(i + 1) % 4]
+    shape = i % 5
+    utts: list[dict] = [{"agent": f"Thanks for calling {firm}, {agent} here."}]
+    if shape == 0:  # hold, then the card
+        utts += [{"customer": "Hi, my direct debit bounced and I want to pay it now."},
+                 {"agent": "Let me pull that up, bear with me."}, {"hold": 6},
+                 {"agent": "Thanks for holding. It's ninety four twenty outstanding. Card number when you're ready?"},
+                 {"customer": f"{span('card', ', '.join(fours))}."},
+                 {"agent": "Expiry and security code?"},
+                 {"customer": f"{span('expiry', expiry_d14(month, year, i + 1))}, "
+                              f"and {span('cvv', spoken_d14(code, 0))}."}]
+    elif shape == 1:  # supervisor asks again
+        utts += [{"customer": "I was told to ask for a supervisor about the refund."},
+                 {"agent": "One moment, I'll put you through."}, {"hold": 4},
+                 {"supervisor": "Hi, Marguerite, I'm the team lead. I just need to re-verify you. Your phone number?"},
+                 {"customer": f"It's {span('phone', ph)}."},
+                 {"supervisor": "Thank you. The refund of three hundred and twelve dollars goes out today."}]
+    elif shape == 2:  # a relative reads from the card
+        utts += [{"customer": "Hi, I'm paying for my mum's bill, she's here, she's got the card."},
+                 {"agent": "That's fine. The card number?"},
+                 {"customer": "Mum, read the number out. Loud."},
+                 {"relative": f"{span('card', ', '.join(fours[:2]))}..."},
+                 {"agent": "Mhm.", "gap": 0.2},
+                 {"relative": f"{span('card', ', '.join(fours[2:]))}.", "gap": 0.3},
+                 {"agent": "And the date on it?"},
+                 {"relative": f"It says {span('expiry', expiry_d14(month, year, 0))}."}]
+    elif shape == 3:  # an old card then the new one
+        old = luhn_complete("4", 16, rng)
+        utts += [{"customer": "Hi, I need to update the card you've got, it expired."},
+                 {"agent": "Sure, the new card number?"},
+                 {"customer": f"{span('card', ', '.join(spoken_d14(old[k:k + 4], 0) for k in range(0, 16, 4)))}, oh no"
+                              ", that's the old one, sorry."},
+                 {"agent": "No problem, the new one then."},
+                 {"customer": f"{span('card', ', '.join(fours))}. And it's good till "
+                              f"{span('expiry', expiry_d14(month, year, 3))}.", "gap": 0.6}]
+    else:  # small talk between numbers, an e-mail at the end
+        name = rng.choice(["lou", "imogen", "raf", "cass"])
+        address = f"{name} {two_digits(str(rng.randrange(10, 99)))} at gmail dot com"
+        utts += [{"customer": "Hiya, my internet's down again, third time this month."},
+                 {"agent": "Sorry about that. Can I take a number in case we get cut off?"},
+                 {"customer": f"{span('phone', ph)}. It's been down since Tuesday, about four o'clock."},
+                 {"agent": "I see an outage in your area, fixed by six tonight. Can I e-mail you the credit?"},
+                 {"customer": f"Yes, {span('email', address)}."}]
+    utts += [{"agent": rng.choice(["Anything else today?", "That's all sorted for you."])},
+             {"customer": "No, that's everything, thanks."}]
+    return utts
+
+
+def fp_call_d15(i: int, rng: random.Random) -> list[dict]:
+    """No personal data: numbers right after cue words that are not cards, phones, SSNs, accounts or addresses."""
+    conf = luhn_failing(16, rng)
+    fours = ", ".join(spoken_d14(conf[k:k + 4], 0) for k in range(0, 16, 4))
+    case = f"{rng.randrange(100, 999)}{rng.randrange(10, 99)}{rng.randrange(1000, 9999)}"
+    firm, agent = FIRMS_D14[i % 4], AGENTS_D14[i % 4]
+    calls = [
+        [{"agent": f"{firm}, {agent}."},
+         {"customer": "Hi, I paid earlier and didn't get a confirmation number."},
+         {"agent": f"Let me see. Yes, your confirmation number is {fours}."},
+         {"customer": "Thanks. And the amount was four hundred and twelve?"},
+         {"agent": "Four hundred and twelve fifty, yes."}],
+        [{"agent": f"{firm}, {agent} speaking."},
+         {"customer": "Hi, I'm calling about my complaint, the case number is "
+                      f"{spoken_d14(case[:3], 0)}, {spoken_d14(case[3:5], 0)}, {spoken_d14(case[5:], 0)}."},
+         {"agent": "Thanks. It's with the team, they'll reply within five working days."},
+         {"customer": "Okay, and if I need to chase it?"},
+         {"agent": "Ring us free on one eight hundred, five five five, oh one nine nine, option three."}],
+        [{"agent": f"{firm}, {agent} here."},
+         {"customer": "Hi, which card do you have on file for me?"},
+         {"agent": "The one ending in four four one two, expiring next year."},
+         {"customer": "Okay, and what's my balance?"},
+         {"agent": "One thousand eight hundred and sixty dollars and nine cents, due on the twenty first."}],
+        [{"agent": f"{firm}, {agent}."},
+         {"customer": "Hi, I want a quote for home insurance."},
+         {"agent": "Sure. What's the zip code of the property?"},
+         {"customer": f"{spoken_d14(str(rng.randrange(10000, 99999)), 0)}."},
+         {"agent": "And your date of birth?"},
+         {"customer": f"The {rng.choice(['third', 'ninth', 'twenty second'])} of May, "
+                      f"nineteen {rng.choice(['eighty', 'seventy six', 'ninety one'])}."},
+         {"agent": "That's two hundred and forty nine a year, or twenty two fifty a month."}],
+        [{"agent": f"{firm}, {agent} speaking."},
+         {"customer": "Hi, I'm setting up a payment, what's your routing number?"},
+         {"agent": "Our routing number is oh two one, oh oh oh, oh two one. Put your policy number as the reference."},
+         {"customer": f"The policy number is {spoken_d14(str(rng.randrange(10**7, 10**8)), 1)}, right?"},
+         {"agent": "That's it."}],
+        [{"agent": f"{firm}, {agent}."},
+         {"customer": "Hi, I've got a promo code but the website won't take it."},
+         {"agent": "What's the code?"},
+         {"customer": f"Save, {small_number(rng.choice([20, 25, 30]))}, "
+                      f"{spoken_d14(str(rng.randrange(100, 999)), 0)}."},
+         {"agent": "That one ran out on the thirtieth of June, sorry. I can give you ten percent off instead."}],
+        [{"agent": f"{firm}, {agent}."},
+         {"customer": "Hi, I'm chasing a delivery."},
+         {"agent": "What's the number?"},
+         {"customer": f"Order {spoken_d14(str(rng.randrange(10**6, 10**7)), 0)}, dash, "
+                      f"{spoken_d14(str(rng.randrange(100, 999)), 0)}."},
+         {"agent": "It's out today, between one and three, to flat six, forty two Harrow Road."}],
+        [{"agent": f"{firm}, {agent} speaking."},
+         {"customer": "Hi, my phone keeps dropping calls. I've had it two years."},
+         {"agent": "Which model? The number on the back, under the battery?"},
+         {"customer": f"It says model S M, {spoken_d14(str(rng.randrange(1000, 9999)), 0)}, "
+                      "and version fourteen point two."},
+         {"agent": "Okay, turn it off for thirty seconds, then dial star, hash, oh six, hash."}],
+        [{"agent": f"{firm}, {agent} speaking."},
+         {"customer": "Hi, the security code you texted me didn't work."},
+         {"agent": "Don't read it out to me, I'll send a new one. It'll be six digits and lasts ten minutes."},
+         {"customer": "Okay, got it, it worked. Thanks."},
+         {"agent": "Great. Your reference for today is two seven seven, nine four."}],
+        [{"agent": f"{firm}, {agent} here."},
+         {"customer": "Hi, I'm over the limit on my data, it says twenty point five gig."},
+         {"agent": "You're on the fifteen gig plan, thirty five a month. The forty gig is forty two a month."},
+         {"customer": "Go on then, switch me from the first of next month, the eleventh is my pay day anyway."},
+         {"agent": "Done, from the first. That's twelve months from today."}],
+    ]
+    return calls[i % len(calls)] + [{"customer": "Okay, thanks, bye."}]
+
+
 # --- t7 (issue 14, round 7): a fresh test batch by another new writer -----------------------------------------
 # Test, never tuned on; written without reading the detector's code, its cue lists or t6's scripts, and measured first
 # with the detector as main had it at 0ba3be6. Other firms (Harbor Lane Insurance, Pinecrest Energy, Lumen Telecom,
@@ -3272,6 +3620,26 @@ def main() -> None:
                 "voices": voices_5(rng_d12, i),
                 "utterances": maker(i, rng_d12),
             })
+    # d14 and d15 (round 14): dev batches by a new writer (see above); dev, tuned on. Own generators (1900, 1950) and
+    # fixed seeds (14000 and 15000 on), so the batches before them stay byte for byte as they were.
+    for batch, seed, base, makers in [("d14", 1900, 14000, [("card", card_call_d14, 8), ("id", contact_call_d14, 6),
+                                                              ("mail", mail_call_d14, 6)]),
+                                      ("d15", 1950, 15000, [("real", real_call_d15, 10), ("fp", fp_call_d15, 10)])]:
+        rng_b = random.Random(seed)
+        for prefix, maker, count in makers:
+            for i in range(count):
+                name = f"{batch}-{prefix}-{i + 1:02d}"
+                out.append({
+                    "file": f"{name}.flac",
+                    "metadata": {"call_id": f"SP-{name}", "agent_id": f"a-{AGENTS_D14[i % 4].lower()}",
+                                 "queue": "payments", "split": "dev"},
+                    "seed": base + len([c for c in out if c["file"].startswith(f"{batch}-")]),
+                    "audio": {"mulaw": rng_b.random() < 0.75, "snr_db": rng_b.choice([10, 12, 15, 18]),
+                              "crosstalk_db": rng_b.choice([-26, -22]),
+                              "channel_gain_db": {"right": rng_b.choice([-3, -6, -9])}},
+                    "voices": voices_d15(rng_b, i),
+                    "utterances": maker(i, rng_b),
+                })
     header = "# Generated by make_scripts.py: edit that, not this file.\n"
     text = yaml.safe_dump({"defaults": {"audio": {"telephone": True}}, "calls": out}, sort_keys=False, width=120)
     (HERE / "calls.yaml").write_text(header + text, encoding="utf-8")
