@@ -176,3 +176,37 @@ def test_paying_over_the_phone_names_no_phone_number() -> None:
     text = "Hi, I want to pay my bill over the phone, four one seven nine of three seven six eight oh three oh three nine six two"
     assert [s.kind for s in find_pii(text, spoken=True)] == []
     assert [s.kind for s in find_pii("Call me on 415 555 267 12, thanks.", spoken=True)] == ["phone"]
+
+
+def test_a_toll_free_line_an_area_code_and_a_case_number_read_like_a_social() -> None:
+    """d14/d15 dev calls: a firm's toll-free line is nobody's phone; "area code 617, then 785 3275" is one phone number;
+    a case number read 3-2-4 is no SSN, the same digits after "social" are; "good till" names an expiry date."""
+    def hits(text: str) -> list[tuple[str, str]]:
+        return [(s.kind, text[s.start:s.end]) for s in find_pii(text, spoken=True)]
+
+    assert hits("Ring us free on one eight hundred, five five five, oh one nine nine, option three.") == []
+    assert hits("Ring us on 1 800 555 0199 or call me on 415 555 0132.") == [("phone", "415 555 0132")]
+    assert hits("Area code six one seven, then seven eight five, three two seven five.") == [
+        ("phone", "six one seven, then seven eight five, three two seven five")]
+    assert hits("The case number is 281 63 4564.") == []
+    assert hits("My social is 281 63 4564.") == [("ssn", "281 63 4564")]
+    assert hits("Card 4111 1111 1111 1111, and it's good till eight twenty seven.") == [
+        ("card", "4111 1111 1111 1111"), ("expiry", "eight twenty seven")]
+
+
+def test_a_phone_named_without_its_number_is_no_cue_for_loose_digits() -> None:
+    """One list of what names a phone without asking for its number (PHONE_NOT_ASKED, shared with the answers module):
+    nine loose digits after "over the phone" or "on the phone" are no phone number, after "call me on" they are."""
+    assert find_pii("I paid over the phone, it was 4 1 5 9 2 7 3 1 8.", kinds=["phone"]) == []
+    assert find_pii("I was on the phone to you, 4 1 5 9 2 7 3 1 8.", kinds=["phone"]) == []
+    assert [s.kind for s in find_pii("Just call me on 4 1 5 9 2 7 3 1 8.", kinds=["phone"])] == ["phone"]
+
+
+def test_a_phone_after_its_cue_written_in_groups_apart() -> None:
+    """tiny.en on the d14 dev calls: Whisper's "617. 25. 617. 126." after "my cell is", and "Area Code 206 -Vent
+    595 -6761" ("then" misheard), are phone numbers."""
+    text = "My cell is plus one. 617. 25. 617. 126."
+    assert [(s.kind, text[s.start:s.end]) for s in find_pii(text, kinds=["phone"])] == [
+        ("phone", "617. 25. 617. 126")]
+    text = "Area Code 206 -Vent 595 -6761."
+    assert [(s.kind, text[s.start:s.end]) for s in find_pii(text, kinds=["phone"])] == [("phone", "206 -Vent 595 -6761")]

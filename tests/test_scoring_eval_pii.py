@@ -18,11 +18,11 @@ def test_per_type_span_metrics_on_the_spoken_pii_calls(tmp_path: Path) -> None:
     in bench/results/spoken_pii_t6_frozen*.json; t7, 31 test calls by another new writer, in
     bench/results/spoken_pii_t7_before.json; d13, round 13's 12 dev calls for the re-decode of answers, in
     bench/results/spoken_pii_d10_d13_redecode_before.json: a code put right, "seven nine three, no, nine", is
-    missed; d12, round 12's dev batch by a new writer, in the test below.)"""
+    missed; d12, round 12's dev batch by a new writer, and d14/d15, round 14's, in the tests below.)"""
     lines = CALLS.read_text(encoding="utf-8").splitlines()
-    assert len(lines) == 395
+    assert len(lines) == 435
     kept = tmp_path / "calls.jsonl"
-    unseen = tuple(f'"SP-{batch}-' for batch in ("t5", "t6", "t7", "d13", "d12"))
+    unseen = tuple(f'"SP-{batch}-' for batch in ("t5", "t6", "t7", "d13", "d12", "d14", "d15"))
     kept.write_text("\n".join(line for line in lines if not any(u in line for u in unseen)) + "\n", encoding="utf-8")
     (report,) = [r for r in evaluate(read_labelled(kept)) if r.label == "unredacted_pii"]
     by_type = report.metrics["by_type"]
@@ -62,3 +62,21 @@ def test_per_type_span_metrics_on_chats(tmp_path: Path) -> None:
     by_type = report.metrics["by_type"]
     assert by_type["card"] == {"precision": 1.0, "recall": 1.0, "f1": 1.0, "spans_found": 1, "spans_labelled": 1}
     assert by_type["email"]["precision"] == 0.0 and by_type["phone"]["recall"] == 0.0
+
+
+def test_the_round_fourteen_dev_batches_on_their_reference_text(tmp_path: Path) -> None:
+    """d14 and d15 (40 calls by a new writer, numbers read over a bad line, calls shaped like real ones and calls of
+    numbers that are no PII): every card, date, code and SSN found (a group said back by the agent, a number cut off
+    and said again, "the SSN on the account", "good till" included); missed: a phone asked for as "which number should
+    we have on file?" and a surname spelled after "can you spell the name part?"; a card's piece too many where "the
+    old one" after an old card runs into the new card's digits. No span in the calls of numbers that are no PII (a
+    toll-free line, a case number read like a social, a promo code, a model number)."""
+    kept = tmp_path / "calls.jsonl"
+    kept.write_text("\n".join(line for line in CALLS.read_text(encoding="utf-8").splitlines()
+                              if '"SP-d14-' in line or '"SP-d15-' in line) + "\n", encoding="utf-8")
+    (report,) = [r for r in evaluate(read_labelled(kept)) if r.label == "unredacted_pii"]
+    by_type = report.metrics["by_type"]
+    assert {kind: (m["precision"], m["recall"], m["spans_labelled"]) for kind, m in by_type.items()
+            if m["spans_labelled"]} == {"card": (0.9333, 1.0, 30), "expiry": (1.0, 1.0, 14), "cvv": (1.0, 1.0, 12),
+                                        "ssn": (1.0, 1.0, 10), "phone": (1.0, 0.9286, 14), "email": (1.0, 0.8889, 9)}
+    assert not any(d["id"].startswith("SP-d15-fp-") for d in report.disagreements)

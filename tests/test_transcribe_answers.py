@@ -402,3 +402,37 @@ def test_a_month_and_year_after_a_whole_card_in_one_answer_is_its_expiry() -> No
         ("card", "6 -0 -1 -4 -3 -7 -0 -1 eight seven double three seventy five thirty eight"),
         ("expiry", "oh four thirty one")]
     assert spans("4111 1111 1111 1111, yeah, 1111") == [("card", "4111 1111 1111 1111, yeah, 1111")]
+
+
+def test_the_account_as_where_something_is_kept_asks_for_no_account_number() -> None:
+    """d14 dev calls: "the SSN on the account" asks for the SSN; "the number on your account" still for the account; "Where
+    to?" asks where to send something."""
+    assert asked_kinds("Sure. First, the SSN on the account, please.") == ["ssn"]
+    assert asked_kinds("What phone number is on the account?") == ["phone"]
+    assert asked_kinds("What's the number on your account?") == ["account"]
+    assert asked_kinds("I'll send them again. Where to?") == ["email"]
+    assert answer_spans("To Leeds, at five, on the train.", ["email"]) == []  # an answer counts with an address's sign
+
+
+def test_a_number_started_cut_off_and_said_again_from_the_top() -> None:
+    """d14 dev calls over a bad line: the digits said before the line cut out are the first of the number said again
+    in full, and of its kind; digits that are not its start are not."""
+    def spans(text: str, kind: str) -> list[tuple[str, str]]:
+        return [(h.kind, text[h.start:h.end]) for h in answer_spans(text, [kind])]
+
+    assert spans("three two four... four one..., Okay, from the top. three twenty four, forty one, forty six seventy "
+                 "four.", "ssn") == [("ssn", "three two four... four one"),
+                                     ("ssn", "three twenty four, forty one, forty six seventy four")]
+    assert spans("four one five, three six two..., Sorry, I'm on the train. four one five, three six two, two oh eight "
+                 "four.", "phone") == [("phone", "four one five, three six two"),
+                                       ("phone", "four one five, three six two, two oh eight four")]
+    assert spans("It was 12 before, now it's 415 362 2084.", "phone") == [("phone", "415 362 2084")]
+
+
+def test_a_code_said_twice_is_one_code_and_a_card_asked_for_by_what_it_pays_with() -> None:
+    """tiny.en on the d14 dev calls: "567. Yeah. 567." after a question for the date and the code is the code said
+    again, not a date and a code; "What card are we using?" asks for the card; "the S is in" is the SSN misheard."""
+    assert [(h.kind, h.start) for h in answer_spans("567., Yeah. 567.", ["expiry", "cvv"])] == [("cvv", 0)]
+    assert [h.kind for h in answer_spans("Okay, 0626, 9614.", ["expiry", "cvv"])] == ["expiry", "cvv"]
+    assert asked_kinds("Sure. What card are we using?") == ["card"]
+    assert asked_kinds("Sure. First, the S is in on the account, please.") == ["ssn"]

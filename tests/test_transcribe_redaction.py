@@ -325,3 +325,36 @@ def test_the_askers_murmur_inside_the_customers_turn_does_not_end_the_answer() -
     turns[2] = turn("agent", 7.0, "Thanks, anything else today?", step=0.1)  # after the turn: the asker speaks again
     turns[3] = turn("customer", 8.0, "Otaly .fairway .profound .me.")
     assert found(turns) == []
+
+
+def test_a_card_said_back_group_by_group_and_a_code_asked_for_with_no_card() -> None:
+    """d14/d15 dev calls: the agent saying each group back as the customer gives it ("six oh one one, yep.") says the
+    card in clear; "What's the code?" or "the number on the back" in a call with no card asks for no security code."""
+    turns = [turn("agent", 0.0, "Sure, what card are we using?"),
+             turn("customer", 2.0, "six oh one one."), turn("agent", 3.5, "six oh one one, yep."),
+             turn("customer", 5.0, "oh six three one."), turn("agent", 6.5, "oh six three one, yep."),
+             turn("customer", 8.0, "three eight eight nine."), turn("agent", 9.5, "three eight eight nine, yep."),
+             turn("customer", 11.0, "four oh four five."), turn("agent", 12.5, "four oh four five, yep.")]
+    assert [(kind, index) for kind, index, _ in said(turns, find_call_pii(turns))] == [
+        ("card", i) for i in range(1, 9)]
+    promo = [turn("agent", 0.0, "Hi, how can I help?"),
+             turn("customer", 2.0, "I've got a promo code but the website won't take it."),
+             turn("agent", 5.0, "What's the code?"), turn("customer", 7.0, "Save, twenty, three three one."),
+             turn("agent", 10.0, "Which model? The number on the back, under the battery?"),
+             turn("customer", 13.0, "It says model S M, two eight five oh.")]
+    assert find_call_pii(promo) == []
+    card = [turn("agent", 0.0, "Which card are you paying with?"),
+            turn("customer", 2.0, "The visa, it's saved, I just need to give the code."),
+            turn("agent", 5.0, "What's the code?"), turn("customer", 7.0, "Three three one.")]
+    assert said(card, find_call_pii(card)) == [("cvv", 3, "Three three one")]
+
+
+def test_the_card_asked_for_again_after_it_was_given_asks_for_its_date() -> None:
+    """tiny.en on the d14 dev calls: "State on the front." (the date on the front, misheard) right after the card was
+    given reads like a question for the card; the answer, a month and a year, is its expiry date."""
+    turns = [turn("agent", 0.0, "I can hear you. Go ahead with the card."),
+             turn("customer", 3.0, "It's a visa. 4111 1111 1111 1111."),
+             turn("agent", 9.0, "State on the front."), turn("customer", 11.0, "May 2031,"),
+             turn("agent", 13.0, "Then the CBB and we're done."), turn("customer", 15.0, "567.")]
+    assert [(kind, index) for kind, index, _ in said(turns, find_call_pii(turns))] == [
+        ("card", 1), ("expiry", 3), ("cvv", 5)]

@@ -75,22 +75,24 @@ _CVV_HEARD = re.compile(r"(?i)\b(?:security code|(?<!social )security number|cvv
                         r"(?:digits?|numbers?) on the back)\b(?:\s+is)?[\s,:?]+(?:it'?s\s+)?"
                         rf"((?=(?:[a-z']+\s+)*?{_DIGIT_SOUNDS}\b[\s,]+(?:[a-z']+\s+)*?{_DIGIT_SOUNDS}\b)"
                         r"[a-z0-9']+(?:[\s,]+[a-z0-9']+){1,3})(?=\s*(?:[.?!]|$))")
-_EXPIRY = re.compile(rf"(?i)(?<![a-z])(?:expir\w*|exp|valid (?:thru|through|until|till)|good (?:thru|through))\b\W*"
+# What names a card's expiry date ("expires", "valid thru", "good till"): the cue of the patterns below.
+_EXPIRY_CUE = r"(?:expir\w*|exp|valid (?:thru|through|until|till|to)|good (?:thru|through|till|until))"
+_EXPIRY = re.compile(rf"(?i)(?<![a-z]){_EXPIRY_CUE}\b\W*"
                      rf"(?:date\W+)?(?:is\W+)?(?:(?:the\s+)?end of\s+)?"
                      rf"((?:{_MONTHS})\s*(?:of\s+)?(?:20)?\d{{2}}|(?:month[\s-]+)?(?:(?:0\s?)?[1-9]|1[0-2]),?\s?(?:/|-|slash)?\s?"
                      rf"(?:year[\s-]+)?(?:20)?\d{{2}})(?!\d)")
 # An expiry date said as a month and a year some words after its cue, with other words between ("the expiry date and
 # the security code, please" / "August 2026"): a month's name is no code.
-_EXPIRY_MONTH = re.compile(rf"(?i)(?<![a-z])(?:expir\w*|exp|valid (?:thru|through|until|till)|good (?:thru|through))\b\D{{0,60}}?"
+_EXPIRY_MONTH = re.compile(rf"(?i)(?<![a-z]){_EXPIRY_CUE}\b\D{{0,60}}?"
                            rf"\b((?:{_MONTHS})\s*(?:of\s+)?(?:20)?\d{{2}})(?!\d)")
 # An expiry date as two-digit month and year some words after its cue ("the expiry date and the security code,
 # please. Okay, 0626, security code 9614"): the date, not a code.
-_EXPIRY_APART = re.compile(r"(?i)(?<![a-z])(?:expir\w*|exp|valid (?:thru|through|until|till)|good (?:thru|through))\b\D{0,60}?"
+_EXPIRY_APART = re.compile(rf"(?i)(?<![a-z]){_EXPIRY_CUE}\b\D{{0,60}}?"
                            r"(?<![\d$£€])((?:0[1-9]|1[0-2])[ /-]?(?:20)?(?:2[4-9]|3\d))(?!\d|[.,]\d)")
 # Speech recognition's digits glued to its cue ("-8Expiring"): the cues above start after any non-letter.
 # A date and a code said in one breath, joined into one run when the digits were written apart ("Expiring -0927 -842"
 # as "0927842"): month and year, then the code.
-_EXPIRY_THEN_CODE = re.compile(r"(?i)(?<![a-z])(?:expir\w*|exp|valid (?:thru|through|until|till))\b\W*"
+_EXPIRY_THEN_CODE = re.compile(rf"(?i)(?<![a-z]){_EXPIRY_CUE}\b\W*"
                                r"((?:0[1-9]|1[0-2])(?:2[4-9]|3\d))(\d{3,4})(?!\d|[.,]\d)")
 # A code right after a card's expiry date in the same sentence, its cue lost or none said; no other number named between.
 _CVV_AFTER_EXPIRY = re.compile(r"(?i)(?:(?!number|order|ref|account|phone|ext)[^\d.?!]){0,25}?" + _CVV_DIGITS)
@@ -113,22 +115,31 @@ _NOT_A_PHONE_CUE = re.compile(r"(?i)\b(?:order|ticket|reference|ref|tracking|con
                               r"member|membership|customer|client|policy|claim|serial|meter|contract|card),?\s+"
                               r"(?:number|no\.?|#|id)\b")
 _PHONE_CUE = re.compile(r"(?i)\b(?:phone|mobile|cell|call|reach|text|ring|fax)\b")
-# ("pay over the phone", "by phone", "a phone payment" name no phone number)
-_PHONE_ASKED = re.compile(r"(?i)\b(?:(?<!over the )(?<!by )phone(?!\s+payments?\b)|mobile|cell|call me|call you|"
-                          r"reach me|reach you|text me|call back|callback|number (?:we|i) can (?:call|text|reach))\b")
+_PHONE_ASKED = re.compile(r"(?i)\b(?:phone|mobile|cell|call me|call you|reach me|reach you|text me|call back|callback|"
+                          r"number (?:we|i) can (?:call|text|reach))\b")
+# What names a phone without asking for its number ("pay over the phone", "by phone", "a phone payment"): blanked
+# before :data:`_PHONE_ASKED` is looked for here and before the answers module's cues are.
+PHONE_NOT_ASKED = re.compile(r"(?i)\b(?:(?:over|by|on) the phone|by phone|phone payments?|pay(?:ing)? by phone)\b")
+# A US toll-free number's digits (a firm's line, no one's own): "1 800 ...", "888 ..."
+_TOLL_FREE = re.compile(r"1?8(?:00|33|44|55|66|77|88)\d{7}$")
+# "area code 617, then 785 3275": the area code named, the rest of the number at most two words after it
+_AREA_CODE = re.compile(r"(?i)\barea code\W+(\d{3})(?:\W+[a-z']+){0,2}\W+(\d{3})[ ,.-]{0,3}(\d{4})(?!\d)")
 # Phone numbers written the national way of another country than the configured regions ("07911 123456" under the
 # default US): counted right after such a cue only.
 FALLBACK_REGIONS = ("GB", "IE", "AU", "NZ", "IN")
 _FALLBACK_PHONE_CUE = re.compile(r"(?i)\b(?:phone|mobile|mob|cell|tel|telephone|landline|whatsapp|call|reach|text|ring|"
                                  r"my number|contact number|number to (?:call|ring|reach|text))\b")
 # Every cue of :func:`named_card_details`' patterns: text without one holds no expiry date or code named as such.
-_CARD_DETAIL_CUE = re.compile(r"(?i)expir|\bexp\b|\bvalid (?:thru|through|until|till)\b|\bgood (?:thru|through)\b|"
+_CARD_DETAIL_CUE = re.compile(r"(?i)expir|\bexp\b|\bvalid (?:thru|through|until|till|to)\b|"
+                              r"\bgood (?:thru|through|till|until)\b|"
                               r"security (?:code|number)|cvv|cvc|cv2|card verification|on the (?:back|front)\b")
 # Where a national number can start: its trunk "0", alone or in brackets, not inside a longer number or word.
 _NATIONAL_START = re.compile(r"(?<![\w.,])\(?0\d")
-_LOOSE_DIGITS = re.compile(r"(?<!\d)\d(?:[ -]?\d)+(?!\d)")
+_LOOSE_DIGITS = re.compile(r"(?<!\d)\d(?:(?:[ -]|[.,] )?\d)+(?!\d)")  # Whisper's "617. 25. 617": groups apart too
 # Nine digits after the cue; or eight, speech recognition having lost one ("B9 -4 -149 -871" for "three nine four ...").
 _SSN_CUED = re.compile(r"(?i)\b(?:social security|social|ssn|s s n)\b\D{0,30}?(?<![\d-])((?:\d[ -]?){7,8}\d)(?![\d-]|[ -]\d)")
+_SSN_CUE = re.compile(r"(?i)\b(?:social|ssn|s s n)\b")
+NAMED_BEFORE_CHARS = 40  # another number named this close before an SSN's digits makes them that number
 _ACCOUNT_DEFAULT = (r"(?i)\baccount (?:number|no\.?|#)\D{0,40}?(?<!\d)((?:\d[ -]?){5,15}\d)(?!\d)",)
 # On calls only (chat labels count no account numbers): "I'm phoning about account 8314 3173 76" and speech
 # recognition's "about my bill count 1 9 9 6 2 4": 6-16 digits right after the word.
@@ -254,6 +265,12 @@ def other_number_named(text: str, *, by_name: bool = False) -> bool:
     return cue.search(text) is not None and _CARD_CUE.search(text) is None
 
 
+def _named_other(before: str) -> bool:
+    """True when ``before`` (the words right before an SSN's 3-2-4 digits) names another number and no social: "the
+    case number is 281 63 4564" is a case number read like a social."""
+    return _NAMED_NUMBER.search(before) is not None and _SSN_CUE.search(before) is None
+
+
 def _cued_phones(text: str, claimed: Sequence[PIISpan]) -> Iterable[PIISpan]:
     """9-12 digits right after a phone cue ("call me on", "a number we can text"): a phone number even where
     speech recognition lost or added a digit and it is no valid number any more."""
@@ -263,9 +280,10 @@ def _cued_phones(text: str, claimed: Sequence[PIISpan]) -> Iterable[PIISpan]:
             continue
         before = text[max(0, match.start() - 60):match.start()]
         cue = None
-        for cue in _PHONE_ASKED.finditer(before):
+        for cue in _PHONE_ASKED.finditer(PHONE_NOT_ASKED.sub(lambda m: " " * len(m.group()), before)):
             pass
-        if cue is not None and not any(m.start() > cue.start() for m in _NOT_A_PHONE_CUE.finditer(before)):
+        if cue is not None and not any(m.start() > cue.start() for m in _NOT_A_PHONE_CUE.finditer(before)) and not (
+                _TOLL_FREE.match(digits)):
             yield PIISpan("phone", match.start(), match.end())
 
 
@@ -282,7 +300,13 @@ def _phones(text: str, regions: Sequence[str] | None) -> Iterable[PIISpan]:
             before = text[max(0, match.start - 40):match.start]
             if _NOT_A_PHONE_CUE.search(before) and not _PHONE_CUE.search(before):
                 continue  # "my order number is ...": a number named as something else
+            if phonenumbers.number_type(match.number) == phonenumbers.PhoneNumberType.TOLL_FREE:
+                continue  # "ring us free on 1 800 ...": a firm's line, nobody's own number
             yield PIISpan("phone", match.start, match.end)
+    if "area code" in text.lower():
+        for m in _AREA_CODE.finditer(text):
+            if not _TOLL_FREE.match(m.group(1)):
+                yield PIISpan("phone", m.start(1), m.end(3))
     if (not any(r not in regions for r in FALLBACK_REGIONS) or _NATIONAL_START.search(text) is None
             or _FALLBACK_PHONE_CUE.search(text) is None):
         return  # the matcher is slow: only where a national number (trunk "0") and its cue can be
@@ -309,7 +333,8 @@ def _detect(text: str, kinds: Collection[str], regions: Sequence[str] | None, lu
     # Order matters: the more specific detectors claim their text first.
     if many_digits:
         if "ssn" in kinds:  # before cards: an SSN and a phone number read one after the other are no card
-            found.extend(PIISpan("ssn", m.start(), m.end()) for m in _SSN.finditer(text))
+            found.extend(PIISpan("ssn", m.start(), m.end()) for m in _SSN.finditer(text)
+                         if not _named_other(text[max(0, m.start() - NAMED_BEFORE_CHARS):m.start()]))
             low = text.lower()
             if "social" in low or "ssn" in low or "s s n" in low:
                 found.extend(PIISpan("ssn", m.start(1), m.end(1)) for m in _SSN_CUED.finditer(text)

@@ -30,7 +30,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from qa_toolkit.ingest.pii import MISHEARD_GAP, PIISpan, digit_runs
+from qa_toolkit.ingest.pii import MISHEARD_GAP, PHONE_NOT_ASKED, PIISpan, digit_runs
 from qa_toolkit.ingest.spoken import DOT_WORDS, LEAD_WORDS, TLDS, normalise
 
 # Cue phrases per kind; a phrase of FUZZY_MIN_CHARS characters or more also matches words that sound a little
@@ -56,8 +56,8 @@ ASKED: dict[str, tuple[str, ...]] = {
             "four little digits", "little digits", "small digits", "little number",
             "small number", "short number", "the code", "last three", "at the back", "the strip", "three digit",
             "3 digit"),
-    "ssn": ("social security", "ssn", "social", "s s n", "ss in", "ss and", "s s in", "s s and", "ss into", "tax id", "taxpayer",
-            "tax identification"),
+    "ssn": ("social security", "ssn", "social", "s s n", "ss in", "ss and", "s s in", "s s and", "ss into", "s is in",
+            "tax id", "taxpayer", "tax identification"),
     "account": ("account number", "account", "acct", "member number", "membership number", "customer number",
                 "customer reference", "customer id", "client number"),
     "phone": ("phone number", "phone", "mobile number", "your mobile", "a mobile", "which mobile", "the mobile",
@@ -70,6 +70,9 @@ ASKED: dict[str, tuple[str, ...]] = {
               "send it to", "where should i send", "confirmation go", "receipt go", "where should it go",
               "where should they go", "where do we send"),
 }
+# The cues that name a security code as such; the others ("the code", "the number on the back", "the little number")
+# ask for one only where a card is talked about (see :func:`names_code_plainly`)
+CODE_NAMES = ("security code", "cvv", "cvc", "cv2", "csc", "verification code", "verification value", "card code")
 # Cues that ask for an expiry date only in a question (a turn with "?": "And the year?" after "And the expiry month?");
 # "the end of the month" in a statement asks for nothing. A question about a birth asks for no expiry date, whatever
 # speech recognition made of it ("your date on birth?").
@@ -79,7 +82,7 @@ ASKED_IN_QUESTION: dict[str, tuple[str, ...]] = {
 _BIRTH = re.compile(r"(?i)\b(?:born|birth|dob)\b")
 # Words that, beside "card", ask for its number ("Okay, let's have the card then, the long one."), unless a part of it
 # is meant ("the card ending 4172", "the last four of the card")
-CARD_ASKED_WORDS = frozenset({"number", "digits", "long", "have", "read", "take", "ready"})
+CARD_ASKED_WORDS = frozenset({"number", "digits", "long", "have", "read", "take", "ready", "using", "paying"})
 CARD_PART_WORDS = frozenset({"ending", "ends", "last", "first"})
 CARD_NUMBER_WORDS = frozenset({"number", "digits", "long"})  # beside "car" (speech recognition's "card": "the car, the
 # long") they ask for the card too
@@ -94,6 +97,7 @@ WHOLE_DIGITS = {"card": 13, "ssn": 9, "account": 8, "phone": 10}  # a run this l
 # words speech recognition writes for a digit ("for" for four, "to" for two); in an answer to a question for a number
 # they count as its digits when too few were written as digits
 DIGIT_SOUNDS = frozenset({"oh", "o", "won", "to", "too", "for", "fore", "tree", "free", "ate", "fife", "nein"})
+FIRST_TRY_MIN_DIGITS = 3  # digits said before a number is said again in full that count as a first try of it
 LOOSE_REAL_DIGITS = 4  # digits written as digits an answer's number needs before such words count with them
 ANSWER_S = 25.0  # an answer starts within this many seconds of the question's end
 AFTER_CARD = ("expiry", "cvv")  # what the question right after a card number asks for when no cue of it is heard
@@ -173,9 +177,12 @@ def _phrase_found(words: Sequence[str], joined: str, phrase: str) -> int | None:
 
 # a question for where to send something ("Where would you like that sent?", "Which inbox?"): an e-mail address asked
 # for in other words than the cues (an answer counts only with an address's sign, see email_span)
-_WHERE_SENT = re.compile(r"(?i)\bwhere\b[^.?!]{0,40}?\b(?:send|sent|e-?mail|mail)\b|\binbox\b")
-# what names a phone without asking for its number ("For a phone payment we need it")
-_PHONE_NOT_ASKED = re.compile(r"(?i)\b(?:(?:over|by|on) the phone|by phone|phone payments?|pay(?:ing)? by phone)\b")
+_WHERE_SENT = re.compile(r"(?i)\bwhere\b[^.?!]{0,40}?\b(?:send|sent|e-?mail|mail)\b|\binbox\b|"
+                         r"\bwhere to\?")  # "I'll send them again. Where to?" (an answer counts with an address's sign)
+
+
+# "the account" as where something else is kept ("the SSN on the account", "the phone number on your account")
+_ACCOUNT_AS_PLACE = re.compile(r"(?i)\b(?:on|for|to|in) (?:the|your|this|that) account\b")
 
 
 def asked_kinds(text: str) -> list[str]:
@@ -186,8 +193,17 @@ def asked_kinds(text: str) -> list[str]:
 
 @lru_cache(maxsize=1024)
 def _asked_kinds(text: str) -> tuple[str, ...]:
-    """The kinds ``text`` asks for, in the order it names them."""
-    words = _WORDS.findall(_PHONE_NOT_ASKED.sub(" ", text).lower().replace("e-mail", "email"))
+    """The kinds ``text`` asks for, in the order it names them; "the account" as where another kind is kept ("the SSN
+    on the account") asks for no account number."""
+    kinds = _kinds_named(text)
+    if "account" in kinds and len(kinds) > 1 and (place := _ACCOUNT_AS_PLACE.sub(" ", text)) != text:
+        return _kinds_named(place) or kinds
+    return kinds
+
+
+def _kinds_named(text: str) -> tuple[str, ...]:
+    """The kinds ``text`` names, in the order it names them (see :func:`asked_kinds`)."""
+    words = _WORDS.findall(PHONE_NOT_ASKED.sub(" ", text).lower().replace("e-mail", "email"))
     joined = " ".join(words)
     named = []
     question = "?" in text
@@ -207,6 +223,14 @@ def _asked_kinds(text: str) -> tuple[str, ...]:
     if "ssn" in kinds and "cvv" in kinds and "security code" not in joined:
         kinds.remove("cvv")  # "social security number" is no security code's cue
     return tuple(kinds)
+
+
+def names_code_plainly(text: str) -> bool:
+    """True when ``text`` names a card's security code by one of :data:`CODE_NAMES` (loosely matched, as the cues
+    are): "the code" or "the number on the back" alone may ask for a promo code or a phone's model number."""
+    words = _WORDS.findall(text.lower())
+    joined = " ".join(words)
+    return any(_phrase_found(words, joined, phrase) is not None for phrase in CODE_NAMES)
 
 
 def _sounded_number(text: str, kind: str) -> tuple[int, int] | None:
@@ -278,6 +302,8 @@ def _numbers(text: str, kinds: Sequence[str]) -> list[PIISpan]:
                         and EXPIRY_SHAPE.search(plain, end, more.end()) is not None):
                     end = more.end()  # (a whole card's digits, then a month and year: its expiry date, not more of it)
             add(fits[0], start, end)
+            if (tried := _first_try(plain, start, _DIGITS_ONLY.sub("", plain[start:end]))) is not None and free(tried):
+                add(fits[0], tried.start(), tried.end())  # "324... 41..." / "From the top: 324 41 4674"
             if len(numeric) > 1 and fits[0] != "card":
                 numeric.remove(fits[0])  # "the account number and a phone number": one of each, in order
     if numeric and not found:  # groups apart by more than one space or dash ("7 .2 .0 .5 .6, no, sorry, 4 .9")
@@ -299,7 +325,8 @@ def _numbers(text: str, kinds: Sequence[str]) -> list[PIISpan]:
                 add("expiry", part.start(), part.end())
     if "cvv" in kinds:
         codes = [m for m in _CODE.finditer(plain) if free(m)]
-        if "expiry" in kinds and len(codes) >= 2 and not any(s.kind == "expiry" for s in found):
+        if "expiry" in kinds and len(codes) >= 2 and not any(s.kind == "expiry" for s in found) and (
+                _DIGITS_ONLY.sub("", codes[0].group()) != _DIGITS_ONLY.sub("", codes[1].group())):  # not one said twice
             # both asked for, no date's shape heard ("-208. Back is 215."): the numbers in the order they were asked
             first, second = ("expiry", "cvv") if kinds.index("expiry") < kinds.index("cvv") else ("cvv", "expiry")
             add(first, codes[0].start(), codes[0].end())
@@ -312,6 +339,18 @@ def _numbers(text: str, kinds: Sequence[str]) -> list[PIISpan]:
                 same = again is not None and _DIGITS_ONLY.sub("", again.group(1)) == _DIGITS_ONLY.sub("", code.group())
                 add("cvv", code.start(), again.end() if same and again is not None else code.end())
     return found
+
+
+def _first_try(text: str, start: int, digits: str) -> re.Match[str] | None:
+    """The digits said before ``start`` in an answer (the caller cut off and starting again) that are the first
+    :data:`FIRST_TRY_MIN_DIGITS` or more of ``digits``, the number said in full from ``start``: from the first of
+    them to the last, as one match."""
+    groups = list(_DIGITS.finditer(text, 0, start))
+    for first in range(len(groups)):
+        tried = "".join(m.group() for m in groups[first:])
+        if FIRST_TRY_MIN_DIGITS <= len(tried) < len(digits) and digits.startswith(tried):
+            return re.compile(r"[\s\S]+").match(text, groups[first].start(), groups[-1].end())
+    return None
 
 
 def _at_in_other_sense(text: str, sign: re.Match[str]) -> bool:

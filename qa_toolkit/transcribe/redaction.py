@@ -23,7 +23,7 @@ from qa_toolkit.ingest.pii import (CARD_CUE_CHARS, KINDS, PIISpan, after_card, f
                                    other_number_named, placeholder)
 from qa_toolkit.ingest.spoken import normalise
 from qa_toolkit.transcribe.answers import (AFTER_CARD, ANSWER_S, EXPIRY_SHAPE, MAX_DIGITS, MIN_DIGITS, answer_spans,
-                                           asked_kinds, email_span, same_address)
+                                           asked_kinds, email_span, names_code_plainly, same_address)
 from qa_toolkit.transcribe.backend import Word
 from qa_toolkit.transcribe.turns import TurnText
 
@@ -62,6 +62,7 @@ _AMOUNT_AROUND = re.compile(r"(?i)\s*(?:dollars?|pounds?|euros?|cents?|bucks|pen
 OTHER_NUMBER_CHARS = 30  # a number named this close before digits that repeat a code's is that number ("extension")
 _SENTENCE_END = re.compile(r"\w{2}[.?!:]\s+")  # where a sentence of a turn ends (no spelled letter's "D. I.")
 READ_BACK_S = 8.0  # a correction starts within this many seconds of the read-back's end
+ECHO_MIN_DIGITS = 3  # a group of a number said back by the other speaker, as it was given, has at least these digits
 # words that say a turn reads back what was just given ("Let me read that back.", "So that's ...", "To confirm, ...")
 _READ_BACK_CUE = re.compile(r"(?i)\b(?:read (?:that|it|this|them) back|read back|repeat (?:that|it|this)|so that'?s|"
                             r"so it'?s|(?:just )?to (?:confirm|check)|let me confirm|double.?check)\b")
@@ -83,6 +84,7 @@ _ASKS_OTHER = re.compile(r"(?i)\b(?:born|birth|dob|how much|amount|address|post 
 ACK_WORDS = BACKCHANNEL_WORDS | {"ah", "oh", "sorry", "now", "that's", "thats", "ta", "cheers", "all", "sorted",
                                   "lovely", "so"}
 ACK_MAX_WORDS = 6  # an acknowledgement that asks nothing: at most this many of ACK_WORDS
+_CARD_TALK = re.compile(r"(?i)\b(?:card|visa|mastercard|amex|debit|credit)\b")  # a turn that talks about a card
 
 
 @dataclass(frozen=True, slots=True)
@@ -311,16 +313,26 @@ def _answers(turns: Sequence[TurnText], kinds: Collection[str],
     left = 0  # how many questions after the card's may still ask for them without naming them
     unanswered: list[str] = []  # what the last question asked for and its answer did not hold ("Do I have to?")
     since = 0  # the first turn after the last question: a card given from there on makes its details pending
+    card_talk = False  # a card talked about so far (named, or its number found): a security code can be asked for
     for index, question in enumerate(turns):
+        card_talk = card_talk or _CARD_TALK.search(question.text) is not None or any(
+            kind == "card" for kind, _s, _e in (claimed or {}).get(index, ()))
         if question.speaker == "customer" or is_backchannel(question.text) or _aside(turns, index):
             continue
         asked = asked_kinds(question.text)
+        if "cvv" in asked and not card_talk and not names_code_plainly(question.text):
+            asked = [k for k in asked if k != "cvv"]  # "What's the code?" for a promo code, no card in the call
         if not asked and _keeps_open(question.text):
             continue
         if any(kind == "card" for k in range(since, index) if turns[k].speaker != question.speaker
                for kind, _s, _e in (claimed or {}).get(k, ())):
-            # a card given (found by its checksum, the question for it unrecognised): its details come next
+            # a card given (found by its checksum, the question for it unrecognised): its details come next, also
+            # where the next question seems to ask for the card again ("State on the front." for "Date on the front")
             pending, left = list(AFTER_CARD), len(AFTER_CARD)
+            if asked == ["card"]:
+                asked = ["card", *AFTER_CARD]
+            elif "card" in asked and set(asked) & set(AFTER_CARD):  # "the date on the front and the three digits on
+                asked = [k for k in asked if k != "card"]  # the back": the card given, its details asked for
         since = index + 1
         if not asked and (_ASKS_OTHER.search(question.text) or other_number_named(question.text, by_name=True)
                           or _acknowledges(question.text) or _reads_back(question.text)):
@@ -385,13 +397,21 @@ def _read_backs(turns: Sequence[TurnText], found: dict[int, list[tuple[str, int,
         if other_number_named(turn.text, by_name=True) and not set(asked_kinds(turn.text)) & set(kinds):
             continue  # "I see contract number 167 ... on it": another number, named, not the one read back
         norm = normalise(turn.text)
+        given = {_digits_of(before.text[s:e]): kind for kind, s, e in found.get(index - 1, []) if kind in MIN_DIGITS}
         for group in _GROUP.finditer(norm.text):
             digits = len(_DIGIT.findall(group.group()))
             kind = next((k for k in kinds if MIN_DIGITS[k] <= digits <= MAX_DIGITS[k]), None)
             if kind is None and "card" in kinds and 3 <= digits <= 8 and _CORRECTION.search(turn.text):
                 kind = "card"
+            if kind is None and digits >= ECHO_MIN_DIGITS:  # a group said back as it was given ("6011, yep.")
+                kind = given.get("".join(_DIGIT.findall(group.group())))
             if kind is not None:
                 yield index, kind, *norm.source(group.start(), group.end())
+
+
+def _digits_of(text: str) -> str:
+    """The digits of ``text`` as :func:`~qa_toolkit.ingest.spoken.normalise` writes them ("six oh one one": "6011")."""
+    return "".join(_DIGIT.findall(normalise(text).text))
 
 
 def _after_emails(turns: Sequence[TurnText], found: Mapping[int, Sequence[tuple[str, int, int]]]
