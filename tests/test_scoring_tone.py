@@ -30,6 +30,15 @@ from qa_toolkit.scoring import tone
     ("We'll take this very, very slowly.", "belittle"),
     ("Not exactly an emergency, a stuck gate.", "minimise"),
     ("*sigh* Fine, I'll resend it.", "exasperation"),
+    # the fifth session's kinds (dev ld-0841..0890), in topics no dev chat has
+    ("My grandad can manage a self-checkout and he's 88.", "belittle"),
+    ("Toddlers can work a touchscreen, so the kiosk shouldn't be hard.", "belittle"),
+    ("A week is loads of time for grown adults to return a library book.", "belittle"),
+    ("It's not like the boat was new when you hired it.", "minimise"),
+    ("Impressive, locking the keys in a rental twice in one week.", "sarcasm"),
+    ("Dunno.", "indifference"),
+    ("No idea, mate.", "indifference"),
+    ("Jeez, the fare's printed on the ticket.", "swearing"),
 ])
 def test_a_cue_reads_its_tone_in_a_topic_it_was_not_written_for(sentence: str, cue: str) -> None:
     assert cue in tone.fired(sentence), tone.fired(sentence)
@@ -50,6 +59,10 @@ def test_a_cue_reads_its_tone_in_a_topic_it_was_not_written_for(sentence: str, c
     ("The scanner misread it, so that's not on you.", ("negated",)),
     ("The e-mail and the x-ray letter both went out on Monday.", ()),
     ("Your postcode BS3 1AA matches, thanks.", ("polite",)),
+    ("It's not like that, the booking fee is the same for every show.", ()),  # a denial, nothing waved off
+    ("My nan had the same boiler, they're reliable.", ()),  # an aside, no comparison
+    ("The toddler seat is included with the car.", ()),
+    ("Christmas opening hours are on the website.", ()),
 ])
 def test_polite_quoted_and_plain_sentences_fire_no_rude_cue(sentence: str, found: tuple[str, ...]) -> None:
     assert tuple(c for c in tone.fired(sentence) if c != "addressed") == found and not tone.rude(sentence)

@@ -64,12 +64,16 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\b(?:no|not\s+a)\s+big\s+deal\b", r"\bmak(?:e|ing)\s+(?:a\s+)?(?:fuss|drama|scene|mountain)\b",
         r"\bfirst[-\s]world\s+problem\b", r"\bnot\s+a\s+(?:child|baby|person)\b", r"\b(?:moving|let's\s+move)\s+on\b",
         r"\bget\s+over\s+it\b", r"\bnot\s+exactly\s+(?:an?\s+)?(?:emergency|urgent|crisis|tragedy)\b",
+        # the loss or the grievance waved off by what it is not: "it's not like it was new", "it's not like I'm
+        # picking on you"
+        r"\bit(?:'s|\s+is)\s+not\s+like\s+(?!that\b|this\b)",
     ),
     # "oh wonderful, another one who", "impressive", "bold strategy", "lol no", "sure, let me just ..."
     "sarcasm": (
         r"^\W*(?:oh|wow|well),?\s+(?:great|wonderful|brilliant|lovely|fantastic|perfect|amazing|marvell?ous|"
         r"fabulous|congrat\w*|bravo|impressive|nice|super)\b",
         r"\b(?:impressive|bold\s+(?:move|strategy|choice)|genius|what\s+a\s+surprise|shock(?:er|ing)?,?\s+i\s+know)\W*$",
+        r"^\W*impressive\b",
         r"^\W*sure,?\s+(?:let\s+me\s+|i'll\s+)just\b", r"\blet\s+me\s+just\s+(?:pop|go|run|nip)\b",
         r"\banother\s+one\s+who\b", r"[\U0001F643\U0001F644\U0001F612\U0001F602\U0001F923\U0001F926]",
         r"\b(?:lol|lmao|rofl|smh)\b", r"\bgood\s+luck\s+with\s+that\b", r"\bgood\s+luck\s+with\s+the\b",
@@ -94,7 +98,7 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\bnot\s+(?:my|our)\s+(?:concern|issue|headache|business)\b", r"^\W*whatever\b",
         r"\b(?:actual|real|other)\s+customers\s+waiting\b", r"\bcan'?t\s+be\s+(?:arsed|bothered|asked)\b",
         r"\brules\s+are\s+rules\b", r"\bit\s+is\s+what\s+it\s+is\b", r"\btake\s+it\s+up\s+with\b",
-        r"^\W*(?:no|nope|nah|k)\W*$",
+        r"^\W*(?:no|nope|nah|k)\W*$", r"^\W*(?:dunno|no\s+idea|not\s+a\s+clue|no\s+clue|who\s+knows)(?:,?\s+(?:mate|pal))?\W*$",
     ),
     # "keep pushing like this and ...", "carry on with that tone and I can ...", "we know where you work"
     "threat": (
@@ -114,6 +118,10 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\b(?:clearly|obviously)\s+(?:a\s+bit\s+)?(?:new|hard|difficult|confusing|too\s+much)\s+(?:to|for)\s+you\b",
         r"\b(?:go|take\s+(?:it|this)|do\s+this)\s+(?:very,?\s+)+slowly\b", r"\b(?:[a-z]-){3,}[a-z]\b",
         r"\bthen\s+complain\b",
+        # measured against a small child, an old relative or any grown adult: "toddlers manage it", "my nan manages
+        # it", "plenty of time for a grown adult"
+        r"\b(?:toddlers?|my\s+(?:nan|nana|nanna|gran|granny|grandma|grandad|grandpa))\s+(?:\w+\s+)?(?:manages?|can|"
+        r"could|does|do|knows?|gets?)\b", r"\bgrown\s+(?:adults?|men|man|women|woman)\b",
     ),
     # swearing in any sentence (the customer's words are not read: the check reads the agent's sentences)
     "swearing": (
@@ -122,6 +130,8 @@ CUES: dict[str, tuple[str, ...]] = {
         # masked, misspelt and abbreviated: "f***ing", "sh1t", "proper shiite", "b*tch", "wtf", "FFS", "total bs"
         r"\bf[*#@$!]+\w*", r"\bsh[*!1i]{1,3}te?(?:s|ty|ting)?\b", r"\b[bp][*#@$]+\w+", r"\bpi\$\$",
         r"\b(?:wtf|ffs|stfu|fml|omfg|bs|arsed|shite|effin\w*|frick\w*|fck\w*|fkn|feck\w*|bullsh\w*|goddamn\w*)\b",
+        # blasphemy as an interjection: "Jeez, it's on the sign", "Christ, again?"
+        r"^\W*(?:jeez|geez|jesus|christ|god\s+almighty|good\s+god)\b",
     ),
     # the sentence speaks to the customer ("you", "your"): rudeness is mostly addressed, a policy mostly is not
     "addressed": (r"\b(?:you|your|you're|you've|you'd|yourself|u|ur)\b",),
