@@ -12,6 +12,12 @@ Updates ``bench/results/calls_checks_tiny_en.json`` (or ``--results FILE``) at `
 ``[split][scripted_text_COLUMN]``): per label F1, precision, recall, support and confusion counts (macro F1 for
 the end sentiment, MAE in seconds for the timing labels), the git commit of the checks, the load average.
 ``--calls LC-D-029..LC-D-048`` scores only those calls (a round's new scripts, measured before and after a change).
+
+Reproducibility evidence, in ``[split][column]._run``: ``audio_now``, the SHA-256 of each of the split's audio files
+as they are now and the package versions of this run (espeak-ng's too); ``transcribed``, what the stored
+transcripts were made from (one digest over the recordings' stored SHA-256, the files whose audio changed since,
+the environments: model hash, threads, package versions, with a count of recordings each), so that two runs'
+figures can be told apart by audio or environment (``qa_toolkit.transcribe.provenance.evidence_changes``).
 """
 
 from __future__ import annotations
@@ -71,6 +77,39 @@ def stored_wer(url: str, split: str) -> float:
     return sum(s.substitutions + s.deletions + s.insertions for s in scores) / sum(s.reference_words for s in scores)
 
 
+def audio_files(split: str) -> list[Path]:
+    """The split's recordings (``qa transcribe batch SPLIT/audio`` transcribes these)."""
+    from qa_toolkit.transcribe.audio import AUDIO_EXTENSIONS
+
+    return sorted(p for p in (CALLS / split / "audio").iterdir() if p.suffix.lower() in AUDIO_EXTENSIONS)
+
+
+def transcribed_from(url: str, now: dict[str, str]) -> dict[str, Any]:
+    """What the stored calls were transcribed from: a digest over the recordings' stored SHA-256 (as
+    :func:`~qa_toolkit.transcribe.provenance.evidence` makes one over files), the files whose audio is not what
+    was transcribed (``now``: file name → SHA-256 today), and each environment with its count of recordings."""
+    import hashlib
+
+    from sqlalchemy import create_engine, text
+
+    stored: dict[str, str] = {}
+    environments: dict[str, dict[str, Any]] = {}
+    with create_engine(url).connect() as db:
+        rows = db.execute(text("SELECT r.path, r.content_hash, r.provenance FROM recordings r JOIN interactions i "
+                               "ON i.id = r.interaction_id WHERE i.source = 'call'"))
+        for path, digest, provenance in rows:
+            stored[Path(path).name] = digest
+            made = json.loads(provenance) if isinstance(provenance, str) else dict(provenance or {})
+            made = {k: made.get(k) for k in ("backend", "model", "model_hash", "compute_type", "cpu_threads",
+                                              "versions")}
+            environments.setdefault(json.dumps(made, sort_keys=True), {**made, "recordings": 0})["recordings"] += 1
+    ordered = dict(sorted(stored.items()))
+    every = hashlib.sha256("".join(f"{name} {digest}\n" for name, digest in ordered.items()).encode()).hexdigest()
+    return {"recordings": len(stored), "audio_set_sha256": every,
+            "audio_changed_since": sorted(name for name, digest in ordered.items() if now.get(name) != digest),
+            "environments": sorted(environments.values(), key=lambda e: -e["recordings"])}
+
+
 def _summary(reports: list[Any]) -> dict[str, Any]:
     return {r.label: {k: v for k, v in r.as_dict().items() if k in KEEP} for r in reports}
 
@@ -80,6 +119,7 @@ def main() -> None:
     from qa_toolkit.services.scoring import rubric_check_params
     from qa_toolkit.services.stored_eval import evaluate_stored
     from qa_toolkit.storage.database import open_database
+    from qa_toolkit.transcribe.provenance import evidence
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", required=True, choices=["dev", "test", "test2", "test3", "test4"])
@@ -102,6 +142,8 @@ def main() -> None:
         split[args.column]["_run"] = {"checks_commit": commit, "note": args.note, "calls": result["conversations"],
                                       "load_average": [round(x, 1) for x in os.getloadavg()],
                                       "wer_stored": round(stored_wer(args.db, args.split), 4)}
+        now = evidence(audio_files(args.split))
+        split[args.column]["_run"].update(audio_now=now, transcribed=transcribed_from(args.db, now["audio_sha256"]))
     if args.script:
         params = rubric_check_params("support-call", None)
         items = scripted_items(args.split)

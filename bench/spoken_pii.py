@@ -29,6 +29,10 @@ transcribing, summed over the calls (target <= 2 %); ``redact_cpu_s`` is the red
 steadier than wall clock on a shared machine). Audio redaction speed: audio seconds / seconds
 spent writing the redacted copy (PyAV decode + mute + encode, the fastest of three per call; target >= 50x
 real time).
+Reproducibility evidence: ``evidence`` holds the SHA-256 of each call's audio and the package versions (espeak-ng's
+too) of this run, each model's ``transcribed_with`` the environments its transcripts were made in (a cached one
+keeps the hash of the audio it was made from), so that two runs' figures can be told apart by audio or environment
+(``qa_toolkit.transcribe.provenance.evidence_changes``).
 Writes ``bench/results/spoken_pii.json`` (``--out`` elsewhere).
 """
 
@@ -49,6 +53,8 @@ from collections.abc import Sequence
 from typing import Any
 
 import yaml
+
+from qa_toolkit.transcribe.provenance import evidence, file_hash
 
 ROOT = Path(__file__).resolve().parents[1]
 SET = ROOT / "bench" / "data" / "spoken_pii"
@@ -121,6 +127,7 @@ def load_set(split: str, batches: Sequence[str] = ()) -> list[dict[str, Any]]:
             continue
         if split == "all" or truth["metadata"]["split"] == split:
             truth["path"] = AUDIO / truth["file"]
+            truth["sha256"] = file_hash(truth["path"]).removeprefix("sha256:")
             calls.append(truth)
     return calls
 
@@ -184,7 +191,8 @@ def reference_text(calls: list[dict[str, Any]]) -> dict[str, Any]:
 def transcribed(call: dict[str, Any], model: str, cache: Path | None) -> Any:
     """The call's transcript (not redacted) with ``model``; with ``cache``, kept there per model and call so that
     a change to the detector is measured again without Whisper (decoding is deterministic: the same audio
-    and options give the same transcript). The cache holds the synthesized set's transcripts in clear: the set's
+    and options give the same transcript); a kept transcript made from other audio (its provenance's
+    ``audio_sha256``) is made again. The cache holds the synthesized set's transcripts in clear: the set's
     made-up numbers and addresses are in ``calls.yaml`` anyway; never point it at real calls."""
     from qa_toolkit.transcribe.backend import TranscriptionOptions
     from qa_toolkit.transcribe.faster_backend import load_backend
@@ -192,9 +200,14 @@ def transcribed(call: dict[str, Any], model: str, cache: Path | None) -> Any:
 
     kept = cache / model / f"{call['file']}.pkl" if cache else None
     if kept is not None and kept.exists():
-        return pickle.loads(kept.read_bytes())
+        transcript = pickle.loads(kept.read_bytes())
+        made_from = (getattr(transcript, "provenance", None) or {}).get("audio_sha256")
+        if made_from is None or made_from == call["sha256"]:  # kept before the hash was: taken as it is
+            return transcript
+        print(f"  {call['file']}: the audio changed since {kept} was kept: transcribed again", file=sys.stderr)
     transcript = transcribe_file(call["path"], load_backend("faster-whisper", model, "auto", 1),
                                  TranscriptionOptions(**DECODING))
+    transcript.provenance["audio_sha256"] = call["sha256"]  # what it was made from: a later change shows
     if kept is not None:
         kept.parent.mkdir(parents=True, exist_ok=True)
         kept.write_bytes(pickle.dumps(transcript))
@@ -232,8 +245,10 @@ def through_asr(calls: list[dict[str, Any]], model: str, work: Path, cache: Path
 
     counts = Counts()
     asr_s = redact_s = redact_cpu_s = audio_s = audio_redact_s = redecode_s = 0.0
+    made_with: dict[str, dict[str, Any]] = {}
     for call in calls:
         transcript = transcribed(call, model, cache)
+        _count_environment(made_with, getattr(transcript, "provenance", None) or {})
         if redecode:
             transcript, seconds = redecoded(transcript, call, model)
             redecode_s += seconds
@@ -257,7 +272,17 @@ def through_asr(calls: list[dict[str, Any]], model: str, work: Path, cache: Path
             "redact_cpu_s": round(redact_cpu_s, 3),
             "redaction_overhead": round(redact_s / asr_s, 4), "audio_redact_s": round(audio_redact_s, 2),
             "redecode_s": round(redecode_s, 2), "redecode_overhead": round(redecode_s / asr_s, 4),
-            "audio_redaction_x_realtime": round(audio_s / audio_redact_s, 1)}
+            "audio_redaction_x_realtime": round(audio_s / audio_redact_s, 1),
+            "transcribed_with": sorted(made_with.values(), key=lambda e: -e["calls"])}
+
+
+def _count_environment(seen: dict[str, dict[str, Any]], provenance: dict[str, Any]) -> None:
+    """Add a transcript to the environments its kind was made with (model hash, threads, package versions; with
+    the calls kept before the audio's hash was stored apart): a cached set made in two environments shows."""
+    made = {k: provenance.get(k) for k in ("model_hash", "compute_type", "cpu_threads", "versions")}
+    made["audio_sha256_kept"] = provenance.get("audio_sha256") is not None
+    key = json.dumps(made, sort_keys=True)
+    seen.setdefault(key, {**made, "calls": 0})["calls"] += 1
 
 
 def main() -> None:
@@ -287,6 +312,7 @@ def main() -> None:
         "load_average": [round(x, 1) for x in os.getloadavg()], "split": args.split,
         "batches": args.batches or "all", "decoding": DECODING, "redecode_answers": args.redecode,
         "calls": len(calls), "audio_s": round(sum(c["duration_s"] for c in calls), 1),
+        "evidence": evidence(c["path"] for c in calls),
         "reference_text": reference_text(calls), "asr": {}}
     with tempfile.TemporaryDirectory() as tmp:
         for model in args.models.split(","):

