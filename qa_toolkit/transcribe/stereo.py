@@ -47,6 +47,8 @@ GAP_S = 1.5            # a stretch with this long a part without words is decode
 QUIET_GAP_S = 5.0      # a channel's pause this long is searched again for speech the VAD missed: its last
 LOOKBACK_S = 12.0      # LOOKBACK_S, by a VAD with fresh state on blocks of BLOCK_S, one starting every STEP_S
 BLOCK_S, STEP_S = 6.0, 3.0
+LEAK_SKIP_S = 1.0      # vad_skip_leaks: a channel's stretch this long holding only the other side's leak is not run
+LEAK_MARGIN_S = 0.0    # through the VAD, except for this much at each of its ends
 
 Decoder = Callable[[np.ndarray, TranscriptionOptions], Iterable[Segment]]
 
@@ -72,6 +74,33 @@ def speech_chunks(samples: np.ndarray) -> list[tuple[int, int]]:
     for c in get_speech_timestamps(np.asarray(samples, dtype=np.float32), vad):
         chunks += [(start, min(start + limit, c["end"])) for start in range(c["start"], c["end"], limit)]
     return chunks
+
+
+def listened(channels: Sequence[np.ndarray]) -> list[list[tuple[int, int]]]:
+    """Each channel's speech chunks as :func:`speech_chunks` finds them, with the VAD run only where the channel may
+    hold its own voice: its stretches of ``LEAK_SKIP_S`` or more that are ``CROSSTALK_DB`` below another channel all
+    through (the other side's leak, cut by :func:`without_crosstalk` anyway) are skipped but for ``LEAK_MARGIN_S`` at
+    their ends, and the VAD starts afresh on each stretch in between (samples, as (start, end) pairs)."""
+    if len(channels) < 2:
+        return [speech_chunks(c) for c in channels]
+    hop = int(FRAME_S * SAMPLE_RATE)
+    frames = max(len(c) for c in channels) // hop + 1
+    levels = [_smoothed_db(c, frames) for c in channels]
+    skip, margin = round(LEAK_SKIP_S / FRAME_S), round(LEAK_MARGIN_S / FRAME_S)
+    out: list[list[tuple[int, int]]] = []
+    for k, channel in enumerate(channels):
+        leak = levels[k] < np.max([lv for j, lv in enumerate(levels) if j != k], axis=0) - CROSSTALK_DB
+        edges = np.flatnonzero(np.diff(np.concatenate(([0], leak.astype(np.int8), [0]))))
+        skipped = [(int(a) + margin, int(b) - margin) for a, b in zip(edges[::2], edges[1::2], strict=True)
+                   if b - a >= skip]
+        bounds = [0] + [x for a, b in skipped for x in (a * hop, b * hop)] + [len(channel)]
+        chunks: list[tuple[int, int]] = []
+        for start, end in zip(bounds[::2], bounds[1::2], strict=True):
+            end = min(end, len(channel))
+            if end - start >= hop:
+                chunks += [(start + a, start + b) for a, b in speech_chunks(channel[start:end])]
+        out.append(chunks)
+    return out
 
 
 def _overlap(start: int, end: int, chunks: Sequence[tuple[int, int]]) -> int:
@@ -254,7 +283,7 @@ def transcribe_packed(channels: Sequence[np.ndarray], decode: Decoder, options: 
     """Each channel's segments (in time order, times in that channel) from decoding the packed windows of all
     channels' speech once each (``options`` with VAD off: the chunks are found here). ``clips`` decodes all
     windows at once (stream, window bounds in samples); without it each window goes through ``decode``."""
-    heard = [speech_chunks(c) for c in channels]
+    heard = listened(channels) if options.vad_skip_leaks else [speech_chunks(c) for c in channels]
     chunks = without_crosstalk(recovered(heard, channels) if options.recover_speech else heard, channels)
     streams: list[np.ndarray] = []
     pieces: list[Piece] = []
