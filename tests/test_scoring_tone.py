@@ -76,3 +76,44 @@ def test_the_vector_has_one_column_per_cue_asked_for() -> None:
 def test_a_practice_statement_that_blames_the_customer_stays_rude() -> None:
     said = "We value customers who check the terms before they write in."
     assert "practice" in tone.fired(said) and tone.rude(said) == ("blame",)
+
+
+def _union_fired(sentence: str) -> tuple[str, ...]:
+    """The cues as one search of each cue's whole pattern (all its regexes in one alternation) finds them."""
+    import re
+
+    from qa_toolkit.scoring.text import normalize
+
+    said = normalize(sentence).strip()
+    return tuple(name for name, regexes in tone.CUES.items()
+                 if re.search("|".join(f"(?:{r})" for r in regexes), said))
+
+
+def test_cues_found_regex_by_regex_are_those_the_whole_patterns_find() -> None:
+    """fired searches only the regexes whose needed words a sentence holds: exactly what each cue's whole pattern
+    finds, on sentences that fire every cue, none, and the same shuffled, upper-cased and with curly apostrophes."""
+    import random
+
+    base = [
+        "Maybe you should have checked the dates before paying.", "Deep breaths, then read my message again.",
+        "It's only twelve quid, hardly the end of the world.", "Oh fantastic, another customer who can't 🙄",
+        "Per my last three emails, the deadline was Friday.", "Keep this up and I'll close the ticket.",
+        "I get landlords like you every week.", "The bloody portal logged you out again.", "ngl it is sh1t, sorry.",
+        "For future reference, the code is on the receipt.", "*sigh* Fine, I'll resend it.", "Nope.",
+        "You called us 'cowboys', and I can see why.", "I'm not going to tell you to wait it out.",
+        "We aim to answer every letter within three working days.", "Nothing to pay until the new statement comes.",
+        "The meter reading has five digits.", "That's on you.", "That's not on you.", "whatever", "k",
+        "If a form is too hard, most people can manage it: s-l-o-w-l-y.", "We know where you work.",
+        "Thank you so much, happy to help, no worries!", "Your fault, your problem, not my concern.",
+    ]
+    rng = random.Random(15)
+    sentences = list(base)
+    for sentence in base:
+        words = sentence.split()
+        for _ in range(6):
+            rng.shuffle(words)
+            sentences.append(" ".join(words))
+        sentences += [sentence.upper(), sentence.replace("'", "\u2019"), sentence.lower() + " lol"]
+    fired = [tone.fired(s) for s in sentences]
+    assert fired == [_union_fired(s) for s in sentences]
+    assert {name for found in fired for name in found} == set(tone.NAMES)  # every cue fires somewhere

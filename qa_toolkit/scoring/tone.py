@@ -18,6 +18,7 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from qa_toolkit.scoring import literals
 from qa_toolkit.scoring.text import normalize
 
 if TYPE_CHECKING:
@@ -163,14 +164,40 @@ CUES: dict[str, tuple[str, ...]] = {
 }
 NAMES: tuple[str, ...] = tuple(CUES)
 SOFTENING = ("addressed", "polite", "quote", "negated", "practice")  # cues that are no rudeness in themselves
-_COMPILED = {name: re.compile("|".join(f"(?:{r})" for r in regexes)) for name, regexes in CUES.items()}
+# each cue's regexes one by one, with the words a text must hold for each to match (literals.needs, case-sensitive as
+# the regexes are): a cue fires where one of its regexes is found, so only the regexes whose needs a sentence holds run
+_PARTS = tuple((name, literals.needs(r, 0), re.compile(r)) for name, regexes in CUES.items() for r in regexes)
+_ALWAYS = frozenset(i for i, (_, need, _) in enumerate(_PARTS) if need is None)  # no known needs: always searched
+
+
+def _by_word() -> dict[str, tuple[int, ...]]:
+    """By each word of a regex's first need, the regexes (indexes in :data:`_PARTS`) it may let match."""
+    found: dict[str, list[int]] = {}
+    for i, (_, need, _) in enumerate(_PARTS):
+        for word in need[0] if need else ():
+            found.setdefault(word, []).append(i)
+    return {word: tuple(indexes) for word, indexes in found.items()}
+
+
+_BY_WORD = _by_word()
+literals.register(word for _, need, _ in _PARTS for group in need or () for word in group)
 
 
 @lru_cache(maxsize=65536)
 def fired(sentence: str) -> tuple[str, ...]:
     """The names of the cues found in ``sentence`` (normalised: lower case, straight apostrophes)."""
     said = normalize(sentence).strip()
-    return tuple(name for name in NAMES if _COMPILED[name].search(said))
+    words = literals.present(said)
+    candidates = set(_ALWAYS)
+    for word in words:
+        candidates.update(_BY_WORD.get(word, ()))
+    found: set[str] = set()
+    for i in candidates:
+        name, need, pattern = _PARTS[i]
+        if name not in found and (need is None or all(not group.isdisjoint(words) for group in need[1:])) \
+                and pattern.search(said):
+            found.add(name)
+    return tuple(name for name in NAMES if name in found)
 
 
 def rude(sentence: str) -> tuple[str, ...]:
