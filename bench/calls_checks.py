@@ -60,8 +60,17 @@ def scripted_items(split: str) -> list[tuple[Any, dict[str, Any]]]:
     return items
 
 
-def stored_wer(url: str, split: str) -> float:
-    """Word error rate of the stored (redacted) transcripts against the scripts, over the whole split."""
+def _in_range(call: str, calls: str | None) -> bool:
+    """Whether ``call`` is in ``FIRST..LAST`` (every call when None)."""
+    if not calls:
+        return True
+    first, _, last = calls.partition("..")
+    return first <= call <= (last or first)
+
+
+def stored_wer(url: str, split: str, calls: str | None = None) -> float:
+    """Word error rate of the stored (redacted) transcripts against the scripts, over the whole split (or the
+    ``calls`` FIRST..LAST)."""
     from sqlalchemy import create_engine, text
 
     from qa_toolkit.transcribe.evaluate import read_references, score
@@ -73,7 +82,8 @@ def stored_wer(url: str, split: str) -> float:
         said: dict[str, list[str]] = {}
         for call, line in rows:
             said.setdefault(call, []).append(line)
-    scores = [score(name, ref, " ".join(said.get(Path(name).stem, []))) for name, ref in references.items()]
+    scores = [score(name, ref, " ".join(said.get(Path(name).stem, []))) for name, ref in references.items()
+              if _in_range(Path(name).stem, calls)]
     return sum(s.substitutions + s.deletions + s.insertions for s in scores) / sum(s.reference_words for s in scores)
 
 
@@ -127,8 +137,8 @@ def main() -> None:
     parser.add_argument("--column", required=True, help="where to write the figures (before, after, ...)")
     parser.add_argument("--script", action="store_true", help="also the checks on the scripts' own text")
     parser.add_argument("--note", default="", help="what the column is (which checks, which transcripts)")
-    parser.add_argument("--calls", metavar="FIRST..LAST", help="only these call ids, e.g. LC-D-029..LC-D-048 (with "
-                        "--script: a round's new calls)")
+    parser.add_argument("--calls", metavar="FIRST..LAST", help="only these call ids, e.g. LC-D-029..LC-D-048 (the "
+                        "scripts' text and the stored WER; the checks on a database: the calls it holds)")
     parser.add_argument("--results", type=Path, default=RESULTS, help=f"results file (default {RESULTS.name})")
     args = parser.parse_args()
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
@@ -141,15 +151,14 @@ def main() -> None:
                               for label in result["labels"]}
         split[args.column]["_run"] = {"checks_commit": commit, "note": args.note, "calls": result["conversations"],
                                       "load_average": [round(x, 1) for x in os.getloadavg()],
-                                      "wer_stored": round(stored_wer(args.db, args.split), 4)}
+                                      "wer_stored": round(stored_wer(args.db, args.split, args.calls), 4),
+                                      "call_ids": args.calls or "all"}
         now = evidence(audio_files(args.split))
         split[args.column]["_run"].update(audio_now=now, transcribed=transcribed_from(args.db, now["audio_sha256"]))
     if args.script:
         params = rubric_check_params("support-call", None)
         items = scripted_items(args.split)
-        if args.calls:
-            first, _, last = args.calls.partition("..")
-            items = [(view, labels) for view, labels in items if first <= view.external_id <= (last or first)]
+        items = [(view, labels) for view, labels in items if _in_range(view.external_id, args.calls)]
         split[f"scripted_text_{args.column}"] = _summary(evaluate(items, params))
         split[f"scripted_text_{args.column}"]["_run"] = {"checks_commit": commit, "note": args.note,
                                                          "calls": len(items), "call_ids": args.calls or "all",

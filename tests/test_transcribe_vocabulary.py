@@ -33,3 +33,12 @@ def test_missing_and_oversized_files(tmp_path: Path) -> None:
     path.write_text("\n".join(f"term{i}" for i in range(101)))
     with pytest.raises(QAError, match="line 101: more than 100 terms"):
         read_vocabulary(path)
+
+
+def test_call_prompt_is_opt_in_and_comes_before_the_terms() -> None:
+    from qa_toolkit.transcribe.vocabulary import CALL_PROMPT
+
+    assert TranscribeSettings().options().initial_prompt is None
+    assert TranscribeSettings(call_prompt=True).options().initial_prompt == CALL_PROMPT
+    both = TranscribeSettings(vocabulary=["Acme"], call_prompt=True).options().initial_prompt
+    assert both == f"{CALL_PROMPT} Glossary: Acme."

@@ -38,6 +38,9 @@ VocabularyOption = Annotated[Path | None, typer.Option(
     "--vocabulary", show_default=False,
     help="File of domain terms (one per line: company, product, place names) given to Whisper as a prompt. "
          "Default: $QA_VOCABULARY_FILE.")]
+CallPromptOption = Annotated[bool, typer.Option(
+    "--call-prompt", help="Give Whisper a few lines of a support call (introduction, recording notice, verification, "
+                          "hold, transfer) before every window, with the --vocabulary terms. Opt-in: see the README.")]
 DeviceOption = Annotated[str, typer.Option("--device", help="auto, cpu or cuda.")]
 DiarizeOption = Annotated[bool, typer.Option(
     "--diarize/--no-diarize",
@@ -70,7 +73,8 @@ RedactToneOption = Annotated[bool, typer.Option(
 def _settings(model: str | None, backend: str, language: str, vocabulary: Path | None, agent_channel: str,
               device: str, workers: int = 1, filename_pattern: str | None = None,  # type: ignore[no-untyped-def]
               redact_audio: Path | None = None, redact_margin: float = 0.25, redact_tone: bool = False,
-              diarize: bool = True, beam_size: int | None = None, pack_channels: bool = True):
+              diarize: bool = True, beam_size: int | None = None, pack_channels: bool = True,
+              call_prompt: bool = False):
     from qa_toolkit.services.transcription import TranscribeSettings
     from qa_toolkit.transcribe.faster_backend import BACKENDS
     from qa_toolkit.transcribe.vocabulary import read_vocabulary
@@ -87,7 +91,8 @@ def _settings(model: str | None, backend: str, language: str, vocabulary: Path |
     model, vocabulary = model or config.whisper_model, vocabulary or config.vocabulary_file
     return TranscribeSettings(
         model=model, backend=backend, language=None if language == "auto" else language,
-        vocabulary=read_vocabulary(vocabulary) if vocabulary else [], agent_channel=agent_channel,
+        vocabulary=read_vocabulary(vocabulary) if vocabulary else [], call_prompt=call_prompt,
+        agent_channel=agent_channel,
         filename_pattern=filename_pattern, workers=workers, device=device,
         redact_audio=str(redact_audio) if redact_audio else None, redact_audio_margin_s=redact_margin,
         redact_audio_tone=redact_tone, diarize=_diarize(diarize), beam_size=beam_size, pack_channels=pack_channels)
@@ -271,6 +276,7 @@ def batch(
     diarize: DiarizeOption = True,
     beam_size: BeamOption = None,
     pack_channels: PackOption = True,
+    call_prompt: CallPromptOption = False,
     db: DbOption = None,
     as_user: AsUserOption = None,
     as_json: JsonOption = False,
@@ -289,7 +295,7 @@ def batch(
     from qa_toolkit.services import transcription
 
     settings = _settings(model, backend, language, vocabulary, agent_channel, device, workers, filename_pattern,
-                         redact_audio, redact_margin, redact_tone, diarize, beam_size, pack_channels)
+                         redact_audio, redact_margin, redact_tone, diarize, beam_size, pack_channels, call_prompt)
     progress = Progress(TextColumn("[bold]transcribing"), BarColumn(), MofNCompleteColumn(),
                         TextColumn("{task.fields[hours]:.2f} h audio · RTF {task.fields[rtf]:.3f} · "
                                    "{task.fields[failed]} failed"),

@@ -50,6 +50,7 @@ class TranscribeSettings:
         backend: ``faster-whisper`` or ``openai-whisper``.
         language: spoken language (None = detect).
         vocabulary: domain terms, passed to Whisper as an initial prompt.
+        call_prompt: also a few lines of a support call before the terms (``vocabulary.CALL_PROMPT``; opt-in).
         agent_channel: which side of a stereo call is the agent (``left`` or ``right``).
         filename_pattern: ``{call_id}_{agent_id}_{started_at}.wav``-style metadata from file names.
         workers: files transcribed at once in a batch.
@@ -69,6 +70,7 @@ class TranscribeSettings:
     backend: str = "faster-whisper"
     language: str | None = "en"
     vocabulary: list[str] = field(default_factory=list)
+    call_prompt: bool = False
     agent_channel: str = "left"
     filename_pattern: str | None = None
     workers: int = 1
@@ -85,7 +87,8 @@ class TranscribeSettings:
         from qa_toolkit.transcribe.vocabulary import initial_prompt
 
         return TranscriptionOptions(language=self.language, vad_filter=self.vad_filter, beam_size=self.beam_size,
-                                    initial_prompt=initial_prompt(self.vocabulary), pack_channels=self.pack_channels)
+                                    initial_prompt=initial_prompt(self.vocabulary, self.call_prompt),
+                                    pack_channels=self.pack_channels)
 
     def load_backend(self) -> Backend:
         from qa_toolkit.transcribe.faster_backend import load_backend

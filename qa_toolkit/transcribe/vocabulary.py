@@ -15,6 +15,12 @@ from pathlib import Path
 from qa_toolkit.errors import QAError
 
 MAX_TERMS = 100
+# Opt-in (``qa transcribe batch --call-prompt``): a few lines of a support call in the words the call checks hinge
+# on (an introduction, a recording notice, a verification ask, a hold asked for and thanked, a transfer), given to
+# Whisper before every window as text it has just heard. Written for the prompt, not taken from any call.
+CALL_PROMPT = ("Hello, thanks for calling, you're through to Sam. Calls are recorded. Can I take your date of birth "
+               "and postcode? Bear with me, I'll pop you on hold. Thanks for holding. I'll transfer you to my team "
+               "leader.")
 
 
 def read_vocabulary(path: str | Path) -> list[str]:
@@ -46,6 +52,8 @@ def hotwords(terms: list[str]) -> str | None:
     return ", ".join(terms) if terms else None
 
 
-def initial_prompt(terms: list[str]) -> str | None:
-    """The terms as a Whisper ``initial_prompt`` (``Glossary: a, b, c.``), or None for no terms."""
-    return f"Glossary: {', '.join(terms)}." if terms else None
+def initial_prompt(terms: list[str], call_prompt: bool = False) -> str | None:
+    """The terms as a Whisper ``initial_prompt`` (``Glossary: a, b, c.``), after :data:`CALL_PROMPT` when
+    ``call_prompt``; None for neither."""
+    parts = ([CALL_PROMPT] if call_prompt else []) + ([f"Glossary: {', '.join(terms)}."] if terms else [])
+    return " ".join(parts) or None
