@@ -414,6 +414,23 @@ def test_a_likeness_alone_needs_words_and_a_happy_thanks_is_not_upset() -> None:
     assert check(happy, {"upset_exemplars": block, "thanked_above": 1.01}).status == "fail"
 
 
+# round 14 (empathy stream, dev ld-0891..0940): a problem reported calmly, with a greeting and a question or "no rush",
+# is no upset even when the agent apologises (sentences in no dev conversation); fear said plainly and a shout still are
+@pytest.mark.parametrize(("customer", "reply", "status"), [
+    ("Hello, the gate fob stopped opening the car park this week. Could someone reset it?", "Sorry about that!", "na"),
+    ("hey, our team's invoice shows the wrong VAT number, can you reissue it?", "Apologies for that.", "na"),
+    ("Parcel went to the neighbour again haha, can you add a note for the driver?", "Sorry! Note added.", "na"),
+    ("Hi, I am really afraid we will lose the flat if the payment bounces. What can I do?", "Postcode?", "fail"),
+    ("Hi, could you explain why my bill is DOUBLE this month?", "Account number?", "fail"),
+])
+def test_a_calm_greeting_and_question_is_not_upset(customer: str, reply: str, status: str) -> None:
+    from qa_toolkit.services.scoring import rubric_check_params
+
+    params = rubric_check_params("support-chat")["empathy"]
+    result = get_check("empathy")(view(("customer", customer), ("agent", reply), ("customer", "ok")), params)
+    assert result.status == status, result.message
+
+
 @pytest.mark.parametrize("goodbye", ["Vale, ¡hasta luego!", "Tschüss und schönen Abend!", "ok, laters!"])
 def test_a_goodbye_in_another_language_or_habit_closes(goodbye: str) -> None:
     from qa_toolkit.services.scoring import rubric_check_params

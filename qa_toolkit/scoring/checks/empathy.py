@@ -55,7 +55,11 @@ DISTRESS = ("all over the place", "in bits", "in a right state", "in such a stat
             # money that is not there, said plainly: "we're a one-income house, I can't cover that", "that was the rent
             # money"; the third engineer's "no-show"
             "can't cover", "cannot cover", "money's tight", "money is tight", "one income", "one-income", "pensioners",
-            "rent money", "need this money", "no-show")
+            "rent money", "need this money", "no-show",
+            # fear and shame in plain words (empathy stream, round 14): "I am very afraid I lose my place", "it was
+            # really embarrassing"; a bare "I'm afraid" is politeness ("I'm afraid I don't have it"), not fear
+            "frightened", "terrified", "embarrassed", "embarrassing", "humiliated", "humiliating", "nobody asked",
+            "no one asked")
 THANKS = ("thanks", "thank you", "thx", "ty", "cheers", "merci", "gracias", "danke", "grazie", "obrigado", "谢谢",
           "ありがとう", "appreciate", "ta", "thank u", "tysm", "many thanks", "you're a star", "you are a star",
           "lifesaver", "life saver",
@@ -134,6 +138,8 @@ FRUSTRATION_REGEXES = (
     r"(?![^.!?]*\b(?:thanks?|thank\s+you|cheers|ty|thx)\b)",
     r"(?<=\?)\s*(?:oh\s+)?(?:brilliant|great|fantastic|wonderful|perfect|lovely|marvellous|amazing|super)\b\W*$",
 )
+# afraid, said with a word of degree: "I am very afraid", "so afraid we'll lose the house" (not a polite "I'm afraid")
+FEAR_REGEXES = (r"\b(?:very|so|really|terribly|quite|a\s+bit|a\s+little|genuinely|truly)\s+afraid\b",)
 # upset counted rather than said (read for empathy only; the end sentiment reads FRUSTRATION_REGEXES alone)
 COUNTED_REGEXES = (
     # the same failure again, counted: "for the fourth time", "third bill in a row", "second cancellation in 2 days"
@@ -157,6 +163,16 @@ CALM_ASK_REGEXES = (
     r"\b(?:could|can|would)\s+you\s+(?:please\s+)?(?:tell\s+me|explain|walk\s+me\s+through|let\s+me\s+know)\b",
     r"\b(?:i\s+(?:was\s+)?wonder(?:ed|ing)|just\s+wondering|i\s+was\s+hoping\s+you\s+could)\b",
 )
+# a polite opening: a greeting, then a question or a request ("Hi, could we move the jab to next week? Thursday doesn't
+# work any more", "hi, no power on our street since 7, is there a known fault?"), or a turn that says it is light or in
+# no hurry ("I'm vegetarian lol", "No rush."): the customer reports a problem calmly, so a likeness to the upset
+# exemplars or a negative tone alone does not make them upset (frustration words, shouting and "??" still do)
+POLITE_OPENING_REGEXES = (
+    r"^\W*(?:hi|hello|hey|hiya|heya|morning|afternoon|evening|good\s+(?:morning|afternoon|evening|day)|dear)\b",)
+POLITE_REQUEST_REGEXES = (
+    r"\?", r"\b(?:could|can|would)\s+(?:you|we|i|someone)\b", r"\bhow\s+(?:do|can|would|should)\s+(?:i|we)\b",
+    r"\bany\s+(?:idea|ideas|way|chance)\b", r"\bplease\b")
+CALM_MARKERS = ("lol", "haha", "hahaha", "no rush", "not urgent", "no hurry", "no worries", "no drama", "no biggie")
 # repeated "!"/"?" after three or more words: "Why do you need that??" (not a bare "Hello??")
 REPEATED_PUNCTUATION = re.compile(r"[!?]{2,}")
 _WORD = re.compile(r"[\w']+")
@@ -260,7 +276,7 @@ SPOKEN_FEELING_REGEXES = (
 class EmpathyParams(Params):
     threshold: float = -0.5
     frustration_phrases: tuple[str, ...] = FRUSTRATION + DISTRESS
-    frustration_regexes: tuple[str, ...] = FRUSTRATION_REGEXES + COUNTED_REGEXES
+    frustration_regexes: tuple[str, ...] = FRUSTRATION_REGEXES + COUNTED_REGEXES + FEAR_REGEXES
     empathy_phrases: tuple[str, ...] = EMPATHY
     empathy_regexes: tuple[str, ...] = EMPATHY_REGEXES
     shouting: bool = True
@@ -268,6 +284,10 @@ class EmpathyParams(Params):
     upset_exemplars: Exemplars | None = None
     calm_ask_regexes: tuple[str, ...] = CALM_ASK_REGEXES  # outweigh a weak likeness to the upset exemplars,
     calm_ask_below: float = 0.75  # one under this similarity, in the same sentence
+    # a greeting with a question or request, or a calm marker, in the turn: likeness and tone alone are not upset
+    polite_opening_regexes: tuple[str, ...] = POLITE_OPENING_REGEXES
+    polite_request_regexes: tuple[str, ...] = POLITE_REQUEST_REGEXES
+    calm_markers: tuple[str, ...] = CALM_MARKERS
     # a likeness alone needs a sentence of this many words: "👍", "great", "Ellie Turner, 5/9/1998" say nothing
     upset_min_words: int = 3
     thanked_above: float = 0.5  # nor a turn that thanks with at least this sentiment (VADER)
@@ -344,7 +364,18 @@ def _calm(sem: semantic.Hit, p: EmpathyParams) -> bool:
     return sem.similarity < p.calm_ask_below and text.first(sem.sentence, (), p.calm_ask_regexes) is not None
 
 
-def _upset(turn: TurnView, p: EmpathyParams) -> tuple[str, float] | None:
+def _asks_calmly(said: str, p: EmpathyParams) -> bool:
+    """True when a turn opens with a greeting and asks a question or makes a request ("Morning. My card got declined
+    at Tesco, could you see why?"), or says it is light or in no hurry ("got pepperoni, I'm vegetarian lol")."""
+    if text.first(said, p.calm_markers) is not None:
+        return True
+    return (text.first(said, (), p.polite_opening_regexes) is not None
+            and text.first(said, (), p.polite_request_regexes) is not None)
+
+
+def _upset(turn: TurnView, p: EmpathyParams, written: bool = True) -> tuple[str, float] | None:
+    """Why ``turn`` sounds upset, with a confidence, else None. ``written``: a chat or an e-mail (the polite-opening
+    guard reads written turns only; on a call every customer greets and asks)."""
     match = text.first(turn.text, p.frustration_phrases, p.frustration_regexes)
     if match:
         return f"frustration words {turn.text[match.start:match.end]!r}", 0.85
@@ -354,6 +385,8 @@ def _upset(turn: TurnView, p: EmpathyParams) -> tuple[str, float] | None:
             return f"repeated punctuation {marks.group(0)!r}", 0.75
     if p.shouting and (word := shouted(turn.text)):
         return f"shouting {word!r}", 0.75
+    if written and _asks_calmly(turn.text, p):
+        return None  # a likeness to the upset exemplars or a negative tone alone: not upset when asked politely
     if (sem := semantic.match([turn], p.upset_exemplars)) and _calm(sem, p):  # another sentence may be upset
         sem = next((h for h in semantic.matches([turn], p.upset_exemplars) if not _calm(h, p)), None)
     if sem and text.first(turn.text, THANKS, THANKS_REGEXES) and sentiment(turn.text) >= p.thanked_above:
@@ -421,7 +454,7 @@ def empathy(view: InteractionView, p: EmpathyParams) -> CheckResult:
     for position, turn in enumerate(turns):
         if turn.speaker != "customer":
             continue
-        upset = _upset(turn, p)
+        upset = _upset(turn, p, view.channel != "call")
         if upset is None:
             if named := _named_feeling(view, position, p):
                 return CheckResult("pass", f"agent named the customer's feeling in turn {named.turn} (answering turn "
