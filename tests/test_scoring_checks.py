@@ -524,3 +524,49 @@ def test_customer_sentiment_reads_frustration_cues_at_the_end(last: str, label: 
 def test_feedback_passed_on_is_no_hand_over(text: str, escalated: bool) -> None:
     result = run("escalation", view(("customer", "Your agent was rude."), ("agent", text)))
     assert result.measures["escalated"] is escalated
+
+
+@pytest.mark.parametrize(("text", "escalated"), [
+    # hand-overs in other words (chatrest, dev ld-0941..1000) beside a booked crew visit and a supervisor only mentioned
+    ("Getting it back needs our Account Recovery team, who'll email you within 24 hours.", True),
+    ("I've handed this to the Site Operations crew; expect a ring within the hour.", True),
+    ("Missing drops go to Rider Payments. I've raised it to them.", True),
+    ("Your deposit is now with our Dispute Resolution service, who decide within 28 days.", True),
+    ("I've booked our repair crew for Thursday morning.", False),
+    ("I can ask my supervisor, but she works to the same terms.", False),
+])
+def test_escalation_in_new_wordings(text: str, escalated: bool) -> None:
+    result = run("escalation", view(("customer", "It's still broken."), ("agent", text)))
+    assert result.measures["escalated"] is escalated
+
+
+@pytest.mark.parametrize(("ask", "status"), [
+    ("Name and DOB please.", "pass"),  # a terse request, no question mark
+    ("For your security, which of these was your last purchase: a bookshop or a petrol station?", "pass"),
+    ("I'll just make sure it's you first: roughly how much was your last top-up?", "pass"),
+    ("Please read me the six digit code from your authenticator app.", "pass"),
+    ("Name on the parcel?", "fail"),  # a look-up, no check
+])
+def test_identity_checks_in_unusual_wordings(ask: str, status: str) -> None:
+    chat = view(("customer", "what's my balance"), ("agent", ask), ("customer", "ok, done"),
+                ("agent", "Your balance is 312.40."))
+    assert run("identity_before_account", chat).status == status
+
+
+@pytest.mark.parametrize(("last", "label"), [
+    ("fine. not holding my breath", "negative"), ("no you've done quite enough thanks", "negative"),
+    ("yes fine. wonderful service as always", "negative"), ("so her watch history is just gone. great job", "negative"),
+    ("Wonderful service as always, thank you!", "positive"),
+])
+def test_customer_sentiment_doubt_and_sarcasm(last: str, label: str) -> None:
+    result = run("customer_sentiment", view(("agent", "Anything else?"), ("customer", last)))
+    assert result.measures["sentiment_end"] == label
+
+
+@pytest.mark.parametrize(("last", "resolved"), [
+    ("restarted. still 3 meg.", False), ("ok, so no refund yet then", False), ("ok great, thanks", True),
+])
+def test_resolution_reads_a_fix_still_not_working(last: str, resolved: bool) -> None:
+    chat = view(("customer", "my internet is slow"), ("agent", "I've reset your line, it should be fine now."),
+                ("customer", last))
+    assert run("resolution", chat).measures["resolved"] is resolved

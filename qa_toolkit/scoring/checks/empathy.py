@@ -90,6 +90,9 @@ NEGATIVE_END = FRUSTRATION + (
     "we'll see", "we will see", "no choice", "apparently not", "other company", "another company",
     "look elsewhere", "looking elsewhere", "alternatives", "no need to be like that", "could be a bit nicer",
     "could be nicer", "not being dramatic", "like that again",
+    # doubt said back (chatrest, dev ld-0941..1000): "not holding my breath" (its own "not" would negate "holding my
+    # breath")
+    "not holding my breath",
 )
 # sarcasm at the end: a bare "wow", or a bare "fantastic." / "brilliant." after bad news
 SARCASM_REGEXES = (
@@ -102,8 +105,13 @@ SARCASM_REGEXES = (
     r"(?:^|(?<=[.!?,]\s)|(?<=\bok\s))so\s+(?:no(?:body|thing(?!\s+else)|\s+one|\s+(?:solution|fix|refund|help|way))|"
     r"you\s+(?:do|can\s+do|did)\s+nothing)\b",
     r"^\W*wow\b(?!\W+(?:thanks?|thank\s+you|amazing|great|that\s+was\s+quick|so\s+quick))",
-    r"(?:^|[.!?]\s+)[^.!?]*\b(?:again|days|weeks|months|more|wait|nobody|no\s+one|even)\b[^.!?]*[.!?]?\s*"
-    r"(?:brilliant|fantastic|great|wonderful|perfect|lovely|marvellous|amazing)\W*$",
+    r"(?:^|[.!?]\s+)[^.!?]*\b(?:again|days|weeks|months|more|wait|nobody|no\s+one|even|gone|lost)\b[^.!?]*[.!?]?\s*"
+    r"(?:brilliant|fantastic|great|wonderful|perfect|lovely|marvellous|amazing)(?:\s+(?:job|work|stuff))?\W*$",
+    # dismissal with its "no" in front (which would negate a phrase): "no you've done quite enough thanks"
+    r"(?:^|[.!?,]\s*)(?:no\W+)?(?:you've|you\s+have)\s+done\s+(?:quite|more\s+than)\s+enough\b",
+    # praise for the service "as always" with no thanks: "yes fine. wonderful service as always" (chatrest)
+    r"^(?!.*\bthank).*\b(?:wonderful|great|brilliant|fantastic|excellent|amazing|lovely|stellar)\s+(?:service|job|work)\s+as\s+"
+    r"(?:always|usual|ever)\W*$",
     # ... and thanks said after it: "ten more days of no smoothies. thanks a bunch" (chatrest)
     r"(?:^|[.!?]\s+)[^.!?]*\b(?:again|days|weeks|months|more|wait|nobody|no\s+one|even)\b[^.!?]*[.!?]\s+"
     r"(?:\w+\s+){0,2}?thanks\s+a\s+(?:bunch|lot|million)\W*$",

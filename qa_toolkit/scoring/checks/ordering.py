@@ -28,12 +28,21 @@ VERIFICATION = (
     "memorable word",
     # a memorable answer or passcode read in characters ("the 2nd and 5th characters of your memorable answer")
     "memorable answer", "characters of your", "characters from your",
+    # asked in other words, or the answer confirmed against the file (chatrest, dev ld-0941..1000): "For your
+    # security, please tell me ...", "Thank you for the details, which match our records"
+    "for your security", "for your safety", "for your protection", "match our records", "matches our records",
+    "that matches", "that all matches", "everything matches", "details match",
 )
 # the last few digits of anything on file ("the last three digits of the meter's serial number"), a code sent to
 # the customer ("I send now a six digit code by text")
 VERIFICATION_REGEXES = (
     r"\blast\s+(?:two|three|four|five|six|\d)\s+(?:digits|characters|numbers)\b",
-    r"\b(?:send|sent|sending|text|texted|texting)\s+(?:you\s+)?(?:now\s+)?an?\s+(?:[\w-]+\s+){0,3}?code\b",
+    r"\b(?:send|sent|sending|text|texted|texting|ping|pinged|pinging)\s+(?:you\s+)?(?:now\s+)?an?\s+"
+    r"(?:[\w-]+\s+){0,3}?code\b",
+    # a code the customer reads from an app ("the six digit code from your authenticator app"), a check said plainly
+    # ("I'll just make sure it's you first")
+    r"\bcode\s+(?:from|in|on)\s+(?:your|the)\s+(?:[\w-]+\s+){0,2}?(?:app|authenticator|token|text|sms)\b",
+    r"\b(?:make\s+sure|check|know|confirm)\s+(?:that\s+)?it(?:'s|\s+is)\s+(?:really\s+)?you\b",
 )
 ACCOUNT_DETAILS = (
     "your balance", "balance is", "balance of", "your account shows", "your account has", "on your account",
@@ -80,6 +89,8 @@ ACCOUNT_ACTION_REGEXES = (
     # "the subscription was cancelled", "card was sent oct 4", "cancellation was not processed"
     rf"\b{_OBJECTS}\s+(?:is|are|was|were|has\s+been|have\s+been|will\s+be)\s+(?:now\s+|not\s+|already\s+|just\s+)?"
     rf"(?:been\s+)?{_PARTICIPLES}\b",
+    # a figure for someone's: "Bella's premium is now 38.20 a month" (chatrest; not a list price: "Premium is 45")
+    rf"\b(?:[\w-]+'s|your)\s+(?:[\w-]+\s+)?{_OBJECTS}\s+(?:is|are|was|were)\s+(?:now\s+|still\s+)?(?:[$£€]\s?)?\d",
     # "your new limit", "your next bill", "your current plan"
     rf"\byour\s+(?:new|next|current|last|latest|old|monthly|annual|outstanding|remaining)\s+{_OBJECTS}\b",
     # "I can see both charges", "I can see a fraud hold", "I'm seeing your cancellation request"
@@ -131,6 +142,8 @@ IDENTIFIERS = (
     # a surname or an address asked for with a reference is verification too ("booking ref and your last name?")
     "last name", "surname", "family name", "name on the account", "name on the booking", "name on the policy",
     "address", "pin", "account pin", "last four", "last 4",
+    # an ID of any kind asked for ("Rider ID and the phone the app is on?")
+    "id",
 )
 # after a verification the customer answered, the agent's next substantive turn is about the account when it gives
 # figures or speaks of the customer's things ("You were in 32C, moved you to 12A", "Done. Your mum's number has been
@@ -149,6 +162,8 @@ FAILED = (
 )
 REQUEST_REGEXES = (
     r"\?", r"\b(?:confirm|provide|give\s+me|tell\s+me|send\s+me|need|may\s+i\s+have|what(?:'s|\s+is))\b",
+    # a terse request ending in "please": "Name and DOB please."
+    r"\bplease\s*[.!]",
 )
 # verification as speech recognition writes it on a call (tiny.en on dev calls): asking in plain words ("I just need
 # to make sure it's you", "so I know it's you"), "postcode" heard as "post -good", "date of birth" as "day to birth"

@@ -41,6 +41,13 @@ CUSTOMER_UNRESOLVED = (
     "i'll contact you again", "waste of time", "still not", "why ask", "we'll see", "rude", "not happy",
     "thanks for nothing", "unbelievable", "unreal", "put it back", "it's not there", "it is not there",
     "still blank", "still empty", "still nothing",
+    # a refusal or a delay said back (chatrest, dev ld-0941..1000): "so that's a no then", "so no refund yet then"
+    "that's a no", "still gone", "other providers", "another provider", "holding my breath",
+)
+# the same in a known form: "still 3 meg", "so no refund yet"
+CUSTOMER_UNRESOLVED_REGEXES = (
+    r"\bstill\s+(?:\d|only\b|just\b|slow\b|down\b|off\b|missing\b|no\b)",
+    r"\bso\s+(?:no|not)\s+(?:\w+\s+){0,2}?yet\b",
 )
 # a question waved away by the agent is not answered: "google it", "not my call", "whatever"
 AGENT_WAVED = (
@@ -154,6 +161,22 @@ ESCALATION_REGEXES += (
     r"(?:[\w-]+\s+){0,2}?(?:supervisors?|managers?|team\s+lead(?:er)?s?|colleagues?|engineers?|specialists?)\b",
     r"\b(?:mov|pass|hand|transferr?)(?:e|ed|es|ing)?\s+(?:this|the|your)\s+(?:chat|conversation|case|call)\s+"
     r"(?:(?:over|across|on)\s+)?to\b",
+    # a team named, then who will contact the customer (chatrest, dev ld-0941..1000): "our Account Recovery team,
+    # who'll email you", "the review panel, who will write to you"
+    r"\b(?:team|department|desk|specialists|underwriters|unit|panel)\b,?\s+who(?:'ll|\s+will)\s+(?:\w+\s+)?"
+    r"(?:call|ring|phone|contact|email|e-mail|write|be\s+in\s+touch|get\s+back|reach\s+out)\b",
+    # handed to a crew, a service or a named role (no "booked": a booked crew visit is no hand-over): "I've handed
+    # this to the Site Operations crew"
+    r"\b(?:pass(?:ed|ing)?|hand(?:ed|ing)?|referr?(?:ed|ing)?|transferr(?:ed|ing))\s+(?:it|this|that|your\s+\w+)\s+"
+    r"(?:over\s+|on\s+)?to\s+(?:the|our)\s+(?:[\w'-]+\s+){0,3}?"
+    r"(?:crew|service|lot|adjudicators?|nurses?|pharmacists?)\b",
+    # "I've raised it to them", "I've sent your case over with everything you told me"
+    r"\brais(?:e|ed|ing)\s+(?:it|this|that|your\s+\w+)\s+(?:with|to)\s+them\b",
+    r"\b(?:sent|sending|passed|passing|handed|handing)\s+(?:your|the)\s+(?:case|claim|complaint|request|query|"
+    r"details)\s+(?:over|across)\b",
+    # "your deposit is now with our Dispute Resolution service"
+    r"\b(?:is|are)\s+now\s+with\s+(?:our|the)\s+(?:[\w'-]+\s+){0,3}?"
+    r"(?:team|service|department|desk|specialists|panel|adjudicators?|unit)\b",
 )
 ESCALATION_REGEXES += INTRODUCTION_REGEXES
 # an offer is no hand-over: "If you want, I can pass you to our planning team", "I could put you through to claims,
@@ -198,6 +221,7 @@ class ResolutionParams(Params):
     spoken_agent_regexes: tuple[str, ...] = SPOKEN_RESOLVED_REGEXES  # on calls only
     customer_phrases: tuple[str, ...] = CUSTOMER_AGREES
     unresolved_phrases: tuple[str, ...] = CUSTOMER_UNRESOLVED
+    unresolved_regexes: tuple[str, ...] = CUSTOMER_UNRESOLVED_REGEXES
     require_customer: bool = True
     confirm_fix: bool = True  # a stated fix needs the customer's agreement too (False: it stands unless they object)
     escalation_phrases: tuple[str, ...] = ESCALATION
@@ -315,7 +339,7 @@ def resolution(view: InteractionView, p: ResolutionParams) -> CheckResult:
     since = agent_hit[0].index if agent_hit else view.by("agent")[0].index
     customer_after = [t for t in view.by("customer") if t.index > since]
     for turn in customer_after:
-        match = text.first(turn.text, p.unresolved_phrases)
+        match = text.first(turn.text, p.unresolved_phrases, p.unresolved_regexes)
         said = quote(turn, match.start, match.end) if match else None
         if said is None and (sem := semantic.match([turn], p.unresolved_exemplars)):
             said = semantic.evidence(sem)
