@@ -231,9 +231,10 @@ def test_spoken_cues_count_on_calls_only(check, turns, measure, on_call, on_chat
 
 @pytest.mark.parametrize(("check", "turns", "on_call", "on_chat"), [
     # what tiny.en wrote on the dev calls (tests/data/labelled/calls/dev LC-D-009, 096, 021, 023, 093, 094, 102, 018, 027)
+    # (asking in plain words is verification on a chat too: "I'll just make sure it's you first", chatrest)
     ("identity_before_account", [("agent", "Okay. I just need to make sure it's you first."),
                                  ("customer", "Huh? Behind the open, there's only one."),
-                                 ("agent", "Thanks. I can see the order went out this morning.")], "pass", "fail"),
+                                 ("agent", "Thanks. I can see the order went out this morning.")], "pass", "pass"),
     ("identity_before_account", [("agent", "Can I take the policy number in your post -good so I can pull it up?"),
                                  ("customer", "Policy came pieces."),
                                  ("agent", "Thank you. That's matched. I can see the claim came in last week.")],

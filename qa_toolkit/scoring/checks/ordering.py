@@ -40,7 +40,7 @@ VERIFICATION_REGEXES = (
     r"\b(?:send|sent|sending|text|texted|texting|ping|pinged|pinging)\s+(?:you\s+)?(?:now\s+)?an?\s+"
     r"(?:[\w-]+\s+){0,3}?code\b",
     # a code the customer reads from an app ("the six digit code from your authenticator app"), a check said plainly
-    # ("I'll just make sure it's you first")
+    # ("I'll just make sure it's you first": first read on calls only, chats say it too, chatrest dev ld-0949)
     r"\bcode\s+(?:from|in|on)\s+(?:your|the)\s+(?:[\w-]+\s+){0,2}?(?:app|authenticator|token|text|sms)\b",
     r"\b(?:make\s+sure|check|know|confirm)\s+(?:that\s+)?it(?:'s|\s+is)\s+(?:really\s+)?you\b",
 )
@@ -165,11 +165,10 @@ REQUEST_REGEXES = (
     # a terse request ending in "please": "Name and DOB please."
     r"\bplease\s*[.!]",
 )
-# verification as speech recognition writes it on a call (tiny.en on dev calls): asking in plain words ("I just need
-# to make sure it's you", "so I know it's you"), "postcode" heard as "post -good", "date of birth" as "day to birth"
-# or "your thing to birth"
+# verification as speech recognition writes it on a call (tiny.en on dev calls): "postcode" heard as "post -good",
+# "date of birth" as "day to birth" or "your thing to birth" (asking in plain words, "I just need to make sure it's
+# you", is read on chats too: VERIFICATION_REGEXES)
 SPOKEN_VERIFICATION_REGEXES = (
-    r"\b(?:make\s+sure|check|know|confirm)\s+(?:that\s+)?it(?:'s|\s+is)\s+(?:really\s+)?you\b",
     r"\bpost\s*-?\s*(?:goods?|coat|cold|cord|goat|cob)\b",
     r"\bda(?:te|y)\s+(?:of|to|a|the)\s+(?:birth|berth|bath|third)\b|\b(?:your|the)\s+\w+\s+(?:of|to|a)\s+birth\b",
     # a code sent to the caller's phone, its kind misheard ("I'm texting a specific code to the mobile")
