@@ -28,10 +28,10 @@ VERIFICATION = (
     "memorable word",
     # a memorable answer or passcode read in characters ("the 2nd and 5th characters of your memorable answer")
     "memorable answer", "characters of your", "characters from your",
-    # asked in other words, or the answer confirmed against the file (chatrest, dev ld-0941..1000): "For your
-    # security, please tell me ...", "Thank you for the details, which match our records"
-    "for your security", "for your safety", "for your protection", "match our records", "matches our records",
-    "that matches", "that all matches", "everything matches", "details match",
+    # the answer confirmed against the file (chatrest, dev ld-0941..1000): "Thank you for the details, which match
+    # our records", "That matches."
+    "match our records", "matches our records", "that matches", "that all matches", "everything matches",
+    "details match",
 )
 # the last few digits of anything on file ("the last three digits of the meter's serial number"), a code sent to
 # the customer ("I send now a six digit code by text")
@@ -41,6 +41,10 @@ VERIFICATION_REGEXES = (
     r"(?:[\w-]+\s+){0,3}?code\b",
     # a code the customer reads from an app ("the six digit code from your authenticator app"), a check said plainly
     # ("I'll just make sure it's you first": first read on calls only, chats say it too, chatrest dev ld-0949)
+    # "For your security, please tell me which was your last purchase" (a request: not "For your security, we are
+    # unable to share account information", dev ld-0041)
+    r"\bfor\s+your\s+(?:security|safety|protection)\b[^.!?]{0,80}?(?:\?|\bplease\b|\b(?:confirm|tell\s+me|give\s+me|"
+    r"provide)\b)",
     r"\bcode\s+(?:from|in|on)\s+(?:your|the)\s+(?:[\w-]+\s+){0,2}?(?:app|authenticator|token|text|sms)\b",
     r"\b(?:make\s+sure|check|know|confirm)\s+(?:that\s+)?it(?:'s|\s+is)\s+(?:really\s+)?you\b",
 )
