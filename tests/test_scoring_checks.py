@@ -547,6 +547,8 @@ def test_escalation_in_new_wordings(text: str, escalated: bool) -> None:
     ("I'll just make sure it's you first: roughly how much was your last top-up?", "pass"),
     ("Please read me the six digit code from your authenticator app.", "pass"),
     ("Name on the parcel?", "fail"),  # a look-up, no check
+    ("The code in your text had a typo, sorry.", "fail"),  # a code talked about, not asked for (dev ld-0871)
+    ("For your security, we never ask for your full password.", "fail"),  # a statement, no request
 ])
 def test_identity_checks_in_unusual_wordings(ask: str, status: str) -> None:
     chat = view(("customer", "what's my balance"), ("agent", ask), ("customer", "ok, done"),

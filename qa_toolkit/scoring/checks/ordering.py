@@ -45,7 +45,8 @@ VERIFICATION_REGEXES = (
     # unable to share account information", dev ld-0041)
     r"\bfor\s+your\s+(?:security|safety|protection)\b[^.!?]{0,80}?(?:\?|\bplease\b|\b(?:confirm|tell\s+me|give\s+me|"
     r"provide)\b)",
-    r"\bcode\s+(?:from|in|on)\s+(?:your|the)\s+(?:[\w-]+\s+){0,2}?(?:app|authenticator|token|text|sms)\b",
+    # (from an app only: "The code in your text had a typo" is no check, dev ld-0871)
+    r"\bcode\s+from\s+(?:your|the)\s+(?:[\w-]+\s+){0,2}?(?:app|authenticator|token)\b",
     r"\b(?:make\s+sure|check|know|confirm)\s+(?:that\s+)?it(?:'s|\s+is)\s+(?:really\s+)?you\b",
 )
 ACCOUNT_DETAILS = (
