@@ -130,12 +130,30 @@ def test_mono_mixdown(tmp_path: Path) -> None:
 @needs_espeak
 def test_espeak_voice(tmp_path: Path) -> None:
     script = tmp_path / "e.yaml"
-    script.write_text("file: e.wav\nvoices: {customer: {engine: espeak, voice: en-gb+f3}}\n"
+    script.write_text("file: e.wav\nvoices: {customer: {engine: espeak, voice: en+f3}}\n"
                       "utterances:\n  - customer: My e-mail is {email:anna at example dot com}.\n")
     assert synth.main([str(script), "--out", str(tmp_path)]) == 0
     truth = json.loads((tmp_path / "e.truth.json").read_text())
     assert truth["spans"][0]["text"] == "anna at example dot com"
     assert truth["spans"][0]["end_s"] > truth["spans"][0]["start_s"] + 0.5
+
+
+@needs_piper
+@needs_espeak
+def test_an_espeak_variant_the_program_ignores_is_named(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """espeak-ng 1.51 speaks ``en-gb+f3`` as the male ``en-gb``: the script still renders, with a warning."""
+    exe = shutil.which("espeak-ng")
+    assert synth.ignored_variant(exe, "en-gb+f3") and not synth.ignored_variant(exe, "en+f3")
+    assert not synth.ignored_variant(exe, "en-us+f3") and not synth.ignored_variant(exe, "en-us")
+    female = synth.speak("one two three", synth.Voice(engine="espeak", voice="en+f3"), 16_000)
+    male = synth.speak("one two three", synth.Voice(engine="espeak", voice="en-gb"), 16_000)
+    assert female.shape != male.shape or not np.array_equal(female, male)
+    script = tmp_path / "g.yaml"
+    script.write_text("file: g.wav\nvoices: {customer: {engine: espeak, voice: en-gb+f4}}\n"
+                      "utterances:\n  - customer: Hello there.\n")
+    assert synth.main([str(script), "--out", str(tmp_path)]) == 0
+    err = capsys.readouterr().err
+    assert "ignores the variant of voice 'en-gb+f4': it speaks as 'en-gb' ('en+f4' is British English" in err
 
 
 @pytest.mark.parametrize(("body", "message"), [

@@ -10,7 +10,7 @@ A script names the call's metadata, its voices, its audio options and an ordered
     seed: 1
     audio: {telephone: true, mulaw: true, snr_db: 25, crosstalk_db: -30, channel_gain_db: {right: -4}}
     voices:
-      customer: {engine: espeak, voice: en-us+f3, rate: 160}
+      customer: {engine: espeak, voice: en-us+f3, speed: 0.9}
     utterances:
       - agent: Thanks for calling. Can I take the card number?
       - customer: Sure, it's {card:four one one one, one one one one, one one one one, one one one one}.
@@ -72,7 +72,7 @@ class Voice(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     engine: Literal["piper", "espeak"] = "piper"
-    voice: str = "en-us"  # espeak-ng voice name (``en-gb+f3``, ``en-us+m4``, ...)
+    voice: str = "en-us"  # espeak-ng voice name (``en+f3``, ``en-us+m4``, ...; see ignored_variant)
     pitch: float = Field(1.0, gt=0.5, lt=2.0)
     speed: float = Field(1.0, gt=0.4, lt=2.5)
     gain_db: float = 0.0
@@ -285,6 +285,11 @@ def _espeak(text: str, voice: Voice) -> tuple[np.ndarray, int]:
     exe = shutil.which("espeak-ng")
     if exe is None:
         raise ScriptError("espeak voices need espeak-ng: apt-get install espeak-ng")
+    if ignored_variant(exe, voice.voice):
+        base, variant = voice.voice.split("+", 1)
+        hint = f" ('en+{variant}' is British English with it)" if base == "en-gb" else ""
+        print(f"synth_calls: warning: espeak-ng ignores the variant of voice {voice.voice!r}: it speaks as "
+              f"{base!r}{hint}", file=sys.stderr)
     words_per_minute = round(165 * voice.speed)
     pitch = max(0, min(99, round(50 * voice.pitch)))
     run = subprocess.run([exe, "-v", voice.voice, "-s", str(words_per_minute), "-p", str(pitch), "--stdout", text],
@@ -294,6 +299,21 @@ def _espeak(text: str, voice: Voice) -> tuple[np.ndarray, int]:
     with wave.open(io.BytesIO(run.stdout)) as wav:
         rate, frames = wav.getframerate(), wav.readframes(wav.getnframes())
     return np.frombuffer(frames, "<i2").astype(np.float32) / 32768, rate
+
+
+@cache
+def ignored_variant(exe: str, name: str) -> bool:
+    """Whether espeak-ng speaks voice ``name`` (``LANGUAGE+VARIANT``) exactly as it speaks ``LANGUAGE`` alone.
+
+    espeak-ng 1.51 drops the variant of ``en-gb`` without a word: ``en-gb+f3`` is the male ``en-gb`` voice, while
+    ``en+f3`` (British English too), ``en-us+f3`` and ``en-gb-x-rp+f3`` take theirs. Checked once per name."""
+    if "+" not in name:
+        return False
+
+    def said(voice: str) -> bytes:
+        return subprocess.run([exe, "-v", voice, "--stdout", "one two three"], capture_output=True, check=False).stdout
+
+    return said(name) == said(name.split("+", 1)[0])
 
 
 def trim(audio: np.ndarray, rate: int, floor_db: float = -40.0) -> np.ndarray:

@@ -14,7 +14,8 @@ command -v espeak-ng >/dev/null && command -v sox >/dev/null || {
   echo "make_calls.sh needs espeak-ng and sox: apt-get install -y espeak-ng sox libsox-fmt-mp3" >&2; exit 1; }
 
 AGENT_VOICE="en-us"          # espeak-ng voices: a male US voice for the agent ...
-CUSTOMER_VOICE="en-gb+f3"    # ... and a female British voice for the customer
+CUSTOMER_VOICE="en+f3"       # ... and a female British voice for the customer ("en" is British English;
+                             # espeak-ng 1.51 drops the variant of "en-gb+f3": that is the agent's male voice)
 export SOX_OPTS="-R"         # repeatable: the same dither every run, so the same audio bytes
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 refs="$tmp/refs.tsv"; : >"$refs"
