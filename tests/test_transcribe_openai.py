@@ -147,7 +147,10 @@ def test_a_stereo_call_is_packed_at_beam_2_as_with_faster_whisper(tiny_en_checkp
     options = transcript.provenance["options"]
     assert (options["pack_channels"], options["beam_size"]) == (True, 2)  # type: ignore[index]
     assert [t.speaker for t in transcript.turns] == ["agent", "customer"] * 3 + ["agent"]
-    assert "card" in normalize(transcript.turns[2].text) and "delivery" in normalize(transcript.turns[4].text)
+    # Each turn its own sentence, by words this decoding hears: packed with the customer's audio, tiny.en hears "your
+    # new card" as "your new car and" here and "express delivery" as "a rest of the limery" on both backends (see
+    # test_transcribe_pipeline's overtalk test).
+    assert "arrive" in normalize(transcript.turns[2].text) and "booked" in normalize(transcript.turns[4].text)
 
 
 def test_silence_gives_no_segments(tiny_en_checkpoint: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -109,9 +110,17 @@ def test_audio_redaction_keeps_format_and_silences_both_channels(tmp_path: Path,
     inside = slice(int(1.8 * SAMPLE_RATE), int(4.2 * SAMPLE_RATE))
     assert max(np.abs(c[inside]).max() for c in before) > 0.05
     assert max(np.abs(c[inside]).max() for c in after) < 0.01  # both channels: crosstalk leaks too
+    # The rest is the same audio as the file written through the same encoder with nothing muted. Not the source:
+    # a lossy source is encoded a second time, and FFmpeg's own Vorbis encoder (PyAV has no libvorbis) loses more
+    # than the muting does (call_05's customer, en+f3: correlation 0.93 to the source, muted or not).
+    plain = redact_audio(source, tmp_path / "plain" / name, [], margin_s=0.25)
+    unmuted, *_ = decoded(plain.path)
     outside = slice(int(5 * SAMPLE_RATE), int(9 * SAMPLE_RATE))
-    for b, a in zip(before, after):
-        assert np.corrcoef(b[outside], a[outside])[0, 1] > 0.95  # the rest is the same audio
+    for u, a, b in zip(unmuted, after, before):
+        assert np.corrcoef(u[outside], a[outside])[0, 1] > 0.98
+        if codec != "vorbis":  # the writer itself keeps the audio: no shift, no distortion
+            assert np.corrcoef(b[outside], a[outside])[0, 1] > 0.95
+    shutil.rmtree(tmp_path / "plain")
     assert [p.name for p in tmp_path.iterdir()] == [name]  # no temporary file left
 
 
