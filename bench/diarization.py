@@ -272,7 +272,7 @@ def pipeline(files: list[dict], first_speaker: str | None = None) -> dict:
     groups: dict[str, list[dict]] = {}
     for r in rows:
         key = ("labelled call set, test split (mixed down)" if r["file"].startswith("labelled:") else
-               "shipped samples (espeak, one voice: see README)" if r["file"].startswith("shipped:") else
+               "shipped samples (espeak, en-us agent, en+f3 customer)" if r["file"].startswith("shipped:") else
                "sample scripts, espeak voices" if r["file"].startswith("es_") else
                "sample scripts, piper voices" if r["file"].startswith("pp_") else
                "three speakers / overlap" if r["file"].startswith("t3_") else
