@@ -43,7 +43,7 @@ def test_real_two_speaker_stereo_keeps_both_channels(shared_dir: Path) -> None:
 
 
 def test_wav_header_duration() -> None:
-    assert wav_declared_seconds(SAMPLES / "call_01_billing.wav") == pytest.approx(25.313, abs=0.001)
+    assert wav_declared_seconds(SAMPLES / "call_01_billing.wav") == pytest.approx(25.25, abs=0.001)
     assert wav_declared_seconds(SAMPLES / "call_02_hold.mp3") is None
 
 
@@ -63,7 +63,7 @@ def test_bad_file_kinds(bad_files: tuple[Path, dict[str, str]], name: str) -> No
 
 
 def test_truncated_wav_message_gives_both_durations(bad_files: tuple[Path, dict[str, str]]) -> None:
-    with pytest.raises(AudioError, match=r"decodes to 12\.7 s but declares 25\.3 s"):
+    with pytest.raises(AudioError, match=r"decodes to 12\.6 s but declares 25\.2 s"):
         decode(bad_files[0] / "cut.wav")
 
 
@@ -73,7 +73,7 @@ def test_opus_and_m4a_decode_with_both_channels(tmp_path: Path, codec: str, cont
 
     target = encode(SAMPLES / "call_03_overtalk.wav", tmp_path / f"call{suffix}", codec, container)
     audio = decode(target)
-    assert audio.channel_count == 2 and audio.duration_s == pytest.approx(16.65, abs=0.05)
+    assert audio.channel_count == 2 and audio.duration_s == pytest.approx(16.68, abs=0.05)
 
 
 def test_truncated_opus_is_detected(tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import wave
 from collections.abc import Sequence
+from fractions import Fraction
 from pathlib import Path
 
 from qa_toolkit.transcribe.backend import Word
@@ -48,6 +49,8 @@ def encode(source: Path, target: Path, codec: str, container: str, rate: int = 4
     audio = decode(source)
     frame = av.AudioFrame.from_ndarray(np.stack(audio.channels).astype(np.float32), format="fltp", layout="stereo")
     frame.sample_rate = SAMPLE_RATE
+    frame.pts, frame.time_base = 0, Fraction(1, SAMPLE_RATE)  # unset, the encoder makes timestamps up, and on some
+    # lengths (call_03 at 16.68 s) gives AAC's last packet the dts of the one before: the MP4 muxer refuses it
     with av.open(str(target), "w", format=container) as out:
         stream = out.add_stream(codec, rate=rate, layout="stereo")
         resampler = av.AudioResampler(format=stream.codec_context.format.name, layout="stereo", rate=rate)
