@@ -170,3 +170,10 @@ def test_bad_script_one_line_error(tmp_path: Path, capsys: pytest.CaptureFixture
     err = capsys.readouterr().err.strip()
     assert err.startswith(f"synth_calls: {script}: ") and message in err and "\n" not in err
     assert not list(tmp_path.glob("x.*"))
+
+
+@needs_piper
+def test_piper_runs_on_one_thread() -> None:
+    """onnxruntime's samples depend on its thread count: one thread renders the same bytes on any machine."""
+    options = synth._piper().session.get_session_options()
+    assert (options.intra_op_num_threads, options.inter_op_num_threads) == (1, 1)

