@@ -154,9 +154,10 @@ def shipped_samples(folder: Path) -> list[dict]:
     return out
 
 
-def first_speaker(turns: list[tuple[str, str]]) -> str:
-    """Who a sidecar would say speaks first: the customer when they do, else the agent (an IVR is the agent's line)."""
-    return "customer" if turns[0][0] == "customer" else "agent"
+def first_speaker(turns: list[tuple[str, str]]) -> str | None:
+    """Who a sidecar would say speaks first: the customer when they do, else the agent (an IVR is the agent's line);
+    None on a call nobody speaks in (hold music only)."""
+    return None if not turns else "customer" if turns[0][0] == "customer" else "agent"
 
 
 def measure(call: dict, hint: str, voices: dict | None = None, weights: dict[str, float] | None = None) -> dict:

@@ -222,8 +222,10 @@ def test_a_notice_after_the_agent_names_themselves_is_theirs_a_notice_before_or_
              (2, "great thank you so much")]
     openings = {"Hello, Northwind Bank, Daniel speaking. This call may be recorded for training.": False,
                 "Good afternoon, my name is Oksana, this call will be recorded, how can I help?": False,
-                "This call may be recorded for training. Daniel speaking, how can I help?": True,
-                "This is Castle Broadband. Calls will be monitored. Hello, how can I help?": True,
+                "This call may be recorded for training. Daniel speaking, how can I help?": False,  # one breath
+                "This is Castle Broadband. Calls will be monitored. Hello, how can I help?": False,
+                "Good morning, Northwind Bank, this is Daniel. This call may be recorded.": False,
+                "This is Northwind Bank. This call may be recorded. Thanks for waiting.": True,
                 "Thank you for calling, press one for billing. Daniel speaking, how can I help?": True}
     for opening, flagged in openings.items():
         words, diar = _call((1, opening), *story)
@@ -231,3 +233,81 @@ def test_a_notice_after_the_agent_names_themselves_is_theirs_a_notice_before_or_
         assert result.roles == {1: "agent", 2: "customer"}, opening
         assert result.needs_review is flagged, opening
         assert any("a prompt may be merged with their voice" in line for line in result.evidence) is flagged, opening
+
+
+def _opening_then(opening: list[tuple[str, float]], story: list[tuple[int, str]]) -> tuple[list[Word], Diarization]:
+    """A call whose speaker 1 opens with the given (text, pause after it in seconds) pieces, then ``story``'s turns
+    (0.3 s a word, 0.5 s between turns)."""
+    words, segments, t = [], [], 0.0
+    for text, pause in opening:
+        start = t
+        for w in text.split():
+            words.append(Word(t, t + 0.27, w, 1.0))
+            t += 0.3
+        segments.append(SpeakerSegment(start, t, 1))
+        t += pause
+    for speaker, text in story:
+        start = t
+        for w in text.split():
+            words.append(Word(t, t + 0.27, w, 1.0))
+            t += 0.3
+        segments.append(SpeakerSegment(start, t, speaker))
+        t += 0.5
+    return words, Diarization(segments, {1: np.eye(8)[1], 2: np.eye(8)[2]})
+
+
+@pytest.mark.parametrize(("pause", "flagged"), [(0.1, False), (0.45, False), (0.55, True), (1.2, True)])
+def test_a_notice_run_on_into_the_voices_own_greeting_is_theirs_after_a_pause_it_may_be_a_prompt(
+        pause: float, flagged: bool) -> None:
+    story = [(2, "hi I was charged twice for one payment and I want the second one back"),
+             (1, "sorry about that can I take your postcode please"),
+             (2, "it's M one two A B"),
+             (1, "thanks bear with me the duplicate charge has been refunded you'll get a text"),
+             (2, "great thank you so much")]
+    words, diar = _opening_then([("Welcome to Northwind support. This call may be recorded.", pause),
+                                 ("How can I help?", 0.5)], story)
+    _, result = attribute(words, diar)
+    assert result.roles == {1: "agent", 2: "customer"}
+    assert result.needs_review is flagged
+    assert any("a prompt may be merged with their voice" in line for line in result.evidence) is flagged
+    # a notice run on into words that are no greeting of the voice's own stays a possible prompt
+    words, diar = _opening_then([("Welcome to Northwind support. This call may be recorded. Please wait.", 0.5)],
+                                story)
+    assert attribute(words, diar)[1].needs_review is True
+
+
+def _run(*pieces: tuple[int, str, float]) -> tuple[list[Word], list[int | None]]:
+    """Words and their owners from (speaker, text, pause before) pieces, 0.3 s a word."""
+    words, owners, t = [], [], 0.0
+    for speaker, text, pause in pieces:
+        t += pause
+        for w in text.split():
+            words.append(Word(t, t + 0.27, w, 1.0))
+            owners.append(speaker)
+            t += 0.3
+    return words, owners
+
+
+def test_the_halves_of_one_voice_that_pass_the_word_mid_run_are_one_person_a_colleague_is_not() -> None:
+    from qa_toolkit.transcribe.speakers import _halves_take_turns
+
+    varying = [(1, "Hello, thanks for calling Northwind Bank.", 0.0), (2, "Hi, I was charged twice.", 0.4),
+               (1, "I'm sorry about that.", 0.4), (3, "Can you confirm your postcode?", 0.1),
+               (2, "It's M one two A B.", 0.4), (1, "Thanks,", 0.4), (3, "the charge has been refunded.", 0.2),
+               (2, "Great, thank you.", 0.4), (3, "Have a good day.", 0.3)]
+    assert _halves_take_turns(*_run(*varying), 1, 3) == 2
+    # the second voice names itself: someone new, however the word passes
+    named = [*varying[:3], (3, "Jo here, can you confirm your postcode?", 0.1), *varying[4:]]
+    assert _halves_take_turns(*_run(*named), 1, 3) == 0
+    # a pause of half a second or more at each switch: the halves do not pass the word mid-run
+    paused = [(s, text, 0.6 if s == 3 else pause) for s, text, pause in varying]
+    assert _halves_take_turns(*_run(*paused), 1, 3) == 0
+    # once only
+    once = [*varying[:6], (1, "the charge has been refunded.", 0.2), *varying[7:]]
+    assert _halves_take_turns(*_run(*once), 1, 3) == 0
+    # a transfer: the first voice never speaks again after the second joined
+    transfer = [(1, "Hello, accounts, how can I help?", 0.0), (2, "My bill is wrong.", 0.4),
+                (1, "I'll put you through to billing.", 0.4), (3, "Billing, hello.", 0.1), (2, "Hi.", 0.4),
+                (3, "What's wrong with it?", 0.3), (2, "It's doubled.", 0.4), (3, "Let me look,", 0.4),
+                (3, "fixed.", 0.2)]
+    assert _halves_take_turns(*_run(*transfer), 1, 3) == 0

@@ -146,6 +146,8 @@ _NOTICE_RE = re.compile(r"\b(?:may|will) be (?:monitored|recorded)\b")  # prompt
 _OPENING_PROMPT_RE = re.compile(r"\bplease hold\b|\bhold for\b|\brecord(?:ed|ings?)\b|\bwelcome to\b|\bnext (?:free |"
                                 r"available )?(?:advisor|adviser|agent|colleague)\b")
 SECOND_VOICE_ALONE_WINDOWS = 8  # a smaller second voice counts only after a hand-off was announced
+SAME_BREATH_S = 0.5  # the halves of a split voice that pass the word to each other with a shorter pause ...
+SAME_BREATH_SWITCHES = 2  # ... this often, with no hand-off announced, are one person's voice varying
 HANDOFF_MIN_WORDS = 10  # words said after the announcement: the call goes on with whoever was announced
 # someone naming themselves (Whisper writes names capitalised): "Tom speaking", "Hi, Marcus here" are the way staff
 # answer a call; "it's Graham", "this is Dana", "my name is Sam" anyone's
@@ -158,7 +160,14 @@ _NOT_NAMES = {"I", "It", "This", "That", "The", "Who", "Yes", "No", "Okay", "Hel
               # words Whisper writes before "here" that are no name ("About here", "Over here", "Come here")
               "About", "Over", "Right", "Come", "Out", "Down", "Up", "Back", "From", "Get", "Stay", "Wait", "Around"}
 # naming oneself as staff do, not as a company can ("This is Castle Broadband", "You've got Northwind")
-_SELF_NAMED_RE = [*_STAFF_INTRO_RE, re.compile(r"\b(?:[Mm]y name is|[Yy]ou're speaking (?:to|with)) ([A-Z][a-z]+)\b")]
+_SELF_NAMED_RE = [*_STAFF_INTRO_RE, re.compile(r"\b(?:[Mm]y name is|[Yy]ou're speaking (?:to|with)) ([A-Z][a-z]+)\b"),
+                  # "Northwind Bank, this is Daniel." (one name after a comma, the sentence ends): a person, where
+                  # "This is Castle Broadband" opens with a company of two words
+                  re.compile(r"\w, (?:[Tt]his is|[Yy]ou've got) ([A-Z][a-z]+)(?=[,.!?]|$)")]
+# a recording notice the voice runs on from, within this pause, into its own question to the caller or its name
+# ("This call may be recorded. How can I help?") is theirs: a recorded prompt stops and the agent picks up after it
+NOTICE_RUN_ON_S = 0.5
+_OWN_OPENING_RE = re.compile(r"\bhow (?:can|may) i (?:help|assist)\b|\bwhat can i do for you\b")
 INTRO_AFTER_WORDS = 8  # "Marcus here" from a voice that said this many words without a name: someone new
 OTHER_SIDE_SHARE = 0.3  # a second customer-side voice with this share of the customer's words: which is the customer?
 OTHER_SIDE_MIN_WORDS = 5
@@ -606,6 +615,10 @@ def attribute(words: list[Word], diarization: Diarization,
             if one_voice:  # right on the dev calls, but one voice split in two (the shipped samples) is not: check
                 attribution.needs_review = True
                 attribution.reason = "one voice found; split in two by voice, the roles from the words: check them"
+        elif not attribution.needs_review and announced is None and (
+                switches := _halves_take_turns(words, divided_owners, speaker, new)):
+            attribution.evidence.append(f"{line}: the halves pass the word to each other mid-run {switches} times and "
+                                        f"no hand-off was announced: one voice varying, kept as one")
         elif not attribution.needs_review:  # the voice who spoke first keeps the role; the later one is unknown
             diarization, owners = divided, divided_owners
             attribution.speakers += 1
@@ -615,7 +628,7 @@ def attribute(words: list[Word], diarization: Diarization,
             attribution.evidence.append(f"{line}: splitting it does not decide the roles either")
     _flag_staff_talking_customer(attribution, _said_by(words, owners))
     _flag_staff_talking_other(attribution, _said_by(words, owners), owners)
-    _flag_prompt_in_a_voice(attribution, _said_by(words, owners), owners)
+    _flag_prompt_in_a_voice(attribution, words, owners)
     _flag_agent_telling_own_story(attribution, _said_by(words, owners))
     _flag_unseen_handoff(attribution, words, owners)
     _flag_unsure_voices(attribution, words, owners, diarization)
@@ -627,6 +640,27 @@ def attribute(words: list[Word], diarization: Diarization,
         key = f"unknown#{owner}" if role == "unknown" and owner is not None else role
         grouped.setdefault(key, []).append(word)
     return grouped, attribution
+
+
+def _halves_take_turns(words: list[Word], owners: list[int | None], first: int, second: int) -> int:
+    """How often the two halves of a split voice pass the word to each other mid-run (no other voice between, a
+    pause under ``SAME_BREATH_S``), when that is ``SAME_BREATH_SWITCHES`` or more, the first half speaks again after
+    the second joined and the second names nobody as itself; else 0. One person whose voice varies within a turn (the
+    shipped sample call_01, "I'm sorry about that. | For security, can you confirm your postcode?" and "Thanks, |
+    the duplicate charge has been refunded"), not a colleague who joins after a hand-off."""
+    switches, last, end = 0, None, 0.0
+    for word, owner in zip(words, owners, strict=True):
+        if owner is None:
+            continue
+        if {last, owner} == {first, second} and word.start - end < SAME_BREATH_S:
+            switches += 1
+        last, end = owner, word.end
+    if second not in owners:
+        return 0
+    resumes = first in owners[owners.index(second):]
+    said = " ".join(w.word.strip() for w, o in zip(words, owners, strict=True) if o == second)
+    named = any(m.group(1) not in _NOT_NAMES for p in _INTRO_RE for m in p.finditer(said))
+    return switches if switches >= SAME_BREATH_SWITCHES and resumes and not named else 0
 
 
 def _flag_staff_talking_customer(attribution: Attribution, said: dict[int, str]) -> None:
@@ -669,11 +703,12 @@ def _flag_agent_telling_own_story(attribution: Attribution, said: dict[int, str]
             return
 
 
-def _flag_prompt_in_a_voice(attribution: Attribution, said: dict[int, str], owners: list[int | None]) -> None:
+def _flag_prompt_in_a_voice(attribution: Attribution, words: list[Word], owners: list[int | None]) -> None:
     """Flag a decided call whose agent or agent_2 voice opens, before the customer's first words, with what recorded
     prompts say ("connecting you", "your call may be monitored") and talks on after them: an IVR prompt merged with
     a person's voice, whose words go to that person (on dev: 10 % of a call's words, roles otherwise right). A
-    recording notice after the voice named itself ("Daniel speaking. This call may be recorded") is the agent's own."""
+    recording notice after the voice named itself ("Daniel speaking. This call may be recorded") is the agent's own,
+    and so is one it runs on from into its own greeting (:func:`_notice_runs_on`)."""
     if attribution.needs_review:
         return
     customer = next((k for k, role in attribution.roles.items() if role == "customer"), None)
@@ -683,13 +718,28 @@ def _flag_prompt_in_a_voice(attribution: Attribution, said: dict[int, str], owne
     for speaker, role in attribution.roles.items():
         if role not in ("agent", "agent_2") or speaker not in owners:
             continue
-        opening = " ".join(said.get(speaker, "").split()[:sum(1 for o in owners[:first] if o == speaker)])
+        said = [w for w, o in zip(words[:first], owners[:first], strict=True) if o == speaker]
+        opening = " ".join(w.word.strip() for w in said)
         notice = _NOTICE_RE.search(opening.lower())
-        if ((_PROMPT_RE.search(opening.lower()) or (notice and not _named_before(opening, notice.start())))
+        if ((_PROMPT_RE.search(opening.lower()) or (notice and not _named_before(opening, notice.start())
+                                                    and not _notice_runs_on(said, opening, notice.end())))
                 and _speaks_after(speaker, customer, owners)):
             _flag(attribution, "words", [f"speaker {speaker} ({role}) opens with what a recorded prompt says and talks "
                                          f"on: a prompt may be merged with their voice"])
             return
+
+
+def _notice_runs_on(said: list[Word], opening: str, end: int) -> bool:
+    """Whether the opening words ``said`` (``opening``, their text) go on from the notice that ends at character
+    ``end`` into the voice's own greeting ("how can I help?", "Kemi speaking") with no pause of ``NOTICE_RUN_ON_S``
+    or more between two words: one person said both (the shipped sample call_05, "Welcome to Northwind support. This
+    call may be recorded. How can I help?"). A prompt merged with the agent's voice leaves a pause before the agent."""
+    rest = opening[end:]
+    if not (_OWN_OPENING_RE.search(rest.lower()) or any(m.group(1) not in _NOT_NAMES for p in _SELF_NAMED_RE
+                                                        for m in p.finditer(rest))):
+        return False
+    last = len(opening[:end].split()) - 1  # the word the notice ends in
+    return all(b.start - a.end < NOTICE_RUN_ON_S for a, b in zip(said[last:], said[last + 1:], strict=False))
 
 
 def _named_before(text: str, end: int) -> bool:
