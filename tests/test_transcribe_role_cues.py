@@ -256,7 +256,7 @@ def _opening_then(opening: list[tuple[str, float]], story: list[tuple[int, str]]
     return words, Diarization(segments, {1: np.eye(8)[1], 2: np.eye(8)[2]})
 
 
-@pytest.mark.parametrize(("pause", "flagged"), [(0.1, False), (0.45, False), (0.55, True), (1.2, True)])
+@pytest.mark.parametrize(("pause", "flagged"), [(0.1, False), (0.7, False), (0.85, True), (1.2, True)])
 def test_a_notice_run_on_into_the_voices_own_greeting_is_theirs_after_a_pause_it_may_be_a_prompt(
         pause: float, flagged: bool) -> None:
     story = [(2, "hi I was charged twice for one payment and I want the second one back"),
@@ -271,7 +271,7 @@ def test_a_notice_run_on_into_the_voices_own_greeting_is_theirs_after_a_pause_it
     assert result.needs_review is flagged
     assert any("a prompt may be merged with their voice" in line for line in result.evidence) is flagged
     # a notice run on into words that are no greeting of the voice's own stays a possible prompt
-    words, diar = _opening_then([("Welcome to Northwind support. This call may be recorded. Please wait.", 0.5)],
+    words, diar = _opening_then([("Welcome to Northwind support. This call may be recorded. Please wait.", 0.2)],
                                 story)
     assert attribute(words, diar)[1].needs_review is True
 

@@ -166,7 +166,9 @@ _SELF_NAMED_RE = [*_STAFF_INTRO_RE, re.compile(r"\b(?:[Mm]y name is|[Yy]ou're sp
                   re.compile(r"\w, (?:[Tt]his is|[Yy]ou've got) ([A-Z][a-z]+)(?=[,.!?]|$)")]
 # a recording notice the voice runs on from, within this pause, into its own question to the caller or its name
 # ("This call may be recorded. How can I help?") is theirs: a recorded prompt stops and the agent picks up after it
-NOTICE_RUN_ON_S = 0.5
+# (dev, tiny.en word times: one person's sentence pause 0.70 s on the sample call_05, 1.00 s on n_named_notice_angry;
+# a prompt then the agent in a near voice 1.04 s and 1.22 s, n_prompt_before_name_near and LC-D-151: a thin margin)
+NOTICE_RUN_ON_S = 0.8
 _OWN_OPENING_RE = re.compile(r"\bhow (?:can|may) i (?:help|assist)\b|\bwhat can i do for you\b")
 INTRO_AFTER_WORDS = 8  # "Marcus here" from a voice that said this many words without a name: someone new
 OTHER_SIDE_SHARE = 0.3  # a second customer-side voice with this share of the customer's words: which is the customer?
