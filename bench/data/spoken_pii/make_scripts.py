@@ -3030,6 +3030,322 @@ def fp_call_d15(i: int, rng: random.Random) -> list[dict]:
     return calls[i % len(calls)] + [{"customer": "Okay, thanks, bye."}]
 
 
+# --- d16 (issue 14, round 16): a dev batch by a new writer, numbers read the way people really read them ---------
+# Dev, tuned on. Written in round 16 before running the detector on it: hesitations inside a number ("four one, uh,
+# two two"), corrections said inline ("five three, no wait, five seven") and after the fact ("hang on, the last four
+# are ..., not ..."), the agent confirming group by group (and once mishearing a group, the customer putting it
+# right), a card rattled off fast in one breath by a fast talker, a card read in pairs and with "double", an expiry
+# and a code corrected ("oh seven, no, oh eight"), SSNs and phones with the same habits, e-mail addresses corrected
+# (the surname spelled after the agent gets it wrong), spelled with a slip, and given with no e-mail word in the question or the answer ("how do we
+# reach you?" "it's callum dot baxter at outlook dot com"). Noisy lines (8-15 dB SNR), mostly mu-law. Label rules: a
+# correction's wrong digits are inside the span of the number they were said in; "X, not Y" after the fact is one span
+# of the number's kind; the agent's read-back is labelled (said in clear); "ending in" four digits is no PII. Firms:
+# Kestrel Water, Halden Auto Finance, Brightmoor Vets, Lark Mobile.
+
+FIRMS_D16 = ["Kestrel Water", "Halden Auto Finance", "Brightmoor Vets", "Lark Mobile"]
+AGENTS_D16 = ["Imogen", "Kwame", "Petra", "Dale"]
+UMS_D16 = ["uh", "um", "erm", "hmm, let me see"]
+
+
+def say_d16(digits: str, habit: int) -> str:
+    """A group said by this writer's callers: digit by digit with "oh" or "zero", in pairs, or with "double"."""
+    habit %= 4
+    if habit == 1 and len(digits) % 2 == 0:
+        return ", ".join(two_digits(digits[k:k + 2]) for k in range(0, len(digits), 2))
+    if habit == 2:
+        return say_digits(digits, "double", random.Random(0))
+    zero = "zero" if habit == 3 else "oh"
+    return " ".join(zero if c == "0" else WORDS[int(c)] for c in digits)
+
+
+def wrong_digit(d: str, rng: random.Random) -> str:
+    return str((int(d) + rng.randrange(1, 9)) % 10)
+
+
+def slipped_d16(group: str, rng: random.Random, habit: int) -> str:
+    """A group said with a slip put right inline: its first digits, a wrong one, "no wait", then the group again."""
+    k = rng.randrange(1, len(group))
+    wrong = group[:k] + wrong_digit(group[k], rng)
+    fix = ["no wait", "no, sorry", "no no", "sorry, scratch that"][habit % 4]
+    return f"{say_d16(wrong, 0)}, {fix}, {say_d16(group, 0)}"
+
+
+def card_call_d16(i: int, rng: random.Random) -> list[dict]:
+    """A card read with hesitations, slips put right, confirmed group by group, rattled off fast, or in pairs."""
+    number = luhn_complete(rng.choice(["4", "5", "4", "6011"]), 16, rng)
+    groups = [number[k:k + 4] for k in range(0, 16, 4)]
+    firm, agent = FIRMS_D16[i % 4], AGENTS_D16[i % 4]
+    month, year = rng.randrange(1, 13), rng.randrange(26, 33)
+    code = "".join(str(rng.randrange(10)) for _ in range(3))
+    utts: list[dict] = [{"agent": f"{firm}, {agent} speaking, how can I help?"},
+                        {"customer": rng.choice(["Hiya, I've got a bill to pay, the red one.",
+                                                 "Hello, yeah, I'd like to pay off the balance on my account.",
+                                                 "Hi, I'm calling to pay for the, uh, the vet visit last week.",
+                                                 "Morning. The online payment keeps failing so I'm ringing."])},
+                        {"agent": rng.choice(["No problem. Whenever you're ready, the card number.",
+                                              "Sure thing. What's the card you'd like to use?",
+                                              "Okay, let's do it over the phone then. Long number on the card?"])}]
+    habit = i % 8
+    if habit == 0:  # a slip put right inline
+        said = [slipped_d16(g, rng, i) if n == 2 else say_d16(g, 0) for n, g in enumerate(groups)]
+        utts += [{"customer": f"Right, {span('card', ', '.join(said))}."}]
+    elif habit == 1:  # the agent confirms each group, mishears one
+        for n, g in enumerate(groups):
+            utts.append({"customer": f"{span('card', say_d16(g, n))}.", "gap": 0.3})
+            if n == 1:
+                heard = g[:3] + wrong_digit(g[3], rng)
+                utts += [{"agent": f"{span('card', say_d16(heard, 0))}?", "gap": 0.2},
+                         {"customer": f"No, {span('card', say_d16(g, 0))}.", "gap": 0.2},
+                         {"agent": f"{span('card', say_d16(g, 0))}, got it.", "gap": 0.2}]
+            else:
+                utts.append({"agent": f"{span('card', say_d16(g, 0))}.", "gap": 0.2})
+    elif habit == 2:  # rattled off in one breath
+        utts += [{"fast": f"Yeah it's {span('card', ' '.join(WORDS[int(c)] for c in number))}."},
+                 {"agent": "Wow, okay, hold on. Let me read that back."},
+                 {"agent": f"{span('card', ', '.join(say_d16(g, 0) for g in groups))}?"},
+                 {"customer": "Yep."}]
+    elif habit == 3:  # read whole, then one group corrected after the fact
+        bad = groups[3][:2] + wrong_digit(groups[3][2], rng) + groups[3][3]
+        utts += [{"customer": f"{span('card', ', '.join(say_d16(g, 0) for g in groups[:3]) + ', ' + say_d16(bad, 0))}."},
+                 {"agent": "Thanks, and the expiry?"},
+                 {"customer": f"Oh hang on, sorry, I misread. The last four are "
+                              f"{span('card', say_d16(groups[3], 0) + ', not ' + say_d16(bad, 0))}."},
+                 {"agent": "No worries, I've changed it. Expiry?"}]
+    elif habit == 4:  # hesitations inside, over two turns
+        um = UMS_D16[i % 4]
+        utts += [{"customer": f"{span('card', say_d16(groups[0][:2], 0) + ', ' + um + ', ' + say_d16(groups[0][2:], 0) + ', ' + say_d16(groups[1], 0))}, "
+                              f"{um}, sorry, my glasses."},
+                 {"agent": "Take your time.", "gap": 0.4},
+                 {"customer": f"{span('card', say_d16(groups[2], 0) + ', ' + um + ', ' + say_d16(groups[3], 0))}.",
+                  "gap": 0.5}]
+    elif habit == 5:  # pairs and doubles
+        utts += [{"customer": f"Okay, {span('card', ', '.join(say_d16(g, 1 + n % 2) for n, g in enumerate(groups)))}."}]
+    elif habit == 6:  # fast, with the agent's "mhm" between halves
+        utts += [{"fast": f"{span('card', ' '.join(WORDS[int(c)] for c in number[:8]))}"},
+                 {"agent": "Mhm.", "gap": 0.1},
+                 {"fast": f"{span('card', ' '.join(WORDS[int(c)] for c in number[8:]))}.", "gap": 0.1}]
+    else:  # a slip on the first group, said again from the start
+        k = rng.randrange(1, 4)
+        bad = groups[0][:k] + wrong_digit(groups[0][k], rng)
+        utts += [{"customer": f"{span('card', say_d16(bad, 0) + ', oh no, let me start again, ' + ', '.join(say_d16(g, 3) for g in groups))}."}]
+    if habit != 3:
+        utts.append({"agent": rng.choice(["And the expiry date?", "Valid until?", "What's the end date on it?"])})
+    if i % 3 == 0:
+        m2 = month % 12 + 1
+        said = f"{two_digits(f'{month:02d}')}, no, {two_digits(f'{m2:02d}')} {two_digits(str(year))}"
+        utts.append({"customer": f"{span('expiry', said)}."})
+    else:
+        utts.append({"customer": f"{rng.choice(['', 'Um, ', 'That is '])}{span('expiry', expiry_d14(month, year, i + 1))}."})
+    utts.append({"agent": rng.choice(["And the last three on the back.", "Security code?", "Three digit code, please."])})
+    if i % 4 == 1:
+        utts.append({"customer": f"{span('cvv', say_d16(code[:2], 0) + ', ' + UMS_D16[i % 4] + ', ' + say_d16(code, 0))}."})
+    else:
+        utts.append({"customer": f"{rng.choice(['', 'It is ', 'Yep, '])}{span('cvv', say_d16(code, i))}."})
+    utts += [{"agent": rng.choice(["That's gone through. Card ending " + say_d16(groups[3], 0) + ", receipt by text.",
+                                   "All paid, thank you. That was forty-two eighty.",
+                                   "Lovely, payment's taken. Anything else today?"])},
+             {"customer": "No that's it, thanks a lot."}]
+    return utts
+
+
+def id_call_d16(i: int, rng: random.Random) -> list[dict]:
+    """An SSN and a phone number with slips put right, hesitations and the agent confirming them."""
+    ssn = f"{rng.randrange(100, 900):03d}{rng.randrange(10, 100):02d}{rng.randrange(1000, 10000):04d}"
+    phone = phone_d14(rng)
+    firm, agent = FIRMS_D16[(i + 1) % 4], AGENTS_D16[(i + 2) % 4]
+    a, b, c = ssn[:3], ssn[3:5], ssn[5:]
+    utts: list[dict] = [{"agent": f"You're through to {firm}, this is {agent}."},
+                        {"customer": rng.choice(["Hi, I need to update my contact details.",
+                                                 "Hello, I'm calling about the loan paperwork.",
+                                                 "Yeah hi, somebody called me and I missed it."])},
+                        {"agent": rng.choice(["First I'll need your social security number.",
+                                              "Can you confirm the social on the account for me?",
+                                              "For security, your SSN please."])}]
+    style = i % 3
+    if style == 0:
+        utts += [{"customer": f"Sure. {span('ssn', say_d16(a, 0) + ', ' + say_d16(b, 0) + ', ' + slipped_d16(c, rng, i))}."}]
+    elif style == 1:
+        utts += [{"customer": f"{span('ssn', say_d16(a, 0))}.", "gap": 0.3},
+                 {"agent": f"{span('ssn', say_d16(a, 0))}.", "gap": 0.2},
+                 {"customer": f"{span('ssn', say_d16(b, 0))}.", "gap": 0.3},
+                 {"agent": "Mhm.", "gap": 0.2},
+                 {"customer": f"{span('ssn', say_d16(c, 1))}.", "gap": 0.3}]
+    else:
+        utts += [{"customer": f"It's {span('ssn', say_d16(a, 0) + ', ' + UMS_D16[i % 4] + ', ' + say_d16(b, 3) + ', ' + say_d16(c, 3))}."}]
+    utts += [{"agent": rng.choice(["Thanks, you're verified. What's the best number to get you on?",
+                                   "Great. And a phone number we can call back on?",
+                                   "That matches. Is your phone number still the same?"])}]
+    p1, p2, p3 = phone[:3], phone[3:6], phone[6:]
+    pstyle = i % 4
+    if pstyle == 0:
+        wrong = p2[:2] + wrong_digit(p2[2], rng)
+        utts += [{"customer": f"No, new one. {span('phone', say_d16(p1, 0) + ', ' + say_d16(wrong, 0) + ', no wait, ' + say_d16(p2, 0) + ', ' + say_d16(p3, 1))}."}]
+    elif pstyle == 1:
+        utts += [{"customer": f"It's {span('phone', say_d16(p1, 0) + ', ' + say_d16(p2, 0))}...", "gap": 0.3},
+                 {"agent": "Yep.", "gap": 0.2},
+                 {"customer": f"{span('phone', say_d16(p3, 0))}.", "gap": 0.3},
+                 {"agent": f"So that's {span('phone', ', '.join(say_d16(p, 0) for p in (p1, p2, p3)))}.", "gap": 0.2},
+                 {"customer": "Correct."}]
+    elif pstyle == 2:
+        utts += [{"fast": f"{span('phone', ' '.join(WORDS[int(d)] for d in phone))}."}]
+    else:
+        utts += [{"customer": f"Erm, it changed. {span('phone', say_d16(p1, 0) + ', ' + UMS_D16[(i + 1) % 4] + ', ' + say_d16(p2, 2) + ', ' + say_d16(p3, 2))}."}]
+    utts += [{"agent": rng.choice(["Updated. You'll get a confirmation text in a few minutes.",
+                                   "Done. Someone will ring you back tomorrow between nine and twelve."])},
+             {"customer": "Cheers."}]
+    return utts
+
+
+def mail_call_d16(i: int, rng: random.Random) -> list[dict]:
+    """An e-mail address corrected, spelled with a slip, or given with no e-mail word said by either side."""
+    first = rng.choice(["dev", "harriet", "joss", "amira", "callum", "yusuf"])
+    last = rng.choice(["ranjit", "baxter", "okoye", "lindqvist", "mcrae", "pyne"])
+    domain = [("outlook", "outlook dot com"), ("gmail", "gmail dot com"), ("icloud", "icloud dot com"),
+              ("btinternet", "b t internet dot com")][i % 4]
+    firm, agent = FIRMS_D16[(i + 3) % 4], AGENTS_D16[(i + 1) % 4]
+    utts: list[dict] = [{"agent": f"{firm}, {agent} here."},
+                        {"customer": rng.choice(["Hi, I never got the statement you said you'd send.",
+                                                 "Hello, I want my bills sent electronically from now on.",
+                                                 "Hi, I've moved and want to change how you contact me."])}]
+    style = i % 6
+    if style == 0:  # no e-mail word on either side
+        utts += [{"agent": "Sure. How do we best reach you these days?"},
+                 {"customer": f"It's {span('email', f'{first} dot {last} at {domain[1]}')}."}]
+    elif style == 1:  # the agent gets the surname wrong, the customer spells it
+        utts += [{"agent": "What's the e-mail address?"},
+                 {"customer": f"{span('email', f'{first} {last} at {domain[1]}')}."},
+                 {"agent": f"{last.capitalize()} with an i at the end?"},
+                 {"customer": f"No, no. {span('email', first + ', then ' + ', '.join(last) + ' at ' + domain[1])}.",
+                  "gap": 0.3}]
+    elif style == 2:  # spelled with a slip
+        bad = last[:2] + ("x" if last[2] != "x" else "z")
+        utts += [{"agent": "Where shall I send it?"},
+                 {"customer": f"{span('email', first + ' at ' + domain[1])}, no sorry, that's my old one. The new one is "
+                              f"{span('email', ', '.join(bad) + ', no, ' + ', '.join(last) + ' at ' + domain[1])}.",
+                  "gap": 0.4}]
+    elif style == 3:  # no e-mail word, volunteered after an unrelated question
+        utts += [{"agent": "No problem, is there anything else you'd like changed?"},
+                 {"customer": f"Yeah, send stuff to {span('email', f'{first}{last} {rng.randrange(1, 10)} at {domain[1]}')} instead."}]
+    elif style == 4:  # hesitations and "all lower case"
+        utts += [{"agent": "What address should I use?"},
+                 {"customer": f"Um, {span('email', f'{first}, uh, underscore, {last} at {domain[1]}')}, all lower case."}]
+    else:  # the agent confirms it back
+        utts += [{"agent": "Can I take an e-mail for that?"},
+                 {"customer": f"{span('email', f'{first[0]} {last} at {domain[1]}')}."},
+                 {"agent": f"So {span('email', f'{first[0]} {last} at {domain[1]}')}?"},
+                 {"customer": "Yes, that's right."}]
+    utts += [{"agent": rng.choice(["Done. You should see it in the next hour.",
+                                   "That's updated. Your next bill is due on the fourteenth, thirty one twenty."])},
+             {"customer": "Great, thanks."}]
+    return utts
+
+
+# --- d17 (issue 14, round 16): the same writer: real-shaped calls and numbers that are no PII, with slips -----
+# Dev, tuned on. Calls where personal data comes in passing (a card given while the customer is in a shop, a phone
+# number said fast at the end, an address with no question for it), and calls full of numbers and addresses that are no
+# personal data said with the same habits: amounts and times corrected ("two hundred, no wait, two forty"), an order
+# number read in fours with a slip (failing Luhn), a meter reading, a reference confirmed group by group, "I was
+# looking at gmail dot com", "logged in at outlook dot com", a web address, "at about half four", a firm's own line.
+
+def real_call_d17(i: int, rng: random.Random) -> list[dict]:
+    """Personal data given in passing, with this writer's slips and hesitations."""
+    number = luhn_complete(rng.choice(["4", "5"]), 16, rng)
+    groups = [number[k:k + 4] for k in range(0, 16, 4)]
+    phone = phone_d14(rng)
+    firm, agent = FIRMS_D16[i % 4], AGENTS_D16[(i + 3) % 4]
+    first, last = rng.choice(["nell", "oskar", "priya", "tobias", "wren"]), rng.choice(["hale", "varga", "sethi", "quinn"])
+    shape = i % 5
+    utts: list[dict] = [{"agent": f"{firm}, good afternoon, {agent} speaking."}]
+    if shape == 0:
+        utts += [{"customer": "Hi, sorry it's noisy, I'm in the supermarket. I want to pay the car loan instalment."},
+                 {"agent": "No problem. What card?"},
+                 {"customer": f"Hang on. {span('card', say_d16(groups[0], 0) + ', ' + say_d16(groups[1], 1))}, "
+                              f"sorry, excuse me, {span('card', say_d16(groups[2], 0) + ', ' + say_d16(groups[3], 0))}."},
+                 {"agent": "And the code on the back?"},
+                 {"customer": f"{span('cvv', say_d16(str(rng.randrange(100, 1000)), 0))}."}]
+    elif shape == 1:
+        utts += [{"customer": "Hi, the engineer didn't turn up today."},
+                 {"agent": "I'm sorry about that. I'll rebook, and they'll call ahead. Best number?"},
+                 {"fast": f"{span('phone', ' '.join(WORDS[int(d)] for d in phone))}."},
+                 {"agent": "Sorry, one more time, slower?"},
+                 {"customer": f"{span('phone', ', '.join(say_d16(p, 0) for p in (phone[:3], phone[3:6], phone[6:])))}.",
+                  "gap": 0.3}]
+    elif shape == 2:
+        utts += [{"customer": "Hi, I was told to call about my dog's insurance claim."},
+                 {"agent": "Yes, we need the vet's invoice. Can you send it over?"},
+                 {"customer": f"Sure, I'll send it from {span('email', f'{first} dot {last} at gmail dot com')} tonight."}]
+    elif shape == 3:
+        utts += [{"customer": "Hi, I want to move my payment date to the twentieth."},
+                 {"agent": "Sure. To confirm it's you, your phone number please."},
+                 {"customer": f"{span('phone', say_d16(phone[:3], 0) + ', ' + UMS_D16[i % 4] + ', ' + say_d16(phone[3:6], 0) + ', ' + slipped_d16(phone[6:], rng, i))}."},
+                 {"agent": "Thanks, that's moved to the twentieth. Your next payment is one eighty five."}]
+    else:
+        m, y = rng.randrange(1, 13), rng.randrange(27, 32)
+        utts += [{"customer": "Hi, my card expired and the direct payment bounced."},
+                 {"agent": "Let's put the new card on. The number, when you're ready."},
+                 {"customer": f"{span('card', ', '.join(say_d16(g, 3) for g in groups))}."},
+                 {"agent": "And the new expiry?"},
+                 {"customer": f"{span('expiry', expiry_d14(m, y, i))}, and the code is {span('cvv', say_d16(str(rng.randrange(100, 1000)), 0))}."}]
+    utts += [{"agent": "That's all sorted for you."}, {"customer": "Brilliant, bye now."}]
+    return utts
+
+
+def fp_call_d17(i: int, rng: random.Random) -> list[dict]:
+    """Numbers and addresses that are no personal data, said with slips, hesitations and read-backs."""
+    order = luhn_failing(16, rng)
+    og = [order[k:k + 4] for k in range(0, 16, 4)]
+    firm, agent = FIRMS_D16[i % 4], AGENTS_D16[(i + 2) % 4]
+    ref = f"{rng.randrange(100, 1000)}"
+    calls = [
+        [{"customer": "Hi, my bill's way higher than usual."},
+         {"agent": "Let me look. It says two hundred, no wait, sorry, two hundred and forty one pounds this quarter."},
+         {"customer": "Last time it was, um, ninety eight, no, ninety six."}],
+        [{"customer": "Hi, I'm chasing an order."},
+         {"agent": "What's the order number?"},
+         {"customer": f"{say_d16(og[0], 0)}, {say_d16(og[1], 0)}, {say_d16(og[2][:2] + wrong_digit(og[2][2], rng), 0)}, no wait, "
+                      f"{say_d16(og[2], 0)}, {say_d16(og[3], 0)}."},
+         {"agent": "Found it. It left the depot at half seven this morning."}],
+        [{"customer": "I can't log in to my account online."},
+         {"agent": "Where are you trying to log in?"},
+         {"customer": "I was looking at gmail dot com on my phone and the link from you went nowhere."},
+         {"agent": "Ah, use our site instead, lark mobile dot com slash account."}],
+        [{"customer": "Hi, I need to give you a meter reading."},
+         {"agent": "Go ahead."},
+         {"customer": f"Okay, {say_d16(str(rng.randrange(10000, 99999)), 0)}, um, no, the last one's a "
+                      f"{WORDS[rng.randrange(10)]}."},
+         {"agent": "Thanks, that's logged for today, the ninth."}],
+        [{"customer": "Hello, I logged in at outlook dot com and there's a message from you about a refund."},
+         {"agent": "Yes, a refund of sixty four fifty. It'll take three to five days."}],
+        [{"customer": "When will the engineer come?"},
+         {"agent": "Tuesday at about half four. Or, no, sorry, quarter to five."},
+         {"customer": "Okay, I'm at work until four, so that's fine."}],
+        [{"customer": "Hi, I've got a reference number from your letter."},
+         {"agent": "Go ahead."},
+         {"customer": f"It's {say_d16(ref, 0)}.", "gap": 0.3},
+         {"agent": f"{say_d16(ref, 0)}.", "gap": 0.2},
+         {"customer": "Then, uh, forty four, nineteen.", "gap": 0.3},
+         {"agent": "Forty four nineteen, got it. That's your claim from March."}],
+        [{"customer": "What number do I call for the out of hours team?"},
+         {"agent": "That's oh eight hundred, four six one, two two two two."},
+         {"customer": "Sorry, eight hundred, four six one ... two two two two, thanks."}],
+        [{"customer": "Hi, I'm at the counter at your branch at forty two Mill Street, they sent me to the phone."},
+         {"agent": "Okay, which card is it about? Just the last four."},
+         {"customer": f"Ending {say_d16(og[3], 0)}."},
+         {"agent": "Right, that one's limit is fifteen hundred, and you've used eleven, twelve hundred."}],
+        [{"customer": "My son set up the account, he said his e-mail is the login."},
+         {"agent": "For privacy I can't change it without him. He can call us at any time."},
+         {"customer": "He's at uni, he's on about five lectures a day. I'll tell him to ring at two."}],
+    ]
+    return [{"agent": f"{firm}, {agent} speaking."}] + calls[i % len(calls)] + [{"customer": "Okay, thank you, bye."}]
+
+
+def voices_d16(rng: random.Random, n: int) -> dict:
+    """voices_d10's range and a fast talker on the customer's line (the same customer rattling numbers off)."""
+    voices = voices_d10(rng, n)
+    voices["fast"] = {**voices["customer"], "speed": round(rng.uniform(1.35, 1.5), 2), "side": "right"}
+    return voices
+
+
 # --- t7 (issue 14, round 7): a fresh test batch by another new writer -----------------------------------------
 # Test, never tuned on; written without reading the detector's code, its cue lists or t6's scripts, and measured first
 # with the detector as main had it at 0ba3be6. Other firms (Harbor Lane Insurance, Pinecrest Energy, Lumen Telecom,
@@ -3638,6 +3954,26 @@ def main() -> None:
                               "crosstalk_db": rng_b.choice([-26, -22]),
                               "channel_gain_db": {"right": rng_b.choice([-3, -6, -9])}},
                     "voices": voices_d15(rng_b, i),
+                    "utterances": maker(i, rng_b),
+                })
+    # d16 and d17 (round 16): dev batches by a new writer (see above); dev, tuned on. Own generators (2000, 2050) and
+    # fixed seeds (16000 and 17000 on), so the batches before them stay byte for byte as they were.
+    for batch, seed, base, makers in [("d16", 2000, 16000, [("card", card_call_d16, 8), ("id", id_call_d16, 6),
+                                                              ("mail", mail_call_d16, 6)]),
+                                      ("d17", 2050, 17000, [("real", real_call_d17, 10), ("fp", fp_call_d17, 10)])]:
+        rng_b = random.Random(seed)
+        for prefix, maker, count in makers:
+            for i in range(count):
+                name = f"{batch}-{prefix}-{i + 1:02d}"
+                out.append({
+                    "file": f"{name}.flac",
+                    "metadata": {"call_id": f"SP-{name}", "agent_id": f"a-{AGENTS_D16[i % 4].lower()}",
+                                 "queue": "payments", "split": "dev"},
+                    "seed": base + len([c for c in out if c["file"].startswith(f"{batch}-")]),
+                    "audio": {"mulaw": rng_b.random() < 0.7, "snr_db": rng_b.choice([8, 10, 12, 15]),
+                              "crosstalk_db": rng_b.choice([-26, -22]),
+                              "channel_gain_db": {"right": rng_b.choice([0, -3, -6])}},
+                    "voices": voices_d16(rng_b, i),
                     "utterances": maker(i, rng_b),
                 })
     header = "# Generated by make_scripts.py: edit that, not this file.\n"
