@@ -33,7 +33,13 @@ def hits(text: str) -> list[tuple[str, str]]:
     ("it's omar-kowalski83 at northwind.co.uk", "it's omar-kowalski83@northwind.co.uk"),
     ("oh, it's LH1982 at mailbox.org", "oh, it's lh1982@mailbox.org"),
     ("what's your e-mail? It's Anna Okafor at gmail.com", "what's your e-mail? It's annaokafor@gmail.com"),
-    ("Anna Okafor at gmail.com", "Anna Okafor at gmail.com"),  # plain words, no cue: not an address
+    ("Anna Okafor at example.com", "Anna Okafor at example.com"),  # plain words, no cue: not an address
+    # ... unless the domain is a mail provider's (and the word before "at" no word a sentence goes on with)
+    ("Anna Okafor at gmail.com", "annaokafor@gmail.com"),
+    ("yeah wendelldaley at yahoo dot com", "yeah wendelldaley@yahoo.com"),
+    ("I was looking at gmail dot com on my phone", "I was looking at gmail dot com on my phone"),
+    ("I logged in at outlook dot com and saw it", "I logged in at outlook dot com and saw it"),
+    ("you can reach me at hotmail dot com", "you can reach me at hotmail dot com"),
 ])
 def test_normalise(text: str, expected: str) -> None:
     assert normalise(text).text == expected
@@ -157,6 +163,9 @@ def test_what_speech_recognition_garbles(text: str, expected: str) -> None:
     ("four zero four six zero, sorry, it's worn, zero one five nine four when", "40460 01594",
      "four zero four six zero, sorry, it's worn, zero one five nine four"),
     ("three eight, uh, one sec, seven six two", "38 762", "three eight, uh, one sec, seven six two"),
+    ("five five six one, ninety three, forty one, sorry, excuse me, seven six five oh, four four eight eight.",
+     "5561 93 41 7650 4488", "five five six one, ninety three, forty one, sorry, excuse me, seven six five oh, four "
+     "four eight eight"),  # d17: someone in the shop
 ])
 def test_a_number_goes_on_over_a_pause_or_a_slip(text: str, digits: str, covered: str) -> None:
     norm = normalise(text)

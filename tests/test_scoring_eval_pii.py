@@ -18,11 +18,11 @@ def test_per_type_span_metrics_on_the_spoken_pii_calls(tmp_path: Path) -> None:
     in bench/results/spoken_pii_t6_frozen*.json; t7, 31 test calls by another new writer, in
     bench/results/spoken_pii_t7_before.json; d13, round 13's 12 dev calls for the re-decode of answers, in
     bench/results/spoken_pii_d10_d13_redecode_before.json: a code put right, "seven nine three, no, nine", is
-    missed; d12, round 12's dev batch by a new writer, and d14/d15, round 14's, in the tests below.)"""
+    missed; d12, round 12's dev batch by a new writer, d14/d15, round 14's, and d16/d17, round 16's, in the tests below.)"""
     lines = CALLS.read_text(encoding="utf-8").splitlines()
-    assert len(lines) == 435
+    assert len(lines) == 475
     kept = tmp_path / "calls.jsonl"
-    unseen = tuple(f'"SP-{batch}-' for batch in ("t5", "t6", "t7", "d13", "d12", "d14", "d15"))
+    unseen = tuple(f'"SP-{batch}-' for batch in ("t5", "t6", "t7", "d13", "d12", "d14", "d15", "d16", "d17"))
     kept.write_text("\n".join(line for line in lines if not any(u in line for u in unseen)) + "\n", encoding="utf-8")
     (report,) = [r for r in evaluate(read_labelled(kept)) if r.label == "unredacted_pii"]
     by_type = report.metrics["by_type"]
@@ -80,3 +80,24 @@ def test_the_round_fourteen_dev_batches_on_their_reference_text(tmp_path: Path) 
             if m["spans_labelled"]} == {"card": (0.9333, 1.0, 30), "expiry": (1.0, 1.0, 14), "cvv": (1.0, 1.0, 12),
                                         "ssn": (1.0, 1.0, 10), "phone": (1.0, 0.9286, 14), "email": (1.0, 0.8889, 9)}
     assert not any(d["id"].startswith("SP-d15-fp-") for d in report.disagreements)
+
+
+def test_the_round_sixteen_dev_batches_on_their_reference_text(tmp_path: Path) -> None:
+    """d16 and d17 (40 calls by a new writer: hesitations and slips inside numbers, the agent saying groups back,
+    cards rattled off, asides in a shop; calls of numbers and addresses that are no PII): every SSN read group by group
+    with the agent saying each back (0.33 before round 16) and every code, date and phone found; cards 0.56 -> 0.70
+    (a card with "sorry, excuse me" inside it now found whole, as one span for the labels' two). Missed: a card read in
+    groups the agent says back with one heard wrong and put right ("No, 2438": the group said twice runs into 20
+    digits), "the last four are 9605, not 9615" after "and the expiry?" (read as an expiry date), "b t internet dot
+    com". No span in the calls of numbers that are no PII ("looking at gmail dot com", "logged in at outlook dot
+    com", an order number with a slip, the firm's own line)."""
+    kept = tmp_path / "calls.jsonl"
+    kept.write_text("\n".join(line for line in CALLS.read_text(encoding="utf-8").splitlines()
+                              if '"SP-d16-' in line or '"SP-d17-' in line) + "\n", encoding="utf-8")
+    (report,) = [r for r in evaluate(read_labelled(kept)) if r.label == "unredacted_pii"]
+    by_type = report.metrics["by_type"]
+    assert {kind: (m["precision"], m["recall"], m["spans_labelled"]) for kind, m in by_type.items()
+            if m["spans_labelled"]} == {"card": (1.0, 0.7037, 27), "expiry": (0.9091, 1.0, 10), "cvv": (1.0, 1.0, 12),
+                                        "ssn": (1.0, 1.0, 12), "phone": (1.0, 1.0, 16), "email": (1.0, 0.9091, 11)}
+    assert sorted(d["id"] for d in report.disagreements) == [
+        "SP-d16-card-02", "SP-d16-card-04", "SP-d16-mail-04", "SP-d17-real-01", "SP-d17-real-06"]

@@ -82,9 +82,11 @@ def test_backchannels(text: str, backchannel: bool) -> None:
     assert is_backchannel(text) is backchannel
 
 
-def test_no_address_without_a_cue_or_a_spelled_part() -> None:
-    turns = [turn("customer", 0.0, "I was looking at google.com yesterday, and Anna Okafor at gmail.com too")]
+def test_no_address_without_a_cue_or_a_spelled_part_but_at_a_mail_provider() -> None:
+    turns = [turn("customer", 0.0, "I was looking at google.com yesterday, and looking at gmail.com too")]
     assert find_call_pii(turns) == []
+    turns = [turn("customer", 0.0, "I was looking at google.com yesterday, and Anna Okafor at gmail.com too")]
+    assert said(turns, find_call_pii(turns)) == [("email", 0, "Anna Okafor at gmail.com")]  # round 16: no cue
 
 
 def decoded(path: Path) -> tuple[list[np.ndarray], str, int, int]:
@@ -367,3 +369,21 @@ def test_the_card_asked_for_again_after_it_was_given_asks_for_its_date() -> None
              turn("agent", 13.0, "Then the CBB and we're done."), turn("customer", 15.0, "567.")]
     assert [(kind, index) for kind, index, _ in said(turns, find_call_pii(turns))] == [
         ("card", 1), ("expiry", 3), ("cvv", 5)]
+
+
+def test_an_ssn_read_group_by_group_with_the_agent_saying_each_back() -> None:
+    """d16: the agent says a group back ("two five one.") or hears one digit wrong ("2439?") while the customer reads
+    on: the answer goes on past it (it was cut there, and "41" and "95 86" alone were no SSN)."""
+    turns = [turn("agent", 0.0, "First I'll need your social security number."),
+             turn("customer", 3.0, "two five one."),
+             turn("agent", 4.6, "two five one."),
+             turn("customer", 6.0, "four one."),
+             turn("agent", 7.0, "Mhm."),
+             turn("customer", 7.8, "ninety five, eighty six."),
+             turn("agent", 9.8, "Great. And a phone number we can call back on?")]
+    assert said(turns, find_call_pii(turns)) == [("ssn", 1, "two five one"), ("ssn", 2, "two five one"),
+                                                 ("ssn", 3, "four one"), ("ssn", 5, "ninety five, eighty six")]
+    turns[2] = turn("agent", 4.6, "two five two?")  # heard wrong: still the answer's group said back
+    assert [s.turn for s in find_call_pii(turns) if s.kind == "ssn"][-2:] == [3, 5]
+    turns[2] = turn("agent", 4.6, "And your date of birth?")  # another question: the answer ends there
+    assert not [s for s in find_call_pii(turns) if s.kind == "ssn" and s.turn > 2]

@@ -51,7 +51,8 @@ _SOFT_SEPARATOR = re.compile(r"^[\s,.;:\-–—…]*$")  # what may stand betwee
 # the last pause) is the wrong one and is left out of the digits; the span still covers it.
 _FILLERS = (r"um+|uh+|er+m?|hmm+|hang on|hang about|hold on|hold up|one sec(?:ond)?|one moment|bear with me|"
             r"let me (?:just )?(?:check|see|look)|(?:it'?s|it is) (?:a (?:bit|little) )?(?:worn|faded|hard to read|rubbed off)|"
-            r"the (?:print|number|ink)(?:'s| is) (?:worn|faded|rubbed off)(?: here)?|sorry|dash|hyphen")
+            r"the (?:print|number|ink)(?:'s| is) (?:worn|faded|rubbed off)(?: here)?|sorry|dash|hyphen|"
+            r"excuse me|pardon(?: me)?|bless you|(?:just )?a sec(?:ond)?")
 _REPAIRS = (r"no|wait|oops|actually|i mean|scratch that|let me (?:start|try) (?:again|that again)|start again|try again|"
             r"my mistake|my bad|correction|that[’']?s (?:wrong|not right)|misread(?: it| that)?|misspoke")
 _SEP = r"[\s,.;:\-–—…!?]*"
@@ -63,6 +64,13 @@ _EMAIL_TOKEN = re.compile(r"^[a-z0-9][a-z0-9._%+-]*$", re.I)
 _SPELLED = re.compile(r"^(?:[a-z0-9]-)+[a-z0-9]$")  # Whisper's "S-O-F-I-A" for letters spelled out
 _STRUCTURED_TOKEN = re.compile(r"[\d._-]")  # "lh1982", "omar-kowalski83", "j.smith": an address's local part
 _NAME_WORD = re.compile(r"^[a-z]{2,}$")
+# Mail providers: a plain word "at" one of these (and a top-level domain) is an address with no cue said
+# ("wendelldaley at yahoo dot com"), unless the word is one a sentence goes on with ("looking at gmail dot com").
+MAIL_PROVIDERS = {"gmail", "googlemail", "yahoo", "ymail", "hotmail", "outlook", "icloud", "aol", "live", "msn",
+                  "protonmail", "proton", "gmx", "btinternet", "comcast", "verizon", "zoho", "fastmail", "mailbox"}
+_NOT_LOCAL = re.compile(r"^(?:\w+(?:ing|ed)|in|on|up|out|it|me|us|them|him|her|there|here|account|inbox|site|page|"
+                        r"website|login|log|look|go|went|been|was|is|are|be|one|that|this|what|all|again|only|"
+                        r"directly|now|then|email|mail|address|messages?|emails|stuff|things?|myself)$")
 EMAIL_CUE_WORDS = 14  # how many words before an address a cue ("e-mail", "address") may stand
 # Words that lead in to an address and are no part of it ("it's anna okafor at ...").
 LEAD_WORDS = {"is", "it", "its", "it's", "to", "me", "my", "at", "email", "e-mail", "mail", "address", "oh", "yes",
@@ -373,8 +381,9 @@ def _email_at(tokens: list[_Token], at: int) -> tuple[int, int, str] | None:
     if not local or local[0] in "._-":
         return None
     cued = re.search(r"e-?mail|address|\bmail\b", " ".join(t.word for t in tokens[max(0, i - EMAIL_CUE_WORDS): i + 1]))
-    if not structured and not cued:  # plain words before "at": only after a cue such as "e-mail" or "address"
-        return None
+    provider = text.split(".")[0] in MAIL_PROVIDERS and not _NOT_LOCAL.match(local[0])
+    if not structured and not cued and not provider:  # plain words before "at": only after a cue such as "e-mail"
+        return None  # or "address", or at a mail provider
     # A name said before the address's spelled or joined part ("john l o p e z at", "anna okafor at" after
     # "what's your e-mail?"): one more plain word, two after a cue, never a word that only leads in.
     for _ in range(2 if cued else 1):

@@ -63,6 +63,7 @@ OTHER_NUMBER_CHARS = 30  # a number named this close before digits that repeat a
 _SENTENCE_END = re.compile(r"\w{2}[.?!:]\s+")  # where a sentence of a turn ends (no spelled letter's "D. I.")
 READ_BACK_S = 8.0  # a correction starts within this many seconds of the read-back's end
 ECHO_MIN_DIGITS = 3  # a group of a number said back by the other speaker, as it was given, has at least these digits
+ECHO_EXTRA_WORDS = 3  # and a group said back while the answer goes on at most this many other words ("got it")
 # words that say a turn reads back what was just given ("Let me read that back.", "So that's ...", "To confirm, ...")
 _READ_BACK_CUE = re.compile(r"(?i)\b(?:read (?:that|it|this|them) back|read back|repeat (?:that|it|this)|so that'?s|"
                             r"so it'?s|(?:just )?to (?:confirm|check)|let me confirm|double.?check)\b")
@@ -291,6 +292,20 @@ def _waits(text: str, answer: Sequence[tuple[int, TurnText]], wanted: Sequence[s
     return 0 < sum(len(_DIGIT.findall(normalise(t.text).text)) for _, t in answer) < need
 
 
+def _echoes(text: str, answer: Sequence[tuple[int, TurnText]]) -> bool:
+    """True for the asker's group said back while the answer goes on (:data:`ECHO_MIN_DIGITS` digits or more,
+    at most :data:`ECHO_EXTRA_WORDS` other words, asking for nothing): the digits of the answer's last turn, or those
+    with one digit heard wrong ("two five one." after "251", "2439?" after "24 38"); the customer reads on."""
+    if not answer or asked_kinds(text) or _ASKS_OTHER.search(text):
+        return False
+    heard = _digits_of(text)
+    given = _digits_of(answer[-1][1].text)
+    extra = [w for w in _WORD.findall(normalise(text).text.lower()) if not w.isdigit()]
+    if len(heard) < ECHO_MIN_DIGITS or len(extra) > ECHO_EXTRA_WORDS or len(heard) != len(given):
+        return False
+    return sum(a != b for a, b in zip(heard, given)) <= 1
+
+
 def _within_answer(turn: TurnText, answer: Sequence[tuple[int, TurnText]]) -> bool:
     """True for the asker's words said while the customer's last turn of the answer went on (it ends before that turn
     does) and asking for nothing: crosstalk or a murmur ("I don't need that key." over "... No, sorry, ..."), not the
@@ -364,7 +379,7 @@ def _answers(turns: Sequence[TurnText], kinds: Collection[str],
             turn = turns[later]
             if turn.speaker == question.speaker and not (is_backchannel(turn.text) or _aside(turns, later) or (
                     _keeps_open(turn.text) and not asked_kinds(turn.text)) or _waits(turn.text, answer, wanted)
-                    or _within_answer(turn, answer)):
+                    or _within_answer(turn, answer) or _echoes(turn.text, answer)):
                 break
             if turn.start_s - last_end > ANSWER_S:
                 break
@@ -648,3 +663,26 @@ def redact_turns(turns: Sequence[TurnText], spans: Sequence[CallSpan], *,
         words.extend(w for _, _, w in offsets[kept:])
         out.append(replace(turn, text="".join(text), words=words if offsets else []))
     return out
+
+
+def union_spans(turns: Sequence[TurnText], spans: Sequence[CallSpan], second: Sequence[TurnText]) -> list[CallSpan]:
+    """``spans`` (found in ``turns``) and each span found in ``second`` (the same call heard again, see
+    :func:`qa_toolkit.transcribe.redecode.reheard_turns`) that overlaps none of its kind in time, laid on the words
+    of ``turns`` said in its time by its speaker (a piece per turn, none over a span already there; a span whose time
+    holds no such word is left out: its words are not in ``turns``)."""
+    out = list(spans)
+    for extra in find_call_pii(second):
+        if any(s.kind == extra.kind and s.start_s < extra.end_s and extra.start_s < s.end_s for s in spans):
+            continue
+        for index, turn in enumerate(turns):
+            if turn.speaker != extra.speaker or turn.end_s <= extra.start_s or extra.end_s <= turn.start_s:
+                continue
+            inside = [(s, e, w) for s, e, w in _word_offsets(turn) if w.start < extra.end_s and extra.start_s < w.end]
+            if not inside:
+                continue
+            start, end = inside[0][0], inside[-1][1]
+            if any(s.turn == index and s.start < end and start < s.end for s in out):
+                continue
+            out.append(CallSpan(extra.kind, index, turn.speaker, start, end, min(w.start for *_, w in inside),
+                                max(w.end for *_, w in inside)))
+    return sorted(out, key=lambda s: (s.turn, s.start))
