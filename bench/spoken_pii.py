@@ -239,8 +239,31 @@ def redecoded(transcript: Any, call: dict[str, Any], model: str) -> Any:
     return replace(transcript, turns=turns, segments=segments), time.perf_counter() - started
 
 
+def reread(transcript: Any, call: dict[str, Any], model: str) -> tuple[Any, float]:
+    """The transcript with the customer's answers to questions for a number decoded again packed into shared clips
+    and kept beside it (``reread_answers``, :func:`qa_toolkit.transcribe.redecode.reheard`: redaction reads both), as
+    the pipeline does (there before crosstalk suppression, here after it), and the seconds that took."""
+    from dataclasses import replace
+
+    from qa_toolkit.transcribe.audio import decode_windows
+    from qa_toolkit.transcribe.backend import TranscriptionOptions
+    from qa_toolkit.transcribe.faster_backend import load_backend
+    from qa_toolkit.transcribe.redecode import reheard, reheard_turns
+
+    backend = load_backend("faster-whisper", model, "auto", 1)
+    options = TranscriptionOptions(**DECODING).for_call(2)
+    started = time.perf_counter()
+    heard = []
+    for window in decode_windows(call["path"]):
+        mine = {s: [g for g in segs if window.offset_s <= g.start < window.offset_s + window.duration_s]
+                for s, segs in transcript.segments.items()}
+        heard += reheard(mine, window.channels[1], backend.transcribe, options, window.offset_s)
+    again = reheard_turns(transcript.turns, heard) if heard else None
+    return replace(transcript, reheard=again), time.perf_counter() - started
+
+
 def through_asr(calls: list[dict[str, Any]], model: str, work: Path, cache: Path | None = None,
-                redecode: bool = False) -> dict[str, Any]:
+                redecode: bool = False, reread_answers: bool = False) -> dict[str, Any]:
     from qa_toolkit.transcribe.audio_redact import redact_audio
 
     counts = Counts()
@@ -251,6 +274,9 @@ def through_asr(calls: list[dict[str, Any]], model: str, work: Path, cache: Path
         _count_environment(made_with, getattr(transcript, "provenance", None) or {})
         if redecode:
             transcript, seconds = redecoded(transcript, call, model)
+            redecode_s += seconds
+        if reread_answers:
+            transcript, seconds = reread(transcript, call, model)
             redecode_s += seconds
         cpu = time.process_time()
         redacted = transcript.redacted()
@@ -298,6 +324,9 @@ def main() -> None:
     parser.add_argument("--redecode", action="store_true",
                         help="decode the customer's answers to questions for a number again (redecode_answers) on "
                              "each transcript before redaction; its seconds are reported as redecode_s")
+    parser.add_argument("--reread", action="store_true",
+                        help="decode those answers again packed into shared clips and read them beside the first "
+                             "transcript (reread_answers); its seconds are reported as redecode_s")
     parser.add_argument("--out", type=Path, default=RESULTS, help="where the results JSON goes")
     parser.add_argument("--audio-repeats", type=int, default=AUDIO_REPEATS,
                         help="time the audio redaction of each call this many times, the fastest counts")
@@ -311,6 +340,7 @@ def main() -> None:
         "machine": f"{platform.machine()}, {os.cpu_count()} cores (shared with other work)",
         "load_average": [round(x, 1) for x in os.getloadavg()], "split": args.split,
         "batches": args.batches or "all", "decoding": DECODING, "redecode_answers": args.redecode,
+        "reread_answers": args.reread,
         "calls": len(calls), "audio_s": round(sum(c["duration_s"] for c in calls), 1),
         "evidence": evidence(c["path"] for c in calls),
         "reference_text": reference_text(calls), "asr": {}}
@@ -319,7 +349,7 @@ def main() -> None:
             mine = calls
             if args.cached_only and args.cache:
                 mine = [c for c in calls if (args.cache / model / f"{c['file']}.pkl").exists()]
-            result["asr"][model] = through_asr(mine, model, Path(tmp), args.cache, args.redecode)
+            result["asr"][model] = through_asr(mine, model, Path(tmp), args.cache, args.redecode, args.reread)
             result["asr"][model]["calls"] = len(mine)
             result["asr"][model]["calls_left_out"] = sorted(c["file"] for c in calls if c not in mine)
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -339,7 +369,8 @@ def main() -> None:
                      for v in (per_type[k] for k in (*KINDS, "all"))]
             print(f"{'  ' + batch:16}" + "".join(f"{c:>14}" for c in cells))
     for model, r in result["asr"].items():
-        print(f"{model}: redaction {100 * r['redaction_overhead']:.2f} % of transcription time; "
+        print(f"{model}: redaction {100 * r['redaction_overhead']:.2f} % of transcription time"
+              f" (+ re-decode {100 * r['redecode_overhead']:.2f} %); "
               f"audio redaction {r['audio_redaction_x_realtime']:.0f}x real time")
     print(f"wrote {args.out}")
 

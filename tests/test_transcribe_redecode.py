@@ -82,3 +82,76 @@ def test_the_sample_call_s_answers_are_decoded_again_and_redacted() -> None:
     assert spans
     answer = [t.text for t in redacted.turns if t.speaker == "customer" and t.start_s < card.end_s < t.end_s + 1]
     assert answer and "[CARD]" in answer[0] and not any(c.isdigit() for c in answer[0])
+
+
+def test_spans_heard_only_the_second_time_are_laid_on_the_first_transcript_s_words() -> None:
+    from qa_toolkit.transcribe.redaction import find_call_pii, union_spans
+    from qa_toolkit.transcribe.redecode import reheard_turns
+    from qa_toolkit.transcribe.backend import Segment
+
+    first = [turn("agent", 0.0, "Can I take the long number on the card?"),  # ends 3.6
+             turn("customer", 4.0, "for five tree nine one"),  # garbled: no card in it (words 4.0 to 6.0)
+             turn("agent", 9.0, "And your e-mail for the receipt?"),
+             turn("customer", 11.5, "jo dot baxter at gmail dot com")]
+    assert [s.kind for s in find_call_pii(first)] == ["email"]
+    heard_words = [Word(round(4.0 + i * 0.45, 2), round(4.45 + i * 0.45, 2), w, 0.9)
+                   for i, w in enumerate("4539 1488 0343 6467".split())]  # 4.0 to 5.8
+    again = reheard_turns(first, [Segment(4.0, 5.8, "4539 1488 0343 6467", heard_words)])
+    assert [t.text for t in again if t.speaker == "customer"] == ["4539 1488 0343 6467",
+                                                                  "jo dot baxter at gmail dot com"]
+    spans = union_spans(first, find_call_pii(first), again)
+    card = [s for s in spans if s.kind == "card"]
+    assert len(card) == 1 and card[0].turn == 1 and (card[0].start_s, card[0].end_s) == (4.0, 6.0)
+    assert first[1].text[card[0].start:card[0].end] == "for five tree nine one"  # the words said while the card was
+    assert [s.kind for s in spans] == ["card", "email"]  # the address found once, not twice
+
+
+def test_a_span_both_transcripts_hold_is_kept_as_the_first_found_it() -> None:
+    from qa_toolkit.transcribe.redaction import find_call_pii, union_spans
+
+    first = [turn("agent", 0.0, "What's the card number?"),
+             turn("customer", 2.0, "4539 1488 0343 6467")]
+    spans = find_call_pii(first)
+    assert union_spans(first, spans, first) == spans
+
+
+def test_the_redacted_transcript_reads_both_and_keeps_neither_in_clear() -> None:
+    from qa_toolkit.transcribe.backend import Segment
+    from qa_toolkit.transcribe.pipeline import Transcript
+    from qa_toolkit.transcribe.redecode import reheard_turns
+    from qa_toolkit.transcribe.turns import call_timing
+
+    first = [turn("agent", 0.0, "Can I take the long number on the card?"),
+             turn("customer", 4.0, "for five tree nine one")]
+    heard_words = [Word(round(4.0 + i * 0.45, 2), round(4.45 + i * 0.45, 2), w, 0.9)
+                   for i, w in enumerate("4539 1488 0343 6467".split())]
+    transcript = Transcript(turns=first, segments={}, timing=call_timing({}, 6.0), duration_s=6.0, channels=2,
+                            codec="flac", language="en",
+                            reheard=reheard_turns(first, [Segment(4.0, 5.8, "", heard_words)]))
+    redacted = transcript.redacted()
+    assert redacted.reheard is None and [s.kind for s in redacted.pii_spans] == ["card"]
+    assert redacted.turns[1].text == "[CARD]" and [w.word for w in redacted.turns[1].words] == ["[CARD]"]
+    assert [s.kind for s in Transcript(turns=first, segments={}, timing=call_timing({}, 6.0), duration_s=6.0,
+                                       channels=2, codec="flac", language="en").redacted().pii_spans] == []
+
+
+@pytest.mark.slow
+def test_the_sample_call_s_answers_are_read_twice_packed_and_stored_redacted() -> None:
+    from qa_toolkit.transcribe.faster_backend import load_backend
+    from qa_toolkit.transcribe.pipeline import transcribe_file
+
+    backend = load_backend("faster-whisper", "tiny.en", "cpu", 1)
+    plain = transcribe_file(SAMPLE, backend, TranscriptionOptions())
+    options = TranscriptionOptions(reread_answers=True)
+    first = transcribe_file(SAMPLE, backend, options)
+    again = transcribe_file(SAMPLE, backend, options)
+    assert plain.reheard is None and first.reheard is not None
+    assert first.text == plain.text  # the first decode's words are kept as they were
+    assert [t.text for t in first.reheard] == [t.text for t in again.reheard]  # same audio, same second reading
+    heard = [t for t in first.reheard if t.speaker == "customer" and any(c.isdigit() for c in t.text)]
+    assert heard  # the answers decoded again, with the prompt of digits
+    redacted = first.redacted()
+    assert redacted.reheard is None
+    assert {s.kind for s in plain.redacted().pii_spans} <= {s.kind for s in redacted.pii_spans}
+    assert not any(c.isdigit() for t in redacted.turns if t.speaker == "customer" for c in t.text
+                   if "[CARD]" in t.text)

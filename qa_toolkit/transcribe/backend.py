@@ -81,6 +81,7 @@ class TranscriptionOptions:
     vad_skip_leaks: bool = False  # packed: no VAD on a channel's long stretches of leak only (stereo.listened)
     max_fill_s: float = 27.5  # packed: windows filled up to this many seconds where that makes fewer (stereo.fewest_windows)
     redecode_answers: bool = False  # stereo: the customer's answers to a question for a number decoded again (redecode)
+    reread_answers: bool = False  # stereo: those answers decoded again packed, read beside the first (redecode.reheard)
 
     @property
     def beam(self) -> int:
@@ -111,6 +112,7 @@ class TranscriptionOptions:
         values.setdefault("vad_skip_leaks", False)  # stored before the VAD skipped leak-only stretches
         values.setdefault("max_fill_s", 25.0)  # stored when every packed window held at most 25 s
         values.setdefault("redecode_answers", False)  # stored before answers were decoded again
+        values.setdefault("reread_answers", False)  # stored before answers were read twice
         if "temperature" in values:
             values["temperature"] = tuple(float(t) for t in values["temperature"])
         return cls(**values)

@@ -7,7 +7,9 @@ on its own, beam 5), VAD on, word timestamps on, and each channel's words are la
 Mono files get the single speaker ``unknown`` (or the one a sidecar names), unless ``diarize`` is
 on: then the words are attributed to diarized speakers and roles (:mod:`qa_toolkit.transcribe.speakers`).
 With ``redecode_answers`` on, a stereo call's customer answers to questions for a number are decoded once more the
-digit-friendly way before crosstalk is cut (:mod:`qa_toolkit.transcribe.redecode`).
+digit-friendly way before crosstalk is cut (:mod:`qa_toolkit.transcribe.redecode`). With ``reread_answers`` on,
+they are decoded once more packed into shared clips and kept beside the first decode (``Transcript.reheard``), for
+redaction to read both (:func:`qa_toolkit.transcribe.redecode.reheard`).
 """
 
 from __future__ import annotations
@@ -45,6 +47,8 @@ class Transcript:
         duration_s: decoded audio length; ``channels``: the file's channel count.
         decode_s, transcribe_s, redact_s: wall-clock seconds spent on each step.
         pii_spans, pii_redacted: after :meth:`redacted`, the personal data found and that it is redacted.
+        reheard: with ``reread_answers``, the turns with the customer's answers as decoded again (clear text:
+            :meth:`redacted` reads them and leaves them out).
     """
 
     turns: list[TurnText]
@@ -64,6 +68,7 @@ class Transcript:
     diarize_s: float = 0.0
     flags: list[dict[str, object]] = field(default_factory=list)  # segments the hallucination guard touched
     provenance: dict[str, object] = field(default_factory=dict)  # options, model, hash, versions (provenance.py)
+    reheard: list[TurnText] | None = None
 
     @property
     def text(self) -> str:
@@ -81,12 +86,14 @@ class Transcript:
         segments are left out. ``pii_spans`` holds the spans found (kinds, offsets, times; never values)."""
         if self.pii_redacted:
             return self
-        from qa_toolkit.transcribe.redaction import find_call_pii, redact_turns
+        from qa_toolkit.transcribe.redaction import find_call_pii, redact_turns, union_spans
 
         started = time.perf_counter()
         spans = find_call_pii(self.turns)
+        if self.reheard:
+            spans = union_spans(self.turns, spans, self.reheard)
         turns = redact_turns(self.turns, spans, keep_last=keep_last)
-        return replace(self, turns=turns, segments={}, pii_spans=spans, pii_redacted=True,
+        return replace(self, turns=turns, segments={}, pii_spans=spans, pii_redacted=True, reheard=None,
                        redact_s=time.perf_counter() - started)
 
 
@@ -107,8 +114,9 @@ def transcribe_audio(audio: DecodedAudio, backend: Backend, options: Transcripti
 
 
 def _channel_segments(window: DecodedAudio, speakers: list[str], backend: Backend, options: TranscriptionOptions,
-                      ) -> tuple[dict[str, list[Segment]], list[dict[str, object]]]:
-    """One window's segments per speaker (times from the start of the recording) and the guard's flags.
+                      ) -> tuple[dict[str, list[Segment]], list[dict[str, object]], list[Segment]]:
+    """One window's segments per speaker (times from the start of the recording), the guard's flags, and with
+    ``reread_answers`` the customer's answers decoded again (:func:`qa_toolkit.transcribe.redecode.reheard`).
 
     With VAD on and both sides of a call holding sound, the two channels' speech is packed into windows decoded
     once each when ``options.pack_channels`` is on (:func:`qa_toolkit.transcribe.stereo.transcribe_packed`);
@@ -144,12 +152,17 @@ def _channel_segments(window: DecodedAudio, speakers: list[str], backend: Backen
         from qa_toolkit.transcribe.redecode import redecoded
 
         segments = redecoded(segments, heard["customer"], backend.transcribe, options, window.offset_s)
+    again: list[Segment] = []
+    if options.reread_answers and "customer" in heard:
+        from qa_toolkit.transcribe.redecode import reheard
+
+        again = reheard(segments, heard["customer"], backend.transcribe, options, window.offset_s)
     if options.crosstalk and len(segments) == 2:
         samples = {speaker: channel for speaker, channel in zip(speakers, window.channels, strict=True)
                    if speaker in segments}
         segments, leaks = crosstalk.suppress(segments, samples, window.offset_s)
         flags += leaks
-    return segments, flags
+    return segments, flags, again
 
 
 def shifted(segment: Segment, offset_s: float) -> Segment:
@@ -167,6 +180,7 @@ def transcribe_windows(windows: Iterable[DecodedAudio], backend: Backend, option
     options = options or TranscriptionOptions()
     segments: dict[str, list[Segment]] = {}
     flags: list[dict[str, object]] = []
+    heard_again: list[Segment] = []
     decode_s = transcribe_s = 0.0
     first: DecodedAudio | None = None
     mono: list[np.ndarray] = []  # a mono call's samples, kept for diarization up to DIARIZE_MAX_S
@@ -185,7 +199,8 @@ def transcribe_windows(windows: Iterable[DecodedAudio], backend: Backend, option
             mono.append(window.channels[0])
         started = time.perf_counter()
         speakers = speakers_for(first.channel_count, agent_channel, mono_speaker)
-        found, window_flags = _channel_segments(window, speakers, backend, options)
+        found, window_flags, again = _channel_segments(window, speakers, backend, options)
+        heard_again += again
         for speaker, segs in found.items():
             segments.setdefault(speaker, []).extend(segs)
         flags += window_flags
@@ -217,7 +232,14 @@ def transcribe_windows(windows: Iterable[DecodedAudio], backend: Backend, option
         duration_s=duration_s, channels=first.channel_count, codec=first.codec,
         language=options.language, decode_s=decode_s, transcribe_s=transcribe_s, diarize_s=diarize_s,
         speakers=attribution, flags=flags, provenance=provenance(backend, options),
+        reheard=_reheard_turns(turns, heard_again) if heard_again else None,
     )
+
+
+def _reheard_turns(turns: list[TurnText], heard: list[Segment]) -> list[TurnText]:
+    from qa_toolkit.transcribe.redecode import reheard_turns
+
+    return reheard_turns(turns, heard)
 
 
 def provenance(backend: Backend, options: TranscriptionOptions) -> dict[str, object]:

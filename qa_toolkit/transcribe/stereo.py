@@ -240,7 +240,7 @@ def pack(channels: Sequence[np.ndarray], window: Sequence[tuple[int, int, int]])
     return stream, pieces
 
 
-class _Unpacker:
+class Unpacker:
     """Packed-stream seconds → (channel, seconds in that channel)."""
 
     def __init__(self, pieces: list[Piece]) -> None:
@@ -298,7 +298,7 @@ def transcribe_packed(channels: Sequence[np.ndarray], decode: Decoder, options: 
     per_channel: list[list[Segment]] = [[] for _ in channels]
     if not pieces:
         return per_channel
-    unpacker = _Unpacker(pieces)
+    unpacker = Unpacker(pieces)
     plain = replace(options, vad_filter=False)
     if clips is not None:
         found: Iterable[Segment] = clips(np.concatenate(streams), bounds, plain)
