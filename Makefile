@@ -8,34 +8,41 @@ PIP    := $(PY) -m pip --disable-pip-version-check -q
 QA     := $(VENV)/bin/qa
 DEMO_DB := sqlite:///demo/qa.db
 PYTEST_ARGS ?=
+# Every package at the version constraints.txt pins (a fresh clone installs what the tests passed with);
+# `make test CONSTRAINTS=` resolves afresh, `make constraints` freezes .venv into the file (README, Tests).
+CONSTRAINTS ?= constraints.txt
+PIN := $(if $(CONSTRAINTS),-c $(CONSTRAINTS))
 
-.PHONY: demo demo-submit test install clean
+.PHONY: demo demo-submit test install clean constraints
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
-	$(PIP) install --upgrade pip
+	$(PIP) install $(PIN) --upgrade pip
 
 # Stamp files: reinstall only when pyproject.toml changes.
 DEMO_EXTRAS := postgres,whisper,offline-models,scoring,semantic,reports,review,web
 TEST_EXTRAS := $(DEMO_EXTRAS),queue,synth,llm-test,diarization,test
 
 # torch first, pinned to the CPU build: sentence-transformers (semantic checks) would pull a multi-GB CUDA build.
-$(VENV)/.installed-demo: pyproject.toml | $(PY)
-	$(PIP) install 'torch==2.13.0'
-	$(PIP) install -e '.[$(DEMO_EXTRAS)]'
+$(VENV)/.installed-demo: pyproject.toml $(CONSTRAINTS) | $(PY)
+	$(PIP) install $(PIN) 'torch==2.13.0'
+	$(PIP) install $(PIN) -e '.[$(DEMO_EXTRAS)]'
 	touch $@
 
 # The openai-whisper backend is tested with real weights too. torch first, pinned to the CPU
 # build (an unpinned torch pulls a multi-GB CUDA build); openai-whisper without its `triton`
 # dependency (~290 MB, used only by its CUDA kernels), then its real dependencies.
-$(VENV)/.installed-test: pyproject.toml | $(PY)
-	$(PIP) install 'torch==2.13.0'
-	$(PIP) install --no-deps 'openai-whisper>=20240930'
-	$(PIP) install numba tiktoken more-itertools tqdm
-	$(PIP) install -e '.[$(TEST_EXTRAS)]'
+$(VENV)/.installed-test: pyproject.toml $(CONSTRAINTS) | $(PY)
+	$(PIP) install $(PIN) 'torch==2.13.0'
+	$(PIP) install $(PIN) --no-deps 'openai-whisper>=20240930'
+	$(PIP) install $(PIN) numba tiktoken more-itertools tqdm
+	$(PIP) install $(PIN) -e '.[$(TEST_EXTRAS)]'
 	touch $@
 
 install: $(VENV)/.installed-demo
+
+constraints: | $(PY)
+	$(PY) tools/freeze_constraints.py --out constraints.txt
 
 # The whole pipeline on the shipped samples: chats and calls in, rubrics published, everything
 # scored automatically, a peer-review round with calibration and a dispute, reports out.
