@@ -4,9 +4,10 @@ versions, and what changed between two records."""
 from __future__ import annotations
 
 import hashlib
+from importlib import metadata
 from pathlib import Path
 
-from qa_toolkit.transcribe.provenance import evidence, evidence_changes
+from qa_toolkit.transcribe.provenance import PackageChange, evidence, evidence_changes, package_changes
 from transcribe_support import SAMPLE_CALLS
 
 
@@ -36,3 +37,13 @@ def test_evidence_changes_names_the_changed_audio_and_package(tmp_path: Path) ->
     changes = evidence_changes(before, after)
     assert changes[:3] == ["audio a.wav missing", "audio b.wav changed", "audio c.wav added"]
     assert changes[3:] == [f"ctranslate2 {before['versions']['ctranslate2']} → 0.0.1"]
+
+
+def test_package_changes_compare_only_what_was_recorded_and_look_up_the_rest() -> None:
+    numpy = metadata.version("numpy")
+    stored = {"numpy": "1.0.0", "pyyaml": metadata.version("pyyaml"), "no-such-package-qa": "2.0"}
+    assert package_changes(stored, {"pyyaml": metadata.version("pyyaml")}) == [
+        PackageChange("no-such-package-qa", "2.0", None), PackageChange("numpy", "1.0.0", numpy)]
+    assert str(package_changes({"numpy": "1.0.0"})[0]) == f"numpy 1.0.0 → {numpy}"
+    assert package_changes({}, {"numpy": numpy}) == []  # a package the record does not name says nothing
+    assert package_changes({"numpy": numpy}) == [] and package_changes(None) == []

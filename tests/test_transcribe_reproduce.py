@@ -78,6 +78,30 @@ def test_provenance_is_stored_and_reproduce_reports_identical_or_differences(tmp
     assert noted.exit_code == 4
     changes = json.loads(noted.output)["environment_changes"]
     assert changes == [f"model_hash: sha256:{'0' * 64} → {prov['model_hash']}"]
+
+    # made with other package versions (another machine's pip resolved others); one not recorded then is not named
+    assert {"tokenizers", "phonenumbers", "text2num", "rapidfuzz", "numpy", "av"} <= set(prov["versions"])
+    older = {k: v for k, v in prov["versions"].items() if k != "tokenizers"}
+    with database.session() as session:
+        row = session.scalars(select(Recording)).one()
+        row.provenance = {**prov, "versions": {**older, "ctranslate2": "4.0.0", "numpy": "1.26.4"}}
+    other = CliRunner().invoke(app, ["transcribe", "file", "--reproduce", str(interaction_id), "--db", url, "--json"])
+    assert other.exit_code == 4, other.output
+    report = json.loads(other.output)
+    assert report["package_changes"] == [
+        {"package": "ctranslate2", "stored": "4.0.0", "now": prov["versions"]["ctranslate2"]},
+        {"package": "numpy", "stored": "1.26.4", "now": prov["versions"]["numpy"]}]
+    assert report["environment_changes"][-2:] == [f"ctranslate2 4.0.0 → {prov['versions']['ctranslate2']}",
+                                                  f"numpy 1.26.4 → {prov['versions']['numpy']}"]
+    told = CliRunner().invoke(app, ["transcribe", "file", "--reproduce", str(interaction_id), "--db", url])
+    assert told.exit_code == 4
+    text = " ".join(told.output.split())
+    assert ("warning: installed package versions differ from those stored with this transcript: "
+            f"ctranslate2 4.0.0 (now {prov['versions']['ctranslate2']}), numpy 1.26.4 (now {prov['versions']['numpy']})"
+            ) in text
+    assert "pip install 'ctranslate2==4.0.0' 'numpy==1.26.4'" in text
+    assert "note: changed since it was transcribed: model_hash" in text and "note: changed since it was " \
+        "transcribed: numpy" not in text
     database.close()
 
     missing = CliRunner().invoke(app, ["transcribe", "file", "--reproduce", "999", "--db", url])

@@ -214,9 +214,13 @@ def _reproduce(interaction_id: int, db: str | None, as_json: bool) -> None:
     if as_json:
         print_json(result.as_dict())
     else:
+        packages = {c["package"] for c in result.packages}
         for change in result.environment:
-            err_console.print(f"note: changed since it was transcribed: {change}", markup=False, highlight=False,
-                              soft_wrap=True)
+            if change.split(" ", 1)[0] not in packages:
+                err_console.print(f"note: changed since it was transcribed: {change}", markup=False,
+                                  highlight=False, soft_wrap=True)
+        if result.packages:
+            err_console.print(packages_message(result.packages), markup=False, highlight=False, soft_wrap=True)
         if result.identical:
             console.print(f"Interaction {interaction_id} ({result.file}): reproduced, {result.turns_now} turns "
                           "identical", markup=False, highlight=False)
@@ -226,6 +230,16 @@ def _reproduce(interaction_id: int, db: str | None, as_json: bool) -> None:
                         [(d["turn"], d["field"], _shown(d["stored"]), _shown(d["now"])) for d in result.differences])
     if not result.identical:
         raise typer.Exit(EXIT_DIFFERS)
+
+
+def packages_message(changes: list[dict[str, str | None]]) -> str:
+    """What to tell a user whose installed packages are not the ones a transcript was made with."""
+    listed = ", ".join(f"{c['package']} {c['stored'] or '(not installed then)'} (now {c['now'] or 'not installed'})"
+                       for c in changes)
+    pins = " ".join(f"'{c['package']}=={c['stored']}'" for c in changes if c["stored"])
+    return (f"warning: installed package versions differ from those stored with this transcript: {listed}. "
+            "A transcript may differ for that reason alone"
+            + (f"; to reproduce it exactly, install those versions: pip install {pins}" if pins else "") + ".")
 
 
 def _shown(value: object) -> str:

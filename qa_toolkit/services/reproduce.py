@@ -3,7 +3,9 @@
 The recording is transcribed again with the options, model and pipeline settings stored with it
 (``recordings.provenance``), redacted as stored, and compared turn by turn with the stored turns.
 Differences of environment (model hash, package versions, device, threads) are reported beside them:
-they explain a difference, they do not excuse it.
+they explain a difference, they do not excuse it. Package versions are the usual cause between machines
+(ctranslate2, onnxruntime, numpy and av resolved afresh by pip gave other tiny.en transcripts of the same
+recordings), so they are also listed on their own (``package_changes``).
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ class Reproduction:
     turns_now: int
     differences: list[dict[str, Any]] = field(default_factory=list)
     environment: list[str] = field(default_factory=list)
-
+    packages: list[dict[str, str | None]] = field(default_factory=list)  # stored versions that differ from now
     @property
     def identical(self) -> bool:
         return not self.differences
@@ -37,7 +39,7 @@ class Reproduction:
     def as_dict(self) -> dict[str, Any]:
         return {"interaction_id": self.interaction_id, "file": self.file, "identical": self.identical,
                 "turns_stored": self.turns_stored, "turns_now": self.turns_now, "differences": self.differences,
-                "environment_changes": self.environment}
+                "environment_changes": self.environment, "package_changes": self.packages}
 
 
 def _turn(turn: Any) -> dict[str, Any]:
@@ -100,11 +102,13 @@ def reproduce(database: Database, interaction_id: int) -> Reproduction:
     transcript = transcribe_file(path, backend, options, agent_channel=pipeline.get("agent_channel", "left"),
                                  mono_speaker=pipeline.get("mono_speaker", "unknown"), diarize=diarize,
                                  hints=hints).redacted()
-    from qa_toolkit.transcribe.provenance import environment_changes
+    from qa_toolkit.transcribe.provenance import environment_changes, package_changes
 
     now = [_turn(t) for t in transcript.turns]
+    current = current_provenance(backend, options)
     return Reproduction(interaction_id, path.name, len(stored), len(now), compare_turns(stored, now),
-                        environment_changes(prov, {**current_provenance(backend, options), "pipeline": pipeline}))
+                        environment_changes(prov, {**current, "pipeline": pipeline}),
+                        [c.as_dict() for c in package_changes(prov.get("versions"), current.get("versions"))])
 
 
 def _model_spec(prov: dict[str, Any]) -> str | None:

@@ -101,13 +101,14 @@ class FasterWhisperBackend:
 
     def provenance(self) -> dict[str, object]:
         """What decides this backend's output besides the options: model, its hash, device, threads, versions."""
-        from qa_toolkit.transcribe.provenance import model_hash, package_versions
+        from qa_toolkit.transcribe.provenance import REDACTION_PACKAGES, model_hash, package_versions
 
         return {"backend": self.name, "model": self.model.label, "model_source": self.model.source,
                 "model_path": str(self.model.path) if self.model.source == "directory" else None,
                 "model_hash": model_hash(self.model.path) if self.model.path else None,
                 "device": self.device, "compute_type": self.compute_type, "cpu_threads": self.cpu_threads,
-                "versions": package_versions(("faster-whisper", "ctranslate2", "av", "onnxruntime", "numpy"))}
+                "versions": package_versions(("faster-whisper", "ctranslate2", "av", "onnxruntime", "numpy",
+                                              "tokenizers", *REDACTION_PACKAGES))}
 
 
 _lock = threading.Lock()

@@ -42,7 +42,7 @@ class OpenAIWhisperBackend:
 
     def provenance(self) -> dict[str, object]:
         """Model, the hash of the files it was loaded from, device, torch threads and package versions."""
-        from qa_toolkit.transcribe.provenance import file_hash, model_hash, package_versions
+        from qa_toolkit.transcribe.provenance import REDACTION_PACKAGES, file_hash, model_hash, package_versions
 
         digest = None
         if self.source is not None:
@@ -50,7 +50,8 @@ class OpenAIWhisperBackend:
         return {"backend": self.name, "model": self.label, "model_hash": digest, "device": self.device,
                 "compute_type": "float16" if self.device != "cpu" else "float32",
                 "cpu_threads": import_torch().get_num_threads(),
-                "versions": package_versions(("openai-whisper", "torch", "numpy", "faster-whisper", "onnxruntime"))}
+                "versions": package_versions(("openai-whisper", "torch", "numpy", "tiktoken", "faster-whisper",
+                                              "onnxruntime", *REDACTION_PACKAGES))}
 
     def transcribe(self, audio: np.ndarray, options: TranscriptionOptions) -> Iterator[Segment]:
         """Transcribe 16 kHz mono float32 samples; segments in time order (computed at once)."""

@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import threading
 from collections.abc import Iterable
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -50,10 +51,10 @@ def file_hash(path: Path) -> str:
     return f"sha256:{digest.hexdigest()}"
 
 
-def package_versions(names: tuple[str, ...]) -> dict[str, str | None]:
-    """Installed versions of ``names`` plus qa-toolkit itself (None where a package is missing)."""
+def package_versions(names: tuple[str, ...], own: bool = True) -> dict[str, str | None]:
+    """Installed versions of ``names`` plus qa-toolkit itself unless not ``own`` (None where a package is missing)."""
     versions: dict[str, str | None] = {}
-    for name in ("qa-toolkit", *names):
+    for name in (("qa-toolkit",) if own else ()) + tuple(names):
         try:
             versions[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
@@ -61,17 +62,50 @@ def package_versions(names: tuple[str, ...]) -> dict[str, str | None]:
     return versions
 
 
+# Packages whose version is stored with each transcript besides the backend's own: the redaction of the stored
+# turns depends on them (numbers in words, phone numbers, loose matching of spoken cues).
+REDACTION_PACKAGES = ("phonenumbers", "text2num", "rapidfuzz")
+
 # Keys whose difference makes a re-run not comparable (the output may differ for that reason alone).
 ENVIRONMENT_KEYS = ("backend", "model", "model_hash", "device", "compute_type", "cpu_threads")
 
 
+@dataclass(frozen=True)
+class PackageChange:
+    """A package a transcript was made with whose installed version is another now (None: not installed)."""
+
+    name: str
+    stored: str | None
+    now: str | None
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.stored} → {self.now}"
+
+    def as_dict(self) -> dict[str, str | None]:
+        return {"package": self.name, "stored": self.stored, "now": self.now}
+
+
+def package_changes(stored: dict[str, Any] | None, current: dict[str, Any] | None = None) -> list[PackageChange]:
+    """The packages of a stored ``versions`` record installed at another version now, by name.
+
+    Only the packages the record names are compared (one stored before a package was recorded says nothing
+    about it); a package ``current`` does not list is looked up in this environment.
+    """
+    stored, current = stored or {}, current or {}
+    changes = []
+    for name in sorted(stored):
+        now = current[name] if name in current else package_versions((name,), own=False)[name]
+        if stored[name] != now:
+            changes.append(PackageChange(name, stored[name], now))
+    return changes
+
+
 def environment_changes(stored: dict[str, Any], current: dict[str, Any]) -> list[str]:
-    """What differs between a stored provenance and this machine's: ``model_hash: sha256:ab… → sha256:cd…``."""
+    """What differs between a stored provenance and this machine's: ``model_hash: sha256:ab… → sha256:cd…``,
+    ``ctranslate2 4.5.0 → 4.6.0`` (the packages the stored record names, :func:`package_changes`)."""
     changes = [f"{key}: {stored.get(key)} → {current.get(key)}" for key in ENVIRONMENT_KEYS
                if stored.get(key) != current.get(key)]
-    old, new = stored.get("versions") or {}, current.get("versions") or {}
-    changes += [f"{name} {old.get(name)} → {new.get(name)}" for name in sorted(set(old) | set(new))
-                if old.get(name) != new.get(name)]
+    changes += [str(c) for c in package_changes(stored.get("versions"), current.get("versions"))]
     old_opts, new_opts = stored.get("options") or {}, current.get("options") or {}
     changes += [f"option {key}: {old_opts.get(key)!r} → {new_opts.get(key)!r}"
                 for key in sorted(set(old_opts) | set(new_opts)) if old_opts.get(key) != new_opts.get(key)]
@@ -115,7 +149,10 @@ def evidence_changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     before, after = old.get("audio_sha256") or {}, new.get("audio_sha256") or {}
     changes = [f"audio {name} " + ("missing" if name not in after else "added" if name not in before else "changed")
                for name in sorted(set(before) | set(after)) if before.get(name) != after.get(name)]
-    changes += environment_changes({"versions": old.get("versions")}, {"versions": new.get("versions")})
+    old_versions, new_versions = old.get("versions") or {}, new.get("versions") or {}
+    changes += [f"{name} {old_versions.get(name)} → {new_versions.get(name)}"
+                for name in sorted(set(old_versions) | set(new_versions))
+                if old_versions.get(name) != new_versions.get(name)]
     changes += [f"{key} {old.get(key)} → {new.get(key)}" for key in ("espeak_ng", "python", "machine")
                 if old.get(key) != new.get(key)]
     return changes
