@@ -2,6 +2,11 @@
 ``transcribe_audio`` on labelled calls, each stage's own time (the stages it calls are counted apart).
 
     python bench/stereo_profile.py --split dev --calls 20            # writes bench/results/stereo_profile.json
+    python bench/stereo_profile.py --split test --names LC-T-005,LC-T-014 --variant vad_skip_leaks=true
+
+``--split test`` is the regression split: profile it only to find where a variant's CPU goes on calls the bench
+flagged (never to tune on its transcripts). Each call's CPU, packed windows (count, seconds) and second looks
+(count, seconds of audio decoded again) are recorded too (``per_call``).
 
 Stages: Silero VAD (the channels' speech), the hold-music recovery (its own VAD), the crosstalk cut and packing,
 the packed windows' batched pass (features, encoder, word alignment, the rest: beam search), the second looks
@@ -39,6 +44,11 @@ class Profiler:
         self.calls: dict[str, int] = {}
         self._stack: list[list[float]] = []  # [started, seconds of nested stages]
         self._undo: list[tuple[object, str, object]] = []
+        self.counts: dict[str, float] = {}
+
+    def count(self, what: str, amount: float) -> None:
+        """Add ``amount`` to a tally (windows, seconds decoded again) of the call being profiled."""
+        self.counts[what] = self.counts.get(what, 0.0) + amount
 
     def _enter(self) -> None:
         self._stack.append([time.process_time(), 0.0])
@@ -105,6 +115,26 @@ def instrument(profiler: Profiler) -> None:
                   lambda: "second looks: guard re-decodes" if in_guard[0] else "second looks: skipped stretches",
                   lazy=True)
     profiler.wrap(FeatureExtractor, "__call__", "features")
+    fewest = stereo.fewest_windows
+
+    def counted_windows(*args: Any, **kwargs: Any) -> Any:
+        found = fewest(*args, **kwargs)
+        profiler.count("windows", len(found))
+        profiler.count("window_s", sum(b - a for w in found for _, a, b in w) / stereo.SAMPLE_RATE)
+        return found
+
+    stereo.fewest_windows = counted_windows
+    profiler._undo.append((stereo, "fewest_windows", fewest))
+    decode_one = faster_backend.FasterWhisperBackend.transcribe
+
+    def counted_decode(self: Any, audio: Any, *args: Any, **kwargs: Any) -> Any:
+        kind = "guard re-decodes" if in_guard[0] else "stretches or answers decoded again"
+        profiler.count(kind, 1)
+        profiler.count(f"{kind} s", len(audio) / stereo.SAMPLE_RATE)
+        return decode_one(self, audio, *args, **kwargs)
+
+    faster_backend.FasterWhisperBackend.transcribe = counted_decode  # type: ignore[method-assign]
+    profiler._undo.append((faster_backend.FasterWhisperBackend, "transcribe", decode_one))
     profiler.wrap(fwt.WhisperModel, "encode", "encoder")
     profiler.wrap(fwt.WhisperModel, "add_word_timestamps", "word alignment")
     profiler.wrap(crosstalk, "suppress", "crosstalk suppression")
@@ -115,8 +145,10 @@ def instrument(profiler: Profiler) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", default="tiny.en")
-    parser.add_argument("--split", default="dev", choices=["dev"], help="dev only: nothing is profiled on test")
+    parser.add_argument("--split", default="dev", choices=["dev", "test"],
+                        help="test: the regression split, to locate a variant's CPU only (never tune on it)")
     parser.add_argument("--calls", type=int, default=20)
+    parser.add_argument("--names", default="", help="only these calls (comma-separated stems, e.g. LC-T-005)")
     parser.add_argument("--first", type=int, default=0, help="skip this many calls")
     parser.add_argument("--variant", default="", metavar="OPTION=VALUE[,OPTION=VALUE]")
     parser.add_argument("--key", default=None, help="result key (default: split, calls, variant)")
@@ -128,7 +160,10 @@ def main() -> None:
     from qa_toolkit.transcribe.pipeline import transcribe_audio
 
     folder = LABELLED / args.split / "audio"
-    files = sorted(p for p in folder.iterdir() if p.suffix in {".mp3", ".ogg"})[args.first: args.first + args.calls]
+    files = sorted(p for p in folder.iterdir() if p.suffix in {".mp3", ".ogg"})
+    if args.names:
+        files = [p for p in files if p.stem in set(args.names.split(","))]
+    files = files[args.first: args.first + args.calls]
     options = TranscriptionOptions()
     if args.variant:
         options = replace(options, **{k: json.loads(v) for k, v in
@@ -140,9 +175,14 @@ def main() -> None:
     profiler = Profiler()
     instrument(profiler)
     cpu, wall = time.process_time(), time.perf_counter()
+    per_call: dict[str, dict[str, Any]] = {}
     try:
-        for audio in decoded.values():
+        for name, audio in decoded.items():
+            profiler.counts, started = {}, time.process_time()
             transcribe_audio(audio, backend, options)
+            per_call[name] = {"cpu_s": round(time.process_time() - started, 2),
+                              **{k: round(v, 1) for k, v in sorted(profiler.counts.items())}}
+            print(name, per_call[name], flush=True)
     finally:
         profiler.restore()
     total_cpu, total_wall = time.process_time() - cpu, time.perf_counter() - wall
@@ -157,14 +197,14 @@ def main() -> None:
               "wall_s": round(total_wall, 1), "rtf_cpu": round(total_cpu / audio_s, 4),
               "cpu_threads": backend.cpu_threads,  # type: ignore[attr-defined]
               "load_average_before": load_before, "load_average_after": [round(x, 1) for x in os.getloadavg()],
-              "stages": stages}
+              "stages": stages, "per_call": per_call}
     for stage, row in stages.items():
         print(f"{stage:45s} {row['cpu_s']:8.2f} s {row['share']:6.1%} ({row['calls']} calls; "
               f"{row['cpu_s_with_nested']:.2f} s with the stages it calls)")
     print(f"total {total_cpu:.1f} s CPU, {total_wall:.1f} s wall, {audio_s:.0f} s of audio")
     existing = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
-    key = args.key or f"{args.model}, {args.split}, calls {args.first + 1}-{args.first + len(files)}" + (
-        f", variant {args.variant}" if args.variant else "")
+    chosen = f"calls {args.names}" if args.names else f"calls {args.first + 1}-{args.first + len(files)}"
+    key = args.key or f"{args.model}, {args.split}, {chosen}" + (f", variant {args.variant}" if args.variant else "")
     existing[key] = result
     RESULTS.write_text(json.dumps(existing, indent=2) + "\n")
     print(f"wrote {RESULTS.relative_to(ROOT)} key {key!r}")
