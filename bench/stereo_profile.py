@@ -4,6 +4,7 @@
     python bench/stereo_profile.py --split dev --calls 20            # writes bench/results/stereo_profile.json
     python bench/stereo_profile.py --split test --names LC-T-005,LC-T-014 --variant vad_skip_leaks=true
 
+``--leak-margin`` sets ``stereo.LEAK_MARGIN_S`` for the run; WER against the split's references (pooled).
 ``--split test`` is the regression split: profile it only to find where a variant's CPU goes on calls the bench
 flagged (never to tune on its transcripts). Each call's CPU, packed windows (count, seconds) and second looks
 (count, seconds of audio decoded again) are recorded too (``per_call``).
@@ -152,6 +153,8 @@ def main() -> None:
     parser.add_argument("--first", type=int, default=0, help="skip this many calls")
     parser.add_argument("--variant", default="", metavar="OPTION=VALUE[,OPTION=VALUE]")
     parser.add_argument("--key", default=None, help="result key (default: split, calls, variant)")
+    parser.add_argument("--leak-margin", type=float, default=None,
+                        help="stereo.LEAK_MARGIN_S for this run (vad_skip_leaks: seconds of a leak the VAD still hears)")
     args = parser.parse_args()
     os.environ.setdefault("QA_DATA_DIR", tempfile.mkdtemp(prefix="qa-bench-data-"))
     from qa_toolkit.transcribe.audio import decode
@@ -164,6 +167,14 @@ def main() -> None:
     if args.names:
         files = [p for p in files if p.stem in set(args.names.split(","))]
     files = files[args.first: args.first + args.calls]
+    if args.leak_margin is not None:
+        from qa_toolkit.transcribe import stereo
+
+        stereo.LEAK_MARGIN_S = args.leak_margin
+    from qa_toolkit.transcribe.evaluate import Evaluation, read_references, score
+
+    references = read_references(folder / "references.json")
+    scored = []
     options = TranscriptionOptions()
     if args.variant:
         options = replace(options, **{k: json.loads(v) for k, v in
@@ -176,16 +187,20 @@ def main() -> None:
     instrument(profiler)
     cpu, wall = time.process_time(), time.perf_counter()
     per_call: dict[str, dict[str, Any]] = {}
+    turns: dict[str, list[tuple[str, str]]] = {}
     try:
         for name, audio in decoded.items():
             profiler.counts, started = {}, time.process_time()
-            transcribe_audio(audio, backend, options)
+            turns[name] = [(t.speaker, t.text) for t in transcribe_audio(audio, backend, options).turns]
             per_call[name] = {"cpu_s": round(time.process_time() - started, 2),
                               **{k: round(v, 1) for k, v in sorted(profiler.counts.items())}}
             print(name, per_call[name], flush=True)
     finally:
         profiler.restore()
     total_cpu, total_wall = time.process_time() - cpu, time.perf_counter() - wall
+    for name, said in turns.items():  # WER pooled over the calls' reference words, scored after the timing
+        scored.append(score(name, references[name], " ".join(t for _, t in said), said))
+        per_call[name]["wer"] = round(scored[-1].wer, 4)
     audio_s = sum(a.duration_s for a in decoded.values())
     profiler.own["rest of the pipeline"] = total_cpu - sum(profiler.own.values())
     profiler.calls["rest of the pipeline"] = len(files)
@@ -197,14 +212,19 @@ def main() -> None:
               "wall_s": round(total_wall, 1), "rtf_cpu": round(total_cpu / audio_s, 4),
               "cpu_threads": backend.cpu_threads,  # type: ignore[attr-defined]
               "load_average_before": load_before, "load_average_after": [round(x, 1) for x in os.getloadavg()],
+              "leak_margin_s": args.leak_margin, "wer": round(Evaluation(scored).wer, 4),
+              "counts": {k: round(sum(c.get(k, 0) for c in per_call.values()), 1)
+                         for k in sorted({k for c in per_call.values() for k in c if k not in ("cpu_s", "wer")})},
               "stages": stages, "per_call": per_call}
     for stage, row in stages.items():
         print(f"{stage:45s} {row['cpu_s']:8.2f} s {row['share']:6.1%} ({row['calls']} calls; "
               f"{row['cpu_s_with_nested']:.2f} s with the stages it calls)")
-    print(f"total {total_cpu:.1f} s CPU, {total_wall:.1f} s wall, {audio_s:.0f} s of audio")
+    print(f"total {total_cpu:.1f} s CPU, {total_wall:.1f} s wall, {audio_s:.0f} s of audio, WER {result['wer']}, "
+          f"{result['counts']}")
     existing = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     chosen = f"calls {args.names}" if args.names else f"calls {args.first + 1}-{args.first + len(files)}"
-    key = args.key or f"{args.model}, {args.split}, {chosen}" + (f", variant {args.variant}" if args.variant else "")
+    key = args.key or f"{args.model}, {args.split}, {chosen}" + (f", variant {args.variant}" if args.variant else "") \
+        + (f", leak margin {args.leak_margin} s" if args.leak_margin is not None else "")
     existing[key] = result
     RESULTS.write_text(json.dumps(existing, indent=2) + "\n")
     print(f"wrote {RESULTS.relative_to(ROOT)} key {key!r}")
