@@ -211,7 +211,8 @@ DEV_WRITERS: tuple[tuple[str, str], ...] = (("first", "ld-0192"), ("second", "ld
                                            ("eighth", "ld-0560"), ("ninth", "ld-0620"),
                                            ("eleventh", "ld-0680"), ("twelfth", "ld-0740"), ("tenth", "ld-0800"),
                                            ("thirteenth", "ld-0840"), ("fourteenth", "ld-0890"),
-                                           ("fifteenth", "ld-0940"), ("sixteenth", "ld-1000"))
+                                           ("fifteenth", "ld-0940"), ("sixteenth", "ld-1000"),
+                                           ("eighteenth", "ld-1100"))
 GRID = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
 
 
