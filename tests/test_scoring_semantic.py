@@ -509,3 +509,28 @@ def test_the_agent_admitting_it_is_not_fixed_is_not_resolved(reply: str, status:
     result = get_check("resolution")(chat, params)
     assert result.status == status, result.message
     assert (result.message == "the agent says it is not fixed (turn 1)") == (status == "fail")
+
+
+# round 16 (empathy stream, dev ld-1051..1100): a "sorry" that opens blame apologises for nothing the customer felt;
+# an apology beside the customer's cause negated, or a feeling named with "you must have", still acknowledges
+# (sentences in no dev conversation)
+@pytest.mark.parametrize(("reply", "status"), [
+    ("Sorry, but you should've checked the delivery slot before booking it.", "fail"),
+    ("Apologies, but you must have ticked the wrong box when you ordered.", "fail"),
+    ("Sorry, but reading the small print was always your responsibility.", "fail"),
+    ("I'm sorry, but that's on you, the date was in the confirmation.", "fail"),
+    ("I'm sorry, none of this is your fault.", "pass"),
+    ("You must have been worried sick, I'm sorry.", "pass"),
+    ("Sorry, you shouldn't have had to chase this three times.", "pass"),
+])
+def test_an_apology_that_opens_blame_is_no_acknowledgement(reply: str, status: str) -> None:
+    from qa_toolkit.services.scoring import rubric_check_params
+
+    params = rubric_check_params("support-chat")["empathy"]
+    chat = view(("customer", "The sofa came a week late and we had nowhere to sit for the party. I'm livid."),
+                ("agent", reply), ("customer", "right"), ("agent", "Your refund of 40 is on its way."))
+    result = get_check("empathy")(chat, params)
+    assert result.status == status, result.message
+    assert "customer upset in turn 0" in result.message
+    if status == "pass":
+        assert result.evidence[1].turn == 1

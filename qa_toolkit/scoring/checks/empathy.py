@@ -147,7 +147,10 @@ FRUSTRATION_REGEXES = (
     r"(?<=\?)\s*(?:oh\s+)?(?:brilliant|great|fantastic|wonderful|perfect|lovely|marvellous|amazing|super)\b\W*$",
 )
 # afraid, said with a word of degree: "I am very afraid", "so afraid we'll lose the house" (not a polite "I'm afraid")
-FEAR_REGEXES = (r"\b(?:very|so|really|terribly|quite|a\s+bit|a\s+little|genuinely|truly)\s+afraid\b",)
+FEAR_REGEXES = (r"\b(?:very|so|really|terribly|quite|a\s+bit|a\s+little|genuinely|truly)\s+afraid\b",
+                # ... and in a non-native's words: "I am very worry", "I'm so scare" (empathy stream, round 16)
+                r"\b(?:i\s+am|i'm|im|we\s+are|we're)\s+(?:very\s+|so\s+|really\s+|much\s+|too\s+)?"
+                r"(?:worry|scare|fear|panic)\b")
 # upset counted rather than said (read for empathy only; the end sentiment reads FRUSTRATION_REGEXES alone)
 COUNTED_REGEXES = (
     # the same failure again, counted: "for the fourth time", "third bill in a row", "second cancellation in 2 days"
@@ -161,6 +164,14 @@ COUNTED_REGEXES = (
     r"(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|\d+)\s+(?:weeks|months)\b",
     # a terse demand as a sentence of its own: "bill says 89. i'm on the 25 plan. what.", "was 190. explain."
     r"(?:^|[.!?]\s+)(?:what|explain|explain\s+please|seriously)\s*\.\s*$",
+    # said with no word of feeling (empathy stream, round 16): a bare "again." as a sentence of its own ("billed
+    # twice. again. for chemo."), "still nothing" after a wait, and praise that is sarcasm: "love paying premiums for
+    # a policy that works in one country", "really great value" for a bill (not one that thanks)
+    r"(?:^|[.!?]\s+)again\s*[.!?]+",
+    r"\bstill\s+(?:nothing|no\s+(?:sign|word|news|answer|reply|refund|money))\b",
+    r"\blove\s+(?:paying|being\s+charged|getting\s+charged|waiting|being\s+(?:ignored|fobbed\s+off))\b",
+    r"\b(?:great|good|real|fantastic|excellent|brilliant|amazing)\s+value\b"
+    r"(?![^.!?]*\b(?:thanks?|thank\s+you|cheers)\b)",
 )
 # a calm request for an explanation ("my bill's come in at double and I'd like to know why", "could you walk me
 # through it?"): a likeness to the upset exemplars alone does not make the customer upset (words, shouting and a
@@ -281,6 +292,17 @@ SPOKEN_FEELING_REGEXES = (
 )
 
 
+# the customer named as the cause in the sentence that apologises ("Sorry, but you must have missed the knock",
+# "Sorry, but you signed the form, so checking the network was your job"): an apology that opens blame is no
+# acknowledgement (the prohibited-language words, "that's on you", "should have read", are read beside these)
+CUSTOMER_CAUSE_REGEXES = (
+    r"\byou\s+(?:must|should)(?:'ve|\s+have)\s+(?:missed|read|checked|known|turned|set|kept|booked|looked|noticed|"
+    r"used|followed|saved|updated|paid|cancelled|registered|ticked|asked|called|contacted|told\s+us|made\s+sure)\b",
+    r"\b(?:was|is|were)\s+(?:really\s+|entirely\s+|all\s+|always\s+)?your\s+(?:job|responsibility|duty|mistake|"
+    r"lookout|own\s+(?:doing|choice|risk))\b",
+)
+
+
 class EmpathyParams(Params):
     threshold: float = -0.5
     frustration_phrases: tuple[str, ...] = FRUSTRATION + DISTRESS
@@ -306,6 +328,7 @@ class EmpathyParams(Params):
     blame_phrases: tuple[str, ...] = PROHIBITED
     blame_regexes: tuple[str, ...] = PROHIBITED_REGEXES
     blame_extra_phrases: tuple[str, ...] = ()
+    customer_cause_regexes: tuple[str, ...] = CUSTOMER_CAUSE_REGEXES
     window: int = 2
     spoken_feeling_regexes: tuple[str, ...] = SPOKEN_FEELING_REGEXES  # on calls only
 
@@ -437,9 +460,29 @@ def _replies(view: InteractionView, position: int, window: int) -> list[TurnView
 
 
 def _blames(sentence: str, p: EmpathyParams) -> bool:
-    """True when ``sentence`` holds blame or a brush-off by the prohibited-language words (negated uses left out)."""
+    """True when ``sentence`` holds blame or a brush-off by the prohibited-language words, or names the customer as
+    the cause ("you must have missed the knock"); negated uses left out, a negation up to five words before
+    ("none of this is your fault")."""
     phrases = p.blame_phrases + p.blame_extra_phrases
-    return any(not m.negated for m in text.find(sentence, phrases, p.blame_regexes))
+    return (any(not m.negated for m in text.find(sentence, phrases, p.blame_regexes, window=5))
+            or text.first(sentence, (), p.customer_cause_regexes) is not None)
+
+
+def _sentence_at(said: str, position: int) -> str:
+    """The sentence of ``said`` that holds the character at ``position``."""
+    return next((said[s:e] for s, e in semantic.sentences(said) if s <= position < e), said)
+
+
+def _acknowledgement(reply: TurnView, p: EmpathyParams) -> Evidence | None:
+    """The first acknowledgement in ``reply`` (an empathy phrase, else a sentence like the block) whose sentence does
+    not blame: "Sorry, but that's on you" apologises for nothing the customer felt."""
+    for match in text.find(reply.text, p.empathy_phrases, p.empathy_regexes):
+        if not match.negated and not _blames(_sentence_at(reply.text, match.start), p):
+            return quote(reply, match.start, match.end)
+    if p.empathy_exemplars is None:
+        return None
+    sem = next((h for h in semantic.matches([reply], p.empathy_exemplars) if not _blames(h.sentence, p)), None)
+    return semantic.evidence(sem) if sem else None
 
 
 def _named_feeling(view: InteractionView, position: int, p: EmpathyParams) -> Evidence | None:
@@ -474,13 +517,7 @@ def empathy(view: InteractionView, p: EmpathyParams) -> CheckResult:
         if not replies:
             continue  # upset in the last word: nothing the agent could answer
         for reply in replies:
-            match = text.first(reply.text, p.empathy_phrases, p.empathy_regexes)
-            said: Evidence | None = quote(reply, match.start, match.end) if match else None
-            if said is None and p.empathy_exemplars is not None:
-                sem = next((h for h in semantic.matches([reply], p.empathy_exemplars)
-                            if not _blames(h.sentence, p)), None)
-                said = semantic.evidence(sem) if sem else None
-            if said is not None:
+            if (said := _acknowledgement(reply, p)) is not None:
                 return CheckResult("pass", f"customer upset in turn {turn.index} ({reason}); agent acknowledged "
                                    f"in turn {reply.index}", (trigger, said), confidence)
         failed = CheckResult("fail", f"customer upset in turn {turn.index} ({reason}); no acknowledgement in the "
