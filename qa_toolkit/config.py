@@ -41,6 +41,8 @@ class Settings(BaseSettings):
             requests in flight at once.
         embedding_cache: keep the semantic checks' sentence embeddings in the database (vectors and text
             hashes, no text), so a sentence is embedded once per database (``QA_EMBEDDING_CACHE=0``: off).
+        verdict_cache: keep each check's result per interaction in the database, so a rescore under a new rubric
+            version runs only the criteria whose check, parameters or code changed (``QA_VERDICT_CACHE=0``: off).
     """
 
     model_config = SettingsConfigDict(env_prefix="QA_", env_file=".env", extra="ignore")
@@ -77,6 +79,7 @@ class Settings(BaseSettings):
     llm_retries: int = Field(default=2, ge=0)
     llm_concurrency: int = Field(default=4, ge=1)
     embedding_cache: bool = True
+    verdict_cache: bool = True
 
     @field_validator("phone_regions", mode="before")
     @classmethod

@@ -279,14 +279,37 @@ def _check_0017(connection: Connection) -> None:
     assert connection.execute(text("SELECT count(*) FROM rollup_changes")).scalar_one() == 0
 
 
+def _seed_0018(connection: Connection) -> None:
+    """An interaction written before revision 0019 (the verdict cache)."""
+    connection.execute(text(
+        "INSERT INTO interactions (id, source, external_id, channel, tags, metadata, created_at, updated_at) "
+        "VALUES (7, 'demo', 'c-7', 'chat', '[]', '{}', '2026-07-01 12:00:00', '2026-07-01 12:00:00')"))
+
+
+def _check_0018(connection: Connection) -> None:
+    """Revision 0019: a check's result is kept per (interaction, step) and goes when the interaction is deleted."""
+    step, content = b"s" * 16, b"c" * 16
+    connection.execute(text("INSERT INTO verdict_cache (interaction_id, step, content, result) "
+                            "VALUES (7, :step, :content, '[\"pass\",\"ok\",[],1.0]')"),
+                       {"step": step, "content": content})
+    with pytest.raises(IntegrityError):  # one row per interaction and step
+        with connection.begin_nested():
+            connection.execute(text("INSERT INTO verdict_cache (interaction_id, step, content, result) "
+                                    "VALUES (7, :step, :content, '[]')"), {"step": step, "content": content})
+    assert connection.execute(text("SELECT interaction_id, content, result FROM verdict_cache")).all() == [
+        (7, content, '["pass","ok",[],1.0]')]
+    connection.execute(text("DELETE FROM interactions WHERE id = 7"))
+    assert connection.execute(text("SELECT count(*) FROM verdict_cache")).scalar_one() == 0
+
+
 SEEDS: dict[str, Callable[[Connection], None]] = {"0001": _seed_0001, "0002": _seed_0002, "0003": _seed_0003,
                                                   "0004": _seed_0004, "0005": _seed_0005, "0007": _seed_0007,
                                                   "0008": _seed_0008, "0011": _seed_0011, "0015": _seed_0015,
-                                                  "0017": _seed_0017}
+                                                  "0017": _seed_0017, "0018": _seed_0018}
 CHECKS: dict[str, Callable[[Connection], None]] = {"0001": _check_0001, "0002": _check_0002, "0003": _check_0003,
                                                    "0004": _check_0004, "0005": _check_0005, "0007": _check_0007,
                                                    "0008": _check_0008, "0011": _check_0011, "0015": _check_0015,
-                                                   "0017": _check_0017}
+                                                   "0017": _check_0017, "0018": _check_0018}
 
 
 @pytest.mark.parametrize("revision", sorted(SEEDS))

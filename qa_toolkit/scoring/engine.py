@@ -15,7 +15,10 @@ from qa_toolkit.errors import QAError
 from qa_toolkit.rubrics.model import Criterion, Rubric
 from qa_toolkit.scoring import formula
 from qa_toolkit.scoring.checks import Check, Params, get_check
+from qa_toolkit.scoring.verdict_cache import UNCACHED, Decided, code_digest, step_key
 from qa_toolkit.scoring.view import InteractionView
+
+Known = Mapping[int, Decided]  # step index → its result read from the verdict cache
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +45,7 @@ class Outcome:
     critical_failed: bool
     categories: dict[str, float | None]
     verdicts: list[Verdict]
+    decided: tuple[Decided | None, ...] = ()  # per step of the plan: what its check decided here, if it ran now
 
 
 def _status(criterion: Criterion, normalized: float | None) -> str:
@@ -56,13 +60,13 @@ def _inputs(rubric: Rubric, values: Mapping[str, float | None]) -> list[formula.
             for cat, crit in rubric.criteria() if crit.key in values]
 
 
-def outcome(rubric: Rubric, verdicts: list[Verdict]) -> Outcome:
+def outcome(rubric: Rubric, verdicts: list[Verdict], decided: tuple[Decided | None, ...] = ()) -> Outcome:
     """Score verdicts (criteria without a verdict are N/A) with the rubric's weights."""
     result = formula.score(_inputs(rubric, {v.key: v.value for v in verdicts}),
                            {cat.key: cat.weight for cat in rubric.categories})
     categories = {k: (None if s is None else round(s, 2)) for k, s in result.categories.items()}
     return Outcome(None if result.score is None else round(result.score, 2), result.critical_failed, categories,
-                   verdicts)
+                   verdicts, decided)
 
 
 class ScoringPlan:
@@ -78,45 +82,92 @@ class ScoringPlan:
                 if crit.check == "llm_judge":  # the judge is asked the criterion's own question
                     params = {"question": crit.question, "guidance": crit.guidance, **params}
                 self.steps.append((cat.key, crit, check, check.params.model_validate(params)))
-        self.blocks = [block for _, _, _, params in self.steps for block in exemplar_blocks(params)]
+        self._step_blocks = [exemplar_blocks(params) for _, _, _, params in self.steps]
+        self.blocks = [block for blocks in self._step_blocks for block in blocks]
         self.llm = [(crit.key, params) for _, crit, check, params in self.steps if check.name == "llm_judge"]
+        self._llm_steps = [i for i, (_, _, check, _) in enumerate(self.steps) if check.name == "llm_judge"]
+        self._keys: dict[str, list[bytes | None]] = {}
 
-    def evaluate_many(self, views: Sequence[InteractionView]) -> list[Outcome]:
+    def step_keys(self, extra: str = "") -> list[bytes | None]:
+        """Each step's verdict cache key (:func:`~qa_toolkit.scoring.verdict_cache.step_key`; ``extra``: settings
+        the checks read), None for a step that is never cached (the LLM judge, a plugin's check)."""
+        found = self._keys.get(extra)
+        if found is None:
+            code = code_digest(extra)
+            model = ""
+            if self.blocks:
+                from qa_toolkit.scoring.semantic import model_id
+
+                model = model_id()
+            found = self._keys[extra] = [
+                None if check.name in UNCACHED or not check.function.__module__.startswith("qa_toolkit.")
+                else step_key(check.name, params, blocks, model if blocks else "", code)
+                for (_, _, check, params), blocks in zip(self.steps, self._step_blocks)]
+        return found
+
+    def evaluate_many(self, views: Sequence[InteractionView], known: Sequence[Known] | None = None) -> list[Outcome]:
         """Score a batch: with semantic checks, every sentence of the batch is embedded in one call first and
         compared with each exemplar block in one matrix product; with LLM judges, their questions are asked
-        concurrently first."""
-        if self.blocks:
+        concurrently first. ``known``: per view, the steps' results read from the verdict cache (those steps
+        do not run, and their sentences are not embedded for them)."""
+        known = known if known is not None else [{}] * len(views)
+        blocks = {}
+        texts: dict[str, None] = {}
+        for view, done in zip(views, known):
+            wanted = [block for i, block_list in enumerate(self._step_blocks) if i not in done for block in block_list]
+            if wanted:
+                blocks.update((id(block), block) for block in wanted)
+                texts.update((t.text, None) for t in view.turns if t.speaker in ("agent", "customer"))
+        if blocks:
             from qa_toolkit.scoring import semantic
 
-            semantic.prefetch((t.text for view in views for t in view.turns if t.speaker in ("agent", "customer")),
-                              self.blocks)
-        if self.llm:  # every judge question of the batch, concurrently
+            semantic.prefetch(texts, list(blocks.values()))
+        llm_wanted = [(view, done) for view, done in zip(views, known) if any(
+            i not in done for i in self._llm_steps)]
+        if llm_wanted:  # every judge question of the batch, concurrently
             from qa_toolkit.scoring.checks import llm
 
-            llm.prefetch(views, [params for _, params in self.llm])  # type: ignore[misc]
-        return [self.evaluate(view) for view in views]
+            llm.prefetch([view for view, _ in llm_wanted], [params for _, params in self.llm])  # type: ignore[misc]
+        return [self.evaluate(view, done) for view, done in zip(views, known)]
 
-    def evaluate(self, view: InteractionView) -> Outcome:
-        """Run every automated check on ``view`` and score the results."""
+    def evaluate(self, view: InteractionView, known: Known | None = None) -> Outcome:
+        """Run every automated check on ``view`` (but the steps ``known`` holds) and score the results."""
         verdicts = []
-        for category, crit, check, params in self.steps:
-            result = check.function(view, params)
-            message = result.message
-            if result.status == "pass":
-                value: float | None = crit.scale.max
-            elif result.status == "fail":
-                value = crit.scale.min
-            elif crit.allow_na:
-                value = None
+        decided: list[Decided | None] = []
+        for i, (category, crit, check, params) in enumerate(self.steps):
+            result = known.get(i) if known else None
+            if result is None:
+                result = decide(check, view, params)
+                decided.append(result)
             else:
-                value, message = crit.scale.max, f"not applicable, counted as met: {message}"
-            normalized = formula.normalize(value, crit.scale.min, crit.scale.max)
-            evidence = [e.as_dict() for e in result.evidence]
-            if result.measures:
-                evidence.append({"measures": result.measures})
-            verdicts.append(Verdict(crit.key, category, value, normalized, _status(crit, normalized), message,
-                                    evidence, round(result.confidence, 3)))
-        return outcome(self.rubric, verdicts)
+                decided.append(None)
+            verdicts.append(_verdict(category, crit, result))
+        return outcome(self.rubric, verdicts, tuple(decided))
+
+
+def decide(check: Check, view: InteractionView, params: Params) -> Decided:
+    """Run one check on ``view``: its result in the form stored with a verdict."""
+    result = check.function(view, params)
+    evidence = [e.as_dict() for e in result.evidence]
+    if result.measures:
+        evidence.append({"measures": result.measures})
+    return Decided(result.status, result.message, evidence, round(result.confidence, 3))
+
+
+def _verdict(category: str, crit: Criterion, result: Decided) -> Verdict:
+    """A check's result on the criterion's scale."""
+    message = result.message
+    if result.status == "pass":
+        value: float | None = crit.scale.max
+    elif result.status == "fail":
+        value = crit.scale.min
+    elif crit.allow_na:
+        value = None
+    else:
+        value, message = crit.scale.max, f"not applicable, counted as met: {message}"
+    normalized = formula.normalize(value, crit.scale.min, crit.scale.max)
+    return Verdict(crit.key, category, value, normalized, _status(crit, normalized), message, result.evidence,
+                   result.confidence)
 
 
 def exemplar_blocks(params: Params) -> list[Any]:

@@ -11,16 +11,18 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from qa_toolkit.scoring.checks import llm
-from qa_toolkit.scoring.engine import Outcome, ScoringPlan
+from qa_toolkit.scoring.engine import Known, Outcome, ScoringPlan
 from qa_toolkit.scoring.view import InteractionView
 from qa_toolkit.storage.database import Database
 from qa_toolkit.storage.models import LlmJudgement
 
 
-def evaluate(database: Database, version_id: int, plan: ScoringPlan, views: Sequence[InteractionView]) -> list[Outcome]:
-    """Score a batch with ``plan``; its LLM judgements come from, and go to, the database cache."""
+def evaluate(database: Database, version_id: int, plan: ScoringPlan, views: Sequence[InteractionView],
+             known: Sequence[Known] | None = None) -> list[Outcome]:
+    """Score a batch with ``plan`` (``known``: per view, steps already decided, see
+    :meth:`ScoringPlan.evaluate_many`); its LLM judgements come from, and go to, the database cache."""
     if not plan.llm:
-        return plan.evaluate_many(views)
+        return plan.evaluate_many(views, known)
     endpoint = llm.Endpoint.from_settings()
     model = endpoint.model if endpoint else ""
     criteria = {llm.prompt_hash(params): key for key, params in plan.llm}  # type: ignore[arg-type]
@@ -32,7 +34,7 @@ def evaluate(database: Database, version_id: int, plan: ScoringPlan, views: Sequ
         llm.remember(((row.model, row.prompt_hash, row.content_hash),
                       llm.Judgement(row.verdict, row.turn, row.quote, row.reason)) for row in rows)
     llm.drain()  # what earlier batches asked is stored already
-    outcomes = plan.evaluate_many(views)
+    outcomes = plan.evaluate_many(views, known)
     fresh = [{"rubric_version_id": version_id, "criterion_key": criteria[prompt], "content_hash": content,
               "model": model_name, "prompt_hash": prompt, **judgement.as_dict()}
              for (model_name, prompt, content), judgement in llm.drain() if prompt in criteria]

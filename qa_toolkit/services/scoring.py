@@ -25,7 +25,7 @@ from qa_toolkit.rubrics import Rubric
 from qa_toolkit.scoring import formula
 from qa_toolkit.scoring.engine import Outcome, ScoringPlan, Verdict, manual_verdicts, outcome
 from qa_toolkit.scoring.view import ContactRef, InteractionView, PiiSpan, TurnView
-from qa_toolkit.services import audit, embedding_cache, llm_cache
+from qa_toolkit.services import audit, embedding_cache, verdict_cache
 from qa_toolkit.services.rubrics import get_version, latest_versions, rubric_of
 from qa_toolkit.storage.database import Database
 from qa_toolkit.storage.models import (
@@ -210,7 +210,7 @@ def _score_ids(version_id: int, ids: list[int], actor: str | None) -> tuple[list
     with database.session() as session:
         views = load_views(session, ids)
     with embedding_cache.persisted(database):
-        results = list(zip(ids, llm_cache.evaluate(database, version_id, plan, [views[iid] for iid in ids])))
+        results = list(zip(ids, verdict_cache.evaluate(database, version_id, plan, ids, [views[iid] for iid in ids])))
     with database.session() as session:
         stored = _store(session, version_id, results, actor)
     return [_summary(out, changed) for _, out, changed in stored], len(results) - len(stored)
@@ -343,8 +343,9 @@ def score_auto(database: Database, *, rubric: str | None = None, since: datetime
         plan = ScoringPlan(model)
         for batch in _batches(database, pending, batch_size):
             with embedding_cache.persisted(database):
-                results = list(zip([iid for iid, _ in batch],
-                                   llm_cache.evaluate(database, version_id, plan, [view for _, view in batch])))
+                ids = [iid for iid, _ in batch]
+                results = list(zip(ids, verdict_cache.evaluate(database, version_id, plan, ids,
+                                                               [view for _, view in batch])))
             with database.session() as session:
                 stored = _store(session, version_id, results, actor)
             for _, result, changed in stored:

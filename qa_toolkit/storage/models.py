@@ -669,3 +669,22 @@ class EmbeddingCacheEntry(Base):
     model: Mapped[str] = mapped_column(String(80), primary_key=True)
     text_hash: Mapped[bytes] = mapped_column(LargeBinary(16), primary_key=True)
     vector: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+# --- check results kept between rubric versions (revision 0019) ---
+
+
+class VerdictCacheEntry(Base):
+    """What one check decided on one interaction, kept so that a rescore runs only the criteria whose check or
+    parameters changed: keyed by the interaction and the step (a hash of the check, its parameters, the embedding
+    model and the code), valid while ``content`` (a hash of what the checks read) still matches. ``result`` holds
+    what the verdict stores (status, message, evidence quoting the text as stored, confidence) and goes with the
+    interaction when it is deleted."""
+
+    __tablename__ = "verdict_cache"
+
+    interaction_id: Mapped[int] = mapped_column(ForeignKey("interactions.id", ondelete="CASCADE"), primary_key=True,
+                                                autoincrement=False)
+    step: Mapped[bytes] = mapped_column(LargeBinary(16), primary_key=True)
+    content: Mapped[bytes] = mapped_column(LargeBinary(16))
+    result: Mapped[str] = mapped_column(Text)
