@@ -129,8 +129,14 @@ def measure(tree: Path, db: Path, rubric: str, profile: bool = False, workers: i
     env = {**os.environ, "PYTHONPATH": str(tree)}
     out = subprocess.run([sys.executable, "-c", CHILD, str(tree), str(db), rubric, "1" if profile else "0",
                           str(workers), str(batch)], cwd=tree, env=env, capture_output=True, text=True)
+    return child_result(out, f"{tree}, {rubric}", profile)
+
+
+def child_result(out: subprocess.CompletedProcess[str], what: str, profile: bool) -> dict[str, Any]:
+    """A timed child's figures from its last line, with its rates per wall and CPU second and the load now (its
+    profile printed)."""
     if out.returncode:
-        raise SystemExit(f"child failed ({tree}, {rubric}):\n{out.stderr[-4000:]}")
+        raise SystemExit(f"child failed ({what}):\n{out.stderr[-4000:]}")
     if profile:
         print(out.stderr)
     result = json.loads(out.stdout.strip().splitlines()[-1])

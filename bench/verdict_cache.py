@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results" / "verdict_cache.json"
 sys.path.insert(0, str(ROOT / "bench"))
 
-from score_throughput import unique_chats  # noqa: E402
+from score_throughput import child_result, unique_chats  # noqa: E402
 
 STEPS = ("first", "weight", "param")
 
@@ -62,7 +62,7 @@ def bodies() -> dict[str, dict[str, Any]]:
 
 CHILD = """
 import cProfile, json, pstats, resource, sys, time, yaml
-path, body, profile = sys.argv[1], json.loads(sys.argv[2]), sys.argv[3] == '1'
+path, body, profile = sys.argv[1], json.load(open(sys.argv[2], encoding='utf-8')), sys.argv[3] == '1'
 from qa_toolkit.rubrics.loader import parse_rubric
 from qa_toolkit.services import rubrics, scoring
 from qa_toolkit.storage.database import open_database
@@ -94,17 +94,16 @@ print(json.dumps({'scored': run.scored, 'wall_s': wall, 'cpu_s': used, 'embedded
 def measure(db: Path, body: dict[str, Any], cache: bool, profile: bool = False) -> dict[str, Any]:
     """Publish ``body`` and score it in a new process on ``db`` (changed in place), the verdict cache on or off."""
     env = {**os.environ, "PYTHONPATH": str(ROOT), "QA_VERDICT_CACHE": "1" if cache else "0"}
-    out = subprocess.run([sys.executable, "-c", CHILD, str(db), json.dumps(body), "1" if profile else "0"],
+    path = db.with_suffix(".rubric.json")
+    path.write_text(json.dumps(body), encoding="utf-8")
+    out = subprocess.run([sys.executable, "-c", CHILD, str(db), str(path), "1" if profile else "0"],
                          cwd=ROOT, env=env, capture_output=True, text=True)
-    if out.returncode:
-        raise SystemExit(f"child failed:\n{out.stderr[-4000:]}")
-    if profile:
-        print(out.stderr)
-    result = json.loads(out.stdout.strip().splitlines()[-1])
-    result["per_s_wall"] = round(result["scored"] / result["wall_s"], 1)
-    result["per_s_cpu"] = round(result["scored"] / result["cpu_s"], 1)
-    result["load"] = round(os.getloadavg()[0], 1)
-    return {k: round(v, 2) if isinstance(v, float) else v for k, v in result.items()}
+    return child_result(out, step_name(body, cache), profile)
+
+
+def step_name(body: dict[str, Any], cache: bool) -> str:
+    """What a child ran, for its error message."""
+    return f"{body['name']}, verdict cache {'on' if cache else 'off'}"
 
 
 def prepare(path: Path, chats: Path) -> None:
@@ -189,8 +188,9 @@ def main() -> None:
     def best(key: str) -> dict[str, Any]:  # the run with the least CPU time (the least disturbed by the load)
         return min(runs[key], key=lambda r: r["cpu_s"])
 
-    ratios = {f"{step}_{kind}": round(best(f"{step}_cache")[f"per_s_{kind}"] / best(f"{step}_baseline")[f"per_s_{kind}"],
-                                      2) for step in STEPS for kind in ("cpu", "wall")}
+    ratios = {f"{step}_{kind}": round(best(f"{step}_cache")[f"per_s_{kind}"]
+                                      / best(f"{step}_baseline")[f"per_s_{kind}"], 2)
+              for step in STEPS for kind in ("cpu", "wall")}
     result = {"benchmark": "verdict_cache", "interactions": args.n, "unique_turns": turns,
               "rubric": "support-chat (semantic): first version; a weight changed; a threshold changed",
               "baseline": "the same code with QA_VERDICT_CACHE=0", "code": head + ("+changes" if dirty else ""),

@@ -63,7 +63,8 @@ def test_the_content_hash_changes_with_anything_a_check_reads() -> None:
     base = view_hash(_view())
     assert view_hash(_view()) == base
     changed = [
-        _view(turns=(TurnView(0, "customer", "Hi, my card was charged twice!"), TurnView(1, "agent", "Sorry, checking."))),
+        _view(turns=(TurnView(0, "customer", "Hi, my card was charged twice!"),
+                     TurnView(1, "agent", "Sorry, checking."))),
         _view(turns=(TurnView(0, "customer", "Hi, my card was charged twice.", 0.0),
                      TurnView(1, "agent", "Sorry, checking."))),
         _view(turns=(TurnView(0, "agent", "Hi, my card was charged twice."), TurnView(1, "agent", "Sorry, checking."))),

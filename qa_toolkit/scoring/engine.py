@@ -100,8 +100,7 @@ class ScoringPlan:
 
                 model = model_id()
             found = self._keys[extra] = [
-                None if check.name in UNCACHED or not check.function.__module__.startswith("qa_toolkit.")
-                else step_key(check.name, params, blocks, model if blocks else "", code)
+                step_key(check.name, params, blocks, model if blocks else "", code) if _kept(check) else None
                 for (_, _, check, params), blocks in zip(self.steps, self._step_blocks)]
         return found
 
@@ -143,6 +142,12 @@ class ScoringPlan:
                 decided.append(None)
             verdicts.append(_verdict(category, crit, result))
         return outcome(self.rubric, verdicts, tuple(decided))
+
+
+def _kept(check: Check) -> bool:
+    """Whether a check's results may be kept: the package's own checks (their code is in the digest), not the
+    LLM judge."""
+    return check.name not in UNCACHED and getattr(check.function, "__module__", "").startswith("qa_toolkit.")
 
 
 def decide(check: Check, view: InteractionView, params: Params) -> Decided:
