@@ -174,6 +174,7 @@ def test_a_fitted_classifier_is_kept_and_read_back_bit_for_bit(db: Database) -> 
 def test_scores_are_identical_with_and_without_the_cache(db: Database, tmp_path: Path,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     _seed(db, tmp_path)
+    monkeypatch.setenv("QA_VERDICT_CACHE", "0")  # every run embeds or reads vectors (no check result kept)
     monkeypatch.setenv("QA_EMBEDDING_CACHE", "0")
     from qa_toolkit.config import get_settings
 
