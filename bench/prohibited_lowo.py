@@ -13,7 +13,9 @@ on the writer left out; counts are pooled over all. Designs:
 - ``after``: the block and the trained classifier over the embedding alone (``classifier: {model: trained}``), the
   classifier's threshold chosen by leave-one-writer-out *inside* the other writers (``--grid``), so the held-out
   writer picks nothing;
-- ``cues``: the same with the tone cues of qa_toolkit/scoring/tone.py weighed beside the embedding.
+- ``cues``: the same with the tone cues of qa_toolkit/scoring/tone.py weighed beside the embedding;
+- ``cues_ungated``: ``cues`` without the rubric's gates (polite closings spared, a second signal for what the
+  classifier alone finds), the same classifier and threshold.
 
 The phrase lists, patterns and tone cues were written on all of dev and cannot be taken apart by writer; ``rules_off``
 repeats each design without the phrase lists and patterns (the blocks and the classifier alone), and
@@ -39,7 +41,8 @@ LABEL = "prohibited_language_by_agent"
 CHECK = "prohibited_language"
 GRID = (0.5, 0.6, 0.7, 0.8, 0.9)
 RULES = ("phrases", "regexes", "extra_phrases")
-DESIGNS = ("leaky", "before", "before_rules_off", "after", "after_rules_off", "cues", "cues_rules_off")
+DESIGNS = ("leaky", "before", "before_rules_off", "after", "after_rules_off", "cues", "cues_rules_off", "cues_ungated")
+UNGATED = {"spare_closings": False, "classifier_needs_block": None}  # the sixth session's gates off
 
 
 def counts(pairs: list[tuple[bool, bool]]) -> dict[str, Any]:
@@ -189,6 +192,9 @@ def main(argv: list[str] | None = None) -> int:
                 found[f"{design}_rules_off"] = predicted(held, {**params, **off, "exemplars": seed,
                                                                 "classifier": classifier})
                 thresholds[design] = threshold
+                if design == "cues":
+                    found["cues_ungated"] = predicted(held, {**params, **UNGATED, "exemplars": seed,
+                                                             "classifier": classifier})
                 for t in args.grid:
                     grid_pooled[design][t] += predicted(held, {**params, "exemplars": seed,
                                                                "classifier": {**classifier, "threshold": t}})
@@ -216,7 +222,8 @@ def main(argv: list[str] | None = None) -> int:
         for design in ("after", "cues")}, "pooled": {
         key: counts([p for name in writers if name != newest for p in pairs_of(out, name, key)]) for key in DESIGNS}}
     out["summary"] = {"before_f1": out["pooled"]["before"]["f1"], "after_f1": out["pooled"]["after"]["f1"],
-                      "cues_f1": out["pooled"]["cues"]["f1"], "leaky_f1": out["pooled"]["leaky"]["f1"]}
+                      "cues_f1": out["pooled"]["cues"]["f1"], "leaky_f1": out["pooled"]["leaky"]["f1"],
+                      "cues_ungated_f1": out["pooled"]["cues_ungated"]["f1"]}
     text = json.dumps(out, indent=1)
     print(text)
     if args.out:

@@ -481,6 +481,44 @@ def test_softening_tone_cues_hold_back_the_prohibited_exemplar_block() -> None:
         check.params.model_validate({"exemplar_softeners": ["sarcasm"]})
 
 
+def test_polite_closings_are_spared_and_the_classifier_needs_a_second_signal(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """``spare_closings``: a well-wish the closing check knows, with no rude cue, is read by neither the block nor the
+    classifier however close its topic ("Mind yourself" ~ "Suit yourself"); a rude cue still counts.
+    ``classifier_needs_block``: a sentence only the classifier rates rude, with no rude cue, needs the block's
+    probability too. None of these sentences is in a rubric or dev chat."""
+    check = get_check("prohibited_language")
+    block = {"positive": ["Suit yourself then.", "Sort yourself out.", "Your problem now."], "threshold": 0.3}
+    plain = check.params.model_validate({"phrases": (), "regexes": (), "exemplars": block})
+    spared = plain.model_copy(update={"spare_closings": True})
+    wish = view(("customer", "that's all, bye"), ("agent", "Take care of yourself out there."))
+    found = check(wish, plain)
+    assert found.status == "fail" and found.evidence[0].quote == "Take care of yourself out there."
+    assert check(wish, spared).status == "pass"
+    sneer = view(("customer", "that's all, bye"), ("agent", "Take care of yourself then, lol."))
+    assert check(sneer, spared).status == "fail"  # sarcasm fires: no closing spares it
+
+    weights = [0.0] * semantic.DIMENSIONS
+    classifier = tmp_path / "everything.json"  # rates every sentence 0.88
+    classifier.write_text(json.dumps({"weights": weights, "bias": 2.0}), encoding="utf-8")
+    linear = {"positive": ["Sort yourself out.", "Your problem now, not mine."],
+              "negative": ["The parcel is at the depot.", "Your refund is on its way."],
+              "model": "linear", "threshold": 0.99}
+    both = check.params.model_validate({"phrases": (), "regexes": (), "exemplars": linear,
+                                        "classifier": {"model": "trained", "weights": str(classifier),
+                                                       "threshold": 0.8}})
+    gated = both.model_copy(update={"classifier_needs_block": 0.5})
+    plain_fact = view(("customer", "where is it?"), ("agent", "The van reaches the depot at noon."))
+    found = check(plain_fact, both)
+    assert found.status == "fail" and found.evidence[0].similarity == pytest.approx(0.881, abs=0.001)
+    assert check(plain_fact, gated).status == "pass"  # the block rates it low: no second signal
+    brush_off = view(("customer", "where is it?"), ("agent", "Your problem now, mate."))
+    assert check(brush_off, gated).status == "fail"  # the block rates it high: two signals agree
+    shrug = view(("customer", "where is it?"), ("agent", "Dunno."))  # indifference fires: the cue is the second signal
+    assert check(shrug, gated).status == "fail"
+    with pytest.raises(ValidationError):
+        check.params.model_validate({"classifier_needs_block": 1.5})
+
+
 @pytest.mark.parametrize(("reply", "status"), [
     ("Yeah the scanner is sh*t, sorry, I'll key it in by hand.", "fail"),
     ("FFS, the portal crashed again.", "fail"),

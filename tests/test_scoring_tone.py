@@ -58,6 +58,7 @@ def test_a_cue_reads_its_tone_in_a_topic_it_was_not_written_for(sentence: str, c
     ("If anyone tells you to queue again, they'd be wrong.", ("negated",)),  # a hypothetical one
     ("The scanner misread it, so that's not on you.", ("negated",)),
     ("The e-mail and the x-ray letter both went out on Monday.", ()),
+    ("Look after that new knee and rest up.", ()),  # a well-wish, no order (sixth session)
     ("Your postcode BS3 1AA matches, thanks.", ("polite",)),
     ("It's not like that, the booking fee is the same for every show.", ()),  # a denial, nothing waved off
     ("My nan had the same boiler, they're reliable.", ()),  # an aside, no comparison

@@ -48,10 +48,11 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\bas\s+(?:previously|already)\s+(?:advised|stated|explained|mentioned|communicated)\b",
         r"\bthe\s+clue'?s\s+in\s+the\s+name\b",
     ),
-    # "deep breaths", "read it again, slowly", "stop writing the same thing", "listen"
+    # "deep breaths", "read it again, slowly", "stop writing the same thing", "listen" (not a well-wish: "look after
+    # yourself")
     "order": (
         r"^(?:now,?\s+|so,?\s+|please,?\s+|just\s+)?(?:calm|settle|relax|breathe|chill|listen|stop|read|grow\s+up|"
-        r"get\s+over|deal\s+with|learn|pay\s+attention|look)\b(?!\s+(?:forward|into|at\s+(?:the|your)\s+options))",
+        r"get\s+over|deal\s+with|learn|pay\s+attention|look)\b(?!\s+(?:forward|into|after|at\s+(?:the|your)\s+options))",
         r"\bdeep\s+breaths?\b", r"\btake\s+a\s+(?:breath|breather|step\s+back)\b", r"\b(?:slowly|properly)\s+this\s+"
         r"time\b", r"\bstop\s+(?:writing|sending|asking|repeating|messaging|shouting|typing)\b",
         rf"\b{_YOU}\s+(?:are|'re)\s+not\s+listening\b",

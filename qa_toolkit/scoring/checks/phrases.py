@@ -6,7 +6,7 @@ import re
 from dataclasses import replace
 from typing import Any, Literal
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 
 from qa_toolkit.scoring import semantic, text, tone
 from qa_toolkit.scoring.callturns import IVR_PROMPT_REGEXES, UNDECIDED, own_words
@@ -304,6 +304,13 @@ class ProhibitedParams(Params):
     # tone cues (qa_toolkit.scoring.tone: polite, quote, negated) that hold the exemplar block back on a sentence where
     # no rude cue fires: "I'm sorry I can't be more use" is no brush-off for being about the same thing as one
     exemplar_softeners: tuple[str, ...] = ()
+    # a polite closing or well-wish (the closing check's phrases and patterns: "Look after yourself.", "Take care")
+    # with no rude cue is read by neither the exemplars nor the classifier: its likeness to a brush-off ("Suit
+    # yourself") is one of topic, not of tone
+    spare_closings: bool = False
+    # a sentence the classifier alone rates rude, with no rude cue, counts only where the exemplar block also gives
+    # it at least this probability (a second signal for a borderline likeness; None: the classifier alone decides)
+    classifier_needs_block: float | None = Field(default=None, ge=0.0, le=1.0)
     speaker: str = "agent"
     negation: bool = True
     negation_window: int = 6
@@ -485,13 +492,38 @@ def disclosure(view: InteractionView, p: DisclosureParams) -> CheckResult:
     return CheckResult("fail", "no disclosure", (), 0.85)
 
 
+def _spared(hit: semantic.Hit, p: ProhibitedParams) -> bool:
+    """Whether ``hit``'s sentence is a polite closing with no rude cue (and ``p`` spares those)."""
+    return p.spare_closings and not tone.rude(hit.sentence) and \
+        text.first(hit.sentence, CLOSINGS, CLOSING_REGEXES) is not None
+
+
 def _unsoftened(turns: list[TurnView], p: ProhibitedParams) -> semantic.Hit | None:
-    """The first sentence like the exemplars that no softening cue of ``p`` holds back (one with a rude cue never is)."""
-    if not p.exemplar_softeners or p.exemplars is None:
-        return semantic.match(turns, p.exemplars)
+    """The first sentence like the exemplars that no softening cue of ``p`` holds back (one with a rude cue never is)
+    and that is no polite closing ``p`` spares."""
+    if p.exemplars is None:
+        return None
     for hit in semantic.matches(turns, p.exemplars):
-        found = tone.fired(hit.sentence)
+        if _spared(hit, p):
+            continue
+        found = tone.fired(hit.sentence) if p.exemplar_softeners else ()
         if not any(name in found for name in p.exemplar_softeners) or tone.rude(hit.sentence):
+            return hit
+    return None
+
+
+def _classified(turns: list[TurnView], p: ProhibitedParams) -> semantic.Hit | None:
+    """The first sentence the trained classifier rates rude that is no polite closing ``p`` spares and, without a rude
+    cue, that the exemplar block rates at least ``p.classifier_needs_block`` (a second signal)."""
+    if p.classifier is None:
+        return None
+    for hit in semantic.matches(turns, p.classifier):
+        if _spared(hit, p):
+            continue
+        if p.classifier_needs_block is None or p.exemplars is None or tone.rude(hit.sentence):
+            return hit
+        block = next(h for h in semantic.hits([hit.turn], p.exemplars) if (h.start, h.end) == (hit.start, hit.end))
+        if block.similarity >= p.classifier_needs_block:
             return hit
     return None
 
@@ -508,7 +540,7 @@ def prohibited_language(view: InteractionView, p: ProhibitedParams) -> CheckResu
             if p.negation and match.negated:
                 continue
             hits.append(quote(turn, max(0, match.start - 20), match.end + 20))
-    if not hits and (sem := _unsoftened(spoken, p) or semantic.match(spoken, p.classifier)):
+    if not hits and (sem := _unsoftened(spoken, p) or _classified(spoken, p)):
         found = semantic.evidence(sem)
         if not sem.exemplar and (cues := tone.rude(sem.sentence)):  # the classifier's: say which tone it read
             found = replace(found, note=f"{found.note}; tone: {', '.join(cues)}")
