@@ -552,3 +552,44 @@ def test_a_wait_announced_without_the_word_hold(before: str, after: str, status:
                                         ("customer", "Okay.", 22.5, 23.0)))
     assert result.status == status, result.message
     assert status == "pass" or "no thanks" in result.message
+
+
+# round 16 (calls stream): hand-overs, brush-offs and sarcastic endings the new dev calls LC-D-125..144 said in
+# other words, some as tiny.en writes them
+
+@pytest.mark.parametrize(("said", "escalated"), [
+    ("I'm getting you over to the disputes folks now, there'll be a bit of music.", True),
+    ("Okay, I'm kicking it up to second line, they'll ring you.", True),
+    ("I'm referring this up to our plane successors. Can they all phone you on Monday?", True),  # tiny.en
+    ("Hi, Ines here, senior on shift. I've rebooked you.", True),
+    ("My team leader Sara is on the line with us, she can approve it.", True),
+    ("I've bumped your speed up to the next tier for free.", False),
+    ("I'll get you over the line with a new router today.", False),
+])
+def test_hand_overs_sent_up_the_line(said: str, escalated: bool) -> None:
+    result = run("escalation", call(("agent", "Harbour Homes, Jo speaking.", 0.0, 2.0),
+                                    ("customer", "My rent payment bounced.", 2.5, 4.0), ("agent", said, 4.5, 9.0)))
+    assert result.measures["escalated"] is escalated, result.message
+
+
+@pytest.mark.parametrize(("said", "prohibited"), [
+    ("Calm yourself, madam, I can't change it.", True),
+    ("If it isn't paid by Monday we'll be sending people round to take the car.", True),
+    ("I'm sending someone round to take a meter reading on Tuesday.", False),
+    ("We're sending an engineer out to take the old boiler away.", False),
+])
+def test_calm_yourself_and_people_sent_to_take_the_goods(said: str, prohibited: bool) -> None:
+    result = run("prohibited_language", call(("customer", "I can't pay it all.", 0.0, 2.0), ("agent", said, 2.5, 6.0)))
+    assert (result.status == "fail") is prohibited, result.message
+
+
+@pytest.mark.parametrize(("last", "label"), [
+    ("Oh, marvellous. Two more days. Thanks a bunch.", "negative"),
+    ("A credit note. Wow. Thanks so much for that.", "negative"),
+    ("so, more waiting. Oh, brilliant. Can't wait.", "negative"),
+    ("An aisle seat on the night bus. Living the dream.", "negative"),
+    ("Oh, brilliant, thank you so much, that's sorted it.", "positive"),
+])
+def test_sarcastic_endings_said_aloud(last: str, label: str) -> None:
+    result = run("customer_sentiment", call(("agent", "That's all I can do.", 0.0, 1.0), ("customer", last, 1.5, 4.0)))
+    assert result.measures["sentiment_end"] == label, result.message

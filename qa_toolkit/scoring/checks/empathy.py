@@ -119,7 +119,15 @@ SARCASM_REGEXES = (
     r"\bif\b[^.!?]{0,60}?\b(?:i'm|i\s+am|i'll\s+be|we're|we'll\s+be)\s+(?:off|gone|leaving|out|switching|cancelling)\b",
 )
 # the same as speech recognition writes it on a call: "I'm putting the bone down now" (the phone)
-SPOKEN_NEGATIVE_END_REGEXES = (r"\b(?:i'm|i\s+am|i'll\s+be|i\s+will\s+be)\s+putting\s+the\s+\w+\s+down\b",)
+SPOKEN_NEGATIVE_END_REGEXES = (
+    r"\b(?:i'm|i\s+am|i'll\s+be|i\s+will\s+be)\s+putting\s+the\s+\w+\s+down\b",
+    # sarcastic endings said aloud (calls stream, round 16): "Oh, marvellous. An hour. Thanks a bunch.", "A voucher.
+    # Wow. Thanks so much for that.", "Oh, brilliant. Can't wait.", "a middle seat on the red-eye. Living the dream."
+    r"(?:^|[.!?]\s+)(?:wow|oh,?\s+(?:great|brilliant|marvellous|wonderful|fantastic|perfect|lovely))[.!]\s+"
+    r"(?:[^.!?]*[.!?]\s+)?thanks\s+(?:a\s+(?:bunch|lot|million)|(?:so\s+much|a\s+lot)\s+for\s+that)\W*$",
+    r"(?:^|[.!?]\s+)(?:oh,?\s+)?(?:great|brilliant|marvellous|wonderful|fantastic|super)\W+(?:i\s+)?can't\s+wait\W*$",
+    r"\bliving\s+the\s+dream\b",
+)
 # praise at the end whose word was misheard: "You've been reading and I wasn't in a light state" (you've been
 # brilliant); an unhappy "you've been no help" or "useless" is read as negative before this
 SPOKEN_POSITIVE_END_REGEXES = (

@@ -163,7 +163,7 @@ PROHIBITED_REGEXES = (
     # ... and on the telephone: "raising your voice at me isn't going to fix it", "keep your voice down", "no need
     # to shout", "settle down", "simmer down" (the "no" belongs to the phrase: it negates nothing here)
     r"\b(?:raising|raise|lower|keep)\s+your\s+voice\b", r"\b(?:settle|simmer|cool)\s+down\b",
-    r"\b(?:calm|settle)\s+(?:yourself|your\s*self)\s+down\b",
+    r"\b(?:calm|settle)\s+(?:yourself|your\s*self)(?:\s+down)?\b",  # "Calm yourself, sir." (calls, round 16)
     # the customer's question belittled: "that's a bit of a daft question", "a silly question, it's on the page"
     r"\b(?:daft|silly|stupid|dumb|ridiculous|pointless|obvious)\s+question\b",
     # blame for not bothering ("not really on us if you don't bother reading your texts"), matched after "if" so that
@@ -197,6 +197,10 @@ PROHIBITED_REGEXES = (
     r"\byour\s+(?:boss|employer|manager|work|family|neighbou?rs)\s+(?:will|is\s+going\s+to|'ll)\b",
     r"\b(?:the\s+)?(?:truck|van|bailiffs?|enforcement\s+agents?|repo\s+men?)\s+(?:comes?|will\s+come|turns?\s+up|"
     r"will\s+be\s+round)\b",
+    # people sent to take the goods: "we'll be sending people round to take the car off your drive" (round 16)
+    r"\b(?:send|sending|sent|get|getting)\s+(?:people|someone|somebody|men|the\s+lads|a\s+team|agents?|bailiffs?)\s+"
+    r"(?:round|over|out)\s+to\s+(?:take|seize|repossess|clamp|tow)\s+(?:away\s+)?(?:the|your)\s+(?:car|vehicle|van|"
+    r"goods|belongings|furniture|things|stuff|telly|tv)\b",
     r"\b(?:enforcement\s+agents?|bailiffs?|someone|officers?|collectors?)\s+(?:\w+\s+){0,3}?(?:to\s+)?(?:attend|visit|"
     r"come\s+(?:round\s+)?to|call\s+at|knock\s+on)\s+your\s+(?:address|home|house|property|door|work)\b",
     # a threat behind a condition, which the negation window would read as negated: "if nothing comes in, your

@@ -99,7 +99,9 @@ ESCALATION_REGEXES = (
     # "I'm going to bring in Marcus, who runs the desk", "I'm sending you over to them now"
     r"\b(?:bring|bringing|get|getting)\s+in\s+(?:my\s+|a\s+|our\s+)?(?:colleague|supervisor|manager|team\s+lead(?:er)?|"
     r"specialist|[A-Z]?[a-z]+,?\s+who)\b",
+    # ... and "I'm getting you over to our fraud ops folks", "popping you across to them" (calls stream, round 16)
     r"\b(?:send|sending|pass|passing|put|putting)\s+you\s+(?:over|across)\b",
+    r"\b(?:get|getting|pop|popping|move|moving)\s+you\s+(?:over|across)\s+to\b",
     # a team named, then what it will do for the customer: "our privacy team will compile the export; they'll email
     # you", "I'd like our financial support team to go through a plan with you", "it needs our specialist
     # underwriters. I send them your details, they will phone you"
@@ -152,7 +154,10 @@ INTRODUCTION_REGEXES = (
     r"\b(?:i'm|i\s+am)\s+(?:the|a)\s+(?:team\s+lead(?:er)?|supervisor|(?:duty\s+)?manager)\b",
     # "Mr Kaplan, Farah here, the team leader", "Ben here, duty manager"
     r"\b[\w'-]+\s+here,?\s+(?:(?:the|your|a)\s+)?(?:[\w-]+\s+)?(?:team\s+lead(?:er)?|supervisor|(?:duty\s+)?manager|"
-    r"shift\s+lead(?:er)?)\b",
+    r"shift\s+lead(?:er)?|senior\s+on\s+(?:shift|duty))\b",
+    # a senior joining the call: "my shift lead Callum is on the line with us" (calls stream, round 16)
+    r"\b(?:supervisor|manager|team\s+lead(?:er)?|shift\s+lead(?:er)?)\b[^.!?]{0,30}?\b(?:is|'s)\s+(?:now\s+)?"
+    r"(?:on\s+the\s+line\s+with\s+us|joining\s+us|here\s+with\s+us)\b",
 )
 ESCALATION_REGEXES += (
     # "I'm looping in my supervisor", "I'm bringing in one of our senior support engineers", "I'm moving this chat to
@@ -177,6 +182,10 @@ ESCALATION_REGEXES += (
     # "your deposit is now with our Dispute Resolution service"
     r"\b(?:is|are)\s+now\s+with\s+(?:our|the)\s+(?:[\w'-]+\s+){0,3}?"
     r"(?:team|service|department|desk|specialists|panel|adjudicators?|unit)\b",
+    # sent up the line, whoever it goes to (calls stream, round 16): "I'm referring this up to our claims assessors"
+    # (through tiny.en "... up to our plane successors"), "kicking it up to second line", "bumping it up to my manager"
+    r"\b(?:referr?(?:ed|ing)?|pass(?:ed|ing)?|kick(?:ed|ing)?|bump(?:ed|ing)?|send(?:ing)?|sent|"
+    r"escalat(?:e|ed|ing))\s+(?:it|this|that)\s+up\s+to\b",
 )
 ESCALATION_REGEXES += INTRODUCTION_REGEXES
 # an offer is no hand-over: "If you want, I can pass you to our planning team", "I could put you through to claims,
