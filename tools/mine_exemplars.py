@@ -212,7 +212,8 @@ DEV_WRITERS: tuple[tuple[str, str], ...] = (("first", "ld-0192"), ("second", "ld
                                            ("eleventh", "ld-0680"), ("twelfth", "ld-0740"), ("tenth", "ld-0800"),
                                            ("thirteenth", "ld-0840"), ("fourteenth", "ld-0890"),
                                            ("fifteenth", "ld-0940"), ("sixteenth", "ld-1000"),
-                                           ("seventeenth", "ld-1050"), ("eighteenth", "ld-1100"))
+                                           ("seventeenth", "ld-1050"), ("eighteenth", "ld-1100"),
+                                           ("nineteenth", "ld-1160"))
 GRID = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
 
 
