@@ -573,3 +573,93 @@ def test_resolution_reads_a_fix_still_not_working(last: str, resolved: bool) -> 
     chat = view(("customer", "my internet is slow"), ("agent", "I've reset your line, it should be fine now."),
                 ("customer", last))
     assert run("resolution", chat).measures["resolved"] is resolved
+
+
+@pytest.mark.parametrize(("text", "status"), [
+    # next steps by someone else or in other words, more help as a question (chatrest, dev ld-1101..1160)
+    ("I've sent it on; they'll lock the account now and email you within 2 hours.", "pass"),
+    ("A reviewer replies by email within 72 hours.", "pass"), ("Ok. I'll drop you a text in July.", "pass"),
+    ("Booked you in Tuesday 1-5.", "pass"), ("Have fun with the winter pack.", "pass"),
+    ("If it starts to weep, ring us and we'll see her the same day.", "pass"),
+    ("I hear you! Want me to add the winter sports part?", "pass"),
+    # facts and a past booking: no closing
+    ("It's valid for three years by the way.", "fail"), ("They said it was booked last year.", "fail"),
+])
+def test_closing_next_steps_by_others_and_offers(text: str, status: str) -> None:
+    chat = view(("customer", "hi"), ("agent", "Hello."), ("customer", "ok"), ("agent", text))
+    assert run("closing", chat).status == status
+
+
+@pytest.mark.parametrize(("text", "escalated"), [
+    # brought into the chat, taking it over, sent to a unit that then acts (chatrest, dev ld-1101..1160)
+    ("I bring my supervisor Ewan into this chat now, he can arrange a second van.", True),
+    ("I'm not clinical, so I've asked our surgical nurse, Ruth, to take this chat over.", True),
+    ("I've sent this to Account Recovery with everything you told me; they'll lock the account now.", True),
+    # one way among others, and a note added to the chat: no hand-over
+    ("I can transfer you to the refunds team to claim it back, or your payroll can fix the plan.", False),
+    ("I've added a note to this chat for next time.", False),
+    ("I've sent the label to your inbox, they'll scan it at the depot.", False),
+])
+def test_escalation_brought_in_taken_over_or_offered(text: str, escalated: bool) -> None:
+    result = run("escalation", view(("customer", "It's still broken."), ("agent", text)))
+    assert result.measures["escalated"] is escalated
+
+
+@pytest.mark.parametrize(("ask", "status"), [
+    # asked by meaning (chatrest, dev ld-1101..1160)
+    ("Which month and year did you join us?", "pass"),
+    ("Kindly confirm the town you were born in, as held on our records.", "pass"),
+    ("And the mobile number ending on the account, just the last three.", "pass"),
+    ("Could you tell me your student number?", "pass"),
+    ("What's the new address?", "fail"),  # new information, no check
+    ("Order ID?", "fail"),  # a look-up, no check (the reading notes)
+    ("Rider ID and the phone the app is on?", "pass"),
+    ("For your security, please never share your PIN with anyone.", "fail"),  # advice, no request
+    ("For your security, what's the postcode on the account?", "pass"),
+])
+def test_identity_asked_by_meaning_not_new_values_or_look_ups(ask: str, status: str) -> None:
+    chat = view(("customer", "what's my balance"), ("agent", ask), ("customer", "ok, done"),
+                ("agent", "Your balance is 312.40."))
+    assert run("identity_before_account", chat).status == status
+
+
+@pytest.mark.parametrize(("last", "label"), [
+    # praise after bad news then thanks, thanks taken back, a mild complaint (chatrest, dev ld-1101..1160)
+    ("72 hours. fantastic. thanks loads", "negative"),
+    ("so I'm without it till at least wednesday. marvellous. thanks ever so much", "negative"),
+    ("cheers for that. really.", "negative"), ("wonderful. more paperwork for a debt that isn't mine", "negative"),
+    ("no but honestly the text made it sound like I was being taken to court, bit much", "negative"),
+    ("Arrived in 2 days. Perfect. Thanks so much!", "positive"),
+    ("Perfect. Another question: do you ship to Spain?", "not negative"),
+])
+def test_customer_sentiment_sarcastic_thanks_at_the_end(last: str, label: str) -> None:
+    result = run("customer_sentiment", view(("agent", "Anything else?"), ("customer", last)))
+    if label == "not negative":
+        assert result.measures["sentiment_end"] != "negative"
+    else:
+        assert result.measures["sentiment_end"] == label
+
+
+@pytest.mark.parametrize(("turns", "resolved"), [
+    # it broke again after the fix (chatrest, dev ld-1101..1160)
+    ([("customer", "wifi drops"), ("agent", "I've pushed the update, it should be fine now."),
+      ("customer", "ok it's back, thanks"), ("customer", "no wait it's just dropped again")], False),
+    ([("customer", "login fails"), ("agent", "I've unlocked it."), ("customer", "that worked, thanks")], True),
+])
+def test_resolution_reopened_after_the_fix(turns, resolved) -> None:  # type: ignore[no-untyped-def]
+    assert run("resolution", view(*turns)).measures["resolved"] is resolved
+
+
+@pytest.mark.parametrize(("said", "resolved"), [
+    # the rubric's not-fixed-yet pattern: an answer promised after a check (chatrest); a booked repair visit is no
+    # such thing for most dev writers
+    ("I'll check which offer was running and come back to you by email tomorrow.", False),
+    ("An engineer is booked for tomorrow 8 to 12.", True),
+    ("I've moved your appointment to Saturday 10:20.", True),
+])
+def test_resolution_rubric_reads_visits_and_later_answers_as_not_fixed(said: str, resolved: bool) -> None:
+    from qa_toolkit.services.scoring import rubric_check_params
+
+    params = rubric_check_params("support-chat", None)["resolution"]
+    chat = view(("customer", "it's broken"), ("agent", said), ("customer", "ok thanks"))
+    assert get_check("resolution")(chat, params).measures["resolved"] is resolved

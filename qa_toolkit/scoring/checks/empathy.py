@@ -93,6 +93,9 @@ NEGATIVE_END = FRUSTRATION + (
     # doubt said back (chatrest, dev ld-0941..1000): "not holding my breath" (its own "not" would negate "holding my
     # breath")
     "not holding my breath",
+    # a complaint said mildly (chatrest, dev ld-1101..1160): "the text made it sound like I was being taken to court,
+    # bit much"
+    "bit much",
 )
 # sarcasm at the end: a bare "wow", or a bare "fantastic." / "brilliant." after bad news
 SARCASM_REGEXES = (
@@ -115,6 +118,18 @@ SARCASM_REGEXES = (
     # ... and thanks said after it: "ten more days of no smoothies. thanks a bunch" (chatrest)
     r"(?:^|[.!?]\s+)[^.!?]*\b(?:again|days|weeks|months|more|wait|nobody|no\s+one|even)\b[^.!?]*[.!?]\s+"
     r"(?:\w+\s+){0,2}?thanks\s+a\s+(?:bunch|lot|million)\W*$",
+    # a one-word praise after bad news, then thanks (chatrest, dev ld-1101..1160): "72 hours. fantastic. thanks
+    # loads", "so I'm without it till at least wednesday. marvellous. thanks ever so much"
+    # (the bad news restated: a wait with nothing else, or "again", "more", "without", "till", "at least"; not
+    # "Arrived in 2 days. Perfect. Thanks so much!")
+    r"(?:^|[.!?]\s+)(?:[^.!?]*\b(?:again|more|nobody|no\s+one|even|without|till|until|at\s+least)\b[^.!?]*|\W*"
+    r"(?:another\s+|just\s+)?\d+\s+(?:more\s+)?(?:hours|days|weeks|months))[.!?]\s+(?:brilliant|fantastic|great|"
+    r"wonderful|perfect|lovely|marvellous|amazing|superb)(?:\s+[\w-]+)?[.!]\s+(?:thanks|cheers|thank\s+you)\b[^.!?]*$",
+    # ... or before what it is about: "wonderful. more paperwork for a debt that isn't mine"
+    r"^\W*(?:wonderful|brilliant|fantastic|marvellous|superb|lovely|great|perfect)[.!]\s+(?:more|another)\s+"
+    r"(?:paperwork|forms?|waiting|hoops|delays?|calls?|hours|days|weeks)\b",
+    # thanks taken back: "cheers for that. really."
+    r"\b(?:thanks|cheers)\s+for\s+that\W+really\W*$",
     # leaving, on a condition: "I'll take it, but if it goes up again next year I'm off"
     r"\bif\b[^.!?]{0,60}?\b(?:i'm|i\s+am|i'll\s+be|we're|we'll\s+be)\s+(?:off|gone|leaving|out|switching|cancelling)\b",
 )

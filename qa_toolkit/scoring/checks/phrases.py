@@ -79,6 +79,8 @@ CLOSINGS = (
     # e-mail sign-offs and well-wishes (chatrest, dev ld-0741..0790): "Kind regards, Rosa", "see you back soon"
     "kind regards", "best regards", "warm regards", "warmest regards", "yours sincerely", "yours faithfully",
     "see you soon", "see you back", "see you next time", "get well soon", "bon voyage",
+    # a well-wish in other words (chatrest, dev ld-1101..1160): "Have fun with the winter pack."
+    "have fun",
 )
 # "have a great day", "have a lovely weekend", "have a good rest of your day", "have a good one"
 CLOSING_REGEXES = (
@@ -115,6 +117,19 @@ CLOSING_REGEXES = (
     r"today|tomorrow|on|within|in|by)\b",
     # a short well-wish: "Enjoy Madrid!", "Enjoy the trip!"
     r"(?:^|(?<=[.!?])\s)\W*enjoy\s+(?:the\s+|your\s+)?[\w-]+(?:\s+[\w-]+)?\s*[.!]",
+    # next steps by someone else or in other words (chatrest, dev ld-1101..1160): "they'll lock the account now and
+    # email you", "a reviewer replies by email within 72 hours", "I'll drop you a text in July", "I've booked our
+    # heating contractor for tomorrow 8-12", "Booked you in Tuesday 1-5"
+    r"\b(?:they|he|she|someone|somebody)(?:'ll|\s+will)\s+(?:[\w-]+\s+){0,5}?(?:call|ring|phone|e-?mail|text|"
+    r"message|write\s+to|contact)\s+you\b",
+    r"\b(?:replies|reply|responds?|gets?\s+back\s+to\s+you)\s+(?:by\s+(?:e-?mail|phone|post|letter)\s+)?within\b",
+    r"\bdrop\s+you\s+(?:a|an)\s+(?:quick\s+)?(?:text|line|e-?mail|message|note)\b",
+    r"\bbooked\s+(?:[\w'-]+\s+){0,3}?(?:in\s+)?(?:for\s+)?(?:today|tomorrow|tonight|monday|tuesday|wednesday|thursday|"
+    r"friday|saturday|sunday|next\s+\w+|(?:on\s+)?the\s+\d+(?:st|nd|rd|th)?)\b",
+    # what the customer must do to finish, on a condition: "if it starts to weep, ring us and we'll see her"
+    r"\bif\b[^.!?]{0,80}?\b(?:ring|call|phone|message|text|e-?mail|contact|tell)\s+us\b",
+    # more help offered as a question: "Want me to add the winter sports part?", "Would you like me to book it?"
+    r"(?:^|(?<=[.!?])\s)\W*(?:do\s+you\s+)?want\s+me\s+to\b[^.!?]*\?",
 )
 DISCLOSURE_REGEXES = (
     r"\b(?:this|the|our|your)\s+(?:call|conversation|chat)s?\s+(?:may|will|might|is going to|are|is)\s+"

@@ -43,11 +43,15 @@ CUSTOMER_UNRESOLVED = (
     "still blank", "still empty", "still nothing",
     # a refusal or a delay said back (chatrest, dev ld-0941..1000): "so that's a no then", "so no refund yet then"
     "that's a no", "still gone", "other providers", "another provider", "holding my breath",
+    "same as before",
 )
 # the same in a known form: "still 3 meg", "so no refund yet"
 CUSTOMER_UNRESOLVED_REGEXES = (
     r"\bstill\s+(?:\d|only\b|just\b|slow\b|down\b|off\b|missing\b|no\b)",
     r"\bso\s+(?:no|not)\s+(?:\w+\s+){0,2}?yet\b",
+    # it broke again after the fix (chatrest, dev ld-1101..1160): "it's just dropped again", "same as before"
+    r"\b(?:dropped|stopped|gone|broken|crashed|failed|failing|frozen|locked|happened|happening|doing\s+it)\s+"
+    r"(?:out\s+|off\s+)?again\b",
 )
 # a question waved away by the agent is not answered: "google it", "not my call", "whatever"
 AGENT_WAVED = (
@@ -186,6 +190,16 @@ ESCALATION_REGEXES += (
     # (through tiny.en "... up to our plane successors"), "kicking it up to second line", "bumping it up to my manager"
     r"\b(?:referr?(?:ed|ing)?|pass(?:ed|ing)?|kick(?:ed|ing)?|bump(?:ed|ing)?|send(?:ing)?|sent|"
     r"escalat(?:e|ed|ing))\s+(?:it|this|that)\s+up\s+to\b",
+    # someone brought into the chat or taking it over (chatrest, dev ld-1101..1160): "I bring my supervisor Ewan into
+    # this chat now", "I've asked our surgical nurse, Ruth, to take this chat over", "I've taken this over"
+    r"\b(?:bring|bringing|brought|invit(?:e|ed|ing))\s+(?:[\w'-]+,?\s+){1,4}?(?:into|in\s+to|to)\s+"
+    r"(?:this|the)\s+(?:chat|call|conversation)\b",
+    r"\b(?:take|taking|took|taken)\s+(?:this|the|your)\s+(?:chat|call|conversation|case)\s+over\b",
+    r"\b(?:i've|i\s+have)\s+taken\s+(?:this|it)\s+over\b",
+    # sent to a unit named without a team word, who then act: "I've sent this to Account Recovery with everything you
+    # told me; they'll lock the account now"
+    r"\b(?:sent|passed|handed|referred|forwarded)\s+(?:it|this|that|your\s+\w+)\s+(?:over\s+|on\s+)?to\s+"
+    r"(?!you\b|your\b)[^.;!?]{1,60}?[;,.]\s+they(?:'ll|\s+will)\b",
 )
 ESCALATION_REGEXES += INTRODUCTION_REGEXES
 # an offer is no hand-over: "If you want, I can pass you to our planning team", "I could put you through to claims,
@@ -200,6 +214,8 @@ OFFER_REGEXES = (
     # a hand-over promised only on a condition: "if it hasn't cleared by then, message us and I'll get the payments
     # team to trace it"
     r"\bif\s+(?:it|that|this|the\s+\w+)\s+(?:hasn't|has\s+not|isn't|is\s+not|doesn't|does\s+not|won't|didn't)\b",
+    # one way among others: "I can transfer you to the refunds team, or your payroll can fix the plan" (chatrest)
+    r"\bi\s+can\s+(?:transfer|put|pass|connect|send|refer)\b[^.!?]{0,80}?\bor\b",
 )
 AGENT_RESOLVED_REGEXES = (
     r"\b(?:has|have|was|were|is|are)\s+(?:now\s+)?(?:been\s+)?(?:issued|processed|refunded|fixed|resolved|"
