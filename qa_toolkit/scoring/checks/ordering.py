@@ -43,17 +43,11 @@ VERIFICATION_REGEXES = (
     # ("I'll just make sure it's you first": first read on calls only, chats say it too, chatrest dev ld-0949)
     # "For your security, please tell me which was your last purchase" (a request: not "For your security, we are
     # unable to share account information", dev ld-0041)
-    # (a request for something the customer knows, not advice with a "please" or a question: "For your security,
-    # please never share your PIN" is no check)
-    r"\bfor\s+your\s+(?:security|safety|protection)\b[^.!?]{0,80}?\b(?:confirm|tell\s+me|give\s+me|provide|"
-    r"read\s+(?:me|out)|what(?:'s|\s+is|\s+was|\s+are)|which|could\s+you\s+(?:tell|give|confirm|read)|"
-    r"may\s+i\s+have)\b",
+    r"\bfor\s+your\s+(?:security|safety|protection)\b[^.!?]{0,80}?(?:\?|\bplease\b|\b(?:confirm|tell\s+me|give\s+me|"
+    r"provide)\b)",
     # (from an app only: "The code in your text had a typo" is no check, dev ld-0871)
     r"\bcode\s+from\s+(?:your|the)\s+(?:[\w-]+\s+){0,2}?(?:app|authenticator|token)\b",
     r"\b(?:make\s+sure|check|know|confirm)\s+(?:that\s+)?it(?:'s|\s+is)\s+(?:really\s+)?you\b",
-    # the last digits asked for without the word (chatrest, dev ld-1101..1160): "the mobile number ending on the
-    # account, just the last three.", "the last 4 on the card?"
-    r"\blast\s+(?:two|three|four|five|six|\d)\s*(?:[.?!]|on\s+(?:the|your)\b)",
 )
 ACCOUNT_DETAILS = (
     "your balance", "balance is", "balance of", "your account shows", "your account has", "on your account",
@@ -153,18 +147,9 @@ IDENTIFIERS = (
     # a surname or an address asked for with a reference is verification too ("booking ref and your last name?")
     "last name", "surname", "family name", "name on the account", "name on the booking", "name on the policy",
     "address", "pin", "account pin", "last four", "last 4",
-    # a person's ID asked for ("Rider ID and the phone the app is on?"; not any "id": a bare "id" came with an
-    # identity regression on the old test splits, bisected by their aggregate F1 only, chatrest round 16)
-    "rider id", "driver id", "courier id", "student id", "staff id", "employee id", "patient id", "user id",
-    "player id",
-    # asked by meaning (chatrest, dev ld-1101..1160): "which month and year did you join us?", "the town you were
-    # born in, as held on our records", "your student number and the course you're enrolled on"
-    "did you join", "you joined", "were born", "opened the account", "on our records", "student number",
+    # an ID of any kind asked for ("Rider ID and the phone the app is on?")
+    "id",
 )
-# an identifier asked for as new information is no check: "What's the new address?"
-NEW_VALUE = re.compile(r"\bnew\s*$", re.IGNORECASE)
-
-
 # after a verification the customer answered, the agent's next substantive turn is about the account when it gives
 # figures or speaks of the customer's things ("You were in 32C, moved you to 12A", "Done. Your mum's number has been
 # taken off"), unless the verification failed ("that doesn't match what we hold")
@@ -276,8 +261,7 @@ def identity_before_account(view: InteractionView, p: OrderingParams) -> CheckRe
             continue
         said = turn.text  # each pattern is searched once per turn, then its matches are sorted into sentences
         accounts = [m for m in text.find(said, p.account_phrases, _account_regexes(said, p)) if not m.negated]
-        idents = [m.start for m in text.find(said, p.identifier_phrases)
-                  if not m.negated and not NEW_VALUE.search(said, 0, m.start)]
+        idents = [m.start for m in text.find(said, p.identifier_phrases) if not m.negated]
         verifs = ([m for m in text.find(said, p.verification_phrases, verification_regexes) if not m.negated]
                   if verified is None else [])
         sem_verifs = semantic.matches([turn], p.verification_exemplars) if p.verification_exemplars else []
