@@ -31,17 +31,19 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+
+from timed_child import load_average, revision, run_child, write_results  # noqa: E402
+
 RESULTS = ROOT / "bench" / "results" / "score_throughput.json"
 LABELLED = ROOT / "tests" / "data" / "labelled"
 SOURCES = (LABELLED / "chats_dev.jsonl", LABELLED / "chats_test.jsonl", LABELLED / "chats_test2.jsonl",
@@ -75,7 +77,6 @@ def prepare(path: Path, chats: Path) -> None:
     from qa_toolkit.services.rubrics import resolve_file
     from qa_toolkit.storage.database import open_database
 
-    sys.path.insert(0, str(ROOT / "bench"))
     from semantic import keyword_only
 
     url = f"sqlite:///{path}"
@@ -90,60 +91,11 @@ def prepare(path: Path, chats: Path) -> None:
     database.close()
 
 
-CHILD = """
-import cProfile, json, pstats, resource, sys, time
-tree, path, rubric, profile = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4] == '1'
-workers, batch = int(sys.argv[5]), int(sys.argv[6])
-import qa_toolkit
-assert qa_toolkit.__file__.startswith(tree), qa_toolkit.__file__
-from qa_toolkit.services import scoring
-from qa_toolkit.storage.database import open_database
-from qa_toolkit.scoring import semantic
-if rubric != 'bench-keyword':
-    semantic.encoder().embed(['load the model first'])  # outside the timed part, as the imports are
-database = open_database('sqlite:///' + path)
-def cpu():  # this process and its workers (waited for)
-    r, c = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return r.ru_utime + r.ru_stime + c.ru_utime + c.ru_stime
-profiler = cProfile.Profile() if profile else None
-c0, w0 = cpu(), time.perf_counter()
-if profiler:
-    profiler.enable()
-(run,) = scoring.score_auto(database, rubric=rubric, workers=workers, batch_size=batch)
-if profiler:
-    profiler.disable()
-wall, used = time.perf_counter() - w0, cpu() - c0
-if profiler:
-    stats = pstats.Stats(profiler, stream=sys.stderr)
-    stats.sort_stats('tottime').print_stats(25)
-    stats.sort_stats('cumulative').print_stats(40)
-print(json.dumps({'scored': run.scored, 'wall_s': wall, 'cpu_s': used, 'embedded': semantic.encoder().encoded,
-                  'mean_score': run.mean_score}))
-"""
-
-
 def measure(tree: Path, db: Path, rubric: str, profile: bool = False, workers: int = 1,
             batch: int = 1000) -> dict[str, Any]:
     """One ``score_auto`` run in a new process with ``tree`` on its path, on ``db`` (changed in place); CPU time
-    counts its worker processes too."""
-    env = {**os.environ, "PYTHONPATH": str(tree)}
-    out = subprocess.run([sys.executable, "-c", CHILD, str(tree), str(db), rubric, "1" if profile else "0",
-                          str(workers), str(batch)], cwd=tree, env=env, capture_output=True, text=True)
-    return child_result(out, f"{tree}, {rubric}", profile)
-
-
-def child_result(out: subprocess.CompletedProcess[str], what: str, profile: bool) -> dict[str, Any]:
-    """A timed child's figures from its last line, with its rates per wall and CPU second and the load now (its
-    profile printed)."""
-    if out.returncode:
-        raise SystemExit(f"child failed ({what}):\n{out.stderr[-4000:]}")
-    if profile:
-        print(out.stderr)
-    result = json.loads(out.stdout.strip().splitlines()[-1])
-    result["per_s_wall"] = round(result["scored"] / result["wall_s"], 1)
-    result["per_s_cpu"] = round(result["scored"] / result["cpu_s"], 1)
-    result["load"] = round(os.getloadavg()[0], 1)
-    return {k: round(v, 2) if isinstance(v, float) else v for k, v in result.items()}
+    counts its worker processes too (bench/timed_child.py)."""
+    return run_child(tree, db, rubric=rubric, profile=profile, workers=workers, batch=batch)
 
 
 def main() -> None:
@@ -160,13 +112,9 @@ def main() -> None:
     if args.prepare:
         prepare(Path(args.prepare[0]), Path(args.prepare[1]))
         return
-    load_before = [round(x, 1) for x in os.getloadavg()]
-    revision = subprocess.run(["git", "rev-parse", "--short", args.base], cwd=ROOT, check=True,
-                              capture_output=True, text=True).stdout.strip()
-    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, check=True, capture_output=True,
-                          text=True).stdout.strip()
-    dirty = bool(subprocess.run(["git", "status", "--porcelain", "qa_toolkit"], cwd=ROOT, check=True,
-                                capture_output=True, text=True).stdout.strip())
+    load_before, new = load_average(), revision()
+    base_revision = subprocess.run(["git", "rev-parse", "--short", args.base], cwd=ROOT, check=True,
+                                   capture_output=True, text=True).stdout.strip()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         base = work / "base"
@@ -217,20 +165,16 @@ def main() -> None:
                for kind in ("rescore", "keyword") for ratio in ("cpu", "wall")}
     result = {"benchmark": "score_throughput", "interactions": args.n, "unique_turns": turns,
               "rubric": "support-chat (semantic); keyword = the same without exemplar blocks", "workers": 1,
-              "base": revision, "new": head + ("+changes" if dirty else ""), "cold_new": cold, "runs": runs,
+              "base": base_revision, "new": new, "cold_new": cold, "runs": runs,
               "ratio_new_to_base": summary,
               "rescore_new_per_s_cpu": best("rescore_new")["per_s_cpu"],
               "rescore_base_per_s_cpu": best("rescore_base")["per_s_cpu"],
               **({"workers_2_to_1_wall": round(best("rescore_workers_1")["wall_s"]
-                                               / best("rescore_workers_2")["wall_s"], 2)} if args.workers else {}),
-              "target_interactions_per_s": 2000, "cpus": os.cpu_count(), "python": platform.python_version(),
-              "load_average_before": load_before, "load_average_after": [round(x, 1) for x in os.getloadavg()],
-              "measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+                                               / best("rescore_workers_2")["wall_s"], 2)} if args.workers else {})}
+    write_results(RESULTS, result, load_before)
     print(json.dumps(summary))
     print(f"rescore: {result['rescore_base_per_s_cpu']}/s -> {result['rescore_new_per_s_cpu']}/s per CPU second; "
-          f"cold {cold['per_s_cpu']}/s per CPU second; load {load_before} -> {result['load_average_after']}; "
+          f"cold {cold['per_s_cpu']}/s per CPU second; load {load_before} -> {load_average()}; "
           f"wrote {RESULTS.relative_to(ROOT)}")
 
 

@@ -24,12 +24,10 @@ import argparse
 import copy
 import json
 import os
-import platform
 import shutil
 import subprocess
 import sys
 import tempfile
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +35,8 @@ ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results" / "verdict_cache.json"
 sys.path.insert(0, str(ROOT / "bench"))
 
-from score_throughput import child_result, unique_chats  # noqa: E402
+from score_throughput import unique_chats  # noqa: E402
+from timed_child import load_average, revision, run_child, write_results  # noqa: E402
 
 STEPS = ("first", "weight", "param")
 
@@ -60,50 +59,10 @@ def bodies() -> dict[str, dict[str, Any]]:
     return {"first": body, "weight": weight, "param": param}
 
 
-CHILD = """
-import cProfile, json, pstats, resource, sys, time, yaml
-path, body, profile = sys.argv[1], json.load(open(sys.argv[2], encoding='utf-8')), sys.argv[3] == '1'
-from qa_toolkit.rubrics.loader import parse_rubric
-from qa_toolkit.services import rubrics, scoring
-from qa_toolkit.storage.database import open_database
-from qa_toolkit.scoring import semantic
-semantic.encoder().embed(['load the model first'])  # outside the timed part, as the imports are
-database = open_database('sqlite:///' + path)
-with database.session() as session:
-    rubrics.publish(session, parse_rubric(yaml.safe_dump(body, sort_keys=False)), actor='bench')
-def cpu():
-    r = resource.getrusage(resource.RUSAGE_SELF)
-    return r.ru_utime + r.ru_stime
-profiler = cProfile.Profile() if profile else None
-c0, w0 = cpu(), time.perf_counter()
-if profiler:
-    profiler.enable()
-(run,) = scoring.score_auto(database, rubric=body['name'], workers=1, batch_size=1000)
-if profiler:
-    profiler.disable()
-wall, used = time.perf_counter() - w0, cpu() - c0
-if profiler:
-    stats = pstats.Stats(profiler, stream=sys.stderr)
-    stats.sort_stats('tottime').print_stats(30)
-    stats.sort_stats('cumulative').print_stats(40)
-print(json.dumps({'scored': run.scored, 'wall_s': wall, 'cpu_s': used, 'embedded': semantic.encoder().encoded,
-                  'mean_score': run.mean_score}))
-"""
-
-
 def measure(db: Path, body: dict[str, Any], cache: bool, profile: bool = False) -> dict[str, Any]:
-    """Publish ``body`` and score it in a new process on ``db`` (changed in place), the verdict cache on or off."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "QA_VERDICT_CACHE": "1" if cache else "0"}
-    path = db.with_suffix(".rubric.json")
-    path.write_text(json.dumps(body), encoding="utf-8")
-    out = subprocess.run([sys.executable, "-c", CHILD, str(db), str(path), "1" if profile else "0"],
-                         cwd=ROOT, env=env, capture_output=True, text=True)
-    return child_result(out, step_name(body, cache), profile)
-
-
-def step_name(body: dict[str, Any], cache: bool) -> str:
-    """What a child ran, for its error message."""
-    return f"{body['name']}, verdict cache {'on' if cache else 'off'}"
+    """Publish ``body`` and score it in a new process on ``db`` (changed in place), the verdict cache on or off
+    (bench/timed_child.py)."""
+    return run_child(ROOT, db, body=body, profile=profile, env={"QA_VERDICT_CACHE": "1" if cache else "0"})
 
 
 def prepare(path: Path, chats: Path) -> None:
@@ -145,11 +104,7 @@ def main() -> None:
     if args.prepare:
         prepare(Path(args.prepare[0]), Path(args.prepare[1]))
         return
-    load_before = [round(x, 1) for x in os.getloadavg()]
-    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, check=True, capture_output=True,
-                          text=True).stdout.strip()
-    dirty = bool(subprocess.run(["git", "status", "--porcelain", "qa_toolkit"], cwd=ROOT, check=True,
-                                capture_output=True, text=True).stdout.strip())
+    load_before, code = load_average(), revision()
     steps = bodies()
     runs: dict[str, list[dict[str, Any]]] = {}
     identical: dict[str, Any] = {}
@@ -193,18 +148,14 @@ def main() -> None:
               for step in STEPS for kind in ("cpu", "wall")}
     result = {"benchmark": "verdict_cache", "interactions": args.n, "unique_turns": turns,
               "rubric": "support-chat (semantic): first version; a weight changed; a threshold changed",
-              "baseline": "the same code with QA_VERDICT_CACHE=0", "code": head + ("+changes" if dirty else ""),
+              "baseline": "the same code with QA_VERDICT_CACHE=0", "code": code,
               "cold_no_cache": cold, "runs": runs, "ratio_cache_to_baseline": ratios,
               "per_s_cpu": {f"{step}_{name}": best(f"{step}_{name}")["per_s_cpu"] for step in STEPS
                             for name in ("baseline", "cache")},
-              "identical_verdicts": identical, "target_interactions_per_s": 2000, "cpus": os.cpu_count(),
-              "python": platform.python_version(), "load_average_before": load_before,
-              "load_average_after": [round(x, 1) for x in os.getloadavg()],
-              "measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+              "identical_verdicts": identical}
+    write_results(RESULTS, result, load_before)
     print(json.dumps({"ratios": ratios, "per_s_cpu": result["per_s_cpu"], "identical": identical}))
-    print(f"load {load_before} -> {result['load_average_after']}; wrote {RESULTS.relative_to(ROOT)}")
+    print(f"load {load_before} -> {load_average()}; wrote {RESULTS.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

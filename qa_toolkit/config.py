@@ -43,6 +43,9 @@ class Settings(BaseSettings):
             hashes, no text), so a sentence is embedded once per database (``QA_EMBEDDING_CACHE=0``: off).
         verdict_cache: keep each check's result per interaction in the database, so a rescore under a new rubric
             version runs only the criteria whose check, parameters or code changed (``QA_VERDICT_CACHE=0``: off).
+        embed_on_ingest: embed the sentences of interactions as they are stored (chat import, transcription) into the
+            embedding cache, so the first ``qa score auto`` reads them instead of running the model
+            (``QA_EMBED_ON_INGEST=1``; off: scoring embeds them, or run ``qa score embed`` before it).
     """
 
     model_config = SettingsConfigDict(env_prefix="QA_", env_file=".env", extra="ignore")
@@ -80,6 +83,7 @@ class Settings(BaseSettings):
     llm_concurrency: int = Field(default=4, ge=1)
     embedding_cache: bool = True
     verdict_cache: bool = True
+    embed_on_ingest: bool = False
 
     @field_validator("phone_regions", mode="before")
     @classmethod

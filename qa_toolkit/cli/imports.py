@@ -66,6 +66,9 @@ def chats(
     max_decompressed_bytes: Annotated[str | None, typer.Option(
         help="Most bytes a .gz input may expand to (K, M, G suffixes; default: 100 times its compressed size, "
              "at least 1G).", rich_help_panel="Limits", show_default=False)] = None,
+    embed: Annotated[bool | None, typer.Option("--embed/--no-embed", help="Embed the stored conversations' sentences "
+                                               "now, so the first `qa score auto` reads them (default: the "
+                                               "QA_EMBED_ON_INGEST setting, off).", show_default=False)] = None,
     db: DbOption = None,
     as_json: JsonOption = False,
     as_user: AsUserOption = None,
@@ -115,7 +118,7 @@ def chats(
             actor = authorize(database, as_user, MANAGE, "import chats")
             result = import_chats(database, paths, fmt=fmt.value, source=source, mapping=csv_mapping, strict=strict,
                                   rejects=rejects, redact=not no_redact, actor=actor,
-                                  progress=progress, on_reject=on_reject, limits=limits)
+                                  progress=progress, on_reject=on_reject, limits=limits, embed=embed)
     if printed > MAX_PRINTED_ERRORS:
         err_console.print(f"... and {printed - MAX_PRINTED_ERRORS} more rejected records", highlight=False)
     if as_json:
@@ -138,6 +141,9 @@ def chats(
         if result.agents_created:
             console.print(f"Created {len(result.agents_created)} agent(s): {', '.join(sorted(result.agents_created)[:10])}"
                           + (" ..." if len(result.agents_created) > 10 else ""), highlight=False)
+        if result.embedded is not None:
+            console.print(f"Embedded {result.embedded.computed:,} new sentence(s) of {result.embedded.interactions:,} "
+                          "conversation(s) for scoring.", highlight=False)
         if no_redact:
             console.print("PII redaction was off (--no-redact): raw text stored; noted in the audit log.")
     if result.rejected:

@@ -106,6 +106,46 @@ def auto(
         console.print("Most failed: " + ", ".join(f"{key} ({count})" for count, key, _ in failing), highlight=False)
 
 
+@app.command("embed")
+def embed(
+    since: Annotated[str | None, typer.Option(help="Only interactions started on or after this date.")] = None,
+    interactions: Annotated[str | None, typer.Option(
+        "--interactions", help="Filter: FIELD=VALUE[,...] as for `qa score auto`.")] = None,
+    batch_size: Annotated[int, typer.Option(help="Interactions per batch.", min=1)] = 1000,
+    db: DbOption = None,
+    as_user: AsUserOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Embed the sentences of stored interactions into the database's embedding cache, ahead of scoring.
+
+    The semantic checks' model then runs here (e.g. right after the nightly import or transcription) and not in
+    `qa score auto`, whose first scoring reads the vectors, with the same verdicts. Sentences already embedded
+    are skipped, so running it again computes nothing. QA_EMBED_ON_INGEST=1 does the same as interactions
+    are stored.
+
+    Example:
+
+        qa score embed --since 2026-10-01
+    """
+    from qa_toolkit.services import embed_ahead
+
+    progress = Progress(TextColumn("embedding"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                        console=err_console, disable=as_json, transient=False)
+    task: list[Any] = []
+    with opened(db) as database:
+        authorize(database, as_user, roles.MANAGE, "embed interactions")
+        with progress:
+            run = embed_ahead.embed_stored(
+                database, since=_since(since), query=interactions, batch_size=batch_size,
+                on_start=lambda total: task.append(progress.add_task("embedding", total=total or 1)),
+                on_progress=lambda count: progress.advance(task[0], count))
+    if as_json:
+        print_json(run.as_dict())
+        return
+    console.print(f"{run.interactions:,} interaction(s): {run.computed:,} sentence(s) embedded now, "
+                  f"{run.sentences - run.computed:,} already in the cache", highlight=False)
+
+
 @app.command("show")
 def show(
     interaction: Annotated[str, typer.Argument(help="Interaction id (SOURCE:ID when ids repeat across sources).")],

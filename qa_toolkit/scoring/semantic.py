@@ -356,6 +356,18 @@ class Encoder:
                 store.save(model, {key: vector.tobytes() for key, vector in fresh.items()})
         return found
 
+    def keep(self, texts: Sequence[str]) -> int:
+        """Make sure the store (inside :func:`persisted`) holds the vectors of ``texts``: those it lacks are computed
+        (in one batch) and saved; none joins this process's cache. Returns how many were computed.
+
+        Raises:
+            QAError: there is no store to keep them in."""
+        if _STORE.get() is None or self.model_key is None:
+            raise QAError("no embedding cache to keep sentence vectors in (QA_EMBEDDING_CACHE=0?)")
+        before = self.encoded
+        self._fetch({text_hash(t): t for t in texts})
+        return self.encoded - before
+
     def forget(self) -> None:
         """Drop the cached vectors (the model stays loaded)."""
         with self._lock:
@@ -602,12 +614,33 @@ _TABLES: OrderedDict[bytes, dict[str, Finding]] = OrderedDict()  # per block (it
 _TABLES_KEPT = 4096
 
 
+def said_in(texts: Iterable[str]) -> list[str]:
+    """The sentences of ``texts`` a semantic check embeds, each once, in reading order."""
+    return list(dict.fromkeys(sentence for text in texts for _, _, sentence in _said(text)))
+
+
+STORE_CHUNK = 4096  # sentences per look-up and forward batch of :func:`store` (memory stays flat)
+
+
+def store(texts: Iterable[str]) -> tuple[int, int]:
+    """Embed the sentences of ``texts`` into the store of :func:`persisted` ahead of scoring (at import or
+    transcription, or ``qa score embed``), so a later scoring run reads them instead of running the model: the
+    same vectors bit for bit (:func:`_fixed_shape_embed`). Returns (sentences, of them computed now).
+
+    Raises:
+        QAError: no store (see :meth:`Encoder.keep`), or no model."""
+    wanted = said_in(texts)
+    enc = encoder()
+    computed = sum(enc.keep(wanted[start:start + STORE_CHUNK]) for start in range(0, len(wanted), STORE_CHUNK))
+    return len(wanted), computed
+
+
 def prefetch(texts: Iterable[str], blocks: Iterable[Exemplars] = ()) -> None:
     """Embed every sentence of ``texts`` not cached yet, in one batch, and compare them all with each of
     ``blocks`` (one matrix product a block; call once per scoring batch)."""
     texts = list(dict.fromkeys(texts))
     fresh = [text for text in texts if text not in _PREFETCHED]
-    wanted = list(dict.fromkeys(text[s:e] for text in fresh for s, e in _spans(text)))
+    wanted = said_in(fresh)
     if wanted:
         encoder().embed(wanted)
     if len(_PREFETCHED) + len(fresh) > CACHE_SIZE:
@@ -615,7 +648,7 @@ def prefetch(texts: Iterable[str], blocks: Iterable[Exemplars] = ()) -> None:
     _PREFETCHED.update(fresh)
     unique = {block.digest: block for block in blocks}
     if unique:
-        said = list(dict.fromkeys(sentence for text in texts for _, _, sentence in _said(text)))
+        said = said_in(texts)
         embedded = _Embedded(said)  # the batch's vectors, looked up once for all blocks
         with _one_blas_thread():  # on a busy machine a second BLAS thread made these products 1.2-50x slower
             for block in unique.values():

@@ -49,7 +49,8 @@ from qa_toolkit.ingest.prepare import (
     prepare,
 )
 from qa_toolkit.ingest.sources import Source, expand, open_source
-from qa_toolkit.services import audit
+from qa_toolkit.services import audit, embed_ahead
+from qa_toolkit.services.embed_ahead import EmbedRun
 from qa_toolkit.services.rejects import RejectsWriter
 from qa_toolkit.storage.bulk import analyze, binder, dialect_named, estimated_rows, insert_columns, update_rows
 from qa_toolkit.storage.database import Database
@@ -94,6 +95,7 @@ class ImportSummary:
     files: list[FileSummary] = field(default_factory=list)
     rejects: list[Path] = field(default_factory=list)
     agents_created: list[str] = field(default_factory=list)
+    embedded: EmbedRun | None = None  # sentences embedded as stored (``embed``), None when not asked
 
     @property
     def rejected(self) -> int:
@@ -105,7 +107,8 @@ class ImportSummary:
 
     def as_dict(self) -> dict[str, Any]:
         return {"source": self.source, "files": [asdict(f) for f in self.files], "totals": self.totals(),
-                "rejects": [str(path) for path in self.rejects], "agents_created": self.agents_created}
+                "rejects": [str(path) for path in self.rejects], "agents_created": self.agents_created,
+                **({"embedded": self.embedded.as_dict()} if self.embedded is not None else {})}
 
 
 Progress = Callable[[FileSummary, int, int | None], None]  # (file summary, bytes read, total bytes)
@@ -142,6 +145,7 @@ def import_chats(
     on_reject: Callable[[RecordError], None] | None = None,
     workers: int | None = None,
     limits: Limits = DEFAULT,
+    embed: bool | None = None,
 ) -> ImportSummary:
     """Import chat files (or ``-`` for stdin) into ``database``.
 
@@ -158,6 +162,8 @@ def import_chats(
             The result is the same either way.
         limits: record size, nesting depth, turns per conversation, decompressed size (see
             :class:`~qa_toolkit.ingest.limits.Limits`); a record past one is rejected.
+        embed: embed each stored batch's sentences into the embedding cache, so the first scoring reads them
+            (see :mod:`~qa_toolkit.services.embed_ahead`; ``None``: the ``QA_EMBED_ON_INGEST`` setting).
 
     Returns:
         Per-file counts of read, imported, updated, unchanged and rejected conversations.
@@ -165,9 +171,14 @@ def import_chats(
     files = expand(paths)
     if files.count("-") > 1:
         raise QAError("stdin (-) can be read only once")
+    if embed if embed is not None else embed_ahead.wanted():
+        embed_ahead.check_ready()
+        embedded: EmbedRun | None = EmbedRun()
+    else:
+        embedded = None
     run = _Import(database, fmt, source, mapping, redact, actor, batch_size, progress, on_reject,
                   RejectsWriter(rejects, database.url, redact=redact, delimiter=mapping.delimiter if mapping else None),
-                  ImportSummary(source=source), workers, limits)
+                  ImportSummary(source=source, embedded=embedded), workers, limits)
     try:
         with ExitStack() as stack:
             stack.enter_context(_fewer_gc_passes())
@@ -407,16 +418,19 @@ class _Import:
         what is now there (those conversations count as unchanged or updated)."""
         for attempt in range(1, STORE_ATTEMPTS + 1):
             try:
-                self._store_once(file, batch)
-                return
+                stored = self._store_once(file, batch)
             except _conflicts() as exc:
                 if attempt == STORE_ATTEMPTS:
                     reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
                     raise QAError(f"{file.file}: another import kept storing the same conversations at the same "
                                   f"time ({reason}); what was stored stays: run the import again") from None
+                continue
+            if self.summary.embedded is not None and stored:  # after the commit: the batch is kept either way
+                self.summary.embedded.add(embed_ahead.embed_interactions(self.database, stored))
+            return
 
-    def _store_once(self, file: FileSummary, batch: list[PreparedConversation]) -> None:
-        """Store one batch of whole, bound conversations in one transaction."""
+    def _store_once(self, file: FileSummary, batch: list[PreparedConversation]) -> list[int]:
+        """Store one batch of whole, bound conversations in one transaction; the ids of those new or changed."""
         created = len(self.summary.agents_created)
         try:
             with self.database.session() as session:
@@ -463,6 +477,7 @@ class _Import:
         file.updated += len(changed)
         file.unchanged += len(batch) - len(new) - len(changed)
         self._keep_statistics_fresh(len(new))
+        return [iid for iid, _ in ids]
 
     def _keep_statistics_fresh(self, added: int) -> None:
         """PostgreSQL: refresh the planner statistics whenever the conversations stored since the last

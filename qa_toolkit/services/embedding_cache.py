@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
+from qa_toolkit.config import get_settings
 from qa_toolkit.scoring import semantic
 from qa_toolkit.storage.database import Database
 from qa_toolkit.storage.models import EmbeddingCacheEntry
@@ -57,8 +58,6 @@ class DatabaseVectorStore:
 def persisted(database: Database | None) -> Iterator[None]:
     """Inside the block, the semantic checks read and fill ``database``'s embedding cache (nothing without a
     database, or with ``QA_EMBEDDING_CACHE=0``)."""
-    from qa_toolkit.config import get_settings
-
     use = database is not None and get_settings().embedding_cache
     with semantic.persisted(DatabaseVectorStore(database) if use and database is not None else None):
         yield

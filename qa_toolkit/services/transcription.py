@@ -27,7 +27,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from qa_toolkit.errors import QAError
 from qa_toolkit.ingest.pii import redact_values
-from qa_toolkit.services import audit
+from qa_toolkit.services import audit, embed_ahead
 from qa_toolkit.storage.database import Database
 from qa_toolkit.storage.models import Agent, Interaction, PIISpan, Recording, Turn, utcnow
 from qa_toolkit.transcribe.audio import AUDIO_EXTENSIONS, AudioError
@@ -438,6 +438,8 @@ def process(database: Database, recording_id: int, settings: TranscribeSettings,
         fail(database, recording_id, "error", reason)
         return FileOutcome(path, "failed", recording_id, reason=reason, seconds=time.perf_counter() - started,
                            failure_kind="error")
+    if interaction_id is not None and embed_ahead.wanted():  # QA_EMBED_ON_INGEST: the first scoring reads them
+        embed_ahead.embed_interactions(database, [interaction_id])
     return FileOutcome(path, "done" if interaction_id else "skipped", recording_id, interaction_id,
                        duration_s=transcript.duration_s, seconds=time.perf_counter() - started, transcript=transcript,
                        redacted_audio=redacted_audio)
@@ -454,6 +456,8 @@ def run_batch(database: Database, folder: str | Path, settings: TranscribeSettin
     after each file.
     """
     started = time.perf_counter()
+    if embed_ahead.wanted():
+        embed_ahead.check_ready()
     rows = register(database, discover(folder, since))
     todo = [r for r in rows if r.status not in ("done", "failed")]
     report = BatchReport([FileOutcome(r.path, "skipped", r.id, r.interaction_id, r.reason, r.duration_s or 0.0)

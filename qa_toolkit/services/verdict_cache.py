@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
+from qa_toolkit.config import get_settings
 from qa_toolkit.scoring.engine import Known, Outcome, ScoringPlan
 from qa_toolkit.scoring.verdict_cache import Decided, view_hash
 from qa_toolkit.scoring.view import InteractionView
@@ -26,8 +27,6 @@ LOOKUP_CHUNK = 500  # interactions per SELECT ... IN (...)
 
 def _settings_key() -> str:
     """The settings a check reads (the PII detector's, on interactions stored unredacted)."""
-    from qa_toolkit.config import get_settings
-
     settings = get_settings()
     return repr((settings.phone_regions, settings.pii_card_keep_last, settings.pii_account_patterns))
 
@@ -35,8 +34,6 @@ def _settings_key() -> str:
 def evaluate(database: Database, version_id: int, plan: ScoringPlan, ids: Sequence[int],
              views: Sequence[InteractionView]) -> list[Outcome]:
     """Score a batch (``ids``: the views' interaction ids) with ``plan``, reading and filling the verdict cache."""
-    from qa_toolkit.config import get_settings
-
     if not get_settings().verdict_cache:
         return llm_cache.evaluate(database, version_id, plan, views)
     keys = plan.step_keys(_settings_key())
