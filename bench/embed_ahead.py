@@ -4,7 +4,7 @@ import that embedded as it stored (``import_chats(embed=True)``, what ``QA_EMBED
 do), same code, same chats, in one run.
 
     .venv/bin/python bench/embed_ahead.py                 # 300 interactions, 1 run of each arm
-    .venv/bin/python bench/embed_ahead.py --n 1000 --repeat 2
+    .venv/bin/python bench/embed_ahead.py --n 1000 --repeat 2 --profile
 
 Data as bench/score_throughput.py: chats cycled to ``--n`` interactions with every turn made unique, so no sentence
 is seen twice. Each arm starts from its own copy of one database (schema and the rubric, published as ``bench``)
@@ -66,6 +66,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=300, help="interactions (default 300)")
     parser.add_argument("--repeat", type=int, default=1, help="runs of each arm, alternating (default 1)")
+    parser.add_argument("--profile", action="store_true", help="also profile a first scoring after the embedding "
+                                                                  "import (cProfile, printed)")
     parser.add_argument("--prepare", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.prepare:
@@ -88,6 +90,8 @@ def main() -> None:
                 shutil.copyfile(seed, db)
                 imported = run_child(ROOT, db, step="import", chats=chats, embed=arm == "ahead")
                 print(arm, "import", imported, flush=True)
+                if arm == "ahead" and args.profile and r == 0:
+                    shutil.copyfile(db, work / "profile.db")
                 scored = run_child(ROOT, db, rubric="bench")
                 print(arm, "first scoring", scored, flush=True)
                 runs.setdefault(f"import_{arm}", []).append(imported)
@@ -96,6 +100,8 @@ def main() -> None:
             keys = set(a) | set(b)
             identical["verdicts"] += len(keys)
             identical["identical"] += sum(a.get(k) == b.get(k) for k in keys)
+        if args.profile:
+            run_child(ROOT, work / "profile.db", rubric="bench", profile=True)
 
     def best(key: str) -> dict[str, Any]:  # the run with the least CPU time (the least disturbed by the load)
         return min(runs[key], key=lambda r: r["cpu_s"])

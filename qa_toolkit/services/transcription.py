@@ -458,6 +458,7 @@ def run_batch(database: Database, folder: str | Path, settings: TranscribeSettin
     started = time.perf_counter()
     if embed_ahead.wanted():
         embed_ahead.check_ready()
+        embed_ahead.embed_exemplars(database)
     rows = register(database, discover(folder, since))
     todo = [r for r in rows if r.status not in ("done", "failed")]
     report = BatchReport([FileOutcome(r.path, "skipped", r.id, r.interaction_id, r.reason, r.duration_s or 0.0)
