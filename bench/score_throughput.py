@@ -19,6 +19,8 @@ imports are outside the timed part), with its CPU time (process time) and wall t
    rubric version over stored interactions: every vector read from the embedding cache), base tree and this tree;
 3. ``keyword``: the same rubric without its exemplar blocks (the keyword checks alone), base tree and this tree.
 
+Every run has the verdict cache off (``QA_VERDICT_CACHE=0``), so each measures the checks themselves.
+
 The base tree is ``git archive BASE``; ratios are this tree / base on the same copies, same run. With
 ``--profile``, this tree's rescore is also run under cProfile and the top functions by own time are printed; with
 ``--workers``, this tree's rescore also runs in batches of n/4 in one process and with ``workers=2`` (a spawned
@@ -94,8 +96,11 @@ def prepare(path: Path, chats: Path) -> None:
 def measure(tree: Path, db: Path, rubric: str, profile: bool = False, workers: int = 1,
             batch: int = 1000) -> dict[str, Any]:
     """One ``score_auto`` run in a new process with ``tree`` on its path, on ``db`` (changed in place); CPU time
-    counts its worker processes too (bench/timed_child.py)."""
-    return run_child(tree, db, rubric=rubric, profile=profile, workers=workers, batch=batch)
+    counts its worker processes too (bench/timed_child.py). The verdict cache is off (``QA_VERDICT_CACHE=0``):
+    its rows are keyed by a digest of the code, so this tree would read back what its cold run kept and the base
+    tree nothing (bench/verdict_cache.py measures the cache)."""
+    return run_child(tree, db, rubric=rubric, profile=profile, workers=workers, batch=batch,
+                     env={"QA_VERDICT_CACHE": "0"})
 
 
 def main() -> None:

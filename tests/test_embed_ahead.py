@@ -116,7 +116,7 @@ def test_import_with_embed_moves_the_model_off_the_first_scoring_with_identical_
 
 
 def test_the_setting_embeds_at_import_and_a_missing_cache_is_refused_before_anything_is_stored(
-        db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        db_url: str, db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = _chats(tmp_path)
     monkeypatch.setenv("QA_EMBED_ON_INGEST", "1")
     monkeypatch.setenv("QA_EMBEDDING_CACHE", "0")
@@ -130,6 +130,11 @@ def test_the_setting_embeds_at_import_and_a_missing_cache_is_refused_before_anyt
     summary = import_chats(db, [str(path)], source="test")
     assert summary.embedded is not None and summary.embedded.computed == SENTENCES == _vectors(db)
     assert import_chats(db, [str(path)], source="test", embed=False).embedded is None
+    monkeypatch.delenv("QA_EMBED_ON_INGEST")
+    get_settings.cache_clear()
+    out = CliRunner().invoke(app, ["import", "chats", str(path), "--source", "again", "--embed", "--db", db_url])
+    assert out.exit_code == 0, out.output
+    assert "Embedded 0 new sentence(s) of 4 conversation(s) for scoring." in out.stdout  # all 4 new, sentences known
 
 
 def test_score_embed_fills_the_cache_once_by_filter_and_keeps_no_text(db_url: str, db: Database,

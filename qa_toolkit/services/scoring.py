@@ -26,7 +26,6 @@ from qa_toolkit.scoring import formula
 from qa_toolkit.scoring.engine import Outcome, ScoringPlan, Verdict, manual_verdicts, outcome
 from qa_toolkit.scoring.view import ContactRef, InteractionView, PiiSpan, TurnView
 from qa_toolkit.services import audit, embedding_cache, verdict_cache
-from qa_toolkit.services.gc_passes import fewer_gc_passes
 from qa_toolkit.services.rubrics import get_version, latest_versions, rubric_of
 from qa_toolkit.storage.database import Database
 from qa_toolkit.storage.models import (
@@ -208,14 +207,12 @@ def _score_ids(version_id: int, ids: list[int], actor: str | None) -> tuple[list
     number skipped (scored by another run meanwhile) go back."""
     database: Database = _WORKER["database"]
     plan: ScoringPlan = _WORKER["plan"]
-    with fewer_gc_passes():
-        with database.session() as session:
-            views = load_views(session, ids)
-        with embedding_cache.persisted(database):
-            results = list(zip(ids, verdict_cache.evaluate(database, version_id, plan, ids,
-                                                           [views[iid] for iid in ids])))
-        with database.session() as session:
-            stored = _store(session, version_id, results, actor)
+    with database.session() as session:
+        views = load_views(session, ids)
+    with embedding_cache.persisted(database):
+        results = list(zip(ids, verdict_cache.evaluate(database, version_id, plan, ids, [views[iid] for iid in ids])))
+    with database.session() as session:
+        stored = _store(session, version_id, results, actor)
     return [_summary(out, changed) for _, out, changed in stored], len(results) - len(stored)
 
 
@@ -344,30 +341,23 @@ def score_auto(database: Database, *, rubric: str | None = None, since: datetime
             _score_parallel(database, version_id, body, pending, batch_size, workers, run, actor, on_progress)
             continue
         plan = ScoringPlan(model)
-        with fewer_gc_passes():
-            _score_batches(database, version_id, plan, pending, batch_size, run, actor, on_progress)
+        for batch in _batches(database, pending, batch_size):
+            with embedding_cache.persisted(database):
+                ids = [iid for iid, _ in batch]
+                results = list(zip(ids, verdict_cache.evaluate(database, version_id, plan, ids,
+                                                               [view for _, view in batch])))
+            with database.session() as session:
+                stored = _store(session, version_id, results, actor)
+            for _, result, changed in stored:
+                run.add_summary(*_summary(result, changed))
+            run.skipped += len(results) - len(stored)
+            if on_progress:
+                on_progress(len(results))
     with database.session() as session:
         audit.record(session, actor=actor, action="score.auto", entity_type="scoring_run", entity_id=None,
                      after={"rubric": rubric, "since": since.isoformat() if since else None, "interactions": query,
                             "runs": [run.counts() for run in runs]})
     return runs
-
-
-def _score_batches(database: Database, version_id: int, plan: ScoringPlan, pending: Select[Any], batch_size: int,
-                   run: RubricRun, actor: str | None, on_progress: Callable[[int], None] | None) -> None:
-    """In this process: load, score and store the pending interactions batch by batch."""
-    for batch in _batches(database, pending, batch_size):
-        with embedding_cache.persisted(database):
-            ids = [iid for iid, _ in batch]
-            results = list(zip(ids, verdict_cache.evaluate(database, version_id, plan, ids,
-                                                           [view for _, view in batch])))
-        with database.session() as session:
-            stored = _store(session, version_id, results, actor)
-        for _, result, changed in stored:
-            run.add_summary(*_summary(result, changed))
-        run.skipped += len(results) - len(stored)
-        if on_progress:
-            on_progress(len(results))
 
 
 def _score_parallel(database: Database, version_id: int, body: dict[str, Any], pending: Select[Any],
