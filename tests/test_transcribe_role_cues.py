@@ -311,3 +311,104 @@ def test_the_halves_of_one_voice_that_pass_the_word_mid_run_are_one_person_a_col
                 (3, "What's wrong with it?", 0.3), (2, "It's doubled.", 0.4), (3, "Let me look,", 0.4),
                 (3, "fixed.", 0.2)]
     assert _halves_take_turns(*_run(*transfer), 1, 3) == 0
+
+
+# round 17: who gives the details and who takes them; someone speaking for the customer in one voice
+def test_identifying_details_and_formal_address_are_read_from_a_turn() -> None:
+    for turn in ("It's 48210.", "Flat 2, 11 Quarry Road, MK4 7JP.", "Okafor, O-K-A-F-O-R, 14th of June",
+                 "SF22731", "four eight two one zero", "it's 0163 244 9178"):
+        assert role_cues.gives_detail(turn), turn
+    for turn in ("The letter says £4,200 but the app says £3,900", "it was 4,200 pounds", "about 90%", "at 10:30",
+                 "two o'clock with Doctor Shah", "one two three", "I've got a PS5"):
+        assert not role_cues.gives_detail(turn), turn
+    for turn in ("Thank you, Mr. Grant. Can you tell me the address?", "Hi Mister Doyle, I've read the notes",
+                 "Oh hi, is that Mrs Lewis? This is Nadia"):
+        assert role_cues.addresses_formally(turn), turn
+    for turn in ("It's Mr Grant.", "I spoke to Mr Jones last week.", "Hello, yes, it's Mrs Hughes."):
+        assert not role_cues.addresses_formally(turn), turn
+
+
+_GARBLED_GREETING = [  # dev LC-D-175's shape through tiny.en: the agent's greeting lost, weak words either way
+    (1, "yeah hi"),
+    (2, "Hi, I've moved into a flat and the bill still has the last tenant's name on it."),
+    (1, "Okay, we can change that. What's the first line of the address and the postcode?"),
+    (2, "Flat 2, 11 Quarry Road, MK4 7JP."),
+    (1, "Thank you, Miss Hale. And the meter reading on the day you moved in?"),
+    (2, "48210. I took a photo of it."),
+    (1, "Right, that lines up, so it's in your name from the third now."),
+    (2, "Brilliant, so I won't pay their bill?")]
+
+
+def test_who_gives_the_details_decides_beside_words_too_weak_alone() -> None:
+    words, diar = _call(*_GARBLED_GREETING)
+    owners = words_to_speakers(words, diar)
+    log_odds = role_cues.agent_log_odds(role_inputs(words, owners)[2])
+    assert 1.45 <= log_odds < 2.0  # the words alone would not decide (round 11: from 2.0)
+    result = assign_roles(words, owners, diar)
+    assert result.roles == {1: "agent", 2: "customer"} and not result.needs_review and result.confidence >= 0.6
+    assert any("speaker 2 gives the details, speaker 1 takes them" in line for line in result.evidence)
+    # the same call where the agent's voice is the one reading out the details: the two kinds disagree, flagged
+    swapped = [(k, t) for k, t in _GARBLED_GREETING]
+    swapped[3], swapped[5] = (2, "Flat two on Quarry Road."), (2, "I took a photo of it.")
+    swapped[6] = (1, "Right, that's reference 55 81 20 77 for you, so it's in your name from the third now.")
+    swapped[4] = (1, "And the meter reading on the day you moved in? Yours ends 4 4 1 9 0 I think.")
+    words, diar = _call(*swapped)
+    flagged = assign_roles(words, words_to_speakers(words, diar), diar)
+    assert flagged.needs_review and set(flagged.roles.values()) == {"unknown"}
+    assert "the evidence disagrees" in (flagged.reason or "")
+
+
+def test_details_alone_never_decide() -> None:
+    words, diar = _call((1, "okay go on then what is it"), (2, "it's the number on the letter, 48210, for the boiler"),
+                        (1, "right and then what happened with it"), (2, "the code was SF22731 and then nothing"))
+    result = assign_roles(words, words_to_speakers(words, diar), diar)
+    assert result.needs_review and result.confidence < 0.6
+    assert any("gives the details" in line for line in result.evidence)
+
+
+def test_someone_speaking_for_the_customer_in_the_same_voice_is_flagged() -> None:
+    # dev LC-D-178 through tiny.en: a son and his father in one voice, decided by the words, 0.65 of them right
+    words, diar = _call(
+        (1, "Hello, Westway Water, Ana speaking, how can I help?"),
+        (2, "Hi, I'm calling for my dad, his water bill has tripled and he's on a pension."),
+        (1, "I can help with that, but I'll need your dad's okay to talk to you. Could he come to the phone?"),
+        (2, "Hello, yes, you can talk to my son Marcus, that's fine."),
+        (1, "Thank you. Can you tell me the first line of the address, just for security?"),
+        (2, "Twelve Birch Lane. So the last bill was ninety pounds and this one says two seventy, I paid it."),
+        (1, "I'll book a free leak check and put the bill on hold, you'll get a text."))
+    grouped, result = attribute(words, diar)
+    assert result.needs_review and result.roles == {1: "agent", 2: "customer"}  # roles kept, a person checks
+    assert "someone speaks for the customer" in (result.reason or "")
+
+
+def test_one_voice_or_no_speech_says_so() -> None:
+    words, diar = _call((1, "hello this message is for Mister Patel about the boiler repair you reported, "
+                            "the engineer can come on Thursday"))
+    result = assign_roles(words, words_to_speakers(words, diar), diar)
+    assert result.needs_review and "one voice found" in (result.reason or "")
+    silent = assign_roles([], [], Diarization([], {}))
+    assert silent.needs_review and "no speech found" in (silent.reason or "")
+
+
+def test_a_request_that_is_only_the_details_name_is_an_ask() -> None:
+    terse = role_cues.cues("Order number? Postcode. And your date of birth? Right, done.")
+    assert terse.asks == 3  # the last one once, though both forms of a request match it
+    assert role_cues.cues("My name is Bob. The order number is on the letter.").asks == 0
+
+
+def test_words_whose_pronouns_name_the_other_voice_never_decide_alone() -> None:
+    # dev LC-D-087's shape: an outbound callback to a hotel; the clerk talks like staff, the caller says "you"
+    words, diar = _call(
+        (1, "Grand Hotel, Mia speaking, how can I help?"),
+        (2, "Hi, you rang us earlier about your wedding block in March, so we're getting back to you."),
+        (1, "Oh thanks for calling back. Can I take the group reference so I can bring it up?"),
+        (2, "It's WEB312."),
+        (1, "I've got it here. I think I can do twelve rooms, I just need my manager to sign it off, I'm sorry."),
+        (2, "You'll have the deposit from us by Friday and you can send your invoice to us."),
+        (1, "Lovely, bye now."))
+    owners = words_to_speakers(words, diar)
+    assert 2.0 <= role_cues.agent_log_odds(role_inputs(words, owners)[2]) < 3.0  # alone it would decide
+    result = assign_roles(words, owners, diar)
+    assert result.needs_review and set(result.roles.values()) == {"unknown"}
+    assert "the pronouns name the other voice" in result.evidence[0]
+    assert any("not counted" in line for line in result.evidence)  # who reads out the reference does not add up

@@ -28,6 +28,12 @@
      organisation, at most ``MODEL_BUSINESS_CONFIDENCE``: never alone), and it replaces the two (it already counts
      them). A third voice that spoke before the one it names, goes on after the customer's first words and also
      speaks like staff is the call's agent (a transfer);
+   * *who gives the details and who takes them* (round 17): the caller reads out identifying details (an account
+     number, a postcode, a name spelled out) when asked, and staff speak to the caller by title and surname ("thank
+     you, Mr Grant"); the voice that does the first more than the other is the caller, with confidence
+     ``DETAILS_CONFIDENCE`` (never alone; beside the role model it decides from log odds 1.45, where tiny.en lost
+     the agent's greeting and with it the stock phrases). It is read from whole turns, not from phrases: the digits and
+     the spelled letters survive a garbled line better than the words around them;
    * *first speaker*: the recording's metadata says who speaks first (``first_speaker: agent`` for
      inbound lines, ``customer`` for outbound calls); confidence ``FIRST_SPEAKER_CONFIDENCE`` (0.55: never
      enough alone, because an IVR prompt or a one-voice diarization can come first; on the labelled call
@@ -173,6 +179,14 @@ _OWN_OPENING_RE = re.compile(r"\bhow (?:can|may) i (?:help|assist)\b|\bwhat can 
 INTRO_AFTER_WORDS = 8  # "Marcus here" from a voice that said this many words without a name: someone new
 OTHER_SIDE_SHARE = 0.3  # a second customer-side voice with this share of the customer's words: which is the customer?
 OTHER_SIDE_MIN_WORDS = 5
+# someone speaks for the customer (round 17): "I'm calling for my dad", "you can talk to my son", "your mum's okay to
+# talk to you". With no ``other`` voice found, the relative and the customer share one voice: who is the customer?
+_RELATIVE = (r"(?:dad|father|mum|mom|mother|husband|wife|partner|son|daughter|gran|grandma|grandad|granddad|nan|"
+             r"brother|sister|aunt|uncle)")
+_SPEAKS_FOR_RE = re.compile(
+    rf"\b(?:calling|ringing|phoning|speaking) (?:for|on behalf of) my {_RELATIVE}\b"
+    rf"|\b(?:talk|speak) to my {_RELATIVE}\b"
+    rf"|\b(?:your|his|her) {_RELATIVE}(?:'s| is) (?:okay|ok|permission|consent|authority)\b")
 # who speaks to whom: the agent says "you" to the caller, the caller "I" and "my" (round 7, dev calls)
 _SECOND_PERSON = {"you", "your", "you're", "you'll", "you've", "you'd", "yours", "yourself"}
 _FIRST_PERSON = {"i", "my", "me", "i'm", "i've", "i'd", "i'll", "mine", "myself"}
@@ -196,6 +210,17 @@ MODEL_STAFF_LOG_ODDS = 1.0  # a third voice this far on the staff side against t
 # both voices talk like staff, and on the labelled dev calls the words named the wrong one at log odds up to 4.7
 # (LC-D-087, 091). The words then only count beside the metadata or an enrolled voice, never alone.
 MODEL_BUSINESS_CONFIDENCE = 0.3
+# round 17: when the pronouns alone name the other voice (z ADDRESS_MIN_Z or more against the model's pick) under these
+# log odds, the words disagree among themselves and count as a caller from an organisation's do: never alone, and who
+# gives the details is not counted beside them (dev: LC-D-087, an outbound callback decided wrongly at 2.4 with z 0.9
+# against; LC-D-176, 1.4 with z 1.5 against; a right decision with the pronouns against sat at 4.3, d3_two_voices_only)
+MODEL_SURE_LOG_ODDS = 3.0
+# who reads out identifying details (round 17): the caller gives the account number, the postcode, a name spelled out
+# when asked; a voice that gives DETAILS_MARGIN more such turns than the other main voice is named the customer, and
+# the other voice the agent, with DETAILS_CONFIDENCE: never alone (it is no proof: agents read out references too), but
+# beside the role model's words under MODEL_ALONE_LOG_ODDS, or the metadata, it decides (dev: bench/diarization README)
+DETAILS_MARGIN = 1
+DETAILS_CONFIDENCE = 0.45
 _ORGANISATION_INTRO_RE = re.compile(
     r"\b(?:this is|it's|it is|my name is) [a-z]+ (?:from|at|with) [a-z]+|\bcalling (?:from|on behalf of)\b|"
     r"\bringing (?:from|about (?:our|the|your))\b|\breturning your call\b|\bcalling you back\b")
@@ -324,6 +349,7 @@ class _ModelPick:
     confidence: float
     line: str
     doubt: str | None = None
+    not_alone: bool = False  # a caller from an organisation, or the pronouns against the pick: never alone
 
 
 def _model_pick(words: list[Word], owners: list[int | None], said: dict[int, list[str]],
@@ -374,7 +400,51 @@ def _model_pick(words: list[Word], owners: list[int | None], said: dict[int, lis
         conf = MODEL_BUSINESS_CONFIDENCE
         line += (f"; but speaker {customer} introduces themselves from an organisation ('{named.group(0)}'): staff of "
                  f"another business, or the agent of an outbound call? → {conf:.2f}, not enough alone")
-    return _ModelPick(lead, customer, conf, line, doubt)
+    against = -inputs["address"]  # the pronouns' z for the voice named the customer being the agent
+    pronouns = not named and against >= ADDRESS_MIN_Z and abs(log_odds) < MODEL_SURE_LOG_ODDS
+    if pronouns and conf > MODEL_BUSINESS_CONFIDENCE:
+        conf = MODEL_BUSINESS_CONFIDENCE
+        line += (f"; but the pronouns name the other voice (speaker {customer} says 'you' more and 'I' less, z "
+                 f"{against:.1f}): the words disagree among themselves → {conf:.2f}, not enough alone")
+    return _ModelPick(lead, customer, conf, line, doubt, not_alone=bool(named) or pronouns)
+
+
+def _details_pick(words: list[Word], owners: list[int | None], text: dict[int, str],
+                  model: _ModelPick | None) -> tuple[int, float, str] | None:
+    """Who gives the details and who takes them, turn by turn, among the voices of ``MODEL_MIN_WORDS`` words or more:
+    the caller reads out identifying details (:func:`qa_toolkit.transcribe.role_cues.gives_detail`: an account
+    number, a postcode, a name spelled out) and staff speak to the caller by title and surname
+    (:func:`~qa_toolkit.transcribe.role_cues.addresses_formally`). Each voice scores its detail turns minus its formal
+    ones; the voice that scores ``DETAILS_MARGIN`` more than every other is the caller, and the agent is the other
+    voice (with two), or the role model's agent when the model names the same caller (with three or more; when the
+    model names that caller the agent, the first other voice, so that the two disagree). Returns (the agent named, the
+    confidence ``DETAILS_CONFIDENCE``, the evidence line), or None."""
+    eligible = [k for k in text if _size(text[k]) >= MODEL_MIN_WORDS]
+    if len(eligible) < 2:
+        return None
+    details = {k: 0 for k in eligible}
+    formal = {k: 0 for k in eligible}
+    for owner, turn in _turns(words, owners):
+        if owner in details:
+            details[owner] += role_cues.gives_detail(turn)
+            formal[owner] += role_cues.addresses_formally(turn)
+    score = {k: details[k] - formal[k] for k in eligible}
+    caller = max(eligible, key=lambda k: (score[k], -eligible.index(k)))
+    if score[caller] - max(score[k] for k in eligible if k != caller) < DETAILS_MARGIN:
+        return None
+    others = [k for k in eligible if k != caller]
+    if len(others) == 1:
+        agent = others[0]
+    elif model is not None and model.customer == caller:
+        agent = model.agent
+    elif model is not None and model.agent == caller:
+        agent = others[0]
+    else:
+        return None
+    shown = "; ".join(f"speaker {k}: {details[k]} detail, {formal[k]} formal" for k in eligible)
+    return agent, DETAILS_CONFIDENCE, (f"words: speaker {caller} gives the details, speaker {agent} takes them (turns "
+                                       f"reading out a number, a postcode or a spelled name, or saying 'Mr ...' to "
+                                       f"someone: {shown}) → {DETAILS_CONFIDENCE:.2f}")
 
 
 def _size(text: str) -> int:
@@ -454,7 +524,8 @@ def assign_roles(words: list[Word], owners: list[int | None], diarization: Diari
             said.setdefault(owner, []).append(word.word.strip())
     speakers = sorted(said, key=lambda k: owners.index(k))
     if not speakers:
-        return Attribution({}, 0.0, needs_review=True, reason="no words to attribute")
+        return Attribution({}, 0.0, needs_review=True,
+                           reason="no words to attribute: no speech found (music, noise or silence only)")
     text = {k: " ".join(said[k]) for k in speakers}
     counts = {k: phrase_counts(text[k]) for k in speakers}
     net = {k: counts[k][0] - counts[k][1] for k in speakers}
@@ -508,6 +579,15 @@ def assign_roles(words: list[Word], owners: list[int | None], diarization: Diari
             if conf > 0:
                 picks.append((lead, conf))
 
+    details = _details_pick(words, owners, text, model)
+    if details is not None and model is not None and model.not_alone:  # the words together never decide such a call
+        evidence.append(f"{details[2]}: not counted, the words already disagree or the caller is from an organisation "
+                        f"(who reads out references too)")
+    elif details is not None:
+        lead, conf, line = details
+        evidence.append(line)
+        picks.append((lead, conf))
+
     if hints.first_speaker:
         first = speakers[0]
         hint = FIRST_SPEAKER_TWO_VOICES if len(speakers) == 2 else FIRST_SPEAKER_CONFIDENCE
@@ -528,7 +608,9 @@ def assign_roles(words: list[Word], owners: list[int | None], diarization: Diari
         return _undecided(speakers, 0.0, evidence, "one voice found, but the words sound like both agent and customer")
     support = _support(picks)
     if not support:
-        return _undecided(speakers, 0.0, evidence, "no evidence of which speaker is the agent")
+        return _undecided(speakers, 0.0, evidence, "no evidence of which speaker is the agent" + (
+            ": one voice found (a voicemail, one side of the line, or both sides in one voice)" if len(speakers) == 1
+            else ""))
     order = sorted(support, key=lambda k: -support[k])
     agent = order[0]
     confidence = support[agent] * (1.0 - (support[order[1]] if len(order) > 1 else 0.0))
@@ -793,13 +875,20 @@ def _flag_second_person(attribution: Attribution, words: list[Word], owners: lis
 def _flag_customer_side_pair(attribution: Attribution, words: list[Word], owners: list[int | None]) -> None:
     """Flag a decided call with two people on the customer's side (a relative, a friend interpreting): a voice
     labelled ``other`` that joins after the agent and says at least ``OTHER_SIDE_SHARE`` of the customer's words
-    (and ``OTHER_SIDE_MIN_WORDS``): which of them is the customer, the one who talks most, is a guess (roles kept)."""
+    (and ``OTHER_SIDE_MIN_WORDS``): which of them is the customer, the one who talks most, is a guess (roles kept).
+    With no ``other`` voice, the words saying someone speaks for the customer (``_SPEAKS_FOR_RE``; round 17, dev
+    LC-D-178: a son and his father in one voice) flag it too."""
     if attribution.needs_review:
         return
     said = {k: sum(1 for o in owners if o == k) for k in attribution.roles}
     agent = next((k for k, role in attribution.roles.items() if role == "agent"), None)
     customer = next((k for k, role in attribution.roles.items() if role == "customer"), None)
     if agent is None or customer is None:
+        return
+    spoken = " ".join(w.word.strip() for w in words).lower().replace("’", "'")
+    if "other" not in attribution.roles.values() and (found := _SPEAKS_FOR_RE.search(spoken)):
+        _flag(attribution, "words", [f"someone speaks for the customer ('{found.group(0)}') and no third voice was "
+                                     f"found: the customer and a relative may share one voice"])
         return
     joins = {k: owners.index(k) for k in attribution.roles if k in owners}
     for k, role in attribution.roles.items():
