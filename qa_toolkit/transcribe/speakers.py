@@ -185,7 +185,7 @@ _RELATIVE = (r"(?:dad|father|mum|mom|mother|husband|wife|partner|son|daughter|gr
              r"brother|sister|aunt|uncle)")
 _SPEAKS_FOR_RE = re.compile(
     rf"\b(?:calling|ringing|phoning|speaking) (?:for|on behalf of) my {_RELATIVE}\b"
-    rf"|\b(?:talk|speak) to my {_RELATIVE}\b"
+    rf"|\byou can (?:talk|speak) to my {_RELATIVE}\b"
     rf"|\b(?:your|his|her) {_RELATIVE}(?:'s| is) (?:okay|ok|permission|consent|authority)\b")
 # who speaks to whom: the agent says "you" to the caller, the caller "I" and "my" (round 7, dev calls)
 _SECOND_PERSON = {"you", "your", "you're", "you'll", "you've", "you'd", "yours", "yourself"}
