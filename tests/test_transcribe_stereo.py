@@ -8,9 +8,8 @@ import numpy as np
 import pytest
 
 from qa_toolkit.transcribe.backend import Segment, TranscriptionOptions, Word
-from qa_toolkit.transcribe.stereo import (FILL_S, MAX_FILL_S, SAMPLE_RATE, Piece, fewest_windows, gaps, listened,
-                                          longest_gap, pack, recovered, second_look, transcribe_packed, windows,
-                                          without_crosstalk)
+from qa_toolkit.transcribe.stereo import (FILL_S, MAX_FILL_S, SAMPLE_RATE, Piece, fewest_windows, listened, longest_gap,
+                                          pack, recovered, transcribe_packed, windows, without_crosstalk)
 
 SR = SAMPLE_RATE
 
@@ -167,54 +166,6 @@ def test_longest_gap_is_the_longest_stretch_of_a_piece_without_words() -> None:
     assert round(longest_gap(piece, [Segment(2.3, 4.4, "a b c", words)]), 2) == 1.6  # 4.4 s to the end at 6 s
     assert round(longest_gap(piece, [Segment(2.3, 5.9, "no words")]), 2) == 0.3  # the segment's span
     assert longest_gap(piece, []) == 4.0
-
-
-def test_a_second_look_decodes_only_the_wordless_stretches_and_keeps_the_words_heard() -> None:
-    """A 12 s stretch heard at 0.2-1.0 s and 8.0-9.0 s: its wordless 1.0-8.0 s and 9.0-12.0 s (widened by 0.2 s
-    within it) go through the decoder once, packed (7.4 s + 3.2 s); the words found there are added, those of the
-    margins (heard already) are not; the short gaps (0-0.2 s, 0.5-0.6 s) are not looked at."""
-    piece = Piece(0, 0, 12 * SR, 0)
-    parts = [Segment(0.2, 1.0, "hello there", [Word(0.2, 0.5, "hello", 0.9), Word(0.6, 1.0, "there", 0.9)]),
-             Segment(8.0, 9.0, "bye", [Word(8.0, 9.0, "bye", 0.9)])]
-    assert [(round(a, 2), round(b, 2)) for a, b in gaps(piece, parts)] == [(0.0, 0.2), (0.5, 0.6), (1.0, 8.0),
-                                                                           (9.0, 12.0)]
-    channel = np.arange(12 * SR, dtype=np.float32)  # each sample its own index: the stream shows what was cut out
-    streams: list[np.ndarray] = []
-
-    def decode(audio: np.ndarray, options: TranscriptionOptions) -> Iterable[Segment]:
-        streams.append(audio)
-        yield Segment(0.0, 8.6, "there i see bye okay", [
-            Word(0.0, 0.2, "there", 0.8),  # 0.8-1.0 s in the channel: the margin, heard already
-            Word(1.2, 1.4, "i", 0.8), Word(6.9, 7.3, "see", 0.8),  # 2.0-2.2 s, 7.7-8.1 s (middle 7.9 s: kept)
-            Word(7.25, 7.4, "bye", 0.8),  # 8.05-8.2 s: the margin again
-            Word(8.4, 8.6, "okay", 0.8)])  # 9.8-10.0 s: the second wordless stretch
-
-    out = second_look(channel, piece, parts, decode, TranscriptionOptions())
-    assert len(streams) == 1 and len(streams[0]) == round(10.6 * SR)
-    assert streams[0][0] == 0.8 * SR and streams[0][round(7.4 * SR)] == 8.8 * SR  # the two stretches, back to back
-    assert [(s.text, round(s.start, 2), round(s.end, 2)) for s in out] == [
-        ("hello there", 0.2, 1.0), ("i see", 2.0, 8.1), ("bye", 8.0, 9.0), ("okay", 9.8, 10.0)]
-
-
-def test_transcripts_stored_before_gap_looks_reproduce_whole_stretch_second_looks(
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    import qa_toolkit.transcribe.stereo as stereo
-
-    old = TranscriptionOptions().for_call(2).as_dict()
-    del old["gap_looks"]
-    assert TranscriptionOptions.from_dict(old).gap_looks is False and TranscriptionOptions().gap_looks
-    monkeypatch.setattr(stereo, "speech_chunks", lambda samples: [(0, 10 * SR)])
-    channels = [np.full(10 * SR, 1.0, np.float32), np.full(10 * SR, 1.0, np.float32)]
-    for gap_looks, expected in ((False, [20 * SR, 10 * SR, 10 * SR]), (True, [20 * SR, round(7.2 * SR), 10 * SR])):
-        lengths: list[int] = []
-
-        def decode(audio: np.ndarray, options: TranscriptionOptions) -> Iterable[Segment]:
-            lengths.append(len(audio))
-            if len(audio) == 20 * SR:  # the packed window: words in the first 3 s of the left channel only
-                yield Segment(0.5, 3.0, "hello", [Word(0.5, 3.0, "hello", 0.9)])
-
-        transcribe_packed(channels, decode, TranscriptionOptions(gap_looks=gap_looks))
-        assert lengths == expected  # the window, then the left's 3-10 s (+0.2 s) or all of it, then the right
 
 
 def test_the_vad_skips_a_channels_long_leak_only_stretches(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -79,7 +79,6 @@ class TranscriptionOptions:
     pack_channels: bool = True  # stereo: both channels' speech packed into windows decoded once (stereo.py)
     recover_speech: bool = True  # packed: speech the VAD missed after hold music searched again (stereo.recovered)
     vad_skip_leaks: bool = False  # packed: no VAD on a channel's long stretches of leak only (stereo.listened)
-    gap_looks: bool = True  # packed: a skipped stretch's second look decodes only its wordless parts (stereo.second_look)
     max_fill_s: float = 27.5  # packed: windows filled up to this many seconds where that makes fewer (stereo.fewest_windows)
     redecode_answers: bool = False  # stereo: the customer's answers to a question for a number decoded again (redecode)
     reread_answers: bool = False  # stereo: those answers decoded again packed, read beside the first (redecode.reheard)
@@ -111,7 +110,6 @@ class TranscriptionOptions:
         values.setdefault("pack_channels", False)  # stored before packing existed: each channel on its own
         values.setdefault("recover_speech", False)  # stored before the packed path searched pauses again
         values.setdefault("vad_skip_leaks", False)  # stored before the VAD skipped leak-only stretches
-        values.setdefault("gap_looks", False)  # stored when second looks decoded the whole stretch again
         values.setdefault("max_fill_s", 25.0)  # stored when every packed window held at most 25 s
         values.setdefault("redecode_answers", False)  # stored before answers were decoded again
         values.setdefault("reread_answers", False)  # stored before answers were read twice

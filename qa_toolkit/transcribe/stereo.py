@@ -9,8 +9,7 @@ windows: :func:`fewest_windows`), each window decoded exactly once (one encoder
 pass; with faster-whisper all windows of a call go through one ``BatchedInferencePipeline`` call, see
 ``FasterWhisperBackend.transcribe_clips``); each word goes back to the channel and the time it came from.
 A stretch that came back with ``GAP_S`` or more of it holding no word (the one-pass decoding skipped it) is
-looked at again, as the per-channel path would decode it (with seeking): with ``gap_looks`` (the default) only its
-wordless parts (:func:`second_look`), else the whole stretch.
+decoded again on its own, as the per-channel path would decode it (with seeking).
 
 Why 25 s and the second look: decoded once, without seeking, tiny.en drops words where a window ends (on six
 dev calls, full 30 s windows lost 9.8 % of the words of their last 5 s to deletions, against 4.0 % for the
@@ -45,7 +44,6 @@ FILL_S = 25.0          # each packed window holds this much audio at most (the r
 MAX_FILL_S = 27.5      # ... unless filling them up to this much makes fewer windows (fewest_windows)
 FILL_STEP_S = 0.5
 GAP_S = 1.5            # a stretch with this long a part without words is decoded again on its own
-LOOK_PAD_S = 0.2       # gap_looks: each wordless part is decoded with this much of the stretch around it
 QUIET_GAP_S = 5.0      # a channel's pause this long is searched again for speech the VAD missed: its last
 LOOKBACK_S = 12.0      # LOOKBACK_S, by a VAD with fresh state on blocks of BLOCK_S, one starting every STEP_S
 BLOCK_S, STEP_S = 6.0, 3.0
@@ -312,62 +310,22 @@ def transcribe_packed(channels: Sequence[np.ndarray], decode: Decoder, options: 
         for piece, part in unpacker.segments(segment):
             parts[piece].append(part)
     for piece, piece_parts in parts.items():
-        if longest_gap(piece, piece_parts) >= GAP_S:  # skipped in the one pass: looked at again on its own
-            if options.gap_looks:
-                piece_parts = second_look(channels[piece.channel], piece, piece_parts, decode, plain)
-            else:
-                audio = np.asarray(channels[piece.channel][piece.start:piece.end], dtype=np.float32)
-                piece_parts = [_moved(seg, piece.start / SAMPLE_RATE) for seg in decode(audio, plain)]
+        if longest_gap(piece, piece_parts) >= GAP_S:  # skipped in the one pass: decoded again on its own
+            audio = np.asarray(channels[piece.channel][piece.start:piece.end], dtype=np.float32)
+            piece_parts = [_moved(seg, piece.start / SAMPLE_RATE) for seg in decode(audio, plain)]
         per_channel[piece.channel] += piece_parts
     return [sorted(segs, key=lambda s: s.start) for segs in per_channel]
 
 
-def second_look(channel: np.ndarray, piece: Piece, parts: list[Segment], decode: Decoder,
-                options: TranscriptionOptions) -> list[Segment]:
-    """``parts`` with what their piece's wordless stretches of ``GAP_S`` or more hold: those stretches only, each
-    widened by ``LOOK_PAD_S`` within the piece (context for a word cut at their edge), packed into one stream and
-    decoded once with seeking; a word found there is kept when its middle lies in a wordless stretch (the words
-    around them were heard already). The rest of the piece is not decoded again."""
-    holes = [(a, b) for a, b in gaps(piece, parts) if b - a >= GAP_S]
-    pad = int(LOOK_PAD_S * SAMPLE_RATE)
-    spans = union((max(piece.start, round(a * SAMPLE_RATE) - pad), min(piece.end, round(b * SAMPLE_RATE) + pad))
-                  for a, b in holes)
-    stream, pieces = pack([channel], [(0, a, b) for a, b in spans])
-    unpacker = Unpacker(pieces)
-
-    def inside(t: float) -> bool:
-        return any(a <= t <= b for a, b in holes)
-
-    found: list[Segment] = []
-    for segment in decode(stream, options):
-        for _, part in unpacker.segments(segment):
-            if not part.words:
-                found += [part] if inside((part.start + part.end) / 2) else []
-                continue
-            words = [w for w in part.words if inside((w.start + w.end) / 2)]
-            if words:
-                found.append(replace(part, start=words[0].start, end=words[-1].end,
-                                     text=" ".join(w.word for w in words if w.word), words=words))
-    return sorted([*parts, *found], key=lambda s: s.start)
-
-
-def gaps(piece: Piece, parts: Iterable[Segment]) -> list[tuple[float, float]]:
-    """The stretches of ``piece`` (seconds, its channel's time) that no word of ``parts`` covers, in time order."""
-    spans = sorted((w.start, w.end) for seg in parts for w in seg.words or [Word(seg.start, seg.end, seg.text, 0.0)]
-                   if w.word)
-    at, found = piece.start / SAMPLE_RATE, []
-    for start, end in spans:
-        if start > at:
-            found.append((at, start))
-        at = max(at, end)
-    if piece.end / SAMPLE_RATE > at:
-        found.append((at, piece.end / SAMPLE_RATE))
-    return found
-
-
 def longest_gap(piece: Piece, parts: Iterable[Segment]) -> float:
     """The longest stretch of ``piece`` (seconds, its channel's time) that no word of ``parts`` covers."""
-    return max((b - a for a, b in gaps(piece, parts)), default=0.0)
+    spans = sorted((w.start, w.end) for seg in parts for w in seg.words or [Word(seg.start, seg.end, seg.text, 0.0)]
+                   if w.word)
+    at, longest = piece.start / SAMPLE_RATE, 0.0
+    for start, end in spans:
+        longest = max(longest, start - at)
+        at = max(at, end)
+    return max(longest, piece.end / SAMPLE_RATE - at)
 
 
 def _moved(segment: Segment, offset_s: float) -> Segment:
