@@ -221,9 +221,9 @@ def test_transcripts_stored_before_the_recovery_reproduce_without_it(monkeypatch
     import qa_toolkit.transcribe.stereo as stereo
 
     old = TranscriptionOptions().for_call(2).as_dict()
-    del old["recover_speech"]
+    del old["recover_speech"], old["vad_skip_leaks"]  # stored before either
     assert TranscriptionOptions.from_dict(old).recover_speech is False and TranscriptionOptions().recover_speech
-    assert TranscriptionOptions.from_dict(old).vad_skip_leaks is False  # stored before it: the VAD heard all
+    assert TranscriptionOptions.from_dict(old).vad_skip_leaks is False and TranscriptionOptions().vad_skip_leaks
     calls: list[int] = []
     monkeypatch.setattr(stereo, "recovered", lambda chunks, channels: calls.append(len(chunks)) or chunks)
     monkeypatch.setattr(stereo, "speech_chunks", lambda samples: [])

@@ -78,7 +78,7 @@ class TranscriptionOptions:
     crosstalk: bool = True  # drop words of one side leaking into the other channel (see crosstalk.py)
     pack_channels: bool = True  # stereo: both channels' speech packed into windows decoded once (stereo.py)
     recover_speech: bool = True  # packed: speech the VAD missed after hold music searched again (stereo.recovered)
-    vad_skip_leaks: bool = False  # packed: no VAD on a channel's long stretches of leak only (stereo.listened)
+    vad_skip_leaks: bool = True  # packed: no VAD on a channel's long stretches of leak only (stereo.listened)
     max_fill_s: float = 27.5  # packed: windows filled up to this many seconds where that makes fewer (stereo.fewest_windows)
     redecode_answers: bool = False  # stereo: the customer's answers to a question for a number decoded again (redecode)
     reread_answers: bool = False  # stereo: those answers decoded again packed, read beside the first (redecode.reheard)

@@ -1,7 +1,8 @@
 """Both sides of a stereo call through Whisper in one pass.
 
 Each channel's speech is found with Silero VAD (faster-whisper's, its default parameters, as
-``vad_filter`` uses them); the stretches of a channel that only hold the other side's voice leaking
+``vad_filter`` uses them; with ``vad_skip_leaks``, the default, not run over a channel's stretches of a second or
+more that only hold the other side's leak: :func:`listened`); the stretches of a channel that only hold the other side's voice leaking
 in (crosstalk: that channel at least ``CROSSTALK_DB`` below the other one) are left out; what is left
 of both channels is packed into windows of at most ``FILL_S`` (25 s of Whisper's 30 s window: first fit,
 longest stretch first, each window's stretches in time order; up to ``MAX_FILL_S`` where that makes fewer
