@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from qa_toolkit.transcribe.audio import SAMPLE_RATE, AudioError, decode, wav_declared_seconds
+from qa_toolkit.transcribe.audio import SAMPLE_RATE, AudioError, decode, declared_seconds, wav_declared_seconds
 from transcribe_support import SAMPLE_CALLS, SAMPLES, make_bad_files
 
 
@@ -45,6 +45,16 @@ def test_real_two_speaker_stereo_keeps_both_channels(shared_dir: Path) -> None:
 def test_wav_header_duration() -> None:
     assert wav_declared_seconds(SAMPLES / "call_01_billing.wav") == pytest.approx(25.25, abs=0.001)
     assert wav_declared_seconds(SAMPLES / "call_02_hold.mp3") is None
+
+
+def test_declared_seconds_read_from_the_header_only(bad_files: tuple[Path, dict[str, str]]) -> None:
+    """What a batch's ETA counts on: each sample call's declared length is its decoded one; a file that is no audio
+    or empty declares none; a cut WAV declares what it was meant to hold (decoding finds it truncated)."""
+    for path in SAMPLE_CALLS:
+        assert declared_seconds(path) == pytest.approx(decode(path).duration_s, abs=0.1)
+    folder, _ = bad_files
+    assert declared_seconds(folder / "notes.mp3") is None and declared_seconds(folder / "empty.wav") is None
+    assert declared_seconds(folder / "cut.wav") == pytest.approx(25.25, abs=0.01)
 
 
 @pytest.fixture(scope="module")

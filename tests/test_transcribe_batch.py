@@ -46,8 +46,14 @@ def test_batch_stores_calls_isolates_failures_and_is_idempotent(db: Database, tm
     folder = tmp_path / "calls"
     copy_samples(folder)
     expected_failures = make_bad_files(folder / "bad")
-    report = transcription.run_batch(db, folder, TranscribeSettings(model="tiny.en"))
+    registered: list[tuple[int, float]] = []
+    report = transcription.run_batch(db, folder, TranscribeSettings(model="tiny.en"),
+                                     on_registered=lambda n, audio_s: registered.append((n, audio_s)))
     assert report.count("done") == len(SAMPLE_CALLS) == 5
+    # the files to do and the seconds their headers declare: the samples', what the cut files were meant to hold
+    # (25.2 + 13.1 + 10.0 s), the garbled MP3's 26.2 s and the silence's 3 s (text and empty files declare none)
+    assert registered[0][0] == len(SAMPLE_CALLS) + len(expected_failures)
+    assert registered[0][1] == pytest.approx(report.audio_s + 77.6, abs=1.0)
     failed = {Path(o.path).name: o.reason for o in report.outcomes if o.status == "failed"}
     assert set(failed) == set(expected_failures)
     for name, kind in expected_failures.items():
@@ -216,3 +222,12 @@ def test_mono_calls_are_unknown_unless_the_sidecar_names_the_speaker(db: Databas
     with db.session() as session:
         speakers = {i.meta["file"]: {t.speaker for t in i.turns} for i in session.scalars(select(Interaction))}
     assert speakers == {"plain.wav": {"unknown"}, "agent_only.wav": {"agent"}}
+
+
+def test_the_progress_bar_counts_rtf_by_the_wall_clock_and_eta_by_audio_still_to_come() -> None:
+    from qa_toolkit.cli.transcribe import batch_rate
+
+    assert batch_rate(0.0, 5.0, 100.0) == {"rtf": 0.0, "eta": "-:--:--"}  # nothing heard yet: no pace to go by
+    assert batch_rate(600.0, 60.0, 3600.0) == {"rtf": 0.1, "eta": "0:05:00"}  # 3,000 s of audio left at 0.1
+    assert batch_rate(3600.0, 36000.0, 40000.0) == {"rtf": 10.0, "eta": "101:06:40"}  # hours past a day
+    assert batch_rate(500.0, 50.0, 400.0)["eta"] == "0:00:00"  # more audio than declared (headers undercount)

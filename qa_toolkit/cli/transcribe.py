@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated
@@ -304,31 +305,34 @@ def batch(
 
         qa transcribe batch samples/calls --workers 2
     """
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from qa_toolkit.services import transcription
+    from qa_toolkit.transcribe.audio import declared_seconds
 
     settings = _settings(model, backend, language, vocabulary, agent_channel, device, workers, filename_pattern,
                          redact_audio, redact_margin, redact_tone, diarize, beam_size, pack_channels, call_prompt)
     progress = Progress(TextColumn("[bold]transcribing"), BarColumn(), MofNCompleteColumn(),
-                        TextColumn("{task.fields[hours]:.2f} h audio · RTF {task.fields[rtf]:.3f} · "
-                                   "{task.fields[failed]} failed"),
-                        TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
+                        TextColumn("{task.fields[hours]:.2f} of {task.fields[total_h]:.2f} h audio · "
+                                   "RTF {task.fields[rtf]:.3f} · {task.fields[failed]} failed"),
+                        TimeElapsedColumn(), TextColumn("ETA {task.fields[eta]}"),
                         console=err_console, transient=True, disable=as_json)
-    state = {"audio": 0.0, "busy": 0.0, "failed": 0}
+    state = {"audio": 0.0, "total": 0.0, "failed": 0, "started": time.perf_counter()}
     with opened(db) as database, progress:
         authorize(database, as_user, MANAGE, "transcribe calls into the database")
-        task = progress.add_task("files", total=None, hours=0.0, rtf=0.0, failed=0)
+        task = progress.add_task("files", total=None, hours=0.0, total_h=0.0, rtf=0.0, failed=0, eta="-:--:--")
 
-        def registered(n: int, _: float) -> None:
-            progress.update(task, total=n)
+        def registered(n: int, audio_s: float) -> None:
+            state["total"] = audio_s
+            progress.update(task, total=n, total_h=audio_s / 3600)
 
         def done(outcome: transcription.FileOutcome) -> None:
             state["audio"] += outcome.duration_s
-            state["busy"] += outcome.seconds
-            rtf = state["busy"] / state["audio"] if state["audio"] else 0.0
-            state["failed"] += outcome.status == "failed"
-            progress.update(task, advance=1, hours=state["audio"] / 3600, rtf=rtf, failed=state["failed"])
+            if outcome.status != "done":  # failed, or another worker's: its declared seconds are not to come
+                state["failed"] += outcome.status == "failed"
+                state["total"] -= declared_seconds(outcome.path) or 0.0
+            rate = batch_rate(state["audio"], time.perf_counter() - state["started"], state["total"])
+            progress.update(task, advance=1, hours=state["audio"] / 3600, failed=state["failed"], **rate)
             if outcome.status == "failed" and not as_json:
                 err_console.print(f"failed: {outcome.reason}", markup=False, highlight=False, soft_wrap=True)
 
@@ -354,6 +358,17 @@ def batch(
             console.print(f"{review} mono call(s) need a person to tell who is speaking: tagged review-speakers")
     if summary["failed"]:
         raise typer.Exit(EXIT_PARTIAL)
+
+
+def batch_rate(audio_s: float, elapsed_s: float, total_s: float) -> dict[str, object]:
+    """The batch's real-time factor so far (wall-clock seconds per second of audio transcribed, as its end summary
+    counts it) and the time left at that pace for the audio still to come (``total_s``: the files' declared
+    seconds), as ``H:MM:SS``."""
+    if audio_s <= 0:
+        return {"rtf": 0.0, "eta": "-:--:--"}
+    rtf = elapsed_s / audio_s
+    left = round(max(0.0, total_s - audio_s) * rtf)
+    return {"rtf": rtf, "eta": f"{left // 3600}:{left // 60 % 60:02d}:{left % 60:02d}"}
 
 
 def _kinds(failures: dict[str, int]) -> str:

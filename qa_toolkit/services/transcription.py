@@ -30,7 +30,7 @@ from qa_toolkit.ingest.pii import redact_values
 from qa_toolkit.services import audit, embed_ahead
 from qa_toolkit.storage.database import Database
 from qa_toolkit.storage.models import Agent, Interaction, PIISpan, Recording, Turn, utcnow
-from qa_toolkit.transcribe.audio import AUDIO_EXTENSIONS, AudioError
+from qa_toolkit.transcribe.audio import AUDIO_EXTENSIONS, AudioError, declared_seconds
 from qa_toolkit.transcribe.backend import Backend, TranscriptionOptions
 from qa_toolkit.transcribe.metadata import MetadataError, RecordingMetadata, recording_metadata
 from qa_toolkit.transcribe.pipeline import Transcript, transcribe_file
@@ -452,8 +452,8 @@ def run_batch(database: Database, folder: str | Path, settings: TranscribeSettin
     """Transcribe every new recording under ``folder`` with ``settings.workers`` threads.
 
     Files already done or failed are reported ``skipped`` (``qa transcribe retry`` re-queues
-    failed ones). ``on_registered(n_files, 0)`` is called once the files are known, ``on_file``
-    after each file.
+    failed ones). ``on_registered(n_files, audio_s)`` is called once the files are known (``audio_s``: the seconds
+    their headers declare, a file that declares none counted 0), ``on_file`` after each file.
     """
     started = time.perf_counter()
     if embed_ahead.wanted():
@@ -464,7 +464,7 @@ def run_batch(database: Database, folder: str | Path, settings: TranscribeSettin
     report = BatchReport([FileOutcome(r.path, "skipped", r.id, r.interaction_id, r.reason, r.duration_s or 0.0)
                           for r in rows if r.status in ("done", "failed")])
     if on_registered:
-        on_registered(len(todo), 0.0)
+        on_registered(len(todo), sum(declared_seconds(r.path) or 0.0 for r in todo))
     if not todo:
         report.seconds = time.perf_counter() - started
         return report

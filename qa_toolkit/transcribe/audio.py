@@ -315,6 +315,23 @@ def mp4_shortfall(path: Path) -> str | None:
     return None
 
 
+def declared_seconds(path: str | Path) -> float | None:
+    """The duration ``path``'s header declares (nothing decoded), or None when it declares none or cannot be
+    opened (:func:`decode_windows` says why when the file's turn comes)."""
+    import av
+
+    path = Path(path)
+    try:
+        with av.open(str(path)) as container:
+            if not container.streams.audio:
+                return None
+            if container.format.name == "wav":
+                return wav_declared_seconds(path)
+            return _declared_seconds(container, container.streams.audio[0])
+    except (av.error.FFmpegError, UnicodeDecodeError, OSError):
+        return None
+
+
 def is_dual_mono(left: np.ndarray, right: np.ndarray) -> bool:
     """Whether two channels carry the same signal (a mono recording stored as stereo)."""
     if not left.any() or not right.any():
