@@ -3346,6 +3346,301 @@ def voices_d16(rng: random.Random, n: int) -> dict:
     return voices
 
 
+# --- d18 (issue 14, round 17): a dev batch by a new writer, numbers in other rhythms ------------------------------
+# Dev, tuned on. Written in round 17 before running the detector on it. Cards read with slips and restarts ("hang on,
+# I'll start over"), read back by the agent (whole, or one group heard wrong and put right), digits said as pairs and
+# hundreds mixed within one number ("forty-five, twelve, three hundred and six, ..."), an Amex in hundreds; SSNs said
+# as hundreds and pairs, with "dash", rattled off or over turns; phones with "area code", "plus one", pairs, a UK
+# mobile ("oh seven seven double oh ..."); e-mail addresses with "underscore", "hyphen", "dash" and domains with
+# country codes ("dot co dot uk", "dot com dot au", "dot de", "dot ie", "dot ca"). Label rules as d16: a slip's wrong
+# digits and a restart are inside the span of the number they were said in; "X, not Y" after the fact is one span of
+# the number's kind; the agent's read-back is labelled (said in clear); the country code is part of a phone number;
+# "ending in" four digits is no PII. Firms: Fenwick Broadband, Ostara Insurance, Millbrook Council, Tidewell Energy.
+
+FIRMS_D18 = ["Fenwick Broadband", "Ostara Insurance", "Millbrook Council", "Tidewell Energy"]
+AGENTS_D18 = ["Ruth", "Sanjay", "Moira", "Tomasz"]
+
+
+def say_d18(digits: str, habit: int, rng: random.Random) -> str:
+    """A group as this writer's callers say it: digits with "oh", pairs, hundreds ("four, five hundred and twelve"),
+    or "double"/"triple" with "zero"."""
+    habit %= 4
+    if habit == 1 and len(digits) % 2 == 0:
+        return " ".join(two_digits(digits[k:k + 2]) for k in range(0, len(digits), 2))
+    if habit == 2 and len(digits) in (3, 4) and digits[-3] != "0":
+        head = f"{WORDS[int(digits[0])]}, " if len(digits) == 4 else ""
+        return head + hundreds_d7(digits[-3:], rng)
+    if habit == 3:
+        return say_digits(digits, "double", rng).replace("oh", "zero")
+    return " ".join("oh" if c == "0" else WORDS[int(c)] for c in digits)
+
+
+def card_call_d18(i: int, rng: random.Random) -> list[dict]:
+    """A card read with restarts and slips, in mixed rhythms, read back by the agent; then its expiry and code."""
+    amex = i % 8 == 5
+    number = luhn_complete("37" if amex else rng.choice(["4", "5", "4", "6011"]), 15 if amex else 16, rng)
+    sizes = [4, 6, 5] if amex else [4, 4, 4, 4]
+    groups, pos = [], 0
+    for size in sizes:
+        groups.append(number[pos:pos + size])
+        pos += size
+    firm, agent = FIRMS_D18[i % 4], AGENTS_D18[(i + 1) % 4]
+    month, year = rng.randrange(1, 13), rng.randrange(27, 33)
+    code = "".join(str(rng.randrange(10)) for _ in range(4 if amex else 3))
+    mixed = lambda: ", ".join(say_d18(g, n + i, rng) for n, g in enumerate(groups))  # noqa: E731
+    plain = lambda gs: ", ".join(say_d18(g, 0, rng) for g in gs)  # noqa: E731
+    utts: list[dict] = [{"agent": f"Good morning, {firm}, you're speaking to {agent}."},
+                        {"customer": rng.choice(["Hi, I'd like to settle what I owe.", "Hello, I'm paying the renewal.",
+                                                 "Hiya, I got a letter saying I'm behind, I want to pay it now."])},
+                        {"agent": rng.choice(["Okay. Could you read me the card number?",
+                                              "Sure, I'll take the card details. The sixteen digits first.",
+                                              "Right. Card number when you're ready."])}]
+    habit = i % 8
+    if habit == 0:  # a restart part-way through
+        k = rng.randrange(1, 4)
+        utts += [{"customer": f"{span('card', plain(groups[:2]) + ', ' + say_d18(groups[2][:k], 0, rng) + ', hang on, I lost my place, I will start over. ' + mixed())}."}]
+    elif habit == 1:  # the agent reads the whole number back in pairs
+        utts += [{"customer": f"It's {span('card', mixed())}."},
+                 {"agent": f"Let me just repeat that. {span('card', ', '.join(say_d18(g, 1, rng) for g in groups))}."},
+                 {"customer": "Yes, spot on."}]
+    elif habit == 2:  # the agent reads a group back wrong, the customer puts it right
+        heard = groups[2][:2] + wrong_digit(groups[2][2], rng) + groups[2][3]
+        utts += [{"customer": f"Okay, {span('card', plain(groups))}."},
+                 {"agent": f"So {span('card', plain(groups[:2]) + ', ' + say_d18(heard, 0, rng) + ', ' + say_d18(groups[3], 0, rng))}?"},
+                 {"customer": f"No, the third bit is {span('card', say_d18(groups[2], 0, rng))}, not {span('card', say_d18(heard, 0, rng))}."},
+                 {"agent": "Sorry, got it now."}]
+    elif habit == 3:  # a slip inside a group, put right with "I mean"
+        bad = groups[1][:1] + wrong_digit(groups[1][1], rng)
+        utts += [{"customer": f"{span('card', say_d18(groups[0], 1, rng) + ', ' + say_d18(bad, 0, rng) + ', I mean, ' + say_d18(groups[1], 0, rng) + ', ' + say_d18(groups[2], 2, rng) + ', ' + say_d18(groups[3], 1, rng))}."}]
+    elif habit == 4:  # over three turns, the agent prompting between
+        utts += [{"customer": f"Right. {span('card', say_d18(groups[0], 2, rng))}.", "gap": 0.3},
+                 {"agent": "Uh huh.", "gap": 0.2},
+                 {"customer": f"{span('card', say_d18(groups[1], 1, rng) + ', ' + say_d18(groups[2], 3, rng))}.", "gap": 0.3},
+                 {"agent": "And the last four?", "gap": 0.2},
+                 {"customer": f"{span('card', say_d18(groups[3], 0, rng))}.", "gap": 0.3}]
+    elif habit == 5:  # an Amex in hundreds
+        said = f"{say_d18(groups[0], 0, rng)}, {hundreds_d7(groups[1][:3], rng)}, {hundreds_d7(groups[1][3:], rng)}, " \
+               f"{say_d18(groups[2][:2], 1, rng)}, {hundreds_d7(groups[2][2:], rng)}"
+        utts += [{"customer": f"It's an Amex, so it's fifteen. {span('card', said)}."}]
+    elif habit == 6:  # the customer asks to start again after the agent loses it
+        utts += [{"customer": f"{span('card', plain(groups[:2]))}...", "gap": 0.3},
+                 {"agent": "Sorry, the line dropped, can you go again from the start?", "gap": 0.2},
+                 {"customer": f"Sure. {span('card', mixed())}.", "gap": 0.3}]
+    else:  # the agent asks for one group again
+        utts += [{"customer": f"{span('card', mixed())}."},
+                 {"agent": "Sorry, was the third group " + f"{span('card', say_d18(groups[2], 0, rng))}?"},
+                 {"customer": f"Yep, {span('card', say_d18(groups[2], 1, rng))}."}]
+    utts.append({"agent": rng.choice(["And when does it expire?", "Expiry date on the front?", "Valid to?"])})
+    yy = two_digits(f"{year:02d}")
+    expiry = [f"{two_digits(f'{month:02d}')}, {yy}", f"{MONTHS[month - 1]} of twenty {yy}",
+              f"{small_number(month)} slash {yy}", f"the {['first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth', 'tenth', 'eleventh', 'twelfth'][month - 1]} month, twenty {yy}"][i % 4]
+    utts.append({"customer": f"{span('expiry', expiry)}."})
+    utts.append({"agent": rng.choice(["And the security code, please.", "Then the CVV.", "The code on the back?"])})
+    if i % 3 == 0 and not amex:
+        utts.append({"customer": f"{span('cvv', hundreds_d7(code, rng) if code[0] != '0' else say_d18(code, 0, rng))}."})
+    elif i % 3 == 1:
+        wrong = code[:-1] + wrong_digit(code[-1], rng)
+        utts.append({"customer": f"{span('cvv', say_d18(wrong, 0, rng) + ', sorry, ' + say_d18(code, 0, rng))}."})
+    else:
+        utts.append({"customer": f"{span('cvv', say_d18(code, 0, rng))}."})
+    utts += [{"agent": rng.choice([f"Thank you, that's been taken. The card ending {say_d18(groups[-1][-4:], 0, rng)} is charged.",
+                                   "Payment's gone through, you'll get an e-mail receipt.",
+                                   "All done. Your balance is now zero."])},
+             {"customer": "Great, thank you."}]
+    return utts
+
+
+def ssn_d18(digits: str, style: int, rng: random.Random) -> str:
+    """A social in other rhythms: hundreds and pairs, with "dash", rattled off, or pairs with a digit left over."""
+    a, b, c = digits[:3], digits[3:5], digits[5:]
+    return [f"{hundreds_d7(a, rng)}, {two_digits(b)}, {two_digits(c[:2])} {two_digits(c[2:])}",
+            f"{say_d18(a, 0, rng)} dash {say_d18(b, 0, rng)} dash {say_d18(c, 0, rng)}",
+            " ".join(WORDS[int(d)] for d in digits),
+            f"{two_digits(digits[:2])}, {two_digits(digits[2:4])}, {two_digits(digits[4:6])}, {two_digits(digits[6:8])}, {WORDS[int(digits[8])]}",
+            f"{say_d18(a, 3, rng)}, {say_d18(b, 3, rng)}, {say_d18(c, 3, rng)}",
+            f"{say_d18(a, 0, rng)}, {say_d18(b, 1, rng)}, {say_d18(c, 2, rng)}"][style % 6]
+
+
+def phone_d18(phone: str, style: int, rng: random.Random) -> str:
+    """A US number with "area code", "plus one", pairs or hundreds; or a UK mobile (07...)."""
+    if phone.startswith("07"):
+        return [f"oh seven {say_d18(phone[2:5], 3, rng)}, {say_d18(phone[5:8], 0, rng)}, {say_d18(phone[8:], 0, rng)}",
+                f"{say_d18(phone[:5], 3, rng)}, {say_d18(phone[5:], 1 if False else 0, rng)}"][style % 2]
+    a, b, c = phone[:3], phone[3:6], phone[6:]
+    return [f"area code {say_d18(a, 0, rng)}, then {say_d18(b, 0, rng)}, {say_d18(c, 1, rng)}",
+            f"plus one, {say_d18(a, 0, rng)}, {say_d18(b, 0, rng)}, {say_d18(c, 0, rng)}",
+            f"{say_d18(a, 0, rng)}, {say_d18(b, 2, rng)}, {say_d18(c, 1, rng)}",
+            f"{say_d18(a, 0, rng)} {say_d18(b, 0, rng)} {say_d18(c, 3, rng)}"][style % 4]
+
+
+def uk_mobile_d18(rng: random.Random) -> str:
+    return "07" + rng.choice(["700", "712", "845", "956"]) + f"{rng.randrange(10**6):06d}"
+
+
+def id_call_d18(i: int, rng: random.Random) -> list[dict]:
+    """An SSN and a phone number in other rhythms, one with a slip, one over turns the agent says back."""
+    ssn = f"{rng.randrange(100, 900):03d}{rng.randrange(10, 100):02d}{rng.randrange(1000, 10000):04d}"
+    phone = uk_mobile_d18(rng) if i % 3 == 2 else phone_d14(rng)
+    firm, agent = FIRMS_D18[(i + 1) % 4], AGENTS_D18[i % 4]
+    utts: list[dict] = [{"agent": f"{firm}, {agent} speaking."},
+                        {"customer": rng.choice(["Hi, I need to change my policy's contact number.",
+                                                 "Hello, I'm calling about a claim I made last month.",
+                                                 "Hi there, I want to check my account is set up right."])},
+                        {"agent": rng.choice(["I'll need to verify you first. Your social security number, please?",
+                                              "Can I take the last... actually, the full social, please.",
+                                              "Security first: what's your SSN?"])}]
+    if i % 6 == 4:  # over turns, the agent saying the first part back
+        utts += [{"customer": f"{span('ssn', say_d18(ssn[:3], 0, rng) + ', ' + say_d18(ssn[3:5], 0, rng))}.", "gap": 0.3},
+                 {"agent": f"{span('ssn', say_d18(ssn[:3], 0, rng) + ', ' + say_d18(ssn[3:5], 0, rng))}, yep.", "gap": 0.2},
+                 {"customer": f"{span('ssn', say_d18(ssn[5:], 1, rng))}.", "gap": 0.3}]
+    elif i % 6 == 1:  # a slip put right
+        bad = ssn[5:7] + wrong_digit(ssn[7], rng)
+        utts += [{"customer": f"{span('ssn', say_d18(ssn[:3], 0, rng) + ', ' + say_d18(ssn[3:5], 0, rng) + ', ' + say_d18(bad, 0, rng) + ', no hold on, ' + say_d18(ssn[5:], 0, rng))}."}]
+    else:
+        utts += [{"customer": f"{rng.choice(['Yeah, ', 'Sure, it is ', ''])}{span('ssn', ssn_d18(ssn, i, rng))}."}]
+    utts.append({"agent": rng.choice(["Thank you. And the new number?", "Lovely. What number should we have for you?",
+                                      "Great, you're through security. What's the phone number to update to?"])})
+    if i % 4 == 3:  # the agent reads it back
+        utts += [{"customer": f"{span('phone', phone_d18(phone, i, rng))}."},
+                 {"agent": f"Let me read that back: {span('phone', ', '.join(say_d18(p, 0, rng) for p in (phone[:3], phone[3:6], phone[6:])))}."},
+                 {"customer": "That's it."}]
+    elif i % 4 == 1:  # a slip put right
+        bad = phone[6:8] + wrong_digit(phone[8], rng)
+        utts += [{"customer": f"{span('phone', say_d18(phone[:3], 0, rng) + ', ' + say_d18(phone[3:6], 0, rng) + ', ' + say_d18(bad, 0, rng) + ', oops, ' + say_d18(phone[6:], 0, rng))}."}]
+    else:
+        utts += [{"customer": f"It's {span('phone', phone_d18(phone, i, rng))}."}]
+    utts += [{"agent": rng.choice(["That's changed. If you need us, our line is oh eight hundred, double four, five, six one two.",
+                                   "Done. Anything else I can help with?",
+                                   "Updated. You'll get a text to confirm."])},
+             {"customer": "No, that's all, thanks."}]
+    return utts
+
+
+DOMAINS_D18 = [("btconnect", "b t connect dot co dot uk"), ("bigpond", "bigpond dot com dot au"), ("webde", "web dot de"),
+               ("eircom", "eircom dot ie"), ("shaw", "shaw dot ca"), ("xtra", "xtra dot co dot nz")]
+
+
+def mail_call_d18(i: int, rng: random.Random) -> list[dict]:
+    """An e-mail address with underscore, hyphen or dash, a domain with a country code, read back or spelled."""
+    first = rng.choice(["eoin", "marta", "kofi", "sienna", "rafael", "hana"])
+    last = rng.choice(["walsh", "novak", "mensah", "doyle", "ortiz", "sato"])
+    domain = DOMAINS_D18[i % 6][1]
+    n = rng.randrange(10, 100)
+    firm, agent = FIRMS_D18[(i + 2) % 4], AGENTS_D18[(i + 3) % 4]
+    address = [f"{first} underscore {last} at {domain}", f"{first} hyphen {last} at {domain}",
+               f"{first[0]} dash {last} {small_number(n)} at {domain}", f"{last} underscore {first[0]} at {domain}",
+               f"{first} dot {last} hyphen {small_number(n)} at {domain}", f"{', '.join(first)}, dash, {last} at {domain}"][i % 6]
+    utts: list[dict] = [{"agent": f"{firm}, this is {agent}."},
+                        {"customer": rng.choice(["Hi, can you send me a copy of my policy?",
+                                                 "Hello, I never got the confirmation e-mail.",
+                                                 "Hi, I'd like my bills by e-mail please."])},
+                        {"agent": rng.choice(["Sure, what's your e-mail address?", "Which e-mail should I use?",
+                                              "Okay, and where should that go?"])}]
+    if i % 3 == 0:  # the agent reads it back
+        utts += [{"customer": f"It's {span('email', address)}."},
+                 {"agent": f"So that's {span('email', address)}?"},
+                 {"customer": "Yes, that's right."}]
+    elif i % 3 == 1:  # the domain said after a pause, over two turns
+        head = address.split(" at ")[0]
+        utts += [{"customer": f"{span('email', head)}...", "gap": 0.3},
+                 {"agent": "Mm-hm.", "gap": 0.2},
+                 {"customer": f"{span('email', 'at ' + domain)}.", "gap": 0.3}]
+    else:
+        utts += [{"customer": f"Um, {span('email', address)}, all lower case."}]
+    utts += [{"agent": "Done, it's on its way."}, {"customer": "Thanks very much."}]
+    return utts
+
+
+# --- d19 (issue 14, round 17): the same writer: personal data in passing, and numbers that are no PII -------------
+# Dev, tuned on. Personal data given in passing in this writer's rhythms (a card read from a banking app in pairs, a
+# phone number given with the firm's freephone number said by the agent in the same call, an e-mail with a country-code
+# domain volunteered); and ten calls of numbers that are no personal data: the firm's freephone and 0800 lines, an order
+# number in fours that fails Luhn, a claim reference shaped like a social, a sort code, a tracking number, prices,
+# dates and times, a web address with "dash" and a country code, a card's last four, a flight number.
+
+def real_call_d19(i: int, rng: random.Random) -> list[dict]:
+    """Personal data given in passing, next to the firm's own numbers."""
+    number = luhn_complete(rng.choice(["4", "5"]), 16, rng)
+    groups = [number[k:k + 4] for k in range(0, 16, 4)]
+    phone = phone_d14(rng)
+    firm, agent = FIRMS_D18[i % 4], AGENTS_D18[(i + 2) % 4]
+    shape = i % 5
+    utts: list[dict] = [{"agent": f"{firm}, {agent} speaking."}]
+    if shape == 0:
+        utts += [{"customer": "Hi, I'm paying from my banking app, I'll read the card from the screen."},
+                 {"agent": "Go ahead."},
+                 {"customer": f"{span('card', ', '.join(say_d18(g, 1, rng) for g in groups))}."},
+                 {"agent": "Thanks, and the expiry?"},
+                 {"customer": f"{span('expiry', two_digits(f'{rng.randrange(1, 13):02d}') + ' ' + two_digits(str(rng.randrange(27, 32))))}."}]
+    elif shape == 1:
+        utts += [{"customer": "Hi, I called yesterday, someone was meant to ring me back."},
+                 {"agent": "Sorry about that. For next time our direct line is oh eight hundred, seven one two, three "
+                           "four five six. What's your number so I can call you back?"},
+                 {"customer": f"{span('phone', phone_d18(phone, i, rng))}."}]
+    elif shape == 2:
+        utts += [{"customer": "Hi, I want the renewal papers, but send them to my work address."},
+                 {"agent": "Sure."},
+                 {"customer": f"It's {span('email', rng.choice(['p', 'j', 'k']) + ' dot shah at harlow dash group dot co dot uk')}."}]
+    elif shape == 3:
+        utts += [{"customer": "Hi, I'm ringing about the letter about my benefits."},
+                 {"agent": "Okay. Our freephone is one eight hundred, five five five, oh one nine nine, if you get cut "
+                           "off. Can you confirm your social?"},
+                 {"customer": f"{span('ssn', ssn_d18(f'{rng.randrange(100, 900):03d}{rng.randrange(10, 100):02d}{rng.randrange(1000, 10000):04d}', i, rng))}."}]
+    else:
+        utts += [{"customer": "Hi, can you text me the engineer's time?"},
+                 {"agent": "Sure, what's the mobile?"},
+                 {"customer": f"{span('phone', phone_d18(uk_mobile_d18(rng), i, rng))}. And the booking was for the twelfth."}]
+    utts += [{"agent": "Done, anything else?"}, {"customer": "No, that's all, ta."}]
+    return utts
+
+
+def fp_call_d19(i: int, rng: random.Random) -> list[dict]:
+    """Numbers and addresses that are no personal data, in this writer's rhythms."""
+    order = luhn_failing(16, rng)
+    og = [order[k:k + 4] for k in range(0, 16, 4)]
+    firm, agent = FIRMS_D18[i % 4], AGENTS_D18[(i + 1) % 4]
+    claim = f"{rng.randrange(100, 900):03d}{rng.randrange(10, 100):02d}{rng.randrange(1000, 10000):04d}"
+    calls = [
+        [{"customer": "Hi, what's the number for your complaints team?"},
+         {"agent": "It's oh eight hundred, three four five, six seven eight nine, or one eight hundred, two one two, "
+                   "four four, double oh from abroad."}],
+        [{"customer": "Hi, my order hasn't come."},
+         {"agent": "What's the order number?"},
+         {"customer": f"{', '.join(say_d18(g, n, rng) for n, g in enumerate(og))}."},
+         {"agent": "Thanks. It's due on the fourteenth, between eight and twelve."}],
+        [{"customer": "Hi, I'm chasing my claim."},
+         {"agent": "The claim reference, please."},
+         {"customer": f"{ssn_d18(claim, 1, rng)}."},
+         {"agent": "Found it. It was paid on the third, four hundred and twelve pounds fifty."}],
+        [{"customer": "Hi, which account do I pay the council tax into?"},
+         {"agent": "Sort code twenty, thirty-two, fifty-one, and the reference is your property number, on the bill."},
+         {"customer": "Okay, and how much is it this year?"},
+         {"agent": "Sixteen hundred and forty, over ten instalments of a hundred and sixty four."}],
+        [{"customer": "Hi, where do I find the forms?"},
+         {"agent": "On our site, w w w dot tidewell dash energy dot co dot uk, slash forms."},
+         {"customer": "And if the site's down?"},
+         {"agent": "Then ring oh three three three, two oh two, one nine nine nine."}],
+        [{"customer": f"Hi, I paid with my card ending {say_d18(og[3], 0, rng)} and it went out twice."},
+         {"agent": "I see two payments of forty nine ninety nine. I'll refund one, three to five working days."}],
+        [{"customer": "Hi, my parcel's stuck."},
+         {"agent": "What's the tracking number?"},
+         {"customer": f"It's J D, {say_d18(str(rng.randrange(10**5, 10**6)), 0, rng)}, {say_d18(str(rng.randrange(10**5, 10**6)), 1, rng)}."},
+         {"agent": "It's at the depot, out for delivery tomorrow."}],
+        [{"customer": "Hi, I need to move my appointment, it's at half nine on the twenty-third."},
+         {"agent": "I can do the twenty-sixth at two fifteen, or the thirtieth at ten."},
+         {"customer": "The twenty-sixth, please. I'm flight B A two eight seven back on the twenty-fifth."}],
+        [{"customer": "Hi, my meter reading's wrong on the bill."},
+         {"agent": "What does the meter say?"},
+         {"customer": f"{say_d18(str(rng.randrange(10**4, 10**5)), 2, rng)}, point {WORDS[rng.randrange(10)]}, "
+                      f"sorry, {say_d18(str(rng.randrange(10**4, 10**5)), 0, rng)}."},
+         {"agent": "Thanks, the new bill is ninety two pounds eighty."}],
+        [{"customer": "Hi, I'm trying to log in, what's the address of the portal?"},
+         {"agent": "It's my dash account dot ostara dot ie, and your customer number is on the letter."},
+         {"customer": "Right, I was typing ostara dot com dot au, that's the wrong one then."}],
+    ]
+    return [{"agent": f"{firm}, {agent} here."}] + calls[i % len(calls)] + [{"customer": "Okay, thanks, bye."}]
+
+
 # --- t7 (issue 14, round 7): a fresh test batch by another new writer -----------------------------------------
 # Test, never tuned on; written without reading the detector's code, its cue lists or t6's scripts, and measured first
 # with the detector as main had it at 0ba3be6. Other firms (Harbor Lane Insurance, Pinecrest Energy, Lumen Telecom,
@@ -3972,6 +4267,26 @@ def main() -> None:
                     "seed": base + len([c for c in out if c["file"].startswith(f"{batch}-")]),
                     "audio": {"mulaw": rng_b.random() < 0.7, "snr_db": rng_b.choice([8, 10, 12, 15]),
                               "crosstalk_db": rng_b.choice([-26, -22]),
+                              "channel_gain_db": {"right": rng_b.choice([0, -3, -6])}},
+                    "voices": voices_d16(rng_b, i),
+                    "utterances": maker(i, rng_b),
+                })
+    # d18 and d19 (round 17): dev batches by a new writer (see above); dev, tuned on. Own generators (2100, 2150) and
+    # fixed seeds (18000 and 19000 on), so the batches before them stay byte for byte as they were.
+    for batch, seed, base, makers in [("d18", 2100, 18000, [("card", card_call_d18, 8), ("id", id_call_d18, 6),
+                                                              ("mail", mail_call_d18, 6)]),
+                                      ("d19", 2150, 19000, [("real", real_call_d19, 10), ("fp", fp_call_d19, 10)])]:
+        rng_b = random.Random(seed)
+        for prefix, maker, count in makers:
+            for i in range(count):
+                name = f"{batch}-{prefix}-{i + 1:02d}"
+                out.append({
+                    "file": f"{name}.flac",
+                    "metadata": {"call_id": f"SP-{name}", "agent_id": f"a-{AGENTS_D18[i % 4].lower()}",
+                                 "queue": "payments", "split": "dev"},
+                    "seed": base + len([c for c in out if c["file"].startswith(f"{batch}-")]),
+                    "audio": {"mulaw": rng_b.random() < 0.6, "snr_db": rng_b.choice([10, 12, 15, 20]),
+                              "crosstalk_db": rng_b.choice([-28, -24]),
                               "channel_gain_db": {"right": rng_b.choice([0, -3, -6])}},
                     "voices": voices_d16(rng_b, i),
                     "utterances": maker(i, rng_b),
