@@ -151,6 +151,20 @@ def test_what_speech_recognition_garbles(text: str, expected: str) -> None:
     assert normalise(text).text == expected
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    # d16/d18: letters said one by one run into a domain's label, "dash" inside one, a country code after it
+    ("send it to jossbaxter 7 at b t internet dot com", "send it to jossbaxter7@btinternet.com"),
+    ("it's j dot shah at harlow dash group dot co dot uk", "it's j.shah@harlow-group.co.uk"),
+    # letters spelled with a pause after each, a tens word after a name
+    ("Um, h, a, n, a, dash, doyle at xtra dot co dot nz, all lower case.", "Um, hana-doyle@xtra.co.nz, all lower case."),
+    ("r dash mensah seventy at web dot de", "r-mensah70@web.de"),
+    # a tens word alone gives no address its structure: a time, then "at" a place
+    ("I got there at twenty past ten at the office dot com", "I got there at 20 past 10 at the office dot com"),
+])
+def test_addresses_said_with_country_codes_and_joiners(text: str, expected: str) -> None:
+    assert normalise(text).text == expected
+
+
 @pytest.mark.parametrize(("text", "digits", "covered"), [
     # a slip put right: the group said just before it is left out, the span still covers it
     ("five three six one five four, nine one, no, let me start again, nine eight nine nine three eight three seven "
@@ -166,6 +180,9 @@ def test_what_speech_recognition_garbles(text: str, expected: str) -> None:
     ("five five six one, ninety three, forty one, sorry, excuse me, seven six five oh, four four eight eight.",
      "5561 93 41 7650 4488", "five five six one, ninety three, forty one, sorry, excuse me, seven six five oh, four "
      "four eight eight"),  # d17: someone in the shop
+    # d16: a group first said in pairs, said again whole after "No" (the agent heard it wrong): counted once
+    ("four oh one two., twenty four, thirty eight., No, two four three eight., nine one eight nine.", "4012 2438 9189",
+     "four oh one two., twenty four, thirty eight., No, two four three eight., nine one eight nine"),
 ])
 def test_a_number_goes_on_over_a_pause_or_a_slip(text: str, digits: str, covered: str) -> None:
     norm = normalise(text)

@@ -18,11 +18,13 @@ def test_per_type_span_metrics_on_the_spoken_pii_calls(tmp_path: Path) -> None:
     in bench/results/spoken_pii_t6_frozen*.json; t7, 31 test calls by another new writer, in
     bench/results/spoken_pii_t7_before.json; d13, round 13's 12 dev calls for the re-decode of answers, in
     bench/results/spoken_pii_d10_d13_redecode_before.json: a code put right, "seven nine three, no, nine", is
-    missed; d12, round 12's dev batch by a new writer, d14/d15, round 14's, and d16/d17, round 16's, in the tests below.)"""
+    missed; d12, round 12's dev batch by a new writer, d14/d15, round 14's, d16/d17, round 16's, and d18/d19, round 17's,
+    in the tests below.)"""
     lines = CALLS.read_text(encoding="utf-8").splitlines()
-    assert len(lines) == 475
+    assert len(lines) == 515
     kept = tmp_path / "calls.jsonl"
-    unseen = tuple(f'"SP-{batch}-' for batch in ("t5", "t6", "t7", "d13", "d12", "d14", "d15", "d16", "d17"))
+    unseen = tuple(f'"SP-{batch}-' for batch in ("t5", "t6", "t7", "d13", "d12", "d14", "d15", "d16", "d17", "d18",
+                                                  "d19"))
     kept.write_text("\n".join(line for line in lines if not any(u in line for u in unseen)) + "\n", encoding="utf-8")
     (report,) = [r for r in evaluate(read_labelled(kept)) if r.label == "unredacted_pii"]
     by_type = report.metrics["by_type"]
@@ -67,8 +69,9 @@ def test_per_type_span_metrics_on_chats(tmp_path: Path) -> None:
 def test_the_round_fourteen_dev_batches_on_their_reference_text(tmp_path: Path) -> None:
     """d14 and d15 (40 calls by a new writer, numbers read over a bad line, calls shaped like real ones and calls of
     numbers that are no PII): every card, date, code and SSN found (a group said back by the agent, a number cut off
-    and said again, "the SSN on the account", "good till" included); missed: a phone asked for as "which number should
-    we have on file?" and a surname spelled after "can you spell the name part?"; a card's piece too many where "the
+    and said again, "the SSN on the account", "good till" included), and since round 17 a phone asked for as "which
+    number should we have on file?"; missed: a surname spelled after "can you spell the name part?"; a card's piece too
+    many where "the
     old one" after an old card runs into the new card's digits. No span in the calls of numbers that are no PII (a
     toll-free line, a case number read like a social, a promo code, a model number)."""
     kept = tmp_path / "calls.jsonl"
@@ -78,26 +81,45 @@ def test_the_round_fourteen_dev_batches_on_their_reference_text(tmp_path: Path) 
     by_type = report.metrics["by_type"]
     assert {kind: (m["precision"], m["recall"], m["spans_labelled"]) for kind, m in by_type.items()
             if m["spans_labelled"]} == {"card": (0.9333, 1.0, 30), "expiry": (1.0, 1.0, 14), "cvv": (1.0, 1.0, 12),
-                                        "ssn": (1.0, 1.0, 10), "phone": (1.0, 0.9286, 14), "email": (1.0, 0.8889, 9)}
+                                        "ssn": (1.0, 1.0, 10), "phone": (1.0, 1.0, 14), "email": (1.0, 0.8889, 9)}
     assert not any(d["id"].startswith("SP-d15-fp-") for d in report.disagreements)
 
 
 def test_the_round_sixteen_dev_batches_on_their_reference_text(tmp_path: Path) -> None:
     """d16 and d17 (40 calls by a new writer: hesitations and slips inside numbers, the agent saying groups back,
-    cards rattled off, asides in a shop; calls of numbers and addresses that are no PII): every SSN read group by group
-    with the agent saying each back (0.33 before round 16) and every code, date and phone found; cards 0.56 -> 0.70
-    (a card with "sorry, excuse me" inside it now found whole, as one span for the labels' two). Missed: a card read in
-    groups the agent says back with one heard wrong and put right ("No, 2438": the group said twice runs into 20
-    digits), "the last four are 9605, not 9615" after "and the expiry?" (read as an expiry date), "b t internet dot
-    com". No span in the calls of numbers that are no PII ("looking at gmail dot com", "logged in at outlook dot
-    com", an order number with a slip, the firm's own line)."""
+    cards rattled off, asides in a shop; calls of numbers and addresses that are no PII): every span found, none where
+    none is labelled (round 16: cards 0.70, e-mail 0.91, expiry precision 0.91). Round 17 found the three it missed: a
+    card group the agent says back with one digit heard wrong ("two four three nine?": a question of digits asks for no
+    other number) and the customer says again whole ("No, 2438": counted once, 16 digits, not 20), "the last four are
+    9605, not 9615" after "and the expiry?" (a group of the card just given, put right: the card's), "b t internet dot
+    com". No span in the calls of numbers that are no PII ("looking at gmail dot com", "logged in at outlook dot com",
+    an order number with a slip, the firm's own line). Where found and labelled spans differ in number only: a card
+    with "sorry, excuse me" inside it found whole for the labels' two, "9605, not 9615" found as two for one."""
     kept = tmp_path / "calls.jsonl"
     kept.write_text("\n".join(line for line in CALLS.read_text(encoding="utf-8").splitlines()
                               if '"SP-d16-' in line or '"SP-d17-' in line) + "\n", encoding="utf-8")
     (report,) = [r for r in evaluate(read_labelled(kept)) if r.label == "unredacted_pii"]
     by_type = report.metrics["by_type"]
     assert {kind: (m["precision"], m["recall"], m["spans_labelled"]) for kind, m in by_type.items()
-            if m["spans_labelled"]} == {"card": (1.0, 0.7037, 27), "expiry": (0.9091, 1.0, 10), "cvv": (1.0, 1.0, 12),
-                                        "ssn": (1.0, 1.0, 12), "phone": (1.0, 1.0, 16), "email": (1.0, 0.9091, 11)}
-    assert sorted(d["id"] for d in report.disagreements) == [
-        "SP-d16-card-02", "SP-d16-card-04", "SP-d16-mail-04", "SP-d17-real-01", "SP-d17-real-06"]
+            if m["spans_labelled"]} == {"card": (1.0, 1.0, 27), "expiry": (1.0, 1.0, 10), "cvv": (1.0, 1.0, 12),
+                                        "ssn": (1.0, 1.0, 12), "phone": (1.0, 1.0, 16), "email": (1.0, 1.0, 11)}
+    assert sorted(d["id"] for d in report.disagreements) == ["SP-d16-card-04", "SP-d17-real-01", "SP-d17-real-06"]
+
+
+def test_the_round_seventeen_dev_batches_on_their_reference_text(tmp_path: Path) -> None:
+    """d18 and d19 (40 calls by a new writer: cards with restarts, slips and read-backs, pairs and hundreds mixed, SSNs
+    and phones in other rhythms, UK mobiles, addresses with underscore, hyphen, dash and country-code domains; calls of
+    numbers that are no PII: freephone, "0333" and "1 800" lines, a claim reference shaped like a social, an order
+    number failing Luhn, web addresses). As they were (main 9013918): 0.94 / 0.94; now every span found and none
+    where none is labelled. Where found and labelled spans differ in number only: a restart found as one span with
+    the number said again, a group put right found as two pieces."""
+    kept = tmp_path / "calls.jsonl"
+    kept.write_text("\n".join(line for line in CALLS.read_text(encoding="utf-8").splitlines()
+                              if '"SP-d18-' in line or '"SP-d19-' in line) + "\n", encoding="utf-8")
+    (report,) = [r for r in evaluate(read_labelled(kept)) if r.label == "unredacted_pii"]
+    by_type = report.metrics["by_type"]
+    assert {kind: (m["precision"], m["recall"], m["spans_labelled"]) for kind, m in by_type.items()
+            if m["spans_labelled"]} == {"card": (1.0, 1.0, 19), "expiry": (1.0, 1.0, 10), "cvv": (1.0, 1.0, 8),
+                                        "ssn": (1.0, 1.0, 10), "phone": (1.0, 1.0, 11), "email": (1.0, 1.0, 12)}
+    assert sorted(d["id"] for d in report.disagreements) == ["SP-d18-card-01", "SP-d18-card-03"]
+    assert not any(d["id"].startswith("SP-d19-fp-") for d in report.disagreements)

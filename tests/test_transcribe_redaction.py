@@ -387,3 +387,35 @@ def test_an_ssn_read_group_by_group_with_the_agent_saying_each_back() -> None:
     assert [s.turn for s in find_call_pii(turns) if s.kind == "ssn"][-2:] == [3, 5]
     turns[2] = turn("agent", 4.6, "And your date of birth?")  # another question: the answer ends there
     assert not [s for s in find_call_pii(turns) if s.kind == "ssn" and s.turn > 2]
+
+
+def test_a_card_group_the_agent_hears_wrong_and_the_customer_says_again() -> None:
+    """d16: the agent says each group back and hears one wrong ("two four three nine?"); the customer's "No, 2438"
+    says the group again whole. The question of digits asks for no other number (the card's turns stay one answer),
+    the group said again counts once (16 digits, a card), and the group heard wrong is the card's too."""
+    turns = [turn("agent", 0.0, "Sure thing. What's the card you'd like to use?"),
+             turn("customer", 3.0, "four oh one two."),
+             turn("agent", 4.8, "four oh one two."),
+             turn("customer", 6.6, "twenty four, thirty eight."),
+             turn("agent", 8.4, "two four three nine?"),
+             turn("customer", 10.2, "No, two four three eight."),
+             turn("agent", 12.4, "two four three eight, got it."),
+             turn("customer", 14.4, "nine one eight nine."),
+             turn("customer", 16.4, "eight eight two one.")]
+    assert [(kind, index) for kind, index, _ in found(turns)] == [("card", n) for n in range(1, 9)]
+
+
+def test_a_card_group_put_right_after_the_next_question() -> None:
+    """d16: "The last four are 9605, not 9615." after "And the expiry?": a group of the card just given, put right, is
+    the card's, not an expiry date; a correction that repeats none of the card's groups stays no card."""
+    turns = [turn("agent", 0.0, "Long number on the card?"),
+             turn("customer", 2.5, "five one two two, three three four four, five five six six, nine six one five."),
+             turn("agent", 9.0, "Thanks, and the expiry?"),
+             turn("customer", 11.0, "Oh hang on, sorry, I misread. The last four are nine six oh five, not nine six one "
+                                    "five."),
+             turn("agent", 17.0, "No worries. Expiry?"),
+             turn("customer", 18.5, "oh four twenty nine.")]
+    assert found(turns)[1:] == [("card", 3, "nine six oh five"), ("card", 3, "nine six one five"),
+                                ("expiry", 5, "oh four twenty nine")]
+    turns[3] = turn("customer", 11.0, "Oh sorry, no, it's oh four twenty nine.")
+    assert [kind for kind, index, _ in found(turns) if index == 3] == ["expiry"]

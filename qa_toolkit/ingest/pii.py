@@ -287,6 +287,30 @@ def _cued_phones(text: str, claimed: Sequence[PIISpan]) -> Iterable[PIISpan]:
             yield PIISpan("phone", match.start(), match.end())
 
 
+# The kinds of number a firm gives out as its own line (free, shared cost, premium, "0333" non-geographic): nobody's
+# own phone, whoever says it.
+FIRM_LINE_TYPES = frozenset({phonenumbers.PhoneNumberType.TOLL_FREE, phonenumbers.PhoneNumberType.SHARED_COST,
+                             phonenumbers.PhoneNumberType.PREMIUM_RATE, phonenumbers.PhoneNumberType.UAN})
+
+
+def firm_line(number: phonenumbers.PhoneNumber) -> bool:
+    """True for a freephone, shared-cost, premium-rate or non-geographic number ("0800 ...", "0333 ...", "1 800
+    ..."): a firm's line."""
+    return phonenumbers.number_type(number) in FIRM_LINE_TYPES
+
+
+def firm_line_digits(digits: str) -> bool:
+    """True when ``digits`` (a number as said, no spaces) dial a firm's line in the US or a fallback region."""
+    for region in ("US", *FALLBACK_REGIONS):
+        try:
+            number = phonenumbers.parse(digits, region)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(number) and firm_line(number):
+            return True
+    return False
+
+
 def _phones(text: str, regions: Sequence[str] | None) -> Iterable[PIISpan]:
     if regions is None:
         from qa_toolkit.config import get_settings
@@ -300,7 +324,7 @@ def _phones(text: str, regions: Sequence[str] | None) -> Iterable[PIISpan]:
             before = text[max(0, match.start - 40):match.start]
             if _NOT_A_PHONE_CUE.search(before) and not _PHONE_CUE.search(before):
                 continue  # "my order number is ...": a number named as something else
-            if phonenumbers.number_type(match.number) == phonenumbers.PhoneNumberType.TOLL_FREE:
+            if firm_line(match.number):
                 continue  # "ring us free on 1 800 ...": a firm's line, nobody's own number
             yield PIISpan("phone", match.start, match.end)
     if "area code" in text.lower():
@@ -310,6 +334,8 @@ def _phones(text: str, regions: Sequence[str] | None) -> Iterable[PIISpan]:
     if (not any(r not in regions for r in FALLBACK_REGIONS) or _NATIONAL_START.search(text) is None
             or _FALLBACK_PHONE_CUE.search(text) is None):
         return  # the matcher is slow: only where a national number (trunk "0") and its cue can be
+    found: list[PIISpan] = []
+    firms: set[tuple[int, int]] = set()  # a firm's line in one region ("0333 ..." in GB) is one in all of them
     for region in FALLBACK_REGIONS:
         if region in regions:
             continue
@@ -317,8 +343,11 @@ def _phones(text: str, regions: Sequence[str] | None) -> Iterable[PIISpan]:
             before, after = text[:match.start].rstrip(" -."), text[match.end:].lstrip(" -.")
             if not match.raw_string.lstrip("(").startswith("0") or before[-1:].isdigit() or after[:1].isdigit():
                 continue  # only a national number (trunk "0"), never a part of a longer one
-            if _FALLBACK_PHONE_CUE.search(text, max(0, match.start - 40), match.start) is not None:
-                yield PIISpan("phone", match.start, match.end)
+            if firm_line(match.number):
+                firms.add((match.start, match.end))
+            elif _FALLBACK_PHONE_CUE.search(text, max(0, match.start - 40), match.start) is not None:
+                found.append(PIISpan("phone", match.start, match.end))
+    yield from (span for span in found if (span.start, span.end) not in firms)
 
 
 def _detect(text: str, kinds: Collection[str], regions: Sequence[str] | None, luhn_cards: bool = True,

@@ -38,9 +38,10 @@ SCALES = {"hundred", "thousand", "million"}
 REPEATS = {"double": 2, "triple": 3, "treble": 3}
 NUMBER_WORDS = set(UNITS) | TEENS_TENS | SCALES
 TLDS = {"com", "org", "net", "edu", "gov", "io", "co", "uk", "us", "de", "fr", "ca", "au", "info", "biz", "me",
-        "ie", "nl", "es", "it", "mail", "online"}
+        "ie", "nl", "es", "it", "mail", "online", "nz"}
 DOT_WORDS = {"dot", "period", "point"}
 JOIN_WORDS = {"underscore": "_", "dash": "-", "hyphen": "-", "minus": "-"}
+DOMAIN_JOIN_WORDS = {"dash", "hyphen"}  # what may join two words of a domain's label
 
 _TOKEN = re.compile(r"\S+")
 _CORE = re.compile(r"^([^\w@+]*)(.*?)([^\w]*)$", re.S)
@@ -64,6 +65,7 @@ _EMAIL_TOKEN = re.compile(r"^[a-z0-9][a-z0-9._%+-]*$", re.I)
 _SPELLED = re.compile(r"^(?:[a-z0-9]-)+[a-z0-9]$")  # Whisper's "S-O-F-I-A" for letters spelled out
 _STRUCTURED_TOKEN = re.compile(r"[\d._-]")  # "lh1982", "omar-kowalski83", "j.smith": an address's local part
 _NAME_WORD = re.compile(r"^[a-z]{2,}$")
+_SINGLE_LETTER = re.compile(r"^[a-z]$")
 # Mail providers: a plain word "at" one of these (and a top-level domain) is an address with no cue said
 # ("wendelldaley at yahoo dot com"), unless the word is one a sentence goes on with ("looking at gmail dot com").
 MAIL_PROVIDERS = {"gmail", "googlemail", "yahoo", "ymail", "hotmail", "outlook", "icloud", "aol", "live", "msn",
@@ -314,10 +316,16 @@ def _email_at(tokens: list[_Token], at: int) -> tuple[int, int, str] | None:
         elif "." in word and _EMAIL_TOKEN.match(word):
             domain.append(word)
             j += 1
+        elif word in DOMAIN_JOIN_WORDS and domain and not domain[-1].endswith((".", "-")) and j + 1 < len(tokens):
+            domain.append("-")  # "harlow dash group dot co dot uk"
+            j += 1
         elif word not in DOT_WORDS and re.fullmatch(r"[a-z0-9-]+", word):
-            if domain and not domain[-1].endswith(".") and not tokens[j - 1].word in DOT_WORDS:
-                break
-            domain.append(word)
+            if domain and not domain[-1].endswith((".", "-")) and not tokens[j - 1].word in DOT_WORDS:
+                if not _SINGLE_LETTER.match(tokens[j - 1].word) or tokens[j - 1].trail.strip():
+                    break
+                domain[-1] += word  # letters said one by one run into a label: "b t internet" is btinternet
+            else:
+                domain.append(word)
             j += 1
         elif word in DOT_WORDS and domain:
             domain.append(".")
@@ -343,7 +351,7 @@ def _email_at(tokens: list[_Token], at: int) -> tuple[int, int, str] | None:
     while i >= 0:
         tok = tokens[i]
         word = tok.word
-        if tok.trail.strip() and i != at - 1:
+        if tok.trail.strip() and i != at - 1 and not _spelled_pause(tok, local):
             break
         if word in DOT_WORDS or word in JOIN_WORDS:
             if not local or local[0] in "._-":
@@ -353,6 +361,11 @@ def _email_at(tokens: list[_Token], at: int) -> tuple[int, int, str] | None:
             i -= 1
             continue
         value = str(UNITS[word]) if word in UNITS else word
+        tens = word in TEENS_TENS  # "mensah seventy at", "ortiz forty-seven at": digits, no structure of their own
+        if tens:
+            value = str(_compound((word,)))
+            if value.endswith("0") and local and len(local[0]) == 1 and local[0] in "123456789":
+                value = value[0] + local.pop(0)
         if _SPELLED.match(value):
             value = value.replace("-", "")  # "o-k-a-f-o-r": letters spelled one by one
             structured = True
@@ -375,7 +388,7 @@ def _email_at(tokens: list[_Token], at: int) -> tuple[int, int, str] | None:
             if not ((len(value) == 1 and value.isalnum() and (letter_after or digit_after or spelled_run))
                     or (digit_after and not value.isdigit())):
                 break
-        structured = structured or len(value) == 1 or bool(_STRUCTURED_TOKEN.search(value))
+        structured = structured or not tens and (len(value) == 1 or bool(_STRUCTURED_TOKEN.search(value)))
         local.insert(0, value)
         i -= 1
     if not local or local[0] in "._-":
@@ -392,6 +405,16 @@ def _email_at(tokens: list[_Token], at: int) -> tuple[int, int, str] | None:
         local.insert(0, tokens[i].word)
         i -= 1
     return i + 1, j, "".join(local) + "@" + text
+
+
+def _spelled_pause(token: _Token, local: list[str]) -> bool:
+    """A pause inside an address's local part said letter by letter ("h, a, n, a, dash, doyle at"): after a single
+    letter or digit that goes on with another or a joiner, or after a joiner word itself."""
+    if token.trail.strip() not in {",", "."} or not local:
+        return False
+    if token.word in DOT_WORDS or token.word in JOIN_WORDS:
+        return True
+    return len(token.word) == 1 and token.word.isalnum() and (len(local[0]) == 1 or local[0] in "._-")
 
 
 def _after_filler(text: str, tokens: list[_Token], end: int, taken: set[int]) -> int | None:
@@ -421,6 +444,26 @@ def _drop_slip(parts: list[tuple[str, int, int]]) -> int | None:
     return start
 
 
+def _said_again(parts: list[tuple[str, int, int]], at: int, dropped: str) -> None:
+    """After a slip, a group said again whole that was first said in pieces ("twenty four, thirty eight. No, two four
+    three eight"): the slip left out only the last piece (``dropped``); the pieces before it (back to the pause
+    before them), which the group said again (``parts[at:]`` up to its next pause) begins with, go too, so the group
+    counts once."""
+    if at < 2 or at > len(parts) or parts[at - 1][0] != " ":
+        return
+    end = next((n for n in range(at, len(parts)) if parts[n][0] == " "), len(parts))
+    new = "".join(p[0] for p in parts[at:end])
+    since = at - 1
+    while since > 0 and parts[since - 1][0] != " ":
+        since -= 1
+    earlier = "".join(p[0] for p in parts[since:at - 1])
+    if earlier and len(new) > len(dropped) and earlier + dropped == new:
+        start = parts[since][1]
+        parts[since:at] = []
+        first_digits, _start, first_end = parts[since]
+        parts[since] = (first_digits, start, first_end)
+
+
 def normalise(text: str) -> Normalised:
     """Spoken numbers as digits and spoken e-mail addresses as addresses (see the module docstring)."""
     tokens = _tokens(text)
@@ -439,6 +482,7 @@ def normalise(text: str) -> Normalised:
             continue
         parts: list[tuple[str, int, int]] = []
         first, slip = k, None  # slip: where the digits left out after a slip start in the source
+        dropped, repair_at = "", 0  # the digits a slip left out and where the group said after it goes
         while True:
             end = k + 1
             while (end < len(tokens) and end not in taken and _is_number(tokens, end)
@@ -454,11 +498,16 @@ def normalise(text: str) -> Normalised:
                         parts.append((" ", run[a - 1].end if a else tokens[k - 1].end, start))
                     parts.append((digits, start, run[b - 1].end))
                     slip = None
+                if dropped:
+                    _said_again(parts, repair_at, dropped)
+                    dropped = ""
             following = _after_filler(text, tokens, end, taken) if parts else None
             if following is None:
                 break
             if _REPAIR_WORD.search(text, tokens[end - 1].end, tokens[following].start):
+                before = list(parts)
                 slip = _drop_slip(parts)
+                dropped, repair_at = "".join(p[0] for p in before[len(parts):] if p[0] != " "), len(parts)
             k = following
         if parts:
             replaced[first] = (end, parts)

@@ -73,11 +73,13 @@ ASKED: dict[str, tuple[str, ...]] = {
 # The cues that name a security code as such; the others ("the code", "the number on the back", "the little number")
 # ask for one only where a card is talked about (see :func:`names_code_plainly`)
 CODE_NAMES = ("security code", "cvv", "cvc", "cv2", "csc", "verification code", "verification value", "card code")
-# Cues that ask for an expiry date only in a question (a turn with "?": "And the year?" after "And the expiry month?");
+# Cues that ask only in a question (a turn with "?": "And the year?" after "And the expiry month?", "What number should
+# we have for you?");
 # "the end of the month" in a statement asks for nothing. A question about a birth asks for no expiry date, whatever
 # speech recognition made of it ("your date on birth?").
 ASKED_IN_QUESTION: dict[str, tuple[str, ...]] = {
     "expiry": ("the year", "what year", "which year", "the month", "what month", "which month"),
+    "phone": ("number should we", "number we should"),  # "What number should we have for you?"
 }
 _BIRTH = re.compile(r"(?i)\b(?:born|birth|dob)\b")
 # Words that, beside "card", ask for its number ("Okay, let's have the card then, the long one."), unless a part of it
@@ -87,7 +89,8 @@ CARD_PART_WORDS = frozenset({"ending", "ends", "last", "first"})
 CARD_NUMBER_WORDS = frozenset({"number", "digits", "long"})  # beside "car" (speech recognition's "card": "the car, the
 # long") they ask for the card too
 # Cue phrases matched only as written: what sounds like them is everyday talk ("the refund goes back to the card").
-EXACT_ONLY = frozenset({"back of the card", "three digit", "last three", "at the back", "the strip"})  # "the digits"
+EXACT_ONLY = frozenset({"back of the card", "three digit", "last three", "at the back", "the strip",  # "the digits"
+                        "number should we", "number we should"})
 FUZZY_RATIO = 85.0
 FUZZY_MIN_CHARS = 9
 # How many digits an answer's number needs to count as each kind (a lost digit or two allowed for).

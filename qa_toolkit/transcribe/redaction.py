@@ -19,8 +19,8 @@ import re
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from qa_toolkit.ingest.pii import (CARD_CUE_CHARS, KINDS, PIISpan, after_card, find_pii, normalised_offset,
-                                   other_number_named, placeholder)
+from qa_toolkit.ingest.pii import (CARD_CUE_CHARS, KINDS, PIISpan, after_card, find_pii, firm_line_digits,
+                                   normalised_offset, other_number_named, placeholder)
 from qa_toolkit.ingest.spoken import normalise
 from qa_toolkit.transcribe.answers import (AFTER_CARD, ANSWER_S, EXPIRY_SHAPE, MAX_DIGITS, MIN_DIGITS, answer_spans,
                                            asked_kinds, email_span, names_code_plainly, same_address)
@@ -29,7 +29,8 @@ from qa_toolkit.transcribe.turns import TurnText
 
 # what the asker says while waiting for the rest of an answer: no new question
 KEEP_OPEN = ("take your time", "no rush", "no problem", "no worries", "i'll wait", "whenever you're ready", "hold on",
-             "say that again", "repeat that", "the rest", "last group", "last part", "one more time", "sorry")
+             "say that again", "repeat that", "the rest", "last group", "last part", "one more time", "sorry",
+             "last four", "next four", "next group", "last bit", "next bit")
 # kinds the other speaker's words may name: a card only where asked for ("what's the long number on the card?"),
 # and an expiry date or security code after its own cue ("the expiration date?")
 CUED_KINDS = ("card", "cvv", "expiry", "ssn", "account", "phone", "email")
@@ -190,7 +191,15 @@ def _asks_for_another(text: str) -> bool:
         return False
     kinds = asked_kinds(text)
     return bool(set(kinds) - {"card"} or other_number_named(text)
-                or (not kinds and text.rstrip().endswith("?") and not _keeps_open(text)))
+                or (not kinds and text.rstrip().endswith("?") and not _keeps_open(text) and not _digits_asked(text)))
+
+
+def _digits_asked(text: str) -> bool:
+    """True for digits said back as a question ("2439?", "Was that 2439?"): a check of the number being given, no
+    question for another."""
+    norm = normalise(text).text
+    return (len(_DIGIT.findall(norm)) >= ECHO_MIN_DIGITS
+            and len([w for w in _WORD.findall(norm.lower()) if not _DIGIT.search(w)]) <= ECHO_EXTRA_WORDS)
 
 
 def _chains(turns: Sequence[TurnText], join_gap_s: float) -> list[list[tuple[int, TurnText]]]:
@@ -415,13 +424,39 @@ def _read_backs(turns: Sequence[TurnText], found: dict[int, list[tuple[str, int,
         given = {_digits_of(before.text[s:e]): kind for kind, s, e in found.get(index - 1, []) if kind in MIN_DIGITS}
         for group in _GROUP.finditer(norm.text):
             digits = len(_DIGIT.findall(group.group()))
+            if "phone" in kinds and firm_line_digits(_digits_of(group.group())):
+                continue  # "If you need us, our line is 0800 ...": the firm's own number, no read-back
             kind = next((k for k in kinds if MIN_DIGITS[k] <= digits <= MAX_DIGITS[k]), None)
             if kind is None and "card" in kinds and 3 <= digits <= 8 and _CORRECTION.search(turn.text):
                 kind = "card"
-            if kind is None and digits >= ECHO_MIN_DIGITS:  # a group said back as it was given ("6011, yep.")
-                kind = given.get("".join(_DIGIT.findall(group.group())))
+            if kind is None and digits >= ECHO_MIN_DIGITS:  # a group said back as it was given ("6011, yep."), or
+                said = "".join(_DIGIT.findall(group.group()))  # with one digit heard wrong ("2439?" after "24 38")
+                kind = next((k for g, k in given.items() if len(g) == len(said)
+                             and sum(a != b for a, b in zip(g, said)) <= 1), None)
             if kind is not None:
                 yield index, kind, *norm.source(group.start(), group.end())
+
+
+def _cards_put_right(turns: Sequence[TurnText], found: Mapping[int, Sequence[tuple[str, int, int]]]
+                     ) -> Iterator[tuple[int, str, int, int]]:
+    """A card's group put right later on ("Oh hang on, I misread. The last four are 9605, not 9615." after "And the
+    expiry?"): in a turn with a correction word within :data:`JOIN_GAP_S` of a card found before it, where one of its
+    digit groups (3 to 8 digits) is one of that card's groups or one digit apart from it, every such group is a piece
+    of the card: (turn, "card", start, end)."""
+    for index, turn in enumerate(turns):
+        if any(kind == "card" for kind, _s, _e in found.get(index, [])) or not _CORRECTION.search(turn.text):
+            continue
+        groups = {g for i, spans in found.items() if i < index and turn.start_s - turns[i].end_s <= JOIN_GAP_S
+                  for kind, s, e in spans if kind == "card"
+                  for g in re.findall(r"\d{3,8}", normalise(turns[i].text[s:e]).text)}
+        if not groups:
+            continue
+        norm = normalise(turn.text)
+        mine = [m for m in _GROUP.finditer(norm.text) if 3 <= len(_DIGIT.findall(m.group())) <= 8]
+        if any(len(g) == len(d) and sum(a != b for a, b in zip(g, d)) <= 1
+               for m in mine for d in ["".join(_DIGIT.findall(m.group()))] for g in groups):
+            for m in mine:
+                yield index, "card", *norm.source(m.start(), m.end())
 
 
 def _digits_of(text: str) -> str:
@@ -588,15 +623,16 @@ def find_call_pii(turns: Sequence[TurnText], *, kinds: Collection[str] = KINDS, 
             # digits that pass as a card or a phone number by chance: the answer to "The handset's IMEI?" ("35 21 3
             # 68, no, sorry, 65 67 16 28 93"), and for a card "the order number is 9602, 0644, ..." or two numbers
             question = _question_before(turns, joined, span.start)
-            if span.kind in ("card", "phone") and (
-                    other_number_named(question, by_name=True)
+            if span.kind in ("card", "phone", "ssn") and (
+                    other_number_named(question, by_name=True) and "ssn" not in asked_kinds(question)
                     or span.kind == "card" and bool(set(asked_kinds(question)) & {"ssn", "account", "phone"})
                     or span.kind == "card" and (_two_numbers(turns, joined, span.start, span.end) or other_number_named(
                         joined.text[max(0, span.start - CARD_CUE_CHARS):span.start], by_name=True))):
                 continue
             claim(joined, span.kind, span.start, span.end)
             cards = cards or span.kind == "card"
-    for index, span_kind, start, end in [*_read_backs(turns, found), *_emails_read_back(turns, found)]:
+    for index, span_kind, start, end in [*_read_backs(turns, found), *_emails_read_back(turns, found),
+                                         *_cards_put_right(turns, found)]:
         if span_kind in kinds:
             claim(_Joined([(index, turns[index])]), span_kind, start, end)
     if cards and ("cvv" in kinds or "expiry" in kinds):
