@@ -419,3 +419,18 @@ def test_a_card_group_put_right_after_the_next_question() -> None:
                                 ("expiry", 5, "oh four twenty nine")]
     turns[3] = turn("customer", 11.0, "Oh sorry, no, it's oh four twenty nine.")
     assert [kind for kind, index, _ in found(turns) if index == 3] == ["expiry"]
+
+
+def test_a_card_as_tiny_en_writes_it() -> None:
+    """d16 through tiny.en: "What's the card you'd like to use?" asks for the card, and in the answer a currency sign
+    before digits is the recogniser's ("twenty four, thirty eight" written "$24 .38"), no amount; the card read without
+    a pause ("4398873613929615") is put right later by its last four."""
+    turns = [turn("agent", 0.0, "Sure thing, what's the card you'd like to use?"),
+             turn("customer", 3.0, "4012 $24 .38 9189 $8 .21")]
+    assert found(turns) == [("card", 1, "4012 $24 .38 9189 $8 .21")]
+    turns = [turn("agent", 0.0, "Whenever you're ready, the card number."),
+             turn("customer", 3.0, "four three nine eight eight seven three six one three nine two nine six one five"),
+             turn("agent", 10.0, "Thanks in the expiry,"),
+             turn("customer", 12.0, "oh hang on. Sorry. The last four are nine six oh five not nine six one five")]
+    assert [(kind, text) for kind, index, text in found(turns) if index == 3] == [
+        ("card", "nine six oh five"), ("card", "nine six one five")]

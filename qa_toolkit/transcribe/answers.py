@@ -84,7 +84,7 @@ ASKED_IN_QUESTION: dict[str, tuple[str, ...]] = {
 _BIRTH = re.compile(r"(?i)\b(?:born|birth|dob)\b")
 # Words that, beside "card", ask for its number ("Okay, let's have the card then, the long one."), unless a part of it
 # is meant ("the card ending 4172", "the last four of the card")
-CARD_ASKED_WORDS = frozenset({"number", "digits", "long", "have", "read", "take", "ready", "using", "paying"})
+CARD_ASKED_WORDS = frozenset({"number", "digits", "long", "have", "read", "take", "ready", "using", "use", "paying"})
 CARD_PART_WORDS = frozenset({"ending", "ends", "last", "first"})
 CARD_NUMBER_WORDS = frozenset({"number", "digits", "long"})  # beside "car" (speech recognition's "card": "the car, the
 # long") they ask for the card too
@@ -137,6 +137,9 @@ _DIGITS = re.compile(r"(?<![a-z])\d+(?![a-z])", re.I)
 _GROUP_GAP = re.compile(r"[ ,.;-]{1,4}")
 _TOKEN = re.compile(r"[\w@.'-]+")
 _HYPHEN_BEFORE_DIGIT = re.compile(r"(?<!\w)[-.](?=\d)")  # "-719", and "1 .97" / "0 .3" for "one ninety seven" / "oh three"
+# in an answer to a question for a number, a currency sign is the recogniser's: tiny.en writes "twenty four, thirty
+# eight" as "$24 .38"
+_CURRENCY_BEFORE_DIGIT = re.compile(r"[$£€](?=\d)")
 # What marks an address in an answer: "@", "at" (or "at sign"), "dot" or "period", "underscore", or a top-level domain
 # as Whisper writes it after a word ("outlook .com", "co .uk", "proton.me")
 _EMAIL_SIGN = re.compile(rf"(?i)@|\bat\b|\b(?:dot|period|underscore)\b|\.(?:{'|'.join(sorted(TLDS))})\b")
@@ -281,7 +284,7 @@ def _numbers(text: str, kinds: Sequence[str]) -> list[PIISpan]:
     """The spans of ``text`` that answer the ``kinds`` asked for (numbers, an expiry, a code), no two over the
     same characters, as offsets into ``text``."""
     numeric = [k for k in kinds if k in MIN_DIGITS]
-    norm = normalise(text)
+    norm = normalise(_CURRENCY_BEFORE_DIGIT.sub(" ", text))  # same length: offsets stay
     found: list[PIISpan] = []
     taken: list[tuple[int, int]] = []
 

@@ -437,6 +437,14 @@ def _read_backs(turns: Sequence[TurnText], found: dict[int, list[tuple[str, int,
                 yield index, kind, *norm.source(group.start(), group.end())
 
 
+def _card_groups(text: str) -> list[str]:
+    """A card's digit groups as said (3 to 8 digits); a run said without a pause ("4398873613929615") in fours."""
+    groups = []
+    for run in re.findall(r"\d+", text):
+        groups += [run[k:k + 4] for k in range(0, len(run), 4)] if len(run) > 8 else [run]
+    return [g for g in groups if len(g) >= 3]
+
+
 def _cards_put_right(turns: Sequence[TurnText], found: Mapping[int, Sequence[tuple[str, int, int]]]
                      ) -> Iterator[tuple[int, str, int, int]]:
     """A card's group put right later on ("Oh hang on, I misread. The last four are 9605, not 9615." after "And the
@@ -448,7 +456,7 @@ def _cards_put_right(turns: Sequence[TurnText], found: Mapping[int, Sequence[tup
             continue
         groups = {g for i, spans in found.items() if i < index and turn.start_s - turns[i].end_s <= JOIN_GAP_S
                   for kind, s, e in spans if kind == "card"
-                  for g in re.findall(r"\d{3,8}", normalise(turns[i].text[s:e]).text)}
+                  for g in _card_groups(normalise(turns[i].text[s:e]).text)}
         if not groups:
             continue
         norm = normalise(turn.text)
