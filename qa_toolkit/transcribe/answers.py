@@ -74,9 +74,8 @@ ASKED: dict[str, tuple[str, ...]] = {
 # ask for one only where a card is talked about (see :func:`names_code_plainly`)
 CODE_NAMES = ("security code", "cvv", "cvc", "cv2", "csc", "verification code", "verification value", "card code")
 # Cues that ask only in a question (a turn with "?": "And the year?" after "And the expiry month?", "What number should
-# we have for you?");
-# "the end of the month" in a statement asks for nothing. A question about a birth asks for no expiry date, whatever
-# speech recognition made of it ("your date on birth?").
+# we have for you?"); "the end of the month" in a statement asks for nothing. A question about a birth asks for no
+# expiry date, whatever speech recognition made of it ("your date on birth?").
 ASKED_IN_QUESTION: dict[str, tuple[str, ...]] = {
     "expiry": ("the year", "what year", "which year", "the month", "what month", "which month"),
     "phone": ("number should we", "number we should"),  # "What number should we have for you?"
