@@ -434,3 +434,13 @@ def test_a_card_as_tiny_en_writes_it() -> None:
              turn("customer", 12.0, "oh hang on. Sorry. The last four are nine six oh five not nine six one five")]
     assert [(kind, text) for kind, index, text in found(turns) if index == 3] == [
         ("card", "nine six oh five"), ("card", "nine six one five")]
+
+
+def test_half_a_card_waits_for_the_rest() -> None:
+    """d16 through tiny.en: eight digits are half a card, so the agent's few words that ask nothing ("Pick your time."
+    for "Take your time.") keep the answer open for the other half."""
+    turns = [turn("agent", 0.0, "Okay, let's do it over the phone then. Long number on the card."),
+             turn("customer", 4.0, "6 -0 -1 -1 -0 -1 -0 -0, I'm sorry, my glasses"),
+             turn("agent", 9.0, "Pick your time."),
+             turn("customer", 10.5, "175 -6 -9 -5 -1 -8")]
+    assert [(kind, index) for kind, index, _ in found(turns)] == [("card", 1), ("card", 3)]

@@ -22,8 +22,8 @@ from dataclasses import dataclass, replace
 from qa_toolkit.ingest.pii import (CARD_CUE_CHARS, KINDS, PIISpan, after_card, find_pii, firm_line_digits,
                                    normalised_offset, other_number_named, placeholder)
 from qa_toolkit.ingest.spoken import normalise
-from qa_toolkit.transcribe.answers import (AFTER_CARD, ANSWER_S, EXPIRY_SHAPE, MAX_DIGITS, MIN_DIGITS, answer_spans,
-                                           asked_kinds, email_span, names_code_plainly, same_address)
+from qa_toolkit.transcribe.answers import (AFTER_CARD, ANSWER_S, EXPIRY_SHAPE, MAX_DIGITS, MIN_DIGITS, WHOLE_DIGITS,
+                                           answer_spans, asked_kinds, email_span, names_code_plainly, same_address)
 from qa_toolkit.transcribe.backend import Word
 from qa_toolkit.transcribe.turns import TurnText
 
@@ -291,7 +291,7 @@ def _waits(text: str, answer: Sequence[tuple[int, TurnText]], wanted: Sequence[s
     sure." / "45 575"): speech recognition's words for "okay, go on"."""
     if len(wanted) != 1 or wanted[0] not in MIN_DIGITS:
         return False  # one number asked for, none of a card's details ("What date is on the front?")
-    need = MIN_DIGITS[wanted[0]]
+    need = WHOLE_DIGITS[wanted[0]]  # a whole number's digits: half a card ("6 -0 -1 -1 -0 -1 -0 -0") waits for more
     words = _WORD.findall(text.lower())
     if (not answer or not 0 < len(words) <= WAIT_MAX_WORDS or words[0] in _QUESTION_WORDS
             or _DIGIT.search(normalise(text).text)):
