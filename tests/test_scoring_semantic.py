@@ -572,3 +572,25 @@ def test_an_apology_that_opens_blame_is_no_acknowledgement(reply: str, status: s
     assert "customer upset in turn 0" in result.message
     if status == "pass":
         assert result.evidence[1].turn == 1
+
+
+def test_training_takes_a_rude_cued_sentence_as_a_rude_chats_instance() -> None:
+    """tools/train_classifier.py: in a chat labelled rude, the sentences a rule matches are its rude ones; else the
+    likeliest sentence with a rude tone cue, not a greeting the fit happens to rate higher (seventh prohibited session:
+    the agents of dev ld-1161..1210 greet by name before a polite-looking put-down); with no cue, the likeliest."""
+    import sys
+
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+    from train_classifier import instances
+
+    def greeting_first(said: list[str]) -> list[float]:
+        return [1.0 if "here." in s else 0.0 for s in said]
+
+    chat = [("Hi, Nadia here.", False), ("With all due respect, the parking rules are written for adults.", False),
+            ("The permit starts on Monday.", False)]
+    assert instances(chat, greeting_first) == ["With all due respect, the parking rules are written for adults."]
+    assert instances([*chat, ("Not my problem.", True)], greeting_first) == ["Not my problem."]
+    plain = [("Hi, Nadia here.", False), ("The permit starts on Monday.", False)]
+    assert instances(plain, greeting_first) == ["Hi, Nadia here."]

@@ -39,6 +39,21 @@ from qa_toolkit.scoring import tone
     ("Dunno.", "indifference"),
     ("No idea, mate.", "indifference"),
     ("Jeez, the fare's printed on the ticket.", "swearing"),
+    # the seventh session's kinds (dev ld-1161..1210: rudeness in formal, polite or corporate words), in topics no dev
+    # chat has
+    ("Kindly read the renewal letter in full this time.", "exasperation"),
+    ("Happy to go over the parking rules a fourth time.", "exasperation"),
+    ("To put it in the simplest possible terms, the pool shuts at ten.", "belittle"),
+    ("With all due respect, the allotment rules are written for adults.", "belittle"),
+    ("Bless you for trying to fill in the permit form yourself.", "belittle"),
+    ("Maybe ask your grandson to help with the library app.", "belittle"),
+    ("Most of our members manage the locker app without any help.", "belittle"),
+    ("The late fee follows from a failure to update the standing order.", "blame"),
+    ("Irrelevant.", "indifference"),
+    ("You may wish to find another supplier that can deliver on Sundays.", "indifference"),
+    ("Congratulations, you have reserved the same tennis court twice.", "sarcasm"),
+    ("It would be a pity if the neighbours saw our van outside every morning.", "threat"),
+    ("It's only money, the season ticket will come back next year.", "minimise"),
 ])
 def test_a_cue_reads_its_tone_in_a_topic_it_was_not_written_for(sentence: str, cue: str) -> None:
     assert cue in tone.fired(sentence), tone.fired(sentence)
@@ -64,6 +79,14 @@ def test_a_cue_reads_its_tone_in_a_topic_it_was_not_written_for(sentence: str, c
     ("My nan had the same boiler, they're reliable.", ()),  # an aside, no comparison
     ("The toddler seat is included with the car.", ()),
     ("Christmas opening hours are on the website.", ()),
+    # the fault taken by the speaker or the company (seventh session), reassurance, plain uses of the new cues' words
+    ("That one's on us, sorry, the parking permit went to the old address.", ("polite", "owned")),
+    ("The locker jammed, not something you did.", ("owned",)),
+    ("I'm not here to judge anyone's spending.", ("negated",)),
+    ("Congratulations on the new allotment!", ()),
+    ("Most customers find paying by direct debit easiest.", ()),
+    ("Even a child's season ticket needs a photo.", ()),
+    ("The adults' swimming lesson starts at seven.", ()),
 ])
 def test_polite_quoted_and_plain_sentences_fire_no_rude_cue(sentence: str, found: tuple[str, ...]) -> None:
     assert tuple(c for c in tone.fired(sentence) if c != "addressed") == found and not tone.rude(sentence)
@@ -106,6 +129,7 @@ def test_cues_found_regex_by_regex_are_those_the_whole_patterns_find() -> None:
         "The meter reading has five digits.", "That's on you.", "That's not on you.", "whatever", "k",
         "If a form is too hard, most people can manage it: s-l-o-w-l-y.", "We know where you work.",
         "Thank you so much, happy to help, no worries!", "Your fault, your problem, not my concern.",
+        "My fault, not yours.", "With all due respect, even a child can read it a third time, more slowly.",
     ]
     rng = random.Random(15)
     sentences = list(base)

@@ -9,8 +9,9 @@ conversation labels, as ``tools/mine_exemplars.py`` does, but with every sentenc
 
 - seed: the rubric block's sentences (``professional_language`` exemplars: positive and negative);
 - each round fits the regression, then takes from each conversation labelled "yes" the agent sentences the check's
-  phrases and patterns match (or, where none does, the sentence the fit rates highest) as positives, and from each
-  conversation labelled "no" *every* agent sentence the check reads as a negative (a rubric block's negatives are
+  phrases and patterns match (or, where none does, the sentence the fit rates highest among those with a rude tone
+  cue, or among all where none has one: a rude agent's greeting is no instance of rudeness) as positives, and from
+  each conversation labelled "no" *every* agent sentence the check reads as a negative (a rubric block's negatives are
   hand-picked look-alikes, and ordinary sentences unlike any of them scored high on a writer left out: "You're 42.10
   in credit" 0.82, "Look after yourself." 0.83);
 - the positives weigh ``--positive-share`` of the total, the negatives the rest; L2 penalty ``--regularization``.
@@ -26,6 +27,7 @@ import argparse
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -73,17 +75,25 @@ def train(seed_positive: list[str], seed_negative: list[str], bags: list[tuple[l
             if not label:
                 rejected += [s for s, _ in sentences]
                 continue
-            matched = [s for s, rule in sentences if rule]
-            if matched:
-                chosen += matched
-            else:
-                scores = vectors[[row[s] for s, _ in sentences]] @ weights
-                chosen.append(sentences[int(np.argmax(scores))][0])
+            chosen += instances(sentences, lambda some: vectors[[row[s] for s in some]] @ weights)
         positive = list(dict.fromkeys([*seed_positive, *chosen]))
         taken = set(positive)
         negative = [s for s in dict.fromkeys([*seed_negative, *rejected]) if s not in taken]
         weights, bias = fit(positive, negative)
     return weights, bias, len(positive), len(negative)
+
+
+def instances(sentences: list[Sentence], score: Callable[[list[str]], Any]) -> list[str]:
+    """The sentences of a conversation labelled "yes" taken as rude: those the check's phrases or patterns match, else
+    the one ``score`` rates highest among those with a rude tone cue (among all where none has one)."""
+    import numpy as np
+
+    from qa_toolkit.scoring import tone
+
+    if matched := [s for s, rule in sentences if rule]:
+        return matched
+    candidates = [s for s, _ in sentences if tone.rude(s)] or [s for s, _ in sentences]
+    return [candidates[int(np.argmax(score(candidates)))]]
 
 
 def classifier_file(weights: Any, bias: float, cues: tuple[str, ...] = ()) -> dict[str, Any]:

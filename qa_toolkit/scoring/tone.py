@@ -37,6 +37,11 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\b(?:your|ur)\s+(?:own\s+)?(?:fault|mistake|lookout|responsibility|job\s+to)\b",
         r"\b(?:people|customers|folks|anyone|most\s+people)\s+who\s+(?:actually\s+|bother\s+to\s+)?(?:read|check|"
         r"listen|pay\s+attention|open|look)\w*\b",
+        # blame in the words of a policy: "a failure to consult them", "overlooked on your side", "the choices
+        # customers make at 2am"
+        r"\bfailure\s+to\s+(?:consult|read|check|follow|update|notice|keep|look)\b",
+        r"\b(?:overlooked|missed|forgotten|skipped|wrong)\s+(?:\w+\s+){0,2}on\s+your\s+(?:side|end|part)\b",
+        r"\bchoices\s+(?:customers|people|you)\s+make\b",
     ),
     # advice on what the customer should have done or do before writing in: "worth keeping somewhere you will find
     # it", "we trust this will be borne in mind", "consult the FAQ before contacting us", "the clue's in the name"
@@ -66,6 +71,7 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\b(?:no|not\s+a)\s+big\s+deal\b", r"\bmak(?:e|ing)\s+(?:a\s+)?(?:fuss|drama|scene|mountain)\b",
         r"\bfirst[-\s]world\s+problem\b", r"\bnot\s+a\s+(?:child|baby|person)\b", r"\b(?:moving|let's\s+move)\s+on\b",
         r"\bget\s+over\s+it\b", r"\bnot\s+exactly\s+(?:an?\s+)?(?:emergency|urgent|crisis|tragedy)\b",
+        r"\bonly\s+money\b",
         # the loss or the grievance waved off by what it is not: "it's not like it was new", "it's not like I'm
         # picking on you"
         r"\bit(?:'s|\s+is)\s+not\s+like\s+(?!that\b|this\b)",
@@ -75,7 +81,7 @@ CUES: dict[str, tuple[str, ...]] = {
         r"^\W*(?:oh|wow|well),?\s+(?:great|wonderful|brilliant|lovely|fantastic|perfect|amazing|marvell?ous|"
         r"fabulous|congrat\w*|bravo|impressive|nice|super)\b",
         r"\b(?:impressive|bold\s+(?:move|strategy|choice)|genius|what\s+a\s+surprise|shock(?:er|ing)?,?\s+i\s+know)\W*$",
-        r"^\W*impressive\b",
+        r"^\W*impressive\b", r"^\W*congratulations,?\s+you\b",
         r"^\W*sure,?\s+(?:let\s+me\s+|i'll\s+)just\b", r"\blet\s+me\s+just\s+(?:pop|go|run|nip)\b",
         r"\banother\s+one\s+who\b", r"[\U0001F643\U0001F644\U0001F612\U0001F602\U0001F923\U0001F926]",
         r"\b(?:lol|lmao|rofl|smh)\b", r"\bgood\s+luck\s+with\s+that\b", r"\bgood\s+luck\s+with\s+the\b",
@@ -90,7 +96,9 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\bas\s+i\s+(?:said|told\s+you|keep\s+saying)\b", r"\b(?:i've|i\s+have)\s+(?:already\s+)?(?:said|told\s+you)\b",
         r"\b(?:not|no)\s+\w+(?:-\w+)?,\s+not\s+['\w]", r"\bare\s+we\s+done\b",
         r"\*\s*(?:sigh|sighs|eye[-\s]?roll|facepalm|groan)s?\s*\*", r"^\W*(?:sigh|meh)\b",
-        r"\b(?:a|another)\s+second\s+time\b", r"\bwe\s+(?:look|get\s+to\s+it|reply)\s+when\s+we\b",
+        r"\b(?:a|another)\s+(?:second|third|fourth|fifth)\s+time\b",
+        r"\bwe\s+(?:look|get\s+to\s+it|reply)\s+when\s+we\b",
+        r"\b(?:in\s+full|properly|carefully)\s+this\s+time\b",
     ),
     # "isn't something I lose sleep over", "couldn't give a toss", "your problem to chase"
     "indifference": (
@@ -100,7 +108,11 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\bnot\s+(?:my|our)\s+(?:concern|issue|headache|business)\b", r"^\W*whatever\b",
         r"\b(?:actual|real|other)\s+customers\s+waiting\b", r"\bcan'?t\s+be\s+(?:arsed|bothered|asked)\b",
         r"\brules\s+are\s+rules\b", r"\bit\s+is\s+what\s+it\s+is\b", r"\btake\s+it\s+up\s+with\b",
-        r"^\W*(?:no|nope|nah|k)\W*$", r"^\W*(?:dunno|no\s+idea|not\s+a\s+clue|no\s+clue|who\s+knows)(?:,?\s+(?:mate|pal))?\W*$",
+        r"^\W*(?:no|nope|nah|k|irrelevant|asked\s+and\s+answered|not\s+relevant)\W*$",
+        r"\bknock\s+yourself\s+out\b", r"\bmore\s+to\s+your\s+(?:taste|liking)\b",
+        r"\b(?:consider|try|find)\s+(?:a|another)\s+(?:\w+\s+)?(?:provider|company|supplier|firm)\s+"
+        r"(?:whose|that|who)\b",
+        r"^\W*(?:dunno|no\s+idea|not\s+a\s+clue|no\s+clue|who\s+knows)(?:,?\s+(?:mate|pal))?\W*$",
     ),
     # "keep pushing like this and ...", "carry on with that tone and I can ...", "we know where you work"
     "threat": (
@@ -109,6 +121,8 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\bbottom\s+of\s+the\s+(?:pile|list|queue|heap)\b", r"\bflag\s+(?:you|your|the)\s+(?:\w+\s+){0,2}for\b",
         r"\bwe\s+know\s+(?:where|when|who)\b", r"\b(?:think|have\s+a\s+think)\s+about\s+how\s+you'd\s+like\b",
         r"\b(?:ban|blacklist|report)\s+you\b",
+        r"\bneighbours?\b[^.!?]{0,40}?\b(?:see|sees|saw|seeing|notic\w+|watch\w*)\b",
+        r"\bdon't\s+make\s+me\b",
         r"\b(?:nice|polite|pleasant)\s+(?:people|customers)\b[^.!?]{0,30}?\bfirst\b",
     ),
     # "tenants like you", "not for everyone", "not going to hold your hand", "grown-ups read"
@@ -120,6 +134,21 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\b(?:clearly|obviously)\s+(?:a\s+bit\s+)?(?:new|hard|difficult|confusing|too\s+much)\s+(?:to|for)\s+you\b",
         r"\b(?:go|take\s+(?:it|this)|do\s+this)\s+(?:very,?\s+)+slowly\b", r"\b(?:[a-z]-){3,}[a-z]\b",
         r"\bthen\s+complain\b",
+        # talking down in formal or polite words: "perhaps a little more slowly", "in the simplest possible terms",
+        # "a lot for you to take in", "with all due respect", "Bless you for trying", "written for adults", "even
+        # child can do", "ask your son to help you", "better than you do", "we can't all be technically minded", the
+        # majority of customers manage
+        r"\bmore\s+slowly\b", r"\b(?:simplest|plainest)\s+(?:possible\s+)?(?:terms|words)\b",
+        r"\bspell\s+it\s+out\b", r"\ba\s+lot\s+for\s+you\s+to\s+(?:take\s+in|process|follow|understand)\b",
+        r"\bwith\s+(?:all\s+)?due\s+respect\b", r"^\W*(?:then\s+|but\s+|and\s+)?(?:respectfully|with\s+respect),",
+        r"\bbless\s+(?:you|your\s+heart)\s+for\b", r"\b(?:written|designed|made)\s+for\s+adults\b",
+        r"\beven\s+(?:a\s+)?(?:child|kid|baby)\s+(?:can|could|would|knows?|manages?|understands?|gets?)\b",
+        r"\bask\s+(?:your|a)\s+(?:son|daughter|grandson|granddaughter|kids?|children|grandchildren|relative)\s+"
+        r"to\s+help\b",
+        r"\bbetter\s+than\s+you\s+do\b", r"\bcan't\s+all\s+be\b",
+        r"\bbetween\s+the\s+keyboard\s+and\s+the\s+chair\b", r"\buser\s+error\b",
+        r"\b(?:majority|most|all)\s+of\s+(?:our\s+)?(?:customers|users|members|clients)\s+(?:manage|cope)\b",
+        r"\blike\s+everyone\s+else\b", r"\bsome\s+(?:customers|people|users)\s+find\s+it\s+helps?\b",
         # measured against a small child, an old relative or any grown adult: "toddlers manage it", "my nan manages
         # it", "plenty of time for a grown adult"
         r"\b(?:toddlers?|my\s+(?:nan|nana|nanna|gran|granny|grandma|grandad|grandpa))\s+(?:\w+\s+)?(?:manages?|can|"
@@ -153,9 +182,17 @@ CUES: dict[str, tuple[str, ...]] = {
                 # someone else's rude words disowned or supposed: "that should never have been said", "if anyone tells
                 # you to wait and see, they'd be wrong", "some people would say ..., but"
                 r"\bshould(?:\s+never|n't)\s+have\s+(?:been\s+)?(?:said|told|written|called)\b",
-                r"\b(?:was|were|would\s+be|'d\s+be)\s+wrong\b", r"\bif\s+(?:anyone|anybody|someone)\s+(?:ever\s+)?"
+                r"\b(?:was|were|would\s+be|'d\s+be)\s+wrong\b",
+                r"\bnot\s+here\s+to\s+(?:pressure|judge|lecture|blame|rush|push|hassle|chase)\b",
+                r"\bif\s+(?:anyone|anybody|someone)\s+(?:ever\s+)?"
                 r"(?:tells?|told|says?|said)\b", r"\b(?:some|other)\s+(?:people|agents|firms)\s+(?:would|might)\s+"
                 r"(?:say|tell)\b", r"\b(?:not|isn't|wasn't)\s+on\s+you\b", r"\bnobody\s+could\s+have\s+known\b"),
+    # the fault taken by the speaker or the company, not put on the customer: "That's our mistake, not yours",
+    # "that one's on me", "my fault entirely", "nothing you did"
+    "owned": (r"\b(?:my|our)\s+(?:own\s+)?(?:fault|mistake|error|slip|doing)\b",
+              r"\b(?:that|that\s+one|it|this)(?:'s|\s+is|\s+was)\s+on\s+(?:me|us)\b",
+              r"\bnot\s+(?:yours|your\s+(?:fault|doing|mistake)|(?:something|anything)\s+you\s+did)\b",
+              r"\bnothing\s+you\s+did\b"),
     # the company's practice, not the customer's doing: "We aim to reply within a day", "Our team takes every report
     # seriously", "Nothing more for you to do"
     "practice": (r"^\W*(?:we|our\s+(?:team|company))\s+(?:always\s+|genuinely\s+|do\s+)?(?:strive|aim|"
@@ -164,7 +201,7 @@ CUES: dict[str, tuple[str, ...]] = {
                  r"^\W*nothing\s+to\s+pay\b"),
 }
 NAMES: tuple[str, ...] = tuple(CUES)
-SOFTENING = ("addressed", "polite", "quote", "negated", "practice")  # cues that are no rudeness in themselves
+SOFTENING = ("addressed", "polite", "quote", "negated", "owned", "practice")  # cues that are no rudeness in themselves
 # each cue's regexes one by one, with the words a text must hold for each to match (literals.needs, case-sensitive as
 # the regexes are): a cue fires where one of its regexes is found, so only the regexes whose needs a sentence holds run
 _PARTS = tuple((name, literals.needs(r, 0), re.compile(r)) for name, regexes in CUES.items() for r in regexes)
