@@ -594,3 +594,23 @@ def test_training_takes_a_rude_cued_sentence_as_a_rude_chats_instance() -> None:
     assert instances([*chat, ("Not my problem.", True)], greeting_first) == ["Not my problem."]
     plain = [("Hi, Nadia here.", False), ("The permit starts on Monday.", False)]
     assert instances(plain, greeting_first) == ["Hi, Nadia here."]
+
+
+def test_classifier_softeners_hold_back_an_owned_fault_but_not_a_rude_cue(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """``classifier_softeners``: a sentence the classifier alone rates rude, where the fault is owned (or quoted, or
+    negated) and no rude cue fires, is held back (seventh prohibited session: "That's our fault, not something you
+    did." was a false alarm); with a rude cue it still counts; unknown cues are an error. Sentences in no dev chat."""
+    check = get_check("prohibited_language")
+    classifier = tmp_path / "everything.json"  # rates every sentence 0.88
+    classifier.write_text(json.dumps({"weights": [0.0] * semantic.DIMENSIONS, "bias": 2.0}), encoding="utf-8")
+    plain = check.params.model_validate({"phrases": (), "regexes": (), "classifier": {
+        "model": "trained", "weights": str(classifier), "threshold": 0.8}})
+    softened = plain.model_copy(update={"classifier_softeners": ("quote", "negated", "owned")})
+    owned = view(("customer", "the locker won't open"), ("agent", "That one's on us, the door sensor failed."))
+    assert check(owned, plain).status == "fail"
+    assert check(owned, softened).status == "pass"
+    blamed = view(("customer", "the locker won't open"),
+                  ("agent", "Not something you did, though you should have read the sign."))  # blame fires
+    assert check(blamed, softened).status == "fail"
+    with pytest.raises(ValidationError, match="classifier_softeners: unknown sarcasm"):
+        check.params.model_validate({"classifier_softeners": ["sarcasm"]})

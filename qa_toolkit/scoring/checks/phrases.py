@@ -330,14 +330,18 @@ class ProhibitedParams(Params):
     # a sentence the classifier alone rates rude, with no rude cue, counts only where the exemplar block also gives
     # it at least this probability (a second signal for a borderline likeness; None: the classifier alone decides)
     classifier_needs_block: float | None = Field(default=None, ge=0.0, le=1.0)
+    # softening cues that hold the classifier back too on a sentence where no rude cue fires ("That's our fault, not
+    # something you did": the fault owned, not put on the customer)
+    classifier_softeners: tuple[str, ...] = ()
     speaker: str = "agent"
     negation: bool = True
     negation_window: int = 6
 
     @model_validator(mode="after")
     def _known_cues(self) -> ProhibitedParams:
-        if unknown := [name for name in self.exemplar_softeners if name not in tone.SOFTENING]:
-            raise ValueError(f"exemplar_softeners: unknown {', '.join(unknown)} (one of {', '.join(tone.SOFTENING)})")
+        for field in ("exemplar_softeners", "classifier_softeners"):
+            if unknown := [name for name in getattr(self, field) if name not in tone.SOFTENING]:
+                raise ValueError(f"{field}: unknown {', '.join(unknown)} (one of {', '.join(tone.SOFTENING)})")
         return self
 
 
@@ -517,6 +521,11 @@ def _spared(hit: semantic.Hit, p: ProhibitedParams) -> bool:
         text.first(hit.sentence, CLOSINGS, CLOSING_REGEXES) is not None
 
 
+def _softened(sentence: str, softeners: tuple[str, ...]) -> bool:
+    """Whether one of the ``softeners`` cues fires in ``sentence`` and no rude cue does."""
+    return bool(softeners) and any(name in tone.fired(sentence) for name in softeners) and not tone.rude(sentence)
+
+
 def _unsoftened(turns: list[TurnView], p: ProhibitedParams) -> semantic.Hit | None:
     """The first sentence like the exemplars that no softening cue of ``p`` holds back (one with a rude cue never is)
     and that is no polite closing ``p`` spares."""
@@ -525,8 +534,7 @@ def _unsoftened(turns: list[TurnView], p: ProhibitedParams) -> semantic.Hit | No
     for hit in semantic.matches(turns, p.exemplars):
         if _spared(hit, p):
             continue
-        found = tone.fired(hit.sentence) if p.exemplar_softeners else ()
-        if not any(name in found for name in p.exemplar_softeners) or tone.rude(hit.sentence):
+        if not _softened(hit.sentence, p.exemplar_softeners):
             return hit
     return None
 
@@ -537,7 +545,7 @@ def _classified(turns: list[TurnView], p: ProhibitedParams) -> semantic.Hit | No
     if p.classifier is None:
         return None
     for hit in semantic.matches(turns, p.classifier):
-        if _spared(hit, p):
+        if _spared(hit, p) or _softened(hit.sentence, p.classifier_softeners):
             continue
         if p.classifier_needs_block is None or p.exemplars is None or tone.rude(hit.sentence):
             return hit
