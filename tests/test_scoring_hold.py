@@ -102,3 +102,21 @@ def test_a_sentence_that_thanks_for_the_wait_announces_none() -> None:
         ("customer", "brilliant thanks"),
         ("agent", "Anything else today?")))
     assert result.status == "pass", result.message
+
+
+def test_music_in_a_silence_makes_it_a_hold_and_quiet_dead_air_does_not() -> None:
+    """The timing block's sounds (qa_toolkit.transcribe.sounds): a short silence with hold music that the customer
+    ends ("Hello? Are you still there?") is a hold, not announced; the same silence quiet is dead air."""
+    check = get_check("hold_etiquette")
+    turns = (("agent", "What's the booking reference?", 0.0, 2.0), ("customer", "N L three three nine.", 2.5, 4.5),
+             ("customer", "Hello? Are you still there?", 12.0, 13.5),
+             ("agent", "Sorry, yes. I've swapped the cabin.", 14.0, 16.0))
+    view = call(*turns, holds=[[4.5, 12.0]])
+    assert check(view).status == "na"
+    for sound, status in (("music", "fail"), ("noise", "fail"), ("quiet", "na")):
+        meta = {"timing": {"holds": [[4.5, 12.0]], "sounds": [
+            {"start_s": 4.5, "end_s": 12.0, "sound": sound, "channel": "agent", "over_floor_db": 20.0}]}}
+        result = check(InteractionView("c", "call", view.turns, meta=meta))
+        assert result.status == status, sound
+        if status == "fail":
+            assert result.message == "hold at 4 s not announced; no thanks for waiting after the hold at 4 s"

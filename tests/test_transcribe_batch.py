@@ -71,6 +71,7 @@ def test_batch_stores_calls_isolates_failures_and_is_idempotent(db: Database, tm
         assert all(t.start_s is not None and t.end_s is not None and t.start_s < t.end_s for t in billing.turns)
         hold = session.scalar(select(Interaction).where(Interaction.external_id == "NW-1002"))
         assert hold is not None and len(hold.meta["timing"]["holds"]) == 1
+        assert {s["sound"] for s in hold.meta["timing"]["sounds"]} == {"quiet"}  # a silent wait, no hold music
         assert hold.meta["timing"]["talk_s"]["agent"] > 0 and hold.meta["channels"] == 2
         manifest_call = session.scalar(select(Interaction).where(Interaction.external_id == "NW-1003"))
         assert manifest_call is not None and manifest_call.agent.external_id == "a-maria"  # type: ignore[union-attr]

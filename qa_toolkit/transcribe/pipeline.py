@@ -26,6 +26,7 @@ from qa_toolkit.transcribe import crosstalk
 from qa_toolkit.transcribe.audio import SILENCE_PEAK, DecodedAudio, decode_windows
 from qa_toolkit.transcribe.backend import Backend, Segment, TranscriptionOptions, Word
 from qa_toolkit.transcribe.guard import guard
+from qa_toolkit.transcribe.sounds import SoundFrames, silence_sounds
 from qa_toolkit.transcribe.speakers import SpeakerHints
 from qa_toolkit.transcribe.turns import CallTiming, TurnText, call_timing, channel_words, merge_turns
 
@@ -184,6 +185,7 @@ def transcribe_windows(windows: Iterable[DecodedAudio], backend: Backend, option
     decode_s = transcribe_s = 0.0
     first: DecodedAudio | None = None
     mono: list[np.ndarray] = []  # a mono call's samples, kept for diarization up to DIARIZE_MAX_S
+    sounds = SoundFrames()  # each channel's frame levels and flatness: what plays in the silences
     duration_s = 0.0
     iterator = iter(windows)
     while True:
@@ -195,6 +197,7 @@ def transcribe_windows(windows: Iterable[DecodedAudio], backend: Backend, option
         if first is None:
             first, options = window, options.for_call(window.channel_count)  # stored as decided
         duration_s = window.offset_s + window.duration_s
+        sounds.add(window.channels)
         if diarize and window.channel_count == 1 and duration_s <= DIARIZE_MAX_S:
             mono.append(window.channels[0])
         started = time.perf_counter()
@@ -226,9 +229,12 @@ def transcribe_windows(windows: Iterable[DecodedAudio], backend: Backend, option
     timing_words: dict[str, list[Word]] = {}
     for key, role_words in words.items():
         timing_words.setdefault(key.split("#")[0], []).extend(role_words)
+    timing = call_timing(timing_words, duration_s)
+    timing.sounds = silence_sounds(sounds, timing.silences, speakers_for(first.channel_count, agent_channel,
+                                                                          mono_speaker))
     return Transcript(
         turns=turns, segments=segments,
-        timing=call_timing(timing_words, duration_s),
+        timing=timing,
         duration_s=duration_s, channels=first.channel_count, codec=first.codec,
         language=options.language, decode_s=decode_s, transcribe_s=transcribe_s, diarize_s=diarize_s,
         speakers=attribution, flags=flags, provenance=provenance(backend, options),

@@ -43,7 +43,8 @@ class TurnText:
 
 @dataclass
 class CallTiming:
-    """Talk time per speaker, silences, holds and overtalk of one call (all in seconds)."""
+    """Talk time per speaker, silences, holds and overtalk of one call (all in seconds), and with audio the sound in
+    each silence: music, noise or quiet (:mod:`qa_toolkit.transcribe.sounds`)."""
 
     duration_s: float
     talk_s: dict[str, float]
@@ -52,6 +53,7 @@ class CallTiming:
     holds: list[list[float]]
     overtalk_s: float
     overtalk: list[list[float]]
+    sounds: list[dict[str, object]] = field(default_factory=list)  # what plays in each silence (sounds.py)
 
     def as_dict(self) -> dict[str, object]:
         """JSON-ready, rounded to centiseconds."""

@@ -319,6 +319,18 @@ def _block_holds(view: InteractionView, min_s: float) -> list[tuple[float, float
             if isinstance(h, (list, tuple)) and len(h) == 2 and float(h[1]) - float(h[0]) >= min_s]
 
 
+def _played(view: InteractionView, start: float, end: float) -> bool:
+    """Whether the timing block says music or noise played in the silence ``start``..``end`` (a held line), not
+    quiet; False without a sound for it (transcribed before sounds were kept, or no audio)."""
+    timing = view.meta.get("timing") if isinstance(view.meta, dict) else None
+    sounds = timing.get("sounds") if isinstance(timing, dict) else None
+    for sound in sounds if isinstance(sounds, list) else ():
+        if isinstance(sound, dict) and sound.get("sound") in ("music", "noise") \
+                and float(sound.get("start_s", -1)) < end and float(sound.get("end_s", -1)) > start:
+            return True
+    return False
+
+
 def _stored_holds(view: InteractionView, min_hold_s: float) -> list[tuple[float, float]]:
     """Holds of an interaction with turn timings but no call judgement: the timing block, else announced gaps."""
     block = _block_holds(view, min_hold_s)
@@ -346,8 +358,9 @@ def _silences(view: InteractionView, min_s: float) -> list[tuple[float, float]]:
 def _timed_holds(view: InteractionView, p: HoldEtiquetteParams) -> CheckResult:
     """Hold etiquette on a timed call, hold by hold: each silence of at least ``min_hold_s`` that the agent
     ends is a hold when the agent announced it in their turn before, thanked for it in one of their ``window``
-    turns after, or it lasts ``unannounced_min_s`` or more. A silence the customer ends (a router rebooting) and
-    a short unexplained one (the agent typing) are no hold unless thanked for; thanks with no timed wait before
+    turns after, or it lasts ``unannounced_min_s`` or more; a silence with music or noise playing in it (the
+    timing block's sounds) is a hold whoever ends it. A quiet silence the customer ends (a router rebooting) and
+    a short quiet one (the agent typing) are no hold unless thanked for; thanks with no timed wait before
     them ("thanks for your patience today") and an announcement nobody waits after count for nothing."""
     # the agent's side (a colleague or team lead who picks up, a mono call's undecided voices: announcing and thanking
     # are staff talk by their words), without the recorded lines of a queue, which announce and thank nobody
@@ -363,7 +376,8 @@ def _timed_holds(view: InteractionView, p: HoldEtiquetteParams) -> CheckResult:
         announced = _announced_before(before, p)
         thanked = next((e for t in back if (e := _said(t, p.thanks_phrases, (), p.thanks_exemplars))), None)
         customer_ended = ender is not None and ender.speaker == "customer"
-        if thanked is None and (customer_ended or (announced is None and end - start < p.unannounced_min_s)):
+        if thanked is None and not _played(view, start, end) \
+                and (customer_ended or (announced is None and end - start < p.unannounced_min_s)):
             continue
         holds += 1
         note = Evidence(turn=before[-1].index if before else None, at_s=round(start, 1),
