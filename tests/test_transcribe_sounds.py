@@ -49,15 +49,18 @@ def test_windows_added_one_after_another_give_the_frames_of_the_whole_call() -> 
     assert level.min() == -100.0 and len(level) == len(flat) == 31
 
 
-def test_hold_music_and_silence_of_a_labelled_call_as_decoded() -> None:
-    """LC-D-136 (tones on a 10 dB line) and LC-D-133 (a silent hold, mono): their scripted holds, heard from the
-    MP3s as qa transcribe decodes them."""
+def test_hold_music_silence_hiss_and_lost_words_of_labelled_calls_as_decoded() -> None:
+    """LC-D-136 (tones on a 10 dB line), LC-D-133 (a silent hold, mono), LC-D-171 (a hiss on a 9 dB line): their
+    scripted holds, heard from the MP3s as qa transcribe decodes them; and each call's first turn, as words the
+    recognition lost would sound (a stretch with no words in it that is speech, not music: LC-D-174 on tiny.en)."""
     from qa_toolkit.transcribe.audio import decode_windows
 
-    for call, expected in (("LC-D-136", "music"), ("LC-D-133", "quiet")):
+    for call, expected in (("LC-D-136", "music"), ("LC-D-133", "quiet"), ("LC-D-171", "noise")):
         frames = SoundFrames()
         for window in decode_windows(CALLS / f"{call}.mp3"):
             frames.add(window.channels)
         truth = json.loads((CALLS / f"{call}.truth.json").read_text(encoding="utf-8"))
         holds = [[h["start_s"], h["end_s"]] for h in truth["holds"]]
-        assert [s["sound"] for s in silence_sounds(frames, holds, ["agent", "customer"])] == [expected] * len(holds)
+        first = [[truth["turns"][0]["start_s"], truth["turns"][0]["end_s"]]]
+        heard = silence_sounds(frames, holds + first, ["agent", "customer"])
+        assert [s["sound"] for s in heard] == [expected] * len(holds) + ["speech"]
