@@ -593,3 +593,20 @@ def test_calm_yourself_and_people_sent_to_take_the_goods(said: str, prohibited: 
 def test_sarcastic_endings_said_aloud(last: str, label: str) -> None:
     result = run("customer_sentiment", call(("agent", "That's all I can do.", 0.0, 1.0), ("customer", last, 1.5, 4.0)))
     assert result.measures["sentiment_end"] == label, result.message
+
+
+@pytest.mark.parametrize(("said", "escalated"), [
+    # a second person greeting with their name on the agent's line, their team misheard (dev LC-D-170 through tiny.en)
+    ("So myself, we have been listening in so take it from here. Hi, it's Helen. Hi, love the ship.", True),
+    ("Hello, this is Grace, I run the lettings team, sorry to keep you.", True),
+    ("Hi, it's Jo again. I've sorted the refund.", False),  # the agent coming back
+    ("Hello, I'm sorry, the line dropped for a second.", False),
+    ("Hi, I'm just checking the account now.", False),
+])
+def test_a_second_introduction_on_the_agents_line_is_a_hand_over(said: str, escalated: bool) -> None:
+    result = run("escalation", call(("agent", "Hi, it's Jo at Harbour Homes.", 0.0, 2.0),
+                                    ("customer", "My rent payment bounced.", 2.5, 4.0), ("agent", said, 4.5, 9.0)))
+    assert result.measures["escalated"] is escalated, result.message
+    first = run("escalation", call(("agent", "Hi, it's Helen. How can I help?", 0.0, 2.0),
+                                   ("customer", "My rent payment bounced.", 2.5, 4.0)))
+    assert first.measures["escalated"] is False  # the agent's own greeting

@@ -120,3 +120,18 @@ def test_music_in_a_silence_makes_it_a_hold_and_quiet_dead_air_does_not() -> Non
         assert result.status == status, sound
         if status == "fail":
             assert result.message == "hold at 4 s not announced; no thanks for waiting after the hold at 4 s"
+
+
+def test_thanks_in_the_first_words_back_from_a_hold_count_however_misheard() -> None:
+    """Through tiny.en (dev LC-D-155, LC-D-158, LC-D-171): "Appreciate the weight.", "Right, I'm back. I appreciate
+    you sticking with these."; an apology eleven words on is for something else (dev LC-D-083's scripts)."""
+    check = get_check("hold_etiquette")
+    for back, status in (("Appreciate the weight. Your port had locked up.", "pass"),
+                         ("Right, I'm back. I appreciate you sticking with these. She can see you at four.", "pass"),
+                         ("Hello, I'm Claire, I look after the retentions floor. I'm sorry you were spoken to like "
+                          "that.", "fail"),
+                         ("Okay. They've got a green one in February.", "fail")):
+        view = call(("agent", "Can you hold the line for me while I check?", 0.0, 3.0), ("customer", "Sure.", 3.2, 3.6),
+                    ("agent", back, 12.0, 16.0), holds=[[3.6, 12.0]])
+        result = check(view)
+        assert result.status == status, (back, result.message)

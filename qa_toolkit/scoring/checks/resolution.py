@@ -202,6 +202,15 @@ ESCALATION_REGEXES += (
     r"(?!you\b|your\b)[^.;!?]{1,60}?[;,.]\s+they(?:'ll|\s+will)\b",
 )
 ESCALATION_REGEXES += INTRODUCTION_REGEXES
+# on a call, a second person greeting and giving their name on the agent's line after the agent's first turn is someone
+# who took the call over, however their team was misheard (calls stream, round 17, dev LC-D-155..174 through tiny.en:
+# "Hi, it's Helen.", "Hello, this is Grace, I run ..."); a returning agent says "again" or "back"
+SPOKEN_INTRODUCTION_REGEXES = (
+    r"(?:^|[.!?]\s+)(?:hi|hello|hiya|hey|good\s+(?:morning|afternoon|evening))[,.!]?\s+(?:it's|this\s+is|i'm|"
+    r"my\s+name's|my\s+name\s+is)\s+(?!sorry\b|afraid\b|back\b|just\b|here\b|so\b|not\b|going\b|still\b|me\b)"
+    r"(?![a-z]+\s+again\b)[a-z]+(?:\s+[a-z]+)?\s*(?:[,.!]|\s+(?:here|speaking|from)\b)",
+)
+SPOKEN_ESCALATION_REGEXES += SPOKEN_INTRODUCTION_REGEXES
 # an offer is no hand-over: "If you want, I can pass you to our planning team", "I could put you through to claims,
 # but ...", "Would you like me to transfer you?"
 OFFER_REGEXES = (
@@ -290,7 +299,7 @@ def handover(turn: TurnView, phrases: tuple[str, ...], regexes: tuple[str, ...],
     """The first hand-over phrase of an agent or system turn that is not negated, not in an offer ("if you want, I
     can pass you to ...") and, in the agent's first turn, not the agent introducing themselves ("Oliver speaking")."""
     if first_agent_turn:
-        regexes = tuple(r for r in regexes if r not in INTRODUCTION_REGEXES)
+        regexes = tuple(r for r in regexes if r not in INTRODUCTION_REGEXES + SPOKEN_INTRODUCTION_REGEXES)
     for match in text.find(turn.text, phrases, regexes):
         if match.negated:
             continue

@@ -10,6 +10,7 @@ the agent asks or announces before the wait and thanks the customer (or apologis
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 
 from qa_toolkit.scoring import semantic, text
@@ -196,6 +197,14 @@ class HoldEtiquetteParams(Params):
     window: int = 2
     min_hold_s: float = 5.0
     unannounced_min_s: float = 12.0
+    # on a timed call, thanks or an apology in the first ``back_words`` words the agent says after a hold is for the
+    # wait, however the rest was misheard ("Right, I'm back. I appreciate you sticking with these", "Appreciate the
+    # weight.", a colleague's "Hi, Dominik News, I'm ... Sorry, you were once reading"); further on, an apology is for
+    # something else (dev LC-D-083: "Hello, I'm Claire, I look after the retentions floor. I'm sorry you were spoken to
+    # like that", its eleventh word)
+    back_words: int = 8
+    back_thanks_regexes: tuple[str, ...] = (
+        r"\b(?:thanks|thank\s+you|appreciate|sorry|apologies|apologi[sz]e|cheers|grateful)\b",)
 
 
 class OvertalkParams(Params):
@@ -355,6 +364,14 @@ def _silences(view: InteractionView, min_s: float) -> list[tuple[float, float]]:
     return gaps
 
 
+def _thanked_on_return(turn: TurnView, p: HoldEtiquetteParams) -> Evidence | None:
+    """Thanks or an apology (``back_thanks_regexes``) in the first ``back_words`` words of the agent's first turn
+    after a hold."""
+    words = list(re.finditer(r"\S+", turn.text))[: p.back_words]
+    match = text.first(turn.text[: words[-1].end()], (), p.back_thanks_regexes) if words else None
+    return quote(turn, match.start, match.end) if match else None
+
+
 def _timed_holds(view: InteractionView, p: HoldEtiquetteParams) -> CheckResult:
     """Hold etiquette on a timed call, hold by hold: each silence of at least ``min_hold_s`` that the agent
     ends is a hold when the agent announced it in their turn before, thanked for it in one of their ``window``
@@ -375,6 +392,8 @@ def _timed_holds(view: InteractionView, p: HoldEtiquetteParams) -> CheckResult:
         ender = next((t for t in timed if t.start_s >= end - 0.5), None)  # type: ignore[operator]
         announced = _announced_before(before, p)
         thanked = next((e for t in back if (e := _said(t, p.thanks_phrases, (), p.thanks_exemplars))), None)
+        if thanked is None and back and ender is back[0]:  # the agent's first words ending the hold
+            thanked = _thanked_on_return(back[0], p)
         customer_ended = ender is not None and ender.speaker == "customer"
         if thanked is None and not _played(view, start, end) \
                 and (customer_ended or (announced is None and end - start < p.unannounced_min_s)):
