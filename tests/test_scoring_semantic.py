@@ -614,3 +614,28 @@ def test_classifier_softeners_hold_back_an_owned_fault_but_not_a_rude_cue(tmp_pa
     assert check(blamed, softened).status == "fail"
     with pytest.raises(ValidationError, match="classifier_softeners: unknown sarcasm"):
         check.params.model_validate({"classifier_softeners": ["sarcasm"]})
+
+
+# round 17 (empathy stream, dev ld-1211..1260): the acknowledgement must answer the upset turn; a "sorry" that asks
+# the customer to clarify, or that apologises for the agent's own slow reply when the customer is upset about
+# something else, answers nothing the customer felt; the same apology for the wait answers an upset about waiting
+# (sentences in no dev conversation)
+@pytest.mark.parametrize(("upset", "reply", "status"), [
+    ("The boiler repair you sent broke the radiator and now we've no heating. I'm livid.",
+     "Sorry, I'm not sure I follow - which radiator is it?", "fail"),
+    ("The boiler repair you sent broke the radiator and now we've no heating. I'm livid.",
+     "Apologies for the late reply, we're short-staffed today. Which address is it?", "fail"),
+    ("The boiler repair you sent broke the radiator and now we've no heating. I'm livid.",
+     "Sorry for the late reply. No heating in this weather is awful, let's fix it.", "pass"),
+    ("Three hours I've been waiting for someone to answer this chat. I'm livid.",
+     "Apologies for the late reply, we're short-staffed today. Which address is it?", "pass"),
+])
+def test_an_apology_about_something_else_is_no_acknowledgement(upset: str, reply: str, status: str) -> None:
+    from qa_toolkit.services.scoring import rubric_check_params
+
+    params = rubric_check_params("support-chat")["empathy"]
+    chat = view(("customer", upset), ("agent", reply), ("customer", "12 Elm Street"),
+                ("agent", "An engineer is booked for 8am tomorrow."))
+    result = get_check("empathy")(chat, params)
+    assert result.status == status, result.message
+    assert "customer upset in turn 0" in result.message

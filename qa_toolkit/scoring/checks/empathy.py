@@ -325,6 +325,28 @@ CUSTOMER_CAUSE_REGEXES = (
     r"lookout|own\s+(?:doing|choice|risk))\b",
 )
 
+# an apology about something other than what upset the customer (empathy stream, round 17): a "sorry" that asks
+# to repeat or clarify ("Sorry, I don't follow - which flight?", "sorry, come again?"), and one for the agent's own
+# slow reply ("sorry for the slow reply, it's busy today") when the upset turn says nothing of time or waiting; the
+# acknowledgement must answer the upset turn, not the agent's own slip
+CLARIFYING_REGEXES = (
+    r"\b(?:sorry|pardon|apologies)\W+(?:(?:but|so)\s+)?(?:(?:(?:i'm|i\s+am)\s+not\s+sure\s+i|i\s+(?:don't|do\s+not|"
+    r"didn't|did\s+not|can't|cannot))\s+(?:quite\s+)?(?:follow|understand|get|catch|see\s+what)|(?:can|could|would)\s+"
+    r"you\s+(?:please\s+)?(?:repeat|say\s+(?:that|it)\s+again|clarify|rephrase)|what\s+do\s+you\s+mean|come\s+again|"
+    r"what\s+was\s+that)\b",
+    r"(?:^|[.!?]\s+)sorry\s*\?",
+)
+OWN_DELAY_REGEXES = (
+    r"\b(?:sorry|apologi[sz]e|apologies)\s+(?:for|about|to)\s+(?:the|my|our|this|that)?\s*(?:slow|late|delayed|long)?"
+    r"\s*(?:reply|response|answer|wait|delay\s+in\s+(?:replying|responding|answering|getting\s+back))\b",
+    r"\b(?:sorry|apologi[sz]e|apologies)\s+(?:for|about)\s+keeping\s+you\b|\bsorry\s+to\s+keep\s+you\b",
+)
+# what in an upset turn is about time or waiting, so that an apology for the wait answers it
+WAITING_REGEXES = (
+    r"\b(?:wait\w*|hold|queue\w*|ages|forever|hours?|minutes?|mins?|days?|weeks?|months?|long|slow|late|delay\w*|"
+    r"still|yet|repl(?:y|ied|ies)|respond\w*|answer\w*|chas\w+|ignor\w+|nobody|no\s+one)\b",
+)
+
 
 class EmpathyParams(Params):
     threshold: float = -0.5
@@ -352,6 +374,11 @@ class EmpathyParams(Params):
     blame_regexes: tuple[str, ...] = PROHIBITED_REGEXES
     blame_extra_phrases: tuple[str, ...] = ()
     customer_cause_regexes: tuple[str, ...] = CUSTOMER_CAUSE_REGEXES
+    # an apology about something else is no acknowledgement: a request to clarify, always; the agent's own slow
+    # reply, unless the upset turn speaks of time or waiting
+    clarifying_regexes: tuple[str, ...] = CLARIFYING_REGEXES
+    own_delay_regexes: tuple[str, ...] = OWN_DELAY_REGEXES
+    waiting_regexes: tuple[str, ...] = WAITING_REGEXES
     window: int = 2
     spoken_feeling_regexes: tuple[str, ...] = SPOKEN_FEELING_REGEXES  # on calls only
 
@@ -496,15 +523,28 @@ def _sentence_at(said: str, position: int) -> str:
     return next((said[s:e] for s, e in semantic.sentences(said) if s <= position < e), said)
 
 
-def _acknowledgement(reply: TurnView, p: EmpathyParams) -> Evidence | None:
-    """The first acknowledgement in ``reply`` (an empathy phrase, else a sentence like the block) whose sentence does
-    not blame: "Sorry, but that's on you" apologises for nothing the customer felt."""
+def _elsewhere(said: str, upset: TurnView, p: EmpathyParams) -> list[tuple[int, int]]:
+    """The spans of ``said`` whose apology is about something other than the customer's ``upset`` turn: a request to
+    clarify ("Sorry, I don't follow"), or the agent's own slow reply when the upset turn says nothing of waiting."""
+    regexes = p.clarifying_regexes
+    if text.first(upset.text, (), p.waiting_regexes) is None:
+        regexes = regexes + p.own_delay_regexes
+    return [(m.start, m.end) for m in text.find(said, (), regexes)]
+
+
+def _acknowledgement(reply: TurnView, upset: TurnView, p: EmpathyParams) -> Evidence | None:
+    """The first acknowledgement in ``reply`` of the customer's ``upset`` turn (an empathy phrase, else a sentence
+    like the block) whose sentence does not blame ("Sorry, but that's on you" apologises for nothing the customer
+    felt) and that is not about something else ("sorry for the slow reply" to an upset about a bill)."""
+    other = _elsewhere(reply.text, upset, p)
     for match in text.find(reply.text, p.empathy_phrases, p.empathy_regexes):
-        if not match.negated and not _blames(_sentence_at(reply.text, match.start), p):
+        if (not match.negated and not any(s <= match.start < e for s, e in other)
+                and not _blames(_sentence_at(reply.text, match.start), p)):
             return quote(reply, match.start, match.end)
     if p.empathy_exemplars is None:
         return None
-    sem = next((h for h in semantic.matches([reply], p.empathy_exemplars) if not _blames(h.sentence, p)), None)
+    sem = next((h for h in semantic.matches([reply], p.empathy_exemplars)
+                if not _blames(h.sentence, p) and not _elsewhere(h.sentence, upset, p)), None)
     return semantic.evidence(sem) if sem else None
 
 
@@ -540,7 +580,7 @@ def empathy(view: InteractionView, p: EmpathyParams) -> CheckResult:
         if not replies:
             continue  # upset in the last word: nothing the agent could answer
         for reply in replies:
-            if (said := _acknowledgement(reply, p)) is not None:
+            if (said := _acknowledgement(reply, turn, p)) is not None:
                 return CheckResult("pass", f"customer upset in turn {turn.index} ({reason}); agent acknowledged "
                                    f"in turn {reply.index}", (trigger, said), confidence)
         failed = CheckResult("fail", f"customer upset in turn {turn.index} ({reason}); no acknowledgement in the "
