@@ -252,3 +252,26 @@ def test_a_failed_or_refused_check_with_only_general_words_after_discloses_nothi
     cannot = view(("customer", "My meter's broken"), ("agent", "Can you confirm the postcode?"),
                   ("customer", "B1 1AA"), ("agent", "Sorry, I can't access the meter records from here."))
     assert run("identity_before_account", cannot).status == "na"
+
+
+# round 17 (empathy stream, dev ld-1211..1260): an answer the agent says does not match is no verification, so a
+# detail given after it is given unverified (a mismatch later in the chat, about something else, changes nothing);
+# a bot's line that the customer passed security, before the agent joins, is the verification
+def test_a_rejected_answer_leaves_the_details_after_it_unverified() -> None:
+    asked = (("customer", "How much is left on my loan?"), ("agent", "Can you confirm your date of birth and postcode?"),
+             ("customer", "2/2/82, LS2 9JT"))
+    rejected = view(*asked, ("agent", "The postcode doesn't match our records. Anyway, your balance is 1,240 pounds."))
+    result = run("identity_before_account", rejected)
+    assert result.status == "fail", result.message
+    assert result.evidence[0].quote == "your balance"
+    later = view(*asked, ("agent", "Thanks. Your balance is 1,240 pounds."), ("customer", "my statement says 1,100"),
+                 ("agent", "That figure doesn't match because the statement is from March."))
+    assert run("identity_before_account", later).status == "pass"
+
+
+def test_a_bot_line_that_the_customer_passed_security_verifies() -> None:
+    turns = [("system", "Assistant: Thank you, you've passed security. An adviser will join shortly."),
+             ("customer", "what's my overdraft limit?"), ("agent", "Hi, it's Jo. Your overdraft limit is 500 pounds.")]
+    assert run("identity_before_account", view(*turns)).status == "pass"
+    turns[0] = ("system", "Assistant: Thank you, an adviser will join shortly.")
+    assert run("identity_before_account", view(*turns)).status == "fail"

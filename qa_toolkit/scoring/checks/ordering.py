@@ -165,6 +165,14 @@ FAILED = (
     "can't go any further", "cannot go any further", "can't change anything", "can't open anything",
     "can't do anything", "not able to look at", "unable to look at",
 )
+# the answer to the check rejected (empathy stream, round 17: "The date's right but that postcode doesn't match what
+# we hold. Never mind - your balance is ..."): said in the agent's first turn after the customer answered, the
+# verification failed, and what follows is unverified until the agent asks again
+MISMATCH = (
+    "doesn't match", "does not match", "didn't match", "did not match", "don't match", "do not match",
+    "not what we hold", "not what we have", "unable to verify", "couldn't verify", "could not verify",
+    "can't verify", "cannot verify", "not able to verify",
+)
 REQUEST_REGEXES = (
     r"\?", r"\b(?:confirm|provide|give\s+me|tell\s+me|send\s+me|need|may\s+i\s+have|what(?:'s|\s+is))\b",
     # a terse request ending in "please": "Name and DOB please."
@@ -211,6 +219,7 @@ class OrderingParams(Params):
     spoken_confirmed_regexes: tuple[str, ...] = SPOKEN_CONFIRMED_REGEXES  # on calls only
     help_regexes: tuple[str, ...] = HELP_REGEXES
     failed_phrases: tuple[str, ...] = FAILED
+    mismatch_phrases: tuple[str, ...] = MISMATCH
     speaker: str = "agent"
 
 
@@ -258,13 +267,20 @@ def identity_before_account(view: InteractionView, p: OrderingParams) -> CheckRe
     for turn in view.turns:
         if turn.speaker not in speakers:
             others.append(turn.text)
+            if verified is None and turn.speaker == "system" and (
+                    passed := text.first(turn.text, p.confirmed_phrases)) is not None:
+                verified = (turn, quote(turn, passed.start, passed.end))  # a bot's line: "You've passed security"
             continue
         said = turn.text  # each pattern is searched once per turn, then its matches are sorted into sentences
+        rejected = verified is not None and _rejected(view, verified[0], turn, p)
+        if rejected:
+            verified = None  # the answer did not match: details after it are unverified until the agent asks again
         accounts = [m for m in text.find(said, p.account_phrases, _account_regexes(said, p)) if not m.negated]
         idents = [m.start for m in text.find(said, p.identifier_phrases) if not m.negated]
         verifs = ([m for m in text.find(said, p.verification_phrases, verification_regexes) if not m.negated]
-                  if verified is None else [])
-        sem_verifs = semantic.matches([turn], p.verification_exemplars) if p.verification_exemplars else []
+                  if verified is None and not rejected else [])  # "that postcode doesn't match" verifies nothing
+        sem_verifs = (semantic.matches([turn], p.verification_exemplars)
+                      if p.verification_exemplars and not rejected else [])
         sem_accounts = (semantic.matches([turn], p.account_exemplars) if p.account_exemplars and turn.index in spoken
                         else [])
         if not accounts and not verifs and not idents and not sem_verifs and not sem_accounts:
@@ -317,6 +333,17 @@ def identity_before_account(view: InteractionView, p: OrderingParams) -> CheckRe
     vturn, proof = verified
     return CheckResult("pass", f"identity verified in turn {vturn.index} before account details in turn {turn.index}",
                        (proof, details), 0.9)
+
+
+def _rejected(view: InteractionView, asked: TurnView, turn: TurnView, p: OrderingParams) -> bool:
+    """True when ``turn`` is the agent's first turn after the customer answered the verification asked in ``asked``
+    and says the answer did not match ("that postcode doesn't match what we hold")."""
+    answer = next((t.index for t in view.turns if t.speaker == "customer" and t.index > asked.index), None)
+    if answer is None or turn.index < answer or not p.mismatch_phrases:
+        return False
+    speakers = side(view, p.speaker)
+    first = next((t.index for t in view.turns if t.speaker in speakers and t.index > answer), None)
+    return first == turn.index and text.first(turn.text, p.mismatch_phrases) is not None
 
 
 def _confirmed(view: InteractionView, p: OrderingParams, verified: tuple[TurnView, Evidence] | None) -> Evidence | None:
