@@ -656,3 +656,68 @@ def test_resolution_rubric_reads_visits_and_later_answers_as_not_fixed(said: str
     params = rubric_check_params("support-chat", None)["resolution"]
     chat = view(("customer", "it's broken"), ("agent", said), ("customer", "ok thanks"))
     assert get_check("resolution")(chat, params).measures["resolved"] is resolved
+
+
+@pytest.mark.parametrize(("text", "escalated"), [
+    # by any pronoun, added to the chat, a callback by a role (chatrest, dev ld-1261..1320)
+    ("Damage claims go to our Claims Assessor, I've sent her your job; she'll phone you on Monday.", True),
+    ("This needs our Network Faults engineers. I've opened case NF-30917 with them.", True),
+    ("Our pharmacist Kemi can give you an emergency supply, so I'm adding her to the chat.", True),
+    ("I've asked them to take your case and a specialist will call you tomorrow before noon.", True),
+    ("A mortgage adviser has to set it up: I've asked one to call you on Wednesday afternoon.", True),
+    # refused or imagined: negation's scope is the sentence
+    ("Managers don't take chat contacts, I'm afraid, but I can look at it.", False),
+    ("A supervisor would tell you the same, so I won't transfer you.", False),
+    ("That's fair feedback, I'll pass it on. Have a good Thursday!", False),
+    ("An engineer will call you to arrange the visit.", False),
+])
+def test_escalation_by_pronoun_role_or_refused(text: str, escalated: bool) -> None:
+    result = run("escalation", view(("customer", "I want this sorted."), ("agent", text)))
+    assert result.measures["escalated"] is escalated
+
+
+@pytest.mark.parametrize(("text", "status"), [
+    # next steps with when, money going back, goodbyes in other languages' habits (chatrest, dev ld-1261..1320)
+    ("I've locked it, and I'll email the original address with a link within the hour.", "pass"),
+    ("I've cancelled the 2 tickets, the 96 goes back to your card in 5-7 days.", "pass"),
+    ("Second payment refunded, 3-5 days.", "pass"), ("See you at 2!", "pass"),
+    ("It'll be in your tenant portal by tomorrow midday.", "pass"),
+    ("Thank you for your understanding. Auf Wiedersehen.", "pass"), ("Doei! 👋", "pass"),
+    # when a change takes effect, a fix with no next step
+    ("Done. From next month it's the 15th.", "fail"), ("I'll check that now.", "fail"),
+])
+def test_closing_next_steps_with_when_and_other_languages(text: str, status: str) -> None:
+    chat = view(("customer", "hi"), ("agent", "Hello."), ("customer", "ok"), ("agent", text))
+    assert run("closing", chat).status == status
+
+
+@pytest.mark.parametrize(("last", "resolved"), [
+    # a fix denied in the customer's words, negation at a clause's end (chatrest, dev ld-1261..1320)
+    ("refunding isn't fixing it, why does it keep happening", False), ("so I lose 20 quid. not ok", False),
+    ("right. the plan bit's sorted at least, the roaming isn't", False), ("still refused in pharmacy", False),
+    ("wait, the app still says a box is coming thursday", False),
+    ("no there isn't, thanks", True), ("it worked, thanks!", True),
+])
+def test_resolution_reads_a_fix_denied_by_the_customer(last: str, resolved: bool) -> None:
+    chat = view(("customer", "charged twice"), ("agent", "I've refunded the second payment."), ("customer", last))
+    assert run("resolution", chat).measures["resolved"] is resolved
+
+
+@pytest.mark.parametrize(("last", "label"), [
+    # sarcasm after a figure said back, leaving, a fix denied, relief (chatrest, dev ld-1261..1320)
+    ("10 working days. brilliant. cheers for that", "negative"), ("4 quid back out of 48. wow. thanks SO much", "negative"),
+    ("Two working days while someone spends my money. I'll be moving banks.", "negative"),
+    ("refunding isn't fixing it, why does it keep happening", "negative"),
+    ("oh thank god. thank you both, I was panicking", "positive"), ("phew. ok thank you", "positive"),
+    ("thanks, but I was panicking and nobody called, ridiculous", "negative"),
+])
+def test_customer_sentiment_sarcasm_leaving_and_relief(last: str, label: str) -> None:
+    result = run("customer_sentiment", view(("agent", "Anything else?"), ("customer", last)))
+    assert result.measures["sentiment_end"] == label
+
+
+def test_resolution_the_customers_last_word_wins() -> None:
+    chat = view(("customer", "still billed for 12 seats"), ("agent", "I've removed them; next invoice is 9 seats."),
+                ("customer", "hmm the billing page still says 12"), ("agent", "The page caches, have another look?"),
+                ("customer", "9 now. sorted, thank you!"))
+    assert run("resolution", chat).measures["resolved"] is True

@@ -25,7 +25,8 @@ def test_hold_without_thanks_fails_and_no_hold_is_na() -> None:
     missing = check(chat(("customer", "refund?"), ("agent", "Bear with me a moment."),
                          ("agent", "It went out on Monday.")))
     assert missing.status == "fail" and "no thanks for waiting after the hold in turn 1" in missing.message
-    unasked = check(chat(("customer", "refund?"), ("agent", "Sorry for the wait, it went out on Monday.")))
+    unasked = check(chat(("customer", "refund?"), ("agent", "Hello."), ("customer", "well?"),
+                         ("agent", "Sorry for the wait, it went out on Monday.")))
     assert unasked.status == "fail" and "without asking first" in unasked.message
     assert check(chat(("customer", "hi"), ("agent", "Hello! It went out on Monday."))).status == "na"
 
@@ -135,3 +136,35 @@ def test_thanks_in_the_first_words_back_from_a_hold_count_however_misheard() -> 
                     ("agent", back, 12.0, 16.0), holds=[[3.6, 12.0]])
         result = check(view)
         assert result.status == status, (back, result.message)
+
+
+def test_a_chat_thanks_with_no_wait_of_the_agents_before_it_is_no_hold() -> None:
+    """The agent's first turn thanks for the queue, and an apology right after a complaint is for the problem
+    (chatrest, dev ld-1261..1320); a silent minute and more before it is a wait thanked for but not announced."""
+    from datetime import datetime, timedelta, timezone
+
+    start = datetime(2027, 3, 22, 9, 0, tzinfo=timezone.utc)
+
+    def timed(*turns: tuple[str, float, str]) -> InteractionView:
+        return InteractionView("h", "chat", tuple(TurnView(i, s, t, at=start + timedelta(seconds=o))
+                                                  for i, (s, o, t) in enumerate(turns)), started_at=start)
+
+    check = get_check("hold_etiquette")
+    assert check(chat(("customer", "refund?"), ("agent", "Thanks for your patience! It went out on Monday."))).status == "na"
+    assert check(timed(("customer", 0, "skipped my box, still charged"), ("agent", 20, "Hi, Hannah here!"),
+                       ("customer", 40, "so?"), ("agent", 60, "Ugh, sorry about that. Refunded."))).status == "na"
+    silent = check(timed(("customer", 0, "billed for an MRI"), ("agent", 30, "Patient number?"),
+                         ("customer", 50, "PT-1"), ("agent", 290, "Sorry for the wait! The claim is sent.")))
+    assert silent.status == "fail" and "without asking first" in silent.message
+
+
+def test_a_payment_put_on_hold_is_no_wait_and_a_tick_announces_one() -> None:
+    check = get_check("hold_etiquette")
+    held = check(chat(("customer", "charged 450 for a dent"),
+                      ("agent", "I've put the 450 on hold so it isn't collected, a reviewer will call you."),
+                      ("customer", "ok")))
+    assert held.status == "na"
+    tick = check(chat(("customer", "prescription late"), ("agent", "Let me look where it's got to, just a tick."),
+                      ("agent", "Thanks for bearing with me. It's ready at 2.")))
+    assert tick.status == "pass"
+

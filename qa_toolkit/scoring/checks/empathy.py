@@ -122,9 +122,12 @@ SARCASM_REGEXES = (
     # loads", "so I'm without it till at least wednesday. marvellous. thanks ever so much"
     # (the bad news restated: a wait with nothing else, or "again", "more", "without", "till", "at least"; not
     # "Arrived in 2 days. Perfect. Thanks so much!")
-    r"(?:^|[.!?]\s+)(?:[^.!?]*\b(?:again|more|nobody|no\s+one|even|without|till|until|at\s+least)\b[^.!?]*|\W*"
-    r"(?:another\s+|just\s+)?\d+\s+(?:more\s+)?(?:hours|days|weeks|months))[.!?]\s+(?:brilliant|fantastic|great|"
-    r"wonderful|perfect|lovely|marvellous|amazing|superb)(?:\s+[\w-]+)?[.!]\s+(?:thanks|cheers|thank\s+you)\b[^.!?]*$",
+    # (and, chatrest dev ld-1261..1320, "10 working days. brilliant. cheers for that", "4 quid back out of 48. wow.
+    # thanks SO much": a kind of day between, a part "out of" a whole, "wow" as the praise)
+    r"(?:^|[.!?]\s+)(?:[^.!?]*\b(?:again|more|nobody|no\s+one|even|without|till|until|at\s+least|out\s+of)\b[^.!?]*|"
+    r"\W*(?:another\s+|just\s+)?\d+\s+(?:more\s+|working\s+|business\s+|whole\s+)?(?:hours|days|weeks|months))[.!?]\s+"
+    r"(?:brilliant|fantastic|great|wonderful|perfect|lovely|marvellous|amazing|superb|wow)(?:\s+[\w-]+)?[.!]\s+"
+    r"(?:thanks|cheers|thank\s+you)\b[^.!?]*$",
     # ... or before what it is about: "wonderful. more paperwork for a debt that isn't mine"
     r"^\W*(?:wonderful|brilliant|fantastic|marvellous|superb|lovely|great|perfect)[.!]\s+(?:more|another)\s+"
     r"(?:paperwork|forms?|waiting|hoops|delays?|calls?|hours|days|weeks)\b",
@@ -132,6 +135,27 @@ SARCASM_REGEXES = (
     r"\b(?:thanks|cheers)\s+for\s+that\W+really\W*$",
     # leaving, on a condition: "I'll take it, but if it goes up again next year I'm off"
     r"\bif\b[^.!?]{0,60}?\b(?:i'm|i\s+am|i'll\s+be|we're|we'll\s+be)\s+(?:off|gone|leaving|out|switching|cancelling)\b",
+    # leaving for another provider in plain words (chatrest, dev ld-1261..1320): "I'll be moving banks", "switching
+    # supplier"
+    r"\b(?:mov|switch|chang)(?:e|es|ed|ing)?\s+(?:my\s+)?(?:banks?|providers?|suppliers?|networks?|insurers?|"
+    r"broadband|energy\s+compan(?:y|ies))\b",
+)
+# relief at the end: a feeling put in the past, or relief named, with thanks ("oh thank god. thank you both, I was
+# panicking", chatrest dev ld-1261..1320): the fear is over, it is no complaint
+RELIEF_REGEXES = (
+    r"\b(?:i\s+was|i'd\s+been|i\s+had\s+been|we\s+were|we'd\s+been|we\s+had\s+been)\s+(?:\w+\s+){0,2}?"
+    r"(?:panicking|panicked|worried|stressed|stressing|scared|frightened|terrified|anxious|nervous|dreading|"
+    r"freaking\s+out|in\s+bits|beside\s+myself)\b",
+    r"\b(?:thank\s+god|thank\s+goodness|thank\s+heavens|phew|what\s+a\s+relief|that's\s+a\s+relief|"
+    r"(?:a\s+)?weight\s+off)\b",
+)
+# the customer saying at the end that the fix is none: "refunding isn't fixing it, why does it keep happening",
+# "not ok" (chatrest, dev ld-1261..1320)
+REJECTION_REGEXES = (
+    r"\b(?:isn't|is\s+not|wasn't|doesn't|does\s+not|didn't|did\s+not|hasn't|has\s+not)\s+(?:really\s+)?"
+    r"(?:fix|fixing|fixed|solv(?:e|es|ed|ing)|sort(?:s|ed|ing)?)\b",
+    r"\bkeeps?\s+(?:on\s+)?(?:happening|doing\s+(?:it|this|that)|dropping|failing|crashing|breaking)\b",
+    r"(?:^|[.!?]\s*)not\s+(?:ok|okay|acceptable|good\s+enough|fair)\W*$",
 )
 # the same as speech recognition writes it on a call: "I'm putting the bone down now" (the phone)
 SPOKEN_NEGATIVE_END_REGEXES = (
@@ -389,7 +413,7 @@ class SentimentParams(Params):
     negative: float = -0.05
     negative_phrases: tuple[str, ...] = NEGATIVE_END
     # sarcasm, and the frustration cues the empathy check reads ("I've asked twice", "oh wonderful, ...", a death)
-    negative_regexes: tuple[str, ...] = SARCASM_REGEXES + FRUSTRATION_REGEXES
+    negative_regexes: tuple[str, ...] = SARCASM_REGEXES + FRUSTRATION_REGEXES + REJECTION_REGEXES
     spoken_negative_regexes: tuple[str, ...] = SPOKEN_NEGATIVE_END_REGEXES  # on calls only
     spoken_positive_regexes: tuple[str, ...] = SPOKEN_POSITIVE_END_REGEXES  # on calls only
     neutral_acks: tuple[str, ...] = NEUTRAL_ACKS
@@ -591,6 +615,17 @@ def empathy(view: InteractionView, p: EmpathyParams) -> CheckResult:
     return weak or CheckResult("na", "the customer never sounded upset", (), 0.7)
 
 
+def _relieved(said: str, p: SentimentParams, negative_regexes: tuple[str, ...]) -> bool:
+    """Thanks with relief, and no complaint once the relief is taken out ("thank god. thank you, I was panicking",
+    not "thanks, but I was panicking and nobody called, ridiculous")."""
+    if not text.first(said, p.thanks_phrases, THANKS_REGEXES) or not text.first(said, (), RELIEF_REGEXES):
+        return False
+    rest = said
+    for regex in RELIEF_REGEXES:
+        rest = re.sub(regex, " ", rest, flags=re.IGNORECASE)
+    return not text.first(rest, p.negative_phrases, negative_regexes)
+
+
 def customer_sentiment(view: InteractionView, p: SentimentParams) -> CheckResult:
     """The customer's sentiment at the end (their last turn): negative when it complains, rejects, threatens to
     leave or is sarcastic; positive when it thanks (sincerely) or sounds happy; neutral otherwise (a bare "ok").
@@ -611,6 +646,8 @@ def customer_sentiment(view: InteractionView, p: SentimentParams) -> CheckResult
     negative_regexes = on_channel(view, p.negative_regexes, p.spoken_negative_regexes)
     if bare in p.neutral_acks:
         label, score = "neutral", 0.0
+    elif _relieved(said, p, negative_regexes):
+        label = "positive"  # relieved: the fear it names is over
     elif negative and negative.matched and not (positive and positive.matched
                                                 and positive.similarity > negative.similarity):
         label, evidence = "negative", (semantic.evidence(negative),)

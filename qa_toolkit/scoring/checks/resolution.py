@@ -52,12 +52,29 @@ CUSTOMER_UNRESOLVED_REGEXES = (
     # it broke again after the fix (chatrest, dev ld-1101..1160): "it's just dropped again", "same as before"
     r"\b(?:dropped|stopped|gone|broken|crashed|failed|failing|frozen|locked|happened|happening|doing\s+it)\s+"
     r"(?:out\s+|off\s+)?again\b",
+    # a fix denied in the customer's words, and negation's scope at a clause's end (chatrest, dev ld-1261..1320):
+    # "refunding isn't fixing it", "credit doesn't help me cook tonight", "not ok", "the plan bit's sorted, the
+    # roaming isn't", "still refused in pharmacy", "why does it keep happening"
+    r"\b(?:isn't|is\s+not|wasn't|doesn't|does\s+not|didn't|did\s+not|hasn't|has\s+not|won't)\s+(?:really\s+)?"
+    r"(?:fix|fixing|fixed|solv(?:e|es|ed|ing)|sort(?:s|ed|ing)?|help(?:s|ed|ing)?)\b",
+    r"\bnot\s+(?:ok|okay|acceptable|good\s+enough|fair)\b", r"\bunacceptable\b",
+    r"\b(?:the|that|this|my)\s+[^.!?,;]{1,30}?\b(?:isn't|aren't|hasn't|haven't|wasn't|weren't|doesn't|didn't)\s*"
+    r"(?:[.!?,;]|$)",
+    r"\bstill\s+(?:refused|refusing|declined|declining|rejected|blocked|locked|wrong|charging|charged|says|saying|"
+    r"shows|showing|failing|happening)\b",
+    r"\bkeeps?\s+(?:on\s+)?(?:happening|doing\s+(?:it|this|that)|dropping|failing|crashing|breaking)\b",
 )
+# the customer confirming the fix in their own words: a later confirmation outweighs an earlier "still says 12" (the
+# customer's last word wins: "hmm the billing page still says 12" ... "9 now. sorted, thank you!", chatrest)
+CUSTOMER_CONFIRMS = ("that worked", "it works", "works now", "working now", "sorted", "problem solved", "all good now",
+                     "fixed now", "it's fixed", "there it is", "it's there now", "that's done it", "that did it")
 # a question waved away by the agent is not answered: "google it", "not my call", "whatever"
 AGENT_WAVED = (
     "google it", "not my call", "not my department", "nothing to do with me", "not my problem", "not our problem",
     "their problem", "nothing i can do", "nothing else i can do", "nothing more i can do", "whatever",
     "not here to", "put it in writing", "take it up with",
+    # not knowing said as the answer (chatrest, dev ld-1261..1320): "I don't really know why they went up"
+    "i don't really know why", "no idea why", "beats me",
 )
 ESCALATION = (
     "transfer you", "transferring you", "i'll transfer", "escalate", "escalating", "escalated",
@@ -200,6 +217,22 @@ ESCALATION_REGEXES += (
     # told me; they'll lock the account now"
     r"\b(?:sent|passed|handed|referred|forwarded)\s+(?:it|this|that|your\s+\w+)\s+(?:over\s+|on\s+)?to\s+"
     r"(?!you\b|your\b)[^.;!?]{1,60}?[;,.]\s+they(?:'ll|\s+will)\b",
+    # the one who takes it named before, by any pronoun (chatrest, dev ld-1261..1320): "I've sent her your job",
+    # "I've opened case NF-30917 with them", "I've asked them to take your case", "I'm adding her to the chat"
+    r"\b(?:sent|sending|passed|passing|forwarded|forwarding|handed|handing|send|pass|forward|hand)\s+(?:him|her)\s+"
+    r"(?:your|the|all)\b",
+    r"\b(?:open(?:ed|ing)?|rais(?:e|ed|ing)|log(?:ged|ging)?)\s+(?:a\s+|the\s+)?(?:case|ticket|job|request|referral)"
+    r"(?:\s+[\w-]*\d[\w-]*)?\s+with\s+(?:them|him|her)\b",
+    r"\basked\s+(?:them|him|her)\s+to\s+(?:take|pick\s+up|look\s+after|handle|deal\s+with)\b",
+    r"\b(?:add(?:ed|ing)?|invit(?:e|ed|ing))\s+(?:[\w'-]+,?\s+){1,4}?(?:into|in\s+to|to)\s+(?:this|the)\s+"
+    r"(?:chat|call|conversation)\b",
+    # a callback from someone else, by their role: "a specialist will call you tomorrow", "a counsellor will
+    # telephone you", "I've asked one to call you" (not a booked engineer, which is no hand-over)
+    r"\b(?:a|an|our|the)\s+(?:[\w-]+\s+){0,2}?(?:specialist|adviser|advisor|counsellor|caseworker|case\s+worker|"
+    r"assessor|reviewer|underwriter|nurse|pharmacist|solicitor|expert|investigator|handler)\s+(?:will|'ll|is\s+going\s+to|"
+    r"should)\s+(?:\w+\s+)?(?:call|ring|phone|telephone|contact|email|e-mail|write\s+to|text|get\s+back\s+to)\s+you\b",
+    r"\b(?:asked|booked|arranged\s+for)\s+(?:one|someone|somebody|(?:a|an)\s+[\w-]+(?:\s+[\w-]+)?)\s+to\s+"
+    r"(?:call|ring|phone|telephone|contact|email|e-mail|write\s+to|get\s+back\s+to)\s+you\b",
 )
 ESCALATION_REGEXES += INTRODUCTION_REGEXES
 # on a call, a second person greeting and giving their name on the agent's line after the agent's first turn is someone
@@ -226,6 +259,18 @@ OFFER_REGEXES = (
     # one way among others: "I can transfer you to the refunds team, or your payroll can fix the plan" (chatrest)
     r"\bi\s+can\s+(?:transfer|put|pass|connect|send|refer)\b[^.!?]{0,80}?\bor\b",
 )
+# a hand-over refused or only imagined is none either, whatever else its sentence names (negation scope: the
+# sentence, chatrest, dev ld-1261..1320): "Managers don't take chat contacts", "A supervisor would tell you the same,
+# so I won't transfer you", "Nobody senior can waive it", "That's fair feedback, I'll pass it on."
+REFUSAL_REGEXES = (
+    r"\b(?:won't|will\s+not|can't|cannot|can\s+not|couldn't|unable\s+to|not\s+able\s+to)\s+(?:\w+\s+){0,2}?"
+    r"(?:transfer|escalate|pass|put\s+you|connect|refer|hand)\w*\b",
+    r"\b(?:managers?|supervisors?|team\s+lead(?:er)?s?|seniors?|nobody|no\s+one|no-one)\b[^.!?]{0,30}?"
+    r"\b(?:don't|doesn't|do\s+not|does\s+not|can't|cannot|won't|wouldn't|aren't|isn't|would\s+(?:only\s+)?(?:tell|say))\b",
+    r"\b(?:nobody|no\s+one|no-one)\s+(?:senior|above\s+me|higher)\b",
+    r"\b(?:feedback|comments?|suggestions?)\b[^.!?]{0,40}?\bpass(?:ed|ing)?\s+(?:it|this|that|them)\s+on\b",
+)
+OFFER_REGEXES += REFUSAL_REGEXES
 AGENT_RESOLVED_REGEXES = (
     r"\b(?:has|have|was|were|is|are)\s+(?:now\s+)?(?:been\s+)?(?:issued|processed|refunded|fixed|resolved|"
     r"updated|changed|cancell?ed|canceled|applied|credited|removed|waived|unlocked|reactivated|booked|"
@@ -256,6 +301,7 @@ class ResolutionParams(Params):
     customer_phrases: tuple[str, ...] = CUSTOMER_AGREES
     unresolved_phrases: tuple[str, ...] = CUSTOMER_UNRESOLVED
     unresolved_regexes: tuple[str, ...] = CUSTOMER_UNRESOLVED_REGEXES
+    confirm_phrases: tuple[str, ...] = CUSTOMER_CONFIRMS
     require_customer: bool = True
     confirm_fix: bool = True  # a stated fix needs the customer's agreement too (False: it stands unless they object)
     escalation_phrases: tuple[str, ...] = ESCALATION
@@ -372,11 +418,13 @@ def resolution(view: InteractionView, p: ResolutionParams) -> CheckResult:
     last_agent = view.by("agent")[-1].index
     since = agent_hit[0].index if agent_hit else view.by("agent")[0].index
     customer_after = [t for t in view.by("customer") if t.index > since]
-    for turn in customer_after:
+    for position, turn in enumerate(customer_after):
         match = text.first(turn.text, p.unresolved_phrases, p.unresolved_regexes)
         said = quote(turn, match.start, match.end) if match else None
         if said is None and (sem := semantic.match([turn], p.unresolved_exemplars)):
             said = semantic.evidence(sem)
+        if said and any(text.first(later.text, p.confirm_phrases) for later in customer_after[position + 1:]):
+            continue  # confirmed fixed later: the customer's last word wins
         if said:
             evidence.append(said)
             return CheckResult("fail", f"the customer says it is not resolved (turn {turn.index})", tuple(evidence),

@@ -46,6 +46,8 @@ HOLD_REGEXES = (
     r"\bwon't\s+be\s+(?:long|a\s+(?:moment|minute|sec|second|tick))\b",
     r"(?:^|[,.]\s*)(?:two|a\s+couple\s+of|a\s+few|five)\s+(?:minutes|mins|secs|seconds|ticks)\s*[.!]",
     r"\b(?:get|fetch|grab|find)\s+(?:someone|somebody)\s+(?:more\s+)?(?:senior|higher\s+up|who)\b",
+    # a wait in small units (chatrest, dev ld-1261..1320): "just a tick", "two ticks", "one mo"
+    r"\b(?:just\s+a|one|two|a\s+couple\s+of)\s+(?:tick|ticks|mo|jiffy)\b",
 )
 THANKS_FOR_WAITING = (
     "thanks for waiting", "thank you for waiting", "thanks for holding", "thank you for holding",
@@ -205,6 +207,10 @@ class HoldEtiquetteParams(Params):
     back_words: int = 8
     back_thanks_regexes: tuple[str, ...] = (
         r"\b(?:thanks|thank\s+you|appreciate|sorry|apologies|apologi[sz]e|cheers|grateful)\b",)
+    # a chat's thanks or apology with no wait announced before it is for a hold only after this long a silence before
+    # its turn ("Sorry about that" 20 s after a complaint apologises for the problem), and never in the agent's
+    # first turn (the wait in the queue, before any hold of theirs)
+    chat_unannounced_min_s: float = 60.0
 
 
 class OvertalkParams(Params):
@@ -292,12 +298,22 @@ def _said(turn: TurnView, phrases: tuple[str, ...], regexes: tuple[str, ...],
     return semantic.evidence(sem) if sem else None
 
 
+# something other than the customer on hold: "I've put the 450 on hold so it isn't collected", "your bill is on hold
+# while they decide" (chatrest, dev ld-1261..1320): a payment or an account held is no wait
+THING_ON_HOLD = re.compile(r"\b(?:put|puts|putting|placed?|places|placing)\s+(?!you\b)(?:[\w£$€.,'-]+\s+){1,4}?on\s+hold\b"
+                           r"|\b(?:is|are|was|were|been|be|stays?|remains?)\s+(?:now\s+|still\s+)?on\s+hold\b",
+                           re.IGNORECASE)
+
+
 def _announced(turn: TurnView, p: HoldEtiquetteParams) -> Evidence | None:
     """An announced wait in one of the turn's sentences; a sentence that thanks for the wait ("thanks for
-    staying on the line") announces none, however much it sounds like "stay on the line"."""
+    staying on the line") announces none, however much it sounds like "stay on the line", and neither does a thing
+    put on hold ("the payment is on hold")."""
     for start, end in semantic.sentences(turn.text):
         sentence = replace(turn, text=turn.text[start:end])
         if text.first(sentence.text, p.thanks_phrases):
+            continue
+        if THING_ON_HOLD.search(sentence.text):
             continue
         if match := text.first(sentence.text, p.announcement_phrases, p.announcement_regexes):
             return quote(sentence, match.start, match.end)  # said in words: no likeness to a thanks outweighs it
@@ -414,6 +430,14 @@ def _timed_holds(view: InteractionView, p: HoldEtiquetteParams) -> CheckResult:
                        0.85)
 
 
+def _silence_before(view: InteractionView, turn: TurnView) -> float:
+    """Seconds from the turn before ``turn`` (anyone's) to ``turn``; infinite when either has no time (an untimed
+    thanks is judged by its words alone)."""
+    before = next((t for t in reversed(view.turns) if t.index < turn.index), None)
+    start, end = view.seconds(before) if before else None, view.seconds(turn)
+    return end - start if start is not None and end is not None else float("inf")
+
+
 def hold_etiquette(view: InteractionView, p: HoldEtiquetteParams) -> CheckResult:
     """The agent asks or announces before putting the customer on hold (or making them wait while they check)
     and thanks them, or apologises for the wait, in one of their next ``window`` turns; N/A without a hold.
@@ -425,6 +449,9 @@ def hold_etiquette(view: InteractionView, p: HoldEtiquetteParams) -> CheckResult
     thanked = [(i, e) for i, t in enumerate(agent)
                if (e := _said(t, p.thanks_phrases, (), p.thanks_exemplars))]
     announced = [(i, e) for i, t in enumerate(agent[:-1]) if (e := _announced(t, p))]
+    if view.channel != "call":
+        thanked = [(j, e) for j, e in thanked if any(i < j <= i + p.window for i, _ in announced)
+                   or (j > 0 and _silence_before(view, agent[j]) >= p.chat_unannounced_min_s)]
     silent: list[Evidence] = []
     for start, end in _stored_holds(view, p.min_hold_s):  # a call's silence that no announcement explains
         before = [i for i, t in enumerate(agent) if t.end_s is not None and t.end_s <= start + 0.5]
