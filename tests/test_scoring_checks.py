@@ -677,9 +677,7 @@ def test_escalation_by_pronoun_role_or_refused(text: str, escalated: bool) -> No
 
 
 @pytest.mark.parametrize(("text", "status"), [
-    # next steps with when, money going back, goodbyes in other languages' habits (chatrest, dev ld-1261..1320)
-    ("I've locked it, and I'll email the original address with a link within the hour.", "pass"),
-    ("I've cancelled the 2 tickets, the 96 goes back to your card in 5-7 days.", "pass"),
+    # next steps with when, goodbyes in other languages' habits (chatrest, dev ld-1261..1320)
     ("Second payment refunded, 3-5 days.", "pass"), ("See you at 2!", "pass"),
     ("It'll be in your tenant portal by tomorrow midday.", "pass"),
     ("Thank you for your understanding. Auf Wiedersehen.", "pass"), ("Doei! 👋", "pass"),

@@ -134,17 +134,10 @@ CLOSING_REGEXES = (
     r"\bif\b[^.!?]{0,80}?\b(?:ring|call|phone|message|text|e-?mail|contact|tell)\s+us\b",
     # more help offered as a question: "Want me to add the winter sports part?", "Would you like me to book it?"
     r"(?:^|(?<=[.!?])\s)\W*(?:do\s+you\s+)?want\s+me\s+to\b[^.!?]*\?",
-    # next steps as what someone will do, and by when (chatrest, dev ld-1261..1320): "I'll email the original address
-    # with a link to take it back within the hour", "she'll phone you on Monday"; what comes back to the customer:
-    # "the 96 goes back to your card in 5-7 days", "Second payment refunded, 3-5 days", "it'll be in your tenant
-    # portal by tomorrow midday"; a goodbye with when: "See you at 2!"
-    r"\b(?:i'll|i\s+will|we'll|we\s+will|they'll|they\s+will|he'll|he\s+will|she'll|she\s+will)\s+(?!not\b|never\b)"
-    r"[^.!?]{0,60}?\b(?:within\b|by\s+(?:the\s+)?(?:\d|end\b|tomorrow|tonight|midday|noon|close|monday|tuesday|"
-    r"wednesday|thursday|friday|saturday|sunday|next)|tomorrow\b|tonight\b|later\s+today\b|this\s+(?:afternoon|"
-    r"evening|week)\b|next\s+(?:week|month|monday|tuesday|wednesday|thursday|friday)\b|on\s+(?:monday|tuesday|"
-    r"wednesday|thursday|friday|saturday|sunday|the\s+\d))",
-    r"\b(?:goes|go|going|comes|will\s+go|'ll\s+go|will\s+come|'ll\s+come)\s+back\s+(?:to|into|on|onto)\s+"
-    r"(?:your|the)\b",
+    # next steps as a refund's timing said short, a document in the customer's portal, a goodbye with when (chatrest,
+    # dev ld-1261..1320): "Second payment refunded, 3-5 days", "it'll be in your tenant portal by tomorrow midday",
+    # "See you at 2!" (a person's future act with any time, "I'll ... within the hour", and money "goes back to your
+    # card" were tried and dropped: false passes on the old test splits)
     r"\b(?:refund(?:ed)?|money|payment|credit)\b[^.!?]{0,40}?\b\d+\s*(?:-|–|to)\s*\d+\s+(?:working\s+|business\s+)?"
     r"days\b",
     r"\b(?:will|'ll|should)\s+be\s+(?:in|on)\s+your\s+(?:[\w-]+\s+)?(?:portal|app|dashboard|account|inbox)\b",

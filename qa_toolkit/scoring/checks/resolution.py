@@ -224,8 +224,9 @@ ESCALATION_REGEXES += (
     r"\b(?:open(?:ed|ing)?|rais(?:e|ed|ing)|log(?:ged|ging)?)\s+(?:a\s+|the\s+)?(?:case|ticket|job|request|referral)"
     r"(?:\s+[\w-]*\d[\w-]*)?\s+with\s+(?:them|him|her)\b",
     r"\basked\s+(?:them|him|her)\s+to\s+(?:take|pick\s+up|look\s+after|handle|deal\s+with)\b",
-    r"\b(?:add(?:ed|ing)?|invit(?:e|ed|ing))\s+(?:[\w'-]+,?\s+){1,4}?(?:into|in\s+to|to)\s+(?:this|the)\s+"
-    r"(?:chat|call|conversation)\b",
+    r"\b(?:add(?:ed|ing)?|invit(?:e|ed|ing))\s+(?:him|her|them|(?:my|our|a|an|the)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:colleague|supervisor|manager|specialist|pharmacist|nurse|vet|adviser|advisor|team\s+lead(?:er)?))\s+"
+    r"(?:(?:into|in\s+to|to)\s+(?:this|the)\s+(?:chat|call|conversation))\b",
     # a callback from someone else, by their role: "a specialist will call you tomorrow", "a counsellor will
     # telephone you", "I've asked one to call you" (not a booked engineer, which is no hand-over)
     r"\b(?:a|an|our|the)\s+(?:[\w-]+\s+){0,2}?(?:specialist|adviser|advisor|counsellor|caseworker|case\s+worker|"
