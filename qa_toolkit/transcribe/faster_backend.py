@@ -9,8 +9,10 @@ from functools import lru_cache
 
 import numpy as np
 
+from qa_toolkit.config import get_settings
 from qa_toolkit.errors import QAError
 from qa_toolkit.transcribe.backend import Backend, Segment, TranscriptionOptions, Word
+from qa_toolkit.transcribe.cpu_kernels import pin_cpu_kernels
 from qa_toolkit.transcribe.models import ModelNotFoundError, ResolvedModel, resolve_model
 
 BACKENDS = ("faster-whisper", "openai-whisper")
@@ -68,6 +70,8 @@ class FasterWhisperBackend:
         self.compute_type = compute_type or ("float16" if self.device == "cuda" else "int8")
         threads = cpu_threads or max(1, (os.cpu_count() or 1) // max(1, workers))
         self.cpu_threads = threads
+        # the kernels decide the rounding, so the transcript: pinned before the model loads (cpu_kernels.py)
+        self.cpu_kernels = pin_cpu_kernels(get_settings().cpu_kernels) if self.device == "cpu" else {}
         try:
             self._model = WhisperModel(model.load_arg, device=self.device, compute_type=self.compute_type,
                                        cpu_threads=threads, num_workers=max(1, workers),
@@ -107,6 +111,7 @@ class FasterWhisperBackend:
                 "model_path": str(self.model.path) if self.model.source == "directory" else None,
                 "model_hash": model_hash(self.model.path) if self.model.path else None,
                 "device": self.device, "compute_type": self.compute_type, "cpu_threads": self.cpu_threads,
+                "cpu_kernels": ",".join(f"{k}={v}" for k, v in sorted(self.cpu_kernels.items())) or "native",
                 "versions": package_versions(("faster-whisper", "ctranslate2", "av", "onnxruntime", "numpy",
                                               "tokenizers", *REDACTION_PACKAGES))}
 

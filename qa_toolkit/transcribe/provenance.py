@@ -68,6 +68,8 @@ REDACTION_PACKAGES = ("phonenumbers", "text2num", "rapidfuzz")
 
 # Keys whose difference makes a re-run not comparable (the output may differ for that reason alone).
 ENVIRONMENT_KEYS = ("backend", "model", "model_hash", "device", "compute_type", "cpu_threads")
+# Compared only where the stored record names them (one stored before they were recorded says nothing).
+RECORDED_LATER_KEYS = ("cpu_kernels",)
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,8 @@ def environment_changes(stored: dict[str, Any], current: dict[str, Any]) -> list
     ``ctranslate2 4.5.0 → 4.6.0`` (the packages the stored record names, :func:`package_changes`)."""
     changes = [f"{key}: {stored.get(key)} → {current.get(key)}" for key in ENVIRONMENT_KEYS
                if stored.get(key) != current.get(key)]
+    changes += [f"{key}: {stored[key]} → {current.get(key)}" for key in RECORDED_LATER_KEYS
+                if key in stored and stored[key] != current.get(key)]
     changes += [str(c) for c in package_changes(stored.get("versions"), current.get("versions"))]
     old_opts, new_opts = stored.get("options") or {}, current.get("options") or {}
     changes += [f"option {key}: {old_opts.get(key)!r} → {new_opts.get(key)!r}"

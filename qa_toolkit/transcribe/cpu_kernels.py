@@ -1,0 +1,39 @@
+"""CPU kernels pinned so that a transcript does not depend on which x86-64 CPU made it.
+
+CTranslate2 picks its kernels by the CPU it runs on (AVX2 or AVX-512, Intel MKL on Intel CPUs only) and so does
+the oneDNN library under it; each choice rounds differently, and the same audio then gives another transcript
+on another machine of a nightly batch. On an x86-64 CPU with AVX2 (every server CPU since 2015) the kernels are
+pinned to AVX2 without MKL, which every such CPU runs alike; ``QA_CPU_KERNELS=native`` lets the libraries
+choose, and a variable already set in the environment is left as it is.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+from pathlib import Path
+
+# The libraries' own switches, read when their first model is loaded.
+AVX2_KERNELS = {"CT2_FORCE_CPU_ISA": "AVX2", "CT2_USE_MKL": "0", "ONEDNN_MAX_CPU_ISA": "AVX2"}
+
+
+def has_avx2(cpuinfo: Path = Path("/proc/cpuinfo")) -> bool:
+    """Whether this is an x86-64 CPU that reports AVX2 (read from /proc/cpuinfo; False where it cannot tell)."""
+    if platform.machine().lower() not in ("x86_64", "amd64"):
+        return False
+    try:
+        text = cpuinfo.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    flags = next((line for line in text.splitlines() if line.startswith("flags")), "")
+    return "avx2" in flags.split()
+
+
+def pin_cpu_kernels(mode: str = "avx2") -> dict[str, str]:
+    """Pin CTranslate2's and oneDNN's CPU kernels to AVX2 without MKL (``mode`` ``avx2``, on a CPU that has
+    AVX2) unless the environment already says otherwise; returns the kernel variables in effect (empty: the
+    libraries choose by the CPU). Call it before the first model is loaded."""
+    if mode == "avx2" and has_avx2():
+        for name, value in AVX2_KERNELS.items():
+            os.environ.setdefault(name, value)
+    return {name: os.environ[name] for name in AVX2_KERNELS if name in os.environ}
