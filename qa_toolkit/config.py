@@ -19,9 +19,9 @@ class Settings(BaseSettings):
         user: the acting user's name (reviewer, lead, ...), used for the audit trail.
         data_dir: where the toolkit keeps files of its own (rejected records, model cache).
         whisper_model: default ``--model`` of ``qa transcribe`` and of the queue's nightly task (None: tiny.en).
-        cpu_kernels: ``avx2`` (default) pins the speech model's CPU kernels to AVX2 without Intel MKL on x86-64
-            CPUs that have it, so the same audio gives the same transcript on every machine of a batch;
-            ``native`` lets CTranslate2 and oneDNN choose by the CPU (``QA_CPU_KERNELS=native``).
+        cpu_kernels: ``avx2`` pins the speech model's CPU kernels to AVX2 without Intel MKL on x86-64 CPUs that
+            have it, so the same audio gives the same transcript on every machine of a batch
+            (``QA_CPU_KERNELS=avx2``); ``native`` (default) lets CTranslate2 and oneDNN choose by the CPU.
         vocabulary_file: default ``--vocabulary`` (domain terms given to Whisper as a prompt).
         model_cache: where packaged models are joined (default: ``<data_dir>/models``).
         nightly_folder: the folder the queue workers' nightly task enqueues at 01:00.
@@ -57,7 +57,7 @@ class Settings(BaseSettings):
     user: str | None = None
     data_dir: Path = Field(default_factory=lambda: Path.home() / ".local" / "share" / "qa-toolkit")
     whisper_model: str | None = None
-    cpu_kernels: Literal["avx2", "native"] = "avx2"
+    cpu_kernels: Literal["avx2", "native"] = "native"
     vocabulary_file: Path | None = None
     model_cache: Path | None = None
     nightly_folder: Path | None = None
