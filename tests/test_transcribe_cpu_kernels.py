@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import json
 import os
+import platform
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from qa_toolkit.transcribe.cpu_kernels import AVX2_KERNELS, has_avx2, pin_cpu_kernels
+from qa_toolkit.transcribe.cpu_kernels import AVX2_KERNELS, cpu_description, has_avx2, kernels_label, pin_cpu_kernels
 from qa_toolkit.transcribe.provenance import environment_changes
 from transcribe_support import SAMPLES
 
@@ -29,14 +30,24 @@ def test_avx2_read_from_the_cpu_flags(tmp_path: Path) -> None:
     with_avx2, without = tmp_path / "a", tmp_path / "b"
     with_avx2.write_text("processor\t: 0\nflags\t\t: fpu sse4_1 avx avx2 fma\n")
     without.write_text("processor\t: 0\nflags\t\t: fpu sse4_1 avx\n")
-    import platform
-
     if platform.machine().lower() not in ("x86_64", "amd64"):
         assert not has_avx2(with_avx2)
         return
     assert has_avx2(with_avx2)
     assert not has_avx2(without)
     assert not has_avx2(tmp_path / "missing")
+
+
+def test_the_cpu_described_by_vendor_and_widest_vector_extension(tmp_path: Path) -> None:
+    amd, intel, empty = tmp_path / "amd", tmp_path / "intel", tmp_path / "empty"
+    amd.write_text("vendor_id\t: AuthenticAMD\nflags\t\t: fpu sse4_1 avx2 avx512f avx512bw\n")
+    intel.write_text("vendor_id\t: GenuineIntel\nflags\t\t: fpu sse4_1 avx avx2\n")
+    empty.write_text("")
+    assert cpu_description(amd) == "AuthenticAMD AVX-512"
+    assert cpu_description(intel) == "GenuineIntel AVX2"
+    assert cpu_description(empty) == platform.machine()
+    assert kernels_label({"CT2_USE_MKL": "0", "CT2_FORCE_CPU_ISA": "AVX2"}) == "CT2_FORCE_CPU_ISA=AVX2,CT2_USE_MKL=0"
+    assert kernels_label({}) == f"native ({cpu_description()})"
 
 
 @X86

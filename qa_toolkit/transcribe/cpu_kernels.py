@@ -18,16 +18,29 @@ from pathlib import Path
 AVX2_KERNELS = {"CT2_FORCE_CPU_ISA": "AVX2", "CT2_USE_MKL": "0", "ONEDNN_MAX_CPU_ISA": "AVX2"}
 
 
+def _cpuinfo_field(cpuinfo: Path, name: str) -> str:
+    """The first ``name : value`` of /proc/cpuinfo ("" where there is none or it cannot be read)."""
+    try:
+        text = cpuinfo.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+    line = next((line for line in text.splitlines() if line.split(":")[0].strip() == name), "")
+    return line.partition(":")[2].strip()
+
+
 def has_avx2(cpuinfo: Path = Path("/proc/cpuinfo")) -> bool:
     """Whether this is an x86-64 CPU that reports AVX2 (read from /proc/cpuinfo; False where it cannot tell)."""
     if platform.machine().lower() not in ("x86_64", "amd64"):
         return False
-    try:
-        text = cpuinfo.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return False
-    flags = next((line for line in text.splitlines() if line.startswith("flags")), "")
-    return "avx2" in flags.split()
+    return "avx2" in _cpuinfo_field(cpuinfo, "flags").split()
+
+
+def cpu_description(cpuinfo: Path = Path("/proc/cpuinfo")) -> str:
+    """The CPU's vendor and widest vector extension, which decide the kernels the libraries pick
+    ("AuthenticAMD AVX-512", "GenuineIntel AVX2"); the machine's name where /proc/cpuinfo says nothing."""
+    vendor, flags = _cpuinfo_field(cpuinfo, "vendor_id"), _cpuinfo_field(cpuinfo, "flags").split()
+    widest = "AVX-512" if "avx512f" in flags else "AVX2" if "avx2" in flags else "SSE4.1" if "sse4_1" in flags else ""
+    return " ".join(part for part in (vendor, widest) if part) or platform.machine()
 
 
 def pin_cpu_kernels(mode: str = "avx2") -> dict[str, str]:
@@ -38,3 +51,9 @@ def pin_cpu_kernels(mode: str = "avx2") -> dict[str, str]:
         for name, value in AVX2_KERNELS.items():
             os.environ.setdefault(name, value)
     return {name: os.environ[name] for name in AVX2_KERNELS if name in os.environ}
+
+
+def kernels_label(pinned: dict[str, str]) -> str:
+    """What the provenance records: the kernel variables in effect, or ``native (the CPU)`` where the libraries
+    chose by the CPU, so that a transcript made on another CPU shows why it differs."""
+    return ",".join(f"{name}={value}" for name, value in sorted(pinned.items())) or f"native ({cpu_description()})"

@@ -12,7 +12,7 @@ import numpy as np
 from qa_toolkit.config import get_settings
 from qa_toolkit.errors import QAError
 from qa_toolkit.transcribe.backend import Backend, Segment, TranscriptionOptions, Word
-from qa_toolkit.transcribe.cpu_kernels import pin_cpu_kernels
+from qa_toolkit.transcribe.cpu_kernels import kernels_label, pin_cpu_kernels
 from qa_toolkit.transcribe.models import ModelNotFoundError, ResolvedModel, resolve_model
 
 BACKENDS = ("faster-whisper", "openai-whisper")
@@ -111,7 +111,7 @@ class FasterWhisperBackend:
                 "model_path": str(self.model.path) if self.model.source == "directory" else None,
                 "model_hash": model_hash(self.model.path) if self.model.path else None,
                 "device": self.device, "compute_type": self.compute_type, "cpu_threads": self.cpu_threads,
-                "cpu_kernels": ",".join(f"{k}={v}" for k, v in sorted(self.cpu_kernels.items())) or "native",
+                "cpu_kernels": kernels_label(self.cpu_kernels),
                 "versions": package_versions(("faster-whisper", "ctranslate2", "av", "onnxruntime", "numpy",
                                               "tokenizers", *REDACTION_PACKAGES))}
 
