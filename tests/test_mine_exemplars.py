@@ -70,7 +70,8 @@ def test_each_target_reads_the_sentences_its_check_reads() -> None:
     assert empathy[0][1] is True  # "rotten" is one of the check's empathy phrases
     hold = HoldEtiquetteParams()
     announcements = mine_exemplars.announcement_sentences(view, hold)
-    assert ("Give me two ticks while I run a line test.", False) in announcements  # no phrase of the check's
+    # "two ticks" is one of the check's wait phrases since round 17 (a wait in small units)
+    assert ("Give me two ticks while I run a line test.", True) in announcements
     assert all(not s.startswith("Cheers") for s, _ in announcements)  # the last agent turn announces nothing
     assert ("Cheers for hanging on.", False) in mine_exemplars.thanks_sentences(view, hold)
     # hold etiquette: "true" says both parts are there, null that there was no hold; "false" teaches nothing

@@ -21,8 +21,11 @@ X86 = pytest.mark.skipif(not has_avx2(), reason="needs an x86-64 CPU with AVX2 (
 
 @pytest.fixture
 def clean_env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+    """No kernel variable set, and whatever the test pins undone after it (setenv records the value to restore:
+    a variable the pin sets that monkeypatch never saw would stay for every later test in this process)."""
     for name in AVX2_KERNELS:
-        monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv(name, "")
+        monkeypatch.delenv(name)
     return monkeypatch
 
 
