@@ -33,6 +33,7 @@ from __future__ import annotations
 import copy
 import random
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -3961,6 +3962,26 @@ def split(n: int) -> str:
     return "dev" if n % 3 == 0 or n in (1, 19, 2, 20, 5, 23) else "test"
 
 
+def writer_batches(out: list[dict], batches: list[tuple[str, int, int, list[tuple[str, Any, int]]]],
+                   agents: list[str], audio: Any) -> None:
+    """Append a writer's dev batches to ``out``: per batch its own generator (``seed``) and fixed call seeds from
+    ``base`` on; ``audio(rng)`` draws each call's line, then its voices (``voices_d16``) and utterances."""
+    for batch, seed, base, makers in batches:
+        rng_b = random.Random(seed)
+        for prefix, maker, count in makers:
+            for i in range(count):
+                name = f"{batch}-{prefix}-{i + 1:02d}"
+                out.append({
+                    "file": f"{name}.flac",
+                    "metadata": {"call_id": f"SP-{name}", "agent_id": f"a-{agents[i % 4].lower()}",
+                                 "queue": "payments", "split": "dev"},
+                    "seed": base + len([c for c in out if c["file"].startswith(f"{batch}-")]),
+                    "audio": audio(rng_b),
+                    "voices": voices_d16(rng_b, i),
+                    "utterances": maker(i, rng_b),
+                })
+
+
 def main() -> None:
     rng = random.Random(14)
     makers = [card_call, ssn_call, phone_call, email_call, card_call, account_call]
@@ -4253,44 +4274,20 @@ def main() -> None:
                 })
     # d16 and d17 (round 16): dev batches by a new writer (see above); dev, tuned on. Own generators (2000, 2050) and
     # fixed seeds (16000 and 17000 on), so the batches before them stay byte for byte as they were.
-    for batch, seed, base, makers in [("d16", 2000, 16000, [("card", card_call_d16, 8), ("id", id_call_d16, 6),
-                                                              ("mail", mail_call_d16, 6)]),
-                                      ("d17", 2050, 17000, [("real", real_call_d17, 10), ("fp", fp_call_d17, 10)])]:
-        rng_b = random.Random(seed)
-        for prefix, maker, count in makers:
-            for i in range(count):
-                name = f"{batch}-{prefix}-{i + 1:02d}"
-                out.append({
-                    "file": f"{name}.flac",
-                    "metadata": {"call_id": f"SP-{name}", "agent_id": f"a-{AGENTS_D16[i % 4].lower()}",
-                                 "queue": "payments", "split": "dev"},
-                    "seed": base + len([c for c in out if c["file"].startswith(f"{batch}-")]),
-                    "audio": {"mulaw": rng_b.random() < 0.7, "snr_db": rng_b.choice([8, 10, 12, 15]),
-                              "crosstalk_db": rng_b.choice([-26, -22]),
-                              "channel_gain_db": {"right": rng_b.choice([0, -3, -6])}},
-                    "voices": voices_d16(rng_b, i),
-                    "utterances": maker(i, rng_b),
-                })
+    writer_batches(out, [("d16", 2000, 16000, [("card", card_call_d16, 8), ("id", id_call_d16, 6),
+                                               ("mail", mail_call_d16, 6)]),
+                         ("d17", 2050, 17000, [("real", real_call_d17, 10), ("fp", fp_call_d17, 10)])],
+                   AGENTS_D16, lambda rng: {"mulaw": rng.random() < 0.7, "snr_db": rng.choice([8, 10, 12, 15]),
+                                            "crosstalk_db": rng.choice([-26, -22]),
+                                            "channel_gain_db": {"right": rng.choice([0, -3, -6])}})
     # d18 and d19 (round 17): dev batches by a new writer (see above); dev, tuned on. Own generators (2100, 2150) and
     # fixed seeds (18000 and 19000 on), so the batches before them stay byte for byte as they were.
-    for batch, seed, base, makers in [("d18", 2100, 18000, [("card", card_call_d18, 8), ("id", id_call_d18, 6),
-                                                              ("mail", mail_call_d18, 6)]),
-                                      ("d19", 2150, 19000, [("real", real_call_d19, 10), ("fp", fp_call_d19, 10)])]:
-        rng_b = random.Random(seed)
-        for prefix, maker, count in makers:
-            for i in range(count):
-                name = f"{batch}-{prefix}-{i + 1:02d}"
-                out.append({
-                    "file": f"{name}.flac",
-                    "metadata": {"call_id": f"SP-{name}", "agent_id": f"a-{AGENTS_D18[i % 4].lower()}",
-                                 "queue": "payments", "split": "dev"},
-                    "seed": base + len([c for c in out if c["file"].startswith(f"{batch}-")]),
-                    "audio": {"mulaw": rng_b.random() < 0.6, "snr_db": rng_b.choice([10, 12, 15, 20]),
-                              "crosstalk_db": rng_b.choice([-28, -24]),
-                              "channel_gain_db": {"right": rng_b.choice([0, -3, -6])}},
-                    "voices": voices_d16(rng_b, i),
-                    "utterances": maker(i, rng_b),
-                })
+    writer_batches(out, [("d18", 2100, 18000, [("card", card_call_d18, 8), ("id", id_call_d18, 6),
+                                               ("mail", mail_call_d18, 6)]),
+                         ("d19", 2150, 19000, [("real", real_call_d19, 10), ("fp", fp_call_d19, 10)])],
+                   AGENTS_D18, lambda rng: {"mulaw": rng.random() < 0.6, "snr_db": rng.choice([10, 12, 15, 20]),
+                                            "crosstalk_db": rng.choice([-28, -24]),
+                                            "channel_gain_db": {"right": rng.choice([0, -3, -6])}})
     header = "# Generated by make_scripts.py: edit that, not this file.\n"
     text = yaml.safe_dump({"defaults": {"audio": {"telephone": True}}, "calls": out}, sort_keys=False, width=120)
     (HERE / "calls.yaml").write_text(header + text, encoding="utf-8")
