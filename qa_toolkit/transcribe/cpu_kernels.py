@@ -12,19 +12,25 @@ from __future__ import annotations
 
 import os
 import platform
+from functools import lru_cache
 from pathlib import Path
 
 # The libraries' own switches, read when their first model is loaded.
 AVX2_KERNELS = {"CT2_FORCE_CPU_ISA": "AVX2", "CT2_USE_MKL": "0", "ONEDNN_MAX_CPU_ISA": "AVX2"}
 
 
+@lru_cache(maxsize=8)
+def _cpuinfo_lines(cpuinfo: Path) -> tuple[str, ...]:
+    """/proc/cpuinfo's lines, read once per process (the provenance of every transcript asks)."""
+    try:
+        return tuple(cpuinfo.read_text(encoding="utf-8", errors="replace").splitlines())
+    except OSError:
+        return ()
+
+
 def _cpuinfo_field(cpuinfo: Path, name: str) -> str:
     """The first ``name : value`` of /proc/cpuinfo ("" where there is none or it cannot be read)."""
-    try:
-        text = cpuinfo.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return ""
-    line = next((line for line in text.splitlines() if line.split(":")[0].strip() == name), "")
+    line = next((line for line in _cpuinfo_lines(cpuinfo) if line.split(":")[0].strip() == name), "")
     return line.partition(":")[2].strip()
 
 
