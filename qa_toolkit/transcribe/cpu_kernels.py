@@ -52,7 +52,7 @@ def cpu_description(cpuinfo: Path = Path("/proc/cpuinfo")) -> str:
 def pin_cpu_kernels(mode: str = "avx2") -> dict[str, str]:
     """Pin CTranslate2's and oneDNN's CPU kernels to AVX2 without MKL (``mode`` ``avx2``, on a CPU that has
     AVX2) unless the environment already says otherwise; returns the kernel variables in effect (empty: the
-    libraries choose by the CPU). Call it before the first model is loaded."""
+    libraries choose by the CPU). Call it before CTranslate2 is imported: it reads CT2_USE_MKL as it loads."""
     if mode == "avx2" and has_avx2():
         for name, value in AVX2_KERNELS.items():
             os.environ.setdefault(name, value)

@@ -61,6 +61,9 @@ class FasterWhisperBackend:
 
     def __init__(self, model: ResolvedModel, device: str = "auto", compute_type: str | None = None,
                  workers: int = 1, cpu_threads: int | None = None) -> None:
+        # the kernels decide the rounding, so the transcript: pinned before CTranslate2 is imported, which reads
+        # CT2_USE_MKL when it loads (on an Intel CPU a later pin left MKL on; cpu_kernels.py)
+        pinned = pin_cpu_kernels(get_settings().cpu_kernels)
         try:
             from faster_whisper import WhisperModel
         except ImportError as exc:
@@ -70,8 +73,7 @@ class FasterWhisperBackend:
         self.compute_type = compute_type or ("float16" if self.device == "cuda" else "int8")
         threads = cpu_threads or max(1, (os.cpu_count() or 1) // max(1, workers))
         self.cpu_threads = threads
-        # the kernels decide the rounding, so the transcript: pinned before the model loads (cpu_kernels.py)
-        self.cpu_kernels = pin_cpu_kernels(get_settings().cpu_kernels) if self.device == "cpu" else {}
+        self.cpu_kernels = pinned if self.device == "cpu" else {}
         try:
             self._model = WhisperModel(model.load_arg, device=self.device, compute_type=self.compute_type,
                                        cpu_threads=threads, num_workers=max(1, workers),
