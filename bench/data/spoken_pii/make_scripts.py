@@ -3642,6 +3642,342 @@ def fp_call_d19(i: int, rng: random.Random) -> list[dict]:
     return [{"agent": f"{firm}, {agent} here."}] + calls[i % len(calls)] + [{"customer": "Okay, thanks, bye."}]
 
 
+# --- d20 (issue 14, round 18): a dev batch by a new writer, number-dense stretches said the way a hurried caller does ---
+# Dev, tuned on. Written in round 18 before any check ran on it. Cards, socials and phones read fast (a fast talker,
+# one breath), with fillers inside ("like", "you know", "um", "let me just"), in groups of two, three and four
+# digits mixed within one number ("forty one, two three five, six six ..."), with corrections of a whole group or one
+# digit ("sorry, not six, eight"), an Amex read 4-6-5, a group asked for again over the noise ("sorry, after the
+# forty-one?") and said again; e-mail addresses spelled with "as in" (names and words as well as the phonetic
+# alphabet), "dash", "underscore", "all one word", "double". Noisy lines (7-14 dB SNR), mostly mu-law. Label rules as
+# d16: a slip's wrong digits and a whole group said wrong then right are inside the span of the number they were said
+# in; a group said again after the agent asks for it is its own span of the number's kind; the agent's read-back is
+# labelled (said in clear); "ending in" four digits is no PII. Firms: Thornbury Credit, Alcove Home Insurance,
+# Saltmarsh Telecom, Glenrock Utilities.
+
+FIRMS_D20 = ["Thornbury Credit", "Alcove Home Insurance", "Saltmarsh Telecom", "Glenrock Utilities"]
+AGENTS_D20 = ["Ffion", "Dariusz", "Adaeze", "Mitch"]
+FILLERS_D20 = ["like", "you know", "um", "let me just", "er", "right"]
+AS_IN_D20 = {"a": "apple", "b": "bravo", "c": "charlie", "d": "delta", "e": "echo", "f": "freddie", "g": "george",
+             "h": "harry", "i": "india", "j": "juliet", "k": "kilo", "l": "london", "m": "mike", "n": "november",
+             "o": "oscar", "p": "peter", "r": "robert", "s": "sierra", "t": "tango", "u": "uniform", "v": "victor",
+             "w": "whisky", "y": "yellow", "z": "zebra"}
+
+
+def chunks_d20(digits: str, sizes: list[int]) -> list[str]:
+    """``digits`` cut into groups of ``sizes`` (the last group takes what is left)."""
+    out, pos = [], 0
+    for size in sizes:
+        if pos < len(digits):
+            out.append(digits[pos:pos + size])
+            pos += size
+    if pos < len(digits):
+        out.append(digits[pos:])
+    return out
+
+
+def group_d20(group: str, habit: int) -> str:
+    """A group as this writer's callers say it: a pair as tens ("forty one"), three as a digit and a pair ("six
+    twelve"), four as two pairs or digit by digit; "oh" or "zero" for 0."""
+    zero = "zero" if habit % 3 == 2 else "oh"
+    if len(group) == 2 and group[0] != "0" and habit % 2 == 0:
+        return two_digits(group)
+    if len(group) == 3 and group[0] != "0" and group[1] != "0" and habit % 2 == 0:
+        return f"{WORDS[int(group[0])]} {two_digits(group[1:])}"
+    if len(group) == 4 and group[0] != "0" and group[2] != "0" and habit % 4 == 1:
+        return f"{two_digits(group[:2])} {two_digits(group[2:])}"
+    return " ".join(zero if c == "0" else WORDS[int(c)] for c in group)
+
+
+def mixed_d20(digits: str, sizes: list[int], habit: int, rng: random.Random, fillers: int = 0) -> str:
+    """A number in groups of mixed sizes, with ``fillers`` fillers put between groups."""
+    groups = [group_d20(g, habit + n) for n, g in enumerate(chunks_d20(digits, sizes))]
+    for _ in range(fillers):
+        k = rng.randrange(1, len(groups))
+        groups[k] = f"{rng.choice(FILLERS_D20)}, {groups[k]}"
+    return ", ".join(groups)
+
+
+def plain_d20(digits: str) -> str:
+    return " ".join(WORDS[int(c)] for c in digits)
+
+
+SIZES_D20 = [[2, 3, 4, 3, 4], [4, 4, 4, 4], [3, 3, 3, 3, 4], [2, 2, 4, 4, 4], [4, 3, 2, 3, 4], [3, 4, 2, 4, 3]]
+
+
+def card_call_d20(i: int, rng: random.Random) -> list[dict]:
+    """A card read fast, with fillers, in mixed groups, corrected, or asked again over noise; then expiry and code."""
+    amex = i % 8 == 5
+    number = luhn_complete("37" if amex else rng.choice(["4", "5", "4", "65"]), 15 if amex else 16, rng)
+    firm, agent = FIRMS_D20[i % 4], AGENTS_D20[i % 4]
+    month, year = rng.randrange(1, 13), rng.randrange(26, 34)
+    code = "".join(str(rng.randrange(10)) for _ in range(4 if amex else 3))
+    sizes = SIZES_D20[i % len(SIZES_D20)]
+    utts: list[dict] = [{"agent": f"Hi, you've reached {firm}, {agent} here."},
+                        {"customer": rng.choice(["Yeah hi, I need to pay this quickly, I'm on my lunch break.",
+                                                 "Hi, I've had a letter saying I'm behind, I want to clear it.",
+                                                 "Hello, I'm paying the excess for my claim."])}]
+    habit = i % 8
+    if habit == 7:  # the card given before anyone asks, in one breath
+        utts[-1] = {"fast": f"Hi, yeah, I want to pay, card's {span('card', plain_d20(number))}, go."}
+        utts.append({"agent": "Whoa, okay, I caught that, I think. Let me check it went in."})
+    else:
+        utts.append({"agent": rng.choice(["Sure. Card number when you're ready.", "Okay, what card are you paying with?",
+                                          "No problem, the long number on the card, please."])})
+    if habit == 0:  # fast, mixed groups, fillers
+        utts.append({"fast": f"{span('card', mixed_d20(number, sizes, i, rng, fillers=2))}."})
+    elif habit == 1:  # a whole group said wrong, then right
+        groups = chunks_d20(number, [4, 4, 4, 4])
+        bad = groups[1][:2] + groups[1][3] + groups[1][2] if groups[1][2] != groups[1][3] else wrong_digit(groups[1][0], rng) + groups[1][1:]
+        said = (f"{group_d20(groups[0], 1)}, {group_d20(bad, 3)}, actually sorry, that's not right, it's "
+                f"{group_d20(groups[1], 3)}, {group_d20(groups[2], 1)}, {group_d20(groups[3], 3)}")
+        utts.append({"customer": f"Okay so, {span('card', said)}."})
+    elif habit == 2:  # threes, one digit put right "not six, eight"
+        groups = chunks_d20(number, [3, 3, 3, 3, 4])
+        k = rng.randrange(1, 4)
+        wrong = wrong_digit(groups[k][-1], rng)
+        groups_said = [group_d20(g, 1) for g in groups]
+        groups_said[k] = f"{group_d20(groups[k][:-1] + wrong, 1)}, sorry, not {WORDS[int(wrong)]}, {WORDS[int(groups[k][-1])]}"
+        utts.append({"customer": f"{span('card', ', '.join(groups_said))}."})
+    elif habit == 3:  # over noise, the agent asks for a piece again
+        head, tail = number[:8], number[8:]
+        utts += [{"customer": f"{span('card', mixed_d20(head, [2, 2, 4], i, rng))}, "
+                              f"{span('card', mixed_d20(tail, [4, 4], i, rng))}."},
+                 {"agent": f"Sorry, the line's awful. After the {group_d20(head[:2], 0)}?"},
+                 {"customer": f"{span('card', mixed_d20(head[2:], [2, 4], i + 1, rng))}, then "
+                              f"{span('card', mixed_d20(tail, [4, 4], i + 1, rng))}.", "gap": 0.3},
+                 {"agent": "Got it now."}]
+    elif habit == 4:  # fast pairs, the agent reads it all back
+        pairs = chunks_d20(number, [2] * 8)
+        utts += [{"fast": f"{span('card', ', '.join(group_d20(p, 0) for p in pairs))}."},
+                 {"agent": f"Let me read that back. {span('card', ', '.join(plain_d20(g) for g in chunks_d20(number, [4, 4, 4, 4])))}?"},
+                 {"customer": "Yep, spot on."}]
+    elif habit == 5:  # an Amex, 4-6-5, with "um"
+        groups = chunks_d20(number, [4, 6, 5])
+        utts.append({"customer": f"It's an Amex, so, {span('card', group_d20(groups[0], 1) + ', um, ' + mixed_d20(groups[1], [3, 3], 0, rng) + ', ' + mixed_d20(groups[2], [2, 3], 0, rng))}."})
+    elif habit == 6:  # doubles and a filler, over two turns with "yep" between
+        groups = chunks_d20(number, [4, 4, 4, 4])
+        utts += [{"customer": f"{span('card', say_digits(groups[0], 'double', rng) + ', you know, ' + say_digits(groups[1], 'double', rng))}...",
+                  "gap": 0.2},
+                 {"agent": "Yep.", "gap": 0.1},
+                 {"customer": f"{span('card', say_digits(groups[2], 'double', rng) + ', ' + say_digits(groups[3], 'double', rng))}.",
+                  "gap": 0.2}]
+    utts.append({"agent": rng.choice(["Expiry?", "And when does it run out?", "Expiry date on that one?"])})
+    if i % 3 == 1:  # the month put right
+        wrong_m = month % 12 + 1
+        said = f"{two_digits(f'{wrong_m:02d}')}, no, sorry, {two_digits(f'{month:02d}')}, {two_digits(str(year))}"
+    else:
+        said = [f"{two_digits(f'{month:02d}')} {two_digits(str(year))}", f"{MONTHS[month - 1]} {two_digits(str(year))}",
+                f"{two_digits(f'{month:02d}')} slash twenty {two_digits(str(year))}"][i % 3]
+    utts.append({"fast" if i % 2 == 0 else "customer": f"{span('expiry', said)}."})
+    utts.append({"agent": rng.choice(["And the code on the back?", "Security code?",
+                                      "Last thing, the four on the front, above the number." if amex else "The three digits on the back?"])})
+    if i % 4 == 2:  # a code said, lost, said again
+        utts += [{"customer": f"{span('cvv', plain_d20(code))}."},
+                 {"agent": "Sorry, you cut out."},
+                 {"customer": f"{span('cvv', plain_d20(code))}.", "gap": 0.3}]
+    else:
+        utts.append({"fast": f"{rng.choice(['', 'Um, ', 'It is '])}{span('cvv', group_d20(code, i))}."})
+    utts += [{"agent": rng.choice(["That's gone through, card ending " + plain_d20(number[-4:]) + ". Reference nine one four.",
+                                   "Payment taken, one hundred and twelve pounds forty. Anything else?",
+                                   "All done, you'll get a text in a minute."])},
+             {"customer": "Great, thanks, bye."}]
+    return utts
+
+
+def id_call_d20(i: int, rng: random.Random) -> list[dict]:
+    """A social and a phone number read fast, in other groups, with fillers, a correction, or asked for again."""
+    ssn = f"{rng.randrange(100, 900):03d}{rng.randrange(10, 100):02d}{rng.randrange(1000, 10000):04d}"
+    phone = uk_mobile_d18(rng) if i % 3 == 1 else phone_d14(rng)
+    firm, agent = FIRMS_D20[(i + 2) % 4], AGENTS_D20[(i + 1) % 4]
+    utts: list[dict] = [{"agent": f"{firm}, {agent} speaking."},
+                        {"customer": rng.choice(["Hi, I'm locked out of my online account.",
+                                                 "Hello, I need to change the number you text me on.",
+                                                 "Hi, my husband's away and I need to sort the direct debit."])},
+                        {"agent": rng.choice(["Okay, first, what's your social security number?",
+                                              "I'll just need your SSN to find you.",
+                                              "Can you give me your social to verify?"])}]
+    style = i % 6
+    if style == 0:  # fast, one breath
+        utts.append({"fast": f"Yeah it's {span('ssn', plain_d20(ssn))}."})
+    elif style == 1:  # 3-2-4 with fillers
+        utts.append({"customer": f"{span('ssn', group_d20(ssn[:3], 0) + ', um, ' + group_d20(ssn[3:5], 0) + ', let me just, ' + group_d20(ssn[5:], 1))}."})
+    elif style == 2:  # a digit put right, "sorry, not X, Y"
+        k = rng.randrange(5, 9)
+        wrong = wrong_digit(ssn[k], rng)
+        said = f"{plain_d20(ssn[:k])} {WORDS[int(wrong)]}, sorry, not {WORDS[int(wrong)]}, {WORDS[int(ssn[k])]}, {plain_d20(ssn[k + 1:])}"
+        utts.append({"customer": f"{span('ssn', said)}."})
+    elif style == 3:  # the agent asks for the end again
+        utts += [{"customer": f"{span('ssn', plain_d20(ssn[:3]) + ', ' + plain_d20(ssn[3:5]) + ', ' + plain_d20(ssn[5:]))}."},
+                 {"agent": "Sorry, the last four again?"},
+                 {"customer": f"{span('ssn', group_d20(ssn[5:], 1))}.", "gap": 0.3}]
+    elif style == 4:  # pairs and a digit
+        utts.append({"customer": f"{span('ssn', mixed_d20(ssn, [2, 2, 2, 3], 0, rng))}."})
+    else:  # dash, fast
+        utts.append({"fast": f"{span('ssn', plain_d20(ssn[:3]) + ' dash ' + plain_d20(ssn[3:5]) + ' dash ' + plain_d20(ssn[5:]))}."})
+    utts.append({"agent": rng.choice(["Thanks. And the number we should text?", "Got you. Best phone number?",
+                                      "Right, and which mobile do you want on it now?"])})
+    pstyle = i % 4
+    if phone.startswith("07"):
+        said = f"{plain_d20(phone[:5]).replace('zero', 'oh')}, {mixed_d20(phone[5:], [3, 3], 0, rng)}"
+        utts.append({"fast" if i % 2 == 0 else "customer": f"{span('phone', said)}."})
+    elif pstyle == 0:  # fast with a filler
+        utts.append({"fast": f"{span('phone', plain_d20(phone[:3]) + ', like, ' + plain_d20(phone[3:]))}."})
+    elif pstyle == 1:  # the last four corrected after the fact
+        bad = phone[6:9] + wrong_digit(phone[9], rng)
+        utts += [{"customer": f"{span('phone', plain_d20(phone[:3]) + ', ' + plain_d20(phone[3:6]) + ', ' + group_d20(bad, 1))}."},
+                 {"agent": "Okay, saving that."},
+                 {"customer": f"Wait, sorry, the end's {span('phone', group_d20(phone[6:], 1) + ', not ' + group_d20(bad, 1))}."}]
+    elif pstyle == 2:  # area code, then the rest in 3-2-2
+        utts.append({"customer": f"Area code {span('phone', group_d20(phone[:3], 0) + ', then ' + mixed_d20(phone[3:], [3, 2, 2], 0, rng))}."})
+    else:  # the agent reads it back
+        utts += [{"customer": f"{span('phone', mixed_d20(phone, [3, 3, 4], 1, rng))}."},
+                 {"agent": f"{span('phone', plain_d20(phone[:3]) + ', ' + plain_d20(phone[3:6]) + ', ' + plain_d20(phone[6:]))}?"},
+                 {"customer": "Yes."}]
+    utts += [{"agent": rng.choice(["Done. You'll get a text from us on the new number in ten minutes.",
+                                   "That's changed. Our opening hours are eight till eight if you need us."])},
+             {"customer": "Thanks."}]
+    return utts
+
+
+def spelled_d20(word: str, habit: int) -> str:
+    """A word spelled with "as in" for some letters ("t as in tango"), "double" for a repeated letter."""
+    out, k = [], 0
+    while k < len(word):
+        c = word[k]
+        if k + 1 < len(word) and word[k + 1] == c:
+            out.append(f"double {c}")
+            k += 2
+            continue
+        out.append(f"{c} as in {AS_IN_D20[c]}" if c in AS_IN_D20 and (k + habit) % 3 == 0 else c)
+        k += 1
+    return ", ".join(out)
+
+
+def mail_call_d20(i: int, rng: random.Random) -> list[dict]:
+    """An e-mail address spelled with "as in", "dash", "underscore", "double", "all one word"; once put right."""
+    first = rng.choice(["tegan", "bashir", "ollie", "marek", "zainab", "connor"])
+    last = rng.choice(["pryce", "adeyemi", "kells", "horvath", "quayle", "moss"])
+    domain = ["hotmail dot co dot uk", "gmail dot com", "outlook dot com", "proton mail dot com", "yahoo dot com",
+              "sky dot com"][i % 6]
+    n = rng.randrange(70, 100)
+    firm, agent = FIRMS_D20[(i + 1) % 4], AGENTS_D20[(i + 3) % 4]
+    utts: list[dict] = [{"agent": f"{firm}, {agent} speaking."},
+                        {"customer": rng.choice(["Hi, I need my renewal documents sent again.",
+                                                 "Hello, I want paperless billing.",
+                                                 "Hi, your app says my e-mail's wrong."])},
+                        {"agent": rng.choice(["What's the e-mail, please?", "Where shall we e-mail them?",
+                                              "Okay, give me the address and I'll update it."])}]
+    style = i % 6
+    if style == 0:  # surname spelled with "as in"
+        utts.append({"customer": f"It's {span('email', first + ' dot, ' + spelled_d20(last, i) + ', at ' + domain)}."})
+    elif style == 1:  # dash and digits, all one word
+        utts.append({"customer": f"{span('email', first + ' dash ' + last + ' ' + small_number(n) + ' at ' + domain)}, all one word."})
+    elif style == 2:  # underscore, the first name spelled
+        utts.append({"customer": f"Okay, {span('email', spelled_d20(first, i) + ', underscore, ' + last + ' at ' + domain)}."})
+    elif style == 3:  # put right: the agent reads it back wrong
+        utts += [{"customer": f"{span('email', first[0] + ' ' + last + ' at ' + domain)}."},
+                 {"agent": f"{span('email', first[0] + ' ' + last + 's at ' + domain)}?"},
+                 {"customer": f"No, no s. {span('email', first[0] + ', ' + spelled_d20(last, i + 1) + ', at ' + domain)}.", "gap": 0.3}]
+    elif style == 4:  # fast, dash
+        utts.append({"fast": f"{span('email', first + ' dash ' + last + ' at ' + domain)}."})
+    else:  # over two turns, spelled
+        utts += [{"customer": f"{span('email', spelled_d20(first, i) + ', underscore')}...", "gap": 0.2},
+                 {"agent": "Underscore, yep.", "gap": 0.2},
+                 {"customer": f"{span('email', last + ' at ' + domain)}.", "gap": 0.2}]
+    utts += [{"agent": rng.choice(["Perfect, updated.", "Thanks, you'll get a test e-mail now."])},
+             {"customer": "Cheers."}]
+    return utts
+
+
+# --- d21 (issue 14, round 18): the same writer: personal data beside numbers that are no PII ----------------------
+# Dev, tuned on. Ten calls where a card, phone or social comes right beside numbers that are no personal data (an
+# amount before the card, an order number before the phone, a date of birth, an extension read back), and ten calls of
+# numbers that are no personal data, read with the same habits: amounts put right ("two hundred and six, sorry, sixty"),
+# order and invoice numbers in 3-3-4 and 4-4-4-4 failing Luhn, dates ("the twenty-third of the ninth"), extensions
+# ("extension four four one two"), a tracking number read fast, a policy reference in 2-3-4, times and counts.
+
+
+def real_call_d21(i: int, rng: random.Random) -> list[dict]:
+    """Personal data said beside numbers that are no PII, with this writer's habits."""
+    number = luhn_complete(rng.choice(["4", "5"]), 16, rng)
+    phone = phone_d14(rng)
+    ssn = f"{rng.randrange(100, 900):03d}{rng.randrange(10, 100):02d}{rng.randrange(1000, 10000):04d}"
+    order = luhn_failing(10, rng)
+    firm, agent = FIRMS_D20[i % 4], AGENTS_D20[(i + 2) % 4]
+    shape = i % 5
+    utts: list[dict] = [{"agent": f"{firm}, {agent} speaking, how can I help?"}]
+    if shape == 0:  # amount, then the card
+        utts += [{"customer": "Hi, I owe two hundred and six, sorry, sixty, two sixty, and I want to pay it now."},
+                 {"agent": "Two sixty, yes. The card number?"},
+                 {"fast": f"{span('card', mixed_d20(number, SIZES_D20[i % 6], i, rng, fillers=1))}."}]
+    elif shape == 1:  # order number, then the phone
+        utts += [{"customer": f"Hi, order number {mixed_d20(order, [3, 3, 4], 1, rng)}, it never came."},
+                 {"agent": "I see it. We'll redeliver. Which number should the driver ring?"},
+                 {"customer": f"{span('phone', mixed_d20(phone, [3, 3, 4], 0, rng, fillers=1))}."}]
+    elif shape == 2:  # date of birth, then the social
+        utts += [{"customer": "Hi, I'm calling about my pension statement."},
+                 {"agent": "Date of birth first?"},
+                 {"customer": "Twenty-third of the ninth, nineteen seventy eight."},
+                 {"agent": "And your social security number."},
+                 {"customer": f"{span('ssn', group_d20(ssn[:3], 0) + ', ' + group_d20(ssn[3:5], 0) + ', ' + group_d20(ssn[5:], 1))}."}]
+    elif shape == 3:  # an extension read back, then a phone fast
+        utts += [{"customer": "Hi, I was told to ask for extension four four one two."},
+                 {"agent": "Four four one two, that's claims. They're busy, can they call you back?"},
+                 {"customer": f"Yeah, on {span('phone', plain_d20(phone))}, any time after three."}]
+    else:  # an invoice number, then the card's last group put right
+        groups = chunks_d20(number, [4, 4, 4, 4])
+        bad = groups[3][:3] + wrong_digit(groups[3][3], rng)
+        utts += [{"customer": f"Hi, I'm paying invoice {plain_d20(order[:6])}."},
+                 {"agent": "Thanks, that's one forty-five fifty. Card number?"},
+                 {"customer": f"{span('card', ', '.join(group_d20(g, 1) for g in groups[:3]) + ', ' + group_d20(bad, 1))}."},
+                 {"agent": "And the expiry?"},
+                 {"customer": f"Oh wait, the last bit's {span('card', group_d20(groups[3], 1) + ', not ' + group_d20(bad, 1))}. "
+                              f"And it's {span('expiry', two_digits(f'{rng.randrange(1, 13):02d}') + ' ' + two_digits(str(rng.randrange(27, 33))))}."}]
+    utts += [{"agent": "All sorted. Anything else?"}, {"customer": "No, thanks, bye."}]
+    return utts
+
+
+def fp_call_d21(i: int, rng: random.Random) -> list[dict]:
+    """Numbers that are no personal data, read fast, in groups, put right: amounts, orders, dates, extensions."""
+    order = luhn_failing(16, rng)
+    invoice = luhn_failing(10, rng)
+    firm, agent = FIRMS_D20[i % 4], AGENTS_D20[(i + 1) % 4]
+    calls = [
+        [{"customer": "Hi, my bill says three hundred and twelve, no, sorry, three hundred and twenty one pounds."},
+         {"agent": "Yes, three twenty one eighteen, that includes the forty five pound late fee."},
+         {"customer": "Can I pay it in two lots, one sixty and one sixty one eighteen?"}],
+        [{"customer": "I'm chasing an order."},
+         {"agent": "Order number?"},
+         {"fast": f"{mixed_d20(order, [4, 4, 4, 4], 0, rng)}."},
+         {"agent": "Got it, it's out for delivery between ten and two."}],
+        [{"customer": f"Hi, invoice {mixed_d20(invoice, [3, 3, 4], 0, rng, fillers=1)}, it's been charged twice."},
+         {"agent": "I see two payments of eighty nine ninety nine. I'll refund one, five to seven working days."}],
+        [{"customer": "When's my next appointment?"},
+         {"agent": "The twenty-third of the ninth at two fifteen, or the first of October at nine."},
+         {"customer": "The twenty-third, please, twenty-three, zero nine."}],
+        [{"customer": "Which extension is billing?"},
+         {"agent": "Extension four four one two, or four four one three if that's busy."},
+         {"customer": "Four four one two, four four one three, thanks."}],
+        [{"customer": "Can you give me the tracking number?"},
+         {"agent": f"Sure, {plain_d20(order[:12])}, then {plain_d20(order[12:])}."},
+         {"customer": f"{mixed_d20(order[:12], [3, 3, 3, 3], 0, rng)}, {plain_d20(order[12:])}, got it."}],
+        [{"customer": "My policy reference is P R, eighty one, two four seven, three three five nine."},
+         {"agent": "Thanks. Your renewal is on the fourteenth of March, twelve months at twenty eight forty a month."}],
+        [{"customer": "What time do you close?"},
+         {"agent": "Eight tonight, and nine till five on Saturday. The branch at one twenty two High Street shuts at four."},
+         {"customer": "Okay, I'll come at, um, three thirty, three forty-five."}],
+        [{"customer": "How many units did I use last quarter?"},
+         {"agent": "Two thousand four hundred and eleven, against nineteen eighty six the quarter before."},
+         {"customer": "And the meter reading you've got?"},
+         {"agent": f"{mixed_d20(str(rng.randrange(10**5, 10**6)), [3, 3], 0, rng)}, taken on the second."}],
+        [{"customer": "Hi, I've got a code from your letter."},
+         {"agent": "Go ahead."},
+         {"customer": f"{plain_d20(invoice[:3])}, {plain_d20(invoice[3:5])}, {plain_d20(invoice[5:9])}."},
+         {"agent": "That's the claim reference, thanks. It's been approved for six hundred and fifty."}],
+    ]
+    return [{"agent": f"{firm}, {agent} speaking."}] + calls[i % len(calls)] + [{"customer": "Okay, thanks, bye."}]
+
+
 # --- t7 (issue 14, round 7): a fresh test batch by another new writer -----------------------------------------
 # Test, never tuned on; written without reading the detector's code, its cue lists or t6's scripts, and measured first
 # with the detector as main had it at 0ba3be6. Other firms (Harbor Lane Insurance, Pinecrest Energy, Lumen Telecom,
@@ -4287,6 +4623,14 @@ def main() -> None:
                          ("d19", 2150, 19000, [("real", real_call_d19, 10), ("fp", fp_call_d19, 10)])],
                    AGENTS_D18, lambda rng: {"mulaw": rng.random() < 0.6, "snr_db": rng.choice([10, 12, 15, 20]),
                                             "crosstalk_db": rng.choice([-28, -24]),
+                                            "channel_gain_db": {"right": rng.choice([0, -3, -6])}})
+    # d20 and d21 (round 18): dev batches by a new writer (see above); dev, tuned on. Own generators (2200, 2250) and
+    # fixed seeds (20000 and 21000 on), so the batches before them stay byte for byte as they were.
+    writer_batches(out, [("d20", 2200, 20000, [("card", card_call_d20, 8), ("id", id_call_d20, 6),
+                                               ("mail", mail_call_d20, 6)]),
+                         ("d21", 2250, 21000, [("real", real_call_d21, 10), ("fp", fp_call_d21, 10)])],
+                   AGENTS_D20, lambda rng: {"mulaw": rng.random() < 0.75, "snr_db": rng.choice([7, 9, 11, 14]),
+                                            "crosstalk_db": rng.choice([-26, -22]),
                                             "channel_gain_db": {"right": rng.choice([0, -3, -6])}})
     header = "# Generated by make_scripts.py: edit that, not this file.\n"
     text = yaml.safe_dump({"defaults": {"audio": {"telephone": True}}, "calls": out}, sort_keys=False, width=120)
