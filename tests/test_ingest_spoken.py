@@ -194,3 +194,21 @@ def test_a_number_goes_on_over_a_pause_or_a_slip(text: str, digits: str, covered
                                               ("I have two, uh, kids", "I have 2, uh, kids"), ("no, one", "no, 1")])
 def test_a_pause_before_words_joins_nothing(text: str, expected: str) -> None:
     assert normalise(text).text == expected
+
+
+def test_a_hurried_callers_fillers_inside_a_number() -> None:
+    """d20: "like", "you know", "let me just" between a number's groups are pauses, the number goes on after them."""
+    assert normalise("seven fifty four, um, eighty eight, let me just, eleven fifty eight.").text == "754 88 1158."
+    assert normalise("four one two, like, five five five, you know, one two one two").text == "412 555 1212"
+    assert [s.kind for s in find_pii("four one two, like, five five five, you know, one two one two")] == ["phone"]
+
+
+def test_an_address_spelled_with_as_in_and_double_letters() -> None:
+    """d20: letters said the careful way ("o as in oscar", "double n") are the address's letters, and a provider said
+    as two words ("proton mail") is its domain; "looking at proton mail dot com" stays no address."""
+    assert normalise("c, o as in oscar, double n, o as in oscar, r, underscore, quayle at sky dot com.").text == (
+        "connor_quayle@sky.com.")
+    assert normalise("zainab dot, a as in apple, d, e, y as in yellow, e, m, i as in india, at hotmail dot co dot "
+                     "uk").text == "zainab.adeyemi@hotmail.co.uk"
+    assert normalise("c, k, e, double l, s, at proton mail dot com.").text == "ckells@protonmail.com."
+    assert find_pii("I was looking at proton mail dot com") == []

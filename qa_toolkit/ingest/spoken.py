@@ -47,11 +47,13 @@ _TOKEN = re.compile(r"\S+")
 _CORE = re.compile(r"^([^\w@+]*)(.*?)([^\w]*)$", re.S)
 _DIGITS = re.compile(r"\d+")
 _SOFT_SEPARATOR = re.compile(r"^[\s,.;:\-–—…]*$")  # what may stand between two groups of one number
-# What a caller says inside a number and goes on with it: a pause ("uh, hang on", "let me just check") or a slip put
-# right ("no wait", "sorry, no", "I mean", "let me start again"). After a slip the group said just before it (since
-# the last pause) is the wrong one and is left out of the digits; the span still covers it.
+# What a caller says inside a number and goes on with it: a pause ("uh, hang on", "let me just check", a hurried
+# caller's "like", "you know") or a slip put right ("no wait", "sorry, no", "I mean", "let me start again"). After a
+# slip the group said just before it (since the last pause) is the wrong one and is left out of the digits; the span
+# still covers it.
 _FILLERS = (r"um+|uh+|er+m?|hmm+|hang on|hang about|hold on|hold up|one sec(?:ond)?|one moment|bear with me|"
-            r"let me (?:just )?(?:check|see|look)|(?:it'?s|it is) (?:a (?:bit|little) )?(?:worn|faded|hard to read|rubbed off)|"
+            r"let me (?:just )?(?:check|see|look)|let me just|like|you know|i think|"
+            r"(?:it'?s|it is) (?:a (?:bit|little) )?(?:worn|faded|hard to read|rubbed off)|"
             r"the (?:print|number|ink)(?:'s| is) (?:worn|faded|rubbed off)(?: here)?|sorry|dash|hyphen|"
             r"excuse me|pardon(?: me)?|bless you|(?:just )?a sec(?:ond)?")
 _REPAIRS = (r"no|wait|oops|actually|i mean|scratch that|let me (?:start|try) (?:again|that again)|start again|try again|"
@@ -321,7 +323,8 @@ def _email_at(tokens: list[_Token], at: int) -> tuple[int, int, str] | None:
             j += 1
         elif word not in DOT_WORDS and re.fullmatch(r"[a-z0-9-]+", word):
             if domain and not domain[-1].endswith((".", "-")) and not tokens[j - 1].word in DOT_WORDS:
-                if not _SINGLE_LETTER.match(tokens[j - 1].word) or tokens[j - 1].trail.strip():
+                provider = domain[-1] + word in MAIL_PROVIDERS and not tokens[j - 1].trail.strip()  # "proton mail"
+                if not provider and (not _SINGLE_LETTER.match(tokens[j - 1].word) or tokens[j - 1].trail.strip()):
                     break
                 domain[-1] += word  # letters said one by one run into a label: "b t internet" is btinternet
             else:
@@ -351,6 +354,15 @@ def _email_at(tokens: list[_Token], at: int) -> tuple[int, int, str] | None:
     while i >= 0:
         tok = tokens[i]
         word = tok.word
+        careful = _careful_letters(tokens, i)
+        if careful is not None and (not local or local[0] in "._-" or len(local[0]) == 1):
+            if tok.trail.strip() and i != at - 1 and tok.trail.strip() not in {",", "."}:
+                break
+            first, letters = careful
+            local[:0] = list(letters)
+            structured = True
+            i = first - 1
+            continue
         if tok.trail.strip() and i != at - 1 and not _spelled_pause(tok, local):
             break
         if word in DOT_WORDS or word in JOIN_WORDS:
@@ -405,6 +417,19 @@ def _email_at(tokens: list[_Token], at: int) -> tuple[int, int, str] | None:
         local.insert(0, tokens[i].word)
         i -= 1
     return i + 1, j, "".join(local) + "@" + text
+
+
+def _careful_letters(tokens: list[_Token], i: int) -> tuple[int, str] | None:
+    """Letters of an address said the careful way, ending at token ``i``: "o as in oscar" (the word begins with the
+    letter) is "o", "double n" is "nn"; (their first token, the letters), or None."""
+    word = tokens[i].word
+    if (i >= 3 and tokens[i - 1].word == "in" and tokens[i - 2].word == "as" and _SINGLE_LETTER.match(tokens[i - 3].word)
+            and word.startswith(tokens[i - 3].word) and len(word) > 1
+            and not any(tokens[k].trail.strip() for k in range(i - 3, i))):
+        return i - 3, tokens[i - 3].word
+    if i >= 1 and tokens[i - 1].word in REPEATS and _SINGLE_LETTER.match(word) and not tokens[i - 1].trail.strip():
+        return i - 1, word * REPEATS[tokens[i - 1].word]
+    return None
 
 
 def _spelled_pause(token: _Token, local: list[str]) -> bool:
