@@ -444,3 +444,35 @@ def test_half_a_card_waits_for_the_rest() -> None:
              turn("agent", 9.0, "Pick your time."),
              turn("customer", 10.5, "175 -6 -9 -5 -1 -8")]
     assert [(kind, index) for kind, index, _ in found(turns)] == [("card", 1), ("card", 3)]
+
+
+def test_a_phone_group_put_right_after_the_fact_and_a_date_beside_a_card_group() -> None:
+    """d20/d21: "the end's 4084, not 4089" after "Okay, saving that." puts a phone number's last group right (a phone's,
+    as a card's group put right is a card's); "the last bit's 5167, not 5164. And it's oh two twenty nine." puts a
+    card's group right and gives the expiry date, which stays a date, not a piece of the card."""
+    turns = [turn("agent", 0.0, "Best phone number?"),
+             turn("customer", 2.0, "seven seven three, nine two nine, forty eighty nine."),
+             turn("agent", 7.0, "Okay, saving that."),
+             turn("customer", 9.0, "Wait, sorry, the end's forty eighty four, not forty eighty nine.")]
+    assert found(turns)[1:] == [("phone", 3, "forty eighty four"), ("phone", 3, "forty eighty nine")]
+    turns = [turn("agent", 0.0, "Card number?"),
+             turn("customer", 2.0, "forty eight thirty three, thirty one sixty one, ninety thirty seven, fifty one "
+                                   "sixty four."),
+             turn("agent", 9.0, "And the expiry?"),
+             turn("customer", 11.0, "Oh wait, the last bit's fifty one sixty seven, not fifty one sixty four. And it's "
+                                    "oh two twenty nine.")]
+    assert found(turns)[1:] == [("card", 3, "fifty one sixty seven"), ("card", 3, "fifty one sixty four"),
+                                ("expiry", 3, "oh two twenty nine")]
+
+
+def test_one_garbled_word_after_a_whole_card_asks_for_its_details() -> None:
+    """d20 through tiny.en: "Spyry" for "Expiry?" right after a whole card (16 digits, said with "let me just" and "like"
+    inside) asks for the card's details, so "1133." is its expiry date, not more of the card; after half a card such
+    a word still waits for the rest."""
+    turns = [turn("agent", 0.0, "No problem. The long number on the card, please"),
+             turn("customer", 3.0, "52. Let me just 7 .30. Oh, like 0 .149. 844. 9153."),
+             turn("agent", 9.0, "Spyry"),
+             turn("customer", 10.0, "1133.")]
+    assert [(kind, index) for kind, index, _ in found(turns)] == [("card", 1), ("expiry", 3)]
+    turns[1] = turn("customer", 3.0, "52. Let me just 7 .30.")
+    assert [kind for kind, _index, _ in found(turns)] == ["card", "card"]

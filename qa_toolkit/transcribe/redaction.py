@@ -54,6 +54,8 @@ _HUM_LETTERS = {"m", "h", "n", "u"}  # the letters speech recognition writes for
 # a customer putting right a number the agent read back: "No, the third group is 2273", "not 58, 54"
 _CORRECTION = re.compile(r"(?i)\b(?:no|nope|not|wrong|actually|should be|instead|group)\b")
 _GROUP = re.compile(r"\d(?:[\d]|[ ,-]+(?=\d))*")
+_NOT_BETWEEN = re.compile(r"(?i)[\s,.;:-]*not[\s,.;:-]*")  # "9605, not 9615": a group put right and the one it replaces
+PUT_RIGHT_KINDS = ("card", "phone", "ssn")  # numbers whose groups are put right after the fact (_numbers_put_right)
 _DETAILS = ("expiry", "cvv")  # a card's details, read back by their digits
 _ASKED_NUMBERS = ("card", "ssn", "phone", "account")  # whose kind the question decides when their digits fit several
 _MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
@@ -85,6 +87,7 @@ _ASKS_OTHER = re.compile(r"(?i)\b(?:born|birth|dob|how much|amount|address|post 
                          r"what time)\b")
 ACK_WORDS = BACKCHANNEL_WORDS | {"ah", "oh", "sorry", "now", "that's", "thats", "ta", "cheers", "all", "sorted",
                                   "lovely", "so"}
+GARBLED_ASK_CHARS = 4  # a lone word this long after a whole card asks for its details (see _garbled_ask)
 ACK_MAX_WORDS = 6  # an acknowledgement that asks nothing: at most this many of ACK_WORDS
 _CARD_TALK = re.compile(r"(?i)\b(?:card|visa|mastercard|amex|debit|credit)\b")  # a turn that talks about a card
 
@@ -267,6 +270,14 @@ def _keeps_open(text: str) -> bool:
         or 0 < len(words) <= 8 and all(w in _HUM_LETTERS for w in words)))  # "M .H .M .H .N.": "mhm, mhm"
 
 
+def _garbled_ask(text: str) -> bool:
+    """True for one word of :data:`GARBLED_ASK_CHARS` letters or more that is no acknowledgement or hum: after a whole
+    card, speech recognition's word for the question for its details ("Spyry" for "Expiry?")."""
+    words = _WORD.findall(text.lower())
+    return (len(words) == 1 and len(words[0]) >= GARBLED_ASK_CHARS and words[0].isalpha() and words[0] not in ACK_WORDS
+            and not is_backchannel(text) and not any(phrase in text.lower() for phrase in KEEP_OPEN))
+
+
 def _acknowledges(text: str) -> bool:
     """True for a few words that acknowledge and ask nothing ("Ah, sorry, got it now.", "Lovely, thanks.")."""
     words = _WORD.findall(text.lower())
@@ -341,15 +352,21 @@ def _answers(turns: Sequence[TurnText], kinds: Collection[str],
     for index, question in enumerate(turns):
         card_talk = card_talk or _CARD_TALK.search(question.text) is not None or any(
             kind == "card" for kind, _s, _e in (claimed or {}).get(index, ()))
-        if question.speaker == "customer" or is_backchannel(question.text) or _aside(turns, index):
+        if question.speaker == "customer" or is_backchannel(question.text):
+            continue
+        card_given = [(k, s, e) for k in range(since, index) if turns[k].speaker != question.speaker
+                      for kind, s, e in (claimed or {}).get(k, ()) if kind == "card"]
+        # one garbled word after a whole card asks for its details: no aside, no word that waits for more digits
+        details_asked = _garbled_ask(question.text) and sum(
+            len(_DIGIT.findall(normalise(turns[k].text[s:e]).text)) for k, s, e in card_given) >= WHOLE_DIGITS["card"]
+        if _aside(turns, index) and not details_asked:
             continue
         asked = asked_kinds(question.text)
         if "cvv" in asked and not card_talk and not names_code_plainly(question.text):
             asked = [k for k in asked if k != "cvv"]  # "What's the code?" for a promo code, no card in the call
-        if not asked and _keeps_open(question.text):
+        if not asked and _keeps_open(question.text) and not details_asked:
             continue
-        if any(kind == "card" for k in range(since, index) if turns[k].speaker != question.speaker
-               for kind, _s, _e in (claimed or {}).get(k, ())):
+        if card_given:
             # a card given (found by its checksum, the question for it unrecognised): its details come next, also
             # where the next question seems to ask for the card again ("State on the front." for "Date on the front")
             pending, left = list(AFTER_CARD), len(AFTER_CARD)
@@ -445,26 +462,30 @@ def _card_groups(text: str) -> list[str]:
     return [g for g in groups if len(g) >= 3]
 
 
-def _cards_put_right(turns: Sequence[TurnText], found: Mapping[int, Sequence[tuple[str, int, int]]]
-                     ) -> Iterator[tuple[int, str, int, int]]:
-    """A card's group put right later on ("Oh hang on, I misread. The last four are 9605, not 9615." after "And the
-    expiry?"): in a turn with a correction word within :data:`JOIN_GAP_S` of a card found before it, where one of its
-    digit groups (3 to 8 digits) is one of that card's groups or one digit apart from it, every such group is a piece
-    of the card: (turn, "card", start, end)."""
+def _numbers_put_right(turns: Sequence[TurnText], found: Mapping[int, Sequence[tuple[str, int, int]]]
+                       ) -> Iterator[tuple[int, str, int, int]]:
+    """A group of a card, phone number or SSN put right later on ("Oh hang on, I misread. The last four are 9605, not
+    9615." after "And the expiry?", "the end's 4084, not 4089" after "Okay, saving that."): in a turn with a correction
+    word within :data:`JOIN_GAP_S` of such a number found before it, the digit groups (3 to 8 digits) that are one of
+    that number's groups or one digit apart from it, and a group said right before "not" and such a group ("2233, not
+    9615"), are pieces of that number; other digits in the turn ("And it's 02 29.") are not: (turn, kind, start, end)."""
     for index, turn in enumerate(turns):
-        if any(kind == "card" for kind, _s, _e in found.get(index, [])) or not _CORRECTION.search(turn.text):
+        if any(kind in PUT_RIGHT_KINDS for kind, _s, _e in found.get(index, [])) or not _CORRECTION.search(turn.text):
             continue
-        groups = {g for i, spans in found.items() if i < index and turn.start_s - turns[i].end_s <= JOIN_GAP_S
-                  for kind, s, e in spans if kind == "card"
+        groups = {(g, kind) for i, spans in found.items() if i < index and turn.start_s - turns[i].end_s <= JOIN_GAP_S
+                  for kind, s, e in spans if kind in PUT_RIGHT_KINDS
                   for g in _card_groups(normalise(turns[i].text[s:e]).text)}
         if not groups:
             continue
         norm = normalise(turn.text)
         mine = [m for m in _GROUP.finditer(norm.text) if 3 <= len(_DIGIT.findall(m.group())) <= 8]
-        if any(len(g) == len(d) and sum(a != b for a, b in zip(g, d)) <= 1
-               for m in mine for d in ["".join(_DIGIT.findall(m.group()))] for g in groups):
-            for m in mine:
-                yield index, "card", *norm.source(m.start(), m.end())
+        kinds = [next((k for g, k in sorted(groups) if len(g) == len(d) and sum(a != b for a, b in zip(g, d)) <= 1),
+                      None) for m in mine for d in ["".join(_DIGIT.findall(m.group()))]]
+        for n, m in enumerate(mine):
+            kind = kinds[n] or (kinds[n + 1] if n + 1 < len(mine) and _NOT_BETWEEN.fullmatch(
+                norm.text, m.end(), mine[n + 1].start()) else None)
+            if kind is not None:
+                yield index, kind, *norm.source(m.start(), m.end())
 
 
 def _digits_of(text: str) -> str:
@@ -640,7 +661,7 @@ def find_call_pii(turns: Sequence[TurnText], *, kinds: Collection[str] = KINDS, 
             claim(joined, span.kind, span.start, span.end)
             cards = cards or span.kind == "card"
     for index, span_kind, start, end in [*_read_backs(turns, found), *_emails_read_back(turns, found),
-                                         *_cards_put_right(turns, found)]:
+                                         *_numbers_put_right(turns, found)]:
         if span_kind in kinds:
             claim(_Joined([(index, turns[index])]), span_kind, start, end)
     if cards and ("cvv" in kinds or "expiry" in kinds):
