@@ -436,3 +436,12 @@ def test_a_code_said_twice_is_one_code_and_a_card_asked_for_by_what_it_pays_with
     assert [h.kind for h in answer_spans("Okay, 0626, 9614.", ["expiry", "cvv"])] == ["expiry", "cvv"]
     assert asked_kinds("Sure. What card are we using?") == ["card"]
     assert asked_kinds("Sure. First, the S is in on the account, please.") == ["ssn"]
+
+
+def test_a_number_to_reach_someone_on_asked_in_other_words() -> None:
+    """d21 through tiny.en: "Which number should the driver ring?" and "the number we should text" ask for a phone
+    number ("number", then a verb of calling within three words); a number named as another ("Which order number
+    should I text you?") does not."""
+    assert asked_kinds("I see that we'll redeliver which number should the driver ring") == ["phone"]
+    assert asked_kinds("Thanks and the number we should text.") == ["phone"]
+    assert asked_kinds("Which order number should I quote when they ring?") == []

@@ -30,7 +30,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from qa_toolkit.ingest.pii import MISHEARD_GAP, PHONE_NOT_ASKED, PIISpan, digit_runs
+from qa_toolkit.ingest.pii import MISHEARD_GAP, PHONE_NOT_ASKED, PIISpan, digit_runs, other_number_named
 from qa_toolkit.ingest.spoken import DOT_WORDS, LEAD_WORDS, TLDS, normalise
 
 # Cue phrases per kind; a phrase of FUZZY_MIN_CHARS characters or more also matches words that sound a little
@@ -186,6 +186,11 @@ _WHERE_SENT = re.compile(r"(?i)\bwhere\b[^.?!]{0,40}?\b(?:send|sent|e-?mail|mail
                          r"\bwhere to\?")  # "I'll send them again. Where to?" (an answer counts with an address's sign)
 
 
+# a number to reach someone on, asked for in other words than the cues ("Which number should the driver ring?", "And
+# the number we should text?"): "number" and, at most three words on, a verb of calling
+_CONTACT_NUMBER = re.compile(r"(?i)\bnumbers?(?: [a-z']+){0,3} (?:ring|call|text|reach|contact|dial)\b")
+
+
 # "the account" as where something else is kept ("the SSN on the account", "the phone number on your account")
 _ACCOUNT_AS_PLACE = re.compile(r"(?i)\b(?:on|for|to|in) (?:the|your|this|that) account\b")
 
@@ -219,6 +224,9 @@ def _kinds_named(text: str) -> tuple[str, ...]:
             named.append((min(places), kind))
     if "email" not in {kind for _, kind in named} and question and (where := _WHERE_SENT.search(text)) is not None:
         named.append((len(_WORDS.findall(text[:where.start()].lower())), "email"))
+    if "phone" not in {kind for _, kind in named} and (contact := _CONTACT_NUMBER.search(text)) is not None and not (
+            other_number_named(text, by_name=True)):
+        named.append((len(_WORDS.findall(text[:contact.start()].lower())), "phone"))
     kinds = [kind for _, kind in sorted(named) if not (kind == "expiry" and _BIRTH.search(text))]
     said = set(words)
     if "card" not in kinds and not CARD_PART_WORDS & said and (
