@@ -15,7 +15,10 @@ on the writer left out; counts are pooled over all. Designs:
   writer picks nothing;
 - ``cues``: the same with the tone cues of qa_toolkit/scoring/tone.py weighed beside the embedding;
 - ``cues_ungated``: ``cues`` without the rubric's gates (polite closings spared, a second signal for what the
-  classifier alone finds), the same classifier and threshold.
+  classifier alone finds), the same classifier and threshold;
+- ``cues_seconded_X`` (one per value of ``--seconded``): ``cues`` where a sentence the exemplar block alone finds,
+  with no rude cue, needs the held-out classifier's probability X too (``block_needs_classifier``); ``cues_solo``:
+  ``cues`` with neither second signal (the rubric's ``block_needs_classifier`` and ``classifier_needs_block`` off).
 
 The phrase lists, patterns and tone cues were written on all of dev and cannot be taken apart by writer; ``rules_off``
 repeats each design without the phrase lists and patterns (the blocks and the classifier alone), and
@@ -154,8 +157,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threshold", type=float,
                         help="read the classifier at this threshold for every writer (no choice inside the others, "
                              "much faster); the figures at each threshold of --grid are reported as before")
+    parser.add_argument("--seconded", type=float, nargs="*", default=(),
+                        help="values of block_needs_classifier to measure beside the rubric's (designs cues_seconded_X)")
     parser.add_argument("--out", help="write the JSON here too")
     args = parser.parse_args(argv)
+    seconded = {f"cues_seconded_{v}": v for v in args.seconded}
+    designs = (*DESIGNS, "cues_solo", *seconded)
 
     from mine_exemplars import DEV_WRITERS, writer_of
     from train_classifier import rubric_block
@@ -170,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
     by = {name: [item for item in items if writer_of(item[0].external_id) == name] for name in writers}
     off = dict.fromkeys(RULES, ())
     out: dict[str, Any] = {"conversations": len(items), "writers": {}, "grid": list(args.grid)}
-    pooled: dict[str, list[tuple[bool, bool]]] = {k: [] for k in DESIGNS}
+    pooled: dict[str, list[tuple[bool, bool]]] = {k: [] for k in designs}
     grid_pooled: dict[str, dict[float, list[tuple[bool, bool]]]] = {d: {t: [] for t in args.grid}
                                                                     for d in ("after", "cues")}
     by_writer: dict[str, dict[float, dict[str, list[tuple[bool, bool]]]]] = {d: {t: {} for t in args.grid}
@@ -195,6 +202,12 @@ def main(argv: list[str] | None = None) -> int:
                 if design == "cues":
                     found["cues_ungated"] = predicted(held, {**params, **UNGATED, "exemplars": seed,
                                                              "classifier": classifier})
+                    found["cues_solo"] = predicted(held, {**params, "exemplars": seed, "classifier": classifier,
+                                                          "classifier_needs_block": None,
+                                                          "block_needs_classifier": None})
+                    for key, value in seconded.items():
+                        found[key] = predicted(held, {**params, "exemplars": seed, "classifier": classifier,
+                                                      "block_needs_classifier": value})
                 for t in args.grid:
                     grid_pooled[design][t] += predicted(held, {**params, "exemplars": seed,
                                                                "classifier": {**classifier, "threshold": t}})
@@ -220,10 +233,11 @@ def main(argv: list[str] | None = None) -> int:
         f"{design}_at_each_threshold": {str(t): counts([p for name, pairs in by_writer[design][t].items()
                                                         if name != newest for p in pairs]) for t in args.grid}
         for design in ("after", "cues")}, "pooled": {
-        key: counts([p for name in writers if name != newest for p in pairs_of(out, name, key)]) for key in DESIGNS}}
+        key: counts([p for name in writers if name != newest for p in pairs_of(out, name, key)]) for key in designs}}
     out["summary"] = {"before_f1": out["pooled"]["before"]["f1"], "after_f1": out["pooled"]["after"]["f1"],
                       "cues_f1": out["pooled"]["cues"]["f1"], "leaky_f1": out["pooled"]["leaky"]["f1"],
-                      "cues_ungated_f1": out["pooled"]["cues_ungated"]["f1"]}
+                      "cues_ungated_f1": out["pooled"]["cues_ungated"]["f1"], "cues_solo_f1": out["pooled"]["cues_solo"]["f1"],
+                      **{f"{key}_f1": out["pooled"][key]["f1"] for key in seconded}}
     text = json.dumps(out, indent=1)
     print(text)
     if args.out:

@@ -616,6 +616,59 @@ def test_classifier_softeners_hold_back_an_owned_fault_but_not_a_rude_cue(tmp_pa
         check.params.model_validate({"classifier_softeners": ["sarcasm"]})
 
 
+@pytest.mark.parametrize(("reply", "status"), [
+    ("I know that's disappointing after waiting in all morning.", "pass"),
+    ("Two cancelled visits would wind anyone up.", "pass"),
+    ("You're right to be annoyed about the reconnection charge.", "pass"),
+    ("I know that's disappointing, but you should have read the booking page.", "fail"),  # blame fires
+    ("The visit is now on Thursday morning.", "fail"),  # no acknowledgement: the block alone decides
+])
+def test_an_acknowledgement_of_the_customer_holds_back_block_and_classifier(reply: str, status: str,
+                                                                            tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The ``acknowledged`` softener: a sentence that acknowledges the customer's feeling or situation as the empathy
+    check reads one, with no rude cue, is read by neither the exemplar block nor the classifier (eighth prohibited
+    session: "I know that's disappointing when ...", "You're right to be annoyed: ..." were false alarms for five
+    dev writers); a rude cue still counts. Sentences in no rubric or dev chat."""
+    check = get_check("prohibited_language")
+    classifier = tmp_path / "everything.json"  # rates every sentence 0.88
+    classifier.write_text(json.dumps({"weights": [0.0] * semantic.DIMENSIONS, "bias": 2.0}), encoding="utf-8")
+    params = check.params.model_validate({
+        "phrases": (), "regexes": (), "exemplars": {"positive": ["That visit is not my concern."], "threshold": 0.0},
+        "classifier": {"model": "trained", "weights": str(classifier), "threshold": 0.8},
+        "exemplar_softeners": ["acknowledged"], "classifier_softeners": ["acknowledged"]})
+    chat = view(("customer", "the engineer didn't turn up again"), ("agent", reply))
+    assert check(chat, params).status == status
+    with pytest.raises(ValidationError, match="one of addressed, polite, quote, negated, owned, practice, acknowledged"):
+        check.params.model_validate({"classifier_softeners": ["acknowledge"]})
+
+
+def test_block_needs_classifier_asks_the_classifier_to_second_a_block_match(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """``block_needs_classifier``: a sentence only the exemplar block finds, with no rude cue, counts where the trained
+    classifier also rates it at least that high (two signals agree); a rude cue is a second signal of its own; the
+    block alone decides when it is None. Sentences in no rubric or dev chat."""
+    check = get_check("prohibited_language")
+    block = {"positive": ["That charge is nothing to do with me.", "Your meter, your problem."], "threshold": 0.3}
+
+    def trained(name: str, bias: float) -> dict[str, object]:
+        path = tmp_path / f"{name}.json"  # rates every sentence sigmoid(bias)
+        path.write_text(json.dumps({"weights": [0.0] * semantic.DIMENSIONS, "bias": bias}), encoding="utf-8")
+        return {"model": "trained", "weights": str(path), "threshold": 0.99}
+
+    low = check.params.model_validate({"phrases": (), "regexes": (), "exemplars": block,
+                                       "classifier": trained("low", -2.0)})  # 0.12: the classifier disagrees
+    gated = check.params.model_validate({**low.model_dump(), "block_needs_classifier": 0.5})
+    fact = view(("customer", "why is the charge there?"), ("agent", "The meter charge is set by the network."))
+    assert check(fact, low).status == "fail"  # the block alone: likeness of topic
+    assert check(fact, gated).status == "pass"
+    seconded = check.params.model_validate({**gated.model_dump(), "classifier": trained("high", 2.0)})  # 0.88: agrees
+    found = check(fact, seconded)
+    assert found.status == "fail" and found.evidence[0].quote == "The meter charge is set by the network."
+    sneer = view(("customer", "why is the charge there?"), ("agent", "The meter charge is set by the network, lol."))
+    assert check(sneer, gated).status == "fail"  # sarcasm fires: the cue is the second signal
+    with pytest.raises(ValidationError):
+        check.params.model_validate({"block_needs_classifier": -0.1})
+
+
 # round 17 (empathy stream, dev ld-1211..1260): the acknowledgement must answer the upset turn; a "sorry" that asks
 # the customer to clarify, or that apologises for the agent's own slow reply when the customer is upset about
 # something else, answers nothing the customer felt; the same apology for the wait answers an upset about waiting

@@ -324,6 +324,11 @@ class DisclosureParams(Params):
     channels: tuple[str, ...] = ()
 
 
+# a softener beside the tone cues: the sentence names the customer's feeling or situation as the empathy check reads an
+# acknowledgement ("I know that's disappointing", "that would wind anyone up", "You're right to be annoyed")
+ACKNOWLEDGED = "acknowledged"
+
+
 class ProhibitedParams(Params):
     phrases: tuple[str, ...] = PROHIBITED
     regexes: tuple[str, ...] = PROHIBITED_REGEXES
@@ -343,6 +348,9 @@ class ProhibitedParams(Params):
     # a sentence the classifier alone rates rude, with no rude cue, counts only where the exemplar block also gives
     # it at least this probability (a second signal for a borderline likeness; None: the classifier alone decides)
     classifier_needs_block: float | None = Field(default=None, ge=0.0, le=1.0)
+    # and the other way round: a sentence the exemplar block alone finds, with no rude cue, counts only where the
+    # trained classifier also gives it at least this probability (None: the block alone decides)
+    block_needs_classifier: float | None = Field(default=None, ge=0.0, le=1.0)
     # softening cues that hold the classifier back too on a sentence where no rude cue fires ("That's our fault, not
     # something you did": the fault owned, not put on the customer)
     classifier_softeners: tuple[str, ...] = ()
@@ -352,9 +360,10 @@ class ProhibitedParams(Params):
 
     @model_validator(mode="after")
     def _known_cues(self) -> ProhibitedParams:
+        known = (*tone.SOFTENING, ACKNOWLEDGED)
         for field in ("exemplar_softeners", "classifier_softeners"):
-            if unknown := [name for name in getattr(self, field) if name not in tone.SOFTENING]:
-                raise ValueError(f"{field}: unknown {', '.join(unknown)} (one of {', '.join(tone.SOFTENING)})")
+            if unknown := [name for name in getattr(self, field) if name not in known]:
+                raise ValueError(f"{field}: unknown {', '.join(unknown)} (one of {', '.join(known)})")
         return self
 
 
@@ -534,20 +543,42 @@ def _spared(hit: semantic.Hit, p: ProhibitedParams) -> bool:
         text.first(hit.sentence, CLOSINGS, CLOSING_REGEXES) is not None
 
 
+def _acknowledges(sentence: str) -> bool:
+    """Whether ``sentence`` acknowledges the customer's feeling or situation, by the empathy check's own phrases and
+    patterns (not negated)."""
+    from qa_toolkit.scoring.checks.empathy import EMPATHY, EMPATHY_REGEXES  # empathy imports this module
+
+    return text.first(sentence, EMPATHY, EMPATHY_REGEXES) is not None
+
+
 def _softened(sentence: str, softeners: tuple[str, ...]) -> bool:
-    """Whether one of the ``softeners`` cues fires in ``sentence`` and no rude cue does."""
-    return bool(softeners) and any(name in tone.fired(sentence) for name in softeners) and not tone.rude(sentence)
+    """Whether one of the ``softeners`` cues fires in ``sentence`` (``acknowledged``: :func:`_acknowledges`) and no
+    rude cue does."""
+    if not softeners or tone.rude(sentence):
+        return False
+    return any(name in tone.fired(sentence) for name in softeners) or \
+        (ACKNOWLEDGED in softeners and _acknowledges(sentence))
+
+
+def _seconded(hit: semantic.Hit, other: semantic.Exemplars | None, needs: float | None) -> bool:
+    """Whether ``hit``'s sentence stands: it has a rude cue, no second reading is asked for (``needs`` or ``other``
+    None), or the ``other`` block gives the same sentence at least ``needs``."""
+    if needs is None or other is None or tone.rude(hit.sentence):
+        return True
+    second = next(h for h in semantic.hits([hit.turn], other) if (h.start, h.end) == (hit.start, hit.end))
+    return second.similarity >= needs
 
 
 def _unsoftened(turns: list[TurnView], p: ProhibitedParams) -> semantic.Hit | None:
-    """The first sentence like the exemplars that no softening cue of ``p`` holds back (one with a rude cue never is)
-    and that is no polite closing ``p`` spares."""
+    """The first sentence like the exemplars that no softening cue of ``p`` holds back (one with a rude cue never is),
+    that is no polite closing ``p`` spares and, without a rude cue, that the classifier rates at least
+    ``p.block_needs_classifier`` (a second signal)."""
     if p.exemplars is None:
         return None
     for hit in semantic.matches(turns, p.exemplars):
-        if _spared(hit, p):
+        if _spared(hit, p) or _softened(hit.sentence, p.exemplar_softeners):
             continue
-        if not _softened(hit.sentence, p.exemplar_softeners):
+        if _seconded(hit, p.classifier, p.block_needs_classifier):
             return hit
     return None
 
@@ -560,10 +591,7 @@ def _classified(turns: list[TurnView], p: ProhibitedParams) -> semantic.Hit | No
     for hit in semantic.matches(turns, p.classifier):
         if _spared(hit, p) or _softened(hit.sentence, p.classifier_softeners):
             continue
-        if p.classifier_needs_block is None or p.exemplars is None or tone.rude(hit.sentence):
-            return hit
-        block = next(h for h in semantic.hits([hit.turn], p.exemplars) if (h.start, h.end) == (hit.start, hit.end))
-        if block.similarity >= p.classifier_needs_block:
+        if _seconded(hit, p.exemplars, p.classifier_needs_block):
             return hit
     return None
 
