@@ -181,13 +181,52 @@ def measure(call: dict, hint: str, voices: dict | None = None, weights: dict[str
         role_cues.WEIGHTS = shipped
 
 
+REHEAR: dict[str, Any] = {"on": False, "backend": None}  # --rehear: flagged calls' openings heard again with base
+
+
+def _rehear_cached(call: dict) -> Any:
+    """A transcribe function for :func:`qa_toolkit.transcribe.rehear.decide_again` whose segments are cached per
+    call (with the CPU seconds of the decode) in ``SIGNALS``; a call whose cache is older than its words is decoded
+    again."""
+    from qa_toolkit.transcribe import rehear
+
+    cache = SIGNALS / (call["name"].replace("/", "_") + f".rehear-{rehear.MODEL}-b{rehear.OPTIONS.beam}.pkl")
+
+    def transcribe(audio: Any, options: Any) -> list:
+        if cache.is_file():
+            kept = pickle.loads(cache.read_bytes())
+            if kept["samples"] == len(audio):
+                call["rehear_cpu_s"] = kept["cpu_s"]
+                return kept["segments"]
+        if REHEAR["backend"] is None:
+            from qa_toolkit.transcribe.faster_backend import load_backend
+
+            REHEAR["backend"] = load_backend("faster-whisper", rehear.MODEL, "cpu", 1)
+            list(REHEAR["backend"].transcribe(audio, options))  # warm up
+        cpu = time.process_time()
+        segments = list(REHEAR["backend"].transcribe(audio, options))
+        call["rehear_cpu_s"] = time.process_time() - cpu
+        cache.write_bytes(pickle.dumps({"samples": len(audio), "segments": segments, "cpu_s": call["rehear_cpu_s"]}))
+        print(f"{call['name']}: {rehear.MODEL} re-heard {len(audio) / 16000:.1f} s, {call['rehear_cpu_s']:.1f} s CPU",
+              file=sys.stderr)
+        return segments
+
+    return transcribe
+
+
 def _measured(call: dict, hints: Any, voiced: bool) -> dict:
+    from qa_toolkit.transcribe import rehear
     from qa_toolkit.transcribe.evaluate import diarization_error
     from qa_toolkit.transcribe.speakers import attribute
 
     words, found = call["words"], call["diarization"]
     ref_turns = [(bench.ROLE_ALIASES.get(s, s), t) for s, t in call["turns"]]
     grouped, attribution = attribute(words, found, hints)
+    call["rehear_cpu_s"], reheard = 0.0, False
+    if REHEAR["on"] and attribution.needs_review and rehear.wanted(attribution.reason, attribution.speakers):
+        again = rehear.decide_again(call["samples"], words, found, hints, _rehear_cached(call), attribution)
+        if again is not None:
+            (grouped, attribution), reheard = again, True
     der = diarization_error(call["rttm"], [(s.start, s.end, str(s.speaker)) for s in found.segments])
     return {"file": call["name"], "labelled": call["labelled"], "hint": hints.first_speaker, "voice": voiced,
             "words": len(words),
@@ -197,7 +236,8 @@ def _measured(call: dict, hints: Any, voiced: bool) -> dict:
             "right_by_time": round(bench.right_by_time(grouped, call["rttm"]), 4),
             "best_guess_by_time": round(bench._best_guess(call["name"], words, found, hints, ref_turns, call["rttm"]), 4),
             "der_parts": {k: round(v, 3) for k, v in der.items()}, "evidence": attribution.evidence,
-            "asr_cpu_s": round(call["asr_cpu_s"], 3), "diarize_cpu_s": round(call["diarize_cpu_s"], 3)}
+            "asr_cpu_s": round(call["asr_cpu_s"], 3), "diarize_cpu_s": round(call["diarize_cpu_s"], 3),
+            "reheard": reheard, "rehear_cpu_s": round(call["rehear_cpu_s"], 3)}
 
 
 def summary(rows: list[dict]) -> dict:
@@ -222,6 +262,8 @@ def summary(rows: list[dict]) -> dict:
                          for r in rows) / der_total, 4) if der_total else None,
         "speaker_count_right": sum(r["speakers"] == r["true_speakers"] for r in rows),
         "diarize_share_of_asr_cpu": round(sum(r["diarize_cpu_s"] for r in rows) / sum(r["asr_cpu_s"] for r in rows), 4),
+        "reheard": sum(r["reheard"] for r in rows),
+        "rehear_share_of_asr_cpu": round(sum(r["rehear_cpu_s"] for r in rows) / sum(r["asr_cpu_s"] for r in rows), 4),
     }
 
 
@@ -392,9 +434,19 @@ def main() -> int:
                         help="with --labelled: enroll each roster agent's voice from the split's stereo calls (turns: "
                              "the agent's own turns; calls: as enroll-voice takes them; mixed: both sides mixed); "
                              "with --samples: each sample agent's voice from their other sample calls")
+    parser.add_argument("--rehear", action="store_true",
+                        help="flagged calls' openings heard again with Whisper base (transcribe/rehear.py), cached")
+    parser.add_argument("--rehear-beam", type=int, metavar="N", help="with --rehear: the beam width (default: rehear.py's)")
     parser.add_argument("--fit", type=float, metavar="C",
                         help="fit the role model (L2 strength C) on the calls' cached words instead of measuring")
     args = parser.parse_args()
+    REHEAR["on"] = args.rehear
+    if args.rehear_beam:
+        from dataclasses import replace
+
+        from qa_toolkit.transcribe import rehear
+
+        rehear.OPTIONS = replace(rehear.OPTIONS, beam_size=args.rehear_beam)
     scripts = args.scripts or ([] if args.labelled or args.samples else DEFAULT_SCRIPTS)
     labelled = labelled_calls(args.labelled, stereo=args.mixdown) if args.labelled else []
     calls = collect([p for p in labelled if not args.only or fnmatch.fnmatch(p.name, args.only)]
@@ -410,7 +462,7 @@ def main() -> int:
         return 0
     source = {"labelled": args.labelled, "mixdown": args.mixdown, "only": args.only,
               "samples": str(args.samples) if args.samples else None, "scripts": [s.name for s in scripts],
-              "loo_c": args.loo, "voices": args.voices}
+              "loo_c": args.loo, "voices": args.voices, "rehear": args.rehear, "rehear_beam": args.rehear_beam}
     result: dict = {**source, "load_average": os.getloadavg()}
     weights = loo_weights(calls, args.loo) if args.loo else [None] * len(calls)
     voices = enrolled_voices(args.labelled, args.voices) if args.voices and args.labelled else None
@@ -425,7 +477,7 @@ def main() -> int:
         for r in rows:
             print(f"{hint:5s} {r['file'][:36]:36s} review {int(r['needs_review'])} conf {r['confidence']:.2f} "
                   f"spk {r['speakers']}/{r['true_speakers']} right {r['right_by_time']:.2f} "
-                  f"guess {r['best_guess_by_time']:.2f} {r['reason'] or ''}"[:220])
+                  f"guess {r['best_guess_by_time']:.2f} {'R ' if r['reheard'] else ''}{r['reason'] or ''}"[:220])
         for key, value in result[f"hint_{hint}"].items():
             if key.startswith("summary"):
                 print(f"hint {hint} {key}: {json.dumps(value)}")

@@ -47,6 +47,11 @@ DiarizeOption = Annotated[bool, typer.Option(
     "--diarize/--no-diarize",
     help="Mono calls: tell the speakers apart and label agent, customer, agent_2, other (needs the diarization "
          "extra); undecided calls keep 'unknown' and are tagged review-speakers.")]
+RehearOption = Annotated[bool, typer.Option(
+    "--rehear/--no-rehear",
+    help="Mono calls whose words did not decide the roles: decode each voice's first seconds again with the "
+         "packaged Whisper base (offline-models extra) and decide again; only a decision that agrees with the first "
+         "words is taken. Off by default: it adds about 20-35 % of tiny.en's CPU time (README).")]
 
 BeamOption = Annotated[int | None, typer.Option(
     "--beam-size", min=1, max=10, show_default=False,
@@ -75,7 +80,7 @@ def _settings(model: str | None, backend: str, language: str, vocabulary: Path |
               device: str, workers: int = 1, filename_pattern: str | None = None,  # type: ignore[no-untyped-def]
               redact_audio: Path | None = None, redact_margin: float = 0.25, redact_tone: bool = False,
               diarize: bool = True, beam_size: int | None = None, pack_channels: bool = True,
-              call_prompt: bool = False):
+              call_prompt: bool = False, rehear: bool = False):
     from qa_toolkit.services.transcription import TranscribeSettings
     from qa_toolkit.transcribe.faster_backend import BACKENDS
     from qa_toolkit.transcribe.vocabulary import read_vocabulary
@@ -96,7 +101,8 @@ def _settings(model: str | None, backend: str, language: str, vocabulary: Path |
         agent_channel=agent_channel,
         filename_pattern=filename_pattern, workers=workers, device=device,
         redact_audio=str(redact_audio) if redact_audio else None, redact_audio_margin_s=redact_margin,
-        redact_audio_tone=redact_tone, diarize=_diarize(diarize), beam_size=beam_size, pack_channels=pack_channels)
+        redact_audio_tone=redact_tone, diarize=_diarize(diarize), beam_size=beam_size, pack_channels=pack_channels,
+        rehear=rehear)
 
 
 def _diarize(wanted: bool) -> bool:
@@ -132,6 +138,7 @@ def file_(
     redact_margin: RedactMarginOption = 0.25,
     redact_tone: RedactToneOption = False,
     diarize: DiarizeOption = True,
+    rehear: RehearOption = False,
     beam_size: BeamOption = None,
     pack_channels: PackOption = True,
     reproduce: Annotated[int | None, typer.Option(
@@ -169,7 +176,7 @@ def file_(
         raise QAError(f"--output-format {output_format!r}: choose one of {', '.join(FORMATS)}")
     settings = _settings(model, backend, language, vocabulary, agent_channel, device,
                          redact_audio=redact_audio, redact_margin=redact_margin, redact_tone=redact_tone, diarize=diarize,
-                         beam_size=beam_size, pack_channels=pack_channels)
+                         beam_size=beam_size, pack_channels=pack_channels, rehear=rehear)
     stored = _store_files(audio, settings, db) if store else {}
     loaded = settings.load_backend()
     failed = 0
@@ -178,7 +185,7 @@ def file_(
         if transcript is None:
             try:
                 transcript = transcribe_file(path, loaded, settings.options(), agent_channel=settings.agent_channel,  # type: ignore[arg-type]
-                                             diarize=settings.diarize)
+                                             diarize=settings.diarize, rehear=settings.rehearer())
                 if redact or settings.redact_audio:
                     redacted, written = redact_call(path, transcript, settings)
                     if written:
@@ -289,6 +296,7 @@ def batch(
     redact_margin: RedactMarginOption = 0.25,
     redact_tone: RedactToneOption = False,
     diarize: DiarizeOption = True,
+    rehear: RehearOption = False,
     beam_size: BeamOption = None,
     pack_channels: PackOption = True,
     call_prompt: CallPromptOption = False,
@@ -311,7 +319,8 @@ def batch(
     from qa_toolkit.transcribe.audio import declared_seconds
 
     settings = _settings(model, backend, language, vocabulary, agent_channel, device, workers, filename_pattern,
-                         redact_audio, redact_margin, redact_tone, diarize, beam_size, pack_channels, call_prompt)
+                         redact_audio, redact_margin, redact_tone, diarize, beam_size, pack_channels, call_prompt,
+                         rehear=rehear)
     progress = Progress(TextColumn("[bold]transcribing"), BarColumn(), MofNCompleteColumn(),
                         TextColumn("{task.fields[hours]:.2f} of {task.fields[total_h]:.2f} h audio · "
                                    "RTF {task.fields[rtf]:.3f} · {task.fields[failed]} failed"),
@@ -442,6 +451,7 @@ def eval_(
     agent_channel: AgentChannelOption = "left",
     device: DeviceOption = "auto",
     diarize: DiarizeOption = True,
+    rehear: RehearOption = False,
     beam_size: BeamOption = None,
     pack_channels: PackOption = True,
     as_json: JsonOption = False,
@@ -459,9 +469,9 @@ def eval_(
     from qa_toolkit.transcribe.evaluate import evaluate_files
 
     settings = _settings(model, backend, language, vocabulary, agent_channel, device, diarize=diarize,
-                         beam_size=beam_size, pack_channels=pack_channels)
+                         beam_size=beam_size, pack_channels=pack_channels, rehear=rehear)
     result = evaluate_files(references, settings.load_backend(), settings.options(), agent_channel=agent_channel,
-                            diarize=settings.diarize)
+                            diarize=settings.diarize, rehear=settings.rehearer())
     data = result.as_dict()
     if as_json:
         print_json({"model": settings.model_label, "backend": backend, **data})

@@ -12,13 +12,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
 from qa_toolkit.errors import NotFoundError, QAError
 from qa_toolkit.storage.database import Database
 from qa_toolkit.storage.models import Interaction, Recording, Turn
+
+if TYPE_CHECKING:
+    from qa_toolkit.transcribe.pipeline import Transcribe
 
 
 @dataclass
@@ -101,7 +104,7 @@ def reproduce(database: Database, interaction_id: int) -> Reproduction:
     hints = speaker_hints(database, recording_metadata(path, pipeline.get("filename_pattern"))) if diarize else None
     transcript = transcribe_file(path, backend, options, agent_channel=pipeline.get("agent_channel", "left"),
                                  mono_speaker=pipeline.get("mono_speaker", "unknown"), diarize=diarize,
-                                 hints=hints).redacted()
+                                 hints=hints, rehear=_rehearer(pipeline, backend)).redacted()
     from qa_toolkit.transcribe.provenance import environment_changes, package_changes
 
     now = [_turn(t) for t in transcript.turns]
@@ -109,6 +112,17 @@ def reproduce(database: Database, interaction_id: int) -> Reproduction:
     return Reproduction(interaction_id, path.name, len(stored), len(now), compare_turns(stored, now),
                         environment_changes(prov, {**current, "pipeline": pipeline}),
                         [c.as_dict() for c in package_changes(prov.get("versions"), current.get("versions"))])
+
+
+def _rehearer(pipeline: dict[str, Any], backend: Any) -> Transcribe | None:
+    """The re-hearing model as the transcript was made with (stored ``rehear``; older transcripts: none)."""
+    from qa_toolkit.transcribe.faster_backend import load_backend
+    from qa_toolkit.transcribe.rehear import MODEL
+
+    if not pipeline.get("rehear"):
+        return None
+    return lambda audio, options: load_backend(getattr(backend, "name", "faster-whisper"), MODEL,
+                                               getattr(backend, "device", "auto")).transcribe(audio, options)
 
 
 def _model_spec(prov: dict[str, Any]) -> str | None:

@@ -329,9 +329,9 @@ def role_accuracy(ref_turns: list[tuple[str, str]], hyp_turns: list[tuple[str, s
 
 def evaluate_files(references_path: str | Path, backend: Any, options: Any = None, *,
                    agent_channel: str = "left", diarize: bool = False,
-                   on_file: Callable[[FileScore], None] | None = None) -> Evaluation:
+                   on_file: Callable[[FileScore], None] | None = None, rehear: Any = None) -> Evaluation:
     """Transcribe every file named in a references file (paths relative to it) and score it; mono calls are
-    diarized when ``diarize`` is on.
+    diarized when ``diarize`` is on (``rehear``: see :func:`qa_toolkit.transcribe.pipeline.transcribe_windows`).
 
     Raises:
         QAError: a referenced audio or RTTM file is missing or cannot be read.
@@ -350,7 +350,7 @@ def evaluate_files(references_path: str | Path, backend: Any, options: Any = Non
             raise QAError(f"{references_path}: references[{name!r}].rttm: no file at {rttm}")
         try:
             transcript = transcribe_file(audio, backend, options, agent_channel=agent_channel,  # type: ignore[arg-type]
-                                         diarize=diarize)
+                                         diarize=diarize, rehear=rehear)
         except AudioError as exc:
             raise QAError(f"{audio}: {exc}") from None
         turns = [(t.speaker, t.text) for t in transcript.turns]

@@ -15,7 +15,7 @@ redaction to read both (:func:`qa_toolkit.transcribe.redecode.reheard`).
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from qa_toolkit.transcribe.redaction import CallSpan
 
 AgentChannel = Literal["left", "right"]
+Transcribe = Callable[[np.ndarray, TranscriptionOptions], Iterable[Segment]]
 DIARIZE_MAX_S = 3600.0  # a longer mono call is not diarized (its samples would be kept whole): needs review
 
 
@@ -176,8 +177,10 @@ def shifted(segment: Segment, offset_s: float) -> Segment:
 
 def transcribe_windows(windows: Iterable[DecodedAudio], backend: Backend, options: TranscriptionOptions | None,
                         *, agent_channel: AgentChannel, mono_speaker: str, diarize: bool,
-                        hints: SpeakerHints | None) -> Transcript:
-    """Transcribe a recording window by window (one window: all of it) into one transcript."""
+                        hints: SpeakerHints | None, rehear: Transcribe | None = None) -> Transcript:
+    """Transcribe a recording window by window (one window: all of it) into one transcript. ``rehear``: a larger
+    model's transcribe function, for a diarized mono call whose words did not decide the roles
+    (:mod:`qa_toolkit.transcribe.rehear`); None hears nothing again."""
     options = options or TranscriptionOptions()
     segments: dict[str, list[Segment]] = {}
     flags: list[dict[str, object]] = []
@@ -215,7 +218,7 @@ def transcribe_windows(windows: Iterable[DecodedAudio], backend: Backend, option
         started = time.perf_counter()
         if duration_s <= DIARIZE_MAX_S:
             whole = replace(first, channels=[mono[0] if len(mono) == 1 else np.concatenate(mono)], offset_s=0.0)
-            words, attribution = _diarized_words(whole, words[mono_speaker], hints)
+            words, attribution = _diarized_words(whole, words[mono_speaker], hints, rehear)
         else:
             from qa_toolkit.transcribe.diarize import ENGINE
 
@@ -254,10 +257,12 @@ def provenance(backend: Backend, options: TranscriptionOptions) -> dict[str, obj
     return {**(describe() if describe else {"backend": getattr(backend, "name", None)}), "options": options.as_dict()}
 
 
-def _diarized_words(audio: DecodedAudio, words: list[Word],
-                    hints: SpeakerHints | None) -> tuple[dict[str, list[Word]], dict[str, object]]:
-    """A mono call's words by role, and the attribution summary (engine, speakers, roles, confidence, review)."""
+def _diarized_words(audio: DecodedAudio, words: list[Word], hints: SpeakerHints | None,
+                    rehear: Transcribe | None = None) -> tuple[dict[str, list[Word]], dict[str, object]]:
+    """A mono call's words by role, and the attribution summary (engine, speakers, roles, confidence, review); a
+    call flagged for want of word evidence has each voice's opening heard again by ``rehear`` (:mod:`.rehear`)."""
     from qa_toolkit.transcribe.diarize import ENGINE, diarize
+    from qa_toolkit.transcribe.rehear import decide_again, wanted
     from qa_toolkit.transcribe.speakers import MIN_CALL_S, attribute
 
     if not words:
@@ -268,13 +273,18 @@ def _diarized_words(audio: DecodedAudio, words: list[Word],
                                               f"< {MIN_CALL_S:.0f} s)"}
     diarization = diarize(audio.channels[0])
     grouped, attribution = attribute(words, diarization, hints)
+    if rehear is not None and attribution.needs_review and wanted(attribution.reason, attribution.speakers):
+        again = decide_again(audio.channels[0], words, diarization, hints, rehear, attribution)
+        if again is not None:
+            grouped, attribution = again
     return grouped, {"engine": ENGINE, **attribution.as_dict()}
 
 
 def transcribe_file(path: str | Path, backend: Backend, options: TranscriptionOptions | None = None, *,
                     agent_channel: AgentChannel = "left", mono_speaker: str = "unknown",
-                    diarize: bool = False, hints: SpeakerHints | None = None) -> Transcript:
-    """Decode ``path`` and transcribe it into speaker turns.
+                    diarize: bool = False, hints: SpeakerHints | None = None,
+                    rehear: Transcribe | None = None) -> Transcript:
+    """Decode ``path`` and transcribe it into speaker turns (``rehear``: see :func:`transcribe_windows`).
 
     The file is decoded and transcribed in windows of about 5 minutes (cut where it is quiet), so the whole
     recording is never held in memory (10 hours of faint noise peak at ~0.5 GB with tiny.en: see
@@ -284,4 +294,4 @@ def transcribe_file(path: str | Path, backend: Backend, options: TranscriptionOp
         AudioError: the file is empty, unsupported, corrupt, truncated or silent.
     """
     return transcribe_windows(decode_windows(path), backend, options, agent_channel=agent_channel,
-                               mono_speaker=mono_speaker, diarize=diarize, hints=hints)
+                               mono_speaker=mono_speaker, diarize=diarize, hints=hints, rehear=rehear)

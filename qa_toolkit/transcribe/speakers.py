@@ -409,6 +409,17 @@ def _model_pick(words: list[Word], owners: list[int | None], said: dict[int, lis
     return _ModelPick(lead, customer, conf, line, doubt, not_alone=bool(named) or pronouns)
 
 
+def model_lean(words: list[Word], diarization: Diarization) -> int | None:
+    """The speaker the role model names the agent, however weakly (None: fewer than two voices say enough words)."""
+    owners = words_to_speakers(words, diarization)
+    said: dict[int, list[str]] = {}
+    for word, owner in zip(words, owners, strict=True):
+        if owner is not None:
+            said.setdefault(owner, []).append(word.word.strip())
+    pick = _model_pick(words, owners, said, sorted(said, key=owners.index))
+    return pick.agent if pick is not None else None
+
+
 def _details_pick(words: list[Word], owners: list[int | None], text: dict[int, str],
                   model: _ModelPick | None) -> tuple[int, float, str] | None:
     """Who gives the details and who takes them, turn by turn, among the voices of ``MODEL_MIN_WORDS`` words or more:
