@@ -119,7 +119,14 @@ def decide_again(samples: np.ndarray, words: list[Word], diarization: Diarizatio
     """The words grouped by role and the attribution with each voice's opening heard again, when that decides the
     roles and names the agent the role model leaned to on the first words too (where it leaned at all: two hearings
     that name different agents are words that disagree); else None, and ``first`` (the flagged attribution, which
-    stands with the first words) says why in its evidence."""
+    stands with the first words) says why in its evidence. Hearing again adds evidence, it never lifts a doubt: a
+    call whose first words cap the role model (a caller from an organisation, the pronouns against the pick) is not
+    heard again."""
+    lean = model_lean(words, diarization)
+    if lean is not None and lean.not_alone:
+        first.evidence.append("re-heard: not tried, the first words already doubt the role model's pick (a caller "
+                              "from an organisation, or the pronouns against it)")
+        return None
     stretches = opening_stretches(diarization)
     if not stretches:
         return None
@@ -131,10 +138,9 @@ def decide_again(samples: np.ndarray, words: list[Word], diarization: Diarizatio
         first.evidence.append(f"{heard}: still undecided ({attribution.reason})")
         return None
     agent = next(k for k, role in attribution.roles.items() if role == "agent")
-    lean = model_lean(words, diarization)
-    if lean is not None and lean != agent:
-        first.evidence.append(f"{heard}: its words name speaker {agent} the agent, the first words speaker {lean}: "
-                              f"the two hearings disagree, still flagged")
+    if lean is not None and lean.agent != agent:
+        first.evidence.append(f"{heard}: its words name speaker {agent} the agent, the first words speaker "
+                              f"{lean.agent}: the two hearings disagree, still flagged")
         return None
     attribution.evidence.append(f"{heard}; its words decide")
     return grouped, attribution

@@ -409,15 +409,15 @@ def _model_pick(words: list[Word], owners: list[int | None], said: dict[int, lis
     return _ModelPick(lead, customer, conf, line, doubt, not_alone=bool(named) or pronouns)
 
 
-def model_lean(words: list[Word], diarization: Diarization) -> int | None:
-    """The speaker the role model names the agent, however weakly (None: fewer than two voices say enough words)."""
+def model_lean(words: list[Word], diarization: Diarization) -> _ModelPick | None:
+    """The role model's choice of agent, however weak, and its doubts (None: fewer than two voices say enough
+    words)."""
     owners = words_to_speakers(words, diarization)
     said: dict[int, list[str]] = {}
     for word, owner in zip(words, owners, strict=True):
         if owner is not None:
             said.setdefault(owner, []).append(word.word.strip())
-    pick = _model_pick(words, owners, said, sorted(said, key=owners.index))
-    return pick.agent if pick is not None else None
+    return _model_pick(words, owners, said, sorted(said, key=owners.index))
 
 
 def _details_pick(words: list[Word], owners: list[int | None], text: dict[int, str],
