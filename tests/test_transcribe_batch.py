@@ -193,6 +193,22 @@ def test_cli_file_prints_srt_and_stores_once(tmp_path: Path) -> None:
     assert bad.exit_code == 1 and "--output-format 'docx': choose one of json, srt, vtt, txt" in bad.output
 
 
+def test_cli_file_that_cannot_be_stored_exits_non_zero(tmp_path: Path) -> None:
+    """Hold music only (issue 17's bad input): stored as failed with its reason, no transcript written, exit 1 (it
+    used to be transcribed again unstored and exit 0)."""
+    url = f"sqlite:///{tmp_path / 'qa.db'}"
+    assert CliRunner().invoke(app, ["init", "--db", url]).exit_code == 0
+    music = str(Path(__file__).parent / "data" / "diarization" / "hold_music.flac")
+    result = CliRunner().invoke(app, ["transcribe", "file", music, "--store", "--db", url, "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1, result.output
+    assert "no speech found" in result.output and not (tmp_path / "out").exists()
+    from qa_toolkit.storage.database import open_database
+
+    with open_database(url).session() as session:
+        assert session.scalars(select(Recording.status)).all() == ["failed"]
+        assert session.scalar(select(func.count()).select_from(Interaction)) == 0
+
+
 def test_cli_eval_reports_wer_and_speaker_attribution(tmp_path: Path) -> None:
     import json
 

@@ -470,7 +470,7 @@ def test_transfer_labels_the_second_agent(tiny) -> None:  # type: ignore[no-unty
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("name", "reason"), [("short", "too short"), ("one_voice", "could not")])
+@pytest.mark.parametrize(("name", "reason"), [("short", "too short"), ("one_voice", "one voice found")])
 def test_short_and_one_voice_calls_stay_unknown_and_flagged(tiny, name: str, reason: str) -> None:  # type: ignore[no-untyped-def]
     from qa_toolkit.transcribe.pipeline import transcribe_file
 

@@ -178,9 +178,13 @@ def file_(
                          redact_audio=redact_audio, redact_margin=redact_margin, redact_tone=redact_tone, diarize=diarize,
                          beam_size=beam_size, pack_channels=pack_channels, rehear=rehear)
     stored = _store_files(audio, settings, db) if store else {}
+    not_stored = [p for p, t in stored.items() if t is None]  # failed: the reason is printed, not written as done
     loaded = settings.load_backend()
     failed = 0
     for path in audio:
+        if path in not_stored:
+            failed += 1
+            continue
         transcript = stored.get(path)
         if transcript is None:
             try:
@@ -257,7 +261,8 @@ def _shown(value: object) -> str:
 
 
 def _store_files(paths: list[Path], settings, db: str | None) -> dict:  # type: ignore[no-untyped-def]
-    """Register, transcribe and store each file; the fresh transcripts by path (failures are printed)."""
+    """Register, transcribe and store each file; the fresh transcripts by path, None for a file that failed (its
+    reason printed: a recording with no speech, hold music only, is stored as failed and must not exit 0)."""
     from qa_toolkit.services import transcription
 
     transcripts = {}
@@ -275,7 +280,7 @@ def _store_files(paths: list[Path], settings, db: str | None) -> dict:  # type: 
                 transcripts[path] = None
             else:
                 err_console.print(f"{path}: already {row.status} (recording {row.id}), not stored again")
-    return {p: t for p, t in transcripts.items() if t is not None}
+    return transcripts
 
 
 @app.command("batch")

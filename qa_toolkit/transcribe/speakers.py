@@ -631,7 +631,9 @@ def assign_roles(words: list[Word], owners: list[int | None], diarization: Diari
                           f"({support[order[1]]:.2f})")
     if confidence < MIN_CONFIDENCE:
         return _undecided(speakers, confidence, evidence,
-                          f"the agent could not be told apart with confidence ({confidence:.2f} < {MIN_CONFIDENCE})")
+                          f"the agent could not be told apart with confidence ({confidence:.2f} < {MIN_CONFIDENCE})" + (
+                              ": one voice found (a voicemail, one side of the line, or both sides in one voice)"
+                              if len(speakers) == 1 else ""))
 
     roles: dict[int, str] = {agent: "agent"}
     rest = [k for k in speakers if k != agent]
