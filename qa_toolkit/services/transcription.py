@@ -322,11 +322,24 @@ def redact_call(path: str | Path, transcript: Transcript, settings: TranscribeSe
         return redacted, None
     target = Path(settings.redact_audio) / Path(path).name
     try:
-        written = redact_audio(path, target, [(s.start_s, s.end_s) for s in redacted.pii_spans],
-                               margin_s=settings.redact_audio_margin_s, tone=settings.redact_audio_tone)
+        written = redact_audio(path, target, muted_spans(redacted, settings.redact_audio_margin_s),
+                               margin_s=0.0, tone=settings.redact_audio_tone)
     except AudioRedactionError as exc:
         raise RedactionError(f"audio redaction: {exc}; not stored") from None
     return redacted, str(written.path.resolve())
+
+
+def muted_spans(transcript: Transcript, margin_s: float) -> list[tuple[float, float]]:
+    """Each personal-data span of a redacted transcript widened by ``margin_s`` and then out to the pauses in its
+    speaker's channel, so that word times drifting off the voice leave none of it audible (transcribe/pauses.py)."""
+    from qa_toolkit.transcribe.pauses import widened_to_pauses
+
+    spans = []
+    for span in transcript.pii_spans:
+        start, end = max(0.0, span.start_s - margin_s), span.end_s + margin_s
+        quiet = transcript.pauses_of(span.speaker)
+        spans.append((start, end) if quiet is None else widened_to_pauses(start, end, quiet))
+    return spans
 
 
 def store(database: Database, recording_id: int, transcript: Transcript, meta: RecordingMetadata,

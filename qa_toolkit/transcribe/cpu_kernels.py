@@ -28,8 +28,9 @@ def _cpuinfo_lines(cpuinfo: Path) -> tuple[str, ...]:
         return ()
 
 
-def _cpuinfo_field(cpuinfo: Path, name: str) -> str:
-    """The first ``name : value`` of /proc/cpuinfo ("" where there is none or it cannot be read)."""
+def cpu_field(name: str, cpuinfo: Path = Path("/proc/cpuinfo")) -> str:
+    """The first ``name : value`` of /proc/cpuinfo, e.g. ``cpu family`` ("" where there is none or it cannot be
+    read)."""
     line = next((line for line in _cpuinfo_lines(cpuinfo) if line.split(":")[0].strip() == name), "")
     return line.partition(":")[2].strip()
 
@@ -38,13 +39,13 @@ def has_avx2(cpuinfo: Path = Path("/proc/cpuinfo")) -> bool:
     """Whether this is an x86-64 CPU that reports AVX2 (read from /proc/cpuinfo; False where it cannot tell)."""
     if platform.machine().lower() not in ("x86_64", "amd64"):
         return False
-    return "avx2" in _cpuinfo_field(cpuinfo, "flags").split()
+    return "avx2" in cpu_field("flags", cpuinfo).split()
 
 
 def cpu_description(cpuinfo: Path = Path("/proc/cpuinfo")) -> str:
     """The CPU's vendor and widest vector extension, which decide the kernels the libraries pick
     ("AuthenticAMD AVX-512", "GenuineIntel AVX2"); the machine's name where /proc/cpuinfo says nothing."""
-    vendor, flags = _cpuinfo_field(cpuinfo, "vendor_id"), _cpuinfo_field(cpuinfo, "flags").split()
+    vendor, flags = cpu_field("vendor_id", cpuinfo), cpu_field("flags", cpuinfo).split()
     widest = "AVX-512" if "avx512f" in flags else "AVX2" if "avx2" in flags else "SSE4.1" if "sse4_1" in flags else ""
     return " ".join(part for part in (vendor, widest) if part) or platform.machine()
 

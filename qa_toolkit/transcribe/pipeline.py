@@ -26,6 +26,7 @@ from qa_toolkit.transcribe import crosstalk
 from qa_toolkit.transcribe.audio import SILENCE_PEAK, DecodedAudio, decode_windows
 from qa_toolkit.transcribe.backend import Backend, Segment, TranscriptionOptions, Word
 from qa_toolkit.transcribe.guard import guard
+from qa_toolkit.transcribe.pauses import pauses
 from qa_toolkit.transcribe.sounds import SoundFrames, silence_sounds
 from qa_toolkit.transcribe.speakers import SpeakerHints
 from qa_toolkit.transcribe.turns import CallTiming, TurnText, call_timing, channel_words, merge_turns
@@ -51,6 +52,8 @@ class Transcript:
         pii_spans, pii_redacted: after :meth:`redacted`, the personal data found and that it is redacted.
         reheard: with ``reread_answers``, the turns with the customer's answers as decoded again (clear text:
             :meth:`redacted` reads them and leaves them out).
+        pauses: each channel's pauses (start_s, end_s) by the channel's speaker label, in memory only: audio
+            redaction widens a muted span to them (:mod:`qa_toolkit.transcribe.pauses`).
     """
 
     turns: list[TurnText]
@@ -71,6 +74,13 @@ class Transcript:
     flags: list[dict[str, object]] = field(default_factory=list)  # segments the hallucination guard touched
     provenance: dict[str, object] = field(default_factory=dict)  # options, model, hash, versions (provenance.py)
     reheard: list[TurnText] | None = None
+    pauses: dict[str, list[tuple[float, float]]] | None = field(default=None, repr=False, compare=False)
+
+    def pauses_of(self, speaker: str) -> list[tuple[float, float]] | None:
+        """The pauses in ``speaker``'s channel (a mono call's one channel, whoever speaks); None where unknown."""
+        if not self.pauses:
+            return None
+        return next(iter(self.pauses.values())) if len(self.pauses) == 1 else self.pauses.get(speaker)
 
     @property
     def text(self) -> str:
@@ -233,8 +243,8 @@ def transcribe_windows(windows: Iterable[DecodedAudio], backend: Backend, option
     for key, role_words in words.items():
         timing_words.setdefault(key.split("#")[0], []).extend(role_words)
     timing = call_timing(timing_words, duration_s)
-    timing.sounds = silence_sounds(sounds, timing.silences, speakers_for(first.channel_count, agent_channel,
-                                                                          mono_speaker))
+    labels = speakers_for(first.channel_count, agent_channel, mono_speaker)
+    timing.sounds = silence_sounds(sounds, timing.silences, labels)
     return Transcript(
         turns=turns, segments=segments,
         timing=timing,
@@ -242,6 +252,7 @@ def transcribe_windows(windows: Iterable[DecodedAudio], backend: Backend, option
         language=options.language, decode_s=decode_s, transcribe_s=transcribe_s, diarize_s=diarize_s,
         speakers=attribution, flags=flags, provenance=provenance(backend, options),
         reheard=_reheard_turns(turns, heard_again) if heard_again else None,
+        pauses={label: pauses(sounds.channel(i)[0]) for i, label in enumerate(labels)},
     )
 
 
