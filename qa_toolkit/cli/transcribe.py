@@ -64,7 +64,9 @@ RedactAudioOption = Annotated[Path | None, typer.Option(
     help="Write a copy of each recording into this folder with spoken personal data (cards, CVV, expiry, SSNs, "
          "phones, e-mails, accounts) silenced on every channel; same format, rate, channels and duration.")]
 RedactMarginOption = Annotated[float, typer.Option(
-    "--redact-margin", min=0.0, max=5.0, help="Seconds muted before and after each span in --redact-audio copies.")]
+    "--redact-margin", min=0.0, max=5.0,
+    help="Seconds muted before and after each span in --redact-audio copies (then out to the speaker's nearest "
+         "pause, at most 1.5 s more).")]
 PackOption = Annotated[bool, typer.Option(
     "--pack-channels/--no-pack-channels",
     help="Stereo calls: pack both channels' speech (crosstalk left out) into Whisper windows decoded once each, "

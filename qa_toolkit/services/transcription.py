@@ -58,7 +58,7 @@ class TranscribeSettings:
         device: ``auto``, ``cpu`` or ``cuda``.
         redact_audio: a folder for redacted copies of the recordings (spoken personal data silenced on
             every channel); None writes none.
-        redact_audio_margin_s: seconds muted before and after each span.
+        redact_audio_margin_s: seconds muted before and after each span (then out to the speaker's pauses).
         redact_audio_tone: a 1 kHz tone over the spans instead of silence.
         diarize: tell the speakers of mono calls apart (needs the diarization extra; see transcribe/speakers.py).
         beam_size: beam search width; None: 2 for stereo calls decoded packed, 5 otherwise (1 greedy; all

@@ -1,14 +1,15 @@
 """Pauses in a channel's own audio, to which a muted span's edges are moved out (audio redaction of spoken PII).
 
 Whisper's word times drift: the same audio decoded with other CPU kernels (or another model) can time a spoken
-security code 0.7 s late, past any fixed margin. Speech itself does not move: a span's words lie inside a stretch
-of the speaker's voice, bounded by pauses. So each muted interval (the span widened by the margin) has its start
-moved back, and its end forward, to the nearest pause in the speaker's channel (``EDGE_PAD_S`` into it), at most
-``SNAP_MAX_S`` (no pause that near: the whole ``SNAP_MAX_S``); an edge already in a pause stays. A pause is a run of at least ``PAUSE_S`` of
-frames within ``PAUSE_DB`` of the channel's noise floor (the ``FLOOR_PERCENTILE`` of its frame levels, as in
-:mod:`qa_toolkit.transcribe.sounds`), but never higher than half-way between the floor and the channel's speech
-level (its 90th percentile), so a noisy line's quiet speech is no pause. Frame levels are those the pipeline
-keeps anyway (:class:`qa_toolkit.transcribe.sounds.SoundFrames`); deterministic: the same samples give the same pauses.
+security code 0.7 s late, past any fixed margin. Speech itself does not move: a span's words lie inside a stretch of
+the speaker's voice, bounded by pauses. So each muted interval (the span widened by the margin) has its start moved
+back, and its end forward, to the nearest pause in the speaker's channel (``EDGE_PAD_S`` into it), at most
+``SNAP_MAX_S`` (no pause that near: the whole ``SNAP_MAX_S``); an edge already in a pause stays. A pause is a run of
+at least ``PAUSE_S`` of frames within ``PAUSE_DB`` of the channel's noise floor (the ``FLOOR_PERCENTILE`` of its
+frame levels, as in :mod:`qa_toolkit.transcribe.sounds`), but never higher than half-way between the floor and the
+channel's speech level (its 90th percentile), so a noisy line's quiet speech is no pause. Frame levels are those the
+pipeline keeps anyway (:class:`qa_toolkit.transcribe.sounds.SoundFrames`); deterministic: the same samples give the
+same pauses.
 """
 
 from __future__ import annotations
