@@ -140,3 +140,31 @@ def test_a_dotless_i_is_found_as_before() -> None:
     assert [m.span() for m in compiled.finditer(norm)] == [m.span() for m in compiled.pattern.finditer(norm)] == [(0, 15)]
     assert [m.group(0) for m in compiled.finditer("never")] == ["never"]
     assert list(compiled.finditer("nothing here")) == []
+
+
+def test_a_list_a_whole_ascii_turn_cannot_match_matches_in_no_slice_of_it() -> None:
+    """text.may_match_within: where it says a turn cannot hold a list's match (an ASCII turn without the list's needed
+    words), the list's whole pattern finds nothing in any sentence or other slice of it, so a check may skip the
+    sentence-by-sentence search (hold etiquette's announcements); non-ASCII turns are never skipped."""
+    from qa_toolkit.scoring import semantic
+
+    compiled = [(phrases, regexes, text.pattern_for(phrases, regexes)) for phrases, regexes in _pairs()]
+    turns = list(EDGES)
+    for line in (LABELLED / "chats_dev.jsonl").read_text(encoding="utf-8").splitlines()[:300]:
+        turns += [turn["text"] for turn in json.loads(line)["turns"]]
+    skipped = total = 0
+    for said in turns:
+        slices = [said[s:e] for s, e in semantic.sentences(said)] + [said[i:] for i in range(0, len(said), 7)]
+        for phrases, regexes, pattern in compiled:
+            total += 1
+            if text.may_match_within(said, phrases, regexes):
+                continue
+            skipped += 1
+            assert said.isascii()
+            for piece in slices:
+                assert pattern.pattern.search(text.normalize(piece)) is None, (piece, regexes[:1])
+                assert text.first(piece, phrases, regexes, allow_negated=True) is None
+    assert skipped > total // 2  # most lists are skipped in most turns
+    assert text.may_match_within("Please hold while I check.", ("hold on",), (r"\bwhile\s+i\s+check\b",))
+    assert text.may_match_within("caf\u00e9 au lait", ("xyz",))  # non-ASCII: never skipped
+    assert not text.may_match_within("thank you", ("for calling",))

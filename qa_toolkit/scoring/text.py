@@ -232,6 +232,16 @@ def _find(text: str, pattern: Phrases, window: int) -> tuple[Match, ...]:
                        is_negated(norm, m.start(), window)) for m in pattern.finditer(norm))
 
 
+def may_match_within(text: str, phrases: Iterable[str], regexes: Iterable[str] = ()) -> bool:
+    """False only when no piece of ``text`` (a sentence of a turn, any slice) can hold a match of the phrases or
+    regexes: ``text`` is ASCII and holds none of the words the list's bit needs. A slice of an ASCII text holds a
+    subset of its needed words (normalizing ASCII maps character by character), so a bit the whole text clears is
+    clear in every slice, and :func:`first` or :func:`find` there return nothing: a check may skip them. Non-ASCII
+    text: True (normalization may join characters across a slice's edge)."""
+    pattern = pattern_for(phrases, regexes)
+    return not text.isascii() or bool(candidates(normalize(text)) & pattern.bit)
+
+
 def first(text: str, phrases: Iterable[str], regexes: Iterable[str] = (), *,
           allow_negated: bool = False) -> Match | None:
     """The first match that is not negated (or any, with ``allow_negated``), else None."""

@@ -11,7 +11,7 @@ the agent asks or announces before the wait and thanks the customer (or apologis
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from qa_toolkit.scoring import semantic, text
 from qa_toolkit.scoring.callturns import recorded_line, staff
@@ -309,18 +309,23 @@ def _announced(turn: TurnView, p: HoldEtiquetteParams) -> Evidence | None:
     """An announced wait in one of the turn's sentences; a sentence that thanks for the wait ("thanks for
     staying on the line") announces none, however much it sounds like "stay on the line", and neither does a thing
     put on hold ("the payment is on hold")."""
+    # the phrase lists are searched in a sentence only where the whole turn may hold them (most turns hold neither)
+    thanks = text.may_match_within(turn.text, p.thanks_phrases)
+    announcements = text.may_match_within(turn.text, p.announcement_phrases, p.announcement_regexes)
+    if not announcements and p.announcement_exemplars is None and p.thanks_exemplars is None:
+        return None  # nothing could announce a wait in any sentence (and no block's reading is recorded)
     for start, end in semantic.sentences(turn.text):
-        sentence = replace(turn, text=turn.text[start:end])
-        if text.first(sentence.text, p.thanks_phrases):
+        sentence = TurnView(turn.index, turn.speaker, turn.text[start:end], turn.start_s, turn.end_s, turn.at)
+        if thanks and text.first(sentence.text, p.thanks_phrases):
             continue
         if THING_ON_HOLD.search(sentence.text):
             continue
-        if match := text.first(sentence.text, p.announcement_phrases, p.announcement_regexes):
+        if announcements and (match := text.first(sentence.text, p.announcement_phrases, p.announcement_regexes)):
             return quote(sentence, match.start, match.end)  # said in words: no likeness to a thanks outweighs it
-        if _said(sentence, (), (), p.thanks_exemplars):  # "Please hold." is close to "thanks for holding" by meaning
+        if semantic.match([sentence], p.thanks_exemplars):  # "Please hold." is close to "thanks for holding"
             continue
-        if said := _said(sentence, (), (), p.announcement_exemplars):
-            return said
+        if said := semantic.match([sentence], p.announcement_exemplars):
+            return semantic.evidence(said)
     return None
 
 
