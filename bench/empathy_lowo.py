@@ -27,7 +27,7 @@ import json
 import sys
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -50,16 +50,17 @@ def stripped(block: dict[str, Any] | None, held: list[Item]) -> dict[str, Any] |
             "negative": [s for s in block.get("negative", ()) if s not in said]}
 
 
-def verdicts(items: list[Item], params: dict[str, Any]) -> list[tuple[str, Any, Any]]:
+def verdicts(items: list[Item], params: dict[str, Any], check_name: str = CHECK,
+             label: str = LABEL) -> list[tuple[str, Any, Any]]:
     """(id, label, the check's verdict: True pass, False fail, None not needed) per conversation."""
     from qa_toolkit.scoring.checks import get_check
     from qa_toolkit.scoring.evaluate import LABELS, _prefetch
 
-    check = get_check(CHECK)
+    check = get_check(check_name)
     validated = check.params.model_validate(params)
-    _prefetch(items, {CHECK: validated})
-    read = LABELS[LABEL].read
-    return [(view.external_id, labels[LABEL], read(check(view, validated))) for view, labels in items]
+    _prefetch(items, {check_name: validated})
+    read = LABELS[label].read
+    return [(view.external_id, labels[label], read(check(view, validated))) for view, labels in items]
 
 
 def error_kind(expected: Any, predicted: Any) -> str | None:
@@ -71,13 +72,47 @@ def error_kind(expected: Any, predicted: Any) -> str | None:
     return "shown: acknowledgement missed" if expected else "shown: acknowledgement where none"
 
 
-def summary(found: list[tuple[str, Any, Any]]) -> dict[str, Any]:
+def summary(found: list[tuple[str, Any, Any]], kind: Callable[[Any, Any], str | None] = error_kind) -> dict[str, Any]:
     """F1 of true (null counts as not true, as in ``qa score eval``), counts, and the errors by decision."""
     from prohibited_lowo import counts
 
-    kinds = Counter(k for _, e, p in found if (k := error_kind(e, p)))
+    kinds = Counter(k for _, e, p in found if (k := kind(e, p)))
     return {"conversations": len(found), **counts([(e is True, p is True) for _, e, p in found]),
             "errors": dict(sorted(kinds.items()))}
+
+
+def leave_each_writer_out(items: list[Item], params: dict[str, Any], blocks: tuple[str, ...], rules: tuple[str, ...],
+                          check_name: str = CHECK, label: str = LABEL,
+                          kind: Callable[[Any, Any], str | None] = error_kind,
+                          each: Callable[[list[Item], dict[str, Any]], None] | None = None,
+                          ) -> tuple[dict[str, list[tuple[str, Any, Any]]], dict[str, Any]]:
+    """Verdicts pooled over the dev writers (``leaky``, ``lowo``, ``rules_off``) and each writer's summary;
+    ``each(held, seed)`` runs once per writer with its conversations and the blocks it left (for more designs)."""
+    from mine_exemplars import DEV_WRITERS, writer_of
+
+    by = {name: [item for item in items if writer_of(item[0].external_id) == name] for name, _ in DEV_WRITERS}
+    stock = {b: dict(params[b]) if params.get(b) else None for b in blocks}
+    off = dict.fromkeys(rules, ())
+    designs: dict[str, list[tuple[str, Any, Any]]] = {"leaky": [], "lowo": [], "rules_off": []}
+    writers: dict[str, Any] = {}
+    for name, held in by.items():
+        if not held:
+            continue
+        seed = {b: stripped(block, held) for b, block in stock.items()}
+        found = {"leaky": verdicts(held, params, check_name, label),
+                 "lowo": verdicts(held, {**params, **seed}, check_name, label),
+                 "rules_off": verdicts(held, {**params, **seed, **off}, check_name, label)}
+        for key, rows in found.items():
+            designs[key] += rows
+        if each is not None:
+            each(held, seed)
+        writers[name] = {
+            "conversations": len(held),
+            "exemplars_left_out": {b: len(stock[b]["positive"]) - len(seed[b]["positive"])  # type: ignore[index]
+                                   for b in blocks if stock[b]},
+            **{key: summary(rows, kind) for key, rows in found.items()}}
+        print(name, {k: writers[name][k]["f1"] for k in found}, file=sys.stderr, flush=True)
+    return designs, writers
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -90,8 +125,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", help="write the JSON here too")
     args = parser.parse_args(argv)
 
-    from mine_exemplars import DEV_WRITERS, writer_of
-
     from qa_toolkit.rubrics import Rubric, load_rubric
     from qa_toolkit.rubrics.loader import body_of
     from qa_toolkit.scoring.evaluate import read_labelled
@@ -99,32 +132,18 @@ def main(argv: list[str] | None = None) -> int:
 
     _, criterion = Rubric.model_validate(body_of(load_rubric(resolve_file(args.rubric)).rubric)).criterion(CRITERION)
     params: dict[str, Any] = dict(criterion.params)
-    blocks = {b: dict(params[b]) if params.get(b) else None for b in BLOCKS}
     first, last = args.first or "", args.last or "~"
     items = [(v, {LABEL: l[LABEL]}) for v, l in read_labelled(args.labels)
              if LABEL in l and first <= v.external_id <= last]
-    by = {name: [item for item in items if writer_of(item[0].external_id) == name] for name, _ in DEV_WRITERS}
-    off = dict.fromkeys(RULES, ())
-    designs: dict[str, list[tuple[str, Any, Any]]] = {"leaky": [], "lowo": [], "rules_off": []}
     at: dict[float, list[tuple[str, Any, Any]]] = {t: [] for t in args.grid}
-    out: dict[str, Any] = {"file": Path(args.labels).name, "first": args.first, "last": args.last, "writers": {}}
-    for name, held in by.items():
-        if not held:
-            continue
-        seed = {b: stripped(block, held) for b, block in blocks.items()}
-        found = {"leaky": verdicts(held, params), "lowo": verdicts(held, {**params, **seed}),
-                 "rules_off": verdicts(held, {**params, **seed, **off})}
-        for key, rows in found.items():
-            designs[key] += rows
+
+    def thresholds(held: list[Item], seed: dict[str, Any]) -> None:
         for t in args.grid:
             upset = seed["upset_exemplars"] and {**seed["upset_exemplars"], "threshold": t}
             at[t] += verdicts(held, {**params, **seed, "upset_exemplars": upset})
-        out["writers"][name] = {
-            "conversations": len(held),
-            "exemplars_left_out": {b: len(blocks[b]["positive"]) - len(seed[b]["positive"])  # type: ignore[index]
-                                   for b in BLOCKS if blocks[b]},
-            **{key: summary(rows) for key, rows in found.items()}}
-        print(name, {k: out["writers"][name][k]["f1"] for k in found}, file=sys.stderr, flush=True)
+
+    designs, writers = leave_each_writer_out(items, params, BLOCKS, RULES, each=thresholds)
+    out: dict[str, Any] = {"file": Path(args.labels).name, "first": args.first, "last": args.last, "writers": writers}
     out["pooled"] = {key: summary(rows) for key, rows in designs.items()}
     out["lowo_at_upset_threshold"] = {str(t): summary(rows) for t, rows in at.items()}
     out["lowo_disagreements"] = [{"id": i, "expected": e, "predicted": p, "kind": error_kind(e, p)}
