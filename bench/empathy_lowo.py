@@ -81,6 +81,20 @@ def summary(found: list[tuple[str, Any, Any]], kind: Callable[[Any, Any], str | 
             "errors": dict(sorted(kinds.items()))}
 
 
+def dev_items(labels: str, rubric: str, criterion_key: str, label: str, first: str | None,
+              last: str | None) -> tuple[dict[str, Any], list[Item]]:
+    """The rubric criterion's check parameters, and the labelled conversations (``first`` .. ``last``) with ``label``."""
+    from qa_toolkit.rubrics import Rubric, load_rubric
+    from qa_toolkit.rubrics.loader import body_of
+    from qa_toolkit.scoring.evaluate import read_labelled
+    from qa_toolkit.services.rubrics import resolve_file
+
+    _, criterion = Rubric.model_validate(body_of(load_rubric(resolve_file(rubric)).rubric)).criterion(criterion_key)
+    low, high = first or "", last or "~"
+    return dict(criterion.params), [(v, {label: l[label]}) for v, l in read_labelled(labels)
+                                    if label in l and low <= v.external_id <= high]
+
+
 def leave_each_writer_out(items: list[Item], params: dict[str, Any], blocks: tuple[str, ...], rules: tuple[str, ...],
                           check_name: str = CHECK, label: str = LABEL,
                           kind: Callable[[Any, Any], str | None] = error_kind,
@@ -125,16 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", help="write the JSON here too")
     args = parser.parse_args(argv)
 
-    from qa_toolkit.rubrics import Rubric, load_rubric
-    from qa_toolkit.rubrics.loader import body_of
-    from qa_toolkit.scoring.evaluate import read_labelled
-    from qa_toolkit.services.rubrics import resolve_file
-
-    _, criterion = Rubric.model_validate(body_of(load_rubric(resolve_file(args.rubric)).rubric)).criterion(CRITERION)
-    params: dict[str, Any] = dict(criterion.params)
-    first, last = args.first or "", args.last or "~"
-    items = [(v, {LABEL: l[LABEL]}) for v, l in read_labelled(args.labels)
-             if LABEL in l and first <= v.external_id <= last]
+    params, items = dev_items(args.labels, args.rubric, CRITERION, LABEL, args.first, args.last)
     at: dict[float, list[tuple[str, Any, Any]]] = {t: [] for t in args.grid}
 
     def thresholds(held: list[Item], seed: dict[str, Any]) -> None:

@@ -56,18 +56,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", help="write the JSON here too")
     args = parser.parse_args(argv)
 
-    from empathy_lowo import leave_each_writer_out, summary
+    from empathy_lowo import dev_items, leave_each_writer_out, summary
 
-    from qa_toolkit.rubrics import Rubric, load_rubric
-    from qa_toolkit.rubrics.loader import body_of
-    from qa_toolkit.scoring.evaluate import read_labelled
-    from qa_toolkit.services.rubrics import resolve_file
-
-    _, criterion = Rubric.model_validate(body_of(load_rubric(resolve_file(args.rubric)).rubric)).criterion(CRITERION)
-    params: dict[str, Any] = dict(criterion.params)
-    first, last = args.first or "", args.last or "~"
-    items = [(v, {LABEL: l[LABEL]}) for v, l in read_labelled(args.labels)
-             if LABEL in l and first <= v.external_id <= last]
+    params, items = dev_items(args.labels, args.rubric, CRITERION, LABEL, args.first, args.last)
     designs, writers = leave_each_writer_out(items, params, BLOCKS, RULES, CHECK, LABEL, error_kind)
     out: dict[str, Any] = {"file": Path(args.labels).name, "first": args.first, "last": args.last, "writers": writers}
     out["pooled"] = {key: summary(rows, error_kind) for key, rows in designs.items()}

@@ -275,3 +275,44 @@ def test_a_bot_line_that_the_customer_passed_security_verifies() -> None:
     assert run("identity_before_account", view(*turns)).status == "pass"
     turns[0] = ("system", "Assistant: Thank you, an adviser will join shortly.")
     assert run("identity_before_account", view(*turns)).status == "fail"
+
+
+# round 18 (empathy stream, dev ld-1371..1420): a check the customer refused or could not answer ("why do you need
+# that?", "I can't get the code") verifies nothing; an answer said in non-native words not to match ("not same as we
+# have") is a mismatch; a bot's or IVR's line that says a check was passed verifies, a bot's question does not; the
+# identifier named in the sentence that checks it is no detail
+@pytest.mark.parametrize(("answer", "status"), [
+    ("why do you need that? I only want the total", "fail"),
+    ("my husband has that phone so I can't get the code", "fail"),
+    ("14/03/1981, LS2 9JT", "pass"),
+    ("I don't have the letter, but it's 14/03/1981", "pass"),
+])
+def test_a_check_refused_or_out_of_reach_verifies_nothing(answer: str, status: str) -> None:
+    chat = view(("customer", "How much do I owe?"), ("agent", "Could you confirm your date of birth first?"),
+                ("customer", answer), ("agent", "No problem. Your balance is 212 pounds."))
+    assert run("identity_before_account", chat).status == status
+
+
+def test_a_non_native_mismatch_leaves_the_details_unverified() -> None:
+    chat = view(("customer", "renewal price?"), ("agent", "Please tell me policy number and postcode."),
+                ("customer", "HX-1102, M1 4BT"),
+                ("agent", "Postcode is not same as we have, but ok. Your premium is 312 from May."))
+    assert run("identity_before_account", chat).status == "fail"
+
+
+@pytest.mark.parametrize(("line", "status"), [
+    ("IVR: caller verified by date of birth and member number. Transferred.", "pass"),
+    ("Bot: Thanks, you've confirmed your postcode and date of birth.", "pass"),
+    ("Bot: What's your date of birth? ... Thanks, connecting you now.", "fail"),
+])
+def test_a_system_line_that_reports_a_passed_check_verifies(line: str, status: str) -> None:
+    chat = view(("system", line), ("customer", "is my plan still active?"),
+                ("agent", "Hello! Your plan is active, the last debit of 14.50 was collected on the 8th."))
+    assert run("identity_before_account", chat).status == status
+
+
+def test_the_identifier_checked_is_no_account_detail() -> None:
+    chat = view(("customer", "Can I overpay? My account number is 5521-09 and my date of birth 3/3/75."),
+                ("agent", "I have checked your account number and date of birth against our records. Your "
+                          "balance is 98,210.40."))
+    assert run("identity_before_account", chat).status == "pass"

@@ -692,3 +692,34 @@ def test_an_apology_about_something_else_is_no_acknowledgement(upset: str, reply
     result = get_check("empathy")(chat, params)
     assert result.status == status, result.message
     assert "customer upset in turn 0" in result.message
+
+
+# round 18 (empathy stream, dev ld-1371..1420): an apology that opens a question back ("Sorry, which boiler do you
+# mean?") asks, it acknowledges nothing; capitals of delight in a happy turn are no shouting (sentences in no dev
+# conversation)
+@pytest.mark.parametrize(("upset", "reply", "status"), [
+    ("The boiler repair you sent broke the radiator and now we've no heating. I'm livid.",
+     "Sorry, which visit do you mean?", "fail"),
+    ("The boiler repair you sent broke the radiator and now we've no heating. I'm livid.",
+     "So sorry, no heating is awful. Which visit was it?", "pass"),
+])
+def test_an_apology_that_asks_back_is_no_acknowledgement(upset: str, reply: str, status: str) -> None:
+    from qa_toolkit.services.scoring import rubric_check_params
+
+    params = rubric_check_params("support-chat")["empathy"]
+    chat = view(("customer", upset), ("agent", reply), ("customer", "Tuesday's"),
+                ("agent", "An engineer is booked for 8am tomorrow."))
+    result = get_check("empathy")(chat, params)
+    assert result.status == status, result.message
+
+
+def test_capitals_of_delight_are_no_shouting() -> None:
+    from qa_toolkit.services.scoring import rubric_check_params
+
+    params = rubric_check_params("support-chat")["empathy"]
+    happy = view(("customer", "Loving the new recipe boxes, they're AMAZING! Can I add a dessert to next week's?"),
+                 ("agent", "Yes, dessert is added to next week's box."))
+    assert get_check("empathy")(happy, params).status == "na"
+    cross = view(("customer", "The recipe box came WITHOUT the meat again. Can I get a refund?"),
+                 ("agent", "Yes, refunded to your card."))
+    assert get_check("empathy")(cross, params).status == "fail"

@@ -359,6 +359,10 @@ CLARIFYING_REGEXES = (
     r"you\s+(?:please\s+)?(?:repeat|say\s+(?:that|it)\s+again|clarify|rephrase)|what\s+do\s+you\s+mean|come\s+again|"
     r"what\s+was\s+that)\b",
     r"(?:^|[.!?]\s+)sorry\s*\?",
+    # an apology that opens a question back ("Sorry, which parcel do you mean?", "sorry - what's the order
+    # number?"): it asks, it answers nothing the customer felt (empathy stream, round 18)
+    r"\b(?:sorry|pardon|apologies)\W+(?:(?:but|so)\s+)?(?:which|what|what's|who|where|when|how\s+(?:do|did|can|many|much)|"
+    r"do\s+you\s+mean|did\s+you\s+mean|is\s+(?:it|this|that)|are\s+you)\b[^.!?]*\?",
 )
 OWN_DELAY_REGEXES = (
     r"\b(?:sorry|apologi[sz]e|apologies)\s+(?:for|about|to)\s+(?:the|my|our|this|that)?\s*(?:slow|late|delayed|long)?"
@@ -488,8 +492,8 @@ def _upset(turn: TurnView, p: EmpathyParams, written: bool = True) -> tuple[str,
         if (len(_WORD.findall(turn.text, 0, marks.start())) >= 3 and sentiment(turn.text) < 0.3  # not excitement
                 and not text.first(turn.text, THANKS, THANKS_REGEXES)):  # nor thanks: "they're back. ty!!"
             return f"repeated punctuation {marks.group(0)!r}", 0.75
-    if p.shouting and (word := shouted(turn.text)):
-        return f"shouting {word!r}", 0.75
+    if p.shouting and (word := shouted(turn.text)) and sentiment(turn.text) < p.thanked_above:
+        return f"shouting {word!r}", 0.75  # not capitals of delight: "the new app is GREAT!"
     if written and _asks_calmly(turn.text, p):
         return None  # a likeness to the upset exemplars or a negative tone alone: not upset when asked politely
     if (sem := semantic.match([turn], p.upset_exemplars)) and _calm(sem, p):  # another sentence may be upset

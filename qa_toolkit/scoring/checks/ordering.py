@@ -172,7 +172,22 @@ MISMATCH = (
     "doesn't match", "does not match", "didn't match", "did not match", "don't match", "do not match",
     "not what we hold", "not what we have", "unable to verify", "couldn't verify", "could not verify",
     "can't verify", "cannot verify", "not able to verify",
+    # non-native and plain forms (empathy stream, round 18): "Postcode is not same as we have, but no problem"
+    "not same as", "not the same as", "different from what we", "different to what we",
 )
+# the customer's answer to the check is none (empathy stream, round 18): the check refused ("why do you need that,
+# I'm only asking about the bill") or the item out of reach ("that phone went with him, so I can't get the code"),
+# with no figure given; what the agent says next is unverified until they ask again and get an answer
+REFUSED_REGEXES = (
+    r"\bwhy\s+(?:do|would|does|d')\s*(?:you|u|ya)\s+(?:even\s+)?need\b",
+    r"\b(?:can't|cannot|can\s+not|couldn't|could\s+not|don't|do\s+not|won't|will\s+not|haven't|have\s+not)\s+"
+    r"(?:\w+\s+)?(?:get|have|know|remember|find|access|receive|give|share|got|see)\b",
+    r"\b(?:rather\s+not|prefer\s+not|not\s+comfortable|not\s+giving|not\s+telling|no\s+idea)\b",
+)
+# a bot's or an IVR's line that the customer passed a check ("You've confirmed your tenancy reference and date of
+# birth", "IVR: caller verified by date of birth and patient number"): a verification word with one of these, in a
+# line that asks nothing (a bot asking "What's your date of birth?" verifies nothing)
+SYSTEM_VERIFIED_REGEXES = (r"\b(?:verified|confirmed|passed|matched|authenticated|authorised|authorized)\b",)
 REQUEST_REGEXES = (
     r"\?", r"\b(?:confirm|provide|give\s+me|tell\s+me|send\s+me|need|may\s+i\s+have|what(?:'s|\s+is))\b",
     # a terse request ending in "please": "Name and DOB please."
@@ -220,6 +235,8 @@ class OrderingParams(Params):
     help_regexes: tuple[str, ...] = HELP_REGEXES
     failed_phrases: tuple[str, ...] = FAILED
     mismatch_phrases: tuple[str, ...] = MISMATCH
+    refused_regexes: tuple[str, ...] = REFUSED_REGEXES
+    system_verified_regexes: tuple[str, ...] = SYSTEM_VERIFIED_REGEXES
     speaker: str = "agent"
 
 
@@ -267,9 +284,8 @@ def identity_before_account(view: InteractionView, p: OrderingParams) -> CheckRe
     for turn in view.turns:
         if turn.speaker not in speakers:
             others.append(turn.text)
-            if verified is None and turn.speaker == "system" and (
-                    passed := text.first(turn.text, p.confirmed_phrases)) is not None:
-                verified = (turn, quote(turn, passed.start, passed.end))  # a bot's line: "You've passed security"
+            if verified is None and turn.speaker == "system" and (passed := _system_verified(turn, p)) is not None:
+                verified = (turn, passed)  # a bot's line: "You've passed security"
             continue
         said = turn.text  # each pattern is searched once per turn, then its matches are sorted into sentences
         rejected = verified is not None and _rejected(view, verified[0], turn, p)
@@ -314,6 +330,10 @@ def identity_before_account(view: InteractionView, p: OrderingParams) -> CheckRe
             a = next((m for m in accounts if s <= m.start < e and not (echo and _echoes(m, customer_words))), None)
             if a is None and sem_a is None:
                 continue
+            if fresh and v and a is not None and text.first(a.text, p.identifier_phrases) is not None:
+                a = None  # "I have checked your account number and date of birth": what is checked, no detail
+                if sem_a is None:
+                    continue
             if fresh and v and a is not None and a.start < v.start:
                 verified = None  # the details came first in the very sentence that verifies
             account = (turn, quote(turn, a.start, a.end) if a else semantic.evidence(sem_a))
@@ -335,15 +355,32 @@ def identity_before_account(view: InteractionView, p: OrderingParams) -> CheckRe
                        (proof, details), 0.9)
 
 
+def _system_verified(turn: TurnView, p: OrderingParams) -> Evidence | None:
+    """A system line (a bot, an IVR) that says the customer passed a check, else None."""
+    if (passed := text.first(turn.text, p.confirmed_phrases)) is not None:
+        return quote(turn, passed.start, passed.end)
+    if "?" in turn.text or not p.system_verified_regexes:
+        return None
+    item = text.first(turn.text, p.verification_phrases + p.identifier_phrases)
+    done = text.first(turn.text, (), p.system_verified_regexes)
+    return quote(turn, done.start, done.end) if item is not None and done is not None else None
+
+
 def _rejected(view: InteractionView, asked: TurnView, turn: TurnView, p: OrderingParams) -> bool:
     """True when ``turn`` is the agent's first turn after the customer answered the verification asked in ``asked``
-    and says the answer did not match ("that postcode doesn't match what we hold")."""
-    answer = next((t.index for t in view.turns if t.speaker == "customer" and t.index > asked.index), None)
-    if answer is None or turn.index < answer or not p.mismatch_phrases:
+    and says the answer did not match ("that postcode doesn't match what we hold"), or the customer's answer gave
+    nothing and refused or could not ("why do you need that?", "I can't get the code")."""
+    answer = next((t for t in view.turns if t.speaker == "customer" and t.index > asked.index), None)
+    if answer is None or turn.index < answer.index:
         return False
     speakers = side(view, p.speaker)
-    first = next((t.index for t in view.turns if t.speaker in speakers and t.index > answer), None)
-    return first == turn.index and text.first(turn.text, p.mismatch_phrases) is not None
+    first = next((t.index for t in view.turns if t.speaker in speakers and t.index > answer.index), None)
+    if first != turn.index:
+        return False
+    if p.mismatch_phrases and text.first(turn.text, p.mismatch_phrases) is not None:
+        return True
+    return (asked.speaker in speakers and not _FIGURE.search(answer.text)  # the agent asked; no figure came back
+            and text.first(answer.text, (), p.refused_regexes, allow_negated=True) is not None)
 
 
 def _confirmed(view: InteractionView, p: OrderingParams, verified: tuple[TurnView, Evidence] | None) -> Evidence | None:
