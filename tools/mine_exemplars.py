@@ -215,7 +215,8 @@ DEV_WRITERS: tuple[tuple[str, str], ...] = (("first", "ld-0192"), ("second", "ld
                                            ("seventeenth", "ld-1050"), ("eighteenth", "ld-1100"),
                                            ("nineteenth", "ld-1160"), ("twentieth", "ld-1210"),
                                            ("twenty-first", "ld-1260"), ("twenty-second", "ld-1320"),
-                                           ("twenty-third", "ld-1370"), ("twenty-fourth", "ld-1420"))
+                                           ("twenty-third", "ld-1370"), ("twenty-fourth", "ld-1420"),
+                                           ("twenty-fifth", "ld-1480"))
 GRID = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
 
 
