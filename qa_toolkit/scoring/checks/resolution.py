@@ -49,6 +49,8 @@ CUSTOMER_UNRESOLVED = (
 CUSTOMER_UNRESOLVED_REGEXES = (
     r"\bstill\s+(?:\d|only\b|just\b|slow\b|down\b|off\b|missing\b|no\b)",
     r"\bso\s+(?:no|not)\s+(?:\w+\s+){0,2}?yet\b",
+    # ... or not until later (chatrest round 18): "so no data until thursday", "so nothing till next week"
+    r"\bso\s+(?:no|not|nothing)\s+(?:\w+\s+){0,2}?(?:until|till|til|before)\b",
     # it broke again after the fix (chatrest, dev ld-1101..1160): "it's just dropped again", "same as before"
     r"\b(?:dropped|stopped|gone|broken|crashed|failed|failing|frozen|locked|happened|happening|doing\s+it)\s+"
     r"(?:out\s+|off\s+)?again\b",
@@ -234,6 +236,18 @@ ESCALATION_REGEXES += (
     r"should)\s+(?:\w+\s+)?(?:call|ring|phone|telephone|contact|email|e-mail|write\s+to|text|get\s+back\s+to)\s+you\b",
     r"\b(?:asked|booked|arranged\s+for)\s+(?:one|someone|somebody|(?:a|an)\s+[\w-]+(?:\s+[\w-]+)?)\s+to\s+"
     r"(?:call|ring|phone|telephone|contact|email|e-mail|write\s+to|get\s+back\s+to)\s+you\b",
+    # the one asked named before, by a pronoun, or a call booked with someone else (chatrest round 18): "I've asked
+    # them to call you tomorrow", "I've booked you a call with an adviser", "a call from her this afternoon"
+    r"\b(?:asked|booked|arranged\s+for)\s+(?:them|him|her)\s+to\s+"
+    r"(?:call|ring|phone|telephone|contact|email|e-mail|write\s+to|get\s+back\s+to)\s+you\b",
+    r"\bbooked\s+you\s+(?:in\s+)?(?:a|an)\s+(?:call|callback|call-back|phone\s+call|appointment)\s+(?:with|from)\s+"
+    r"(?:her|him|them|(?:a|an|our|one\s+of\s+our)\s+(?!own\b)[\w-]+)",
+    # the case sent, added or asked of someone, who then contacts the customer, in one sentence: "I've added your
+    # workspace to the engineering ticket and they'll email you", "I've asked a decision maker to review it and
+    # they'll write to you" (not a garage or a repairer told of an approval in a sentence before "They'll call you":
+    # a bare "they'll call you" took two of those in other writers' dev chats, ld-0722, ld-1058)
+    r"\b(?:sent|send|sending|passed|added|asked|referred|raised|opened|logged|flagged|forwarded)\b[^.!?]{0,80}?\band\s+"
+    r"(?:they|she|he)(?:'ll|\s+will)\s+(?:\w+\s+)?(?:call|ring|phone|telephone|email|e-mail|write\s+to|contact)\s+you\b",
 )
 ESCALATION_REGEXES += INTRODUCTION_REGEXES
 # on a call, a second person greeting and giving their name on the agent's line after the agent's first turn is someone
@@ -259,6 +273,9 @@ OFFER_REGEXES = (
     r"\bif\s+(?:it|that|this|the\s+\w+)\s+(?:hasn't|has\s+not|isn't|is\s+not|doesn't|does\s+not|won't|didn't)\b",
     # one way among others: "I can transfer you to the refunds team, or your payroll can fix the plan" (chatrest)
     r"\bi\s+can\s+(?:transfer|put|pass|connect|send|refer)\b[^.!?]{0,80}?\bor\b",
+    # a hand-over put as a question is asked, not done: "I can pop you over to our Delay Repay team, or give you the
+    # link, whichever's easier?", "Can I put you through to billing?" (the sentence ends in "?"; chatrest round 18)
+    r"\?\s*$",
 )
 # a hand-over refused or only imagined is none either, whatever else its sentence names (negation scope: the
 # sentence, chatrest, dev ld-1261..1320): "Managers don't take chat contacts", "A supervisor would tell you the same,
@@ -269,19 +286,22 @@ REFUSAL_REGEXES = (
     r"\b(?:managers?|supervisors?|team\s+lead(?:er)?s?|seniors?|nobody|no\s+one|no-one)\b[^.!?]{0,30}?"
     r"\b(?:don't|doesn't|do\s+not|does\s+not|can't|cannot|won't|wouldn't|aren't|isn't|would\s+(?:only\s+)?(?:tell|say))\b",
     r"\b(?:nobody|no\s+one|no-one)\s+(?:senior|above\s+me|higher)\b",
+    # nobody there to hand it to: "There isn't a team I can transfer chats to for this" (chatrest round 18)
+    r"\bthere(?:\s+is|'s)?\s*(?:isn't|is\s+no|'s\s+no|no|are\s+no|aren't)\s+(?:\w+\s+){0,3}?(?:i|we)\s+(?:can|could)\s+"
+    r"(?:transfer|escalate|pass|put|connect|refer|hand|send)\w*\b",
     r"\b(?:feedback|comments?|suggestions?)\b[^.!?]{0,40}?\bpass(?:ed|ing)?\s+(?:it|this|that|them)\s+on\b",
 )
 OFFER_REGEXES += REFUSAL_REGEXES
 AGENT_RESOLVED_REGEXES = (
     r"\b(?:has|have|was|were|is|are)\s+(?:now\s+)?(?:been\s+)?(?:issued|processed|refunded|fixed|resolved|"
     r"updated|changed|cancell?ed|canceled|applied|credited|removed|waived|unlocked|reactivated|booked|"
-    r"scheduled|arranged|corrected|lifted|restored)\b",
+    r"scheduled|arranged|corrected|lifted|restored|approved|reopened|reinstated|reissued|released)\b",
     # "I've just sent the invoice", "we have frozen the card", "I've also opened a chargeback"
     r"\b(?:i've|i\s+have|we've|we\s+have)\s+(?:(?:just|now|also|already|gone\s+ahead\s+and)\s+)*(?:sent|issued|"
     r"refunded|processed|fixed|resolved|updated|changed|cancell?ed|applied|credited|removed|waived|unlocked|"
     r"unblocked|reactivated|booked|scheduled|arranged|corrected|lifted|restored|frozen|blocked|opened|switched|"
     r"ordered|added|raised|reset|set\s+up|reversed|moved|swapped|extended|renewed|activated|posted|emailed|sorted|"
-    r"topped\s+up)\b",
+    r"topped\s+up|approved|reopened|reinstated|reissued|released)\b",
     # "I've put the eighty-four pounds back into your account" (not "I've put a note on the account")
     r"\b(?:i've|i\s+have|we've|we\s+have)\s+(?:(?:just|now|also|already)\s+)*put\s+[^.!?]{0,50}?\bback\s+(?:into|in|on|to)\b",
 )
