@@ -140,6 +140,40 @@ SARCASM_REGEXES = (
     r"\b(?:mov|switch|chang)(?:e|es|ed|ing)?\s+(?:my\s+)?(?:banks?|providers?|suppliers?|networks?|insurers?|"
     r"broadband|energy\s+compan(?:y|ies))\b",
 )
+# praise that, after a figure of the agent's said back on its own, is sarcasm (chatrest round 18: seven of the nine dev
+# last turns that open so are negative, every writer; the two positive ones say more than the figure: "ok do that, 39
+# is better", "back. and it's been solid for 5 minutes")
+SAID_BACK_PRAISE = ("great", "brilliant", "marvellous", "fantastic", "wonderful", "lovely", "perfect", "super",
+                    "amazing", "superb", "excellent", "wow", "thanks", "thank you", "cheers")
+_FIGURE = re.compile(r"\d+(?:[.,]\d+)?")
+_FIRST_SENTENCE = re.compile(r"^\W*([^.!?]+)[.!?]+(?:\s|$)")
+
+
+_VERBS = frozenset({"is", "are", "was", "were", "be", "been", "do", "does", "did", "done", "has", "have", "had", "can",
+                    "will", "would", "got", "get", "ok", "okay", "yes", "yeah", "yep", "fine", "sure"})
+_NOT_VERBS = frozenset({"working", "nothing", "something", "morning", "evening", "during"})
+
+
+def _verbish(word: str) -> bool:
+    """A word that makes a sentence more than a figure said back: a verb (by a short list or an -ed/-ing ending,
+    "arrived in 2 days"), a contraction ("it's") or a yes."""
+    return (word in _VERBS or "'" in word or word.endswith("ed")
+            or (word.endswith("ing") and word not in _NOT_VERBS))
+
+
+def said_back(said: str, before: str, praise: tuple[str, ...], words: int) -> bool:
+    """True when ``said`` opens with a short sentence holding a figure of ``before`` (the agent's last turn), and
+    praises in what follows: the figure is the point, the praise sarcasm ("72 hours. fantastic. thanks loads")."""
+    opening = _FIRST_SENTENCE.match(said)
+    said_words = _WORD.findall(opening.group(1).casefold()) if opening else []
+    if not opening or len(said_words) > words or any(_verbish(w) for w in said_words):
+        return False  # a sentence with a verb or a yes says more than the figure: "ok do that, 39 is better"
+    figures = set(_FIGURE.findall(opening.group(1)))
+    if not figures or not figures & set(_FIGURE.findall(before)):
+        return False
+    return text.first(said[opening.end():], praise) is not None
+
+
 # relief at the end: a feeling put in the past, or relief named, with thanks ("oh thank god. thank you both, I was
 # panicking", chatrest dev ld-1261..1320): the fear is over, it is no complaint
 RELIEF_REGEXES = (
@@ -421,6 +455,10 @@ class SentimentParams(Params):
     spoken_negative_regexes: tuple[str, ...] = SPOKEN_NEGATIVE_END_REGEXES  # on calls only
     spoken_positive_regexes: tuple[str, ...] = SPOKEN_POSITIVE_END_REGEXES  # on calls only
     neutral_acks: tuple[str, ...] = NEUTRAL_ACKS
+    # a figure of the agent's last turn said back on its own, then praise: sarcasm ("10 working days. rent's due
+    # friday. great, thanks.", "8 weeks for 75 pounds. Marvellous.")
+    said_back_praise: tuple[str, ...] = SAID_BACK_PRAISE
+    said_back_words: int = 6  # the said-back sentence has at most this many words
     thanks_phrases: tuple[str, ...] = THANKS
     positive_exemplars: Exemplars | None = None
     negative_exemplars: Exemplars | None = None
@@ -655,6 +693,9 @@ def customer_sentiment(view: InteractionView, p: SentimentParams) -> CheckResult
     elif negative and negative.matched and not (positive and positive.matched
                                                 and positive.similarity > negative.similarity):
         label, evidence = "negative", (semantic.evidence(negative),)
+    elif p.said_back_praise and (before := [t for t in view.by("agent") if t.index < turns[0].index]) and said_back(
+            said, before[-1].text, p.said_back_praise, p.said_back_words):
+        label = "negative"
     elif text.first(said, p.negative_phrases, negative_regexes):  # searched only when nothing above decided
         label = "negative"
         said_in = next(((t, m) for t in turns if (m := text.first(t.text, p.negative_phrases, negative_regexes))),
