@@ -714,6 +714,36 @@ def test_customer_sentiment_sarcasm_leaving_and_relief(last: str, label: str) ->
     assert result.measures["sentiment_end"] == label
 
 
+@pytest.mark.parametrize(("text", "escalated"), [
+    # a hand-over asked as a question is an offer; nobody there to hand it to is a refusal; a third party named by a
+    # pronoun who will contact the customer, or a call booked with someone else, is a hand-over (chatrest round 18)
+    ("I can pop you over to our Delay Repay team, or give you the link, whichever's easier?", False),
+    ("Can I put you through to our billing team?", False),
+    ("There isn't a team I can transfer chats to for this.", False),
+    ("I've added your workspace to the engineering ticket and they'll email you when the fix ships.", True),
+    ("Pausing it is done by Repayment Support; I've asked them to call you tomorrow morning.", True),
+    ("I've booked you a call with an adviser on Thursday at 11.", True),
+    ("I'll call you back myself tomorrow.", False),
+])
+def test_escalation_questions_refusals_and_third_party_contact(text: str, escalated: bool) -> None:
+    result = run("escalation", view(("customer", "I want this sorted."), ("agent", text)))
+    assert result.measures["escalated"] is escalated
+
+
+@pytest.mark.parametrize(("before", "last", "label"), [
+    # a figure of the agent's said back on its own, then praise: sarcasm; a sentence with more in it is not (chatrest
+    # round 18)
+    ("They'll write to you within 10 working days.", "10 working days. rent's due friday. great, thanks.", "negative"),
+    ("They answer within 8 weeks.", "8 weeks for 75 pounds. Marvellous.", "negative"),
+    ("The new tariff would be 39 a month.", "ok do that, 39 is better. thanks for explaining", "positive"),
+    ("It takes 2 days.", "Arrived in 2 days. Perfect. Thanks so much!", "positive"),
+    ("It takes 2 days.", "Great, thanks!", "positive"),
+])
+def test_customer_sentiment_figure_said_back_then_praise(before: str, last: str, label: str) -> None:
+    result = run("customer_sentiment", view(("customer", "when?"), ("agent", before), ("customer", last)))
+    assert result.measures["sentiment_end"] == label
+
+
 def test_resolution_the_customers_last_word_wins() -> None:
     chat = view(("customer", "still billed for 12 seats"), ("agent", "I've removed them; next invoice is 9 seats."),
                 ("customer", "hmm the billing page still says 12"), ("agent", "The page caches, have another look?"),
