@@ -53,7 +53,9 @@ SENTIMENTS = ("positive", "neutral", "negative")
 DOMAINS = ("banking", "telecom", "retail", "travel", "collections", "insurance", "utilities", "saas",
            "pharmacy", "car_rental", "gym", "government", "mortgage", "parcel_lockers", "food_delivery",
            "hotel", "streaming", "home_repairs", "education", "healthcare", "charity", "ev_charging", "bike_share",
-           "vet", "removals", "property", "dental", "ferry", "solar", "childcare", "library", "recruitment")
+           "vet", "removals", "property", "dental", "ferry", "solar", "childcare", "library", "recruitment",
+           "opticians", "event_tickets", "self_storage", "car_garage", "funeral", "coworking", "pest_control",
+           "driving_school")
 DISCLOSURE_WITHIN_S = 30.0
 DISCLOSURE_WITHIN_TURNS = 4
 TIMING_LABELS = ("max_agent_response_gap_seconds", "talk_ratio_agent", "longest_silence_s", "overtalk_s")
