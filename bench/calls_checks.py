@@ -26,6 +26,7 @@ import argparse
 import json
 import os
 import subprocess
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -138,7 +139,7 @@ def main() -> None:
     parser.add_argument("--script", action="store_true", help="also the checks on the scripts' own text")
     parser.add_argument("--note", default="", help="what the column is (which checks, which transcripts)")
     parser.add_argument("--calls", metavar="FIRST..LAST", help="only these call ids, e.g. LC-D-029..LC-D-048 (the "
-                        "scripts' text and the stored WER; the checks on a database: the calls it holds)")
+                        "scripts' text, the stored WER and the checks on the database)")
     parser.add_argument("--results", type=Path, default=RESULTS, help=f"results file (default {RESULTS.name})")
     args = parser.parse_args()
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
@@ -146,7 +147,13 @@ def main() -> None:
     data = json.loads(args.results.read_text(encoding="utf-8")) if args.results.exists() else {}
     split = data.setdefault(args.split, {})
     if args.db:
-        result = evaluate_stored(open_database(args.db, require_head=False), CALLS / args.split / "labels.jsonl", rubric="support-call")
+        labels = CALLS / args.split / "labels.jsonl"
+        if args.calls:  # only these calls' labels: the database's other calls are not scored
+            kept = [line for line in labels.read_text(encoding="utf-8").splitlines()
+                    if line.strip() and _in_range(json.loads(line)["id"], args.calls)]
+            labels = Path(tempfile.mkdtemp()) / "labels.jsonl"
+            labels.write_text("\n".join(kept) + "\n", encoding="utf-8")
+        result = evaluate_stored(open_database(args.db, require_head=False), labels, rubric="support-call")
         split[args.column] = {label["label"]: {k: v for k, v in label.items() if k in KEEP}
                               for label in result["labels"]}
         split[args.column]["_run"] = {"checks_commit": commit, "note": args.note, "calls": result["conversations"],
