@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from qa_toolkit.scoring import semantic, text, tone
+from qa_toolkit.scoring import heard, semantic, text, tone
 from qa_toolkit.scoring.callturns import IVR_PROMPT_REGEXES, UNDECIDED, own_words
 from qa_toolkit.scoring.checks import CheckResult, Evidence, Params, on_channel, quote
 from qa_toolkit.scoring.checks.resolution import ESCALATION, ESCALATION_REGEXES, OFFER_REGEXES, handover
@@ -290,6 +290,28 @@ SPOKEN_PROHIBITED_REGEXES = (
 )
 
 
+class HeardParams(Params):
+    """On a call, a phrase of the list also matches as speech recognition may have written it (:mod:`heard`): each
+    word's sound key at least ``word_ratio`` like the phrase's, or, one word split or run together, the joined keys
+    ``joined_ratio`` alike; phrases of fewer than ``min_chars`` letters only as written. Calibrated on the dev calls'
+    tiny.en transcripts (README, calls round 18)."""
+
+    word_ratio: float = Field(default=70.0, ge=0.0, le=100.0)
+    joined_ratio: float = Field(default=85.0, ge=0.0, le=100.0)
+    min_chars: int = Field(default=10, ge=1)
+
+
+def _heard(turns: list[TurnView], phrases: tuple[str, ...], p: HeardParams | None) -> tuple[TurnView, text.Match] | None:
+    """The first of ``turns`` with a phrase as speech recognition may have written it (None without ``p``)."""
+    if p is None:
+        return None
+    for turn in turns:
+        if match := heard.near(turn.text, phrases, word_ratio=p.word_ratio, joined_ratio=p.joined_ratio,
+                               min_chars=p.min_chars):
+            return turn, match
+    return None
+
+
 class GreetingParams(Params):
     phrases: tuple[str, ...] = GREETINGS
     regexes: tuple[str, ...] = GREETING_REGEXES
@@ -297,6 +319,7 @@ class GreetingParams(Params):
     first_turns: int = 2
     ivr_regexes: tuple[str, ...] = IVR_PROMPT_REGEXES  # on calls: a prompt before the agent greets nobody
     named_opening: bool = True  # on calls: "Company, Name." is an introduction
+    heard: HeardParams | None = Field(default_factory=lambda: HeardParams())  # on calls: phrases as ASR wrote them
 
 
 class ClosingParams(Params):
@@ -305,6 +328,9 @@ class ClosingParams(Params):
     exemplars: Exemplars | None = None
     last_turns: int = 2
     handover: bool = True  # a hand-over (a transfer, a team that takes the case) in the last turns is a next step
+    # on calls: phrases as ASR wrote them; off by default (on the dev calls it found one closing and made one false
+    # one, "nothing else I can do about that" sounding like "anything else")
+    heard: HeardParams | None = None
 
 
 class DisclosureParams(Params):
@@ -462,6 +488,10 @@ def greeting(view: InteractionView, p: GreetingParams) -> CheckResult:
     if hit:
         turn, match = hit
         return CheckResult("pass", f"greeting in turn {turn.index}", (quote(turn, match.start, match.end),), 0.95)
+    if view.channel == "call" and (hit := _heard(turns, p.phrases, p.heard)):
+        turn, match = hit
+        return CheckResult("pass", f"greeting in turn {turn.index}, as heard", (quote(turn, match.start, match.end),),
+                           0.8)
     if view.channel == "call" and p.named_opening and (named := _named_opening(turns[0])):
         return CheckResult("pass", f"greeting in turn {turns[0].index}: the company and the agent named",
                            (quote(turns[0], named.start, named.end),), 0.8)
@@ -493,6 +523,10 @@ def closing(view: InteractionView, p: ClosingParams) -> CheckResult:
     if hit:
         turn, match = hit
         return CheckResult("pass", f"closing in turn {turn.index}", (quote(turn, match.start, match.end),), 0.9)
+    if view.channel == "call" and (hit := _heard(list(reversed(turns)), p.phrases, p.heard)):
+        turn, match = hit
+        return CheckResult("pass", f"closing in turn {turn.index}, as heard", (quote(turn, match.start, match.end),),
+                           0.8)
     if p.handover and (handed := _handed_over(turns, view.by("agent")[0].index)):
         turn, match = handed
         return CheckResult("pass", f"closing in turn {turn.index}: handed over, the next step",
